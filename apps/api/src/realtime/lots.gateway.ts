@@ -1,0 +1,68 @@
+import { Inject, UseFilters, UsePipes } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { toErrorBody, UnauthenticatedError } from '@zjp/core';
+import { TokenService } from '@zjp/identity';
+import { AllExceptionsFilter, Authenticated, createValidationPipe, PRINCIPAL_KEY } from '@zjp/platform';
+import { Ack, CLIENT_EVENTS, lotRoom, RealtimePublisher } from '@zjp/realtime';
+import type { Server, Socket } from 'socket.io';
+
+export class JoinLotDto {
+  @ApiProperty() @IsUUID() lotId!: string;
+}
+
+function tokenOf(socket: Socket): string | undefined {
+  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof fromAuth === 'string') return fromAuth.replace(/^Bearer /, '');
+  const header = socket.handshake.headers.authorization;
+  return typeof header === 'string' ? header.replace(/^Bearer /, '') : undefined;
+}
+
+/**
+ * Live rooms per lot. Sockets authenticate at the handshake with the same access token as HTTP
+ * (`auth: { token }`), and are disconnected when that token expires: reconnect with a fresh one.
+ */
+@WebSocketGateway({ transports: ['websocket', 'polling'] })
+@UseFilters(AllExceptionsFilter)
+@UsePipes(createValidationPipe())
+export class LotsGateway implements OnGatewayInit {
+  constructor(
+    private readonly tokens: TokenService,
+    @Inject(RealtimePublisher) private readonly publisher: RealtimePublisher,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.publisher.attach(server);
+    server.use((socket, next) => {
+      const token = tokenOf(socket);
+      const fail = (err: unknown) => {
+        const error = new Error('unauthorized') as Error & { data: unknown };
+        error.data = toErrorBody(err);
+        next(error);
+      };
+      if (!token) return fail(new UnauthenticatedError('UNAUTHENTICATED', 'Send an access token in auth.token'));
+      this.tokens.verifyAccess(token).then(({ principal, expiresAt }) => {
+        socket.data[PRINCIPAL_KEY] = principal;
+        const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt.getTime() - Date.now()));
+        timer.unref();
+        socket.once('disconnect', () => clearTimeout(timer));
+        next();
+      }, fail);
+    });
+  }
+
+  @Authenticated()
+  @SubscribeMessage(CLIENT_EVENTS.joinLot)
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
+    await socket.join(lotRoom(body.lotId));
+    return { ok: true, data: { room: lotRoom(body.lotId) } };
+  }
+
+  @Authenticated()
+  @SubscribeMessage(CLIENT_EVENTS.leaveLot)
+  async leave(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
+    await socket.leave(lotRoom(body.lotId));
+    return { ok: true, data: { room: lotRoom(body.lotId) } };
+  }
+}

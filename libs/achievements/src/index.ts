@@ -1,0 +1,2 @@
+export * from './achievements.module';
+export * from './achievements/achievement.entity';

@@ -1,0 +1,33 @@
+import type { EntityManager } from 'typeorm';
+
+export interface AuditEntry {
+  actorUserId?: string | null;
+  actorOrganizationId?: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+/**
+ * Invariant 6: who did what, when and why. Written in the same transaction as the change it
+ * describes, so a rolled-back change leaves no entry.
+ */
+export async function recordAudit(manager: EntityManager, entry: AuditEntry): Promise<void> {
+  await manager.query(
+    `INSERT INTO audit_log (occurred_at, actor_user_id, actor_organization_id, action, subject_type, subject_id, reason, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      entry.occurredAt,
+      entry.actorUserId ?? null,
+      entry.actorOrganizationId ?? null,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.reason ?? null,
+      JSON.stringify(entry.data ?? {}),
+    ],
+  );
+}

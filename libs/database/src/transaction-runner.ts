@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+  /** How many times to retry on serialization failure or deadlock (the whole unit of work reruns). */
+  retries?: number;
+}
+
+/**
+ * Opens one transaction per use case; repositories take its EntityManager. Deadlocks and
+ * serialization failures are retried here, so callers never see them for a retryable unit.
+ */
+@Injectable()
+export class TransactionRunner {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async run<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const { isolation = 'READ COMMITTED', retries = 3 } = options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(isolation, work);
+      } catch (err) {
+        const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
+        if (attempt >= retries || !code || !RETRYABLE.has(code)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
+      }
+    }
+  }
+}

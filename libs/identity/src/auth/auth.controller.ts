@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, Public, type Principal } from '@zjp/platform';
+import { UserDto } from '../users/dto/user.dto';
+import { UsersService } from '../users/users.service';
+import { AuthService, SignedIn } from './auth.service';
+import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto';
+
+function toDto(s: SignedIn): TokenPairDto {
+  return { accessToken: s.accessToken, expiresIn: s.expiresIn, refreshToken: s.refreshToken, user: UserDto.from(s.user) };
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  async login(@Body() body: LoginDto): Promise<TokenPairDto> {
+    return toDto(await this.auth.login(body.email, body.password));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  async refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
+    return toDto(await this.auth.refresh(body.refreshToken));
+  }
+
+  @Authenticated()
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.logout(principal);
+  }
+
+  @Authenticated()
+  @ApiBearerAuth()
+  @Get('me')
+  @ApiOkResponse({ type: UserDto })
+  async me(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
+    return UserDto.from(await this.users.get(principal.userId));
+  }
+}

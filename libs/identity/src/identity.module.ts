@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@zjp/platform';
+import { AccessGuard } from './auth/access.guard';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { PasswordHasher } from './auth/password-hasher';
+import { TokenService } from './auth/token.service';
+import { Organization } from './organizations/organization.entity';
+import { OrganizationsController } from './organizations/organizations.controller';
+import { OrganizationsService } from './organizations/organizations.service';
+import { User } from './users/user.entity';
+import { UsersService } from './users/users.service';
+
+
+const jwt = JwtModule.registerAsync({
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => ({ secret: config.JWT_SECRET, signOptions: { algorithm: 'HS256' } }),
+});
+
+/** Services only: for the worker and command-line tools. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Organization, User]), jwt],
+  providers: [OrganizationsService, UsersService, AuthService, PasswordHasher, TokenService],
+  exports: [OrganizationsService, UsersService, AuthService, TokenService],
+})
+export class IdentityModule {}
+
+/** The HTTP surface and the default-deny guard, for the API process. */
+@Module({
+  imports: [IdentityModule],
+  controllers: [AuthController, OrganizationsController],
+  exports: [IdentityModule],
+  providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+})
+export class IdentityApiModule {}

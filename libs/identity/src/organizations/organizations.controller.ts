@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, Roles, type Principal } from '@zjp/platform';
+import { CreateUserDto } from '../users/dto/create-user.dto';
+import { UserDto } from '../users/dto/user.dto';
+import { UsersService } from '../users/users.service';
+import { CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organization.dto';
+import { ListOrganizationsQuery } from './dto/list-organizations.query';
+import { OrganizationDto } from './dto/organization.dto';
+import { OrganizationsService } from './organizations.service';
+
+const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
+
+@ApiTags('organizations')
+@ApiBearerAuth()
+@Controller('organizations')
+export class OrganizationsController {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Roles('platform_admin')
+  @Post()
+  @ApiCreatedResponse({ type: OrganizationDto })
+  async create(@CurrentPrincipal() actor: Principal, @Body() body: CreateOrganizationDto): Promise<OrganizationDto> {
+    return OrganizationDto.from(await this.organizations.create(actor, body));
+  }
+
+  @Roles('platform_admin', 'authority_admin')
+  @Get()
+  async list(@Query() query: ListOrganizationsQuery): Promise<{ items: OrganizationDto[]; total: number }> {
+    const page = await this.organizations.list(query);
+    return { items: page.items.map(OrganizationDto.from), total: page.total };
+  }
+
+  @Authenticated()
+  @Get(':id')
+  @ApiOkResponse({ type: OrganizationDto })
+  async get(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string): Promise<OrganizationDto> {
+    return OrganizationDto.from(await this.organizations.get(actor, id));
+  }
+
+  @Roles('platform_admin')
+  @Patch(':id')
+  @ApiOkResponse({ type: OrganizationDto })
+  async update(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string, @Body() body: UpdateOrganizationDto): Promise<OrganizationDto> {
+    return OrganizationDto.from(await this.organizations.update(actor, id, body));
+  }
+
+  @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
+  @Post(':id/users')
+  @ApiCreatedResponse({ type: UserDto })
+  async createUser(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string, @Body() body: CreateUserDto): Promise<UserDto> {
+    this.organizations.assertCanManageUsers(actor, id);
+    return UserDto.from(await this.users.create(actor, id, body));
+  }
+
+  @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
+  @Get(':id/users')
+  async listUsers(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string): Promise<UserDto[]> {
+    this.organizations.assertCanManageUsers(actor, id);
+    return (await this.users.listByOrganization(id)).map(UserDto.from);
+  }
+}

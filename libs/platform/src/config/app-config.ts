@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the processes read, validated once at start-up. Defaults work on a developer
+ * machine (local PostgreSQL and Redis); production overrides them through the environment.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^\s]+\/[A-Za-z0-9_]+(\?.*)?$/, 'must be a postgres:// URL naming a database')
+    .default('postgres://postgres@127.0.0.1:5432/zjp_demo'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+:$/, 'must be lower-case letters, digits or dashes ending with a colon')
+    .default('zjp:'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-secret-change-me-in-production!!'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.string().url('must be a URL').optional(),
+});
+
+export type AppConfig = Readonly<z.infer<typeof schema>>;
+
+export const APP_CONFIG = Symbol.for('zjp.AppConfig');
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws one ConfigError naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = schema.safeParse(env);
+  if (result.success) {
+    if (result.data.NODE_ENV === 'production' && result.data.JWT_SECRET.startsWith('dev-only')) {
+      throw new ConfigError('JWT_SECRET', 'must be set in production');
+    }
+    return Object.freeze(result.data);
+  }
+  const issue = result.error.issues[0];
+  const variable = String(issue.path[0] ?? 'environment');
+  const value = env[variable];
+  const shown = value === undefined ? 'is missing' : `(${JSON.stringify(value)}) ${issue.message}`;
+  throw new ConfigError(variable, value === undefined ? `is missing: ${issue.message}` : shown);
+}
+
+/**
+ * For entry points: parse or exit with one clear line. The process must not start half-configured.
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}

@@ -1,0 +1,91 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError, ErrorBody, HTTP_STATUS_BY_KIND, toErrorBody } from '@zjp/core';
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+  /** true when the server is at fault: logged as an error, details hidden from the client */
+  internal: boolean;
+}
+
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/** PostgreSQL errors that bad input can still provoke are the client's fault, not a 500. */
+function mapDatabaseError(err: PgError): MappedError | undefined {
+  switch (err.code) {
+    case '23505':
+      return {
+        status: 409,
+        body: { code: 'DUPLICATE', message: 'A record with the same unique value already exists', details: { constraint: err.constraint } },
+        internal: false,
+      };
+    case '23503':
+      return {
+        status: 409,
+        body: { code: 'REFERENCE_CONFLICT', message: 'The record refers to, or is referred to by, another record', details: { constraint: err.constraint } },
+        internal: false,
+      };
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return { status: 400, body: { code: 'INVALID_INPUT', message: 'A value has an invalid format or is out of range' }, internal: false };
+    case '40001':
+    case '40P01':
+      return { status: 409, body: { code: 'CONCURRENT_UPDATE', message: 'A concurrent change won; retry the request' }, internal: false };
+    default:
+      return undefined;
+  }
+}
+
+/** One mapping from anything thrown to the `{ code, message, details? }` shape, for HTTP and socket.io. */
+export function mapError(err: unknown): MappedError {
+  if (err instanceof DomainError) {
+    return { status: HTTP_STATUS_BY_KIND[err.kind], body: toErrorBody(err), internal: false };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const response = err.getResponse();
+    const fromResponse = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    const code = typeof fromResponse.code === 'string' ? fromResponse.code : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'));
+    const message = typeof fromResponse.message === 'string' ? fromResponse.message : err.message;
+    return {
+      status,
+      body: fromResponse.details === undefined ? { code, message } : { code, message, details: fromResponse.details },
+      internal: status === 500,
+    };
+  }
+  const db = err as PgError & { name?: string; driverError?: PgError };
+  const pg = db?.driverError ?? db;
+  if (pg && typeof pg.code === 'string') {
+    const mapped = mapDatabaseError(pg);
+    if (mapped) return mapped;
+  }
+  // body-parser (malformed JSON, too large) reports a status and a type
+  const parser = err as { status?: number; type?: string; expose?: boolean };
+  if (parser && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500 && parser.expose) {
+    const code = parser.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : (CODE_BY_STATUS[parser.status] ?? 'BAD_REQUEST');
+    const message = parser.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request could not be read';
+    return { status: parser.status, body: { code, message }, internal: false };
+  }
+  return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error' }, internal: true };
+}

@@ -1,0 +1,29 @@
+/**
+ * The socket.io contract. Client → server events are acknowledged with `Ack<T>`; errors use the
+ * same `{ code, message, details? }` body as HTTP.
+ */
+import type { ErrorBody } from '@zjp/core';
+
+export const CLIENT_EVENTS = {
+  joinLot: 'lot.join',
+  leaveLot: 'lot.leave',
+} as const;
+
+export const SERVER_EVENTS = {
+  announcement: 'announcement',
+} as const;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export interface JoinLotPayload {
+  lotId: string;
+}
+
+export interface AnnouncementEvent {
+  id: string;
+  message: string;
+  lotId: string | null;
+  at: string;
+}
+
+export const lotRoom = (lotId: string): string => `lot:${lotId}`;

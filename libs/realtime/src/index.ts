@@ -1,0 +1,4 @@
+export * from './events';
+export * from './redis-io.adapter';
+export * from './realtime-publisher';
+export * from './realtime.module';
