@@ -9,3 +9,4 @@ export * from './auth/auth.service';
 export * from './auth/token.service';
 export * from './domain/regions';
 export * from './users/dto/create-user.dto';
+export * from './organizations/dto/create-organization.dto';

@@ -11,3 +11,4 @@ export * from './auth/roles';
 export * from './auth/access.decorators';
 export * from './auth/current-principal.decorator';
 export * from './queues';
+export * from './errors/parse-id.pipe';

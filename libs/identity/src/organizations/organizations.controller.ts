@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, Roles, type Principal } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
 import { CreateUserDto } from '../users/dto/create-user.dto';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
@@ -8,8 +8,6 @@ import { CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organ
 import { ListOrganizationsQuery } from './dto/list-organizations.query';
 import { OrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
-
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
 
 @ApiTags('organizations')
 @ApiBearerAuth()
@@ -37,28 +35,28 @@ export class OrganizationsController {
   @Authenticated()
   @Get(':id')
   @ApiOkResponse({ type: OrganizationDto })
-  async get(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string): Promise<OrganizationDto> {
+  async get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<OrganizationDto> {
     return OrganizationDto.from(await this.organizations.get(actor, id));
   }
 
   @Roles('platform_admin')
   @Patch(':id')
   @ApiOkResponse({ type: OrganizationDto })
-  async update(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string, @Body() body: UpdateOrganizationDto): Promise<OrganizationDto> {
+  async update(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateOrganizationDto): Promise<OrganizationDto> {
     return OrganizationDto.from(await this.organizations.update(actor, id, body));
   }
 
   @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
   @Post(':id/users')
   @ApiCreatedResponse({ type: UserDto })
-  async createUser(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string, @Body() body: CreateUserDto): Promise<UserDto> {
+  async createUser(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: CreateUserDto): Promise<UserDto> {
     this.organizations.assertCanManageUsers(actor, id);
     return UserDto.from(await this.users.create(actor, id, body));
   }
 
   @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
   @Get(':id/users')
-  async listUsers(@CurrentPrincipal() actor: Principal, @Param('id', uuid) id: string): Promise<UserDto[]> {
+  async listUsers(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<UserDto[]> {
     this.organizations.assertCanManageUsers(actor, id);
     return (await this.users.listByOrganization(id)).map(UserDto.from);
   }

@@ -1,0 +1,59 @@
+/*
+ * Loads the demo data (README "Demo accounts"). Idempotent: what exists already is kept, so the
+ * demo command can run again on the same database.
+ */
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { newId } from '@zjp/core';
+import { DatabaseModule } from '@zjp/database';
+import { IdentityModule, OrganizationsService, UsersService } from '@zjp/identity';
+import { loadConfigOrExit, PlatformConfigModule, RedisModule } from '@zjp/platform';
+import { DataSource } from 'typeorm';
+import { DEMO_ACHIEVEMENTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-data';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), IdentityModule] })
+  class SeedModule {}
+  const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
+  const db = app.get(DataSource);
+  const counts = { organizations: 0, users: 0, achievements: 0 };
+  try {
+    const orgIds = new Map<string, string>();
+    for (const { key, ...dto } of DEMO_ORGANIZATIONS) {
+      const rows = (await db.query(`SELECT id FROM organizations WHERE type = $1 AND lower(name) = lower($2)`, [dto.type, dto.name])) as { id: string }[];
+      if (rows[0]) {
+        orgIds.set(key, rows[0].id);
+        continue;
+      }
+      orgIds.set(key, (await app.get(OrganizationsService).create(null, dto)).id);
+      counts.organizations++;
+    }
+    for (const user of DEMO_USERS) {
+      const exists = (await db.query(`SELECT 1 FROM users WHERE lower(email) = $1`, [user.email])) as unknown[];
+      if (exists.length) continue;
+      await app.get(UsersService).create(null, orgIds.get(user.org)!, { email: user.email, displayName: user.displayName, roles: user.roles, password: DEMO_PASSWORD });
+      counts.users++;
+    }
+    for (const a of DEMO_ACHIEVEMENTS) {
+      const holderId = orgIds.get(a.holder)!;
+      const exists = (await db.query(`SELECT 1 FROM achievements WHERE holder_id = $1 AND title = $2`, [holderId, a.title])) as unknown[];
+      if (exists.length) continue;
+      await db.query(
+        `INSERT INTO achievements (id, holder_id, title, abstract, technical_field, kind, publicly_funded, obtained_on, keywords, asking_price_fen)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [newId(), holderId, a.title, a.abstract, a.technicalField, a.kind, a.publiclyFunded, a.obtainedOn, a.keywords, a.askingPriceFen?.toString() ?? null],
+      );
+      counts.achievements++;
+    }
+    process.stdout.write(`seed: added ${counts.organizations} organisations, ${counts.users} users, ${counts.achievements} achievements (password for every demo account: ${DEMO_PASSWORD})\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

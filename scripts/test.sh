@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Type-checks and builds, then runs Jest against a throw-away database and Redis db 1, never the demo's data.
+# Usage: npm test [-- JEST_ARGS...]      e.g. npm test -- --selectProjects unit
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib/services.sh
+source scripts/lib/services.sh
+
+zjp_ensure_node_modules # a no-op after .ci/run's npm ci
+zjp_ensure_services
+# Clean slate: zjp_test and what tests made themselves (zjp_test_*), left by an earlier run.
+zjp_drop_databases_with_prefix zjp_test
+DATABASE_URL=$(zjp_create_database zjp_test)
+# Same Redis server, database 1 (replacing any /N already in the URL).
+rest=${REDIS_URL#*://}
+REDIS_URL="${REDIS_URL%%://*}://${rest%%/*}/1"
+export DATABASE_URL REDIS_URL
+export REDIS_PREFIX=zjp-test:
+export NODE_ENV=test
+export JWT_SECRET=zjp-test-jwt-secret-at-least-32-characters
+export LOG_LEVEL=${LOG_LEVEL:-warn}
+
+if command -v redis-cli >/dev/null; then # clear what an earlier run left under our prefix
+  redis-cli -u "$REDIS_URL" --no-auth-warning eval \
+    "for _, k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end" 0 "zjp-test*" >/dev/null
+fi
+_zjp_log "tests: DATABASE_URL=$(_zjp_redact "$DATABASE_URL") REDIS_URL=$(_zjp_redact "$REDIS_URL") REDIS_PREFIX=$REDIS_PREFIX"
+
+npm run typecheck
+npm run build # e2e tests start the built API and worker as real processes
+exec npx jest --runInBand "$@"

@@ -1,0 +1,117 @@
+import { randomUUID, randomBytes } from 'node:crypto';
+import { io, Socket } from 'socket.io-client';
+import request from 'supertest';
+import { TEST_REDIS_URL } from '../support/env';
+import { runProcess, RunningProcess, startProcess } from '../support/processes';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+/**
+ * Two API processes share one Redis: a socket.io event emitted through process A reaches a
+ * client connected to process B (the Redis adapter), as with two replicas behind a balancer.
+ */
+describe('socket.io across two API processes', () => {
+  let db: TestDatabase;
+  let a: RunningProcess & { url: string };
+  let b: RunningProcess & { url: string };
+  const sockets: Socket[] = [];
+  let adminToken: string;
+  let enterpriseToken: string;
+
+  const env = () => ({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `zjp-test-${randomBytes(4).toString('hex')}:`,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    LOG_LEVEL: 'warn',
+  });
+
+  const connect = (url: string, token?: string): Socket => {
+    const socket = io(url, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(socket);
+    return socket;
+  };
+  const connected = (s: Socket) => new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  const login = async (url: string, email: string, password: string) => {
+    const res = await request(url).post('/auth/login').send({ email, password });
+    expect(res.status).toBe(200);
+    return res.body.accessToken as string;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const shared = env();
+    const start = async () => {
+      const p = await startProcess('apps/api/src/main.js', shared, /api listening on (http:\/\/\S+)/);
+      return Object.assign(p, { url: p.match[1] });
+    };
+    [a, b] = await Promise.all([start(), start()]);
+    expect(a.url).not.toBe(b.url);
+
+    // the first administrator comes from the command, as on a new installation
+    const created = await runProcess('apps/api/src/cli/create-admin.js', ['--email', 'root@test.example', '--password', 'Root-password-1'], shared);
+    expect(created.stdout).toContain('created platform administrator root@test.example');
+    adminToken = await login(a.url, 'root@test.example', 'Root-password-1');
+
+    const org = await request(a.url).post('/organizations').set('Authorization', `Bearer ${adminToken}`).send({ type: 'enterprise', name: '柯桥企业', regionCode: '330603', sme: true });
+    expect(org.status).toBe(201);
+    const user = await request(a.url)
+      .post(`/organizations/${org.body.id}/users`)
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ email: 'bidder@test.example', displayName: '竞买人', password: 'Bidder-password-1', roles: ['enterprise_admin'] });
+    expect(user.status).toBe(201);
+    enterpriseToken = await login(b.url, 'bidder@test.example', 'Bidder-password-1');
+  }, 60_000);
+
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await Promise.all([a?.stop(), b?.stop()]);
+    await db?.drop();
+  });
+
+  it('delivers an event emitted on process A to a client of the lot room on process B, and not to other rooms', async () => {
+    const lotId = randomUUID();
+    const watcher = connect(b.url, enterpriseToken);
+    const elsewhere = connect(b.url, enterpriseToken);
+    await Promise.all([connected(watcher), connected(elsewhere)]);
+    expect(await watcher.emitWithAck('lot.join', { lotId })).toEqual({ ok: true, data: { room: `lot:${lotId}` } });
+    expect((await elsewhere.emitWithAck('lot.join', { lotId: randomUUID() })).ok).toBe(true);
+
+    let strayEvents = 0;
+    elsewhere.on('announcement', () => strayEvents++);
+    const received = new Promise<Record<string, unknown>>((resolve) => watcher.once('announcement', resolve));
+    const sent = await request(a.url).post('/realtime/announcements').set('Authorization', `Bearer ${adminToken}`).send({ lotId, message: '第3号标的即将开拍' });
+    expect(sent.status).toBe(202);
+
+    await expect(received).resolves.toMatchObject({ lotId, message: '第3号标的即将开拍' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(strayEvents).toBe(0);
+  });
+
+  it('refuses a socket without a token, or with a bad one, with the error shape', async () => {
+    for (const token of [undefined, 'not-a-jwt']) {
+      const socket = connect(a.url, token);
+      const err = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
+      expect(err.data).toEqual({ code: token ? 'INVALID_TOKEN' : 'UNAUTHENTICATED', message: expect.any(String) });
+    }
+  });
+
+  it('acknowledges a malformed event with VALIDATION_FAILED and the offending field', async () => {
+    const socket = connect(a.url, enterpriseToken);
+    await connected(socket);
+    const ack = await socket.emitWithAck('lot.join', { lotId: 'not-a-uuid' });
+    expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ field: 'lotId' })] } });
+  });
+
+  it('a logged-out token cannot open a socket', async () => {
+    const token = await login(a.url, 'bidder@test.example', 'Bidder-password-1');
+    expect((await request(b.url).post('/auth/logout').set('Authorization', `Bearer ${token}`)).status).toBe(204);
+    const socket = connect(a.url, token);
+    const err = await new Promise<Error & { data?: { code: string } }>((resolve) => socket.once('connect_error', resolve));
+    expect(err.data?.code).toBe('SESSION_REVOKED');
+  });
+});
