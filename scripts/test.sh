@@ -27,5 +27,6 @@ fi
 _zjp_log "tests: DATABASE_URL=$(_zjp_redact "$DATABASE_URL") REDIS_URL=$(_zjp_redact "$REDIS_URL") REDIS_PREFIX=$REDIS_PREFIX"
 
 npm run typecheck
+npm run lint
 npm run build # e2e tests start the built API and worker as real processes
 exec npx jest --runInBand "$@"

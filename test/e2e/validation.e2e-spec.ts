@@ -51,13 +51,18 @@ describe('bad input gets a 400 with the offending fields and changes nothing', (
   it('answers malformed JSON with 400, not 500', async () => {
     const res = await api.http.post('/organizations').set('Authorization', `Bearer ${admin}`).set('Content-Type', 'application/json').send('{"type": ');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ code: expect.any(String), message: expect.any(String) });
+    expect(res.body).toEqual({ code: 'MALFORMED_JSON', message: expect.any(String) });
   });
 
   it('answers an oversized body with 413', async () => {
     const res = await post({ type: 'broker', name: 'x'.repeat(2_000_000), regionCode: '330100' });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a badly percent-encoded path with 400, not 500', async () => {
+    const res = await api.http.get('/organizations/%E0%A4%A').set('Authorization', `Bearer ${admin}`);
+    expect(res.status).toBe(400);
   });
 
   it('answers a malformed id in the path with 400', async () => {

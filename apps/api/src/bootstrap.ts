@@ -2,9 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AllExceptionsFilter, AppConfig, createValidationPipe, mapError, RedisConnectionFactory } from '@zjp/platform';
+import { AllExceptionsFilter, AppConfig, createValidationPipe, RedisConnectionFactory } from '@zjp/platform';
 import { RedisIoAdapter } from '@zjp/realtime';
-import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 
@@ -29,11 +28,5 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
   await app.init();
-  // Errors raised before Nest's router (malformed JSON, oversized bodies) get the same error shape.
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const mapped = mapError(err);
-    res.status(mapped.status).json(mapped.body);
-  });
   return app;
 }

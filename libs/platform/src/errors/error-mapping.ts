@@ -66,6 +66,13 @@ export function mapError(err: unknown): MappedError {
     const status = err.getStatus();
     const response = err.getResponse();
     const fromResponse = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    const cause = err.cause as { type?: string } | undefined;
+    if (cause?.type === 'entity.parse.failed') {
+      return { status: 400, body: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }, internal: false };
+    }
+    if (cause instanceof URIError) {
+      return { status: 400, body: { code: 'MALFORMED_URL', message: 'The request path is not validly encoded' }, internal: false };
+    }
     const code = typeof fromResponse.code === 'string' ? fromResponse.code : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'));
     const message = typeof fromResponse.message === 'string' ? fromResponse.message : err.message;
     return {
@@ -79,13 +86,6 @@ export function mapError(err: unknown): MappedError {
   if (pg && typeof pg.code === 'string') {
     const mapped = mapDatabaseError(pg);
     if (mapped) return mapped;
-  }
-  // body-parser (malformed JSON, too large) reports a status and a type
-  const parser = err as { status?: number; type?: string; expose?: boolean };
-  if (parser && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500 && parser.expose) {
-    const code = parser.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : (CODE_BY_STATUS[parser.status] ?? 'BAD_REQUEST');
-    const message = parser.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'The request could not be read';
-    return { status: parser.status, body: { code, message }, internal: false };
   }
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error' }, internal: true };
 }
