@@ -27,8 +27,10 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
       connectionName: `zjp-${purpose}`,
       lazyConnect: false,
       enableReadyCheck: true,
-      // BullMQ requires null here for its blocking connections; elsewhere fail fast.
-      maxRetriesPerRequest: purpose.startsWith('bullmq') ? null : 3,
+      // BullMQ requires null for its connections, and pub/sub must wait for Redis rather than
+      // reject (the socket.io adapter subscribes without handling a rejection). Plain commands
+      // (cache, revoked sessions) fail fast so a request never hangs on a dead Redis.
+      maxRetriesPerRequest: purpose === 'cache' ? 3 : null,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     };
     const connection = new Redis(this.config.REDIS_URL, options);
@@ -46,7 +48,8 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.connections].map((c) => c.quit()));
+    // quit() waits for a reply; a connection that never came up is just dropped.
+    await Promise.allSettled([...this.connections].map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve(c.disconnect()))));
     this.connections.clear();
   }
 }
