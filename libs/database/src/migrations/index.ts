@@ -1,5 +1,6 @@
 import { CreateIdentity1764000000000 } from './1764000000000-create-identity';
 import { CreateAchievements1764000001000 } from './1764000001000-create-achievements';
+import { AchievementRegistry1764000002000 } from './1764000002000-achievement-registry';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
-export const MIGRATIONS = [CreateIdentity1764000000000, CreateAchievements1764000001000];
+export const MIGRATIONS = [CreateIdentity1764000000000, CreateAchievements1764000001000, AchievementRegistry1764000002000];
