@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityApiModule } from '@zjp/identity';
-import { AppConfig, HealthModule, LoggingModule, PlatformConfigModule, RedisModule } from '@zjp/platform';
+import { AppConfig, HealthModule, LoggingModule, PlatformConfigModule, QueueProducersModule, RedisModule } from '@zjp/platform';
 import { RealtimeModule } from '@zjp/realtime';
 import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';
-import { QueuesModule } from './queues.module';
 import { AchievementsApiModule } from '@zjp/achievements';
+import { MarketApiModule } from '@zjp/market';
 
 @Module({})
 export class ApiModule {
@@ -18,11 +18,12 @@ export class ApiModule {
         LoggingModule.forRoot(config, 'api'),
         RedisModule,
         DatabaseModule.forRoot(config),
-        QueuesModule,
+        QueueProducersModule,
         RealtimeModule,
         HealthModule,
         IdentityApiModule,
         AchievementsApiModule,
+        MarketApiModule,
       ],
       controllers: [AnnouncementsController],
       providers: [LotsGateway],

@@ -1,18 +1,27 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
+import { COMPLIANCE_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 
 /** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap {
-  constructor(@InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue) {}
+  constructor(
+    @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QUEUES.compliance) private readonly compliance: Queue,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.maintenance.upsertJobScheduler(
       MAINTENANCE_JOBS.purgeExpiredSessions,
       { pattern: '17 3 * * *', tz: 'Asia/Shanghai' },
       { name: MAINTENANCE_JOBS.purgeExpiredSessions, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
+    );
+    // P-2Y / P-3Y: every day at 00:10 Asia/Shanghai; the job carries no date, so it scans "today".
+    await this.compliance.upsertJobScheduler(
+      COMPLIANCE_JOBS.idleScan,
+      { pattern: '10 0 * * *', tz: 'Asia/Shanghai' },
+      { name: COMPLIANCE_JOBS.idleScan, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
     );
   }
 }

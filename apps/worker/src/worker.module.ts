@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityModule } from '@zjp/identity';
 import { AppConfig, LoggingModule, PlatformConfigModule, QUEUES, RedisConnectionFactory, RedisModule } from '@zjp/platform';
+import { AchievementsModule } from '@zjp/achievements';
+import { ComplianceProcessor } from './processors/compliance.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { SchedulerService } from './scheduler.service';
 
@@ -23,8 +25,9 @@ export class WorkerModule {
         }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
         IdentityModule,
+        AchievementsModule,
       ],
-      providers: [MaintenanceProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
+      providers: [MaintenanceProcessor, ComplianceProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
     };
   }
 }

@@ -2,6 +2,27 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Achievement } from './achievements/achievement.entity';
 import { AchievementsController } from './achievements/achievements.controller';
+import { AchievementsService } from './achievements/achievements.service';
+import { IpRight } from './achievements/ip-right.entity';
+import { ComplianceController, RegistryReportService } from './compliance/compliance';
+import { IdleScanService } from './compliance/idle-scan.service';
+import { FreeLicensesController, FreeLicensesService } from './free-licenses/free-licenses';
+import { JustificationsController, JustificationsService } from './justifications/justifications';
+import { TransformationsController, TransformationsService } from './transformations/transformations';
 
-@Module({ imports: [TypeOrmModule.forFeature([Achievement])], controllers: [AchievementsController] })
+const services = [AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService];
+
+/** Services only: for the worker (the daily scan) and other contexts (contracts record transformations). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Achievement, IpRight])],
+  providers: services,
+  exports: services,
+})
+export class AchievementsModule {}
+
+/** The HTTP surface, for the API process. */
+@Module({
+  imports: [AchievementsModule],
+  controllers: [AchievementsController, JustificationsController, TransformationsController, FreeLicensesController, ComplianceController],
+})
 export class AchievementsApiModule {}

@@ -1,2 +1,7 @@
 export * from './achievements.module';
 export * from './achievements/achievement.entity';
+export * from './achievements/ip-right.entity';
+export * from './achievements/achievements.service';
+export * from './compliance/idle-scan.service';
+export { TransformationsService, type ContractTookEffect } from './transformations/transformations';
+export { patentCheckChar, parsePatentNumber, evaluateIdleRule } from './domain';

@@ -11,6 +11,7 @@ import { TokenService } from './auth/token.service';
 import { Organization } from './organizations/organization.entity';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { OrganizationsService } from './organizations/organizations.service';
+import { NotificationsController } from './notifications/notifications.controller';
 import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
@@ -31,7 +32,7 @@ export class IdentityModule {}
 /** The HTTP surface and the default-deny guard, for the API process. */
 @Module({
   imports: [IdentityModule],
-  controllers: [AuthController, OrganizationsController],
+  controllers: [AuthController, OrganizationsController, NotificationsController],
   exports: [IdentityModule],
   providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
 })

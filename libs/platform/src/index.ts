@@ -12,3 +12,5 @@ export * from './auth/access.decorators';
 export * from './auth/current-principal.decorator';
 export * from './queues';
 export * from './errors/parse-id.pipe';
+export * from './validation/validators';
+export * from './queues.module';

@@ -56,6 +56,9 @@ export interface DemoAchievement {
   obtainedOn: string;
   keywords: string[];
   askingPriceFen: bigint | null;
+  ipcClasses: string[];
+  /** 12 application digits (the 5th is the patent type) and the grant date; the check digit is computed. */
+  patents: { digits: string; grantedOn: string }[];
 }
 
 export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
@@ -69,6 +72,8 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     obtainedOn: '2023-05-10',
     keywords: ['石墨烯', '复合材料', '导热'],
     askingPriceFen: 150_000_000n,
+    ipcClasses: ['C01B 32/184'],
+    patents: [{ digits: '202110000011', grantedOn: '2023-05-10' }],
   },
   {
     holder: 'zju',
@@ -80,6 +85,8 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     obtainedOn: '2024-02-29',
     keywords: ['深度学习', '纺织', '机器视觉'],
     askingPriceFen: 80_000_000n,
+    ipcClasses: ['G06T 7/00'],
+    patents: [{ digits: '202210000021', grantedOn: '2024-02-29' }],
   },
   {
     holder: 'zju',
@@ -91,6 +98,8 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     obtainedOn: '2022-11-01',
     keywords: ['疫苗', '佐剂', '重组蛋白'],
     askingPriceFen: null,
+    ipcClasses: ['A61K 39/39'],
+    patents: [{ digits: '202010000031', grantedOn: '2022-11-01' }, { digits: '202120000041', grantedOn: '2023-03-15' }],
   },
   {
     holder: 'zhejianglab',
@@ -102,6 +111,8 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     obtainedOn: '2025-06-18',
     keywords: ['芯片', '存算一体'],
     askingPriceFen: null,
+    ipcClasses: ['G06N 3/063'],
+    patents: [],
   },
   {
     holder: 'zjut',
@@ -113,5 +124,7 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     obtainedOn: '2024-09-30',
     keywords: ['电池', '正极材料', '包覆'],
     askingPriceFen: 45_000_000n,
+    ipcClasses: ['H01M 4/36'],
+    patents: [{ digits: '202310000051', grantedOn: '2025-01-20' }],
   },
 ];

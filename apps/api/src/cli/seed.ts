@@ -5,7 +5,9 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { newId } from '@zjp/core';
+import { Clock, CLOCK, LocalDate, newId, todayInShanghai } from '@zjp/core';
+import { AchievementsModule, IdleScanService, patentCheckChar } from '@zjp/achievements';
+
 import { DatabaseModule } from '@zjp/database';
 import { IdentityModule, OrganizationsService, UsersService } from '@zjp/identity';
 import { loadConfigOrExit, PlatformConfigModule, RedisModule } from '@zjp/platform';
@@ -14,7 +16,7 @@ import { DEMO_ACHIEVEMENTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_USERS } from
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), IdentityModule] })
+  @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), IdentityModule, AchievementsModule] })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
   const db = app.get(DataSource);
@@ -40,13 +42,25 @@ async function main(): Promise<void> {
       const holderId = orgIds.get(a.holder)!;
       const exists = (await db.query(`SELECT 1 FROM achievements WHERE holder_id = $1 AND title = $2`, [holderId, a.title])) as unknown[];
       if (exists.length) continue;
+      const id = newId();
+      const registeredOn = LocalDate.parse(a.obtainedOn).plusDays(10).toString();
       await db.query(
-        `INSERT INTO achievements (id, holder_id, title, abstract, technical_field, kind, publicly_funded, obtained_on, keywords, asking_price_fen)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [newId(), holderId, a.title, a.abstract, a.technicalField, a.kind, a.publiclyFunded, a.obtainedOn, a.keywords, a.askingPriceFen?.toString() ?? null],
+        `INSERT INTO achievements (id, holder_id, title, abstract, technical_field, kind, publicly_funded, obtained_on, keywords,
+                                   asking_price_fen, ipc_classes, maturity, inventors, registration_status, registered_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pilot', '{张三,李四}', 'registered', $12)`,
+        [id, holderId, a.title, a.abstract, a.technicalField, a.kind, a.publiclyFunded, a.obtainedOn, a.keywords, a.askingPriceFen?.toString() ?? null, a.ipcClasses, registeredOn],
       );
+      for (const p of a.patents) {
+        const type = { '1': 'invention_patent', '2': 'utility_model', '3': 'design_patent' }[p.digits[4]];
+        await db.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on) VALUES ($1, $2, $3, $4) ON CONFLICT (number) DO NOTHING`, [
+          id, type, `ZL${p.digits}.${patentCheckChar(p.digits)}`, p.grantedOn,
+        ]);
+      }
       counts.achievements++;
     }
+    // Apply P-2Y / P-3Y for today, as the nightly scan would, so the demo shows the use-first list.
+    const scan = await app.get(IdleScanService).scan(todayInShanghai(app.get<Clock>(CLOCK)));
+    process.stdout.write(`seed: idle-IP scan for ${scan.scanDate} changed ${scan.changed} achievement(s)\n`);
     process.stdout.write(`seed: added ${counts.organizations} organisations, ${counts.users} users, ${counts.achievements} achievements (password for every demo account: ${DEMO_PASSWORD})\n`);
   } finally {
     await app.close();

@@ -1,52 +1,82 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Authenticated } from '@zjp/platform';
-import { Repository } from 'typeorm';
-import { Achievement, TECHNICAL_FIELDS, type TechnicalField } from './achievement.entity';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { Authenticated, CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { AchievementsService, AchievementWithRights } from './achievements.service';
+import { AchievementDto } from './dto/achievement.dto';
+import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto, UpdateIpRightStatusDto } from './dto/register-achievement.dto';
 
-export class AchievementSummaryDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() holderId!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty({ enum: TECHNICAL_FIELDS }) technicalField!: TechnicalField;
-  @ApiProperty({ enum: ['applied', 'basic'] }) kind!: string;
-  @ApiProperty({ example: '2025-03-01' }) obtainedOn!: string;
-  @ApiProperty({ type: [String] }) keywords!: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'asking price in fen, as a string', type: String }) askingPriceFen!: string | null;
-
-  static from(a: Achievement): AchievementSummaryDto {
-    return {
-      id: a.id,
-      holderId: a.holderId,
-      title: a.title,
-      technicalField: a.technicalField,
-      kind: a.kind,
-      obtainedOn: a.obtainedOn,
-      keywords: a.keywords,
-      askingPriceFen: a.askingPriceFen === null ? null : a.askingPriceFen.toString(),
-    };
-  }
+export class WithdrawDto {
+  @ApiProperty({ example: '成果已并入其他项目' }) @IsString() @Length(1, 2000) reason!: string;
 }
 
-export class PageQuery {
-  @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset = 0;
-}
-
-/** The first cut of the catalogue: newest first. Search, filters and the registry come with issue 3. */
+/** The registry (P-REG): holders register and maintain their achievements and IP rights. */
 @ApiTags('achievements')
 @ApiBearerAuth()
-@Controller('achievements')
+@Controller()
 export class AchievementsController {
-  constructor(@InjectRepository(Achievement) private readonly achievements: Repository<Achievement>) {}
+  constructor(private readonly achievements: AchievementsService) {}
+
+  private dto = (x: AchievementWithRights) => AchievementDto.from(x.achievement, x.ipRights, this.achievements.today());
+
+  @Roles('holder_admin', 'holder_member')
+  @Post('achievements')
+  @ApiOkResponse({ type: AchievementDto })
+  async register(@CurrentPrincipal() actor: Principal, @Body() body: RegisterAchievementDto): Promise<AchievementDto> {
+    return this.dto(await this.achievements.register(actor, body));
+  }
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @Get('achievements')
+  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListAchievementsQuery): Promise<{ items: AchievementDto[]; total: number }> {
+    const page = await this.achievements.list(actor, query);
+    return { items: page.items.map(this.dto), total: page.total };
+  }
+
+  /** Registered achievements are public (the catalogue links here); drafts only for their holder. */
+  @Public()
+  @Get('achievements/:id')
+  @ApiOkResponse({ type: AchievementDto })
+  async getPublic(@Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
+    return this.dto(await this.achievements.get(null, id));
+  }
 
   @Authenticated()
-  @Get()
-  async list(@Query() query: PageQuery): Promise<{ items: AchievementSummaryDto[]; total: number }> {
-    const [items, total] = await this.achievements.findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, take: query.limit, skip: query.offset });
-    return { items: items.map(AchievementSummaryDto.from), total };
+  @Get('registry/achievements/:id')
+  @ApiOkResponse({ type: AchievementDto })
+  async getOwn(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
+    return this.dto(await this.achievements.get(actor, id));
+  }
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @Patch('achievements/:id')
+  async update(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateAchievementDto): Promise<AchievementDto> {
+    return this.dto(await this.achievements.update(actor, id, body));
+  }
+
+  @Roles('holder_admin', 'holder_member')
+  @Post('achievements/:id/register')
+  @HttpCode(200)
+  async submit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
+    return this.dto(await this.achievements.submit(actor, id));
+  }
+
+  @Roles('holder_admin', 'platform_admin')
+  @Post('achievements/:id/withdraw')
+  @HttpCode(200)
+  async withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawDto): Promise<AchievementDto> {
+    return this.dto(await this.achievements.withdraw(actor, id, body.reason));
+  }
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @Post('achievements/:id/ip-rights')
+  async addIpRight(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: IpRightDto): Promise<AchievementDto> {
+    return this.dto(await this.achievements.addIpRight(actor, id, body));
+  }
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @Patch('ip-rights/:id')
+  async setIpRightStatus(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateIpRightStatusDto): Promise<AchievementDto> {
+    return this.dto(await this.achievements.setIpRightStatus(actor, id, body.status));
   }
 }

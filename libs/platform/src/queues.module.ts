@@ -1,8 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
-import { QUEUES, RedisConnectionFactory } from '@zjp/platform';
+import { Global, Module } from '@nestjs/common';
+import { QUEUES } from './queues';
+import { RedisConnectionFactory } from './redis/redis-connection.factory';
 
-/** The API's side of BullMQ: producers only. Processors are registered in apps/worker. */
+/** The API's side of BullMQ: producers only, injectable anywhere. Processors are registered in apps/worker. */
+@Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
@@ -16,4 +18,4 @@ import { QUEUES, RedisConnectionFactory } from '@zjp/platform';
   ],
   exports: [BullModule],
 })
-export class QueuesModule {}
+export class QueueProducersModule {}

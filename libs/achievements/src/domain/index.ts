@@ -1,0 +1,3 @@
+export * from './idle-rule';
+export * from './patent-number';
+export * from './registration-deadline';

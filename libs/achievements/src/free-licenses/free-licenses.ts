@@ -1,0 +1,129 @@
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
+import { recordAudit, TransactionRunner } from '@zjp/database';
+import { CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { DataSource } from 'typeorm';
+import { isAdministrator } from '../access';
+import { DecisionDto } from '../justifications/justifications';
+
+export class ApplyFreeLicenseDto {
+  @ApiProperty({ example: '我司为柯桥区纺织企业，具备实施条件，拟用于新产品开发' }) @IsString() @Length(1, 4000) statement!: string;
+}
+
+export interface FreeLicenseApplicationView {
+  id: string;
+  achievementId: string;
+  achievementTitle: string;
+  holderId: string;
+  enterpriseId: string;
+  statement: string;
+  status: string;
+  appliedAt: string;
+  decidedAt: string | null;
+  decisionReason: string | null;
+}
+
+const SELECT = `SELECT f.id, f.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId",
+  f.enterprise_id AS "enterpriseId", f.statement, f.status, f.applied_at AS "appliedAt", f.decided_at AS "decidedAt", f.decision_reason AS "decisionReason"
+  FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id`;
+
+/**
+ * P-3Y 无偿实施: an enterprise applies for a free ordinary licence of an achievement idle for a
+ * full 3 years; an administrator approves. The approved application is what the contracts
+ * context turns into a free_license contract.
+ */
+@Injectable()
+export class FreeLicensesService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async apply(actor: Principal, achievementId: string, dto: ApplyFreeLicenseDto): Promise<FreeLicenseApplicationView> {
+    return this.tx.run(async (m) => {
+      const rows = (await m.query(`SELECT rule_state FROM achievements WHERE id = $1 AND registration_status = 'registered' FOR SHARE`, [achievementId])) as { rule_state: string }[];
+      if (!rows[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
+      if (rows[0].rule_state !== 'free_license_eligible') {
+        throw new ConflictError('NOT_FREE_LICENSE_ELIGIBLE', 'This achievement is not eligible for a free licence (P-3Y)', { ruleState: rows[0].rule_state });
+      }
+      const id = newId(this.clock);
+      // The partial unique index refuses a second open application by the same enterprise.
+      await m.query(`INSERT INTO free_license_applications (id, achievement_id, enterprise_id, statement, applied_by, applied_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        id, achievementId, actor.organizationId, dto.statement, actor.userId, this.clock.now(),
+      ]).catch((err: { driverError?: { code?: string }; code?: string }) => {
+        if ((err.driverError?.code ?? err.code) === '23505') throw new ConflictError('FREE_LICENSE_ALREADY_APPLIED', 'Your organisation already has an open or approved application for this achievement');
+        throw err;
+      });
+      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'free_license.applied', subjectType: 'achievement', subjectId: achievementId, data: { applicationId: id }, occurredAt: this.clock.now() });
+      await m.query(`INSERT INTO notifications (organization_id, kind, title, body, data) SELECT holder_id, 'free_license.applied', '有企业申请无偿实施您的成果', title, jsonb_build_object('achievementId', id, 'applicationId', $2::uuid) FROM achievements WHERE id = $1`, [achievementId, id]);
+      return this.view(m.query.bind(m), id);
+    });
+  }
+
+  async decide(actor: Principal, id: string, approve: boolean, reason: string): Promise<FreeLicenseApplicationView> {
+    return this.tx.run(async (m) => {
+      const rows = (await m.query(`SELECT f.status, f.achievement_id, f.enterprise_id, a.rule_state FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE f.id = $1 FOR UPDATE OF f`, [id])) as {
+        status: string; achievement_id: string; enterprise_id: string; rule_state: string;
+      }[];
+      if (!rows[0]) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such application');
+      if (rows[0].status !== 'pending') throw new ConflictError('APPLICATION_ALREADY_DECIDED', `This application is already ${rows[0].status}`);
+      if (approve && rows[0].rule_state !== 'free_license_eligible') {
+        throw new ConflictError('NOT_FREE_LICENSE_ELIGIBLE', 'The achievement is no longer eligible for a free licence', { ruleState: rows[0].rule_state });
+      }
+      const now = this.clock.now();
+      await m.query(`UPDATE free_license_applications SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1`, [id, approve ? 'approved' : 'rejected', actor.userId, now, reason]);
+      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: approve ? 'free_license.approved' : 'free_license.rejected', subjectType: 'achievement', subjectId: rows[0].achievement_id, reason, data: { applicationId: id }, occurredAt: now });
+      await m.query(`INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5)`, [
+        rows[0].enterprise_id, approve ? 'free_license.approved' : 'free_license.rejected', approve ? '无偿实施申请已批准' : '无偿实施申请未获批准', reason,
+        JSON.stringify({ applicationId: id, achievementId: rows[0].achievement_id }),
+      ]);
+      return this.view(m.query.bind(m), id);
+    });
+  }
+
+  /** Administrators see all; an enterprise its own applications; a holder those for its achievements. */
+  async list(actor: Principal): Promise<FreeLicenseApplicationView[]> {
+    if (isAdministrator(actor)) return (await this.db.query(`${SELECT} ORDER BY f.applied_at DESC LIMIT 200`)) as FreeLicenseApplicationView[];
+    return (await this.db.query(`${SELECT} WHERE f.enterprise_id = $1 OR a.holder_id = $1 ORDER BY f.applied_at DESC LIMIT 200`, [actor.organizationId])) as FreeLicenseApplicationView[];
+  }
+
+  private async view(query: (sql: string, params: unknown[]) => Promise<unknown>, id: string): Promise<FreeLicenseApplicationView> {
+    return ((await query(`${SELECT} WHERE f.id = $1`, [id])) as FreeLicenseApplicationView[])[0];
+  }
+}
+
+@ApiTags('free licences (P-3Y)')
+@ApiBearerAuth()
+@Controller()
+export class FreeLicensesController {
+  constructor(private readonly freeLicenses: FreeLicensesService) {}
+
+  @Roles('enterprise_admin')
+  @Post('achievements/:id/free-license-applications')
+  apply(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ApplyFreeLicenseDto): Promise<FreeLicenseApplicationView> {
+    return this.freeLicenses.apply(actor, id, body);
+  }
+
+  @Roles('enterprise_admin', 'enterprise_member', 'holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @Get('free-license-applications')
+  list(@CurrentPrincipal() actor: Principal): Promise<FreeLicenseApplicationView[]> {
+    return this.freeLicenses.list(actor);
+  }
+
+  @Roles('platform_admin')
+  @Post('free-license-applications/:id/approve')
+  @HttpCode(200)
+  approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<FreeLicenseApplicationView> {
+    return this.freeLicenses.decide(actor, id, true, body.reason);
+  }
+
+  @Roles('platform_admin')
+  @Post('free-license-applications/:id/reject')
+  @HttpCode(200)
+  reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<FreeLicenseApplicationView> {
+    return this.freeLicenses.decide(actor, id, false, body.reason);
+  }
+}

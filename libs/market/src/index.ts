@@ -1,0 +1,2 @@
+export * from './market.module';
+export * from './listings/listings';

@@ -1,0 +1,38 @@
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { LocalDate } from '@zjp/core';
+
+/** A real calendar date written YYYY-MM-DD (business dates are Asia/Shanghai days). */
+export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isLocalDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be a date written YYYY-MM-DD`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          try {
+            LocalDate.parse(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
+/** Money in integer fen, sent as a string of digits (JSON numbers cannot carry every bigint). */
+export function IsFen(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isFen',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be a whole number of fen written as digits, e.g. "150000000"`, ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && /^(0|[1-9]\d{0,15})$/.test(value),
+      },
+    });
+}
