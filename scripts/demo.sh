@@ -17,6 +17,16 @@ export PORT=${PORT:-3000}
 export NODE_ENV=${NODE_ENV:-development}
 export JWT_SECRET=${JWT_SECRET:-zjp-demo-secret-not-for-production}
 
+# Payments: with no STRIPE_API_BASE, the demo runs the local Stripe-speaking server (test/stripe-server)
+# and points the SDK and its signed webhooks at it; set STRIPE_API_BASE (and real keys) to use Stripe.
+start_stripe_server=0
+if [ -z "${STRIPE_API_BASE:-}" ]; then
+  export STRIPE_SERVER_PORT=${STRIPE_SERVER_PORT:-12111}
+  export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_SERVER_PORT"
+  export STRIPE_WEBHOOK_URL="http://127.0.0.1:$PORT/payments/stripe/webhook"
+  start_stripe_server=1
+fi
+
 # Something already answering on PORT would fool the readiness check below.
 if _zjp_tcp_open 127.0.0.1 "$PORT"; then
   _zjp_die "port $PORT is already in use; stop that program or run: PORT=3001 npm run demo"
@@ -50,6 +60,10 @@ setsid npm run start:api &
 pids+=("$!")
 setsid npm run start:worker &
 pids+=("$!")
+if ((start_stripe_server)); then
+  setsid node -r @swc-node/register test/stripe-server/main.ts &
+  pids+=("$!")
+fi
 
 ready() {
   node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
@@ -69,6 +83,7 @@ cat >&2 <<MSG
 
   浙江拍 is running:   http://127.0.0.1:$PORT
   API docs (OpenAPI): http://127.0.0.1:$PORT/api/docs
+  Stripe API used:    $STRIPE_API_BASE
   Demo accounts:      see "Demo accounts" in README.md
   Press Ctrl-C to stop.
 

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { CreateOrganizationDto, OrganizationsService, UsersService } from '../../libs/identity/src';
-import type { Role } from '../../libs/platform/src';
+import type { AppConfig, Role } from '../../libs/platform/src';
 import { testConfig } from './config';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -10,6 +10,7 @@ export const PASSWORD = 'Password-1234';
 
 export interface TestApi {
   app: INestApplication;
+  config: AppConfig;
   db: TestDatabase;
   url: string;
   http: ReturnType<typeof request>;
@@ -25,6 +26,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,
+    config,
     db,
     url,
     http: request(url),
@@ -56,7 +58,9 @@ export async function login(api: TestApi, email: string, password = PASSWORD): P
 }
 
 /** One user of every role, each in an organisation of the matching type. */
-export async function usersOfEveryRole(api: TestApi): Promise<Record<Role, { email: string; organizationId: string; token: string }>> {
+export type RoleUsers = Record<Role, { email: string; organizationId: string; token: string }>;
+
+export async function usersOfEveryRole(api: TestApi): Promise<RoleUsers> {
   const orgs = {
     authority: await createOrganization(api, { type: 'authority', name: `省科技厅-${counter}`, regionCode: '330000', authorityLevel: 'province' }),
     holder: await createOrganization(api, { type: 'holder', name: `大学-${counter}`, regionCode: '330106', holderCategory: 'university', highLevelPlatform: true }),

@@ -7,6 +7,7 @@ import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';
 import { AchievementsApiModule } from '@zjp/achievements';
 import { MarketApiModule } from '@zjp/market';
+import { PaymentsApiModule } from '@zjp/payments';
 
 @Module({})
 export class ApiModule {
@@ -24,6 +25,7 @@ export class ApiModule {
         IdentityApiModule,
         AchievementsApiModule,
         MarketApiModule,
+        PaymentsApiModule,
       ],
       controllers: [AnnouncementsController],
       providers: [LotsGateway],

@@ -9,9 +9,9 @@ import { ApiModule } from './api.module';
 
 /** Builds the API exactly as production runs it; tests call this too. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('json', { limit: '1mb' }); // keeps req.rawBody (rawBody: true): Stripe signatures cover the raw bytes
   app.set('trust proxy', 'loopback, uniquelocal');
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());

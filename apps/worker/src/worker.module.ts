@@ -1,12 +1,30 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityModule } from '@zjp/identity';
 import { AppConfig, LoggingModule, PlatformConfigModule, QUEUES, RedisConnectionFactory, RedisModule } from '@zjp/platform';
 import { AchievementsModule } from '@zjp/achievements';
+import { MarketModule } from '@zjp/market';
+import { PaymentsModule, StripeEventsProcessor } from '@zjp/payments';
+import { RealtimeModule } from '@zjp/realtime';
+import { AuctionsProcessor } from './processors/auctions.processor';
 import { ComplianceProcessor } from './processors/compliance.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { SchedulerService } from './scheduler.service';
+
+/** The worker's queues, visible to every module (services in the contexts enqueue follow-up jobs). */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [RedisConnectionFactory],
+      useFactory: (redis: RedisConnectionFactory) => ({ connection: redis.create('bullmq-worker'), prefix: `${redis.prefix}bull` }),
+    }),
+    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+  ],
+  exports: [BullModule],
+})
+class WorkerQueuesModule {}
 
 /** BullMQ processors. Run as many copies as needed: every job is idempotent. */
 @Module({})
@@ -19,15 +37,14 @@ export class WorkerModule {
         LoggingModule.forRoot(config, 'worker'),
         RedisModule,
         DatabaseModule.forRoot(config),
-        BullModule.forRootAsync({
-          inject: [RedisConnectionFactory],
-          useFactory: (redis: RedisConnectionFactory) => ({ connection: redis.create('bullmq-worker'), prefix: `${redis.prefix}bull` }),
-        }),
-        BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+        WorkerQueuesModule,
         IdentityModule,
         AchievementsModule,
+        RealtimeModule,
+        PaymentsModule,
+        MarketModule,
       ],
-      providers: [MaintenanceProcessor, ComplianceProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
+      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
     };
   }
 }

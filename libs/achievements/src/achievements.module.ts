@@ -4,13 +4,15 @@ import { Achievement } from './achievements/achievement.entity';
 import { AchievementsController } from './achievements/achievements.controller';
 import { AchievementsService } from './achievements/achievements.service';
 import { IpRight } from './achievements/ip-right.entity';
+import { CatalogueController } from './catalogue/catalogue.controller';
+import { CatalogueService } from './catalogue/catalogue.service';
 import { ComplianceController, RegistryReportService } from './compliance/compliance';
 import { IdleScanService } from './compliance/idle-scan.service';
 import { FreeLicensesController, FreeLicensesService } from './free-licenses/free-licenses';
 import { JustificationsController, JustificationsService } from './justifications/justifications';
 import { TransformationsController, TransformationsService } from './transformations/transformations';
 
-const services = [AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService];
+const services = [CatalogueService, AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService];
 
 /** Services only: for the worker (the daily scan) and other contexts (contracts record transformations). */
 @Module({
@@ -23,6 +25,6 @@ export class AchievementsModule {}
 /** The HTTP surface, for the API process. */
 @Module({
   imports: [AchievementsModule],
-  controllers: [AchievementsController, JustificationsController, TransformationsController, FreeLicensesController, ComplianceController],
+  controllers: [CatalogueController, AchievementsController, JustificationsController, TransformationsController, FreeLicensesController, ComplianceController],
 })
 export class AchievementsApiModule {}

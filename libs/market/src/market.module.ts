@@ -1,8 +1,24 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from '@zjp/payments';
+import { BiddingEngine } from './bidding/bidding-engine';
+import { LotEventsPublisher } from './bidding/lot-events.publisher';
+import { LotClosingService } from './closing/lot-closing.service';
 import { ListingsController, ListingsService } from './listings/listings';
+import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
+import { LotsController } from './lots/lots.controller';
+import { LotsService } from './lots/lots.service';
+import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
+import { SessionsController, SessionsService } from './sessions/sessions';
 
-@Module({ providers: [ListingsService], exports: [ListingsService] })
+const services = [ListingsService, LotsService, BiddingEngine, LotEventsPublisher, LotClosingService, SessionsService];
+
+/** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
+@Module({
+  imports: [PaymentsModule],
+  providers: [...services, { provide: DEPOSIT_GATEWAY, useClass: PaymentsDepositGateway }],
+  exports: services,
+})
 export class MarketModule {}
 
-@Module({ imports: [MarketModule], controllers: [ListingsController] })
+@Module({ imports: [MarketModule], controllers: [ListingsController, LotsController, SessionsController], exports: [MarketModule] })
 export class MarketApiModule {}

@@ -5,6 +5,8 @@
 export const QUEUES = {
   maintenance: 'maintenance',
   compliance: 'compliance',
+  auctions: 'auctions',
+  payments: 'payments',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -20,4 +22,21 @@ export const COMPLIANCE_JOBS = {
 export interface IdleScanJob {
   date?: string;
   requestedBy?: string;
+}
+
+export const AUCTION_JOBS = {
+  closeLot: 'close-lot',
+} as const;
+
+export interface CloseLotJob {
+  lotId: string;
+}
+
+export const PAYMENT_JOBS = {
+  stripeEvent: 'stripe-event',
+} as const;
+
+/** Job data of a received Stripe event: its id (the event itself is stored in stripe_events). */
+export interface StripeEventJob {
+  eventId: string;
 }

@@ -7,6 +7,7 @@ import type { ErrorBody } from '@zjp/core';
 export const CLIENT_EVENTS = {
   joinLot: 'lot.join',
   leaveLot: 'lot.leave',
+  bid: 'lot.bid',
 } as const;
 
 export const SERVER_EVENTS = {

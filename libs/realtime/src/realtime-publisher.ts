@@ -1,29 +1,36 @@
 import { Injectable } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import { RedisConnectionFactory } from '@zjp/platform';
 import type { Server } from 'socket.io';
 import { lotRoom } from './events';
 
 /**
- * Emits to sockets from services. With the Redis adapter the emit reaches the clients connected
- * to every API process, not only this one.
+ * Emits to sockets from services. In the API it uses the process's socket.io server (with the
+ * Redis adapter, the emit reaches clients on every API process); in the worker, which has no
+ * socket.io server, it publishes through the Redis emitter to the same adapter channel.
  */
 @Injectable()
 export class RealtimePublisher {
   private server?: Server;
+  private emitter?: Emitter;
+
+  constructor(private readonly redis: RedisConnectionFactory) {}
 
   attach(server: Server): void {
     this.server = server;
   }
 
   toLot(lotId: string, event: string, payload: unknown): void {
-    this.requireServer().to(lotRoom(lotId)).emit(event, payload);
+    this.target().to(lotRoom(lotId)).emit(event, payload);
   }
 
   toAll(event: string, payload: unknown): void {
-    this.requireServer().emit(event, payload);
+    this.target().emit(event, payload);
   }
 
-  private requireServer(): Server {
-    if (!this.server) throw new Error('The socket.io server is not attached yet');
-    return this.server;
+  private target(): Pick<Server, 'to' | 'emit'> | Emitter {
+    if (this.server) return this.server;
+    this.emitter ??= new Emitter(this.redis.create('pubsub-pub'), { key: `${this.redis.prefix}socket.io` });
+    return this.emitter;
   }
 }

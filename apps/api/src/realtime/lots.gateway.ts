@@ -4,7 +4,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { toErrorBody, UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
-import { AllExceptionsFilter, Authenticated, createValidationPipe, PRINCIPAL_KEY } from '@zjp/platform';
+import { AllExceptionsFilter, Authenticated, createValidationPipe, PRINCIPAL_KEY, Roles, type Principal } from '@zjp/platform';
+import { BiddingEngine, SocketBidDto, type BidResult } from '@zjp/market';
 import { Ack, CLIENT_EVENTS, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 
@@ -30,6 +31,7 @@ export class LotsGateway implements OnGatewayInit {
   constructor(
     private readonly tokens: TokenService,
     @Inject(RealtimePublisher) private readonly publisher: RealtimePublisher,
+    private readonly engine: BiddingEngine,
   ) {}
 
   afterInit(server: Server): void {
@@ -64,5 +66,25 @@ export class LotsGateway implements OnGatewayInit {
   async leave(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
     await socket.leave(lotRoom(body.lotId));
     return { ok: true, data: { room: lotRoom(body.lotId) } };
+  }
+
+  /**
+   * A bid, acknowledged once it is durable: `{ ok: true, data: { status: 'accepted' | 'rejected', code?, seq?, … } }`.
+   * Send an idempotency key and resend with the same key after a disconnect: the answer is the first one.
+   */
+  @Roles('enterprise_admin', 'enterprise_member')
+  @SubscribeMessage(CLIENT_EVENTS.bid)
+  async bid(@ConnectedSocket() socket: Socket, @MessageBody() body: SocketBidDto): Promise<Ack<BidResult>> {
+    const principal = socket.data[PRINCIPAL_KEY] as Principal;
+    const result = await this.engine.submit({
+      lotId: body.lotId,
+      organizationId: principal.organizationId,
+      userId: principal.userId,
+      amountFen: BigInt(body.amountFen),
+      maxFen: body.maxFen === undefined ? undefined : BigInt(body.maxFen),
+      idempotencyKey: body.idempotencyKey,
+      source: 'online',
+    });
+    return { ok: true, data: result };
   }
 }

@@ -24,6 +24,11 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url('must be a URL').optional(),
+  // Stripe, through the official SDK. STRIPE_API_BASE points the SDK at another server speaking
+  // Stripe's API (tests and the demo use the local one in test/stripe-server); unset = api.stripe.com.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)').default('sk_test_local_development'),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)').default('whsec_local_development'),
+  STRIPE_API_BASE: z.string().url('must be a URL such as http://127.0.0.1:12111').optional(),
 });
 
 export type AppConfig = Readonly<z.infer<typeof schema>>;

@@ -1,0 +1,26 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { LotClosingService, type CloseResult } from '@zjp/market';
+import { AUCTION_JOBS, CloseLotJob, QUEUES } from '@zjp/platform';
+import type { Job } from 'bullmq';
+
+/**
+ * Closes lots at their end time. The job only carries the lot id; the lot row decides, so a job
+ * that fires before an extended end does nothing, and a repeated job finds the lot closed (and
+ * finishes settling its deposits if a crash interrupted that).
+ */
+@Processor(QUEUES.auctions, { concurrency: 8 })
+export class AuctionsProcessor extends WorkerHost {
+  private readonly logger = new Logger(AuctionsProcessor.name);
+
+  constructor(private readonly closing: LotClosingService) {
+    super();
+  }
+
+  async process(job: Job<CloseLotJob>): Promise<CloseResult> {
+    if (job.name !== AUCTION_JOBS.closeLot) throw new Error(`unknown auction job ${job.name}`);
+    const result = await this.closing.close(job.data.lotId);
+    if (result.closed) this.logger.log(`lot ${result.lotId} closed: ${result.result}${result.hammerPriceFen ? ` at ${result.hammerPriceFen} fen` : ''}`);
+    return result;
+  }
+}

@@ -1,0 +1,313 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { regionLevel, ValidationError } from '@zjp/core';
+import { DataSource } from 'typeorm';
+import type { CatalogueItemDto, CataloguePageDto } from './catalogue-item.dto';
+import { CATALOGUE_MAX_OFFSET, IPC_PREFIX, type CatalogueQuery, type CatalogueSort } from './catalogue.query';
+
+/** Options of the catalogue; tests lower the cap to check the capped total with a few rows. */
+export interface CatalogueOptions {
+  /** The total is counted exactly up to this many matches; beyond, counting stops. */
+  totalCap?: number;
+}
+export const CATALOGUE_OPTIONS = Symbol('CATALOGUE_OPTIONS');
+export const CATALOGUE_TOTAL_CAP = CATALOGUE_MAX_OFFSET;
+
+export interface CatalogueSql {
+  text: string;
+  params: unknown[];
+}
+
+interface CatalogueRow {
+  total: number;
+  id: string | null;
+  title: string;
+  abstract: string;
+  technical_field: string;
+  kind: string;
+  keywords: string[];
+  ipc_classes: string[];
+  holder_id: string;
+  holder_name: string;
+  holder_region_code: string;
+  ip_types: string[];
+  earliest_granted_on: string | null;
+  rule_state: string;
+  asking_price_fen: string | null;
+  listing_id: string | null;
+  listing_forced: boolean | null;
+  listing_price_fen: string | null;
+  listing_price_deadline: string | null;
+  listing_status: 'active' | 'suspended' | null;
+}
+
+/** Positional parameters: every value from the request becomes `$n`, never SQL text. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * An IPC prefix, without spaces and upper-cased ("C01B 32/" → "C01B32/"), and the key that the
+ * GIN index on catalogue_ipc_prefixes() holds for it: the section, class, subclass or main group
+ * that the prefix starts with (the exact prefix check does the rest).
+ */
+export function ipcLookup(ipc: string): { key: string; prefix: string } {
+  const prefix = ipc.replace(/\s/g, '').toUpperCase();
+  const mainGroup = /^[A-H]\d{2}[A-Z]\d{1,4}\//.exec(prefix)?.[0];
+  const key = mainGroup ?? (prefix.length >= 4 ? prefix.slice(0, 4) : prefix.length >= 3 ? prefix.slice(0, 3) : prefix.slice(0, 1));
+  return { key, prefix };
+}
+
+/** Whether the folded query has a word of two characters or more, i.e. at least one bigram. */
+function hasBigram(q: string): boolean {
+  return q
+    .normalize('NFKC')
+    .split(/\s+/)
+    .some((w) => [...w].length >= 2);
+}
+
+/** Whether the folded query is exactly two characters, i.e. one bigram and nothing else. */
+function isOneBigram(q: string): boolean {
+  const folded = q.normalize('NFKC').toLowerCase().trim();
+  return !/\s/.test(folded) && [...folded].length === 2;
+}
+
+type Order = Exclude<CatalogueSort, 'relevance'>;
+const ORDER: Record<Order, (a: string) => string> = {
+  newest: (a) => `${a}.created_at DESC, ${a}.id DESC`,
+  price_asc: (a) => `${a}.asking_price_fen ASC NULLS LAST, ${a}.id ASC`,
+  price_desc: (a) => `${a}.asking_price_fen DESC NULLS LAST, ${a}.id DESC`,
+};
+
+/** How many rows, in the sort order, a page of a text search looks at before asking the index. */
+export function walkWindow(firstRows: number): number {
+  return Math.min(20_000, Math.max(1_000, 10 * firstRows));
+}
+
+const ITEM_COLUMNS = `a.id, a.title, left(a.abstract, 200) AS abstract, a.technical_field, a.kind, a.keywords, a.ipc_classes,
+        a.holder_id, a.rule_state, a.asking_price_fen, a.created_at`;
+
+/**
+ * The first `firstRows` matches of a text search in one sort order, planned two ways in one
+ * statement. The walk reads the newest (or cheapest…) `window` rows through the sort's index and
+ * checks them with the exact conditions: a common term fills the page within a few dozen rows.
+ * Only when the walk comes back short — a rarer term — does the search branch run: the bigram
+ * index finds every match, which for such a term are few, and sorts them. Either branch alone
+ * gives the right rows; which one runs no longer depends on the planner's guess of frequency.
+ */
+function firstMatches(name: string, exact: string[], indexed: string[], order: Order, firstRows: string, window: string, extra = ''): string {
+  const where = (conditions: string[]) => [`a.registration_status = 'registered'`, ...conditions].join('\n          AND ');
+  return `${name}_walk AS MATERIALIZED (
+        SELECT ${ITEM_COLUMNS}${extra} FROM (
+          SELECT * FROM achievements a WHERE a.registration_status = 'registered' ORDER BY ${ORDER[order]('a')} LIMIT ${window}
+        ) AS a
+        WHERE ${where(exact)}
+        ORDER BY ${ORDER[order]('a')} LIMIT ${firstRows}
+      ),
+      ${name} AS (
+        SELECT * FROM ${name}_walk WHERE (SELECT count(*) FROM ${name}_walk) >= ${firstRows}
+        UNION ALL
+        SELECT * FROM (
+          SELECT ${ITEM_COLUMNS}${extra} FROM achievements a
+          WHERE ${where([...exact, ...indexed])}
+          ORDER BY ${ORDER[order]('a')} LIMIT ${firstRows}
+        ) AS searched
+        WHERE (SELECT count(*) FROM ${name}_walk) < ${firstRows}
+      )`;
+}
+
+/**
+ * The one statement of a search: a count that stops at cap + 1 matches, and the page, joined so
+ * that the total comes back even past the last page.
+ *
+ * A query term is two conditions: the exact substring (LIKE, cheap, listed first so that it runs
+ * first wherever a plan checks rows one by one) and the bigram containment that the GIN index
+ * serves. catalogue_bigrams() is declared expensive, so the planner asks the index rather than
+ * computing it row by row; the walk of a text search's page leaves it out altogether.
+ */
+export function catalogueSql(query: CatalogueQuery, totalCap: number = CATALOGUE_TOTAL_CAP): CatalogueSql {
+  const p = new Params();
+  const filters: string[] = [];
+  const q = query.q?.trim() ? query.q : undefined;
+  let text: { exact: string; indexed: string[]; counted: string[]; headExact: string; headIndexed: string[] } | undefined;
+
+  if (q !== undefined) {
+    const qp = p.add(q);
+    const pattern = `catalogue_contains_pattern(${qp})`;
+    const bigrams = hasBigram(q) ? `catalogue_bigrams(catalogue_fold(${qp}))` : null;
+    const exact = `a.search_text LIKE ${pattern}`;
+    const indexed = bigrams ? [`a.search_bigrams @> ${bigrams}`] : [];
+    text = {
+      exact,
+      indexed,
+      // A two-character term is one bigram: the index alone is exact, the count needs no LIKE.
+      counted: isOneBigram(q) ? indexed : [exact, ...indexed],
+      headExact: `catalogue_head(a.search_text) LIKE ${pattern}`,
+      headIndexed: bigrams ? [`a.search_head_bigrams @> ${bigrams}`] : [],
+    };
+  }
+  // Each filter is an exact condition, cheap to check on a row; some add a condition that only
+  // serves an index (listed in `indexed`), left out where a plan walks rows one by one.
+  const indexedFilters: string[] = [];
+  if (query.field) filters.push(`a.technical_field = ${p.add(query.field)}`);
+  if (query.ipc) {
+    const { key, prefix } = ipcLookup(query.ipc);
+    filters.push(`',' || upper(translate(array_to_string(a.ipc_classes, ','), E' \\t\\n\\r', '')) LIKE ${p.add(`%,${prefix}%`)}`);
+    indexedFilters.push(`catalogue_ipc_prefixes(a.ipc_classes) @> ARRAY[${p.add(key)}::text]`);
+  }
+  if (query.holderId) filters.push(`a.holder_id = ${p.add(query.holderId)}::uuid`);
+  if (query.region) {
+    // GLOSSARY "Regions": a city covers the codes sharing its first four digits, a province two.
+    // The holders are looked up once; the holder index then serves the list.
+    const digits = { province: 2, city: 4, county: 6 }[regionLevel(query.region)];
+    const prefix = query.region.slice(0, digits);
+    filters.push(
+      `a.holder_id = ANY (ARRAY(SELECT o.id FROM organizations o WHERE o.region_code BETWEEN ${p.add(prefix.padEnd(6, '0'))} AND ${p.add(prefix.padEnd(6, '9'))}))`,
+    );
+  }
+  if (query.ipType) {
+    filters.push(`EXISTS (SELECT 1 FROM ip_rights r WHERE r.achievement_id = a.id AND r.type = ${p.add(query.ipType)} AND r.status = 'valid')`);
+  }
+  if (query.status) filters.push(`a.rule_state = ${p.add(query.status)}`);
+  // P-2Y puts an achievement on the 先用后转 list; P-3Y (free licence) keeps it there.
+  if (query.useFirst !== undefined) filters.push(`a.rule_state ${query.useFirst ? '' : 'NOT '}IN ('use_first', 'free_license_eligible')`);
+  if (query.freeLicenseEligible !== undefined) filters.push(`a.rule_state ${query.freeLicenseEligible ? '=' : '<>'} 'free_license_eligible'`);
+  if (query.minPriceFen !== undefined) filters.push(`a.asking_price_fen >= ${p.add(query.minPriceFen)}::bigint`);
+  if (query.maxPriceFen !== undefined) filters.push(`a.asking_price_fen <= ${p.add(query.maxPriceFen)}::bigint`);
+
+  const limit = query.limit ?? 20;
+  const offset = query.offset ?? 0;
+  const sort = query.sort ?? (text ? 'relevance' : 'newest');
+  const order: Order = sort === 'relevance' ? 'newest' : sort;
+  const matching = [`a.registration_status = 'registered'`, ...(text ? text.counted : []), ...filters, ...indexedFilters];
+
+  const firstRows = p.add(limit + offset);
+  const window = p.add(walkWindow(limit + offset));
+  let page: string;
+  let outerOrder: string;
+  if (sort === 'relevance' && text) {
+    // Matches in the title or a keyword first, then those only in the abstract; newest first
+    // within each.
+    page = `
+      WITH ${firstMatches('head_matches', [text.headExact, ...filters], [...text.headIndexed, ...indexedFilters], 'newest', firstRows, window, ', 0 AS tier')},
+      ${firstMatches('abstract_matches', [text.exact, `NOT ${text.headExact}`, ...filters], [...text.indexed, ...indexedFilters], 'newest', firstRows, window, ', 1 AS tier')}
+      SELECT * FROM head_matches
+      UNION ALL
+      SELECT * FROM abstract_matches
+      ORDER BY tier, created_at DESC, id DESC
+      LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+    outerOrder = `p.tier, ${ORDER.newest('p')}`;
+  } else {
+    const exact = [...(text ? [text.exact] : []), ...filters];
+    const indexed = [...(text ? text.indexed : []), ...indexedFilters];
+    page = `
+      WITH ${firstMatches('matches', exact, indexed, order, firstRows, window)}
+      SELECT * FROM matches
+      ORDER BY ${ORDER[order]('matches')}
+      LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+    outerOrder = ORDER[order]('p');
+  }
+
+  const sql = `
+    SELECT c.total, p.id, p.title, p.abstract, p.technical_field, p.kind, p.keywords, p.ipc_classes,
+      p.holder_id, h.name AS holder_name, h.region_code::text AS holder_region_code,
+      coalesce(ip.types, '{}') AS ip_types, ip.earliest_granted_on, p.rule_state, p.asking_price_fen::text AS asking_price_fen,
+      l.id AS listing_id, l.forced AS listing_forced, l.price_fen::text AS listing_price_fen,
+      l.price_deadline::text AS listing_price_deadline, l.status AS listing_status
+    FROM (
+      SELECT count(*)::int AS total FROM (
+        SELECT 1 FROM achievements a
+        WHERE ${matching.join('\n          AND ')}
+        LIMIT ${p.add(totalCap + 1)}
+      ) AS m
+    ) AS c
+    LEFT JOIN LATERAL (${page}
+    ) AS p ON true
+    LEFT JOIN organizations h ON h.id = p.holder_id
+    LEFT JOIN LATERAL (
+      SELECT array_agg(DISTINCT r.type ORDER BY r.type) AS types, min(r.granted_on)::text AS earliest_granted_on
+      FROM ip_rights r WHERE r.achievement_id = p.id AND r.status = 'valid'
+    ) AS ip ON true
+    LEFT JOIN LATERAL (
+      SELECT l.id, l.forced, l.price_fen, l.price_deadline, l.status
+      FROM listings l WHERE l.achievement_id = p.id AND l.status IN ('active', 'suspended')
+      ORDER BY l.status = 'active' DESC, l.created_at DESC, l.id DESC
+      LIMIT 1
+    ) AS l ON true
+    ORDER BY ${outerOrder}`;
+  return { text: sql, params: p.values };
+}
+
+/** The catalogue of registered achievements: Chinese substring search, filters, sorts, pages. */
+@Injectable()
+export class CatalogueService {
+  private readonly totalCap: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(CATALOGUE_OPTIONS) options?: CatalogueOptions,
+  ) {
+    this.totalCap = options?.totalCap ?? CATALOGUE_TOTAL_CAP;
+  }
+
+  async search(query: CatalogueQuery): Promise<CataloguePageDto> {
+    assertSearchable(query);
+    const { text, params } = catalogueSql(query, this.totalCap);
+    const rows = await this.dataSource.transaction(async (m) => {
+      // The server's defaults price a random page read at four sequential ones and compile
+      // expensive plans with JIT; the catalogue is in memory and answers in milliseconds.
+      await m.query(`SELECT set_config('random_page_cost', '1.1', true), set_config('jit', 'off', true)`);
+      return (await m.query(text, params)) as CatalogueRow[];
+    });
+    const counted = rows[0]?.total ?? 0;
+    return {
+      items: rows.filter((r) => r.id !== null).map(toItem),
+      total: Math.min(counted, this.totalCap),
+      totalIsExact: counted <= this.totalCap,
+    };
+  }
+}
+
+/** Checks that span fields (the DTO checks each field on its own). */
+function assertSearchable(query: CatalogueQuery): void {
+  const problems = [];
+  if (query.minPriceFen !== undefined && query.maxPriceFen !== undefined && BigInt(query.minPriceFen) > BigInt(query.maxPriceFen)) {
+    problems.push({ field: 'maxPriceFen', code: 'belowMinPrice', message: 'maxPriceFen must not be below minPriceFen' });
+  }
+  if (query.ipc !== undefined && !IPC_PREFIX.test(query.ipc)) {
+    problems.push({ field: 'ipc', code: 'matches', message: 'ipc must be an IPC prefix such as "C01B" or "C01B 32/"' });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+function toItem(r: CatalogueRow): CatalogueItemDto {
+  return {
+    id: r.id as string,
+    title: r.title,
+    abstract: r.abstract,
+    technicalField: r.technical_field,
+    kind: r.kind,
+    keywords: r.keywords,
+    ipcClasses: r.ipc_classes,
+    holder: { id: r.holder_id, name: r.holder_name, regionCode: r.holder_region_code },
+    ipTypes: r.ip_types,
+    earliestGrantedOn: r.earliest_granted_on,
+    ruleState: r.rule_state,
+    onUseFirstList: r.rule_state === 'use_first' || r.rule_state === 'free_license_eligible',
+    freeLicenseEligible: r.rule_state === 'free_license_eligible',
+    askingPriceFen: r.asking_price_fen,
+    listing:
+      r.listing_id === null
+        ? null
+        : {
+            id: r.listing_id,
+            forced: r.listing_forced === true,
+            priceFen: r.listing_price_fen,
+            priceDeadline: r.listing_price_deadline,
+            status: r.listing_status as 'active' | 'suspended',
+          },
+  };
+}

@@ -1,0 +1,242 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock, CLOCK } from '@zjp/core';
+import { TransactionRunner } from '@zjp/database';
+import { acceptBid, bidderPseudonym, bidHash, type LotState } from '../domain';
+import { LotRow, rulesOf, stateOf } from '../lots/lot-row';
+import { LotEventsPublisher } from './lot-events.publisher';
+
+export type BidSource = 'online' | 'floor';
+
+export interface BidRequest {
+  lotId: string;
+  /** online bids: the bidder's organisation; floor bids: the paddle number instead */
+  organizationId?: string;
+  paddleNumber?: number;
+  userId: string | null;
+  amountFen: bigint;
+  maxFen?: bigint;
+  idempotencyKey?: string;
+  source: BidSource;
+}
+
+export type BidRejectCode =
+  | 'LOT_NOT_FOUND' | 'LOT_NOT_OPEN' | 'LOT_ENDED' | 'NOT_REGISTERED' | 'DEPOSIT_NOT_HELD' | 'BID_TOO_LOW'
+  | 'ALREADY_LEADING' | 'PROXY_NOT_ALLOWED' | 'MAX_BELOW_AMOUNT' | 'INVALID_AMOUNT' | 'FLOOR_BIDDER_NOT_OFFLINE'
+  /** the bid equalled the leader's earlier proxy maximum, which wins the tie: the leader bid that amount */
+  | 'TIED_EARLIER_MAXIMUM';
+
+export interface BidResult {
+  status: 'accepted' | 'rejected';
+  code?: BidRejectCode;
+  /** the sequence number of this bid when it was accepted as a bid (not for a proxy-maximum update) */
+  seq?: number;
+  currentFen: string | null;
+  minimumFen?: string;
+  leading: boolean;
+  endsAt: string;
+  /** true when this answer is the stored outcome of an earlier bid with the same idempotency key */
+  replay: boolean;
+}
+
+interface Pending {
+  request: BidRequest;
+  resolve: (r: BidResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Registration {
+  id: string;
+  organization_id: string;
+  paddle_number: number;
+  deposit_status: string;
+  offline: boolean;
+}
+
+/** Most bids one transaction takes; a lot under heavy load commits a batch at a time. */
+const MAX_BATCH = 1000;
+
+/**
+ * The bidding engine. Invariants 1-3: a bid is judged by the server against the lot's stored
+ * state (locked with FOR UPDATE, so API processes are serialised by PostgreSQL), and answered only
+ * after its transaction committed. Bids for one lot that arrive while a transaction is in flight
+ * are queued and judged together in the next one (one commit for many bids): never more than one
+ * transaction per lot per process at a time, and never a read of the lot's bid history.
+ */
+@Injectable()
+export class BiddingEngine {
+  private readonly logger = new Logger(BiddingEngine.name);
+  private readonly queues = new Map<string, Pending[]>();
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly events: LotEventsPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  submit(request: BidRequest): Promise<BidResult> {
+    return new Promise<BidResult>((resolve, reject) => {
+      const queue = this.queues.get(request.lotId);
+      if (queue) {
+        queue.push({ request, resolve, reject });
+        return;
+      }
+      this.queues.set(request.lotId, [{ request, resolve, reject }]);
+      void this.drain(request.lotId);
+    });
+  }
+
+  private async drain(lotId: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(lotId)!;
+      if (queue.length === 0) {
+        this.queues.delete(lotId);
+        return;
+      }
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        const { results, publish } = await this.tx.run((m) => this.judge(m, lotId, batch.map((p) => p.request)));
+        batch.forEach((p, i) => p.resolve(results[i]));
+        publish();
+      } catch (err) {
+        this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+  }
+
+  private async judge(m: import('typeorm').EntityManager, lotId: string, requests: BidRequest[]): Promise<{ results: BidResult[]; publish: () => void }> {
+    const now = this.clock.now();
+    const lots = (await m.query(`SELECT * FROM lots WHERE id = $1 FOR UPDATE`, [lotId])) as LotRow[];
+    const lot = lots[0];
+    if (!lot) {
+      return { results: requests.map(() => ({ status: 'rejected', code: 'LOT_NOT_FOUND', currentFen: null, leading: false, endsAt: '', replay: false })), publish: () => undefined };
+    }
+
+    const orgIds = [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))];
+    const paddles = [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))];
+    const registrations = (await m.query(
+      `SELECT id, organization_id, paddle_number, deposit_status, offline FROM lot_registrations
+        WHERE lot_id = $1 AND (organization_id = ANY($2::uuid[]) OR paddle_number = ANY($3::int[]) OR id = $4)`,
+      [lotId, orgIds, paddles, lot.leader_registration_id],
+    )) as Registration[];
+    const byOrg = new Map(registrations.map((r) => [r.organization_id, r]));
+    const byPaddle = new Map(registrations.map((r) => [r.paddle_number, r]));
+    const byId = new Map(registrations.map((r) => [r.id, r]));
+
+    // Idempotency: a key seen before (stored, or earlier in this batch) gets its first answer again.
+    const keyed = requests.filter((r) => r.idempotencyKey && r.organizationId);
+    const stored = keyed.length
+      ? ((await m.query(
+          `SELECT organization_id, idempotency_key, status, reject_code, seq FROM bids
+            WHERE lot_id = $1 AND (organization_id, idempotency_key) IN (SELECT * FROM unnest($2::uuid[], $3::text[]))`,
+          [lotId, keyed.map((r) => r.organizationId), keyed.map((r) => r.idempotencyKey)],
+        )) as { organization_id: string; idempotency_key: string; status: string; reject_code: string | null; seq: number | null }[])
+      : [];
+    const seen = new Map<string, BidResult>();
+
+    const rules = rulesOf(lot);
+    let state: LotState = stateOf(lot, now);
+    let chainHead = lot.chain_head;
+    let extended = false;
+    const rows: unknown[][] = [];
+    const accepted: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[] = [];
+    const results: BidResult[] = [];
+    const snapshot = (leading: boolean, extra: Partial<BidResult>): BidResult => ({
+      status: 'rejected',
+      currentFen: state.currentFen?.toString() ?? null,
+      leading,
+      endsAt: state.endsAt.toISOString(),
+      replay: false,
+      ...extra,
+    });
+
+    for (const r of requests) {
+      const key = r.idempotencyKey && r.organizationId ? `${r.organizationId}|${r.idempotencyKey}` : null;
+      if (key) {
+        const earlier = seen.get(key);
+        if (earlier) {
+          results.push({ ...earlier, replay: true });
+          continue;
+        }
+        const old = stored.find((s) => `${s.organization_id}|${s.idempotency_key}` === key);
+        if (old) {
+          const reg = byOrg.get(old.organization_id);
+          results.push(snapshot(!!reg && state.leaderId === reg.id, { status: old.status as 'accepted' | 'rejected', code: (old.reject_code ?? undefined) as BidRejectCode | undefined, seq: old.seq ?? undefined, replay: true }));
+          continue;
+        }
+      }
+      const reg = r.source === 'floor' ? byPaddle.get(r.paddleNumber ?? -1) : byOrg.get(r.organizationId ?? '');
+      let result: BidResult;
+      // Time first (invariant 3): after the stored end every bid is LOT_ENDED, whoever sends it.
+      if (now >= state.endsAt || state.status === 'closed') result = snapshot(false, { code: 'LOT_ENDED' });
+      else if (state.status !== 'open') result = snapshot(false, { code: 'LOT_NOT_OPEN' });
+      else if (!reg) result = snapshot(false, { code: 'NOT_REGISTERED' });
+      else if (r.source === 'floor' && !reg.offline) result = snapshot(false, { code: 'FLOOR_BIDDER_NOT_OFFLINE' });
+      else if (reg.deposit_status !== 'held') result = snapshot(false, { code: 'DEPOSIT_NOT_HELD' });
+      else {
+        const outcome = acceptBid(rules, state, { bidderId: reg.id, amountFen: r.amountFen, maxFen: r.maxFen, at: now }, now);
+        if (!outcome.accepted) {
+          result = snapshot(state.leaderId === reg.id, { code: outcome.code as BidRejectCode, minimumFen: outcome.minimumFen?.toString() });
+        } else {
+          let ownSeq: number | undefined;
+          for (const b of outcome.bids) {
+            const bidder = byId.get(b.bidderId)!;
+            const proxy = b.proxy;
+            const hash = bidHash(chainHead, { lotId, seq: b.seq, bidderId: bidderPseudonym(bidder.paddle_number), amountFen: b.amountFen, at: b.at, proxy });
+            rows.push([bidder.id, bidder.organization_id, proxy ? null : r.userId, proxy ? 'proxy' : r.source, proxy ? null : (r.idempotencyKey ?? null), b.amountFen.toString(), proxy ? null : (r.maxFen?.toString() ?? null), 'accepted', null, b.seq, chainHead, hash, now]);
+            chainHead = hash;
+            accepted.push({ seq: b.seq, paddle: bidder.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
+            if (!proxy && b.bidderId === reg.id) ownSeq = b.seq;
+          }
+          extended ||= outcome.extended;
+          state = outcome.state;
+          if (outcome.bids.length > 0 && ownSeq === undefined) {
+            // Only the leader's counter-bid entered the sequence: this bid is kept, as not accepted.
+            result = snapshot(false, { code: 'TIED_EARLIER_MAXIMUM' });
+            rows.push([reg.id, reg.organization_id, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'rejected', 'TIED_EARLIER_MAXIMUM', null, null, null, now]);
+            if (key) seen.set(key, result);
+            results.push(result);
+            continue;
+          }
+          result = snapshot(state.leaderId === reg.id, { status: 'accepted', seq: ownSeq });
+          if (outcome.bids.length === 0) {
+            // a leader raising its proxy maximum: stored as an instruction, with no sequence number
+            rows.push([reg.id, reg.organization_id, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'proxy_update', null, null, null, null, now]);
+          }
+          if (key) seen.set(key, result);
+          results.push(result);
+          continue;
+        }
+      }
+      rows.push([reg?.id ?? null, reg?.organization_id ?? r.organizationId ?? null, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'rejected', result.code ?? null, null, null, null, now]);
+      if (key) seen.set(key, result);
+      results.push(result);
+    }
+
+    if (rows.length) {
+      const column = (i: number) => rows.map((row) => row[i]);
+      await m.query(
+        `INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])`,
+        [lotId, ...Array.from({ length: 13 }, (_, i) => column(i))],
+      );
+    }
+    if (accepted.length || state.leaderProxyMaxFen?.toString() !== (lot.leader_proxy_max_fen ?? undefined)) {
+      await m.query(
+        `UPDATE lots SET current_fen = $2, leader_registration_id = $3, leader_proxy_max_fen = $4, leader_proxy_set_at = $5, seq = $6, bid_count = $7,
+                chain_head = $8, ends_at = $9, status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END WHERE id = $1`,
+        [lotId, state.currentFen?.toString() ?? null, state.leaderId, state.leaderProxyMaxFen?.toString() ?? null, state.leaderProxySetAt, state.seq, state.bidCount, chainHead, state.endsAt],
+      );
+    }
+
+    const leader = state.leaderId ? byId.get(state.leaderId) : undefined;
+    const finalState = state;
+    return {
+      results,
+      publish: () => {
+        if (accepted.length) this.events.bidsAccepted(lotId, accepted, finalState, leader ? bidderPseudonym(leader.paddle_number) : null);
+        if (extended) this.events.extended(lotId, finalState.endsAt);
+      },
+    };
+  }
+}

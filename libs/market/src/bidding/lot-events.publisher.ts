@@ -1,0 +1,74 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { AUCTION_JOBS, CloseLotJob, QUEUES } from '@zjp/platform';
+import { RealtimePublisher } from '@zjp/realtime';
+import type { Queue } from 'bullmq';
+import { bidderPseudonym, type LotState } from '../domain';
+
+export const LOT_EVENTS = {
+  bids: 'lot.bids',
+  extended: 'lot.extended',
+  call: 'lot.call',
+  closed: 'lot.closed',
+} as const;
+
+export interface PublicBid {
+  seq: number;
+  amountFen: string;
+  bidder: string;
+  proxy: boolean;
+  at: string;
+}
+
+export interface LotSnapshot {
+  seq: number;
+  currentFen: string | null;
+  leader: string | null;
+  bidCount: number;
+  endsAt: string;
+  status: string;
+}
+
+/**
+ * What watchers of a lot receive. Bids committed together go out in one `lot.bids` event with
+ * their sequence numbers and the state after them, so a client that sees `bids[0].seq` other than
+ * its last seq + 1 knows it missed some and fetches `GET /lots/:id/bids?afterSeq=`.
+ */
+@Injectable()
+export class LotEventsPublisher {
+  private readonly logger = new Logger(LotEventsPublisher.name);
+
+  constructor(
+    private readonly realtime: RealtimePublisher,
+    @InjectQueue(QUEUES.auctions) private readonly auctions: Queue<CloseLotJob>,
+  ) {}
+
+  bidsAccepted(lotId: string, bids: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[], state: LotState, leader: string | null): void {
+    this.realtime.toLot(lotId, LOT_EVENTS.bids, {
+      lotId,
+      bids: bids.map((b): PublicBid => ({ seq: b.seq, amountFen: b.amountFen.toString(), bidder: bidderPseudonym(b.paddle), proxy: b.proxy, at: b.at.toISOString() })),
+      state: { seq: state.seq, currentFen: state.currentFen?.toString() ?? null, leader, bidCount: state.bidCount, endsAt: state.endsAt.toISOString(), status: state.status } satisfies LotSnapshot,
+    });
+  }
+
+  /** Anti-sniping moved the end: tell the room and queue a close job for the new end. */
+  extended(lotId: string, endsAt: Date): void {
+    this.realtime.toLot(lotId, LOT_EVENTS.extended, { lotId, endsAt: endsAt.toISOString() });
+    this.scheduleClose(lotId, endsAt).catch((err: unknown) => this.logger.error(`could not reschedule the close of lot ${lotId}: ${String(err)}`));
+  }
+
+  /**
+   * One delayed job per end time. A job that fires before a later extended end finds the lot still
+   * open and does nothing; the job for the new end closes it.
+   */
+  async scheduleClose(lotId: string, endsAt: Date): Promise<void> {
+    await this.auctions.add(AUCTION_JOBS.closeLot, { lotId }, {
+      jobId: `close-${lotId}-${endsAt.getTime()}`,
+      delay: Math.max(0, endsAt.getTime() - Date.now()),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 86400 },
+      removeOnFail: { age: 30 * 86400 },
+    });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './bid-acceptance';
+export * from './bid-chain';
+export * from './close-outcome';
+export * from './increment';
+export * from './pseudonym';

@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { RealtimePublisher } from '@zjp/realtime';
+import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
+import { LOT_EVENTS } from '../bidding/lot-events.publisher';
+import { CloseResult, LotClosingService } from '../closing/lot-closing.service';
+import { BidsQuery, CallDto, CreateAuctionDto, FloorBidDto, OfflineRegistrationDto, PlaceBidDto, RegisterBidderDto } from './lots.dto';
+import { LotsService, LotView, RegistrationView } from './lots.service';
+
+@ApiTags('auctions')
+@Controller('lots')
+export class LotsController {
+  constructor(
+    private readonly lots: LotsService,
+    private readonly engine: BiddingEngine,
+    private readonly closing: LotClosingService,
+    private readonly realtime: RealtimePublisher,
+  ) {}
+
+  @ApiBearerAuth()
+  @Roles('holder_admin', 'platform_admin')
+  @Post()
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateAuctionDto): Promise<LotView> {
+    return this.lots.createAuction(actor, body);
+  }
+
+  @Public()
+  @Get(':id')
+  get(@Param('id', ParseIdPipe) id: string): Promise<LotView> {
+    return this.lots.get(id);
+  }
+
+  /** The accepted bids after a sequence number, with the hash chain and its head. */
+  @Public()
+  @Get(':id/bids')
+  bids(@Param('id', ParseIdPipe) id: string, @Query() query: BidsQuery) {
+    return this.lots.bids(id, query.afterSeq, query.limit);
+  }
+
+  @ApiBearerAuth()
+  @Roles('enterprise_admin')
+  @Post(':id/registrations')
+  register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterBidderDto): Promise<RegistrationView> {
+    return this.lots.register(actor, id, body.paymentMethod);
+  }
+
+  @ApiBearerAuth()
+  @Roles('enterprise_admin', 'enterprise_member')
+  @Get(':id/registrations/mine')
+  mine(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<RegistrationView> {
+    return this.lots.myRegistration(actor, id);
+  }
+
+  @ApiBearerAuth()
+  @Roles('enterprise_admin', 'enterprise_member')
+  @Post(':id/bids')
+  @HttpCode(200)
+  bid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PlaceBidDto): Promise<BidResult> {
+    return this.engine.submit({
+      lotId: id,
+      organizationId: actor.organizationId,
+      userId: actor.userId,
+      amountFen: BigInt(body.amountFen),
+      maxFen: body.maxFen === undefined ? undefined : BigInt(body.maxFen),
+      idempotencyKey: body.idempotencyKey,
+      source: 'online',
+    });
+  }
+
+  // The auctioneer console (P-AUC: online and floor bids go through the same engine, in server order).
+
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @Post(':id/offline-registrations')
+  registerOffline(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: OfflineRegistrationDto): Promise<RegistrationView> {
+    return this.lots.registerOffline(actor, id, body);
+  }
+
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @Post(':id/floor-bids')
+  @HttpCode(200)
+  floorBid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: FloorBidDto): Promise<BidResult> {
+    return this.engine.submit({ lotId: id, paddleNumber: body.paddleNumber, userId: actor.userId, amountFen: BigInt(body.amountFen), source: 'floor' });
+  }
+
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @Post(':id/calls')
+  @HttpCode(202)
+  async call(@Param('id', ParseIdPipe) id: string, @Body() body: CallDto): Promise<{ lotId: string; call: string }> {
+    await this.lots.get(id);
+    this.realtime.toLot(id, LOT_EVENTS.call, { lotId: id, call: body.call });
+    return { lotId: id, call: body.call };
+  }
+
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @Post(':id/hammer')
+  @HttpCode(200)
+  hammer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<CloseResult> {
+    return this.closing.close(id, { hammer: true, actorUserId: actor.userId });
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DepositsService } from '@zjp/payments';
+import { DataSource } from 'typeorm';
+import type { DepositGateway } from './deposit-gateway';
+
+export const REGISTRATION_REFERENCE = 'lot_registration';
+
+/**
+ * The market's deposits, held and settled by libs/payments. A registration's deposit status
+ * follows the deposit's (held when Stripe confirms the hold, through the webhook in the worker).
+ */
+@Injectable()
+export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
+  constructor(
+    private readonly deposits: DepositsService,
+    private readonly db: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.deposits.onStatusChange(async (change) => {
+      if (change.referenceType !== REGISTRATION_REFERENCE) return;
+      const status = ({ held: 'held', failed: 'failed', released: 'released', captured: 'applied', forfeited: 'forfeited' } as Record<string, string>)[change.status];
+      if (!status) return;
+      // Never move a registration backwards (a late 'held' after the close settled it changes nothing).
+      await this.db.query(
+        `UPDATE lot_registrations SET deposit_status = $2
+          WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'))`,
+        [change.referenceId, status],
+      );
+    });
+  }
+
+  async hold(input: { organizationId: string; registrationId: string; amountFen: bigint; paymentMethod: string }) {
+    const d = await this.deposits.hold({ organizationId: input.organizationId, referenceType: REGISTRATION_REFERENCE, referenceId: input.registrationId, amountFen: input.amountFen, paymentMethod: input.paymentMethod });
+    return { depositId: d.id, status: d.status };
+  }
+
+  async recordBankTransfer(input: { organizationId: string; registrationId: string; amountFen: bigint; bankReference: string; actorUserId: string }) {
+    const d = await this.deposits.recordBankTransfer(
+      { organizationId: input.organizationId, referenceType: REGISTRATION_REFERENCE, referenceId: input.registrationId, amountFen: input.amountFen, bankReference: input.bankReference },
+      null,
+    );
+    return { depositId: d.id, status: d.status };
+  }
+
+  async capture(depositId: string): Promise<void> {
+    await this.deposits.capture(depositId);
+  }
+
+  async release(depositId: string): Promise<void> {
+    await this.deposits.release(depositId);
+  }
+}

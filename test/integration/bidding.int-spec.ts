@@ -1,0 +1,181 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { BiddingEngine, LotClosingService, MarketModule } from '../../libs/market/src';
+import { verifyChain } from '../../libs/market/src/domain';
+import { DatabaseModule } from '../../libs/database/src';
+import { PlatformConfigModule, QUEUES, QueueProducersModule, RedisModule } from '../../libs/platform/src';
+import { RealtimeModule } from '../../libs/realtime/src';
+import { Module } from '@nestjs/common';
+import { testConfig } from '../support/config';
+import { insertBidder, insertLot } from '../support/market-factory';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+describe('bidding engine and closing on PostgreSQL', () => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let ds: DataSource;
+  let engine: BiddingEngine;
+  let closing: LotClosingService;
+  let config: ReturnType<typeof testConfig>;
+
+  const contextFor = async () => {
+    @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule] })
+    class TestMarketModule {}
+    return NestFactory.createApplicationContext(TestMarketModule, { logger: false });
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    config = testConfig(db.url);
+    app = await contextFor();
+    ds = app.get(DataSource);
+    engine = app.get(BiddingEngine);
+    closing = app.get(LotClosingService);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const accepted = async (lotId: string) =>
+    (await ds.query(`SELECT seq, amount_fen::text AS amount, registration_id, source, prev_hash, hash, received_at FROM bids WHERE lot_id = $1 AND status = 'accepted' ORDER BY seq`, [lotId])) as {
+      seq: number; amount: string; registration_id: string; source: string; prev_hash: string; hash: string; received_at: Date;
+    }[];
+
+  it('200 concurrent bids from 20 bidders make one strictly increasing sequence, every answer stored, none lost', async () => {
+    const lotId = await insertLot(ds, { startingPriceFen: 1_000_000n, incrementFen: 1_000n });
+    const bidders: Awaited<ReturnType<typeof insertBidder>>[] = [];
+    for (let i = 0; i < 20; i++) bidders.push(await insertBidder(ds, lotId));
+    const requests = Array.from({ length: 200 }, (_, i) => {
+      const b = bidders[i % bidders.length];
+      return engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n + BigInt(i) * 1_000n + BigInt(i % 7) * 300n, idempotencyKey: `k-${i}`, source: 'online' });
+    });
+    const results = await Promise.all(requests);
+    const rows = await accepted(lotId);
+    const acceptedResults = results.filter((r) => r.status === 'accepted');
+    expect(acceptedResults.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(BigInt(rows[i].amount)).toBeGreaterThan(BigInt(rows[i - 1].amount));
+    // every acknowledged acceptance is in the database with its sequence number
+    const seqs = new Set(rows.map((r) => r.seq));
+    for (const r of acceptedResults) expect(seqs.has(r.seq!)).toBe(true);
+    const stored = (await ds.query(`SELECT count(*)::int AS n FROM bids WHERE lot_id = $1`, [lotId]))[0].n;
+    expect(stored).toBe(200);
+    const lot = (await ds.query(`SELECT seq, bid_count, current_fen::text AS current, chain_head FROM lots WHERE id = $1`, [lotId]))[0];
+    expect(lot.seq).toBe(rows.length);
+    expect(lot.current).toBe(rows[rows.length - 1].amount);
+    expect(lot.chain_head).toBe(rows[rows.length - 1].hash);
+  });
+
+  it('answers a replayed idempotency key with the first answer and stores the bid once', async () => {
+    const lotId = await insertLot(ds);
+    const b = await insertBidder(ds, lotId);
+    const bid = { lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, idempotencyKey: 'same-key', source: 'online' as const };
+    const [first, second] = await Promise.all([engine.submit(bid), engine.submit(bid)]);
+    const third = await engine.submit({ ...bid, amountFen: 5_000_000n });
+    expect(first).toMatchObject({ status: 'accepted', seq: 1, replay: false });
+    expect(second).toMatchObject({ status: 'accepted', seq: 1, replay: true });
+    expect(third).toMatchObject({ status: 'accepted', seq: 1, replay: true });
+    expect((await ds.query(`SELECT count(*)::int AS n FROM bids WHERE lot_id = $1`, [lotId]))[0].n).toBe(1);
+  });
+
+  it('rejects, and stores, bids without registration, without a held deposit, or below the minimum', async () => {
+    const lotId = await insertLot(ds, { startingPriceFen: 1_000_000n });
+    const unpaid = await insertBidder(ds, lotId, { depositStatus: 'pending' });
+    const paid = await insertBidder(ds, lotId);
+    const outsider = await insertBidder(ds, await insertLot(ds));
+    expect(await engine.submit({ lotId, organizationId: outsider.organizationId, userId: null, amountFen: 2_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'NOT_REGISTERED' });
+    expect(await engine.submit({ lotId, organizationId: unpaid.organizationId, userId: null, amountFen: 2_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'DEPOSIT_NOT_HELD' });
+    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 999_999n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'BID_TOO_LOW', minimumFen: '1000000' });
+    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted', seq: 1, leading: true });
+    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'ALREADY_LEADING' });
+    const codes = (await ds.query(`SELECT reject_code FROM bids WHERE lot_id = $1 AND status = 'rejected' ORDER BY id`, [lotId])).map((r: { reject_code: string }) => r.reject_code);
+    expect(codes).toEqual(['NOT_REGISTERED', 'DEPOSIT_NOT_HELD', 'BID_TOO_LOW', 'ALREADY_LEADING']);
+  });
+
+  it('rejects a bid after the end, whatever the client thinks', async () => {
+    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 200) });
+    const b = await insertBidder(ds, lotId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'LOT_ENDED' });
+  });
+
+  it('runs proxy bidding: the leader is defended up to its maximum', async () => {
+    const lotId = await insertLot(ds, { startingPriceFen: 100_000n, incrementFen: 10_000n });
+    const a = await insertBidder(ds, lotId);
+    const b = await insertBidder(ds, lotId);
+    await engine.submit({ lotId, organizationId: a.organizationId, userId: null, amountFen: 100_000n, maxFen: 200_000n, source: 'online' });
+    const challenge = await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 150_000n, source: 'online' });
+    expect(challenge).toMatchObject({ status: 'accepted', leading: false, currentFen: '160000' });
+    const rows = await accepted(lotId);
+    expect(rows.map((r) => [r.amount, r.source])).toEqual([['100000', 'online'], ['150000', 'online'], ['160000', 'proxy']]);
+    expect(rows[2].registration_id).toBe(a.registrationId);
+  });
+
+  it('keeps a verifiable hash chain of accepted bids', async () => {
+    const lotId = await insertLot(ds);
+    const bidders = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
+    for (let i = 0; i < 6; i++) await engine.submit({ lotId, organizationId: bidders[i % 2].organizationId, userId: null, amountFen: 1_000_000n + BigInt(i) * 10_000n, source: 'online' });
+    const rows = (await ds.query(
+      `SELECT b.seq, b.amount_fen, r.paddle_number, b.received_at, b.source, b.prev_hash, b.hash FROM bids b JOIN lot_registrations r ON r.id = b.registration_id WHERE b.lot_id = $1 AND b.status = 'accepted' ORDER BY seq`,
+      [lotId],
+    )) as { seq: number; amount_fen: string; paddle_number: number; received_at: Date; source: string; prev_hash: string; hash: string }[];
+    const chain = rows.map((r) => ({ seq: r.seq, bidderId: `竞买人 ${String(r.paddle_number).padStart(2, '0')}`, amountFen: BigInt(r.amount_fen), at: r.received_at, proxy: r.source === 'proxy', prevHash: r.prev_hash, hash: r.hash }));
+    expect(verifyChain(lotId, chain).ok).toBe(true);
+    chain[3] = { ...chain[3], amountFen: chain[3].amountFen + 1n };
+    expect(verifyChain(lotId, chain)).toMatchObject({ ok: false, brokenAtSeq: 4 });
+  });
+
+  it('extends the end on a late bid and queues a close job for the new end', async () => {
+    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 60_000), extensionMinutes: 5 });
+    const b = await insertBidder(ds, lotId);
+    await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
+    const lot = (await ds.query(`SELECT ends_at, original_ends_at FROM lots WHERE id = $1`, [lotId]))[0] as { ends_at: Date; original_ends_at: Date };
+    expect(lot.ends_at.getTime()).toBeGreaterThan(lot.original_ends_at.getTime());
+    expect(lot.ends_at.getTime() - Date.now()).toBeGreaterThan(4 * 60_000);
+    await new Promise((r) => setTimeout(r, 100));
+    const queue = app.get<Queue>(getQueueToken(QUEUES.auctions));
+    const job = await queue.getJob(`close-${lotId}-${lot.ends_at.getTime()}`);
+    expect(job).toBeDefined();
+    expect(job!.data).toEqual({ lotId });
+  });
+
+  it('closes a lot exactly once when two closers race, with one deal and the result', async () => {
+    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), reservePriceFen: 1_000_000n, extensionMinutes: 0 });
+    const bidders = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
+    await engine.submit({ lotId, organizationId: bidders[0].organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
+    await engine.submit({ lotId, organizationId: bidders[1].organizationId, userId: null, amountFen: 1_200_000n, source: 'online' });
+    await new Promise((r) => setTimeout(r, 400));
+    const other = await contextFor();
+    try {
+      const results = await Promise.all([closing.close(lotId), other.get(LotClosingService).close(lotId), closing.close(lotId)]);
+      expect(results.filter((r) => r.closed)).toHaveLength(1);
+      expect(results.filter((r) => !r.closed).map((r) => !r.closed && r.reason)).toEqual(['already_closed', 'already_closed']);
+    } finally {
+      await other.close();
+    }
+    const lot = (await ds.query(`SELECT status, result, hammer_price_fen::text AS hammer, winner_registration_id FROM lots WHERE id = $1`, [lotId]))[0];
+    expect(lot).toEqual({ status: 'closed', result: 'sold', hammer: '1200000', winner_registration_id: bidders[1].registrationId });
+    const deals = await ds.query(`SELECT buyer_id, price_fen::text AS price FROM deals WHERE lot_id = $1`, [lotId]);
+    expect(deals).toEqual([{ buyer_id: bidders[1].organizationId, price: '1200000' }]);
+    const regs = (await ds.query(`SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number`, [lotId])) as { deposit_status: string }[];
+    expect(regs.map((r) => r.deposit_status)).toEqual(['released', 'applied']);
+  });
+
+  it('does not close a lot before its (extended) end, and leaves it unsold when the reserve is not met', async () => {
+    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), reservePriceFen: 5_000_000n });
+    const b = await insertBidder(ds, lotId);
+    expect(await closing.close(lotId)).toMatchObject({ closed: false, reason: 'not_ended' });
+    await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
+    // the bid came inside the extension window: the end moved 5 minutes on
+    expect(await closing.close(lotId)).toMatchObject({ closed: false, reason: 'not_ended' });
+    await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = $1`, [lotId]);
+    expect(await closing.close(lotId)).toMatchObject({ closed: true, result: 'unsold' });
+    expect((await ds.query(`SELECT unsold_reason FROM lots WHERE id = $1`, [lotId]))[0].unsold_reason).toBe('reserve_not_met');
+    expect((await ds.query(`SELECT count(*)::int AS n FROM deals WHERE lot_id = $1`, [lotId]))[0].n).toBe(0);
+  });
+
+});
