@@ -4,7 +4,7 @@ import request from 'supertest';
 import { patentCheckChar } from '../../libs/achievements/src';
 import { TEST_REDIS_URL } from '../support/env';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, queryDatabase, TestDatabase } from '../support/test-database';
 import { startStripeServer, type StripeServer } from '../stripe-server/stripe-server';
 
 interface LotBidsEvent {
@@ -164,12 +164,10 @@ describe('a live auction across two API processes and a worker', () => {
     const after = await bid(e1, '2000000', 'e1-after');
     expect(after.data).toMatchObject({ status: 'rejected', code: 'LOT_ENDED' });
 
-    // deposits: the winner's applied (captured), the loser's released (the hold cancelled)
-    await until(async () => ((await http(a.url, 'e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'applied' ? true : undefined), 'the winner deposit applied');
+    // deposits: the loser's hold is released (cancelled); the winner's stays held for the contract
     await until(async () => ((await http(a.url, 'e1').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'released' ? true : undefined), 'the loser deposit released');
-    const intents = stripe.paymentIntents();
-    expect(intents.filter((pi) => pi.status === 'succeeded')).toHaveLength(1);
-    expect(intents.filter((pi) => pi.status === 'canceled')).toHaveLength(1);
+    expect((await http(a.url, 'e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus).toBe('held');
+    expect(stripe.paymentIntents().map((pi) => pi.status).sort()).toEqual(['canceled', 'requires_capture', 'requires_payment_method']);
 
     const history = await request(b.url).get(`/lots/${lotId}/bids`);
     expect(history.body.verified).toBe(true);
@@ -177,5 +175,17 @@ describe('a live auction across two API processes and a worker', () => {
     const lot = await request(b.url).get(`/lots/${lotId}`);
     expect(lot.body).toMatchObject({ status: 'closed', result: 'sold', hammerPriceFen: '1060000', winner: watched[3].bidder, chainHead: history.body.chainHead });
     expect(lot.body).not.toHaveProperty('reservePriceFen');
+
+    // the winner does not sign in time: the operator records the default and the deposit is forfeited
+    const deal = await queryDatabase<{ id: string }>(db.url, `SELECT id FROM deals WHERE lot_id = $1`, [lotId]);
+    expect(deal).toHaveLength(1);
+    const byHolder = await http(a.url, 'holder').post(`/deals/${deal[0].id}/default`, { reason: '未按期签约' });
+    expect(byHolder.status).toBe(403);
+    const defaulted = await http(b.url, 'admin').post(`/deals/${deal[0].id}/default`, { reason: '成交后未在规定期限内签订合同' });
+    expect(defaulted.status).toBe(200);
+    await until(async () => ((await http(a.url, 'e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'forfeited' ? true : undefined), 'the winner deposit forfeited');
+    expect(stripe.paymentIntents().filter((pi) => pi.status === 'succeeded')).toHaveLength(1);
+    const again = await http(b.url, 'admin').post(`/deals/${deal[0].id}/default`, { reason: '再次' });
+    expect(again.status).toBe(409);
   }, 60_000);
 });

@@ -162,7 +162,7 @@ describe('bidding engine and closing on PostgreSQL', () => {
     const deals = await ds.query(`SELECT buyer_id, price_fen::text AS price FROM deals WHERE lot_id = $1`, [lotId]);
     expect(deals).toEqual([{ buyer_id: bidders[1].organizationId, price: '1200000' }]);
     const regs = (await ds.query(`SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number`, [lotId])) as { deposit_status: string }[];
-    expect(regs.map((r) => r.deposit_status)).toEqual(['released', 'applied']);
+    expect(regs.map((r) => r.deposit_status)).toEqual(['released', 'held']);
   });
 
   it('does not close a lot before its (extended) end, and leaves it unsold when the reserve is not met', async () => {

@@ -7,3 +7,4 @@ export * from './bidding/bidding-engine';
 export * from './bidding/lot-events.publisher';
 export * from './closing/lot-closing.service';
 export * from './sessions/sessions';
+export * from './listings/listing-flows';

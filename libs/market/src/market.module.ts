@@ -3,6 +3,7 @@ import { PaymentsModule } from '@zjp/payments';
 import { BiddingEngine } from './bidding/bidding-engine';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
 import { LotClosingService } from './closing/lot-closing.service';
+import { ListingFlowsController, ListingFlowsService } from './listings/listing-flows';
 import { ListingsController, ListingsService } from './listings/listings';
 import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
 import { LotsController } from './lots/lots.controller';
@@ -10,7 +11,7 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController, SessionsService } from './sessions/sessions';
 
-const services = [ListingsService, LotsService, BiddingEngine, LotEventsPublisher, LotClosingService, SessionsService];
+const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotEventsPublisher, LotClosingService, SessionsService];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({
@@ -20,5 +21,5 @@ const services = [ListingsService, LotsService, BiddingEngine, LotEventsPublishe
 })
 export class MarketModule {}
 
-@Module({ imports: [MarketModule], controllers: [ListingsController, LotsController, SessionsController], exports: [MarketModule] })
+@Module({ imports: [MarketModule], controllers: [ListingFlowsController, ListingsController, LotsController, SessionsController], exports: [MarketModule] })
 export class MarketApiModule {}

@@ -26,10 +26,15 @@ export interface IdleScanJob {
 
 export const AUCTION_JOBS = {
   closeLot: 'close-lot',
+  concludeListing: 'conclude-listing',
 } as const;
 
 export interface CloseLotJob {
   lotId: string;
+}
+
+export interface ConcludeListingJob {
+  listingId: string;
 }
 
 export const PAYMENT_JOBS = {

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { LotClosingService, type CloseResult } from '@zjp/market';
-import { AUCTION_JOBS, CloseLotJob, QUEUES } from '@zjp/platform';
+import { ListingFlowsService, LotClosingService, type CloseResult, type ListingConclusion } from '@zjp/market';
+import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob, QUEUES } from '@zjp/platform';
 import type { Job } from 'bullmq';
 
 /**
@@ -13,13 +13,17 @@ import type { Job } from 'bullmq';
 export class AuctionsProcessor extends WorkerHost {
   private readonly logger = new Logger(AuctionsProcessor.name);
 
-  constructor(private readonly closing: LotClosingService) {
+  constructor(
+    private readonly closing: LotClosingService,
+    private readonly listings: ListingFlowsService,
+  ) {
     super();
   }
 
-  async process(job: Job<CloseLotJob>): Promise<CloseResult> {
+  async process(job: Job<CloseLotJob | ConcludeListingJob>): Promise<CloseResult | ListingConclusion> {
+    if (job.name === AUCTION_JOBS.concludeListing) return this.listings.conclude((job.data as ConcludeListingJob).listingId);
     if (job.name !== AUCTION_JOBS.closeLot) throw new Error(`unknown auction job ${job.name}`);
-    const result = await this.closing.close(job.data.lotId);
+    const result = await this.closing.close((job.data as CloseLotJob).lotId);
     if (result.closed) this.logger.log(`lot ${result.lotId} closed: ${result.result}${result.hammerPriceFen ? ` at ${result.hammerPriceFen} fen` : ''}`);
     return result;
   }

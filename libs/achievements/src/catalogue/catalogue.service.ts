@@ -8,6 +8,8 @@ import { CATALOGUE_MAX_OFFSET, IPC_PREFIX, type CatalogueQuery, type CatalogueSo
 export interface CatalogueOptions {
   /** The total is counted exactly up to this many matches; beyond, counting stops. */
   totalCap?: number;
+  /** How many rows a page's walk reads (default: walkWindow()); tests make it tiny to reach the index branch. */
+  walkRows?: number;
 }
 export const CATALOGUE_OPTIONS = Symbol('CATALOGUE_OPTIONS');
 export const CATALOGUE_TOTAL_CAP = CATALOGUE_MAX_OFFSET;
@@ -91,7 +93,7 @@ const ITEM_COLUMNS = `a.id, a.title, left(a.abstract, 200) AS abstract, a.techni
         a.holder_id, a.rule_state, a.asking_price_fen, a.created_at`;
 
 /**
- * The first `firstRows` matches of a text search in one sort order, planned two ways in one
+ * The first `firstRows` matches of a search in one sort order, planned two ways in one
  * statement. The walk reads the newest (or cheapest…) `window` rows through the sort's index and
  * checks them with the exact conditions: a common term fills the page within a few dozen rows.
  * Only when the walk comes back short — a rarer term — does the search branch run: the bigram
@@ -123,12 +125,13 @@ function firstMatches(name: string, exact: string[], indexed: string[], order: O
  * The one statement of a search: a count that stops at cap + 1 matches, and the page, joined so
  * that the total comes back even past the last page.
  *
- * A query term is two conditions: the exact substring (LIKE, cheap, listed first so that it runs
- * first wherever a plan checks rows one by one) and the bigram containment that the GIN index
- * serves. catalogue_bigrams() is declared expensive, so the planner asks the index rather than
- * computing it row by row; the walk of a text search's page leaves it out altogether.
+ * A query term is two conditions: the exact substring (LIKE on search_text, listed first so that
+ * it runs first wherever a plan checks rows one by one) and the containment of the query's
+ * bigrams in search_bigrams, which the GIN index serves. A two-character term is one bigram, so
+ * its count needs no LIKE. The walk of a page leaves the index conditions out altogether.
  */
-export function catalogueSql(query: CatalogueQuery, totalCap: number = CATALOGUE_TOTAL_CAP): CatalogueSql {
+export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = {}): CatalogueSql {
+  const totalCap = options.totalCap ?? CATALOGUE_TOTAL_CAP;
   const p = new Params();
   const filters: string[] = [];
   const q = query.q?.trim() ? query.q : undefined;
@@ -185,7 +188,7 @@ export function catalogueSql(query: CatalogueQuery, totalCap: number = CATALOGUE
   const matching = [`a.registration_status = 'registered'`, ...(text ? text.counted : []), ...filters, ...indexedFilters];
 
   const firstRows = p.add(limit + offset);
-  const window = p.add(walkWindow(limit + offset));
+  const window = p.add(options.walkRows ?? walkWindow(limit + offset));
   let page: string;
   let outerOrder: string;
   if (sort === 'relevance' && text) {
@@ -248,14 +251,14 @@ export class CatalogueService {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Optional() @Inject(CATALOGUE_OPTIONS) options?: CatalogueOptions,
+    @Optional() @Inject(CATALOGUE_OPTIONS) private readonly options: CatalogueOptions = {},
   ) {
-    this.totalCap = options?.totalCap ?? CATALOGUE_TOTAL_CAP;
+    this.totalCap = options.totalCap ?? CATALOGUE_TOTAL_CAP;
   }
 
   async search(query: CatalogueQuery): Promise<CataloguePageDto> {
     assertSearchable(query);
-    const { text, params } = catalogueSql(query, this.totalCap);
+    const { text, params } = catalogueSql(query, this.options);
     const rows = await this.dataSource.transaction(async (m) => {
       // The server's defaults price a random page read at four sequential ones and compile
       // expensive plans with JIT; the catalogue is in memory and answers in milliseconds.

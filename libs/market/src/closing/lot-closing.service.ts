@@ -86,7 +86,7 @@ export class LotClosingService {
     return result;
   }
 
-  /** After the close: the winner's deposit is applied to the price, the others' holds released. Safe to repeat. */
+  /** After the close: the losers' holds are released; the winner's stays held for the contract. Safe to repeat. */
   async settleDeposits(lotId: string): Promise<void> {
     const regs = (await this.db.query(
       `SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS winner
@@ -97,8 +97,9 @@ export class LotClosingService {
       if (r.deposit_status === 'pending' && r.deposit_id === null) continue;
       try {
         if (r.winner) {
-          if (r.deposit_id) await this.deposits.capture(r.deposit_id);
-          await this.db.query(`UPDATE lot_registrations SET deposit_status = 'applied' WHERE id = $1 AND deposit_status = 'held'`, [r.id]);
+          // The winner's hold stays until the deal is contracted (applied to the price, see
+          // ListingFlowsService.applyWinnerDeposit) or defaulted (forfeited).
+          continue;
         } else {
           if (r.deposit_id) await this.deposits.release(r.deposit_id);
           await this.db.query(`UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending')`, [r.id]);

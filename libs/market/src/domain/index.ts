@@ -3,3 +3,4 @@ export * from './bid-chain';
 export * from './close-outcome';
 export * from './increment';
 export * from './pseudonym';
+export * from './notice-period';

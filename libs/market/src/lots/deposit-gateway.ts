@@ -7,6 +7,7 @@ export interface DepositGateway {
   recordBankTransfer(input: { organizationId: string; registrationId: string; amountFen: bigint; bankReference: string; actorUserId: string }): Promise<{ depositId: string; status: string }>;
   capture(depositId: string): Promise<void>;
   release(depositId: string): Promise<void>;
+  forfeit(depositId: string): Promise<void>;
 }
 
 export const DEPOSIT_GATEWAY = Symbol.for('zjp.market.DepositGateway');

@@ -50,4 +50,8 @@ export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
   async release(depositId: string): Promise<void> {
     await this.deposits.release(depositId);
   }
+
+  async forfeit(depositId: string): Promise<void> {
+    await this.deposits.forfeit(depositId);
+  }
 }
