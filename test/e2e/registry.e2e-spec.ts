@@ -76,7 +76,7 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
 
     // the holder is told, and cannot withdraw the forced listing or the achievement
     const inbox = await api.http.get('/notifications').set(as('holder_member'));
-    expect(inbox.body).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'rule.use_first', data: expect.objectContaining({ achievementId: id }) })]));
+    expect(inbox.body).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'rule.use_first', data: expect.objectContaining({ achievementIds: [id] }) })]));
     const pull = await api.http.post(`/listings/${listings.body[0].id}/withdraw`).set(as('holder_admin')).send({ reason: '不想卖了' });
     expect(pull.status).toBe(403);
     expect(pull.body.code).toBe('FORCED_LISTING');

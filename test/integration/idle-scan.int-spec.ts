@@ -48,8 +48,8 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
     expect(await openListings(id)).toEqual([{ status: 'active', forced: true, price: '150000000', deadline: null }]);
     const events = await ds.query(`SELECT clause, from_state, to_state, to_char(threshold_on, 'YYYY-MM-DD') AS threshold FROM rule_events WHERE achievement_id = $1`, [id]);
     expect(events).toEqual([{ clause: 'P-2Y', from_state: 'clear', to_state: 'use_first', threshold: '2025-05-11' }]);
-    const notes = await ds.query(`SELECT organization_id, kind FROM notifications WHERE data->>'achievementId' = $1`, [id]);
-    expect(notes).toEqual([{ organization_id: holder, kind: 'rule.use_first' }]);
+    const notes = await ds.query(`SELECT organization_id, kind, data->>'count' AS count FROM notifications WHERE data->'achievementIds' ? $1`, [id]);
+    expect(notes).toEqual([{ organization_id: holder, kind: 'rule.use_first', count: '1' }]);
   });
 
   it('flags "price to be set" with a deadline when the holder gave no asking price', async () => {
@@ -67,6 +67,18 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
     expect(first.changed).toBeGreaterThan(0);
     expect(second.changed).toBe(0);
     expect(await counts()).toEqual(before);
+  });
+
+  it('notifies each holder once per kind of change and scan, listing the achievements', async () => {
+    const other = await insertHolder(ds, 'digest-holder');
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await insertAchievement(ds, other, { grants: [{ grantedOn: '2019-03-03' }] }));
+    await scans.scan(d('2021-03-04'));
+    const notes = (await ds.query(`SELECT kind, data FROM notifications WHERE organization_id = $1`, [other])) as { kind: string; data: { count: number; achievementIds: string[] } }[];
+    expect(notes).toHaveLength(1);
+    expect(notes[0].kind).toBe('rule.use_first');
+    expect(notes[0].data.count).toBe(3);
+    expect([...notes[0].data.achievementIds].sort()).toEqual([...ids].sort());
   });
 
   it('two scans at once create each listing and event once', async () => {

@@ -22,8 +22,8 @@ export interface ScanResult {
  *  - an effective transformation on or before the scan date makes it not idle;
  *  - an approved justification ending on or after the scan date suspends the rule.
  * Only achievements whose state changes are written, so a second run (or a concurrent one, which
- * waits on the advisory lock) finds nothing to do. Each change writes a rule event, a notification
- * to the holder, and opens, suspends, reopens or closes the forced listing.
+ * waits on the advisory lock) finds nothing to do. Each change writes a rule event, a digest notification
+ * to the holder (one per kind of change and scan), and opens, suspends, reopens or closes the forced listing.
  */
 @Injectable()
 export class IdleScanService {
@@ -105,17 +105,20 @@ WITH grants AS (
          CASE WHEN due_clause = 'P-3Y' THEN three_from WHEN due_clause = 'P-2Y' THEN two_from END
     FROM changed
 ), notified AS (
+  -- One notification per holder and kind of change per scan (a digest), not one per achievement:
+  -- a holder whose 300 patents cross the line on the same night gets one message listing them.
   INSERT INTO notifications (organization_id, kind, title, body, data)
   SELECT holder_id, 'rule.' || to_state,
          CASE to_state
-           WHEN 'use_first' THEN '成果已纳入"先用后转"实施清单并在浙江拍挂牌'
-           WHEN 'free_license_eligible' THEN '成果满3年未转化，企业可申请无偿实施'
-           WHEN 'suspended' THEN '因正当理由，成果暂不适用强制转化规则'
-           ELSE '成果已不再适用强制转化规则' END,
-         title,
-         jsonb_build_object('achievementId', id, 'fromState', from_state, 'toState', to_state, 'scanDate', $1::date,
-                            'clause', due_clause, 'earliestGrantedOn', earliest)
-    FROM changed
+           WHEN 'use_first' THEN count(*) || ' 项成果已纳入"先用后转"实施清单并在浙江拍挂牌'
+           WHEN 'free_license_eligible' THEN count(*) || ' 项成果满3年未转化，企业可申请无偿实施'
+           WHEN 'suspended' THEN count(*) || ' 项成果因正当理由暂不适用强制转化规则'
+           ELSE count(*) || ' 项成果已不再适用强制转化规则' END,
+         string_agg(title, '、' ORDER BY title) FILTER (WHERE rn <= 20),
+         jsonb_build_object('toState', to_state, 'scanDate', $1::date, 'count', count(*),
+                            'achievementIds', jsonb_agg(id ORDER BY id) FILTER (WHERE rn <= 1000))
+    FROM (SELECT c.*, row_number() OVER (PARTITION BY holder_id, to_state ORDER BY id) AS rn FROM changed c) numbered
+   GROUP BY holder_id, to_state
 ), opened AS (
   INSERT INTO listings (achievement_id, holder_id, mode, forced, rule_clause, price_fen, price_deadline, status)
   SELECT c.id, c.holder_id, 'fixed_price', true, c.due_clause, c.asking_price_fen,
