@@ -103,6 +103,15 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'LOT_ENDED' });
   });
 
+  it('takes bids on a lot whose end time carries microseconds (never rewrites it a little earlier)', async () => {
+    const lotId = await insertLot(ds);
+    await ds.query(`UPDATE lots SET ends_at = date_trunc('second', now()) + interval '1 hour 0.000123 second', original_ends_at = date_trunc('second', now()) + interval '1 hour 0.000123 second' WHERE id = $1`, [lotId]);
+    const b = await insertBidder(ds, lotId);
+    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted', seq: 1 });
+    const lot = (await ds.query(`SELECT ends_at = original_ends_at AS same FROM lots WHERE id = $1`, [lotId]))[0];
+    expect(lot.same).toBe(true);
+  });
+
   it('runs proxy bidding: the leader is defended up to its maximum', async () => {
     const lotId = await insertLot(ds, { startingPriceFen: 100_000n, incrementFen: 10_000n });
     const a = await insertBidder(ds, lotId);

@@ -112,26 +112,33 @@ export class BiddingEngine {
       return { results: requests.map(() => ({ status: 'rejected', code: 'LOT_NOT_FOUND', currentFen: null, leading: false, endsAt: '', replay: false })), publish: () => undefined };
     }
 
+    // One statement, after the lock (so with a snapshot that sees every batch committed before it): the
+    // registrations the batch needs, and the stored answers to its idempotency keys (a key seen before
+    // gets its first answer again).
     const orgIds = [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))];
     const paddles = [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))];
-    const registrations = (await m.query(
-      `SELECT id, organization_id, paddle_number, deposit_status, offline FROM lot_registrations
-        WHERE lot_id = $1 AND (organization_id = ANY($2::uuid[]) OR paddle_number = ANY($3::int[]) OR id = $4)`,
-      [lotId, orgIds, paddles, lot.leader_registration_id],
-    )) as Registration[];
+    const keyed = requests.filter((r) => r.idempotencyKey && r.organizationId);
+    const found = (await m.query(
+      `SELECT 'registration' AS kind, id, organization_id, paddle_number, deposit_status, offline,
+              NULL::text AS idempotency_key, NULL::text AS status, NULL::text AS reject_code, NULL::int AS seq
+         FROM lot_registrations
+        WHERE lot_id = $1 AND (organization_id = ANY($2::uuid[]) OR paddle_number = ANY($3::int[]) OR id = $4)
+       UNION ALL
+       SELECT 'bid', NULL, organization_id, NULL, NULL, NULL, idempotency_key, status, reject_code, seq
+         FROM bids
+        WHERE lot_id = $1 AND (organization_id, idempotency_key) IN (SELECT * FROM unnest($5::uuid[], $6::text[]))`,
+      [lotId, orgIds, paddles, lot.leader_registration_id, keyed.map((r) => r.organizationId), keyed.map((r) => r.idempotencyKey)],
+    )) as ((Registration & { kind: 'registration' }) | { kind: 'bid'; organization_id: string; idempotency_key: string; status: string; reject_code: string | null; seq: number | null })[];
+    const registrations: Registration[] = [];
+    const stored = new Map<string, { organization_id: string; status: string; reject_code: string | null; seq: number | null }>();
+    for (const row of found) {
+      if (row.kind === 'registration') registrations.push(row);
+      else stored.set(`${row.organization_id}|${row.idempotency_key}`, row);
+    }
     const byOrg = new Map(registrations.map((r) => [r.organization_id, r]));
     const byPaddle = new Map(registrations.map((r) => [r.paddle_number, r]));
     const byId = new Map(registrations.map((r) => [r.id, r]));
 
-    // Idempotency: a key seen before (stored, or earlier in this batch) gets its first answer again.
-    const keyed = requests.filter((r) => r.idempotencyKey && r.organizationId);
-    const stored = keyed.length
-      ? ((await m.query(
-          `SELECT organization_id, idempotency_key, status, reject_code, seq FROM bids
-            WHERE lot_id = $1 AND (organization_id, idempotency_key) IN (SELECT * FROM unnest($2::uuid[], $3::text[]))`,
-          [lotId, keyed.map((r) => r.organizationId), keyed.map((r) => r.idempotencyKey)],
-        )) as { organization_id: string; idempotency_key: string; status: string; reject_code: string | null; seq: number | null }[])
-      : [];
     const seen = new Map<string, BidResult>();
 
     const rules = rulesOf(lot);
@@ -158,7 +165,7 @@ export class BiddingEngine {
           results.push({ ...earlier, replay: true });
           continue;
         }
-        const old = stored.find((s) => `${s.organization_id}|${s.idempotency_key}` === key);
+        const old = stored.get(key);
         if (old) {
           const reg = byOrg.get(old.organization_id);
           results.push(snapshot(!!reg && state.leaderId === reg.id, { status: old.status as 'accepted' | 'rejected', code: (old.reject_code ?? undefined) as BidRejectCode | undefined, seq: old.seq ?? undefined, replay: true }));
@@ -213,19 +220,25 @@ export class BiddingEngine {
       results.push(result);
     }
 
-    if (rows.length) {
+    // One statement writes the batch: the bids, and the lot's new state when it changed. ends_at is
+    // written only when a bid extended it (rewriting it from a millisecond Date would move a stored
+    // end with microseconds a little earlier, below original_ends_at).
+    const lotChanged = accepted.length > 0 || state.leaderProxyMaxFen?.toString() !== (lot.leader_proxy_max_fen ?? undefined);
+    if (rows.length || lotChanged) {
       const column = (i: number) => rows.map((row) => row[i]);
       await m.query(
-        `INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])`,
-        [lotId, ...Array.from({ length: 13 }, (_, i) => column(i))],
-      );
-    }
-    if (accepted.length || state.leaderProxyMaxFen?.toString() !== (lot.leader_proxy_max_fen ?? undefined)) {
-      await m.query(
-        `UPDATE lots SET current_fen = $2, leader_registration_id = $3, leader_proxy_max_fen = $4, leader_proxy_set_at = $5, seq = $6, bid_count = $7,
-                chain_head = $8, ends_at = $9, status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END WHERE id = $1`,
-        [lotId, state.currentFen?.toString() ?? null, state.leaderId, state.leaderProxyMaxFen?.toString() ?? null, state.leaderProxySetAt, state.seq, state.bidCount, chainHead, state.endsAt],
+        `WITH inserted AS (
+           INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
+           SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
+         )
+         UPDATE lots SET current_fen = $15, leader_registration_id = $16, leader_proxy_max_fen = $17, leader_proxy_set_at = $18, seq = $19, bid_count = $20,
+                chain_head = $21, ends_at = COALESCE($22, ends_at), status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END
+          WHERE id = $1 AND $23::boolean`,
+        [
+          lotId, ...Array.from({ length: 13 }, (_, i) => column(i)),
+          state.currentFen?.toString() ?? null, state.leaderId, state.leaderProxyMaxFen?.toString() ?? null, state.leaderProxySetAt, state.seq, state.bidCount,
+          chainHead, extended ? state.endsAt : null, lotChanged,
+        ],
       );
     }
 

@@ -1,0 +1,820 @@
+/*
+ * Live-bidding benchmark (npm run bench:bidding). Needs the build (`npm run build` first: it
+ * starts dist/apps/api/src/main.js). It finds PostgreSQL and Redis as `npm run demo` does
+ * (scripts/lib/services.sh: DATABASE_URL / REDIS_URL when set, else the local servers), drops and
+ * recreates the database zjp_bench_bidding, migrates it, creates its data in SQL (a holder, one
+ * lot per phase, open now and ending tomorrow, no anti-sniping, a fixed increment of 100 fen;
+ * enterprises with users and registrations whose deposit is held), starts the API as real OS
+ * processes and signs every user in through POST /auth/login. Then, over socket.io
+ * (socket.io-client, websocket transport), one fresh lot per phase:
+ *
+ *   0. warm-up, not a result: 3 s of bids through each API process when it starts (V8 compiles
+ *      the hot code, the pool opens its connections), on a lot of its own; checked like the rest;
+ *   1. throughput, one API process: BENCH_BIDDERS bidders, each keeping BENCH_DEPTH bids
+ *      outstanding (the next one is sent when an acknowledgement comes), for BENCH_SECONDS;
+ *   2. the same with two API processes behind the Redis adapter, half of the bidders on each;
+ *   3. a fixed rate of BENCH_RATE bids/s for BENCH_SECONDS (open loop: bids are sent on schedule
+ *      whatever the acknowledgements do), across both processes: acknowledgement latency;
+ *   4. BENCH_WATCHERS watchers in the lot's room (half on each process) while BENCH_WATCH_RATE
+ *      bids/s are sent for BENCH_WATCH_SECONDS: broadcast latency (a watcher's receipt of
+ *      `lot.bids` minus the time the bid was sent; every bid's amount maps to its send time).
+ *
+ * Every bid's amount is the lot's starting price + n × increment and its idempotency key bench-n,
+ * n counting the bids this one process sent on the lot, so every bid sent is higher than every earlier one: a bid is accepted
+ * when it reaches the engine before any later one was accepted, and rejected (BID_TOO_LOW, or
+ * ALREADY_LEADING when its bidder leads) otherwise. Rejected bids are judged and stored too: they
+ * count as processed; accepted ones are reported apart. A handful of watchers (one per API
+ * process) watch phases 1 to 3 as well.
+ *
+ * After each phase the database is checked: every acknowledged bid is stored with the answer that
+ * was acknowledged (its status, seq and amount; otherwise it is counted as lost); the accepted bids
+ * are seq 1..N with no gap and strictly increasing amounts, ending at the lot's seq and price; and
+ * every watcher's last state (seq, price) equals the lot's. A failed check makes the exit code 1.
+ * Rates count only acknowledged bids, over the time from the first send to the last acknowledgement.
+ * CPU time of the generator, the API processes, PostgreSQL and Redis is shown per phase (cores).
+ *
+ * The last line of output is one JSON object (bidsPerSecond and acceptedPerSecond from the best
+ * throughput phase, ackP50Ms/ackP99Ms from phase 3, broadcastP99Ms from phase 4, acknowledged /
+ * stored / lost summed over phases 1 to 4, verified, the targets, the phases and the machine).
+ *
+ *   BENCH_PHASES=1,2,3,4  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
+ *   BENCH_WATCHERS=5000  BENCH_WATCH_RATE=50  BENCH_WATCH_SECONDS=10
+ *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
+ *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
+ */
+import 'reflect-metadata';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import * as argon2 from 'argon2';
+import { Client } from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../libs/database/src/data-source-options';
+
+const ROOT = join(__dirname, '..');
+/** The build to run: dist/, or another one (a copy of an earlier build, to compare). */
+const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
+const DATABASE = 'zjp_bench_bidding';
+const PASSWORD = 'Bench-password-2026';
+const START_FEN = 1_000_000;
+const INCREMENT_FEN = 100;
+const ACK_TIMEOUT_MS = 30_000;
+
+function fail(message: string): never {
+  process.stderr.write(`bench:bidding: ${message}\n`);
+  process.exit(1);
+}
+
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) fail(`${name} must be a non-negative number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const SECONDS = setting('BENCH_SECONDS', 10);
+const BIDDERS = Math.max(2, Math.floor(setting('BENCH_BIDDERS', 200)));
+const DEPTH = Math.max(1, Math.floor(setting('BENCH_DEPTH', 4)));
+const RATE = setting('BENCH_RATE', 2000);
+const WATCHERS = Math.floor(setting('BENCH_WATCHERS', 5000));
+const WATCH_RATE = setting('BENCH_WATCH_RATE', 50);
+const WATCH_SECONDS = setting('BENCH_WATCH_SECONDS', 10);
+const WATCH_BIDDERS = 20;
+const WATCHER_USERS = 20;
+const PHASES = new Set((process.env.BENCH_PHASES ?? '1,2,3,4').split(',').map((s) => Number(s.trim())));
+const LOTS = 5; // lot 0 warms up, lots 1 to 4 are the phases'
+const WARM_UP_SECONDS = 3;
+
+// ---------------------------------------------------------------- measuring
+
+/** Latencies in 0.1 ms buckets up to 60 s: constant memory however many samples. */
+class Histogram {
+  private readonly buckets = new Uint32Array(600_001);
+  count = 0;
+  max = 0;
+
+  add(ms: number): void {
+    this.buckets[Math.min(600_000, Math.max(0, Math.round(ms * 10)))]++;
+    this.count++;
+    if (ms > this.max) this.max = ms;
+  }
+
+  percentile(p: number): number | null {
+    if (this.count === 0) return null;
+    const target = Math.max(1, Math.ceil(this.count * p));
+    let seen = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      seen += this.buckets[i];
+      if (seen >= target) return i / 10;
+    }
+    return this.max;
+  }
+}
+
+const round = (x: number | null, digits = 1): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+/** CPU seconds (user + system) of processes, from /proc: ours, the API's, PostgreSQL's and Redis's. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+function pidsNamed(name: string, cmdline?: (line: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+      if (cmdline && !cmdline(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '))) continue;
+      pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
+function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal …: busy = all but idle and iowait
+  return (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) / 100;
+}
+
+interface CpuSnapshot {
+  at: number;
+  machine: number;
+  generator: number;
+  api: number[];
+  /** per process: backends come and go, so a sum over whatever runs at each instant would not do */
+  postgres: Map<number, number>;
+  redis: Map<number, number>;
+}
+
+/** PostgreSQL's share: the backends connected to the bench database and the server's own processes (WAL writer, checkpointer …), not other databases' backends. */
+const ourPostgres = (line: string) => line.includes(DATABASE) || !/^postgres: \S+: \S+ \S+ (\[local\]|[\d.:a-f]+\(\d+\))/.test(line);
+
+function cpuSnapshot(apis: ApiProcess[]): CpuSnapshot {
+  const own = process.cpuUsage();
+  return {
+    at: performance.now(),
+    machine: machineBusySeconds(),
+    generator: (own.user + own.system) / 1e6,
+    api: apis.map((a) => cpuSeconds(a.child.pid!)),
+    postgres: new Map(pidsNamed('postgres', ourPostgres).map((pid) => [pid, cpuSeconds(pid)])),
+    redis: new Map(pidsNamed('redis-server').map((pid) => [pid, cpuSeconds(pid)])),
+  };
+}
+
+function cpuCores(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  const seconds = (after.at - before.at) / 1000;
+  const cores = (x: number) => Math.round((x / seconds) * 100) / 100;
+  const out: Record<string, number> = { generator: cores(after.generator - before.generator) };
+  let ours = after.generator - before.generator;
+  after.api.forEach((v, i) => {
+    out[`api${i + 1}`] = cores(v - (before.api[i] ?? v));
+    ours += v - (before.api[i] ?? v);
+  });
+  // a process that started meanwhile counts from 0; one that ended meanwhile is missed
+  const delta = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((s, [pid, v]) => s + v - (a.get(pid) ?? 0), 0);
+  const pg = delta(before.postgres, after.postgres);
+  const redis = delta(before.redis, after.redis);
+  out.postgres = cores(pg);
+  out.redis = cores(redis);
+  // whatever else ran on the machine meanwhile (other programs, other databases' backends, the kernel's own work)
+  out.other = cores(Math.max(0, after.machine - before.machine - ours - pg - redis));
+  return out;
+}
+
+// ---------------------------------------------------------------- services, database, processes
+
+function services(): { pgServer: string; pgQuery: string; redisUrl: string } {
+  // The same discovery as npm run demo / npm test: DATABASE_URL and REDIS_URL when set, else the local servers.
+  const out = execFileSync('bash', ['-c', 'source scripts/lib/services.sh && zjp_ensure_services >&2 && printf "%s\\n%s\\n%s\\n" "$ZJP_PG_URL" "$ZJP_PG_QUERY" "$REDIS_URL"'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [pgServer, pgQuery, redisUrl] = out.split('\n');
+  return { pgServer, pgQuery, redisUrl };
+}
+
+interface ApiProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+const children: ChildProcess[] = [];
+
+function startApi(env: Record<string, string>): Promise<ApiProcess> {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(DIST, 'apps/api/src/main.js')], {
+    // NODE_PATH: a build copied elsewhere (BENCH_DIST) still finds this project's node_modules
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let head = '';
+  return new Promise<ApiProcess>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the API did not start within 30 s:\n${out}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      if (head.length < 4000) head += chunk.toString();
+      out = (out + chunk.toString()).slice(-4000);
+      const m = out.match(/api listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          url: m[1],
+          output: () => (head.length < 4000 ? head : `${head.slice(0, 4000)}\n…\n${out}`),
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the API exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+interface Lot {
+  id: string;
+  name: string;
+}
+
+interface Seeded {
+  lots: Lot[];
+  bidderEmails: string[];
+  watcherEmails: string[];
+}
+
+async function seed(db: Client, bidders: number): Promise<Seeded> {
+  // One cheap argon2id hash for every bench user (the server verifies whatever parameters the hash names).
+  const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+  const [{ id: holder }] = (await db.query(
+    `INSERT INTO organizations (type, name, region_code, holder_category, high_level_platform) VALUES ('holder', '压测大学', '330106', 'university', true) RETURNING id`,
+  )).rows as { id: string }[];
+  const lots: Lot[] = [];
+  for (let i = 1; i <= LOTS; i++) {
+    const [{ id: achievement }] = (await db.query(
+      `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on)
+       VALUES ($1, $2, 'new_materials', 'applied', '2024-01-01', 'registered', '2024-01-15') RETURNING id`,
+      [holder, `压测成果 ${i}`],
+    )).rows as { id: string }[];
+    const [{ id: listing }] = (await db.query(
+      `INSERT INTO listings (achievement_id, holder_id, mode, price_fen, status, deal_type) VALUES ($1, $2, 'auction', $3, 'active', 'transfer') RETURNING id`,
+      [achievement, holder, START_FEN],
+    )).rows as { id: string }[];
+    const [{ id }] = (await db.query(
+      `INSERT INTO lots (listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at,
+                         extension_minutes, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 100000, $7, $8, $8, 0, 'open') RETURNING id`,
+      // millisecond instants, as the API stores them (the engine writes ends_at back from a JS Date)
+      [listing, achievement, holder, `压测标的 ${i}`, START_FEN, JSON.stringify({ kind: 'fixed', amountFen: String(INCREMENT_FEN) }), new Date(Date.now() - 60_000), new Date(Date.now() + 86_400_000)],
+    )).rows as { id: string }[];
+    lots.push({ id, name: `lot ${i - 1}` });
+  }
+  await db.query(
+    `INSERT INTO organizations (type, name, region_code, sme) SELECT 'enterprise', format('压测竞买企业 %s', i), '330603', true FROM generate_series(1, $1::int) AS i`,
+    [bidders],
+  );
+  await db.query(`INSERT INTO organizations (type, name, region_code, sme) VALUES ('enterprise', '压测围观企业', '330106', true)`);
+  await db.query(
+    `INSERT INTO users (organization_id, email, display_name, password_hash, roles)
+     SELECT id, format('bidder-%s@bench.example', substring(name from '\\d+$')), name, $1, '{enterprise_admin}' FROM organizations WHERE name LIKE '压测竞买企业 %'`,
+    [hash],
+  );
+  await db.query(
+    `INSERT INTO users (organization_id, email, display_name, password_hash, roles)
+     SELECT (SELECT id FROM organizations WHERE name = '压测围观企业'), format('watcher-%s@bench.example', i), '围观', $1, '{enterprise_member}' FROM generate_series(1, $2::int) AS i`,
+    [hash, WATCHER_USERS],
+  );
+  await db.query(
+    `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status)
+     SELECT l.id, o.id, row_number() OVER (PARTITION BY l.id ORDER BY o.name), 'held'
+       FROM lots l CROSS JOIN organizations o WHERE o.name LIKE '压测竞买企业 %'`,
+  );
+  await db.query('ANALYZE');
+  return {
+    lots,
+    bidderEmails: Array.from({ length: bidders }, (_, i) => `bidder-${i + 1}@bench.example`),
+    watcherEmails: Array.from({ length: WATCHER_USERS }, (_, i) => `watcher-${i + 1}@bench.example`),
+  };
+}
+
+async function login(url: string, email: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    const body = (await res.json()) as { accessToken?: string };
+    if (res.ok && body.accessToken) return body.accessToken;
+    if (attempt >= 3) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(body)}`);
+  }
+}
+
+async function inBatches<T, R>(items: T[], size: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map((x, j) => work(x, i + j)))));
+  return out;
+}
+
+const allSockets = new Set<Socket>();
+
+function connect(url: string, token: string): Promise<Socket> {
+  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
+  allSockets.add(socket);
+  return new Promise<Socket>((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err: Error & { data?: unknown }) => reject(new Error(`socket.io connection to ${url} failed: ${err.message} ${JSON.stringify(err.data ?? '')}`)));
+  });
+}
+
+function closeSockets(sockets: Socket[]): void {
+  for (const s of sockets) {
+    s.removeAllListeners();
+    s.close();
+    allSockets.delete(s);
+  }
+}
+
+// ---------------------------------------------------------------- one phase
+
+interface BidAckData {
+  status: 'accepted' | 'rejected';
+  code?: string;
+  seq?: number;
+  currentFen: string | null;
+}
+type BidAck = { ok: true; data: BidAckData } | { ok: false; error: { code: string; message: string } };
+
+interface LotBidsEvent {
+  lotId: string;
+  bids: { seq: number; amountFen: string; bidder: string; proxy: boolean }[];
+  state: { seq: number; currentFen: string | null };
+}
+
+class Watcher {
+  lastSeq = 0;
+  lastFen: string | null = null;
+  events = 0;
+  gaps = 0;
+
+  constructor(
+    readonly socket: Socket,
+    run: PhaseRun,
+  ) {
+    socket.on('lot.bids', (e: LotBidsEvent) => {
+      const now = performance.now();
+      this.events++;
+      run.events++;
+      if (e.bids.length && e.bids[0].seq !== this.lastSeq + 1) this.gaps++;
+      for (const b of e.bids) {
+        const sentAt = run.sendAt[(Number(b.amountFen) - START_FEN) / INCREMENT_FEN - run.base];
+        if (sentAt !== undefined) run.broadcast.add(now - sentAt);
+      }
+      if (e.state.seq > this.lastSeq) {
+        this.lastSeq = e.state.seq;
+        this.lastFen = e.state.currentFen;
+      }
+    });
+  }
+}
+
+interface Bidder {
+  socket: Socket;
+  /** organisation index, 0-based */
+  index: number;
+  api: number;
+}
+
+const lastBidOf = new Map<string, number>();
+
+/** What one phase measures as it runs. */
+class PhaseRun {
+  /** bids are numbered per lot (a lot used twice goes on from where it was): amount and idempotency key follow from n */
+  n: number;
+  readonly base: number;
+  sent = 0;
+  acknowledged = 0;
+  accepted = 0;
+  errors = 0;
+  unacknowledged = 0;
+  events = 0;
+  firstSend = 0;
+  lastAck = 0;
+  readonly sendAt: number[] = [0];
+  readonly ack = new Histogram();
+  readonly broadcast = new Histogram();
+  readonly codes: Record<string, number> = {};
+  /** per bid n: its organisation, and the acknowledged answer */
+  readonly orgOf: number[] = [0];
+  readonly ackStatus: (string | undefined)[] = [undefined];
+  readonly ackSeq: (number | undefined)[] = [undefined];
+  readonly pending = new Set<Promise<void>>();
+
+  constructor(readonly lot: Lot) {
+    this.base = lastBidOf.get(lot.id) ?? 0;
+    this.n = this.base;
+  }
+
+  bid(b: Bidder): Promise<void> {
+    const n = ++this.n;
+    lastBidOf.set(this.lot.id, n);
+    const i = n - this.base;
+    const amountFen = START_FEN + n * INCREMENT_FEN;
+    const sentAt = performance.now();
+    if (this.sent++ === 0) this.firstSend = sentAt;
+    this.sendAt[i] = sentAt;
+    this.orgOf[i] = b.index;
+    const p = (b.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('lot.bid', { lotId: this.lot.id, amountFen: String(amountFen), idempotencyKey: `bench-${n}` }) as Promise<BidAck>).then(
+      (ack) => {
+        const now = performance.now();
+        this.lastAck = now;
+        if (!ack.ok) {
+          this.errors++;
+          this.codes[`error:${ack.error.code}`] = (this.codes[`error:${ack.error.code}`] ?? 0) + 1;
+          return;
+        }
+        this.ack.add(now - sentAt);
+        this.acknowledged++;
+        this.ackStatus[i] = ack.data.status;
+        if (ack.data.status === 'accepted') {
+          this.accepted++;
+          this.ackSeq[i] = ack.data.seq;
+        } else {
+          const code = ack.data.code ?? 'rejected';
+          this.codes[code] = (this.codes[code] ?? 0) + 1;
+        }
+      },
+      () => {
+        this.unacknowledged++;
+      },
+    );
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return p;
+  }
+}
+
+interface PhaseReport {
+  phase: number;
+  name: string;
+  apiProcesses: number;
+  bidders: number;
+  watchers: number;
+  mode: string;
+  seconds: number;
+  sent: number;
+  acknowledged: number;
+  accepted: number;
+  unacknowledged: number;
+  errors: number;
+  bidsPerSecond: number;
+  acceptedPerSecond: number;
+  sendRate: number;
+  ackP50Ms: number | null;
+  ackP99Ms: number | null;
+  ackMaxMs: number | null;
+  broadcastP50Ms: number | null;
+  broadcastP99Ms: number | null;
+  broadcastMaxMs: number | null;
+  broadcastSamples: number;
+  lotBidsEvents: number;
+  rejections: Record<string, number>;
+  stored: number;
+  lost: number;
+  mismatched: number;
+  acceptedInDb: number;
+  sequenceOk: boolean;
+  watchersInSync: number;
+  watcherGaps: number;
+  generatorLoopDelayP99Ms: number | null;
+  cpuCores: Record<string, number>;
+  problems: string[];
+}
+
+interface PhaseSpec {
+  phase: number;
+  name: string;
+  lot: Lot;
+  apis: ApiProcess[];
+  bidderTokens: string[];
+  watcherTokens: string[];
+  watchers: number;
+  load: { kind: 'closed'; depth: number; seconds: number } | { kind: 'rate'; perSecond: number; seconds: number };
+}
+
+async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
+  const run = new PhaseRun(spec.lot);
+  const { apis } = spec;
+  process.stdout.write(`phase ${spec.phase}: ${spec.name}: connecting ${spec.bidderTokens.length} bidders and ${spec.watchers} watchers …\n`);
+
+  // Watchers first (spread over the API processes), joined to the lot's room.
+  const watcherSockets = await inBatches(Array.from({ length: spec.watchers }, (_, i) => i), 200, (i) =>
+    connect(apis[i % apis.length].url, spec.watcherTokens[i % spec.watcherTokens.length]),
+  );
+  const watchers = watcherSockets.map((s) => new Watcher(s, run));
+  await inBatches(watcherSockets, 500, async (s) => {
+    const ack = (await s.timeout(60_000).emitWithAck('lot.join', { lotId: spec.lot.id })) as { ok: boolean };
+    if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
+  });
+  const bidders: Bidder[] = await inBatches(spec.bidderTokens, 100, async (token, i) => ({ socket: await connect(apis[i % apis.length].url, token), index: i, api: i % apis.length }));
+  await new Promise((r) => setTimeout(r, 500)); // let the connection burst settle
+
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const before = cpuSnapshot(apis);
+  const t0 = performance.now();
+  const end = t0 + spec.load.seconds * 1000;
+  if (spec.load.kind === 'closed') {
+    const one = async (b: Bidder): Promise<void> => {
+      while (performance.now() < end && b.socket.connected) await run.bid(b);
+    };
+    await Promise.all(bidders.flatMap((b) => Array.from({ length: (spec.load as { depth: number }).depth }, () => one(b))));
+  } else {
+    const { perSecond } = spec.load;
+    const total = Math.round(perSecond * spec.load.seconds);
+    let next = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - t0) * perSecond) / 1000) + 1);
+        while (run.sent < due) void run.bid(bidders[next++ % bidders.length]);
+        if (run.sent >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 1);
+    });
+    await Promise.all([...run.pending]);
+  }
+  const sendEnd = performance.now();
+  loop.disable();
+
+  // Wait for the watchers to hear the last accepted bid (or give up after 15 s).
+  const [lotRow] = (await db.query(`SELECT seq, current_fen::text AS current_fen FROM lots WHERE id = $1`, [spec.lot.id])).rows as { seq: number; current_fen: string | null }[];
+  const waitUntil = performance.now() + 15_000;
+  while (watchers.some((w) => w.lastSeq < lotRow.seq) && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
+  const after = cpuSnapshot(apis);
+
+  // ---- the database's view
+  const problems: string[] = [];
+  const accepted = (await db.query(`SELECT seq, amount_fen::text AS amount FROM bids WHERE lot_id = $1 AND status = 'accepted' ORDER BY seq`, [spec.lot.id])).rows as { seq: number; amount: string }[];
+  let sequenceOk = accepted.length === lotRow.seq;
+  if (!sequenceOk) problems.push(`lot seq ${lotRow.seq} but ${accepted.length} accepted bids stored`);
+  for (let i = 0; i < accepted.length; i++) {
+    if (accepted[i].seq !== i + 1) {
+      sequenceOk = false;
+      problems.push(`accepted seq ${i + 1} missing (found ${accepted[i].seq})`);
+      break;
+    }
+    if (i > 0 && BigInt(accepted[i].amount) <= BigInt(accepted[i - 1].amount)) {
+      sequenceOk = false;
+      problems.push(`amount at seq ${i + 1} not above seq ${i}`);
+      break;
+    }
+  }
+  if (accepted.length && accepted[accepted.length - 1].amount !== lotRow.current_fen) {
+    sequenceOk = false;
+    problems.push(`lot price ${lotRow.current_fen} is not the last accepted amount ${accepted[accepted.length - 1].amount}`);
+  }
+
+  const storedRows = (await db.query(
+    `SELECT b.idempotency_key, b.status, b.seq, b.amount_fen::text AS amount, u.email
+       FROM bids b JOIN users u ON u.id = b.user_id WHERE b.lot_id = $1`,
+    [spec.lot.id],
+  )).rows as { idempotency_key: string; status: string; seq: number | null; amount: string; email: string }[];
+  const byKey = new Map(storedRows.map((r) => [r.idempotency_key, r]));
+  let lost = 0;
+  let mismatched = 0;
+  let storedNow = 0; // this phase's bids (a lot used twice has the earlier phase's too)
+  for (let n = run.base + 1; n <= run.n; n++) if (byKey.has(`bench-${n}`)) storedNow++;
+  if (storedNow + run.base !== storedRows.length) problems.push(`${storedRows.length} bids stored for the lot, ${storedNow + run.base} expected`);
+  for (let n = run.base + 1; n <= run.n; n++) {
+    const i = n - run.base;
+    const status = run.ackStatus[i];
+    if (status === undefined) continue; // never acknowledged (counted as unacknowledged or an error)
+    const row = byKey.get(`bench-${n}`);
+    if (!row) {
+      lost++;
+      continue;
+    }
+    const ok =
+      row.status === status &&
+      row.amount === String(START_FEN + n * INCREMENT_FEN) &&
+      row.email === `bidder-${run.orgOf[i] + 1}@bench.example` &&
+      (status !== 'accepted' || row.seq === run.ackSeq[i]);
+    if (!ok) mismatched++;
+  }
+  if (lost) problems.push(`${lost} acknowledged bids are not in the database`);
+  if (mismatched) problems.push(`${mismatched} stored bids differ from their acknowledgement`);
+  if (run.errors) {
+    problems.push(`${run.errors} bids answered with an error`);
+    for (const [i, a] of apis.entries()) process.stdout.write(`  API ${i + 1}'s last output:\n${a.output()}\n`);
+  }
+  if (run.unacknowledged) problems.push(`${run.unacknowledged} bids never acknowledged within ${ACK_TIMEOUT_MS / 1000} s`);
+  const inSync = watchers.filter((w) => w.lastSeq === lotRow.seq && w.lastFen === lotRow.current_fen).length;
+  if (inSync !== watchers.length) problems.push(`${watchers.length - inSync} of ${watchers.length} watchers did not end at the lot's state (seq ${lotRow.seq})`);
+
+  closeSockets([...watcherSockets, ...bidders.map((b) => b.socket)]);
+
+  const elapsed = (Math.max(run.lastAck, sendEnd) - run.firstSend) / 1000;
+  const report: PhaseReport = {
+    phase: spec.phase,
+    name: spec.name,
+    apiProcesses: apis.length,
+    bidders: bidders.length,
+    watchers: watchers.length,
+    mode: spec.load.kind === 'closed' ? `${spec.load.depth} outstanding per bidder` : `${spec.load.perSecond} bids/s`,
+    seconds: round(elapsed, 2)!,
+    sent: run.sent,
+    acknowledged: run.acknowledged,
+    accepted: run.accepted,
+    unacknowledged: run.unacknowledged,
+    errors: run.errors,
+    bidsPerSecond: Math.round(run.acknowledged / elapsed),
+    acceptedPerSecond: Math.round(run.accepted / elapsed),
+    sendRate: Math.round(run.sent / ((sendEnd - run.firstSend) / 1000)),
+    ackP50Ms: round(run.ack.percentile(0.5)),
+    ackP99Ms: round(run.ack.percentile(0.99)),
+    ackMaxMs: round(run.ack.count ? run.ack.max : null),
+    broadcastP50Ms: round(run.broadcast.percentile(0.5)),
+    broadcastP99Ms: round(run.broadcast.percentile(0.99)),
+    broadcastMaxMs: round(run.broadcast.count ? run.broadcast.max : null),
+    broadcastSamples: run.broadcast.count,
+    lotBidsEvents: run.events,
+    rejections: run.codes,
+    stored: storedNow,
+    lost,
+    mismatched,
+    acceptedInDb: accepted.length,
+    sequenceOk,
+    watchersInSync: inSync,
+    watcherGaps: watchers.reduce((s, w) => s + w.gaps, 0),
+    generatorLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
+    cpuCores: cpuCores(before, after),
+    problems,
+  };
+  const f = (x: number) => x.toLocaleString('en-US');
+  process.stdout.write(
+    `phase ${spec.phase}: ${spec.name}: ${apis.length} API process(es), ${bidders.length} bidders (${report.mode}), ${watchers.length} watchers, ${report.seconds} s\n` +
+      `  processed ${f(report.bidsPerSecond)} bids/s, accepted ${f(report.acceptedPerSecond)}/s (${f(run.accepted)} of ${f(run.acknowledged)} acknowledged; sent ${f(run.sent)} at ${f(report.sendRate)}/s)\n` +
+      `  ack p50 ${report.ackP50Ms} ms, p99 ${report.ackP99Ms} ms, max ${report.ackMaxMs} ms; broadcast p50 ${report.broadcastP50Ms} ms, p99 ${report.broadcastP99Ms} ms, max ${report.broadcastMaxMs} ms ` +
+      `(${f(report.broadcastSamples)} samples, ${f(report.lotBidsEvents)} lot.bids events received)\n` +
+      `  rejections ${JSON.stringify(report.rejections)}\n` +
+      `  database: ${f(report.stored)} of the phase's bids stored, accepted seq 1..${report.acceptedInDb} ${sequenceOk ? 'gapless and increasing' : 'BROKEN'}, lost ${lost}, mismatched ${mismatched}; ` +
+      `watchers at the lot's state ${inSync}/${watchers.length} (gaps seen ${report.watcherGaps})\n` +
+      `  cpu (cores): ${Object.entries(report.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; generator event-loop delay p99 ${report.generatorLoopDelayP99Ms} ms\n` +
+      (problems.length ? `  PROBLEMS: ${problems.join('; ')}\n` : ''),
+  );
+  return report;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const entry = join(DIST, 'apps/api/src/main.js');
+  if (!existsSync(entry)) fail(`${entry} is missing: run "npm run build" first`);
+  const built = statSync(entry).mtimeMs;
+  const stale = ['libs/market/src/bidding/bidding-engine.ts', 'libs/market/src/bidding/lot-events.publisher.ts'].filter((f) => statSync(join(ROOT, f)).mtimeMs > built);
+  if (stale.length && !process.env.BENCH_DIST) fail(`${stale.join(', ')} changed after the last build: run "npm run build" first`);
+
+  const limit = Number(execFileSync('bash', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+  if (PHASES.has(4) && Number.isFinite(limit) && limit < WATCHERS + BIDDERS + 500) {
+    fail(`ulimit -n is ${limit}: ${WATCHERS} watchers need more open files (raise it with "ulimit -n 65536", or set BENCH_WATCHERS lower)`);
+  }
+
+  const { pgServer, pgQuery, redisUrl } = services();
+  const dbUrl = `${pgServer}/${DATABASE}${pgQuery}`;
+  const admin = new Client({ connectionString: `${pgServer}/postgres${pgQuery}` });
+  await admin.connect();
+  const pgVersion = ((await admin.query(`SELECT current_setting('server_version') AS v`)).rows[0] as { v: string }).v;
+  const pgSettings = (await admin.query(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')`)).rows as { name: string; setting: string }[];
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.end();
+  const ds = new DataSource(dataSourceOptions(dbUrl));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+
+  const db = new Client({ connectionString: dbUrl });
+  await db.connect();
+  const seeded = await seed(db, BIDDERS);
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: '0',
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `zjp-bench-${randomBytes(4).toString('hex')}:`,
+    JWT_SECRET: `bench-${randomBytes(24).toString('hex')}`,
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
+    LOG_LEVEL: 'warn',
+  };
+  const apis: ApiProcess[] = [await startApi(env)];
+  process.stdout.write(`API 1 at ${apis[0].url}; signing in ${seeded.bidderEmails.length + seeded.watcherEmails.length} users …\n`);
+  const bidderTokens = await inBatches(seeded.bidderEmails, 8, (e) => login(apis[0].url, e));
+  const watcherTokens = await inBatches(seeded.watcherEmails, 8, (e) => login(apis[0].url, e));
+
+  const reports: PhaseReport[] = [];
+  // Phase 0 (not a result): a few seconds of bids through each new API process, so that the measured phases
+  // find its code compiled by V8 and its pool's connections to PostgreSQL open. Its bids are checked too.
+  const warmUp = async (processes: ApiProcess[]) =>
+    reports.push(await runPhase({ phase: 0, name: `warm-up (${processes.length} process(es), not measured)`, lot: seeded.lots[0], apis: processes, bidderTokens: bidderTokens.slice(0, 50), watcherTokens, watchers: processes.length, load: { kind: 'closed', depth: 2, seconds: WARM_UP_SECONDS } }, db));
+  await warmUp(apis);
+  const two = async () => {
+    if (apis.length < 2) {
+      apis.push(await startApi(env));
+      process.stdout.write(`API 2 at ${apis[1].url} (both share Redis through the socket.io adapter)\n`);
+      await warmUp([apis[1]]);
+    }
+    return apis;
+  };
+  if (PHASES.has(1)) {
+    reports.push(await runPhase({ phase: 1, name: 'throughput, one API process', lot: seeded.lots[1], apis: [apis[0]], bidderTokens, watcherTokens, watchers: 1, load: { kind: 'closed', depth: DEPTH, seconds: SECONDS } }, db));
+  }
+  if (PHASES.has(2)) {
+    reports.push(await runPhase({ phase: 2, name: 'throughput, two API processes', lot: seeded.lots[2], apis: await two(), bidderTokens, watcherTokens, watchers: 2, load: { kind: 'closed', depth: DEPTH, seconds: SECONDS } }, db));
+  }
+  if (PHASES.has(3)) {
+    reports.push(await runPhase({ phase: 3, name: `fixed rate ${RATE} bids/s`, lot: seeded.lots[3], apis: await two(), bidderTokens, watcherTokens, watchers: 2, load: { kind: 'rate', perSecond: RATE, seconds: SECONDS } }, db));
+  }
+  if (PHASES.has(4)) {
+    reports.push(
+      await runPhase(
+        { phase: 4, name: `${WATCHERS} watchers at ${WATCH_RATE} bids/s`, lot: seeded.lots[4], apis: await two(), bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS), watcherTokens, watchers: WATCHERS, load: { kind: 'rate', perSecond: WATCH_RATE, seconds: WATCH_SECONDS } },
+        db,
+      ),
+    );
+  }
+  await db.end();
+  await Promise.all(apis.map((a) => a.stop()));
+
+  const byPhase = (n: number) => reports.find((r) => r.phase === n);
+  const measured = reports.filter((r) => r.phase > 0);
+  const throughput = reports.filter((r) => r.phase === 1 || r.phase === 2).sort((a, b) => b.bidsPerSecond - a.bidsPerSecond)[0];
+  const problems = reports.flatMap((r) => r.problems.map((p) => `phase ${r.phase}: ${p}`));
+  const summary = {
+    bidsPerSecond: throughput?.bidsPerSecond ?? null,
+    acceptedPerSecond: throughput?.acceptedPerSecond ?? null,
+    throughputPhase: throughput?.phase ?? null,
+    ackP50Ms: byPhase(3)?.ackP50Ms ?? null,
+    ackP99Ms: byPhase(3)?.ackP99Ms ?? null,
+    broadcastP99Ms: byPhase(4)?.broadcastP99Ms ?? null,
+    acknowledged: measured.reduce((s, r) => s + r.acknowledged, 0),
+    stored: measured.reduce((s, r) => s + r.stored, 0),
+    lost: measured.reduce((s, r) => s + r.lost, 0),
+    verified: problems.length === 0,
+    problems,
+    targets: {
+      bidsPerSecond: { target: 10_000, met: (throughput?.bidsPerSecond ?? 0) >= 10_000 },
+      ackP99Ms: { target: 50, atRate: RATE, met: byPhase(3)?.ackP99Ms != null && byPhase(3)!.ackP99Ms! <= 50 && RATE >= 2000 },
+      broadcastP99Ms: { target: 100, watchers: WATCHERS, atRate: WATCH_RATE, met: byPhase(4)?.broadcastP99Ms != null && byPhase(4)!.broadcastP99Ms! <= 100 && WATCHERS >= 5000 && WATCH_RATE >= 50 },
+    },
+    phases: reports,
+    machine: {
+      nproc: availableParallelism(),
+      node: process.version,
+      postgres: pgVersion,
+      postgresSettings: Object.fromEntries(pgSettings.map((s) => [s.name, s.setting])),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  process.exit(problems.length ? 1 : 0);
+}
+
+const stopAll = () => {
+  for (const s of allSockets) s.close();
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+};
+process.once('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+process.once('exit', stopAll);
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:bidding failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  stopAll();
+  process.exit(1);
+});
