@@ -94,6 +94,24 @@ describe('fixed-price and negotiated listings', () => {
     await expect(flows.declareIntent(holder, id, {})).rejects.toMatchObject({ code: 'NOT_AN_ENTERPRISE' });
   });
 
+  it('gives a forced (P-2Y) listing the usual notice from its opening, and the sweep concludes it', async () => {
+    const achievementId = await insertAchievement(ds, holder.organizationId);
+    const [row] = (await ds.query(
+      `INSERT INTO listings (achievement_id, holder_id, mode, forced, rule_clause, price_fen, status, created_at) VALUES ($1, $2, 'fixed_price', true, 'P-2Y', 70000000, 'active', $3) RETURNING id`,
+      [achievementId, holder.organizationId, clock.now()],
+    )) as { id: string }[];
+    const buyer = await enterprise();
+    await flows.declareIntent(buyer, row.id, {});
+    clock.set(new Date('2026-12-07T15:59:59Z')); // the last instant of the tenth working day
+    await flows.concludeDue();
+    expect((await ds.query(`SELECT concluded_at FROM listings WHERE id = $1`, [row.id]))[0].concluded_at).toBeNull();
+    expect(await flows.conclude(row.id)).toEqual({ outcome: 'not_due' });
+    clock.set(new Date('2026-12-07T16:00:00Z'));
+    expect(await flows.concludeDue()).toBeGreaterThanOrEqual(1);
+    expect((await ds.query(`SELECT buyer_id, source, price_fen::text AS price FROM deals WHERE listing_id = $1`, [row.id]))[0]).toEqual({ buyer_id: buyer.organizationId, source: 'fixed_price', price: '70000000' });
+    expect(await flows.conclude(row.id)).toEqual({ outcome: 'already_concluded' });
+  });
+
   it('concludes a negotiated listing by the agreement the holder records, only with an interested enterprise', async () => {
     const id = await listing('negotiated');
     const [interested, stranger] = [await enterprise(), await enterprise()];

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { COMPLIANCE_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
+import { AUCTION_JOBS, COMPLIANCE_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 
 /** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */
@@ -9,6 +9,7 @@ export class SchedulerService implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.compliance) private readonly compliance: Queue,
+    @InjectQueue(QUEUES.auctions) private readonly auctions: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -22,6 +23,13 @@ export class SchedulerService implements OnApplicationBootstrap {
       COMPLIANCE_JOBS.idleScan,
       { pattern: '10 0 * * *', tz: 'Asia/Shanghai' },
       { name: COMPLIANCE_JOBS.idleScan, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
+    );
+    // Fixed-price listings whose notice is over (forced ones included) are concluded by this sweep,
+    // besides the delayed job queued for each ordinary listing: nothing depends on one job surviving.
+    await this.auctions.upsertJobScheduler(
+      AUCTION_JOBS.concludeDueListings,
+      { every: 15 * 60_000 },
+      { name: AUCTION_JOBS.concludeDueListings, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
     );
   }
 }

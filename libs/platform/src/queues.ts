@@ -27,6 +27,7 @@ export interface IdleScanJob {
 export const AUCTION_JOBS = {
   closeLot: 'close-lot',
   concludeListing: 'conclude-listing',
+  concludeDueListings: 'conclude-due-listings',
 } as const;
 
 export interface CloseLotJob {

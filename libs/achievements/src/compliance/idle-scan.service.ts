@@ -120,9 +120,10 @@ WITH grants AS (
     FROM (SELECT c.*, row_number() OVER (PARTITION BY holder_id, to_state ORDER BY id) AS rn FROM changed c) numbered
    GROUP BY holder_id, to_state
 ), opened AS (
-  INSERT INTO listings (achievement_id, holder_id, mode, forced, rule_clause, price_fen, price_deadline, status)
+  -- 先用后转: what a forced listing offers is an ordinary licence (several enterprises may take one).
+  INSERT INTO listings (achievement_id, holder_id, mode, forced, rule_clause, price_fen, price_deadline, status, deal_type, license_type)
   SELECT c.id, c.holder_id, 'fixed_price', true, c.due_clause, c.asking_price_fen,
-         CASE WHEN c.asking_price_fen IS NULL THEN $1::date + $3::int END, 'active'
+         CASE WHEN c.asking_price_fen IS NULL THEN $1::date + $3::int END, 'active', 'license', 'ordinary'
     FROM changed c
    WHERE c.to_state IN ('use_first', 'free_license_eligible')
      AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.achievement_id = c.id AND l.forced AND l.status IN ('active', 'suspended'))

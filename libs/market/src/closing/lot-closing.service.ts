@@ -55,7 +55,7 @@ export class LotClosingService {
         // The deal the contracts context picks up (DealConcluded): the hammer price and the deposit carry over.
         await m.query(
           `INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at)
-           SELECT $1, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, li.deal_type, li.license_type, $3, l.deposit_fen, $4
+           SELECT $1, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'), CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, $3, l.deposit_fen, $4
              FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5`,
           [dealId, outcome.winnerId, outcome.hammerPriceFen.toString(), now, lotId],
         );

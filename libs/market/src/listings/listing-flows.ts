@@ -39,6 +39,9 @@ export type ListingConclusion =
   | { outcome: 'no_intent' }
   | { outcome: 'not_due' | 'already_concluded' | 'not_fixed_price' };
 
+/** A forced (P-2Y) listing is fixed-price with the usual notice, counted from when it opened. */
+export const FORCED_NOTICE_DAYS = 10;
+
 /** After a fixed-price listing turns into an auction, the auction among the interested runs a day. */
 const INTENT_AUCTION_HOURS = 24;
 
@@ -136,7 +139,8 @@ export class ListingFlowsService {
         const dealId = newId(this.clock);
         await m.query(
           `INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
-           SELECT $1, NULL, id, achievement_id, holder_id, $2, deal_type, license_type, price_fen, 0, $3, 'fixed_price' FROM listings WHERE id = $4`,
+           SELECT $1, NULL, id, achievement_id, holder_id, $2, COALESCE(deal_type, 'license'), CASE WHEN deal_type IS NULL THEN 'ordinary' ELSE license_type END,
+                  price_fen, 0, $3, 'fixed_price' FROM listings WHERE id = $4`,
           [dealId, intents[0].organization_id, now, listingId],
         );
         await m.query(`UPDATE listings SET status = 'closed', concluded_at = $2, status_reason = 'sold at the listed price', updated_at = now() WHERE id = $1`, [listingId, now]);
@@ -165,6 +169,25 @@ export class ListingFlowsService {
     if (result.outcome === 'auction' && result.endsAt) await this.lotEvents.scheduleClose(result.lotId, result.endsAt);
     if ('endsAt' in result) delete result.endsAt;
     return result;
+  }
+
+  /** The worker's sweep (every 15 minutes): concludes every fixed-price listing whose notice is over. */
+  async concludeDue(): Promise<number> {
+    const now = this.clock.now();
+    const rows = (await this.db.query(
+      `SELECT id, notice_ends_at, forced, created_at FROM listings
+        WHERE mode = 'fixed_price' AND status = 'active' AND concluded_at IS NULL AND price_fen IS NOT NULL
+          AND (notice_ends_at <= $1 OR (notice_ends_at IS NULL AND forced))`,
+      [now],
+    )) as { id: string; notice_ends_at: Date | null; forced: boolean; created_at: Date }[];
+    let concluded = 0;
+    for (const r of rows) {
+      const ends = r.notice_ends_at ?? noticeEndsAt(r.created_at, FORCED_NOTICE_DAYS);
+      if (ends > now) continue;
+      const outcome = await this.conclude(r.id);
+      if (outcome.outcome === 'sold' || outcome.outcome === 'auction' || outcome.outcome === 'no_intent') concluded++;
+    }
+    return concluded;
   }
 
   /** 协议定价: the holder records the price agreed with an enterprise that declared intent. */
@@ -219,11 +242,13 @@ export class ListingFlowsService {
   }
 
   private async lock(m: EntityManager, id: string) {
-    const rows = (await m.query(`SELECT id, holder_id, mode, status, price_fen::text AS price_fen, notice_ends_at, concluded_at FROM listings WHERE id = $1 FOR UPDATE`, [id])) as {
-      id: string; holder_id: string; mode: string; status: string; price_fen: string | null; notice_ends_at: Date | null; concluded_at: Date | null;
+    const rows = (await m.query(`SELECT id, holder_id, mode, forced, status, price_fen::text AS price_fen, notice_ends_at, concluded_at, created_at FROM listings WHERE id = $1 FOR UPDATE`, [id])) as {
+      id: string; holder_id: string; mode: string; forced: boolean; status: string; price_fen: string | null; notice_ends_at: Date | null; concluded_at: Date | null; created_at: Date;
     }[];
     if (!rows[0]) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
-    return rows[0];
+    const l = rows[0];
+    // The scan opens forced listings in bulk without a notice date: theirs runs from the opening.
+    return { ...l, notice_ends_at: l.notice_ends_at ?? (l.forced && l.mode === 'fixed_price' ? noticeEndsAt(l.created_at, FORCED_NOTICE_DAYS) : null) };
   }
 }
 
