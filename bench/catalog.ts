@@ -6,6 +6,7 @@
  *   DATABASE_URL   the server to use (its database name is ignored); default postgres://postgres@127.0.0.1:5432
  *   BENCH_ROWS     achievements to generate (default 100000)
  *   BENCH_EXPLAIN=1       print EXPLAIN ANALYZE of a few representative searches
+ *   BENCH_VERBOSE=1       print the 25 slowest searches
  *   BENCH_ALTERNATIVES=1  also time the index alternatives (trigram only, no index) for docs/BENCHMARKS.md
  *
  * The database (zjp_bench_catalog) is dropped and recreated at the start and left in place at the
@@ -236,7 +237,7 @@ async function alternatives(ds: DataSource): Promise<void> {
   ];
   const like = `a.search_text LIKE catalogue_contains_pattern($1)`;
   const strategies: Record<string, { where: string; setup?: string }> = {
-    'integer bigrams + GIN (1764000003000)': { where: `${like} AND a.search_bigrams @> catalogue_bigrams(catalogue_fold($1))` },
+    'integer bigrams + GIN (chosen)': { where: `${like} AND a.search_bigrams @> catalogue_bigrams(catalogue_fold($1))` },
     'text[] bigrams + GIN (1764000002000)': { where: `${like} AND a.bench_text_bigrams @> bench_text_bigrams(catalogue_fold($1))` },
     'pg_trgm GIN only': { where: like, setup: `SELECT set_config('enable_seqscan', 'off', true)` },
     'no index (sequential scan)': { where: like, setup: `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_indexscan', 'off', true)` },
@@ -309,15 +310,14 @@ async function main(): Promise<void> {
           (SELECT count(*) FROM achievements WHERE registration_status = 'registered')::int AS registered,
           (SELECT count(*) FROM ip_rights)::int AS ip_rights, (SELECT count(*) FROM listings)::int AS listings,
           pg_size_pretty(pg_relation_size('achievements')) AS heap,
-          pg_size_pretty(pg_relation_size('achievements_search_bigrams_idx')) AS text_index,
-          pg_size_pretty(pg_relation_size('achievements_search_head_bigrams_idx')) AS head_index,
+          pg_size_pretty(pg_relation_size('achievements_catalogue_search_idx')) AS search_index,
           pg_size_pretty(pg_total_relation_size('achievements')) AS achievements_total`)
     ).rows[0];
     const holderId = (await loader.query(`SELECT holder_id FROM achievements GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0].holder_id as string;
     await loader.end();
     console.log(`PostgreSQL ${version}; loaded ${stats.rows} achievements (${stats.registered} registered), ${stats.ip_rights} IP rights, ` +
       `${stats.listings} listings in ${Math.round(loadMs)} ms, VACUUM ANALYZE ${Math.round(analyzeMs)} ms`);
-    console.log(`sizes: achievements heap ${stats.heap}, with indexes ${stats.achievements_total}; bigram GIN ${stats.text_index}, title/keyword bigram GIN ${stats.head_index}`);
+    console.log(`sizes: achievements heap ${stats.heap}, with indexes ${stats.achievements_total}; catalogue GIN (bigrams, title/keyword bigrams, characters, filters) ${stats.search_index}`);
 
     const service = new CatalogueService(ds);
     const all = cases(holderId);
@@ -353,7 +353,11 @@ async function main(): Promise<void> {
       for (const [label, ms] of medians.slice(0, 25)) console.log(`${String(ms).padStart(8)}  ${label}`);
     }
     if (process.env.BENCH_EXPLAIN === '1') {
-      for (const query of [{ q: '芯片' }, { q: '芯片', sort: 'newest' as const }, { q: '钙钛矿' }, { q: '人工智能', region: '330100' }, { ipc: 'C01B' }, { ipType: 'plant_variety' as const }]) {
+      const explained: CatalogueQuery[] = [
+        { q: '芯片' }, { q: '芯片', sort: 'newest' }, { q: '钙钛矿' }, { q: '人工智能', region: '330100' }, { ipc: 'C01B' }, { ipType: 'plant_variety' },
+        { q: '芯片', ipType: 'invention_patent', sort: 'price_desc' }, { q: '菌' },
+      ];
+      for (const query of explained) {
         const { text, params } = catalogueSql(query);
         const plan = await ds.transaction(async (m) => {
           await m.query(`SELECT set_config('random_page_cost', '1.1', true), set_config('jit', 'off', true)`);

@@ -176,8 +176,33 @@ describe('CatalogueService (PostgreSQL)', () => {
       expect(keysOf(await finder()({ q: 'led驱动' }))).toEqual(['led']);
     });
 
-    it('serves a one-character query without the index', async () => {
+    it('serves a one-character query (锂) through the index of characters', async () => {
       expect(keysOf(await finder()({ q: '锂' }))).toEqual(['battery']);
+    });
+
+    it('finds one character in an abstract, folds it (Ｌ finds LED) and takes a character beyond the BMP', async () => {
+      expect(keysOf(await finder()({ q: '纺' }))).toEqual(['ai']);
+      expect(keysOf(await finder()({ q: 'Ｌ' }))).toEqual(['led']);
+      const id = await achievement('astral', { title: '𠮷字成果', abstract: '𩸽' });
+      try {
+        expect(await finder()({ q: '𠮷' })).toEqual([id]);
+        expect(await finder()({ q: '𩸽' })).toEqual([id]);
+        expect(await finder()({ q: '𠀋' })).toEqual([]);
+      } finally {
+        await ds.query(`DELETE FROM achievements WHERE id = $1`, [id]);
+        delete ids.astral;
+      }
+    });
+
+    it('ranks a one-character match in the title or a keyword before one only in the abstract', async () => {
+      await achievement('abstractLi', { title: '一种正极', abstract: '含锂的化合物。', at: 10_000 });
+      try {
+        expect(keysOf(await finder()({ q: '锂', sort: 'relevance' }))).toEqual(['battery', 'abstractLi']);
+        expect(keysOf(await finder()({ q: '锂', sort: 'newest' }))).toEqual(['abstractLi', 'battery']);
+      } finally {
+        await ds.query(`DELETE FROM achievements WHERE id = $1`, [ids.abstractLi]);
+        delete ids.abstractLi;
+      }
     });
 
     it('never shows drafts or withdrawn achievements', async () => {
@@ -220,7 +245,15 @@ describe('CatalogueService (PostgreSQL)', () => {
       ['on the use-first list (P-2Y, with P-3Y)', { useFirst: true }, ['percent', 'led']],
       ['not on the use-first list', { useFirst: false }, ['graphene', 'chip', 'ai', 'split', 'battery']],
       ['free-licence eligible (P-3Y)', { freeLicenseEligible: true }, ['led']],
+      ['not free-licence eligible', { freeLicenseEligible: false }, ['graphene', 'chip', 'ai', 'split', 'percent', 'battery']],
+      ['status and the use-first list together', { status: 'use_first', useFirst: true }, ['percent']],
       ['a term and a filter together', { q: '石墨', ipc: 'C01B 32/' }, ['graphene', 'split']],
+      ['a term and a finer IPC prefix', { q: '石墨', ipc: 'C01B 32/0' }, ['split']],
+      ['a two-character term and an IP type', { q: '石墨', ipType: 'invention_patent' }, ['graphene']],
+      ['a three-character term and a field', { q: '石墨烯', field: 'other' }, ['battery']],
+      ['one character and a field', { q: '锂', field: 'other' }, ['battery']],
+      ['one character and another field', { q: '锂', field: 'new_materials' }, []],
+      ['one character and an IP type', { q: '导', ipType: 'utility_model' }, ['graphene']],
     ])('%s', async (_name, query, expected) => {
       const q = { ...query, ...(query.holderId ? { holderId: holders[query.holderId] } : {}) };
       expect(new Set(keysOf(await found(q)))).toEqual(new Set(expected));
@@ -343,6 +376,115 @@ describe('CatalogueService (PostgreSQL)', () => {
         await ds.query(`DELETE FROM achievements WHERE id = $1`, [id]);
         delete ids.renamed;
       }
+    });
+  });
+
+  describe('IP-right types (ip_type_mask, kept by triggers on ip_rights)', () => {
+    const typed = async (ipType: CatalogueQuery['ipType'], q?: string) => {
+      const query = { ipType, ...(q ? { q } : {}) };
+      const page = await search(query);
+      expect(keysOf(await found(query, viaIndex))).toEqual(keysOf(page.items.map((i) => i.id)));
+      return { keys: keysOf(page.items.map((i) => i.id)), total: page.total };
+    };
+    const maskOf = async (id: string) =>
+      ((await ds.query(`SELECT ip_type_mask AS mask, catalogue_ip_types(ip_type_mask) AS types FROM achievements WHERE id = $1`, [id])) as {
+        mask: number;
+        types: string[];
+      }[])[0];
+    const addRight = async (id: string, type: string, number: string | null, status = 'valid') =>
+      ((await ds.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, $2, $3, '2023-05-01', $4) RETURNING id`, [
+        id,
+        type,
+        number,
+        status,
+      ])) as { id: string }[])[0].id;
+
+    it('follow a right added, lapsed, retyped and deleted', async () => {
+      const id = await achievement('rights', { title: '带权利的外观设计成果', field: 'other' });
+      try {
+        expect(await typed('design_patent')).toEqual({ keys: [], total: 0 });
+        const first = await addRight(id, 'design_patent', 'ZL202330000001.1');
+        expect(await typed('design_patent')).toEqual({ keys: ['rights'], total: 1 });
+        expect(await typed('design_patent', '外观')).toEqual({ keys: ['rights'], total: 1 });
+        expect((await search({ q: '外观设计' })).items[0].ipTypes).toEqual(['design_patent']);
+
+        // A second right of the same type keeps the type when the first lapses.
+        const second = await addRight(id, 'design_patent', 'ZL202330000002.2');
+        await ds.query(`UPDATE ip_rights SET status = 'lapsed' WHERE id = $1`, [first]);
+        expect(await typed('design_patent')).toEqual({ keys: ['rights'], total: 1 });
+        await ds.query(`UPDATE ip_rights SET status = 'invalidated' WHERE id = $1`, [second]);
+        expect(await typed('design_patent')).toEqual({ keys: [], total: 0 });
+        expect(await typed('design_patent', '外观')).toEqual({ keys: [], total: 0 });
+        expect(await maskOf(id)).toEqual({ mask: 0, types: [] });
+
+        // A lapsed right added, then made valid; a right that changes type.
+        const secret = await addRight(id, 'technical_secret', null, 'lapsed');
+        expect(await typed('technical_secret')).toEqual({ keys: [], total: 0 });
+        await ds.query(`UPDATE ip_rights SET status = 'valid' WHERE id = $1`, [secret]);
+        expect(await typed('technical_secret')).toEqual({ keys: ['rights'], total: 1 });
+        await ds.query(`UPDATE ip_rights SET type = 'plant_variety', number = 'CNA20230001.0' WHERE id = $1`, [secret]);
+        expect(await typed('technical_secret')).toEqual({ keys: [], total: 0 });
+        expect(await typed('plant_variety', '外观')).toEqual({ keys: ['rights'], total: 1 });
+        // A change that touches no type or status leaves the mask alone.
+        await ds.query(`UPDATE ip_rights SET granted_on = '2023-06-01' WHERE id = $1`, [secret]);
+        expect(await maskOf(id)).toEqual({ mask: 16, types: ['plant_variety'] });
+
+        await ds.query(`DELETE FROM ip_rights WHERE id = $1`, [secret]);
+        expect(await typed('plant_variety')).toEqual({ keys: [], total: 0 });
+        expect(await maskOf(id)).toEqual({ mask: 0, types: [] });
+
+        // Several rights in one statement; the others' rights are untouched.
+        await ds.query(
+          `INSERT INTO ip_rights (achievement_id, type, number, status) VALUES
+             ($1, 'software_copyright', '2023SR0000011', 'valid'), ($1, 'ic_layout', 'BS.23500001.1', 'valid'), ($1, 'utility_model', 'ZL202320000003.3', 'lapsed')`,
+          [id],
+        );
+        expect(await maskOf(id)).toEqual({ mask: 8 + 32, types: ['software_copyright', 'ic_layout'] });
+        expect(await typed('software_copyright')).toEqual({ keys: ['rights', 'ai'], total: 2 });
+        expect(await typed('invention_patent')).toEqual({ keys: ['graphene'], total: 1 });
+      } finally {
+        // The rights go with the achievement (ON DELETE CASCADE), through the delete trigger.
+        await ds.query(`DELETE FROM achievements WHERE id = $1`, [id]);
+        delete ids.rights;
+      }
+      expect(await typed('software_copyright')).toEqual({ keys: ['ai'], total: 1 });
+    });
+
+    it('keep both of two concurrent transactions adding rights to one achievement', async () => {
+      const id = await achievement('concurrent', { title: '并发登记权利的成果' });
+      const [one, two] = [ds.createQueryRunner(), ds.createQueryRunner()];
+      try {
+        await one.startTransaction();
+        await two.startTransaction();
+        await one.query(`INSERT INTO ip_rights (achievement_id, type, number) VALUES ($1, 'design_patent', 'ZL202330000021.1')`, [id]);
+        // The second transaction's trigger waits for the first, then reads what it committed.
+        const waiting = two.query(`INSERT INTO ip_rights (achievement_id, type, number) VALUES ($1, 'utility_model', 'ZL202320000022.2')`, [id]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await one.commitTransaction();
+        await waiting;
+        await two.commitTransaction();
+        expect(await maskOf(id)).toEqual({ mask: 2 + 4, types: ['utility_model', 'design_patent'] });
+      } finally {
+        for (const runner of [one, two]) {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+          await runner.release();
+        }
+        await ds.query(`DELETE FROM achievements WHERE id = $1`, [id]);
+        delete ids.concurrent;
+      }
+    });
+
+    it('are cleared by a TRUNCATE of ip_rights', async () => {
+      const runner = ds.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await runner.query(`TRUNCATE ip_rights`);
+        expect(await runner.query(`SELECT count(*)::int AS n FROM achievements WHERE ip_type_mask <> 0`)).toEqual([{ n: 0 }]);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      expect(await typed('invention_patent')).toEqual({ keys: ['graphene'], total: 1 });
     });
   });
 

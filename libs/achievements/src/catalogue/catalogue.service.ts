@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { regionLevel, ValidationError } from '@zjp/core';
 import { DataSource } from 'typeorm';
 import type { CatalogueItemDto, CataloguePageDto } from './catalogue-item.dto';
+import { RULE_STATES } from '../achievements/achievement.entity';
 import { CATALOGUE_MAX_OFFSET, IPC_PREFIX, type CatalogueQuery, type CatalogueSort } from './catalogue.query';
 
 /** Options of the catalogue; tests lower the cap to check the capped total with a few rows. */
@@ -71,10 +72,17 @@ function hasBigram(q: string): boolean {
     .some((w) => [...w].length >= 2);
 }
 
-/** Whether the folded query is exactly two characters, i.e. one bigram and nothing else. */
-function isOneBigram(q: string): boolean {
-  const folded = q.normalize('NFKC').toLowerCase().trim();
-  return !/\s/.test(folded) && [...folded].length === 2;
+/** The length in characters of the folded query (as catalogue_fold folds it, near enough). */
+function foldedLength(q: string): number {
+  return [...q.normalize('NFKC').toLowerCase().trim()].length;
+}
+
+/** The rule states of the 先用后转 list: P-2Y puts an achievement on it, P-3Y (free licence) keeps it there. */
+const USE_FIRST_STATES = ['use_first', 'free_license_eligible'];
+
+/** rule_state among `states`, or with `among` false among the other states: a list either way. */
+function ruleStateIn(states: readonly string[], among: boolean): string {
+  return `a.rule_state IN (${RULE_STATES.filter((s) => states.includes(s) === among).map((s) => `'${s}'`).join(', ')})`;
 }
 
 type Order = Exclude<CatalogueSort, 'relevance'>;
@@ -96,7 +104,7 @@ const ITEM_COLUMNS = `a.id, a.title, left(a.abstract, 200) AS abstract, a.techni
  * The first `firstRows` matches of a search in one sort order, planned two ways in one
  * statement. The walk reads the newest (or cheapest…) `window` rows through the sort's index and
  * checks them with the exact conditions: a common term fills the page within a few dozen rows.
- * Only when the walk comes back short — a rarer term — does the search branch run: the bigram
+ * Only when the walk comes back short — a rarer term — does the search branch run: the GIN
  * index finds every match, which for such a term are few, and sorts them. Either branch alone
  * gives the right rows; which one runs no longer depends on the planner's guess of frequency.
  */
@@ -127,8 +135,10 @@ function firstMatches(name: string, exact: string[], indexed: string[], order: O
  *
  * A query term is two conditions: the exact substring (LIKE on search_text, listed first so that
  * it runs first wherever a plan checks rows one by one) and the containment of the query's
- * bigrams in search_bigrams, which the GIN index serves. A two-character term is one bigram, so
- * its count needs no LIKE. The walk of a page leaves the index conditions out altogether.
+ * bigrams in search_bigrams (or, without a word of two characters, of its characters in
+ * catalogue_unigrams(search_text)), which the GIN index serves. A two-character term is one
+ * bigram and a one-character term one character, so their count needs no LIKE. The walk of a page
+ * leaves the index conditions out altogether.
  */
 export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = {}): CatalogueSql {
   const totalCap = options.totalCap ?? CATALOGUE_TOTAL_CAP;
@@ -140,52 +150,87 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
   if (q !== undefined) {
     const qp = p.add(q);
     const pattern = `catalogue_contains_pattern(${qp})`;
-    const bigrams = hasBigram(q) ? `catalogue_bigrams(catalogue_fold(${qp}))` : null;
     const exact = `a.search_text LIKE ${pattern}`;
-    const indexed = bigrams ? [`a.search_bigrams @> ${bigrams}`] : [];
-    text = {
-      exact,
-      indexed,
-      // A two-character term is one bigram: the index alone is exact, the count needs no LIKE.
-      counted: isOneBigram(q) ? indexed : [exact, ...indexed],
-      headExact: `catalogue_head(a.search_text) LIKE ${pattern}`,
-      headIndexed: bigrams ? [`a.search_head_bigrams @> ${bigrams}`] : [],
-    };
+    if (hasBigram(q)) {
+      const bigrams = `catalogue_bigrams(catalogue_fold(${qp}))`;
+      const indexed = [`a.search_bigrams @> ${bigrams}`];
+      text = {
+        exact,
+        indexed,
+        // A two-character term is one bigram: the index alone is exact, the count needs no LIKE.
+        counted: foldedLength(q) === 2 ? indexed : [exact, ...indexed],
+        headExact: `catalogue_head(a.search_text) LIKE ${pattern}`,
+        headIndexed: [`a.search_head_bigrams @> ${bigrams}`],
+      };
+    } else {
+      // No word of two characters: the index holds each character of the text, and of its title
+      // and keyword lines. One character is one key, exact.
+      const characters = `catalogue_unigrams(catalogue_fold(${qp}))`;
+      const indexed = [`catalogue_unigrams(a.search_text) @> ${characters}`];
+      text = {
+        exact,
+        indexed,
+        counted: foldedLength(q) === 1 ? indexed : [exact, ...indexed],
+        headExact: `catalogue_head(a.search_text) LIKE ${pattern}`,
+        headIndexed: [`catalogue_unigrams(catalogue_head(a.search_text)) @> ${characters}`],
+      };
+    }
   }
-  // Each filter is an exact condition, cheap to check on a row; some add a condition that only
-  // serves an index (listed in `indexed`), left out where a plan walks rows one by one.
+  // Each filter is an exact condition, cheap to check on a row: the walk of a page checks these.
+  // The catalogue's GIN index serves some as they are (technical_field, rule_state); others add a
+  // condition on an expression of the index (`indexed`), for the search branch and the count.
+  // Where that condition is exact on its own, the count asks it alone: the rows are still read
+  // (a bitmap scan visits each match), but not checked again.
   const indexedFilters: string[] = [];
-  if (query.field) filters.push(`a.technical_field = ${p.add(query.field)}`);
+  const countedFilters: string[] = [];
+  const filter = (exact: string, indexed?: string, indexedIsExact = false) => {
+    filters.push(exact);
+    if (indexed === undefined) {
+      countedFilters.push(exact);
+    } else {
+      indexedFilters.push(indexed);
+      countedFilters.push(...(indexedIsExact ? [indexed] : [exact, indexed]));
+    }
+  };
+  if (query.field) filter(`a.technical_field = ${p.add(query.field)}`);
   if (query.ipc) {
     const { key, prefix } = ipcLookup(query.ipc);
-    filters.push(`',' || upper(translate(array_to_string(a.ipc_classes, ','), E' \\t\\n\\r', '')) LIKE ${p.add(`%,${prefix}%`)}`);
-    indexedFilters.push(`catalogue_ipc_prefixes(a.ipc_classes) @> ARRAY[${p.add(key)}::text]`);
+    filter(
+      `',' || upper(translate(array_to_string(a.ipc_classes, ','), E' \\t\\n\\r', '')) LIKE ${p.add(`%,${prefix}%`)}`,
+      `catalogue_ipc_prefixes(a.ipc_classes) @> ARRAY[${p.add(key)}::text]`,
+      // A whole section, class, subclass or main group is a key of the index; a finer prefix is not.
+      key === prefix,
+    );
   }
-  if (query.holderId) filters.push(`a.holder_id = ${p.add(query.holderId)}::uuid`);
+  if (query.holderId) filter(`a.holder_id = ${p.add(query.holderId)}::uuid`);
   if (query.region) {
     // GLOSSARY "Regions": a city covers the codes sharing its first four digits, a province two.
     // The holders are looked up once; the holder index then serves the list.
     const digits = { province: 2, city: 4, county: 6 }[regionLevel(query.region)];
     const prefix = query.region.slice(0, digits);
-    filters.push(
+    filter(
       `a.holder_id = ANY (ARRAY(SELECT o.id FROM organizations o WHERE o.region_code BETWEEN ${p.add(prefix.padEnd(6, '0'))} AND ${p.add(prefix.padEnd(6, '9'))}))`,
     );
   }
   if (query.ipType) {
-    filters.push(`EXISTS (SELECT 1 FROM ip_rights r WHERE r.achievement_id = a.id AND r.type = ${p.add(query.ipType)} AND r.status = 'valid')`);
+    // ip_type_mask: a bit for each type of the achievement's valid IP rights, kept by triggers on
+    // ip_rights; the index holds the names of its bits.
+    const type = p.add(query.ipType);
+    filter(`a.ip_type_mask & catalogue_ip_type_bit(${type}) <> 0`, `catalogue_ip_types(a.ip_type_mask) @> ARRAY[${type}::text]`, true);
   }
-  if (query.status) filters.push(`a.rule_state = ${p.add(query.status)}`);
-  // P-2Y puts an achievement on the 先用后转 list; P-3Y (free licence) keeps it there.
-  if (query.useFirst !== undefined) filters.push(`a.rule_state ${query.useFirst ? '' : 'NOT '}IN ('use_first', 'free_license_eligible')`);
-  if (query.freeLicenseEligible !== undefined) filters.push(`a.rule_state ${query.freeLicenseEligible ? '=' : '<>'} 'free_license_eligible'`);
-  if (query.minPriceFen !== undefined) filters.push(`a.asking_price_fen >= ${p.add(query.minPriceFen)}::bigint`);
-  if (query.maxPriceFen !== undefined) filters.push(`a.asking_price_fen <= ${p.add(query.maxPriceFen)}::bigint`);
+  if (query.status) filter(`a.rule_state = ${p.add(query.status)}`);
+  // P-2Y puts an achievement on the 先用后转 list; P-3Y (free licence) keeps it there. Either way
+  // the condition is a list of states (never NOT IN, which the index cannot serve).
+  if (query.useFirst !== undefined) filter(ruleStateIn(USE_FIRST_STATES, query.useFirst));
+  if (query.freeLicenseEligible !== undefined) filter(ruleStateIn(['free_license_eligible'], query.freeLicenseEligible));
+  if (query.minPriceFen !== undefined) filter(`a.asking_price_fen >= ${p.add(query.minPriceFen)}::bigint`);
+  if (query.maxPriceFen !== undefined) filter(`a.asking_price_fen <= ${p.add(query.maxPriceFen)}::bigint`);
 
   const limit = query.limit ?? 20;
   const offset = query.offset ?? 0;
   const sort = query.sort ?? (text ? 'relevance' : 'newest');
   const order: Order = sort === 'relevance' ? 'newest' : sort;
-  const matching = [`a.registration_status = 'registered'`, ...(text ? text.counted : []), ...filters, ...indexedFilters];
+  const matching = [`a.registration_status = 'registered'`, ...(text ? text.counted : []), ...countedFilters];
 
   const firstRows = p.add(limit + offset);
   const window = p.add(options.walkRows ?? walkWindow(limit + offset));
@@ -193,13 +238,14 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
   let outerOrder: string;
   if (sort === 'relevance' && text) {
     // Matches in the title or a keyword first, then those only in the abstract; newest first
-    // within each.
+    // within each. When the title and keyword matches fill the page, the abstract's are not looked
+    // for at all.
     page = `
       WITH ${firstMatches('head_matches', [text.headExact, ...filters], [...text.headIndexed, ...indexedFilters], 'newest', firstRows, window, ', 0 AS tier')},
       ${firstMatches('abstract_matches', [text.exact, `NOT ${text.headExact}`, ...filters], [...text.indexed, ...indexedFilters], 'newest', firstRows, window, ', 1 AS tier')}
       SELECT * FROM head_matches
       UNION ALL
-      SELECT * FROM abstract_matches
+      SELECT * FROM abstract_matches WHERE (SELECT count(*) FROM head_matches) < ${firstRows}
       ORDER BY tier, created_at DESC, id DESC
       LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
     outerOrder = `p.tier, ${ORDER.newest('p')}`;
