@@ -174,6 +174,24 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect(regs.map((r) => r.deposit_status)).toEqual(['released', 'held']);
   });
 
+  it('finishes settling deposits when a closer died between the commit and the settlement', async () => {
+    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), extensionMinutes: 0 });
+    const [a, b] = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
+    await engine.submit({ lotId, organizationId: a.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
+    await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' });
+    await new Promise((r) => setTimeout(r, 400));
+    // The close committed, then the process died before releasing the loser's hold:
+    await ds.query(
+      `UPDATE lots SET status = 'closed', result = 'sold', winner_registration_id = $2, hammer_price_fen = 1100000, closed_at = now() WHERE id = $1`,
+      [lotId, b.registrationId],
+    );
+    expect((await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [a.registrationId]))[0].deposit_status).toBe('held');
+    // BullMQ retries the job: the lot is closed already, and the settlement is finished.
+    expect(await closing.close(lotId)).toMatchObject({ closed: false, reason: 'already_closed' });
+    expect((await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [a.registrationId]))[0].deposit_status).toBe('released');
+    expect((await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [b.registrationId]))[0].deposit_status).toBe('held');
+  });
+
   it('does not close a lot before its (extended) end, and leaves it unsold when the reserve is not met', async () => {
     const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), reservePriceFen: 5_000_000n });
     const b = await insertBidder(ds, lotId);

@@ -113,7 +113,7 @@ export class CatalogueSpeed1764000007000 implements MigrationInterface {
         REFERENCING OLD TABLE AS old_rights FOR EACH STATEMENT EXECUTE FUNCTION ip_rights_catalogue_sync()`);
     await q.query(`CREATE TRIGGER ip_rights_catalogue_truncate AFTER TRUNCATE ON ip_rights FOR EACH STATEMENT EXECUTE FUNCTION ip_rights_catalogue_sync()`);
     // The index replaces these three; dropped before the backfill, which then need not maintain them.
-    await q.query(`DROP INDEX achievements_search_bigrams_idx, achievements_search_head_bigrams_idx, achievements_ipc_prefixes_idx`);
+    await q.query(`DROP INDEX IF EXISTS achievements_search_bigrams_idx, achievements_search_head_bigrams_idx, achievements_ipc_prefixes_idx`);
     await q.query(`
       UPDATE achievements a SET ip_type_mask = t.mask
       FROM (SELECT achievement_id, bit_or(catalogue_ip_type_bit(type)) AS mask FROM ip_rights WHERE status = 'valid' GROUP BY achievement_id) AS t
