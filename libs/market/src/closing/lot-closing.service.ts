@@ -44,9 +44,9 @@ export class LotClosingService {
       const outcome = closeOutcome(rulesOf(lot), stateOf(lot, now));
       const sold = outcome.result === 'sold';
       await m.query(
-        `UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6,
-                ends_at = CASE WHEN $7 THEN LEAST(ends_at, $6) ELSE ends_at END WHERE id = $1`,
-        [lotId, outcome.result, sold ? null : outcome.reason, sold ? outcome.winnerId : null, sold ? outcome.hammerPriceFen.toString() : null, now, options.hammer ?? false],
+        // A hammered lot keeps its scheduled end; closed_at says when the hammer fell.
+        `UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1`,
+        [lotId, outcome.result, sold ? null : outcome.reason, sold ? outcome.winnerId : null, sold ? outcome.hammerPriceFen.toString() : null, now],
       );
       await m.query(`UPDATE listings SET status = 'closed', status_reason = $2, updated_at = now() WHERE id = $1`, [lot.listing_id, sold ? 'sold at auction' : `unsold: ${outcome.result === 'unsold' ? outcome.reason : ''}`]);
       let dealId: string | null = null;

@@ -165,8 +165,13 @@ export class LotsService {
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.floor_bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: regId, bankReference: dto.bankReference }, occurredAt: this.clock.now() });
       return { id: regId, depositFen: BigInt(lot.deposit_fen) };
     });
-    const deposit = await this.deposits.recordBankTransfer({ organizationId: dto.organizationId, registrationId: id, amountFen: depositFen, bankReference: dto.bankReference, actorUserId: actor.userId });
-    await this.db.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [id, deposit.depositId]);
+    if (depositFen === 0n) {
+      // A lot without a deposit: the floor bidder may bid at once.
+      await this.db.query(`UPDATE lot_registrations SET deposit_status = 'held' WHERE id = $1`, [id]);
+    } else {
+      const deposit = await this.deposits.recordBankTransfer({ organizationId: dto.organizationId, registrationId: id, amountFen: depositFen, bankReference: dto.bankReference, actorUserId: actor.userId });
+      await this.db.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [id, deposit.depositId]);
+    }
     return this.registrationView(id);
   }
 
