@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { patentCheckChar } from '../../libs/achievements/src';
-import { TEST_REDIS_URL } from '../support/env';
+import { testEnv } from '../support/config';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
 import { createTestDatabase, queryDatabase, TestDatabase } from '../support/test-database';
 import { startStripeServer, type StripeServer } from '../stripe-server/stripe-server';
@@ -55,18 +54,12 @@ describe('a live auction across two API processes and a worker', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     stripe = await startStripeServer({ port: 0, webhookSecret: 'whsec_e2e_secret' });
-    const env = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `zjp-test-${randomBytes(4).toString('hex')}:`,
-      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    const env = testEnv(db.url, {
       LOG_LEVEL: 'warn',
       STRIPE_API_BASE: stripe.url,
       STRIPE_SECRET_KEY: 'sk_test_e2e',
       STRIPE_WEBHOOK_SECRET: 'whsec_e2e_secret',
-    };
+    });
     const api = async () => {
       const p = await startProcess('apps/api/src/main.js', env, /api listening on (http:\/\/\S+)/);
       return Object.assign(p, { url: p.match[1] });

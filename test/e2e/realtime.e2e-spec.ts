@@ -1,7 +1,7 @@
-import { randomUUID, randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
-import { TEST_REDIS_URL } from '../support/env';
+import { testEnv } from '../support/config';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -17,15 +17,7 @@ describe('socket.io across two API processes', () => {
   let adminToken: string;
   let enterpriseToken: string;
 
-  const env = () => ({
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: `zjp-test-${randomBytes(4).toString('hex')}:`,
-    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'warn',
-  });
+  const env = () => testEnv(db.url, { LOG_LEVEL: 'warn' });
 
   const connect = (url: string, token?: string): Socket => {
     const socket = io(url, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });

@@ -4,3 +4,4 @@ export * from './transaction-runner';
 export * from './bigint.transformer';
 export * from './audit-log';
 export { MIGRATIONS } from './migrations';
+export * from './pg-errors';

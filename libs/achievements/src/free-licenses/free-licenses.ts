@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
-import { recordAudit, TransactionRunner } from '@zjp/database';
+import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { isAdministrator } from '../access';
@@ -53,8 +53,8 @@ export class FreeLicensesService {
       // The partial unique index refuses a second open application by the same enterprise.
       await m.query(`INSERT INTO free_license_applications (id, achievement_id, enterprise_id, statement, applied_by, applied_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
         id, achievementId, actor.organizationId, dto.statement, actor.userId, this.clock.now(),
-      ]).catch((err: { driverError?: { code?: string }; code?: string }) => {
-        if ((err.driverError?.code ?? err.code) === '23505') throw new ConflictError('FREE_LICENSE_ALREADY_APPLIED', 'Your organisation already has an open or approved application for this achievement');
+      ]).catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('FREE_LICENSE_ALREADY_APPLIED', 'Your organisation already has an open or approved application for this achievement');
         throw err;
       });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'free_license.applied', subjectType: 'achievement', subjectId: achievementId, data: { applicationId: id }, occurredAt: this.clock.now() });

@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
-import { recordAudit, TransactionRunner } from '@zjp/database';
+import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
@@ -105,8 +105,8 @@ export class ListingFlowsService {
       const id = newId(this.clock);
       await m.query(`INSERT INTO listing_intents (id, listing_id, organization_id, statement, declared_by, declared_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
         id, listingId, actor.organizationId, dto.statement ?? '', actor.userId, this.clock.now(),
-      ]).catch((err: { driverError?: { code?: string }; code?: string }) => {
-        if ((err.driverError?.code ?? err.code) === '23505') throw new ConflictError('INTENT_ALREADY_DECLARED', 'Your organisation already declared its intent');
+      ]).catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('INTENT_ALREADY_DECLARED', 'Your organisation already declared its intent');
         throw err;
       });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.intent_declared', subjectType: 'listing', subjectId: listingId, occurredAt: this.clock.now() });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError, type FieldError } from '@zjp/core';
-import { recordAudit, TransactionRunner } from '@zjp/database';
+import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { bidderPseudonym, validateIncrementRule, verifyChain, type IncrementRule } from '../domain';
@@ -193,8 +193,8 @@ export class LotsService {
       `INSERT INTO lot_registrations (id, lot_id, organization_id, paddle_number, offline, deposit_status, registered_by)
        VALUES ($1, $2, $3, (SELECT COALESCE(max(paddle_number), 0) + 1 FROM lot_registrations WHERE lot_id = $2), $4, $5, $6)`,
       [id, lotId, organizationId, offline, depositStatus, userId],
-    ).catch((err: { driverError?: { code?: string }; code?: string }) => {
-      if ((err.driverError?.code ?? err.code) === '23505') throw new ConflictError('ALREADY_REGISTERED', 'This organisation is already registered for this lot');
+    ).catch((err: unknown) => {
+      if (isUniqueViolation(err)) throw new ConflictError('ALREADY_REGISTERED', 'This organisation is already registered for this lot');
       throw err;
     });
     return id;
