@@ -1,5 +1,5 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, ROLES, type Role } from '../../libs/platform/src';
+import { ACCESS_METADATA, ROLES, SOCKET_LISTENER_METADATA, type Role } from '../../libs/platform/src';
 import { startApi, TestApi, usersOfEveryRole } from '../support/api';
 
 describe('access control: every endpoint declares who may call it, default deny', () => {
@@ -25,7 +25,8 @@ describe('access control: every endpoint declares who may call it, default deny'
       for (const name of scanner.getAllMethodNames(proto)) {
         const handler = (proto as Record<string, unknown>)[name] as () => unknown;
         const isRoute = Reflect.getMetadata('path', handler) !== undefined;
-        const isEvent = Reflect.getMetadata('websockets:message_mapping', handler) === true;
+        // socket events: Nest's @SubscribeMessage, and the plain listeners of the hot path (@SocketListener)
+        const isEvent = Reflect.getMetadata('websockets:message_mapping', handler) === true || Reflect.getMetadata(SOCKET_LISTENER_METADATA, handler) !== undefined;
         if (!isRoute && !isEvent) continue;
         checked++;
         const rule = reflector.getAllAndOverride(ACCESS_METADATA, [handler, wrapper.metatype as () => unknown]);

@@ -3,7 +3,7 @@ import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { testEnv } from '../support/config';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, queryDatabase, TestDatabase } from '../support/test-database';
 
 /**
  * Two API processes share one Redis: a socket.io event emitted through process A reaches a
@@ -97,6 +97,29 @@ describe('socket.io across two API processes', () => {
     await connected(socket);
     const ack = await socket.emitWithAck('lot.join', { lotId: 'not-a-uuid' });
     expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ field: 'lotId' })] } });
+  });
+
+  it('answers a malformed lot.bid (a plain listener on the hot path) with VALIDATION_FAILED naming every field, and stores nothing', async () => {
+    const socket = connect(b.url, enterpriseToken);
+    await connected(socket);
+    const ack = await socket.emitWithAck('lot.bid', { lotId: 'lot-1', amountFen: 12.5, maxFen: '-1', idempotencyKey: '', organizationId: randomUUID() });
+    expect(ack.ok).toBe(false);
+    expect(ack.error.code).toBe('VALIDATION_FAILED');
+    expect((ack.error.details as { field: string; code: string }[]).map((d) => `${d.field}:${d.code}`).sort()).toEqual(
+      ['amountFen:isFen', 'idempotencyKey:isLength', 'lotId:isUuid', 'maxFen:isFen', 'organizationId:unknownField'],
+    );
+    expect(await socket.emitWithAck('lot.bid', 'not an object')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const [{ n }] = await queryDatabase<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM bids');
+    expect(n).toBe(0);
+  });
+
+  it('refuses lot.bid from a role that may not bid (a platform administrator) with FORBIDDEN_ROLE before reading the bid', async () => {
+    const socket = connect(a.url, adminToken);
+    await connected(socket);
+    const ack = await socket.emitWithAck('lot.bid', { lotId: randomUUID(), amountFen: '100' });
+    expect(ack).toEqual({ ok: false, error: { code: 'FORBIDDEN_ROLE', message: expect.any(String), details: { requiredRoles: ['enterprise_admin', 'enterprise_member'] } } });
+    // the refusal comes before the input check: a malformed bid gets the same answer
+    expect((await socket.emitWithAck('lot.bid', { nonsense: true })).error.code).toBe('FORBIDDEN_ROLE');
   });
 
   it('a logged-out token cannot open a socket', async () => {

@@ -2,6 +2,7 @@ export * from './market.module';
 export * from './listings/listings';
 export * from './lots/lots.dto';
 export * from './lots/lots.service';
+export * from './lots/socket-bid';
 export * from './lots/deposit-gateway';
 export * from './bidding/bidding-engine';
 export * from './bidding/lot-events.publisher';

@@ -2,3 +2,4 @@ export * from './events';
 export * from './redis-io.adapter';
 export * from './realtime-publisher';
 export * from './realtime.module';
+export * from './socket-listeners';

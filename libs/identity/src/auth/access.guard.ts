@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenError, UnauthenticatedError } from '@zjp/core';
-import { ACCESS_METADATA, AccessRule, PRINCIPAL_KEY, Principal } from '@zjp/platform';
+import { UnauthenticatedError } from '@zjp/core';
+import { ACCESS_METADATA, AccessRule, authorize, PRINCIPAL_KEY, Principal } from '@zjp/platform';
 import type { Request } from 'express';
 import { TokenService } from './token.service';
 
@@ -18,13 +18,9 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
-    if (!rule) throw new ForbiddenError('ACCESS_NOT_DECLARED', 'This operation declares no access rule and is refused');
-    if (rule.kind === 'public') return true;
-
-    const principal = context.getType() === 'ws' ? this.fromSocket(context) : await this.fromHttp(context);
-    if (rule.kind === 'roles' && !rule.roles.some((r) => principal.roles.includes(r))) {
-      throw new ForbiddenError('FORBIDDEN_ROLE', `Requires one of the roles: ${rule.roles.join(', ')}`, { requiredRoles: rule.roles });
-    }
+    // No rule refuses at once; a public operation needs no token.
+    const principal = !rule || rule.kind === 'public' ? undefined : context.getType() === 'ws' ? this.fromSocket(context) : await this.fromHttp(context);
+    authorize(rule, principal);
     return true;
   }
 

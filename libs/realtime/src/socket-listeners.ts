@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { ACCESS_METADATA, authorize, mapError, PRINCIPAL_KEY, SOCKET_LISTENER_METADATA, type AccessRule, type Principal } from '@zjp/platform';
+import type { Server, Socket } from 'socket.io';
+import type { Ack } from './events';
+
+type ListenerMethod = (socket: Socket, principal: Principal, body: unknown) => Promise<unknown> | unknown;
+
+/** The @SocketListener methods of a gateway, with the access rule each declares (its own, else its class's). */
+export function socketListenersOf(instance: object): { event: string; method: string; rule: AccessRule | undefined }[] {
+  const proto = Object.getPrototypeOf(instance) as Record<string, unknown>;
+  return Object.getOwnPropertyNames(proto).flatMap((method) => {
+    const handler = proto[method];
+    if (typeof handler !== 'function') return [];
+    const event = Reflect.getMetadata(SOCKET_LISTENER_METADATA, handler) as string | undefined;
+    if (!event) return [];
+    const rule = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, proto.constructor as object)) as AccessRule | undefined;
+    return [{ event, method, rule }];
+  });
+}
+
+/**
+ * Binds a gateway's @SocketListener methods as plain socket.io listeners on every connection:
+ * the access rule is applied to the principal set at the handshake (default deny: no rule refuses),
+ * the method validates its own input, and the acknowledgement is `{ ok: true, data }` or the
+ * same `{ ok: false, error }` body as every other event and HTTP route.
+ */
+export function bindSocketListeners(server: Server, instance: object): void {
+  const logger = new Logger('SocketListeners');
+  const listeners = socketListenersOf(instance).map((l) => ({ ...l, handler: (instance as Record<string, ListenerMethod>)[l.method].bind(instance) }));
+  if (!listeners.length) return;
+  server.on('connection', (socket: Socket) => {
+    for (const { event, rule, handler } of listeners) {
+      socket.on(event, (body: unknown, ack?: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => undefined;
+        const fail = (err: unknown) => {
+          const mapped = mapError(err);
+          if (mapped.internal) logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+          reply({ ok: false, error: mapped.body });
+        };
+        try {
+          const principal = authorize(rule, socket.data[PRINCIPAL_KEY] as Principal | undefined) as Principal;
+          Promise.resolve(handler(socket, principal, body)).then((data) => reply({ ok: true, data }), fail);
+        } catch (err) {
+          fail(err);
+        }
+      });
+    }
+  });
+}
