@@ -1,0 +1,5 @@
+export * from './exact-fen';
+export * from './facts';
+export * from './policy-terms';
+export * from './stacking';
+export * from './subsidy-calculation';
