@@ -1,0 +1,3 @@
+export * from './contract-status';
+export * from './fee-schedule';
+export * from './terms';
