@@ -6,6 +6,8 @@ export * from './lots/socket-bid';
 export * from './lots/deposit-gateway';
 export * from './bidding/bidding-engine';
 export * from './bidding/lot-events.publisher';
+export * from './bidding/lot-feed';
+export * from './bidding/lot-feed-merge';
 export * from './closing/lot-closing.service';
 export * from './sessions/sessions';
 export * from './listings/listing-flows';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PaymentsModule } from '@zjp/payments';
 import { BiddingEngine } from './bidding/bidding-engine';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
+import { LotFeed } from './bidding/lot-feed';
 import { LotClosingService } from './closing/lot-closing.service';
 import { ListingFlowsController, ListingFlowsService } from './listings/listing-flows';
 import { ListingsController, ListingsService } from './listings/listings';
@@ -11,7 +12,7 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController, SessionsService } from './sessions/sessions';
 
-const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotEventsPublisher, LotClosingService, SessionsService];
+const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({

@@ -1,11 +1,11 @@
-import { Inject, UseFilters, UsePipes } from '@nestjs/common';
+import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { toErrorBody, UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
 import { AllExceptionsFilter, Authenticated, createValidationPipe, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
-import { BiddingEngine, parseSocketBid, type BidResult } from '@zjp/market';
+import { BiddingEngine, LotFeed, parseSocketBid, type BidResult } from '@zjp/market';
 import { Ack, bindSocketListeners, CLIENT_EVENTS, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 
@@ -32,11 +32,15 @@ export class LotsGateway implements OnGatewayInit {
     private readonly tokens: TokenService,
     @Inject(RealtimePublisher) private readonly publisher: RealtimePublisher,
     private readonly engine: BiddingEngine,
+    private readonly feed: LotFeed,
   ) {}
+
+  private readonly logger = new Logger(LotsGateway.name);
 
   afterInit(server: Server): void {
     this.publisher.attach(server);
     bindSocketListeners(server, this);
+    this.feed.start(server).catch((err: unknown) => this.logger.error(`live lot feed not subscribed: ${String(err)}`));
     server.use((socket, next) => {
       const token = tokenOf(socket);
       const fail = (err: unknown) => {

@@ -4,6 +4,7 @@ import { AUCTION_JOBS, CloseLotJob, QUEUES } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import type { Queue } from 'bullmq';
 import { bidderPseudonym, type LotState } from '../domain';
+import { LotFeed } from './lot-feed';
 
 export const LOT_EVENTS = {
   bids: 'lot.bids',
@@ -30,9 +31,10 @@ export interface LotSnapshot {
 }
 
 /**
- * What watchers of a lot receive. Bids committed together go out in one `lot.bids` event with
- * their sequence numbers and the state after them, so a client that sees `bids[0].seq` other than
- * its last seq + 1 knows it missed some and fetches `GET /lots/:id/bids?afterSeq=`.
+ * What watchers of a lot receive. Committed bids go out in `lot.bids` events (coalesced per API
+ * process by LotFeed) with their sequence numbers and the state after them, so a client that sees
+ * `bids[0].seq` other than its last seq + 1 knows it missed some and fetches
+ * `GET /lots/:id/bids?afterSeq=`.
  */
 @Injectable()
 export class LotEventsPublisher {
@@ -40,11 +42,12 @@ export class LotEventsPublisher {
 
   constructor(
     private readonly realtime: RealtimePublisher,
+    private readonly feed: LotFeed,
     @InjectQueue(QUEUES.auctions) private readonly auctions: Queue<CloseLotJob>,
   ) {}
 
   bidsAccepted(lotId: string, bids: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[], state: LotState, leader: string | null): void {
-    this.realtime.toLot(lotId, LOT_EVENTS.bids, {
+    this.feed.publish({
       lotId,
       bids: bids.map((b): PublicBid => ({ seq: b.seq, amountFen: b.amountFen.toString(), bidder: bidderPseudonym(b.paddle), proxy: b.proxy, at: b.at.toISOString() })),
       state: { seq: state.seq, currentFen: state.currentFen?.toString() ?? null, leader, bidCount: state.bidCount, endsAt: state.endsAt.toISOString(), status: state.status } satisfies LotSnapshot,

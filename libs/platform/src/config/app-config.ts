@@ -24,6 +24,8 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url('must be a URL').optional(),
+  // Live updates to a lot's watchers: at most one lot.bids event per lot per this many ms per API process (0: one per commit).
+  LIVE_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
   // Stripe, through the official SDK. STRIPE_API_BASE points the SDK at another server speaking
   // Stripe's API (tests and the demo use the local one in test/stripe-server); unset = api.stripe.com.
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)').default('sk_test_local_development'),
