@@ -8,6 +8,7 @@ import { LotsGateway } from './realtime/lots.gateway';
 import { AchievementsApiModule } from '@zjp/achievements';
 import { MarketApiModule } from '@zjp/market';
 import { PaymentsApiModule } from '@zjp/payments';
+import { ContractsApiModule } from '@zjp/contracts';
 
 @Module({})
 export class ApiModule {
@@ -26,6 +27,7 @@ export class ApiModule {
         AchievementsApiModule,
         MarketApiModule,
         PaymentsApiModule,
+        ContractsApiModule,
       ],
       controllers: [AnnouncementsController],
       providers: [LotsGateway],

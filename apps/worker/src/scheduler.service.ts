@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AUCTION_JOBS, COMPLIANCE_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
+import { AUCTION_JOBS, COMPLIANCE_JOBS, CONTRACT_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 
 /** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */
@@ -10,6 +10,7 @@ export class SchedulerService implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.compliance) private readonly compliance: Queue,
     @InjectQueue(QUEUES.auctions) private readonly auctions: Queue,
+    @InjectQueue(QUEUES.contracts) private readonly contracts: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -30,6 +31,13 @@ export class SchedulerService implements OnApplicationBootstrap {
       AUCTION_JOBS.concludeDueListings,
       { every: 15 * 60_000 },
       { name: AUCTION_JOBS.concludeDueListings, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
+    );
+    // Deals and approved free licences without a contract, unfinished follow-ups of signatures,
+    // ended use-first trials: the contracts sweep, so that no lost job loses a deal.
+    await this.contracts.upsertJobScheduler(
+      CONTRACT_JOBS.sweep,
+      { every: 5 * 60_000 },
+      { name: CONTRACT_JOBS.sweep, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
     );
   }
 }

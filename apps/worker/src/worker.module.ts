@@ -4,11 +4,13 @@ import { DatabaseModule } from '@zjp/database';
 import { IdentityModule } from '@zjp/identity';
 import { AppConfig, LoggingModule, PlatformConfigModule, QUEUES, RedisConnectionFactory, RedisModule } from '@zjp/platform';
 import { AchievementsModule } from '@zjp/achievements';
+import { ContractsModule } from '@zjp/contracts';
 import { MarketModule } from '@zjp/market';
 import { PaymentsModule, StripeEventsProcessor } from '@zjp/payments';
 import { RealtimeModule } from '@zjp/realtime';
 import { AuctionsProcessor } from './processors/auctions.processor';
 import { ComplianceProcessor } from './processors/compliance.processor';
+import { ContractsProcessor } from './processors/contracts.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { SchedulerService } from './scheduler.service';
 
@@ -43,8 +45,9 @@ export class WorkerModule {
         RealtimeModule,
         PaymentsModule,
         MarketModule,
+        ContractsModule,
       ],
-      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
+      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ContractsProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
     };
   }
 }

@@ -1,5 +1,7 @@
 export * from './payments.module';
 export * from './deposits.service';
+export * from './contract-payments.service';
+export * from './domain/payment-rules';
 export * from './ledger';
 export * from './stripe.client';
 export * from './stripe-events.service';

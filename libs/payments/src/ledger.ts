@@ -73,6 +73,15 @@ export class LedgerService {
     return Object.fromEntries(rows.map((r) => [r.account, BigInt(r.total)]));
   }
 
+  /** Balances of the accounts one subject's movements touched (e.g. a contract: what its buyer paid, its seller is owed). */
+  async subjectBalances(subjectType: string, subjectId: string): Promise<Record<string, bigint>> {
+    const rows = (await this.db.query(
+      `SELECT account, sum(amount_fen)::text AS total FROM ledger_entries WHERE subject_type = $1 AND subject_id = $2 GROUP BY account ORDER BY account`,
+      [subjectType, subjectId],
+    )) as { account: string; total: string }[];
+    return Object.fromEntries(rows.map((r) => [r.account, BigInt(r.total)]));
+  }
+
   /** The entries posted for one subject (e.g. a deposit), oldest first. */
   async entriesFor(subjectType: string, subjectId: string): Promise<LedgerEntry[]> {
     const rows = (await this.db.query(

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { BankTransferDepositsController } from './bank-transfer-deposits.controller';
+import { ContractPaymentsService } from './contract-payments.service';
 import { DepositsService } from './deposits.service';
 import { LedgerService } from './ledger';
 import { STRIPE, stripeProvider } from './stripe.client';
 import { StripeEventsService } from './stripe-events.service';
 import { StripeWebhookController } from './stripe-webhook.controller';
 
-const services = [DepositsService, LedgerService, StripeEventsService];
+const services = [DepositsService, ContractPaymentsService, LedgerService, StripeEventsService];
 
 /**
  * Services only: for the worker (which also registers StripeEventsProcessor) and for other

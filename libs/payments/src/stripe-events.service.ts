@@ -3,6 +3,7 @@ import { DomainError, isUuid } from '@zjp/core';
 import { APP_CONFIG, AppConfig } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
+import { ContractPaymentsService } from './contract-payments.service';
 import { DepositsService } from './deposits.service';
 import { STRIPE } from './stripe.client';
 
@@ -34,6 +35,7 @@ export class StripeEventsService {
   constructor(
     private readonly db: DataSource,
     private readonly deposits: DepositsService,
+    private readonly payments: ContractPaymentsService,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -78,8 +80,11 @@ export class StripeEventsService {
   }
 
   private async apply(event: Stripe.Event): Promise<string> {
-    if (!event.type.startsWith('payment_intent.')) return 'ignored: no deposit is refunded'; // contract payments come later
+    // Refunds are of contract payments (deposits are released, never refunded).
+    if (event.type === 'charge.refunded') return this.payments.applyChargeRefunded(event.data.object as Stripe.Charge);
+    if (!event.type.startsWith('payment_intent.')) return 'ignored: not a PaymentIntent';
     const snapshot = event.data.object as Stripe.PaymentIntent;
+    if (snapshot.metadata?.paymentId) return this.payments.applyPaymentIntentEvent(snapshot);
     const depositId = snapshot.metadata?.depositId;
     const deposit = depositId && isUuid(depositId) ? await this.deposits.find(depositId) : null;
     if (!deposit) return 'ignored: not a deposit';

@@ -7,6 +7,7 @@ export const QUEUES = {
   compliance: 'compliance',
   auctions: 'auctions',
   payments: 'payments',
+  contracts: 'contracts',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -45,4 +46,15 @@ export const PAYMENT_JOBS = {
 /** Job data of a received Stripe event: its id (the event itself is stored in stripe_events). */
 export interface StripeEventJob {
   eventId: string;
+}
+
+export const CONTRACT_JOBS = {
+  /** A deal committed: draft its contract (idempotent; UNIQUE(deal_id)). */
+  fromDeal: 'contract-from-deal',
+  /** Every few minutes: deals and approved free licences without a contract, unfinished work after signing, ended use-first trials. */
+  sweep: 'contracts-sweep',
+} as const;
+
+export interface ContractFromDealJob {
+  dealId: string;
 }

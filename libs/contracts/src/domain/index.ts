@@ -1,3 +1,4 @@
 export * from './contract-status';
 export * from './fee-schedule';
 export * from './terms';
+export * from './drafts';

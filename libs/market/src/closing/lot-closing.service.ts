@@ -1,7 +1,10 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, newId } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
+import { CONTRACT_JOBS, QUEUES } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { bidderPseudonym, closeOutcome } from '../domain';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
@@ -28,6 +31,7 @@ export class LotClosingService {
     private readonly realtime: RealtimePublisher,
     @Inject(DEPOSIT_GATEWAY) private readonly deposits: DepositGateway,
     @Inject(CLOCK) private readonly clock: Clock,
+    @InjectQueue(QUEUES.contracts) private readonly contractsQueue: Queue,
   ) {}
 
   /** `hammer`: the auctioneer closes a live lot now, before its end time. */
@@ -82,6 +86,7 @@ export class LotClosingService {
         bidCount: lot[0].bid_count,
       });
     }
+    if (result.closed && result.dealId) await enqueueContractFromDeal(this.contractsQueue, result.dealId, this.logger);
     if (result.closed || result.reason === 'already_closed') await this.settleDeposits(lotId);
     return result;
   }
@@ -110,5 +115,18 @@ export class LotClosingService {
         throw err;
       }
     }
+  }
+}
+
+/**
+ * DealConcluded: the contracts context drafts the deal's contract in the worker (job id = the
+ * deal, so a repeat is a no-op). The deals table is the outbox: if this enqueue fails, the
+ * contracts sweep finds the deal without a contract, so the close does not fail for it.
+ */
+export async function enqueueContractFromDeal(queue: Queue, dealId: string, logger: Logger): Promise<void> {
+  try {
+    await queue.add(CONTRACT_JOBS.fromDeal, { dealId }, { jobId: `contract-from-deal-${dealId}`, attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+  } catch (err) {
+    logger.warn(`could not enqueue the contract of deal ${dealId} (the contracts sweep will): ${err instanceof Error ? err.message : String(err)}`);
   }
 }

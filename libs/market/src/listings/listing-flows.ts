@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { noticeEndsAt } from '../domain';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
+import { enqueueContractFromDeal } from '../closing/lot-closing.service';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
 
 export class CreateListingDto {
@@ -60,7 +61,10 @@ export class ListingFlowsService {
     @InjectQueue(QUEUES.auctions) private readonly queue: Queue,
     @Inject(DEPOSIT_GATEWAY) private readonly deposits: DepositGateway,
     @Inject(CLOCK) private readonly clock: Clock,
+    @InjectQueue(QUEUES.contracts) private readonly contractsQueue: Queue,
   ) {}
+
+  private readonly logger = new Logger(ListingFlowsService.name);
 
   async create(actor: Principal, dto: CreateListingDto): Promise<{ id: string; noticeEndsAt: string | null }> {
     const problems = [];
@@ -167,6 +171,7 @@ export class ListingFlowsService {
       return { outcome: 'auction', lotId, bidders: intents.length, endsAt };
     });
     if (result.outcome === 'auction' && result.endsAt) await this.lotEvents.scheduleClose(result.lotId, result.endsAt);
+    if (result.outcome === 'sold') await enqueueContractFromDeal(this.contractsQueue, result.dealId, this.logger);
     if ('endsAt' in result) delete result.endsAt;
     return result;
   }
@@ -192,7 +197,7 @@ export class ListingFlowsService {
 
   /** 协议定价: the holder records the price agreed with an enterprise that declared intent. */
   async agree(actor: Principal, listingId: string, dto: AgreementDto): Promise<{ dealId: string }> {
-    return this.tx.run(async (m) => {
+    const agreed = await this.tx.run(async (m) => {
       const l = await this.lock(m, listingId);
       if (!(actor.organizationId === l.holder_id && actor.roles.includes('holder_admin')) && !actor.roles.includes('platform_admin')) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder records an agreement');
       if (l.mode !== 'negotiated') throw new ConflictError('NOT_NEGOTIATED', 'Only a negotiated listing concludes by agreement');
@@ -210,6 +215,8 @@ export class ListingFlowsService {
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.agreed', subjectType: 'listing', subjectId: listingId, data: { dealId, priceFen: dto.priceFen }, occurredAt: now });
       return { dealId };
     });
+    await enqueueContractFromDeal(this.contractsQueue, agreed.dealId, this.logger);
+    return agreed;
   }
 
   /** A buyer who does not sign in time defaults: the deal is marked and an auction winner's deposit is forfeited. */

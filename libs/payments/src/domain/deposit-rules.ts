@@ -77,6 +77,8 @@ export const ACCOUNTS = {
   orgCash: (organizationId: string) => `org:${organizationId}:cash`,
   /** Deposits applied to a price the organisation owes (the contract payment draws on it). */
   orgDepositsApplied: (organizationId: string) => `org:${organizationId}:deposits_applied`,
+  /** Paid under a contract to the organisation (the seller), held by the platform until paid out. */
+  orgContractProceeds: (organizationId: string) => `org:${organizationId}:contract_proceeds`,
   depositsHeld: 'platform:deposits_held',
   forfeits: 'platform:forfeits',
   revenue: 'platform:revenue',

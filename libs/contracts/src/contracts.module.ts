@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AchievementsModule } from '@zjp/achievements';
+import { MarketModule } from '@zjp/market';
+import { PaymentsModule } from '@zjp/payments';
+import { ContractBillingService } from './contracts/contract-billing.service';
+import { ContractsController } from './contracts/contracts.controller';
+import { ContractsService } from './contracts/contracts.service';
+
+const services = [ContractsService, ContractBillingService];
+
+/** Services only: for the worker (contracts from deals, the sweep) and the API. Needs the queue producers and realtime (the market's). */
+@Module({ imports: [AchievementsModule, MarketModule, PaymentsModule], providers: services, exports: services })
+export class ContractsModule {}
+
+/** The HTTP surface, for the API process. */
+@Module({ imports: [ContractsModule], controllers: [ContractsController] })
+export class ContractsApiModule {}

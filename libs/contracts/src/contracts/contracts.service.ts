@@ -1,0 +1,631 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Clock, CLOCK, ConflictError, DomainError, ForbiddenError, isUuid, LocalDate, newId, NotFoundError, periodEndMonths, shanghaiDate, todayInShanghai, ValidationError } from '@zjp/core';
+import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
+import { TransformationsService } from '@zjp/achievements';
+import { ListingFlowsService } from '@zjp/market';
+import { ContractPaymentsService, DepositsService } from '@zjp/payments';
+import type { Principal } from '@zjp/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  actualValue,
+  checkTermsShape,
+  ContractAction,
+  ContractStatus,
+  ContractTerms,
+  ContractType,
+  draftFreeLicense,
+  draftFromDeal,
+  nextPerformanceStep,
+  royaltyAmount,
+  royaltyPeriodsOf,
+  ScheduleSummary,
+  summarise,
+  transformationOf,
+  transition,
+  TransferObject,
+  validateTerms,
+} from '../domain';
+import { canonicalJson, ContractDocument, renderPdf, sha256, signedContent, TYPE_LABELS } from '../documents/contract-document';
+import { ContractRow, feeStartOf, isContractAdministrator, loadContract, loadVisible, partyOf } from './contract-row';
+import { ContractListItem, ContractView, SignatureView, toContractView, toMoneyView } from './contract.views';
+
+export type TerminationKind = 'buyer_default' | 'mutual' | 'withdrawn' | 'other';
+
+export interface DraftContractInput {
+  type: ContractType;
+  achievementId: string;
+  buyerId: string;
+  terms: unknown;
+  title?: string;
+}
+
+type Tx = EntityManager;
+
+/**
+ * Technology contracts (技术合同): drafted from a deal (the deals table is the outbox: a job after
+ * the deal commits, and a sweep for any the job missed), from an approved P-3Y free licence, or by
+ * a holder; versioned until both parties sign; registered (技术合同认定登记) by an administrator;
+ * paid and completed, or terminated. Every change is a transaction that locks the contract row,
+ * checks the transition with the pure state machine and writes its audit entry (invariant 6).
+ * What must follow a signature (the registry's transformation, the winner's deposit applied to the
+ * price) happens after the commit and is recorded in the row, so the sweep finishes what a crash
+ * interrupted.
+ */
+@Injectable()
+export class ContractsService implements OnModuleInit {
+  private readonly logger = new Logger(ContractsService.name);
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly db: DataSource,
+    private readonly transformations: TransformationsService,
+    private readonly listingFlows: ListingFlowsService,
+    private readonly payments: ContractPaymentsService,
+    private readonly deposits: DepositsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    // A payment or refund under a contract may move it into performance or complete it.
+    this.payments.onStatusChange(async (change) => {
+      if (change.referenceType === 'contract') await this.reconcile(change.referenceId);
+    });
+  }
+
+  // ---- creation ---------------------------------------------------------------------------
+
+  /** The deal's contract draft, once: a repeated call (job retried, sweep, duplicate event) finds it. Null for a deal that defaulted. */
+  async createFromDeal(dealId: string): Promise<{ contractId: string; created: boolean } | null> {
+    return this.tx.run(async (m) => {
+      const existing = (await m.query(`SELECT id FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string }[];
+      if (existing[0]) return { contractId: existing[0].id, created: false };
+      const rows = (await m.query(
+        `SELECT d.id, d.source, d.achievement_id, d.seller_id, d.buyer_id, d.deal_type, d.license_type, d.price_fen::text AS price_fen, d.deposit_fen::text AS deposit_fen,
+                d.concluded_at, d.status, l.forced, l.rule_clause, a.title, b.sme
+           FROM deals d JOIN listings l ON l.id = d.listing_id JOIN achievements a ON a.id = d.achievement_id JOIN organizations b ON b.id = d.buyer_id
+          WHERE d.id = $1 FOR SHARE OF d`,
+        [dealId],
+      )) as {
+        id: string; source: 'auction' | 'fixed_price' | 'negotiated'; achievement_id: string; seller_id: string; buyer_id: string; deal_type: 'transfer' | 'license' | 'equity';
+        license_type: 'exclusive' | 'sole' | 'ordinary' | null; price_fen: string; deposit_fen: string; concluded_at: Date; status: string; forced: boolean; rule_clause: string | null; title: string; sme: boolean;
+      }[];
+      const deal = rows[0];
+      if (!deal || deal.status !== 'awaiting_contract') return null;
+      const { type, terms } = draftFromDeal({
+        dealType: deal.deal_type,
+        licenseType: deal.license_type,
+        priceFen: BigInt(deal.price_fen),
+        concludedOn: shanghaiDate(deal.concluded_at),
+        transferObject: await this.transferObjectOf(m, deal.achievement_id),
+        fromUseFirstList: deal.forced && deal.rule_clause === 'P-2Y',
+        buyerIsSme: deal.sme,
+      });
+      const id = await this.insert(m, {
+        type, terms, source: deal.source, dealId, applicationId: null, achievementId: deal.achievement_id, sellerId: deal.seller_id, buyerId: deal.buyer_id,
+        title: `${deal.title} ${TYPE_LABELS[type]}`, priceFen: deal.price_fen, depositFen: deal.source === 'auction' ? deal.deposit_fen : '0', actor: null,
+      });
+      if (!id) return { contractId: ((await m.query(`SELECT id FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string }[])[0].id, created: false };
+      await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'deal', dealId, type }, occurredAt: this.clock.now() });
+      return { contractId: id, created: true };
+    });
+  }
+
+  /** P-3Y: an approved free-licence application becomes a free_license contract, once. */
+  async createFromFreeLicense(applicationId: string): Promise<{ contractId: string; created: boolean }> {
+    return this.tx.run(async (m) => {
+      const existing = (await m.query(`SELECT id FROM contracts WHERE free_license_application_id = $1`, [applicationId])) as { id: string }[];
+      if (existing[0]) return { contractId: existing[0].id, created: false };
+      const rows = (await m.query(
+        `SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE f.id = $1 FOR SHARE OF f`,
+        [applicationId],
+      )) as { status: string; enterprise_id: string; decided_at: Date | null; achievement_id: string; holder_id: string; title: string }[];
+      if (!rows[0]) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
+      if (rows[0].status !== 'approved') throw new ConflictError('APPLICATION_NOT_APPROVED', `The application is ${rows[0].status}`);
+      const { type, terms } = draftFreeLicense(shanghaiDate(rows[0].decided_at ?? this.clock.now()));
+      const id = await this.insert(m, {
+        type, terms, source: 'free_license', dealId: null, applicationId, achievementId: rows[0].achievement_id, sellerId: rows[0].holder_id, buyerId: rows[0].enterprise_id,
+        title: `${rows[0].title} ${TYPE_LABELS[type]}`, priceFen: '0', depositFen: '0', actor: null,
+      });
+      if (!id) return { contractId: ((await m.query(`SELECT id FROM contracts WHERE free_license_application_id = $1`, [applicationId])) as { id: string }[])[0].id, created: false };
+      await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'free_license_application', applicationId, clause: 'P-3Y' }, occurredAt: this.clock.now() });
+      return { contractId: id, created: true };
+    });
+  }
+
+  /** The holder drafts a contract directly with an enterprise (e.g. use-first with a small or micro enterprise, P-PRICE). */
+  async draft(actor: Principal, input: DraftContractInput): Promise<ContractView> {
+    if (input.type === 'free_license') throw new ValidationError([{ field: 'type', code: 'freeLicenseFromApplication', message: 'a free licence (P-3Y) comes from an approved application' }]);
+    const terms = this.parseTerms(input.type, input.terms);
+    const id = await this.tx.run(async (m) => {
+      const a = (await m.query(`SELECT holder_id, title, registration_status FROM achievements WHERE id = $1`, [input.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
+      if (!a[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
+      if (!actor.roles.includes('platform_admin') && !(actor.organizationId === a[0].holder_id && actor.roles.includes('holder_admin'))) {
+        throw new ForbiddenError('ORGANIZATION_BOUNDARY', "Only the achievement's holder drafts its contracts");
+      }
+      if (a[0].registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement is contracted');
+      const b = (await m.query(`SELECT type, sme FROM organizations WHERE id = $1`, [input.buyerId])) as { type: string; sme: boolean }[];
+      if (!b[0] || b[0].type !== 'enterprise') throw new ValidationError([{ field: 'buyerId', code: 'isEnterprise', message: 'buyerId must be an enterprise' }]);
+      if (input.type === 'use_first' && !b[0].sme) throw new DomainError('USE_FIRST_REQUIRES_SME', '先用后转 is for small and micro enterprises (P-PRICE)', { details: { buyerId: input.buyerId } });
+      const contractId = await this.insert(m, {
+        type: input.type, terms, source: 'drafted', dealId: null, applicationId: null, achievementId: input.achievementId, sellerId: a[0].holder_id, buyerId: input.buyerId,
+        title: input.title?.trim() || `${a[0].title} ${TYPE_LABELS[input.type]}`, priceFen: '0', depositFen: '0', actor,
+      });
+      await this.audit(m, actor, 'contract.drafted', contractId!, { from: 'holder', type: input.type });
+      return contractId!;
+    });
+    return this.get(actor, id);
+  }
+
+  // ---- terms and signatures -----------------------------------------------------------------
+
+  /** A new version of the terms; amending a contract that awaits signatures sends it back to draft (earlier signatures were for the old version). */
+  async amend(actor: Principal, id: string, input: { expectedVersion: number; terms: unknown; note?: string }): Promise<ContractView> {
+    await this.tx.run(async (m) => {
+      const c = await this.actingParty(m, actor, id);
+      this.check(c, 'amend');
+      if (input.expectedVersion !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}`, { version: c.version });
+      const terms = this.parseTerms(c.type, input.terms);
+      const version = c.version + 1;
+      await m.query(`INSERT INTO contract_versions (contract_id, version, terms, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [id, version, JSON.stringify(terms), input.note ?? null, actor.userId, this.clock.now()]);
+      await m.query(`UPDATE contracts SET terms = $2, version = $3, status = 'draft', updated_at = $4 WHERE id = $1`, [id, JSON.stringify(terms), version, this.clock.now()]);
+      await this.audit(m, actor, 'contract.amended', id, { version, from: c.status, note: input.note ?? null });
+    });
+    return this.get(actor, id);
+  }
+
+  /** The terms are complete and go out for signature (either party). */
+  async submit(actor: Principal, id: string, input: { version: number }): Promise<ContractView> {
+    await this.tx.run(async (m) => {
+      const c = await this.actingParty(m, actor, id);
+      this.check(c, 'submit');
+      if (input.version !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}`, { version: c.version });
+      const problems = validateTerms(c.type, c.terms);
+      if (problems.length) throw new DomainError('CONTRACT_TERMS_INCOMPLETE', 'The terms cannot be signed yet: amend them first', { details: problems });
+      await m.query(`UPDATE contracts SET status = 'awaiting_signatures', updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      await this.audit(m, actor, 'contract.submitted', id, { version: c.version });
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Signs the version the signer read: by an administrator of the party's organisation (the
+   * holder's holder_admin, the enterprise's enterprise_admin). The second signature makes it
+   * signed: it takes effect that day, the signed document is rendered and stored with its SHA-256.
+   */
+  async sign(actor: Principal, id: string, input: { version: number }): Promise<ContractView> {
+    const completed = await this.tx.run(async (m) => {
+      const c = await loadVisible(m, actor, id, { lock: true });
+      const party = partyOf(actor, c);
+      if (!party) throw new ForbiddenError('NOT_A_PARTY', 'Only the parties sign their contract');
+      const signatory = party === 'seller' ? 'holder_admin' : 'enterprise_admin';
+      if (!actor.roles.includes(signatory)) throw new ForbiddenError('NOT_AUTHORISED_SIGNATORY', `Only a ${signatory} of the ${party} signs`);
+      this.check(c, 'sign');
+      if (input.version !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}; read them again before signing`, { version: c.version });
+      const now = this.clock.now();
+      const termsSha256 = sha256(canonicalJson(signedContent(this.buildDocument(c, [], null))));
+      const inserted = (await m.query(
+        `INSERT INTO contract_signatures (contract_id, version, party, organization_id, user_id, signed_at, terms_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT DO NOTHING RETURNING party`,
+        [id, c.version, party, actor.organizationId, actor.userId, now, termsSha256],
+      )) as unknown[];
+      if (!inserted.length) throw new ConflictError('CONTRACT_ALREADY_SIGNED_BY_PARTY', `The ${party} has signed version ${c.version} already`);
+      await this.audit(m, actor, 'contract.signature_added', id, { party, version: c.version, termsSha256 });
+      const signatures = await this.signatures(m, id, c.version);
+      if (signatures.length < 2) return false;
+
+      this.check(c, 'complete_signatures');
+      const effective = todayInShanghai(this.clock);
+      const trialEndsOn = c.type === 'use_first' && c.terms.useFirst ? periodEndMonths(effective, c.terms.useFirst.trialMonths).toString() : null;
+      await m.query(
+        `UPDATE contracts SET status = 'signed', signed_at = $2, took_effect_on = $3, signed_terms_sha256 = $4, trial_ends_on = $5, updated_at = $2 WHERE id = $1`,
+        [id, now, effective.toString(), termsSha256, trialEndsOn],
+      );
+      const signed = (await loadContract(m, id))!;
+      const pdf = await renderPdf(this.buildDocument(signed, signatures, null), now);
+      await m.query(`INSERT INTO contract_documents (contract_id, version, sha256, pdf, created_at) VALUES ($1, $2, $3, $4, $5)`, [id, c.version, sha256(pdf), pdf, now]);
+      if (c.dealId) await m.query(`UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract'`, [c.dealId]);
+      await this.audit(m, actor, 'contract.signed', id, { version: c.version, tookEffectOn: effective.toString(), documentSha256: sha256(pdf), termsSha256, trialEndsOn });
+      return true;
+    });
+    if (completed) await this.afterSigning(id).catch((err: unknown) => this.logger.error(`after signing ${id}: ${err instanceof Error ? err.message : String(err)} (the sweep retries)`));
+    return this.get(actor, id);
+  }
+
+  /**
+   * What follows a signature, each step recorded once in the contract row: the auction winner's
+   * deposit is captured and applied to the price (a payment under the contract), and the registry
+   * hears ContractTookEffect (the achievement leaves the use-first list; a transfer or an exclusive
+   * licence closes its listing). Safe to repeat; the sweep calls it for any contract left unfinished.
+   */
+  async afterSigning(id: string): Promise<void> {
+    const c = await loadContract(this.db.manager, id);
+    if (!c?.signedAt) return;
+    if (!c.depositAppliedAt) {
+      if (c.dealId && c.source === 'auction' && BigInt(c.depositFen) > 0n) {
+        const depositId = await this.listingFlows.applyWinnerDeposit(c.dealId);
+        if (depositId) {
+          const deposit = await this.deposits.get(depositId);
+          if (deposit.status === 'captured') {
+            await this.payments.recordDepositApplied({ organizationId: c.buyerId, payeeOrganizationId: c.sellerId, referenceType: 'contract', referenceId: id, item: 'deposit', amountFen: deposit.capturedFen, depositId });
+          }
+        }
+      }
+      await this.db.query(`UPDATE contracts SET deposit_applied_at = $2 WHERE id = $1 AND deposit_applied_at IS NULL`, [id, this.clock.now()]);
+    }
+    if (!c.effectRecordedAt) {
+      await this.transformations.recordFromContract({ contractId: id, achievementId: c.achievementId, ...transformationOf(c.type, c.terms), tookEffectOn: c.tookEffectOn! });
+      await this.db.query(`UPDATE contracts SET effect_recorded_at = $2 WHERE id = $1 AND effect_recorded_at IS NULL`, [id, this.clock.now()]);
+    }
+    await this.reconcile(id);
+  }
+
+  // ---- registration, performance, termination -------------------------------------------------
+
+  /** 技术合同认定登记: an administrator records the registration number (unique), date and registry. */
+  async register(actor: Principal, id: string, input: { number: string; registeredOn: string; registry: string }): Promise<ContractView> {
+    const number = input.number.trim();
+    await this.tx
+      .run(async (m) => {
+        const c = await loadVisible(m, actor, id, { lock: true });
+        this.check(c, 'register');
+        const on = LocalDate.parse(input.registeredOn);
+        const problems = [];
+        if (on.isBefore(LocalDate.parse(c.tookEffectOn!))) problems.push({ field: 'registeredOn', code: 'beforeSigning', message: 'a contract is registered after it is signed' });
+        if (on.isAfter(todayInShanghai(this.clock))) problems.push({ field: 'registeredOn', code: 'inFuture', message: 'registeredOn cannot be in the future' });
+        if (problems.length) throw new ValidationError(problems);
+        const now = this.clock.now();
+        await m.query(
+          `UPDATE contracts SET status = 'registered', registration_number = $2, registered_on = $3, registry = $4, registered_by = $5, registered_at = $6, updated_at = $6 WHERE id = $1`,
+          [id, number, input.registeredOn, input.registry.trim(), actor.userId, now],
+        );
+        await this.audit(m, actor, 'contract.registered', id, { number, registeredOn: input.registeredOn, registry: input.registry.trim() });
+      })
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('REGISTRATION_NUMBER_TAKEN', 'Another contract is registered under this number', { number });
+        throw err;
+      });
+    await this.reconcile(id);
+    return this.get(actor, id);
+  }
+
+  /**
+   * Terminates with a reason (the operator). `buyer_default`, for a contract from a deal that the
+   * buyer did not sign in time, also records the deal's default, which forfeits an auction
+   * winner's deposit.
+   */
+  async terminate(actor: Principal, id: string, input: { kind: TerminationKind; reason: string }): Promise<ContractView> {
+    const dealToDefault = await this.tx.run(async (m) => {
+      const c = await loadVisible(m, actor, id, { lock: true });
+      this.check(c, 'terminate');
+      if (input.kind === 'buyer_default') {
+        if (!c.dealId) throw new ValidationError([{ field: 'kind', code: 'noDeal', message: 'buyer_default ends a contract that came from a deal' }]);
+        if (c.signedAt) throw new ConflictError('CONTRACT_ALREADY_SIGNED', 'The buyer signed: this is not a default before signing');
+      }
+      await this.terminateIn(m, actor, c, input.kind, input.reason);
+      return input.kind === 'buyer_default' ? c.dealId : null;
+    });
+    if (dealToDefault) await this.recordDefault(actor, id, dealToDefault, input.reason);
+    return this.get(actor, id);
+  }
+
+  /** 先用后转: during the trial the enterprise converts (fees fall due from that day) or declines (the licence ends). */
+  async decideConversion(actor: Principal, id: string, decision: 'convert' | 'decline'): Promise<ContractView> {
+    await this.tx.run(async (m) => {
+      const c = await loadVisible(m, actor, id, { lock: true });
+      if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin')) throw new ForbiddenError('NOT_THE_LICENSEE', "Only the enterprise's administrator decides the conversion");
+      if (c.type !== 'use_first') throw new ConflictError('NOT_USE_FIRST', 'Only a use-first contract converts');
+      this.check(c, 'convert');
+      if (c.convertedOn) throw new ConflictError('USE_FIRST_ALREADY_CONVERTED', `Converted on ${c.convertedOn}`);
+      const today = todayInShanghai(this.clock);
+      if (c.trialEndsOn && today.isAfter(LocalDate.parse(c.trialEndsOn))) throw new ConflictError('USE_FIRST_TRIAL_ENDED', `The trial ended on ${c.trialEndsOn}`);
+      if (decision === 'decline') {
+        await this.terminateIn(m, actor, c, 'use_first_not_converted', 'the enterprise declined to convert after the trial (先用后转)');
+        return;
+      }
+      await m.query(`UPDATE contracts SET converted_on = $2, updated_at = $3 WHERE id = $1`, [id, today.toString(), this.clock.now()]);
+      await this.audit(m, actor, 'contract.use_first_converted', id, { convertedOn: today.toString() });
+    });
+    await this.reconcile(id);
+    return this.get(actor, id);
+  }
+
+  /** The licensee reports its sales of one ended royalty period; the royalty is computed (half-up once). */
+  async reportRoyalty(actor: Principal, id: string, input: { periodIndex: number; salesFen: bigint }): Promise<ContractView> {
+    await this.tx
+      .run(async (m) => {
+        const c = await loadVisible(m, actor, id, { lock: true });
+        if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin')) throw new ForbiddenError('NOT_THE_LICENSEE', "Only the licensee's administrator reports sales");
+        this.check(c, 'report_royalty');
+        const royalty = c.terms.fees.find((f) => f.kind === 'royalty');
+        if (!royalty || royalty.kind !== 'royalty') throw new ConflictError('NO_ROYALTY', 'This contract has no running royalty');
+        const span = royaltyPeriodsOf(c.terms, feeStartOf(c)).find((p) => p.index === input.periodIndex);
+        if (!span) throw new ValidationError([{ field: 'periodIndex', code: 'unknownPeriod', message: 'no such royalty period in the licence term' }]);
+        if (!span.endsOn.isBefore(todayInShanghai(this.clock))) throw new ConflictError('ROYALTY_PERIOD_NOT_ENDED', `The period ends on ${span.endsOn.toString()}`);
+        const amount = royaltyAmount(input.salesFen, royalty.rate, royalty.minimumFen ? BigInt(royalty.minimumFen) : 0n);
+        await m.query(
+          `INSERT INTO contract_royalty_reports (contract_id, period_index, period_starts_on, period_ends_on, sales_fen, royalty_fen, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [id, span.index, span.startsOn.toString(), span.endsOn.toString(), input.salesFen.toString(), amount.toString(), actor.userId, this.clock.now()],
+        );
+        await this.audit(m, actor, 'contract.royalty_reported', id, { periodIndex: span.index, salesFen: input.salesFen.toString(), royaltyFen: amount.toString() });
+      })
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('ROYALTY_PERIOD_ALREADY_REPORTED', 'This period was reported already');
+        throw err;
+      });
+    await this.reconcile(id);
+    return this.get(actor, id);
+  }
+
+  /** A milestone was reached (the payer or the operator records it): its fee falls due. */
+  async recordMilestone(actor: Principal, id: string, key: string, input: { reachedOn: string }): Promise<ContractView> {
+    await this.tx
+      .run(async (m) => {
+        const c = await loadVisible(m, actor, id, { lock: true });
+        if (!actor.roles.includes('platform_admin') && !(partyOf(actor, c) === 'buyer' && actor.roles.includes('enterprise_admin'))) {
+          throw new ForbiddenError('NOT_THE_PAYER', "The payer's administrator or the operator records a milestone");
+        }
+        this.check(c, 'pay');
+        const milestone = c.terms.fees.flatMap((f) => (f.kind === 'milestones' ? f.milestones : [])).find((ms) => ms.key === key);
+        if (!milestone) throw new NotFoundError('MILESTONE_NOT_FOUND', 'No such milestone in the terms');
+        const on = LocalDate.parse(input.reachedOn);
+        if (on.isAfter(todayInShanghai(this.clock))) throw new ValidationError([{ field: 'reachedOn', code: 'inFuture', message: 'reachedOn cannot be in the future' }]);
+        await m.query(`INSERT INTO contract_milestones (contract_id, milestone_key, reached_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)`, [id, key, input.reachedOn, actor.userId, this.clock.now()]);
+        await this.audit(m, actor, 'contract.milestone_reached', id, { key, reachedOn: input.reachedOn });
+      })
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('MILESTONE_ALREADY_RECORDED', 'This milestone was recorded already');
+        throw err;
+      });
+    await this.reconcile(id);
+    return this.get(actor, id);
+  }
+
+  /** Moves a registered contract into performance and to completion as its payments allow (idempotent). */
+  async reconcile(id: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const c = await loadContract(m, id, { lock: true });
+      if (!c || (c.status !== 'registered' && c.status !== 'in_performance')) return;
+      const { summary, actual } = await this.money(m, c);
+      const facts = {
+        hasFees: c.terms.fees.length > 0,
+        paidAnything: actual > 0n,
+        settled: summary.settled,
+        termEnded: !!c.terms.license && LocalDate.parse(c.terms.license.endsOn).isBefore(todayInShanghai(this.clock)),
+      };
+      let status: ContractStatus = c.status;
+      for (let step = nextPerformanceStep(status, facts); step; step = nextPerformanceStep(status, facts)) {
+        const now = this.clock.now();
+        await m.query(`UPDATE contracts SET status = $2, completed_at = CASE WHEN $2 = 'completed' THEN $3::timestamptz ELSE completed_at END, updated_at = $3 WHERE id = $1`, [id, step, now]);
+        await recordAudit(m, { action: `contract.${step}`, subjectType: 'contract', subjectId: id, data: { from: status, actualValueFen: actual.toString() }, occurredAt: now });
+        status = step;
+      }
+    });
+  }
+
+  /**
+   * The worker's sweep: deals and approved free licences without a contract get one; signed
+   * contracts whose follow-up did not finish get it finished; use-first trials that ended without
+   * conversion end the licence; a default whose deal was not yet marked is recorded; performing
+   * contracts are reconciled (a zero-fee licence completes when its term ends).
+   */
+  async sweep(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = { fromDeals: 0, fromFreeLicenses: 0, afterSigning: 0, trialsEnded: 0, defaults: 0, reconciled: 0 };
+    const deals = (await this.db.query(`SELECT d.id FROM deals d WHERE d.status = 'awaiting_contract' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.deal_id = d.id) ORDER BY d.concluded_at LIMIT 500`)) as { id: string }[];
+    for (const d of deals) if ((await this.createFromDeal(d.id))?.created) counts.fromDeals++;
+    const apps = (await this.db.query(`SELECT f.id FROM free_license_applications f WHERE f.status = 'approved' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.free_license_application_id = f.id) LIMIT 500`)) as { id: string }[];
+    for (const a of apps) if ((await this.createFromFreeLicense(a.id)).created) counts.fromFreeLicenses++;
+    const unfinished = (await this.db.query(`SELECT id FROM contracts WHERE signed_at IS NOT NULL AND (effect_recorded_at IS NULL OR deposit_applied_at IS NULL) LIMIT 500`)) as { id: string }[];
+    for (const c of unfinished) {
+      try {
+        await this.afterSigning(c.id);
+        counts.afterSigning++;
+      } catch (err) {
+        this.logger.error(`after signing ${c.id}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const today = todayInShanghai(this.clock);
+    const trials = (await this.db.query(
+      `SELECT id FROM contracts WHERE type = 'use_first' AND converted_on IS NULL AND trial_ends_on < $1 AND status IN ('signed', 'registered', 'in_performance') LIMIT 500`,
+      [today.toString()],
+    )) as { id: string }[];
+    for (const t of trials) {
+      await this.tx.run(async (m) => {
+        const c = (await loadContract(m, t.id, { lock: true }))!;
+        if (c.convertedOn || !transition(c.status, 'terminate').ok) return;
+        await this.terminateIn(m, null, c, 'use_first_not_converted', `the trial ended on ${c.trialEndsOn} without conversion (先用后转)`);
+        counts.trialsEnded++;
+      });
+    }
+    const defaults = (await this.db.query(`SELECT id, deal_id, termination_reason FROM contracts WHERE termination_kind = 'buyer_default' AND default_recorded_at IS NULL LIMIT 500`)) as { id: string; deal_id: string; termination_reason: string }[];
+    for (const d of defaults) {
+      await this.recordDefault(null, d.id, d.deal_id, d.termination_reason);
+      counts.defaults++;
+    }
+    const performing = (await this.db.query(`SELECT id FROM contracts WHERE status IN ('registered', 'in_performance') LIMIT 2000`)) as { id: string }[];
+    for (const p of performing) {
+      await this.reconcile(p.id);
+      counts.reconciled++;
+    }
+    return counts;
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  async get(actor: Principal, id: string): Promise<ContractView> {
+    if (!isUuid(id)) throw new NotFoundError('CONTRACT_NOT_FOUND', 'No such contract');
+    const m = this.db.manager;
+    const c = await loadVisible(m, actor, id);
+    const { summary, actual } = await this.money(m, c);
+    const doc = (await m.query(`SELECT sha256 FROM contract_documents WHERE contract_id = $1`, [id])) as { sha256: string }[];
+    return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), doc[0]?.sha256 ?? null);
+  }
+
+  async list(actor: Principal, filter: { status?: string; role?: 'seller' | 'buyer' }): Promise<ContractListItem[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (!isContractAdministrator(actor)) {
+      params.push(actor.organizationId);
+      where.push(filter.role === 'seller' ? `c.seller_id = $1` : filter.role === 'buyer' ? `c.buyer_id = $1` : `(c.seller_id = $1 OR c.buyer_id = $1)`);
+    }
+    if (filter.status) where.push(`c.status = $${params.push(filter.status)}`);
+    return (await this.db.query(
+      `SELECT c.id, c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS "buyerId", c.achievement_id AS "achievementId", c.deal_id AS "dealId",
+              c.registration_number AS "registrationNumber", c.created_at AS "createdAt"
+         FROM contracts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC LIMIT 200`,
+      params,
+    )) as ContractListItem[];
+  }
+
+  /** The contract as a document: JSON, or a PDF (the stored signed one when `signed`, otherwise rendered now). */
+  async document(actor: Principal, id: string): Promise<ContractDocument> {
+    const m = this.db.manager;
+    const c = await loadVisible(m, actor, id);
+    return this.document_(c, await this.signatures(m, id, c.version));
+  }
+
+  async pdf(actor: Principal, id: string, which: 'current' | 'signed'): Promise<{ pdf: Buffer; sha256: string; version: number }> {
+    const m = this.db.manager;
+    const c = await loadVisible(m, actor, id);
+    if (which === 'signed') {
+      const rows = (await m.query(`SELECT pdf, sha256, version FROM contract_documents WHERE contract_id = $1`, [id])) as { pdf: Buffer; sha256: string; version: number }[];
+      if (!rows[0]) throw new NotFoundError('SIGNED_DOCUMENT_NOT_FOUND', 'The contract is not signed yet');
+      return rows[0];
+    }
+    const pdf = await renderPdf(this.document_(c, await this.signatures(m, id, c.version)), c.updatedAt);
+    return { pdf, sha256: sha256(pdf), version: c.version };
+  }
+
+  /** Whether the stored signed document and the signed terms are still what was recorded at signing. */
+  async verify(actor: Principal, id: string): Promise<{ signed: boolean; documentSha256: string | null; documentIntact: boolean | null; termsSha256: string | null; termsIntact: boolean | null }> {
+    const m = this.db.manager;
+    const c = await loadVisible(m, actor, id);
+    const doc = (await m.query(`SELECT pdf, sha256, version FROM contract_documents WHERE contract_id = $1`, [id])) as { pdf: Buffer; sha256: string; version: number }[];
+    if (!doc[0] || !c.signedTermsSha256) return { signed: false, documentSha256: null, documentIntact: null, termsSha256: null, termsIntact: null };
+    const sigs = await this.signatures(m, id, doc[0].version);
+    const recomputed = sha256(canonicalJson(signedContent(this.document_(c, sigs))));
+    return { signed: true, documentSha256: doc[0].sha256, documentIntact: sha256(doc[0].pdf) === doc[0].sha256, termsSha256: c.signedTermsSha256, termsIntact: recomputed === c.signedTermsSha256 && sigs.every((s) => s.termsSha256 === recomputed) };
+  }
+
+  /** Money under the contract, derived: the fee schedule, what was paid (net of refunds) and 实际成交额. */
+  async money(m: Tx, c: ContractRow): Promise<{ summary: ScheduleSummary; actual: bigint }> {
+    const pays = (await m.query(`SELECT status, amount_fen::text AS amount FROM payments WHERE reference_type = 'contract' AND reference_id = $1`, [c.id])) as { status: string; amount: string }[];
+    const refunds = (await m.query(`SELECT r.status, r.amount_fen::text AS amount FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = 'contract' AND p.reference_id = $1`, [c.id])) as { status: string; amount: string }[];
+    const actual = actualValue(pays.map((p) => ({ status: p.status, amountFen: BigInt(p.amount) })), refunds.map((r) => ({ status: r.status, amountFen: BigInt(r.amount) })));
+    const reports = (await m.query(`SELECT period_index, sales_fen::text AS sales FROM contract_royalty_reports WHERE contract_id = $1`, [c.id])) as { period_index: number; sales: string }[];
+    const milestones = (await m.query(`SELECT milestone_key, to_char(reached_on, 'YYYY-MM-DD') AS reached FROM contract_milestones WHERE contract_id = $1`, [c.id])) as { milestone_key: string; reached: string }[];
+    const summary = summarise(
+      c.terms,
+      {
+        feeStartOn: feeStartOf(c),
+        milestonesReached: Object.fromEntries(milestones.map((x) => [x.milestone_key, LocalDate.parse(x.reached)])),
+        royaltyReports: reports.map((r) => ({ periodIndex: r.period_index, salesFen: BigInt(r.sales) })),
+      },
+      actual,
+      todayInShanghai(this.clock),
+    );
+    return { summary, actual };
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private document_(c: ContractRow, signatures: SignatureView[]): ContractDocument {
+    return this.buildDocument(c, signatures, c.registrationNumber ? { number: c.registrationNumber, registeredOn: c.registeredOn!, registry: c.registry! } : null);
+  }
+
+  private buildDocument(c: ContractRow, signatures: SignatureView[], registration: ContractDocument['registration']): ContractDocument {
+    return {
+      contractId: c.id,
+      type: c.type,
+      title: c.title,
+      version: c.version,
+      achievement: { id: c.achievementId, title: c.achievementTitle },
+      seller: { id: c.sellerId, name: c.sellerName },
+      buyer: { id: c.buyerId, name: c.buyerName },
+      priceFen: c.priceFen,
+      depositFen: c.depositFen,
+      terms: c.terms,
+      signatures: signatures.map((s) => ({ party: s.party, organizationName: s.party === 'seller' ? c.sellerName : c.buyerName, signerName: s.signerName, signedAt: s.signedAt.toISOString() })),
+      registration,
+    };
+  }
+
+  private async signatures(m: Tx, id: string, version?: number): Promise<SignatureView[]> {
+    return (await m.query(
+      `SELECT s.party, s.version, s.organization_id AS "organizationId", s.user_id AS "userId", u.display_name AS "signerName", s.signed_at AS "signedAt", s.terms_sha256 AS "termsSha256"
+         FROM contract_signatures s JOIN users u ON u.id = s.user_id WHERE s.contract_id = $1 AND ($2::int IS NULL OR s.version = $2) ORDER BY s.version, s.signed_at`,
+      [id, version ?? null],
+    )) as SignatureView[];
+  }
+
+  /** A party's administrator (or the operator) acting on the terms. */
+  private async actingParty(m: Tx, actor: Principal, id: string): Promise<ContractRow> {
+    const c = await loadVisible(m, actor, id, { lock: true });
+    const party = partyOf(actor, c);
+    const admin = party === 'seller' ? 'holder_admin' : party === 'buyer' ? 'enterprise_admin' : null;
+    if (!actor.roles.includes('platform_admin') && !(admin && actor.roles.includes(admin))) throw new ForbiddenError('NOT_AUTHORISED_SIGNATORY', "Only the parties' administrators negotiate the terms");
+    return c;
+  }
+
+  private check(c: ContractRow, action: ContractAction): void {
+    const r = transition(c.status, action);
+    if (!r.ok) throw new ConflictError(r.code, r.message, { status: c.status, action });
+  }
+
+  private parseTerms(type: ContractType, raw: unknown): ContractTerms {
+    const shape = checkTermsShape(raw);
+    if (shape.length) throw new ValidationError(shape);
+    const terms = raw as ContractTerms;
+    const problems = validateTerms(type, terms);
+    if (problems.length) throw new ValidationError(problems);
+    return terms;
+  }
+
+  private async terminateIn(m: Tx, actor: Principal | null, c: ContractRow, kind: string, reason: string): Promise<void> {
+    const now = this.clock.now();
+    await m.query(`UPDATE contracts SET status = 'terminated', terminated_at = $2, termination_kind = $3, termination_reason = $4, terminated_by = $5, updated_at = $2 WHERE id = $1`, [
+      c.id, now, kind, reason, actor?.userId ?? null,
+    ]);
+    await this.audit(m, actor, 'contract.terminated', c.id, { from: c.status, kind }, reason);
+  }
+
+  private async recordDefault(actor: Principal | null, contractId: string, dealId: string, reason: string): Promise<void> {
+    try {
+      await this.listingFlows.defaultDeal(actor ?? ({ userId: null, organizationId: null } as unknown as Principal), dealId, reason);
+    } catch (err) {
+      // Already defaulted (a retry): the default is recorded; anything else is retried by the sweep.
+      if (!(err instanceof ConflictError && err.code === 'DEAL_NOT_AWAITING_CONTRACT')) throw err;
+    }
+    await this.db.query(`UPDATE contracts SET default_recorded_at = $2 WHERE id = $1 AND default_recorded_at IS NULL`, [contractId, this.clock.now()]);
+  }
+
+  private async transferObjectOf(m: Tx, achievementId: string): Promise<TransferObject> {
+    const rights = (await m.query(`SELECT type, granted_on IS NOT NULL AS granted FROM ip_rights WHERE achievement_id = $1 AND status = 'valid'`, [achievementId])) as { type: string; granted: boolean }[];
+    const patents = rights.filter((r) => r.type.endsWith('_patent') || r.type === 'utility_model');
+    if (patents.some((r) => r.granted)) return 'patent_right';
+    if (patents.length) return 'patent_application_right';
+    if (rights.some((r) => r.type === 'technical_secret')) return 'technical_secret';
+    return 'patent_right';
+  }
+
+  private async insert(
+    m: Tx,
+    x: { type: ContractType; terms: ContractTerms; source: ContractRow['source']; dealId: string | null; applicationId: string | null; achievementId: string; sellerId: string; buyerId: string; title: string; priceFen: string; depositFen: string; actor: Principal | null },
+  ): Promise<string | null> {
+    const id = newId(this.clock);
+    const now = this.clock.now();
+    const inserted = (await m.query(
+      `INSERT INTO contracts (id, type, source, deal_id, free_license_application_id, achievement_id, seller_id, buyer_id, title, terms, price_fen, deposit_fen, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) ON CONFLICT DO NOTHING RETURNING id`,
+      [id, x.type, x.source, x.dealId, x.applicationId, x.achievementId, x.sellerId, x.buyerId, x.title.slice(0, 300), JSON.stringify(x.terms), x.priceFen, x.depositFen, x.actor?.userId ?? null, now],
+    )) as { id: string }[];
+    if (!inserted[0]) return null;
+    await m.query(`INSERT INTO contract_versions (contract_id, version, terms, note, created_by, created_at) VALUES ($1, 1, $2, $3, $4, $5)`, [id, JSON.stringify(x.terms), 'first draft', x.actor?.userId ?? null, now]);
+    return id;
+  }
+
+  private audit(m: Tx, actor: Principal | null, action: string, contractId: string, data: Record<string, unknown>, reason?: string): Promise<void> {
+    return recordAudit(m, { actorUserId: actor?.userId ?? null, actorOrganizationId: actor?.organizationId ?? null, action, subjectType: 'contract', subjectId: contractId, reason, data, occurredAt: this.clock.now() });
+  }
+}
+
+

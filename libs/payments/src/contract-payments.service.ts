@@ -1,0 +1,500 @@
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Clock, CLOCK, ConflictError, DomainError, isUuid, newId, NotFoundError, ValidationError } from '@zjp/core';
+import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
+import type { Principal } from '@zjp/platform';
+import Stripe from 'stripe';
+import { DataSource, EntityManager } from 'typeorm';
+import { MAX_CARD_DEPOSIT_FEN } from './deposits.service';
+import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from './domain/payment-rules';
+import { postLedgerTransaction } from './ledger';
+import { STRIPE } from './stripe.client';
+
+export interface Payment {
+  id: string;
+  organizationId: string;
+  payeeOrganizationId: string;
+  referenceType: string;
+  referenceId: string;
+  item: string | null;
+  amountFen: bigint;
+  refundedFen: bigint;
+  currency: 'CNY';
+  provider: PaymentProvider;
+  /** The Stripe PaymentIntent, the bank reference of a transfer, or `deposit:<id>`. */
+  providerPaymentId: string | null;
+  paymentMethod: string | null;
+  status: PaymentStatus;
+  attempts: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+  idempotencyKey: string;
+  receivedOn: string | null;
+  createdAt: Date;
+  succeededAt: Date | null;
+}
+
+export interface Refund {
+  id: string;
+  paymentId: string;
+  amountFen: bigint;
+  reason: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  providerRefundId: string | null;
+  failureMessage: string | null;
+  createdAt: Date;
+  succeededAt: Date | null;
+}
+
+export interface PaymentReference {
+  /** The payer and the payee. */
+  organizationId: string;
+  payeeOrganizationId: string;
+  referenceType: string;
+  referenceId: string;
+  /** What the payment is for, e.g. an obligation key of the contract (`instalment:2`). */
+  item?: string | null;
+  amountFen: bigint;
+}
+
+export interface StripePaymentInput extends PaymentReference {
+  /** A Stripe PaymentMethod id: a card, Alipay or WeChat Pay. */
+  paymentMethod: string;
+  /** The caller's key: the same key returns the same payment, never a second charge. */
+  idempotencyKey: string;
+}
+
+export interface BankTransferPaymentInput extends PaymentReference {
+  bankReference: string;
+  receivedOn: string;
+}
+
+export interface PaymentStatusChange {
+  paymentId: string;
+  referenceType: string;
+  referenceId: string;
+  status: PaymentStatus | 'refunded';
+}
+export type PaymentStatusListener = (change: PaymentStatusChange) => Promise<void>;
+
+type StripeError = InstanceType<typeof Stripe.errors.StripeError>;
+const isStripeError = (err: unknown): err is StripeError => err instanceof Stripe.errors.StripeError;
+const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
+
+const COLUMNS = `id, organization_id AS "organizationId", payee_organization_id AS "payeeOrganizationId", reference_type AS "referenceType",
+  reference_id AS "referenceId", item, amount_fen::text AS "amountFen", refunded_fen::text AS "refundedFen", currency, provider,
+  provider_payment_id AS "providerPaymentId", payment_method AS "paymentMethod", status, attempts, failure_code AS "failureCode",
+  failure_message AS "failureMessage", idempotency_key AS "idempotencyKey", to_char(received_on, 'YYYY-MM-DD') AS "receivedOn",
+  created_at AS "createdAt", succeeded_at AS "succeededAt"`;
+const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_fen::text AS "amountFen", reason, status, provider_refund_id AS "providerRefundId",
+  failure_message AS "failureMessage", created_at AS "createdAt", succeeded_at AS "succeededAt"`;
+
+type PaymentRow = Omit<Payment, 'amountFen' | 'refundedFen'> & { amountFen: string; refundedFen: string };
+type RefundRow = Omit<Refund, 'amountFen'> & { amountFen: string };
+const toPayment = (r: PaymentRow): Payment => ({ ...r, amountFen: BigInt(r.amountFen), refundedFen: BigInt(r.refundedFen) });
+const toRefund = (r: RefundRow): Refund => ({ ...r, amountFen: BigInt(r.amountFen) });
+
+async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await m.query(sql, params)) as [T[], number];
+  return rows;
+}
+
+/**
+ * Money paid under a contract (ARCHITECTURE invariant 5): Stripe PaymentIntents with automatic
+ * capture (card, Alipay, WeChat Pay; CNY), bank transfers (对公转账) recorded by an administrator,
+ * and an auction deposit applied to the price; refunds of any of them. Each payment row exists
+ * before the provider is called and carries the Idempotency-Key of every Stripe call, so a retry,
+ * a lost answer or a webhook converge on one payment; each status change is a conditional UPDATE
+ * with its ledger movement in the same transaction. Balances are derived from the ledger.
+ */
+@Injectable()
+export class ContractPaymentsService {
+  private readonly logger = new Logger(ContractPaymentsService.name);
+  private readonly listeners: PaymentStatusListener[] = [];
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly db: DataSource,
+    @Inject(STRIPE) private readonly stripe: Stripe,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Called after each change commits (in this process). Returns an unsubscribe function. */
+  onStatusChange(listener: PaymentStatusListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  async get(paymentId: string): Promise<Payment> {
+    const rows = isUuid(paymentId) ? ((await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[]) : [];
+    if (!rows[0]) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
+    return toPayment(rows[0]);
+  }
+
+  async listFor(referenceType: string, referenceId: string): Promise<{ payments: Payment[]; refunds: Refund[] }> {
+    const payments = ((await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE reference_type = $1 AND reference_id = $2 ORDER BY created_at, id`, [referenceType, referenceId])) as PaymentRow[]).map(toPayment);
+    const refunds = ((await this.db.query(
+      `SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id IN (SELECT id FROM payments WHERE reference_type = $1 AND reference_id = $2) ORDER BY created_at, id`,
+      [referenceType, referenceId],
+    )) as RefundRow[]).map(toRefund);
+    return { payments, refunds };
+  }
+
+  /**
+   * Pays through Stripe: a PaymentIntent confirmed at once, captured automatically. The same
+   * idempotency key returns the same payment (finishing it if its answer was lost); after a
+   * decline, the same key with another payment method tries again. Declines throw 422
+   * PAYMENT_DECLINED, an unusable method 400 PAYMENT_METHOD_REJECTED, Stripe unreachable 503.
+   * `lock` runs in the creating transaction (e.g. to check the amount against what is owed).
+   */
+  async payByStripe(input: StripePaymentInput, actor: Principal | null, lock?: (m: EntityManager, input: StripePaymentInput) => Promise<void>): Promise<Payment> {
+    if (!/^pm_\w{1,100}$/.test(input.paymentMethod)) {
+      throw new ValidationError([{ field: 'paymentMethod', code: 'isPaymentMethod', message: 'paymentMethod must be a Stripe PaymentMethod id (pm_…)' }]);
+    }
+    if (input.amountFen > MAX_CARD_DEPOSIT_FEN) {
+      throw new DomainError('PAYMENT_TOO_LARGE_FOR_STRIPE', `One online payment is at most ${MAX_CARD_DEPOSIT_FEN} fen; pay in parts or by bank transfer`, { details: { maxFen: MAX_CARD_DEPOSIT_FEN.toString() } });
+    }
+    let payment = await this.tx.run(async (m) => {
+      const existing = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE reference_type = $1 AND reference_id = $2 AND idempotency_key = $3`, [
+        input.referenceType,
+        input.referenceId,
+        input.idempotencyKey,
+      ])) as PaymentRow[];
+      if (existing[0]) return toPayment(existing[0]);
+      if (lock) await lock(m, input);
+      const now = this.clock.now();
+      const [row] = (await m.query(
+        `INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, payment_method, idempotency_key, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'stripe', $8, $9, $10, $11, $11) RETURNING ${COLUMNS}`,
+        [newId(this.clock), input.organizationId, input.payeeOrganizationId, input.referenceType, input.referenceId, input.item ?? null, input.amountFen.toString(), input.paymentMethod, input.idempotencyKey, actor?.userId ?? null, now],
+      )) as PaymentRow[];
+      await this.audit(m, actor, 'payment.requested', row.id, { amountFen: input.amountFen.toString(), provider: 'stripe', referenceType: input.referenceType, referenceId: input.referenceId, item: input.item ?? null });
+      return toPayment(row);
+    });
+    if (payment.organizationId !== input.organizationId || payment.amountFen !== input.amountFen || payment.provider !== 'stripe') {
+      throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another payment', { paymentId: payment.id });
+    }
+    if (payment.status === 'succeeded' || payment.status === 'canceled') return payment;
+    if (payment.status === 'failed') {
+      // A new attempt after a decline: the same PaymentIntent, a new payment method and key.
+      const rows = await this.tx.run((m) =>
+        updateReturning<PaymentRow>(
+          m,
+          `UPDATE payments SET status = 'pending', attempts = attempts + 1, payment_method = $2, failure_code = NULL, failure_message = NULL, updated_at = $3
+           WHERE id = $1 AND status = 'failed' RETURNING ${COLUMNS}`,
+          [payment.id, input.paymentMethod, this.clock.now()],
+        ),
+      );
+      payment = rows[0] ? toPayment(rows[0]) : await this.get(payment.id);
+      if (payment.status !== 'pending') return payment;
+    }
+    return this.charge(payment);
+  }
+
+  /** An administrator records a received bank transfer (对公转账): the payment succeeds at once. The same bank reference again returns it. */
+  async recordBankTransfer(input: BankTransferPaymentInput, actor: Principal | null, lock?: (m: EntityManager, input: BankTransferPaymentInput) => Promise<void>): Promise<Payment> {
+    const bankReference = input.bankReference.trim();
+    if (bankReference.length < 1 || bankReference.length > 100) throw new ValidationError([{ field: 'bankReference', code: 'length', message: 'bankReference must be 1 to 100 characters' }]);
+    const result = await this.tx
+      .run(async (m) => {
+        const existing = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`, [bankReference])) as PaymentRow[];
+        if (existing[0]) {
+          const p = toPayment(existing[0]);
+          if (p.provider === 'bank_transfer' && p.referenceId === input.referenceId && p.amountFen === input.amountFen) return { payment: p, created: false };
+          throw new ConflictError('BANK_REFERENCE_USED', 'This bank transfer already backs another payment', { bankReference, paymentId: p.id });
+        }
+        if (lock) await lock(m, input);
+        const now = this.clock.now();
+        const [row] = (await m.query(
+          `INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, provider_payment_id, status,
+                                 idempotency_key, received_on, created_by, created_at, updated_at, succeeded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'bank_transfer', $8, 'succeeded', $9, $10, $11, $12, $12, $12) RETURNING ${COLUMNS}`,
+          [newId(this.clock), input.organizationId, input.payeeOrganizationId, input.referenceType, input.referenceId, input.item ?? null, input.amountFen.toString(), bankReference, `bank:${bankReference}`, input.receivedOn, actor?.userId ?? null, now],
+        )) as PaymentRow[];
+        const payment = toPayment(row);
+        await this.postPayment(m, payment);
+        await this.audit(m, actor, 'payment.bank_transfer_recorded', payment.id, { bankReference, amountFen: payment.amountFen.toString(), receivedOn: input.receivedOn });
+        return { payment, created: true };
+      })
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('BANK_REFERENCE_USED', 'This bank transfer already backs another payment', { bankReference });
+        throw err;
+      });
+    if (result.created) await this.publish([{ paymentId: result.payment.id, referenceType: result.payment.referenceType, referenceId: result.payment.referenceId, status: 'succeeded' }]);
+    return result.payment;
+  }
+
+  /** An auction deposit captured for the price becomes a payment under the contract (idempotent per deposit). */
+  async recordDepositApplied(input: PaymentReference & { depositId: string }, actor: Principal | null = null): Promise<Payment> {
+    const providerPaymentId = `deposit:${input.depositId}`;
+    const result = await this.tx.run(async (m) => {
+      const existing = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`, [providerPaymentId])) as PaymentRow[];
+      if (existing[0]) return { payment: toPayment(existing[0]), created: false };
+      const now = this.clock.now();
+      const [row] = (await m.query(
+        `INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, provider_payment_id, status,
+                               idempotency_key, created_by, created_at, updated_at, succeeded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'deposit', $8, 'succeeded', $8, $9, $10, $10, $10) RETURNING ${COLUMNS}`,
+        [newId(this.clock), input.organizationId, input.payeeOrganizationId, input.referenceType, input.referenceId, input.item ?? null, input.amountFen.toString(), providerPaymentId, actor?.userId ?? null, now],
+      )) as PaymentRow[];
+      const payment = toPayment(row);
+      await this.postPayment(m, payment);
+      await this.audit(m, actor, 'payment.deposit_applied', payment.id, { depositId: input.depositId, amountFen: payment.amountFen.toString() });
+      return { payment, created: true };
+    });
+    if (result.created) await this.publish([{ paymentId: result.payment.id, referenceType: input.referenceType, referenceId: input.referenceId, status: 'succeeded' }]);
+    return result.payment;
+  }
+
+  /**
+   * Refunds part or all of a succeeded payment: through Stripe for a card/Alipay/WeChat payment
+   * (Idempotency-Key per refund), recorded as returned offline for a bank transfer or a deposit.
+   * The same idempotency key returns the same refund.
+   */
+  async refund(paymentId: string, input: { amountFen: bigint; reason: string; idempotencyKey: string }, actor: Principal | null): Promise<Refund> {
+    if (input.amountFen <= 0n) throw new ValidationError([{ field: 'amountFen', code: 'min', message: 'amountFen must be positive' }]);
+    const { refund, payment } = await this.tx.run(async (m) => {
+      const rows = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [paymentId])) as PaymentRow[];
+      if (!rows[0]) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
+      const payment = toPayment(rows[0]);
+      const same = (await m.query(`SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 AND idempotency_key = $2`, [paymentId, input.idempotencyKey])) as RefundRow[];
+      if (same[0]) {
+        const r = toRefund(same[0]);
+        if (r.amountFen !== input.amountFen) throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another refund', { refundId: r.id });
+        return { refund: r, payment };
+      }
+      const [pending] = (await m.query(`SELECT coalesce(sum(amount_fen), 0)::text AS s FROM refunds WHERE payment_id = $1 AND status = 'pending'`, [paymentId])) as { s: string }[];
+      const left = refundable(payment, BigInt(pending.s));
+      if (payment.status !== 'succeeded') throw new ConflictError('PAYMENT_NOT_SUCCEEDED', `The payment is ${payment.status}`, { paymentId });
+      if (input.amountFen > left) throw new ConflictError('REFUND_EXCEEDS_PAYMENT', `At most ${left} fen of this payment can be refunded`, { refundableFen: left.toString() });
+      const now = this.clock.now();
+      const [row] = (await m.query(
+        `INSERT INTO refunds (id, payment_id, amount_fen, reason, idempotency_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${REFUND_COLUMNS}`,
+        [newId(this.clock), paymentId, input.amountFen.toString(), input.reason, input.idempotencyKey, actor?.userId ?? null, now],
+      )) as RefundRow[];
+      await this.audit(m, actor, 'refund.requested', paymentId, { refundId: row.id, amountFen: input.amountFen.toString(), reason: input.reason }, input.reason);
+      if (payment.provider !== 'stripe') {
+        // Returned by bank transfer, offline: the administrator's record is the refund.
+        return { refund: await this.settleRefund(m, toRefund(row), payment, null, actor), payment };
+      }
+      return { refund: toRefund(row), payment };
+    });
+    if (refund.status !== 'pending' || payment.provider !== 'stripe') {
+      if (refund.status === 'succeeded') await this.publish([{ paymentId, referenceType: payment.referenceType, referenceId: payment.referenceId, status: 'refunded' }]);
+      return refund;
+    }
+    return this.sendRefund(refund, payment);
+  }
+
+  /**
+   * The worker's step for a PaymentIntent event of a payment: fetch the PaymentIntent's current
+   * state (the event may be old, repeated or out of order) and bring the payment up to it.
+   */
+  async applyPaymentIntentEvent(snapshot: Stripe.PaymentIntent): Promise<string> {
+    const paymentId = snapshot.metadata?.paymentId;
+    if (!paymentId || !isUuid(paymentId)) return 'ignored: not a payment';
+    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[];
+    if (!rows[0]) return 'ignored: unknown payment';
+    const before = toPayment(rows[0]);
+    const pi = await this.stripe.paymentIntents.retrieve(snapshot.id);
+    const after = await this.applyPaymentIntent(before.id, pi);
+    return after.status === before.status ? `no change (payment ${after.status})` : `payment ${before.status} → ${after.status}`;
+  }
+
+  /**
+   * The worker's step for `charge.refunded`: every refund of that PaymentIntent still pending (its
+   * answer was lost) is asked again with its own Idempotency-Key, so Stripe returns the refund it
+   * made, and recorded.
+   */
+  async applyChargeRefunded(charge: Stripe.Charge): Promise<string> {
+    const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+    if (!piId) return 'ignored: no PaymentIntent';
+    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`, [piId])) as PaymentRow[];
+    if (!rows[0]) return 'ignored: not a payment';
+    const payment = toPayment(rows[0]);
+    const pending = ((await this.db.query(`SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 AND status = 'pending' ORDER BY created_at`, [payment.id])) as RefundRow[]).map(toRefund);
+    let settled = 0;
+    for (const r of pending) {
+      const after = await this.sendRefund(r, payment).catch((err: unknown) => {
+        this.logger.warn(`refund ${r.id} still pending: ${err instanceof Error ? err.message : String(err)}`);
+        return r;
+      });
+      if (after.status === 'succeeded') settled++;
+    }
+    return pending.length ? `${settled} of ${pending.length} pending refunds recorded` : 'no pending refund';
+  }
+
+  /** Brings a payment up to its PaymentIntent, never backwards; records the PaymentIntent id if unknown. */
+  async applyPaymentIntent(paymentId: string, pi: Stripe.PaymentIntent, actor: Principal | null = null): Promise<Payment> {
+    const target = paymentTargetOf(pi);
+    const result = await this.tx.run(async (m) => {
+      let p = toPayment(((await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [paymentId])) as PaymentRow[])[0]);
+      const now = this.clock.now();
+      if (pi.currency !== 'cny' || BigInt(pi.amount) !== p.amountFen) {
+        this.logger.error(`PaymentIntent ${pi.id} (${pi.amount} ${pi.currency}) does not match payment ${p.id} (${p.amountFen} fen); ignored`);
+        return { payment: p, changed: false };
+      }
+      if (p.providerPaymentId && p.providerPaymentId !== pi.id) {
+        this.logger.warn(`payment ${p.id} belongs to ${p.providerPaymentId}, not ${pi.id}; ignored`);
+        return { payment: p, changed: false };
+      }
+      if (!p.providerPaymentId) {
+        p = toPayment((await updateReturning<PaymentRow>(m, `UPDATE payments SET provider_payment_id = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [p.id, pi.id, now]))[0]);
+      }
+      if (!target || !paymentMayMove(p.status, target.status)) return { payment: p, changed: false };
+      p = await this.move(m, p, target, actor);
+      return { payment: p, changed: true };
+    });
+    if (result.changed) await this.publish([{ paymentId, referenceType: result.payment.referenceType, referenceId: result.payment.referenceId, status: result.payment.status }]);
+    return result.payment;
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async charge(p: Payment): Promise<Payment> {
+    const key = `payment:${p.id}:attempt:${p.attempts}`;
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = p.providerPaymentId
+        ? await this.stripe.paymentIntents.confirm(p.providerPaymentId, { payment_method: p.paymentMethod! }, { idempotencyKey: `${key}:confirm` })
+        : await this.stripe.paymentIntents.create(
+            {
+              amount: Number(p.amountFen),
+              currency: 'cny',
+              capture_method: 'automatic',
+              confirm: true,
+              payment_method: p.paymentMethod!,
+              allowed_payment_method_types: [...CONTRACT_PAYMENT_METHOD_TYPES],
+              description: `浙江拍技术合同付款 ${p.referenceType} ${p.referenceId}${p.item ? ` ${p.item}` : ''}`,
+              metadata: { paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, organizationId: p.organizationId },
+            },
+            { idempotencyKey: `${key}:create` },
+          );
+    } catch (err) {
+      if (isStripeError(err) && err.type === 'StripeCardError' && err.payment_intent) {
+        const after = await this.applyPaymentIntent(p.id, err.payment_intent);
+        throw new DomainError('PAYMENT_DECLINED', err.message, { details: { paymentId: after.id, status: after.status, declineCode: err.decline_code ?? err.code } });
+      }
+      if (isStripeError(err) && err.type === 'StripeInvalidRequestError' && err.code !== 'payment_intent_unexpected_state') {
+        await this.fail(p.id, err.code ?? 'invalid_request', err.message);
+        throw new DomainError('PAYMENT_METHOD_REJECTED', err.message, { kind: 'validation', details: { paymentId: p.id, code: err.code, param: err.param } });
+      }
+      pi = await this.recover(p, err);
+    }
+    return this.applyPaymentIntent(p.id, pi);
+  }
+
+  private async sendRefund(r: Refund, p: Payment): Promise<Refund> {
+    let refund: Stripe.Refund;
+    try {
+      refund = await this.stripe.refunds.create(
+        { payment_intent: p.providerPaymentId!, amount: Number(r.amountFen), reason: 'requested_by_customer', metadata: { refundId: r.id, paymentId: p.id } },
+        { idempotencyKey: `refund:${r.id}` },
+      );
+    } catch (err) {
+      if (isStripeError(err) && UNAVAILABLE.has(err.type)) {
+        throw new ServiceUnavailableException(
+          { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message: 'The payment provider did not answer; the refund stays pending and is retried when Stripe reports it', details: { refundId: r.id } },
+          { cause: err },
+        );
+      }
+      if (isStripeError(err) && err.type === 'StripeInvalidRequestError') {
+        await this.db.query(`UPDATE refunds SET status = 'failed', failure_message = $2 WHERE id = $1 AND status = 'pending'`, [r.id, err.message]);
+        throw new ConflictError('REFUND_REFUSED', err.message, { refundId: r.id, code: err.code });
+      }
+      throw err;
+    }
+    const settled = await this.tx.run(async (m) => {
+      const rows = (await m.query(`SELECT ${REFUND_COLUMNS} FROM refunds WHERE id = $1 FOR UPDATE`, [r.id])) as RefundRow[];
+      const current = toRefund(rows[0]);
+      if (current.status !== 'pending') return { refund: current, changed: false };
+      const payment = toPayment(((await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [p.id])) as PaymentRow[])[0]);
+      return { refund: await this.settleRefund(m, current, payment, refund.id, null), changed: true };
+    });
+    if (settled.changed) await this.publish([{ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status: 'refunded' }]);
+    return settled.refund;
+  }
+
+  private async settleRefund(m: EntityManager, r: Refund, p: Payment, providerRefundId: string | null, actor: Principal | null): Promise<Refund> {
+    const now = this.clock.now();
+    const [row] = await updateReturning<RefundRow>(m, `UPDATE refunds SET status = 'succeeded', provider_refund_id = $2, succeeded_at = $3 WHERE id = $1 AND status = 'pending' RETURNING ${REFUND_COLUMNS}`, [
+      r.id,
+      providerRefundId,
+      now,
+    ]);
+    await m.query(`UPDATE payments SET refunded_fen = refunded_fen + $2, updated_at = $3 WHERE id = $1`, [p.id, r.amountFen.toString(), now]);
+    await postLedgerTransaction(m, {
+      idempotencyKey: `refund:${r.id}:succeeded`,
+      lines: refundMovement(p, r.amountFen),
+      subjectType: p.referenceType,
+      subjectId: p.referenceId,
+      description: `refund of payment ${p.id}`,
+      occurredAt: now,
+    });
+    await this.audit(m, actor, 'refund.succeeded', p.id, { refundId: r.id, amountFen: r.amountFen.toString(), providerRefundId });
+    return toRefund(row);
+  }
+
+  private async move(m: EntityManager, p: Payment, target: PaymentTarget, actor: Principal | null): Promise<Payment> {
+    const now = this.clock.now();
+    const sets = ['status = $3', 'updated_at = $4'];
+    const params: unknown[] = [p.id, p.status, target.status, now];
+    if (target.status === 'succeeded') sets.push('succeeded_at = $4');
+    if (target.status === 'failed') sets.push(`failure_code = $${params.push(target.failureCode)}`, `failure_message = $${params.push(target.failureMessage)}`);
+    const [row] = await updateReturning<PaymentRow>(m, `UPDATE payments SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`, params);
+    const after = toPayment(row);
+    if (target.status === 'succeeded') await this.postPayment(m, after);
+    await this.audit(m, actor, `payment.${target.status}`, p.id, { from: p.status, ...(target.status === 'failed' ? { failureCode: target.failureCode } : {}) });
+    return after;
+  }
+
+  private async fail(paymentId: string, code: string, message: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const rows = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [paymentId])) as PaymentRow[];
+      const p = toPayment(rows[0]);
+      if (paymentMayMove(p.status, 'failed')) await this.move(m, p, { status: 'failed', failureCode: code, failureMessage: message }, null);
+    });
+  }
+
+  private async postPayment(m: EntityManager, p: Payment): Promise<void> {
+    await postLedgerTransaction(m, {
+      idempotencyKey: `payment:${p.id}:succeeded`,
+      lines: paymentMovement(p),
+      subjectType: p.referenceType,
+      subjectId: p.referenceId,
+      description: `${p.provider} payment ${p.id}${p.item ? ` (${p.item})` : ''}`,
+      occurredAt: this.clock.now(),
+    });
+  }
+
+  private async recover(p: Payment, err: unknown): Promise<Stripe.PaymentIntent> {
+    if (!isStripeError(err)) throw err;
+    if (err.code === 'payment_intent_unexpected_state' && p.providerPaymentId) return err.payment_intent ?? (await this.stripe.paymentIntents.retrieve(p.providerPaymentId));
+    if (err.type === 'StripeIdempotencyError') throw new ConflictError('PAYMENT_OPERATION_CONFLICT', 'Another operation on this payment, with other parameters, came first', { paymentId: p.id });
+    if (UNAVAILABLE.has(err.type)) {
+      throw new ServiceUnavailableException(
+        { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message: 'The payment provider did not answer; retrying with the same idempotency key is safe and will not charge twice', details: { paymentId: p.id } },
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+
+  private async publish(changes: PaymentStatusChange[]): Promise<void> {
+    for (const change of changes) {
+      for (const listener of [...this.listeners]) {
+        try {
+          await listener(change);
+        } catch (err) {
+          this.logger.error(`payment listener failed on ${change.paymentId} → ${change.status}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        }
+      }
+    }
+  }
+
+  private audit(m: EntityManager, actor: Principal | null, action: string, paymentId: string, data: Record<string, unknown>, reason?: string): Promise<void> {
+    return recordAudit(m, { actorUserId: actor?.userId ?? null, actorOrganizationId: actor?.organizationId ?? null, action, subjectType: 'payment', subjectId: paymentId, reason, data, occurredAt: this.clock.now() });
+  }
+}
