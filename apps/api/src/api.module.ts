@@ -9,6 +9,7 @@ import { AchievementsApiModule } from '@zjp/achievements';
 import { MarketApiModule } from '@zjp/market';
 import { PaymentsApiModule } from '@zjp/payments';
 import { ContractsApiModule } from '@zjp/contracts';
+import { SubsidiesApiModule } from '@zjp/subsidies';
 
 @Module({})
 export class ApiModule {
@@ -28,6 +29,7 @@ export class ApiModule {
         MarketApiModule,
         PaymentsApiModule,
         ContractsApiModule,
+        SubsidiesApiModule,
       ],
       controllers: [AnnouncementsController],
       providers: [LotsGateway],

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AUCTION_JOBS, COMPLIANCE_JOBS, CONTRACT_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
+import { AUCTION_JOBS, COMPLIANCE_JOBS, CONTRACT_JOBS, MAINTENANCE_JOBS, QUEUES, SUBSIDY_JOBS } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 
 /** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */
@@ -11,6 +11,7 @@ export class SchedulerService implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.compliance) private readonly compliance: Queue,
     @InjectQueue(QUEUES.auctions) private readonly auctions: Queue,
     @InjectQueue(QUEUES.contracts) private readonly contracts: Queue,
+    @InjectQueue(QUEUES.subsidies) private readonly subsidies: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +39,12 @@ export class SchedulerService implements OnApplicationBootstrap {
       CONTRACT_JOBS.sweep,
       { every: 5 * 60_000 },
       { name: CONTRACT_JOBS.sweep, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
+    );
+    // Subsidy candidates of contracts registered or paid, and fundings confirmed, since the last sweep.
+    await this.subsidies.upsertJobScheduler(
+      SUBSIDY_JOBS.sweepCandidates,
+      { every: 10 * 60_000 },
+      { name: SUBSIDY_JOBS.sweepCandidates, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
     );
   }
 }

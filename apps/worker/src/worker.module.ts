@@ -8,10 +8,12 @@ import { ContractsModule } from '@zjp/contracts';
 import { MarketModule } from '@zjp/market';
 import { PaymentsModule, StripeEventsProcessor } from '@zjp/payments';
 import { RealtimeModule } from '@zjp/realtime';
+import { SubsidiesModule } from '@zjp/subsidies';
 import { AuctionsProcessor } from './processors/auctions.processor';
 import { ComplianceProcessor } from './processors/compliance.processor';
 import { ContractsProcessor } from './processors/contracts.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { SubsidiesProcessor } from './processors/subsidies.processor';
 import { SchedulerService } from './scheduler.service';
 
 /** The worker's queues, visible to every module (services in the contexts enqueue follow-up jobs). */
@@ -46,8 +48,9 @@ export class WorkerModule {
         PaymentsModule,
         MarketModule,
         ContractsModule,
+        SubsidiesModule,
       ],
-      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ContractsProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
+      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ContractsProcessor, SubsidiesProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
     };
   }
 }

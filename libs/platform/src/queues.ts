@@ -7,6 +7,7 @@ export const QUEUES = {
   compliance: 'compliance',
   auctions: 'auctions',
   payments: 'payments',
+  subsidies: 'subsidies',
   contracts: 'contracts',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -57,4 +58,16 @@ export const CONTRACT_JOBS = {
 
 export interface ContractFromDealJob {
   dealId: string;
+}
+
+export const SUBSIDY_JOBS = {
+  /** Candidates of one subject (a registered, paid contract or a confirmed research funding). */
+  computeCandidates: 'compute-candidates',
+  /** Every subject whose facts changed since its candidates were computed, and every subject after a policy change. */
+  sweepCandidates: 'sweep-candidates',
+} as const;
+
+export interface ComputeCandidatesJob {
+  subjectType: 'contract' | 'research_funding';
+  subjectId: string;
 }

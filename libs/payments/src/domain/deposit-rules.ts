@@ -79,6 +79,10 @@ export const ACCOUNTS = {
   orgDepositsApplied: (organizationId: string) => `org:${organizationId}:deposits_applied`,
   /** Paid under a contract to the organisation (the seller), held by the platform until paid out. */
   orgContractProceeds: (organizationId: string) => `org:${organizationId}:contract_proceeds`,
+  /** Subsidies an authority paid out (P-SUB, P-DON settlement batches). */
+  orgSubsidiesPaid: (authorityId: string) => `org:${authorityId}:subsidies_paid`,
+  /** Subsidies the organisation (an enterprise) received. */
+  orgSubsidiesReceived: (organizationId: string) => `org:${organizationId}:subsidies_received`,
   depositsHeld: 'platform:deposits_held',
   forfeits: 'platform:forfeits',
   revenue: 'platform:revenue',

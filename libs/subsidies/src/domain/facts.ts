@@ -32,6 +32,8 @@ export interface ContractFacts {
   signedOn: LocalDate | null;
   /** 技术合同认定登记: number and date, when registered. */
   registration: { number: string; registeredOn: LocalDate } | null;
+  /** Terminated (e.g. the buyer defaulted): no subsidy is due on it. */
+  terminated: boolean;
   /** Concluded through 浙江拍 (an auction, a fixed-price sale or a negotiated listing on the platform). */
   throughPlatform: boolean;
   /** The contract's total value under its terms. */

@@ -44,6 +44,7 @@ function contract(c: Partial<ContractFacts> = {}): ContractFacts {
     seller: university(),
     signedOn: d('2026-03-01'),
     registration: { number: 'JS-330603-2026-0001', registeredOn: d('2026-03-20') },
+    terminated: false,
     throughPlatform: true,
     contractValueFen: 100_000_000n,
     registeredValueFen: 100_000_000n,
@@ -238,7 +239,7 @@ describe('calculateSubsidy: eligibility', () => {
     const r = run(fullPolicy);
     expect(r.eligible).toBe(true);
     expect(r.explanation.conditions.map((c) => c.name)).toEqual([
-      'policyInForce', 'contractType', 'buyerIsEnterprise', 'buyerRegion', 'buyerSme', 'buyerHighTech', 'sellerCategory', 'registered',
+      'policyInForce', 'contractType', 'contractNotTerminated', 'buyerIsEnterprise', 'buyerRegion', 'buyerSme', 'buyerHighTech', 'sellerCategory', 'registered',
       'registeredOnOrBefore', 'registeredWithinDaysOfSigning', 'throughPlatform', 'minContractValue', 'basePositive',
     ]);
     expect(r.explanation.conditions.find((c) => c.name === 'buyerRegion')).toEqual({ name: 'buyerRegion', passed: true, actual: '330603', required: 'registered within 330600 (city)' });
@@ -248,6 +249,7 @@ describe('calculateSubsidy: eligibility', () => {
     failed                             | facts                                                                                             | year
     ${'policyInForce'}                 | ${{ payments: [{ amountFen: 100_000_000n, paidOn: d('2028-04-01') }] }}                           | ${2028}
     ${'contractType'}                  | ${{ type: 'equity' }}                                                                             | ${2026}
+    ${'contractNotTerminated'}         | ${{ terminated: true }}                                                                           | ${2026}
     ${'buyerIsEnterprise'}             | ${{ buyer: enterprise({ organizationType: 'holder' }) }}                                          | ${2026}
     ${'buyerRegion'}                   | ${{ buyer: enterprise({ regionCode: '330106' }) }}                                                | ${2026}
     ${'buyerSme'}                      | ${{ buyer: enterprise({ sme: false }) }}                                                          | ${2026}

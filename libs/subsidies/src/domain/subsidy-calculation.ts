@@ -117,6 +117,7 @@ function contractConditions(policy: PolicyTerms, c: ContractFacts): ConditionChe
   const e = policy.eligibility;
   const checks: ConditionCheck[] = [
     check('contractType', e.contractTypes.includes(c.type), c.type, e.contractTypes.join('|')),
+    check('contractNotTerminated', !c.terminated, c.terminated ? 'terminated' : 'in force', 'not terminated'),
     ...buyerChecks(policy, c.buyer),
     check('sellerCategory', sellerMatches(policy, c.seller), describeParty(c.seller), e.sellerCategory),
   ];

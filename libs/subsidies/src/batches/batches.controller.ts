@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import type { Response } from 'express';
+import { SettlementBatchesService, type BatchView } from './batches.service';
+
+export class CreateBatchDto {
+  @ApiProperty({ type: [String] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsUUID('all', { each: true }) applicationIds!: string[];
+  @ApiPropertyOptional({ example: '2026年第三季度技术交易补助' }) @IsOptional() @IsString() @Length(1, 500) note?: string;
+}
+
+export class ExportQuery {
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'xlsx' }) @IsOptional() @IsIn(['csv', 'xlsx']) format?: 'csv' | 'xlsx';
+}
+
+export class MarkPaidDto {
+  @ApiProperty({ example: 'ICBC-20261201-000123', description: 'the bank or treasury payment reference' }) @IsString() @Length(3, 100) paymentReference!: string;
+  @ApiProperty({ example: '2026-12-01' }) @IsLocalDate() paidOn!: string;
+}
+
+@ApiTags('subsidies')
+@ApiBearerAuth()
+@Controller('subsidy-batches')
+export class SettlementBatchesController {
+  constructor(private readonly batches: SettlementBatchesService) {}
+
+  @Roles('authority_admin')
+  @Post()
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateBatchDto): Promise<BatchView> {
+    return this.batches.create(actor, body.applicationIds, body.note);
+  }
+
+  @Roles('authority_admin', 'platform_admin')
+  @Get()
+  list(@CurrentPrincipal() actor: Principal): Promise<BatchView[]> {
+    return this.batches.list(actor);
+  }
+
+  @Roles('authority_admin', 'platform_admin')
+  @Get(':id')
+  get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<BatchView> {
+    return this.batches.get(actor, id);
+  }
+
+  /** The finance office's file; the first export freezes the batch. */
+  @Roles('authority_admin')
+  @Get(':id/export')
+  async export(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: ExportQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const file = await this.batches.export(actor, id, query.format ?? 'xlsx');
+    res.set({ 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"` });
+    return new StreamableFile(file.body);
+  }
+
+  @Roles('authority_admin')
+  @Post(':id/paid')
+  @HttpCode(200)
+  markPaid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: MarkPaidDto): Promise<BatchView> {
+    return this.batches.markPaid(actor, id, body.paymentReference, body.paidOn);
+  }
+}

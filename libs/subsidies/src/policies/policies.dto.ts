@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, registerDecorator, ValidateNested, type ValidationOptions } from 'class-validator';
+import { Rate } from '@zjp/core';
+import { IsFen, IsLocalDate } from '@zjp/platform';
+import { BASES, CONTRACT_TYPES, FUNDING_MODES, POLICY_KINDS, RATE_KINDS, SELLER_CATEGORIES, STACKING_RULES, THROUGH_PLATFORM } from '../domain';
+
+/** An exact decimal rate written as a string: "0.05", "5%", "12.5%". */
+export function IsRate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isRate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be a decimal rate written as a string, e.g. "0.05" or "5%"`, ...options },
+      validator: {
+        validate(value: unknown) {
+          try {
+            Rate.parse(value as string);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
+export class RegistrationRuleDto {
+  @ApiPropertyOptional({ description: '技术合同认定登记 required' }) @IsOptional() @IsBoolean() required?: boolean;
+  @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() onOrBefore?: string | null;
+  @ApiPropertyOptional({ example: 30, nullable: true, description: 'registered within N days of signing' }) @IsOptional() @IsInt() @Min(0) @Max(3660) withinDaysOfSigning?: number | null;
+}
+
+export class EligibilityDto {
+  @ApiPropertyOptional({ enum: SELLER_CATEGORIES, default: 'any' }) @IsOptional() @IsIn(SELLER_CATEGORIES) sellerCategory?: (typeof SELLER_CATEGORIES)[number];
+  @ApiPropertyOptional({ enum: CONTRACT_TYPES, isArray: true }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsIn(CONTRACT_TYPES, { each: true }) contractTypes?: (typeof CONTRACT_TYPES)[number][];
+  @ApiPropertyOptional({ type: RegistrationRuleDto }) @IsOptional() @ValidateNested() @Type(() => RegistrationRuleDto) registration?: RegistrationRuleDto;
+  @ApiPropertyOptional({ enum: THROUGH_PLATFORM, default: 'any', description: 'concluded through 浙江拍: any, required, or excluded' }) @IsOptional() @IsIn(THROUGH_PLATFORM) throughPlatform?: (typeof THROUGH_PLATFORM)[number];
+  @ApiPropertyOptional({ example: '10000000', nullable: true }) @IsOptional() @IsFen() minContractValueFen?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() buyerMustBeSme?: boolean;
+  @ApiPropertyOptional({ description: '高新技术企业' }) @IsOptional() @IsBoolean() buyerMustBeHighTech?: boolean;
+  @ApiPropertyOptional({ enum: FUNDING_MODES, isArray: true, description: 'research_funding policies only' }) @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(FUNDING_MODES, { each: true }) fundingModes?: (typeof FUNDING_MODES)[number][];
+}
+
+export class TierDto {
+  @ApiProperty({ example: '0' }) @IsFen() fromFen!: string;
+  @ApiProperty({ example: '0.1' }) @IsRate() rate!: string;
+}
+
+export class RateRuleDto {
+  @ApiProperty({ enum: RATE_KINDS, description: 'single; progressive (each band at its rate); banded (the whole base at the rate of its band)' }) @IsIn(RATE_KINDS) kind!: (typeof RATE_KINDS)[number];
+  @ApiPropertyOptional({ example: '0.05' }) @IsOptional() @IsRate() rate?: string;
+  @ApiPropertyOptional({ type: [TierDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierDto) tiers?: TierDto[];
+}
+
+export class CapsDto {
+  @ApiPropertyOptional({ example: '50000000', nullable: true }) @IsOptional() @IsFen() perContractFen?: string | null;
+  @ApiPropertyOptional({ example: '100000000', nullable: true }) @IsOptional() @IsFen() perEnterprisePerYearFen?: string | null;
+}
+
+/** The policy JSON document (also the unit of export and import). */
+export class PolicyDocumentDto {
+  @ApiProperty({ enum: POLICY_KINDS, description: 'contract (P-SUB) or research_funding (P-DON)' }) @IsIn(POLICY_KINDS) kind!: (typeof POLICY_KINDS)[number];
+  @ApiProperty({ example: '柯桥区技术交易补助' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: '柯科〔2026〕12号' }) @IsString() @Length(1, 100) documentNumber!: string;
+  @ApiProperty({ example: '2026-01-01' }) @IsLocalDate() effectiveFrom!: string;
+  @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() effectiveTo?: string | null;
+  @ApiPropertyOptional({ type: EligibilityDto }) @IsOptional() @ValidateNested() @Type(() => EligibilityDto) eligibility?: EligibilityDto;
+  @ApiPropertyOptional({ enum: BASES, default: 'actual_paid' }) @IsOptional() @IsIn(BASES) base?: (typeof BASES)[number];
+  @ApiPropertyOptional({ type: RateRuleDto, description: 'required for contract policies; P-DON defaults to 10%' }) @IsOptional() @ValidateNested() @Type(() => RateRuleDto) rate?: RateRuleDto;
+  @ApiPropertyOptional({ type: CapsDto }) @IsOptional() @ValidateNested() @Type(() => CapsDto) caps?: CapsDto;
+  @ApiProperty({ example: '5000000000' }) @IsFen() budgetFen!: string;
+  @ApiPropertyOptional({ enum: STACKING_RULES, default: 'exclusive' }) @IsOptional() @IsIn(STACKING_RULES) stacking?: (typeof STACKING_RULES)[number];
+}
+
+export class UpdatePolicyDto extends PolicyDocumentDto {
+  @ApiPropertyOptional({ example: '调整补助比例' }) @IsOptional() @IsString() @Length(1, 2000) changeReason?: string;
+}
+
+export class WithdrawPolicyDto {
+  @ApiProperty({ example: '政策到期废止' }) @IsString() @Length(1, 2000) reason!: string;
+}
+
+export class ImportPoliciesDto {
+  @ApiPropertyOptional({ example: 'zjp.subsidy-policies/1' }) @IsOptional() @IsIn(['zjp.subsidy-policies/1']) format?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() exportedAt?: string;
+  @ApiPropertyOptional({ description: 'the exporting authority (informative: policies are imported for the caller\'s authority)' }) @IsOptional() @IsObject() authority?: Record<string, unknown>;
+  @ApiProperty({ type: [PolicyDocumentDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PolicyDocumentDto) policies!: PolicyDocumentDto[];
+}
+
+export class ListPoliciesQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(36, 36) authorityId?: string;
+  @ApiPropertyOptional({ enum: POLICY_KINDS }) @IsOptional() @IsIn(POLICY_KINDS) kind?: string;
+  @ApiPropertyOptional({ enum: ['active', 'withdrawn'] }) @IsOptional() @IsIn(['active', 'withdrawn']) status?: string;
+  @ApiPropertyOptional({ example: '2026-06-30', description: 'in force on this date' }) @IsOptional() @IsLocalDate() inForceOn?: string;
+}

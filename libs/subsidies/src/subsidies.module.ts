@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { SubsidyApplicationsController } from './applications/applications.controller';
+import { SubsidyApplicationsService } from './applications/applications.service';
+import { SettlementBatchesController } from './batches/batches.controller';
+import { SettlementBatchesService } from './batches/batches.service';
+import { CandidateSweepsController } from './candidates/candidates.controller';
+import { SubsidyCandidatesService } from './candidates/candidates.service';
+import { ContractFactsAdapter } from './candidates/contract-facts.adapter';
+import { SubjectFactsLoader } from './candidates/subject-facts';
+import { ResearchFundingsController, ResearchFundingsService } from './fundings/research-fundings';
+import { SubsidyPoliciesController } from './policies/policies.controller';
+import { SubsidyPoliciesService } from './policies/policies.service';
+import { SubsidyReportsController, SubsidyReportsService } from './reports/reports';
+
+const services = [
+  ContractFactsAdapter,
+  SubjectFactsLoader,
+  SubsidyPoliciesService,
+  SubsidyCandidatesService,
+  SubsidyApplicationsService,
+  SettlementBatchesService,
+  ResearchFundingsService,
+  SubsidyReportsService,
+];
+
+/** Services only: for the worker (candidates) and other contexts. */
+@Module({ providers: services, exports: services })
+export class SubsidiesModule {}
+
+/** The HTTP surface, for the API process. */
+@Module({
+  imports: [SubsidiesModule],
+  controllers: [SubsidyPoliciesController, SubsidyApplicationsController, CandidateSweepsController, SettlementBatchesController, ResearchFundingsController, SubsidyReportsController],
+})
+export class SubsidiesApiModule {}
