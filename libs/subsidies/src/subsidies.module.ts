@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from '@zjp/payments';
 import { SubsidyApplicationsController } from './applications/applications.controller';
 import { SubsidyApplicationsService } from './applications/applications.service';
 import { SettlementBatchesController } from './batches/batches.controller';
 import { SettlementBatchesService } from './batches/batches.service';
+import { CandidateTriggers } from './candidates/candidate-triggers';
 import { CandidateSweepsController } from './candidates/candidates.controller';
 import { SubsidyCandidatesService } from './candidates/candidates.service';
 import { ContractFactsAdapter } from './candidates/contract-facts.adapter';
@@ -23,8 +25,8 @@ const services = [
   SubsidyReportsService,
 ];
 
-/** Services only: for the worker (candidates) and other contexts. */
-@Module({ providers: services, exports: services })
+/** Services only: for the worker (candidates) and other contexts. Contract payments trigger candidates in either process. */
+@Module({ imports: [PaymentsModule], providers: [...services, CandidateTriggers], exports: services })
 export class SubsidiesModule {}
 
 /** The HTTP surface, for the API process. */

@@ -1,5 +1,6 @@
 import type { CreateOrganizationDto } from '@zjp/identity';
 import type { Role } from '@zjp/platform';
+import type { PolicyDocument } from '@zjp/subsidies';
 
 /** Every demo account uses this password (documented in the README). */
 export const DEMO_PASSWORD = 'Demo-2026!';
@@ -126,5 +127,56 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     askingPriceFen: 45_000_000n,
     ipcClasses: ['H01M 4/36'],
     patents: [{ digits: '202310000051', grantedOn: '2025-01-20' }],
+  },
+];
+
+/** Subsidy policies (P-SUB, P-DON) of the demo authorities; documents as the API takes them. */
+export const DEMO_SUBSIDY_POLICIES: { authority: string; document: PolicyDocument }[] = [
+  {
+    authority: 'keqiao',
+    document: {
+      kind: 'contract',
+      name: '柯桥区承接高能级科创平台科技成果转化补助',
+      documentNumber: '柯科〔2026〕12号',
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2028-12-31',
+      eligibility: { sellerCategory: 'high_level_platform', contractTypes: ['transfer', 'license', 'equity'], registration: { withinDaysOfSigning: 30 }, throughPlatform: 'any', buyerMustBeSme: false },
+      base: 'actual_paid',
+      rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '100000000', rate: '0.05' }] },
+      caps: { perContractFen: '50000000', perEnterprisePerYearFen: '100000000' },
+      budgetFen: '2000000000',
+      stacking: 'exclusive',
+    },
+  },
+  {
+    authority: 'shaoxing',
+    document: {
+      kind: 'contract',
+      name: '绍兴市网上技术市场成交项目补助',
+      documentNumber: '绍市科〔2026〕8号',
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2027-12-31',
+      eligibility: { sellerCategory: 'university_or_institute', contractTypes: ['transfer', 'license'], registration: { required: true }, throughPlatform: 'required', minContractValueFen: '10000000' },
+      base: 'actual_paid',
+      rate: { kind: 'banded', tiers: [{ fromFen: '0', rate: '0.03' }, { fromFen: '50000000', rate: '0.05' }] },
+      caps: { perContractFen: '30000000' },
+      budgetFen: '5000000000',
+      stacking: 'combinable',
+    },
+  },
+  {
+    authority: 'province',
+    document: {
+      kind: 'research_funding',
+      name: '企业投入高能级科创平台基础研究省级补助',
+      documentNumber: '浙科发〔2026〕5号',
+      effectiveFrom: '2026-01-01',
+      effectiveTo: null,
+      base: 'research_funding',
+      rate: { kind: 'single', rate: '0.1' },
+      caps: { perEnterprisePerYearFen: '1000000000' },
+      budgetFen: '20000000000',
+      stacking: 'combinable',
+    },
   },
 ];

@@ -12,7 +12,8 @@ import { DatabaseModule } from '@zjp/database';
 import { IdentityModule, OrganizationsService, UsersService } from '@zjp/identity';
 import { loadConfigOrExit, PlatformConfigModule, RedisModule } from '@zjp/platform';
 import { DataSource } from 'typeorm';
-import { DEMO_ACHIEVEMENTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-data';
+import { parsePolicyDocument, policyTermsToDocument } from '@zjp/subsidies';
+import { DEMO_ACHIEVEMENTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_SUBSIDY_POLICIES, DEMO_USERS } from './demo-data';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -58,6 +59,24 @@ async function main(): Promise<void> {
       }
       counts.achievements++;
     }
+    // Subsidy policies of the demo authorities (P-SUB, P-DON), as their administrators would create them.
+    let policies = 0;
+    for (const { authority, document } of DEMO_SUBSIDY_POLICIES) {
+      const authorityId = orgIds.get(authority)!;
+      const exists = (await db.query(`SELECT 1 FROM subsidy_policies WHERE authority_id = $1 AND document_number = $2`, [authorityId, document.documentNumber])) as unknown[];
+      if (exists.length) continue;
+      const [org] = (await db.query(`SELECT authority_level, region_code FROM organizations WHERE id = $1`, [authorityId])) as { authority_level: 'province' | 'city' | 'county'; region_code: string }[];
+      const parsed = parsePolicyDocument(document, { level: org.authority_level, regionCode: org.region_code });
+      if ('errors' in parsed) throw new Error(`demo policy ${document.documentNumber}: ${JSON.stringify(parsed.errors)}`);
+      const canonical = policyTermsToDocument(parsed.terms, { name: document.name, documentNumber: document.documentNumber, budgetFen: parsed.budgetFen });
+      const id = newId();
+      await db.query(`INSERT INTO subsidy_policies (id, authority_id, kind, document_number, budget_fen) VALUES ($1, $2, $3, $4, $5)`, [id, authorityId, canonical.kind, canonical.documentNumber, canonical.budgetFen]);
+      await db.query(`INSERT INTO subsidy_policy_versions (policy_id, version, name, effective_from, effective_to, document, change_reason) VALUES ($1, 1, $2, $3, $4, $5, 'demo data')`, [
+        id, canonical.name, canonical.effectiveFrom, canonical.effectiveTo ?? null, JSON.stringify(canonical),
+      ]);
+      policies++;
+    }
+    process.stdout.write(`seed: added ${policies} subsidy policies\n`);
     // Apply P-2Y / P-3Y for today, as the nightly scan would, so the demo shows the use-first list.
     const scan = await app.get(IdleScanService).scan(todayInShanghai(app.get<Clock>(CLOCK)));
     process.stdout.write(`seed: idle-IP scan for ${scan.scanDate} changed ${scan.changed} achievement(s)\n`);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
 import { SubsidyCandidatesService, type CandidateView } from '../candidates/candidates.service';
-import { ApplyDto, DecisionDto, ListApplicationsQuery, ListCandidatesQuery, ReviewDto } from './applications.dto';
+import { ApplyDto, SubsidyDecisionDto, ListApplicationsQuery, ListCandidatesQuery, ReviewDto } from './applications.dto';
 import { SubsidyApplicationsService, type ApplicationView } from './applications.service';
 
 @ApiTags('subsidies')
@@ -58,7 +58,7 @@ export class SubsidyApplicationsController {
   @Roles('authority_admin')
   @Post('subsidy-applications/:id/approve')
   @HttpCode(200)
-  approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<ApplicationView> {
+  approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubsidyDecisionDto): Promise<ApplicationView> {
     return this.applications.approve(actor, id, body.reason);
   }
 
@@ -66,7 +66,7 @@ export class SubsidyApplicationsController {
   @Roles('authority_admin')
   @Post('subsidy-applications/:id/reject')
   @HttpCode(200)
-  reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<ApplicationView> {
+  reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubsidyDecisionDto): Promise<ApplicationView> {
     return this.applications.reject(actor, id, body.reason);
   }
 }

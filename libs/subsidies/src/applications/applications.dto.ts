@@ -8,7 +8,7 @@ export const ATTACHMENT_KINDS = ['contract', 'registration_certificate', 'invoic
 export const APPLICATION_STATUSES = ['submitted', 'reviewed', 'approved', 'rejected', 'batched', 'paid', 'withdrawn'] as const;
 
 /** An attached file's metadata (the file itself is kept by the document store, identified by its hash). */
-export class AttachmentDto {
+export class SubsidyAttachmentDto {
   @ApiProperty({ enum: ATTACHMENT_KINDS }) @IsIn(ATTACHMENT_KINDS) kind!: string;
   @ApiProperty({ example: '技术合同登记证明.pdf' }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ example: 'application/pdf' }) @IsString() @Matches(/^[a-z]+\/[a-z0-9.+-]+$/) contentType!: string;
@@ -29,7 +29,7 @@ export class ApplyDto {
   @ApiProperty({ description: 'the contract or research funding' }) @IsUUID() subjectId!: string;
   @ApiPropertyOptional({ example: 2026, description: 'the claim year; may be left out when the subject has only one' }) @IsOptional() @IsInt() @Min(2000) @Max(2999) year?: number;
   @ApiPropertyOptional({ example: '我司已按合同约定支付全部技术转让费' }) @IsOptional() @IsString() @Length(1, 4000) statement?: string;
-  @ApiProperty({ type: [AttachmentDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments!: AttachmentDto[];
+  @ApiProperty({ type: [SubsidyAttachmentDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) attachments!: SubsidyAttachmentDto[];
   @ApiProperty({ type: PayeeDto }) @ValidateNested() @Type(() => PayeeDto) payee!: PayeeDto;
 }
 
@@ -41,7 +41,7 @@ export class ReviewDto {
   @ApiProperty({ example: '部分款项发票不全，按已核实金额计算' }) @IsString() @Length(1, 2000) reason!: string;
 }
 
-export class DecisionDto {
+export class SubsidyDecisionDto {
   @ApiProperty({ example: '经复核同意' }) @IsString() @Length(1, 2000) reason!: string;
 }
 

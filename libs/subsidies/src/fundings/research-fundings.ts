@@ -8,7 +8,7 @@ import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database
 import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AttachmentDto } from '../applications/applications.dto';
+import { SubsidyAttachmentDto } from '../applications/applications.dto';
 import { FUNDING_MODES } from '../domain';
 
 export class ResearchFundingDto {
@@ -18,8 +18,8 @@ export class ResearchFundingDto {
   @ApiPropertyOptional({ example: 'ZJLAB-JJ-2026-007' }) @IsOptional() @IsString() @Length(1, 100) agreementNumber?: string;
   @ApiProperty({ example: '500000000' }) @IsFen() amountFen!: string;
   @ApiProperty({ example: '2026-06-30', description: 'the day the platform received the money' }) @IsLocalDate() receivedOn!: string;
-  @ApiProperty({ type: [AttachmentDto], description: 'the documents (agreement, bank statement): at least one' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) documents!: AttachmentDto[];
+  @ApiProperty({ type: [SubsidyAttachmentDto], description: 'the documents (agreement, bank statement): at least one' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) documents!: SubsidyAttachmentDto[];
 }
 
 export class FundingDecisionDto {

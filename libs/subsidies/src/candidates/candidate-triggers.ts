@@ -1,0 +1,38 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ContractPaymentsService, type PaymentStatusChange } from '@zjp/payments';
+import { QUEUES, SUBSIDY_JOBS, type ComputeCandidatesJob } from '@zjp/platform';
+import type { Queue } from 'bullmq';
+import { CONTRACT_REFERENCE_TYPE } from './contract-facts.adapter';
+
+/**
+ * When money moves under a contract (a payment succeeds, a refund goes through), its candidates
+ * are recomputed by the worker. The sweep catches what this misses (a registration without a
+ * new payment, a job lost with a crashed process), so nothing depends on this hook alone.
+ */
+@Injectable()
+export class CandidateTriggers implements OnModuleInit, OnModuleDestroy {
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly payments: ContractPaymentsService,
+    @InjectQueue(QUEUES.subsidies) private readonly queue: Queue<ComputeCandidatesJob>,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.payments.onStatusChange((change) => this.onPayment(change));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  private async onPayment(change: PaymentStatusChange): Promise<void> {
+    if (change.referenceType !== CONTRACT_REFERENCE_TYPE || (change.status !== 'succeeded' && change.status !== 'refunded')) return;
+    await this.queue.add(
+      SUBSIDY_JOBS.computeCandidates,
+      { subjectType: 'contract', subjectId: change.referenceId },
+      { removeOnComplete: 100, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    );
+  }
+}
