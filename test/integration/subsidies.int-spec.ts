@@ -158,8 +158,11 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const theirs = await candidates.list(elsewhere, {});
       expect(theirs.map((c) => c.policy.id)).toContain(city.id);
       expect(theirs.map((c) => c.policy.id)).not.toContain(county.id);
-      // another enterprise never sees them
+      // another enterprise never sees them; each authority sees those under its own policies
       expect((await candidates.list(elsewhere, { subjectId: contractId }))).toEqual([]);
+      const seenByCity = await candidates.list(cityAdmin, { subjectId: contractId });
+      expect(seenByCity.map((c) => c.policy.id)).toContain(city.id);
+      expect(seenByCity.map((c) => c.policy.id)).not.toContain(county.id);
     });
 
     it('sweeps only subjects whose payments or registration changed since', async () => {

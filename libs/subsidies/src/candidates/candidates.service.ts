@@ -107,6 +107,8 @@ export class SubsidyCandidatesService {
   /** What the caller's enterprise may claim (administrators: any enterprise's, by query). */
   async list(actor: Principal, query: { enterpriseId?: string; year?: number; subjectId?: string; eligibleOnly?: boolean }): Promise<CandidateView[]> {
     const enterpriseId = actor.organizationType === 'enterprise' ? actor.organizationId : (query.enterpriseId ?? null);
+    // An authority's administrators see the candidates under their own policies; the operator all.
+    const authorityId = actor.organizationType === 'authority' && !actor.roles.includes('platform_admin') ? actor.organizationId : null;
     const rows = (await this.db.query(
       `SELECT c.id, c.subject_type AS "subjectType", c.subject_id AS "subjectId", c.enterprise_id AS "enterpriseId", c.year, c.eligible,
               c.failed_condition AS "failedCondition", c.amount_fen::text AS "amountFen", c.explanation, c.computed_at AS "computedAt",
@@ -119,9 +121,9 @@ export class SubsidyCandidatesService {
        LEFT JOIN subsidy_applications a ON a.policy_id = c.policy_id AND a.subject_type = c.subject_type AND a.subject_id = c.subject_id
             AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
        WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
-         AND (NOT $4 OR c.eligible) AND p.status = 'active'
+         AND (NOT $4 OR c.eligible) AND ($5::uuid IS NULL OR p.authority_id = $5) AND p.status = 'active'
        ORDER BY c.subject_id, c.year, c.amount_fen DESC LIMIT 500`,
-      [enterpriseId, query.year ?? null, query.subjectId ?? null, query.eligibleOnly ?? false],
+      [enterpriseId, query.year ?? null, query.subjectId ?? null, query.eligibleOnly ?? false, authorityId],
     )) as (Omit<CandidateView, 'policy' | 'stacking'> & { policyId: string; policyName: string; documentNumber: string; authorityName: string; policyStacking: 'combinable' | 'exclusive' })[];
     // Which candidates of a subject and year form the best option (combinable together, or the best exclusive one).
     const groups = new Map<string, typeof rows>();

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, registerDecorator, ValidateNested, type ValidationOptions } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, registerDecorator, ValidateNested, type ValidationOptions } from 'class-validator';
 import { Rate } from '@zjp/core';
 import { IsFen, IsLocalDate } from '@zjp/platform';
 import { BASES, CONTRACT_TYPES, FUNDING_MODES, POLICY_KINDS, RATE_KINDS, SELLER_CATEGORIES, STACKING_RULES, THROUGH_PLATFORM } from '../domain';
@@ -90,7 +90,7 @@ export class ImportPoliciesDto {
 }
 
 export class ListPoliciesQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(36, 36) authorityId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() authorityId?: string;
   @ApiPropertyOptional({ enum: POLICY_KINDS }) @IsOptional() @IsIn(POLICY_KINDS) kind?: string;
   @ApiPropertyOptional({ enum: ['active', 'withdrawn'] }) @IsOptional() @IsIn(['active', 'withdrawn']) status?: string;
   @ApiPropertyOptional({ example: '2026-06-30', description: 'in force on this date' }) @IsOptional() @IsLocalDate() inForceOn?: string;
