@@ -26,6 +26,14 @@ export class SchedulerService implements OnApplicationBootstrap {
       { pattern: '10 0 * * *', tz: 'Asia/Shanghai' },
       { name: COMPLIANCE_JOBS.idleScan, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
     );
+    // Lots past their end still open: every minute, and once now (a worker starting after a crash
+    // closes what the dead one left, without waiting for BullMQ to find its job stalled).
+    await this.auctions.upsertJobScheduler(
+      AUCTION_JOBS.closeDueLots,
+      { every: 60_000 },
+      { name: AUCTION_JOBS.closeDueLots, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
+    );
+    await this.auctions.add(AUCTION_JOBS.closeDueLots, {}, { removeOnComplete: 100, removeOnFail: 1000 });
     // Fixed-price listings whose notice is over (forced ones included) are concluded by this sweep,
     // besides the delayed job queued for each ordinary listing: nothing depends on one job surviving.
     await this.auctions.upsertJobScheduler(

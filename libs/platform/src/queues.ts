@@ -30,6 +30,8 @@ export const AUCTION_JOBS = {
   closeLot: 'close-lot',
   concludeListing: 'conclude-listing',
   concludeDueListings: 'conclude-due-listings',
+  /** Every minute and when a worker starts: lots past their end still open (a close job lost with a crashed worker). */
+  closeDueLots: 'close-due-lots',
 } as const;
 
 export interface CloseLotJob {

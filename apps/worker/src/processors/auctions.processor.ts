@@ -20,8 +20,9 @@ export class AuctionsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<CloseLotJob | ConcludeListingJob>): Promise<CloseResult | ListingConclusion | { concluded: number }> {
+  async process(job: Job<CloseLotJob | ConcludeListingJob>): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number }> {
     if (job.name === AUCTION_JOBS.concludeDueListings) return { concluded: await this.listings.concludeDue() };
+    if (job.name === AUCTION_JOBS.closeDueLots) return { closed: await this.closing.closeDue() };
     if (job.name === AUCTION_JOBS.concludeListing) return this.listings.conclude((job.data as ConcludeListingJob).listingId);
     if (job.name !== AUCTION_JOBS.closeLot) throw new Error(`unknown auction job ${job.name}`);
     const result = await this.closing.close((job.data as CloseLotJob).lotId);

@@ -91,6 +91,19 @@ export class LotClosingService {
     return result;
   }
 
+  /**
+   * Closes every lot past its end that is still open, one at a time through `close` (so exactly
+   * once, like the delayed job). Run every minute and whenever a worker starts: a close job lost
+   * with a crashed worker, or a close transaction killed half-way (rolled back by PostgreSQL), is
+   * redone without waiting for the queue to notice the dead worker.
+   */
+  async closeDue(limit = 500): Promise<number> {
+    const due = (await this.db.query(`SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2`, [this.clock.now(), limit])) as { id: string }[];
+    let closed = 0;
+    for (const { id } of due) if ((await this.close(id)).closed) closed++;
+    return closed;
+  }
+
   /** After the close: the losers' holds are released; the winner's stays held for the contract. Safe to repeat. */
   async settleDeposits(lotId: string): Promise<void> {
     const regs = (await this.db.query(
