@@ -36,6 +36,8 @@ const SWEEP_BATCH = 500;
 @Injectable()
 export class SubsidyCandidatesService {
   private readonly logger = new Logger(SubsidyCandidatesService.name);
+  /** Parsed policy terms by `id:version` (versions never change once written). */
+  private readonly termsCache = new Map<string, LoadedPolicy>();
 
   constructor(
     private readonly db: DataSource,
@@ -140,13 +142,30 @@ export class SubsidyCandidatesService {
     }));
   }
 
+  /**
+   * Active policies of the subject's kind whose authority covers the enterprise's region. Parsed
+   * terms are cached by policy version (a new version is a new key); the budget figures are read
+   * fresh every time.
+   */
   private async policiesFor(m: EntityManager, type: SubjectType, enterpriseRegion: string): Promise<LoadedPolicy[]> {
-    const ids = (await m.query(`SELECT p.id, o.region_code FROM subsidy_policies p JOIN organizations o ON o.id = p.authority_id WHERE p.status = 'active' AND p.kind = $1 ORDER BY p.id`, [
-      type === 'contract' ? 'contract' : 'research_funding',
-    ])) as { id: string; region_code: string }[];
+    const rows = (await m.query(
+      `SELECT p.id, p.current_version AS version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, o.region_code
+       FROM subsidy_policies p JOIN organizations o ON o.id = p.authority_id WHERE p.status = 'active' AND p.kind = $1 ORDER BY p.id`,
+      [type === 'contract' ? 'contract' : 'research_funding'],
+    )) as { id: string; version: number; budget: string; reserved: string; paid: string; region_code: string }[];
     const loaded: LoadedPolicy[] = [];
-    // Only policies whose authority covers the enterprise's region: others are not its to claim.
-    for (const p of ids) if (regionCovers(p.region_code, enterpriseRegion)) loaded.push(await this.policies.load(m, p.id));
+    for (const r of rows) {
+      // Only policies whose authority covers the enterprise's region: others are not its to claim.
+      if (!regionCovers(r.region_code, enterpriseRegion)) continue;
+      const key = `${r.id}:${r.version}`;
+      let policy = this.termsCache.get(key);
+      if (!policy) {
+        policy = await this.policies.load(m, r.id);
+        if (this.termsCache.size > 1000) this.termsCache.clear();
+        if (policy.version === r.version) this.termsCache.set(key, policy);
+      }
+      loaded.push({ ...policy, budgetFen: BigInt(r.budget), reservedFen: BigInt(r.reserved), paidFen: BigInt(r.paid) });
+    }
     return loaded;
   }
 }
