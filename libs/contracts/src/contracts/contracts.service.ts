@@ -552,7 +552,7 @@ export class ContractsService implements OnModuleInit {
   private async signatures(m: Tx, id: string, version?: number): Promise<SignatureView[]> {
     return (await m.query(
       `SELECT s.party, s.version, s.organization_id AS "organizationId", s.user_id AS "userId", u.display_name AS "signerName", s.signed_at AS "signedAt", s.terms_sha256 AS "termsSha256"
-         FROM contract_signatures s JOIN users u ON u.id = s.user_id WHERE s.contract_id = $1 AND ($2::int IS NULL OR s.version = $2) ORDER BY s.version, s.signed_at`,
+         FROM contract_signatures s JOIN users u ON u.id = s.user_id WHERE s.contract_id = $1 AND ($2::int IS NULL OR s.version = $2) ORDER BY s.version, s.party = 'buyer', s.signed_at`,
       [id, version ?? null],
     )) as SignatureView[];
   }
