@@ -321,6 +321,41 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     expect((await contracts.get(buyer, c.id)).money.royaltyReportsMissing).toEqual([2]);
   });
 
+  it('milestones and instalments: a milestone falls due when recorded reached, once; payments settle the earliest due first', async () => {
+    const holder = await insertHolder(ds);
+    const achievementId = await insertAchievement(ds, holder, { grants: [{ grantedOn: '2022-01-10' }] });
+    const seller = await principal(ds, holder, 'holder_admin', 'holder');
+    const buyer = await principal(ds, await insertEnterprise(ds), 'enterprise_admin', 'enterprise');
+    const terms: ContractTerms = {
+      transfer: { object: 'patent_right' },
+      fees: [
+        { kind: 'instalments', instalments: [{ amountFen: '200000', dueDays: 10 }, { amountFen: '200000', dueOn: '2026-12-31' }] },
+        { kind: 'milestones', milestones: [{ key: 'pilot', description: '中试完成', amountFen: '100000', dueDays: 15 }] },
+      ],
+    };
+    const c = await contracts.draft(seller, { type: 'transfer', achievementId, buyerId: buyer.organizationId, terms });
+    await contracts.submit(seller, c.id, { version: 1 });
+    await contracts.sign(seller, c.id, { version: 1 });
+    const signed = await contracts.sign(buyer, c.id, { version: 1 });
+    expect(signed.money.obligations.map((o) => [o.key, o.dueOn, o.status])).toEqual([
+      ['instalment:1', '2026-03-12', 'not_yet_due'],
+      ['instalment:2', '2026-12-31', 'not_yet_due'],
+      ['milestone:pilot', null, 'awaiting_trigger'],
+    ]);
+    await expect(contracts.recordMilestone(seller, c.id, 'pilot', { reachedOn: '2026-03-02' })).rejects.toMatchObject({ code: 'NOT_THE_PAYER' });
+    await expect(contracts.recordMilestone(buyer, c.id, 'nope', { reachedOn: '2026-03-02' })).rejects.toMatchObject({ code: 'MILESTONE_NOT_FOUND' });
+    await expect(contracts.recordMilestone(buyer, c.id, 'pilot', { reachedOn: '2026-03-03' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    clock.set(new Date('2026-04-01T02:00:00Z'));
+    const reached = await contracts.recordMilestone(buyer, c.id, 'pilot', { reachedOn: '2026-03-20' });
+    expect(reached.money.obligations.map((o) => [o.key, o.dueOn, o.status])).toEqual([
+      ['instalment:1', '2026-03-12', 'overdue'],
+      ['instalment:2', '2026-12-31', 'not_yet_due'],
+      ['milestone:pilot', '2026-04-04', 'not_yet_due'],
+    ]);
+    expect(reached.money).toMatchObject({ totalFeesFen: '500000', dueFen: '200000', overdueFen: '200000' });
+    await expect(contracts.recordMilestone(buyer, c.id, 'pilot', { reachedOn: '2026-03-20' })).rejects.toMatchObject({ code: 'MILESTONE_ALREADY_RECORDED' });
+  });
+
   it('keeps contracts inside the parties: lists, reads and documents', async () => {
     const { p, id } = await submitted();
     expect((await contracts.list(p.seller, {})).map((c) => c.id)).toContain(id);
