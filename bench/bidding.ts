@@ -49,6 +49,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -85,6 +86,8 @@ const WATCHERS = Math.floor(setting('BENCH_WATCHERS', 5000));
 const WATCH_RATE = setting('BENCH_WATCH_RATE', 50);
 const WATCH_SECONDS = setting('BENCH_WATCH_SECONDS', 10);
 const WATCH_BIDDERS = 20;
+/** Watchers of a large room run in this many worker threads of the generator (0: in its main thread with the bidders). */
+const WATCHER_THREADS = Math.floor(setting('BENCH_WATCHER_THREADS', 2));
 const WATCHER_USERS = 20;
 const PHASES = new Set((process.env.BENCH_PHASES ?? '1,2,3,4').split(',').map((s) => Number(s.trim())));
 const LOTS = 5; // lot 0 warms up, lots 1 to 4 are the phases'
@@ -357,6 +360,120 @@ function closeSockets(sockets: Socket[]): void {
   }
 }
 
+// ---------------------------------------------------------------- watcher threads
+
+interface WatcherThreadInit {
+  urls: string[];
+  tokens: string[];
+  lotId: string;
+  count: number;
+  offset: number;
+}
+interface WatcherState {
+  lastSeq: number;
+  lastFen: string | null;
+  gaps: number;
+}
+type ToThread = { type: 'progress' } | { type: 'finish' };
+type FromThread =
+  | { type: 'ready' }
+  | { type: 'progress'; minSeq: number }
+  | { type: 'result'; states: WatcherState[]; events: number; bidNumbers: Float64Array; receivedAt: Float64Array };
+
+/** In a worker thread: `count` watchers in the lot's room; records when each bid reached each watcher (epoch ms). */
+async function watcherThread(init: WatcherThreadInit): Promise<void> {
+  const port = parentPort!;
+  const sockets = await inBatches(Array.from({ length: init.count }, (_, i) => init.offset + i), 200, (i) => connect(init.urls[i % init.urls.length], init.tokens[i % init.tokens.length]));
+  const states: WatcherState[] = sockets.map(() => ({ lastSeq: 0, lastFen: null, gaps: 0 }));
+  let bidNumbers = new Float64Array(1 << 16);
+  let receivedAt = new Float64Array(1 << 16);
+  let samples = 0;
+  let events = 0;
+  sockets.forEach((socket, k) =>
+    socket.on('lot.bids', (e: LotBidsEvent) => {
+      const now = performance.timeOrigin + performance.now();
+      events++;
+      const st = states[k];
+      if (e.bids.length && e.bids[0].seq !== st.lastSeq + 1) st.gaps++;
+      for (const b of e.bids) {
+        if (samples === bidNumbers.length) {
+          const grow = (a: Float64Array) => { const bigger = new Float64Array(a.length * 2); bigger.set(a); return bigger; };
+          bidNumbers = grow(bidNumbers);
+          receivedAt = grow(receivedAt);
+        }
+        bidNumbers[samples] = (Number(b.amountFen) - START_FEN) / INCREMENT_FEN;
+        receivedAt[samples++] = now;
+      }
+      if (e.state.seq > st.lastSeq) {
+        st.lastSeq = e.state.seq;
+        st.lastFen = e.state.currentFen;
+      }
+    }),
+  );
+  await inBatches(sockets, 500, async (s) => {
+    const ack = (await s.timeout(60_000).emitWithAck('lot.join', { lotId: init.lotId })) as { ok: boolean };
+    if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
+  });
+  port.on('message', (m: ToThread) => {
+    if (m.type === 'progress') port.postMessage({ type: 'progress', minSeq: Math.min(...states.map((st) => st.lastSeq)) } satisfies FromThread);
+    else {
+      closeSockets(sockets);
+      const result: FromThread = { type: 'result', states, events, bidNumbers: bidNumbers.slice(0, samples), receivedAt: receivedAt.slice(0, samples) };
+      port.postMessage(result, [result.bidNumbers.buffer as ArrayBuffer, result.receivedAt.buffer as ArrayBuffer]);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies FromThread);
+}
+
+/** Watchers spread over worker threads, so that reading 5,000 sockets does not stall the bidders' event loop. */
+class WatcherThreads {
+  private readonly workers: Worker[] = [];
+
+  static async start(threads: number, init: Omit<WatcherThreadInit, 'count' | 'offset'>, count: number): Promise<WatcherThreads> {
+    const group = new WatcherThreads();
+    const per = Math.ceil(count / threads);
+    await Promise.all(
+      Array.from({ length: threads }, (_, t) => {
+        const data: WatcherThreadInit = { ...init, offset: t * per, count: Math.max(0, Math.min(per, count - t * per)) };
+        // worker threads load .js only: this file is compiled on the fly as in the main thread
+        const worker = new Worker(`require('@swc-node/register'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: data });
+        group.workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          worker.once('message', (m: FromThread) => (m.type === 'ready' ? resolve() : reject(new Error(`watcher thread said ${m.type}`))));
+          worker.once('error', reject);
+        });
+      }),
+    );
+    return group;
+  }
+
+  private ask<T extends FromThread['type']>(message: ToThread, answer: T): Promise<Extract<FromThread, { type: T }>[]> {
+    return Promise.all(
+      this.workers.map(
+        (w) => new Promise<Extract<FromThread, { type: T }>>((resolve) => {
+          const on = (m: FromThread) => {
+            if (m.type !== answer) return;
+            w.off('message', on);
+            resolve(m as Extract<FromThread, { type: T }>);
+          };
+          w.on('message', on);
+          w.postMessage(message);
+        }),
+      ),
+    );
+  }
+
+  async minSeq(): Promise<number> {
+    return Math.min(...(await this.ask({ type: 'progress' }, 'progress')).map((p) => p.minSeq));
+  }
+
+  async finish(): Promise<Extract<FromThread, { type: 'result' }>[]> {
+    const results = await this.ask({ type: 'finish' }, 'result');
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    return results;
+  }
+}
+
 // ---------------------------------------------------------------- one phase
 
 interface BidAckData {
@@ -529,11 +646,14 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   const { apis } = spec;
   process.stdout.write(`phase ${spec.phase}: ${spec.name}: connecting ${spec.bidderTokens.length} bidders and ${spec.watchers} watchers …\n`);
 
-  // Watchers first (spread over the API processes), joined to the lot's room.
-  const watcherSockets = await inBatches(Array.from({ length: spec.watchers }, (_, i) => i), 200, (i) =>
+  // Watchers first (spread over the API processes), joined to the lot's room: a large room's in
+  // worker threads, a few in this thread.
+  const threaded = spec.watchers > 100 && WATCHER_THREADS > 0;
+  const threads = threaded ? await WatcherThreads.start(WATCHER_THREADS, { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotId: spec.lot.id }, spec.watchers) : undefined;
+  const watcherSockets = threaded ? [] : await inBatches(Array.from({ length: spec.watchers }, (_, i) => i), 200, (i) =>
     connect(apis[i % apis.length].url, spec.watcherTokens[i % spec.watcherTokens.length]),
   );
-  const watchers = watcherSockets.map((s) => new Watcher(s, run));
+  const inThread = watcherSockets.map((s) => new Watcher(s, run));
   await inBatches(watcherSockets, 500, async (s) => {
     const ack = (await s.timeout(60_000).emitWithAck('lot.join', { lotId: spec.lot.id })) as { ok: boolean };
     if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
@@ -573,8 +693,19 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   // Wait for the watchers to hear the last accepted bid (or give up after 15 s).
   const [lotRow] = (await db.query(`SELECT seq, current_fen::text AS current_fen FROM lots WHERE id = $1`, [spec.lot.id])).rows as { seq: number; current_fen: string | null }[];
   const waitUntil = performance.now() + 15_000;
-  while (watchers.some((w) => w.lastSeq < lotRow.seq) && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
+  const minSeq = async () => Math.min(threads ? await threads.minSeq() : Infinity, ...inThread.map((w) => w.lastSeq));
+  while ((await minSeq()) < lotRow.seq && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
   const after = cpuSnapshot(apis);
+  // the watcher threads' states and receipts: latency = receipt − send time (both epoch ms)
+  const watchers: WatcherState[] = inThread.map((w) => ({ lastSeq: w.lastSeq, lastFen: w.lastFen, gaps: w.gaps }));
+  for (const r of threads ? await threads.finish() : []) {
+    watchers.push(...r.states);
+    run.events += r.events;
+    for (let k = 0; k < r.bidNumbers.length; k++) {
+      const sentAt = run.sendAt[r.bidNumbers[k] - run.base];
+      if (sentAt !== undefined) run.broadcast.add(r.receivedAt[k] - (performance.timeOrigin + sentAt));
+    }
+  }
 
   // ---- the database's view
   const problems: string[] = [];
@@ -807,14 +938,21 @@ const stopAll = () => {
   for (const s of allSockets) s.close();
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
 };
-process.once('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
-process.once('exit', stopAll);
+if (isMainThread) {
+  process.once('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.once('exit', stopAll);
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench:bidding failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  stopAll();
-  process.exit(1);
-});
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench:bidding failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    stopAll();
+    process.exit(1);
+  });
+} else {
+  watcherThread(workerData as WatcherThreadInit).catch((err: unknown) => {
+    process.stderr.write(`bench:bidding watcher thread failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

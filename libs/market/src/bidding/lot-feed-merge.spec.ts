@@ -9,18 +9,31 @@ const batch = (from: number, to: number): LotBidsEvent => {
 const seqs = (e: LotBidsEvent | null) => e?.bids.map((b) => b.seq);
 
 describe('LotFeedBuffer: coalesced lot.bids events', () => {
+  it('holds the very first batches of a lot one window, so that batches published out of order start in order', () => {
+    const b = new LotFeedBuffer('lot', 50);
+    expect(b.receive(batch(4, 5), 1000)).toBe(50);
+    expect(b.receive(batch(1, 3), 1010)).toBe(40);
+    expect(b.flush(1049)).toBeNull();
+    const e = b.flush(1050);
+    expect(seqs(e)).toEqual([1, 2, 3, 4, 5]);
+    expect(e?.state.seq).toBe(5);
+    expect(b.due(1050)).toBeNull();
+  });
+
   it('sends the first batch after a quiet spell at once', () => {
     const b = new LotFeedBuffer('lot', 50);
-    expect(b.receive(batch(1, 3), 1000)).toBe(0);
+    b.receive(batch(1, 3), 0);
+    b.flush(50);
+    expect(b.receive(batch(4, 4), 1000)).toBe(0);
     const e = b.flush(1000);
-    expect(seqs(e)).toEqual([1, 2, 3]);
-    expect(e?.state.seq).toBe(3);
+    expect(seqs(e)).toEqual([4]);
+    expect(e?.state.seq).toBe(4);
     expect(b.due(1000)).toBeNull();
   });
 
   it('merges the batches of one window into one event, in order, with the state after the last', () => {
     const b = new LotFeedBuffer('lot', 50);
-    b.receive(batch(1, 1), 1000);
+    b.receive(batch(1, 1), 950);
     b.flush(1000);
     expect(b.receive(batch(2, 4), 1010)).toBe(40);
     expect(b.flush(1010)).toBeNull(); // not due yet
@@ -47,7 +60,7 @@ describe('LotFeedBuffer: coalesced lot.bids events', () => {
   it('holds a batch that arrives after a hole until the hole fills, then sends both in order', () => {
     const b = new LotFeedBuffer('lot', 50);
     b.receive(batch(1, 2), 0);
-    b.flush(0);
+    b.flush(50);
     // batch 6-8 (published by one process) overtakes 3-5 (published by the other)
     expect(b.receive(batch(6, 8), 100)).toBe(50);
     expect(b.flush(100)).toBeNull();
@@ -60,7 +73,7 @@ describe('LotFeedBuffer: coalesced lot.bids events', () => {
   it('sends what it has when a hole is not filled within a window (the client fetches the hole)', () => {
     const b = new LotFeedBuffer('lot', 50);
     b.receive(batch(1, 2), 0);
-    b.flush(0);
+    b.flush(50);
     expect(b.receive(batch(6, 8), 100)).toBe(50);
     expect(b.flush(149)).toBeNull();
     const e = b.flush(150);
@@ -73,7 +86,7 @@ describe('LotFeedBuffer: coalesced lot.bids events', () => {
   it('ignores a batch delivered twice', () => {
     const b = new LotFeedBuffer('lot', 50);
     b.receive(batch(1, 3), 0);
-    b.flush(0);
+    b.flush(50);
     expect(b.receive(batch(1, 3), 10)).toBeNull();
     expect(b.flush(100)).toBeNull();
   });
@@ -81,9 +94,9 @@ describe('LotFeedBuffer: coalesced lot.bids events', () => {
   it('sends only the newest bids and says how many were left out when a window holds a flood', () => {
     const b = new LotFeedBuffer('lot', 50);
     b.receive(batch(1, 1), 0);
-    b.flush(0);
-    b.receive(batch(2, 1001), 10);
-    const e = b.flush(50)!;
+    b.flush(50);
+    b.receive(batch(2, 1001), 60);
+    const e = b.flush(100)!;
     expect(e.bids).toHaveLength(MAX_BIDS_PER_EVENT);
     expect(e.bids[e.bids.length - 1].seq).toBe(1001);
     expect(e.omitted).toBe(1000 - MAX_BIDS_PER_EVENT);

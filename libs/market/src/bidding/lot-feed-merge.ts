@@ -62,6 +62,12 @@ export class LotFeedBuffer {
   /** ms until the next flush is due, 0 for now, null when nothing waits. */
   due(now: number): number | null {
     if (this.pending.size === 0) return null;
+    if (this.lastSeq === null) {
+      // The first batches this process hears of a lot may come out of order (published by two
+      // processes): the first event waits one window, then starts at the lowest seq received.
+      this.heldSince ??= now;
+      return Math.max(0, this.heldSince + this.windowMs - now);
+    }
     const windowLeft = Math.max(0, this.lastFlushAt + this.windowMs - now);
     if (this.runLength() > 0) return windowLeft;
     // only a batch after a hole waits: until the hole fills, or a window after it arrived
