@@ -69,6 +69,8 @@ const LICENSE_LABELS = { exclusive: '独占实施许可', sole: '排他实施许
 const TRANSFER_LABELS = { patent_right: '专利权转让', patent_application_right: '专利申请权转让', technical_secret: '技术秘密转让' } as const;
 const PERIOD_LABELS = { month: '每月', quarter: '每季度', half_year: '每半年', year: '每年' } as const;
 
+/** An instant as Asia/Shanghai wall time (UTC+8 all year), for people reading the document. */
+const beijingTime = (iso: string) => `${new Date(Date.parse(iso) + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19)}（北京时间）`;
 const yuan = (fen: string | bigint) => `人民币 ${Money.fen(fen).toYuanString()} 元`;
 const due = (d: { dueOn?: string | null; dueDays?: number | null }, useFirst: boolean) =>
   d.dueOn ? `于 ${d.dueOn} 前支付` : `于${useFirst ? '转化' : '合同生效'}之日起 ${d.dueDays} 日内支付`;
@@ -123,7 +125,7 @@ export function documentLines(doc: ContractDocument): { heading: string; lines: 
     lines: (['seller', 'buyer'] as const).map((party) => {
       const s = signed(party);
       const name = party === 'seller' ? doc.seller.name : doc.buyer.name;
-      return `${party === 'seller' ? '甲方' : '乙方'}：${name}  签署人：${s ? `${s.signerName}  签署时间：${s.signedAt}` : '（未签署）'}`;
+      return `${party === 'seller' ? '甲方' : '乙方'}：${name}  签署人：${s ? `${s.signerName}  签署时间：${beijingTime(s.signedAt)}` : '（未签署）'}`;
     }),
   });
   sections.push({
