@@ -1,12 +1,11 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, INestApplication, INestApplicationContext, Module } from '@nestjs/common';
+import { DynamicModule, INestApplication, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { ContractBillingService, ContractsModule, ContractsService } from '../../libs/contracts/src';
 import { DatabaseModule } from '../../libs/database/src';
 import { DepositsService, PaymentsApiModule, PaymentsModule, StripeEventsProcessor } from '../../libs/payments/src';
-import { AllExceptionsFilter, AppConfig, createValidationPipe, PlatformConfigModule, QUEUES, QueueProducersModule, RedisConnectionFactory, RedisModule } from '../../libs/platform/src';
+import { AllExceptionsFilter, AppConfig, createValidationPipe, PlatformConfigModule, QueueProducersModule, RedisModule, WorkerQueuesModule } from '../../libs/platform/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { startStripeServer, StripeServer } from '../stripe-server/stripe-server';
 import { testConfig } from '../support/config';
@@ -27,16 +26,7 @@ class ApiSide {
 @Module({})
 class WorkerSide {
   static forRoot(config: AppConfig): DynamicModule {
-    @Global()
-    @Module({
-      imports: [
-        BullModule.forRootAsync({ inject: [RedisConnectionFactory], useFactory: (redis: RedisConnectionFactory) => ({ connection: redis.create('bullmq-worker'), prefix: `${redis.prefix}bull` }) }),
-        BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
-      ],
-      exports: [BullModule],
-    })
-    class Queues {}
-    return { module: WorkerSide, imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), Queues, RealtimeModule, PaymentsModule, ContractsModule], providers: [StripeEventsProcessor] };
+    return { module: WorkerSide, imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), WorkerQueuesModule, RealtimeModule, PaymentsModule, ContractsModule], providers: [StripeEventsProcessor] };
   }
 }
 

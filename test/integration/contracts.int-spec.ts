@@ -1,5 +1,5 @@
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Global, Module, type INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -7,7 +7,7 @@ import { ContractsProcessor } from '../../apps/worker/src/processors/contracts.p
 import { ContractsModule, ContractsService, type ContractTerms } from '../../libs/contracts/src';
 import { CLOCK, FixedClock } from '../../libs/core/src';
 import { DatabaseModule } from '../../libs/database/src';
-import { CONTRACT_JOBS, PlatformConfigModule, QUEUES, RedisConnectionFactory, RedisModule } from '../../libs/platform/src';
+import { CONTRACT_JOBS, PlatformConfigModule, QUEUES, RedisModule, WorkerQueuesModule } from '../../libs/platform/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { testConfig } from '../support/config';
 import { insertDeal, partiesOf, principal } from '../support/contract-factory';
@@ -29,17 +29,8 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     db = await createTestDatabase();
     const config = testConfig(db.url);
     // As the worker composes it: every queue, visible to every module, and the contracts processor (a real BullMQ worker).
-    @Global()
     @Module({
-      imports: [
-        BullModule.forRootAsync({ inject: [RedisConnectionFactory], useFactory: (redis: RedisConnectionFactory) => ({ connection: redis.create('bullmq-worker'), prefix: `${redis.prefix}bull` }) }),
-        BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
-      ],
-      exports: [BullModule],
-    })
-    class Queues {}
-    @Module({
-      imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), Queues, RealtimeModule, ContractsModule],
+      imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), WorkerQueuesModule, RealtimeModule, ContractsModule],
       providers: [ContractsProcessor],
     })
     class TestModule {}

@@ -1,8 +1,7 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityModule } from '@zjp/identity';
-import { AppConfig, LoggingModule, PlatformConfigModule, QUEUES, RedisConnectionFactory, RedisModule } from '@zjp/platform';
+import { AppConfig, LoggingModule, PlatformConfigModule, RedisModule, WorkerQueuesModule } from '@zjp/platform';
 import { AchievementsModule } from '@zjp/achievements';
 import { ContractsModule } from '@zjp/contracts';
 import { MarketModule } from '@zjp/market';
@@ -15,20 +14,6 @@ import { ContractsProcessor } from './processors/contracts.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { SubsidiesProcessor } from './processors/subsidies.processor';
 import { SchedulerService } from './scheduler.service';
-
-/** The worker's queues, visible to every module (services in the contexts enqueue follow-up jobs). */
-@Global()
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [RedisConnectionFactory],
-      useFactory: (redis: RedisConnectionFactory) => ({ connection: redis.create('bullmq-worker'), prefix: `${redis.prefix}bull` }),
-    }),
-    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
-  ],
-  exports: [BullModule],
-})
-class WorkerQueuesModule {}
 
 /** BullMQ processors. Run as many copies as needed: every job is idempotent. */
 @Module({})

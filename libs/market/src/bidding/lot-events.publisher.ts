@@ -5,6 +5,7 @@ import { RealtimePublisher } from '@zjp/realtime';
 import type { Queue } from 'bullmq';
 import { bidderPseudonym, type LotState } from '../domain';
 import { LotFeed } from './lot-feed';
+import type { FeedBid, FeedState } from './lot-feed-merge';
 
 export const LOT_EVENTS = {
   bids: 'lot.bids',
@@ -13,22 +14,9 @@ export const LOT_EVENTS = {
   closed: 'lot.closed',
 } as const;
 
-export interface PublicBid {
-  seq: number;
-  amountFen: string;
-  bidder: string;
-  proxy: boolean;
-  at: string;
-}
-
-export interface LotSnapshot {
-  seq: number;
-  currentFen: string | null;
-  leader: string | null;
-  bidCount: number;
-  endsAt: string;
-  status: string;
-}
+/** A bid as watchers see it, and the lot's state after a batch (the shapes of `lot.bids`). */
+export type PublicBid = FeedBid;
+export type LotSnapshot = FeedState;
 
 /**
  * What watchers of a lot receive. Committed bids go out in `lot.bids` events (coalesced per API
