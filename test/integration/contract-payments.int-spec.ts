@@ -8,6 +8,7 @@ import { DepositsService, PaymentsApiModule, PaymentsModule, StripeEventsProcess
 import { AllExceptionsFilter, AppConfig, createValidationPipe, PlatformConfigModule, QueueProducersModule, RedisModule, WorkerQueuesModule } from '../../libs/platform/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { startStripeServer, StripeServer } from '../stripe-server/stripe-server';
+import { settleStripeEvents } from '../support/stripe-events';
 import { testConfig } from '../support/config';
 import { DealSpec, insertDeal, partiesOf } from '../support/contract-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -65,16 +66,7 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
   });
 
   /** Every delivered webhook stored and processed by the worker. */
-  const settle = async (): Promise<void> => {
-    await stripe.idle();
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const [row] = (await ds.query(`SELECT count(*)::int AS n FROM stripe_events WHERE processed_at IS NULL`)) as { n: number }[];
-      if (row.n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${row.n} Stripe events still unprocessed`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const settle = () => settleStripeEvents(stripe, ds);
 
   /** A registered contract (a fixed-price licence at 1,060,000 fen unless said otherwise). */
   const registered = async (spec: DealSpec = {}, number = `REG-${Math.random().toString(36).slice(2, 10)}`) => {

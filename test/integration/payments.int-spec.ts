@@ -29,6 +29,7 @@ import {
   RedisModule,
 } from '../../libs/platform/src';
 import { startStripeServer, StripeServer } from '../stripe-server/stripe-server';
+import { settleStripeEvents } from '../support/stripe-events';
 import { testConfig } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -132,16 +133,7 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
   });
 
   /** Every delivered webhook stored and processed by the worker. */
-  const settle = async (): Promise<void> => {
-    await stripeServer.idle();
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const [row] = (await ds.query(`SELECT count(*)::int AS n FROM stripe_events WHERE processed_at IS NULL`)) as { n: number }[];
-      if (row.n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${row.n} Stripe events still unprocessed`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const settle = () => settleStripeEvents(stripeServer, ds);
 
   const entries = async (depositId: string) =>
     (await ds.query(`SELECT idempotency_key AS key, account, amount_fen::text AS amount FROM ledger_entries WHERE subject_id = $1 ORDER BY id`, [depositId])) as {
