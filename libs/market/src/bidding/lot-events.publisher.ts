@@ -4,11 +4,11 @@ import { AUCTION_JOBS, CloseLotJob, QUEUES } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import type { Queue } from 'bullmq';
 import { bidderPseudonym, type LotState } from '../domain';
-import { LotFeed } from './lot-feed';
+import { LOT_BIDS_EVENT, LotFeed } from './lot-feed';
 import type { FeedBid, FeedState } from './lot-feed-merge';
 
 export const LOT_EVENTS = {
-  bids: 'lot.bids',
+  bids: LOT_BIDS_EVENT,
   extended: 'lot.extended',
   call: 'lot.call',
   closed: 'lot.closed',
