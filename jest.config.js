@@ -16,6 +16,8 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // real databases, queues and processes: a busy machine must not fail them by the clock
+      testTimeout: 30_000,
     },
     {
       ...shared,
@@ -23,6 +25,8 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // real databases, queues and processes: a busy machine must not fail them by the clock
+      testTimeout: 30_000,
     },
   ],
 };

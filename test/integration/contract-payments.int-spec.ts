@@ -65,6 +65,8 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     await db?.drop();
   });
 
+  afterEach(() => stripe.resumeDeliveries()); // a failed test must not leave the next one without webhooks
+
   /** Every delivered webhook stored and processed by the worker. */
   const settle = () => settleStripeEvents(stripe, ds);
 
@@ -84,6 +86,7 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
 
   it('the enterprise pays by card then Alipay: actual value, obligations, ledger and status follow; the same key is the same payment', async () => {
     const { f, p, id } = await registered();
+    stripe.pauseDeliveries(); // Stripe's answers first, the webhooks after (the other order: the lost-answer test below)
     const first = await billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 960_000n, idempotencyKey: 'pay-0001-visa' });
     expect(first).toMatchObject({ status: 'succeeded', amountFen: '960000', provider: 'stripe', providerPaymentId: expect.stringMatching(/^pi_/) });
     const pi = stripe.paymentIntent(first.providerPaymentId!)!;
@@ -103,6 +106,7 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     expect(done).toMatchObject({ status: 'completed', money: { actualValueFen: '1060000', outstandingFen: '0', settled: true, obligations: [{ key: 'lump_sum', status: 'paid' }] } });
     await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-0004-more' })).rejects.toMatchObject({ code: 'CONTRACT_COMPLETED' });
 
+    stripe.resumeDeliveries();
     await settle();
     expect(await ledgerOf(id)).toEqual([
       { key: `payment:${first.id}:succeeded`, account: `org:${f.buyerId}:cash`, amount: '-960000' },

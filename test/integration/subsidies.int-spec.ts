@@ -175,6 +175,33 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const found = (await candidates.list(buyer, { subjectId: contractId, year: 2026 })).filter((c) => c.eligible);
       expect(found.every((c) => c.explanation.base.items.length === 2)).toBe(true);
     });
+
+    it("recomputes a subject when a party's flags or certificates change, not otherwise", async () => {
+      const smeOnly = await policies.create(reviewer, policyDocument({ eligibility: { ...policyDocument().eligibility, buyerMustBeSme: true } }));
+      const highTechOnly = await policies.create(reviewer, policyDocument({ eligibility: { ...policyDocument().eligibility, buyerMustBeHighTech: true } }));
+      const { contractId, buyer } = await paidContract();
+      await candidates.sweep();
+      const state = async () => {
+        const mine = await candidates.list(buyer, { subjectId: contractId, year: 2026 });
+        const of = (id: string) => mine.find((c) => c.policy.id === id)!;
+        return { sme: [of(smeOnly.id).eligible, of(smeOnly.id).failedCondition], highTech: [of(highTechOnly.id).eligible, of(highTechOnly.id).failedCondition] };
+      };
+      expect(await state()).toEqual({ sme: [true, null], highTech: [false, 'buyerHighTech'] });
+      await ds.query(`UPDATE organizations SET sme = false WHERE id = $1`, [buyer.organizationId]);
+      expect((await candidates.sweep()).subjects).toBe(1);
+      expect(await state()).toEqual({ sme: [false, 'buyerSme'], highTech: [false, 'buyerHighTech'] });
+      // a 高新技术企业 certificate in force when the contract took effect
+      await ds.query(
+        `INSERT INTO high_tech_certificates (id, organization_id, certificate_number, issued_on, expires_on, recorded_by, recorded_at)
+         VALUES (gen_random_uuid(), $1, $2, '2025-01-01', '2027-12-31', $3, now())`,
+        [buyer.organizationId, `GR2025${Math.random().toString().slice(2, 10)}`, buyer.userId],
+      );
+      expect((await candidates.sweep()).subjects).toBe(1);
+      expect(await state()).toEqual({ sme: [false, 'buyerSme'], highTech: [true, null] });
+      // another organisation's change recomputes nothing of this one
+      await ds.query(`UPDATE organizations SET sme = NOT sme WHERE id = $1`, [(await insertSubsidyEnterprise(ds)).organizationId]);
+      expect((await candidates.sweep()).subjects).toBe(0);
+    });
   });
 
   describe('applications and review', () => {

@@ -3,7 +3,7 @@ import { LocalDate } from '@zjp/core';
 import type { EntityManager } from 'typeorm';
 import type { ContractFacts, PaymentFact } from '../domain';
 import type { ContractType } from '../domain';
-import { loadParty, type LoadedSubject } from './subject-facts';
+import { loadParty, partyFingerprintSql, type LoadedSubject } from './subject-facts';
 
 type Query = Pick<EntityManager, 'query'>;
 
@@ -97,7 +97,8 @@ export class ContractFactsAdapter {
   }
 
   /**
-   * Registered contracts whose facts (status, signing, registration, payments, refunds) differ
+   * Registered contracts whose facts (status, signing, registration, payments, refunds, the
+   * parties' flags and certificates) differ
    * from those their candidates were computed on, or that were never computed: the sweep's work.
    * A fingerprint rather than timestamps, so that nothing depends on clocks agreeing.
    */
@@ -108,7 +109,8 @@ export class ContractFactsAdapter {
                   (SELECT string_agg(concat_ws(':', p.id, p.status, p.amount_fen, p.received_on, p.succeeded_at), ',' ORDER BY p.id)
                      FROM payments p WHERE p.reference_type = $1 AND p.reference_id = c.id),
                   (SELECT string_agg(concat_ws(':', r.id, r.status, r.amount_fen, r.succeeded_at), ',' ORDER BY r.id)
-                     FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = $1 AND p.reference_id = c.id))) AS fingerprint
+                     FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = $1 AND p.reference_id = c.id),
+                  ${partyFingerprintSql('c.buyer_id')}, ${partyFingerprintSql('c.seller_id')})) AS fingerprint
          FROM contracts c WHERE c.registration_number IS NOT NULL AND ($3::uuid IS NULL OR c.id = $3))
        SELECT f.id, f.fingerprint FROM facts f
        LEFT JOIN subsidy_candidate_runs r ON r.subject_type = 'contract' AND r.subject_id = f.id

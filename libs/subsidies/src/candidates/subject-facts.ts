@@ -32,6 +32,18 @@ interface PartyRow {
   high_tech: boolean;
 }
 
+/**
+ * SQL for the facts of an organisation that eligibility reads (type, region, holder category,
+ * high-level platform, SME, its 高新技术企业 certificates), for a subject's fingerprint: when an
+ * administrator changes a party's flags or records a certificate, the sweep recomputes its
+ * subjects. `idSql` is the SQL expression of the organisation's id.
+ */
+export function partyFingerprintSql(idSql: string): string {
+  return `(SELECT concat_ws(':', o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
+             (SELECT string_agg(concat_ws('~', h.issued_on, h.expires_on), ',' ORDER BY h.issued_on, h.expires_on) FROM high_tech_certificates h WHERE h.organization_id = o.id))
+           FROM organizations o WHERE o.id = ${idSql})`;
+}
+
 /** An organisation as a party, with its 高新技术企业 status on the given date. */
 export async function loadParty(db: Query, organizationId: string, on: LocalDate): Promise<PartyFacts> {
   const rows = (await db.query(
@@ -62,7 +74,8 @@ export class SubjectFactsLoader {
     if (type === 'contract') return this.contracts.fingerprints(db, options);
     return (await db.query(
       `WITH facts AS (
-         SELECT f.id, md5(concat_ws('|', f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents::text)) AS fingerprint
+         SELECT f.id, md5(concat_ws('|', f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents::text,
+                  ${partyFingerprintSql('f.enterprise_id')}, ${partyFingerprintSql('f.platform_id')})) AS fingerprint
          FROM research_fundings f WHERE f.status = 'confirmed' AND ($2::uuid IS NULL OR f.id = $2))
        SELECT f.id, f.fingerprint FROM facts f
        LEFT JOIN subsidy_candidate_runs r ON r.subject_type = 'research_funding' AND r.subject_id = f.id
