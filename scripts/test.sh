@@ -26,7 +26,15 @@ if command -v redis-cli >/dev/null; then # clear what an earlier run left under 
 fi
 _zjp_log "tests: DATABASE_URL=$(_zjp_redact "$DATABASE_URL") REDIS_URL=$(_zjp_redact "$REDIS_URL") REDIS_PREFIX=$REDIS_PREFIX"
 
-npm run typecheck
-npm run lint
-npm run build # e2e tests start the built API and worker as real processes
+# Type-aware lint and one tsc pass that type-checks everything (tests included) and emits dist/
+# (e2e tests start the built API and worker as real processes), side by side on two cores.
+lint_log=$(mktemp)
+npm run lint >"$lint_log" 2>&1 &
+lint_pid=$!
+if ! npm run build:checked; then kill "$lint_pid" 2>/dev/null || true; cat "$lint_log"; exit 1; fi
+lint_status=0
+wait "$lint_pid" || lint_status=$?
+cat "$lint_log"
+rm -f "$lint_log"
+[ "$lint_status" -eq 0 ] || exit "$lint_status"
 exec npx jest --runInBand "$@"
