@@ -153,11 +153,12 @@ describe('bidding engine and closing on PostgreSQL', () => {
   });
 
   it('closes a lot exactly once when two closers race, with one deal and the result', async () => {
-    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), reservePriceFen: 1_000_000n, extensionMinutes: 0 });
+    const lotId = await insertLot(ds, { reservePriceFen: 1_000_000n, extensionMinutes: 0 });
     const bidders = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
-    await engine.submit({ lotId, organizationId: bidders[0].organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
-    await engine.submit({ lotId, organizationId: bidders[1].organizationId, userId: null, amountFen: 1_200_000n, source: 'online' });
-    await new Promise((r) => setTimeout(r, 400));
+    expect(await engine.submit({ lotId, organizationId: bidders[0].organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
+    expect(await engine.submit({ lotId, organizationId: bidders[1].organizationId, userId: null, amountFen: 1_200_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
+    // the end passes (moved rather than waited for, so a slow machine cannot end the lot before the bids)
+    await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = $1`, [lotId]);
     const other = await contextFor();
     try {
       const results = await Promise.all([closing.close(lotId), other.get(LotClosingService).close(lotId), closing.close(lotId)]);
@@ -175,11 +176,12 @@ describe('bidding engine and closing on PostgreSQL', () => {
   });
 
   it('finishes settling deposits when a closer died between the commit and the settlement', async () => {
-    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), extensionMinutes: 0 });
+    const lotId = await insertLot(ds, { extensionMinutes: 0 });
     const [a, b] = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
-    await engine.submit({ lotId, organizationId: a.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
-    await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' });
-    await new Promise((r) => setTimeout(r, 400));
+    expect(await engine.submit({ lotId, organizationId: a.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
+    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
+    // the end passes (moved rather than waited for, so a slow machine cannot end the lot before the bids)
+    await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = $1`, [lotId]);
     // The close committed, then the process died before releasing the loser's hold:
     await ds.query(
       `UPDATE lots SET status = 'closed', result = 'sold', winner_registration_id = $2, hammer_price_fen = 1100000, closed_at = now() WHERE id = $1`,
@@ -193,7 +195,7 @@ describe('bidding engine and closing on PostgreSQL', () => {
   });
 
   it('does not close a lot before its (extended) end, and leaves it unsold when the reserve is not met', async () => {
-    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 300), reservePriceFen: 5_000_000n });
+    const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 60_000), reservePriceFen: 5_000_000n });
     const b = await insertBidder(ds, lotId);
     expect(await closing.close(lotId)).toMatchObject({ closed: false, reason: 'not_ended' });
     await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' });
