@@ -57,7 +57,7 @@ describe('socket.io across two API processes', () => {
       .send({ email: 'bidder@test.example', displayName: '竞买人', password: 'Bidder-password-1', roles: ['enterprise_admin'] });
     expect(user.status).toBe(201);
     enterpriseToken = await login(b.url, 'bidder@test.example', 'Bidder-password-1');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     sockets.forEach((s) => s.close());

@@ -49,12 +49,12 @@ describe('subsidies over HTTP: policy → contract → candidate → application
 
   beforeAll(async () => {
     api = await startApi();
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config, { schedule: false }), { logger: false });
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config, { schedule: false }), { logger: false, abortOnError: false });
     users = await usersOfEveryRole(api); // its enterprise is an SME in 330603 (柯桥区); its holder a high-level platform
     keqiao = await createOrganization(api, { type: 'authority', name: '柯桥区科学技术局（测试）', regionCode: '330603', authorityLevel: 'county' });
     reviewerToken = (await login(api, await createUser(api, keqiao, ['authority_admin']))).accessToken;
     approverToken = (await login(api, await createUser(api, keqiao, ['authority_admin']))).accessToken;
-  }, 30_000);
+  });
   afterAll(async () => {
     await worker.close();
     await api.close();

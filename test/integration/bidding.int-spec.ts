@@ -24,7 +24,7 @@ describe('bidding engine and closing on PostgreSQL', () => {
   const contextFor = async () => {
     @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule] })
     class TestMarketModule {}
-    return NestFactory.createApplicationContext(TestMarketModule, { logger: false });
+    return NestFactory.createApplicationContext(TestMarketModule, { logger: false, abortOnError: false });
   };
 
   beforeAll(async () => {

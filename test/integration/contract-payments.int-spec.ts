@@ -13,7 +13,6 @@ import { testConfig } from '../support/config';
 import { DealSpec, insertDeal, partiesOf } from '../support/contract-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-jest.setTimeout(40_000);
 
 /** The API side: the webhook endpoint (PaymentsApiModule) and the contracts services. */
 @Module({})
@@ -46,14 +45,14 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     db = await createTestDatabase();
     stripe = await startStripeServer({ webhookSecret: WEBHOOK_SECRET, secretKey: 'sk_test_contract_payments', webhookRetryDelayMs: 50 });
     const config = testConfig(db.url, { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_contract_payments', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
-    const app = await NestFactory.create<NestExpressApplication>(ApiSide.forRoot(config), { logger: false, bodyParser: false, rawBody: true });
+    const app = await NestFactory.create<NestExpressApplication>(ApiSide.forRoot(config), { logger: false, abortOnError: false, bodyParser: false, rawBody: true });
     app.useBodyParser('json', { limit: '1mb' });
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new AllExceptionsFilter());
     await app.listen(0, '127.0.0.1');
     api = app;
     stripe.setWebhookUrl(`${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/payments/stripe/webhook`);
-    worker = await NestFactory.createApplicationContext(WorkerSide.forRoot(config), { logger: false });
+    worker = await NestFactory.createApplicationContext(WorkerSide.forRoot(config), { logger: false, abortOnError: false });
     ds = api.get(DataSource);
     contracts = api.get(ContractsService);
     billing = api.get(ContractBillingService);

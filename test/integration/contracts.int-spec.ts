@@ -15,7 +15,6 @@ import { insertEnterprise } from '../support/market-factory';
 import { insertAchievement, insertHolder } from '../support/registry-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-jest.setTimeout(30_000);
 
 describe('contracts: deal → draft, terms, signatures, registration, termination', () => {
   let db: TestDatabase;
@@ -48,7 +47,7 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
 
   const contractsOfDeal = async (dealId: string) => (await ds.query(`SELECT id, type, status FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string; type: string; status: string }[];
   const until = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const v = await probe();
       if (v !== undefined) return v;

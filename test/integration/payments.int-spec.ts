@@ -33,7 +33,6 @@ import { settleStripeEvents } from '../support/stripe-events';
 import { testConfig } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-jest.setTimeout(30_000);
 
 /** The API side, as apps/api composes it (with PaymentsApiModule), without the other contexts. */
 @Module({})
@@ -91,7 +90,7 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     config = testConfig(db.url, { STRIPE_API_BASE: stripeServer.url, STRIPE_SECRET_KEY: 'sk_test_payments_integration', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 
     // As apps/api/src/bootstrap.ts builds it: no global body parser, then JSON with the raw body kept.
-    const app = await NestFactory.create<NestExpressApplication>(PaymentsTestApiModule.forRoot(config), { logger: false, bodyParser: false, rawBody: true });
+    const app = await NestFactory.create<NestExpressApplication>(PaymentsTestApiModule.forRoot(config), { logger: false, abortOnError: false, bodyParser: false, rawBody: true });
     app.useBodyParser('json', { limit: '1mb' });
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new AllExceptionsFilter());
@@ -100,7 +99,7 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     apiUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     stripeServer.setWebhookUrl(`${apiUrl}/payments/stripe/webhook`);
 
-    worker = await NestFactory.createApplicationContext(PaymentsTestWorkerModule.forRoot(config), { logger: false });
+    worker = await NestFactory.createApplicationContext(PaymentsTestWorkerModule.forRoot(config), { logger: false, abortOnError: false });
 
     ds = api.get(DataSource);
     deposits = api.get(DepositsService);

@@ -17,7 +17,7 @@ describe('worker: BullMQ queues on the real Redis', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     config = testConfig(db.url);
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false, abortOnError: false });
   });
   afterAll(async () => {
     await worker.close();
@@ -51,7 +51,7 @@ describe('worker: BullMQ queues on the real Redis', () => {
   });
 
   it('registers the daily maintenance schedule once, however many workers start', async () => {
-    const second = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+    const second = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false, abortOnError: false });
     try {
       const queue = worker.get<Queue>(getQueueToken(QUEUES.maintenance));
       const schedulers = await queue.getJobSchedulers();

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { StripeServer } from '../stripe-server/stripe-server';
 
 /** Waits until the local Stripe server has delivered every webhook and the worker has processed every stored event. */
-export async function settleStripeEvents(stripe: StripeServer, ds: DataSource, timeoutMs = 15_000): Promise<void> {
+export async function settleStripeEvents(stripe: StripeServer, ds: DataSource, timeoutMs = 60_000): Promise<void> {
   await stripe.idle();
   const deadline = Date.now() + timeoutMs;
   for (;;) {

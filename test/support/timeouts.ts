@@ -1,4 +1,6 @@
-// Integration and e2e tests work against real databases, queues and processes: a default of 30 s
-// per test and hook, so that a busy machine does not fail them by the clock. A test that needs
-// more says so itself; no assertion depends on this.
-jest.setTimeout(30_000);
+// A generous default per test and hook. Integration and e2e tests work against real databases,
+// queues and processes, and the property-based unit tests run thousands of cases: a test that
+// finishes in a second on a quiet machine has been seen to take over 30 s on a machine with heavy
+// CPU steal. The timeout only decides how long a hung test waits before it fails, never whether a
+// test passes; no assertion depends on it.
+jest.setTimeout(120_000);
