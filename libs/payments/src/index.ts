@@ -3,6 +3,8 @@ export * from './deposits.service';
 export * from './contract-payments.service';
 export * from './domain/payment-rules';
 export * from './ledger';
+export * from './payouts.service';
+export { toPayoutView, type PayoutView, RecordPayoutDto } from './payouts.controller';
 export * from './stripe.client';
 export * from './stripe-events.service';
 export * from './stripe-events.processor';

@@ -3,11 +3,13 @@ import { BankTransferDepositsController } from './bank-transfer-deposits.control
 import { ContractPaymentsService } from './contract-payments.service';
 import { DepositsService } from './deposits.service';
 import { LedgerService } from './ledger';
+import { PayoutsController } from './payouts.controller';
+import { PayoutsService } from './payouts.service';
 import { STRIPE, stripeProvider } from './stripe.client';
 import { StripeEventsService } from './stripe-events.service';
 import { StripeWebhookController } from './stripe-webhook.controller';
 
-const services = [DepositsService, ContractPaymentsService, LedgerService, StripeEventsService];
+const services = [DepositsService, ContractPaymentsService, LedgerService, StripeEventsService, PayoutsService];
 
 /**
  * Services only: for the worker (which also registers StripeEventsProcessor) and for other
@@ -16,6 +18,6 @@ const services = [DepositsService, ContractPaymentsService, LedgerService, Strip
 @Module({ providers: [stripeProvider, ...services], exports: [STRIPE, ...services] })
 export class PaymentsModule {}
 
-/** The HTTP surface, for the API process: the Stripe webhook and bank-transfer confirmation. */
-@Module({ imports: [PaymentsModule], controllers: [StripeWebhookController, BankTransferDepositsController] })
+/** The HTTP surface, for the API process: the Stripe webhook, bank-transfer confirmation and payouts to sellers. */
+@Module({ imports: [PaymentsModule], controllers: [StripeWebhookController, BankTransferDepositsController, PayoutsController] })
 export class PaymentsApiModule {}

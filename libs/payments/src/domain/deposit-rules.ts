@@ -79,6 +79,8 @@ export const ACCOUNTS = {
   orgDepositsApplied: (organizationId: string) => `org:${organizationId}:deposits_applied`,
   /** Paid under a contract to the organisation (the seller), held by the platform until paid out. */
   orgContractProceeds: (organizationId: string) => `org:${organizationId}:contract_proceeds`,
+  /** Proceeds the platform has paid out to the organisation (the seller) by bank transfer. */
+  orgPaidOut: (organizationId: string) => `org:${organizationId}:paid_out`,
   /** Subsidies an authority paid out (P-SUB, P-DON settlement batches). */
   orgSubsidiesPaid: (authorityId: string) => `org:${authorityId}:subsidies_paid`,
   /** Subsidies the organisation (an enterprise) received. */
