@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { ROLES } from '../../libs/platform/src';
 import { createOrganization, createUser, login, PASSWORD, startApi, TestApi, usersOfEveryRole } from '../support/api';
 
@@ -88,6 +89,19 @@ describe('sign-in, refresh and logout over HTTP', () => {
     const res = await api.http.get('/organizations').set('Authorization', `Bearer ${h}.${forged}.${s}`);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('INVALID_TOKEN');
+    // the same claims signed with another secret, with another algorithm, or not signed at all
+    const admin = { ...claims, roles: ['platform_admin'] };
+    const foreign = [
+      new JwtService({ secret: 'another-secret-of-at-least-32-characters!!' }).sign(admin, { algorithm: 'HS256' }),
+      new JwtService({ secret: api.config.JWT_SECRET }).sign(admin, { algorithm: 'HS512' }),
+      `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${forged}.`,
+    ];
+    for (const token of foreign) {
+      const refused = await api.http.get('/organizations').set('Authorization', `Bearer ${token}`);
+      expect([refused.status, refused.body.code]).toEqual([401, 'INVALID_TOKEN']);
+    }
+    // and the genuine token still works
+    expect((await api.http.get('/auth/me').set('Authorization', `Bearer ${accessToken}`)).status).toBe(200);
   });
 
   it('refuses a disabled account', async () => {
