@@ -66,16 +66,15 @@ export class PayoutsController {
   @Get('organizations/:id/payouts')
   @Header('Cache-Control', 'no-store')
   async list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: ListPayoutsQuery) {
-    const availability = await this.payouts.availability(actor, id);
-    const page = await this.payouts.list(actor, id, { limit: query.limit ?? 20, offset: query.offset ?? 0 });
+    const o = await this.payouts.overview(actor, id, { limit: query.limit ?? 20, offset: query.offset ?? 0 });
     return {
       organizationId: id,
-      proceedsFen: availability.proceedsFen.toString(),
-      pendingRefundsFen: availability.pendingRefundsFen.toString(),
-      availableFen: availability.availableFen.toString(),
-      paidOutFen: availability.paidOutFen.toString(),
-      items: page.items.map(toPayoutView),
-      total: page.total,
+      proceedsFen: o.proceedsFen.toString(),
+      pendingRefundsFen: o.pendingRefundsFen.toString(),
+      availableFen: o.availableFen.toString(),
+      paidOutFen: o.paidOutFen.toString(),
+      items: o.items.map(toPayoutView),
+      total: o.total,
     };
   }
 }

@@ -61,12 +61,6 @@ export class PayoutsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async availability(actor: Principal, organizationId: string): Promise<PayoutAvailability> {
-    this.checkBoundary(actor, organizationId);
-    await this.requireOrganization(this.db.manager, organizationId);
-    return this.available(this.db.manager, organizationId);
-  }
-
   async record(actor: Principal, input: PayoutInput): Promise<{ payout: Payout; created: boolean }> {
     const bankReference = input.bankReference.trim();
     const errors = [];
@@ -133,17 +127,13 @@ export class PayoutsService {
       });
   }
 
-  /** An organisation's payouts, newest first: its own users, and platform administrators. */
-  async list(actor: Principal, organizationId: string, page: { limit: number; offset?: number }): Promise<{ items: Payout[]; total: number }> {
-    this.checkBoundary(actor, organizationId);
+  /** What an organisation may be paid out, and its payouts, newest first: its own users, and platform administrators. */
+  async overview(actor: Principal, organizationId: string, page: { limit: number; offset?: number }): Promise<PayoutAvailability & { items: Payout[]; total: number }> {
+    if (!canSeeAll(actor) && actor.organizationId !== organizationId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's payouts");
     await this.requireOrganization(this.db.manager, organizationId);
     const rows = (await this.db.query(`SELECT ${COLUMNS} FROM payouts WHERE organization_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [organizationId, page.limit, page.offset ?? 0])) as PayoutRow[];
     const [count] = (await this.db.query(`SELECT count(*)::int AS n FROM payouts WHERE organization_id = $1`, [organizationId])) as { n: number }[];
-    return { items: rows.map(toPayout), total: count.n };
-  }
-
-  private checkBoundary(actor: Principal, organizationId: string): void {
-    if (!canSeeAll(actor) && actor.organizationId !== organizationId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's payouts");
+    return { ...(await this.available(this.db.manager, organizationId)), items: rows.map(toPayout), total: count.n };
   }
 
   private async requireOrganization(m: EntityManager, organizationId: string): Promise<void> {
