@@ -4,6 +4,7 @@ import {
   type ErrorKind,
   ForbiddenError,
   HTTP_STATUS_BY_KIND,
+  ServiceUnavailableError,
   httpStatusOf,
   NotFoundError,
   RateLimitedError,
@@ -52,11 +53,19 @@ describe('error subclasses', () => {
     expect(httpStatusOf(err)).toBe(status);
   });
 
-  it('maps every kind to a 4xx status', () => {
+  it('maps every kind to a 4xx status but a dependency outage, which is a retryable 503', () => {
     for (const kind of Object.keys(HTTP_STATUS_BY_KIND) as ErrorKind[]) {
+      if (kind === 'unavailable') continue;
       expect(HTTP_STATUS_BY_KIND[kind]).toBeGreaterThanOrEqual(400);
       expect(HTTP_STATUS_BY_KIND[kind]).toBeLessThan(500);
     }
+    expect(HTTP_STATUS_BY_KIND.unavailable).toBe(503);
+  });
+
+  it('tells when to retry after an outage', () => {
+    const err = new ServiceUnavailableError(3);
+    expect(toErrorBody(err)).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { retryAfterSeconds: 3 } });
+    expect(httpStatusOf(err)).toBe(503);
   });
 
   it('names every failed field in a ValidationError', () => {

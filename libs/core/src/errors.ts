@@ -10,7 +10,9 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
-  | 'rate_limited';
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable';
 
 export const HTTP_STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = Object.freeze({
   validation: 400,
@@ -19,7 +21,9 @@ export const HTTP_STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = Object.f
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  unsupported_media_type: 415,
   rate_limited: 429,
+  unavailable: 503,
 });
 
 export interface ErrorBody {
@@ -100,6 +104,20 @@ export class UnauthenticatedError extends DomainError {
 export class RateLimitedError extends DomainError {
   constructor(code = 'RATE_LIMITED', message = 'Too many requests', details?: unknown) {
     super(code, message, { kind: 'rate_limited', details });
+  }
+}
+
+/**
+ * A dependency (PostgreSQL, Redis) cannot be reached: nothing was done, and the same request may be
+ * sent again after `retryAfterSeconds` (bids with the same idempotency key: the first answer wins).
+ */
+export class ServiceUnavailableError extends DomainError {
+  constructor(readonly retryAfterSeconds = 2, cause?: unknown) {
+    super('SERVICE_UNAVAILABLE', 'The service is briefly unavailable; send the same request again shortly', {
+      kind: 'unavailable',
+      details: { retryAfterSeconds },
+      cause,
+    });
   }
 }
 

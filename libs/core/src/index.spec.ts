@@ -7,7 +7,7 @@ describe('@zjp/core public surface', () => {
     'LocalDate', 'shanghaiDate', 'startOfShanghaiDay', 'todayInShanghai',
     'periodEnd', 'periodEndMonths', 'fullYearsReachedOn', 'fullYearsElapsed',
     'DomainError', 'ValidationError', 'NotFoundError', 'ConflictError', 'ForbiddenError',
-    'UnauthenticatedError', 'RateLimitedError', 'HTTP_STATUS_BY_KIND', 'httpStatusOf', 'toErrorBody',
+    'UnauthenticatedError', 'RateLimitedError', 'ServiceUnavailableError', 'HTTP_STATUS_BY_KIND', 'httpStatusOf', 'toErrorBody',
     'newId', 'isUuid',
     'parsePageRequest', 'encodeCursor', 'decodeCursor', 'toPage', 'DEFAULT_PAGE_LIMIT', 'MAX_PAGE_LIMIT',
     'createEvent',

@@ -15,6 +15,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const mapped = mapError(exception);
     if (mapped.internal) {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    } else if (mapped.status === 503) {
+      this.logger.warn(`dependency unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
     }
     if (host.getType() === 'ws') {
       const ws = host.switchToWs();
@@ -29,6 +31,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request & { id?: string }>();
     if (res.headersSent) return;
+    const retryAfter = (mapped.body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     const body = mapped.internal && req?.id ? { ...mapped.body, details: { requestId: req.id } } : mapped.body;
     res.status(mapped.status).json(body);
   }

@@ -37,6 +37,22 @@ describe('mapError', () => {
   it('hides anything unexpected behind a generic 500 without internals', () => {
     const mapped = mapError(new Error('connection string postgres://secret@db'));
     expect(mapped).toEqual({ status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error' }, internal: true });
-    expect(mapError(Object.assign(new Error('x'), { driverError: { code: '53300' } })).status).toBe(500);
+    expect(mapError(Object.assign(new Error('x'), { driverError: { code: 'XX000' } })).status).toBe(500);
+    expect(mapError(new TypeError("Cannot read properties of null (reading 'includes')")).status).toBe(500);
+  });
+
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a refused connection inside TypeORM', Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })],
+    ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
+    ['PostgreSQL shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['too many connections', Object.assign(new Error('x'), { driverError: { code: '53300' } })],
+    ['a connection exception', Object.assign(new Error('x'), { code: '08006' })],
+    ['Redis gone (ioredis)', new Error('Connection is closed.')],
+    ['Redis retries exhausted', Object.assign(new Error('Reached the max retries per request limit (which is 20).'), { name: 'MaxRetriesPerRequestError' })],
+    ['an AggregateError of refused addresses', Object.assign(new AggregateError([new Error('a'), new Error('b')], ''), { code: 'ECONNREFUSED' })],
+  ])('answers %s with a retryable 503 SERVICE_UNAVAILABLE', (_name, err) => {
+    expect(mapError(err)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number) } }, internal: false });
   });
 });

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError, ErrorBody, HTTP_STATUS_BY_KIND, toErrorBody } from '@zjp/core';
+import { DomainError, ErrorBody, HTTP_STATUS_BY_KIND, ServiceUnavailableError, toErrorBody } from '@zjp/core';
 
 export interface MappedError {
   status: number;
@@ -45,6 +45,8 @@ function mapDatabaseError(err: PgError): MappedError | undefined {
         internal: false,
       };
     case '22P02':
+    case '22021': // invalid byte sequence (e.g. U+0000), should the edge have missed one
+    case '22P05': // untranslatable character
     case '22003':
     case '22007':
     case '22008':
@@ -55,6 +57,30 @@ function mapDatabaseError(err: PgError): MappedError | undefined {
     default:
       return undefined;
   }
+}
+
+/** Socket-level failures of a connection to PostgreSQL or Redis (Node's error codes). */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** PostgreSQL: connection exceptions (08…), shutting down or starting (57P01–57P03), too many connections (53300). */
+const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+/** What node-postgres, TypeORM's pool and ioredis/BullMQ say when the server went away. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|Stream isn't writeable|Reached the max retries per request limit|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/;
+
+/**
+ * True when a dependency could not be reached, so nothing was done and the same request may be sent
+ * again: an outage, not a bug (503 SERVICE_UNAVAILABLE with Retry-After, not 500).
+ */
+export function isDependencyOutage(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
+    if (name === 'MaxRetriesPerRequestError') return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    const next = e as { driverError?: unknown; cause?: unknown; errors?: unknown[] };
+    e = next.driverError ?? next.cause ?? (Array.isArray(next.errors) ? next.errors[0] : undefined);
+  }
+  return false;
 }
 
 /** One mapping from anything thrown to the `{ code, message, details? }` shape, for HTTP and socket.io. */
@@ -86,6 +112,10 @@ export function mapError(err: unknown): MappedError {
   if (pg && typeof pg.code === 'string') {
     const mapped = mapDatabaseError(pg);
     if (mapped) return mapped;
+  }
+  if (isDependencyOutage(err)) {
+    const unavailable = new ServiceUnavailableError();
+    return { status: 503, body: toErrorBody(unavailable), internal: false };
   }
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error' }, internal: true };
 }
