@@ -3,6 +3,8 @@ import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { testEnv } from '../support/config';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
+import type { DataSource } from 'typeorm';
+import { insertLot } from '../support/market-factory';
 import { createTestDatabase, queryDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -65,13 +67,16 @@ describe('socket.io across two API processes', () => {
     await db?.drop();
   });
 
+  /** The factories take a DataSource; these processes' database is reached by plain queries. */
+  const dbOf = () => ({ query: (sql: string, params?: unknown[]) => queryDatabase(db.url, sql, params) }) as unknown as DataSource;
+
   it('delivers an event emitted on process A to a client of the lot room on process B, and not to other rooms', async () => {
-    const lotId = randomUUID();
+    const [lotId, otherLotId] = [await insertLot(dbOf()), await insertLot(dbOf())];
     const watcher = connect(b.url, enterpriseToken);
     const elsewhere = connect(b.url, enterpriseToken);
     await Promise.all([connected(watcher), connected(elsewhere)]);
     expect(await watcher.emitWithAck('lot.join', { lotId })).toEqual({ ok: true, data: { room: `lot:${lotId}` } });
-    expect((await elsewhere.emitWithAck('lot.join', { lotId: randomUUID() })).ok).toBe(true);
+    expect((await elsewhere.emitWithAck('lot.join', { lotId: otherLotId })).ok).toBe(true);
 
     let strayEvents = 0;
     elsewhere.on('announcement', () => strayEvents++);

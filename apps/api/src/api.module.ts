@@ -1,7 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityApiModule } from '@zjp/identity';
-import { AppConfig, HealthModule, LoggingModule, PlatformConfigModule, QueueProducersModule, RedisModule } from '@zjp/platform';
+import { AppConfig, HealthModule, LoggingModule, PlatformConfigModule, QueueProducersModule, RedisModule, RequestBodyMiddleware } from '@zjp/platform';
 import { RealtimeModule } from '@zjp/realtime';
 import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';
@@ -12,7 +12,11 @@ import { ContractsApiModule } from '@zjp/contracts';
 import { SubsidiesApiModule } from '@zjp/subsidies';
 
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestBodyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
 import { Payout, PayoutsService } from './payouts.service';
 
 export class RecordPayoutDto {
@@ -11,13 +11,13 @@ export class RecordPayoutDto {
   @ApiProperty({ example: '900000', description: 'fen' }) @IsFen() amountFen!: string;
   @ApiProperty({ example: 'ICBC-OUT-20260310-000001', description: "the bank's reference of the transfer out" }) @IsString() @Length(1, 100) bankReference!: string;
   @ApiProperty({ example: '2026-03-10', description: 'the day the transfer was made (Asia/Shanghai), not in the future' }) @IsLocalDate() paidOn!: string;
-  @ApiPropertyOptional({ example: '合同价款结算' }) @IsOptional() @IsString() @Length(1, 2000) note?: string;
+  @ApiPropertyOptional({ example: '合同价款结算' }) @Omittable() @IsString() @Length(1, 2000) note?: string;
   @ApiProperty({ description: 'the same key again returns the same payout' }) @IsString() @Length(8, 100) idempotencyKey!: string;
 }
 
 export class ListPayoutsQuery {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
-  @ApiPropertyOptional({ default: 0, minimum: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) offset?: number;
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ default: 0, minimum: 0 }) @Omittable() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) offset?: number;
 }
 
 export interface PayoutView {

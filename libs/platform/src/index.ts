@@ -14,3 +14,5 @@ export * from './queues';
 export * from './errors/parse-id.pipe';
 export * from './validation/validators';
 export * from './queues.module';
+export * from './validation/input-guards';
+export * from './http/request-body.middleware';

@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsString, IsUUID, Length } from 'class-validator';
 import { Clock, CLOCK, newId } from '@zjp/core';
-import { Roles } from '@zjp/platform';
+import { Roles, Omittable } from '@zjp/platform';
 import { AnnouncementEvent, RealtimePublisher, SERVER_EVENTS } from '@zjp/realtime';
 
 export class CreateAnnouncementDto {
   @ApiProperty({ example: '长三角拍专场 10 分钟后开始' }) @IsString() @Length(1, 500) message!: string;
-  @ApiPropertyOptional({ description: 'only to the watchers of this lot' }) @IsOptional() @IsUUID() lotId?: string;
+  @ApiPropertyOptional({ description: 'only to the watchers of this lot' }) @Omittable() @IsUUID() lotId?: string;
 }
 
 /** Operator announcements, pushed live to every connected client or to one lot's room. */

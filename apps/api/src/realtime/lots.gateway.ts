@@ -5,7 +5,7 @@ import { IsUUID } from 'class-validator';
 import { toErrorBody, UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
 import { AllExceptionsFilter, Authenticated, createValidationPipe, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
-import { BiddingEngine, LotFeed, parseSocketBid, type BidResult } from '@zjp/market';
+import { BiddingEngine, LotFeed, LotsService, parseSocketBid, type BidResult } from '@zjp/market';
 import { Ack, bindSocketListeners, CLIENT_EVENTS, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 
@@ -33,6 +33,7 @@ export class LotsGateway implements OnGatewayInit {
     @Inject(RealtimePublisher) private readonly publisher: RealtimePublisher,
     private readonly engine: BiddingEngine,
     private readonly feed: LotFeed,
+    private readonly lots: LotsService,
   ) {}
 
   private readonly logger = new Logger(LotsGateway.name);
@@ -62,6 +63,7 @@ export class LotsGateway implements OnGatewayInit {
   @Authenticated()
   @SubscribeMessage(CLIENT_EVENTS.joinLot)
   async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
+    await this.lots.assertExists(body.lotId);
     await socket.join(lotRoom(body.lotId));
     return { ok: true, data: { room: lotRoom(body.lotId) } };
   }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Omittable, QueryBoolean } from '@zjp/platform';
 import { RULE_STATES, TECHNICAL_FIELDS, type RuleStateName, type TechnicalField } from '../achievements/achievement.entity';
 import { IP_RIGHT_TYPES, type IpRightType } from '../achievements/ip-right.entity';
 
@@ -16,7 +17,6 @@ export const IPC_PREFIX = /^[A-H](\d{2}([A-Z](\s?\d{1,4}(\/\d{0,6})?)?)?)?$/i;
 const FEN_DIGITS = /^(0|[1-9]\d{0,17})$/;
 
 // Query strings carry booleans as text; only the two literal spellings are booleans.
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** GET /catalogue: what an enterprise may ask of the catalogue of registered achievements. */
 export class CatalogueQuery {
@@ -26,66 +26,66 @@ export class CatalogueQuery {
     example: '石墨烯',
     description: 'substring of the title, a keyword or the abstract (case- and width-insensitive)',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 50)
   @Matches(/\S/, { message: 'q must hold a character other than white space' })
   @Matches(/^[^\p{Cc}]*$/u, { message: 'q must not hold control characters' })
   q?: string;
 
-  @ApiPropertyOptional({ enum: TECHNICAL_FIELDS }) @IsOptional() @IsIn(TECHNICAL_FIELDS) field?: TechnicalField;
+  @ApiPropertyOptional({ enum: TECHNICAL_FIELDS }) @Omittable() @IsIn(TECHNICAL_FIELDS) field?: TechnicalField;
 
   @ApiPropertyOptional({ example: 'C01B 32/', description: 'IPC prefix: "C01B", "C01B 32/", "C01B 32/18"…' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(IPC_PREFIX, { message: 'ipc must be an IPC prefix such as "C01B" or "C01B 32/"' })
   ipc?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() holderId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Omittable() @IsUUID() holderId?: string;
 
   @ApiPropertyOptional({ example: '330600', description: "the holder's region (GB/T 2260); a city or province code covers its counties" })
-  @IsOptional()
+  @Omittable()
   @Matches(/^[1-9]\d{5}$/, { message: 'region must be a 6-digit GB/T 2260 code' })
   region?: string;
 
   @ApiPropertyOptional({ enum: IP_RIGHT_TYPES, description: 'has a valid IP right of this type' })
-  @IsOptional()
+  @Omittable()
   @IsIn(IP_RIGHT_TYPES)
   ipType?: IpRightType;
 
-  @ApiPropertyOptional({ enum: RULE_STATES, description: 'P-2Y / P-3Y rule state' }) @IsOptional() @IsIn(RULE_STATES) status?: RuleStateName;
+  @ApiPropertyOptional({ enum: RULE_STATES, description: 'P-2Y / P-3Y rule state' }) @Omittable() @IsIn(RULE_STATES) status?: RuleStateName;
 
   @ApiPropertyOptional({ type: String, example: '100000000', description: 'lowest asking price in fen, inclusive' })
-  @IsOptional()
+  @Omittable()
   @Matches(FEN_DIGITS, { message: 'minPriceFen must be a whole number of fen written as digits' })
   minPriceFen?: string;
 
   @ApiPropertyOptional({ type: String, example: '500000000', description: 'highest asking price in fen, inclusive' })
-  @IsOptional()
+  @Omittable()
   @Matches(FEN_DIGITS, { message: 'maxPriceFen must be a whole number of fen written as digits' })
   maxPriceFen?: string;
 
   @ApiPropertyOptional({ type: Boolean, description: 'on the 先用后转 list (P-2Y), which includes the free-licence eligible (P-3Y); false: not on it' })
-  @IsOptional()
-  @Transform(toBoolean)
+  @Omittable()
+  @QueryBoolean()
   @IsBoolean()
   useFirst?: boolean;
 
   @ApiPropertyOptional({ type: Boolean, description: 'may be licensed free of charge (P-3Y); false: may not' })
-  @IsOptional()
-  @Transform(toBoolean)
+  @Omittable()
+  @QueryBoolean()
   @IsBoolean()
   freeLicenseEligible?: boolean;
 
   @ApiPropertyOptional({ enum: CATALOGUE_SORTS, description: 'default: relevance with q, newest without' })
-  @IsOptional()
+  @Omittable()
   @IsIn(CATALOGUE_SORTS)
   sort?: CatalogueSort;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number = 20;
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number = 20;
 
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: CATALOGUE_MAX_OFFSET })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)

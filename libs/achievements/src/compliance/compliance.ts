@@ -1,22 +1,22 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Matches } from 'class-validator';
 import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
-import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, IsLocalDate, QUEUES, Roles, type Principal } from '@zjp/platform';
+import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, IsLocalDate, QUEUES, Roles, type Principal, Omittable } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { assertMayReadHolder, isAdministrator } from '../access';
 
 export class RunScanDto {
   @ApiPropertyOptional({ example: '2026-11-25', description: 'the Asia/Shanghai date to apply P-2Y / P-3Y for; today when absent' })
-  @IsOptional()
+  @Omittable()
   @IsLocalDate()
   date?: string;
 }
 
 export class RegistryReportQuery {
-  @ApiPropertyOptional({ description: 'administrators: one holder' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'holderId must be a UUID' }) holderId?: string;
+  @ApiPropertyOptional({ description: 'administrators: one holder' }) @Omittable() @Matches(/^[0-9a-f-]{36}$/i, { message: 'holderId must be a UUID' }) holderId?: string;
 }
 
 export interface HolderRegistryRow {

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { assertActsForHolder, isAdministrator } from '../access';
 import { IdleScanService } from '../compliance/idle-scan.service';
@@ -21,7 +21,7 @@ export class DecisionDto {
 }
 
 export class ListJustificationsQuery {
-  @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'] }) @IsOptional() @IsIn(['pending', 'approved', 'rejected']) status?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'] }) @Omittable() @IsIn(['pending', 'approved', 'rejected']) status?: string;
 }
 
 export interface JustificationView {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { Authenticated, CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { IsIn, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Authenticated, CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
 import type { Response } from 'express';
 import { CONTRACT_STATUSES, CONTRACT_TYPES, type ContractType } from '../domain';
 import { ContractBillingService } from './contract-billing.service';
@@ -11,14 +11,14 @@ export class DraftContractDto {
   @ApiProperty({ enum: CONTRACT_TYPES.filter((t) => t !== 'free_license') }) @IsIn(CONTRACT_TYPES.filter((t) => t !== 'free_license')) type!: ContractType;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') achievementId!: string;
   @ApiProperty({ format: 'uuid', description: 'the enterprise (for use_first: a small or micro enterprise)' }) @IsUUID('all') buyerId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 300) title?: string;
   @ApiProperty({ description: 'ContractTerms: transfer | license | equity | useFirst sections and fees (lump_sum, instalments, royalty, milestones)' }) @IsObject() terms!: Record<string, unknown>;
 }
 
 export class AmendTermsDto {
   @ApiProperty({ description: 'the version the terms were read at (optimistic concurrency)' }) @IsInt() @Min(1) expectedVersion!: number;
   @ApiProperty() @IsObject() terms!: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2000) note?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 2000) note?: string;
 }
 
 export class VersionDto {
@@ -51,16 +51,16 @@ export class MilestoneReachedDto {
 
 export class PayContractDto {
   @ApiProperty({ example: 'pm_card_visa', description: 'a Stripe PaymentMethod: card, Alipay or WeChat Pay' }) @Matches(/^pm_\w{1,100}$/, { message: 'paymentMethod must be a Stripe PaymentMethod id (pm_…)' }) paymentMethod!: string;
-  @ApiPropertyOptional({ example: '960000', description: 'fen; default: everything owed now' }) @IsOptional() @IsFen() amountFen?: string;
+  @ApiPropertyOptional({ example: '960000', description: 'fen; default: everything owed now' }) @Omittable() @IsFen() amountFen?: string;
   @ApiProperty({ description: 'the same key returns the same payment (never a second charge)' }) @IsString() @Length(8, 100) idempotencyKey!: string;
-  @ApiPropertyOptional({ example: 'instalment:2' }) @IsOptional() @IsString() @Length(1, 60) item?: string;
+  @ApiPropertyOptional({ example: 'instalment:2' }) @Omittable() @IsString() @Length(1, 60) item?: string;
 }
 
 export class BankTransferPaymentDto {
   @ApiProperty({ example: '960000' }) @IsFen() amountFen!: string;
   @ApiProperty({ example: 'ICBC-20260301-000456' }) @IsString() @Length(1, 100) bankReference!: string;
   @ApiProperty({ example: '2026-03-01' }) @IsLocalDate() receivedOn!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 60) item?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 60) item?: string;
 }
 
 export class RefundDto {
@@ -70,13 +70,13 @@ export class RefundDto {
 }
 
 export class ListContractsQuery {
-  @ApiPropertyOptional({ enum: CONTRACT_STATUSES }) @IsOptional() @IsIn(CONTRACT_STATUSES) status?: string;
-  @ApiPropertyOptional({ enum: ['seller', 'buyer'] }) @IsOptional() @IsIn(['seller', 'buyer']) role?: 'seller' | 'buyer';
+  @ApiPropertyOptional({ enum: CONTRACT_STATUSES }) @Omittable() @IsIn(CONTRACT_STATUSES) status?: string;
+  @ApiPropertyOptional({ enum: ['seller', 'buyer'] }) @Omittable() @IsIn(['seller', 'buyer']) role?: 'seller' | 'buyer';
 }
 
 export class DocumentQuery {
-  @ApiPropertyOptional({ enum: ['json', 'pdf'] }) @IsOptional() @IsIn(['json', 'pdf']) format?: 'json' | 'pdf';
-  @ApiPropertyOptional({ description: 'pdf: the document stored at signing rather than one rendered now' }) @IsOptional() @IsIn(['true', 'false']) signed?: string;
+  @ApiPropertyOptional({ enum: ['json', 'pdf'] }) @Omittable() @IsIn(['json', 'pdf']) format?: 'json' | 'pdf';
+  @ApiPropertyOptional({ description: 'pdf: the document stored at signing rather than one rendered now' }) @Omittable() @IsIn(['true', 'false']) signed?: string;
 }
 
 const PARTY_ADMINS = ['holder_admin', 'enterprise_admin', 'platform_admin'] as const;

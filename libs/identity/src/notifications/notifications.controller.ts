@@ -1,13 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { NotFoundError } from '@zjp/core';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, Omittable, QueryBoolean } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 
 export class ListNotificationsQuery {
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => value === 'true' || value === true) @IsBoolean() unreadOnly?: boolean;
+  @ApiPropertyOptional() @Omittable() @QueryBoolean() @IsBoolean() unreadOnly?: boolean;
 }
 
 export interface NotificationView {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, CLOCK } from '@zjp/core';
+import { Clock, CLOCK, NotFoundError } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
 import { acceptBid, bidderPseudonym, bidHash, type LotState } from '../domain';
 import { LotRow, rulesOf, stateOf } from '../lots/lot-row';
@@ -95,7 +95,8 @@ export class BiddingEngine {
       const batch = queue.splice(0, MAX_BATCH);
       try {
         const { results, publish } = await this.tx.run((m) => this.judge(m, lotId, batch.map((p) => p.request)));
-        batch.forEach((p, i) => p.resolve(results[i]));
+        // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
+        batch.forEach((p, i) => (results[i].code === 'LOT_NOT_FOUND' ? p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')) : p.resolve(results[i])));
         publish();
       } catch (err) {
         this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);

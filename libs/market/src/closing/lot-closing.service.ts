@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, CLOCK, ConflictError, newId } from '@zjp/core';
+import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import { CONTRACT_JOBS, QUEUES } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
@@ -39,7 +39,10 @@ export class LotClosingService {
     const result = await this.tx.run(async (m): Promise<CloseResult> => {
       const rows = (await m.query(`SELECT * FROM lots WHERE id = $1 FOR UPDATE`, [lotId])) as LotRow[];
       const lot = rows[0];
-      if (!lot) return { closed: false, lotId, reason: 'not_found' };
+      if (!lot) {
+        if (options.hammer) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
+        return { closed: false, lotId, reason: 'not_found' };
+      }
       if (lot.status === 'closed' || lot.status === 'cancelled') return { closed: false, lotId, reason: 'already_closed' };
       const now = this.clock.now();
       if (options.hammer && !lot.live) throw new ConflictError('LOT_NOT_LIVE', 'Only a live lot is hammered; timed lots close at their end time');

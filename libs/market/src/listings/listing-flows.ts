@@ -1,10 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal } from '@zjp/platform';
+import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Omittable } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { noticeEndsAt } from '../domain';
@@ -16,13 +16,13 @@ export class CreateListingDto {
   @ApiProperty() @IsUUID() achievementId!: string;
   @ApiProperty({ enum: ['fixed_price', 'negotiated'], description: '挂牌 (a public notice, then a sale or an auction among those interested) or 协议定价' }) @IsIn(['fixed_price', 'negotiated']) mode!: 'fixed_price' | 'negotiated';
   @ApiProperty({ enum: ['transfer', 'license', 'equity'] }) @IsIn(['transfer', 'license', 'equity']) dealType!: string;
-  @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @IsOptional() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: string;
-  @ApiPropertyOptional({ example: '80000000', description: 'fixed_price: the listed price in fen' }) @IsOptional() @IsFen() priceFen?: string;
-  @ApiPropertyOptional({ default: 10, description: 'fixed_price: working days of public notice' }) @IsOptional() @IsInt() @Min(1) @Max(60) noticeDays?: number;
+  @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: string;
+  @ApiPropertyOptional({ example: '80000000', description: 'fixed_price: the listed price in fen' }) @Omittable() @IsFen() priceFen?: string;
+  @ApiPropertyOptional({ default: 10, description: 'fixed_price: working days of public notice' }) @Omittable() @IsInt() @Min(1) @Max(60) noticeDays?: number;
 }
 
 export class DeclareIntentDto {
-  @ApiPropertyOptional({ example: '我司拟受让该成果用于新产线' }) @IsOptional() @IsString() @Length(0, 2000) statement?: string;
+  @ApiPropertyOptional({ example: '我司拟受让该成果用于新产线' }) @Omittable() @IsString() @Length(0, 2000) statement?: string;
 }
 
 export class AgreementDto {

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, NotFoundError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsFen, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, ParseIdPipe, Public, Roles, type Principal, Omittable } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 
 export class SetPriceDto {
@@ -15,7 +15,7 @@ export class WithdrawListingDto {
 }
 
 export class ListListingsQuery {
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: 'achievementId must be a UUID' }) achievementId?: string;
+  @ApiPropertyOptional() @Omittable() @Matches(/^[0-9a-f-]{36}$/i, { message: 'achievementId must be a UUID' }) achievementId?: string;
 }
 
 export interface ListingView {

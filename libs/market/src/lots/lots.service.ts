@@ -208,6 +208,12 @@ export class LotsService {
     return { ...rows[0], pseudonym: bidderPseudonym(rows[0].paddleNumber) };
   }
 
+  /** 404 LOT_NOT_FOUND unless the lot exists (a live room is joined only for a real lot). */
+  async assertExists(lotId: string): Promise<void> {
+    const rows = (await this.db.query(`SELECT 1 FROM lots WHERE id = $1`, [lotId])) as unknown[];
+    if (!rows.length) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
+  }
+
   async lockLot(m: EntityManager, lotId: string): Promise<LotRow> {
     const rows = (await m.query(`SELECT * FROM lots WHERE id = $1 FOR UPDATE`, [lotId])) as LotRow[];
     if (!rows[0]) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');

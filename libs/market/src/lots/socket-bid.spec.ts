@@ -29,10 +29,14 @@ function byParser(body: unknown): string[] | 'ok' {
 
 describe('parseSocketBid: the hot-path check of lot.bid agrees with SocketBidDto', () => {
   const cases: [string, Record<string, unknown>][] = [
-    ['a plain bid', { lotId: LOT, amountFen: '1000000' }],
+    ['a plain bid', { lotId: LOT, amountFen: '1000000', idempotencyKey: 'k-0' }],
+    ['a bid without a key', { lotId: LOT, amountFen: '1000000' }],
+    ['a key with a NUL character', { lotId: LOT, amountFen: '100', idempotencyKey: 'k\u0000' }],
+    ['a key with a lone surrogate', { lotId: LOT, amountFen: '100', idempotencyKey: 'k\ud800' }],
+    ['an unknown field named with a NUL character', { lotId: LOT, amountFen: '100', idempotencyKey: 'k', ['x\u0000']: 1 }],
     ['a bid with every field', { lotId: LOT, amountFen: '1000000', maxFen: '2000000', idempotencyKey: 'k-1' }],
-    ['zero fen', { lotId: LOT, amountFen: '0' }],
-    ['the largest fen', { lotId: LOT, amountFen: '9999999999999999' }],
+    ['zero fen', { lotId: LOT, amountFen: '0', idempotencyKey: 'k' }],
+    ['the largest fen', { lotId: LOT, amountFen: '9999999999999999', idempotencyKey: 'k' }],
     ['17 digits', { lotId: LOT, amountFen: '10000000000000000' }],
     ['a leading zero', { lotId: LOT, amountFen: '0100' }],
     ['a number, not a string', { lotId: LOT, amountFen: 1000000 }],
@@ -64,8 +68,16 @@ describe('parseSocketBid: the hot-path check of lot.bid agrees with SocketBidDto
   });
 
   it('returns the amounts as bigint fen and leaves out what was not sent', () => {
-    expect(parseSocketBid({ lotId: LOT, amountFen: '9999999999999999', maxFen: null })).toEqual({ lotId: LOT, amountFen: 9999999999999999n, maxFen: undefined, idempotencyKey: undefined });
+    expect(parseSocketBid({ lotId: LOT, amountFen: '9999999999999999', idempotencyKey: 'k' })).toEqual({ lotId: LOT, amountFen: 9999999999999999n, maxFen: undefined, idempotencyKey: 'k' });
     expect(parseSocketBid({ lotId: LOT, amountFen: '5', maxFen: '7', idempotencyKey: 'a' })).toEqual({ lotId: LOT, amountFen: 5n, maxFen: 7n, idempotencyKey: 'a' });
+  });
+
+  it('refuses a payload nested too deep as MALFORMED_JSON, as the pipe does, without overflowing the stack', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    const body = { lotId: deep, amountFen: '100', idempotencyKey: 'k' };
+    expect(() => parseSocketBid(body)).toThrow(expect.objectContaining({ code: 'MALFORMED_JSON' }));
+    await expect(createValidationPipe().transform(body, { type: 'body', metatype: SocketBidDto })).rejects.toMatchObject({ code: 'MALFORMED_JSON' });
   });
 
   it.each([[null], ['bid'], [[1, 2]], [undefined], [42]])('refuses a body that is not an object (%p) with VALIDATION_FAILED', (body) => {

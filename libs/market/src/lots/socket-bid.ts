@@ -1,11 +1,13 @@
 import { ValidationError } from '@zjp/core';
+import { inspectInput } from '@zjp/platform';
 
 /** A bid sent over socket.io (`lot.bid`), checked. */
 export interface SocketBid {
   lotId: string;
   amountFen: bigint;
   maxFen?: bigint;
-  idempotencyKey?: string;
+  /** required: a resend after a lost acknowledgement must carry the same key */
+  idempotencyKey: string;
 }
 
 const UUID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
@@ -26,6 +28,9 @@ export function parseSocketBid(body: unknown): SocketBid {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: '', code: 'isObject', message: 'the bid must be an object' }]);
   }
+  // As the pipe does before class-validator: too deep, NUL characters and lone surrogates first.
+  const unstorable = inspectInput(body);
+  if (unstorable.length) throw new ValidationError(unstorable);
   const b = body as Record<string, unknown>;
   const problems: { field: string; code: string; message: string }[] = [];
   for (const key of Object.keys(b)) {
@@ -38,21 +43,19 @@ export function parseSocketBid(body: unknown): SocketBid {
     problems.push({ field: name, code: 'isFen', message: `${name} must be a whole number of fen written as digits, e.g. "150000000"` });
   };
   fen('amountFen');
-  if (b.maxFen !== undefined && b.maxFen !== null) fen('maxFen');
+  if (b.maxFen !== undefined) fen('maxFen'); // null is refused: leave the field out for no maximum
   const key = b.idempotencyKey;
-  if (key !== undefined && key !== null) {
-    if (typeof key !== 'string') {
-      problems.push({ field: 'idempotencyKey', code: 'isString', message: 'idempotencyKey must be a string' });
-      problems.push({ field: 'idempotencyKey', code: 'isLength', message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters' });
-    } else if (lengthOf(key) < 1 || lengthOf(key) > 100) {
-      problems.push({ field: 'idempotencyKey', code: 'isLength', message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters' });
-    }
+  if (typeof key !== 'string') {
+    problems.push({ field: 'idempotencyKey', code: 'isString', message: 'idempotencyKey must be a string' });
+    problems.push({ field: 'idempotencyKey', code: 'isLength', message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters' });
+  } else if (lengthOf(key) < 1 || lengthOf(key) > 100) {
+    problems.push({ field: 'idempotencyKey', code: 'isLength', message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters' });
   }
   if (problems.length) throw new ValidationError(problems);
   return {
     lotId: b.lotId as string,
     amountFen: BigInt(b.amountFen as string),
-    maxFen: b.maxFen === undefined || b.maxFen === null ? undefined : BigInt(b.maxFen as string),
-    idempotencyKey: (key ?? undefined) as string | undefined,
+    maxFen: b.maxFen === undefined ? undefined : BigInt(b.maxFen as string),
+    idempotencyKey: key as string,
   };
 }

@@ -1,5 +1,6 @@
-import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from '@zjp/core';
+import { inspectInput } from '../validation/input-guards';
 
 interface FieldProblem {
   field: string;
@@ -19,9 +20,24 @@ function flatten(errors: ClassValidatorError[], parent = ''): FieldProblem[] {
   });
 }
 
+/**
+ * Before class-transformer sees a value: input nested deeper than any DTO is refused (it would
+ * overflow the stack), and strings no column or validator can take (NUL, lone surrogates) are
+ * named with their fields, in bodies, query strings, path parameters and socket payloads alike.
+ */
+class GuardedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const problems = inspectInput(value, metadata.data ?? '');
+      if (problems.length) throw new ValidationError(problems);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
 /** DTO validation at the edge: unknown fields are refused, every problem is named with its field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GuardedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,5 +1,6 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { LocalDate } from '@zjp/core';
+import { Transform } from 'class-transformer';
 
 /** A real calendar date written YYYY-MM-DD (business dates are Asia/Shanghai days). */
 export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
@@ -35,4 +36,21 @@ export function IsFen(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown) => typeof value === 'string' && /^(0|[1-9]\d{0,15})$/.test(value),
       },
     });
+}
+
+/**
+ * The field may be left out; `null` is not "left out" and is validated (so refused) like any other
+ * value. class-validator's IsOptional lets `null` through to code that then fails on it
+ * (`BigInt(null)`, `null.includes`): keep IsOptional only where a DTO declares `| null`.
+ */
+export function Omittable(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined, options);
+}
+
+/**
+ * A boolean query parameter: exactly `true` or `false` (a JSON body's booleans pass unchanged);
+ * anything else is left as it came, so `@IsBoolean()` refuses it with the field's name.
+ */
+export function QueryBoolean(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsFen } from '@zjp/platform';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsFen, Omittable } from '@zjp/platform';
 
 export const SUBJECT_TYPES = ['contract', 'research_funding'] as const;
 export const ATTACHMENT_KINDS = ['contract', 'registration_certificate', 'invoice', 'payment_proof', 'funding_agreement', 'bank_statement', 'other'] as const;
@@ -27,8 +27,8 @@ export class ApplyDto {
   @ApiProperty() @IsUUID() policyId!: string;
   @ApiProperty({ enum: SUBJECT_TYPES }) @IsIn(SUBJECT_TYPES) subjectType!: (typeof SUBJECT_TYPES)[number];
   @ApiProperty({ description: 'the contract or research funding' }) @IsUUID() subjectId!: string;
-  @ApiPropertyOptional({ example: 2026, description: 'the claim year; may be left out when the subject has only one' }) @IsOptional() @IsInt() @Min(2000) @Max(2999) year?: number;
-  @ApiPropertyOptional({ example: '我司已按合同约定支付全部技术转让费' }) @IsOptional() @IsString() @Length(1, 4000) statement?: string;
+  @ApiPropertyOptional({ example: 2026, description: 'the claim year; may be left out when the subject has only one' }) @Omittable() @IsInt() @Min(2000) @Max(2999) year?: number;
+  @ApiPropertyOptional({ example: '我司已按合同约定支付全部技术转让费' }) @Omittable() @IsString() @Length(1, 4000) statement?: string;
   @ApiProperty({ type: [SubsidyAttachmentDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) attachments!: SubsidyAttachmentDto[];
   @ApiProperty({ type: PayeeDto }) @ValidateNested() @Type(() => PayeeDto) payee!: PayeeDto;
 }
@@ -37,7 +37,7 @@ export class ReviewDto {
   @ApiProperty({ enum: ['approve', 'adjust', 'reject'], description: 'approve or adjust recommends an amount to the approver; reject ends the application' })
   @IsIn(['approve', 'adjust', 'reject'])
   decision!: 'approve' | 'adjust' | 'reject';
-  @ApiPropertyOptional({ example: '4500000', description: 'adjust: the amount recommended, at most the computed amount' }) @IsOptional() @IsFen() amountFen?: string;
+  @ApiPropertyOptional({ example: '4500000', description: 'adjust: the amount recommended, at most the computed amount' }) @Omittable() @IsFen() amountFen?: string;
   @ApiProperty({ example: '部分款项发票不全，按已核实金额计算' }) @IsString() @Length(1, 2000) reason!: string;
 }
 
@@ -46,14 +46,14 @@ export class SubsidyDecisionDto {
 }
 
 export class ListApplicationsQuery {
-  @ApiPropertyOptional({ enum: APPLICATION_STATUSES }) @IsOptional() @IsIn(APPLICATION_STATUSES) status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() policyId?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year?: number;
+  @ApiPropertyOptional({ enum: APPLICATION_STATUSES }) @Omittable() @IsIn(APPLICATION_STATUSES) status?: string;
+  @ApiPropertyOptional() @Omittable() @IsUUID() policyId?: string;
+  @ApiPropertyOptional() @Omittable() @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year?: number;
 }
 
 export class ListCandidatesQuery {
-  @ApiPropertyOptional({ description: 'administrators: one enterprise' }) @IsOptional() @IsUUID() enterpriseId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() subjectId?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year?: number;
-  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) eligibleOnly?: 'true' | 'false';
+  @ApiPropertyOptional({ description: 'administrators: one enterprise' }) @Omittable() @IsUUID() enterpriseId?: string;
+  @ApiPropertyOptional() @Omittable() @IsUUID() subjectId?: string;
+  @ApiPropertyOptional() @Omittable() @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year?: number;
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @Omittable() @IsIn(['true', 'false']) eligibleOnly?: 'true' | 'false';
 }

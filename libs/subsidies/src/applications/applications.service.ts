@@ -310,7 +310,7 @@ export class SubsidyApplicationsService {
   async list(actor: Principal, query: ListApplicationsQuery): Promise<ApplicationView[]> {
     const scope = actor.roles.includes('platform_admin') ? 'TRUE' : actor.organizationType === 'enterprise' ? 'a.enterprise_id = $4' : 'a.authority_id = $4';
     const rows = (await this.db.query(
-      `${SELECT} WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (${scope} OR $4 IS NULL)
+      `${SELECT} WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (${scope} OR $4::uuid IS NULL)
        ORDER BY a.submitted_at DESC LIMIT 500`,
       [query.status ?? null, query.policyId ?? null, query.year ?? null, actor.roles.includes('platform_admin') ? null : actor.organizationId],
     )) as ApplicationRow[];

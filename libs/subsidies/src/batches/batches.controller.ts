@@ -1,17 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
 import type { Response } from 'express';
 import { SettlementBatchesService, type BatchView } from './batches.service';
 
 export class CreateBatchDto {
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsUUID('all', { each: true }) applicationIds!: string[];
-  @ApiPropertyOptional({ example: '2026年第三季度技术交易补助' }) @IsOptional() @IsString() @Length(1, 500) note?: string;
+  @ApiPropertyOptional({ example: '2026年第三季度技术交易补助' }) @Omittable() @IsString() @Length(1, 500) note?: string;
 }
 
 export class ExportQuery {
-  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'xlsx' }) @IsOptional() @IsIn(['csv', 'xlsx']) format?: 'csv' | 'xlsx';
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'xlsx' }) @Omittable() @IsIn(['csv', 'xlsx']) format?: 'csv' | 'xlsx';
 }
 
 export class MarkPaidDto {

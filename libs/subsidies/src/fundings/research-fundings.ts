@@ -2,10 +2,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal, Omittable } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SubsidyAttachmentDto } from '../applications/applications.dto';
@@ -15,7 +15,7 @@ export class ResearchFundingDto {
   @ApiProperty({ description: 'the high-level platform (a holder) that received the money' }) @IsUUID() platformId!: string;
   @ApiProperty({ enum: FUNDING_MODES, description: '冠名 naming, 捐赠 donation, 联合基金 joint fund' }) @IsIn(FUNDING_MODES) mode!: (typeof FUNDING_MODES)[number];
   @ApiProperty({ example: '存算一体芯片基础理论联合基金' }) @IsString() @Length(1, 2000) purpose!: string;
-  @ApiPropertyOptional({ example: 'ZJLAB-JJ-2026-007' }) @IsOptional() @IsString() @Length(1, 100) agreementNumber?: string;
+  @ApiPropertyOptional({ example: 'ZJLAB-JJ-2026-007' }) @Omittable() @IsString() @Length(1, 100) agreementNumber?: string;
   @ApiProperty({ example: '500000000' }) @IsFen() amountFen!: string;
   @ApiProperty({ example: '2026-06-30', description: 'the day the platform received the money' }) @IsLocalDate() receivedOn!: string;
   @ApiProperty({ type: [SubsidyAttachmentDto], description: 'the documents (agreement, bank statement): at least one' })
@@ -34,7 +34,7 @@ export class HighTechCertificateDto {
 }
 
 export class CertificatesQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() organizationId?: string;
+  @ApiPropertyOptional() @Omittable() @IsUUID() organizationId?: string;
 }
 
 export interface ResearchFundingView {

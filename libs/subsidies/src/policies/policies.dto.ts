@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, registerDecorator, ValidateNested, type ValidationOptions } from 'class-validator';
 import { Rate } from '@zjp/core';
-import { IsFen, IsLocalDate } from '@zjp/platform';
+import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
 import { BASES, CONTRACT_TYPES, FUNDING_MODES, POLICY_KINDS, RATE_KINDS, SELLER_CATEGORIES, STACKING_RULES, THROUGH_PLATFORM } from '../domain';
 
 /** An exact decimal rate written as a string: "0.05", "5%", "12.5%". */
@@ -27,20 +27,20 @@ export function IsRate(options?: ValidationOptions): PropertyDecorator {
 }
 
 export class RegistrationRuleDto {
-  @ApiPropertyOptional({ description: '技术合同认定登记 required' }) @IsOptional() @IsBoolean() required?: boolean;
+  @ApiPropertyOptional({ description: '技术合同认定登记 required' }) @Omittable() @IsBoolean() required?: boolean;
   @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() onOrBefore?: string | null;
   @ApiPropertyOptional({ example: 30, nullable: true, description: 'registered within N days of signing' }) @IsOptional() @IsInt() @Min(0) @Max(3660) withinDaysOfSigning?: number | null;
 }
 
 export class EligibilityDto {
-  @ApiPropertyOptional({ enum: SELLER_CATEGORIES, default: 'any' }) @IsOptional() @IsIn(SELLER_CATEGORIES) sellerCategory?: (typeof SELLER_CATEGORIES)[number];
-  @ApiPropertyOptional({ enum: CONTRACT_TYPES, isArray: true }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsIn(CONTRACT_TYPES, { each: true }) contractTypes?: (typeof CONTRACT_TYPES)[number][];
-  @ApiPropertyOptional({ type: RegistrationRuleDto }) @IsOptional() @ValidateNested() @Type(() => RegistrationRuleDto) registration?: RegistrationRuleDto;
-  @ApiPropertyOptional({ enum: THROUGH_PLATFORM, default: 'any', description: 'concluded through 浙江拍: any, required, or excluded' }) @IsOptional() @IsIn(THROUGH_PLATFORM) throughPlatform?: (typeof THROUGH_PLATFORM)[number];
+  @ApiPropertyOptional({ enum: SELLER_CATEGORIES, default: 'any' }) @Omittable() @IsIn(SELLER_CATEGORIES) sellerCategory?: (typeof SELLER_CATEGORIES)[number];
+  @ApiPropertyOptional({ enum: CONTRACT_TYPES, isArray: true }) @Omittable() @IsArray() @ArrayMaxSize(5) @IsIn(CONTRACT_TYPES, { each: true }) contractTypes?: (typeof CONTRACT_TYPES)[number][];
+  @ApiPropertyOptional({ type: RegistrationRuleDto }) @Omittable() @ValidateNested() @Type(() => RegistrationRuleDto) registration?: RegistrationRuleDto;
+  @ApiPropertyOptional({ enum: THROUGH_PLATFORM, default: 'any', description: 'concluded through 浙江拍: any, required, or excluded' }) @Omittable() @IsIn(THROUGH_PLATFORM) throughPlatform?: (typeof THROUGH_PLATFORM)[number];
   @ApiPropertyOptional({ example: '10000000', nullable: true }) @IsOptional() @IsFen() minContractValueFen?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() buyerMustBeSme?: boolean;
-  @ApiPropertyOptional({ description: '高新技术企业' }) @IsOptional() @IsBoolean() buyerMustBeHighTech?: boolean;
-  @ApiPropertyOptional({ enum: FUNDING_MODES, isArray: true, description: 'research_funding policies only' }) @IsOptional() @IsArray() @ArrayMaxSize(3) @IsIn(FUNDING_MODES, { each: true }) fundingModes?: (typeof FUNDING_MODES)[number][];
+  @ApiPropertyOptional() @Omittable() @IsBoolean() buyerMustBeSme?: boolean;
+  @ApiPropertyOptional({ description: '高新技术企业' }) @Omittable() @IsBoolean() buyerMustBeHighTech?: boolean;
+  @ApiPropertyOptional({ enum: FUNDING_MODES, isArray: true, description: 'research_funding policies only' }) @Omittable() @IsArray() @ArrayMaxSize(3) @IsIn(FUNDING_MODES, { each: true }) fundingModes?: (typeof FUNDING_MODES)[number][];
 }
 
 export class TierDto {
@@ -50,8 +50,8 @@ export class TierDto {
 
 export class RateRuleDto {
   @ApiProperty({ enum: RATE_KINDS, description: 'single; progressive (each band at its rate); banded (the whole base at the rate of its band)' }) @IsIn(RATE_KINDS) kind!: (typeof RATE_KINDS)[number];
-  @ApiPropertyOptional({ example: '0.05' }) @IsOptional() @IsRate() rate?: string;
-  @ApiPropertyOptional({ type: [TierDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierDto) tiers?: TierDto[];
+  @ApiPropertyOptional({ example: '0.05' }) @Omittable() @IsRate() rate?: string;
+  @ApiPropertyOptional({ type: [TierDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierDto) tiers?: TierDto[];
 }
 
 export class CapsDto {
@@ -66,16 +66,16 @@ export class PolicyDocumentDto {
   @ApiProperty({ example: '柯科〔2026〕12号' }) @IsString() @Length(1, 100) documentNumber!: string;
   @ApiProperty({ example: '2026-01-01' }) @IsLocalDate() effectiveFrom!: string;
   @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() effectiveTo?: string | null;
-  @ApiPropertyOptional({ type: EligibilityDto }) @IsOptional() @ValidateNested() @Type(() => EligibilityDto) eligibility?: EligibilityDto;
-  @ApiPropertyOptional({ enum: BASES, default: 'actual_paid' }) @IsOptional() @IsIn(BASES) base?: (typeof BASES)[number];
-  @ApiPropertyOptional({ type: RateRuleDto, description: 'required for contract policies; P-DON defaults to 10%' }) @IsOptional() @ValidateNested() @Type(() => RateRuleDto) rate?: RateRuleDto;
-  @ApiPropertyOptional({ type: CapsDto }) @IsOptional() @ValidateNested() @Type(() => CapsDto) caps?: CapsDto;
+  @ApiPropertyOptional({ type: EligibilityDto }) @Omittable() @ValidateNested() @Type(() => EligibilityDto) eligibility?: EligibilityDto;
+  @ApiPropertyOptional({ enum: BASES, default: 'actual_paid' }) @Omittable() @IsIn(BASES) base?: (typeof BASES)[number];
+  @ApiPropertyOptional({ type: RateRuleDto, description: 'required for contract policies; P-DON defaults to 10%' }) @Omittable() @ValidateNested() @Type(() => RateRuleDto) rate?: RateRuleDto;
+  @ApiPropertyOptional({ type: CapsDto }) @Omittable() @ValidateNested() @Type(() => CapsDto) caps?: CapsDto;
   @ApiProperty({ example: '5000000000' }) @IsFen() budgetFen!: string;
-  @ApiPropertyOptional({ enum: STACKING_RULES, default: 'exclusive' }) @IsOptional() @IsIn(STACKING_RULES) stacking?: (typeof STACKING_RULES)[number];
+  @ApiPropertyOptional({ enum: STACKING_RULES, default: 'exclusive' }) @Omittable() @IsIn(STACKING_RULES) stacking?: (typeof STACKING_RULES)[number];
 }
 
 export class UpdatePolicyDto extends PolicyDocumentDto {
-  @ApiPropertyOptional({ example: '调整补助比例' }) @IsOptional() @IsString() @Length(1, 2000) changeReason?: string;
+  @ApiPropertyOptional({ example: '调整补助比例' }) @Omittable() @IsString() @Length(1, 2000) changeReason?: string;
 }
 
 export class WithdrawPolicyDto {
@@ -83,15 +83,15 @@ export class WithdrawPolicyDto {
 }
 
 export class ImportPoliciesDto {
-  @ApiPropertyOptional({ example: 'zjp.subsidy-policies/1' }) @IsOptional() @IsIn(['zjp.subsidy-policies/1']) format?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() exportedAt?: string;
-  @ApiPropertyOptional({ description: 'the exporting authority (informative: policies are imported for the caller\'s authority)' }) @IsOptional() @IsObject() authority?: Record<string, unknown>;
+  @ApiPropertyOptional({ example: 'zjp.subsidy-policies/1' }) @Omittable() @IsIn(['zjp.subsidy-policies/1']) format?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() exportedAt?: string;
+  @ApiPropertyOptional({ description: 'the exporting authority (informative: policies are imported for the caller\'s authority)' }) @Omittable() @IsObject() authority?: Record<string, unknown>;
   @ApiProperty({ type: [PolicyDocumentDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PolicyDocumentDto) policies!: PolicyDocumentDto[];
 }
 
 export class ListPoliciesQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID() authorityId?: string;
-  @ApiPropertyOptional({ enum: POLICY_KINDS }) @IsOptional() @IsIn(POLICY_KINDS) kind?: string;
-  @ApiPropertyOptional({ enum: ['active', 'withdrawn'] }) @IsOptional() @IsIn(['active', 'withdrawn']) status?: string;
-  @ApiPropertyOptional({ example: '2026-06-30', description: 'in force on this date' }) @IsOptional() @IsLocalDate() inForceOn?: string;
+  @ApiPropertyOptional() @Omittable() @IsUUID() authorityId?: string;
+  @ApiPropertyOptional({ enum: POLICY_KINDS }) @Omittable() @IsIn(POLICY_KINDS) kind?: string;
+  @ApiPropertyOptional({ enum: ['active', 'withdrawn'] }) @Omittable() @IsIn(['active', 'withdrawn']) status?: string;
+  @ApiPropertyOptional({ example: '2026-06-30', description: 'in force on this date' }) @Omittable() @IsLocalDate() inForceOn?: string;
 }

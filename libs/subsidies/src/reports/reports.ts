@@ -1,19 +1,19 @@
 import { Controller, Get, Injectable, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { roundHalfUp, ValidationError } from '@zjp/core';
 import { regionName } from '@zjp/identity';
-import { CurrentPrincipal, IsLocalDate, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, IsLocalDate, Roles, type Principal, Omittable } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { authorityOf } from '../access';
 
 export const REPORT_GROUPS = ['authority', 'region', 'field', 'period'] as const;
 
 export class SummaryQuery {
-  @ApiPropertyOptional({ enum: REPORT_GROUPS, default: 'authority' }) @IsOptional() @IsIn(REPORT_GROUPS) groupBy?: (typeof REPORT_GROUPS)[number];
-  @ApiPropertyOptional({ enum: ['month', 'quarter', 'year'], default: 'month', description: 'with groupBy=period (月监测、季分析、年评价)' }) @IsOptional() @IsIn(['month', 'quarter', 'year']) period?: 'month' | 'quarter' | 'year';
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'approval date from (Asia/Shanghai)' }) @IsOptional() @IsLocalDate() from?: string;
-  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsLocalDate() to?: string;
+  @ApiPropertyOptional({ enum: REPORT_GROUPS, default: 'authority' }) @Omittable() @IsIn(REPORT_GROUPS) groupBy?: (typeof REPORT_GROUPS)[number];
+  @ApiPropertyOptional({ enum: ['month', 'quarter', 'year'], default: 'month', description: 'with groupBy=period (月监测、季分析、年评价)' }) @Omittable() @IsIn(['month', 'quarter', 'year']) period?: 'month' | 'quarter' | 'year';
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'approval date from (Asia/Shanghai)' }) @Omittable() @IsLocalDate() from?: string;
+  @ApiPropertyOptional({ example: '2026-12-31' }) @Omittable() @IsLocalDate() to?: string;
 }
 
 export interface SummaryRow {

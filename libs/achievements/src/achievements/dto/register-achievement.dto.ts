@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
-import { IsFen, IsLocalDate } from '@zjp/platform';
+import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
 import { ACHIEVEMENT_KINDS, MATURITIES, TECHNICAL_FIELDS, type AchievementKind, type Maturity, type TechnicalField } from '../achievement.entity';
 import { IP_RIGHT_STATUSES, IP_RIGHT_TYPES, type IpRightStatus, type IpRightType } from '../ip-right.entity';
 
@@ -17,43 +17,43 @@ export class AttachmentDto {
 export class IpRightDto {
   @ApiProperty({ enum: IP_RIGHT_TYPES }) @IsIn(IP_RIGHT_TYPES) type!: IpRightType;
   @ApiPropertyOptional({ example: 'ZL202310123456.5', description: 'patents: the application number with its check digit (ZL prefix optional); required except for technical secrets' })
-  @IsOptional() @IsString() @Length(1, 40) number?: string;
-  @ApiPropertyOptional({ example: '2023-05-10', description: '取得知识产权之日: P-2Y / P-3Y count from here' }) @IsOptional() @IsLocalDate() grantedOn?: string;
-  @ApiPropertyOptional({ enum: IP_RIGHT_STATUSES, default: 'valid' }) @IsOptional() @IsIn(IP_RIGHT_STATUSES) status?: IpRightStatus;
+  @Omittable() @IsString() @Length(1, 40) number?: string;
+  @ApiPropertyOptional({ example: '2023-05-10', description: '取得知识产权之日: P-2Y / P-3Y count from here' }) @Omittable() @IsLocalDate() grantedOn?: string;
+  @ApiPropertyOptional({ enum: IP_RIGHT_STATUSES, default: 'valid' }) @Omittable() @IsIn(IP_RIGHT_STATUSES) status?: IpRightStatus;
 }
 
 export class AchievementFieldsDto {
   @ApiProperty({ example: '一种石墨烯复合材料的制备方法' }) @IsString() @Length(1, 300) title!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) abstract?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(0, 5000) abstract?: string;
   @ApiProperty({ enum: TECHNICAL_FIELDS }) @IsIn(TECHNICAL_FIELDS) technicalField!: TechnicalField;
   @ApiPropertyOptional({ example: ['C01B 32/184'], description: 'IPC classes' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' })
+  @Omittable() @IsArray() @ArrayMaxSize(20) @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' })
   ipcClasses?: string[];
-  @ApiPropertyOptional({ example: ['石墨烯', '导热'] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
-  @ApiPropertyOptional({ example: ['张三', '李四'] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
-  @ApiPropertyOptional({ enum: MATURITIES, default: 'lab' }) @IsOptional() @IsIn(MATURITIES) maturity?: Maturity;
-  @ApiPropertyOptional({ example: '150000000', description: "the holder's asking price in fen" }) @IsOptional() @IsFen() askingPriceFen?: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
+  @ApiPropertyOptional({ example: ['石墨烯', '导热'] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
+  @ApiPropertyOptional({ example: ['张三', '李四'] }) @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
+  @ApiPropertyOptional({ enum: MATURITIES, default: 'lab' }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
+  @ApiPropertyOptional({ example: '150000000', description: "the holder's asking price in fen" }) @Omittable() @IsFen() askingPriceFen?: string;
+  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
 }
 
 export class RegisterAchievementDto extends AchievementFieldsDto {
   @ApiProperty({ enum: ACHIEVEMENT_KINDS, description: 'applied achievements are subject to P-2Y / P-3Y' }) @IsIn(ACHIEVEMENT_KINDS) kind!: AchievementKind;
   @ApiProperty({ description: '财政性资金支持: must be registered and cannot be withdrawn' }) @IsBoolean() publiclyFunded!: boolean;
   @ApiProperty({ example: '2025-03-01', description: '取得成果之日: P-REG counts 30 days from here' }) @IsLocalDate() obtainedOn!: string;
-  @ApiPropertyOptional({ type: [IpRightDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => IpRightDto) ipRights?: IpRightDto[];
-  @ApiPropertyOptional({ default: true, description: 'false keeps it as a draft (not yet registered)' }) @IsOptional() @IsBoolean() submit?: boolean;
+  @ApiPropertyOptional({ type: [IpRightDto] }) @Omittable() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => IpRightDto) ipRights?: IpRightDto[];
+  @ApiPropertyOptional({ default: true, description: 'false keeps it as a draft (not yet registered)' }) @Omittable() @IsBoolean() submit?: boolean;
 }
 
 export class UpdateAchievementDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) abstract?: string;
-  @ApiPropertyOptional({ enum: TECHNICAL_FIELDS }) @IsOptional() @IsIn(TECHNICAL_FIELDS) technicalField?: TechnicalField;
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' }) ipcClasses?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
-  @ApiPropertyOptional({ enum: MATURITIES }) @IsOptional() @IsIn(MATURITIES) maturity?: Maturity;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 300) title?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(0, 5000) abstract?: string;
+  @ApiPropertyOptional({ enum: TECHNICAL_FIELDS }) @Omittable() @IsIn(TECHNICAL_FIELDS) technicalField?: TechnicalField;
+  @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(20) @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' }) ipcClasses?: string[];
+  @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
+  @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
+  @ApiPropertyOptional({ enum: MATURITIES }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsFen() askingPriceFen?: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
+  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
 }
 
 export class UpdateIpRightStatusDto {
@@ -61,7 +61,7 @@ export class UpdateIpRightStatusDto {
 }
 
 export class ListAchievementsQuery {
-  @ApiPropertyOptional({ description: 'administrators only: one holder' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i) holderId?: string;
-  @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset = 0;
+  @ApiPropertyOptional({ description: 'administrators only: one holder' }) @Omittable() @Matches(/^[0-9a-f-]{36}$/i) holderId?: string;
+  @ApiPropertyOptional({ default: 20 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
+  @ApiPropertyOptional({ default: 0 }) @Omittable() @Type(() => Number) @IsInt() @Min(0) offset = 0;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ORGANIZATION_TYPES, type OrganizationType } from '@zjp/platform';
+import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ORGANIZATION_TYPES, type OrganizationType, Omittable } from '@zjp/platform';
 import type { AuthorityLevel, HolderCategory } from '../organization.entity';
 
 export class CreateOrganizationDto {
@@ -18,33 +18,33 @@ export class CreateOrganizationDto {
   regionCode!: string;
 
   @ApiPropertyOptional({ description: '统一社会信用代码 (18 characters)' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, { message: 'creditCode must be an 18-character unified social credit code' })
   creditCode?: string;
 
   @ApiPropertyOptional({ enum: ['university', 'institute', 'enterprise_lab'], description: 'holders only' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['university', 'institute', 'enterprise_lab'])
   holderCategory?: HolderCategory;
 
   @ApiPropertyOptional({ description: 'holders only: a high-level innovation platform (高能级科创平台)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   highLevelPlatform?: boolean;
 
   @ApiPropertyOptional({ description: 'enterprises only: small or medium-sized enterprise' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   sme?: boolean;
 
   @ApiPropertyOptional({ enum: ['province', 'city', 'county'], description: 'authorities only' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['province', 'city', 'county'])
   authorityLevel?: AuthorityLevel;
 }
 
 export class UpdateOrganizationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() highLevelPlatform?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() sme?: boolean;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() highLevelPlatform?: boolean;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() sme?: boolean;
 }
