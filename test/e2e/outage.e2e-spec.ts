@@ -7,6 +7,7 @@ import { testConfig } from '../support/config';
 import { insertLot } from '../support/market-factory';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/test-database';
+import { TEST_REDIS_URL } from '../support/env';
 
 /**
  * PostgreSQL unreachable (the API reaches it through a proxy the test cuts): bids and reads are
@@ -94,5 +95,63 @@ describe('outage answers: PostgreSQL unreachable', () => {
     }
     const stored = await queryDatabase<{ seq: number; amount_fen: string }>(db.url, `SELECT seq, amount_fen FROM bids WHERE lot_id = $1 AND seq IS NOT NULL ORDER BY seq`, [lotId]);
     expect(stored.map((b) => [b.seq, b.amount_fen])).toEqual([[1, '1000000'], [2, '1010000'], [3, '1020000']]);
+  });
+});
+
+/**
+ * Redis unreachable (through a proxy the test cuts): requests whose token check needs Redis (revoked
+ * sessions) are answered 503 SERVICE_UNAVAILABLE, and so is a socket handshake, instead of a 500.
+ */
+describe('outage answers: Redis unreachable', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: INestApplication;
+  let url: string;
+  let token: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const redis = new URL(TEST_REDIS_URL);
+    proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
+    redis.hostname = '127.0.0.1';
+    redis.port = String(proxy.port);
+    app = await createApiApp(testConfig(db.url, { REDIS_URL: redis.toString() }));
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const api = { app, http: request(url) } as Parameters<typeof createOrganization>[0];
+    const holder = await createOrganization(api, { type: 'holder', name: '断网测试大学', regionCode: '330106', holderCategory: 'university' });
+    token = (await login(api, await createUser(api, holder, ['holder_admin']))).accessToken;
+  });
+
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await app?.close();
+    await proxy.close();
+    await db.drop();
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE on HTTP and on the socket handshake while Redis is away, and serves again after', async () => {
+    expect((await request(url).get('/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    await proxy.cut();
+    try {
+      const res = await request(url).get('/auth/me').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      const refused = await new Promise<{ data?: { code?: string } }>((resolve) => {
+        const socket = io(url, { transports: ['websocket'], auth: { token }, reconnection: false });
+        socket.once('connect', () => resolve({}));
+        socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err));
+      });
+      expect(refused.data?.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await proxy.restore();
+    }
+    let after = await request(url).get('/auth/me').set('Authorization', `Bearer ${token}`);
+    for (let i = 0; after.status !== 200 && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = await request(url).get('/auth/me').set('Authorization', `Bearer ${token}`);
+    }
+    expect(after.status).toBe(200);
   });
 });

@@ -2,9 +2,9 @@ import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { toErrorBody, UnauthenticatedError } from '@zjp/core';
+import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
-import { AllExceptionsFilter, Authenticated, createValidationPipe, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
+import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, type BidResult } from '@zjp/market';
 import { Ack, bindSocketListeners, CLIENT_EVENTS, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
@@ -46,7 +46,7 @@ export class LotsGateway implements OnGatewayInit {
       const token = tokenOf(socket);
       const fail = (err: unknown) => {
         const error = new Error('unauthorized') as Error & { data: unknown };
-        error.data = toErrorBody(err);
+        error.data = mapError(err).body; // a Redis outage while checking the token is SERVICE_UNAVAILABLE: retry
         next(error);
       };
       if (!token) return fail(new UnauthenticatedError('UNAUTHENTICATED', 'Send an access token in auth.token'));
