@@ -17,6 +17,11 @@ import { DEMO_ACHIEVEMENTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_SUBSIDY_POLI
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  if (config.NODE_ENV === 'production' && process.env.ZJP_DEMO !== '1') {
+    // the demo accounts' password is published in the README: never in a production database by accident
+    process.stderr.write('db:seed refuses NODE_ENV=production: the demo accounts have a published password. Set ZJP_DEMO=1 for a demonstration installation.\n');
+    process.exit(78);
+  }
   @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), IdentityModule, AchievementsModule] })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });

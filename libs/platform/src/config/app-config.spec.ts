@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, parseConfig } from './app-config';
 
 describe('parseConfig', () => {
@@ -34,6 +35,42 @@ describe('parseConfig', () => {
 
   it('refuses to run production with the development secret', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set in production/);
-    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) }).NODE_ENV).toBe('production');
+    expect(parseConfig({ ...production }).NODE_ENV).toBe('production');
+  });
+
+  // made here, not written down: a secret written in the repository is refused in production
+  const own = randomBytes(12).toString('hex');
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'p'.repeat(40),
+    STRIPE_SECRET_KEY: `sk_live_${own}`,
+    STRIPE_WEBHOOK_SECRET: `whsec_${own}`,
+    DATABASE_URL: `postgres://zjp:${own}@db:5432/zjp`,
+  };
+
+  it.each(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])('requires %s in production, and only there', (name) => {
+    expect(() => parseConfig({ ...production, [name]: undefined })).toThrow(new RegExp(`^Invalid configuration: ${name} must be set in production`));
+    const development = parseConfig({});
+    expect(development.STRIPE_SECRET_KEY).toBe('sk_test_local_development');
+    expect(development.STRIPE_WEBHOOK_SECRET).toBe('whsec_local_development');
+  });
+
+  it.each([
+    ['JWT_SECRET', 'compose-demo-secret-set-your-own-32-chars'],
+    ['JWT_SECRET', 'zjp-test-jwt-secret-at-least-32-characters'],
+    ['STRIPE_SECRET_KEY', 'sk_test_local_development'],
+    ['STRIPE_SECRET_KEY', 'sk_test_faults0123abcd'], // a published prefix with something appended
+    ['STRIPE_WEBHOOK_SECRET', 'whsec_local_development'],
+    ['METRICS_TOKEN', 'metrics-test-token-0123456789abcdef'],
+    ['DATABASE_URL', 'postgres://zjp:zjp@postgres:5432/zjp'],
+    ['REDIS_URL', 'redis://:Demo-2026!@redis:6379'],
+  ])('refuses to start production when %s holds a secret published in the repository (%s)', (name, value) => {
+    expect(() => parseConfig({ ...production, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} holds a secret published in the repository`));
+    expect(parseConfig({ [name]: value })[name as 'JWT_SECRET']).toBe(value); // development takes them
+  });
+
+  it('takes a metrics token of at least 16 characters', () => {
+    expect(parseConfig({ METRICS_TOKEN: 'a'.repeat(16) }).METRICS_TOKEN).toBe('a'.repeat(16));
+    expect(() => parseConfig({ METRICS_TOKEN: 'x'.repeat(15) })).toThrow(/METRICS_TOKEN/);
   });
 });

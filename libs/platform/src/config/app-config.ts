@@ -1,3 +1,4 @@
+import { isKnownSecret } from './known-secrets';
 import { z } from 'zod';
 
 /**
@@ -28,12 +29,37 @@ const schema = z.object({
   LIVE_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
   // Stripe, through the official SDK. STRIPE_API_BASE points the SDK at another server speaking
   // Stripe's API (tests and the demo use the local one in test/stripe-server); unset = api.stripe.com.
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)').default('sk_test_local_development'),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)').default('whsec_local_development'),
+  // Development and test fall back to the local values below; production must set both.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
   STRIPE_API_BASE: z.string().url('must be a URL such as http://127.0.0.1:12111').optional(),
+  // GET /metrics (Prometheus): with a token, only `Authorization: Bearer <token>`; without one, only
+  // direct (not proxied) requests from loopback or private addresses.
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
-export type AppConfig = Readonly<z.infer<typeof schema>>;
+const DEVELOPMENT_STRIPE = { STRIPE_SECRET_KEY: 'sk_test_local_development', STRIPE_WEBHOOK_SECRET: 'whsec_local_development' } as const;
+
+/** The secrets a production process checks against KNOWN_SECRETS, with the variable that holds each. */
+function secretsOf(data: z.infer<typeof schema>): [string, string | undefined][] {
+  const password = (url: string) => {
+    try {
+      return decodeURIComponent(new URL(url).password) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return [
+    ['JWT_SECRET', data.JWT_SECRET],
+    ['STRIPE_SECRET_KEY', data.STRIPE_SECRET_KEY],
+    ['STRIPE_WEBHOOK_SECRET', data.STRIPE_WEBHOOK_SECRET],
+    ['METRICS_TOKEN', data.METRICS_TOKEN],
+    ['DATABASE_URL', password(data.DATABASE_URL)],
+    ['REDIS_URL', password(data.REDIS_URL)],
+  ];
+}
+
+export type AppConfig = Readonly<Omit<z.infer<typeof schema>, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'> & { STRIPE_SECRET_KEY: string; STRIPE_WEBHOOK_SECRET: string }>;
 
 export const APP_CONFIG = Symbol.for('zjp.AppConfig');
 
@@ -48,10 +74,17 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const result = schema.safeParse(env);
   if (result.success) {
-    if (result.data.NODE_ENV === 'production' && result.data.JWT_SECRET.startsWith('dev-only')) {
-      throw new ConfigError('JWT_SECRET', 'must be set in production');
+    const data = result.data;
+    if (data.NODE_ENV === 'production') {
+      if (env.JWT_SECRET === undefined) throw new ConfigError('JWT_SECRET', 'must be set in production');
+      for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+        if (data[name] === undefined) throw new ConfigError(name, 'must be set in production (no Stripe call is made with a development key)');
+      }
+      for (const [name, value] of secretsOf(data)) {
+        if (value !== undefined && isKnownSecret(value)) throw new ConfigError(name, 'holds a secret published in the repository; production needs its own');
+      }
     }
-    return Object.freeze(result.data);
+    return Object.freeze({ ...data, STRIPE_SECRET_KEY: data.STRIPE_SECRET_KEY ?? DEVELOPMENT_STRIPE.STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: data.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_STRIPE.STRIPE_WEBHOOK_SECRET });
   }
   const issue = result.error.issues[0];
   const variable = String(issue.path[0] ?? 'environment');
