@@ -859,6 +859,8 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: `zjp-bench-${randomBytes(4).toString('hex')}:`,
     JWT_SECRET: `bench-${randomBytes(24).toString('hex')}`,
+    STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString('hex')}`, // production requires them (no Stripe call is made)
+    STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(12).toString('hex')}`,
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     LOG_LEVEL: 'warn',
   };
