@@ -28,8 +28,8 @@ function literalSecrets(): Map<string, string> {
     for (const pattern of PATTERNS) {
       for (const match of text.matchAll(pattern)) {
         const value = match[1];
-        // references and code, not literals: ${VAR}, $VAR, template strings, calls, schema text, placeholders
-        if (value.length < 3 || /^[$`]|[()`…]|^\w+\.|^[A-Z_]+$/.test(value)) continue;
+        // references and code, not literals: ${VAR}, $VAR, ${VAR:?message}, template strings, calls, schema text, placeholders
+        if (value.length < 3 || /^[$`?]|[()`…]|^\w+\.|^[A-Z_]+$/.test(value)) continue;
         found.set(value, file);
       }
     }
