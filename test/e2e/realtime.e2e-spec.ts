@@ -93,7 +93,7 @@ describe('socket.io across two API processes', () => {
     for (const token of [undefined, 'not-a-jwt']) {
       const socket = connect(a.url, token);
       const err = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
-      expect(err.data).toEqual({ code: token ? 'INVALID_TOKEN' : 'UNAUTHENTICATED', message: expect.any(String) });
+      expect(err.data).toEqual({ code: token ? 'INVALID_TOKEN' : 'UNAUTHENTICATED', message: expect.any(String), requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
   });
 
@@ -101,7 +101,7 @@ describe('socket.io across two API processes', () => {
     const socket = connect(a.url, enterpriseToken);
     await connected(socket);
     const ack = await socket.emitWithAck('lot.join', { lotId: 'not-a-uuid' });
-    expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ field: 'lotId' })] } });
+    expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ field: 'lotId' })], requestId: expect.any(String) } });
   });
 
   it('answers a malformed lot.bid (a plain listener on the hot path) with VALIDATION_FAILED naming every field, and stores nothing', async () => {
@@ -122,7 +122,7 @@ describe('socket.io across two API processes', () => {
     const socket = connect(a.url, adminToken);
     await connected(socket);
     const ack = await socket.emitWithAck('lot.bid', { lotId: randomUUID(), amountFen: '100' });
-    expect(ack).toEqual({ ok: false, error: { code: 'FORBIDDEN_ROLE', message: expect.any(String), details: { requiredRoles: ['enterprise_admin', 'enterprise_member'] } } });
+    expect(ack).toEqual({ ok: false, error: { code: 'FORBIDDEN_ROLE', message: expect.any(String), details: { requiredRoles: ['enterprise_admin', 'enterprise_member'] }, requestId: expect.any(String) } });
     // the refusal comes before the input check: a malformed bid gets the same answer
     expect((await socket.emitWithAck('lot.bid', { nonsense: true })).error.code).toBe('FORBIDDEN_ROLE');
   });

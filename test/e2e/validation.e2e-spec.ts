@@ -51,7 +51,7 @@ describe('bad input gets a 400 with the offending fields and changes nothing', (
   it('answers malformed JSON with 400, not 500', async () => {
     const res = await api.http.post('/organizations').set('Authorization', `Bearer ${admin}`).set('Content-Type', 'application/json').send('{"type": ');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ code: 'MALFORMED_JSON', message: expect.any(String) });
+    expect(res.body).toEqual({ code: 'MALFORMED_JSON', message: expect.any(String), requestId: res.headers['x-request-id'] });
   });
 
   it('answers an oversized body with 413', async () => {

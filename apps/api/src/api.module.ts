@@ -1,7 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityApiModule } from '@zjp/identity';
-import { AppConfig, HealthModule, LoggingModule, PlatformConfigModule, QueueProducersModule, RedisModule, RequestBodyMiddleware } from '@zjp/platform';
+import { AppConfig, HealthModule, HttpMetricsMiddleware, LoggingModule, MetricsModule, PlatformConfigModule, QueueProducersModule, RedisModule, RequestBodyMiddleware } from '@zjp/platform';
 import { RealtimeModule } from '@zjp/realtime';
 import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';
@@ -14,7 +14,7 @@ import { SubsidiesApiModule } from '@zjp/subsidies';
 @Module({})
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestBodyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+    consumer.apply(HttpMetricsMiddleware, RequestBodyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 
   static forRoot(config: AppConfig): DynamicModule {
@@ -28,6 +28,7 @@ export class ApiModule implements NestModule {
         QueueProducersModule,
         RealtimeModule,
         HealthModule,
+        MetricsModule,
         IdentityApiModule,
         AchievementsApiModule,
         MarketApiModule,

@@ -30,6 +30,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   details?: unknown;
+  /** the request's id (HTTP: X-Request-Id; socket events: one per failed event), also in the log lines about it */
+  requestId?: string;
 }
 
 export interface DomainErrorOptions {

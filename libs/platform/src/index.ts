@@ -16,3 +16,6 @@ export * from './validation/validators';
 export * from './queues.module';
 export * from './validation/input-guards';
 export * from './http/request-body.middleware';
+export * from './metrics/metrics';
+export * from './metrics/metrics.module';
+export * from './metrics/http-metrics.middleware';

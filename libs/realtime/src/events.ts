@@ -27,4 +27,5 @@ export interface AnnouncementEvent {
   at: string;
 }
 
-export const lotRoom = (lotId: string): string => `lot:${lotId}`;
+export const LOT_ROOM_PREFIX = 'lot:';
+export const lotRoom = (lotId: string): string => `${LOT_ROOM_PREFIX}${lotId}`;

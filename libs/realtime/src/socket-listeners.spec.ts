@@ -94,9 +94,10 @@ describe('plain socket listeners with declared access', () => {
 
   it('answers domain errors with their body, and hides unexpected ones behind INTERNAL_ERROR', async () => {
     const c = await client(['enterprise_admin']);
-    expect(await c.emitWithAck('fails', {})).toEqual({ ok: false, error: { code: 'NOT_YOURS', message: 'not yours' } });
+    const uuid = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(await c.emitWithAck('fails', {})).toEqual({ ok: false, error: { code: 'NOT_YOURS', message: 'not yours', requestId: uuid } });
     const crashed = await c.emitWithAck('crashes', {});
-    expect(crashed).toEqual({ ok: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } });
+    expect(crashed).toEqual({ ok: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error', requestId: uuid } });
     expect(JSON.stringify(crashed)).not.toContain('secret');
   });
 });

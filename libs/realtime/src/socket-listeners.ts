@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ACCESS_METADATA, authorize, mapError, PRINCIPAL_KEY, SOCKET_LISTENER_METADATA, type AccessRule, type Principal } from '@zjp/platform';
+import { randomUUID } from 'node:crypto';
+import { ACCESS_METADATA, authorize, logMappedError, mapError, PRINCIPAL_KEY, SOCKET_LISTENER_METADATA, type AccessRule, type Principal } from '@zjp/platform';
 import type { Server, Socket } from 'socket.io';
 import type { Ack } from './events';
 
@@ -63,8 +64,9 @@ export function bindSocketListeners(server: Server, instance: object): void {
           : () => undefined;
         const fail = (err: unknown) => {
           const mapped = mapError(err);
-          if (mapped.internal) logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-          reply({ ok: false, error: mapped.body });
+          const requestId = randomUUID();
+          logMappedError(logger, mapped, err, requestId);
+          reply({ ok: false, error: { ...mapped.body, requestId } });
         };
         try {
           const principal = authorize(rule, socket.data[PRINCIPAL_KEY] as Principal | undefined) as Principal;

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
-import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
+import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, type BidResult } from '@zjp/market';
-import { Ack, bindSocketListeners, CLIENT_EVENTS, lotRoom, RealtimePublisher } from '@zjp/realtime';
+import { Ack, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 
 export class JoinLotDto {
@@ -34,6 +35,7 @@ export class LotsGateway implements OnGatewayInit {
     private readonly engine: BiddingEngine,
     private readonly feed: LotFeed,
     private readonly lots: LotsService,
+    private readonly metrics: Metrics,
   ) {}
 
   private readonly logger = new Logger(LotsGateway.name);
@@ -41,12 +43,23 @@ export class LotsGateway implements OnGatewayInit {
   afterInit(server: Server): void {
     this.publisher.attach(server);
     bindSocketListeners(server, this);
+    this.metrics.gauge('zjp_sockets_connected', 'socket.io connections to this API process', [], () => [{ value: server.engine.clientsCount }]);
+    this.metrics.gauge('zjp_lot_rooms', "Lots with at least one watcher on this API process, and the sockets in their rooms", ['measure'], () => {
+      let rooms = 0;
+      let watchers = 0;
+      for (const [name, sockets] of server.of('/').adapter.rooms) {
+        if (!name.startsWith(LOT_ROOM_PREFIX)) continue;
+        rooms++;
+        watchers += sockets.size;
+      }
+      return [{ labels: { measure: 'rooms' }, value: rooms }, { labels: { measure: 'watchers' }, value: watchers }];
+    });
     this.feed.start(server).catch((err: unknown) => this.logger.error(`live lot feed not subscribed: ${String(err)}`));
     server.use((socket, next) => {
       const token = tokenOf(socket);
       const fail = (err: unknown) => {
         const error = new Error('unauthorized') as Error & { data: unknown };
-        error.data = mapError(err).body; // a Redis outage while checking the token is SERVICE_UNAVAILABLE: retry
+        error.data = { ...mapError(err).body, requestId: randomUUID() }; // a Redis outage while checking the token is SERVICE_UNAVAILABLE: retry
         next(error);
       };
       if (!token) return fail(new UnauthenticatedError('UNAUTHENTICATED', 'Send an access token in auth.token'));

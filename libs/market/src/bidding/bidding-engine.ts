@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock, CLOCK, NotFoundError } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
+import { mapError, Metrics } from '@zjp/platform';
 import { acceptBid, bidderPseudonym, bidHash, type LotState } from '../domain';
 import { LotRow, rulesOf, stateOf } from '../lots/lot-row';
 import { LotEventsPublisher } from './lot-events.publisher';
@@ -71,9 +72,29 @@ export class BiddingEngine {
     private readonly tx: TransactionRunner,
     private readonly events: LotEventsPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   submit(request: BidRequest): Promise<BidResult> {
+    const answer = this.enqueue(request);
+    const metrics = this.metrics;
+    if (!metrics) return answer;
+    metrics.bidsReceived.inc({ source: request.source });
+    const stop = metrics.bidAckSeconds.startTimer({ source: request.source });
+    answer.then(
+      (r) => {
+        stop();
+        metrics.bidsAnswered.inc({ source: request.source, outcome: r.status, code: r.code ?? '' });
+      },
+      (err: unknown) => {
+        stop();
+        metrics.bidsAnswered.inc({ source: request.source, outcome: 'failed', code: mapError(err).body.code });
+      },
+    );
+    return answer;
+  }
+
+  private enqueue(request: BidRequest): Promise<BidResult> {
     return new Promise<BidResult>((resolve, reject) => {
       const queue = this.queues.get(request.lotId);
       if (queue) {

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, RedisConnectionFactory } from '@zjp/platform';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, Metrics, RedisConnectionFactory } from '@zjp/platform';
 import { lotRoom } from '@zjp/realtime';
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
@@ -31,6 +31,7 @@ export class LotFeed implements OnModuleDestroy {
   constructor(
     private readonly redis: RedisConnectionFactory,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() private readonly metrics?: Metrics,
   ) {
     this.channel = `${redis.prefix}lot-feed`;
     this.windowMs = config.LIVE_COALESCE_MS;
@@ -72,7 +73,11 @@ export class LotFeed implements OnModuleDestroy {
   private flush(buffer: LotFeedBuffer): void {
     const now = Date.now();
     const event = buffer.flush(now);
-    if (event) this.server?.local.to(lotRoom(event.lotId)).emit(LOT_BIDS_EVENT, event);
+    if (event && this.server) {
+      this.server.local.to(lotRoom(event.lotId)).emit(LOT_BIDS_EVENT, event);
+      const oldest = event.bids.length ? Date.parse(event.bids[0].at) : NaN;
+      if (this.metrics && Number.isFinite(oldest)) this.metrics.broadcastLagSeconds.observe(Math.max(0, Date.now() - oldest) / 1000);
+    }
     this.schedule(buffer, buffer.due(now));
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Socket } from 'socket.io';
@@ -5,7 +6,9 @@ import { mapError } from './error-mapping';
 
 /**
  * The single exception filter: HTTP responses and socket.io acknowledgements carry the same
- * `{ code, message, details? }` body.
+ * `{ code, message, details?, requestId }` body. The request id is the one pino-http gave the
+ * request (X-Request-Id; its log lines carry it as `req.id`), or a new one for a socket event, and
+ * the error's own log line names it, so a user quoting it leads to the log.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -13,27 +16,34 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const mapped = mapError(exception);
-    if (mapped.internal) {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    } else if (mapped.status === 503) {
-      this.logger.warn(`dependency unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
-    }
-    if (host.getType() === 'ws') {
+    const isWs = host.getType() === 'ws';
+    const req = isWs ? undefined : host.switchToHttp().getRequest<Request & { id?: string }>();
+    const requestId = typeof req?.id === 'string' ? req.id : randomUUID();
+    logMappedError(this.logger, mapped, exception, requestId);
+    const body = { ...mapped.body, requestId };
+    if (isWs) {
       const ws = host.switchToWs();
       const args = host.getArgs<unknown[]>();
-      const ack = args.find((a, i) => i > 0 && typeof a === 'function') as ((r: unknown) => void) | undefined;
-      const reply = { ok: false, error: mapped.body };
-      if (ack) ack(reply);
-      else ws.getClient<Socket>().emit('error', mapped.body);
+      const ack = args.findLast((a, i) => i > 0 && typeof a === 'function') as ((r: unknown) => void) | undefined;
+      if (ack) ack({ ok: false, error: body });
+      else ws.getClient<Socket>().emit('error', body);
       return;
     }
-    const http = host.switchToHttp();
-    const res = http.getResponse<Response>();
-    const req = http.getRequest<Request & { id?: string }>();
+    const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
+    // a body the parser refused never reached pino-http: the id made here is the request's id
+    if (!res.getHeader('X-Request-Id')) res.setHeader('X-Request-Id', requestId);
     const retryAfter = (mapped.body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    const body = mapped.internal && req?.id ? { ...mapped.body, details: { requestId: req.id } } : mapped.body;
     res.status(mapped.status).json(body);
+  }
+}
+
+/** The log line of an error answer: unexpected errors with their stack, outages as warnings; both name the request. */
+export function logMappedError(logger: Logger, mapped: ReturnType<typeof mapError>, exception: unknown, requestId: string): void {
+  if (mapped.internal) {
+    logger.error({ requestId, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, `internal error (request ${requestId})`);
+  } else if (mapped.status === 503) {
+    logger.warn({ requestId }, `dependency unavailable (request ${requestId}): ${exception instanceof Error ? exception.message : String(exception)}`);
   }
 }

@@ -16,6 +16,7 @@ export class LoggingModule {
           pinoHttp: {
             name,
             level: config.LOG_LEVEL,
+            quietReqLogger: true, // lines logged while handling a request carry its id as reqId (the final line: req.id)
             genReqId: (req, res) => {
               const given = req.headers['x-request-id'];
               const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
