@@ -30,6 +30,9 @@ function literalSecrets(): Map<string, string> {
         const value = match[1];
         // references and code, not literals: ${VAR}, $VAR, ${VAR:?message}, template strings, calls, schema text, placeholders
         if (value.length < 3 || /^[$`?]|[()`…]|^\w+\.|^[A-Z_]+$/.test(value)) continue;
+        // an unquoted identifier in code is a variable (`METRICS_TOKEN: token`), not a literal
+        const quoted = /['"]/.test(text[(match.index ?? 0) + match[0].length - value.length - 1] ?? '');
+        if (!quoted && /\.[jt]s$/.test(file) && /^[a-z][A-Za-z0-9]*$/.test(value)) continue;
         found.set(value, file);
       }
     }
