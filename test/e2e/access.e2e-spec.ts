@@ -1,5 +1,5 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, ROLES, SOCKET_LISTENER_METADATA, type Role } from '../../libs/platform/src';
+import { ACCESS_METADATA, ORG_SCOPE_METADATA, ROLES, SOCKET_LISTENER_METADATA, type Role } from '../../libs/platform/src';
 import { startApi, TestApi, usersOfEveryRole } from '../support/api';
 
 describe('access control: every endpoint declares who may call it, default deny', () => {
@@ -12,11 +12,12 @@ describe('access control: every endpoint declares who may call it, default deny'
   });
   afterAll(() => api.close());
 
-  it('declares an access rule on every HTTP route and socket event', () => {
+  it('declares an access rule and an organisation rule on every HTTP route and socket event', () => {
     const discovery = api.app.get(DiscoveryService);
     const scanner = api.app.get(MetadataScanner);
     const reflector = api.app.get(Reflector);
     const undeclared: string[] = [];
+    const noOrgScope: string[] = [];
     let checked = 0;
     for (const wrapper of [...discovery.getControllers(), ...discovery.getProviders()]) {
       const instance = wrapper.instance as object | undefined;
@@ -31,10 +32,13 @@ describe('access control: every endpoint declares who may call it, default deny'
         checked++;
         const rule = reflector.getAllAndOverride(ACCESS_METADATA, [handler, wrapper.metatype as () => unknown]);
         if (!rule) undeclared.push(`${wrapper.name}.${name}`);
+        if (!reflector.get(ORG_SCOPE_METADATA, handler)) noOrgScope.push(`${wrapper.name}.${name}`);
       }
     }
     expect(checked).toBeGreaterThan(10);
     expect(undeclared).toEqual([]);
+    // @OrgScope.none() / .owned(resource) / .filtered(resource), see libs/platform/src/auth/org-scope.decorators.ts
+    expect(noOrgScope).toEqual([]);
   });
 
   it('refuses calls without a token on protected routes with 401', async () => {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, IsUUID, Length, Matches } from 'class-validator';
-import { CurrentPrincipal, IsFen, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { Deposit, DepositsService } from './deposits.service';
 
 export class BankTransferDepositDto {
@@ -56,6 +56,7 @@ export class BankTransferDepositsController {
 
   /** An administrator confirms a received bank transfer (对公转账): the deposit is held at once. */
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post()
   @HttpCode(200)
   async record(@CurrentPrincipal() actor: Principal, @Body() body: BankTransferDepositDto): Promise<DepositView> {

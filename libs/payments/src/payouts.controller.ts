@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import { Payout, PayoutsService } from './payouts.service';
 
 export class RecordPayoutDto {
@@ -54,6 +54,7 @@ export class PayoutsController {
    * same idempotency key returns the payout recorded before.
    */
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post('payouts')
   async record(@CurrentPrincipal() actor: Principal, @Body() body: RecordPayoutDto, @Res({ passthrough: true }) res: Response): Promise<PayoutView> {
     const { payout, created } = await this.payouts.record(actor, { ...body, amountFen: BigInt(body.amountFen) });
@@ -63,6 +64,7 @@ export class PayoutsController {
 
   /** What an organisation has been paid out and may still be paid out: its own users, and administrators. */
   @Roles(...PAYEE_READERS)
+  @OrgScope.owned('organization')
   @Get('organizations/:id/payouts')
   @Header('Cache-Control', 'no-store')
   async list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: ListPayoutsQuery) {

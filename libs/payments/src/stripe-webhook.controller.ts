@@ -1,7 +1,7 @@
 import { Controller, Headers, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
-import { PAYMENT_JOBS, Public, QUEUES, type StripeEventJob } from '@zjp/platform';
+import { PAYMENT_JOBS, Public, QUEUES, type StripeEventJob, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { StripeEventsService } from './stripe-events.service';
@@ -15,6 +15,7 @@ export class StripeWebhookController {
   ) {}
 
   @Public()
+  @OrgScope.none()
   @Post('webhook')
   @HttpCode(200)
   @ApiExcludeEndpoint()

@@ -9,6 +9,7 @@ export * from './errors/validation.pipe';
 export * from './health/health.module';
 export * from './auth/roles';
 export * from './auth/access.decorators';
+export * from './auth/org-scope.decorators';
 export * from './auth/current-principal.decorator';
 export * from './queues';
 export * from './errors/parse-id.pipe';

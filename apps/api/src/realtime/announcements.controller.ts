@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, IsUUID, Length } from 'class-validator';
 import { Clock, CLOCK, newId } from '@zjp/core';
-import { Roles, Omittable } from '@zjp/platform';
+import { Roles, Omittable, OrgScope } from '@zjp/platform';
 import { AnnouncementEvent, RealtimePublisher, SERVER_EVENTS } from '@zjp/realtime';
 
 export class CreateAnnouncementDto {
@@ -21,6 +21,7 @@ export class AnnouncementsController {
   ) {}
 
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post()
   @HttpCode(202)
   announce(@Body() body: CreateAnnouncementDto): AnnouncementEvent {

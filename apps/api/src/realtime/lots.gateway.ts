@@ -5,7 +5,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
-import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal } from '@zjp/platform';
+import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal, OrgScope } from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, type BidResult } from '@zjp/market';
 import { Ack, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
@@ -74,6 +74,7 @@ export class LotsGateway implements OnGatewayInit {
   }
 
   @Authenticated()
+  @OrgScope.none()
   @SubscribeMessage(CLIENT_EVENTS.joinLot)
   async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
     await this.lots.assertExists(body.lotId);
@@ -82,6 +83,7 @@ export class LotsGateway implements OnGatewayInit {
   }
 
   @Authenticated()
+  @OrgScope.none()
   @SubscribeMessage(CLIENT_EVENTS.leaveLot)
   async leave(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
     await socket.leave(lotRoom(body.lotId));
@@ -95,6 +97,7 @@ export class LotsGateway implements OnGatewayInit {
    * role rule and the same input check as SocketBidDto (parseSocketBid; a unit test keeps them equal).
    */
   @Roles('enterprise_admin', 'enterprise_member')
+  @OrgScope.none()
   @SocketListener(CLIENT_EVENTS.bid)
   bid(_socket: Socket, principal: Principal, body: unknown): Promise<BidResult> {
     const bid = parseSocketBid(body);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { AchievementsService, AchievementWithRights } from './achievements.service';
 import { AchievementDto } from './dto/achievement.dto';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto, UpdateIpRightStatusDto } from './dto/register-achievement.dto';
@@ -20,6 +20,7 @@ export class AchievementsController {
   private dto = (x: AchievementWithRights) => AchievementDto.from(x.achievement, x.ipRights, this.achievements.today());
 
   @Roles('holder_admin', 'holder_member')
+  @OrgScope.none()
   @Post('achievements')
   @ApiOkResponse({ type: AchievementDto })
   async register(@CurrentPrincipal() actor: Principal, @Body() body: RegisterAchievementDto): Promise<AchievementDto> {
@@ -27,6 +28,7 @@ export class AchievementsController {
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.filtered('achievement')
   @Get('achievements')
   async list(@CurrentPrincipal() actor: Principal, @Query() query: ListAchievementsQuery): Promise<{ items: AchievementDto[]; total: number }> {
     const page = await this.achievements.list(actor, query);
@@ -35,6 +37,7 @@ export class AchievementsController {
 
   /** Registered achievements are public (the catalogue links here); drafts only for their holder. */
   @Public()
+  @OrgScope.none()
   @Get('achievements/:id')
   @ApiOkResponse({ type: AchievementDto })
   async getPublic(@Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
@@ -42,6 +45,7 @@ export class AchievementsController {
   }
 
   @Authenticated()
+  @OrgScope.owned('achievement')
   @Get('registry/achievements/:id')
   @ApiOkResponse({ type: AchievementDto })
   async getOwn(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
@@ -49,12 +53,14 @@ export class AchievementsController {
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('achievement')
   @Patch('achievements/:id')
   async update(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateAchievementDto): Promise<AchievementDto> {
     return this.dto(await this.achievements.update(actor, id, body));
   }
 
   @Roles('holder_admin', 'holder_member')
+  @OrgScope.owned('achievement')
   @Post('achievements/:id/register')
   @HttpCode(200)
   async submit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
@@ -62,6 +68,7 @@ export class AchievementsController {
   }
 
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('achievement')
   @Post('achievements/:id/withdraw')
   @HttpCode(200)
   async withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawDto): Promise<AchievementDto> {
@@ -69,12 +76,14 @@ export class AchievementsController {
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('achievement')
   @Post('achievements/:id/ip-rights')
   async addIpRight(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: IpRightDto): Promise<AchievementDto> {
     return this.dto(await this.achievements.addIpRight(actor, id, body));
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('ipRight')
   @Patch('ip-rights/:id')
   async setIpRightStatus(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateIpRightStatusDto): Promise<AchievementDto> {
     return this.dto(await this.achievements.setIpRightStatus(actor, id, body.status));

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '@zjp/platform';
+import { Public, OrgScope } from '@zjp/platform';
 import { CataloguePageDto } from './catalogue-item.dto';
 import { CatalogueQuery } from './catalogue.query';
 import { CatalogueService } from './catalogue.service';
@@ -12,6 +12,7 @@ export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Public()
+  @OrgScope.none()
   @Get()
   @ApiOkResponse({ type: CataloguePageDto })
   async search(@Query() query: CatalogueQuery): Promise<CataloguePageDto> {

@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
-import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, IsLocalDate, QUEUES, Roles, type Principal, Omittable } from '@zjp/platform';
+import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, IsLocalDate, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { assertMayReadHolder, isAdministrator } from '../access';
@@ -75,6 +75,7 @@ export class ComplianceController {
 
   /** Runs the idle-IP scan for a date, in the worker. Safe to repeat: the scan is idempotent. */
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post('compliance/scans')
   @HttpCode(202)
   async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string }> {
@@ -84,6 +85,7 @@ export class ComplianceController {
   }
 
   @Roles('platform_admin')
+  @OrgScope.none()
   @Get('compliance/scans/:jobId')
   async status(@Param('jobId') jobId: string): Promise<{ jobId: string; state: string; result: unknown; failedReason: string | null }> {
     const job = /^\d{1,18}$/.test(jobId) ? await this.queue.getJob(jobId) : undefined;
@@ -92,6 +94,7 @@ export class ComplianceController {
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.filtered('organization')
   @Get('registry/holders')
   holders(@CurrentPrincipal() actor: Principal, @Query() query: RegistryReportQuery): Promise<HolderRegistryRow[]> {
     return this.registry.byHolder(actor, query.holderId);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { isAdministrator } from '../access';
 import { DecisionDto } from '../justifications/justifications';
@@ -102,18 +102,21 @@ export class FreeLicensesController {
   constructor(private readonly freeLicenses: FreeLicensesService) {}
 
   @Roles('enterprise_admin')
+  @OrgScope.none()
   @Post('achievements/:id/free-license-applications')
   apply(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ApplyFreeLicenseDto): Promise<FreeLicenseApplicationView> {
     return this.freeLicenses.apply(actor, id, body);
   }
 
   @Roles('enterprise_admin', 'enterprise_member', 'holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.filtered('freeLicense')
   @Get('free-license-applications')
   list(@CurrentPrincipal() actor: Principal): Promise<FreeLicenseApplicationView[]> {
     return this.freeLicenses.list(actor);
   }
 
   @Roles('platform_admin')
+  @OrgScope.owned('freeLicense')
   @Post('free-license-applications/:id/approve')
   @HttpCode(200)
   approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<FreeLicenseApplicationView> {
@@ -121,6 +124,7 @@ export class FreeLicensesController {
   }
 
   @Roles('platform_admin')
+  @OrgScope.owned('freeLicense')
   @Post('free-license-applications/:id/reject')
   @HttpCode(200)
   reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<FreeLicenseApplicationView> {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { IsIn, IsString, Length } from 'class-validator';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
+import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { assertActsForHolder, isAdministrator } from '../access';
 import { IdleScanService } from '../compliance/idle-scan.service';
@@ -105,18 +105,21 @@ export class JustificationsController {
   constructor(private readonly justifications: JustificationsService) {}
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('achievement')
   @Post('achievements/:id/justifications')
   submit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubmitJustificationDto): Promise<JustificationView> {
     return this.justifications.submit(actor, id, body);
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.filtered('justification')
   @Get('justifications')
   list(@CurrentPrincipal() actor: Principal, @Query() query: ListJustificationsQuery): Promise<JustificationView[]> {
     return this.justifications.list(actor, query.status);
   }
 
   @Roles('platform_admin', 'authority_admin')
+  @OrgScope.owned('justification')
   @Post('justifications/:id/approve')
   @HttpCode(200)
   approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<JustificationView> {
@@ -124,6 +127,7 @@ export class JustificationsController {
   }
 
   @Roles('platform_admin', 'authority_admin')
+  @OrgScope.owned('justification')
   @Post('justifications/:id/reject')
   @HttpCode(200)
   reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<JustificationView> {

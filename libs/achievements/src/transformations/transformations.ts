@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, Length, ValidateNested } from 'class-validator';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import { Authenticated, CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { EntityManager } from 'typeorm';
 import { assertActsForHolder, assertMayReadHolder } from '../access';
 import { AttachmentDto } from '../achievements/dto/register-achievement.dto';
@@ -127,18 +127,21 @@ export class TransformationsController {
   constructor(private readonly transformations: TransformationsService) {}
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('achievement')
   @Post('achievements/:id/implementations')
   declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareImplementationDto): Promise<TransformationView> {
     return this.transformations.declare(actor, id, body);
   }
 
   @Authenticated()
+  @OrgScope.owned('achievement')
   @Get('achievements/:id/transformations')
   list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<TransformationView[]> {
     return this.transformations.listFor(actor, id);
   }
 
   @Roles('platform_admin', 'authority_admin')
+  @OrgScope.owned('transformation')
   @Post('transformations/:id/confirm')
   @HttpCode(200)
   confirm(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<TransformationView> {
@@ -146,6 +149,7 @@ export class TransformationsController {
   }
 
   @Roles('platform_admin', 'authority_admin')
+  @OrgScope.owned('transformation')
   @Post('transformations/:id/reject')
   @HttpCode(200)
   reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<TransformationView> {

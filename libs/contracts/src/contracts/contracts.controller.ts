@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { Authenticated, CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
 import { CONTRACT_STATUSES, CONTRACT_TYPES, type ContractType } from '../domain';
 import { ContractBillingService } from './contract-billing.service';
@@ -92,30 +92,35 @@ export class ContractsController {
   ) {}
 
   @Roles(...READERS)
+  @OrgScope.filtered('contract')
   @Get('contracts')
   list(@CurrentPrincipal() actor: Principal, @Query() query: ListContractsQuery) {
     return this.contracts.list(actor, query);
   }
 
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('deal', 'body:dealId')
   @Post('contracts')
   draft(@CurrentPrincipal() actor: Principal, @Body() body: DraftContractDto) {
     return this.contracts.draft(actor, body);
   }
 
   @Roles(...READERS)
+  @OrgScope.owned('contract')
   @Get('contracts/:id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.contracts.get(actor, id);
   }
 
   @Roles(...PARTY_ADMINS)
+  @OrgScope.owned('contract')
   @Put('contracts/:id/terms')
   amend(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: AmendTermsDto) {
     return this.contracts.amend(actor, id, body);
   }
 
   @Roles(...PARTY_ADMINS)
+  @OrgScope.owned('contract')
   @Post('contracts/:id/submission')
   @HttpCode(200)
   submit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: VersionDto) {
@@ -124,6 +129,7 @@ export class ContractsController {
 
   /** Signing: an administrator of the party's organisation (holder_admin for the seller, enterprise_admin for the buyer). */
   @Roles('holder_admin', 'enterprise_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/signatures')
   @HttpCode(200)
   sign(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: VersionDto) {
@@ -131,6 +137,7 @@ export class ContractsController {
   }
 
   @Roles('platform_admin', 'authority_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/registration')
   @HttpCode(200)
   register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterContractDto) {
@@ -138,6 +145,7 @@ export class ContractsController {
   }
 
   @Roles('platform_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/termination')
   @HttpCode(200)
   terminate(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: TerminateContractDto) {
@@ -145,6 +153,7 @@ export class ContractsController {
   }
 
   @Roles('enterprise_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/conversion')
   @HttpCode(200)
   convert(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ConversionDto) {
@@ -152,12 +161,14 @@ export class ContractsController {
   }
 
   @Roles('enterprise_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/royalty-reports')
   reportRoyalty(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RoyaltyReportDto) {
     return this.contracts.reportRoyalty(actor, id, { periodIndex: body.periodIndex, salesFen: BigInt(body.salesFen) });
   }
 
   @Roles('enterprise_admin', 'platform_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/milestones/:key/reached')
   @HttpCode(200)
   milestone(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Param('key') key: string, @Body() body: MilestoneReachedDto) {
@@ -166,6 +177,7 @@ export class ContractsController {
 
   /** JSON by default; `?format=pdf` renders it (`&signed=true`: the PDF stored at signing). */
   @Roles(...READERS)
+  @OrgScope.owned('contract')
   @Get('contracts/:id/document')
   async document(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: DocumentQuery, @Res({ passthrough: true }) res: Response) {
     if (query.format !== 'pdf') return this.contracts.document(actor, id);
@@ -175,18 +187,21 @@ export class ContractsController {
   }
 
   @Roles(...READERS)
+  @OrgScope.owned('contract')
   @Get('contracts/:id/document/verification')
   verify(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.contracts.verify(actor, id);
   }
 
   @Roles(...READERS)
+  @OrgScope.owned('contract')
   @Get('contracts/:id/payments')
   payments(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.billing.list(actor, id);
   }
 
   @Roles('enterprise_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/payments')
   pay(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PayContractDto) {
     return this.billing.payOnline(actor, id, { paymentMethod: body.paymentMethod, amountFen: body.amountFen === undefined ? undefined : BigInt(body.amountFen), idempotencyKey: body.idempotencyKey, item: body.item });
@@ -194,12 +209,14 @@ export class ContractsController {
 
   /** 对公转账: the operator records a transfer received, with the bank's reference. */
   @Roles('platform_admin')
+  @OrgScope.owned('contract')
   @Post('contracts/:id/bank-transfers')
   bankTransfer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: BankTransferPaymentDto) {
     return this.billing.recordBankTransfer(actor, id, { amountFen: BigInt(body.amountFen), bankReference: body.bankReference, receivedOn: body.receivedOn, item: body.item });
   }
 
   @Roles('platform_admin')
+  @OrgScope.owned('contractPayment')
   @Post('contract-payments/:id/refunds')
   refund(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RefundDto) {
     return this.billing.refund(actor, id, { amountFen: BigInt(body.amountFen), reason: body.reason, idempotencyKey: body.idempotencyKey });
@@ -207,6 +224,7 @@ export class ContractsController {
 
   /** P-3Y: the contract of an approved free-licence application (created by the worker's sweep too). */
   @Roles('platform_admin', 'enterprise_admin')
+  @OrgScope.owned('freeLicense')
   @Post('free-license-applications/:id/contract')
   @HttpCode(200)
   async fromFreeLicense(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
@@ -215,6 +233,7 @@ export class ContractsController {
   }
 
   @Authenticated()
+  @OrgScope.owned('organization')
   @Get('organizations/:id/balances')
   @Header('Cache-Control', 'no-store')
   balances(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {

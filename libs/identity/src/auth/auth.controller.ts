@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, Public, type Principal } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, Public, type Principal, OrgScope } from '@zjp/platform';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService, SignedIn } from './auth.service';
@@ -19,6 +19,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @OrgScope.none()
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
@@ -27,6 +28,7 @@ export class AuthController {
   }
 
   @Public()
+  @OrgScope.none()
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
@@ -35,6 +37,7 @@ export class AuthController {
   }
 
   @Authenticated()
+  @OrgScope.none()
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
@@ -43,6 +46,7 @@ export class AuthController {
   }
 
   @Authenticated()
+  @OrgScope.none()
   @ApiBearerAuth()
   @Get('me')
   @ApiOkResponse({ type: UserDto })

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { NotFoundError } from '@zjp/core';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, Omittable, QueryBoolean } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, Omittable, QueryBoolean, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 
 export class ListNotificationsQuery {
@@ -27,6 +27,7 @@ export class NotificationsController {
   constructor(private readonly db: DataSource) {}
 
   @Authenticated()
+  @OrgScope.filtered('notification')
   @Get()
   async list(@CurrentPrincipal() actor: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationView[]> {
     return (await this.db.query(
@@ -37,6 +38,7 @@ export class NotificationsController {
   }
 
   @Authenticated()
+  @OrgScope.owned('notification')
   @Post(':id/read')
   @HttpCode(204)
   async read(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<void> {

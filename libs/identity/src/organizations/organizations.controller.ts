@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { CreateUserDto } from '../users/dto/create-user.dto';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
@@ -19,6 +19,7 @@ export class OrganizationsController {
   ) {}
 
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post()
   @ApiCreatedResponse({ type: OrganizationDto })
   async create(@CurrentPrincipal() actor: Principal, @Body() body: CreateOrganizationDto): Promise<OrganizationDto> {
@@ -26,6 +27,7 @@ export class OrganizationsController {
   }
 
   @Roles('platform_admin', 'authority_admin')
+  @OrgScope.filtered('organization')
   @Get()
   async list(@Query() query: ListOrganizationsQuery): Promise<{ items: OrganizationDto[]; total: number }> {
     const page = await this.organizations.list(query);
@@ -33,6 +35,7 @@ export class OrganizationsController {
   }
 
   @Authenticated()
+  @OrgScope.owned('organization')
   @Get(':id')
   @ApiOkResponse({ type: OrganizationDto })
   async get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<OrganizationDto> {
@@ -40,6 +43,7 @@ export class OrganizationsController {
   }
 
   @Roles('platform_admin')
+  @OrgScope.owned('organization')
   @Patch(':id')
   @ApiOkResponse({ type: OrganizationDto })
   async update(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateOrganizationDto): Promise<OrganizationDto> {
@@ -47,6 +51,7 @@ export class OrganizationsController {
   }
 
   @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
+  @OrgScope.owned('organization')
   @Post(':id/users')
   @ApiCreatedResponse({ type: UserDto })
   async createUser(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: CreateUserDto): Promise<UserDto> {
@@ -55,6 +60,7 @@ export class OrganizationsController {
   }
 
   @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
+  @OrgScope.owned('organization')
   @Get(':id/users')
   async listUsers(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<UserDto[]> {
     this.organizations.assertCanManageUsers(actor, id);

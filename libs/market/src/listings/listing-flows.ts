@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Omittable } from '@zjp/platform';
+import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { noticeEndsAt } from '../domain';
@@ -266,18 +266,21 @@ export class ListingFlowsController {
   constructor(private readonly flows: ListingFlowsService) {}
 
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('achievement', 'body:achievementId')
   @Post('listings')
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateListingDto) {
     return this.flows.create(actor, body);
   }
 
   @Roles('enterprise_admin')
+  @OrgScope.none()
   @Post('listings/:id/intents')
   declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareIntentDto) {
     return this.flows.declareIntent(actor, id, body);
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('listing')
   @Get('listings/:id/intents')
   intents(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.flows.intents(actor, id);
@@ -285,6 +288,7 @@ export class ListingFlowsController {
 
   /** Normally the worker concludes at the end of the notice; the operator may run it (it refuses before the end). */
   @Roles('platform_admin')
+  @OrgScope.owned('listing')
   @Post('listings/:id/conclusion')
   @HttpCode(200)
   conclude(@Param('id', ParseIdPipe) id: string) {
@@ -292,12 +296,14 @@ export class ListingFlowsController {
   }
 
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('listing')
   @Post('listings/:id/agreements')
   agree(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: AgreementDto) {
     return this.flows.agree(actor, id, body);
   }
 
   @Roles('platform_admin')
+  @OrgScope.owned('deal')
   @Post('deals/:id/default')
   @HttpCode(200)
   defaultDeal(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DefaultDto) {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { IsString, Length, Matches } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, NotFoundError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsFen, ParseIdPipe, Public, Roles, type Principal, Omittable } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, ParseIdPipe, Public, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 
 export class SetPriceDto {
@@ -98,12 +98,14 @@ export class ListingsController {
   constructor(private readonly listings: ListingsService) {}
 
   @Public()
+  @OrgScope.none()
   @Get()
   list(@Query() query: ListListingsQuery): Promise<ListingView[]> {
     return this.listings.list(query.achievementId);
   }
 
   @Public()
+  @OrgScope.none()
   @Get(':id')
   get(@Param('id', ParseIdPipe) id: string): Promise<ListingView> {
     return this.listings.get(id);
@@ -111,6 +113,7 @@ export class ListingsController {
 
   @ApiBearerAuth()
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('listing')
   @Put(':id/price')
   setPrice(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SetPriceDto): Promise<ListingView> {
     return this.listings.setPrice(actor, id, BigInt(body.priceFen));
@@ -118,6 +121,7 @@ export class ListingsController {
 
   @ApiBearerAuth()
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('listing')
   @Post(':id/withdraw')
   @HttpCode(200)
   withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawListingDto): Promise<ListingView> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
@@ -20,12 +20,14 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('holder_admin', 'platform_admin')
+  @OrgScope.none()
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateAuctionDto): Promise<LotView> {
     return this.lots.createAuction(actor, body);
   }
 
   @Public()
+  @OrgScope.none()
   @Get(':id')
   get(@Param('id', ParseIdPipe) id: string): Promise<LotView> {
     return this.lots.get(id);
@@ -33,6 +35,7 @@ export class LotsController {
 
   /** The accepted bids after a sequence number, with the hash chain and its head. */
   @Public()
+  @OrgScope.none()
   @Get(':id/bids')
   bids(@Param('id', ParseIdPipe) id: string, @Query() query: BidsQuery) {
     return this.lots.bids(id, query.afterSeq, query.limit);
@@ -40,6 +43,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('enterprise_admin')
+  @OrgScope.none()
   @Post(':id/registrations')
   register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterBidderDto): Promise<RegistrationView> {
     return this.lots.register(actor, id, body.paymentMethod);
@@ -47,6 +51,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('enterprise_admin', 'enterprise_member')
+  @OrgScope.none()
   @Get(':id/registrations/mine')
   mine(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<RegistrationView> {
     return this.lots.myRegistration(actor, id);
@@ -54,6 +59,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('enterprise_admin', 'enterprise_member')
+  @OrgScope.none()
   @Post(':id/bids')
   @HttpCode(200)
   bid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PlaceBidDto): Promise<BidResult> {
@@ -72,6 +78,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post(':id/offline-registrations')
   registerOffline(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: OfflineRegistrationDto): Promise<RegistrationView> {
     return this.lots.registerOffline(actor, id, body);
@@ -79,6 +86,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post(':id/floor-bids')
   @HttpCode(200)
   floorBid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: FloorBidDto): Promise<BidResult> {
@@ -87,6 +95,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post(':id/calls')
   @HttpCode(202)
   async call(@Param('id', ParseIdPipe) id: string, @Body() body: CallDto): Promise<{ lotId: string; call: string }> {
@@ -97,6 +106,7 @@ export class LotsController {
 
   @ApiBearerAuth()
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post(':id/hammer')
   @HttpCode(200)
   hammer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<CloseResult> {

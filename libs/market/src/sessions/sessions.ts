@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDateString, IsIn, IsString, Length } from 'class-validator';
 import { Clock, CLOCK, newId, NotFoundError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 
 export const SESSION_THEMES = ['regular', 'yangtze_delta', 'three_highlands', 'corridor', 'hightech_zone', 'other'] as const;
@@ -55,18 +55,21 @@ export class SessionsController {
 
   @ApiBearerAuth()
   @Roles('platform_admin')
+  @OrgScope.none()
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateSessionDto): Promise<unknown> {
     return this.sessions.create(actor, body);
   }
 
   @Public()
+  @OrgScope.none()
   @Get()
   list(): Promise<unknown[]> {
     return this.sessions.list();
   }
 
   @Public()
+  @OrgScope.none()
   @Get(':id')
   get(@Param('id', ParseIdPipe) id: string): Promise<unknown> {
     return this.sessions.get(id);

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorators';
+import { OrgScope } from '../auth/org-scope.decorators';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -29,6 +30,7 @@ export class HealthController {
 
   /** The process is up and serving HTTP. */
   @Public()
+  @OrgScope.none()
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -36,6 +38,7 @@ export class HealthController {
 
   /** PostgreSQL and Redis answer: the process can take traffic. 503 otherwise. */
   @Public()
+  @OrgScope.none()
   @Get('ready')
   @HealthCheck()
   ready() {

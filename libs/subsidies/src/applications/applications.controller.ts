@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { SubsidyCandidatesService, type CandidateView } from '../candidates/candidates.service';
 import { ApplyDto, SubsidyDecisionDto, ListApplicationsQuery, ListCandidatesQuery, ReviewDto } from './applications.dto';
 import { SubsidyApplicationsService, type ApplicationView } from './applications.service';
@@ -16,30 +16,35 @@ export class SubsidyApplicationsController {
 
   /** What an enterprise may claim, with the explanation of each amount. */
   @Roles('enterprise_admin', 'enterprise_member', 'authority_admin', 'platform_admin')
+  @OrgScope.filtered('subsidyCandidate')
   @Get('subsidy-candidates')
   listCandidates(@CurrentPrincipal() actor: Principal, @Query() query: ListCandidatesQuery): Promise<CandidateView[]> {
     return this.candidates.list(actor, { ...query, eligibleOnly: query.eligibleOnly === 'true' });
   }
 
   @Roles('enterprise_admin')
+  @OrgScope.owned('contract', 'body:contractId')
   @Post('subsidy-applications')
   apply(@CurrentPrincipal() actor: Principal, @Body() body: ApplyDto): Promise<ApplicationView> {
     return this.applications.apply(actor, body);
   }
 
   @Roles('enterprise_admin', 'enterprise_member', 'authority_admin', 'platform_admin')
+  @OrgScope.filtered('subsidyApplication')
   @Get('subsidy-applications')
   list(@CurrentPrincipal() actor: Principal, @Query() query: ListApplicationsQuery): Promise<ApplicationView[]> {
     return this.applications.list(actor, query);
   }
 
   @Roles('enterprise_admin', 'enterprise_member', 'authority_admin', 'platform_admin')
+  @OrgScope.owned('subsidyApplication')
   @Get('subsidy-applications/:id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<ApplicationView> {
     return this.applications.get(actor, id);
   }
 
   @Roles('enterprise_admin')
+  @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/withdraw')
   @HttpCode(200)
   withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<ApplicationView> {
@@ -48,6 +53,7 @@ export class SubsidyApplicationsController {
 
   /** First pair of eyes: approve (recommend the computed amount), adjust (recommend less), or reject. */
   @Roles('authority_admin')
+  @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/review')
   @HttpCode(200)
   review(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ReviewDto): Promise<ApplicationView> {
@@ -56,6 +62,7 @@ export class SubsidyApplicationsController {
 
   /** Second pair of eyes: another administrator of the authority; reserves the budget. */
   @Roles('authority_admin')
+  @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/approve')
   @HttpCode(200)
   approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubsidyDecisionDto): Promise<ApplicationView> {
@@ -64,6 +71,7 @@ export class SubsidyApplicationsController {
 
   /** Rejects a reviewed application, or revokes an approved one not yet batched (releasing its budget). */
   @Roles('authority_admin')
+  @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/reject')
   @HttpCode(200)
   reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubsidyDecisionDto): Promise<ApplicationView> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length } from 'class-validator';
-import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable } from '@zjp/platform';
+import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
 import { SettlementBatchesService, type BatchView } from './batches.service';
 
@@ -26,18 +26,21 @@ export class SettlementBatchesController {
   constructor(private readonly batches: SettlementBatchesService) {}
 
   @Roles('authority_admin')
+  @OrgScope.none()
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateBatchDto): Promise<BatchView> {
     return this.batches.create(actor, body.applicationIds, body.note);
   }
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.filtered('subsidyBatch')
   @Get()
   list(@CurrentPrincipal() actor: Principal): Promise<BatchView[]> {
     return this.batches.list(actor);
   }
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.owned('subsidyBatch')
   @Get(':id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<BatchView> {
     return this.batches.get(actor, id);
@@ -45,6 +48,7 @@ export class SettlementBatchesController {
 
   /** The finance office's file; the first export freezes the batch. */
   @Roles('authority_admin')
+  @OrgScope.owned('subsidyBatch')
   @Get(':id/export')
   async export(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: ExportQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const file = await this.batches.export(actor, id, query.format ?? 'xlsx');
@@ -53,6 +57,7 @@ export class SettlementBatchesController {
   }
 
   @Roles('authority_admin')
+  @OrgScope.owned('subsidyBatch')
   @Post(':id/paid')
   @HttpCode(200)
   markPaid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: MarkPaidDto): Promise<BatchView> {

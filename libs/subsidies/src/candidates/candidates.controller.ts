@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@zjp/core';
-import { QUEUES, Roles, SUBSIDY_JOBS } from '@zjp/platform';
+import { QUEUES, Roles, SUBSIDY_JOBS, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 
 /** Administrators may run the candidates sweep now instead of waiting for its schedule. */
@@ -13,6 +13,7 @@ export class CandidateSweepsController {
   constructor(@InjectQueue(QUEUES.subsidies) private readonly queue: Queue) {}
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.none()
   @Post()
   @HttpCode(202)
   async start(): Promise<{ jobId: string }> {
@@ -21,6 +22,7 @@ export class CandidateSweepsController {
   }
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.none()
   @Get(':jobId')
   async status(@Param('jobId') jobId: string): Promise<{ jobId: string; state: string; result: unknown; failedReason: string | null }> {
     const job = /^\d{1,12}$/.test(jobId) ? await this.queue.getJob(jobId) : undefined;

@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal, Omittable } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SubsidyAttachmentDto } from '../applications/applications.dto';
@@ -157,24 +157,28 @@ export class ResearchFundingsController {
   constructor(private readonly fundings: ResearchFundingsService) {}
 
   @Roles('enterprise_admin')
+  @OrgScope.none()
   @Post('research-fundings')
   declare(@CurrentPrincipal() actor: Principal, @Body() body: ResearchFundingDto): Promise<ResearchFundingView> {
     return this.fundings.declare(actor, body);
   }
 
   @Roles('enterprise_admin', 'enterprise_member', 'holder_admin', 'holder_member', 'authority_admin', 'platform_admin')
+  @OrgScope.filtered('researchFunding')
   @Get('research-fundings')
   list(@CurrentPrincipal() actor: Principal): Promise<ResearchFundingView[]> {
     return this.fundings.list(actor);
   }
 
   @Roles('enterprise_admin', 'enterprise_member', 'holder_admin', 'holder_member', 'authority_admin', 'platform_admin')
+  @OrgScope.owned('researchFunding')
   @Get('research-fundings/:id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<ResearchFundingView> {
     return this.fundings.get(actor, id);
   }
 
   @Roles('holder_admin')
+  @OrgScope.owned('researchFunding')
   @Post('research-fundings/:id/confirm')
   @HttpCode(200)
   confirm(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: FundingDecisionDto): Promise<ResearchFundingView> {
@@ -182,6 +186,7 @@ export class ResearchFundingsController {
   }
 
   @Roles('holder_admin')
+  @OrgScope.owned('researchFunding')
   @Post('research-fundings/:id/reject')
   @HttpCode(200)
   reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: FundingDecisionDto): Promise<ResearchFundingView> {
@@ -189,12 +194,14 @@ export class ResearchFundingsController {
   }
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.none()
   @Post('high-tech-certificates')
   recordCertificate(@CurrentPrincipal() actor: Principal, @Body() body: HighTechCertificateDto) {
     return this.fundings.recordCertificate(actor, body);
   }
 
   @Roles('authority_admin', 'platform_admin', 'enterprise_admin', 'enterprise_member')
+  @OrgScope.filtered('highTechCertificate')
   @Get('high-tech-certificates')
   certificates(@CurrentPrincipal() actor: Principal, @Query() query: CertificatesQuery) {
     return this.fundings.certificates(actor, query.organizationId);

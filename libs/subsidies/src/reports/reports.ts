@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { roundHalfUp, ValidationError } from '@zjp/core';
 import { regionName } from '@zjp/identity';
-import { CurrentPrincipal, IsLocalDate, Roles, type Principal, Omittable } from '@zjp/platform';
+import { CurrentPrincipal, IsLocalDate, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { authorityOf } from '../access';
 
@@ -124,12 +124,14 @@ export class SubsidyReportsController {
   constructor(private readonly reports: SubsidyReportsService) {}
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.filtered('subsidyApplication')
   @Get('summary')
   summary(@CurrentPrincipal() actor: Principal, @Query() query: SummaryQuery) {
     return this.reports.summary(actor, query);
   }
 
   @Roles('authority_admin', 'platform_admin')
+  @OrgScope.filtered('subsidyPolicy')
   @Get('budget')
   budget(@CurrentPrincipal() actor: Principal): Promise<BudgetRow[]> {
     return this.reports.budget(actor);
