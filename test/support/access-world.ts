@@ -55,7 +55,7 @@ async function side(db: Q, s: Side) {
   const enterpriseUser = await one(db, `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, $2, 'u', 'x', '{enterprise_admin}')`, [enterprise, `e${s}-${randomUUID()}@w.example`]);
   const achievement = await one(
     db,
-    `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on) VALUES ($1, $2, 'new_materials', 'applied', '2020-01-01', 'registered', '2020-01-15')`,
+    `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on) VALUES ($1, $2, 'new_materials', 'applied', '2020-01-01', 'draft', NULL)`,
     [holder, `成果${s}`],
   );
   const ipRight = await one(db, `INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, 'invention_patent', $2, '2022-01-10', 'valid')`, [achievement, inventionPatentNumber()]);

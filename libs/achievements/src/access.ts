@@ -1,5 +1,7 @@
 import { ForbiddenError } from '@zjp/core';
-import type { Principal } from '@zjp/platform';
+import { oversightOf, oversees, overseesSql, type Principal } from '@zjp/platform';
+
+type Query = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
 export const isAdministrator = (p: Principal): boolean => p.roles.includes('platform_admin') || p.roles.includes('authority_admin');
 
@@ -10,8 +12,16 @@ export function assertActsForHolder(p: Principal, holderId: string): void {
   throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only act on your own organisation's achievements");
 }
 
-/** Reading a holder's registry (drafts, compliance): its users and administrators. */
-export function assertMayReadHolder(p: Principal, holderId: string): void {
-  if (isAdministrator(p) || p.organizationId === holderId) return;
+/** Reading a holder's registry (drafts, compliance): its users, the operator, authorities whose region covers it (jurisdiction). */
+export async function assertMayReadHolder(db: Query, p: Principal, holderId: string): Promise<void> {
+  if (p.organizationId === holderId) return;
+  const o = await oversightOf(db, p);
+  const [holder] = (await db.query(`SELECT id, region_code AS "regionCode" FROM organizations WHERE id = $1`, [holderId])) as { id: string; regionCode: string }[];
+  if (holder && oversees(o, holder)) return;
   throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's registry");
+}
+
+/** SQL over an organisation alias: the holders (or parties) the caller may read; parameters from `first`. */
+export async function readableOrgsSql(db: Query, p: Principal, alias: string, first: number) {
+  return overseesSql(await oversightOf(db, p), alias, first);
 }

@@ -10,6 +10,7 @@ export * from './health/health.module';
 export * from './auth/roles';
 export * from './auth/access.decorators';
 export * from './auth/org-scope.decorators';
+export * from './auth/jurisdiction';
 export * from './auth/current-principal.decorator';
 export * from './queues';
 export * from './errors/parse-id.pipe';

@@ -4,7 +4,7 @@ import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInSh
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import { EntityManager, In, Repository } from 'typeorm';
-import { assertActsForHolder, assertMayReadHolder, isAdministrator } from '../access';
+import { assertActsForHolder, assertMayReadHolder, isAdministrator, readableOrgsSql } from '../access';
 import { parsePatentNumber, patentTypeMatches } from '../domain';
 import { Achievement } from './achievement.entity';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto } from './dto/register-achievement.dto';
@@ -178,7 +178,7 @@ export class AchievementsService {
     const found = await this.load(this.achievements.manager, id);
     if (found.achievement.registrationStatus !== 'registered') {
       if (!actor) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
-      assertMayReadHolder(actor, found.achievement.holderId);
+      await assertMayReadHolder(this.achievements.manager, actor, found.achievement.holderId);
     }
     return found;
   }
@@ -186,15 +186,23 @@ export class AchievementsService {
   /** The registry: a holder sees its own (with drafts); administrators see any holder's. */
   async list(actor: Principal, query: ListAchievementsQuery): Promise<{ items: AchievementWithRights[]; total: number }> {
     const holderId = isAdministrator(actor) ? query.holderId : actor.organizationId;
-    if (query.holderId && !isAdministrator(actor)) assertMayReadHolder(actor, query.holderId);
+    if (query.holderId) await assertMayReadHolder(this.achievements.manager, actor, query.holderId);
+    // an authority without a holder named: the holders in its region
+    const inRegion = !holderId && actor.roles.includes('authority_admin') && !actor.roles.includes('platform_admin') ? await this.holdersInJurisdiction(actor) : null;
     const [items, total] = await this.achievements.findAndCount({
-      where: holderId ? { holderId } : {},
+      where: holderId ? { holderId } : inRegion ? { holderId: In(inRegion) } : {},
       order: { createdAt: 'DESC', id: 'ASC' },
       take: query.limit,
       skip: query.offset,
     });
     const rights = items.length ? await this.ipRights.find({ where: { achievementId: In(items.map((a) => a.id)) }, order: { createdAt: 'ASC' } }) : [];
     return { items: items.map((a) => ({ achievement: a, ipRights: rights.filter((r) => r.achievementId === a.id) })), total };
+  }
+
+  private async holdersInJurisdiction(actor: Principal): Promise<string[]> {
+    const readable = await readableOrgsSql(this.achievements.manager, actor, 'o', 1);
+    const rows = (await this.achievements.manager.query(`SELECT o.id FROM organizations o WHERE o.type = 'holder' AND ${readable.sql}`, readable.params)) as { id: string }[];
+    return rows.length ? rows.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'];
   }
 
   private async lockOwned(m: EntityManager, actor: Principal, id: string): Promise<Achievement> {

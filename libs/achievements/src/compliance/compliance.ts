@@ -6,7 +6,7 @@ import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
 import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, IsLocalDate, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { assertMayReadHolder, isAdministrator } from '../access';
+import { assertMayReadHolder, isAdministrator, readableOrgsSql } from '../access';
 
 export class RunScanDto {
   @ApiPropertyOptional({ example: '2026-11-25', description: 'the Asia/Shanghai date to apply P-2Y / P-3Y for; today when absent' })
@@ -45,7 +45,8 @@ export class RegistryReportService {
 
   async byHolder(actor: Principal, holderId?: string): Promise<HolderRegistryRow[]> {
     const only = isAdministrator(actor) ? (holderId ?? null) : actor.organizationId;
-    if (holderId) assertMayReadHolder(actor, holderId);
+    if (holderId) await assertMayReadHolder(this.db, actor, holderId);
+    const readable = await readableOrgsSql(this.db, actor, 'o', 3);
     return (await this.db.query(
       `SELECT o.id AS "holderId", o.name AS "holderName",
               count(*) FILTER (WHERE a.registered_on IS NOT NULL AND a.registered_on <= a.obtained_on + 30)::int AS "onTime",
@@ -56,9 +57,9 @@ export class RegistryReportService {
               count(*) FILTER (WHERE a.rule_state = 'free_license_eligible')::int AS "freeLicenseEligible",
               count(*) FILTER (WHERE a.rule_state = 'suspended')::int AS "suspended"
          FROM organizations o JOIN achievements a ON a.holder_id = o.id
-        WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1)
+        WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1) AND ${readable.sql}
         GROUP BY o.id, o.name ORDER BY o.name`,
-      [only, todayInShanghai(this.clock).toString()],
+      [only, todayInShanghai(this.clock).toString(), ...readable.params],
     )) as HolderRegistryRow[];
   }
 }

@@ -5,7 +5,7 @@ import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
-import { isAdministrator } from '../access';
+import { isAdministrator, readableOrgsSql } from '../access';
 import { DecisionDto } from '../justifications/justifications';
 
 export class ApplyFreeLicenseDto {
@@ -86,7 +86,15 @@ export class FreeLicensesService {
 
   /** Administrators see all; an enterprise its own applications; a holder those for its achievements. */
   async list(actor: Principal): Promise<FreeLicenseApplicationView[]> {
-    if (isAdministrator(actor)) return (await this.db.query(`${SELECT} ORDER BY f.applied_at DESC LIMIT 200`)) as FreeLicenseApplicationView[];
+    if (isAdministrator(actor)) {
+      // the operator all; an authority those whose enterprise or holder is in its region
+      const e = await readableOrgsSql(this.db, actor, 'eo', 1);
+      const h = await readableOrgsSql(this.db, actor, 'ho', 1);
+      return (await this.db.query(
+        `${SELECT} WHERE EXISTS (SELECT 1 FROM organizations eo WHERE eo.id = f.enterprise_id AND ${e.sql}) OR EXISTS (SELECT 1 FROM organizations ho WHERE ho.id = a.holder_id AND ${h.sql}) ORDER BY f.applied_at DESC LIMIT 200`,
+        e.params,
+      )) as FreeLicenseApplicationView[];
+    }
     return (await this.db.query(`${SELECT} WHERE f.enterprise_id = $1 OR a.holder_id = $1 ORDER BY f.applied_at DESC LIMIT 200`, [actor.organizationId])) as FreeLicenseApplicationView[];
   }
 

@@ -5,7 +5,7 @@ import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInSh
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import { CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import { DataSource } from 'typeorm';
-import { assertActsForHolder, isAdministrator } from '../access';
+import { assertActsForHolder, isAdministrator, readableOrgsSql } from '../access';
 import { IdleScanService } from '../compliance/idle-scan.service';
 
 export const JUSTIFICATION_CATEGORIES = ['negotiation_in_progress', 'confidentiality', 'litigation_or_dispute', 'further_development', 'other'] as const;
@@ -89,6 +89,10 @@ export class JustificationsService {
     if (!isAdministrator(actor)) {
       params.push(actor.organizationId);
       where += ` AND a.holder_id = $2`;
+    } else {
+      const readable = await readableOrgsSql(this.db, actor, 'ho', 2);
+      params.push(...readable.params);
+      where += ` AND EXISTS (SELECT 1 FROM organizations ho WHERE ho.id = a.holder_id AND ${readable.sql})`;
     }
     return (await this.db.query(`${SELECT} ${where} ORDER BY j.submitted_at DESC LIMIT 200`, params)) as JustificationView[];
   }

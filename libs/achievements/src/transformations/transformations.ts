@@ -104,7 +104,7 @@ export class TransformationsService {
   async listFor(actor: Principal, achievementId: string): Promise<TransformationView[]> {
     return this.tx.run(async (m) => {
       const holderId = await this.holderOf(m, achievementId);
-      assertMayReadHolder(actor, holderId);
+      await assertMayReadHolder(m, actor, holderId);
       return (await m.query(`${SELECT} WHERE achievement_id = $1 ORDER BY created_at`, [achievementId])) as TransformationView[];
     });
   }

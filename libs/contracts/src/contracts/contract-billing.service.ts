@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@zjp/core';
 import { ContractPaymentsService, LedgerService, Payment, Refund } from '@zjp/payments';
-import type { Principal } from '@zjp/platform';
+import { type Principal, oversees, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { transition } from '../domain';
 import { ContractRow, isContractAdministrator, loadContract, loadVisible, partyOf } from './contract-row';
@@ -114,7 +114,8 @@ export class ContractBillingService {
 
   /** An organisation's balances, derived from the ledger: its own users and administrators only. */
   async organizationBalances(actor: Principal, organizationId: string): Promise<{ organizationId: string; balances: Record<string, string> }> {
-    if (!isContractAdministrator(actor) && actor.organizationId !== organizationId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's balances");
+    const [org] = (await this.db.query(`SELECT id, region_code AS "regionCode" FROM organizations WHERE id = $1`, [organizationId])) as { id: string; regionCode: string }[];
+    if (!org || !oversees(await oversightOf(this.db, actor), org)) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's balances");
     const balances = await this.ledger.balances(`org:${organizationId}:`);
     return { organizationId, balances: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k.slice(`org:${organizationId}:`.length), v.toString()])) };
   }

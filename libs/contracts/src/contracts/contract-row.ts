@@ -1,5 +1,5 @@
 import { LocalDate, NotFoundError } from '@zjp/core';
-import type { Principal } from '@zjp/platform';
+import { type Principal, overseesSql, oversightOf } from '@zjp/platform';
 import type { EntityManager } from 'typeorm';
 import type { ContractStatus, ContractTerms, ContractType } from '../domain';
 
@@ -79,8 +79,16 @@ export function partyOf(p: Principal, c: Pick<ContractRow, 'sellerId' | 'buyerId
  */
 export async function loadVisible(m: EntityManager, actor: Principal, id: string, options: { lock?: boolean } = {}): Promise<ContractRow> {
   const c = await loadContract(m, id, options);
-  if (!c || (!isContractAdministrator(actor) && !partyOf(actor, c))) throw new NotFoundError('CONTRACT_NOT_FOUND', 'No such contract');
+  if (!c || (!partyOf(actor, c) && !(await overseesParty(m, actor, c)))) throw new NotFoundError('CONTRACT_NOT_FOUND', 'No such contract');
   return c;
+}
+
+/** The operator sees every contract; an authority those with a party in its region (jurisdiction). */
+export async function overseesParty(m: Pick<EntityManager, 'query'>, actor: Principal, c: Pick<ContractRow, 'sellerId' | 'buyerId'>): Promise<boolean> {
+  if (!isContractAdministrator(actor)) return false;
+  const readable = overseesSql(await oversightOf(m, actor), 'o', 2);
+  const rows = (await m.query(`SELECT 1 FROM organizations o WHERE o.id = ANY($1::uuid[]) AND ${readable.sql}`, [[c.sellerId, c.buyerId], ...readable.params])) as unknown[];
+  return rows.length > 0;
 }
 
 /** The day fees start counting: the day it took effect; for use-first, the day the enterprise converted. */

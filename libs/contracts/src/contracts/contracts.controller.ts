@@ -228,7 +228,7 @@ export class ContractsController {
   @Post('free-license-applications/:id/contract')
   @HttpCode(200)
   async fromFreeLicense(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
-    const { contractId } = await this.contracts.createFromFreeLicense(id);
+    const { contractId } = await this.contracts.createFromFreeLicense(id, actor);
     return this.contracts.get(actor, contractId);
   }
 

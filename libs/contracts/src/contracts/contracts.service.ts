@@ -4,7 +4,7 @@ import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database
 import { TransformationsService } from '@zjp/achievements';
 import { ListingFlowsService } from '@zjp/market';
 import { ContractPaymentsService, DepositsService } from '@zjp/payments';
-import type { Principal } from '@zjp/platform';
+import { type Principal, overseesSql, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   actualValue,
@@ -111,8 +111,13 @@ export class ContractsService implements OnModuleInit {
   }
 
   /** P-3Y: an approved free-licence application becomes a free_license contract, once. */
-  async createFromFreeLicense(applicationId: string): Promise<{ contractId: string; created: boolean }> {
+  async createFromFreeLicense(applicationId: string, actor?: Principal): Promise<{ contractId: string; created: boolean }> {
     return this.tx.run(async (m) => {
+      // an enterprise asks only for its own application; anyone else's does not exist for it
+      if (actor && !actor.roles.includes('platform_admin')) {
+        const own = (await m.query(`SELECT 1 FROM free_license_applications WHERE id = $1 AND enterprise_id = $2`, [applicationId, actor.organizationId])) as unknown[];
+        if (!own.length) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
+      }
       const existing = (await m.query(`SELECT id FROM contracts WHERE free_license_application_id = $1`, [applicationId])) as { id: string }[];
       if (existing[0]) return { contractId: existing[0].id, created: false };
       const rows = (await m.query(
@@ -466,6 +471,11 @@ export class ContractsService implements OnModuleInit {
     if (!isContractAdministrator(actor)) {
       params.push(actor.organizationId);
       where.push(filter.role === 'seller' ? `c.seller_id = $1` : filter.role === 'buyer' ? `c.buyer_id = $1` : `(c.seller_id = $1 OR c.buyer_id = $1)`);
+    } else {
+      // the operator all; an authority those with a party in its region
+      const readable = overseesSql(await oversightOf(this.db, actor), 'o', 1);
+      params.push(...readable.params);
+      where.push(`EXISTS (SELECT 1 FROM organizations o WHERE o.id IN (c.seller_id, c.buyer_id) AND ${readable.sql})`);
     }
     if (filter.status) where.push(`c.status = $${params.push(filter.status)}`);
     return (await this.db.query(

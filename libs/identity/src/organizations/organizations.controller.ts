@@ -29,8 +29,8 @@ export class OrganizationsController {
   @Roles('platform_admin', 'authority_admin')
   @OrgScope.filtered('organization')
   @Get()
-  async list(@Query() query: ListOrganizationsQuery): Promise<{ items: OrganizationDto[]; total: number }> {
-    const page = await this.organizations.list(query);
+  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListOrganizationsQuery): Promise<{ items: OrganizationDto[]; total: number }> {
+    const page = await this.organizations.list(query, actor);
     return { items: page.items.map(OrganizationDto.from), total: page.total };
   }
 

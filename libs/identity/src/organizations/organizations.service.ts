@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Clock, CLOCK, ForbiddenError, newId, NotFoundError, regionLevel, ValidationError, type FieldError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import { type Principal, oversees, oversightOf } from '@zjp/platform';
 import { Repository } from 'typeorm';
 import { isKnownRegion } from '../domain/regions';
 import { CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organization.dto';
@@ -99,8 +99,13 @@ export class OrganizationsService {
     });
   }
 
-  async list(query: ListOrganizationsQuery): Promise<{ items: Organization[]; total: number }> {
+  async list(query: ListOrganizationsQuery, actor?: Principal): Promise<{ items: Organization[]; total: number }> {
     const qb = this.organizations.createQueryBuilder('o').orderBy('o.name', 'ASC').addOrderBy('o.id').take(query.limit).skip(query.offset);
+    if (actor) {
+      // an authority sees the organisations of its region (jurisdiction), the operator all
+      const o = await oversightOf(this.organizations.manager, actor);
+      if (o.kind !== 'all') qb.andWhere(`(o.id = :own OR (:prefix::text IS NOT NULL AND o.region_code LIKE :prefix || '%'))`, { own: o.organizationId, prefix: o.kind === 'region' ? o.prefix : null });
+    }
     if (query.type) qb.andWhere('o.type = :type', { type: query.type });
     if (query.region) {
       const digits = { province: 2, city: 4, county: 6 }[regionLevel(query.region)];
@@ -112,16 +117,12 @@ export class OrganizationsService {
 
   /** Administrators see every organisation; anyone else only their own. */
   async get(actor: Principal, id: string): Promise<Organization> {
-    this.assertCanRead(actor, id);
+    const o = await oversightOf(this.organizations.manager, actor);
     const org = await this.organizations.findOneBy({ id });
+    // organisation ids are not secret: outside what the caller oversees is 403, whether it exists or not
+    if (o.kind !== 'all' && !(org && oversees(o, org))) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'You may only see your own organisation and those you oversee');
     if (!org) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
     return org;
-  }
-
-  assertCanRead(actor: Principal, organizationId: string): void {
-    if (actor.organizationId === organizationId) return;
-    if (actor.roles.includes('platform_admin') || actor.roles.includes('authority_admin')) return;
-    throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'You may only see your own organisation');
   }
 
   /** Platform administrators manage everyone; an organisation's admin manages only its own users. */

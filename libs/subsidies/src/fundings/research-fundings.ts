@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal, Omittable, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal, Omittable, OrgScope, overseesSql, oversightOf } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SubsidyAttachmentDto } from '../applications/applications.dto';
@@ -109,14 +109,16 @@ export class ResearchFundingsService {
   async get(actor: Principal, id: string): Promise<ResearchFundingView> {
     const rows = (await this.db.query(`${SELECT} WHERE id = $1`, [id])) as ResearchFundingView[];
     const r = rows[0];
-    const admin = actor.roles.includes('platform_admin') || actor.roles.includes('authority_admin');
-    if (!r || !(admin || r.enterpriseId === actor.organizationId || r.platformId === actor.organizationId)) throw new NotFoundError('FUNDING_NOT_FOUND', 'No such research funding');
+    const readable = overseesSql(await oversightOf(this.db, actor), 'o', 2);
+    const visible = r && ((await this.db.query(`SELECT 1 FROM organizations o WHERE o.id = ANY($1::uuid[]) AND ${readable.sql}`, [[r.enterpriseId, r.platformId], ...readable.params])) as unknown[]).length > 0;
+    if (!visible) throw new NotFoundError('FUNDING_NOT_FOUND', 'No such research funding');
     return r;
   }
 
   async list(actor: Principal): Promise<ResearchFundingView[]> {
-    const admin = actor.roles.includes('platform_admin') || actor.roles.includes('authority_admin');
-    return (await this.db.query(`${SELECT} WHERE $1::uuid IS NULL OR enterprise_id = $1 OR platform_id = $1 ORDER BY declared_at DESC LIMIT 500`, [admin ? null : actor.organizationId])) as ResearchFundingView[];
+    // the operator all; an authority those with a party in its region; anyone else their own
+    const readable = overseesSql(await oversightOf(this.db, actor), 'o', 1);
+    return (await this.db.query(`${SELECT} WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id IN (enterprise_id, platform_id) AND ${readable.sql}) ORDER BY declared_at DESC LIMIT 500`, readable.params)) as ResearchFundingView[];
   }
 
   async recordCertificate(actor: Principal, dto: HighTechCertificateDto) {
@@ -142,10 +144,11 @@ export class ResearchFundingsService {
   async certificates(actor: Principal, organizationId?: string) {
     const admin = actor.roles.includes('platform_admin') || actor.roles.includes('authority_admin');
     const org = admin ? (organizationId ?? null) : actor.organizationId;
+    const readable = overseesSql(await oversightOf(this.db, actor), 'o', 2);
     return (await this.db.query(
       `SELECT id, organization_id AS "organizationId", certificate_number AS "certificateNumber", to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn", to_char(expires_on, 'YYYY-MM-DD') AS "expiresOn", recorded_at AS "recordedAt"
-       FROM high_tech_certificates WHERE $1::uuid IS NULL OR organization_id = $1 ORDER BY issued_on DESC LIMIT 500`,
-      [org],
+       FROM high_tech_certificates WHERE ($1::uuid IS NULL OR organization_id = $1) AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = organization_id AND ${readable.sql}) ORDER BY issued_on DESC LIMIT 500`,
+      [org, ...readable.params],
     )) as { id: string; organizationId: string; certificateNumber: string; issuedOn: string; expiresOn: string; recordedAt: Date }[];
   }
 }
