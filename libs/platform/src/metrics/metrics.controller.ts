@@ -5,6 +5,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ForbiddenError } from '@zjp/core';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorators';
+import { OrgScope } from '../auth/org-scope.decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Metrics } from './metrics';
 
@@ -41,6 +42,7 @@ export class MetricsController {
   ) {}
 
   @Public()
+  @OrgScope.none()
   @Get()
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     const token = this.config.METRICS_TOKEN;
