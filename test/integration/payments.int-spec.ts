@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DatabaseModule } from '../../libs/database/src';
+import { DatabaseModule, DomainEventHandlers } from '../../libs/database/src';
 import { IdentityApiModule, UsersService } from '../../libs/identity/src';
 import {
   Deposit,
   DepositsService,
-  DepositStatusChange,
+  DepositStatusChanged,
+  type DepositStatusChangedPayload,
   LedgerService,
   PaymentsApiModule,
   PaymentsModule,
@@ -80,8 +81,9 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
   let deposits: DepositsService;
   let ledger: LedgerService;
   let stripe: Stripe;
-  const apiChanges: DepositStatusChange[] = [];
-  const workerChanges: DepositStatusChange[] = [];
+  // DepositStatusChanged events as each process delivered them (the maker delivers after its commit)
+  const apiChanges: DepositStatusChangedPayload[] = [];
+  const workerChanges: DepositStatusChangedPayload[] = [];
   let orgCounter = 0;
 
   beforeAll(async () => {
@@ -105,8 +107,8 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     deposits = api.get(DepositsService);
     ledger = api.get(LedgerService);
     stripe = api.get<Stripe>(STRIPE);
-    deposits.onStatusChange(async (c) => void apiChanges.push(c));
-    worker.get(DepositsService).onStatusChange(async (c) => void workerChanges.push(c));
+    api.get(DomainEventHandlers).on(DepositStatusChanged, 'test.api-changes', async (c) => void apiChanges.push(c));
+    worker.get(DomainEventHandlers).on(DepositStatusChanged, 'test.worker-changes', async (c) => void workerChanges.push(c));
   });
 
   afterAll(async () => {
@@ -154,8 +156,8 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     const org = await enterprise();
     const input = holdInput(org);
     const seenInListener: string[] = [];
-    const unsubscribe = deposits.onStatusChange(async (c) => {
-      // listeners run after commit: another connection already sees the new status
+    const unsubscribe = api.get(DomainEventHandlers).on(DepositStatusChanged, 'test.seen-after-commit', async (c) => {
+      // handlers run after commit: another connection already sees the new status
       if (c.referenceId === input.referenceId) seenInListener.push(await status(c.depositId));
     });
     stripeServer.pauseDeliveries(); // Stripe's answer first, the webhook after (the other order is tested below)

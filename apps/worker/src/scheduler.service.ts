@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AUCTION_JOBS, COMPLIANCE_JOBS, CONTRACT_JOBS, MAINTENANCE_JOBS, QUEUES, SUBSIDY_JOBS } from '@zjp/platform';
+import { AUCTION_JOBS, COMPLIANCE_JOBS, CONTRACT_JOBS, EVENT_JOBS, MAINTENANCE_JOBS, QUEUES, SUBSIDY_JOBS } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 
 /** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */
@@ -12,6 +12,7 @@ export class SchedulerService implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.auctions) private readonly auctions: Queue,
     @InjectQueue(QUEUES.contracts) private readonly contracts: Queue,
     @InjectQueue(QUEUES.subsidies) private readonly subsidies: Queue,
+    @InjectQueue(QUEUES.events) private readonly events: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,6 +21,13 @@ export class SchedulerService implements OnApplicationBootstrap {
       { pattern: '17 3 * * *', tz: 'Asia/Shanghai' },
       { name: MAINTENANCE_JOBS.purgeExpiredSessions, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
     );
+    await this.maintenance.upsertJobScheduler(
+      MAINTENANCE_JOBS.purgeDeliveredEvents,
+      { pattern: '37 3 * * *', tz: 'Asia/Shanghai' },
+      { name: MAINTENANCE_JOBS.purgeDeliveredEvents, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
+    );
+    // Domain events their maker did not deliver (it crashed after the commit, a handler failed).
+    await this.events.upsertJobScheduler(EVENT_JOBS.relay, { every: 2_000 }, { name: EVENT_JOBS.relay, data: {}, opts: { removeOnComplete: 10, removeOnFail: 100 } });
     // P-2Y / P-3Y: every day at 00:10 Asia/Shanghai; the job carries no date, so it scans "today".
     await this.compliance.upsertJobScheduler(
       COMPLIANCE_JOBS.idleScan,

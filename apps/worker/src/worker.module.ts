@@ -11,6 +11,7 @@ import { SubsidiesModule } from '@zjp/subsidies';
 import { AuctionsProcessor } from './processors/auctions.processor';
 import { ComplianceProcessor } from './processors/compliance.processor';
 import { ContractsProcessor } from './processors/contracts.processor';
+import { EventsProcessor } from './processors/events.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { SubsidiesProcessor } from './processors/subsidies.processor';
 import { SchedulerService } from './scheduler.service';
@@ -35,7 +36,7 @@ export class WorkerModule {
         ContractsModule,
         SubsidiesModule,
       ],
-      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ContractsProcessor, SubsidiesProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
+      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ContractsProcessor, SubsidiesProcessor, EventsProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
     };
   }
 }

@@ -2,6 +2,8 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@zjp/platform';
 import { dataSourceOptions } from './data-source-options';
+import { DomainEventHandlers } from './outbox/event-handlers';
+import { Outbox } from './outbox/outbox';
 import { TransactionRunner } from './transaction-runner';
 
 /** PostgreSQL through TypeORM. Each context registers its own entities with TypeOrmModule.forFeature. */
@@ -19,8 +21,8 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
-      providers: [TransactionRunner],
-      exports: [TransactionRunner],
+      providers: [TransactionRunner, DomainEventHandlers, Outbox],
+      exports: [TransactionRunner, DomainEventHandlers, Outbox],
     };
   }
 }

@@ -5,3 +5,6 @@ export * from './bigint.transformer';
 export * from './audit-log';
 export { MIGRATIONS } from './migrations';
 export * from './pg-errors';
+export * from './outbox/event-type';
+export * from './outbox/event-handlers';
+export * from './outbox/outbox';

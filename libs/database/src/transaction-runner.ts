@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Outbox } from './outbox/outbox';
 
 type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
@@ -14,17 +15,30 @@ export interface TransactionOptions {
 /**
  * Opens one transaction per use case; repositories take its EntityManager. Deadlocks and
  * serialization failures are retried here, so callers never see them for a retryable unit.
+ * Domain events appended to the outbox in the transaction are delivered after its commit.
  */
 @Injectable()
 export class TransactionRunner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly outbox?: Outbox,
+  ) {}
 
   async run<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const { isolation = 'READ COMMITTED', retries = 3 } = options;
     for (let attempt = 0; ; attempt++) {
+      let manager: EntityManager | undefined;
       try {
-        return await this.dataSource.transaction(isolation, work);
+        const result = await this.dataSource.transaction(isolation, (m) => {
+          manager = m;
+          return work(m);
+        });
+        // committed: the domain events it wrote go to their handlers now (the relay retries what fails)
+        const events = this.outbox?.takeAppended(manager!) ?? [];
+        if (events.length) await this.outbox!.deliver(events);
+        return result;
       } catch (err) {
+        if (manager) this.outbox?.takeAppended(manager); // rolled back: nothing to deliver
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
         if (attempt >= retries || !code || !RETRYABLE.has(code)) throw err;
         await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));

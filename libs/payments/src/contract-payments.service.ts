@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, isUuid, newId, NotFoundError, ValidationError } from '@zjp/core';
-import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
+import { isUniqueViolation, Outbox, recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_CARD_DEPOSIT_FEN } from './deposits.service';
 import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from './domain/payment-rules';
+import { PaymentStatusChanged, type PaymentStatusChangedPayload } from './events';
 import { postLedgerTransaction } from './ledger';
 import { STRIPE } from './stripe.client';
 
@@ -68,13 +69,8 @@ export interface BankTransferPaymentInput extends PaymentReference {
   receivedOn: string;
 }
 
-export interface PaymentStatusChange {
-  paymentId: string;
-  referenceType: string;
-  referenceId: string;
-  status: PaymentStatus | 'refunded';
-}
-export type PaymentStatusListener = (change: PaymentStatusChange) => Promise<void>;
+/** What a PaymentStatusChanged event carries. */
+export type PaymentStatusChange = PaymentStatusChangedPayload;
 
 type StripeError = InstanceType<typeof Stripe.errors.StripeError>;
 const isStripeError = (err: unknown): err is StripeError => err instanceof Stripe.errors.StripeError;
@@ -109,23 +105,14 @@ async function updateReturning<T>(m: EntityManager, sql: string, params: unknown
 @Injectable()
 export class ContractPaymentsService {
   private readonly logger = new Logger(ContractPaymentsService.name);
-  private readonly listeners: PaymentStatusListener[] = [];
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly db: DataSource,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly outbox: Outbox,
   ) {}
-
-  /** Called after each change commits (in this process). Returns an unsubscribe function. */
-  onStatusChange(listener: PaymentStatusListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
-  }
 
   async get(paymentId: string): Promise<Payment> {
     const rows = isUuid(paymentId) ? ((await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[]) : [];
@@ -216,13 +203,13 @@ export class ContractPaymentsService {
         const payment = toPayment(row);
         await this.postPayment(m, payment);
         await this.audit(m, actor, 'payment.bank_transfer_recorded', payment.id, { bankReference, amountFen: payment.amountFen.toString(), receivedOn: input.receivedOn });
+        await this.recordChange(m, payment, 'succeeded');
         return { payment, created: true };
       })
       .catch((err: unknown) => {
         if (isUniqueViolation(err)) throw new ConflictError('BANK_REFERENCE_USED', 'This bank transfer already backs another payment', { bankReference });
         throw err;
       });
-    if (result.created) await this.publish([{ paymentId: result.payment.id, referenceType: result.payment.referenceType, referenceId: result.payment.referenceId, status: 'succeeded' }]);
     return result.payment;
   }
 
@@ -242,9 +229,9 @@ export class ContractPaymentsService {
       const payment = toPayment(row);
       await this.postPayment(m, payment);
       await this.audit(m, actor, 'payment.deposit_applied', payment.id, { depositId: input.depositId, amountFen: payment.amountFen.toString() });
+      await this.recordChange(m, payment, 'succeeded');
       return { payment, created: true };
     });
-    if (result.created) await this.publish([{ paymentId: result.payment.id, referenceType: input.referenceType, referenceId: input.referenceId, status: 'succeeded' }]);
     return result.payment;
   }
 
@@ -282,7 +269,6 @@ export class ContractPaymentsService {
       return { refund: toRefund(row), payment };
     });
     if (refund.status !== 'pending' || payment.provider !== 'stripe') {
-      if (refund.status === 'succeeded') await this.publish([{ paymentId, referenceType: payment.referenceType, referenceId: payment.referenceId, status: 'refunded' }]);
       return refund;
     }
     return this.sendRefund(refund, payment);
@@ -347,7 +333,6 @@ export class ContractPaymentsService {
       p = await this.move(m, p, target, actor);
       return { payment: p, changed: true };
     });
-    if (result.changed) await this.publish([{ paymentId, referenceType: result.payment.referenceType, referenceId: result.payment.referenceId, status: result.payment.status }]);
     return result.payment;
   }
 
@@ -413,7 +398,6 @@ export class ContractPaymentsService {
       const payment = toPayment(((await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [p.id])) as PaymentRow[])[0]);
       return { refund: await this.settleRefund(m, current, payment, refund.id, null), changed: true };
     });
-    if (settled.changed) await this.publish([{ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status: 'refunded' }]);
     return settled.refund;
   }
 
@@ -434,7 +418,13 @@ export class ContractPaymentsService {
       occurredAt: now,
     });
     await this.audit(m, actor, 'refund.succeeded', p.id, { refundId: r.id, amountFen: r.amountFen.toString(), providerRefundId });
+    await this.recordChange(m, p, 'refunded');
     return toRefund(row);
+  }
+
+  /** The change as a PaymentStatusChanged event in the outbox, in its transaction (delivered after the commit). */
+  private async recordChange(m: EntityManager, p: Payment, status: PaymentStatus | 'refunded'): Promise<void> {
+    await this.outbox.append(m, PaymentStatusChanged.create({ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status }, this.clock));
   }
 
   private async move(m: EntityManager, p: Payment, target: PaymentTarget, actor: Principal | null): Promise<Payment> {
@@ -447,6 +437,7 @@ export class ContractPaymentsService {
     const after = toPayment(row);
     if (target.status === 'succeeded') await this.postPayment(m, after);
     await this.audit(m, actor, `payment.${target.status}`, p.id, { from: p.status, ...(target.status === 'failed' ? { failureCode: target.failureCode } : {}) });
+    await this.recordChange(m, after, target.status);
     return after;
   }
 
@@ -482,17 +473,6 @@ export class ContractPaymentsService {
     throw err;
   }
 
-  private async publish(changes: PaymentStatusChange[]): Promise<void> {
-    for (const change of changes) {
-      for (const listener of [...this.listeners]) {
-        try {
-          await listener(change);
-        } catch (err) {
-          this.logger.error(`payment listener failed on ${change.paymentId} → ${change.status}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        }
-      }
-    }
-  }
 
   private audit(m: EntityManager, actor: Principal | null, action: string, paymentId: string, data: Record<string, unknown>, reason?: string): Promise<void> {
     return recordAudit(m, { actorUserId: actor?.userId ?? null, actorOrganizationId: actor?.organizationId ?? null, action, subjectType: 'payment', subjectId: paymentId, reason, data, occurredAt: this.clock.now() });

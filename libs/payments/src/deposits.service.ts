@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, isUuid, newId, NotFoundError, ValidationError, type FieldError } from '@zjp/core';
-import { recordAudit, TransactionRunner } from '@zjp/database';
+import { Outbox, recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { DEPOSIT_ACTION_METADATA, depositMovement, DepositStatus, DepositTarget, isTerminal, targetOf, transitionPath } from './domain/deposit-rules';
 import { postLedgerTransaction } from './ledger';
 import { STRIPE } from './stripe.client';
+import { DepositStatusChanged } from './events';
 
 export type DepositProvider = 'stripe' | 'bank_transfer';
 
@@ -63,8 +64,6 @@ export interface DepositStatusChange {
   capturedFen: bigint;
 }
 
-export type DepositStatusListener = (change: DepositStatusChange) => Promise<void>;
-
 /** Stripe takes at most eight digits in a two-decimal currency (¥999,999.99); larger deposits go by bank transfer. */
 export const MAX_CARD_DEPOSIT_FEN = 99_999_999n;
 
@@ -99,23 +98,14 @@ async function updateReturning(m: EntityManager, sql: string, params: unknown[])
 @Injectable()
 export class DepositsService {
   private readonly logger = new Logger(DepositsService.name);
-  private readonly listeners: DepositStatusListener[] = [];
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly db: DataSource,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly outbox: Outbox,
   ) {}
-
-  /** Subscribes to status changes, called in order after each change commits. Returns an unsubscribe function. */
-  onStatusChange(listener: DepositStatusListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
-  }
 
   async get(depositId: string): Promise<Deposit> {
     const deposit = await this.find(depositId);
@@ -183,10 +173,12 @@ export class DepositsService {
            WHERE id = $1 AND status = 'failed' RETURNING ${COLUMNS}`,
           [deposit.id, input.paymentMethod, this.clock.now()],
         );
-        if (rows[0]) await this.audit(m, actor, 'deposit.retried', deposit.id, { attempt: rows[0].attempts, paymentMethod: input.paymentMethod });
-        return rows[0] ? toDeposit(rows[0]) : null;
+        if (!rows[0]) return null;
+        await this.audit(m, actor, 'deposit.retried', deposit.id, { attempt: rows[0].attempts, paymentMethod: input.paymentMethod });
+        const d = toDeposit(rows[0]);
+        await this.recordChange(m, d, 'failed');
+        return d;
       });
-      if (retried) await this.publish([this.change(retried, 'failed')]);
       deposit = retried ?? (await this.get(deposit.id));
       if (deposit.status !== 'pending') return deposit;
     }
@@ -204,7 +196,7 @@ export class DepositsService {
     if (bankReference.length < 1 || bankReference.length > 100) {
       throw new ValidationError([{ field: 'bankReference', code: 'length', message: 'bankReference must be 1 to 100 characters' }]);
     }
-    const result = await this.tx
+    return this.tx
       .run(async (m) => {
         await this.assertOrganization(m, input.organizationId);
         const now = this.clock.now();
@@ -214,7 +206,7 @@ export class DepositsService {
         if (existing[0]) {
           const d = toDeposit(existing[0]);
           if (d.provider === 'bank_transfer' && d.providerPaymentId === bankReference && d.organizationId === input.organizationId && d.amountFen === input.amountFen) {
-            return { deposit: d, change: null };
+            return d;
           }
           if (d.status !== 'failed' || d.organizationId !== input.organizationId || d.amountFen !== input.amountFen) {
             throw new ConflictError('DEPOSIT_EXISTS', `A deposit for this reference exists (${d.provider}, ${d.status})`, { depositId: d.id, status: d.status });
@@ -242,7 +234,8 @@ export class DepositsService {
         const deposit = toDeposit(row);
         await this.postMovement(m, deposit, from, 'held', 0n);
         await this.audit(m, actor, 'deposit.held', deposit.id, { from, provider: 'bank_transfer' });
-        return { deposit, change: this.change(deposit, from) };
+        await this.recordChange(m, deposit, from);
+        return deposit;
       })
       .catch((err: unknown) => {
         if ((err as { driverError?: { constraint?: string } }).driverError?.constraint === 'deposits_provider_payment_id_key') {
@@ -250,8 +243,6 @@ export class DepositsService {
         }
         throw err;
       });
-    if (result.change) await this.publish([result.change]);
-    return result.deposit;
   }
 
   /** Applies a held deposit to the price (all of it, or `amountFen`; the rest returns to the organisation). */
@@ -296,7 +287,7 @@ export class DepositsService {
     } else {
       // A bank transfer is returned offline; a hold whose PaymentIntent we never learnt of is
       // cancelled when its webhook arrives (StripeEventsService).
-      after = await this.advanceAndPublish(d.id, { status: 'released' }, { actor });
+      after = await this.advanceTo(d.id, { status: 'released' }, { actor });
     }
     if (after.status !== 'released') throw new ConflictError('DEPOSIT_SETTLED_OTHERWISE', `The deposit is ${after.status}`, { depositId, status: after.status });
     return after;
@@ -314,7 +305,6 @@ export class DepositsService {
       return { deposit: d, steps: [] };
     }
     const { deposit, changes } = await this.advance(depositId, targetOf(pi), { providerPaymentId: pi.id, actor });
-    await this.publish(changes);
     return { deposit, steps: changes.map((c) => c.status) };
   }
 
@@ -346,7 +336,7 @@ export class DepositsService {
       }
       if (isStripeError(err) && err.type === 'StripeInvalidRequestError' && err.code !== 'payment_intent_unexpected_state') {
         // Nothing was charged (no such or an unsuitable payment method): the next hold() starts a new attempt.
-        await this.advanceAndPublish(d.id, { status: 'failed', failureCode: err.code ?? 'invalid_request', failureMessage: err.message }, {});
+        await this.advanceTo(d.id, { status: 'failed', failureCode: err.code ?? 'invalid_request', failureMessage: err.message }, {});
         throw new DomainError('PAYMENT_METHOD_REJECTED', err.message, { kind: 'validation', details: { depositId: d.id, code: err.code, param: err.param } });
       }
       pi = await this.recover(d, err);
@@ -372,7 +362,7 @@ export class DepositsService {
       }
       after = (await this.applyPaymentIntent(d.id, pi, actor)).deposit;
     } else {
-      after = await this.advanceAndPublish(d.id, { status: to, capturedFen: amount }, { actor });
+      after = await this.advanceTo(d.id, { status: to, capturedFen: amount }, { actor });
     }
     if (after.status !== to) throw new ConflictError('DEPOSIT_SETTLED_OTHERWISE', `The deposit is ${after.status}`, { depositId: d.id, status: after.status });
     return after;
@@ -396,10 +386,8 @@ export class DepositsService {
     throw err;
   }
 
-  private async advanceAndPublish(depositId: string, target: DepositTarget, options: { actor?: Principal | null }): Promise<Deposit> {
-    const { deposit, changes } = await this.advance(depositId, target, options);
-    await this.publish(changes);
-    return deposit;
+  private async advanceTo(depositId: string, target: DepositTarget, options: { actor?: Principal | null }): Promise<Deposit> {
+    return (await this.advance(depositId, target, options)).deposit;
   }
 
   /** One transaction: each step a conditional UPDATE, its ledger movement and its audit entry. */
@@ -448,6 +436,7 @@ export class DepositsService {
         await this.postMovement(m, d, from, step, capturedFen);
         await this.audit(m, options.actor ?? null, `deposit.${step}`, d.id, { from, ...(capturedFen > 0n ? { capturedFen: capturedFen.toString() } : {}), ...(step === 'failed' ? { failureCode: d.failureCode } : {}) });
         changes.push(this.change(d, from));
+        await this.recordChange(m, d, from);
       }
       return { deposit: d, changes };
     });
@@ -466,6 +455,15 @@ export class DepositsService {
     });
   }
 
+  /**
+   * The change as a DepositStatusChanged event in the outbox, in the change's transaction; the
+   * TransactionRunner delivers it after the commit (the worker's relay if this process dies first).
+   */
+  private recordChange(m: EntityManager, d: Deposit, previousStatus: DepositStatus): Promise<string> {
+    const c = this.change(d, previousStatus);
+    return this.outbox.append(m, DepositStatusChanged.create({ ...c, amountFen: c.amountFen.toString(), capturedFen: c.capturedFen.toString() }, this.clock));
+  }
+
   private change(d: Deposit, previousStatus: DepositStatus): DepositStatusChange {
     return {
       depositId: d.id,
@@ -477,19 +475,6 @@ export class DepositsService {
       amountFen: d.amountFen,
       capturedFen: d.capturedFen,
     };
-  }
-
-  /** After commit. A failing listener is logged and does not undo the change or stop the others. */
-  private async publish(changes: DepositStatusChange[]): Promise<void> {
-    for (const change of changes) {
-      for (const listener of [...this.listeners]) {
-        try {
-          await listener(change);
-        } catch (err) {
-          this.logger.error(`deposit listener failed on ${change.depositId} → ${change.status}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        }
-      }
-    }
   }
 
   private audit(m: EntityManager, actor: Principal | null, action: string, depositId: string, data: Record<string, unknown>): Promise<void> {

@@ -1,5 +1,6 @@
 export * from './payments.module';
 export * from './deposits.service';
+export * from './events';
 export * from './contract-payments.service';
 export * from './domain/payment-rules';
 export * from './ledger';

@@ -9,12 +9,26 @@ export const QUEUES = {
   payments: 'payments',
   subsidies: 'subsidies',
   contracts: 'contracts',
+  events: 'events',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const MAINTENANCE_JOBS = {
   purgeExpiredSessions: 'purge-expired-sessions',
+  /** Delivered domain events older than a week leave the outbox. */
+  purgeDeliveredEvents: 'purge-delivered-events',
 } as const;
+
+export const EVENT_JOBS = {
+  /** Every 2 s: outbox events not delivered by the process that made them (it crashed, a handler failed). */
+  relay: 'outbox-relay',
+  /** One event to its handlers. */
+  deliver: 'deliver-event',
+} as const;
+
+export interface DeliverEventJob {
+  eventId: string;
+}
 
 export const COMPLIANCE_JOBS = {
   idleScan: 'idle-scan',

@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
+import { Outbox } from '@zjp/database';
 import { AuthService } from '@zjp/identity';
 import { MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
 import type { Job } from 'bullmq';
@@ -9,7 +10,10 @@ import type { Job } from 'bullmq';
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
-  constructor(private readonly auth: AuthService) {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly outbox: Outbox,
+  ) {
     super();
   }
 
@@ -18,6 +22,11 @@ export class MaintenanceProcessor extends WorkerHost {
       case MAINTENANCE_JOBS.purgeExpiredSessions: {
         const purged = await this.auth.purgeEndedSessions();
         this.logger.log(`purged ${purged} ended sessions`);
+        return { purged };
+      }
+      case MAINTENANCE_JOBS.purgeDeliveredEvents: {
+        const purged = await this.outbox.purgeDelivered(7);
+        this.logger.log(`purged ${purged} delivered outbox events`);
         return { purged };
       }
       default:

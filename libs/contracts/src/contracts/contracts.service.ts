@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, ForbiddenError, isUuid, LocalDate, newId, NotFoundError, periodEndMonths, shanghaiDate, todayInShanghai, ValidationError } from '@zjp/core';
-import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
+import { DomainEventHandlers, isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { TransformationsService } from '@zjp/achievements';
 import { ListingFlowsService } from '@zjp/market';
-import { ContractPaymentsService, DepositsService } from '@zjp/payments';
+import { ContractPaymentsService, DepositsService, PaymentStatusChanged } from '@zjp/payments';
 import { type Principal, overseesSql, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -63,11 +63,12 @@ export class ContractsService implements OnModuleInit {
     private readonly payments: ContractPaymentsService,
     private readonly deposits: DepositsService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly events: DomainEventHandlers,
   ) {}
 
   onModuleInit(): void {
-    // A payment or refund under a contract may move it into performance or complete it.
-    this.payments.onStatusChange(async (change) => {
+    // A payment or refund under a contract may move it into performance or complete it (idempotent: reconcile reads the totals).
+    this.events.on(PaymentStatusChanged, 'contracts.reconcile-on-payment', async (change) => {
       if (change.referenceType === 'contract') await this.reconcile(change.referenceId);
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DepositsService } from '@zjp/payments';
+import { DomainEventHandlers } from '@zjp/database';
+import { DepositsService, DepositStatusChanged } from '@zjp/payments';
 import { DataSource } from 'typeorm';
 import type { DepositGateway } from './deposit-gateway';
 
@@ -7,17 +8,20 @@ export const REGISTRATION_REFERENCE = 'lot_registration';
 
 /**
  * The market's deposits, held and settled by libs/payments. A registration's deposit status
- * follows the deposit's (held when Stripe confirms the hold, through the webhook in the worker).
+ * follows the deposit's through DepositStatusChanged events (held when Stripe confirms the hold,
+ * through the webhook in the worker).
  */
 @Injectable()
 export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
   constructor(
     private readonly deposits: DepositsService,
     private readonly db: DataSource,
+    private readonly events: DomainEventHandlers,
   ) {}
 
   onModuleInit(): void {
-    this.deposits.onStatusChange(async (change) => {
+    // idempotent and monotonic: a repeated or late event never moves a registration backwards
+    this.events.on(DepositStatusChanged, 'market.registration-deposit-status', async (change) => {
       if (change.referenceType !== REGISTRATION_REFERENCE) return;
       const status = ({ held: 'held', failed: 'failed', released: 'released', captured: 'applied', forfeited: 'forfeited' } as Record<string, string>)[change.status];
       if (!status) return;

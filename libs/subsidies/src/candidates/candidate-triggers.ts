@@ -1,13 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ContractPaymentsService, type PaymentStatusChange } from '@zjp/payments';
+import { DomainEventHandlers } from '@zjp/database';
+import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '@zjp/payments';
 import { QUEUES, SUBSIDY_JOBS, type ComputeCandidatesJob } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { CONTRACT_REFERENCE_TYPE } from './contract-facts.adapter';
 
 /**
- * When money moves under a contract (a payment succeeds, a refund goes through), its candidates
- * are recomputed by the worker. The sweep catches what this misses (a registration without a
+ * When money moves under a contract (a PaymentStatusChanged event: a payment succeeds, a refund
+ * goes through), its candidates are recomputed by the worker. The sweep catches what this misses (a registration without a
  * new payment, a job lost with a crashed process), so nothing depends on this hook alone.
  */
 @Injectable()
@@ -15,19 +16,19 @@ export class CandidateTriggers implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly payments: ContractPaymentsService,
+    private readonly events: DomainEventHandlers,
     @InjectQueue(QUEUES.subsidies) private readonly queue: Queue<ComputeCandidatesJob>,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.payments.onStatusChange((change) => this.onPayment(change));
+    this.unsubscribe = this.events.on(PaymentStatusChanged, 'subsidies.recompute-candidates', (change) => this.onPayment(change));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
   }
 
-  private async onPayment(change: PaymentStatusChange): Promise<void> {
+  private async onPayment(change: PaymentStatusChangedPayload): Promise<void> {
     if (change.referenceType !== CONTRACT_REFERENCE_TYPE || (change.status !== 'succeeded' && change.status !== 'refunded')) return;
     await this.queue.add(
       SUBSIDY_JOBS.computeCandidates,
