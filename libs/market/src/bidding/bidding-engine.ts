@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock, CLOCK, NotFoundError } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
 import { mapError, Metrics } from '@zjp/platform';
-import { acceptBid, bidderPseudonym, bidHash, type LotState } from '../domain';
+import { bidderPseudonym, bidHash, judgeBid, type BidSource, type LotState, type RejectCode } from '../domain';
 import { LotRow, rulesOf, stateOf } from '../lots/lot-row';
 import { LotEventsPublisher } from './lot-events.publisher';
 
-export type BidSource = 'online' | 'floor';
+export type { BidSource } from '../domain';
 
 export interface BidRequest {
   lotId: string;
@@ -20,15 +20,9 @@ export interface BidRequest {
   source: BidSource;
 }
 
-export type BidRejectCode =
-  | 'LOT_NOT_FOUND' | 'LOT_NOT_OPEN' | 'LOT_ENDED' | 'NOT_REGISTERED' | 'DEPOSIT_NOT_HELD' | 'BID_TOO_LOW'
-  | 'ALREADY_LEADING' | 'PROXY_NOT_ALLOWED' | 'MAX_BELOW_AMOUNT' | 'INVALID_AMOUNT' | 'FLOOR_BIDDER_NOT_OFFLINE'
-  /** the bid equalled the leader's earlier proxy maximum, which wins the tie: the leader bid that amount */
-  | 'TIED_EARLIER_MAXIMUM';
-
 export interface BidResult {
   status: 'accepted' | 'rejected';
-  code?: BidRejectCode;
+  code?: RejectCode;
   /** the sequence number of this bid when it was accepted as a bid (not for a proxy-maximum update) */
   seq?: number;
   currentFen: string | null;
@@ -52,6 +46,8 @@ interface Registration {
   deposit_status: string;
   offline: boolean;
 }
+
+const BEFORE_THE_AMOUNT: ReadonlySet<RejectCode> = new Set(['LOT_ENDED', 'LOT_NOT_OPEN', 'NOT_REGISTERED', 'FLOOR_BIDDER_NOT_OFFLINE', 'DEPOSIT_NOT_HELD']);
 
 /** Most bids one transaction takes; a lot under heavy load commits a batch at a time. */
 const MAX_BATCH = 1000;
@@ -115,10 +111,14 @@ export class BiddingEngine {
       }
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const { results, publish } = await this.tx.run((m) => this.judge(m, lotId, batch.map((p) => p.request)));
-        // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
-        batch.forEach((p, i) => (results[i].code === 'LOT_NOT_FOUND' ? p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')) : p.resolve(results[i])));
-        publish();
+        const judged = await this.tx.run((m) => this.judge(m, lotId, batch.map((p) => p.request)));
+        if (!judged) {
+          // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
+          batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
+          continue;
+        }
+        batch.forEach((p, i) => p.resolve(judged.results[i]));
+        judged.publish();
       } catch (err) {
         this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
         batch.forEach((p) => p.reject(err));
@@ -126,13 +126,16 @@ export class BiddingEngine {
     }
   }
 
-  private async judge(m: import('typeorm').EntityManager, lotId: string, requests: BidRequest[]): Promise<{ results: BidResult[]; publish: () => void }> {
+  /**
+   * Loads the facts (the lot, locked; the batch's registrations; stored answers to its keys),
+   * asks the rule (`judgeBid`) about each bid in order, and persists the outcome. Null when the
+   * lot does not exist.
+   */
+  private async judge(m: import('typeorm').EntityManager, lotId: string, requests: BidRequest[]): Promise<{ results: BidResult[]; publish: () => void } | null> {
     const now = this.clock.now();
     const lots = (await m.query(`SELECT * FROM lots WHERE id = $1 FOR UPDATE`, [lotId])) as LotRow[];
     const lot = lots[0];
-    if (!lot) {
-      return { results: requests.map(() => ({ status: 'rejected', code: 'LOT_NOT_FOUND', currentFen: null, leading: false, endsAt: '', replay: false })), publish: () => undefined };
-    }
+    if (!lot) return null;
 
     // One statement, after the lock (so with a snapshot that sees every batch committed before it): the
     // registrations the batch needs, and the stored answers to its idempotency keys (a key seen before
@@ -190,53 +193,41 @@ export class BiddingEngine {
         const old = stored.get(key);
         if (old) {
           const reg = byOrg.get(old.organization_id);
-          results.push(snapshot(!!reg && state.leaderId === reg.id, { status: old.status as 'accepted' | 'rejected', code: (old.reject_code ?? undefined) as BidRejectCode | undefined, seq: old.seq ?? undefined, replay: true }));
+          results.push(snapshot(!!reg && state.leaderId === reg.id, { status: old.status as 'accepted' | 'rejected', code: (old.reject_code ?? undefined) as RejectCode | undefined, seq: old.seq ?? undefined, replay: true }));
           continue;
         }
       }
       const reg = r.source === 'floor' ? byPaddle.get(r.paddleNumber ?? -1) : byOrg.get(r.organizationId ?? '');
-      let result: BidResult;
-      // Time first (invariant 3): after the stored end every bid is LOT_ENDED, whoever sends it.
-      if (now >= state.endsAt || state.status === 'closed') result = snapshot(false, { code: 'LOT_ENDED' });
-      else if (state.status !== 'open') result = snapshot(false, { code: 'LOT_NOT_OPEN' });
-      else if (!reg) result = snapshot(false, { code: 'NOT_REGISTERED' });
-      else if (r.source === 'floor' && !reg.offline) result = snapshot(false, { code: 'FLOOR_BIDDER_NOT_OFFLINE' });
-      else if (reg.deposit_status !== 'held') result = snapshot(false, { code: 'DEPOSIT_NOT_HELD' });
-      else {
-        const outcome = acceptBid(rules, state, { bidderId: reg.id, amountFen: r.amountFen, maxFen: r.maxFen, at: now }, now);
-        if (!outcome.accepted) {
-          result = snapshot(state.leaderId === reg.id, { code: outcome.code as BidRejectCode, minimumFen: outcome.minimumFen?.toString() });
-        } else {
-          let ownSeq: number | undefined;
-          for (const b of outcome.bids) {
-            const bidder = byId.get(b.bidderId)!;
-            const proxy = b.proxy;
-            const hash = bidHash(chainHead, { lotId, seq: b.seq, bidderId: bidderPseudonym(bidder.paddle_number), amountFen: b.amountFen, at: b.at, proxy });
-            rows.push([bidder.id, bidder.organization_id, proxy ? null : r.userId, proxy ? 'proxy' : r.source, proxy ? null : (r.idempotencyKey ?? null), b.amountFen.toString(), proxy ? null : (r.maxFen?.toString() ?? null), 'accepted', null, b.seq, chainHead, hash, now]);
-            chainHead = hash;
-            accepted.push({ seq: b.seq, paddle: bidder.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
-            if (!proxy && b.bidderId === reg.id) ownSeq = b.seq;
-          }
-          extended ||= outcome.extended;
-          state = outcome.state;
-          if (outcome.bids.length > 0 && ownSeq === undefined) {
-            // Only the leader's counter-bid entered the sequence: this bid is kept, as not accepted.
-            result = snapshot(false, { code: 'TIED_EARLIER_MAXIMUM' });
-            rows.push([reg.id, reg.organization_id, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'rejected', 'TIED_EARLIER_MAXIMUM', null, null, null, now]);
-            if (key) seen.set(key, result);
-            results.push(result);
-            continue;
-          }
-          result = snapshot(state.leaderId === reg.id, { status: 'accepted', seq: ownSeq });
-          if (outcome.bids.length === 0) {
-            // a leader raising its proxy maximum: stored as an instruction, with no sequence number
-            rows.push([reg.id, reg.organization_id, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'proxy_update', null, null, null, null, now]);
-          }
-          if (key) seen.set(key, result);
-          results.push(result);
-          continue;
+      const bidder = reg ? { registrationId: reg.id, depositHeld: reg.deposit_status === 'held', offline: reg.offline } : null;
+      const judgement = judgeBid(rules, state, { bidder, source: r.source, amountFen: r.amountFen, maxFen: r.maxFen, at: now }, now);
+      // the bids that enter the sequence: this bid's, and the leader's proxy counter-bid (also when it tied this one out)
+      const entering = judgement.accepted ? judgement : judgement.counter;
+      if (entering) {
+        for (const b of entering.bids) {
+          const bidderRow = byId.get(b.bidderId)!;
+          const proxy = b.proxy;
+          const hash = bidHash(chainHead, { lotId, seq: b.seq, bidderId: bidderPseudonym(bidderRow.paddle_number), amountFen: b.amountFen, at: b.at, proxy });
+          rows.push([bidderRow.id, bidderRow.organization_id, proxy ? null : r.userId, proxy ? 'proxy' : r.source, proxy ? null : (r.idempotencyKey ?? null), b.amountFen.toString(), proxy ? null : (r.maxFen?.toString() ?? null), 'accepted', null, b.seq, chainHead, hash, now]);
+          chainHead = hash;
+          accepted.push({ seq: b.seq, paddle: bidderRow.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
         }
+        extended ||= entering.extended;
+        state = entering.state;
       }
+      let result: BidResult;
+      if (judgement.accepted) {
+        result = snapshot(state.leaderId === reg!.id, { status: 'accepted', seq: judgement.ownSeq });
+        if (judgement.bids.length === 0) {
+          // a leader raising its proxy maximum: stored as an instruction, with no sequence number
+          rows.push([reg!.id, reg!.organization_id, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'proxy_update', null, null, null, null, now]);
+        }
+        if (key) seen.set(key, result);
+        results.push(result);
+        continue;
+      }
+      // refused before the amount was looked at (the lot's time or status, the bidder): not reported as leading
+      const leading = !!reg && !BEFORE_THE_AMOUNT.has(judgement.code) && state.leaderId === reg.id;
+      result = snapshot(leading, { code: judgement.code, minimumFen: judgement.minimumFen?.toString() });
       rows.push([reg?.id ?? null, reg?.organization_id ?? r.organizationId ?? null, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'rejected', result.code ?? null, null, null, null, now]);
       if (key) seen.set(key, result);
       results.push(result);

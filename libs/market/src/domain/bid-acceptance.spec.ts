@@ -2,6 +2,9 @@ import { httpStatusOf } from '@zjp/core';
 import {
   acceptBid,
   BidRejectedError,
+  judgeBid,
+  type BidderFacts,
+  type BidSource,
   validateLotRules,
   type AcceptedBid,
   type BidInput,
@@ -345,6 +348,39 @@ describe('validateLotRules', () => {
     ${{ increment: { kind: 'ladder', bands: [] } }}                | ${/^increment: .*no bands/} | ${'reports the increment rule problems'}
   `('$behaviour', ({ change, problem }: { change: Partial<LotRules>; problem: RegExp }) => {
     expect(validateLotRules({ ...RULES, ...change })).toEqual([expect.stringMatching(problem)]);
+  });
+});
+
+describe('judgeBid: every rejection, in order (the engine only loads the facts and persists)', () => {
+  const held: BidderFacts = { registrationId: 'bob', depositHeld: true, offline: false };
+  const judge = (state: LotState, bidder: BidderFacts | null, amountFen: bigint, options: { source?: BidSource; maxFen?: bigint; now?: Date } = {}) =>
+    judgeBid(RULES, state, { bidder, source: options.source ?? 'online', amountFen, maxFen: options.maxFen, at: options.now ?? NOW }, options.now ?? NOW);
+
+  it.each`
+    behaviour                                                                           | state                                  | bidder                                           | source       | amount     | code
+    ${'refuses every bid at or after the stored end, registered or not: LOT_ENDED'}    | ${ledByAlice(null, { endsAt: NOW })}   | ${null}                                          | ${'online'}  | ${1n}      | ${'LOT_ENDED'}
+    ${'refuses a bid on a lot closed early (hammer) as ended'}                          | ${ledByAlice(null, { status: 'closed' })} | ${held}                                      | ${'online'}  | ${90_000n} | ${'LOT_ENDED'}
+    ${'refuses a bid on a lot not open yet before looking at the bidder'}               | ${lot({ status: 'scheduled' })}        | ${null}                                          | ${'online'}  | ${90_000n} | ${'LOT_NOT_OPEN'}
+    ${'refuses a bidder without a registration'}                                        | ${ledByAlice()}                        | ${null}                                          | ${'online'}  | ${90_000n} | ${'NOT_REGISTERED'}
+    ${'refuses a floor bid for a paddle registered online'}                             | ${ledByAlice()}                        | ${held}                                          | ${'floor'}   | ${90_000n} | ${'FLOOR_BIDDER_NOT_OFFLINE'}
+    ${'refuses a registered bidder whose deposit is not held, before the amount'}       | ${ledByAlice()}                        | ${{ ...held, depositHeld: false }}               | ${'online'}  | ${1n}      | ${'DEPOSIT_NOT_HELD'}
+    ${'then the rule of the amount: BID_TOO_LOW'}                                       | ${ledByAlice()}                        | ${held}                                          | ${'online'}  | ${20_500n} | ${'BID_TOO_LOW'}
+    ${'accepts a floor bid for an offline paddle'}                                      | ${ledByAlice()}                        | ${{ ...held, offline: true }}                    | ${'floor'}   | ${21_000n} | ${undefined}
+  `('$behaviour', ({ state, bidder, source, amount, code }: { state: LotState; bidder: BidderFacts | null; source: BidSource; amount: bigint; code: string | undefined }) => {
+    const judgement = judge(state, bidder, amount, { source });
+    if (code === undefined) expect(judgement).toMatchObject({ accepted: true, ownSeq: 5 });
+    else expect(judgement).toMatchObject({ accepted: false, code });
+  });
+
+  it("refuses a bid tied by the leader's earlier maximum, while the leader's counter-bid enters the sequence", () => {
+    const judgement = judge(ledByAlice(30_000n), held, 30_000n);
+    expect(judgement).toMatchObject({ accepted: false, code: 'TIED_EARLIER_MAXIMUM', counter: { accepted: true, bids: [{ bidderId: 'alice', amountFen: 30_000n, proxy: true, seq: 5 }] } });
+  });
+
+  it("names the bidder's own sequence number when the leader's proxy counters it, and none for a leader raising its maximum", () => {
+    expect(judge(ledByAlice(30_000n), held, 21_000n)).toMatchObject({ accepted: true, ownSeq: 5, bids: [{ bidderId: 'bob', seq: 5 }, { bidderId: 'alice', seq: 6, proxy: true }] });
+    const raise = judge(ledByAlice(30_000n), { ...held, registrationId: 'alice' }, 21_000n, { maxFen: 40_000n });
+    expect(raise).toMatchObject({ accepted: true, bids: [], ownSeq: undefined, state: { leaderProxyMaxFen: 40_000n } });
   });
 });
 

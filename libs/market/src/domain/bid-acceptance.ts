@@ -91,6 +91,7 @@ export interface AcceptedBid {
   at: Date;
 }
 
+/** Every reason a bid is refused: the one list, for the rule, the engine, the bid log and the API. */
 export type RejectCode =
   | 'LOT_NOT_OPEN'
   | 'LOT_ENDED'
@@ -98,13 +99,57 @@ export type RejectCode =
   | 'ALREADY_LEADING'
   | 'PROXY_NOT_ALLOWED'
   | 'MAX_BELOW_AMOUNT'
-  | 'INVALID_AMOUNT';
+  | 'INVALID_AMOUNT'
+  /** the bidder has no registration for this lot (online: its organisation; floor: the paddle number) */
+  | 'NOT_REGISTERED'
+  /** registered, but its deposit is not held (yet, or any more) */
+  | 'DEPOSIT_NOT_HELD'
+  /** a floor bid (auctioneer) for a paddle registered to bid online */
+  | 'FLOOR_BIDDER_NOT_OFFLINE'
+  /** the bid equalled the leader's earlier proxy maximum, which wins the tie: the leader bid that amount */
+  | 'TIED_EARLIER_MAXIMUM';
+
+export type BidSource = 'online' | 'floor';
+
+/** What the engine loaded about the bidder with the lot: its registration for this lot, or null. */
+export interface BidderFacts {
+  registrationId: string;
+  depositHeld: boolean;
+  /** registered to bid in the room (paddle), not online */
+  offline: boolean;
+}
 
 export type BidOutcome =
   | { accepted: true; bids: AcceptedBid[]; state: LotState; extended: boolean }
   | { accepted: false; code: RejectCode; minimumFen?: bigint };
 
 type Rejection = Extract<BidOutcome, { accepted: false }>;
+type Acceptance = Extract<BidOutcome, { accepted: true }>;
+
+/**
+ * The whole judgement of one incoming bid, every rejection included: the lot's time and status
+ * first (invariant 3: after the stored end every bid is LOT_ENDED, whoever sends it), then the
+ * bidder (NOT_REGISTERED, FLOOR_BIDDER_NOT_OFFLINE, DEPOSIT_NOT_HELD), then `acceptBid`. An
+ * accepted bid says which sequence number is the bidder's own (`ownSeq`; none for a leader
+ * raising its proxy maximum). A bid tied by the leader's earlier maximum is refused
+ * (TIED_EARLIER_MAXIMUM) while the leader's counter-bid (`counter`) still enters the sequence.
+ */
+export type BidJudgement =
+  | (Acceptance & { ownSeq: number | undefined })
+  | (Rejection & { counter?: undefined })
+  | { accepted: false; code: 'TIED_EARLIER_MAXIMUM'; minimumFen?: undefined; counter: Acceptance };
+
+export interface IncomingBid {
+  bidder: BidderFacts | null;
+  source: BidSource;
+  amountFen: bigint;
+  maxFen?: bigint;
+  at: Date;
+}
+
+const NOT_REGISTERED = rejection('NOT_REGISTERED');
+const FLOOR_BIDDER_NOT_OFFLINE = rejection('FLOOR_BIDDER_NOT_OFFLINE');
+const DEPOSIT_NOT_HELD = rejection('DEPOSIT_NOT_HELD');
 
 // Rejections without a minimum are shared frozen objects: a flood of late or invalid bids
 // allocates nothing.
@@ -119,6 +164,21 @@ const LOT_NOT_OPEN = rejection('LOT_NOT_OPEN');
 const ALREADY_LEADING = rejection('ALREADY_LEADING');
 
 const MS_PER_MINUTE = 60_000;
+
+export function judgeBid(rules: LotRules, state: LotState, bid: IncomingBid, now: Date): BidJudgement {
+  if (now.getTime() >= state.endsAt.getTime() || state.status === 'closed') return LOT_ENDED;
+  if (state.status !== 'open') return LOT_NOT_OPEN;
+  const bidder = bid.bidder;
+  if (!bidder) return NOT_REGISTERED;
+  if (bid.source === 'floor' && !bidder.offline) return FLOOR_BIDDER_NOT_OFFLINE;
+  if (!bidder.depositHeld) return DEPOSIT_NOT_HELD;
+  const outcome = acceptBid(rules, state, { bidderId: bidder.registrationId, amountFen: bid.amountFen, maxFen: bid.maxFen, at: bid.at }, now);
+  if (!outcome.accepted) return outcome;
+  const own = outcome.bids.find((b) => !b.proxy && b.bidderId === bidder.registrationId);
+  // Only the leader's counter-bid entered the sequence: this bid is refused, the counter-bid stands.
+  if (outcome.bids.length > 0 && !own) return { accepted: false, code: 'TIED_EARLIER_MAXIMUM', counter: outcome };
+  return { ...outcome, ownSeq: own?.seq };
+}
 
 /**
  * Judges one bid. Checks, in order: the bid itself (INVALID_AMOUNT, PROXY_NOT_ALLOWED,
@@ -241,6 +301,10 @@ const KIND_BY_CODE: Readonly<Record<RejectCode, ErrorKind>> = Object.freeze({
   LOT_ENDED: 'conflict',
   ALREADY_LEADING: 'conflict',
   BID_TOO_LOW: 'conflict',
+  NOT_REGISTERED: 'forbidden',
+  DEPOSIT_NOT_HELD: 'conflict',
+  FLOOR_BIDDER_NOT_OFFLINE: 'conflict',
+  TIED_EARLIER_MAXIMUM: 'conflict',
 });
 
 const MESSAGE_BY_CODE: Readonly<Record<RejectCode, string>> = Object.freeze({
@@ -251,6 +315,10 @@ const MESSAGE_BY_CODE: Readonly<Record<RejectCode, string>> = Object.freeze({
   LOT_ENDED: 'The lot has ended',
   ALREADY_LEADING: 'You are already the leading bidder',
   BID_TOO_LOW: 'The bid is below the minimum next bid',
+  NOT_REGISTERED: 'You are not registered for this lot',
+  DEPOSIT_NOT_HELD: 'Your deposit for this lot is not held',
+  FLOOR_BIDDER_NOT_OFFLINE: 'This paddle is registered to bid online, not in the room',
+  TIED_EARLIER_MAXIMUM: "The leader's earlier maximum equals your bid and wins the tie",
 });
 
 /**
