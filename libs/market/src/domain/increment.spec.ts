@@ -1,4 +1,4 @@
-import { incrementAt, minimumNextBid, validateIncrementRule, type IncrementRule } from './increment';
+import { decodeIncrement, defaultIncrement, encodeIncrement, incrementAt, minimumNextBid, validateIncrementRule, type IncrementRule } from './increment';
 
 // 0–999.99 yuan: +10 yuan; 1,000–9,999.99 yuan: +50 yuan; from 10,000 yuan: +200 yuan (in fen).
 const LADDER: IncrementRule = {
@@ -94,5 +94,35 @@ describe('validateIncrementRule', () => {
       ],
     };
     expect(validateIncrementRule(rule)).toHaveLength(3);
+  });
+});
+
+describe('encodeIncrement / decodeIncrement: the one stored and sent form', () => {
+  it.each`
+    behaviour                          | rule
+    ${'round-trips a fixed increment'} | ${{ kind: 'fixed', amountFen: 123_456_789_012_345n }}
+    ${'round-trips a ladder'}          | ${LADDER}
+  `('$behaviour', ({ rule }: { rule: IncrementRule }) => {
+    const json = encodeIncrement(rule);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json); // survives the jsonb column
+    expect(decodeIncrement(json)).toEqual(rule);
+  });
+
+  it('writes fen as strings, never as numbers', () => {
+    expect(encodeIncrement(LADDER)).toEqual({ kind: 'ladder', bands: [{ fromFen: '0', incrementFen: '1000' }, { fromFen: '100000', incrementFen: '5000' }, { fromFen: '1000000', incrementFen: '20000' }] });
+  });
+});
+
+describe('defaultIncrement: 1 % of the starting price, at least 1 元', () => {
+  it.each`
+    startingFen      | incrementFen
+    ${1n}            | ${100n}
+    ${10_000n}       | ${100n}
+    ${10_099n}       | ${100n}
+    ${10_100n}       | ${101n}
+    ${50_000_000n}   | ${500_000n}
+  `('$startingFen fen → $incrementFen fen', ({ startingFen, incrementFen }: { startingFen: bigint; incrementFen: bigint }) => {
+    expect(defaultIncrement(startingFen)).toEqual({ kind: 'fixed', amountFen: incrementFen });
+    expect(validateIncrementRule(defaultIncrement(startingFen))).toEqual([]);
   });
 });

@@ -91,3 +91,33 @@ export function incrementAt(rule: IncrementRule, currentFen: bigint): bigint {
 export function minimumNextBid(lot: IncrementPricing, currentFen: bigint | null): bigint {
   return currentFen === null ? lot.startingPriceFen : currentFen + incrementAt(lot.increment, currentFen);
 }
+
+/** The increment as stored (the `lots.increment` jsonb column) and sent: amounts as strings of fen. */
+export type IncrementJson = { kind: 'fixed'; amountFen: string } | { kind: 'ladder'; bands: { fromFen: string; incrementFen: string }[] };
+
+/** The one encoding of an increment rule (storage and API). */
+export function encodeIncrement(rule: IncrementRule): IncrementJson {
+  return rule.kind === 'fixed'
+    ? { kind: 'fixed', amountFen: rule.amountFen.toString() }
+    : { kind: 'ladder', bands: rule.bands.map((b) => ({ fromFen: b.fromFen.toString(), incrementFen: b.incrementFen.toString() })) };
+}
+
+/** The inverse of `encodeIncrement`. */
+export function decodeIncrement(json: IncrementJson): IncrementRule {
+  return json.kind === 'fixed'
+    ? { kind: 'fixed', amountFen: BigInt(json.amountFen) }
+    : { kind: 'ladder', bands: json.bands.map((b) => ({ fromFen: BigInt(b.fromFen), incrementFen: BigInt(b.incrementFen) })) };
+}
+
+/** The smallest increment the platform sets by itself: 1 元. */
+export const MIN_DEFAULT_INCREMENT_FEN = 100n;
+
+/**
+ * The increment of an auction the platform opens by itself (a fixed-price listing with two or
+ * more declarations of intent becomes an auction among them, P-PRICE): 1 % of the starting
+ * price, at least 1 元.
+ */
+export function defaultIncrement(startingPriceFen: bigint): IncrementRule {
+  const onePercent = startingPriceFen / 100n;
+  return { kind: 'fixed', amountFen: onePercent > MIN_DEFAULT_INCREMENT_FEN ? onePercent : MIN_DEFAULT_INCREMENT_FEN };
+}

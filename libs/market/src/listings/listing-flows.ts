@@ -7,7 +7,8 @@ import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database
 import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { noticeEndsAt } from '../domain';
+import { defaultIncrement, noticeEndsAt } from '../domain';
+import { insertLot } from '../lots/lots.repository';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { enqueueContractFromDeal } from '../closing/lot-closing.service';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
@@ -153,14 +154,16 @@ export class ListingFlowsService {
       }
       // Two or more: an auction among them, starting at the listed price. They pay the deposit to bid.
       const price = BigInt(l.price_fen!);
-      const increment = price / 100n > 100n ? price / 100n : 100n;
       const lotId = newId(this.clock);
       const endsAt = new Date(now.getTime() + INTENT_AUCTION_HOURS * 3600_000);
-      await m.query(
-        `INSERT INTO lots (id, listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at, status)
-         SELECT $1, l.id, l.achievement_id, l.holder_id, a.title, l.price_fen, $2, $3, $4, $5, $5, 'scheduled' FROM listings l JOIN achievements a ON a.id = l.achievement_id WHERE l.id = $6`,
-        [lotId, JSON.stringify({ kind: 'fixed', amountFen: increment.toString() }), (price / 10n).toString(), now, endsAt, listingId],
-      );
+      const [listed] = (await m.query(`SELECT l.achievement_id, l.holder_id, a.title FROM listings l JOIN achievements a ON a.id = l.achievement_id WHERE l.id = $1`, [listingId])) as {
+        achievement_id: string; holder_id: string; title: string;
+      }[];
+      // deposit: a tenth of the listed price
+      await insertLot(m, {
+        id: lotId, listingId, achievementId: listed.achievement_id, holderId: listed.holder_id, title: listed.title,
+        startingPriceFen: price, increment: defaultIncrement(price), depositFen: price / 10n, startsAt: now, endsAt,
+      });
       await m.query(
         `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status)
          SELECT $1, organization_id, row_number() OVER (ORDER BY declared_at), 'pending' FROM listing_intents WHERE listing_id = $2`,

@@ -1,4 +1,4 @@
-import type { IncrementRule, LotRules, LotState } from '../domain';
+import { decodeIncrement, type IncrementJson, type IncrementRule, type LotRules, type LotState } from '../domain';
 
 /** A lots row as the engine reads it (int8 as strings from pg). */
 export interface LotRow {
@@ -10,7 +10,7 @@ export interface LotRow {
   session_id: string | null;
   starting_price_fen: string;
   reserve_price_fen: string | null;
-  increment: { kind: 'fixed'; amountFen: string } | { kind: 'ladder'; bands: { fromFen: string; incrementFen: string }[] };
+  increment: IncrementJson;
   deposit_fen: string;
   starts_at: Date;
   ends_at: Date;
@@ -35,10 +35,7 @@ export interface LotRow {
 }
 
 export function incrementOf(row: LotRow): IncrementRule {
-  const inc = row.increment;
-  return inc.kind === 'fixed'
-    ? { kind: 'fixed', amountFen: BigInt(inc.amountFen) }
-    : { kind: 'ladder', bands: inc.bands.map((b) => ({ fromFen: BigInt(b.fromFen), incrementFen: BigInt(b.incrementFen) })) };
+  return decodeIncrement(row.increment);
 }
 
 export function rulesOf(row: LotRow): LotRules {

@@ -8,6 +8,7 @@ import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { DEPOSIT_GATEWAY, type DepositGateway } from './deposit-gateway';
 import { LotRow } from './lot-row';
 import { CreateAuctionDto, OfflineRegistrationDto } from './lots.dto';
+import { insertLot } from './lots.repository';
 
 export interface LotView {
   id: string;
@@ -92,14 +93,12 @@ export class LotsService {
         [listingId, dto.achievementId, a.holder_id, dto.startingPriceFen, dto.dealType, dto.licenseType ?? null],
       );
       const lotId = newId(this.clock);
-      const jsonIncrement = increment.kind === 'fixed' ? { kind: 'fixed', amountFen: increment.amountFen.toString() } : { kind: 'ladder', bands: increment.bands.map((b) => ({ fromFen: b.fromFen.toString(), incrementFen: b.incrementFen.toString() })) };
-      await m.query(
-        `INSERT INTO lots (id, listing_id, session_id, achievement_id, holder_id, title, starting_price_fen, reserve_price_fen, increment, deposit_fen,
-                           starts_at, ends_at, original_ends_at, extension_minutes, extension_cap_minutes, proxy_allowed, live, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, 'scheduled')`,
-        [lotId, listingId, dto.sessionId ?? null, dto.achievementId, a.holder_id, a.title, dto.startingPriceFen, dto.reservePriceFen ?? null, JSON.stringify(jsonIncrement), dto.depositFen,
-          startsAt, endsAt, dto.extensionMinutes ?? 5, dto.extensionCapMinutes ?? null, dto.proxyAllowed ?? true, dto.live ?? false],
-      );
+      await insertLot(m, {
+        id: lotId, listingId, sessionId: dto.sessionId ?? null, achievementId: dto.achievementId, holderId: a.holder_id, title: a.title,
+        startingPriceFen: BigInt(dto.startingPriceFen), reservePriceFen: dto.reservePriceFen === undefined ? null : BigInt(dto.reservePriceFen),
+        increment, depositFen: BigInt(dto.depositFen), startsAt, endsAt,
+        extensionMinutes: dto.extensionMinutes ?? 5, extensionCapMinutes: dto.extensionCapMinutes ?? null, proxyAllowed: dto.proxyAllowed ?? true, live: dto.live ?? false,
+      });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.created', subjectType: 'lot', subjectId: lotId, data: { listingId, achievementId: dto.achievementId }, occurredAt: this.clock.now() });
       await this.events.scheduleClose(lotId, endsAt);
       return this.viewIn(m, lotId);
