@@ -1,0 +1,21 @@
+/**
+ * Which bounded context owns each table: the only one whose code may name it in SQL. Other
+ * contexts reach its data through the owner's exported services, read models and events.
+ * `database` holds the cross-cutting tables every context writes in its own transactions
+ * (the audit log, the outbox) through `recordAudit` and `Outbox`.
+ */
+export const TABLE_OWNERS = {
+  identity: ['organizations', 'users', 'sessions', 'refresh_tokens', 'notifications'],
+  achievements: ['achievements', 'ip_rights', 'transformations', 'justifications', 'rule_events', 'free_license_applications'],
+  market: ['listings', 'listing_intents', 'auction_sessions', 'lots', 'lot_registrations', 'bids', 'deals'],
+  payments: ['deposits', 'stripe_events', 'ledger_entries', 'payments', 'refunds', 'payouts'],
+  contracts: ['contracts', 'contract_versions', 'contract_signatures', 'contract_documents', 'contract_royalty_reports', 'contract_milestones'],
+  subsidies: ['subsidy_policies', 'subsidy_policy_versions', 'high_tech_certificates', 'research_fundings', 'subsidy_candidates', 'subsidy_candidate_runs', 'subsidy_batches', 'subsidy_applications'],
+  database: ['audit_log', 'outbox_events', 'migrations'],
+} as const;
+
+export type OwningContext = keyof typeof TABLE_OWNERS;
+
+export function ownerOf(table: string): OwningContext | undefined {
+  return (Object.keys(TABLE_OWNERS) as OwningContext[]).find((c) => (TABLE_OWNERS[c] as readonly string[]).includes(table));
+}

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ownerOf, TABLE_OWNERS } from './table-owners';
+import KNOWN_CROSSINGS from './known-crossings.json';
+
+const ROOT = join(__dirname, '../../../..');
+const TABLES = Object.values(TABLE_OWNERS).flat();
+/** A table named in SQL: after FROM, JOIN, INTO, UPDATE or TABLE, inside a template string. */
+const NAMED = new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+(${TABLES.join('|')})\\b`, 'gi');
+
+/** Every (file, table) where code outside the owning context names the table in SQL. */
+function crossings(): Record<string, string[]> {
+  const files = execFileSync('git', ['ls-files', 'libs', 'apps'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.includes('/migrations/') && !f.startsWith('apps/api/src/cli/'));
+  const found: Record<string, string[]> = {};
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(join(ROOT, file), 'utf8');
+    } catch {
+      continue; // deleted in the work tree
+    }
+    const context = /^libs\/([a-z-]+)\//.exec(file)?.[1] ?? 'apps';
+    const named = new Set<string>();
+    for (const sql of text.match(/`[^`]*`/g) ?? []) {
+      for (const m of sql.matchAll(NAMED)) {
+        const table = m[1].toLowerCase();
+        if (ownerOf(table) !== context) named.add(table);
+      }
+    }
+    if (named.size) found[file] = [...named].sort();
+  }
+  return found;
+}
+
+describe('one owner per table', () => {
+  const found = crossings();
+
+  it('finds SQL at all (the scan is not blind)', () => {
+    expect(Object.keys(found).length + Object.keys(KNOWN_CROSSINGS).length).toBeGreaterThan(0);
+    expect(TABLES.length).toBeGreaterThan(40);
+  });
+
+  it("lets no new file name another context's table: go through the owner's service, read model or events", () => {
+    const known = KNOWN_CROSSINGS as Record<string, string[]>;
+    const unexpected = Object.entries(found).flatMap(([file, tables]) => tables.filter((t) => !(known[file] ?? []).includes(t)).map((t) => `${file} names ${t} (owned by ${ownerOf(t)})`));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('shrinks the list of known crossings as they are removed (the list is debt, not permission)', () => {
+    const stale = Object.entries(KNOWN_CROSSINGS as Record<string, string[]>).flatMap(([file, tables]) => tables.filter((t) => !(found[file] ?? []).includes(t)).map((t) => `${file}: ${t}`));
+    expect(stale).toEqual([]);
+  });
+
+  it('gives every table created by a migration an owner', () => {
+    const migrations = execFileSync('git', ['ls-files', 'libs/database/src/migrations'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const created = migrations.flatMap((f) => [...readFileSync(join(ROOT, f), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)/g)].map((m) => m[1]));
+    expect(created.filter((t) => !ownerOf(t))).toEqual([]);
+  });
+});
