@@ -8,3 +8,5 @@ export * from './pg-errors';
 export * from './outbox/event-type';
 export * from './outbox/event-handlers';
 export * from './outbox/outbox';
+export * from './sql/queries';
+export * from './ownership/table-owners';

@@ -1,5 +1,13 @@
+import { queries } from '@zjp/database';
 import type { EntityManager } from 'typeorm';
 import { encodeIncrement, type IncrementRule } from '../domain';
+
+const SQL = queries(__filename, {
+  insertLot: `
+    INSERT INTO lots (id, listing_id, session_id, achievement_id, holder_id, title, starting_price_fen, reserve_price_fen, increment, deposit_fen,
+                      starts_at, ends_at, original_ends_at, extension_minutes, extension_cap_minutes, proxy_allowed, live, status)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, 'scheduled')`,
+});
 
 export interface NewLot {
   id: string;
@@ -22,14 +30,9 @@ export interface NewLot {
 
 /** The one way a lot comes into being (an auction listed by its holder, or one the platform opens among declared intents). */
 export async function insertLot(m: Pick<EntityManager, 'query'>, lot: NewLot): Promise<void> {
-  await m.query(
-    `INSERT INTO lots (id, listing_id, session_id, achievement_id, holder_id, title, starting_price_fen, reserve_price_fen, increment, deposit_fen,
-                       starts_at, ends_at, original_ends_at, extension_minutes, extension_cap_minutes, proxy_allowed, live, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, 'scheduled')`,
-    [
-      lot.id, lot.listingId, lot.sessionId ?? null, lot.achievementId, lot.holderId, lot.title, lot.startingPriceFen.toString(), lot.reservePriceFen?.toString() ?? null,
-      JSON.stringify(encodeIncrement(lot.increment)), lot.depositFen.toString(), lot.startsAt, lot.endsAt,
-      lot.extensionMinutes ?? 5, lot.extensionCapMinutes ?? null, lot.proxyAllowed ?? true, lot.live ?? false,
-    ],
-  );
+  await m.query(SQL.insertLot, [
+    lot.id, lot.listingId, lot.sessionId ?? null, lot.achievementId, lot.holderId, lot.title, lot.startingPriceFen.toString(), lot.reservePriceFen?.toString() ?? null,
+    JSON.stringify(encodeIncrement(lot.increment)), lot.depositFen.toString(), lot.startsAt, lot.endsAt,
+    lot.extensionMinutes ?? 5, lot.extensionCapMinutes ?? null, lot.proxyAllowed ?? true, lot.live ?? false,
+  ]);
 }
