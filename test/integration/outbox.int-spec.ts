@@ -1,9 +1,10 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { CLOCK, type Clock } from '../../libs/core/src';
 import { defineEvent, DomainEventHandlers, Outbox, TransactionRunner } from '../../libs/database/src';
+import { createApiApp } from '../../apps/api/src/bootstrap';
 import { testConfig } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -22,6 +23,7 @@ async function until<T>(probe: () => Promise<T | undefined | false>, ms = 15_000
 describe('outbox: domain events written with the change, delivered at least once', () => {
   let db: TestDatabase;
   let worker: INestApplicationContext;
+  let api: INestApplication;
   let ds: DataSource;
   let outbox: Outbox;
   let tx: TransactionRunner;
@@ -32,7 +34,10 @@ describe('outbox: domain events written with the change, delivered at least once
   beforeAll(async () => {
     db = await createTestDatabase();
     // a worker, with its relay scheduled every 2 s: the safety net behind the maker's own delivery
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(testConfig(db.url)), { logger: false, abortOnError: false });
+    const config = testConfig(db.url);
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false, abortOnError: false });
+    api = await createApiApp(config);
+    await api.listen(0, '127.0.0.1');
     ds = worker.get(DataSource);
     outbox = worker.get(Outbox);
     tx = worker.get(TransactionRunner);
@@ -43,6 +48,7 @@ describe('outbox: domain events written with the change, delivered at least once
     });
   });
   afterAll(async () => {
+    await api?.close();
     await worker?.close();
     await db?.drop();
   });
@@ -109,6 +115,19 @@ describe('outbox: domain events written with the change, delivered at least once
     expect(outcomes.filter((o) => o !== 'delivered').every((o) => o === 'leased' || o === 'gone')).toBe(true);
     expect(seen.filter((s) => s.thing === 'contended')).toHaveLength(1);
     expect(await outbox.deliverOne(id)).toBe('gone');
+  });
+
+  it('knows the same handlers in the API and in the worker (each delivers what it made: none may miss one)', () => {
+    const inApi = api.get(DomainEventHandlers).registered();
+    expect(inApi).toEqual(worker.get(DomainEventHandlers).registered().filter((h) => !h.startsWith('ThingHappened')));
+    expect(inApi).toEqual(
+      expect.arrayContaining([
+        'DealConcluded → contracts.draft-from-deal',
+        'DepositStatusChanged → market.registration-deposit-status',
+        'PaymentStatusChanged → contracts.reconcile-on-payment',
+        'PaymentStatusChanged → subsidies.recompute-candidates',
+      ]),
+    );
   });
 
   it('purges delivered events after a week, never undelivered ones', async () => {

@@ -5,11 +5,12 @@ import { PaymentsModule } from '@zjp/payments';
 import { ContractBillingService } from './contracts/contract-billing.service';
 import { ContractsController } from './contracts/contracts.controller';
 import { ContractsService } from './contracts/contracts.service';
+import { DealContractTrigger } from './contracts/deal-contract.trigger';
 
 const services = [ContractsService, ContractBillingService];
 
 /** Services only: for the worker (contracts from deals, the sweep) and the API. Needs the queue producers and realtime (the market's). */
-@Module({ imports: [AchievementsModule, MarketModule, PaymentsModule], providers: services, exports: services })
+@Module({ imports: [AchievementsModule, MarketModule, PaymentsModule], providers: [...services, DealContractTrigger], exports: services })
 export class ContractsModule {}
 
 /** The HTTP surface, for the API process. */

@@ -11,3 +11,4 @@ export * from './bidding/lot-feed-merge';
 export * from './closing/lot-closing.service';
 export * from './sessions/sessions';
 export * from './listings/listing-flows';
+export * from './events';

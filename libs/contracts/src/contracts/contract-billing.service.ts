@@ -4,7 +4,7 @@ import { ContractPaymentsService, LedgerService, Payment, Refund } from '@zjp/pa
 import { type Principal, oversees, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { transition } from '../domain';
-import { ContractRow, isContractAdministrator, loadContract, loadVisible, partyOf } from './contract-row';
+import { ContractRow, loadContract, loadVisible, partyOf } from './contract-row';
 import { ContractsService } from './contracts.service';
 
 export interface PaymentView {

@@ -27,6 +27,11 @@ export class DomainEventHandlers {
     return () => this.byName.set(type.name, (this.byName.get(type.name) ?? []).filter((h) => h !== entry));
   }
 
+  /** Every registered handler as `EventName → handler id` (a process must know the same ones as every other). */
+  registered(): string[] {
+    return [...this.byName].flatMap(([name, list]) => list.map((h) => `${name} → ${h.id}`)).sort();
+  }
+
   handlersOf(name: string): readonly Registered[] {
     return this.byName.get(name) ?? [];
   }

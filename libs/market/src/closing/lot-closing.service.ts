@@ -1,13 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
-import { recordAudit, TransactionRunner } from '@zjp/database';
-import { CONTRACT_JOBS, QUEUES } from '@zjp/platform';
+import { Outbox, recordAudit, TransactionRunner } from '@zjp/database';
 import { RealtimePublisher } from '@zjp/realtime';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { bidderPseudonym, closeOutcome } from '../domain';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
+import { DealConcluded } from '../events';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
 import { LotRow, rulesOf, stateOf } from '../lots/lot-row';
 
@@ -31,7 +29,7 @@ export class LotClosingService {
     private readonly realtime: RealtimePublisher,
     @Inject(DEPOSIT_GATEWAY) private readonly deposits: DepositGateway,
     @Inject(CLOCK) private readonly clock: Clock,
-    @InjectQueue(QUEUES.contracts) private readonly contractsQueue: Queue,
+    private readonly outbox: Outbox,
   ) {}
 
   /** `hammer`: the auctioneer closes a live lot now, before its end time. */
@@ -60,12 +58,14 @@ export class LotClosingService {
       if (sold) {
         dealId = newId(this.clock);
         // The deal the contracts context picks up (DealConcluded): the hammer price and the deposit carry over.
-        await m.query(
+        const [deal] = (await m.query(
           `INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at)
            SELECT $1, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'), CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, $3, l.deposit_fen, $4
-             FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5`,
+             FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5
+           RETURNING listing_id, buyer_id`,
           [dealId, outcome.winnerId, outcome.hammerPriceFen.toString(), now, lotId],
-        );
+        )) as { listing_id: string; buyer_id: string }[];
+        await this.outbox.append(m, DealConcluded.create({ dealId, source: 'auction', listingId: deal.listing_id, buyerId: deal.buyer_id }, this.clock));
       }
       await recordAudit(m, {
         actorUserId: options.actorUserId ?? null,
@@ -89,7 +89,6 @@ export class LotClosingService {
         bidCount: lot[0].bid_count,
       });
     }
-    if (result.closed && result.dealId) await enqueueContractFromDeal(this.contractsQueue, result.dealId, this.logger);
     if (result.closed || result.reason === 'already_closed') await this.settleDeposits(lotId);
     return result;
   }
@@ -134,15 +133,3 @@ export class LotClosingService {
   }
 }
 
-/**
- * DealConcluded: the contracts context drafts the deal's contract in the worker (job id = the
- * deal, so a repeat is a no-op). The deals table is the outbox: if this enqueue fails, the
- * contracts sweep finds the deal without a contract, so the close does not fail for it.
- */
-export async function enqueueContractFromDeal(queue: Queue, dealId: string, logger: Logger): Promise<void> {
-  try {
-    await queue.add(CONTRACT_JOBS.fromDeal, { dealId }, { jobId: `contract-from-deal-${dealId}`, attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 });
-  } catch (err) {
-    logger.warn(`could not enqueue the contract of deal ${dealId} (the contracts sweep will): ${err instanceof Error ? err.message : String(err)}`);
-  }
-}

@@ -3,14 +3,14 @@ import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Pos
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
-import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
+import { isUniqueViolation, Outbox, recordAudit, TransactionRunner } from '@zjp/database';
 import { AUCTION_JOBS, CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { defaultIncrement, noticeEndsAt } from '../domain';
 import { insertLot } from '../lots/lots.repository';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
-import { enqueueContractFromDeal } from '../closing/lot-closing.service';
+import { DealConcluded } from '../events';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
 
 export class CreateListingDto {
@@ -62,7 +62,7 @@ export class ListingFlowsService {
     @InjectQueue(QUEUES.auctions) private readonly queue: Queue,
     @Inject(DEPOSIT_GATEWAY) private readonly deposits: DepositGateway,
     @Inject(CLOCK) private readonly clock: Clock,
-    @InjectQueue(QUEUES.contracts) private readonly contractsQueue: Queue,
+    private readonly outbox: Outbox,
   ) {}
 
   private readonly logger = new Logger(ListingFlowsService.name);
@@ -149,6 +149,7 @@ export class ListingFlowsService {
           [dealId, intents[0].organization_id, now, listingId],
         );
         await m.query(`UPDATE listings SET status = 'closed', concluded_at = $2, status_reason = 'sold at the listed price', updated_at = now() WHERE id = $1`, [listingId, now]);
+        await this.outbox.append(m, DealConcluded.create({ dealId, source: 'fixed_price', listingId, buyerId: intents[0].organization_id }, this.clock));
         await recordAudit(m, { action: 'listing.sold', subjectType: 'listing', subjectId: listingId, data: { dealId, buyerId: intents[0].organization_id }, occurredAt: now });
         return { outcome: 'sold', dealId, buyerId: intents[0].organization_id };
       }
@@ -174,7 +175,6 @@ export class ListingFlowsService {
       return { outcome: 'auction', lotId, bidders: intents.length, endsAt };
     });
     if (result.outcome === 'auction' && result.endsAt) await this.lotEvents.scheduleClose(result.lotId, result.endsAt);
-    if (result.outcome === 'sold') await enqueueContractFromDeal(this.contractsQueue, result.dealId, this.logger);
     if ('endsAt' in result) delete result.endsAt;
     return result;
   }
@@ -215,10 +215,10 @@ export class ListingFlowsService {
         [dealId, dto.enterpriseId, dto.priceFen, now, listingId],
       );
       await m.query(`UPDATE listings SET status = 'closed', concluded_at = $2, status_reason = 'agreed', updated_at = now() WHERE id = $1`, [listingId, now]);
+      await this.outbox.append(m, DealConcluded.create({ dealId, source: 'negotiated', listingId, buyerId: dto.enterpriseId }, this.clock));
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.agreed', subjectType: 'listing', subjectId: listingId, data: { dealId, priceFen: dto.priceFen }, occurredAt: now });
       return { dealId };
     });
-    await enqueueContractFromDeal(this.contractsQueue, agreed.dealId, this.logger);
     return agreed;
   }
 
