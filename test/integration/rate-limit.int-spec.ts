@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RedisConnectionFactory, RedisThrottlerStorage, SharedWindowCounter } from '../../libs/platform/src';
+import { mapError, RedisConnectionFactory, RedisThrottlerStorage, SharedWindowCounter } from '../../libs/platform/src';
 import { testConfig } from '../support/config';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/env';
 
@@ -88,6 +88,14 @@ describe('rate-limit storage in Redis', () => {
     // after one flush every process knows the total and refuses
     for (const counter of counters) expect(counter.take('user-3')).toBeGreaterThan(0);
     counters.forEach((c) => c.close());
+  });
+
+  it('fails closed with a retryable 503 (not 500, not a pass) when Redis cannot be reached', async () => {
+    const unreachable = new RedisConnectionFactory(testConfig(TEST_DATABASE_URL, { REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix }));
+    const error = await new RedisThrottlerStorage(unreachable).increment('k', 1_000, 1, 1_000, 'login-address').then(() => undefined, (err: unknown) => err);
+    expect(mapError(error)).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', details: { retryAfterSeconds: expect.any(Number) } } });
+    await unreachable.onApplicationShutdown();
+    await new Promise((r) => setTimeout(r, 2_100)); // ioredis keeps a reconnecting connection's timer (≤ 2 s) after disconnect()
   });
 
   it('keeps counting locally and sends the counts later when Redis cannot be reached', async () => {
