@@ -100,7 +100,7 @@ describe('rate limits and security headers (two API processes)', () => {
       expect(answers.slice(0, 5).map((r) => [r.status, r.body.code])).toEqual(Array(5).fill([401, 'INVALID_CREDENTIALS']));
       for (const r of answers.slice(5)) {
         expect(r.status).toBe(429);
-        expect(r.body).toEqual({ code: 'RATE_LIMITED', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number), scope: 'login-account' } });
+        expect(r.body).toEqual({ code: 'RATE_LIMITED', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number), scope: 'login-account' }, requestId: expect.any(String) });
         expect(Number(r.headers['retry-after'])).toBe(r.body.details.retryAfterSeconds);
         expect(r.body.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
         expect(r.body.details.retryAfterSeconds).toBeLessThanOrEqual(60);
@@ -146,7 +146,9 @@ describe('rate limits and security headers (two API processes)', () => {
       }
       for (const { r } of [...wrong, ...unknown]) {
         expect(r.status).toBe(401);
-        expect(r.body).toEqual(wrong[0].r.body);
+        const { requestId, ...body } = r.body as { requestId: string };
+        expect(requestId).toEqual(expect.any(String)); // the only difference: each answer's own request id
+        expect(body).toEqual({ code: 'INVALID_CREDENTIALS', message: wrong[0].r.body.message });
       }
       expect(wrong[0].r.body.code).toBe('INVALID_CREDENTIALS');
       const median = (xs: { ms: number }[]) => xs.map((x) => x.ms).sort((p, q) => p - q)[Math.floor(xs.length / 2)];
@@ -220,7 +222,7 @@ describe('rate limits and security headers (two API processes)', () => {
     const refused = floodAcks.filter((ack) => !ack.ok);
     expect(served).toHaveLength(5); // the connection's burst
     expect(refused).toHaveLength(295);
-    for (const ack of refused) expect(ack.error).toEqual({ code: 'RATE_LIMITED', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number), scope: 'bid-connection' } });
+    for (const ack of refused) expect(ack.error).toEqual({ code: 'RATE_LIMITED', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number), scope: 'bid-connection' }, requestId: expect.any(String) });
     expect(refused[0].error.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
 
     // More connections of the same user, on both processes: each has a burst of its own, but the user's
