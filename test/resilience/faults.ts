@@ -59,6 +59,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { patentCheckChar } from '../../libs/achievements/src/domain/patent-number';
 import { startStripeServer, type StripeServer } from '../stripe-server/stripe-server';
+import { UNTHROTTLED } from '../support/unthrottled';
 import { BidderClient, now, type BidRecord } from './faults-client';
 import { CpuMeter, PrivatePostgres, PrivateRedis, sleep, startApp, type AppProcess } from './faults-services';
 
@@ -213,6 +214,7 @@ async function setUp(dir: string): Promise<Platform> {
     STRIPE_API_BASE: stripe.url,
     STRIPE_SECRET_KEY: `sk_test_faults${randomBytes(8).toString('hex')}`,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
+    ...UNTHROTTLED, // a bid storm from few users: the abuse limits would refuse most of it
   };
   const cli = (script: string, args: string[]) => {
     const r = spawnSync(process.execPath, [join(DIST, script), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { AppConfig, parseConfig } from '../../libs/platform/src/config/app-config';
 import { TEST_REDIS_URL } from './env';
+import { UNTHROTTLED } from './unthrottled';
+
+export { UNTHROTTLED };
 
 /** The environment of one test file's processes: its own database and its own Redis key prefix. */
 export function testEnv(databaseUrl: string, overrides: Record<string, string> = {}): Record<string, string> {
@@ -12,6 +15,7 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     REDIS_PREFIX: `zjp-test-${randomBytes(4).toString('hex')}:`,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
     LOG_LEVEL: 'silent',
+    ...UNTHROTTLED,
     ...overrides,
   };
 }

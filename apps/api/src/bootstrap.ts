@@ -6,11 +6,13 @@ import { AllExceptionsFilter, AppConfig, createValidationPipe, RedisConnectionFa
 import { RedisIoAdapter } from '@zjp/realtime';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
+import { OPENAPI_PATH, securityHeaders } from './security-headers';
 
 /** Builds the API exactly as production runs it; tests call this too. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders(config)); // first, so that every answer has them (errors and the OpenAPI page too)
   app.useBodyParser('json', { limit: '1mb' }); // keeps req.rawBody (rawBody: true): Stripe signatures cover the raw bytes
   app.set('trust proxy', 'loopback, uniquelocal');
   app.disable('x-powered-by');
@@ -25,7 +27,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup(OPENAPI_PATH.slice(1), app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
   await app.init();
   return app;

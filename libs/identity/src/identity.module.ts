@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '@zjp/platform';
+import { APP_CONFIG, AppConfig, RateLimitModule } from '@zjp/platform';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -35,7 +35,7 @@ export class IdentityModule {}
 
 /** The HTTP surface and the default-deny guard, for the API process. */
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, RateLimitModule],
   controllers: [AuthController, OrganizationsController, NotificationsController],
   exports: [IdentityModule],
   providers: [{ provide: APP_GUARD, useClass: AccessGuard }],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PaymentsModule } from '@zjp/payments';
+import { RateLimitModule } from '@zjp/platform';
 import { BiddingEngine } from './bidding/bidding-engine';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
 import { LotFeed } from './bidding/lot-feed';
@@ -22,5 +23,5 @@ const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngi
 })
 export class MarketModule {}
 
-@Module({ imports: [MarketModule], controllers: [ListingFlowsController, ListingsController, LotsController, SessionsController], exports: [MarketModule] })
+@Module({ imports: [MarketModule, RateLimitModule], controllers: [ListingFlowsController, ListingsController, LotsController, SessionsController], exports: [MarketModule] })
 export class MarketApiModule {}

@@ -21,3 +21,4 @@ export * from './http/request-body.middleware';
 export * from './metrics/metrics';
 export * from './metrics/metrics.module';
 export * from './metrics/http-metrics.middleware';
+export * from './rate-limit';

@@ -5,7 +5,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
-import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal, OrgScope } from '@zjp/platform';
+import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal, OrgScope, SocketRateLimiter } from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, type BidResult } from '@zjp/market';
 import { Ack, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
@@ -36,6 +36,7 @@ export class LotsGateway implements OnGatewayInit {
     private readonly feed: LotFeed,
     private readonly lots: LotsService,
     private readonly metrics: Metrics,
+    private readonly limits: SocketRateLimiter,
   ) {}
 
   private readonly logger = new Logger(LotsGateway.name);
@@ -95,11 +96,14 @@ export class LotsGateway implements OnGatewayInit {
    * Send an idempotency key and resend with the same key after a disconnect: the answer is the first one.
    * The hot path: a plain socket.io listener (no Nest pipeline per message) that applies the declared
    * role rule and the same input check as SocketBidDto (parseSocketBid; a unit test keeps them equal).
+   * Rate limits come first (per connection, then per user; in memory, see SocketRateLimiter), so a
+   * flood, malformed or not, is refused before it costs the engine anything.
    */
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
   @SocketListener(CLIENT_EVENTS.bid)
-  bid(_socket: Socket, principal: Principal, body: unknown): Promise<BidResult> {
+  bid(socket: Socket, principal: Principal, body: unknown): Promise<BidResult> {
+    this.limits.checkBid(socket, principal.userId);
     const bid = parseSocketBid(body);
     return this.engine.submit({
       lotId: bid.lotId,

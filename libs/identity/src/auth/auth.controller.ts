@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, Public, type Principal, OrgScope } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, Public, type Principal, OrgScope, RateLimit } from '@zjp/platform';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 import { AuthService, SignedIn } from './auth.service';
@@ -20,6 +20,7 @@ export class AuthController {
 
   @Public()
   @OrgScope.none()
+  @RateLimit('login-account', 'login-address')
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
@@ -29,6 +30,7 @@ export class AuthController {
 
   @Public()
   @OrgScope.none()
+  @RateLimit('refresh-address')
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
@@ -44,6 +44,7 @@ export class LotsController {
   @ApiBearerAuth()
   @Roles('enterprise_admin')
   @OrgScope.none()
+  @RateLimit('registration-user')
   @Post(':id/registrations')
   register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterBidderDto): Promise<RegistrationView> {
     return this.lots.register(actor, id, body.paymentMethod);
@@ -60,6 +61,7 @@ export class LotsController {
   @ApiBearerAuth()
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
+  @RateLimit('bid-user')
   @Post(':id/bids')
   @HttpCode(200)
   bid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PlaceBidDto): Promise<BidResult> {

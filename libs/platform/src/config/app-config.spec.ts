@@ -20,6 +20,10 @@ describe('parseConfig', () => {
     ['ACCESS_TOKEN_TTL_SECONDS', '5'],
     ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'staging'],
+    ['RATE_LIMIT_LOGIN_PER_ACCOUNT', '10'],
+    ['RATE_LIMIT_LOGIN_PER_ADDRESS', '0/60'],
+    ['RATE_LIMIT_SOCKET_BID_PER_USER', '1.5/60'],
+    ['RATE_LIMIT_HTTP_BID_PER_USER', '60/-1'],
   ])('names %s in one line when it is %j', (name, value) => {
     let error: unknown;
     try {
@@ -31,6 +35,13 @@ describe('parseConfig', () => {
     expect((error as ConfigError).variable).toBe(name);
     expect((error as Error).message).toMatch(new RegExp(`^Invalid configuration: ${name} `));
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('reads rate limits as <requests>/<seconds>, with production defaults', () => {
+    const defaults = parseConfig({});
+    expect(defaults.RATE_LIMIT_LOGIN_PER_ACCOUNT).toEqual({ limit: 10, windowSeconds: 900 });
+    expect(defaults.RATE_LIMIT_SOCKET_BID_PER_CONNECTION).toEqual({ limit: 10, windowSeconds: 5 });
+    expect(parseConfig({ RATE_LIMIT_REFRESH_PER_ADDRESS: '1000000/60' }).RATE_LIMIT_REFRESH_PER_ADDRESS).toEqual({ limit: 1_000_000, windowSeconds: 60 });
   });
 
   it('refuses to run production with the development secret', () => {

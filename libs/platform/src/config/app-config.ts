@@ -5,6 +5,22 @@ import { z } from 'zod';
  * Every setting the processes read, validated once at start-up. Defaults work on a developer
  * machine (local PostgreSQL and Redis); production overrides them through the environment.
  */
+/** A rate limit written `<requests>/<seconds>` (e.g. `10/900`: ten per 15 minutes). */
+export interface RateSetting {
+  limit: number;
+  windowSeconds: number;
+}
+
+const rate = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,8}\/[1-9]\d{0,6}$/, 'must be <requests>/<seconds>, e.g. 10/900')
+    .default(fallback)
+    .transform((v): RateSetting => {
+      const [limit, windowSeconds] = v.split('/').map(Number);
+      return { limit, windowSeconds };
+    });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -36,6 +52,15 @@ const schema = z.object({
   // GET /metrics (Prometheus): with a token, only `Authorization: Bearer <token>`; without one, only
   // direct (not proxied) requests from loopback or private addresses.
   METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
+  // Rate limits (README "Rate limits and security headers"): <requests>/<seconds>, shared by every API process through Redis
+  // except RATE_LIMIT_SOCKET_BID_PER_CONNECTION (a token bucket per socket: <burst>/<seconds to refill it>).
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: rate('10/900'),
+  RATE_LIMIT_LOGIN_PER_ADDRESS: rate('100/900'),
+  RATE_LIMIT_REFRESH_PER_ADDRESS: rate('60/60'),
+  RATE_LIMIT_REGISTRATION_PER_USER: rate('30/3600'),
+  RATE_LIMIT_HTTP_BID_PER_USER: rate('60/60'),
+  RATE_LIMIT_SOCKET_BID_PER_CONNECTION: rate('10/5'),
+  RATE_LIMIT_SOCKET_BID_PER_USER: rate('120/60'),
 });
 
 const DEVELOPMENT_STRIPE = { STRIPE_SECRET_KEY: 'sk_test_local_development', STRIPE_WEBHOOK_SECRET: 'whsec_local_development' } as const;
