@@ -129,6 +129,40 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
     expect(bid).toMatchObject({ ok: false, error: { code: 'LOT_NOT_FOUND', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
   });
 
+  it('counts error answers by transport and code, rate limits included', async () => {
+    const limited = await startApi({ RATE_LIMIT_LOGIN_PER_ACCOUNT: '2/60' });
+    try {
+      const scrape = async () => (await limited.http.get('/metrics')).text;
+      const before = await scrape();
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await limited.http.post('/auth/login').send({ email: 'nobody@example.cn', password: 'wrong-password' }));
+      expect(answers.map((a) => a.status)).toEqual([401, 401, 429]);
+      await limited.http.post('/auth/login').send({ email: 42 });
+      const socket = io(limited.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      sockets.push(socket);
+      const handshake = await new Promise<unknown>((resolve) => socket.once('connect', () => resolve('connected')).once('connect_error', (e) => resolve(e)));
+      expect(handshake).toBeInstanceOf(Error); // no token: refused at the handshake, not an ack
+      const after = await scrape();
+      const delta = (labels: Record<string, string>) => (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);
+      expect(delta({ transport: 'http', code: (answers[0].body as { code: string }).code })).toBe(2);
+      expect(delta({ transport: 'http', code: 'RATE_LIMITED' })).toBe(1);
+      expect(delta({ transport: 'http', code: 'VALIDATION_FAILED' })).toBe(1);
+    } finally {
+      await limited.close();
+    }
+    // socket acknowledgements, on the shared API: a malformed lot.join and a bid on a missing lot
+    const before = await metrics();
+    const socket = io(api.url, { auth: { token: users.enterprise_admin.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+    await socket.emitWithAck('lot.join', { lotId: 'nope' });
+    await socket.emitWithAck('lot.bid', { lotId: randomUUID(), amountFen: '100', idempotencyKey: randomUUID() });
+    const after = await metrics();
+    const delta = (labels: Record<string, string>) => (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);
+    expect(delta({ transport: 'socket', code: 'VALIDATION_FAILED' })).toBe(1);
+    expect(delta({ transport: 'socket', code: 'LOT_NOT_FOUND' })).toBe(1);
+  });
+
   it('writes the request id in the log lines of a request (a built API process, JSON logs)', async () => {
     const database = await createTestDatabase();
     const proc = await startProcess('apps/api/src/main.js', testEnv(database.url, { LOG_LEVEL: 'info' }), /api listening on (http:\/\/\S+)/);

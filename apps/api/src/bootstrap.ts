@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AllExceptionsFilter, AppConfig, createValidationPipe, RedisConnectionFactory } from '@zjp/platform';
+import { AllExceptionsFilter, AppConfig, createValidationPipe, Metrics, RedisConnectionFactory } from '@zjp/platform';
 import { RedisIoAdapter } from '@zjp/realtime';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
@@ -17,7 +17,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.set('trust proxy', 'loopback, uniquelocal');
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(Metrics, { strict: false })));
   app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisConnectionFactory)));
   app.enableShutdownHooks();
 

@@ -49,7 +49,7 @@ export function socketListenersOf(instance: object): { event: string; method: st
  * the method validates its own input, and the acknowledgement is `{ ok: true, data }` or the
  * same `{ ok: false, error }` body as every other event and HTTP route.
  */
-export function bindSocketListeners(server: Server, instance: object): void {
+export function bindSocketListeners(server: Server, instance: object, options: { onError?: (code: string) => void } = {}): void {
   const logger = new Logger('SocketListeners');
   const listeners = socketListenersOf(instance).map((l) => ({ ...l, handler: (instance as Record<string, ListenerMethod>)[l.method].bind(instance) }));
   if (!listeners.length) return;
@@ -66,6 +66,7 @@ export function bindSocketListeners(server: Server, instance: object): void {
           const mapped = mapError(err);
           const requestId = randomUUID();
           logMappedError(logger, mapped, err, requestId);
+          options.onError?.(mapped.body.code);
           reply({ ok: false, error: { ...mapped.body, requestId } });
         };
         try {

@@ -43,7 +43,7 @@ export class LotsGateway implements OnGatewayInit {
 
   afterInit(server: Server): void {
     this.publisher.attach(server);
-    bindSocketListeners(server, this);
+    bindSocketListeners(server, this, { onError: (code) => this.metrics.errorAnswers.inc({ transport: 'socket', code }) });
     this.metrics.gauge('zjp_sockets_connected', 'socket.io connections to this API process', [], () => [{ value: server.engine.clientsCount }]);
     this.metrics.gauge('zjp_lot_rooms', "Lots with at least one watcher on this API process, and the sockets in their rooms", ['measure'], () => {
       let rooms = 0;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Socket } from 'socket.io';
+import { Metrics } from '../metrics/metrics';
 import { mapError } from './error-mapping';
 
 /**
@@ -14,12 +15,15 @@ import { mapError } from './error-mapping';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly metrics?: Metrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const mapped = mapError(exception);
     const isWs = host.getType() === 'ws';
     const req = isWs ? undefined : host.switchToHttp().getRequest<Request & { id?: string }>();
     const requestId = typeof req?.id === 'string' ? req.id : randomUUID();
     logMappedError(this.logger, mapped, exception, requestId);
+    this.metrics?.errorAnswers.inc({ transport: isWs ? 'socket' : 'http', code: mapped.body.code });
     const body = { ...mapped.body, requestId };
     if (isWs) {
       const ws = host.switchToWs();

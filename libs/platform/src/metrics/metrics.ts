@@ -51,6 +51,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly errorAnswers = new Counter({
+    name: 'zjp_error_answers_total',
+    help: 'Error answers by transport (http, socket) and code: RATE_LIMITED, VALIDATION_FAILED, SERVICE_UNAVAILABLE, INTERNAL_ERROR …',
+    labelNames: ['transport', 'code'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'zjp_' });
   }
