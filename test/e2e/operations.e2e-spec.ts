@@ -135,7 +135,7 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
       const scrape = async () => (await limited.http.get('/metrics')).text;
       const before = await scrape();
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await limited.http.post('/auth/login').send({ email: 'nobody@example.cn', password: 'wrong-password' }));
+      for (let i = 0; i < 3; i++) answers.push(await limited.http.post('/auth/login').send({ email: 'nobody@example.cn', password: `wrong-${randomUUID()}` }));
       expect(answers.map((a) => a.status)).toEqual([401, 401, 429]);
       await limited.http.post('/auth/login').send({ email: 42 });
       const socket = io(limited.url, { transports: ['websocket'], reconnection: false, forceNew: true });
