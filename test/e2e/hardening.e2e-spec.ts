@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
 import { policyDocument } from '../support/subsidy-factory';
-import { insertBidder, insertLot } from '../support/market-factory';
+import { insertBidder, insertEnterprise, insertLot } from '../support/market-factory';
 import { startApi, TestApi, usersOfEveryRole, type RoleUsers } from '../support/api';
 
 /**
@@ -222,6 +222,25 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       expect(http.status).toBe(400);
       expect(new Set(http.body.details.map((d: { field: string }) => d.field))).toEqual(new Set(['idempotencyKey']));
       expect(Number((await db.query(`SELECT count(*) AS n FROM bids WHERE lot_id = $1`, [lotId]))[0].n)).toBe(0);
+    });
+  });
+
+  describe('a refused offline registration leaves nothing behind (found by the fuzzer)', () => {
+    it('answers a bank reference that already backs another deposit with 409 BANK_REFERENCE_USED, writing no registration and no audit entry', async () => {
+      const [first, second] = [await insertLot(db, { depositFen: 100_000n }), await insertLot(db, { depositFen: 100_000n })];
+      const [a, b] = [await insertEnterprise(db), await insertEnterprise(db)];
+      const bankReference = `ICBC-${randomUUID()}`;
+      const ok = await api.http.post(`/lots/${first}/offline-registrations`).set(as('platform_admin')).send({ organizationId: a, bankReference });
+      expect(ok.status).toBe(201);
+      const before = { registrations: await count('lot_registrations'), audit: await count('audit_log'), deposits: await count('deposits') };
+      const again = await api.http.post(`/lots/${second}/offline-registrations`).set(as('platform_admin')).send({ organizationId: b, bankReference });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('BANK_REFERENCE_USED');
+      expect({ registrations: await count('lot_registrations'), audit: await count('audit_log'), deposits: await count('deposits') }).toEqual(before);
+      // …and the organisation can still register with the right transfer
+      const retried = await api.http.post(`/lots/${second}/offline-registrations`).set(as('platform_admin')).send({ organizationId: b, bankReference: `${bankReference}-2` });
+      expect(retried.status).toBe(201);
+      expect(retried.body).toMatchObject({ depositStatus: 'held' });
     });
   });
 
