@@ -1,10 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AllExceptionsFilter, AppConfig, createValidationPipe, RedisConnectionFactory } from '@zjp/platform';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ACCESS_METADATA, AllExceptionsFilter, AppConfig, createValidationPipe, RedisConnectionFactory } from '@zjp/platform';
 import { describeSocketEvents, RedisIoAdapter, SOCKET_ACK_SCHEMA } from '@zjp/realtime';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
@@ -35,6 +35,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const document = () => {
     const doc = SwaggerModule.createDocument(app, openApi, { extraModels: socketEvents.models });
     doc.components!.schemas!.SocketAck = SOCKET_ACK_SCHEMA as never;
+    describeAccess(app, doc);
     return Object.assign(doc, { 'x-socket-events': socketEvents.events });
   };
   SwaggerModule.setup(OPENAPI_PATH.slice(1), app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
@@ -64,4 +65,31 @@ export function answerUnparsableRequestsInTheErrorShape(server: HttpServer): voi
     const body = JSON.stringify({ code, message });
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
+}
+
+/**
+ * Each operation's declared access rule (@Public, @Authenticated, @Roles) as `x-access` on the
+ * operation, so that clients and the fuzzer know who may call it. Operation ids are
+ * `<Controller>_<method>` (@nestjs/swagger's default).
+ */
+function describeAccess(app: INestApplication, doc: OpenAPIObject): void {
+  const rules = new Map<string, unknown>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const type = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      if (!type?.prototype) continue;
+      for (const method of Object.getOwnPropertyNames(type.prototype)) {
+        const handler = (type.prototype as Record<string, unknown>)[method];
+        if (method === 'constructor' || typeof handler !== 'function') continue;
+        const rule = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, type)) as unknown;
+        if (rule) rules.set(`${type.name}_${method}`, rule);
+      }
+    }
+  }
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item) as { operationId?: string }[]) {
+      const rule = op?.operationId ? rules.get(op.operationId) : undefined;
+      if (rule) Object.assign(op, { 'x-access': rule });
+    }
+  }
 }

@@ -10,7 +10,7 @@ import type { Operation, Schema, SocketEvent } from './openapi';
 
 /** What the arbitraries need to know of the world: who can call, and which ids exist (with their organisation). */
 export interface FuzzContext {
-  principals: { name: string; organizationId: string }[];
+  principals: { name: string; role: string; organizationId: string }[];
   /** ids by resource ('organizations', 'lots', …), each with the organisation it belongs to (null: none in particular) */
   ids: Record<string, { id: string; org: string | null }[]>;
   /** real refresh tokens of a disposable session (POST /auth/refresh) */
@@ -239,7 +239,7 @@ export function bodyOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbi
     return fc.oneof({ weight: 6, arbitrary: fc.constant<Body>({ shape: 'no body' }) }, { weight: 1, arbitrary: fieldWrong }, { weight: 3, arbitrary: malformed });
   }
   return fc.oneof(
-    { weight: 3, arbitrary: valid.map((v) => json(v, 'valid-ish')) },
+    { weight: 5, arbitrary: valid.map((v) => json(v, 'valid-ish')) },
     { weight: 5, arbitrary: fieldWrong },
     { weight: 1, arbitrary: extra },
     { weight: 3, arbitrary: malformed },
@@ -302,14 +302,19 @@ function queryOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbitrary<
   return fc.tuple(fc.tuple(...parts), extra).map(([ps, e]) => [...ps, e].filter((x): x is string => x !== null).join('&'));
 }
 
-/** Who calls: a principal (most of the time), nobody, or a token that is not one. */
-export function callerOf(ctx: FuzzContext): fc.Arbitrary<string> {
-  return fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ctx.principals.map((p) => p.name)) }, { weight: 1, arbitrary: fc.constantFrom('anonymous', 'bad-token') });
+/** Who calls: mostly a principal of a role the operation allows (x-access), else any principal, nobody, or a token that is not one. */
+export function callerOf(ctx: FuzzContext, roles: string[] | null): fc.Arbitrary<string> {
+  const allowed = ctx.principals.filter((p) => !roles || roles.includes(p.role)).map((p) => p.name);
+  return fc.oneof(
+    ...(allowed.length ? [{ weight: 6, arbitrary: fc.constantFrom(...allowed) }] : []),
+    { weight: 3, arbitrary: fc.constantFrom(...ctx.principals.map((p) => p.name)) },
+    { weight: 1, arbitrary: fc.constantFrom('anonymous', 'bad-token') },
+  );
 }
 
 /** One request to an operation. */
 export function requestOf(op: Operation, ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
-  return callerOf(ctx).chain((as) => {
+  return callerOf(ctx, op.roles).chain((as) => {
     const pathParams = op.parameters.filter((p) => p.in === 'path');
     const pathArb = fc.tuple(...pathParams.map((p) => pathParamOf(op, p.name, ctx, as))).map((values) =>
       pathParams.reduce((path, p, i) => path.replace(`{${p.name}}`, values[i]), op.path),
@@ -326,7 +331,8 @@ export function requestOf(op: Operation, ctx: FuzzContext): fc.Arbitrary<FuzzReq
 
 /** One emit of a socket event: a payload (valid-ish, wrong in a field, or malformed) and extra arguments. */
 export function emitOf(event: SocketEvent, ctx: FuzzContext): fc.Arbitrary<FuzzEmit> {
-  return fc.constantFrom(...ctx.principals.map((p) => p.name)).chain((as) => {
+  const allowed = ctx.principals.filter((p) => !event.roles || event.roles.includes(p.role)).map((p) => p.name);
+  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...allowed) }, { weight: 1, arbitrary: fc.constantFrom(...ctx.principals.map((p) => p.name)) }).chain((as) => {
     const valid = valueOf('', event.payload, ctx, as) as fc.Arbitrary<Record<string, unknown>>;
     const paths = fieldPaths(event.payload);
     const payload: fc.Arbitrary<{ value: unknown; shape: string }> = fc.oneof(

@@ -29,7 +29,7 @@ export interface Parameter {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> }; security?: unknown[]; responses?: Record<string, unknown> }>>;
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> }; security?: unknown[]; responses?: Record<string, unknown>; 'x-access'?: { kind: string; roles?: string[] } }>>;
   components?: { schemas?: Record<string, Schema> };
   'x-socket-events'?: Record<string, { summary: string; payload: Schema; ack: Schema; access: { kind: string; roles?: string[] } | null }>;
 }
@@ -44,6 +44,8 @@ export interface Operation {
   body?: Schema;
   bodyRequired: boolean;
   mutating: boolean;
+  /** the roles that may call it (x-access), or null when any authenticated caller or anyone may */
+  roles: string[] | null;
 }
 
 export interface SocketEvent {
@@ -94,6 +96,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
         body: json ? resolve(doc, json.schema) : undefined,
         bodyRequired: op.requestBody?.required ?? false,
         mutating: method !== 'GET',
+        roles: op['x-access']?.kind === 'roles' ? (op['x-access'].roles ?? []) : null,
       });
     }
   }
