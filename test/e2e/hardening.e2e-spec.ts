@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
 import { policyDocument } from '../support/subsidy-factory';
 import { insertBidder, insertEnterprise, insertLot } from '../support/market-factory';
+import { insertAchievement } from '../support/registry-factory';
 import { startApi, TestApi, usersOfEveryRole, type RoleUsers } from '../support/api';
 
 /**
@@ -241,6 +242,30 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       const retried = await api.http.post(`/lots/${second}/offline-registrations`).set(as('platform_admin')).send({ organizationId: b, bankReference: `${bankReference}-2` });
       expect(retried.status).toBe(201);
       expect(retried.body).toMatchObject({ depositStatus: 'held' });
+    });
+  });
+
+  describe('more inputs the fuzzer found', () => {
+    it('clears an asking price with askingPriceFen: null (was a 500: BigInt(null))', async () => {
+      const achievementId = await insertAchievement(db, users.holder_admin.organizationId, { askingPriceFen: 150_000_000n });
+      const res = await api.http.patch(`/achievements/${achievementId}`).set(as('holder_admin')).send({ askingPriceFen: null });
+      expect(res.status).toBe(200);
+      expect(res.body.askingPriceFen).toBeNull();
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key with 400 naming it, and creates nothing', async (key) => {
+      const before = await count('organizations');
+      const res = await api.http.post('/organizations').set(as('platform_admin')).set('Content-Type', 'application/json')
+        .send(`{"${key}":{"isAdmin":true},"type":"broker","name":"原型-${key}","regionCode":"330100"}`);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: key, code: 'forbiddenKey' })]);
+      expect(await count('organizations')).toBe(before);
+    });
+
+    it("answers the balances of an organisation that does not exist with a refusal, not an empty 200", async () => {
+      const res = await api.http.get(`/organizations/${randomUUID()}/balances`).set(as('platform_admin'));
+      expect(res.status).toBe(403); // the organisation rule's answer (no existence test through another organisation's id)
+      expect(res.body.code).toBe('ORGANIZATION_BOUNDARY');
     });
   });
 

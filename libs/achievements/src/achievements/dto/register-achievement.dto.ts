@@ -52,7 +52,7 @@ export class UpdateAchievementDto {
   @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
   @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
   @ApiPropertyOptional({ enum: MATURITIES }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsFen() askingPriceFen?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears the asking price' }) @IsOptional() @IsFen() askingPriceFen?: string | null;
   @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
 }
 
