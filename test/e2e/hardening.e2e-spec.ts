@@ -262,6 +262,19 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       expect(await count('organizations')).toBe(before);
     });
 
+    it('refuses an array where a nested object is expected, naming the field (policies: [[]] was a 500)', async () => {
+      const before = await count('subsidy_policies');
+      const imported = await api.http.post('/subsidy-policies/import').set(as('authority_admin')).send({ policies: [[]] });
+      expect(imported.status).toBe(400);
+      expect(imported.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'policies', code: 'isObject' })]));
+      expect(await count('subsidy_policies')).toBe(before);
+      const achievementId = await insertAchievement(db, users.holder_admin.organizationId);
+      const lot = await api.http.post('/lots').set(as('holder_admin'))
+        .send({ achievementId, dealType: 'transfer', startingPriceFen: '1000000', increment: [], depositFen: '0', startsAt: '2027-01-01T00:00:00Z', endsAt: '2027-01-02T00:00:00Z' });
+      expect(lot.status).toBe(400);
+      expect(lot.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'increment', code: 'isObject' })]));
+    });
+
     it("answers the balances of an organisation that does not exist with a refusal, not an empty 200", async () => {
       const res = await api.http.get(`/organizations/${randomUUID()}/balances`).set(as('platform_admin'));
       expect(res.status).toBe(403); // the organisation rule's answer (no existence test through another organisation's id)
