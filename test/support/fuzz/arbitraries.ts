@@ -235,12 +235,17 @@ export function bodyOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbi
     }),
     fc.constant<Body>({ text: JSON.stringify({ x: 'x'.repeat(1_200_000) }), contentType: 'application/json', shape: 'body over the limit' }),
   );
+  const optional = Object.keys(schema.properties ?? {}).filter((k) => !(schema.required ?? []).includes(k));
+  const nullOptional: fc.Arbitrary<Body> = optional.length
+    ? fc.tuple(valid, fc.constantFrom(...optional)).map(([v, key]) => json({ ...(typeof v === 'object' && v ? v : {}), [key]: null }, `null ${key}`))
+    : valid.map((v) => json(v, 'valid-ish'));
   if (!op.body) {
     return fc.oneof({ weight: 6, arbitrary: fc.constant<Body>({ shape: 'no body' }) }, { weight: 1, arbitrary: fieldWrong }, { weight: 3, arbitrary: malformed });
   }
   return fc.oneof(
     { weight: 5, arbitrary: valid.map((v) => json(v, 'valid-ish')) },
     { weight: 5, arbitrary: fieldWrong },
+    { weight: 2, arbitrary: nullOptional },
     { weight: 1, arbitrary: extra },
     { weight: 3, arbitrary: malformed },
     { weight: 1, arbitrary: fc.constant<Body>({ shape: 'no body' }) },
