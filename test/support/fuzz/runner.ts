@@ -125,7 +125,7 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
       try {
         answer = await send(r);
       } catch (err) {
-        throw new Error(`no answer (${(err as Error).message}${(err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : ''}) to ${describe(r)}`);
+        throw new Error(`no answer (${(err as Error).message}${(err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : ''}) to ${describe(r)}`, { cause: err });
       }
       const { status, text } = answer;
       if (status >= 500) {
@@ -199,7 +199,7 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
         try {
           ack = await emit(await socketOf(e.as), ev.event, e);
         } catch (err) {
-          throw new Error(`no acknowledgement (${(err as Error).message}) to ${what}`);
+          throw new Error(`no acknowledgement (${(err as Error).message}) to ${what}`, { cause: err });
         }
         const a = ack as { ok?: unknown; error?: unknown };
         if (typeof a !== 'object' || a === null || typeof a.ok !== 'boolean') throw new Error(`acknowledgement is not { ok, … }: ${JSON.stringify(ack)?.slice(0, 300)} to ${what}`);

@@ -133,18 +133,18 @@ async function fingerprintQuery(ds: DataSource): Promise<string> {
 }
 
 export async function startFuzzWorld(options: FuzzWorldOptions): Promise<FuzzWorld> {
-  const stripe: StripeServer = await startStripeServer({ port: 0, webhookSecret: 'whsec_fuzz_secret' });
+  const stripe: StripeServer = await startStripeServer({ port: 0, webhookSecret: 'whsec_e2e_secret' });
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     REDIS_PREFIX: `zjp-fuzz-${randomBytes(4).toString('hex')}:`,
-    JWT_SECRET: 'fuzz-secret-that-is-long-enough-0123456789',
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
     LOG_LEVEL: 'error',
     STRIPE_API_BASE: stripe.url,
-    STRIPE_SECRET_KEY: 'sk_test_fuzz',
-    STRIPE_WEBHOOK_SECRET: 'whsec_fuzz_secret',
+    STRIPE_SECRET_KEY: 'sk_test_e2e',
+    STRIPE_WEBHOOK_SECRET: 'whsec_e2e_secret',
     ...FUZZ_RATE_LIMITS,
     ...options.env,
   };
