@@ -13,6 +13,7 @@ import { startStripeServer, type StripeServer } from '../../stripe-server/stripe
 import { insertDeal } from '../contract-factory';
 import { insertRegisteredContract } from '../subsidy-factory';
 import { runProcess, startProcess, type RunningProcess } from '../processes';
+import { UNTHROTTLED } from '../unthrottled';
 import type { FuzzContext } from './arbitraries';
 
 export interface Principal {
@@ -48,17 +49,6 @@ export interface FuzzWorld {
   stop(): Promise<void>;
 }
 
-/** Limits that the abuse protections would apply to a fuzzer hammering from one address: set out of the way. */
-export const FUZZ_RATE_LIMITS: Record<string, string> = {
-  RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
-  RATE_LIMIT_LOGIN_PER_ADDRESS: '1000000',
-  RATE_LIMIT_REFRESH: '1000000',
-  RATE_LIMIT_REGISTRATION: '1000000',
-  RATE_LIMIT_UPLOAD: '1000000',
-  RATE_LIMIT_BIDS_PER_CONNECTION: '1000000',
-  RATE_LIMIT_BIDS_PER_USER: '1000000',
-  RATE_LIMIT_DEFAULT: '1000000',
-};
 
 async function login(baseUrl: string, email: string): Promise<{ accessToken: string; refreshToken: string }> {
   const res = await fetch(`${baseUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
@@ -145,7 +135,7 @@ export async function startFuzzWorld(options: FuzzWorldOptions): Promise<FuzzWor
     STRIPE_API_BASE: stripe.url,
     STRIPE_SECRET_KEY: 'sk_test_e2e',
     STRIPE_WEBHOOK_SECRET: 'whsec_e2e_secret',
-    ...FUZZ_RATE_LIMITS,
+    ...UNTHROTTLED, // a fuzzer sends thousands of requests from one address: the abuse limits are tested in abuse.e2e-spec.ts
     ...options.env,
   };
   const must = async (entry: string, args: string[] = []) => {
