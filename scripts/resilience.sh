@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm run test:resilience: builds once, then runs every resilience check and fails if any fails.
-#   - the OpenAPI-driven fuzzer (npm run test:resilience:fuzz, when the project has it);
+#   - the OpenAPI-driven fuzzer (npm run test:resilience:fuzz): its own PostgreSQL and Redis, the built API,
+#     every operation and socket event of the OpenAPI document (FUZZ_RUNS each);
 #   - the fault runs (npm run test:resilience:faults): their own PostgreSQL and Redis on their own
 #     ports, two API processes and a worker from dist/, kill -9 and restarts during a bid storm.
-# Usage: npm run test:resilience [-- --write-doc]   (--write-doc: the fault runs' figures into docs/RELIABILITY.md)
+# Usage: npm run test:resilience [-- --write-doc]   (--write-doc: the fuzzer's and the fault runs' figures into docs/RELIABILITY.md)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/services.sh
@@ -18,8 +19,6 @@ _zjp_need redis-server redis-server
 npm run build:checked
 
 status=0
-if node -e 'process.exit(require("./package.json").scripts["test:resilience:fuzz"] ? 0 : 1)'; then
-  npm run test:resilience:fuzz || status=$?
-fi
+npm run test:resilience:fuzz -- "$@" || status=$?
 npm run test:resilience:faults -- "$@" || status=$?
 exit "$status"

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
 import { policyDocument } from '../support/subsidy-factory';
-import { insertBidder, insertLot } from '../support/market-factory';
+import { insertBidder, insertEnterprise, insertLot } from '../support/market-factory';
+import { insertAchievement } from '../support/registry-factory';
 import { startApi, TestApi, usersOfEveryRole, type RoleUsers } from '../support/api';
 
 /**
@@ -222,6 +223,62 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       expect(http.status).toBe(400);
       expect(new Set(http.body.details.map((d: { field: string }) => d.field))).toEqual(new Set(['idempotencyKey']));
       expect(Number((await db.query(`SELECT count(*) AS n FROM bids WHERE lot_id = $1`, [lotId]))[0].n)).toBe(0);
+    });
+  });
+
+  describe('a refused offline registration leaves nothing behind (found by the fuzzer)', () => {
+    it('answers a bank reference that already backs another deposit with 409 BANK_REFERENCE_USED, writing no registration and no audit entry', async () => {
+      const [first, second] = [await insertLot(db, { depositFen: 100_000n }), await insertLot(db, { depositFen: 100_000n })];
+      const [a, b] = [await insertEnterprise(db), await insertEnterprise(db)];
+      const bankReference = `ICBC-${randomUUID()}`;
+      const ok = await api.http.post(`/lots/${first}/offline-registrations`).set(as('platform_admin')).send({ organizationId: a, bankReference });
+      expect(ok.status).toBe(201);
+      const before = { registrations: await count('lot_registrations'), audit: await count('audit_log'), deposits: await count('deposits') };
+      const again = await api.http.post(`/lots/${second}/offline-registrations`).set(as('platform_admin')).send({ organizationId: b, bankReference });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('BANK_REFERENCE_USED');
+      expect({ registrations: await count('lot_registrations'), audit: await count('audit_log'), deposits: await count('deposits') }).toEqual(before);
+      // …and the organisation can still register with the right transfer
+      const retried = await api.http.post(`/lots/${second}/offline-registrations`).set(as('platform_admin')).send({ organizationId: b, bankReference: `${bankReference}-2` });
+      expect(retried.status).toBe(201);
+      expect(retried.body).toMatchObject({ depositStatus: 'held' });
+    });
+  });
+
+  describe('more inputs the fuzzer found', () => {
+    it('clears an asking price with askingPriceFen: null (was a 500: BigInt(null))', async () => {
+      const achievementId = await insertAchievement(db, users.holder_admin.organizationId, { askingPriceFen: 150_000_000n });
+      const res = await api.http.patch(`/achievements/${achievementId}`).set(as('holder_admin')).send({ askingPriceFen: null });
+      expect(res.status).toBe(200);
+      expect(res.body.askingPriceFen).toBeNull();
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key with 400 naming it, and creates nothing', async (key) => {
+      const before = await count('organizations');
+      const res = await api.http.post('/organizations').set(as('platform_admin')).set('Content-Type', 'application/json')
+        .send(`{"${key}":{"isAdmin":true},"type":"broker","name":"原型-${key}","regionCode":"330100"}`);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: key, code: 'forbiddenKey' })]);
+      expect(await count('organizations')).toBe(before);
+    });
+
+    it('refuses an array where a nested object is expected, naming the field (policies: [[]] was a 500)', async () => {
+      const before = await count('subsidy_policies');
+      const imported = await api.http.post('/subsidy-policies/import').set(as('authority_admin')).send({ policies: [[]] });
+      expect(imported.status).toBe(400);
+      expect(imported.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'policies', code: 'isObject' })]));
+      expect(await count('subsidy_policies')).toBe(before);
+      const achievementId = await insertAchievement(db, users.holder_admin.organizationId);
+      const lot = await api.http.post('/lots').set(as('holder_admin'))
+        .send({ achievementId, dealType: 'transfer', startingPriceFen: '1000000', increment: [], depositFen: '0', startsAt: '2027-01-01T00:00:00Z', endsAt: '2027-01-02T00:00:00Z' });
+      expect(lot.status).toBe(400);
+      expect(lot.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'increment', code: 'isObject' })]));
+    });
+
+    it("answers the balances of an organisation that does not exist with a refusal, not an empty 200", async () => {
+      const res = await api.http.get(`/organizations/${randomUUID()}/balances`).set(as('platform_admin'));
+      expect(res.status).toBe(403); // the organisation rule's answer (no existence test through another organisation's id)
+      expect(res.body.code).toBe('ORGANIZATION_BOUNDARY');
     });
   });
 

@@ -44,6 +44,16 @@ export interface HoldDepositInput {
   paymentMethod: string;
 }
 
+/**
+ * Work of the caller in the deposit's own transaction: `before` (e.g. creating what the deposit is
+ * for) and `after` (e.g. linking it), so that a refused transfer (BANK_REFERENCE_USED,
+ * DEPOSIT_EXISTS, …) leaves none of it behind.
+ */
+export interface BankTransferHooks {
+  before?: (m: EntityManager) => Promise<void>;
+  after?: (m: EntityManager, deposit: Deposit) => Promise<void>;
+}
+
 export interface BankTransferDepositInput {
   organizationId: string;
   referenceType: string;
@@ -190,7 +200,7 @@ export class DepositsService {
    * Recording the same bank reference again returns the deposit; a deposit whose card payment
    * failed may be paid this way instead.
    */
-  async recordBankTransfer(input: BankTransferDepositInput, actor: Principal | null): Promise<Deposit> {
+  async recordBankTransfer(input: BankTransferDepositInput, actor: Principal | null, hooks: BankTransferHooks = {}): Promise<Deposit> {
     this.validateReference(input);
     const bankReference = input.bankReference.trim();
     if (bankReference.length < 1 || bankReference.length > 100) {
@@ -198,6 +208,7 @@ export class DepositsService {
     }
     return this.tx
       .run(async (m) => {
+        if (hooks.before) await hooks.before(m);
         await this.assertOrganization(m, input.organizationId);
         const now = this.clock.now();
         const existing = (await m.query(`SELECT ${COLUMNS} FROM deposits WHERE reference_type = $1 AND reference_id = $2 FOR UPDATE`, [input.referenceType, input.referenceId])) as DepositRow[];
@@ -235,6 +246,7 @@ export class DepositsService {
         await this.postMovement(m, deposit, from, 'held', 0n);
         await this.audit(m, actor, 'deposit.held', deposit.id, { from, provider: 'bank_transfer' });
         await this.recordChange(m, deposit, from);
+        if (hooks.after) await hooks.after(m, deposit);
         return deposit;
       })
       .catch((err: unknown) => {

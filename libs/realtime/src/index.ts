@@ -3,3 +3,4 @@ export * from './redis-io.adapter';
 export * from './realtime-publisher';
 export * from './realtime.module';
 export * from './socket-listeners';
+export * from './socket-docs';

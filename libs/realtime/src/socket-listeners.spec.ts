@@ -80,6 +80,12 @@ describe('plain socket listeners with declared access', () => {
     expect(await c.emitWithAck('echo', { x: 1 })).toEqual({ ok: true, data: { body: { x: 1 }, by: 'u-1' } });
   });
 
+  it('acknowledges when the client sends more arguments than the payload (the ack is the last one), or none', async () => {
+    const c = await client(['enterprise_admin']);
+    expect(await c.timeout(2_000).emitWithAck('echo', { x: 1 }, 'extra', 2)).toEqual({ ok: true, data: { body: { x: 1 }, by: 'u-1' } });
+    expect(await c.timeout(2_000).emitWithAck('echo')).toEqual({ ok: true, data: { by: 'u-1' } });
+  });
+
   it('refuses another role, and a socket without a principal, without running the handler', async () => {
     const before = gateway.calls.length;
     expect(await (await client(['holder_admin'])).emitWithAck('echo', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE' } });

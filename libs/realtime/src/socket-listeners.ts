@@ -55,7 +55,11 @@ export function bindSocketListeners(server: Server, instance: object, options: {
   if (!listeners.length) return;
   server.on('connection', (socket: Socket) => {
     for (const { event, rule, handler } of listeners) {
-      socket.on(event, (body: unknown, ack?: unknown) => {
+      socket.on(event, (...args: unknown[]) => {
+        // the acknowledgement is the emit's last argument, wherever the client put it: a client that
+        // sends more arguments than the payload (or none) still gets its answer
+        const ack = typeof args.at(-1) === 'function' ? args.pop() : undefined;
+        const body = args[0];
         const reply = typeof ack === 'function'
           ? (a: Ack<unknown>) => {
               corkUntilNextTick(socket);

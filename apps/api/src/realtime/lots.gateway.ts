@@ -6,8 +6,8 @@ import { IsUUID } from 'class-validator';
 import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
 import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal, OrgScope, SocketRateLimiter } from '@zjp/platform';
-import { BiddingEngine, LotFeed, LotsService, parseSocketBid, type BidResult } from '@zjp/market';
-import { Ack, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
+import { BiddingEngine, LotFeed, LotsService, parseSocketBid, SocketBidDto, type BidResult } from '@zjp/market';
+import { Ack, ApiSocketEvent, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 
 export class JoinLotDto {
@@ -76,6 +76,7 @@ export class LotsGateway implements OnGatewayInit {
 
   @Authenticated()
   @OrgScope.none()
+  @ApiSocketEvent({ payload: JoinLotDto, summary: "join a lot's room: its bids, extensions, calls and close arrive as events; LOT_NOT_FOUND for a lot that does not exist" })
   @SubscribeMessage(CLIENT_EVENTS.joinLot)
   async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
     await this.lots.assertExists(body.lotId);
@@ -85,6 +86,7 @@ export class LotsGateway implements OnGatewayInit {
 
   @Authenticated()
   @OrgScope.none()
+  @ApiSocketEvent({ payload: JoinLotDto, summary: "leave a lot's room" })
   @SubscribeMessage(CLIENT_EVENTS.leaveLot)
   async leave(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
     await socket.leave(lotRoom(body.lotId));
@@ -101,6 +103,7 @@ export class LotsGateway implements OnGatewayInit {
    */
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
+  @ApiSocketEvent({ payload: SocketBidDto, summary: 'a bid, acknowledged once durable: data { status: accepted | rejected, code?, seq?, … }; resend with the same idempotencyKey after a lost acknowledgement' })
   @SocketListener(CLIENT_EVENTS.bid)
   bid(socket: Socket, principal: Principal, body: unknown): Promise<BidResult> {
     this.limits.checkBid(socket, principal.userId);

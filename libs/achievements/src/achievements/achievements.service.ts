@@ -129,7 +129,7 @@ export class AchievementsService {
       if (dto.keywords !== undefined) changes.keywords = dto.keywords;
       if (dto.inventors !== undefined) changes.inventors = dto.inventors;
       if (dto.maturity !== undefined) changes.maturity = dto.maturity;
-      if (dto.askingPriceFen !== undefined) changes.askingPriceFen = BigInt(dto.askingPriceFen);
+      if (dto.askingPriceFen !== undefined) changes.askingPriceFen = dto.askingPriceFen === null ? null : BigInt(dto.askingPriceFen); // null clears it
       if (dto.attachments !== undefined) changes.attachments = dto.attachments;
       if (Object.keys(changes).length) await m.update(Achievement, { id }, changes);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'achievement.updated', subjectType: 'achievement', subjectId: id, data: { fields: Object.keys(changes) }, occurredAt: this.clock.now() });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsString, Length, ValidateNested } from 'class-validator';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import { Authenticated, CurrentPrincipal, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
@@ -14,7 +14,7 @@ import { DecisionDto } from '../justifications/justifications';
 export class DeclareImplementationDto {
   @ApiProperty({ example: '在本单位中试基地实施，年产能100吨' }) @IsString() @Length(1, 4000) description!: string;
   @ApiProperty({ example: '2025-09-01' }) @IsLocalDate() startedOn!: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) evidence?: AttachmentDto[];
+  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AttachmentDto) evidence?: AttachmentDto[];
 }
 
 /** What the contracts context publishes when a contract takes effect. */

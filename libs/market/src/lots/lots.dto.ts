@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsDateString, IsIn, IsInt, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
 
 export class LadderBandDto {
@@ -12,7 +12,7 @@ export class IncrementDto {
   @ApiProperty({ enum: ['fixed', 'ladder'] }) @IsIn(['fixed', 'ladder']) kind!: 'fixed' | 'ladder';
   @ApiPropertyOptional({ example: '100000', description: 'fixed: the raise in fen' }) @Omittable() @IsFen() amountFen?: string;
   @ApiPropertyOptional({ type: [LadderBandDto], description: 'ladder: the raise by price band (the band of the current price applies)' })
-  @Omittable() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => LadderBandDto) bands?: LadderBandDto[];
+  @Omittable() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => LadderBandDto) bands?: LadderBandDto[];
 }
 
 export class CreateAuctionDto {
@@ -21,7 +21,7 @@ export class CreateAuctionDto {
   @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: 'exclusive' | 'sole' | 'ordinary';
   @ApiProperty({ example: '10000000' }) @IsFen() startingPriceFen!: string;
   @ApiPropertyOptional({ example: '20000000', description: 'hidden minimum; never shown to bidders' }) @Omittable() @IsFen() reservePriceFen?: string;
-  @ApiProperty({ type: IncrementDto }) @ValidateNested() @Type(() => IncrementDto) increment!: IncrementDto;
+  @ApiProperty({ type: IncrementDto }) @IsObject() @ValidateNested() @Type(() => IncrementDto) increment!: IncrementDto;
   @ApiProperty({ example: '1000000' }) @IsFen() depositFen!: string;
   @ApiProperty({ example: '2026-12-01T02:00:00Z' }) @IsDateString({ strict: true }) startsAt!: string;
   @ApiProperty({ example: '2026-12-01T04:00:00Z' }) @IsDateString({ strict: true }) endsAt!: string;

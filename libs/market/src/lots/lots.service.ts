@@ -156,20 +156,33 @@ export class LotsService {
 
   /** The operator registers a floor bidder whose deposit arrived by bank transfer. */
   async registerOffline(actor: Principal, lotId: string, dto: OfflineRegistrationDto): Promise<RegistrationView> {
-    const { id, depositFen } = await this.tx.run(async (m) => {
+    // One transaction for the registration, its audit entry and its deposit: a refused bank
+    // transfer (BANK_REFERENCE_USED, …) leaves no registration behind.
+    const id = newId(this.clock);
+    const register = async (m: EntityManager, depositStatus: 'pending' | 'held'): Promise<bigint> => {
       const lot = await this.lockLot(m, lotId);
       const org = (await m.query(`SELECT type FROM organizations WHERE id = $1`, [dto.organizationId])) as { type: string }[];
       if (org[0]?.type !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'only enterprises bid' }]);
-      const regId = await this.insertRegistration(m, lotId, dto.organizationId, true, 'pending', actor.userId);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.floor_bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: regId, bankReference: dto.bankReference }, occurredAt: this.clock.now() });
-      return { id: regId, depositFen: BigInt(lot.deposit_fen) };
-    });
+      await this.insertRegistration(m, lotId, dto.organizationId, true, depositStatus, actor.userId, id);
+      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.floor_bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: id, bankReference: dto.bankReference }, occurredAt: this.clock.now() });
+      return BigInt(lot.deposit_fen);
+    };
+    const depositFen = BigInt(((await this.db.query(`SELECT deposit_fen FROM lots WHERE id = $1`, [lotId])) as { deposit_fen: string }[])[0]?.deposit_fen ?? '0');
     if (depositFen === 0n) {
       // A lot without a deposit: the floor bidder may bid at once.
-      await this.db.query(`UPDATE lot_registrations SET deposit_status = 'held' WHERE id = $1`, [id]);
+      await this.tx.run((m) => register(m, 'held'));
     } else {
-      const deposit = await this.deposits.recordBankTransfer({ organizationId: dto.organizationId, registrationId: id, amountFen: depositFen, bankReference: dto.bankReference, actorUserId: actor.userId });
-      await this.db.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [id, deposit.depositId]);
+      await this.deposits.recordBankTransfer(
+        { organizationId: dto.organizationId, registrationId: id, amountFen: depositFen, bankReference: dto.bankReference, actorUserId: actor.userId },
+        {
+          before: async (m) => {
+            if ((await register(m, 'pending')) !== depositFen) throw new ConflictError('LOT_CHANGED', 'The lot\'s deposit changed while registering; try again');
+          },
+          after: async (m, deposit) => {
+            await m.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [id, deposit.depositId]);
+          },
+        },
+      );
     }
     return this.registrationView(id);
   }
@@ -185,8 +198,7 @@ export class LotsService {
     return this.registrationView(rows[0].id);
   }
 
-  private async insertRegistration(m: EntityManager, lotId: string, organizationId: string, offline: boolean, depositStatus: string, userId: string): Promise<string> {
-    const id = newId(this.clock);
+  private async insertRegistration(m: EntityManager, lotId: string, organizationId: string, offline: boolean, depositStatus: string, userId: string, id = newId(this.clock)): Promise<string> {
     // The lot row is locked by the caller, so paddle numbers are handed out one at a time.
     await m.query(
       `INSERT INTO lot_registrations (id, lot_id, organization_id, paddle_number, offline, deposit_status, registered_by)

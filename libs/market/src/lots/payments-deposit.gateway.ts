@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DomainEventHandlers } from '@zjp/database';
 import { DepositsService, DepositStatusChanged } from '@zjp/payments';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { DepositGateway } from './deposit-gateway';
 
 export const REGISTRATION_REFERENCE = 'lot_registration';
@@ -39,10 +39,14 @@ export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
     return { depositId: d.id, status: d.status };
   }
 
-  async recordBankTransfer(input: { organizationId: string; registrationId: string; amountFen: bigint; bankReference: string; actorUserId: string }) {
+  async recordBankTransfer(
+    input: { organizationId: string; registrationId: string; amountFen: bigint; bankReference: string; actorUserId: string },
+    within: { before?: (m: EntityManager) => Promise<void>; after?: (m: EntityManager, deposit: { depositId: string; status: string }) => Promise<void> } = {},
+  ) {
     const d = await this.deposits.recordBankTransfer(
       { organizationId: input.organizationId, referenceType: REGISTRATION_REFERENCE, referenceId: input.registrationId, amountFen: input.amountFen, bankReference: input.bankReference },
       null,
+      { before: within.before, after: within.after && ((m, deposit) => within.after!(m, { depositId: deposit.id, status: deposit.status })) },
     );
     return { depositId: d.id, status: d.status };
   }

@@ -14,6 +14,9 @@ export class TooDeepError extends DomainError {
   }
 }
 
+/** Keys that name an object's prototype: no request has such a field, and the whitelist would drop them silently. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function fieldName(parent: string, key: string | number): string {
@@ -54,6 +57,7 @@ export function inspectInput(value: unknown, root = '', maxDepth = MAX_INPUT_DEP
       const field = fieldName(item.field, key);
       const keyProblem = stringProblem(field, key);
       if (keyProblem) problems.push(keyProblem);
+      if (PROTOTYPE_KEYS.has(key)) problems.push({ field, code: 'forbiddenKey', message: `${field} is not a field of any request (a prototype key)` });
       stack.push({ value: v, field, depth: item.depth + 1 });
     }
   }

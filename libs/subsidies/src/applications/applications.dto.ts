@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
 
 export const SUBJECT_TYPES = ['contract', 'research_funding'] as const;
@@ -29,8 +29,8 @@ export class ApplyDto {
   @ApiProperty({ description: 'the contract or research funding' }) @IsUUID() subjectId!: string;
   @ApiPropertyOptional({ example: 2026, description: 'the claim year; may be left out when the subject has only one' }) @Omittable() @IsInt() @Min(2000) @Max(2999) year?: number;
   @ApiPropertyOptional({ example: '我司已按合同约定支付全部技术转让费' }) @Omittable() @IsString() @Length(1, 4000) statement?: string;
-  @ApiProperty({ type: [SubsidyAttachmentDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) attachments!: SubsidyAttachmentDto[];
-  @ApiProperty({ type: PayeeDto }) @ValidateNested() @Type(() => PayeeDto) payee!: PayeeDto;
+  @ApiProperty({ type: [SubsidyAttachmentDto] }) @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) attachments!: SubsidyAttachmentDto[];
+  @ApiProperty({ type: PayeeDto }) @IsObject() @ValidateNested() @Type(() => PayeeDto) payee!: PayeeDto;
 }
 
 export class ReviewDto {

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { Clock, CLOCK, ConflictError, ForbiddenError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, QUEUES, Roles, SUBSIDY_JOBS, type ComputeCandidatesJob, type Principal, Omittable, OrgScope, overseesSql, oversightOf } from '@zjp/platform';
@@ -19,7 +19,7 @@ export class ResearchFundingDto {
   @ApiProperty({ example: '500000000' }) @IsFen() amountFen!: string;
   @ApiProperty({ example: '2026-06-30', description: 'the day the platform received the money' }) @IsLocalDate() receivedOn!: string;
   @ApiProperty({ type: [SubsidyAttachmentDto], description: 'the documents (agreement, bank statement): at least one' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) documents!: SubsidyAttachmentDto[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) documents!: SubsidyAttachmentDto[];
 }
 
 export class FundingDecisionDto {

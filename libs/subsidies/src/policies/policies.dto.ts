@@ -35,7 +35,7 @@ export class RegistrationRuleDto {
 export class EligibilityDto {
   @ApiPropertyOptional({ enum: SELLER_CATEGORIES, default: 'any' }) @Omittable() @IsIn(SELLER_CATEGORIES) sellerCategory?: (typeof SELLER_CATEGORIES)[number];
   @ApiPropertyOptional({ enum: CONTRACT_TYPES, isArray: true }) @Omittable() @IsArray() @ArrayMaxSize(5) @IsIn(CONTRACT_TYPES, { each: true }) contractTypes?: (typeof CONTRACT_TYPES)[number][];
-  @ApiPropertyOptional({ type: RegistrationRuleDto }) @Omittable() @ValidateNested() @Type(() => RegistrationRuleDto) registration?: RegistrationRuleDto;
+  @ApiPropertyOptional({ type: RegistrationRuleDto }) @Omittable() @IsObject() @ValidateNested() @Type(() => RegistrationRuleDto) registration?: RegistrationRuleDto;
   @ApiPropertyOptional({ enum: THROUGH_PLATFORM, default: 'any', description: 'concluded through 浙江拍: any, required, or excluded' }) @Omittable() @IsIn(THROUGH_PLATFORM) throughPlatform?: (typeof THROUGH_PLATFORM)[number];
   @ApiPropertyOptional({ example: '10000000', nullable: true }) @IsOptional() @IsFen() minContractValueFen?: string | null;
   @ApiPropertyOptional() @Omittable() @IsBoolean() buyerMustBeSme?: boolean;
@@ -51,7 +51,7 @@ export class TierDto {
 export class RateRuleDto {
   @ApiProperty({ enum: RATE_KINDS, description: 'single; progressive (each band at its rate); banded (the whole base at the rate of its band)' }) @IsIn(RATE_KINDS) kind!: (typeof RATE_KINDS)[number];
   @ApiPropertyOptional({ example: '0.05' }) @Omittable() @IsRate() rate?: string;
-  @ApiPropertyOptional({ type: [TierDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierDto) tiers?: TierDto[];
+  @ApiPropertyOptional({ type: [TierDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => TierDto) tiers?: TierDto[];
 }
 
 export class CapsDto {
@@ -66,10 +66,10 @@ export class PolicyDocumentDto {
   @ApiProperty({ example: '柯科〔2026〕12号' }) @IsString() @Length(1, 100) documentNumber!: string;
   @ApiProperty({ example: '2026-01-01' }) @IsLocalDate() effectiveFrom!: string;
   @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() effectiveTo?: string | null;
-  @ApiPropertyOptional({ type: EligibilityDto }) @Omittable() @ValidateNested() @Type(() => EligibilityDto) eligibility?: EligibilityDto;
+  @ApiPropertyOptional({ type: EligibilityDto }) @Omittable() @IsObject() @ValidateNested() @Type(() => EligibilityDto) eligibility?: EligibilityDto;
   @ApiPropertyOptional({ enum: BASES, default: 'actual_paid' }) @Omittable() @IsIn(BASES) base?: (typeof BASES)[number];
-  @ApiPropertyOptional({ type: RateRuleDto, description: 'required for contract policies; P-DON defaults to 10%' }) @Omittable() @ValidateNested() @Type(() => RateRuleDto) rate?: RateRuleDto;
-  @ApiPropertyOptional({ type: CapsDto }) @Omittable() @ValidateNested() @Type(() => CapsDto) caps?: CapsDto;
+  @ApiPropertyOptional({ type: RateRuleDto, description: 'required for contract policies; P-DON defaults to 10%' }) @Omittable() @IsObject() @ValidateNested() @Type(() => RateRuleDto) rate?: RateRuleDto;
+  @ApiPropertyOptional({ type: CapsDto }) @Omittable() @IsObject() @ValidateNested() @Type(() => CapsDto) caps?: CapsDto;
   @ApiProperty({ example: '5000000000' }) @IsFen() budgetFen!: string;
   @ApiPropertyOptional({ enum: STACKING_RULES, default: 'exclusive' }) @Omittable() @IsIn(STACKING_RULES) stacking?: (typeof STACKING_RULES)[number];
 }
@@ -86,7 +86,7 @@ export class ImportPoliciesDto {
   @ApiPropertyOptional({ example: 'zjp.subsidy-policies/1' }) @Omittable() @IsIn(['zjp.subsidy-policies/1']) format?: string;
   @ApiPropertyOptional() @Omittable() @IsString() exportedAt?: string;
   @ApiPropertyOptional({ description: 'the exporting authority (informative: policies are imported for the caller\'s authority)' }) @Omittable() @IsObject() authority?: Record<string, unknown>;
-  @ApiProperty({ type: [PolicyDocumentDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PolicyDocumentDto) policies!: PolicyDocumentDto[];
+  @ApiProperty({ type: [PolicyDocumentDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PolicyDocumentDto) policies!: PolicyDocumentDto[];
 }
 
 export class ListPoliciesQuery {

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
 import { ACHIEVEMENT_KINDS, MATURITIES, TECHNICAL_FIELDS, type AchievementKind, type Maturity, type TechnicalField } from '../achievement.entity';
 import { IP_RIGHT_STATUSES, IP_RIGHT_TYPES, type IpRightStatus, type IpRightType } from '../ip-right.entity';
@@ -33,14 +31,14 @@ export class AchievementFieldsDto {
   @ApiPropertyOptional({ example: ['张三', '李四'] }) @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
   @ApiPropertyOptional({ enum: MATURITIES, default: 'lab' }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
   @ApiPropertyOptional({ example: '150000000', description: "the holder's asking price in fen" }) @Omittable() @IsFen() askingPriceFen?: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
+  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
 }
 
 export class RegisterAchievementDto extends AchievementFieldsDto {
   @ApiProperty({ enum: ACHIEVEMENT_KINDS, description: 'applied achievements are subject to P-2Y / P-3Y' }) @IsIn(ACHIEVEMENT_KINDS) kind!: AchievementKind;
   @ApiProperty({ description: '财政性资金支持: must be registered and cannot be withdrawn' }) @IsBoolean() publiclyFunded!: boolean;
   @ApiProperty({ example: '2025-03-01', description: '取得成果之日: P-REG counts 30 days from here' }) @IsLocalDate() obtainedOn!: string;
-  @ApiPropertyOptional({ type: [IpRightDto] }) @Omittable() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => IpRightDto) ipRights?: IpRightDto[];
+  @ApiPropertyOptional({ type: [IpRightDto] }) @Omittable() @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => IpRightDto) ipRights?: IpRightDto[];
   @ApiPropertyOptional({ default: true, description: 'false keeps it as a draft (not yet registered)' }) @Omittable() @IsBoolean() submit?: boolean;
 }
 
@@ -52,8 +50,8 @@ export class UpdateAchievementDto {
   @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
   @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
   @ApiPropertyOptional({ enum: MATURITIES }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsFen() askingPriceFen?: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears the asking price' }) @IsOptional() @IsFen() askingPriceFen?: string | null;
+  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
 }
 
 export class UpdateIpRightStatusDto {

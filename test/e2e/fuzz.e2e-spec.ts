@@ -1,0 +1,53 @@
+import { TEST_REDIS_URL } from '../support/env';
+import { fetchDocument, operationsOf, socketEventsOf, type OpenApiDocument } from '../support/fuzz/openapi';
+import { countsTable, runFuzz, type FuzzReport } from '../support/fuzz/runner';
+import { startFuzzWorld, type FuzzWorld } from '../support/fuzz/world';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * The fast part of the OpenAPI fuzzer (the long run is npm run test:resilience:fuzz): every
+ * operation and socket event of the document gets FUZZ_RUNS generated requests against the built
+ * API process, and none may answer 5xx, break the error shape, or change anything when refused.
+ * A failure prints its replay line: FUZZ_SEED=… FUZZ_ONLY='…' (then run this file again).
+ */
+describe('OpenAPI fuzzer (fast part)', () => {
+  let db: TestDatabase;
+  let world: FuzzWorld;
+  let doc: OpenApiDocument;
+  let report: FuzzReport;
+  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    world = await startFuzzWorld({ databaseUrl: db.url, redisUrl: TEST_REDIS_URL });
+    doc = await fetchDocument(world.baseUrl);
+  });
+  afterAll(async () => {
+    await world?.stop();
+    await db?.drop();
+  });
+
+  it('documents the socket events next to the routes (x-socket-events), with payload schemas', () => {
+    const events = socketEventsOf(doc);
+    expect(events.map((e) => e.event).sort()).toEqual(['lot.bid', 'lot.join', 'lot.leave']);
+    const bid = events.find((e) => e.event === 'lot.bid')!;
+    expect(bid.payload.required).toEqual(expect.arrayContaining(['lotId', 'amountFen', 'idempotencyKey']));
+    expect(bid.roles).toEqual(['enterprise_admin', 'enterprise_member']);
+  });
+
+  it('answers every operation and socket event without a 5xx, in the error shape, changing nothing when it refuses', async () => {
+    report = await runFuzz(world, doc, { seed, runs: Number(process.env.FUZZ_RUNS ?? 12), only: process.env.FUZZ_ONLY, log: (l) => process.stderr.write(`${l}\n`) });
+    process.stderr.write(`fuzz seed ${seed}: ${report.counts.reduce((n, c) => n + c.requests, 0)} requests in ${(report.ms / 1000).toFixed(1)} s\n${countsTable(report)}\n`);
+    expect(report.failures.map((f) => `${f.key}: ${f.message}\n  replay: ${f.replay}`)).toEqual([]);
+    expect(report.counts.reduce((n, c) => n + c.serverErrors, 0)).toBe(0);
+  });
+
+  it('exercised every operation in the document, so a new endpoint is fuzzed without anyone asking', () => {
+    if (process.env.FUZZ_ONLY) return; // a replay of one operation
+    expect(report.unexercised).toEqual([]);
+    const keys = new Set(report.counts.map((c) => c.key));
+    expect(operationsOf(doc).length).toBeGreaterThan(100);
+    for (const op of operationsOf(doc)) expect(keys.has(op.key)).toBe(true);
+    expect(operationsOf(doc).map((o) => o.key)).not.toContain('GET /metrics');
+  });
+});
