@@ -19,3 +19,13 @@ export type OwningContext = keyof typeof TABLE_OWNERS;
 export function ownerOf(table: string): OwningContext | undefined {
   return (Object.keys(TABLE_OWNERS) as OwningContext[]).find((c) => (TABLE_OWNERS[c] as readonly string[]).includes(table));
 }
+
+/**
+ * Views a context publishes for the others to read (migration 1764000013000): joining these is
+ * allowed anywhere; the tables behind them only in their owner. A new one gets a migration and a
+ * line here.
+ */
+export const PUBLISHED_READ_MODELS = {
+  identity: ['organization_directory', 'user_directory'],
+  achievements: ['achievement_directory'],
+} as const;
