@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { Money } from '@zjp/core';
+import { stringify } from 'csv-stringify/sync';
 
 /** One line of a settlement batch as the finance office needs it. */
 export interface SettlementLine {
@@ -50,13 +51,7 @@ export const SETTLEMENT_COLUMNS: { header: string; key: string; value: (l: Settl
 // A cell starting with one of these is a formula to a spreadsheet (CSV injection): prefix a quote.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvCell(value: string | number): string {
-  let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** RFC 4180 CSV, UTF-8 with a byte-order mark (so that spreadsheet programs read the Chinese), CRLF, a total line. */
+/** RFC 4180 CSV (csv-stringify), UTF-8 with a byte-order mark (so that spreadsheet programs read the Chinese), CRLF, a total line. */
 export function settlementCsv(lines: readonly SettlementLine[]): Buffer {
   const total = lines.reduce((s, l) => s + l.amountFen, 0n);
   const rows = [
@@ -64,7 +59,12 @@ export function settlementCsv(lines: readonly SettlementLine[]): Buffer {
     ...lines.map((l, i) => SETTLEMENT_COLUMNS.map((c) => c.value(l, i))),
     SETTLEMENT_COLUMNS.map((c) => (c.key === 'no' ? '合计' : c.key === 'amountYuan' ? Money.fen(total).toYuanString() : c.key === 'amountFen' ? total.toString() : c.key === 'enterprise' ? `${lines.length}笔` : '')),
   ];
-  return Buffer.from(`\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
+  const csv = stringify(rows, {
+    bom: true,
+    record_delimiter: 'windows',
+    cast: { string: (text) => (FORMULA_START.test(text) ? `'${text}` : text) },
+  });
+  return Buffer.from(csv, 'utf8');
 }
 
 /** The same lines as an XLSX workbook: amounts as numbers with two decimals, account numbers as text. */
