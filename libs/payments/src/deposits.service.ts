@@ -7,7 +7,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DEPOSIT_ACTION_METADATA, depositMovement, DepositStatus, DepositTarget, isTerminal, targetOf, transitionPath } from './domain/deposit-rules';
 import { postLedgerTransaction } from './ledger';
 import { STRIPE } from './stripe.client';
-import { DepositStatusChanged } from './events';
+import { DepositStatusChanged, type DepositStatusChangedPayload } from './events';
 
 export type DepositProvider = 'stripe' | 'bank_transfer';
 
@@ -63,16 +63,8 @@ export interface BankTransferDepositInput {
   bankReference: string;
 }
 
-export interface DepositStatusChange {
-  depositId: string;
-  organizationId: string;
-  referenceType: string;
-  referenceId: string;
-  previousStatus: DepositStatus;
-  status: DepositStatus;
-  amountFen: bigint;
-  capturedFen: bigint;
-}
+/** A deposit's move as the service sees it: the DepositStatusChanged event's payload with amounts as bigint. */
+export type DepositStatusChange = Omit<DepositStatusChangedPayload, 'amountFen' | 'capturedFen'> & { amountFen: bigint; capturedFen: bigint };
 
 /** Stripe takes at most eight digits in a two-decimal currency (¥999,999.99); larger deposits go by bank transfer. */
 export const MAX_CARD_DEPOSIT_FEN = 99_999_999n;
