@@ -8,6 +8,8 @@ import { CandidateTriggers } from './candidates/candidate-triggers';
 import { CandidateSweepsController } from './candidates/candidates.controller';
 import { SubsidyCandidatesService } from './candidates/candidates.service';
 import { ContractFactsAdapter } from './candidates/contract-facts.adapter';
+import { ContractFactsReadModel, SqlContractFactsReadModel } from './candidates/contract-facts.read-model';
+import { PartyFactsReadModel, SqlPartyFactsReadModel } from './candidates/party-facts.read-model';
 import { SubjectFactsLoader } from './candidates/subject-facts';
 import { ResearchFundingsController, ResearchFundingsService } from './fundings/research-fundings';
 import { SubsidyPoliciesController } from './policies/policies.controller';
@@ -26,7 +28,16 @@ const services = [
 ];
 
 /** Services only: for the worker (candidates) and other contexts. Contract payments trigger candidates in either process. */
-@Module({ imports: [PaymentsModule], providers: [...services, CandidateTriggers], exports: services })
+/**
+ * What the subsidies context reads of other contexts' tables, set-wise. Provided here until the
+ * owners (libs/contracts, libs/payments, identity) publish them.
+ */
+const readModels = [
+  { provide: ContractFactsReadModel, useClass: SqlContractFactsReadModel },
+  { provide: PartyFactsReadModel, useClass: SqlPartyFactsReadModel },
+];
+
+@Module({ imports: [PaymentsModule], providers: [...readModels, ...services, CandidateTriggers], exports: services })
 export class SubsidiesModule {}
 
 /** The HTTP surface, for the API process. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { calculateSubsidy, type SubsidyCalculation } from '../domain';
-import type { LoadedSubject } from '../candidates/subject-facts';
+import type { LoadedSubject, SubjectType } from '../candidates/subject-facts';
 import type { LoadedPolicy } from '../policies/policies.service';
 
 type Query = Pick<EntityManager, 'query'>;
@@ -9,23 +9,74 @@ type Query = Pick<EntityManager, 'query'>;
 export const GRANTED_STATUSES = ['approved', 'batched', 'paid'];
 
 /**
- * The engine's inputs from the database: what the enterprise already has under the policy this
- * year (other subjects), what this subject had in other years, and the budget left. Then the
- * engine itself. Within an approval the policy row is locked, so these cannot move underneath.
+ * What was granted (approved, batched or paid) under some policies to some enterprises, by policy,
+ * enterprise, year and subject: the caps' inputs for any subject of those enterprises.
  */
-export async function entitlement(db: Query, policy: LoadedPolicy, subject: LoadedSubject, year: number): Promise<SubsidyCalculation> {
-  const [row] = (await db.query(
-    `SELECT coalesce(sum(approved_fen) FILTER (WHERE year = $3 AND NOT (subject_type = $4 AND subject_id = $5)), 0)::text AS ytd,
-            coalesce(sum(approved_fen) FILTER (WHERE subject_type = $4 AND subject_id = $5 AND year <> $3), 0)::text AS prior
-     FROM subsidy_applications WHERE policy_id = $1 AND enterprise_id = $2 AND status = ANY($6)`,
-    [policy.id, subject.enterpriseId, year, subject.type, subject.id, GRANTED_STATUSES],
-  )) as { ytd: string; prior: string }[];
+export class GrantedAmounts {
+  /** `policy|enterprise|year` → total; `policy|enterprise|type|subject` → by year. */
+  private readonly byYear = new Map<string, bigint>();
+  private readonly bySubject = new Map<string, Map<number, bigint>>();
+
+  constructor(rows: readonly { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; fen: bigint }[]) {
+    for (const r of rows) {
+      const yearKey = `${r.policyId}|${r.enterpriseId}|${r.year}`;
+      this.byYear.set(yearKey, (this.byYear.get(yearKey) ?? 0n) + r.fen);
+      const subjectKey = `${r.policyId}|${r.enterpriseId}|${r.subjectType}|${r.subjectId}`;
+      const years = this.bySubject.get(subjectKey) ?? new Map<number, bigint>();
+      years.set(r.year, (years.get(r.year) ?? 0n) + r.fen);
+      this.bySubject.set(subjectKey, years);
+    }
+  }
+
+  /** What the enterprise already has under the policy in the year, for its other subjects. */
+  yearToDate(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }, year: number): bigint {
+    const all = this.byYear.get(`${policyId}|${subject.enterpriseId}|${year}`) ?? 0n;
+    return all - (this.ofSubject(policyId, subject).get(year) ?? 0n);
+  }
+
+  /** What this subject had under the policy in other years. */
+  prior(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }, year: number): bigint {
+    let sum = 0n;
+    for (const [y, fen] of this.ofSubject(policyId, subject)) if (y !== year) sum += fen;
+    return sum;
+  }
+
+  private ofSubject(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }): Map<number, bigint> {
+    return this.bySubject.get(`${policyId}|${subject.enterpriseId}|${subject.type}|${subject.id}`) ?? new Map();
+  }
+}
+
+/** The granted amounts under these policies for these enterprises, in one query. */
+export async function loadGranted(db: Query, policyIds: readonly string[], enterpriseIds: readonly string[]): Promise<GrantedAmounts> {
+  if (policyIds.length === 0 || enterpriseIds.length === 0) return new GrantedAmounts([]);
+  const rows = (await db.query(
+    `SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId", sum(approved_fen)::text AS fen
+     FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
+     GROUP BY policy_id, enterprise_id, year, subject_type, subject_id`,
+    [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES],
+  )) as { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; fen: string }[];
+  return new GrantedAmounts(rows.map((r) => ({ ...r, fen: BigInt(r.fen) })));
+}
+
+/**
+ * The engine on what the enterprise already has under the policy this year (other subjects),
+ * what this subject had in other years, and the budget left.
+ */
+export function entitlementFrom(policy: LoadedPolicy, subject: LoadedSubject, year: number, granted: GrantedAmounts): SubsidyCalculation {
   return calculateSubsidy({
     policy: policy.terms,
     subject: subject.subject,
     year,
-    enterpriseYearToDateFen: BigInt(row.ytd),
-    priorForSubjectFen: BigInt(row.prior),
+    enterpriseYearToDateFen: granted.yearToDate(policy.id, subject, year),
+    priorForSubjectFen: granted.prior(policy.id, subject, year),
     remainingBudgetFen: policy.budgetFen - policy.reservedFen - policy.paidFen,
   });
+}
+
+/**
+ * The engine's inputs from the database for one subject, then the engine. Within an approval the
+ * policy row is locked, so these cannot move underneath.
+ */
+export async function entitlement(db: Query, policy: LoadedPolicy, subject: LoadedSubject, year: number): Promise<SubsidyCalculation> {
+  return entitlementFrom(policy, subject, year, await loadGranted(db, [policy.id], [subject.enterpriseId]));
 }

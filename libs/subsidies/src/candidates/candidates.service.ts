@@ -3,8 +3,8 @@ import { Clock, CLOCK, regionCovers } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
-import { entitlement } from '../applications/entitlement';
-import { inForceDuring, resolveStacking, type SubsidyExplanation } from '../domain';
+import { entitlementFrom, loadGranted } from '../applications/entitlement';
+import { inForceDuring, resolveStacking, type SubsidyCalculation, type SubsidyExplanation } from '../domain';
 import { SubsidyPoliciesService, type LoadedPolicy } from '../policies/policies.service';
 import { SubjectFactsLoader, type SubjectType } from './subject-facts';
 
@@ -26,7 +26,17 @@ export interface CandidateView {
   computedAt: Date;
 }
 
-const SWEEP_BATCH = 500;
+/** Subjects per transaction of the sweep (each holds one advisory lock per subject until it commits). */
+const SWEEP_BATCH = 1000;
+
+interface CandidateRow {
+  policyId: string;
+  policyVersion: number;
+  subjectId: string;
+  enterpriseId: string;
+  year: number;
+  result: SubsidyCalculation;
+}
 
 /**
  * Candidates: what each enterprise may claim for each subject (a registered, paid contract or a
@@ -49,58 +59,72 @@ export class SubsidyCandidatesService {
 
   /** Recomputes one subject under every active policy. Returns how many candidates it has now. */
   async computeSubject(type: SubjectType, id: string): Promise<{ candidates: number }> {
+    return this.computeMany(type, [id]);
+  }
+
+  /**
+   * Recomputes some subjects under every active policy, in one transaction and set-wise: their
+   * fingerprints, facts, parties and granted amounts are each read by one query, the engine runs
+   * in memory, and the candidates are written by one upsert. A subject without facts (not
+   * registered, not confirmed, gone) loses its candidates. Returns how many candidates they have now.
+   */
+  async computeMany(type: SubjectType, ids: readonly string[]): Promise<{ candidates: number }> {
+    if (ids.length === 0) return { candidates: 0 };
     return this.tx.run(async (m) => {
-      // Serialises recomputations of one subject across workers.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('subsidy-candidates:' || $1))`, [id]);
-      const [print] = await this.subjects.fingerprints(m, type, { id, onlyChanged: false, limit: 1 });
-      const subject = print ? await this.subjects.load(m, type, id) : null;
-      if (!subject) {
-        await m.query(`DELETE FROM subsidy_candidates WHERE subject_type = $1 AND subject_id = $2`, [type, id]);
-        await m.query(`DELETE FROM subsidy_candidate_runs WHERE subject_type = $1 AND subject_id = $2`, [type, id]);
-        return { candidates: 0 };
-      }
-      const policies = await this.policiesFor(m, type, subject.enterpriseRegionCode);
-      const now = this.clock.now();
-      const kept: string[] = [];
-      for (const policy of policies) {
-        for (const year of subject.claimYears) {
-          if (!inForceDuring(policy.terms, year)) continue;
-          const result = await entitlement(m, policy, subject, year);
-          const [row] = (await m.query(
-            `INSERT INTO subsidy_candidates (policy_id, policy_version, subject_type, subject_id, enterprise_id, year, eligible, failed_condition, amount_fen, explanation, computed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (policy_id, subject_type, subject_id, enterprise_id, year) DO UPDATE
-               SET policy_version = EXCLUDED.policy_version, eligible = EXCLUDED.eligible, failed_condition = EXCLUDED.failed_condition,
-                   amount_fen = EXCLUDED.amount_fen, explanation = EXCLUDED.explanation, computed_at = EXCLUDED.computed_at
-             RETURNING id`,
-            [policy.id, policy.version, type, id, subject.enterpriseId, year, result.eligible, result.failedCondition, result.amountFen.toString(), JSON.stringify(result.explanation), now],
-          )) as { id: string }[];
-          kept.push(row.id);
+      // Serialises recomputations of a subject across workers; in the order of the keys, so that
+      // two batches (or a batch and one subject's job) never wait on each other in a cycle.
+      await m.query(
+        `SELECT pg_advisory_xact_lock(k.key) FROM (SELECT DISTINCT hashtext('subsidy-candidates:' || id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS k`,
+        [ids],
+      );
+      const prints = new Map((await this.subjects.fingerprints(m, type, { ids, onlyChanged: false })).map((p) => [p.id, p.fingerprint]));
+      const subjects = await this.subjects.loadMany(m, type, [...prints.keys()]);
+      const policies = await this.activePolicies(m, type);
+      const granted = await loadGranted(m, policies.map((p) => p.id), [...subjects.values()].map((s) => s.enterpriseId));
+      const rows: CandidateRow[] = [];
+      for (const subject of subjects.values()) {
+        for (const policy of policies) {
+          // Only policies whose authority covers the enterprise's region: others are not its to claim.
+          if (!regionCovers(policy.regionCode, subject.enterpriseRegionCode)) continue;
+          for (const year of subject.claimYears) {
+            if (!inForceDuring(policy.terms, year)) continue;
+            rows.push({ policyId: policy.id, policyVersion: policy.version, subjectId: subject.id, enterpriseId: subject.enterpriseId, year, result: entitlementFrom(policy, subject, year, granted) });
+          }
         }
       }
-      await m.query(`DELETE FROM subsidy_candidates WHERE subject_type = $1 AND subject_id = $2 AND NOT (id = ANY($3::uuid[]))`, [type, id, kept]);
+      const now = this.clock.now();
+      const kept = await this.upsertCandidates(m, type, rows, now);
       await m.query(
-        `INSERT INTO subsidy_candidate_runs (subject_type, subject_id, fingerprint, computed_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (subject_type, subject_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, computed_at = EXCLUDED.computed_at`,
-        [type, id, print.fingerprint, now],
+        `DELETE FROM subsidy_candidates c WHERE c.subject_type = $1 AND c.subject_id = ANY($2::uuid[])
+           AND NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS k (id) WHERE k.id = c.id)`,
+        [type, ids, kept],
       );
+      const gone = ids.filter((id) => !subjects.has(id));
+      if (gone.length) await m.query(`DELETE FROM subsidy_candidate_runs WHERE subject_type = $1 AND subject_id = ANY($2::uuid[])`, [type, gone]);
+      if (subjects.size) {
+        await m.query(
+          `INSERT INTO subsidy_candidate_runs (subject_type, subject_id, fingerprint, computed_at)
+           SELECT $1, r.id, r.fingerprint, $4 FROM unnest($2::uuid[], $3::text[]) AS r (id, fingerprint)
+           ON CONFLICT (subject_type, subject_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, computed_at = EXCLUDED.computed_at`,
+          [type, [...subjects.keys()], [...subjects.keys()].map((id) => prints.get(id)), now],
+        );
+      }
       return { candidates: kept.length };
     });
   }
 
   /**
    * The sweep: every subject whose facts changed since its candidates were computed (so a lost
-   * job loses nothing), or, after a policy changed, every subject.
+   * job loses nothing), or, after a policy changed, every subject. The changed ones are found by
+   * one query, then recomputed in batches.
    */
-  async sweep(options: { all?: boolean } = {}): Promise<{ subjects: number }> {
+  async sweep(options: { all?: boolean; batchSize?: number } = {}): Promise<{ subjects: number }> {
+    const batchSize = options.batchSize ?? SWEEP_BATCH;
     let subjects = 0;
     for (const type of ['contract', 'research_funding'] as const) {
-      for (;;) {
-        const batch = await this.subjects.fingerprints(this.db, type, { onlyChanged: !options.all, limit: options.all ? 100_000 : SWEEP_BATCH });
-        for (const s of batch) await this.computeSubject(type, s.id);
-        subjects += batch.length;
-        if (options.all || batch.length < SWEEP_BATCH) break;
-      }
+      const ids = (await this.subjects.fingerprints(this.db, type, { onlyChanged: !options.all })).map((s) => s.id);
+      for (let i = 0; i < ids.length; i += batchSize) await this.computeMany(type, ids.slice(i, i + batchSize));
+      subjects += ids.length;
     }
     if (subjects) this.logger.log(`subsidy candidates recomputed for ${subjects} subjects`);
     return { subjects };
@@ -143,20 +167,17 @@ export class SubsidyCandidatesService {
   }
 
   /**
-   * Active policies of the subject's kind whose authority covers the enterprise's region. Parsed
-   * terms are cached by policy version (a new version is a new key); the budget figures are read
-   * fresh every time.
+   * Active policies of the subjects' kind, with their authority's region. Parsed terms are cached
+   * by policy version (a new version is a new key); the budget figures are read fresh every time.
    */
-  private async policiesFor(m: EntityManager, type: SubjectType, enterpriseRegion: string): Promise<LoadedPolicy[]> {
+  private async activePolicies(m: EntityManager, type: SubjectType): Promise<(LoadedPolicy & { regionCode: string })[]> {
     const rows = (await m.query(
       `SELECT p.id, p.current_version AS version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, o.region_code
        FROM subsidy_policies p JOIN organizations o ON o.id = p.authority_id WHERE p.status = 'active' AND p.kind = $1 ORDER BY p.id`,
       [type === 'contract' ? 'contract' : 'research_funding'],
     )) as { id: string; version: number; budget: string; reserved: string; paid: string; region_code: string }[];
-    const loaded: LoadedPolicy[] = [];
+    const loaded: (LoadedPolicy & { regionCode: string })[] = [];
     for (const r of rows) {
-      // Only policies whose authority covers the enterprise's region: others are not its to claim.
-      if (!regionCovers(r.region_code, enterpriseRegion)) continue;
       const key = `${r.id}:${r.version}`;
       let policy = this.termsCache.get(key);
       if (!policy) {
@@ -164,8 +185,37 @@ export class SubsidyCandidatesService {
         if (this.termsCache.size > 1000) this.termsCache.clear();
         if (policy.version === r.version) this.termsCache.set(key, policy);
       }
-      loaded.push({ ...policy, budgetFen: BigInt(r.budget), reservedFen: BigInt(r.reserved), paidFen: BigInt(r.paid) });
+      loaded.push({ ...policy, budgetFen: BigInt(r.budget), reservedFen: BigInt(r.reserved), paidFen: BigInt(r.paid), regionCode: r.region_code });
     }
     return loaded;
+  }
+
+  /** One upsert for every candidate row; returns their ids. */
+  private async upsertCandidates(m: EntityManager, type: SubjectType, rows: readonly CandidateRow[], now: Date): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const written = (await m.query(
+      `INSERT INTO subsidy_candidates (policy_id, policy_version, subject_type, subject_id, enterprise_id, year, eligible, failed_condition, amount_fen, explanation, computed_at)
+       SELECT r.policy_id, r.policy_version, $1, r.subject_id, r.enterprise_id, r.year, r.eligible, r.failed_condition, r.amount_fen, r.explanation::jsonb, $2
+       FROM unnest($3::uuid[], $4::int[], $5::uuid[], $6::uuid[], $7::int[], $8::boolean[], $9::text[], $10::bigint[], $11::text[])
+         AS r (policy_id, policy_version, subject_id, enterprise_id, year, eligible, failed_condition, amount_fen, explanation)
+       ON CONFLICT (policy_id, subject_type, subject_id, enterprise_id, year) DO UPDATE
+         SET policy_version = EXCLUDED.policy_version, eligible = EXCLUDED.eligible, failed_condition = EXCLUDED.failed_condition,
+             amount_fen = EXCLUDED.amount_fen, explanation = EXCLUDED.explanation, computed_at = EXCLUDED.computed_at
+       RETURNING id`,
+      [
+        type,
+        now,
+        rows.map((r) => r.policyId),
+        rows.map((r) => r.policyVersion),
+        rows.map((r) => r.subjectId),
+        rows.map((r) => r.enterpriseId),
+        rows.map((r) => r.year),
+        rows.map((r) => r.result.eligible),
+        rows.map((r) => r.result.failedCondition),
+        rows.map((r) => r.result.amountFen.toString()),
+        rows.map((r) => JSON.stringify(r.result.explanation)),
+      ],
+    )) as { id: string }[];
+    return written.map((r) => r.id);
   }
 }

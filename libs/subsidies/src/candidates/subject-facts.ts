@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { LocalDate } from '@zjp/core';
 import type { EntityManager } from 'typeorm';
-import type { PartyFacts, ResearchFundingFacts, SubsidySubject } from '../domain';
+import type { ResearchFundingFacts, SubsidySubject } from '../domain';
 import { ContractFactsAdapter } from './contract-facts.adapter';
+import { PartyFactsReadModel, partyOn, requireParty, type PartyRecord } from './party-facts.read-model';
 
 export type SubjectType = 'contract' | 'research_funding';
 
@@ -22,99 +23,99 @@ export interface LoadedSubject {
 
 type Query = Pick<EntityManager, 'query'>;
 
-interface PartyRow {
+interface FundingRow {
   id: string;
-  type: PartyFacts['organizationType'];
-  region_code: string;
-  holder_category: PartyFacts['holderCategory'];
-  high_level_platform: boolean;
-  sme: boolean;
-  high_tech: boolean;
+  enterprise_id: string;
+  platform_id: string;
+  mode: ResearchFundingFacts['mode'];
+  amount: string;
+  received_on: string;
+  status: string;
+  documents: number;
+  agreement_number: string | null;
 }
 
-/**
- * SQL for the facts of an organisation that eligibility reads (type, region, holder category,
- * high-level platform, SME, its 高新技术企业 certificates), for a subject's fingerprint: when an
- * administrator changes a party's flags or records a certificate, the sweep recomputes its
- * subjects. `idSql` is the SQL expression of the organisation's id.
- */
-export function partyFingerprintSql(idSql: string): string {
-  return `(SELECT concat_ws(':', o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
-             (SELECT string_agg(concat_ws('~', h.issued_on, h.expires_on), ',' ORDER BY h.issued_on, h.expires_on) FROM high_tech_certificates h WHERE h.organization_id = o.id))
-           FROM organizations o WHERE o.id = ${idSql})`;
-}
-
-/** An organisation as a party, with its 高新技术企业 status on the given date. */
-export async function loadParty(db: Query, organizationId: string, on: LocalDate): Promise<PartyFacts> {
-  const rows = (await db.query(
-    `SELECT o.id, o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
-            EXISTS (SELECT 1 FROM high_tech_certificates c WHERE c.organization_id = o.id AND c.issued_on <= $2 AND c.expires_on >= $2) AS high_tech
-     FROM organizations o WHERE o.id = $1`,
-    [organizationId, on.toString()],
-  )) as PartyRow[];
-  const r = rows[0];
-  if (!r) throw new Error(`organisation ${organizationId} is missing`);
-  return { organizationId: r.id, organizationType: r.type, regionCode: r.region_code, holderCategory: r.holder_category, highLevelPlatform: r.high_level_platform, sme: r.sme, highTech: r.high_tech };
+function fundingSubject(r: FundingRow, parties: Map<string, PartyRecord>): LoadedSubject {
+  const receivedOn = LocalDate.parse(r.received_on);
+  const enterprise = partyOn(requireParty(parties, r.enterprise_id), receivedOn);
+  const facts: ResearchFundingFacts = {
+    fundingId: r.id,
+    enterprise,
+    platform: partyOn(requireParty(parties, r.platform_id), receivedOn),
+    mode: r.mode,
+    amountFen: BigInt(r.amount),
+    receivedOn,
+    confirmed: r.status === 'confirmed',
+    documentCount: r.documents,
+  };
+  return {
+    type: 'research_funding',
+    id: r.id,
+    subject: { kind: 'research_funding', facts },
+    enterpriseId: r.enterprise_id,
+    enterpriseRegionCode: enterprise.regionCode,
+    technicalField: 'basic_research',
+    label: r.agreement_number ?? `基础研究投入 ${r.received_on}`,
+    claimYears: [receivedOn.year],
+  };
 }
 
 /**
  * Loads subjects (contracts through the contracts adapter, research fundings from this
- * context's own table) as plain facts for the engine.
+ * context's own table) as plain facts for the engine, many at a time.
  */
 @Injectable()
 export class SubjectFactsLoader {
-  constructor(private readonly contracts: ContractFactsAdapter) {}
+  constructor(
+    private readonly contracts: ContractFactsAdapter,
+    private readonly parties: PartyFactsReadModel,
+  ) {}
 
   async load(db: Query, type: SubjectType, id: string): Promise<LoadedSubject | null> {
-    return type === 'contract' ? this.contracts.load(db, id) : this.loadFunding(db, id);
+    return (await this.loadMany(db, type, [id])).get(id) ?? null;
   }
 
-  /** Subjects with their facts' fingerprints: all of them, one, or only those changed since their last computation. */
-  async fingerprints(db: Query, type: SubjectType, options: { id?: string; onlyChanged: boolean; limit: number }): Promise<{ id: string; fingerprint: string }[]> {
-    if (type === 'contract') return this.contracts.fingerprints(db, options);
+  /** The subjects with these ids that exist (missing ones are absent from the map). */
+  async loadMany(db: Query, type: SubjectType, ids: readonly string[]): Promise<Map<string, LoadedSubject>> {
+    if (ids.length === 0) return new Map();
+    return type === 'contract' ? this.contracts.loadMany(db, ids) : this.loadFundings(db, ids);
+  }
+
+  /**
+   * Subjects with their facts' fingerprints: all of them, or those with the given ids; with
+   * `onlyChanged`, only those whose fingerprint differs from the one their candidates were
+   * computed on (or that were never computed). One query, set-wise.
+   */
+  async fingerprints(db: Query, type: SubjectType, options: { ids?: readonly string[]; onlyChanged: boolean }): Promise<{ id: string; fingerprint: string }[]> {
+    if (options.ids?.length === 0) return [];
+    const scoped = options.ids !== undefined;
+    const facts = type === 'contract' ? this.contracts.fingerprintsSql(scoped) : this.fundingFingerprintsSql(scoped);
     return (await db.query(
-      `WITH facts AS (
-         SELECT f.id, md5(concat_ws('|', f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents::text,
-                  ${partyFingerprintSql('f.enterprise_id')}, ${partyFingerprintSql('f.platform_id')})) AS fingerprint
-         FROM research_fundings f WHERE f.status = 'confirmed' AND ($2::uuid IS NULL OR f.id = $2))
+      `WITH facts AS (${facts})
        SELECT f.id, f.fingerprint FROM facts f
-       LEFT JOIN subsidy_candidate_runs r ON r.subject_type = 'research_funding' AND r.subject_id = f.id
-       WHERE NOT $3 OR r.fingerprint IS DISTINCT FROM f.fingerprint
-       LIMIT $1`,
-      [options.limit, options.id ?? null, options.onlyChanged],
+       ${options.onlyChanged ? `LEFT JOIN subsidy_candidate_runs r ON r.subject_type = '${type}' AND r.subject_id = f.id WHERE r.fingerprint IS DISTINCT FROM f.fingerprint` : ''}`,
+      scoped ? [options.ids] : [],
     )) as { id: string; fingerprint: string }[];
   }
 
-  private async loadFunding(db: Query, id: string): Promise<LoadedSubject | null> {
+  private fundingFingerprintsSql(scoped: boolean): string {
+    const parties = this.parties.fingerprintsSql(
+      scoped ? `SELECT enterprise_id FROM research_fundings WHERE id = ANY($1::uuid[]) UNION SELECT platform_id FROM research_fundings WHERE id = ANY($1::uuid[])` : null,
+    );
+    return `WITH party AS (${parties})
+      SELECT f.id, md5(concat_ws('|', f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents::text, e.print, p.print)) AS fingerprint
+      FROM research_fundings f LEFT JOIN party e ON e.id = f.enterprise_id LEFT JOIN party p ON p.id = f.platform_id
+      WHERE f.status = 'confirmed' ${scoped ? 'AND f.id = ANY($1::uuid[])' : ''}`;
+  }
+
+  private async loadFundings(db: Query, ids: readonly string[]): Promise<Map<string, LoadedSubject>> {
     const rows = (await db.query(
       `SELECT id, enterprise_id, platform_id, mode, amount_fen::text AS amount, to_char(received_on, 'YYYY-MM-DD') AS received_on, status,
-              jsonb_array_length(documents) AS documents, agreement_number, purpose
-       FROM research_fundings WHERE id = $1`,
-      [id],
-    )) as { id: string; enterprise_id: string; platform_id: string; mode: ResearchFundingFacts['mode']; amount: string; received_on: string; status: string; documents: number; agreement_number: string | null; purpose: string }[];
-    const r = rows[0];
-    if (!r) return null;
-    const receivedOn = LocalDate.parse(r.received_on);
-    const enterprise = await loadParty(db, r.enterprise_id, receivedOn);
-    const facts: ResearchFundingFacts = {
-      fundingId: r.id,
-      enterprise,
-      platform: await loadParty(db, r.platform_id, receivedOn),
-      mode: r.mode,
-      amountFen: BigInt(r.amount),
-      receivedOn,
-      confirmed: r.status === 'confirmed',
-      documentCount: r.documents,
-    };
-    return {
-      type: 'research_funding',
-      id: r.id,
-      subject: { kind: 'research_funding', facts },
-      enterpriseId: r.enterprise_id,
-      enterpriseRegionCode: enterprise.regionCode,
-      technicalField: 'basic_research',
-      label: r.agreement_number ?? `基础研究投入 ${r.received_on}`,
-      claimYears: [receivedOn.year],
-    };
+              jsonb_array_length(documents) AS documents, agreement_number
+       FROM research_fundings WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as FundingRow[];
+    const parties = await this.parties.loadMany(db, rows.flatMap((r) => [r.enterprise_id, r.platform_id]));
+    return new Map(rows.map((r) => [r.id, fundingSubject(r, parties)]));
   }
 }
