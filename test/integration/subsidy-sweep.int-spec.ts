@@ -171,26 +171,27 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     expect(await candidates.sweep()).toEqual({ subjects: 0 });
   });
 
-  it('stores the digest of the per-contract fingerprint it replaced', async () => {
-    const party = (idSql: string) => `(SELECT concat_ws(':', o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
-         (SELECT string_agg(concat_ws('~', h.issued_on, h.expires_on), ',' ORDER BY h.issued_on, h.expires_on) FROM high_tech_certificates h WHERE h.organization_id = o.id))
-       FROM organizations o WHERE o.id = ${idSql})`;
-    const previous = (await ds.query(
-      `SELECT c.id, md5(concat_ws('|', c.status, c.took_effect_on, c.registration_number, c.registered_on, c.price_fen, c.terms::text,
-                (SELECT string_agg(concat_ws(':', p.id, p.status, p.amount_fen, p.received_on, p.succeeded_at), ',' ORDER BY p.id)
-                   FROM payments p WHERE p.reference_type = 'contract' AND p.reference_id = c.id),
-                (SELECT string_agg(concat_ws(':', r.id, r.status, r.amount_fen, r.succeeded_at), ',' ORDER BY r.id)
-                   FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = 'contract' AND p.reference_id = c.id),
-                ${party('c.buyer_id')}, ${party('c.seller_id')})) AS fingerprint
-       FROM contracts c WHERE c.registration_number IS NOT NULL
-       UNION ALL
-       SELECT f.id, md5(concat_ws('|', f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents::text, ${party('f.enterprise_id')}, ${party('f.platform_id')}))
-       FROM research_fundings f WHERE f.status = 'confirmed'
-       ORDER BY 1`,
-    )) as { id: string; fingerprint: string }[];
-    const stored = (await ds.query(`SELECT subject_id AS id, fingerprint FROM subsidy_candidate_runs ORDER BY 1`)) as { id: string; fingerprint: string }[];
-    expect(previous).toHaveLength(contracts.length - 1 + fundingIds.length);
-    expect(stored).toEqual(previous);
+  it('finds exactly the subjects whose facts changed: money, registration, terms, parties, certificates', async () => {
+    expect(await candidates.sweep()).toEqual({ subjects: 0 });
+    const changed = async () => (await candidates.sweep()).subjects;
+    const [payment] = (await ds.query(`SELECT id FROM payments WHERE reference_id = $1 ORDER BY created_at LIMIT 1`, [contracts[4]])) as { id: string }[];
+    await ds.query(`UPDATE payments SET received_on = received_on + 1 WHERE id = $1`, [payment.id]);
+    expect(await changed()).toBe(1);
+    await ds.query(`UPDATE refunds SET amount_fen = amount_fen - 1 WHERE payment_id IN (SELECT id FROM payments WHERE reference_id = $1)`, [contracts[1]]);
+    expect(await changed()).toBe(1);
+    await ds.query(`UPDATE contracts SET terms = jsonb_set(terms, '{fees,0,dueDays}', '45') WHERE id = $1`, [contracts[2]]);
+    expect(await changed()).toBe(1);
+    await ds.query(`UPDATE contracts SET registered_on = registered_on + 1 WHERE id = $1`, [contracts[5]]);
+    expect(await changed()).toBe(1);
+    // the institute sells one contract: its category changes that contract only
+    const [{ seller_id }] = (await ds.query(`SELECT seller_id FROM contracts WHERE id = $1`, [contracts[4]])) as { seller_id: string }[];
+    await ds.query(`UPDATE organizations SET holder_category = 'university' WHERE id = $1`, [seller_id]);
+    expect(await changed()).toBe(1);
+    // a certificate's dates: every subject of that enterprise (two registered contracts, one funding)
+    const [{ buyer_id }] = (await ds.query(`SELECT buyer_id FROM contracts WHERE id = $1`, [contracts[0]])) as { buyer_id: string }[];
+    await ds.query(`UPDATE high_tech_certificates SET expires_on = expires_on - 1 WHERE organization_id = $1`, [buyer_id]);
+    expect(await changed()).toBe(3);
+    expect(await changed()).toBe(0);
   });
 
   it('recomputes concurrent batches and single subjects without deadlock, to the same result', async () => {

@@ -39,9 +39,9 @@ export abstract class PartyFactsReadModel {
   abstract loadMany(db: Query, organizationIds: readonly string[]): Promise<Map<string, PartyRecord>>;
 
   /**
-   * SQL of a relation (id, print): the facts of each organisation that eligibility reads (type,
-   * region, holder category, high-level platform, SME, its certificates' periods), one text per
-   * organisation, for the subjects' fingerprints. `idsSql` (a subquery of organisation ids)
+   * SQL of a relation (id, print): a 64-bit hash of the facts of each organisation that
+   * eligibility reads (type, region, holder category, high-level platform, SME, its certificates),
+   * for the subjects' fingerprints. `idsSql` (a subquery of organisation ids)
    * narrows it; null means every organisation.
    */
   abstract fingerprintsSql(idsSql: string | null): string;
@@ -74,8 +74,8 @@ export class SqlPartyFactsReadModel extends PartyFactsReadModel {
   }
 
   fingerprintsSql(idsSql: string | null): string {
-    return `SELECT o.id, concat_ws(':', o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
-              (SELECT string_agg(concat_ws('~', h.issued_on, h.expires_on), ',' ORDER BY h.issued_on, h.expires_on) FROM high_tech_certificates h WHERE h.organization_id = o.id)) AS print
+    return `SELECT o.id, hash_record_extended((o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
+              (SELECT bit_xor(hash_record_extended((h.id, h.issued_on, h.expires_on), 0)) FROM high_tech_certificates h WHERE h.organization_id = o.id)), 0) AS print
             FROM organizations o ${idsSql ? `WHERE o.id IN (${idsSql})` : ''}`;
   }
 }

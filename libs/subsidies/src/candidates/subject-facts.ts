@@ -103,7 +103,7 @@ export class SubjectFactsLoader {
       scoped ? `SELECT enterprise_id FROM research_fundings WHERE id = ANY($1::uuid[]) UNION SELECT platform_id FROM research_fundings WHERE id = ANY($1::uuid[])` : null,
     );
     return `WITH party AS (${parties})
-      SELECT f.id, md5(concat_ws('|', f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents::text, e.print, p.print)) AS fingerprint
+      SELECT f.id, hash_record_extended((f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents, e.print, p.print), 0)::text AS fingerprint
       FROM research_fundings f LEFT JOIN party e ON e.id = f.enterprise_id LEFT JOIN party p ON p.id = f.platform_id
       WHERE f.status = 'confirmed' ${scoped ? 'AND f.id = ANY($1::uuid[])' : ''}`;
   }
