@@ -28,6 +28,11 @@ export interface CandidateView {
 
 /** Subjects per transaction of the sweep (each holds one advisory lock per subject until it commits). */
 const SWEEP_BATCH = 1000;
+/**
+ * Batches of the sweep in flight at once: while PostgreSQL writes one batch's candidates, the
+ * engine computes the next one's. Their subjects are disjoint, so they never wait on each other.
+ */
+const SWEEP_CONCURRENCY = 2;
 
 interface CandidateRow {
   policyId: string;
@@ -118,16 +123,36 @@ export class SubsidyCandidatesService {
    * job loses nothing), or, after a policy changed, every subject. The changed ones are found by
    * one query, then recomputed in batches.
    */
-  async sweep(options: { all?: boolean; batchSize?: number } = {}): Promise<{ subjects: number }> {
+  async sweep(options: { all?: boolean; batchSize?: number; concurrency?: number } = {}): Promise<{ subjects: number }> {
     const batchSize = options.batchSize ?? SWEEP_BATCH;
     let subjects = 0;
     for (const type of ['contract', 'research_funding'] as const) {
-      const ids = (await this.subjects.fingerprints(this.db, type, { onlyChanged: !options.all })).map((s) => s.id);
-      for (let i = 0; i < ids.length; i += batchSize) await this.computeMany(type, ids.slice(i, i + batchSize));
+      const ids = await this.changedSubjects(type, !options.all);
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const batch = ids.slice(next, next + batchSize);
+          next += batchSize;
+          await this.computeMany(type, batch);
+        }
+      };
+      await Promise.all(Array.from({ length: options.concurrency ?? SWEEP_CONCURRENCY }, worker));
       subjects += ids.length;
     }
     if (subjects) this.logger.log(`subsidy candidates recomputed for ${subjects} subjects`);
     return { subjects };
+  }
+
+  /**
+   * The subjects whose facts changed since their candidates were computed (or all of them), by
+   * one set-wise query. Without JIT: compiling the query's expressions cost more than running them
+   * (≈ 0.4 s of a 1 s query at 100,000 contracts).
+   */
+  private async changedSubjects(type: SubjectType, onlyChanged: boolean): Promise<string[]> {
+    return this.tx.run(async (m) => {
+      await m.query(`SET LOCAL jit = off`);
+      return (await this.subjects.fingerprints(m, type, { onlyChanged })).map((s) => s.id);
+    });
   }
 
   /** What the caller's enterprise may claim (administrators: any enterprise's, by query). */
