@@ -168,7 +168,7 @@ export class SubsidyCandidatesService {
        FROM subsidy_candidates c
        JOIN subsidy_policies p ON p.id = c.policy_id
        JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-       JOIN organizations o ON o.id = p.authority_id
+       JOIN organization_directory o ON o.id = p.authority_id
        LEFT JOIN subsidy_applications a ON a.policy_id = c.policy_id AND a.subject_type = c.subject_type AND a.subject_id = c.subject_id
             AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
        WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
@@ -198,7 +198,7 @@ export class SubsidyCandidatesService {
   private async activePolicies(m: EntityManager, type: SubjectType): Promise<(LoadedPolicy & { regionCode: string })[]> {
     const rows = (await m.query(
       `SELECT p.id, p.current_version AS version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, o.region_code
-       FROM subsidy_policies p JOIN organizations o ON o.id = p.authority_id WHERE p.status = 'active' AND p.kind = $1 ORDER BY p.id`,
+       FROM subsidy_policies p JOIN organization_directory o ON o.id = p.authority_id WHERE p.status = 'active' AND p.kind = $1 ORDER BY p.id`,
       [type === 'contract' ? 'contract' : 'research_funding'],
     )) as { id: string; version: number; budget: string; reserved: string; paid: string; region_code: string }[];
     const loaded: (LoadedPolicy & { regionCode: string })[] = [];

@@ -76,7 +76,7 @@ export class SqlContractFactsReadModel extends ContractFactsReadModel {
       `SELECT c.id, c.type, c.status, c.seller_id, c.buyer_id, to_char(c.took_effect_on, 'YYYY-MM-DD') AS signed_on,
               c.registration_number, to_char(c.registered_on, 'YYYY-MM-DD') AS registered_on, c.deal_id IS NOT NULL AS through_platform,
               c.price_fen::text AS price, c.terms, a.technical_field
-       FROM contracts c JOIN achievements a ON a.id = c.achievement_id WHERE c.id = ANY($1::uuid[])`,
+       FROM contracts c JOIN achievement_directory a ON a.id = c.achievement_id WHERE c.id = ANY($1::uuid[])`,
       [ids],
     )) as ContractRow[];
     for (const c of rows) {

@@ -30,7 +30,7 @@ export function partyOn(party: PartyRecord, on: LocalDate): PartyFacts {
 }
 
 /**
- * Set-wise read of the parties to subsidised subjects: organisations (identity's table) and their
+ * Set-wise read of the parties to subsidised subjects: organisations (identity's published organization_directory) and their
  * 高新技术企业 certificates. A read model so that its owner can publish it later; the subsidies
  * context only reads through it.
  */
@@ -56,7 +56,7 @@ export class SqlPartyFactsReadModel extends PartyFactsReadModel {
       `SELECT o.id, o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
               (SELECT coalesce(json_agg(json_build_array(to_char(h.issued_on, 'YYYY-MM-DD'), to_char(h.expires_on, 'YYYY-MM-DD')) ORDER BY h.issued_on, h.expires_on), '[]'::json)
                FROM high_tech_certificates h WHERE h.organization_id = o.id) AS certificates
-       FROM organizations o WHERE o.id = ANY($1::uuid[])`,
+       FROM organization_directory o WHERE o.id = ANY($1::uuid[])`,
       [[...new Set(organizationIds)]],
     )) as { id: string; type: PartyFacts['organizationType']; region_code: string; holder_category: PartyFacts['holderCategory']; high_level_platform: boolean; sme: boolean; certificates: [string, string][] }[];
     for (const r of rows) {
@@ -76,7 +76,7 @@ export class SqlPartyFactsReadModel extends PartyFactsReadModel {
   fingerprintsSql(idsSql: string | null): string {
     return `SELECT o.id, hash_record_extended((o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
               (SELECT bit_xor(hash_record_extended((h.id, h.issued_on, h.expires_on), 0)) FROM high_tech_certificates h WHERE h.organization_id = o.id)), 0) AS print
-            FROM organizations o ${idsSql ? `WHERE o.id IN (${idsSql})` : ''}`;
+            FROM organization_directory o ${idsSql ? `WHERE o.id IN (${idsSql})` : ''}`;
   }
 }
 
