@@ -7,7 +7,8 @@ import { ContractsProcessor } from '../../apps/worker/src/processors/contracts.p
 import { ContractsModule, ContractsService, type ContractTerms } from '../../libs/contracts/src';
 import { CLOCK, FixedClock } from '../../libs/core/src';
 import { DatabaseModule } from '../../libs/database/src';
-import { CONTRACT_JOBS, PlatformConfigModule, QUEUES, RedisModule, WorkerQueuesModule } from '../../libs/platform/src';
+import { PlatformConfigModule, QUEUES, RedisModule, WorkerQueuesModule } from '../../libs/platform/src';
+import { CONTRACT_JOBS } from '../../libs/contracts/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { testConfig } from '../support/config';
 import { insertDeal, partiesOf, principal } from '../support/contract-factory';

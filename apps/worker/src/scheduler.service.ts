@@ -1,6 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AUCTION_JOBS, COMPLIANCE_JOBS, CONTRACT_JOBS, EVENT_JOBS, MAINTENANCE_JOBS, QUEUES, SUBSIDY_JOBS } from '@zjp/platform';
+import { EVENT_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
+import { AUCTION_JOBS } from '@zjp/market';
+import { COMPLIANCE_JOBS } from '@zjp/achievements';
+import { CONTRACT_JOBS } from '@zjp/contracts';
+import { SUBSIDY_JOBS } from '@zjp/subsidies';
 import type { Queue } from 'bullmq';
 
 /** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */

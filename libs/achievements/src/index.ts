@@ -5,3 +5,4 @@ export * from './achievements/achievements.service';
 export * from './compliance/idle-scan.service';
 export { TransformationsService, type ContractTookEffect } from './transformations/transformations';
 export { patentCheckChar, parsePatentNumber, evaluateIdleRule } from './domain';
+export * from './jobs';

@@ -4,3 +4,4 @@ export * from './contracts/contract-billing.service';
 export * from './contracts/contract.views';
 export { canonicalJson, documentLines, renderPdf, sha256, signedContent, type ContractDocument } from './documents/contract-document';
 export * from './domain';
+export * from './jobs';

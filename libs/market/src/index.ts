@@ -12,3 +12,4 @@ export * from './closing/lot-closing.service';
 export * from './sessions/sessions';
 export * from './listings/listing-flows';
 export * from './events';
+export * from './jobs';

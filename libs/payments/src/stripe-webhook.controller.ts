@@ -1,7 +1,8 @@
 import { Controller, Headers, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
-import { PAYMENT_JOBS, Public, QUEUES, type StripeEventJob, OrgScope } from '@zjp/platform';
+import { Public, QUEUES, OrgScope } from '@zjp/platform';
+import { PAYMENT_JOBS, type StripeEventJob } from './jobs';
 import type { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { StripeEventsService } from './stripe-events.service';

@@ -7,3 +7,4 @@ export { SettlementBatchesService, type BatchView } from './batches/batches.serv
 export { ResearchFundingsService } from './fundings/research-fundings';
 export { SubsidyReportsService } from './reports/reports';
 export { SETTLEMENT_COLUMNS, settlementCsv, settlementXlsx, type SettlementLine } from './batches/settlement-export';
+export * from './jobs';

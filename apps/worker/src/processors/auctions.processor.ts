@@ -1,7 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { ListingFlowsService, LotClosingService, type CloseResult, type ListingConclusion } from '@zjp/market';
-import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob, QUEUES } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob } from '@zjp/market';
 import type { Job } from 'bullmq';
 
 /**

@@ -2,7 +2,8 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { Clock, CLOCK, LocalDate, todayInShanghai } from '@zjp/core';
 import { IdleScanService, type ScanResult } from '@zjp/achievements';
-import { COMPLIANCE_JOBS, IdleScanJob, QUEUES } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { COMPLIANCE_JOBS, IdleScanJob } from '@zjp/achievements';
 import type { Job } from 'bullmq';
 
 /** P-2Y / P-3Y: the daily idle-IP scan, and scans an administrator runs for a chosen date. */

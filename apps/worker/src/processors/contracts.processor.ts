@@ -1,7 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { ContractsService } from '@zjp/contracts';
-import { CONTRACT_JOBS, QUEUES, type ContractFromDealJob } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { CONTRACT_JOBS, type ContractFromDealJob } from '@zjp/contracts';
 import type { Job } from 'bullmq';
 
 /**

@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { ComputeCandidatesJob, QUEUES, SUBSIDY_JOBS } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { ComputeCandidatesJob, SUBSIDY_JOBS } from '@zjp/subsidies';
 import { SubsidyCandidatesService } from '@zjp/subsidies';
 import type { Job } from 'bullmq';
 

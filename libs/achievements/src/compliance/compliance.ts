@@ -3,7 +3,8 @@ import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, Post, Query
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
-import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, IsLocalDate, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, IsLocalDate, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
+import { COMPLIANCE_JOBS, IdleScanJob } from '../jobs';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { assertMayReadHolder, isAdministrator, readableOrgsSql } from '../access';

@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DomainEventHandlers } from '@zjp/database';
 import { DealConcluded } from '@zjp/market';
-import { CONTRACT_JOBS, QUEUES, type ContractFromDealJob } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { CONTRACT_JOBS, type ContractFromDealJob } from '../jobs';
 import type { Queue } from 'bullmq';
 
 /**

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { AUCTION_JOBS, CloseLotJob, QUEUES } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { AUCTION_JOBS, CloseLotJob } from '../jobs';
 import { RealtimePublisher } from '@zjp/realtime';
 import type { Queue } from 'bullmq';
 import { bidderPseudonym, type LotState } from '../domain';

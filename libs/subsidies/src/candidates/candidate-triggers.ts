@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DomainEventHandlers } from '@zjp/database';
 import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '@zjp/payments';
-import { QUEUES, SUBSIDY_JOBS, type ComputeCandidatesJob } from '@zjp/platform';
+import { QUEUES } from '@zjp/platform';
+import { SUBSIDY_JOBS, type ComputeCandidatesJob } from '../jobs';
 import type { Queue } from 'bullmq';
 import { CONTRACT_REFERENCE_TYPE } from './contract-facts.adapter';
 

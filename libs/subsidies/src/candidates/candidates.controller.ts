@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@zjp/core';
-import { QUEUES, Roles, SUBSIDY_JOBS, OrgScope } from '@zjp/platform';
+import { QUEUES, Roles, OrgScope } from '@zjp/platform';
+import { SUBSIDY_JOBS } from '../jobs';
 import type { Queue } from 'bullmq';
 
 /** Administrators may run the candidates sweep now instead of waiting for its schedule. */
