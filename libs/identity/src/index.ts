@@ -1,12 +1,9 @@
-export * from './identity.module';
-export * from './organizations/organization.entity';
-export * from './organizations/organizations.service';
-export * from './organizations/dto/organization.dto';
-export * from './users/user.entity';
-export * from './users/users.service';
-export * from './users/dto/user.dto';
-export * from './auth/auth.service';
-export * from './auth/token.service';
-export * from './domain/regions';
-export * from './users/dto/create-user.dto';
-export * from './organizations/dto/create-organization.dto';
+// The identity context's public surface: what the apps, the other contexts and the tests use.
+export { IdentityApiModule, IdentityModule } from './identity.module';
+export { OrganizationsService } from './organizations/organizations.service';
+export { CreateOrganizationDto } from './organizations/dto/create-organization.dto';
+export { UsersService } from './users/users.service';
+export { CreateUserDto } from './users/dto/create-user.dto';
+export { AuthService } from './auth/auth.service';
+export { TokenService } from './auth/token.service';
+export { regionName } from './domain/regions';

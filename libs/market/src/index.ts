@@ -1,15 +1,11 @@
-export * from './market.module';
-export * from './listings/listings';
-export * from './lots/lots.dto';
-export * from './lots/lots.service';
-export * from './lots/socket-bid';
-export * from './lots/deposit-gateway';
-export * from './bidding/bidding-engine';
-export * from './bidding/lot-events.publisher';
-export * from './bidding/lot-feed';
-export * from './bidding/lot-feed-merge';
-export * from './closing/lot-closing.service';
-export * from './sessions/sessions';
-export * from './listings/listing-flows';
-export * from './events';
-export * from './jobs';
+// The market context's public surface: what the apps, the other contexts and the tests use.
+export { MarketApiModule, MarketModule } from './market.module';
+export { LotsService } from './lots/lots.service';
+export { SocketBidDto } from './lots/lots.dto';
+export { parseSocketBid } from './lots/socket-bid';
+export { BiddingEngine, type BidResult } from './bidding/bidding-engine';
+export { LotFeed } from './bidding/lot-feed';
+export { LotClosingService, type CloseResult } from './closing/lot-closing.service';
+export { ListingFlowsService, type ListingConclusion } from './listings/listing-flows';
+export { DealConcluded, type DealConcludedPayload } from './events';
+export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob } from './jobs';

@@ -1,14 +1,12 @@
-export * from './payments.module';
-export * from './deposits.service';
-export * from './events';
-export * from './contract-payments.service';
-export * from './domain/payment-rules';
-export * from './ledger';
-export * from './payouts.service';
+// The payments context's public surface: what the apps, the other contexts and the tests use.
+export { PaymentsApiModule, PaymentsModule } from './payments.module';
+export { DepositsService, type Deposit } from './deposits.service';
+export { ContractPaymentsService, type Payment, type Refund } from './contract-payments.service';
+export { DepositStatusChanged, PaymentStatusChanged, type DepositStatusChangedPayload, type PaymentStatusChangedPayload } from './events';
+export { LedgerService, postLedgerTransaction } from './ledger';
 export { toPayoutView, type PayoutView, RecordPayoutDto } from './payouts.controller';
-export * from './stripe.client';
-export * from './stripe-events.service';
-export * from './stripe-events.processor';
+export { STRIPE } from './stripe.client';
+export { StripeEventsProcessor } from './stripe-events.processor';
 export { toDepositView, type DepositView, BankTransferDepositDto } from './bank-transfer-deposits.controller';
 export { ACCOUNTS, DEPOSIT_STATUSES, type DepositStatus, type LedgerLine } from './domain/deposit-rules';
-export * from './jobs';
+export { PAYMENT_JOBS, type StripeEventJob } from './jobs';

@@ -1,5 +1,5 @@
 export * from './domain';
-export * from './subsidies.module';
+export { SubsidiesApiModule, SubsidiesModule } from './subsidies.module';
 export { SubsidyPoliciesService, POLICY_EXPORT_FORMAT, type PolicyView, type PolicyExport } from './policies/policies.service';
 export { SubsidyCandidatesService, type CandidateView } from './candidates/candidates.service';
 export { SubsidyApplicationsService, type ApplicationView } from './applications/applications.service';
@@ -7,4 +7,4 @@ export { SettlementBatchesService, type BatchView } from './batches/batches.serv
 export { ResearchFundingsService } from './fundings/research-fundings';
 export { SubsidyReportsService } from './reports/reports';
 export { SETTLEMENT_COLUMNS, settlementCsv, settlementXlsx, type SettlementLine } from './batches/settlement-export';
-export * from './jobs';
+export { SUBSIDY_JOBS, type ComputeCandidatesJob } from './jobs';
