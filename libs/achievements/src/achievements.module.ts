@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationsModule } from '@zjp/identity';
 import { Achievement } from './achievements/achievement.entity';
 import { AchievementsController } from './achievements/achievements.controller';
 import { AchievementsService } from './achievements/achievements.service';
@@ -16,7 +17,7 @@ const services = [CatalogueService, AchievementsService, IdleScanService, Justif
 
 /** Services only: for the worker (the daily scan) and other contexts (contracts record transformations). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Achievement, IpRight])],
+  imports: [TypeOrmModule.forFeature([Achievement, IpRight]), NotificationsModule],
   providers: services,
   exports: services,
 })

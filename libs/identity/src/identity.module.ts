@@ -13,6 +13,7 @@ import { Organization } from './organizations/organization.entity';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { OrganizationsService } from './organizations/organizations.service';
 import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsModule } from './notifications/notifications.module';
 import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
@@ -27,9 +28,9 @@ const jwt = JwtModule.registerAsync({
 
 /** Services only: for the worker and command-line tools. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization, User]), jwt],
+  imports: [TypeOrmModule.forFeature([Organization, User]), jwt, NotificationsModule],
   providers: [OrganizationsService, UsersService, AuthService, PasswordHasher, TokenService],
-  exports: [OrganizationsService, UsersService, AuthService, TokenService],
+  exports: [OrganizationsService, UsersService, AuthService, TokenService, NotificationsModule],
 })
 export class IdentityModule {}
 

@@ -7,3 +7,5 @@ export { CreateUserDto } from './users/dto/create-user.dto';
 export { AuthService } from './auth/auth.service';
 export { TokenService } from './auth/token.service';
 export { regionName } from './domain/regions';
+export { NotificationsService } from './notifications/notifications.service';
+export { NotificationsModule } from './notifications/notifications.module';

@@ -4,6 +4,7 @@ import { IsString, Length } from 'class-validator';
 import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { NotificationsService } from '@zjp/identity';
 import { DataSource } from 'typeorm';
 import { isAdministrator, readableOrgsSql } from '../access';
 import { DecisionDto } from '../justifications/justifications';
@@ -40,6 +41,7 @@ export class FreeLicensesService {
     private readonly tx: TransactionRunner,
     private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async apply(actor: Principal, achievementId: string, dto: ApplyFreeLicenseDto): Promise<FreeLicenseApplicationView> {
@@ -58,7 +60,8 @@ export class FreeLicensesService {
         throw err;
       });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'free_license.applied', subjectType: 'achievement', subjectId: achievementId, data: { applicationId: id }, occurredAt: this.clock.now() });
-      await m.query(`INSERT INTO notifications (organization_id, kind, title, body, data) SELECT holder_id, 'free_license.applied', '有企业申请无偿实施您的成果', title, jsonb_build_object('achievementId', id, 'applicationId', $2::uuid) FROM achievements WHERE id = $1`, [achievementId, id]);
+      const [achievement] = (await m.query(`SELECT holder_id, title FROM achievements WHERE id = $1`, [achievementId])) as { holder_id: string; title: string }[];
+      await this.notifications.notify(m, { organizationId: achievement.holder_id, kind: 'free_license.applied', title: '有企业申请无偿实施您的成果', body: achievement.title, data: { achievementId, applicationId: id } });
       return this.view(m.query.bind(m), id);
     });
   }
@@ -76,10 +79,13 @@ export class FreeLicensesService {
       const now = this.clock.now();
       await m.query(`UPDATE free_license_applications SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1`, [id, approve ? 'approved' : 'rejected', actor.userId, now, reason]);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: approve ? 'free_license.approved' : 'free_license.rejected', subjectType: 'achievement', subjectId: rows[0].achievement_id, reason, data: { applicationId: id }, occurredAt: now });
-      await m.query(`INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5)`, [
-        rows[0].enterprise_id, approve ? 'free_license.approved' : 'free_license.rejected', approve ? '无偿实施申请已批准' : '无偿实施申请未获批准', reason,
-        JSON.stringify({ applicationId: id, achievementId: rows[0].achievement_id }),
-      ]);
+      await this.notifications.notify(m, {
+        organizationId: rows[0].enterprise_id,
+        kind: approve ? 'free_license.approved' : 'free_license.rejected',
+        title: approve ? '无偿实施申请已批准' : '无偿实施申请未获批准',
+        body: reason,
+        data: { applicationId: id, achievementId: rows[0].achievement_id },
+      });
       return this.view(m.query.bind(m), id);
     });
   }

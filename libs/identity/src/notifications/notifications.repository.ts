@@ -1,0 +1,43 @@
+import { queries } from '@zjp/database';
+import type { EntityManager } from 'typeorm';
+
+type Query = Pick<EntityManager, 'query'>;
+
+const SQL = queries(__filename, {
+  list: `
+    SELECT id, kind, title, body, data, created_at AS "createdAt", read_at AS "readAt" FROM notifications
+     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT 100`,
+  markRead: `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND organization_id = $2`,
+  insert: `INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5)`,
+});
+
+export interface NotificationRow {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+export interface NewNotification {
+  organizationId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+}
+
+/** The `notifications` table (identity's): an organisation's in-app inbox. */
+export const NotificationsRepository = {
+  list: async (db: Query, organizationId: string, unreadOnly: boolean): Promise<NotificationRow[]> => (await db.query(SQL.list, [organizationId, unreadOnly])) as NotificationRow[],
+  /** Marks one of the organisation's notices read; false when it has none with this id. */
+  markRead: async (db: Query, id: string, organizationId: string): Promise<boolean> => {
+    const [, count] = (await db.query(SQL.markRead, [id, organizationId])) as [unknown, number];
+    return count > 0;
+  },
+  insert: async (db: Query, n: NewNotification): Promise<void> => {
+    await db.query(SQL.insert, [n.organizationId, n.kind, n.title, n.body, JSON.stringify(n.data)]);
+  },
+};

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@zjp/core';
+import type { Principal } from '@zjp/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { NotificationView } from './dto/notifications.dto';
+import { NotificationsRepository, type NewNotification } from './notifications.repository';
+
+/**
+ * The organisations' in-app inboxes (rule changes, applications, decisions). Other contexts send
+ * a notice with `notify`, in their own transaction, so that it exists exactly when the change does.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(private readonly db: DataSource) {}
+
+  async list(actor: Principal, unreadOnly: boolean): Promise<NotificationView[]> {
+    const rows = await NotificationsRepository.list(this.db, actor.organizationId, unreadOnly);
+    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString(), readAt: r.readAt ? new Date(r.readAt).toISOString() : null }));
+  }
+
+  async read(actor: Principal, id: string): Promise<void> {
+    if (!(await NotificationsRepository.markRead(this.db, id, actor.organizationId))) throw new NotFoundError('NOTIFICATION_NOT_FOUND', 'No such notification');
+  }
+
+  /** A notice to an organisation, written in the caller's transaction. */
+  notify(m: EntityManager, notice: NewNotification): Promise<void> {
+    return NotificationsRepository.insert(m, notice);
+  }
+}
