@@ -13,7 +13,7 @@ type Query = Pick<EntityManager, 'query'>;
 
 /** The authority (government body) an administrator acts for: their own organisation. */
 export async function authorityOf(db: Query, actor: Principal): Promise<Authority> {
-  const rows = (await db.query(`SELECT id, name, authority_level AS level, region_code AS "regionCode" FROM organizations WHERE id = $1 AND type = 'authority'`, [actor.organizationId])) as Authority[];
+  const rows = (await db.query(`SELECT id, name, authority_level AS level, region_code AS "regionCode" FROM organization_directory WHERE id = $1 AND type = 'authority'`, [actor.organizationId])) as Authority[];
   if (!rows[0] || !actor.roles.includes('authority_admin')) {
     throw new ForbiddenError('NOT_AN_AUTHORITY', 'Only an authority administrator manages subsidy policies and applications');
   }

@@ -201,7 +201,7 @@ export class AchievementsService {
 
   private async holdersInJurisdiction(actor: Principal): Promise<string[]> {
     const readable = await readableOrgsSql(this.achievements.manager, actor, 'o', 1);
-    const rows = (await this.achievements.manager.query(`SELECT o.id FROM organizations o WHERE o.type = 'holder' AND ${readable.sql}`, readable.params)) as { id: string }[];
+    const rows = (await this.achievements.manager.query(`SELECT o.id FROM organization_directory o WHERE o.type = 'holder' AND ${readable.sql}`, readable.params)) as { id: string }[];
     return rows.length ? rows.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'];
   }
 

@@ -209,7 +209,7 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
     const digits = { province: 2, city: 4, county: 6 }[regionLevel(query.region)];
     const prefix = query.region.slice(0, digits);
     filter(
-      `a.holder_id = ANY (ARRAY(SELECT o.id FROM organizations o WHERE o.region_code BETWEEN ${p.add(prefix.padEnd(6, '0'))} AND ${p.add(prefix.padEnd(6, '9'))}))`,
+      `a.holder_id = ANY (ARRAY(SELECT o.id FROM organization_directory o WHERE o.region_code BETWEEN ${p.add(prefix.padEnd(6, '0'))} AND ${p.add(prefix.padEnd(6, '9'))}))`,
     );
   }
   if (query.ipType) {
@@ -275,7 +275,7 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
     ) AS c
     LEFT JOIN LATERAL (${page}
     ) AS p ON true
-    LEFT JOIN organizations h ON h.id = p.holder_id
+    LEFT JOIN organization_directory h ON h.id = p.holder_id
     LEFT JOIN LATERAL (
       SELECT array_agg(DISTINCT r.type ORDER BY r.type) AS types, min(r.granted_on)::text AS earliest_granted_on
       FROM ip_rights r WHERE r.achievement_id = p.id AND r.status = 'valid'

@@ -57,7 +57,7 @@ export class RegistryReportService {
               count(*) FILTER (WHERE a.rule_state = 'use_first')::int AS "useFirst",
               count(*) FILTER (WHERE a.rule_state = 'free_license_eligible')::int AS "freeLicenseEligible",
               count(*) FILTER (WHERE a.rule_state = 'suspended')::int AS "suspended"
-         FROM organizations o JOIN achievements a ON a.holder_id = o.id
+         FROM organization_directory o JOIN achievements a ON a.holder_id = o.id
         WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1) AND ${readable.sql}
         GROUP BY o.id, o.name ORDER BY o.name`,
       [only, todayInShanghai(this.clock).toString(), ...readable.params],

@@ -97,7 +97,7 @@ export class FreeLicensesService {
       const e = await readableOrgsSql(this.db, actor, 'eo', 1);
       const h = await readableOrgsSql(this.db, actor, 'ho', 1);
       return (await this.db.query(
-        `${SELECT} WHERE EXISTS (SELECT 1 FROM organizations eo WHERE eo.id = f.enterprise_id AND ${e.sql}) OR EXISTS (SELECT 1 FROM organizations ho WHERE ho.id = a.holder_id AND ${h.sql}) ORDER BY f.applied_at DESC LIMIT 200`,
+        `${SELECT} WHERE EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ${e.sql}) OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ${h.sql}) ORDER BY f.applied_at DESC LIMIT 200`,
         e.params,
       )) as FreeLicenseApplicationView[];
     }

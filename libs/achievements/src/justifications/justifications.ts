@@ -92,7 +92,7 @@ export class JustificationsService {
     } else {
       const readable = await readableOrgsSql(this.db, actor, 'ho', 2);
       params.push(...readable.params);
-      where += ` AND EXISTS (SELECT 1 FROM organizations ho WHERE ho.id = a.holder_id AND ${readable.sql})`;
+      where += ` AND EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ${readable.sql})`;
     }
     return (await this.db.query(`${SELECT} ${where} ORDER BY j.submitted_at DESC LIMIT 200`, params)) as JustificationView[];
   }

@@ -55,7 +55,7 @@ export const CONTRACT_SELECT = `SELECT c.id, c.type, c.source, c.deal_id AS "dea
   ${date('c.registered_on', 'registeredOn')}, c.registry, c.registered_by AS "registeredBy", c.registered_at AS "registeredAt",
   c.completed_at AS "completedAt", c.terminated_at AS "terminatedAt", c.termination_kind AS "terminationKind",
   c.termination_reason AS "terminationReason", c.default_recorded_at AS "defaultRecordedAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt"
-  FROM contracts c JOIN achievements a ON a.id = c.achievement_id JOIN organizations s ON s.id = c.seller_id JOIN organizations b ON b.id = c.buyer_id`;
+  FROM contracts c JOIN achievement_directory a ON a.id = c.achievement_id JOIN organization_directory s ON s.id = c.seller_id JOIN organization_directory b ON b.id = c.buyer_id`;
 
 export async function loadContract(m: EntityManager, id: string, options: { lock?: boolean } = {}): Promise<ContractRow | null> {
   if (options.lock) await m.query(`SELECT 1 FROM contracts WHERE id = $1 FOR UPDATE`, [id]);
@@ -87,7 +87,7 @@ export async function loadVisible(m: EntityManager, actor: Principal, id: string
 export async function overseesParty(m: Pick<EntityManager, 'query'>, actor: Principal, c: Pick<ContractRow, 'sellerId' | 'buyerId'>): Promise<boolean> {
   if (!isContractAdministrator(actor)) return false;
   const readable = overseesSql(await oversightOf(m, actor), 'o', 2);
-  const rows = (await m.query(`SELECT 1 FROM organizations o WHERE o.id = ANY($1::uuid[]) AND ${readable.sql}`, [[c.sellerId, c.buyerId], ...readable.params])) as unknown[];
+  const rows = (await m.query(`SELECT 1 FROM organization_directory o WHERE o.id = ANY($1::uuid[]) AND ${readable.sql}`, [[c.sellerId, c.buyerId], ...readable.params])) as unknown[];
   return rows.length > 0;
 }
 

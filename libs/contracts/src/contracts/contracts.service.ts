@@ -83,7 +83,7 @@ export class ContractsService implements OnModuleInit {
       const rows = (await m.query(
         `SELECT d.id, d.source, d.achievement_id, d.seller_id, d.buyer_id, d.deal_type, d.license_type, d.price_fen::text AS price_fen, d.deposit_fen::text AS deposit_fen,
                 d.concluded_at, d.status, l.forced, l.rule_clause, a.title, b.sme
-           FROM deals d JOIN listings l ON l.id = d.listing_id JOIN achievements a ON a.id = d.achievement_id JOIN organizations b ON b.id = d.buyer_id
+           FROM deals d JOIN listings l ON l.id = d.listing_id JOIN achievement_directory a ON a.id = d.achievement_id JOIN organization_directory b ON b.id = d.buyer_id
           WHERE d.id = $1 FOR SHARE OF d`,
         [dealId],
       )) as {
@@ -122,7 +122,7 @@ export class ContractsService implements OnModuleInit {
       const existing = (await m.query(`SELECT id FROM contracts WHERE free_license_application_id = $1`, [applicationId])) as { id: string }[];
       if (existing[0]) return { contractId: existing[0].id, created: false };
       const rows = (await m.query(
-        `SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE f.id = $1 FOR SHARE OF f`,
+        `SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title FROM free_license_applications f JOIN achievement_directory a ON a.id = f.achievement_id WHERE f.id = $1 FOR SHARE OF f`,
         [applicationId],
       )) as { status: string; enterprise_id: string; decided_at: Date | null; achievement_id: string; holder_id: string; title: string }[];
       if (!rows[0]) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
@@ -143,13 +143,13 @@ export class ContractsService implements OnModuleInit {
     if (input.type === 'free_license') throw new ValidationError([{ field: 'type', code: 'freeLicenseFromApplication', message: 'a free licence (P-3Y) comes from an approved application' }]);
     const terms = this.parseTerms(input.type, input.terms);
     const id = await this.tx.run(async (m) => {
-      const a = (await m.query(`SELECT holder_id, title, registration_status FROM achievements WHERE id = $1`, [input.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
+      const a = (await m.query(`SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`, [input.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
       if (!a[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       if (!actor.roles.includes('platform_admin') && !(actor.organizationId === a[0].holder_id && actor.roles.includes('holder_admin'))) {
         throw new ForbiddenError('ORGANIZATION_BOUNDARY', "Only the achievement's holder drafts its contracts");
       }
       if (a[0].registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement is contracted');
-      const b = (await m.query(`SELECT type, sme FROM organizations WHERE id = $1`, [input.buyerId])) as { type: string; sme: boolean }[];
+      const b = (await m.query(`SELECT type, sme FROM organization_directory WHERE id = $1`, [input.buyerId])) as { type: string; sme: boolean }[];
       if (!b[0] || b[0].type !== 'enterprise') throw new ValidationError([{ field: 'buyerId', code: 'isEnterprise', message: 'buyerId must be an enterprise' }]);
       if (input.type === 'use_first' && !b[0].sme) throw new DomainError('USE_FIRST_REQUIRES_SME', '先用后转 is for small and micro enterprises (P-PRICE)', { details: { buyerId: input.buyerId } });
       const contractId = await this.insert(m, {
@@ -476,7 +476,7 @@ export class ContractsService implements OnModuleInit {
       // the operator all; an authority those with a party in its region
       const readable = overseesSql(await oversightOf(this.db, actor), 'o', 1);
       params.push(...readable.params);
-      where.push(`EXISTS (SELECT 1 FROM organizations o WHERE o.id IN (c.seller_id, c.buyer_id) AND ${readable.sql})`);
+      where.push(`EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (c.seller_id, c.buyer_id) AND ${readable.sql})`);
     }
     if (filter.status) where.push(`c.status = $${params.push(filter.status)}`);
     return (await this.db.query(
@@ -563,7 +563,7 @@ export class ContractsService implements OnModuleInit {
   private async signatures(m: Tx, id: string, version?: number): Promise<SignatureView[]> {
     return (await m.query(
       `SELECT s.party, s.version, s.organization_id AS "organizationId", s.user_id AS "userId", u.display_name AS "signerName", s.signed_at AS "signedAt", s.terms_sha256 AS "termsSha256"
-         FROM contract_signatures s JOIN users u ON u.id = s.user_id WHERE s.contract_id = $1 AND ($2::int IS NULL OR s.version = $2) ORDER BY s.version, s.party = 'buyer', s.signed_at`,
+         FROM contract_signatures s JOIN user_directory u ON u.id = s.user_id WHERE s.contract_id = $1 AND ($2::int IS NULL OR s.version = $2) ORDER BY s.version, s.party = 'buyer', s.signed_at`,
       [id, version ?? null],
     )) as SignatureView[];
   }

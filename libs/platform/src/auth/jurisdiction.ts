@@ -25,7 +25,7 @@ type Query = { query(sql: string, params?: unknown[]): Promise<unknown> };
 export async function oversightOf(db: Query, actor: Principal): Promise<Oversight> {
   if (actor.roles.includes('platform_admin')) return { kind: 'all' };
   if (actor.roles.includes('authority_admin')) {
-    const [row] = (await db.query(`SELECT region_code FROM organizations WHERE id = $1 AND type = 'authority'`, [actor.organizationId])) as { region_code: string }[];
+    const [row] = (await db.query(`SELECT region_code FROM organization_directory WHERE id = $1 AND type = 'authority'`, [actor.organizationId])) as { region_code: string }[];
     if (row) return { kind: 'region', prefix: jurisdictionPrefix(row.region_code), organizationId: actor.organizationId };
   }
   return { kind: 'own', organizationId: actor.organizationId };

@@ -48,8 +48,27 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // quit() waits for a reply; a connection that never came up is just dropped.
-    await Promise.allSettled([...this.connections].map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve(c.disconnect()))));
+    await Promise.allSettled([...this.connections].map((c) => closeConnection(c)));
     this.connections.clear();
   }
+}
+
+/**
+ * quit() waits for a reply. A connection still coming up (a context closed right after it
+ * started) gets up to a second to finish, so the commands its users queued at start-up are
+ * answered rather than rejected with "Connection is closed" where no one listens; one that does
+ * not come up (Redis is down) is dropped.
+ */
+async function closeConnection(c: Redis): Promise<void> {
+  if (c.status === 'connecting' || c.status === 'connect' || c.status === 'wait') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      c.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  if (c.status === 'ready') await c.quit();
+  else c.disconnect();
 }

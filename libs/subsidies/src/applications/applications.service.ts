@@ -84,7 +84,7 @@ const SELECT = `SELECT a.id, a.policy_id, v.name AS policy_name, p.document_numb
   FROM subsidy_applications a
   JOIN subsidy_policies p ON p.id = a.policy_id
   JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-  JOIN organizations e ON e.id = a.enterprise_id`;
+  JOIN organization_directory e ON e.id = a.enterprise_id`;
 
 export function toApplicationView(r: ApplicationRow): ApplicationView {
   return {

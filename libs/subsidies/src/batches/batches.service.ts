@@ -80,7 +80,7 @@ export class SettlementBatchesService {
         await m.query(`UPDATE subsidy_batches SET status = 'exported', exported_by = $2, exported_at = $3 WHERE id = $1`, [id, actor.userId, now]);
         await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_batch.exported', subjectType: 'subsidy_batch', subjectId: id, data: { format }, occurredAt: now });
       }
-      const [org] = (await m.query(`SELECT name FROM organizations WHERE id = $1`, [b.authority_id])) as { name: string }[];
+      const [org] = (await m.query(`SELECT name FROM organization_directory WHERE id = $1`, [b.authority_id])) as { name: string }[];
       return { batch: b, lines: await this.lines(m, id, b.number), authorityName: org.name };
     });
     const base = `subsidy-batch-${batch.number}`;
@@ -144,7 +144,7 @@ export class SettlementBatchesService {
   async get(actor: Principal, id: string): Promise<BatchView> {
     const rows = await this.views(`b.id = $1`, [id]);
     if (!rows[0]) throw new NotFoundError('BATCH_NOT_FOUND', 'No such settlement batch');
-    const [authority] = (await this.db.query(`SELECT id, region_code AS "regionCode" FROM organizations WHERE id = $1`, [rows[0].authorityId])) as { id: string; regionCode: string }[];
+    const [authority] = (await this.db.query(`SELECT id, region_code AS "regionCode" FROM organization_directory WHERE id = $1`, [rows[0].authorityId])) as { id: string; regionCode: string }[];
     if (!(await mayReadAuthority(this.db, actor, authority))) throw new NotFoundError('BATCH_NOT_FOUND', 'No such settlement batch');
     return rows[0];
   }
@@ -172,11 +172,11 @@ export class SettlementBatchesService {
       `SELECT a.id, e.name AS enterprise_name, e.credit_code, a.enterprise_region_code, a.payee, v.name AS policy_name, p.document_number, a.subject_label, a.year,
               a.approved_fen::text AS amount, a.approval_explanation, r.display_name AS reviewer, d.display_name AS approver, a.decided_at
        FROM subsidy_applications a
-       JOIN organizations e ON e.id = a.enterprise_id
+       JOIN organization_directory e ON e.id = a.enterprise_id
        JOIN subsidy_policies p ON p.id = a.policy_id
        JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = a.policy_version
-       LEFT JOIN users r ON r.id = a.reviewed_by
-       LEFT JOIN users d ON d.id = a.decided_by
+       LEFT JOIN user_directory r ON r.id = a.reviewed_by
+       LEFT JOIN user_directory d ON d.id = a.decided_by
        WHERE a.batch_id = $1 ORDER BY e.name, a.id`,
       [batchId],
     )) as {

@@ -75,7 +75,7 @@ export class ResearchFundingsService {
   async declare(actor: Principal, dto: ResearchFundingDto): Promise<ResearchFundingView> {
     if (LocalDate.parse(dto.receivedOn).isAfter(todayInShanghai(this.clock))) throw new ValidationError([{ field: 'receivedOn', code: 'inFuture', message: 'receivedOn cannot be in the future' }]);
     if (BigInt(dto.amountFen) <= 0n) throw new ValidationError([{ field: 'amountFen', code: 'positive', message: 'amountFen must be more than 0' }]);
-    const [platform] = (await this.db.query(`SELECT type FROM organizations WHERE id = $1`, [dto.platformId])) as { type: string }[];
+    const [platform] = (await this.db.query(`SELECT type FROM organization_directory WHERE id = $1`, [dto.platformId])) as { type: string }[];
     if (platform?.type !== 'holder') throw new ValidationError([{ field: 'platformId', code: 'notAPlatform', message: 'platformId must be a holder organisation (a university, institute or platform)' }]);
     const id = newId(this.clock);
     await this.tx.run(async (m) => {
@@ -111,7 +111,7 @@ export class ResearchFundingsService {
     const rows = (await this.db.query(`${SELECT} WHERE id = $1`, [id])) as ResearchFundingView[];
     const r = rows[0];
     const readable = overseesSql(await oversightOf(this.db, actor), 'o', 2);
-    const visible = r && ((await this.db.query(`SELECT 1 FROM organizations o WHERE o.id = ANY($1::uuid[]) AND ${readable.sql}`, [[r.enterpriseId, r.platformId], ...readable.params])) as unknown[]).length > 0;
+    const visible = r && ((await this.db.query(`SELECT 1 FROM organization_directory o WHERE o.id = ANY($1::uuid[]) AND ${readable.sql}`, [[r.enterpriseId, r.platformId], ...readable.params])) as unknown[]).length > 0;
     if (!visible) throw new NotFoundError('FUNDING_NOT_FOUND', 'No such research funding');
     return r;
   }
@@ -119,12 +119,12 @@ export class ResearchFundingsService {
   async list(actor: Principal): Promise<ResearchFundingView[]> {
     // the operator all; an authority those with a party in its region; anyone else their own
     const readable = overseesSql(await oversightOf(this.db, actor), 'o', 1);
-    return (await this.db.query(`${SELECT} WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id IN (enterprise_id, platform_id) AND ${readable.sql}) ORDER BY declared_at DESC LIMIT 500`, readable.params)) as ResearchFundingView[];
+    return (await this.db.query(`${SELECT} WHERE EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (enterprise_id, platform_id) AND ${readable.sql}) ORDER BY declared_at DESC LIMIT 500`, readable.params)) as ResearchFundingView[];
   }
 
   async recordCertificate(actor: Principal, dto: HighTechCertificateDto) {
     if (!LocalDate.parse(dto.expiresOn).isAfter(LocalDate.parse(dto.issuedOn))) throw new ValidationError([{ field: 'expiresOn', code: 'afterIssuedOn', message: 'expiresOn must be after issuedOn' }]);
-    const [org] = (await this.db.query(`SELECT type FROM organizations WHERE id = $1`, [dto.organizationId])) as { type: string }[];
+    const [org] = (await this.db.query(`SELECT type FROM organization_directory WHERE id = $1`, [dto.organizationId])) as { type: string }[];
     if (org?.type !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'a high-tech certificate belongs to an enterprise' }]);
     const id = newId(this.clock);
     await this.tx.run(async (m) => {
@@ -148,7 +148,7 @@ export class ResearchFundingsService {
     const readable = overseesSql(await oversightOf(this.db, actor), 'o', 2);
     return (await this.db.query(
       `SELECT id, organization_id AS "organizationId", certificate_number AS "certificateNumber", to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn", to_char(expires_on, 'YYYY-MM-DD') AS "expiresOn", recorded_at AS "recordedAt"
-       FROM high_tech_certificates WHERE ($1::uuid IS NULL OR organization_id = $1) AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = organization_id AND ${readable.sql}) ORDER BY issued_on DESC LIMIT 500`,
+       FROM high_tech_certificates WHERE ($1::uuid IS NULL OR organization_id = $1) AND EXISTS (SELECT 1 FROM organization_directory o WHERE o.id = organization_id AND ${readable.sql}) ORDER BY issued_on DESC LIMIT 500`,
       [org, ...readable.params],
     )) as { id: string; organizationId: string; certificateNumber: string; issuedOn: string; expiresOn: string; recordedAt: Date }[];
   }

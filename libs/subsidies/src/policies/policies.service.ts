@@ -88,7 +88,7 @@ const SELECT = `SELECT p.id, p.kind, p.status, p.current_version AS version, p.d
     o.id AS "authorityId", o.name AS "authorityName", o.authority_level AS "authorityLevel", o.region_code AS "authorityRegion"
   FROM subsidy_policies p
   JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-  JOIN organizations o ON o.id = p.authority_id`;
+  JOIN organization_directory o ON o.id = p.authority_id`;
 
 function toView(r: PolicyRow): PolicyView {
   return {
@@ -240,7 +240,7 @@ export class SubsidyPoliciesService {
     const rows = (await m.query(
       `SELECT p.id, p.authority_id, p.kind, p.status, p.current_version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, p.document_number,
               v.name, v.document, o.authority_level, o.region_code
-       FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organizations o ON o.id = p.authority_id
+       FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organization_directory o ON o.id = p.authority_id
        WHERE p.id = $1 ${forUpdate ? 'FOR UPDATE OF p' : ''}`,
       [id],
     )) as { id: string; authority_id: string; kind: PolicyTerms['kind']; status: string; current_version: number; budget: string; reserved: string; paid: string; document_number: string; name: string; document: PolicyDocument; authority_level: Authority['level']; region_code: string }[];

@@ -60,7 +60,7 @@ export class SubsidyReportsService {
     const rows = (await this.db.query(
       `SELECT ${key} AS key, min(o.name) AS authority_name, count(*)::int AS applications, sum(a.approved_fen)::text AS "approvedFen",
               coalesce(sum(a.approved_fen) FILTER (WHERE a.status = 'paid'), 0)::text AS "paidFen"
-       FROM subsidy_applications a JOIN organizations o ON o.id = a.authority_id
+       FROM subsidy_applications a JOIN organization_directory o ON o.id = a.authority_id
        WHERE a.status IN ('approved', 'batched', 'paid') AND ($1::date IS NULL OR ${decidedOn} >= $1) AND ($2::date IS NULL OR ${decidedOn} <= $2)
          AND left(o.region_code, $3) = left($4, $3)
        GROUP BY 1 ORDER BY 1`,
@@ -86,7 +86,7 @@ export class SubsidyReportsService {
     const rows = (await this.db.query(
       `SELECT p.id, v.name, p.document_number, p.status, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid,
               o.id AS authority_id, o.name AS authority_name, o.region_code
-       FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organizations o ON o.id = p.authority_id
+       FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organization_directory o ON o.id = p.authority_id
        WHERE left(o.region_code, $1) = left($2, $1) ORDER BY o.region_code, p.created_at`,
       [scope.digits, scope.regionCode],
     )) as { id: string; name: string; document_number: string; status: string; budget: string; reserved: string; paid: string; authority_id: string; authority_name: string; region_code: string }[];
