@@ -505,7 +505,7 @@ export class DepositsService {
   }
 
   private async assertOrganization(m: EntityManager, organizationId: string): Promise<void> {
-    const rows = (await m.query(`SELECT 1 FROM organizations WHERE id = $1`, [organizationId])) as unknown[];
+    const rows = (await m.query(`SELECT 1 FROM organization_directory WHERE id = $1`, [organizationId])) as unknown[];
     if (!rows[0]) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
   }
 }

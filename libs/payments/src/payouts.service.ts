@@ -137,7 +137,7 @@ export class PayoutsService {
   }
 
   private async requireOrganization(m: EntityManager, organizationId: string): Promise<void> {
-    const rows = (await m.query(`SELECT 1 FROM organizations WHERE id = $1`, [organizationId])) as unknown[];
+    const rows = (await m.query(`SELECT 1 FROM organization_directory WHERE id = $1`, [organizationId])) as unknown[];
     if (!rows.length) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
   }
 

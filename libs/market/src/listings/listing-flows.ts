@@ -76,7 +76,7 @@ export class ListingFlowsService {
     const now = this.clock.now();
     const ends = dto.mode === 'fixed_price' ? noticeEndsAt(now, dto.noticeDays ?? 10) : null;
     const id = await this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT holder_id, registration_status FROM achievements WHERE id = $1`, [dto.achievementId])) as { holder_id: string; registration_status: string }[];
+      const rows = (await m.query(`SELECT holder_id, registration_status FROM achievement_directory WHERE id = $1`, [dto.achievementId])) as { holder_id: string; registration_status: string }[];
       if (!rows[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       if (!actor.roles.includes('platform_admin') && !(actor.organizationId === rows[0].holder_id && actor.roles.includes('holder_admin'))) {
         throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder or the operator can list this achievement');
@@ -125,7 +125,7 @@ export class ListingFlowsService {
     const l = (await this.db.query(`SELECT holder_id FROM listings WHERE id = $1`, [listingId])) as { holder_id: string }[];
     if (!l[0]) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
     if (!actor.roles.includes('platform_admin') && actor.organizationId !== l[0].holder_id) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
-    return this.db.query(`SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt" FROM listing_intents i JOIN organizations o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at`, [listingId]);
+    return this.db.query(`SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt" FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at`, [listingId]);
   }
 
   /** At the end of the notice (the worker's job, or an operator): sell, auction among the interested, or nothing. Idempotent. */
@@ -158,7 +158,7 @@ export class ListingFlowsService {
       const price = BigInt(l.price_fen!);
       const lotId = newId(this.clock);
       const endsAt = new Date(now.getTime() + INTENT_AUCTION_HOURS * 3600_000);
-      const [listed] = (await m.query(`SELECT l.achievement_id, l.holder_id, a.title FROM listings l JOIN achievements a ON a.id = l.achievement_id WHERE l.id = $1`, [listingId])) as {
+      const [listed] = (await m.query(`SELECT l.achievement_id, l.holder_id, a.title FROM listings l JOIN achievement_directory a ON a.id = l.achievement_id WHERE l.id = $1`, [listingId])) as {
         achievement_id: string; holder_id: string; title: string;
       }[];
       // deposit: a tenth of the listed price

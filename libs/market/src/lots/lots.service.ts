@@ -77,7 +77,7 @@ export class LotsService {
     if (problems.length) throw new ValidationError(problems);
 
     return this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT holder_id, title, registration_status FROM achievements WHERE id = $1`, [dto.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
+      const rows = (await m.query(`SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`, [dto.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
       const a = rows[0];
       if (!a) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       if (!actor.roles.includes('platform_admin') && !(actor.organizationId === a.holder_id && actor.roles.includes('holder_admin'))) {
@@ -161,7 +161,7 @@ export class LotsService {
     const id = newId(this.clock);
     const register = async (m: EntityManager, depositStatus: 'pending' | 'held'): Promise<bigint> => {
       const lot = await this.lockLot(m, lotId);
-      const org = (await m.query(`SELECT type FROM organizations WHERE id = $1`, [dto.organizationId])) as { type: string }[];
+      const org = (await m.query(`SELECT type FROM organization_directory WHERE id = $1`, [dto.organizationId])) as { type: string }[];
       if (org[0]?.type !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'only enterprises bid' }]);
       await this.insertRegistration(m, lotId, dto.organizationId, true, depositStatus, actor.userId, id);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.floor_bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: id, bankReference: dto.bankReference }, occurredAt: this.clock.now() });
