@@ -4,14 +4,14 @@ import { isUniqueViolation, Outbox, type Queryable, recordAudit, TransactionRunn
 import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
-import { MAX_CARD_DEPOSIT_FEN } from './deposits.service';
-import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from './domain/payment-rules';
-import { PaymentStatusChanged, type PaymentStatusChangedPayload } from './events';
-import { postLedgerTransaction } from './ledger';
-import { STRIPE } from './stripe.client';
-import { selectSettledTotals, type SettledTotals } from './contract-payments/payments.repository';
+import { MAX_CARD_DEPOSIT_FEN } from '../deposits/deposits.service';
+import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from '../domain/payment-rules';
+import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '../events';
+import { postLedgerTransaction } from '../ledger/ledger.service';
+import { STRIPE } from '../stripe.client';
+import { selectSettledTotals, type SettledTotals } from './payments.repository';
 
-export type { SettledMovement, SettledTotals } from './contract-payments/payments.repository';
+export type { SettledMovement, SettledTotals } from './payments.repository';
 
 export interface Payment {
   id: string;
