@@ -9,4 +9,5 @@ export * from './outbox/event-type';
 export * from './outbox/event-handlers';
 export * from './outbox/outbox';
 export * from './sql/queries';
+export * from './sql/repository-helpers';
 export * from './ownership/table-owners';

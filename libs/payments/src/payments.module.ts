@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { BankTransferDepositsController } from './bank-transfer-deposits.controller';
-import { ContractPaymentsService } from './contract-payments.service';
-import { DepositsService } from './deposits.service';
-import { LedgerService } from './ledger';
-import { PayoutsController } from './payouts.controller';
-import { PayoutsService } from './payouts.service';
+import { BankTransferDepositsController } from './deposits/bank-transfer-deposits.controller';
+import { ContractPaymentsService } from './contract-payments/contract-payments.service';
+import { DepositsService } from './deposits/deposits.service';
+import { LedgerService } from './ledger/ledger.service';
+import { PayoutsController } from './payouts/payouts.controller';
+import { PayoutsService } from './payouts/payouts.service';
 import { STRIPE, stripeProvider } from './stripe.client';
-import { StripeEventsService } from './stripe-events.service';
-import { StripeWebhookController } from './stripe-webhook.controller';
+import { StripeEventsService } from './stripe-events/stripe-events.service';
+import { StripeWebhookController } from './stripe-events/stripe-webhook.controller';
 
 const services = [DepositsService, ContractPaymentsService, LedgerService, StripeEventsService, PayoutsService];
 

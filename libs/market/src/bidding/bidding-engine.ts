@@ -3,7 +3,9 @@ import { Clock, CLOCK, NotFoundError } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
 import { mapError, Metrics } from '@zjp/platform';
 import { bidderPseudonym, bidHash, judgeBid, type BidSource, type LotState, type RejectCode } from '../domain';
-import { LotRow, rulesOf, stateOf } from '../lots/lot-row';
+import { rulesOf, stateOf } from '../lots/lot-row';
+import { lockLot } from '../lots/lots.repository';
+import { loadBatchFacts, writeBatch, type BatchRegistration, type BidRowValues, type StoredBidAnswer } from './bids.repository';
 import { LotEventsPublisher } from './lot-events.publisher';
 
 export type { BidSource } from '../domain';
@@ -39,13 +41,7 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-interface Registration {
-  id: string;
-  organization_id: string;
-  paddle_number: number;
-  deposit_status: string;
-  offline: boolean;
-}
+type Registration = BatchRegistration;
 
 const BEFORE_THE_AMOUNT: ReadonlySet<RejectCode> = new Set(['LOT_ENDED', 'LOT_NOT_OPEN', 'NOT_REGISTERED', 'FLOOR_BIDDER_NOT_OFFLINE', 'DEPOSIT_NOT_HELD']);
 
@@ -133,8 +129,7 @@ export class BiddingEngine {
    */
   private async judge(m: import('typeorm').EntityManager, lotId: string, requests: BidRequest[]): Promise<{ results: BidResult[]; publish: () => void } | null> {
     const now = this.clock.now();
-    const lots = (await m.query(`SELECT * FROM lots WHERE id = $1 FOR UPDATE`, [lotId])) as LotRow[];
-    const lot = lots[0];
+    const lot = await lockLot(m, lotId);
     if (!lot) return null;
 
     // One statement, after the lock (so with a snapshot that sees every batch committed before it): the
@@ -143,23 +138,14 @@ export class BiddingEngine {
     const orgIds = [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))];
     const paddles = [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))];
     const keyed = requests.filter((r) => r.idempotencyKey && r.organizationId);
-    const found = (await m.query(
-      `SELECT 'registration' AS kind, id, organization_id, paddle_number, deposit_status, offline,
-              NULL::text AS idempotency_key, NULL::text AS status, NULL::text AS reject_code, NULL::int AS seq
-         FROM lot_registrations
-        WHERE lot_id = $1 AND (organization_id = ANY($2::uuid[]) OR paddle_number = ANY($3::int[]) OR id = $4)
-       UNION ALL
-       SELECT 'bid', NULL, organization_id, NULL, NULL, NULL, idempotency_key, status, reject_code, seq
-         FROM bids
-        WHERE lot_id = $1 AND (organization_id, idempotency_key) IN (SELECT * FROM unnest($5::uuid[], $6::text[]))`,
-      [lotId, orgIds, paddles, lot.leader_registration_id, keyed.map((r) => r.organizationId), keyed.map((r) => r.idempotencyKey)],
-    )) as ((Registration & { kind: 'registration' }) | { kind: 'bid'; organization_id: string; idempotency_key: string; status: string; reject_code: string | null; seq: number | null })[];
-    const registrations: Registration[] = [];
-    const stored = new Map<string, { organization_id: string; status: string; reject_code: string | null; seq: number | null }>();
-    for (const row of found) {
-      if (row.kind === 'registration') registrations.push(row);
-      else stored.set(`${row.organization_id}|${row.idempotency_key}`, row);
-    }
+    const found = await loadBatchFacts(m, lotId, {
+      organizationIds: orgIds,
+      paddleNumbers: paddles,
+      leaderRegistrationId: lot.leader_registration_id,
+      keyed: keyed.map((r) => ({ organizationId: r.organizationId!, idempotencyKey: r.idempotencyKey! })),
+    });
+    const registrations: Registration[] = found.registrations;
+    const stored = new Map<string, StoredBidAnswer>(found.stored.map((row) => [`${row.organization_id}|${row.idempotency_key}`, row]));
     const byOrg = new Map(registrations.map((r) => [r.organization_id, r]));
     const byPaddle = new Map(registrations.map((r) => [r.paddle_number, r]));
     const byId = new Map(registrations.map((r) => [r.id, r]));
@@ -170,7 +156,7 @@ export class BiddingEngine {
     let state: LotState = stateOf(lot, now);
     let chainHead = lot.chain_head;
     let extended = false;
-    const rows: unknown[][] = [];
+    const rows: BidRowValues[] = [];
     const accepted: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[] = [];
     const results: BidResult[] = [];
     const snapshot = (leading: boolean, extra: Partial<BidResult>): BidResult => ({
@@ -238,21 +224,17 @@ export class BiddingEngine {
     // end with microseconds a little earlier, below original_ends_at).
     const lotChanged = accepted.length > 0 || state.leaderProxyMaxFen?.toString() !== (lot.leader_proxy_max_fen ?? undefined);
     if (rows.length || lotChanged) {
-      const column = (i: number) => rows.map((row) => row[i]);
-      await m.query(
-        `WITH inserted AS (
-           INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
-           SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
-         )
-         UPDATE lots SET current_fen = $15, leader_registration_id = $16, leader_proxy_max_fen = $17, leader_proxy_set_at = $18, seq = $19, bid_count = $20,
-                chain_head = $21, ends_at = COALESCE($22, ends_at), status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END
-          WHERE id = $1 AND $23::boolean`,
-        [
-          lotId, ...Array.from({ length: 13 }, (_, i) => column(i)),
-          state.currentFen?.toString() ?? null, state.leaderId, state.leaderProxyMaxFen?.toString() ?? null, state.leaderProxySetAt, state.seq, state.bidCount,
-          chainHead, extended ? state.endsAt : null, lotChanged,
-        ],
-      );
+      await writeBatch(m, lotId, rows, {
+        currentFen: state.currentFen?.toString() ?? null,
+        leaderRegistrationId: state.leaderId,
+        leaderProxyMaxFen: state.leaderProxyMaxFen?.toString() ?? null,
+        leaderProxySetAt: state.leaderProxySetAt,
+        seq: state.seq,
+        bidCount: state.bidCount,
+        chainHead,
+        extendedEndsAt: extended ? state.endsAt : null,
+        changed: lotChanged,
+      });
     }
 
     const leader = state.leaderId ? byId.get(state.leaderId) : undefined;

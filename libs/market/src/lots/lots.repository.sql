@@ -4,3 +4,6 @@
 INSERT INTO lots (id, listing_id, session_id, achievement_id, holder_id, title, starting_price_fen, reserve_price_fen, increment, deposit_fen,
                   starts_at, ends_at, original_ends_at, extension_minutes, extension_cap_minutes, proxy_allowed, live, status)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, 'scheduled');
+
+-- name: lockLot
+SELECT * FROM lots WHERE id = $1 FOR UPDATE;

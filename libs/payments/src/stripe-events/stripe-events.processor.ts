@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { QUEUES } from '@zjp/platform';
-import { PAYMENT_JOBS, type StripeEventJob } from './jobs';
+import { PAYMENT_JOBS, type StripeEventJob } from '../jobs';
 import type { Job } from 'bullmq';
 import { ProcessResult, StripeEventsService } from './stripe-events.service';
 

@@ -3,8 +3,8 @@ import { Clock, CLOCK, ConflictError, ForbiddenError, LocalDate, newId, NotFound
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
-import { ACCOUNTS } from './domain/deposit-rules';
-import { postLedgerTransaction } from './ledger';
+import { ACCOUNTS } from '../domain/deposit-rules';
+import { postLedgerTransaction } from '../ledger/ledger.service';
 
 export interface Payout {
   id: string;

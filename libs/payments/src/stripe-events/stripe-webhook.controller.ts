@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Post, Req, type RawBodyRequest } from '@
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { Public, QUEUES, OrgScope } from '@zjp/platform';
-import { PAYMENT_JOBS, type StripeEventJob } from './jobs';
+import { PAYMENT_JOBS, type StripeEventJob } from '../jobs';
 import type { Queue } from 'bullmq';
 import type { Request } from 'express';
 import { StripeEventsService } from './stripe-events.service';

@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, isUuid, newId, NotFoundError, ValidationError } from '@zjp/core';
-import { isUniqueViolation, Outbox, recordAudit, TransactionRunner } from '@zjp/database';
+import { isUniqueViolation, Outbox, type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
-import { MAX_CARD_DEPOSIT_FEN } from './deposits.service';
-import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from './domain/payment-rules';
-import { PaymentStatusChanged, type PaymentStatusChangedPayload } from './events';
-import { postLedgerTransaction } from './ledger';
-import { STRIPE } from './stripe.client';
+import { MAX_CARD_DEPOSIT_FEN } from '../deposits/deposits.service';
+import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from '../domain/payment-rules';
+import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '../events';
+import { postLedgerTransaction } from '../ledger/ledger.service';
+import { STRIPE } from '../stripe.client';
+import { selectSettledTotals, type SettledTotals } from './payments.repository';
+
+export type { SettledMovement, SettledTotals } from './payments.repository';
 
 export interface Payment {
   id: string;
@@ -127,6 +130,18 @@ export class ContractPaymentsService {
       [referenceType, referenceId],
     )) as RefundRow[]).map(toRefund);
     return { payments, refunds };
+  }
+
+  /**
+   * The read model of what is settled under references of one type (e.g. `'contract'`), set-wise:
+   * succeeded payments, succeeded refunds and pending payments in fen, each settled movement on its
+   * Asia/Shanghai day, and a fingerprint that changes with any payment or refund. Every valid id
+   * asked for is in the map (zeros when nothing was paid). `m` is the caller's transaction manager
+   * (or the DataSource), so a caller holding a row lock reads in its own transaction.
+   */
+  async settledTotals(m: Queryable, referenceType: string, referenceIds: readonly string[]): Promise<Map<string, SettledTotals>> {
+    const ids = [...new Set(referenceIds.filter(isUuid))];
+    return new Map((await selectSettledTotals(m, referenceType, ids)).map((t) => [t.referenceId, t]));
   }
 
   /**

@@ -3,9 +3,10 @@ import { DomainError, isUuid } from '@zjp/core';
 import { APP_CONFIG, AppConfig } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
-import { ContractPaymentsService } from './contract-payments.service';
-import { DepositsService } from './deposits.service';
-import { STRIPE } from './stripe.client';
+import { ContractPaymentsService } from '../contract-payments/contract-payments.service';
+import { DepositsService } from '../deposits/deposits.service';
+import { STRIPE } from '../stripe.client';
+import { stripeEventsRepository } from './stripe-events.repository';
 
 /** The events the worker acts on; others are stored and marked processed at once. */
 export const HANDLED_STRIPE_EVENTS: readonly string[] = [
@@ -56,26 +57,18 @@ export class StripeEventsService {
    */
   async record(event: Stripe.Event): Promise<{ duplicate: boolean; needsProcessing: boolean }> {
     const handled = HANDLED_STRIPE_EVENTS.includes(event.type);
-    const inserted = (await this.db.query(
-      `INSERT INTO stripe_events (id, type, payload, processed_at, outcome) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [event.id, event.type, JSON.stringify(event), handled ? null : new Date(), handled ? null : 'ignored: type not handled'],
-    )) as unknown[];
-    if (inserted.length) return { duplicate: false, needsProcessing: handled };
-    const [row] = (await this.db.query(`SELECT processed_at FROM stripe_events WHERE id = $1`, [event.id])) as { processed_at: Date | null }[];
-    return { duplicate: true, needsProcessing: row.processed_at === null };
+    const inserted = await stripeEventsRepository.insert(this.db, event, handled ? null : { at: new Date(), outcome: 'ignored: type not handled' });
+    if (inserted) return { duplicate: false, needsProcessing: handled };
+    return { duplicate: true, needsProcessing: (await stripeEventsRepository.processedAt(this.db, event.id)) === null };
   }
 
   /** The worker's step. Idempotent: a processed event is skipped; a repeated one changes nothing. */
   async process(eventId: string): Promise<ProcessResult> {
-    const [row] = (await this.db.query(`SELECT type, payload, processed_at FROM stripe_events WHERE id = $1`, [eventId])) as {
-      type: string;
-      payload: Stripe.Event;
-      processed_at: Date | null;
-    }[];
+    const row = await stripeEventsRepository.find(this.db, eventId);
     if (!row) return { eventId, outcome: 'unknown event' };
     if (row.processed_at) return { eventId, outcome: 'already processed' };
     const outcome = await this.apply(row.payload);
-    await this.db.query(`UPDATE stripe_events SET processed_at = now(), outcome = $2 WHERE id = $1 AND processed_at IS NULL`, [eventId, outcome]);
+    await stripeEventsRepository.markProcessed(this.db, eventId, outcome);
     return { eventId, outcome };
   }
 

@@ -4,10 +4,10 @@ import { Outbox, recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
-import { DEPOSIT_ACTION_METADATA, depositMovement, DepositStatus, DepositTarget, isTerminal, targetOf, transitionPath } from './domain/deposit-rules';
-import { postLedgerTransaction } from './ledger';
-import { STRIPE } from './stripe.client';
-import { DepositStatusChanged, type DepositStatusChangedPayload } from './events';
+import { DEPOSIT_ACTION_METADATA, depositMovement, DepositStatus, DepositTarget, isTerminal, targetOf, transitionPath } from '../domain/deposit-rules';
+import { postLedgerTransaction } from '../ledger/ledger.service';
+import { STRIPE } from '../stripe.client';
+import { DepositStatusChanged, type DepositStatusChangedPayload } from '../events';
 
 export type DepositProvider = 'stripe' | 'bank_transfer';
 
