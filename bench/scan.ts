@@ -21,6 +21,7 @@ import { IdleScanService } from '../libs/achievements/src/compliance/idle-scan.s
 import { LocalDate } from '../libs/core/src';
 import { dataSourceOptions } from '../libs/database/src/data-source-options';
 import { TransactionRunner } from '../libs/database/src/transaction-runner';
+import { NotificationsService } from '../libs/identity/src/notifications/notifications.service';
 
 const DATABASE = 'zjp_bench_scan';
 const N = Number(process.env.BENCH_ACHIEVEMENTS ?? 1_000_000);
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     await ds.query(`ANALYZE`);
   });
 
-  const scans = new IdleScanService(new TransactionRunner(ds));
+  const scans = new IdleScanService(new TransactionRunner(ds), new NotificationsService(ds));
   const read = await timed('scan 2025-11-25 (all examined, none due)', () => scans.scan(LocalDate.parse('2025-11-25')));
   process.stdout.write(`  ${read.result.changed} of ${read.result.examined} changed\n`);
   const nightly = await timed('scan 2025-11-26 (the next night)', () => scans.scan(LocalDate.parse('2025-11-26')));

@@ -9,3 +9,4 @@ export { TokenService } from './auth/token.service';
 export { regionName } from './domain/regions';
 export { NotificationsService } from './notifications/notifications.service';
 export { NotificationsModule } from './notifications/notifications.module';
+export type { NewNotification } from './notifications/notifications.repository';

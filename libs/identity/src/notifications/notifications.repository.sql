@@ -9,3 +9,8 @@ UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND or
 
 -- name: insert
 INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5);
+
+-- name: insertMany
+INSERT INTO notifications (organization_id, kind, title, body, data)
+SELECT n.organization_id, n.kind, n.title, n.body, n.data
+  FROM jsonb_to_recordset($1::jsonb) AS n(organization_id uuid, kind text, title text, body text, data jsonb);

@@ -9,6 +9,10 @@ const SQL = queries(__filename, {
      WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT 100`,
   markRead: `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND organization_id = $2`,
   insert: `INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5)`,
+  insertMany: `
+    INSERT INTO notifications (organization_id, kind, title, body, data)
+    SELECT n.organization_id, n.kind, n.title, n.body, n.data
+      FROM jsonb_to_recordset($1::jsonb) AS n(organization_id uuid, kind text, title text, body text, data jsonb)`,
 });
 
 export interface NotificationRow {
@@ -39,5 +43,11 @@ export const NotificationsRepository = {
   },
   insert: async (db: Query, n: NewNotification): Promise<void> => {
     await db.query(SQL.insert, [n.organizationId, n.kind, n.title, n.body, JSON.stringify(n.data)]);
+  },
+  /** Any number of notices in one statement (a scan's digests). */
+  insertMany: async (db: Query, notices: readonly NewNotification[]): Promise<void> => {
+    if (!notices.length) return;
+    const rows = notices.map((n) => ({ organization_id: n.organizationId, kind: n.kind, title: n.title, body: n.body, data: n.data }));
+    await db.query(SQL.insertMany, [JSON.stringify(rows)]);
   },
 };

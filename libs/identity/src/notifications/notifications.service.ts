@@ -26,4 +26,9 @@ export class NotificationsService {
   notify(m: EntityManager, notice: NewNotification): Promise<void> {
     return NotificationsRepository.insert(m, notice);
   }
+
+  /** Several notices (e.g. one digest per holder of a scan) in one statement, in the caller's transaction. */
+  notifyMany(m: EntityManager, notices: readonly NewNotification[]): Promise<void> {
+    return NotificationsRepository.insertMany(m, notices);
+  }
 }
