@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@zjp/core';
-import { oversightOf, oversees, overseesSql, type Principal } from '@zjp/platform';
+import { oversightOf, oversees, type Principal } from '@zjp/platform';
 
 type Query = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
@@ -21,7 +21,18 @@ export async function assertMayReadHolder(db: Query, p: Principal, holderId: str
   throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's registry");
 }
 
-/** SQL over an organisation alias: the holders (or parties) the caller may read; parameters from `first`. */
-export async function readableOrgsSql(db: Query, p: Principal, alias: string, first: number) {
-  return overseesSql(await oversightOf(db, p), alias, first);
+/**
+ * The organisations the caller may read, as two parameters of a static statement: its own
+ * organisation and the region prefix it oversees; both null for the operator, who reads all.
+ * A statement checks them as `($a::uuid IS NULL OR o.id = $a OR ($b::text IS NOT NULL AND o.region_code LIKE $b || '%'))`,
+ * the same rule as `overseesSql`.
+ */
+export async function readableOrgs(db: Query, p: Principal): Promise<ReadableOrgs> {
+  const o = await oversightOf(db, p);
+  return o.kind === 'all' ? { organizationId: null, regionPrefix: null } : { organizationId: o.organizationId, regionPrefix: o.kind === 'region' ? o.prefix : null };
+}
+
+export interface ReadableOrgs {
+  organizationId: string | null;
+  regionPrefix: string | null;
 }

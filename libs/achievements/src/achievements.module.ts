@@ -7,11 +7,15 @@ import { AchievementsService } from './achievements/achievements.service';
 import { IpRight } from './achievements/ip-right.entity';
 import { CatalogueController } from './catalogue/catalogue.controller';
 import { CatalogueService } from './catalogue/catalogue.service';
-import { ComplianceController, RegistryReportService } from './compliance/compliance';
+import { ComplianceController } from './compliance/compliance.controller';
 import { IdleScanService } from './compliance/idle-scan.service';
-import { FreeLicensesController, FreeLicensesService } from './free-licenses/free-licenses';
-import { JustificationsController, JustificationsService } from './justifications/justifications';
-import { TransformationsController, TransformationsService } from './transformations/transformations';
+import { RegistryReportService } from './compliance/registry-report.service';
+import { FreeLicensesController } from './free-licenses/free-licenses.controller';
+import { FreeLicensesService } from './free-licenses/free-licenses.service';
+import { JustificationsController } from './justifications/justifications.controller';
+import { JustificationsService } from './justifications/justifications.service';
+import { TransformationsController } from './transformations/transformations.controller';
+import { TransformationsService } from './transformations/transformations.service';
 
 const services = [CatalogueService, AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService];
 

@@ -4,9 +4,10 @@ import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInSh
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import { EntityManager, In, Repository } from 'typeorm';
-import { assertActsForHolder, assertMayReadHolder, isAdministrator, readableOrgsSql } from '../access';
+import { assertActsForHolder, assertMayReadHolder, isAdministrator, readableOrgs } from '../access';
 import { parsePatentNumber, patentTypeMatches } from '../domain';
 import { Achievement } from './achievement.entity';
+import { holdersReadable } from './achievements.repository';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto } from './dto/register-achievement.dto';
 import { IpRight, IpRightStatus } from './ip-right.entity';
 
@@ -200,9 +201,9 @@ export class AchievementsService {
   }
 
   private async holdersInJurisdiction(actor: Principal): Promise<string[]> {
-    const readable = await readableOrgsSql(this.achievements.manager, actor, 'o', 1);
-    const rows = (await this.achievements.manager.query(`SELECT o.id FROM organization_directory o WHERE o.type = 'holder' AND ${readable.sql}`, readable.params)) as { id: string }[];
-    return rows.length ? rows.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'];
+    const readable = await readableOrgs(this.achievements.manager, actor);
+    const ids = await holdersReadable(this.achievements.manager, readable.organizationId, readable.regionPrefix);
+    return ids.length ? ids : ['00000000-0000-0000-0000-000000000000'];
   }
 
   private async lockOwned(m: EntityManager, actor: Principal, id: string): Promise<Achievement> {

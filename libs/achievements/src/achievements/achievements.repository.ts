@@ -1,0 +1,78 @@
+import { queries } from '@zjp/database';
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The achievement as the other aggregates of the context need it (justifications, transformations,
+ * free licences, the registry report). The registration itself goes through the TypeORM entities
+ * in AchievementsService.
+ */
+const SQL = queries(__filename, {
+  holderOf: `SELECT holder_id FROM achievements WHERE id = $1`,
+  lockHolderOf: `SELECT holder_id, registration_status FROM achievements WHERE id = $1 FOR UPDATE`,
+  holderAndTitle: `SELECT holder_id, title FROM achievements WHERE id = $1`,
+  registeredRuleStateForShare: `SELECT rule_state FROM achievements WHERE id = $1 AND registration_status = 'registered' FOR SHARE`,
+  holdersReadable: `
+    SELECT o.id FROM organization_directory o
+     WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%'))`,
+  registryByHolder: `
+    SELECT o.id AS "holderId", o.name AS "holderName",
+           count(*) FILTER (WHERE a.registered_on IS NOT NULL AND a.registered_on <= a.obtained_on + 30)::int AS "onTime",
+           count(*) FILTER (WHERE a.registered_on > a.obtained_on + 30)::int AS "late",
+           count(*) FILTER (WHERE a.registered_on IS NULL AND $2::date <= a.obtained_on + 30)::int AS "pending",
+           count(*) FILTER (WHERE a.registered_on IS NULL AND $2::date > a.obtained_on + 30)::int AS "overdueUnregistered",
+           count(*) FILTER (WHERE a.rule_state = 'use_first')::int AS "useFirst",
+           count(*) FILTER (WHERE a.rule_state = 'free_license_eligible')::int AS "freeLicenseEligible",
+           count(*) FILTER (WHERE a.rule_state = 'suspended')::int AS "suspended"
+      FROM organization_directory o JOIN achievements a ON a.holder_id = o.id
+     WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1)
+       AND ($3::uuid IS NULL OR o.id = $3 OR ($4::text IS NOT NULL AND o.region_code LIKE $4 || '%'))
+     GROUP BY o.id, o.name ORDER BY o.name`,
+});
+
+type Query = Pick<EntityManager, 'query'>;
+
+/** The achievement's holder, or undefined when there is no such achievement. */
+export async function holderOf(m: Query, achievementId: string): Promise<string | undefined> {
+  return ((await m.query(SQL.holderOf, [achievementId])) as { holder_id: string }[])[0]?.holder_id;
+}
+
+/** Locks the achievement (FOR UPDATE) and returns its holder and registration status. */
+export async function lockHolderOf(m: Query, achievementId: string): Promise<{ holderId: string; registrationStatus: string } | undefined> {
+  const [row] = (await m.query(SQL.lockHolderOf, [achievementId])) as { holder_id: string; registration_status: string }[];
+  return row && { holderId: row.holder_id, registrationStatus: row.registration_status };
+}
+
+export async function holderAndTitle(m: Query, achievementId: string): Promise<{ holderId: string; title: string } | undefined> {
+  const [row] = (await m.query(SQL.holderAndTitle, [achievementId])) as { holder_id: string; title: string }[];
+  return row && { holderId: row.holder_id, title: row.title };
+}
+
+/** The rule state of a registered achievement, held (FOR SHARE) until the transaction ends; undefined when not registered. */
+export async function registeredRuleStateForShare(m: Query, achievementId: string): Promise<string | undefined> {
+  return ((await m.query(SQL.registeredRuleStateForShare, [achievementId])) as { rule_state: string }[])[0]?.rule_state;
+}
+
+/** The holders among the organisations readable with these parameters (see access.ts `readableOrgs`). */
+export async function holdersReadable(m: Query, organizationId: string | null, regionPrefix: string | null): Promise<string[]> {
+  return ((await m.query(SQL.holdersReadable, [organizationId, regionPrefix])) as { id: string }[]).map((r) => r.id);
+}
+
+export interface HolderRegistryRow {
+  holderId: string;
+  holderName: string;
+  onTime: number;
+  late: number;
+  pending: number;
+  overdueUnregistered: number;
+  useFirst: number;
+  freeLicenseEligible: number;
+  suspended: number;
+}
+
+/** P-REG counts per holder as of `today`; one holder or all, among those readable (organizationId / regionPrefix null: all). */
+export async function registryByHolder(
+  m: Query,
+  q: { holderId: string | null; today: string; organizationId: string | null; regionPrefix: string | null },
+): Promise<HolderRegistryRow[]> {
+  return (await m.query(SQL.registryByHolder, [q.holderId, q.today, q.organizationId, q.regionPrefix])) as HolderRegistryRow[];
+}

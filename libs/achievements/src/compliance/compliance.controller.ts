@@ -1,0 +1,46 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
+import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, QUEUES, Roles, type Principal, OrgScope } from '@zjp/platform';
+import type { Queue } from 'bullmq';
+import { RegistryReportQuery, RunScanDto, type HolderRegistryRow } from './dto/compliance.dto';
+import { RegistryReportService } from './registry-report.service';
+
+@ApiTags('compliance (P-REG, P-2Y, P-3Y)')
+@ApiBearerAuth()
+@Controller()
+export class ComplianceController {
+  constructor(
+    @InjectQueue(QUEUES.compliance) private readonly queue: Queue<IdleScanJob>,
+    private readonly registry: RegistryReportService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Runs the idle-IP scan for a date, in the worker. Safe to repeat: the scan is idempotent. */
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Post('compliance/scans')
+  @HttpCode(202)
+  async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string }> {
+    const date = body.date ?? todayInShanghai(this.clock).toString();
+    const job = await this.queue.add(COMPLIANCE_JOBS.idleScan, { date, requestedBy: actor.userId }, { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } });
+    return { jobId: job.id!, date };
+  }
+
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Get('compliance/scans/:jobId')
+  async status(@Param('jobId') jobId: string): Promise<{ jobId: string; state: string; result: unknown; failedReason: string | null }> {
+    const job = /^\d{1,18}$/.test(jobId) ? await this.queue.getJob(jobId) : undefined;
+    if (!job) throw new NotFoundError('SCAN_NOT_FOUND', 'No such scan job');
+    return { jobId, state: await job.getState(), result: job.returnvalue ?? null, failedReason: job.failedReason ?? null };
+  }
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.filtered('organization')
+  @Get('registry/holders')
+  holders(@CurrentPrincipal() actor: Principal, @Query() query: RegistryReportQuery): Promise<HolderRegistryRow[]> {
+    return this.registry.byHolder(actor, query.holderId);
+  }
+}

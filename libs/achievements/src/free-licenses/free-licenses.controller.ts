@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { DecisionDto } from '../dto/decision.dto';
+import { ApplyFreeLicenseDto, type FreeLicenseApplicationView } from './dto/free-license.dto';
+import { FreeLicensesService } from './free-licenses.service';
+
+@ApiTags('free licences (P-3Y)')
+@ApiBearerAuth()
+@Controller()
+export class FreeLicensesController {
+  constructor(private readonly freeLicenses: FreeLicensesService) {}
+
+  @Roles('enterprise_admin')
+  @OrgScope.none()
+  @Post('achievements/:id/free-license-applications')
+  apply(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ApplyFreeLicenseDto): Promise<FreeLicenseApplicationView> {
+    return this.freeLicenses.apply(actor, id, body);
+  }
+
+  @Roles('enterprise_admin', 'enterprise_member', 'holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.filtered('freeLicense')
+  @Get('free-license-applications')
+  list(@CurrentPrincipal() actor: Principal): Promise<FreeLicenseApplicationView[]> {
+    return this.freeLicenses.list(actor);
+  }
+
+  @Roles('platform_admin')
+  @OrgScope.owned('freeLicense')
+  @Post('free-license-applications/:id/approve')
+  @HttpCode(200)
+  approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<FreeLicenseApplicationView> {
+    return this.freeLicenses.decide(actor, id, true, body.reason);
+  }
+
+  @Roles('platform_admin')
+  @OrgScope.owned('freeLicense')
+  @Post('free-license-applications/:id/reject')
+  @HttpCode(200)
+  reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<FreeLicenseApplicationView> {
+    return this.freeLicenses.decide(actor, id, false, body.reason);
+  }
+}

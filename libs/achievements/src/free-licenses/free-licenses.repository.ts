@@ -1,0 +1,68 @@
+import { queries } from '@zjp/database';
+import type { EntityManager } from 'typeorm';
+import type { FreeLicenseApplicationView } from './dto/free-license.dto';
+
+const VIEW = `SELECT f.id, f.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId",
+           f.enterprise_id AS "enterpriseId", f.statement, f.status, f.applied_at AS "appliedAt", f.decided_at AS "decidedAt", f.decision_reason AS "decisionReason"
+      FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id`;
+
+/** The readable organisations (see access.ts `readableOrgs`) over an alias. */
+const readable = (alias: string) => `($1::uuid IS NULL OR ${alias}.id = $1 OR ($2::text IS NOT NULL AND ${alias}.region_code LIKE $2 || '%'))`;
+
+const SQL = queries(__filename, {
+  insert: `
+    INSERT INTO free_license_applications (id, achievement_id, enterprise_id, statement, applied_by, applied_at)
+    VALUES ($1, $2, $3, $4, $5, $6)`,
+  lockWithRuleState: `
+    SELECT f.status, f.achievement_id, f.enterprise_id, a.rule_state
+      FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id
+     WHERE f.id = $1
+       FOR UPDATE OF f`,
+  decide: `UPDATE free_license_applications SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1`,
+  view: `
+    ${VIEW}
+     WHERE f.id = $1`,
+  listReadable: `
+    ${VIEW}
+     WHERE EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ${readable('eo')})
+        OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ${readable('ho')})
+     ORDER BY f.applied_at DESC LIMIT 200`,
+  listOfParty: `
+    ${VIEW}
+     WHERE f.enterprise_id = $1 OR a.holder_id = $1
+     ORDER BY f.applied_at DESC LIMIT 200`,
+});
+
+type Query = Pick<EntityManager, 'query'>;
+
+/** Rejects (unique violation) a second open or approved application by the same enterprise. */
+export async function insertFreeLicenseApplication(
+  m: Query,
+  a: { id: string; achievementId: string; enterpriseId: string; statement: string; appliedBy: string; appliedAt: Date },
+): Promise<void> {
+  await m.query(SQL.insert, [a.id, a.achievementId, a.enterpriseId, a.statement, a.appliedBy, a.appliedAt]);
+}
+
+/** Locks the application (FOR UPDATE) and reads its achievement's rule state; undefined when there is none. */
+export async function lockFreeLicenseApplication(m: Query, id: string): Promise<{ status: string; achievementId: string; enterpriseId: string; ruleState: string } | undefined> {
+  const [row] = (await m.query(SQL.lockWithRuleState, [id])) as { status: string; achievement_id: string; enterprise_id: string; rule_state: string }[];
+  return row && { status: row.status, achievementId: row.achievement_id, enterpriseId: row.enterprise_id, ruleState: row.rule_state };
+}
+
+export async function decideFreeLicenseApplication(m: Query, id: string, d: { status: 'approved' | 'rejected'; decidedBy: string; decidedAt: Date; reason: string }): Promise<void> {
+  await m.query(SQL.decide, [id, d.status, d.decidedBy, d.decidedAt, d.reason]);
+}
+
+export async function freeLicenseApplicationView(m: Query, id: string): Promise<FreeLicenseApplicationView> {
+  return ((await m.query(SQL.view, [id])) as FreeLicenseApplicationView[])[0];
+}
+
+/** The latest 200 applications whose enterprise or holder is readable with these parameters (null, null: all). */
+export async function listReadableFreeLicenseApplications(m: Query, organizationId: string | null, regionPrefix: string | null): Promise<FreeLicenseApplicationView[]> {
+  return (await m.query(SQL.listReadable, [organizationId, regionPrefix])) as FreeLicenseApplicationView[];
+}
+
+/** The latest 200 applications an organisation made (an enterprise) or received (a holder). */
+export async function listFreeLicenseApplicationsOf(m: Query, organizationId: string): Promise<FreeLicenseApplicationView[]> {
+  return (await m.query(SQL.listOfParty, [organizationId])) as FreeLicenseApplicationView[];
+}
