@@ -7,6 +7,7 @@ import { Organization } from '../organizations/organization.entity';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from './password-hasher';
+import { insertRefreshToken, insertSession, lockRefreshToken, markRefreshTokenRotated, purgeSessionsEndedBefore, revokeSession } from './sessions.repository';
 import { TokenService } from './token.service';
 
 export interface SignedIn {
@@ -38,11 +39,7 @@ export class AuthService {
     if (!user || !valid || !user.active) throw new UnauthenticatedError('INVALID_CREDENTIALS', 'Email or password is wrong');
     const now = this.clock.now();
     return this.tx.run(async (m) => {
-      const [{ id: sessionId }] = (await m.query(`INSERT INTO sessions (user_id, created_at, expires_at) VALUES ($1, $2, $3) RETURNING id`, [
-        user.id,
-        now,
-        new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS),
-      ])) as { id: string }[];
+      const sessionId = await insertSession(m, user.id, now, new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS));
       await m.update(User, { id: user.id }, { lastLoginAt: now });
       return this.issue(m, user, user.organization, sessionId, now);
     });
@@ -56,28 +53,21 @@ export class AuthService {
     const hash = TokenService.hashRefreshToken(refreshToken);
     const now = this.clock.now();
     const outcome = await this.tx.run<RefreshOutcome>(async (m) => {
-      const rows = (await m.query(
-        `SELECT t.rotated_at, s.id AS session_id, s.user_id, s.expires_at, s.revoked_at
-           FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-          WHERE t.token_hash = $1
-          FOR UPDATE OF t, s`,
-        [hash],
-      )) as { rotated_at: Date | null; session_id: string; user_id: string; expires_at: Date; revoked_at: Date | null }[];
-      const row = rows[0];
+      const row = await lockRefreshToken(m, hash);
       if (!row) return { ok: false, code: 'INVALID_REFRESH_TOKEN', message: 'The refresh token is not valid' };
-      if (row.revoked_at || row.expires_at <= now) return { ok: false, code: 'SESSION_ENDED', message: 'This session has ended; sign in again' };
-      if (row.rotated_at) {
-        await this.revokeSession(m, row.session_id, 'token_reuse', now);
-        return { ok: false, code: 'REFRESH_TOKEN_REUSED', message: 'This refresh token was already used; the session is revoked', revokedSessionId: row.session_id };
+      if (row.revokedAt || row.expiresAt <= now) return { ok: false, code: 'SESSION_ENDED', message: 'This session has ended; sign in again' };
+      if (row.rotatedAt) {
+        await revokeSession(m, row.sessionId, 'token_reuse', now);
+        return { ok: false, code: 'REFRESH_TOKEN_REUSED', message: 'This refresh token was already used; the session is revoked', revokedSessionId: row.sessionId };
       }
-      const user = await m.findOneBy(User, { id: row.user_id });
+      const user = await m.findOneBy(User, { id: row.userId });
       const org = user && (await m.findOneBy(Organization, { id: user.organizationId }));
       if (!user || !org || !user.active) {
-        await this.revokeSession(m, row.session_id, 'admin', now);
+        await revokeSession(m, row.sessionId, 'admin', now);
         return { ok: false, code: 'SESSION_ENDED', message: 'This account is no longer active' };
       }
-      await m.query(`UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1`, [hash, now]);
-      return { ok: true, signedIn: await this.issue(m, user, org, row.session_id, now) };
+      await markRefreshTokenRotated(m, hash, now);
+      return { ok: true, signedIn: await this.issue(m, user, org, row.sessionId, now) };
     });
     if (!outcome.ok) {
       if (outcome.revokedSessionId) await this.tokens.markSessionRevoked(outcome.revokedSessionId);
@@ -88,27 +78,20 @@ export class AuthService {
 
   /** Ends the caller's session: its refresh tokens and its access tokens stop working at once. */
   async logout(principal: Principal): Promise<void> {
-    await this.tx.run((m) => this.revokeSession(m, principal.sessionId, 'logout', this.clock.now()));
+    await this.tx.run((m) => revokeSession(m, principal.sessionId, 'logout', this.clock.now()));
     await this.tokens.markSessionRevoked(principal.sessionId);
   }
 
   /** Housekeeping for the worker: sessions that ended more than a day ago go, with their tokens. */
   async purgeEndedSessions(): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - DAY_MS);
-    const result = (await this.tx.run((m) =>
-      m.query(`DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1`, [cutoff]),
-    )) as [unknown[], number];
-    return result[1];
+    return this.tx.run((m) => purgeSessionsEndedBefore(m, cutoff));
   }
 
   private async issue(m: EntityManager, user: User, org: Organization, sessionId: string, now: Date): Promise<SignedIn> {
     const { token, hash } = this.tokens.newRefreshToken();
-    await m.query(`INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)`, [hash, sessionId, now]);
+    await insertRefreshToken(m, hash, sessionId, now);
     const principal: Principal = { userId: user.id, organizationId: org.id, organizationType: org.type, roles: user.roles, sessionId };
     return { accessToken: this.tokens.signAccess(principal, now), expiresIn: this.tokens.accessTtlSeconds, refreshToken: token, user };
-  }
-
-  private async revokeSession(m: EntityManager, sessionId: string, reason: string, now: Date): Promise<void> {
-    await m.query(`UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL`, [sessionId, now, reason]);
   }
 }
