@@ -1,9 +1,11 @@
+// The achievements context's public surface: what the apps, the other contexts and the tests use.
 export { AchievementsApiModule, AchievementsModule } from './achievements.module';
-export * from './achievements/achievement.entity';
-export * from './achievements/ip-right.entity';
-export * from './achievements/achievements.service';
-export { IdleScanService, type ScanResult } from './compliance/idle-scan.service';
+export { AchievementsService, type AchievementWithRights } from './achievements/achievements.service';
+export { Achievement } from './achievements/achievement.entity';
+export { IpRight } from './achievements/ip-right.entity';
+export { IdleScanService, FORCED_LISTING_PRICE_DAYS, type ScanResult } from './compliance/idle-scan.service';
 export { TransformationsService } from './transformations/transformations.service';
 export type { ContractTookEffect } from './transformations/contract-took-effect';
-export { patentCheckChar, parsePatentNumber, evaluateIdleRule } from './domain';
+export type { TransformationView } from './transformations/dto/transformation.dto';
 export { COMPLIANCE_JOBS, type IdleScanJob } from './jobs';
+export { patentCheckChar, parsePatentNumber, evaluateIdleRule } from './domain';

@@ -2,8 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
-import { COMPLIANCE_JOBS, CurrentPrincipal, IdleScanJob, QUEUES, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, QUEUES, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
+import { COMPLIANCE_JOBS, type IdleScanJob } from '../jobs';
 import { RegistryReportQuery, RunScanDto, type HolderRegistryRow } from './dto/compliance.dto';
 import { RegistryReportService } from './registry-report.service';
 
