@@ -19,7 +19,7 @@ describe('IdleScanService (repositories replaced)', () => {
   beforeEach(() => {
     jest.resetAllMocks();
     notified = [];
-    const notifications = { notify: (_m: unknown, n: NewNotification[]) => Promise.resolve(void notified.push(n)) } as unknown as NotificationsService;
+    const notifications = { notifyMany: (_m: unknown, n: NewNotification[]) => Promise.resolve(void notified.push(n)) } as unknown as NotificationsService;
     service = new IdleScanService(tx, notifications);
     examined.mockResolvedValue(7);
   });
