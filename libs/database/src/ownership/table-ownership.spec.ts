@@ -3,11 +3,38 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownerOf, PUBLISHED_READ_MODELS, TABLE_OWNERS } from './table-owners';
 import KNOWN_CROSSINGS from './known-crossings.json';
+import SQL_OUTSIDE_REPOSITORIES from './sql-outside-repositories.json';
 
 const ROOT = join(__dirname, '../../../..');
 const TABLES = Object.values(TABLE_OWNERS).flat();
 /** A table named in SQL: after FROM, JOIN, INTO, UPDATE or TABLE, inside a template string. */
 const NAMED = new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+(${TABLES.join('|')})\\b`, 'gi');
+const RELATIONS = [...TABLES, ...Object.values(PUBLISHED_READ_MODELS).flat()];
+/** A table or published view named in SQL. */
+const NAMED_RELATION = new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+(${RELATIONS.join('|')})\\b`, 'gi');
+
+function sourceFiles(): string[] {
+  return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'libs', 'apps'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.includes('/migrations/') && !f.startsWith('apps/api/src/cli/'));
+}
+
+/**
+ * Every file other than a repository (`*.repository.ts`) that names a table or published view in
+ * SQL. The database library's own infrastructure (outbox, audit log, migrations) is exempt.
+ */
+function sqlOutsideRepositories(): string[] {
+  return sourceFiles().filter((file) => {
+    if (file.endsWith('.repository.ts') || file.startsWith('libs/database/')) return false;
+    let text: string;
+    try {
+      text = readFileSync(join(ROOT, file), 'utf8');
+    } catch {
+      return false;
+    }
+    return (text.match(/`[^`]*`/g) ?? []).some((sql) => new RegExp(NAMED_RELATION.source, 'i').test(sql));
+  });
+}
 
 /** Every (file, table) where code outside the owning context names the table in SQL. */
 function crossings(): Record<string, string[]> {
@@ -34,6 +61,18 @@ function crossings(): Record<string, string[]> {
   }
   return found;
 }
+
+describe('tables named only in repositories', () => {
+  const found = sqlOutsideRepositories();
+
+  it('lets no new service, controller or helper run SQL: declare it in the aggregate\'s *.repository.ts', () => {
+    expect(found.filter((f) => !SQL_OUTSIDE_REPOSITORIES.includes(f))).toEqual([]);
+  });
+
+  it('shrinks the list of files still holding SQL as they move to repositories (the list is debt)', () => {
+    expect(SQL_OUTSIDE_REPOSITORIES.filter((f) => !found.includes(f))).toEqual([]);
+  });
+});
 
 describe('one owner per table', () => {
   const found = crossings();
