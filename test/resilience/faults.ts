@@ -53,7 +53,7 @@
 import 'reflect-metadata';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -62,6 +62,7 @@ import { startStripeServer, type StripeServer } from '../stripe-server/stripe-se
 import { UNTHROTTLED } from '../support/unthrottled';
 import { BidderClient, now, type BidRecord } from './faults-client';
 import { CpuMeter, PrivatePostgres, PrivateRedis, sleep, startApp, type AppProcess } from './faults-services';
+import { commitOf, writeReliabilitySection } from './reliability-doc';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -697,29 +698,8 @@ function table(reports: ScenarioReport[]): string {
   return `${lines.join('\n')}\n\n${details.join('\n')}\n`;
 }
 
-function commitOf(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/RELIABILITY.md'], { cwd: ROOT, encoding: 'utf8' }).trim() ? ' + uncommitted changes' : '';
-    return head + dirty;
-  } catch {
-    return 'unknown';
-  }
-}
-
 function writeDoc(section: string): void {
-  const file = join(ROOT, 'docs', 'RELIABILITY.md');
-  const heading = '## Fault runs';
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Reliability\n\nWhat `npm run test:resilience` proves, with the figures of its last recorded runs.\n';
-  const start = current.indexOf(`${heading}\n`);
-  let next;
-  if (start < 0) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = `${current.slice(0, start)}${section}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(file, `${next.trimEnd()}\n`);
-  log(`wrote the "Fault runs" section of ${file}`);
+  log(`wrote the "Fault runs" section of ${writeReliabilitySection('## Fault runs', section)}`);
 }
 
 // ---------------------------------------------------------------- main

@@ -23,8 +23,7 @@
  *   FUZZ_KEEP=1     keep the temporary directory (server logs)
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -32,22 +31,12 @@ import { fetchDocument, operationsOf, socketEventsOf } from '../support/fuzz/ope
 import { countsTable, runFuzz, type FuzzReport } from '../support/fuzz/runner';
 import { startFuzzWorld, type FuzzWorld } from '../support/fuzz/world';
 import { PrivatePostgres, PrivateRedis } from './faults-services';
+import { commitOf, writeReliabilitySection } from './reliability-doc';
 
-const ROOT = join(__dirname, '..', '..');
 const WRITE_DOC = process.argv.includes('--write-doc');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const log = (line: string) => process.stderr.write(`fuzz: ${line}\n`);
-
-function commitOf(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/RELIABILITY.md'], { cwd: ROOT, encoding: 'utf8' }).trim() ? ' + uncommitted changes' : '';
-    return head + dirty;
-  } catch {
-    return 'unknown';
-  }
-}
 
 function section(report: FuzzReport, operations: number, events: number): string {
   const total = report.counts.reduce((n, c) => n + c.requests, 0);
@@ -77,18 +66,7 @@ function section(report: FuzzReport, operations: number, events: number): string
 }
 
 function writeDoc(text: string): void {
-  const file = join(ROOT, 'docs', 'RELIABILITY.md');
-  const heading = '## Fuzzer';
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Reliability\n\nWhat `npm run test:resilience` proves, with the figures of its last recorded runs.\n';
-  const start = current.indexOf(`${heading}\n`);
-  let next;
-  if (start < 0) next = `${current.trimEnd()}\n\n${text}`;
-  else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = `${current.slice(0, start)}${text}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(file, `${next.trimEnd()}\n`);
-  log(`wrote the "Fuzzer" section of ${file}`);
+  log(`wrote the "Fuzzer" section of ${writeReliabilitySection('## Fuzzer', text)}`);
 }
 
 async function main(): Promise<number> {
