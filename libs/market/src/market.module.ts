@@ -5,6 +5,7 @@ import { BiddingEngine } from './bidding/bidding-engine';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
 import { LotFeed } from './bidding/lot-feed';
 import { LotClosingService } from './closing/lot-closing.service';
+import { DealsService } from './deals/deals.service';
 import { ListingFlowsController, ListingFlowsService } from './listings/listing-flows';
 import { ListingsController, ListingsService } from './listings/listings';
 import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
@@ -13,7 +14,7 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController, SessionsService } from './sessions/sessions';
 
-const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService];
+const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, DealsService];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({
