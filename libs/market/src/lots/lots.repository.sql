@@ -21,5 +21,9 @@ SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDE
 SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS winner
   FROM lot_registrations r JOIN lots l ON l.id = r.lot_id WHERE r.lot_id = $1 AND l.status = 'closed' AND r.deposit_status IN ('held', 'pending');
 
+-- name: followDepositStatus
+UPDATE lot_registrations SET deposit_status = $2
+ WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'));
+
 -- name: markRegistrationReleased
 UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending');

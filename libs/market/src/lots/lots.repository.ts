@@ -16,6 +16,10 @@ const SQL = queries(__filename, {
   unsettledRegistrations: `
     SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS winner
       FROM lot_registrations r JOIN lots l ON l.id = r.lot_id WHERE r.lot_id = $1 AND l.status = 'closed' AND r.deposit_status IN ('held', 'pending')`,
+  // Never move a registration backwards (a late 'held' after the close settled it changes nothing).
+  followDepositStatus: `
+    UPDATE lot_registrations SET deposit_status = $2
+     WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'))`,
   markRegistrationReleased: `UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending')`,
 });
 
@@ -92,4 +96,9 @@ export async function insertLot(m: Pick<EntityManager, 'query'>, lot: NewLot): P
     JSON.stringify(encodeIncrement(lot.increment)), lot.depositFen.toString(), lot.startsAt, lot.endsAt,
     lot.extensionMinutes ?? 5, lot.extensionCapMinutes ?? null, lot.proxyAllowed ?? true, lot.live ?? false,
   ]);
+}
+
+/** The registration's deposit status follows its deposit's (payments' DepositStatusChanged), monotonically. */
+export async function followDepositStatus(m: Query, registrationId: string, status: string): Promise<void> {
+  await m.query(SQL.followDepositStatus, [registrationId, status]);
 }
