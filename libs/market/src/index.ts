@@ -7,5 +7,6 @@ export { BiddingEngine, type BidResult } from './bidding/bidding-engine';
 export { LotFeed } from './bidding/lot-feed';
 export { LotClosingService, type CloseResult } from './closing/lot-closing.service';
 export { ListingFlowsService, type ListingConclusion } from './listings/listing-flows';
+export { CalendarService } from './calendar/calendar.service';
 export { DealConcluded, type DealConcludedPayload } from './events';
 export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob } from './jobs';
