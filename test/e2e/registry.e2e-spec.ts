@@ -177,6 +177,23 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(registerAsEnterprise.status).toBe(403);
   });
 
+  it('never answers a finished scan as completed without its result, however fast it is polled', async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 15; i++) {
+      const started = await api.http.post('/compliance/scans').set(as('platform_admin')).send({ date: today });
+      for (;;) {
+        const status = await api.http.get(`/compliance/scans/${started.body.jobId}`).set(as('platform_admin'));
+        expect(status.status).toBe(200);
+        if (status.body.state === 'completed') {
+          expect(status.body.result).toEqual(expect.objectContaining({ scanDate: today }));
+          break;
+        }
+        expect(status.body.result).toBeNull();
+        if (status.body.state === 'failed') throw new Error(status.body.failedReason);
+      }
+    }
+  });
+
   it('refuses a scan date that is not a date', async () => {
     const res = await api.http.post('/compliance/scans').set(as('platform_admin')).send({ date: '2025-02-30' });
     expect(res.status).toBe(400);

@@ -33,9 +33,14 @@ export class ComplianceController {
   @OrgScope.none()
   @Get('compliance/scans/:jobId')
   async status(@Param('jobId') jobId: string): Promise<{ jobId: string; state: string; result: unknown; failedReason: string | null }> {
-    const job = /^\d{1,18}$/.test(jobId) ? await this.queue.getJob(jobId) : undefined;
+    if (!/^\d{1,18}$/.test(jobId)) throw new NotFoundError('SCAN_NOT_FOUND', 'No such scan job');
+    // The state first, then the job: BullMQ writes the result and moves the job to `completed` in
+    // one step, so a job read after a `completed` state always carries its result (read the other
+    // way round, a job finishing in between answered `completed` with no result).
+    const state = await this.queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await this.queue.getJob(jobId);
     if (!job) throw new NotFoundError('SCAN_NOT_FOUND', 'No such scan job');
-    return { jobId, state: await job.getState(), result: job.returnvalue ?? null, failedReason: job.failedReason ?? null };
+    return { jobId, state, result: state === 'completed' ? (job.returnvalue ?? null) : null, failedReason: state === 'failed' ? (job.failedReason ?? null) : null };
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
