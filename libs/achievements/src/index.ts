@@ -7,5 +7,6 @@ export { IdleScanService, FORCED_LISTING_PRICE_DAYS, type ScanResult } from './c
 export { TransformationsService } from './transformations/transformations.service';
 export type { ContractTookEffect } from './transformations/contract-took-effect';
 export type { TransformationView } from './transformations/dto/transformation.dto';
-export { COMPLIANCE_JOBS, type IdleScanJob } from './jobs';
+export { COMPLIANCE_JOBS, type IdleScanJob, type RegistryImportJob } from './jobs';
+export { RegistryImportsService } from './imports/registry-imports.service';
 export { patentCheckChar, parsePatentNumber, evaluateIdleRule } from './domain';

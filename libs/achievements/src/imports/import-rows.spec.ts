@@ -47,7 +47,7 @@ describe('registry import: one row', () => {
     });
   });
 
-  it.each([
+  it.each<[Partial<RawRow>, string[][], string]>([
     [{ ipNumber: 'ZL201910123456.9' === number() ? 'ZL201910123456.8' : 'ZL201910123456.9' }, [['知识产权号', 'patentCheckDigit']], 'a wrong check digit'],
     [{ ipNumber: '2019101234' }, [['知识产权号', 'patentNumberFormat']], 'a malformed patent number'],
     [{ ipType: '实用新型' }, [['知识产权号', 'patentTypeMismatch']], 'an invention number declared as a utility model'],

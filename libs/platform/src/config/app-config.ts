@@ -60,6 +60,7 @@ const schema = z.object({
   RATE_LIMIT_REFRESH_PER_ADDRESS: rate('60/60'),
   RATE_LIMIT_REGISTRATION_PER_USER: rate('30/3600'),
   RATE_LIMIT_HTTP_BID_PER_USER: rate('60/60'),
+  RATE_LIMIT_UPLOAD_PER_USER: rate('30/3600'),
   RATE_LIMIT_SOCKET_BID_PER_CONNECTION: rate('10/5'),
   RATE_LIMIT_SOCKET_BID_PER_USER: rate('120/60'),
   // The worker's repeating jobs (README "Scheduled jobs"): off, every <n>s|m|h, or a cron pattern in Asia/Shanghai time.
