@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { Clock, CLOCK, LocalDate, todayInShanghai } from '@zjp/core';
-import { IdleScanService, RegistryImportsService, type ScanResult } from '@zjp/achievements';
+import { IdleScanService, RegistryImportsService, type ScanPreview, type ScanResult } from '@zjp/achievements';
 import { QUEUES } from '@zjp/platform';
 import { COMPLIANCE_JOBS, type IdleScanJob, type RegistryImportJob } from '@zjp/achievements';
 import type { Job } from 'bullmq';
@@ -26,8 +26,11 @@ export class ComplianceProcessor extends WorkerHost {
     return this.scan(job as Job<IdleScanJob>);
   }
 
-  private async scan(job: Job<IdleScanJob>): Promise<ScanResult> {
-    const date = job.data.date ? LocalDate.parse(job.data.date) : todayInShanghai(this.clock);
+  /** The live state is always today's (Asia/Shanghai): a scan for any other date is a preview that writes nothing. */
+  private async scan(job: Job<IdleScanJob>): Promise<ScanResult | ScanPreview> {
+    const today = todayInShanghai(this.clock);
+    const date = job.data.date ? LocalDate.parse(job.data.date) : today;
+    if (!date.equals(today)) return this.scans.preview(date);
     const started = Date.now();
     const result = await this.scans.scan(date);
     this.logger.log(`idle-IP scan for ${result.scanDate}: ${result.changed} of ${result.examined} changed in ${Date.now() - started} ms ${JSON.stringify(result.transitions)}`);

@@ -18,15 +18,20 @@ export class ComplianceController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Runs the idle-IP scan for a date, in the worker. Safe to repeat: the scan is idempotent. */
+  /**
+   * Runs the idle-IP scan in the worker. Today's (Asia/Shanghai) scan applies the rules and is safe
+   * to repeat; a scan for any other date is a preview: its result says what would be listed,
+   * suspended, released or made eligible on that date, and nothing is written.
+   */
   @Roles('platform_admin')
   @OrgScope.none()
   @Post('compliance/scans')
   @HttpCode(202)
-  async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string }> {
-    const date = body.date ?? todayInShanghai(this.clock).toString();
+  async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string; preview: boolean }> {
+    const today = todayInShanghai(this.clock).toString();
+    const date = body.date ?? today;
     const job = await this.queue.add(COMPLIANCE_JOBS.idleScan, { date, requestedBy: actor.userId }, { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } });
-    return { jobId: job.id!, date };
+    return { jobId: job.id!, date, preview: date !== today };
   }
 
   @Roles('platform_admin')
