@@ -313,7 +313,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
           rate: { kind: 'banded', tiers: [{ fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: String(50n * wan) } }, { fromFen: String(500n * wan), rate: '0.25', caps: { perEnterprisePerYearFen: String(500n * wan) } }] },
         }),
       );
-      expect(policy.document.rate.tiers[0].caps).toEqual({ perContractFen: null, perEnterprisePerYearFen: String(50n * wan) });
+      expect(policy.document.rate?.tiers?.[0].caps).toEqual({ perContractFen: null, perEnterprisePerYearFen: String(50n * wan) });
       const buyer = await insertSubsidyEnterprise(ds);
       const small1 = await paidContract(buyer, [[400n * wan, '2026-04-01']]);
       const small2 = await paidContract(buyer, [[400n * wan, '2026-05-01']]);
