@@ -88,6 +88,11 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     const catalogue = await api.http.get('/catalogue').query({ q: '石墨烯', useFirst: 'true' });
     expect(catalogue.status).toBe(200);
     expect(catalogue.body.items.map((i: { id: string }) => i.id)).toContain(id);
+    // several words: all must match, each anywhere (title 石墨烯, keyword 导热); one missing word, no match
+    const words = await api.http.get('/catalogue').query({ q: '石墨烯 导热' });
+    expect(words.body.items.map((i: { id: string }) => i.id)).toContain(id);
+    const missing = await api.http.get('/catalogue').query({ q: '石墨烯 钙钛矿' });
+    expect(missing.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
 
     // the holder is told, and cannot withdraw the forced listing or the achievement
     const inbox = await api.http.get('/notifications').set(as('holder_member'));

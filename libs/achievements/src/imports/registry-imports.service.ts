@@ -1,14 +1,13 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import { isKnownRegion } from '@zjp/identity';
-import { QUEUES, type Principal } from '@zjp/platform';
-import type { Job, Queue } from 'bullmq';
+import type { Principal } from '@zjp/platform';
+import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { assertMayReadHolder } from '../access';
 import { IdleScanService } from '../compliance/idle-scan.service';
-import { COMPLIANCE_JOBS, type RegistryImportJob } from '../jobs';
+import type { RegistryImportJob } from '../jobs';
 import type { RegistryImportDto } from './dto/registry-import.dto';
 import { type CellError, duplicatesInFile, type ImportRow, parseImportRow } from './import-rows';
 import { readSheet, SheetError } from './import-sheet';
@@ -52,11 +51,11 @@ export class RegistryImportsService {
     private readonly tx: TransactionRunner,
     private readonly db: DataSource,
     private readonly scans: IdleScanService,
-    @InjectQueue(QUEUES.compliance) private readonly queue: Queue<RegistryImportJob>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async upload(actor: Principal, file: { originalname: string; buffer: Buffer } | undefined, dto: RegistryImportDto): Promise<RegistryImportDto & { id: string; status: string }> {
+  /** Stores the upload; the caller queues its dry run under `jobId` (the job is named on the import, so its progress can be found). */
+  async upload(actor: Principal, file: { originalname: string; buffer: Buffer } | undefined, dto: RegistryImportDto): Promise<{ id: string; holderId: string; status: string; jobId: string }> {
     if (!file || file.buffer.length === 0) throw new ValidationError([{ field: 'file', code: 'required', message: '请选择要上传的 XLSX 或 CSV 文件' }]);
     const holderId = await this.holderFor(actor, dto.holderId);
     const id = newId(this.clock);
@@ -65,23 +64,18 @@ export class RegistryImportsService {
       await insertImport(m, { id, holderId, createdBy: actor.userId, createdAt: this.clock.now(), fileName: file.originalname.slice(0, 200) || 'upload', file: file.buffer, jobId });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'registry_import.uploaded', subjectType: 'registry_import', subjectId: id, data: { holderId, bytes: file.buffer.length }, occurredAt: this.clock.now() });
     });
-    await this.queue.add(COMPLIANCE_JOBS.validateImport, { importId: id }, { jobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } });
-    return { id, holderId, status: 'validating' };
+    return { id, holderId, status: 'validating', jobId };
   }
 
-  async get(actor: Principal, id: string): Promise<ImportRecord & { progress: ImportProgress | null }> {
+  async get(actor: Principal, id: string): Promise<ImportRecord> {
     const record = await getImport(this.db, id);
     if (!record) throw new NotFoundError('IMPORT_NOT_FOUND', 'No such import');
     await this.assertMaySee(actor, record.holderId);
-    let progress: ImportProgress | null = null;
-    if ((record.status === 'validating' || record.status === 'committing') && record.jobId) {
-      const job = await this.queue.getJob(record.jobId);
-      progress = job && typeof job.progress === 'object' ? (job.progress as unknown as ImportProgress) : null;
-    }
-    return { ...record, progress };
+    return record;
   }
 
-  async commit(actor: Principal, id: string): Promise<{ id: string; status: string }> {
+  /** Marks a validated import as committing; the caller queues the commit under `jobId`. */
+  async commit(actor: Principal, id: string): Promise<{ id: string; status: string; jobId: string }> {
     const jobId = `registry-import-commit-${id}`;
     await this.tx.run(async (m) => {
       const record = await lockImport(m, id);
@@ -91,8 +85,7 @@ export class RegistryImportsService {
       if (record.status !== 'validated') throw new ConflictError('IMPORT_NOT_VALIDATED', `Only an import whose dry run found no problem can be committed (this one is ${record.status})`);
       await startCommit(m, id, jobId, actor.userId);
     });
-    await this.queue.add(COMPLIANCE_JOBS.commitImport, { importId: id, by: actor.userId }, { jobId, attempts: 1, removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } });
-    return { id, status: 'committing' };
+    return { id, status: 'committing', jobId };
   }
 
   /** The worker's dry run: every row checked, the report stored; nothing else is written. */

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const MUST_HAVE_BODY = new Set(['PUT', 'PATCH']);
-/** The routes that take a file, as multipart/form-data (and nothing else): POST /registry-imports. */
+/** The routes that take a file: the handler itself insists on multipart/form-data, after authentication (POST /registry-imports). */
 const UPLOAD_ROUTES: readonly { method: string; path: RegExp }[] = [{ method: 'POST', path: /^\/registry-imports\/?$/ }];
 
 function sentBytes(req: Request): boolean {
@@ -22,9 +22,7 @@ function sentBytes(req: Request): boolean {
 export class RequestBodyMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     if (UPLOAD_ROUTES.some((r) => r.method === req.method && r.path.test(req.path))) {
-      if (!req.is('multipart/form-data')) {
-        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the file as multipart/form-data (got ${req.headers['content-type'] ?? 'no content type'})`, { kind: 'unsupported_media_type' });
-      }
+      // no JSON here: the route's MultipartOnly interceptor answers 415 for anything but a form
     } else if (WITH_BODY.has(req.method)) {
       if (sentBytes(req) && !req.is(['application/json', 'application/*+json'])) {
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'})`, { kind: 'unsupported_media_type' });
