@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AchievementsModule } from '@zjp/achievements';
 import { MarketModule } from '@zjp/market';
 import { PaymentsModule } from '@zjp/payments';
-import { ContractBillingService } from './contracts/contract-billing.service';
+import { ContractBillingService } from './billing/contract-billing.service';
 import { ContractsController } from './contracts/contracts.controller';
 import { ContractsService } from './contracts/contracts.service';
 import { DealContractTrigger } from './contracts/deal-contract.trigger';

@@ -1,7 +1,15 @@
 // The payments context's public surface: what the apps, the other contexts and the tests use.
 export { PaymentsApiModule, PaymentsModule } from './payments.module';
 export { DepositsService, type Deposit } from './deposits/deposits.service';
-export { ContractPaymentsService, type Payment, type Refund, type SettledMovement, type SettledTotals } from './contract-payments/contract-payments.service';
+export {
+  ContractPaymentsService,
+  type MovementStatus,
+  type Payment,
+  type Refund,
+  type SettledMovement,
+  type SettledTotals,
+  type SignedMovement,
+} from './contract-payments/contract-payments.service';
 export { DepositStatusChanged, PaymentStatusChanged, type DepositStatusChangedPayload, type PaymentStatusChangedPayload } from './events';
 export { LedgerService, postLedgerTransaction } from './ledger/ledger.service';
 export { toPayoutView, type PayoutView, RecordPayoutDto } from './payouts/payouts.controller';

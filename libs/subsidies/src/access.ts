@@ -1,6 +1,7 @@
 import { ForbiddenError, regionCovers, type RegionLevel } from '@zjp/core';
 import type { Principal } from '@zjp/platform';
 import type { EntityManager } from 'typeorm';
+import { findAuthority } from './authorities.repository';
 
 export interface Authority {
   id: string;
@@ -13,11 +14,11 @@ type Query = Pick<EntityManager, 'query'>;
 
 /** The authority (government body) an administrator acts for: their own organisation. */
 export async function authorityOf(db: Query, actor: Principal): Promise<Authority> {
-  const rows = (await db.query(`SELECT id, name, authority_level AS level, region_code AS "regionCode" FROM organization_directory WHERE id = $1 AND type = 'authority'`, [actor.organizationId])) as Authority[];
-  if (!rows[0] || !actor.roles.includes('authority_admin')) {
+  const authority = await findAuthority(db, actor.organizationId);
+  if (!authority || !actor.roles.includes('authority_admin')) {
     throw new ForbiddenError('NOT_AN_AUTHORITY', 'Only an authority administrator manages subsidy policies and applications');
   }
-  return rows[0];
+  return authority;
 }
 
 export const isPlatformAdmin = (p: Principal): boolean => p.roles.includes('platform_admin');

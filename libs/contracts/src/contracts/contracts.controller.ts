@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Res, 
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
-import { ContractBillingService } from './contract-billing.service';
+import { ContractBillingService } from '../billing/contract-billing.service';
 import { ContractsService } from './contracts.service';
 import { DraftContractDto, AmendTermsDto, VersionDto, RegisterContractDto, TerminateContractDto, ConversionDto, RoyaltyReportDto, MilestoneReachedDto, PayContractDto, BankTransferPaymentDto, RefundDto, ListContractsQuery, DocumentQuery } from './dto/contracts.dto';
 

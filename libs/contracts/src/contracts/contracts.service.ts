@@ -4,7 +4,7 @@ import { DomainEventHandlers, isUniqueViolation, recordAudit, TransactionRunner 
 import { TransformationsService } from '@zjp/achievements';
 import { ListingFlowsService } from '@zjp/market';
 import { ContractPaymentsService, DepositsService, PaymentStatusChanged } from '@zjp/payments';
-import { type Principal, overseesSql, oversightOf } from '@zjp/platform';
+import { type Principal, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   actualValue,
@@ -28,6 +28,8 @@ import {
 import { canonicalJson, ContractDocument, renderPdf, sha256, signedContent, TYPE_LABELS } from '../documents/contract-document';
 import { ContractRow, feeStartOf, isContractAdministrator, loadContract, loadVisible, partyOf } from './contract-row';
 import { ContractListItem, ContractView, SignatureView, toContractView, toMoneyView } from './contract.views';
+import * as contracts from './contracts.repository';
+import * as billing from '../billing/billing.repository';
 
 export type TerminationKind = 'buyer_default' | 'mutual' | 'withdrawn' | 'other';
 
@@ -78,8 +80,8 @@ export class ContractsService implements OnModuleInit {
   /** The deal's contract draft, once: a repeated call (job retried, sweep, duplicate event) finds it. Null for a deal that defaulted. */
   async createFromDeal(dealId: string): Promise<{ contractId: string; created: boolean } | null> {
     return this.tx.run(async (m) => {
-      const existing = (await m.query(`SELECT id FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string }[];
-      if (existing[0]) return { contractId: existing[0].id, created: false };
+      const existing = await contracts.contractIdByDeal(m, dealId);
+      if (existing) return { contractId: existing, created: false };
       const rows = (await m.query(
         `SELECT d.id, d.source, d.achievement_id, d.seller_id, d.buyer_id, d.deal_type, d.license_type, d.price_fen::text AS price_fen, d.deposit_fen::text AS deposit_fen,
                 d.concluded_at, d.status, l.forced, l.rule_clause, a.title, b.sme
@@ -105,7 +107,7 @@ export class ContractsService implements OnModuleInit {
         type, terms, source: deal.source, dealId, applicationId: null, achievementId: deal.achievement_id, sellerId: deal.seller_id, buyerId: deal.buyer_id,
         title: `${deal.title} ${TYPE_LABELS[type]}`, priceFen: deal.price_fen, depositFen: deal.source === 'auction' ? deal.deposit_fen : '0', actor: null,
       });
-      if (!id) return { contractId: ((await m.query(`SELECT id FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string }[])[0].id, created: false };
+      if (!id) return { contractId: (await contracts.contractIdByDeal(m, dealId))!, created: false };
       await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'deal', dealId, type }, occurredAt: this.clock.now() });
       return { contractId: id, created: true };
     });
@@ -119,8 +121,8 @@ export class ContractsService implements OnModuleInit {
         const own = (await m.query(`SELECT 1 FROM free_license_applications WHERE id = $1 AND enterprise_id = $2`, [applicationId, actor.organizationId])) as unknown[];
         if (!own.length) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
       }
-      const existing = (await m.query(`SELECT id FROM contracts WHERE free_license_application_id = $1`, [applicationId])) as { id: string }[];
-      if (existing[0]) return { contractId: existing[0].id, created: false };
+      const existing = await contracts.contractIdByFreeLicense(m, applicationId);
+      if (existing) return { contractId: existing, created: false };
       const rows = (await m.query(
         `SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title FROM free_license_applications f JOIN achievement_directory a ON a.id = f.achievement_id WHERE f.id = $1 FOR SHARE OF f`,
         [applicationId],
@@ -132,7 +134,7 @@ export class ContractsService implements OnModuleInit {
         type, terms, source: 'free_license', dealId: null, applicationId, achievementId: rows[0].achievement_id, sellerId: rows[0].holder_id, buyerId: rows[0].enterprise_id,
         title: `${rows[0].title} ${TYPE_LABELS[type]}`, priceFen: '0', depositFen: '0', actor: null,
       });
-      if (!id) return { contractId: ((await m.query(`SELECT id FROM contracts WHERE free_license_application_id = $1`, [applicationId])) as { id: string }[])[0].id, created: false };
+      if (!id) return { contractId: (await contracts.contractIdByFreeLicense(m, applicationId))!, created: false };
       await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'free_license_application', applicationId, clause: 'P-3Y' }, occurredAt: this.clock.now() });
       return { contractId: id, created: true };
     });
@@ -143,13 +145,13 @@ export class ContractsService implements OnModuleInit {
     if (input.type === 'free_license') throw new ValidationError([{ field: 'type', code: 'freeLicenseFromApplication', message: 'a free licence (P-3Y) comes from an approved application' }]);
     const terms = this.parseTerms(input.type, input.terms);
     const id = await this.tx.run(async (m) => {
-      const a = (await m.query(`SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`, [input.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
+      const a = await contracts.achievementToDraft(m, input.achievementId);
       if (!a[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       if (!actor.roles.includes('platform_admin') && !(actor.organizationId === a[0].holder_id && actor.roles.includes('holder_admin'))) {
         throw new ForbiddenError('ORGANIZATION_BOUNDARY', "Only the achievement's holder drafts its contracts");
       }
       if (a[0].registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement is contracted');
-      const b = (await m.query(`SELECT type, sme FROM organization_directory WHERE id = $1`, [input.buyerId])) as { type: string; sme: boolean }[];
+      const b = await contracts.buyerToDraft(m, input.buyerId);
       if (!b[0] || b[0].type !== 'enterprise') throw new ValidationError([{ field: 'buyerId', code: 'isEnterprise', message: 'buyerId must be an enterprise' }]);
       if (input.type === 'use_first' && !b[0].sme) throw new DomainError('USE_FIRST_REQUIRES_SME', '先用后转 is for small and micro enterprises (P-PRICE)', { details: { buyerId: input.buyerId } });
       const contractId = await this.insert(m, {
@@ -172,8 +174,8 @@ export class ContractsService implements OnModuleInit {
       if (input.expectedVersion !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}`, { version: c.version });
       const terms = this.parseTerms(c.type, input.terms);
       const version = c.version + 1;
-      await m.query(`INSERT INTO contract_versions (contract_id, version, terms, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [id, version, JSON.stringify(terms), input.note ?? null, actor.userId, this.clock.now()]);
-      await m.query(`UPDATE contracts SET terms = $2, version = $3, status = 'draft', updated_at = $4 WHERE id = $1`, [id, JSON.stringify(terms), version, this.clock.now()]);
+      await contracts.insertVersion(m, id, version, terms, input.note ?? null, actor.userId, this.clock.now());
+      await contracts.amendTerms(m, id, terms, version, this.clock.now());
       await this.audit(m, actor, 'contract.amended', id, { version, from: c.status, note: input.note ?? null });
     });
     return this.get(actor, id);
@@ -187,7 +189,7 @@ export class ContractsService implements OnModuleInit {
       if (input.version !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}`, { version: c.version });
       const problems = validateTerms(c.type, c.terms);
       if (problems.length) throw new DomainError('CONTRACT_TERMS_INCOMPLETE', 'The terms cannot be signed yet: amend them first', { details: problems });
-      await m.query(`UPDATE contracts SET status = 'awaiting_signatures', updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      await contracts.markAwaitingSignatures(m, id, this.clock.now());
       await this.audit(m, actor, 'contract.submitted', id, { version: c.version });
     });
     return this.get(actor, id);
@@ -209,12 +211,8 @@ export class ContractsService implements OnModuleInit {
       if (input.version !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}; read them again before signing`, { version: c.version });
       const now = this.clock.now();
       const termsSha256 = sha256(canonicalJson(signedContent(this.buildDocument(c, [], null))));
-      const inserted = (await m.query(
-        `INSERT INTO contract_signatures (contract_id, version, party, organization_id, user_id, signed_at, terms_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT DO NOTHING RETURNING party`,
-        [id, c.version, party, actor.organizationId, actor.userId, now, termsSha256],
-      )) as unknown[];
-      if (!inserted.length) throw new ConflictError('CONTRACT_ALREADY_SIGNED_BY_PARTY', `The ${party} has signed version ${c.version} already`);
+      const inserted = await contracts.insertSignature(m, { contractId: id, version: c.version, party, organizationId: actor.organizationId, userId: actor.userId, signedAt: now, termsSha256 });
+      if (!inserted) throw new ConflictError('CONTRACT_ALREADY_SIGNED_BY_PARTY', `The ${party} has signed version ${c.version} already`);
       await this.audit(m, actor, 'contract.signature_added', id, { party, version: c.version, termsSha256 });
       const signatures = await this.signatures(m, id, c.version);
       if (signatures.length < 2) return false;
@@ -222,13 +220,10 @@ export class ContractsService implements OnModuleInit {
       this.check(c, 'complete_signatures');
       const effective = todayInShanghai(this.clock);
       const trialEndsOn = c.type === 'use_first' && c.terms.useFirst ? periodEndMonths(effective, c.terms.useFirst.trialMonths).toString() : null;
-      await m.query(
-        `UPDATE contracts SET status = 'signed', signed_at = $2, took_effect_on = $3, signed_terms_sha256 = $4, trial_ends_on = $5, updated_at = $2 WHERE id = $1`,
-        [id, now, effective.toString(), termsSha256, trialEndsOn],
-      );
+      await contracts.markSigned(m, id, { at: now, tookEffectOn: effective.toString(), termsSha256, trialEndsOn });
       const signed = (await loadContract(m, id))!;
       const pdf = await renderPdf(this.buildDocument(signed, signatures, null), now);
-      await m.query(`INSERT INTO contract_documents (contract_id, version, sha256, pdf, created_at) VALUES ($1, $2, $3, $4, $5)`, [id, c.version, sha256(pdf), pdf, now]);
+      await contracts.insertSignedDocument(m, id, c.version, sha256(pdf), pdf, now);
       if (c.dealId) await m.query(`UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract'`, [c.dealId]);
       await this.audit(m, actor, 'contract.signed', id, { version: c.version, tookEffectOn: effective.toString(), documentSha256: sha256(pdf), termsSha256, trialEndsOn });
       return true;
@@ -256,11 +251,11 @@ export class ContractsService implements OnModuleInit {
           }
         }
       }
-      await this.db.query(`UPDATE contracts SET deposit_applied_at = $2 WHERE id = $1 AND deposit_applied_at IS NULL`, [id, this.clock.now()]);
+      await contracts.markDepositApplied(this.db, id, this.clock.now());
     }
     if (!c.effectRecordedAt) {
       await this.transformations.recordFromContract({ contractId: id, achievementId: c.achievementId, ...transformationOf(c.type, c.terms), tookEffectOn: c.tookEffectOn! });
-      await this.db.query(`UPDATE contracts SET effect_recorded_at = $2 WHERE id = $1 AND effect_recorded_at IS NULL`, [id, this.clock.now()]);
+      await contracts.markEffectRecorded(this.db, id, this.clock.now());
     }
     await this.reconcile(id);
   }
@@ -280,10 +275,7 @@ export class ContractsService implements OnModuleInit {
         if (on.isAfter(todayInShanghai(this.clock))) problems.push({ field: 'registeredOn', code: 'inFuture', message: 'registeredOn cannot be in the future' });
         if (problems.length) throw new ValidationError(problems);
         const now = this.clock.now();
-        await m.query(
-          `UPDATE contracts SET status = 'registered', registration_number = $2, registered_on = $3, registry = $4, registered_by = $5, registered_at = $6, updated_at = $6 WHERE id = $1`,
-          [id, number, input.registeredOn, input.registry.trim(), actor.userId, now],
-        );
+        await contracts.markRegistered(m, id, { number, registeredOn: input.registeredOn, registry: input.registry.trim(), by: actor.userId, at: now });
         await this.audit(m, actor, 'contract.registered', id, { number, registeredOn: input.registeredOn, registry: input.registry.trim() });
       })
       .catch((err: unknown) => {
@@ -328,7 +320,7 @@ export class ContractsService implements OnModuleInit {
         await this.terminateIn(m, actor, c, 'use_first_not_converted', 'the enterprise declined to convert after the trial (先用后转)');
         return;
       }
-      await m.query(`UPDATE contracts SET converted_on = $2, updated_at = $3 WHERE id = $1`, [id, today.toString(), this.clock.now()]);
+      await contracts.markConverted(m, id, today.toString(), this.clock.now());
       await this.audit(m, actor, 'contract.use_first_converted', id, { convertedOn: today.toString() });
     });
     await this.reconcile(id);
@@ -348,10 +340,9 @@ export class ContractsService implements OnModuleInit {
         if (!span) throw new ValidationError([{ field: 'periodIndex', code: 'unknownPeriod', message: 'no such royalty period in the licence term' }]);
         if (!span.endsOn.isBefore(todayInShanghai(this.clock))) throw new ConflictError('ROYALTY_PERIOD_NOT_ENDED', `The period ends on ${span.endsOn.toString()}`);
         const amount = royaltyAmount(input.salesFen, royalty.rate, royalty.minimumFen ? BigInt(royalty.minimumFen) : 0n);
-        await m.query(
-          `INSERT INTO contract_royalty_reports (contract_id, period_index, period_starts_on, period_ends_on, sales_fen, royalty_fen, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [id, span.index, span.startsOn.toString(), span.endsOn.toString(), input.salesFen.toString(), amount.toString(), actor.userId, this.clock.now()],
-        );
+        await billing.insertRoyaltyReport(m, {
+          contractId: id, periodIndex: span.index, startsOn: span.startsOn.toString(), endsOn: span.endsOn.toString(), salesFen: input.salesFen, royaltyFen: amount, reportedBy: actor.userId, reportedAt: this.clock.now(),
+        });
         await this.audit(m, actor, 'contract.royalty_reported', id, { periodIndex: span.index, salesFen: input.salesFen.toString(), royaltyFen: amount.toString() });
       })
       .catch((err: unknown) => {
@@ -375,7 +366,7 @@ export class ContractsService implements OnModuleInit {
         if (!milestone) throw new NotFoundError('MILESTONE_NOT_FOUND', 'No such milestone in the terms');
         const on = LocalDate.parse(input.reachedOn);
         if (on.isAfter(todayInShanghai(this.clock))) throw new ValidationError([{ field: 'reachedOn', code: 'inFuture', message: 'reachedOn cannot be in the future' }]);
-        await m.query(`INSERT INTO contract_milestones (contract_id, milestone_key, reached_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)`, [id, key, input.reachedOn, actor.userId, this.clock.now()]);
+        await billing.insertMilestone(m, id, key, input.reachedOn, actor.userId, this.clock.now());
         await this.audit(m, actor, 'contract.milestone_reached', id, { key, reachedOn: input.reachedOn });
       })
       .catch((err: unknown) => {
@@ -401,7 +392,7 @@ export class ContractsService implements OnModuleInit {
       let status: ContractStatus = c.status;
       for (let step = nextPerformanceStep(status, facts); step; step = nextPerformanceStep(status, facts)) {
         const now = this.clock.now();
-        await m.query(`UPDATE contracts SET status = $2, completed_at = CASE WHEN $2 = 'completed' THEN $3::timestamptz ELSE completed_at END, updated_at = $3 WHERE id = $1`, [id, step, now]);
+        await contracts.advancePerformance(m, id, step, now);
         await recordAudit(m, { action: `contract.${step}`, subjectType: 'contract', subjectId: id, data: { from: status, actualValueFen: actual.toString() }, occurredAt: now });
         status = step;
       }
@@ -420,36 +411,29 @@ export class ContractsService implements OnModuleInit {
     for (const d of deals) if ((await this.createFromDeal(d.id))?.created) counts.fromDeals++;
     const apps = (await this.db.query(`SELECT f.id FROM free_license_applications f WHERE f.status = 'approved' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.free_license_application_id = f.id) LIMIT 500`)) as { id: string }[];
     for (const a of apps) if ((await this.createFromFreeLicense(a.id)).created) counts.fromFreeLicenses++;
-    const unfinished = (await this.db.query(`SELECT id FROM contracts WHERE signed_at IS NOT NULL AND (effect_recorded_at IS NULL OR deposit_applied_at IS NULL) LIMIT 500`)) as { id: string }[];
-    for (const c of unfinished) {
+    for (const id of await contracts.signedUnfinished(this.db)) {
       try {
-        await this.afterSigning(c.id);
+        await this.afterSigning(id);
         counts.afterSigning++;
       } catch (err) {
-        this.logger.error(`after signing ${c.id}: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.error(`after signing ${id}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const today = todayInShanghai(this.clock);
-    const trials = (await this.db.query(
-      `SELECT id FROM contracts WHERE type = 'use_first' AND converted_on IS NULL AND trial_ends_on < $1 AND status IN ('signed', 'registered', 'in_performance') LIMIT 500`,
-      [today.toString()],
-    )) as { id: string }[];
-    for (const t of trials) {
+    for (const trialId of await contracts.trialsEndedBefore(this.db, today.toString())) {
       await this.tx.run(async (m) => {
-        const c = (await loadContract(m, t.id, { lock: true }))!;
+        const c = (await loadContract(m, trialId, { lock: true }))!;
         if (c.convertedOn || !transition(c.status, 'terminate').ok) return;
         await this.terminateIn(m, null, c, 'use_first_not_converted', `the trial ended on ${c.trialEndsOn} without conversion (先用后转)`);
         counts.trialsEnded++;
       });
     }
-    const defaults = (await this.db.query(`SELECT id, deal_id, termination_reason FROM contracts WHERE termination_kind = 'buyer_default' AND default_recorded_at IS NULL LIMIT 500`)) as { id: string; deal_id: string; termination_reason: string }[];
-    for (const d of defaults) {
+    for (const d of await contracts.unrecordedDefaults(this.db)) {
       await this.recordDefault(null, d.id, d.deal_id, d.termination_reason);
       counts.defaults++;
     }
-    const performing = (await this.db.query(`SELECT id FROM contracts WHERE status IN ('registered', 'in_performance') LIMIT 2000`)) as { id: string }[];
-    for (const p of performing) {
-      await this.reconcile(p.id);
+    for (const performingId of await contracts.performingContracts(this.db)) {
+      await this.reconcile(performingId);
       counts.reconciled++;
     }
     return counts;
@@ -462,29 +446,15 @@ export class ContractsService implements OnModuleInit {
     const m = this.db.manager;
     const c = await loadVisible(m, actor, id);
     const { summary, actual } = await this.money(m, c);
-    const doc = (await m.query(`SELECT sha256 FROM contract_documents WHERE contract_id = $1`, [id])) as { sha256: string }[];
-    return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), doc[0]?.sha256 ?? null);
+    return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), await contracts.signedDocumentSha256(m, id));
   }
 
   async list(actor: Principal, filter: { status?: string; role?: 'seller' | 'buyer' }): Promise<ContractListItem[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (!isContractAdministrator(actor)) {
-      params.push(actor.organizationId);
-      where.push(filter.role === 'seller' ? `c.seller_id = $1` : filter.role === 'buyer' ? `c.buyer_id = $1` : `(c.seller_id = $1 OR c.buyer_id = $1)`);
-    } else {
+    if (isContractAdministrator(actor)) {
       // the operator all; an authority those with a party in its region
-      const readable = overseesSql(await oversightOf(this.db, actor), 'o', 1);
-      params.push(...readable.params);
-      where.push(`EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (c.seller_id, c.buyer_id) AND ${readable.sql})`);
+      return contracts.listContracts(this.db, { administrator: true, oversight: await oversightOf(this.db, actor) }, filter.status);
     }
-    if (filter.status) where.push(`c.status = $${params.push(filter.status)}`);
-    return (await this.db.query(
-      `SELECT c.id, c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS "buyerId", c.achievement_id AS "achievementId", c.deal_id AS "dealId",
-              c.registration_number AS "registrationNumber", c.created_at AS "createdAt"
-         FROM contracts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC LIMIT 200`,
-      params,
-    )) as ContractListItem[];
+    return contracts.listContracts(this.db, { administrator: false, organizationId: actor.organizationId, role: filter.role }, filter.status);
   }
 
   /** The contract as a document: JSON, or a PDF (the stored signed one when `signed`, otherwise rendered now). */
@@ -498,9 +468,9 @@ export class ContractsService implements OnModuleInit {
     const m = this.db.manager;
     const c = await loadVisible(m, actor, id);
     if (which === 'signed') {
-      const rows = (await m.query(`SELECT pdf, sha256, version FROM contract_documents WHERE contract_id = $1`, [id])) as { pdf: Buffer; sha256: string; version: number }[];
-      if (!rows[0]) throw new NotFoundError('SIGNED_DOCUMENT_NOT_FOUND', 'The contract is not signed yet');
-      return rows[0];
+      const signed = await contracts.signedDocument(m, id);
+      if (!signed) throw new NotFoundError('SIGNED_DOCUMENT_NOT_FOUND', 'The contract is not signed yet');
+      return signed;
     }
     const pdf = await renderPdf(this.document_(c, await this.signatures(m, id, c.version)), c.updatedAt);
     return { pdf, sha256: sha256(pdf), version: c.version };
@@ -510,11 +480,11 @@ export class ContractsService implements OnModuleInit {
   async verify(actor: Principal, id: string): Promise<{ signed: boolean; documentSha256: string | null; documentIntact: boolean | null; termsSha256: string | null; termsIntact: boolean | null }> {
     const m = this.db.manager;
     const c = await loadVisible(m, actor, id);
-    const doc = (await m.query(`SELECT pdf, sha256, version FROM contract_documents WHERE contract_id = $1`, [id])) as { pdf: Buffer; sha256: string; version: number }[];
-    if (!doc[0] || !c.signedTermsSha256) return { signed: false, documentSha256: null, documentIntact: null, termsSha256: null, termsIntact: null };
-    const sigs = await this.signatures(m, id, doc[0].version);
+    const doc = await contracts.signedDocument(m, id);
+    if (!doc || !c.signedTermsSha256) return { signed: false, documentSha256: null, documentIntact: null, termsSha256: null, termsIntact: null };
+    const sigs = await this.signatures(m, id, doc.version);
     const recomputed = sha256(canonicalJson(signedContent(this.document_(c, sigs))));
-    return { signed: true, documentSha256: doc[0].sha256, documentIntact: sha256(doc[0].pdf) === doc[0].sha256, termsSha256: c.signedTermsSha256, termsIntact: recomputed === c.signedTermsSha256 && sigs.every((s) => s.termsSha256 === recomputed) };
+    return { signed: true, documentSha256: doc.sha256, documentIntact: sha256(doc.pdf) === doc.sha256, termsSha256: c.signedTermsSha256, termsIntact: recomputed === c.signedTermsSha256 && sigs.every((s) => s.termsSha256 === recomputed) };
   }
 
   /** Money under the contract, derived: the fee schedule, what was paid (net of refunds) and 实际成交额. */
@@ -522,14 +492,14 @@ export class ContractsService implements OnModuleInit {
     const pays = (await m.query(`SELECT status, amount_fen::text AS amount FROM payments WHERE reference_type = 'contract' AND reference_id = $1`, [c.id])) as { status: string; amount: string }[];
     const refunds = (await m.query(`SELECT r.status, r.amount_fen::text AS amount FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = 'contract' AND p.reference_id = $1`, [c.id])) as { status: string; amount: string }[];
     const actual = actualValue(pays.map((p) => ({ status: p.status, amountFen: BigInt(p.amount) })), refunds.map((r) => ({ status: r.status, amountFen: BigInt(r.amount) })));
-    const reports = (await m.query(`SELECT period_index, sales_fen::text AS sales FROM contract_royalty_reports WHERE contract_id = $1`, [c.id])) as { period_index: number; sales: string }[];
-    const milestones = (await m.query(`SELECT milestone_key, to_char(reached_on, 'YYYY-MM-DD') AS reached FROM contract_milestones WHERE contract_id = $1`, [c.id])) as { milestone_key: string; reached: string }[];
+    const reports = await billing.royaltyReportsOf(m, c.id);
+    const milestones = await billing.milestonesOf(m, c.id);
     const summary = summarise(
       c.terms,
       {
         feeStartOn: feeStartOf(c),
-        milestonesReached: Object.fromEntries(milestones.map((x) => [x.milestone_key, LocalDate.parse(x.reached)])),
-        royaltyReports: reports.map((r) => ({ periodIndex: r.period_index, salesFen: BigInt(r.sales) })),
+        milestonesReached: Object.fromEntries(milestones.map((x) => [x.key, LocalDate.parse(x.reachedOn)])),
+        royaltyReports: reports,
       },
       actual,
       todayInShanghai(this.clock),
@@ -560,12 +530,8 @@ export class ContractsService implements OnModuleInit {
     };
   }
 
-  private async signatures(m: Tx, id: string, version?: number): Promise<SignatureView[]> {
-    return (await m.query(
-      `SELECT s.party, s.version, s.organization_id AS "organizationId", s.user_id AS "userId", u.display_name AS "signerName", s.signed_at AS "signedAt", s.terms_sha256 AS "termsSha256"
-         FROM contract_signatures s JOIN user_directory u ON u.id = s.user_id WHERE s.contract_id = $1 AND ($2::int IS NULL OR s.version = $2) ORDER BY s.version, s.party = 'buyer', s.signed_at`,
-      [id, version ?? null],
-    )) as SignatureView[];
+  private signatures(m: Tx, id: string, version?: number): Promise<SignatureView[]> {
+    return contracts.signaturesOf(m, id, version);
   }
 
   /** A party's administrator (or the operator) acting on the terms. */
@@ -593,9 +559,7 @@ export class ContractsService implements OnModuleInit {
 
   private async terminateIn(m: Tx, actor: Principal | null, c: ContractRow, kind: string, reason: string): Promise<void> {
     const now = this.clock.now();
-    await m.query(`UPDATE contracts SET status = 'terminated', terminated_at = $2, termination_kind = $3, termination_reason = $4, terminated_by = $5, updated_at = $2 WHERE id = $1`, [
-      c.id, now, kind, reason, actor?.userId ?? null,
-    ]);
+    await contracts.markTerminated(m, c.id, { at: now, kind, reason, by: actor?.userId ?? null });
     await this.audit(m, actor, 'contract.terminated', c.id, { from: c.status, kind }, reason);
   }
 
@@ -606,7 +570,7 @@ export class ContractsService implements OnModuleInit {
       // Already defaulted (a retry): the default is recorded; anything else is retried by the sweep.
       if (!(err instanceof ConflictError && err.code === 'DEAL_NOT_AWAITING_CONTRACT')) throw err;
     }
-    await this.db.query(`UPDATE contracts SET default_recorded_at = $2 WHERE id = $1 AND default_recorded_at IS NULL`, [contractId, this.clock.now()]);
+    await contracts.markDefaultRecorded(this.db, contractId, this.clock.now());
   }
 
   private async transferObjectOf(m: Tx, achievementId: string): Promise<TransferObject> {
@@ -624,13 +588,10 @@ export class ContractsService implements OnModuleInit {
   ): Promise<string | null> {
     const id = newId(this.clock);
     const now = this.clock.now();
-    const inserted = (await m.query(
-      `INSERT INTO contracts (id, type, source, deal_id, free_license_application_id, achievement_id, seller_id, buyer_id, title, terms, price_fen, deposit_fen, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) ON CONFLICT DO NOTHING RETURNING id`,
-      [id, x.type, x.source, x.dealId, x.applicationId, x.achievementId, x.sellerId, x.buyerId, x.title.slice(0, 300), JSON.stringify(x.terms), x.priceFen, x.depositFen, x.actor?.userId ?? null, now],
-    )) as { id: string }[];
-    if (!inserted[0]) return null;
-    await m.query(`INSERT INTO contract_versions (contract_id, version, terms, note, created_by, created_at) VALUES ($1, 1, $2, $3, $4, $5)`, [id, JSON.stringify(x.terms), 'first draft', x.actor?.userId ?? null, now]);
+    const createdBy = x.actor?.userId ?? null;
+    const contract = { ...x, id, title: x.title.slice(0, 300), createdBy, createdAt: now };
+    if (!(await contracts.insertContract(m, contract))) return null;
+    await contracts.insertVersion(m, id, 1, x.terms, 'first draft', createdBy, now);
     return id;
   }
 

@@ -9,9 +9,18 @@ import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentM
 import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '../events';
 import { postLedgerTransaction } from '../ledger/ledger.service';
 import { STRIPE } from '../stripe.client';
-import { selectSettledTotals, type SettledTotals } from './payments.repository';
+import {
+  type MovementStatus,
+  selectAmountByIdempotencyKey,
+  selectMovementStatuses,
+  selectPendingFen,
+  selectSettledMovements,
+  selectSettledTotals,
+  type SettledTotals,
+  type SignedMovement,
+} from './payments.repository';
 
-export type { SettledMovement, SettledTotals } from './payments.repository';
+export type { MovementStatus, SettledMovement, SettledTotals, SignedMovement } from './payments.repository';
 
 export interface Payment {
   id: string;
@@ -142,6 +151,33 @@ export class ContractPaymentsService {
   async settledTotals(m: Queryable, referenceType: string, referenceIds: readonly string[]): Promise<Map<string, SettledTotals>> {
     const ids = [...new Set(referenceIds.filter(isUuid))];
     return new Map((await selectSettledTotals(m, referenceType, ids)).map((t) => [t.referenceId, t]));
+  }
+
+  /**
+   * The amount of the payment made earlier under this reference with this idempotency key, or
+   * null: a retry with the same key is the same payment, whatever is owed by now.
+   */
+  async amountByIdempotencyKey(m: Queryable, referenceType: string, referenceId: string, idempotencyKey: string): Promise<bigint | null> {
+    return selectAmountByIdempotencyKey(m, referenceType, referenceId, idempotencyKey);
+  }
+
+  /** The sum of the reference's payments in flight (pending), 0 when none: a payer may not pay twice what is owed. */
+  async pendingFen(m: Queryable, referenceType: string, referenceId: string): Promise<bigint> {
+    return selectPendingFen(m, referenceType, referenceId);
+  }
+
+  /** Status and amount of every payment of the reference and of every refund of them, whatever the status (unordered). */
+  async movementStatuses(m: Queryable, referenceType: string, referenceId: string): Promise<{ payments: MovementStatus[]; refunds: MovementStatus[] }> {
+    return selectMovementStatuses(m, referenceType, referenceId);
+  }
+
+  /**
+   * Settled movements of many references, set-wise (one statement): succeeded payments on their
+   * Asia/Shanghai day (a bank transfer on the day it was received), then succeeded refunds as
+   * negative amounts, each group in the order created (created_at, id).
+   */
+  async settledMovements(m: Queryable, referenceType: string, referenceIds: readonly string[]): Promise<SignedMovement[]> {
+    return selectSettledMovements(m, referenceType, [...new Set(referenceIds)]);
   }
 
   /**

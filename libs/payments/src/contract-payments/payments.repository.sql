@@ -26,3 +26,25 @@ SELECT ids.id AS "referenceId", coalesce(pay.paid, 0)::text AS "paidFen", coales
        coalesce(ref.refunded, 0)::text AS "refundedFen", coalesce(pay.moves, '[]') AS payments, coalesce(ref.moves, '[]') AS refunds,
        md5(concat_ws('|', pay.print, ref.print)) AS fingerprint
 FROM ids LEFT JOIN pay ON pay.reference_id = ids.id LEFT JOIN ref ON ref.reference_id = ids.id;
+
+-- name: amountByIdempotencyKey
+SELECT amount_fen::text AS amount FROM payments WHERE reference_type = $1 AND reference_id = $2 AND idempotency_key = $3;
+
+-- name: pendingFen
+SELECT coalesce(sum(amount_fen), 0)::text AS s FROM payments WHERE reference_type = $1 AND reference_id = $2 AND status = 'pending';
+
+-- name: paymentStatuses
+SELECT status, amount_fen::text AS amount FROM payments WHERE reference_type = $1 AND reference_id = $2;
+
+-- name: refundStatuses
+SELECT r.status, r.amount_fen::text AS amount FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = $1 AND p.reference_id = $2;
+
+-- name: settledMovements
+SELECT m.reference_id AS "referenceId", m.amount, m.on_day AS "on" FROM (
+  SELECT p.reference_id, 0 AS kind, p.created_at, p.id, p.amount_fen::text AS amount,
+         to_char(coalesce(p.received_on, (p.succeeded_at AT TIME ZONE 'Asia/Shanghai')::date), 'YYYY-MM-DD') AS on_day
+  FROM payments p WHERE p.reference_type = $2 AND p.reference_id = ANY($1::uuid[]) AND p.status = 'succeeded'
+  UNION ALL
+  SELECT p.reference_id, 1, r.created_at, r.id, (-r.amount_fen)::text, to_char((r.succeeded_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD')
+  FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = $2 AND p.reference_id = ANY($1::uuid[]) AND r.status = 'succeeded'
+) AS m ORDER BY m.kind, m.created_at, m.id;

@@ -1,12 +1,12 @@
-import type { EntityManager } from 'typeorm';
+import type { Queryable } from '@zjp/database';
+import { grantedAmounts, grantedBandShares } from './applications.repository';
 import { calculateSubsidy, type BandShare, type SubsidyCalculation } from '../domain';
 import type { LoadedSubject, SubjectType } from '../candidates/subject-facts';
 import type { LoadedPolicy } from '../policies/policies.service';
 
-type Query = Pick<EntityManager, 'query'>;
+type Query = Queryable;
 
-/** Subsidies that count against caps: approved, in a batch, or paid. */
-export const GRANTED_STATUSES = ['approved', 'batched', 'paid'];
+export { GRANTED_STATUSES } from './applications.repository';
 
 /**
  * What was granted (approved, batched or paid) under some policies to some enterprises, by policy,
@@ -85,26 +85,12 @@ export class GrantedAmounts {
 /** The granted amounts under these policies for these enterprises, in one query. */
 export async function loadGranted(db: Query, policyIds: readonly string[], enterpriseIds: readonly string[]): Promise<GrantedAmounts> {
   if (policyIds.length === 0 || enterpriseIds.length === 0) return new GrantedAmounts([]);
-  const rows = (await db.query(
-    `SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId", sum(approved_fen)::text AS fen
-     FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
-     GROUP BY policy_id, enterprise_id, year, subject_type, subject_id`,
-    [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES],
-  )) as { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; fen: string }[];
+  const rows = await grantedAmounts(db, policyIds, enterpriseIds);
+  const banded = await grantedBandShares(db, policyIds, enterpriseIds);
   // Band caps count what each band paid: the band shares of the explanation the amount was approved
   // on, trimmed from the top band down when the approval adjusted the amount below them.
-  const banded = (await db.query(
-    `SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId",
-            coalesce(approved_fen, computed_fen)::text AS fen, coalesce(approval_explanation, explanation)->'bands' AS bands
-     FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
-       AND coalesce(approval_explanation, explanation) ? 'bands'`,
-    [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES],
-  )) as { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; fen: string; bands: BandShare[] }[];
-  const bandRows = banded.flatMap((r) => bandUse(r.bands, BigInt(r.fen)).map((b) => ({ ...r, band: b.fromFen, fen: b.fen })));
-  return new GrantedAmounts(
-    rows.map((r) => ({ ...r, fen: BigInt(r.fen) })),
-    bandRows,
-  );
+  const bandRows = banded.flatMap((r) => bandUse(r.bands, r.fen).map((b) => ({ ...r, band: b.fromFen, fen: b.fen })));
+  return new GrantedAmounts(rows, bandRows);
 }
 
 /** The band shares of a granted amount: as explained, less what an approval took off, from the top band down. */

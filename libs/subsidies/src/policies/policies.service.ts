@@ -8,6 +8,21 @@ import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertOwnAuthority, authorityOf, type Authority } from '../access';
 import { parsePolicyDocument, policyTermsToDocument, type PolicyDocument, type PolicyTerms } from '../domain';
+import {
+  findPolicyRow,
+  findPolicyTerms,
+  insertPolicy,
+  insertPolicyVersion,
+  listPolicyRows,
+  lockIdByDocumentNumber,
+  lockPolicy,
+  markWithdrawn,
+  policyRowsOfAuthority,
+  policyVersions,
+  setCurrentVersion,
+  versionDocument,
+  type PolicyRow,
+} from './policies.repository';
 import type { ImportPoliciesDto, ListPoliciesQuery, PolicyDocumentDto, UpdatePolicyDto } from './policies.dto';
 
 export const POLICY_EXPORT_FORMAT = 'zjp.subsidy-policies/1';
@@ -60,35 +75,6 @@ export interface LoadedPolicy {
   name: string;
   documentNumber: string;
 }
-
-interface PolicyRow {
-  id: string;
-  kind: string;
-  status: string;
-  version: number;
-  documentNumber: string;
-  budgetFen: string;
-  reservedFen: string;
-  paidFen: string;
-  createdAt: Date;
-  updatedAt: Date;
-  name: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  document: PolicyDocument;
-  authorityId: string;
-  authorityName: string;
-  authorityLevel: Authority['level'];
-  authorityRegion: string;
-}
-
-const SELECT = `SELECT p.id, p.kind, p.status, p.current_version AS version, p.document_number AS "documentNumber",
-    p.budget_fen::text AS "budgetFen", p.reserved_fen::text AS "reservedFen", p.paid_fen::text AS "paidFen", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
-    v.name, to_char(v.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(v.effective_to, 'YYYY-MM-DD') AS "effectiveTo", v.document,
-    o.id AS "authorityId", o.name AS "authorityName", o.authority_level AS "authorityLevel", o.region_code AS "authorityRegion"
-  FROM subsidy_policies p
-  JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-  JOIN organization_directory o ON o.id = p.authority_id`;
 
 function toView(r: PolicyRow): PolicyView {
   return {
@@ -159,7 +145,7 @@ export class SubsidyPoliciesService {
       assertOwnAuthority(actor, row.authority_id);
       if (row.status === 'withdrawn') throw new ConflictError('POLICY_WITHDRAWN', 'This policy is already withdrawn');
       const now = this.clock.now();
-      await m.query(`UPDATE subsidy_policies SET status = 'withdrawn', withdrawn_at = $2, updated_at = $2 WHERE id = $1`, [id, now]);
+      await markWithdrawn(m, id, now);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_policy.withdrawn', subjectType: 'subsidy_policy', subjectId: id, reason, occurredAt: now });
     });
     return this.get(id);
@@ -185,10 +171,10 @@ export class SubsidyPoliciesService {
       const out: { documentNumber: string; id: string; outcome: 'created' | 'versioned' | 'unchanged' }[] = [];
       for (const [i, doc] of dto.policies.entries()) {
         const terms = parsed[i] as { terms: PolicyTerms; budgetFen: bigint };
-        const existing = (await m.query(`SELECT id FROM subsidy_policies WHERE authority_id = $1 AND document_number = $2 FOR UPDATE`, [authority.id, doc.documentNumber.trim()])) as { id: string }[];
-        if (existing[0]) {
-          const outcome = await this.newVersion(m, actor, existing[0].id, doc, terms, 'imported');
-          out.push({ documentNumber: doc.documentNumber, id: existing[0].id, outcome });
+        const existing = await lockIdByDocumentNumber(m, authority.id, doc.documentNumber.trim());
+        if (existing) {
+          const outcome = await this.newVersion(m, actor, existing, doc, terms, 'imported');
+          out.push({ documentNumber: doc.documentNumber, id: existing, outcome });
         } else {
           out.push({ documentNumber: doc.documentNumber, id: await this.insert(m, actor, authority, doc, terms), outcome: 'created' });
         }
@@ -201,7 +187,7 @@ export class SubsidyPoliciesService {
 
   async export(actor: Principal, policyId?: string): Promise<PolicyExport> {
     const authority = await authorityOf(this.db, actor);
-    const rows = (await this.db.query(`${SELECT} WHERE p.authority_id = $1 AND ($2::uuid IS NULL OR p.id = $2) ORDER BY p.created_at`, [authority.id, policyId ?? null])) as PolicyRow[];
+    const rows = await policyRowsOfAuthority(this.db, authority.id, policyId ?? null);
     if (policyId && !rows[0]) {
       await this.get(policyId); // 404 when it does not exist at all
       throw new NotFoundError('POLICY_NOT_FOUND', "No such policy of your authority");
@@ -210,41 +196,24 @@ export class SubsidyPoliciesService {
   }
 
   async get(id: string): Promise<PolicyView> {
-    const rows = (await this.db.query(`${SELECT} WHERE p.id = $1`, [id])) as PolicyRow[];
-    if (!rows[0]) throw new NotFoundError('POLICY_NOT_FOUND', 'No such subsidy policy');
-    return toView(rows[0]);
+    const row = await findPolicyRow(this.db, id);
+    if (!row) throw new NotFoundError('POLICY_NOT_FOUND', 'No such subsidy policy');
+    return toView(row);
   }
 
   async list(query: ListPoliciesQuery): Promise<PolicyView[]> {
-    const rows = (await this.db.query(
-      `${SELECT} WHERE ($1::uuid IS NULL OR p.authority_id = $1) AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
-         AND ($4::date IS NULL OR (v.effective_from <= $4 AND (v.effective_to IS NULL OR v.effective_to >= $4)))
-       ORDER BY o.region_code, p.created_at LIMIT 500`,
-      [query.authorityId ?? null, query.kind ?? null, query.status ?? null, query.inForceOn ?? null],
-    )) as PolicyRow[];
+    const rows = await listPolicyRows(this.db, { authorityId: query.authorityId ?? null, kind: query.kind ?? null, status: query.status ?? null, inForceOn: query.inForceOn ?? null });
     return rows.map(toView);
   }
 
   async versions(id: string): Promise<PolicyVersionView[]> {
     await this.get(id);
-    return (await this.db.query(
-      `SELECT version, name, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(effective_to, 'YYYY-MM-DD') AS "effectiveTo", document,
-              change_reason AS "changeReason", created_by AS "createdBy", created_at AS "createdAt"
-       FROM subsidy_policy_versions WHERE policy_id = $1 ORDER BY version`,
-      [id],
-    )) as PolicyVersionView[];
+    return policyVersions(this.db, id);
   }
 
   /** The current terms of a policy, for the engine; `forUpdate` locks the budget row. */
   async load(m: Pick<EntityManager, 'query'>, id: string, forUpdate = false): Promise<LoadedPolicy> {
-    const rows = (await m.query(
-      `SELECT p.id, p.authority_id, p.kind, p.status, p.current_version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, p.document_number,
-              v.name, v.document, o.authority_level, o.region_code
-       FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organization_directory o ON o.id = p.authority_id
-       WHERE p.id = $1 ${forUpdate ? 'FOR UPDATE OF p' : ''}`,
-      [id],
-    )) as { id: string; authority_id: string; kind: PolicyTerms['kind']; status: string; current_version: number; budget: string; reserved: string; paid: string; document_number: string; name: string; document: PolicyDocument; authority_level: Authority['level']; region_code: string }[];
-    const r = rows[0];
+    const r = await findPolicyTerms(m, id, forUpdate);
     if (!r) throw new NotFoundError('POLICY_NOT_FOUND', 'No such subsidy policy');
     const parsed = parsePolicyDocument(r.document, { level: r.authority_level, regionCode: r.region_code });
     if ('errors' in parsed) throw new Error(`stored policy ${id} v${r.current_version} does not parse: ${JSON.stringify(parsed.errors)}`);
@@ -259,10 +228,7 @@ export class SubsidyPoliciesService {
     const now = this.clock.now();
     const documentNumber = dto.documentNumber.trim();
     try {
-      await m.query(
-        `INSERT INTO subsidy_policies (id, authority_id, kind, document_number, budget_fen, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-        [id, authority.id, parsed.terms.kind, documentNumber, parsed.budgetFen.toString(), actor.userId, now],
-      );
+      await insertPolicy(m, { id, authorityId: authority.id, kind: parsed.terms.kind, documentNumber, budgetFen: parsed.budgetFen, createdBy: actor.userId, at: now });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('POLICY_DOCUMENT_NUMBER_TAKEN', `Your authority already has a policy with document number ${documentNumber}`);
       throw err;
@@ -280,12 +246,12 @@ export class SubsidyPoliciesService {
     const committed = BigInt(row.reserved) + BigInt(row.paid);
     if (parsed.budgetFen < committed) throw new ConflictError('BUDGET_BELOW_COMMITTED', `The budget cannot go below what is already approved or paid (${committed} fen)`, { committedFen: committed.toString() });
     const document = policyTermsToDocument(parsed.terms, { name: dto.name.trim(), documentNumber: dto.documentNumber.trim(), budgetFen: parsed.budgetFen });
-    const current = (await m.query(`SELECT document FROM subsidy_policy_versions WHERE policy_id = $1 AND version = $2`, [id, row.current_version])) as { document: PolicyDocument }[];
-    if (current[0] && canonicalJson(current[0].document) === canonicalJson(document)) return 'unchanged';
+    const current = await versionDocument(m, id, row.current_version);
+    if (current && canonicalJson(current) === canonicalJson(document)) return 'unchanged';
     const now = this.clock.now();
     const version = row.current_version + 1;
     try {
-      await m.query(`UPDATE subsidy_policies SET current_version = $2, budget_fen = $3, document_number = $4, updated_at = $5 WHERE id = $1`, [id, version, parsed.budgetFen.toString(), document.documentNumber, now]);
+      await setCurrentVersion(m, id, version, parsed.budgetFen, document.documentNumber, now);
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('POLICY_DOCUMENT_NUMBER_TAKEN', `Your authority already has a policy with document number ${document.documentNumber}`);
       throw err;
@@ -297,18 +263,13 @@ export class SubsidyPoliciesService {
 
   private async insertVersion(m: EntityManager, actor: Principal, id: string, version: number, dto: PolicyDocumentDto, parsed: { terms: PolicyTerms; budgetFen: bigint }, reason: string | null, now: Date): Promise<void> {
     const document = policyTermsToDocument(parsed.terms, { name: dto.name.trim(), documentNumber: dto.documentNumber.trim(), budgetFen: parsed.budgetFen });
-    await m.query(
-      `INSERT INTO subsidy_policy_versions (policy_id, version, name, effective_from, effective_to, document, change_reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, version, document.name, document.effectiveFrom, document.effectiveTo ?? null, JSON.stringify(document), reason, actor.userId, now],
-    );
+    await insertPolicyVersion(m, id, version, document, reason, actor.userId, now);
   }
 
   private async lock(m: EntityManager, id: string) {
-    const rows = (await m.query(`SELECT authority_id, kind, status, current_version, reserved_fen::text AS reserved, paid_fen::text AS paid FROM subsidy_policies WHERE id = $1 FOR UPDATE`, [id])) as {
-      authority_id: string; kind: string; status: string; current_version: number; reserved: string; paid: string;
-    }[];
-    if (!rows[0]) throw new NotFoundError('POLICY_NOT_FOUND', 'No such subsidy policy');
-    return rows[0];
+    const row = await lockPolicy(m, id);
+    if (!row) throw new NotFoundError('POLICY_NOT_FOUND', 'No such subsidy policy');
+    return row;
   }
 
   /** A policy change may change every candidate under it: the worker recomputes them. */

@@ -4,8 +4,9 @@ import { ContractPaymentsService, LedgerService, Payment, Refund } from '@zjp/pa
 import { type Principal, oversees, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { transition } from '../domain';
-import { ContractRow, loadContract, loadVisible, partyOf } from './contract-row';
-import { ContractsService } from './contracts.service';
+import { ContractRow, loadContract, loadVisible, partyOf } from '../contracts/contract-row';
+import { ContractsService } from '../contracts/contracts.service';
+import { organizationRegion } from './billing.repository';
 
 export interface PaymentView {
   id: string;
@@ -114,7 +115,7 @@ export class ContractBillingService {
 
   /** An organisation's balances, derived from the ledger: its own users and administrators only. */
   async organizationBalances(actor: Principal, organizationId: string): Promise<{ organizationId: string; balances: Record<string, string> }> {
-    const [org] = (await this.db.query(`SELECT id, region_code AS "regionCode" FROM organization_directory WHERE id = $1`, [organizationId])) as { id: string; regionCode: string }[];
+    const org = await organizationRegion(this.db, organizationId);
     if (!org || !oversees(await oversightOf(this.db, actor), org)) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's balances");
     const balances = await this.ledger.balances(`org:${organizationId}:`);
     return { organizationId, balances: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k.slice(`org:${organizationId}:`.length), v.toString()])) };
