@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AchievementsModule } from '@zjp/achievements';
 import { MarketModule } from '@zjp/market';
 import { PaymentsModule } from '@zjp/payments';
+import { ContractBillingController } from './billing/contract-billing.controller';
 import { ContractBillingService } from './billing/contract-billing.service';
 import { ContractsController } from './contracts/contracts.controller';
 import { ContractsService } from './contracts/contracts.service';
@@ -14,5 +15,5 @@ const services = [ContractsService, ContractBillingService];
 export class ContractsModule {}
 
 /** The HTTP surface, for the API process. */
-@Module({ imports: [ContractsModule], controllers: [ContractsController] })
+@Module({ imports: [ContractsModule], controllers: [ContractsController, ContractBillingController] })
 export class ContractsApiModule {}

@@ -8,5 +8,8 @@ export { LotFeed } from './bidding/lot-feed';
 export { LotClosingService, type CloseResult } from './closing/lot-closing.service';
 export { ListingFlowsService, type ListingConclusion } from './listings/listing-flows';
 export { CalendarService } from './calendar/calendar.service';
+export { DealsService } from './deals/deals.service';
+export type { DealForContract } from './deals/deals.repository';
+export { applyForcedListingChanges, type RuleStateChanges } from './listings/forced-listings.repository';
 export { DealConcluded, type DealConcludedPayload } from './events';
 export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob } from './jobs';

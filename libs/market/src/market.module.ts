@@ -7,6 +7,7 @@ import { CalendarService } from './calendar/calendar.service';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
 import { LotFeed } from './bidding/lot-feed';
 import { LotClosingService } from './closing/lot-closing.service';
+import { DealsService } from './deals/deals.service';
 import { ListingFlowsController, ListingFlowsService } from './listings/listing-flows';
 import { ListingsController, ListingsService } from './listings/listings';
 import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
@@ -15,7 +16,7 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController, SessionsService } from './sessions/sessions';
 
-const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, CalendarService];
+const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, DealsService, CalendarService];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({

@@ -1,5 +1,5 @@
 import { ForbiddenError, regionCovers, type RegionLevel } from '@zjp/core';
-import type { Principal } from '@zjp/platform';
+import { oversightOf, type Principal } from '@zjp/platform';
 import type { EntityManager } from 'typeorm';
 import { findAuthority } from './authorities.repository';
 
@@ -35,4 +35,15 @@ export async function mayReadAuthority(db: Query, actor: Principal, authority: {
   if (!actor.roles.includes('authority_admin')) return false;
   const own = await authorityOf(db, actor);
   return regionCovers(own.regionCode, authority.regionCode);
+}
+
+/** The organisations the caller may read, as two parameters of a static statement (both null for the operator); the rule of `overseesSql`. */
+export interface ReadableOrgs {
+  organizationId: string | null;
+  regionPrefix: string | null;
+}
+
+export async function readableOrgs(db: Query, p: Principal): Promise<ReadableOrgs> {
+  const o = await oversightOf(db, p);
+  return o.kind === 'all' ? { organizationId: null, regionPrefix: null } : { organizationId: o.organizationId, regionPrefix: o.kind === 'region' ? o.prefix : null };
 }

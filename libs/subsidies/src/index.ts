@@ -4,7 +4,7 @@ export { SubsidyPoliciesService, POLICY_EXPORT_FORMAT, type PolicyView, type Pol
 export { SubsidyCandidatesService, type CandidateView } from './candidates/candidates.service';
 export { SubsidyApplicationsService, type ApplicationView } from './applications/applications.service';
 export { SettlementBatchesService, type BatchView } from './batches/batches.service';
-export { ResearchFundingsService } from './fundings/research-fundings';
-export { SubsidyReportsService } from './reports/reports';
+export { ResearchFundingsService } from './fundings/research-fundings.service';
+export { SubsidyReportsService } from './reports/reports.service';
 export { SETTLEMENT_COLUMNS, settlementCsv, settlementXlsx, type SettlementLine } from './batches/settlement-export';
 export { SUBSIDY_JOBS, type ComputeCandidatesJob } from './jobs';

@@ -11,10 +11,12 @@ import { ContractFactsAdapter } from './candidates/contract-facts.adapter';
 import { ContractFactsReadModel, SqlContractFactsReadModel } from './candidates/contract-facts.read-model';
 import { PartyFactsReadModel, SqlPartyFactsReadModel } from './candidates/party-facts.read-model';
 import { SubjectFactsLoader } from './candidates/subject-facts';
-import { ResearchFundingsController, ResearchFundingsService } from './fundings/research-fundings';
+import { ResearchFundingsController } from './fundings/research-fundings.controller';
+import { ResearchFundingsService } from './fundings/research-fundings.service';
 import { SubsidyPoliciesController } from './policies/policies.controller';
 import { SubsidyPoliciesService } from './policies/policies.service';
-import { SubsidyReportsController, SubsidyReportsService } from './reports/reports';
+import { SubsidyReportsController } from './reports/reports.controller';
+import { SubsidyReportsService } from './reports/reports.service';
 
 const services = [
   ContractFactsAdapter,

@@ -51,32 +51,22 @@ WITH grants AS (
          from_state, to_state, $1::date, earliest,
          CASE WHEN due_clause = 'P-3Y' THEN three_from WHEN due_clause = 'P-2Y' THEN two_from END
     FROM changed
-), opened AS (
-  -- 先用后转: what a forced listing offers is an ordinary licence (several enterprises may take one).
-  INSERT INTO listings (achievement_id, holder_id, mode, forced, rule_clause, price_fen, price_deadline, status, deal_type, license_type)
-  SELECT c.id, c.holder_id, 'fixed_price', true, c.due_clause, c.asking_price_fen,
-         CASE WHEN c.asking_price_fen IS NULL THEN $1::date + $3::int END, 'active', 'license', 'ordinary'
-    FROM changed c
-   WHERE c.to_state IN ('use_first', 'free_license_eligible')
-     AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.achievement_id = c.id AND l.forced AND l.status IN ('active', 'suspended'))
-  ON CONFLICT (achievement_id) WHERE forced AND status IN ('active', 'suspended') DO NOTHING
-), restatused AS (
-  UPDATE listings l
-     SET status = CASE c.to_state WHEN 'suspended' THEN 'suspended' WHEN 'clear' THEN 'closed' ELSE 'active' END,
-         status_reason = CASE c.to_state WHEN 'suspended' THEN 'justification approved' WHEN 'clear' THEN 'no longer idle' ELSE NULL END,
-         updated_at = now()
-    FROM changed c
-   WHERE l.achievement_id = c.id AND l.forced AND l.status IN ('active', 'suspended')
 )
-SELECT 'transition' AS row_kind, from_state, to_state, count(*)::int AS n, NULL::uuid AS holder_id, NULL::text AS titles, NULL::jsonb AS achievement_ids
+SELECT 'transition' AS row_kind, from_state, to_state, count(*)::int AS n, NULL::uuid AS holder_id, NULL::text AS titles, NULL::jsonb AS achievement_ids,
+       NULL::uuid[] AS holder_ids, NULL::text[] AS to_states, NULL::text[] AS due_clauses, NULL::text[] AS asking_prices_fen
   FROM changed GROUP BY from_state, to_state
 UNION ALL
 -- One digest per holder and kind of change (the holder's notification): the first 20 titles, the first 1,000 ids.
 SELECT 'digest', NULL, to_state, count(*)::int, holder_id,
        string_agg(title, '、' ORDER BY title) FILTER (WHERE rn <= 20),
-       jsonb_agg(id ORDER BY id) FILTER (WHERE rn <= 1000)
+       jsonb_agg(id ORDER BY id) FILTER (WHERE rn <= 1000), NULL, NULL, NULL, NULL
   FROM (SELECT c.*, row_number() OVER (PARTITION BY holder_id, to_state ORDER BY id) AS rn FROM changed c) numbered
- GROUP BY holder_id, to_state;
+ GROUP BY holder_id, to_state
+UNION ALL
+-- Every change, as parallel arrays, for the forced listings (absent when nothing changed).
+SELECT 'changes', NULL, NULL, count(*)::int, NULL, NULL, to_jsonb(array_agg(id)),
+       array_agg(holder_id), array_agg(to_state), array_agg(due_clause), array_agg(asking_price_fen::text)
+  FROM changed HAVING count(*) > 0;
 
 -- name: countExamined
 SELECT count(*)::int AS n FROM achievements WHERE ($1::uuid IS NULL OR id = $1);

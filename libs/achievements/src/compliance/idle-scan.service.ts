@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LocalDate } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
 import { NotificationsService, type NewNotification } from '@zjp/identity';
+import { applyForcedListingChanges } from '@zjp/market';
 import type { EntityManager } from 'typeorm';
 import { applyIdleRule, countExamined, lockScan, type ScanDigest } from './idle-scan.repository';
 
@@ -92,7 +93,9 @@ export class IdleScanService {
 
   private async scanWithDigests(m: EntityManager, scanDate: LocalDate, achievementId?: string): Promise<{ result: ScanResult; digests: ScanDigest[] }> {
     await lockScan(m);
-    const { transitions: rows, digests } = await applyIdleRule(m, scanDate.toString(), achievementId ?? null, FORCED_LISTING_PRICE_DAYS);
+    const { transitions: rows, digests, changes } = await applyIdleRule(m, scanDate.toString(), achievementId ?? null);
+    // The market opens, suspends, reopens or closes the forced listings of the changed achievements, in this transaction.
+    await applyForcedListingChanges(m, scanDate.toString(), FORCED_LISTING_PRICE_DAYS, changes);
     // One notification per holder and kind of change per scan (a digest), not one per achievement:
     // a holder whose 300 patents cross the line on the same night gets one message listing them.
     await this.notifications.notifyMany(m, digests.map((d) => ruleChangeNotice(d, scanDate)));

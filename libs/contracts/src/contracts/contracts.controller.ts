@@ -1,10 +1,18 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
-import { ContractBillingService } from '../billing/contract-billing.service';
 import { ContractsService } from './contracts.service';
-import { DraftContractDto, AmendTermsDto, VersionDto, RegisterContractDto, TerminateContractDto, ConversionDto, RoyaltyReportDto, MilestoneReachedDto, PayContractDto, BankTransferPaymentDto, RefundDto, ListContractsQuery, DocumentQuery } from './dto/contracts.dto';
+import { AmendTermsDto } from './dto/amend-terms.dto';
+import { ConversionDto } from './dto/conversion.dto';
+import { DocumentQuery } from './dto/document-query.dto';
+import { DraftContractDto } from './dto/draft-contract.dto';
+import { ListContractsQuery } from './dto/list-contracts-query.dto';
+import { MilestoneReachedDto } from './dto/milestone-reached.dto';
+import { RegisterContractDto } from './dto/register-contract.dto';
+import { RoyaltyReportDto } from './dto/royalty-report.dto';
+import { TerminateContractDto } from './dto/terminate-contract.dto';
+import { VersionDto } from './dto/version.dto';
 
 const PARTY_ADMINS = ['holder_admin', 'enterprise_admin', 'platform_admin'] as const;
 const READERS = ['holder_admin', 'holder_member', 'enterprise_admin', 'enterprise_member', 'platform_admin', 'authority_admin'] as const;
@@ -13,10 +21,7 @@ const READERS = ['holder_admin', 'holder_member', 'enterprise_admin', 'enterpris
 @ApiBearerAuth()
 @Controller()
 export class ContractsController {
-  constructor(
-    private readonly contracts: ContractsService,
-    private readonly billing: ContractBillingService,
-  ) {}
+  constructor(private readonly contracts: ContractsService) {}
 
   @Roles(...READERS)
   @OrgScope.filtered('contract')
@@ -120,35 +125,6 @@ export class ContractsController {
     return this.contracts.verify(actor, id);
   }
 
-  @Roles(...READERS)
-  @OrgScope.owned('contract')
-  @Get('contracts/:id/payments')
-  payments(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.billing.list(actor, id);
-  }
-
-  @Roles('enterprise_admin')
-  @OrgScope.owned('contract')
-  @Post('contracts/:id/payments')
-  pay(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PayContractDto) {
-    return this.billing.payOnline(actor, id, { paymentMethod: body.paymentMethod, amountFen: body.amountFen === undefined ? undefined : BigInt(body.amountFen), idempotencyKey: body.idempotencyKey, item: body.item });
-  }
-
-  /** 对公转账: the operator records a transfer received, with the bank's reference. */
-  @Roles('platform_admin')
-  @OrgScope.owned('contract')
-  @Post('contracts/:id/bank-transfers')
-  bankTransfer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: BankTransferPaymentDto) {
-    return this.billing.recordBankTransfer(actor, id, { amountFen: BigInt(body.amountFen), bankReference: body.bankReference, receivedOn: body.receivedOn, item: body.item });
-  }
-
-  @Roles('platform_admin')
-  @OrgScope.owned('contractPayment')
-  @Post('contract-payments/:id/refunds')
-  refund(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RefundDto) {
-    return this.billing.refund(actor, id, { amountFen: BigInt(body.amountFen), reason: body.reason, idempotencyKey: body.idempotencyKey });
-  }
-
   /** P-3Y: the contract of an approved free-licence application (created by the worker's sweep too). */
   @Roles('platform_admin', 'enterprise_admin')
   @OrgScope.owned('freeLicense')
@@ -157,13 +133,5 @@ export class ContractsController {
   async fromFreeLicense(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     const { contractId } = await this.contracts.createFromFreeLicense(id, actor);
     return this.contracts.get(actor, contractId);
-  }
-
-  @Authenticated()
-  @OrgScope.owned('organization')
-  @Get('organizations/:id/balances')
-  @Header('Cache-Control', 'no-store')
-  balances(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.billing.organizationBalances(actor, id);
   }
 }

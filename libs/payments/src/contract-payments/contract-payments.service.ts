@@ -5,58 +5,42 @@ import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_CARD_DEPOSIT_FEN } from '../deposits/deposits.service';
-import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentProvider, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from '../domain/payment-rules';
+import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from '../domain/payment-rules';
 import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '../events';
 import { postLedgerTransaction } from '../ledger/ledger.service';
 import { STRIPE } from '../stripe.client';
 import {
+  addRefunded,
+  failRefund,
+  insertBankTransferPayment,
+  insertDepositAppliedPayment,
+  insertRefund,
+  insertStripePayment,
   type MovementStatus,
+  movePayment,
+  type Payment,
+  type Refund,
+  retryFailedPayment,
   selectAmountByIdempotencyKey,
+  selectPayment,
+  selectPaymentByIdempotencyKey,
+  selectPaymentByProviderId,
+  selectPaymentsOf,
+  selectPendingRefunds,
+  selectPendingRefundsFen,
+  selectRefundByIdempotencyKey,
+  selectRefundForUpdate,
   selectMovementStatuses,
   selectPendingFen,
   selectSettledMovements,
   selectSettledTotals,
+  setProviderPaymentId,
   type SettledTotals,
   type SignedMovement,
+  succeedRefund,
 } from './payments.repository';
 
-export type { MovementStatus, SettledMovement, SettledTotals, SignedMovement } from './payments.repository';
-
-export interface Payment {
-  id: string;
-  organizationId: string;
-  payeeOrganizationId: string;
-  referenceType: string;
-  referenceId: string;
-  item: string | null;
-  amountFen: bigint;
-  refundedFen: bigint;
-  currency: 'CNY';
-  provider: PaymentProvider;
-  /** The Stripe PaymentIntent, the bank reference of a transfer, or `deposit:<id>`. */
-  providerPaymentId: string | null;
-  paymentMethod: string | null;
-  status: PaymentStatus;
-  attempts: number;
-  failureCode: string | null;
-  failureMessage: string | null;
-  idempotencyKey: string;
-  receivedOn: string | null;
-  createdAt: Date;
-  succeededAt: Date | null;
-}
-
-export interface Refund {
-  id: string;
-  paymentId: string;
-  amountFen: bigint;
-  reason: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  providerRefundId: string | null;
-  failureMessage: string | null;
-  createdAt: Date;
-  succeededAt: Date | null;
-}
+export type { MovementStatus, Payment, Refund, SettledMovement, SettledTotals, SignedMovement } from './payments.repository';
 
 export interface PaymentReference {
   /** The payer and the payee. */
@@ -88,24 +72,6 @@ type StripeError = InstanceType<typeof Stripe.errors.StripeError>;
 const isStripeError = (err: unknown): err is StripeError => err instanceof Stripe.errors.StripeError;
 const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
 
-const COLUMNS = `id, organization_id AS "organizationId", payee_organization_id AS "payeeOrganizationId", reference_type AS "referenceType",
-  reference_id AS "referenceId", item, amount_fen::text AS "amountFen", refunded_fen::text AS "refundedFen", currency, provider,
-  provider_payment_id AS "providerPaymentId", payment_method AS "paymentMethod", status, attempts, failure_code AS "failureCode",
-  failure_message AS "failureMessage", idempotency_key AS "idempotencyKey", to_char(received_on, 'YYYY-MM-DD') AS "receivedOn",
-  created_at AS "createdAt", succeeded_at AS "succeededAt"`;
-const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_fen::text AS "amountFen", reason, status, provider_refund_id AS "providerRefundId",
-  failure_message AS "failureMessage", created_at AS "createdAt", succeeded_at AS "succeededAt"`;
-
-type PaymentRow = Omit<Payment, 'amountFen' | 'refundedFen'> & { amountFen: string; refundedFen: string };
-type RefundRow = Omit<Refund, 'amountFen'> & { amountFen: string };
-const toPayment = (r: PaymentRow): Payment => ({ ...r, amountFen: BigInt(r.amountFen), refundedFen: BigInt(r.refundedFen) });
-const toRefund = (r: RefundRow): Refund => ({ ...r, amountFen: BigInt(r.amountFen) });
-
-async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const [rows] = (await m.query(sql, params)) as [T[], number];
-  return rows;
-}
-
 /**
  * Money paid under a contract (ARCHITECTURE invariant 5): Stripe PaymentIntents with automatic
  * capture (card, Alipay, WeChat Pay; CNY), bank transfers (对公转账) recorded by an administrator,
@@ -127,18 +93,13 @@ export class ContractPaymentsService {
   ) {}
 
   async get(paymentId: string): Promise<Payment> {
-    const rows = isUuid(paymentId) ? ((await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[]) : [];
-    if (!rows[0]) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
-    return toPayment(rows[0]);
+    const payment = isUuid(paymentId) ? await selectPayment(this.db.manager, paymentId) : undefined;
+    if (!payment) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
+    return payment;
   }
 
   async listFor(referenceType: string, referenceId: string): Promise<{ payments: Payment[]; refunds: Refund[] }> {
-    const payments = ((await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE reference_type = $1 AND reference_id = $2 ORDER BY created_at, id`, [referenceType, referenceId])) as PaymentRow[]).map(toPayment);
-    const refunds = ((await this.db.query(
-      `SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id IN (SELECT id FROM payments WHERE reference_type = $1 AND reference_id = $2) ORDER BY created_at, id`,
-      [referenceType, referenceId],
-    )) as RefundRow[]).map(toRefund);
-    return { payments, refunds };
+    return selectPaymentsOf(this.db.manager, referenceType, referenceId);
   }
 
   /**
@@ -195,21 +156,17 @@ export class ContractPaymentsService {
       throw new DomainError('PAYMENT_TOO_LARGE_FOR_STRIPE', `One online payment is at most ${MAX_CARD_DEPOSIT_FEN} fen; pay in parts or by bank transfer`, { details: { maxFen: MAX_CARD_DEPOSIT_FEN.toString() } });
     }
     let payment = await this.tx.run(async (m) => {
-      const existing = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE reference_type = $1 AND reference_id = $2 AND idempotency_key = $3`, [
-        input.referenceType,
-        input.referenceId,
-        input.idempotencyKey,
-      ])) as PaymentRow[];
-      if (existing[0]) return toPayment(existing[0]);
+      const existing = await selectPaymentByIdempotencyKey(m, input.referenceType, input.referenceId, input.idempotencyKey);
+      if (existing) return existing;
       if (lock) await lock(m, input);
       const now = this.clock.now();
-      const [row] = (await m.query(
-        `INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, payment_method, idempotency_key, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'stripe', $8, $9, $10, $11, $11) RETURNING ${COLUMNS}`,
-        [newId(this.clock), input.organizationId, input.payeeOrganizationId, input.referenceType, input.referenceId, input.item ?? null, input.amountFen.toString(), input.paymentMethod, input.idempotencyKey, actor?.userId ?? null, now],
-      )) as PaymentRow[];
+      const row = await insertStripePayment(m, {
+        ...this.newPayment(input, actor, now),
+        paymentMethod: input.paymentMethod,
+        idempotencyKey: input.idempotencyKey,
+      });
       await this.audit(m, actor, 'payment.requested', row.id, { amountFen: input.amountFen.toString(), provider: 'stripe', referenceType: input.referenceType, referenceId: input.referenceId, item: input.item ?? null });
-      return toPayment(row);
+      return row;
     });
     if (payment.organizationId !== input.organizationId || payment.amountFen !== input.amountFen || payment.provider !== 'stripe') {
       throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another payment', { paymentId: payment.id });
@@ -217,15 +174,8 @@ export class ContractPaymentsService {
     if (payment.status === 'succeeded' || payment.status === 'canceled') return payment;
     if (payment.status === 'failed') {
       // A new attempt after a decline: the same PaymentIntent, a new payment method and key.
-      const rows = await this.tx.run((m) =>
-        updateReturning<PaymentRow>(
-          m,
-          `UPDATE payments SET status = 'pending', attempts = attempts + 1, payment_method = $2, failure_code = NULL, failure_message = NULL, updated_at = $3
-           WHERE id = $1 AND status = 'failed' RETURNING ${COLUMNS}`,
-          [payment.id, input.paymentMethod, this.clock.now()],
-        ),
-      );
-      payment = rows[0] ? toPayment(rows[0]) : await this.get(payment.id);
+      const retried = await this.tx.run((m) => retryFailedPayment(m, payment.id, input.paymentMethod, this.clock.now()));
+      payment = retried ?? (await this.get(payment.id));
       if (payment.status !== 'pending') return payment;
     }
     return this.charge(payment);
@@ -237,21 +187,14 @@ export class ContractPaymentsService {
     if (bankReference.length < 1 || bankReference.length > 100) throw new ValidationError([{ field: 'bankReference', code: 'length', message: 'bankReference must be 1 to 100 characters' }]);
     const result = await this.tx
       .run(async (m) => {
-        const existing = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`, [bankReference])) as PaymentRow[];
-        if (existing[0]) {
-          const p = toPayment(existing[0]);
+        const p = await selectPaymentByProviderId(m, bankReference);
+        if (p) {
           if (p.provider === 'bank_transfer' && p.referenceId === input.referenceId && p.amountFen === input.amountFen) return { payment: p, created: false };
           throw new ConflictError('BANK_REFERENCE_USED', 'This bank transfer already backs another payment', { bankReference, paymentId: p.id });
         }
         if (lock) await lock(m, input);
         const now = this.clock.now();
-        const [row] = (await m.query(
-          `INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, provider_payment_id, status,
-                                 idempotency_key, received_on, created_by, created_at, updated_at, succeeded_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'bank_transfer', $8, 'succeeded', $9, $10, $11, $12, $12, $12) RETURNING ${COLUMNS}`,
-          [newId(this.clock), input.organizationId, input.payeeOrganizationId, input.referenceType, input.referenceId, input.item ?? null, input.amountFen.toString(), bankReference, `bank:${bankReference}`, input.receivedOn, actor?.userId ?? null, now],
-        )) as PaymentRow[];
-        const payment = toPayment(row);
+        const payment = await insertBankTransferPayment(m, { ...this.newPayment(input, actor, now), bankReference, receivedOn: input.receivedOn });
         await this.postPayment(m, payment);
         await this.audit(m, actor, 'payment.bank_transfer_recorded', payment.id, { bankReference, amountFen: payment.amountFen.toString(), receivedOn: input.receivedOn });
         await this.recordChange(m, payment, 'succeeded');
@@ -268,16 +211,10 @@ export class ContractPaymentsService {
   async recordDepositApplied(input: PaymentReference & { depositId: string }, actor: Principal | null = null): Promise<Payment> {
     const providerPaymentId = `deposit:${input.depositId}`;
     const result = await this.tx.run(async (m) => {
-      const existing = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`, [providerPaymentId])) as PaymentRow[];
-      if (existing[0]) return { payment: toPayment(existing[0]), created: false };
+      const existing = await selectPaymentByProviderId(m, providerPaymentId);
+      if (existing) return { payment: existing, created: false };
       const now = this.clock.now();
-      const [row] = (await m.query(
-        `INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, provider_payment_id, status,
-                               idempotency_key, created_by, created_at, updated_at, succeeded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'deposit', $8, 'succeeded', $8, $9, $10, $10, $10) RETURNING ${COLUMNS}`,
-        [newId(this.clock), input.organizationId, input.payeeOrganizationId, input.referenceType, input.referenceId, input.item ?? null, input.amountFen.toString(), providerPaymentId, actor?.userId ?? null, now],
-      )) as PaymentRow[];
-      const payment = toPayment(row);
+      const payment = await insertDepositAppliedPayment(m, { ...this.newPayment(input, actor, now), providerPaymentId });
       await this.postPayment(m, payment);
       await this.audit(m, actor, 'payment.deposit_applied', payment.id, { depositId: input.depositId, amountFen: payment.amountFen.toString() });
       await this.recordChange(m, payment, 'succeeded');
@@ -294,30 +231,32 @@ export class ContractPaymentsService {
   async refund(paymentId: string, input: { amountFen: bigint; reason: string; idempotencyKey: string }, actor: Principal | null): Promise<Refund> {
     if (input.amountFen <= 0n) throw new ValidationError([{ field: 'amountFen', code: 'min', message: 'amountFen must be positive' }]);
     const { refund, payment } = await this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [paymentId])) as PaymentRow[];
-      if (!rows[0]) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
-      const payment = toPayment(rows[0]);
-      const same = (await m.query(`SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 AND idempotency_key = $2`, [paymentId, input.idempotencyKey])) as RefundRow[];
-      if (same[0]) {
-        const r = toRefund(same[0]);
+      const payment = await selectPayment(m, paymentId, { lock: true });
+      if (!payment) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
+      const r = await selectRefundByIdempotencyKey(m, paymentId, input.idempotencyKey);
+      if (r) {
         if (r.amountFen !== input.amountFen) throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another refund', { refundId: r.id });
         return { refund: r, payment };
       }
-      const [pending] = (await m.query(`SELECT coalesce(sum(amount_fen), 0)::text AS s FROM refunds WHERE payment_id = $1 AND status = 'pending'`, [paymentId])) as { s: string }[];
-      const left = refundable(payment, BigInt(pending.s));
+      const left = refundable(payment, await selectPendingRefundsFen(m, paymentId));
       if (payment.status !== 'succeeded') throw new ConflictError('PAYMENT_NOT_SUCCEEDED', `The payment is ${payment.status}`, { paymentId });
       if (input.amountFen > left) throw new ConflictError('REFUND_EXCEEDS_PAYMENT', `At most ${left} fen of this payment can be refunded`, { refundableFen: left.toString() });
       const now = this.clock.now();
-      const [row] = (await m.query(
-        `INSERT INTO refunds (id, payment_id, amount_fen, reason, idempotency_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${REFUND_COLUMNS}`,
-        [newId(this.clock), paymentId, input.amountFen.toString(), input.reason, input.idempotencyKey, actor?.userId ?? null, now],
-      )) as RefundRow[];
+      const row = await insertRefund(m, {
+        id: newId(this.clock),
+        paymentId,
+        amountFen: input.amountFen,
+        reason: input.reason,
+        idempotencyKey: input.idempotencyKey,
+        createdBy: actor?.userId ?? null,
+        at: now,
+      });
       await this.audit(m, actor, 'refund.requested', paymentId, { refundId: row.id, amountFen: input.amountFen.toString(), reason: input.reason }, input.reason);
       if (payment.provider !== 'stripe') {
         // Returned by bank transfer, offline: the administrator's record is the refund.
-        return { refund: await this.settleRefund(m, toRefund(row), payment, null, actor), payment };
+        return { refund: await this.settleRefund(m, row, payment, null, actor), payment };
       }
-      return { refund: toRefund(row), payment };
+      return { refund: row, payment };
     });
     if (refund.status !== 'pending' || payment.provider !== 'stripe') {
       return refund;
@@ -332,9 +271,8 @@ export class ContractPaymentsService {
   async applyPaymentIntentEvent(snapshot: Stripe.PaymentIntent): Promise<string> {
     const paymentId = snapshot.metadata?.paymentId;
     if (!paymentId || !isUuid(paymentId)) return 'ignored: not a payment';
-    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[];
-    if (!rows[0]) return 'ignored: unknown payment';
-    const before = toPayment(rows[0]);
+    const before = await selectPayment(this.db.manager, paymentId);
+    if (!before) return 'ignored: unknown payment';
     const pi = await this.stripe.paymentIntents.retrieve(snapshot.id);
     const after = await this.applyPaymentIntent(before.id, pi);
     return after.status === before.status ? `no change (payment ${after.status})` : `payment ${before.status} → ${after.status}`;
@@ -348,10 +286,9 @@ export class ContractPaymentsService {
   async applyChargeRefunded(charge: Stripe.Charge): Promise<string> {
     const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     if (!piId) return 'ignored: no PaymentIntent';
-    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`, [piId])) as PaymentRow[];
-    if (!rows[0]) return 'ignored: not a payment';
-    const payment = toPayment(rows[0]);
-    const pending = ((await this.db.query(`SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 AND status = 'pending' ORDER BY created_at`, [payment.id])) as RefundRow[]).map(toRefund);
+    const payment = await selectPaymentByProviderId(this.db.manager, piId);
+    if (!payment) return 'ignored: not a payment';
+    const pending = await selectPendingRefunds(this.db.manager, payment.id);
     let settled = 0;
     for (const r of pending) {
       const after = await this.sendRefund(r, payment).catch((err: unknown) => {
@@ -367,7 +304,7 @@ export class ContractPaymentsService {
   async applyPaymentIntent(paymentId: string, pi: Stripe.PaymentIntent, actor: Principal | null = null): Promise<Payment> {
     const target = paymentTargetOf(pi);
     const result = await this.tx.run(async (m) => {
-      let p = toPayment(((await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [paymentId])) as PaymentRow[])[0]);
+      let p = (await selectPayment(m, paymentId, { lock: true }))!;
       const now = this.clock.now();
       if (pi.currency !== 'cny' || BigInt(pi.amount) !== p.amountFen) {
         this.logger.error(`PaymentIntent ${pi.id} (${pi.amount} ${pi.currency}) does not match payment ${p.id} (${p.amountFen} fen); ignored`);
@@ -378,7 +315,7 @@ export class ContractPaymentsService {
         return { payment: p, changed: false };
       }
       if (!p.providerPaymentId) {
-        p = toPayment((await updateReturning<PaymentRow>(m, `UPDATE payments SET provider_payment_id = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [p.id, pi.id, now]))[0]);
+        p = await setProviderPaymentId(m, p.id, pi.id, now);
       }
       if (!target || !paymentMayMove(p.status, target.status)) return { payment: p, changed: false };
       p = await this.move(m, p, target, actor);
@@ -437,16 +374,15 @@ export class ContractPaymentsService {
         );
       }
       if (isStripeError(err) && err.type === 'StripeInvalidRequestError') {
-        await this.db.query(`UPDATE refunds SET status = 'failed', failure_message = $2 WHERE id = $1 AND status = 'pending'`, [r.id, err.message]);
+        await failRefund(this.db.manager, r.id, err.message);
         throw new ConflictError('REFUND_REFUSED', err.message, { refundId: r.id, code: err.code });
       }
       throw err;
     }
     const settled = await this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT ${REFUND_COLUMNS} FROM refunds WHERE id = $1 FOR UPDATE`, [r.id])) as RefundRow[];
-      const current = toRefund(rows[0]);
+      const current = (await selectRefundForUpdate(m, r.id))!;
       if (current.status !== 'pending') return { refund: current, changed: false };
-      const payment = toPayment(((await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [p.id])) as PaymentRow[])[0]);
+      const payment = (await selectPayment(m, p.id, { lock: true }))!;
       return { refund: await this.settleRefund(m, current, payment, refund.id, null), changed: true };
     });
     return settled.refund;
@@ -454,12 +390,9 @@ export class ContractPaymentsService {
 
   private async settleRefund(m: EntityManager, r: Refund, p: Payment, providerRefundId: string | null, actor: Principal | null): Promise<Refund> {
     const now = this.clock.now();
-    const [row] = await updateReturning<RefundRow>(m, `UPDATE refunds SET status = 'succeeded', provider_refund_id = $2, succeeded_at = $3 WHERE id = $1 AND status = 'pending' RETURNING ${REFUND_COLUMNS}`, [
-      r.id,
-      providerRefundId,
-      now,
-    ]);
-    await m.query(`UPDATE payments SET refunded_fen = refunded_fen + $2, updated_at = $3 WHERE id = $1`, [p.id, r.amountFen.toString(), now]);
+    // The caller read the refund pending under its row lock, so this update finds it.
+    const settled = (await succeedRefund(m, r.id, providerRefundId, now))!;
+    await addRefunded(m, p.id, r.amountFen, now);
     await postLedgerTransaction(m, {
       idempotencyKey: `refund:${r.id}:succeeded`,
       lines: refundMovement(p, r.amountFen),
@@ -470,7 +403,7 @@ export class ContractPaymentsService {
     });
     await this.audit(m, actor, 'refund.succeeded', p.id, { refundId: r.id, amountFen: r.amountFen.toString(), providerRefundId });
     await this.recordChange(m, p, 'refunded');
-    return toRefund(row);
+    return settled;
   }
 
   /** The change as a PaymentStatusChanged event in the outbox, in its transaction (delivered after the commit). */
@@ -480,12 +413,7 @@ export class ContractPaymentsService {
 
   private async move(m: EntityManager, p: Payment, target: PaymentTarget, actor: Principal | null): Promise<Payment> {
     const now = this.clock.now();
-    const sets = ['status = $3', 'updated_at = $4'];
-    const params: unknown[] = [p.id, p.status, target.status, now];
-    if (target.status === 'succeeded') sets.push('succeeded_at = $4');
-    if (target.status === 'failed') sets.push(`failure_code = $${params.push(target.failureCode)}`, `failure_message = $${params.push(target.failureMessage)}`);
-    const [row] = await updateReturning<PaymentRow>(m, `UPDATE payments SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`, params);
-    const after = toPayment(row);
+    const after = await movePayment(m, p.id, p.status, target, now);
     if (target.status === 'succeeded') await this.postPayment(m, after);
     await this.audit(m, actor, `payment.${target.status}`, p.id, { from: p.status, ...(target.status === 'failed' ? { failureCode: target.failureCode } : {}) });
     await this.recordChange(m, after, target.status);
@@ -494,10 +422,24 @@ export class ContractPaymentsService {
 
   private async fail(paymentId: string, code: string, message: string): Promise<void> {
     await this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [paymentId])) as PaymentRow[];
-      const p = toPayment(rows[0]);
+      const p = (await selectPayment(m, paymentId, { lock: true }))!;
       if (paymentMayMove(p.status, 'failed')) await this.move(m, p, { status: 'failed', failureCode: code, failureMessage: message }, null);
     });
+  }
+
+  /** The row fields every new payment takes from its reference and the acting user. */
+  private newPayment(input: PaymentReference, actor: Principal | null, at: Date) {
+    return {
+      id: newId(this.clock),
+      organizationId: input.organizationId,
+      payeeOrganizationId: input.payeeOrganizationId,
+      referenceType: input.referenceType,
+      referenceId: input.referenceId,
+      item: input.item ?? null,
+      amountFen: input.amountFen,
+      createdBy: actor?.userId ?? null,
+      at,
+    };
   }
 
   private async postPayment(m: EntityManager, p: Payment): Promise<void> {

@@ -1,6 +1,57 @@
-import { queries, type Queryable } from '@zjp/database';
+import { queries, type Queryable, updateReturning } from '@zjp/database';
+import type { PaymentProvider, PaymentStatus } from '../domain/payment-rules';
+
+const COLUMNS = `id, organization_id AS "organizationId", payee_organization_id AS "payeeOrganizationId", reference_type AS "referenceType",
+  reference_id AS "referenceId", item, amount_fen::text AS "amountFen", refunded_fen::text AS "refundedFen", currency, provider,
+  provider_payment_id AS "providerPaymentId", payment_method AS "paymentMethod", status, attempts, failure_code AS "failureCode",
+  failure_message AS "failureMessage", idempotency_key AS "idempotencyKey", to_char(received_on, 'YYYY-MM-DD') AS "receivedOn",
+  created_at AS "createdAt", succeeded_at AS "succeededAt"`;
+const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_fen::text AS "amountFen", reason, status, provider_refund_id AS "providerRefundId",
+  failure_message AS "failureMessage", created_at AS "createdAt", succeeded_at AS "succeededAt"`;
 
 const SQL = queries(__filename, {
+  byId: `SELECT ${COLUMNS} FROM payments WHERE id = $1`,
+  byIdForUpdate: `SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`,
+  byIdempotencyKey: `SELECT ${COLUMNS} FROM payments WHERE reference_type = $1 AND reference_id = $2 AND idempotency_key = $3`,
+  byProviderPaymentId: `SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1`,
+  ofReference: `SELECT ${COLUMNS} FROM payments WHERE reference_type = $1 AND reference_id = $2 ORDER BY created_at, id`,
+  refundsOfReference: `
+    SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id IN (SELECT id FROM payments WHERE reference_type = $1 AND reference_id = $2)
+    ORDER BY created_at, id`,
+  insertStripe: `
+    INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, payment_method,
+                          idempotency_key, created_by, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'stripe', $8, $9, $10, $11, $11) RETURNING ${COLUMNS}`,
+  insertBankTransfer: `
+    INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, provider_payment_id, status,
+                          idempotency_key, received_on, created_by, created_at, updated_at, succeeded_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'bank_transfer', $8, 'succeeded', $9, $10, $11, $12, $12, $12) RETURNING ${COLUMNS}`,
+  insertDepositApplied: `
+    INSERT INTO payments (id, organization_id, payee_organization_id, reference_type, reference_id, item, amount_fen, provider, provider_payment_id, status,
+                          idempotency_key, created_by, created_at, updated_at, succeeded_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'deposit', $8, 'succeeded', $8, $9, $10, $10, $10) RETURNING ${COLUMNS}`,
+  /** A new attempt after a decline: the same PaymentIntent, a new payment method. */
+  retryFailed: `
+    UPDATE payments SET status = 'pending', attempts = attempts + 1, payment_method = $2, failure_code = NULL, failure_message = NULL, updated_at = $3
+    WHERE id = $1 AND status = 'failed' RETURNING ${COLUMNS}`,
+  setProviderPaymentId: `UPDATE payments SET provider_payment_id = $2, updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`,
+  /** The status transitions, each conditional on the status read under the row lock. */
+  moveToSucceeded: `UPDATE payments SET status = 'succeeded', updated_at = $3, succeeded_at = $3 WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
+  moveToFailed: `
+    UPDATE payments SET status = 'failed', updated_at = $3, failure_code = $4, failure_message = $5 WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
+  moveToCanceled: `UPDATE payments SET status = 'canceled', updated_at = $3 WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
+  addRefunded: `UPDATE payments SET refunded_fen = refunded_fen + $2, updated_at = $3 WHERE id = $1`,
+  refundForUpdate: `SELECT ${REFUND_COLUMNS} FROM refunds WHERE id = $1 FOR UPDATE`,
+  refundByIdempotencyKey: `SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 AND idempotency_key = $2`,
+  pendingRefundsFen: `SELECT coalesce(sum(amount_fen), 0)::text AS s FROM refunds WHERE payment_id = $1 AND status = 'pending'`,
+  pendingRefunds: `SELECT ${REFUND_COLUMNS} FROM refunds WHERE payment_id = $1 AND status = 'pending' ORDER BY created_at`,
+  insertRefund: `
+    INSERT INTO refunds (id, payment_id, amount_fen, reason, idempotency_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    RETURNING ${REFUND_COLUMNS}`,
+  failRefund: `UPDATE refunds SET status = 'failed', failure_message = $2 WHERE id = $1 AND status = 'pending'`,
+  succeedRefund: `
+    UPDATE refunds SET status = 'succeeded', provider_refund_id = $2, succeeded_at = $3 WHERE id = $1 AND status = 'pending'
+    RETURNING ${REFUND_COLUMNS}`,
   /**
    * Per reference: succeeded payments, pending payments and succeeded refunds (fen), each settled
    * movement on its Asia/Shanghai day (a bank transfer on the day it was received), and a
@@ -146,4 +197,168 @@ export async function selectSettledMovements(m: Queryable, referenceType: string
   if (!referenceIds.length) return [];
   const rows = (await m.query(SQL.settledMovements, [referenceIds, referenceType])) as { referenceId: string; amount: string; on: string }[];
   return rows.map((r) => ({ referenceId: r.referenceId, amountFen: BigInt(r.amount), on: r.on }));
+}
+
+// ---- the payment aggregate (a payment and its refunds) -----------------------------------------
+
+export interface Payment {
+  id: string;
+  organizationId: string;
+  payeeOrganizationId: string;
+  referenceType: string;
+  referenceId: string;
+  item: string | null;
+  amountFen: bigint;
+  refundedFen: bigint;
+  currency: 'CNY';
+  provider: PaymentProvider;
+  /** The Stripe PaymentIntent, the bank reference of a transfer, or `deposit:<id>`. */
+  providerPaymentId: string | null;
+  paymentMethod: string | null;
+  status: PaymentStatus;
+  attempts: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+  idempotencyKey: string;
+  receivedOn: string | null;
+  createdAt: Date;
+  succeededAt: Date | null;
+}
+
+export interface Refund {
+  id: string;
+  paymentId: string;
+  amountFen: bigint;
+  reason: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  providerRefundId: string | null;
+  failureMessage: string | null;
+  createdAt: Date;
+  succeededAt: Date | null;
+}
+
+type PaymentRow = Omit<Payment, 'amountFen' | 'refundedFen'> & { amountFen: string; refundedFen: string };
+type RefundRow = Omit<Refund, 'amountFen'> & { amountFen: string };
+const toPayment = (r: PaymentRow): Payment => ({ ...r, amountFen: BigInt(r.amountFen), refundedFen: BigInt(r.refundedFen) });
+const toRefund = (r: RefundRow): Refund => ({ ...r, amountFen: BigInt(r.amountFen) });
+const onePayment = (rows: PaymentRow[]): Payment | undefined => (rows[0] ? toPayment(rows[0]) : undefined);
+
+/** Where a payment row comes from and what it is for; `createdBy` is the acting user, if any. */
+export interface NewPayment {
+  id: string;
+  organizationId: string;
+  payeeOrganizationId: string;
+  referenceType: string;
+  referenceId: string;
+  item: string | null;
+  amountFen: bigint;
+  createdBy: string | null;
+  at: Date;
+}
+
+/** `lock`: FOR UPDATE, in the caller's transaction. */
+export async function selectPayment(m: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<Payment | undefined> {
+  return onePayment((await m.query(opts.lock ? SQL.byIdForUpdate : SQL.byId, [id])) as PaymentRow[]);
+}
+
+export async function selectPaymentByIdempotencyKey(m: Queryable, referenceType: string, referenceId: string, idempotencyKey: string): Promise<Payment | undefined> {
+  return onePayment((await m.query(SQL.byIdempotencyKey, [referenceType, referenceId, idempotencyKey])) as PaymentRow[]);
+}
+
+export async function selectPaymentByProviderId(m: Queryable, providerPaymentId: string): Promise<Payment | undefined> {
+  return onePayment((await m.query(SQL.byProviderPaymentId, [providerPaymentId])) as PaymentRow[]);
+}
+
+/** A reference's payments and their refunds, each in the order created. */
+export async function selectPaymentsOf(m: Queryable, referenceType: string, referenceId: string): Promise<{ payments: Payment[]; refunds: Refund[] }> {
+  const payments = ((await m.query(SQL.ofReference, [referenceType, referenceId])) as PaymentRow[]).map(toPayment);
+  const refunds = ((await m.query(SQL.refundsOfReference, [referenceType, referenceId])) as RefundRow[]).map(toRefund);
+  return { payments, refunds };
+}
+
+export async function insertStripePayment(m: Queryable, p: NewPayment & { paymentMethod: string; idempotencyKey: string }): Promise<Payment> {
+  const rows = (await m.query(SQL.insertStripe, [
+    p.id, p.organizationId, p.payeeOrganizationId, p.referenceType, p.referenceId, p.item, p.amountFen.toString(), p.paymentMethod, p.idempotencyKey, p.createdBy, p.at,
+  ])) as PaymentRow[];
+  return toPayment(rows[0]);
+}
+
+/** A received bank transfer: succeeded at once, its idempotency key `bank:<reference>`. */
+export async function insertBankTransferPayment(m: Queryable, p: NewPayment & { bankReference: string; receivedOn: string }): Promise<Payment> {
+  const rows = (await m.query(SQL.insertBankTransfer, [
+    p.id, p.organizationId, p.payeeOrganizationId, p.referenceType, p.referenceId, p.item, p.amountFen.toString(), p.bankReference, `bank:${p.bankReference}`,
+    p.receivedOn, p.createdBy, p.at,
+  ])) as PaymentRow[];
+  return toPayment(rows[0]);
+}
+
+/** An applied deposit: succeeded at once, keyed by `providerPaymentId` (`deposit:<id>`) as provider id and idempotency key. */
+export async function insertDepositAppliedPayment(m: Queryable, p: NewPayment & { providerPaymentId: string }): Promise<Payment> {
+  const rows = (await m.query(SQL.insertDepositApplied, [
+    p.id, p.organizationId, p.payeeOrganizationId, p.referenceType, p.referenceId, p.item, p.amountFen.toString(), p.providerPaymentId, p.createdBy, p.at,
+  ])) as PaymentRow[];
+  return toPayment(rows[0]);
+}
+
+/** Undefined when the payment is no longer failed (another attempt came first). */
+export async function retryFailedPayment(m: Queryable, id: string, paymentMethod: string, at: Date): Promise<Payment | undefined> {
+  return onePayment(await updateReturning<PaymentRow>(m, SQL.retryFailed, [id, paymentMethod, at]));
+}
+
+export async function setProviderPaymentId(m: Queryable, id: string, providerPaymentId: string, at: Date): Promise<Payment> {
+  return toPayment((await updateReturning<PaymentRow>(m, SQL.setProviderPaymentId, [id, providerPaymentId, at]))[0]);
+}
+
+/** A status change from `from` (read under the row lock); the failure's code and message with a failure. */
+export type PaymentMove = { status: 'succeeded' } | { status: 'canceled' } | { status: 'failed'; failureCode: string; failureMessage: string | null };
+
+export async function movePayment(m: Queryable, id: string, from: PaymentStatus, to: PaymentMove, at: Date): Promise<Payment> {
+  const rows =
+    to.status === 'failed'
+      ? await updateReturning<PaymentRow>(m, SQL.moveToFailed, [id, from, at, to.failureCode, to.failureMessage])
+      : await updateReturning<PaymentRow>(m, to.status === 'succeeded' ? SQL.moveToSucceeded : SQL.moveToCanceled, [id, from, at]);
+  return toPayment(rows[0]);
+}
+
+export async function addRefunded(m: Queryable, paymentId: string, amountFen: bigint, at: Date): Promise<void> {
+  await m.query(SQL.addRefunded, [paymentId, amountFen.toString(), at]);
+}
+
+export async function selectRefundForUpdate(m: Queryable, id: string): Promise<Refund | undefined> {
+  const rows = (await m.query(SQL.refundForUpdate, [id])) as RefundRow[];
+  return rows[0] ? toRefund(rows[0]) : undefined;
+}
+
+export async function selectRefundByIdempotencyKey(m: Queryable, paymentId: string, idempotencyKey: string): Promise<Refund | undefined> {
+  const rows = (await m.query(SQL.refundByIdempotencyKey, [paymentId, idempotencyKey])) as RefundRow[];
+  return rows[0] ? toRefund(rows[0]) : undefined;
+}
+
+export async function selectPendingRefundsFen(m: Queryable, paymentId: string): Promise<bigint> {
+  const [row] = (await m.query(SQL.pendingRefundsFen, [paymentId])) as { s: string }[];
+  return BigInt(row.s);
+}
+
+/** A payment's refunds still pending, oldest first. */
+export async function selectPendingRefunds(m: Queryable, paymentId: string): Promise<Refund[]> {
+  return ((await m.query(SQL.pendingRefunds, [paymentId])) as RefundRow[]).map(toRefund);
+}
+
+export async function insertRefund(
+  m: Queryable,
+  r: { id: string; paymentId: string; amountFen: bigint; reason: string; idempotencyKey: string; createdBy: string | null; at: Date },
+): Promise<Refund> {
+  const rows = (await m.query(SQL.insertRefund, [r.id, r.paymentId, r.amountFen.toString(), r.reason, r.idempotencyKey, r.createdBy, r.at])) as RefundRow[];
+  return toRefund(rows[0]);
+}
+
+/** Only a pending refund fails. */
+export async function failRefund(m: Queryable, id: string, failureMessage: string): Promise<void> {
+  await m.query(SQL.failRefund, [id, failureMessage]);
+}
+
+/** Only a pending refund succeeds; undefined when it no longer was. */
+export async function succeedRefund(m: Queryable, id: string, providerRefundId: string | null, at: Date): Promise<Refund | undefined> {
+  const [row] = await updateReturning<RefundRow>(m, SQL.succeedRefund, [id, providerRefundId, at]);
+  return row ? toRefund(row) : undefined;
 }

@@ -1,4 +1,5 @@
 import { regionLevel } from '@zjp/core';
+import { selectAuthorityRegion } from './jurisdiction.repository';
 import type { Principal } from './roles';
 
 /**
@@ -25,8 +26,8 @@ type Query = { query(sql: string, params?: unknown[]): Promise<unknown> };
 export async function oversightOf(db: Query, actor: Principal): Promise<Oversight> {
   if (actor.roles.includes('platform_admin')) return { kind: 'all' };
   if (actor.roles.includes('authority_admin')) {
-    const [row] = (await db.query(`SELECT region_code FROM organization_directory WHERE id = $1 AND type = 'authority'`, [actor.organizationId])) as { region_code: string }[];
-    if (row) return { kind: 'region', prefix: jurisdictionPrefix(row.region_code), organizationId: actor.organizationId };
+    const region = await selectAuthorityRegion(db, actor.organizationId);
+    if (region) return { kind: 'region', prefix: jurisdictionPrefix(region), organizationId: actor.organizationId };
   }
   return { kind: 'own', organizationId: actor.organizationId };
 }
