@@ -1,5 +1,6 @@
 import { ForbiddenError } from '@zjp/core';
 import { oversightOf, oversees, type Principal } from '@zjp/platform';
+import { findHolderRegion } from './access.repository';
 
 type Query = { query(sql: string, params?: unknown[]): Promise<unknown> };
 
@@ -16,7 +17,7 @@ export function assertActsForHolder(p: Principal, holderId: string): void {
 export async function assertMayReadHolder(db: Query, p: Principal, holderId: string): Promise<void> {
   if (p.organizationId === holderId) return;
   const o = await oversightOf(db, p);
-  const [holder] = (await db.query(`SELECT id, region_code AS "regionCode" FROM organization_directory WHERE id = $1`, [holderId])) as { id: string; regionCode: string }[];
+  const holder = await findHolderRegion(db, holderId);
   if (holder && oversees(o, holder)) return;
   throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's registry");
 }

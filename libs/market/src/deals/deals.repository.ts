@@ -8,6 +8,12 @@ const SQL = queries(__filename, {
       FROM deals d JOIN listings l ON l.id = d.listing_id
      WHERE d.id = $1
        FOR SHARE OF d`,
+  // The deal the contracts context picks up (DealConcluded): the hammer price and the deposit carry over.
+  insertAuctionDeal: `
+    INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at)
+    SELECT $1, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'), CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, $3, l.deposit_fen, $4
+      FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5
+    RETURNING listing_id, buyer_id`,
   markContracted: `UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract' RETURNING id`,
 });
 
@@ -47,4 +53,13 @@ export async function lockDealForContract(m: Queryable, dealId: string): Promise
 /** awaiting_contract → contracted; false when the deal was not awaiting a contract (already contracted, defaulted, unknown). */
 export async function markContracted(m: Queryable, dealId: string): Promise<boolean> {
   return (await updateReturning<{ id: string }>(m, SQL.markContracted, [dealId])).length > 0;
+}
+
+/** The deal a sold lot leaves: its winner's organisation buys at the hammer price; the listing's deal terms, else an ordinary licence. */
+export async function insertAuctionDeal(
+  m: Queryable,
+  d: { id: string; lotId: string; winnerRegistrationId: string; priceFen: bigint; concludedAt: Date },
+): Promise<{ listingId: string; buyerId: string }> {
+  const [row] = (await m.query(SQL.insertAuctionDeal, [d.id, d.winnerRegistrationId, d.priceFen.toString(), d.concludedAt, d.lotId])) as { listing_id: string; buyer_id: string }[];
+  return { listingId: row.listing_id, buyerId: row.buyer_id };
 }

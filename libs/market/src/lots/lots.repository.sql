@@ -7,3 +7,23 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $
 
 -- name: lockLot
 SELECT * FROM lots WHERE id = $1 FOR UPDATE;
+
+-- name: closeLot
+UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1;
+
+-- name: closedLotSummary
+SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = $1;
+
+-- name: dueLotIds
+SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2;
+
+-- name: unsettledRegistrations
+SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS winner
+  FROM lot_registrations r JOIN lots l ON l.id = r.lot_id WHERE r.lot_id = $1 AND l.status = 'closed' AND r.deposit_status IN ('held', 'pending');
+
+-- name: followDepositStatus
+UPDATE lot_registrations SET deposit_status = $2
+ WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'));
+
+-- name: markRegistrationReleased
+UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending');

@@ -3,6 +3,7 @@ import { DomainEventHandlers } from '@zjp/database';
 import { DepositsService, DepositStatusChanged } from '@zjp/payments';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DepositGateway } from './deposit-gateway';
+import { followDepositStatus } from './lots.repository';
 
 export const REGISTRATION_REFERENCE = 'lot_registration';
 
@@ -25,12 +26,7 @@ export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
       if (change.referenceType !== REGISTRATION_REFERENCE) return;
       const status = ({ held: 'held', failed: 'failed', released: 'released', captured: 'applied', forfeited: 'forfeited' } as Record<string, string>)[change.status];
       if (!status) return;
-      // Never move a registration backwards (a late 'held' after the close settled it changes nothing).
-      await this.db.query(
-        `UPDATE lot_registrations SET deposit_status = $2
-          WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'))`,
-        [change.referenceId, status],
-      );
+      await followDepositStatus(this.db, change.referenceId, status);
     });
   }
 

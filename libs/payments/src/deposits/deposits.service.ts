@@ -8,31 +8,20 @@ import { DEPOSIT_ACTION_METADATA, depositMovement, DepositStatus, DepositTarget,
 import { postLedgerTransaction } from '../ledger/ledger.service';
 import { STRIPE } from '../stripe.client';
 import { DepositStatusChanged, type DepositStatusChangedPayload } from '../events';
+import {
+  type Deposit,
+  failedDepositToBankTransfer,
+  insertBankTransferDeposit,
+  insertCardHold,
+  organizationExists,
+  retryFailedDeposit,
+  selectDeposit,
+  selectDepositByReference,
+  setDepositProviderPaymentId,
+  stepDeposit,
+} from './deposits.repository';
 
-export type DepositProvider = 'stripe' | 'bank_transfer';
-
-export interface Deposit {
-  id: string;
-  organizationId: string;
-  referenceType: string;
-  referenceId: string;
-  amountFen: bigint;
-  /** Captured for the price (captured) or for the platform (forfeited); 0 otherwise. */
-  capturedFen: bigint;
-  currency: 'CNY';
-  provider: DepositProvider;
-  /** The Stripe PaymentIntent id, or the bank reference of a transfer. */
-  providerPaymentId: string | null;
-  paymentMethod: string | null;
-  status: DepositStatus;
-  attempts: number;
-  failureCode: string | null;
-  failureMessage: string | null;
-  heldAt: Date | null;
-  settledAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { Deposit, DepositProvider } from './deposits.repository';
 
 export interface HoldDepositInput {
   organizationId: string;
@@ -73,20 +62,6 @@ type StripeError = InstanceType<typeof Stripe.errors.StripeError>;
 const isStripeError = (err: unknown): err is StripeError => err instanceof Stripe.errors.StripeError;
 const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
 
-const COLUMNS = `id, organization_id AS "organizationId", reference_type AS "referenceType", reference_id AS "referenceId",
-  amount_fen::text AS "amountFen", captured_fen::text AS "capturedFen", currency, provider, provider_payment_id AS "providerPaymentId",
-  payment_method AS "paymentMethod", status, attempts, failure_code AS "failureCode", failure_message AS "failureMessage",
-  held_at AS "heldAt", settled_at AS "settledAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-type DepositRow = Omit<Deposit, 'amountFen' | 'capturedFen'> & { amountFen: string; capturedFen: string };
-const toDeposit = (r: DepositRow): Deposit => ({ ...r, amountFen: BigInt(r.amountFen), capturedFen: BigInt(r.capturedFen) });
-
-/** TypeORM answers an UPDATE with [rows, rowCount]; the RETURNING rows are the first element. */
-async function updateReturning(m: EntityManager, sql: string, params: unknown[]): Promise<DepositRow[]> {
-  const [rows] = (await m.query(sql, params)) as [DepositRow[], number];
-  return rows;
-}
-
 /**
  * Deposits (保证金) held through Stripe (a PaymentIntent with manual capture) or confirmed bank
  * transfers, then captured (applied to the price), released, or forfeited (ARCHITECTURE
@@ -116,14 +91,12 @@ export class DepositsService {
   }
 
   async find(depositId: string): Promise<Deposit | null> {
-    const rows = isUuid(depositId) ? ((await this.db.query(`SELECT ${COLUMNS} FROM deposits WHERE id = $1`, [depositId])) as DepositRow[]) : [];
-    return rows[0] ? toDeposit(rows[0]) : null;
+    return (isUuid(depositId) ? await selectDeposit(this.db.manager, depositId) : undefined) ?? null;
   }
 
   async findByReference(referenceType: string, referenceId: string): Promise<Deposit | null> {
     if (!isUuid(referenceId)) return null;
-    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM deposits WHERE reference_type = $1 AND reference_id = $2`, [referenceType, referenceId])) as DepositRow[];
-    return rows[0] ? toDeposit(rows[0]) : null;
+    return (await selectDepositByReference(this.db.manager, referenceType, referenceId)) ?? null;
   }
 
   /**
@@ -148,17 +121,20 @@ export class DepositsService {
     let deposit = await this.tx.run(async (m) => {
       await this.assertOrganization(m, input.organizationId);
       const now = this.clock.now();
-      const inserted = (await m.query(
-        `INSERT INTO deposits (id, organization_id, reference_type, reference_id, amount_fen, provider, payment_method, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'stripe', $6, $7, $7)
-         ON CONFLICT (reference_type, reference_id) DO NOTHING RETURNING ${COLUMNS}`,
-        [newId(this.clock), input.organizationId, input.referenceType, input.referenceId, input.amountFen.toString(), input.paymentMethod, now],
-      )) as DepositRow[];
-      if (inserted[0]) {
-        await this.audit(m, actor, 'deposit.requested', inserted[0].id, { amountFen: input.amountFen.toString(), referenceType: input.referenceType, referenceId: input.referenceId });
-        return toDeposit(inserted[0]);
+      const inserted = await insertCardHold(m, {
+        id: newId(this.clock),
+        organizationId: input.organizationId,
+        referenceType: input.referenceType,
+        referenceId: input.referenceId,
+        amountFen: input.amountFen,
+        paymentMethod: input.paymentMethod,
+        at: now,
+      });
+      if (inserted) {
+        await this.audit(m, actor, 'deposit.requested', inserted.id, { amountFen: input.amountFen.toString(), referenceType: input.referenceType, referenceId: input.referenceId });
+        return inserted;
       }
-      return toDeposit(((await m.query(`SELECT ${COLUMNS} FROM deposits WHERE reference_type = $1 AND reference_id = $2`, [input.referenceType, input.referenceId])) as DepositRow[])[0]);
+      return (await selectDepositByReference(m, input.referenceType, input.referenceId))!;
     });
 
     if (deposit.organizationId !== input.organizationId || deposit.amountFen !== input.amountFen) {
@@ -169,15 +145,9 @@ export class DepositsService {
     if (deposit.status === 'failed') {
       // A new attempt after a decline: a new payment method, a new Idempotency-Key.
       const retried = await this.tx.run(async (m) => {
-        const rows = await updateReturning(
-          m,
-          `UPDATE deposits SET status = 'pending', attempts = attempts + 1, payment_method = $2, failure_code = NULL, failure_message = NULL, updated_at = $3
-           WHERE id = $1 AND status = 'failed' RETURNING ${COLUMNS}`,
-          [deposit.id, input.paymentMethod, this.clock.now()],
-        );
-        if (!rows[0]) return null;
-        await this.audit(m, actor, 'deposit.retried', deposit.id, { attempt: rows[0].attempts, paymentMethod: input.paymentMethod });
-        const d = toDeposit(rows[0]);
+        const d = await retryFailedDeposit(m, deposit.id, input.paymentMethod, this.clock.now());
+        if (!d) return null;
+        await this.audit(m, actor, 'deposit.retried', deposit.id, { attempt: d.attempts, paymentMethod: input.paymentMethod });
         await this.recordChange(m, d, 'failed');
         return d;
       });
@@ -203,11 +173,10 @@ export class DepositsService {
         if (hooks.before) await hooks.before(m);
         await this.assertOrganization(m, input.organizationId);
         const now = this.clock.now();
-        const existing = (await m.query(`SELECT ${COLUMNS} FROM deposits WHERE reference_type = $1 AND reference_id = $2 FOR UPDATE`, [input.referenceType, input.referenceId])) as DepositRow[];
+        const d = await selectDepositByReference(m, input.referenceType, input.referenceId, { lock: true });
         let from: DepositStatus = 'pending';
-        let row: DepositRow;
-        if (existing[0]) {
-          const d = toDeposit(existing[0]);
+        let deposit: Deposit;
+        if (d) {
           if (d.provider === 'bank_transfer' && d.providerPaymentId === bankReference && d.organizationId === input.organizationId && d.amountFen === input.amountFen) {
             return d;
           }
@@ -216,25 +185,21 @@ export class DepositsService {
           }
           // The card was declined; the organisation paid by transfer instead.
           from = 'failed';
-          row = (
-            await updateReturning(
-              m,
-              `UPDATE deposits SET provider = 'bank_transfer', provider_payment_id = $2, payment_method = NULL, status = 'held', held_at = $3, updated_at = $3,
-               failure_code = NULL, failure_message = NULL
-             WHERE id = $1 AND status = 'failed' RETURNING ${COLUMNS}`,
-              [d.id, bankReference, now],
-            )
-          )[0];
+          // Read failed under the row lock, so the update finds it.
+          deposit = (await failedDepositToBankTransfer(m, d.id, bankReference, now))!;
           await this.audit(m, actor, 'deposit.bank_transfer_recorded', d.id, { bankReference, replacedPaymentIntent: d.providerPaymentId });
         } else {
-          row = ((await m.query(
-            `INSERT INTO deposits (id, organization_id, reference_type, reference_id, amount_fen, provider, provider_payment_id, status, held_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'bank_transfer', $6, 'held', $7, $7, $7) RETURNING ${COLUMNS}`,
-            [newId(this.clock), input.organizationId, input.referenceType, input.referenceId, input.amountFen.toString(), bankReference, now],
-          )) as DepositRow[])[0];
-          await this.audit(m, actor, 'deposit.bank_transfer_recorded', row.id, { bankReference, amountFen: input.amountFen.toString() });
+          deposit = await insertBankTransferDeposit(m, {
+            id: newId(this.clock),
+            organizationId: input.organizationId,
+            referenceType: input.referenceType,
+            referenceId: input.referenceId,
+            amountFen: input.amountFen,
+            bankReference,
+            at: now,
+          });
+          await this.audit(m, actor, 'deposit.bank_transfer_recorded', deposit.id, { bankReference, amountFen: input.amountFen.toString() });
         }
-        const deposit = toDeposit(row);
         await this.postMovement(m, deposit, from, 'held', 0n);
         await this.audit(m, actor, 'deposit.held', deposit.id, { from, provider: 'bank_transfer' });
         await this.recordChange(m, deposit, from);
@@ -401,7 +366,7 @@ export class DepositsService {
     options: { providerPaymentId?: string; actor?: Principal | null },
   ): Promise<{ deposit: Deposit; changes: DepositStatusChange[] }> {
     return this.tx.run(async (m) => {
-      let d = toDeposit(((await m.query(`SELECT ${COLUMNS} FROM deposits WHERE id = $1`, [depositId])) as DepositRow[])[0]);
+      let d = (await selectDeposit(m, depositId))!;
       const now = this.clock.now();
       if (options.providerPaymentId) {
         if (d.providerPaymentId && d.providerPaymentId !== options.providerPaymentId) {
@@ -409,12 +374,7 @@ export class DepositsService {
           return { deposit: d, changes: [] };
         }
         if (!d.providerPaymentId) {
-          const rows = await updateReturning(m, `UPDATE deposits SET provider_payment_id = $2, updated_at = $3 WHERE id = $1 AND provider_payment_id IS NULL RETURNING ${COLUMNS}`, [
-            d.id,
-            options.providerPaymentId,
-            now,
-          ]);
-          if (rows[0]) d = toDeposit(rows[0]);
+          d = (await setDepositProviderPaymentId(m, d.id, options.providerPaymentId, now)) ?? d;
         }
       }
       const changes: DepositStatusChange[] = [];
@@ -422,21 +382,21 @@ export class DepositsService {
       for (const step of transitionPath(d.status, target.status)) {
         const from = d.status;
         const capturedFen = (step === 'captured' || step === 'forfeited') && 'capturedFen' in target ? target.capturedFen : 0n;
-        const sets = ['status = $3', 'updated_at = $4'];
-        const params: unknown[] = [d.id, from, step, now];
-        if (step === 'held') sets.push('held_at = $4');
-        if (isTerminal(step)) sets.push('settled_at = $4');
-        if (capturedFen > 0n) sets.push(`captured_fen = $${params.push(capturedFen.toString())}`);
-        if (step === 'failed' && 'failureCode' in target) {
-          sets.push(`failure_code = $${params.push(target.failureCode)}`, `failure_message = $${params.push(target.failureMessage)}`);
-        }
-        const rows = await updateReturning(m, `UPDATE deposits SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`, params);
-        if (!rows[0]) {
+        const moved = await stepDeposit(m, d.id, {
+          from,
+          to: step,
+          at: now,
+          setHeldAt: step === 'held',
+          setSettledAt: isTerminal(step),
+          capturedFen,
+          failure: step === 'failed' && 'failureCode' in target ? { code: target.failureCode, message: target.failureMessage } : undefined,
+        });
+        if (!moved) {
           // A concurrent caller moved it first (and posted that movement): report where it is now.
-          d = toDeposit(((await m.query(`SELECT ${COLUMNS} FROM deposits WHERE id = $1`, [d.id])) as DepositRow[])[0]);
+          d = (await selectDeposit(m, d.id))!;
           break;
         }
-        d = toDeposit(rows[0]);
+        d = moved;
         await this.postMovement(m, d, from, step, capturedFen);
         await this.audit(m, options.actor ?? null, `deposit.${step}`, d.id, { from, ...(capturedFen > 0n ? { capturedFen: capturedFen.toString() } : {}), ...(step === 'failed' ? { failureCode: d.failureCode } : {}) });
         changes.push(this.change(d, from));
@@ -505,7 +465,6 @@ export class DepositsService {
   }
 
   private async assertOrganization(m: EntityManager, organizationId: string): Promise<void> {
-    const rows = (await m.query(`SELECT 1 FROM organization_directory WHERE id = $1`, [organizationId])) as unknown[];
-    if (!rows[0]) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
+    if (!(await organizationExists(m, organizationId))) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
   }
 }
