@@ -183,6 +183,8 @@ function cases(holderId: string): Case[] {
   add('5+ chars', ['锂离子电池', '可降解塑料', '一种石墨烯复合材料'], [{}]);
   add('no match', ['不存在的词', '黑洞', '反物质引擎'], [{}]);
   add('1 char', ['锂', '菌'], [{}]);
+  // Several words, all of which must match (issue 18), and a quoted phrase.
+  add('2+ words', ['石墨烯 电池', '芯片 传感器', '人工智能 图像识别', '疫苗 抗体', '钙钛矿 太阳能电池', '锂离子电池 涂层 储能', '"锂离子电池" 石墨烯'], [{}, { sort: 'newest' }]);
   add('q + filters', ['芯片', '石墨烯', '疫苗', '人工智能'], [
     { field: 'internet_plus' },
     { region: '330100' },

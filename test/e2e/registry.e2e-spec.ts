@@ -2,14 +2,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { patentCheckChar } from '../../libs/achievements/src';
+import { CLOCK, type TravelClock } from '../../libs/core/src';
+import { DataSource } from 'typeorm';
 import { RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 
 const patent = (digits: string) => `ZL${digits}.${patentCheckChar(digits)}`;
 
 /**
  * The registry and the idle-IP rules through the API, with a real worker taking the scan job:
- * holder registers → scan on a chosen date → forced listing in the catalogue → an enterprise
- * applies for a free licence at 3 years → the administrator approves.
+ * holder registers → the platform moves to a chosen day and scans it → forced listing in the
+ * catalogue → an enterprise applies for a free licence at 3 years → the administrator approves.
  */
 describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
   let api: TestApi;
@@ -17,17 +19,27 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
   let users: RoleUsers;
   const as = (role: keyof RoleUsers) => ({ Authorization: `Bearer ${users[role].token}` });
 
-  const runScan = async (date: string) => {
-    const started = await api.http.post('/compliance/scans').set(as('platform_admin')).send({ date });
-    expect(started.status).toBe(202);
+  /** Moves the running platform (API and worker) to a day, 12:00 Beijing time. */
+  const travelTo = (date: string) => {
+    for (const app of [api.app, worker]) app.get<TravelClock>(CLOCK).travelTo(`${date}T04:00:00Z`);
+  };
+  const awaitScan = async (jobId: string) => {
     for (let i = 0; i < 100; i++) {
-      const status = await api.http.get(`/compliance/scans/${started.body.jobId}`).set(as('platform_admin'));
-      if (status.body.state === 'completed') return status.body.result as { changed: number; scanDate: string };
+      const status = await api.http.get(`/compliance/scans/${jobId}`).set(as('platform_admin'));
+      if (status.body.state === 'completed') return status.body.result as { changed: number; scanDate: string; preview?: boolean; counts?: Record<string, number>; achievements?: { achievementIds: string[]; toState: string }[] };
       if (status.body.state === 'failed') throw new Error(status.body.failedReason);
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('the scan did not finish');
   };
+  /** The daily scan on `date`: the platform is moved to that day and scans today (a scan of another day would only preview). */
+  const runScan = async (date: string) => {
+    travelTo(date);
+    const started = await api.http.post('/compliance/scans').set(as('platform_admin')).send({});
+    expect([started.status, started.body.date, started.body.preview]).toEqual([202, date, false]);
+    return awaitScan(started.body.jobId);
+  };
+
 
   const register = (body: Record<string, unknown>, role: keyof RoleUsers = 'holder_admin') =>
     api.http.post('/achievements').set(as(role)).send({
@@ -49,6 +61,9 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     api = await startApi();
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config, { schedule: false }), { logger: false, abortOnError: false });
     users = await usersOfEveryRole(api);
+  });
+  afterEach(() => {
+    for (const app of [api.app, worker]) app.get<TravelClock>(CLOCK).reset();
   });
   afterAll(async () => {
     await worker.close();
@@ -73,6 +88,11 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     const catalogue = await api.http.get('/catalogue').query({ q: '石墨烯', useFirst: 'true' });
     expect(catalogue.status).toBe(200);
     expect(catalogue.body.items.map((i: { id: string }) => i.id)).toContain(id);
+    // several words: all must match, each anywhere (title 石墨烯, keyword 导热); one missing word, no match
+    const words = await api.http.get('/catalogue').query({ q: '石墨烯 导热' });
+    expect(words.body.items.map((i: { id: string }) => i.id)).toContain(id);
+    const missing = await api.http.get('/catalogue').query({ q: '石墨烯 钙钛矿' });
+    expect(missing.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
 
     // the holder is told, and cannot withdraw the forced listing or the achievement
     const inbox = await api.http.get('/notifications').set(as('holder_member'));
@@ -175,6 +195,54 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(edit.status).toBe(403);
     const registerAsEnterprise = await api.http.post('/achievements').set(as('enterprise_admin')).send({});
     expect(registerAsEnterprise.status).toBe(403);
+  });
+
+  it('never answers a finished scan as completed without its result, however fast it is polled', async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 15; i++) {
+      const started = await api.http.post('/compliance/scans').set(as('platform_admin')).send({ date: today });
+      for (;;) {
+        const status = await api.http.get(`/compliance/scans/${started.body.jobId}`).set(as('platform_admin'));
+        expect(status.status).toBe(200);
+        if (status.body.state === 'completed') {
+          expect(status.body.result).toEqual(expect.objectContaining({ scanDate: today }));
+          break;
+        }
+        expect(status.body.result).toBeNull();
+        if (status.body.state === 'failed') throw new Error(status.body.failedReason);
+      }
+    }
+  });
+
+  it('previews a scan for another day without changing the live state: no early eligibility, no rewritten past', async () => {
+    travelTo('2026-12-05');
+    const created = await register({ title: '预演用成果', ipRights: [{ type: 'invention_patent', number: patent('202410777777'), grantedOn: '2024-06-01' }] });
+    const id = created.body.id as string;
+    await runScan('2026-12-05');
+    expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('use_first'); // 2 full years since 2024-06-01
+    const listings = async () => (await api.http.get(`/listings?achievementId=${id}`)).body as { status: string }[];
+    expect((await listings()).map((l) => l.status)).toEqual(['active']);
+
+    // a future date: P-3Y would apply from 2027-06-02; the preview says so and nothing changes
+    const future = await api.http.post('/compliance/scans').set(as('platform_admin')).send({ date: '2027-06-02' });
+    expect([future.status, future.body.preview]).toEqual([202, true]);
+    const ahead = await awaitScan(future.body.jobId);
+    expect(ahead).toMatchObject({ preview: true, scanDate: '2027-06-02' });
+    expect(ahead.counts?.eligible).toBeGreaterThanOrEqual(1);
+    expect(ahead.achievements?.find((a) => a.toState === 'free_license_eligible')?.achievementIds).toContain(id);
+    expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('use_first');
+    const early = await api.http.post(`/achievements/${id}/free-license-applications`).set(as('enterprise_admin')).send({ statement: '申请无偿实施' });
+    expect([early.status, early.body.code]).toEqual([409, 'NOT_FREE_LICENSE_ELIGIBLE']);
+
+    // a past date, before the 2 years: the preview would release it; the live state and the listing stay
+    const past = await api.http.post('/compliance/scans').set(as('platform_admin')).send({ date: '2026-01-01' });
+    const behind = await awaitScan(past.body.jobId);
+    expect(behind.preview).toBe(true);
+    expect(behind.achievements?.find((a) => a.toState === 'clear')?.achievementIds).toContain(id);
+    expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('use_first');
+    expect((await listings()).map((l) => l.status)).toEqual(['active']);
+    const written = await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM rule_events WHERE achievement_id = $1 AND scan_date IN ('2026-01-01', '2027-06-02')`, [id]);
+    expect(written).toEqual([{ n: 0 }]);
   });
 
   it('refuses a scan date that is not a date', async () => {

@@ -184,4 +184,27 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       { account: `org:${users.enterprise_admin.organizationId}:subsidies_received`, amount: '8000000' },
     ]);
   });
+
+  it('takes a cap on each band of a tiered rate in the policy JSON, gives it back, and names a bad one', async () => {
+    const tiers = [
+      { fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: '50000000' } },
+      { fromFen: '500000000', rate: '0.25', caps: { perContractFen: '500000000' } },
+    ];
+    const created = await api.http.post('/subsidy-policies').set(bearer(reviewerToken)).send(policyBody({ name: '分档封顶补助', documentNumber: `柯科〔${year}〕99号`, rate: { kind: 'banded', tiers } }));
+    expect(created.status).toBe(201);
+    const read = await api.http.get(`/subsidy-policies/${created.body.id}`).set(bearer(reviewerToken));
+    expect(read.body.document.rate.tiers).toEqual([
+      { fromFen: '0', rate: '0.1', caps: { perContractFen: null, perEnterprisePerYearFen: '50000000' } },
+      { fromFen: '500000000', rate: '0.25', caps: { perContractFen: '500000000', perEnterprisePerYearFen: null } },
+    ]);
+    const bad = await api.http
+      .post('/subsidy-policies')
+      .set(bearer(reviewerToken))
+      .send(policyBody({ rate: { kind: 'banded', tiers: [tiers[0], { ...tiers[1], caps: { perContractFen: '0', perYear: '1' } }] } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['rate.tiers[1].caps.perYear']);
+    const zero = await api.http.post('/subsidy-policies').set(bearer(reviewerToken)).send(policyBody({ rate: { kind: 'banded', tiers: [tiers[0], { ...tiers[1], caps: { perContractFen: '0' } }] } }));
+    expect([zero.status, zero.body.details]).toEqual([400, [expect.objectContaining({ field: 'rate.tiers[1].caps.perContractFen', code: 'positive' })]]);
+    await api.http.post(`/subsidy-policies/${created.body.id}/withdraw`).set(bearer(reviewerToken)).send({ reason: '测试结束' });
+  });
 });

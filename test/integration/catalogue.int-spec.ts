@@ -224,6 +224,27 @@ describe('CatalogueService (PostgreSQL)', () => {
         delete ids.abstractOnly;
       }
     });
+
+    it('matches every word of a query with spaces, each anywhere (石墨烯 电池), and keeps a quoted phrase whole', async () => {
+      // battery: 电池 in the title, 石墨烯 a keyword; graphene has 石墨烯 but no 电池.
+      expect(keysOf(await finder()({ q: '石墨烯 电池' }))).toEqual(['battery']);
+      expect(keysOf(await finder()({ q: '电池　石墨烯' }))).toEqual(['battery']); // a full-width space separates words too
+      expect(keysOf(await finder()({ q: '  导热   复合材料 ' }))).toEqual(['graphene']);
+      expect(await finder()({ q: '石墨烯 不存在的词' })).toEqual([]);
+      expect(await finder()({ q: '"石墨烯 电池"' })).toEqual([]); // the phrase with its space is in no text
+      expect(keysOf(await finder()({ q: '"锂离子电池" 石墨烯' }))).toEqual(['battery']);
+    });
+
+    it('ranks rows with every word in the title or a keyword before those with a word only in the abstract', async () => {
+      await achievement('mixed', { title: '一种电池外壳', abstract: '外壳内衬石墨烯导热层。', at: 10_001 });
+      try {
+        const hits = keysOf(await finder()({ q: '石墨烯 电池', sort: 'relevance' }));
+        expect(hits).toEqual(['battery', 'mixed']);
+      } finally {
+        await ds.query(`DELETE FROM achievements WHERE id = $1`, [ids.mixed]);
+        delete ids.mixed;
+      }
+    });
   });
 
   describe('filters', () => {

@@ -303,6 +303,30 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       await applications.approve(approver, a.id, '同意');
       await expect(applications.approve(approver, b.id, '同意')).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_ENTITLEMENT', details: { availableFen: '5000000' } });
     });
+    it("caps each band on its own: the band's yearly cap counts the enterprise's earlier claims from that band only", async () => {
+      // 500万元以下按10%、每年最高50万元；500万元以上按25%、最高500万元 (the whole value at its band's rate).
+      const wan = 1_000_000n; // 1万元 in fen
+      const policy = await policies.create(
+        reviewer,
+        policyDocument({
+          budgetFen: String(100_000n * wan),
+          rate: { kind: 'banded', tiers: [{ fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: String(50n * wan) } }, { fromFen: String(500n * wan), rate: '0.25', caps: { perEnterprisePerYearFen: String(500n * wan) } }] },
+        }),
+      );
+      expect(policy.document.rate?.tiers?.[0].caps).toEqual({ perContractFen: null, perEnterprisePerYearFen: String(50n * wan) });
+      const buyer = await insertSubsidyEnterprise(ds);
+      const small1 = await paidContract(buyer, [[400n * wan, '2026-04-01']]);
+      const small2 = await paidContract(buyer, [[400n * wan, '2026-05-01']]);
+      const large = await paidContract(buyer, [[1_000n * wan, '2026-06-01']]);
+      const a = await reviewed(buyer, policy.id, small1.contractId);
+      expect(a.computedFen).toBe(String(40n * wan));
+      await applications.approve(approver, a.id, '同意');
+      const b = await reviewed(buyer, policy.id, small2.contractId);
+      expect(b.computedFen).toBe(String(10n * wan)); // 50万 − 40万 left in the lower band this year
+      expect(b.explanation.caps).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'bandPerEnterprisePerYear', band: '0', usedFen: String(40n * wan), bit: true })]));
+      const c = await reviewed(buyer, policy.id, large.contractId);
+      expect(c.computedFen).toBe(String(250n * wan)); // the upper band: 25% of 1000万, its own cap untouched
+    });
   });
 
   describe('settlement', () => {

@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { MAINTENANCE_JOBS, QUEUES } from '../../libs/platform/src';
+import { COMPLIANCE_JOBS } from '../../libs/achievements/src';
+import { AUCTION_JOBS } from '../../libs/market/src';
 import { testConfig } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -59,6 +61,25 @@ describe('worker: BullMQ queues on the real Redis', () => {
       expect(schedulers.map((s) => s.tz)).toEqual(['Asia/Shanghai', 'Asia/Shanghai']);
     } finally {
       await second.close();
+    }
+  });
+
+  it('moves a scheduled job or switches it off by configuration, also removing what an earlier start registered', async () => {
+    const compliance = worker.get<Queue>(getQueueToken(QUEUES.compliance));
+    const auctions = worker.get<Queue>(getQueueToken(QUEUES.auctions));
+    const maintenance = worker.get<Queue>(getQueueToken(QUEUES.maintenance));
+    expect((await compliance.getJobSchedulers()).map((s) => [s.key, s.pattern, s.tz])).toEqual([[COMPLIANCE_JOBS.idleScan, '10 0 * * *', 'Asia/Shanghai']]);
+    // The same Redis prefix (the same deployment), restarted with other settings.
+    const moved = testConfig(db.url, { REDIS_PREFIX: config.REDIS_PREFIX, SCHEDULE_IDLE_SCAN: 'off', SCHEDULE_CLOSE_DUE_LOTS: 'every 30s', SCHEDULE_PURGE_SESSIONS: '5 4 * * 1' });
+    const restarted = await NestFactory.createApplicationContext(WorkerModule.forRoot(moved), { logger: false, abortOnError: false });
+    try {
+      expect(await compliance.getJobSchedulers()).toEqual([]);
+      const closing = (await auctions.getJobSchedulers()).find((s) => s.key === AUCTION_JOBS.closeDueLots);
+      expect(closing?.every).toBe(30_000);
+      const purge = (await maintenance.getJobSchedulers()).find((s) => s.key === MAINTENANCE_JOBS.purgeExpiredSessions);
+      expect([purge?.pattern, purge?.tz]).toEqual(['5 4 * * 1', 'Asia/Shanghai']);
+    } finally {
+      await restarted.close();
     }
   });
 

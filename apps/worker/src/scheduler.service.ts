@@ -1,16 +1,25 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_JOBS, MAINTENANCE_JOBS, QUEUES } from '@zjp/platform';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, EVENT_JOBS, MAINTENANCE_JOBS, QUEUES, SCHEDULE_TIME_ZONE, type ScheduleSetting } from '@zjp/platform';
 import { AUCTION_JOBS } from '@zjp/market';
 import { COMPLIANCE_JOBS } from '@zjp/achievements';
 import { CONTRACT_JOBS } from '@zjp/contracts';
 import { SUBSIDY_JOBS } from '@zjp/subsidies';
 import type { Queue } from 'bullmq';
 
-/** Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once. */
+type ScheduleVariable = Extract<keyof AppConfig, `SCHEDULE_${string}`>;
+
+/**
+ * Repeating jobs, declared by id: every worker copy upserts the same scheduler, so it runs once.
+ * Each is set by a SCHEDULE_* variable (README "Scheduled jobs"); `off` removes the scheduler, so a
+ * maintenance window or a test can stop a job that an earlier start registered.
+ */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap {
+  private readonly log = new Logger(SchedulerService.name);
+
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.compliance) private readonly compliance: Queue,
     @InjectQueue(QUEUES.auctions) private readonly auctions: Queue,
@@ -20,51 +29,36 @@ export class SchedulerService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.maintenance.upsertJobScheduler(
-      MAINTENANCE_JOBS.purgeExpiredSessions,
-      { pattern: '17 3 * * *', tz: 'Asia/Shanghai' },
-      { name: MAINTENANCE_JOBS.purgeExpiredSessions, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
-    await this.maintenance.upsertJobScheduler(
-      MAINTENANCE_JOBS.purgeDeliveredEvents,
-      { pattern: '37 3 * * *', tz: 'Asia/Shanghai' },
-      { name: MAINTENANCE_JOBS.purgeDeliveredEvents, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
+    const keep = { removeOnComplete: 100, removeOnFail: 1000 };
+    await this.schedule(this.maintenance, MAINTENANCE_JOBS.purgeExpiredSessions, 'SCHEDULE_PURGE_SESSIONS', keep);
+    await this.schedule(this.maintenance, MAINTENANCE_JOBS.purgeDeliveredEvents, 'SCHEDULE_PURGE_EVENTS', keep);
     // Domain events their maker did not deliver (it crashed after the commit, a handler failed).
-    await this.events.upsertJobScheduler(EVENT_JOBS.relay, { every: 2_000 }, { name: EVENT_JOBS.relay, data: {}, opts: { removeOnComplete: 10, removeOnFail: 100 } });
-    // P-2Y / P-3Y: every day at 00:10 Asia/Shanghai; the job carries no date, so it scans "today".
-    await this.compliance.upsertJobScheduler(
-      COMPLIANCE_JOBS.idleScan,
-      { pattern: '10 0 * * *', tz: 'Asia/Shanghai' },
-      { name: COMPLIANCE_JOBS.idleScan, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
+    await this.schedule(this.events, EVENT_JOBS.relay, 'SCHEDULE_EVENT_RELAY', { removeOnComplete: 10, removeOnFail: 100 });
+    // P-2Y / P-3Y: every day (00:10 Beijing time by default); the job carries no date, so it scans "today".
+    await this.schedule(this.compliance, COMPLIANCE_JOBS.idleScan, 'SCHEDULE_IDLE_SCAN', keep);
     // Lots past their end still open: every minute, and once now (a worker starting after a crash
     // closes what the dead one left, without waiting for BullMQ to find its job stalled).
-    await this.auctions.upsertJobScheduler(
-      AUCTION_JOBS.closeDueLots,
-      { every: 60_000 },
-      { name: AUCTION_JOBS.closeDueLots, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
-    await this.auctions.add(AUCTION_JOBS.closeDueLots, {}, { removeOnComplete: 100, removeOnFail: 1000 });
+    if (await this.schedule(this.auctions, AUCTION_JOBS.closeDueLots, 'SCHEDULE_CLOSE_DUE_LOTS', keep)) await this.auctions.add(AUCTION_JOBS.closeDueLots, {}, keep);
     // Fixed-price listings whose notice is over (forced ones included) are concluded by this sweep,
     // besides the delayed job queued for each ordinary listing: nothing depends on one job surviving.
-    await this.auctions.upsertJobScheduler(
-      AUCTION_JOBS.concludeDueListings,
-      { every: 15 * 60_000 },
-      { name: AUCTION_JOBS.concludeDueListings, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
+    await this.schedule(this.auctions, AUCTION_JOBS.concludeDueListings, 'SCHEDULE_CONCLUDE_DUE_LISTINGS', keep);
     // Deals and approved free licences without a contract, unfinished follow-ups of signatures,
     // ended use-first trials: the contracts sweep, so that no lost job loses a deal.
-    await this.contracts.upsertJobScheduler(
-      CONTRACT_JOBS.sweep,
-      { every: 5 * 60_000 },
-      { name: CONTRACT_JOBS.sweep, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
+    await this.schedule(this.contracts, CONTRACT_JOBS.sweep, 'SCHEDULE_CONTRACTS_SWEEP', keep);
     // Subsidy candidates of contracts registered or paid, and fundings confirmed, since the last sweep.
-    await this.subsidies.upsertJobScheduler(
-      SUBSIDY_JOBS.sweepCandidates,
-      { every: 10 * 60_000 },
-      { name: SUBSIDY_JOBS.sweepCandidates, data: {}, opts: { removeOnComplete: 100, removeOnFail: 1000 } },
-    );
+    await this.schedule(this.subsidies, SUBSIDY_JOBS.sweepCandidates, 'SCHEDULE_SUBSIDY_SWEEP', keep);
+  }
+
+  /** Registers (or, when off, removes) one scheduler; whether it is on. */
+  private async schedule(queue: Queue, job: string, variable: ScheduleVariable, opts: { removeOnComplete: number; removeOnFail: number }): Promise<boolean> {
+    const setting: ScheduleSetting = this.config[variable];
+    if (setting.kind === 'off') {
+      await queue.removeJobScheduler(job);
+      this.log.warn(`${job} is off (${variable}=off)`);
+      return false;
+    }
+    const repeat = setting.kind === 'every' ? { every: setting.ms } : { pattern: setting.pattern, tz: SCHEDULE_TIME_ZONE };
+    await queue.upsertJobScheduler(job, repeat, { name: job, data: {}, opts });
+    return true;
   }
 }

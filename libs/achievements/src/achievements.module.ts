@@ -12,12 +12,16 @@ import { IdleScanService } from './compliance/idle-scan.service';
 import { RegistryReportService } from './compliance/registry-report.service';
 import { FreeLicensesController } from './free-licenses/free-licenses.controller';
 import { FreeLicensesService } from './free-licenses/free-licenses.service';
+import { HistoryController } from './history/history.controller';
+import { HistoryService } from './history/history.service';
+import { RegistryImportsController } from './imports/registry-imports.controller';
+import { RegistryImportsService } from './imports/registry-imports.service';
 import { JustificationsController } from './justifications/justifications.controller';
 import { JustificationsService } from './justifications/justifications.service';
 import { TransformationsController } from './transformations/transformations.controller';
 import { TransformationsService } from './transformations/transformations.service';
 
-const services = [CatalogueService, AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService];
+const services = [CatalogueService, AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService, HistoryService, RegistryImportsService];
 
 /** Services only: for the worker (the daily scan) and other contexts (contracts record transformations). */
 @Module({
@@ -30,6 +34,6 @@ export class AchievementsModule {}
 /** The HTTP surface, for the API process. */
 @Module({
   imports: [AchievementsModule],
-  controllers: [CatalogueController, AchievementsController, JustificationsController, TransformationsController, FreeLicensesController, ComplianceController],
+  controllers: [CatalogueController, AchievementsController, HistoryController, RegistryImportsController, JustificationsController, TransformationsController, FreeLicensesController, ComplianceController],
 })
 export class AchievementsApiModule {}

@@ -1,4 +1,4 @@
-import { CLOCK, FixedClock, SystemClock } from './clock';
+import { CLOCK, FixedClock, SystemClock, TravelClock } from './clock';
 
 describe('FixedClock', () => {
   it('stands still until moved', () => {
@@ -60,5 +60,19 @@ describe('SystemClock', () => {
 describe('CLOCK token', () => {
   it('is a registered symbol, the same across copies of the module', () => {
     expect(CLOCK).toBe(Symbol.for('zjp.Clock'));
+  });
+});
+
+describe('TravelClock', () => {
+  it('reads real time until moved, then real time shifted to the instant it was moved to', async () => {
+    const clock = new TravelClock();
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(50);
+    clock.travelTo('2025-09-26T02:00:00Z');
+    const first = clock.now().getTime();
+    expect(first - Date.parse('2025-09-26T02:00:00Z')).toBeLessThan(50);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now().getTime()).toBeGreaterThan(first); // time still passes
+    clock.reset();
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(50);
   });
 });

@@ -46,3 +46,25 @@ export class FixedClock implements Clock {
     this.epochMs += ms;
   }
 }
+
+/**
+ * Real time moved by an offset: what the processes use under NODE_ENV=test, so an end-to-end test
+ * can put the running platform on another day (`travelTo`) while time still passes for timeouts.
+ */
+export class TravelClock implements Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /** From now on, now() is `instant` plus the time elapsed since this call. */
+  travelTo(instant: Date | string | number): void {
+    this.offsetMs = toEpochMs(instant) - Date.now();
+  }
+
+  /** Back to the real time. */
+  reset(): void {
+    this.offsetMs = 0;
+  }
+}

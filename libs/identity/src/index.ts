@@ -6,7 +6,7 @@ export { UsersService } from './users/users.service';
 export { CreateUserDto } from './users/dto/create-user.dto';
 export { AuthService } from './auth/auth.service';
 export { TokenService } from './auth/token.service';
-export { regionName } from './domain/regions';
+export { isKnownRegion, regionName } from './domain/regions';
 export { NotificationsService } from './notifications/notifications.service';
 export { NotificationsModule } from './notifications/notifications.module';
 export type { NewNotification } from './notifications/notifications.repository';

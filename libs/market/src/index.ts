@@ -7,6 +7,7 @@ export { BiddingEngine, type BidResult } from './bidding/bidding-engine';
 export { LotFeed } from './bidding/lot-feed';
 export { LotClosingService, type CloseResult } from './closing/lot-closing.service';
 export { ListingFlowsService, type ListingConclusion } from './listings/listing-flows';
+export { CalendarService } from './calendar/calendar.service';
 export { DealsService } from './deals/deals.service';
 export type { DealForContract } from './deals/deals.repository';
 export { applyForcedListingChanges, type RuleStateChanges } from './listings/forced-listings.repository';

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { PaymentsModule } from '@zjp/payments';
 import { RateLimitModule } from '@zjp/platform';
 import { BiddingEngine } from './bidding/bidding-engine';
+import { CalendarController } from './calendar/calendar.controller';
+import { CalendarService } from './calendar/calendar.service';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
 import { LotFeed } from './bidding/lot-feed';
 import { LotClosingService } from './closing/lot-closing.service';
@@ -14,7 +16,7 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController, SessionsService } from './sessions/sessions';
 
-const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, DealsService];
+const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, DealsService, CalendarService];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({
@@ -24,5 +26,5 @@ const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngi
 })
 export class MarketModule {}
 
-@Module({ imports: [MarketModule, RateLimitModule], controllers: [ListingFlowsController, ListingsController, LotsController, SessionsController], exports: [MarketModule] })
+@Module({ imports: [MarketModule, RateLimitModule], controllers: [CalendarController, ListingFlowsController, ListingsController, LotsController, SessionsController], exports: [MarketModule] })
 export class MarketApiModule {}

@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
+export * from './config/schedule-setting';
 export * from './redis/redis-connection.factory';
 export * from './redis/redis.module';
 export * from './logging/logging.module';

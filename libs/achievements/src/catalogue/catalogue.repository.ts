@@ -74,6 +74,49 @@ function foldedLength(q: string): number {
   return [...q.normalize('NFKC').toLowerCase().trim()].length;
 }
 
+/**
+ * The terms of a query: words separated by white space (full-width spaces included), and phrases
+ * in double quotes ("…" or “…”) kept whole with their spaces. Empty terms are dropped.
+ */
+export function searchTerms(q: string): string[] {
+  const terms: string[] = [];
+  const re = /["“”]([^"“”]*)["“”]?|(\S+)/gu;
+  for (const m of q.normalize('NFKC').matchAll(re)) {
+    const term = (m[1] ?? m[2] ?? '').trim();
+    if (term !== '') terms.push(term);
+  }
+  return terms;
+}
+
+/**
+ * One term as conditions: the exact substring (LIKE on search_text, listed first so that it runs
+ * first wherever a plan checks rows one by one) and the containment of its bigrams in
+ * search_bigrams (or, for a one-character term, of its character in catalogue_unigrams), which
+ * the GIN index serves. A two-character term is one bigram and a one-character term one
+ * character, so their count needs no LIKE.
+ */
+function termConditions(term: string, p: Params): { exact: string; indexed: string[]; counted: string[]; headExact: string; headIndexed: string[] } {
+  const qp = p.add(term);
+  const pattern = `catalogue_contains_pattern(${qp})`;
+  const exact = `a.search_text LIKE ${pattern}`;
+  const headExact = `catalogue_head(a.search_text) LIKE ${pattern}`;
+  if (hasBigram(term)) {
+    const bigrams = `catalogue_bigrams(catalogue_fold(${qp}))`;
+    const indexed = [`a.search_bigrams @> ${bigrams}`];
+    return { exact, indexed, counted: foldedLength(term) === 2 ? indexed : [exact, ...indexed], headExact, headIndexed: [`a.search_head_bigrams @> ${bigrams}`] };
+  }
+  // No two characters in a row: the index holds each character of the text, and of its title and keyword lines.
+  const characters = `catalogue_unigrams(catalogue_fold(${qp}))`;
+  const indexed = [`catalogue_unigrams(a.search_text) @> ${characters}`];
+  return {
+    exact,
+    indexed,
+    counted: foldedLength(term) === 1 ? indexed : [exact, ...indexed],
+    headExact,
+    headIndexed: [`catalogue_unigrams(catalogue_head(a.search_text)) @> ${characters}`],
+  };
+}
+
 /** The rule states of the 先用后转 list: P-2Y puts an achievement on it, P-3Y (free licence) keeps it there. */
 const USE_FIRST_STATES = ['use_first', 'free_license_eligible'];
 
@@ -130,12 +173,10 @@ function firstMatches(name: string, exact: string[], indexed: string[], order: O
  * The one statement of a search: a count that stops at cap + 1 matches, and the page, joined so
  * that the total comes back even past the last page.
  *
- * A query term is two conditions: the exact substring (LIKE on search_text, listed first so that
- * it runs first wherever a plan checks rows one by one) and the containment of the query's
- * bigrams in search_bigrams (or, without a word of two characters, of its characters in
- * catalogue_unigrams(search_text)), which the GIN index serves. A two-character term is one
- * bigram and a one-character term one character, so their count needs no LIKE. The walk of a page
- * leaves the index conditions out altogether.
+ * A query is one or more terms (searchTerms), all of which must match; each term is an exact
+ * substring condition and its index conditions (termConditions). Relevance puts first the rows
+ * with every term in the title or a keyword. The walk of a page leaves the index conditions out
+ * altogether.
  */
 export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = {}): CatalogueSql {
   const totalCap = options.totalCap ?? CATALOGUE_MAX_OFFSET; // CATALOGUE_TOTAL_CAP
@@ -145,33 +186,16 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
   let text: { exact: string; indexed: string[]; counted: string[]; headExact: string; headIndexed: string[] } | undefined;
 
   if (q !== undefined) {
-    const qp = p.add(q);
-    const pattern = `catalogue_contains_pattern(${qp})`;
-    const exact = `a.search_text LIKE ${pattern}`;
-    if (hasBigram(q)) {
-      const bigrams = `catalogue_bigrams(catalogue_fold(${qp}))`;
-      const indexed = [`a.search_bigrams @> ${bigrams}`];
-      text = {
-        exact,
-        indexed,
-        // A two-character term is one bigram: the index alone is exact, the count needs no LIKE.
-        counted: foldedLength(q) === 2 ? indexed : [exact, ...indexed],
-        headExact: `catalogue_head(a.search_text) LIKE ${pattern}`,
-        headIndexed: [`a.search_head_bigrams @> ${bigrams}`],
-      };
-    } else {
-      // No word of two characters: the index holds each character of the text, and of its title
-      // and keyword lines. One character is one key, exact.
-      const characters = `catalogue_unigrams(catalogue_fold(${qp}))`;
-      const indexed = [`catalogue_unigrams(a.search_text) @> ${characters}`];
-      text = {
-        exact,
-        indexed,
-        counted: foldedLength(q) === 1 ? indexed : [exact, ...indexed],
-        headExact: `catalogue_head(a.search_text) LIKE ${pattern}`,
-        headIndexed: [`catalogue_unigrams(catalogue_head(a.search_text)) @> ${characters}`],
-      };
-    }
+    // Words separated by white space must all match (AND), each anywhere; a quoted phrase is one term.
+    const terms = searchTerms(q).map((t) => termConditions(t, p));
+    const all = (parts: string[]) => (parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`);
+    text = {
+      exact: all(terms.map((t) => t.exact)),
+      indexed: terms.flatMap((t) => t.indexed),
+      counted: terms.flatMap((t) => t.counted),
+      headExact: all(terms.map((t) => t.headExact)),
+      headIndexed: terms.flatMap((t) => t.headIndexed),
+    };
   }
   // Each filter is an exact condition, cheap to check on a row: the walk of a page checks these.
   // The catalogue's GIN index serves some as they are (technical_field, rule_state); others add a

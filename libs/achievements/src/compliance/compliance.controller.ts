@@ -18,24 +18,34 @@ export class ComplianceController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Runs the idle-IP scan for a date, in the worker. Safe to repeat: the scan is idempotent. */
+  /**
+   * Runs the idle-IP scan in the worker. Today's (Asia/Shanghai) scan applies the rules and is safe
+   * to repeat; a scan for any other date is a preview: its result says what would be listed,
+   * suspended, released or made eligible on that date, and nothing is written.
+   */
   @Roles('platform_admin')
   @OrgScope.none()
   @Post('compliance/scans')
   @HttpCode(202)
-  async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string }> {
-    const date = body.date ?? todayInShanghai(this.clock).toString();
+  async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string; preview: boolean }> {
+    const today = todayInShanghai(this.clock).toString();
+    const date = body.date ?? today;
     const job = await this.queue.add(COMPLIANCE_JOBS.idleScan, { date, requestedBy: actor.userId }, { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } });
-    return { jobId: job.id!, date };
+    return { jobId: job.id!, date, preview: date !== today };
   }
 
   @Roles('platform_admin')
   @OrgScope.none()
   @Get('compliance/scans/:jobId')
   async status(@Param('jobId') jobId: string): Promise<{ jobId: string; state: string; result: unknown; failedReason: string | null }> {
-    const job = /^\d{1,18}$/.test(jobId) ? await this.queue.getJob(jobId) : undefined;
+    if (!/^\d{1,18}$/.test(jobId)) throw new NotFoundError('SCAN_NOT_FOUND', 'No such scan job');
+    // The state first, then the job: BullMQ writes the result and moves the job to `completed` in
+    // one step, so a job read after a `completed` state always carries its result (read the other
+    // way round, a job finishing in between answered `completed` with no result).
+    const state = await this.queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await this.queue.getJob(jobId);
     if (!job) throw new NotFoundError('SCAN_NOT_FOUND', 'No such scan job');
-    return { jobId, state: await job.getState(), result: job.returnvalue ?? null, failedReason: job.failedReason ?? null };
+    return { jobId, state, result: state === 'completed' ? (job.returnvalue ?? null) : null, failedReason: state === 'failed' ? (job.failedReason ?? null) : null };
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')

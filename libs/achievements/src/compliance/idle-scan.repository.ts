@@ -22,7 +22,7 @@ const SQL = queries(__filename, {
        WHERE status = 'effective' AND took_effect_on <= $1::date AND ($2::uuid IS NULL OR achievement_id = $2)
     ), justified AS (
       SELECT DISTINCT achievement_id FROM justifications
-       WHERE status = 'approved' AND ends_on >= $1::date AND ($2::uuid IS NULL OR achievement_id = $2)
+       WHERE status = 'approved' AND ends_on >= $1::date AND (starts_on IS NULL OR starts_on <= $1::date) AND ($2::uuid IS NULL OR achievement_id = $2)
     ), facts AS (
       SELECT a.id, a.holder_id, a.title, a.rule_state AS from_state, a.asking_price_fen, g.earliest,
              (g.earliest + interval '2 years')::date + 1 AS two_from,

@@ -16,6 +16,22 @@ export interface ScanResult {
   transitions: Record<string, number>;
 }
 
+/** What a scan for another day would do: nothing of it is written. */
+export interface ScanPreview extends ScanResult {
+  preview: true;
+  /** By what would happen: put on the use-first list (and listed), made free-licence eligible, suspended, released (back to clear). */
+  counts: { listed: number; eligible: number; suspended: number; released: number };
+  /** The achievements that would change, by holder digest (at most 1,000). */
+  achievements: { holderId: string; toState: string; achievementIds: string[] }[];
+}
+
+/** Thrown to roll a preview's transaction back after reading what it did. */
+class PreviewRolledBack extends Error {
+  constructor(readonly preview: ScanPreview) {
+    super('preview rolled back');
+  }
+}
+
 /**
  * P-2Y / P-3Y applied to every achievement in one set-based statement. The state it computes is
  * the same as `evaluateIdleRule` in domain/ (an integration test checks that they agree):
@@ -39,8 +55,43 @@ export class IdleScanService {
     return this.tx.run((m) => this.scanIn(m, scanDate, achievementId));
   }
 
+  /**
+   * The scan for a day other than today, as a preview: the same statement runs in a transaction
+   * that is then rolled back, so the report is exactly what the scan would do on that date while
+   * the live state stays today's (issue 18: a past date must not rewrite history, a future one
+   * must not make anything eligible early).
+   */
+  async preview(scanDate: LocalDate): Promise<ScanPreview> {
+    try {
+      await this.tx.run(async (m) => {
+        const { result, digests } = await this.scanWithDigests(m, scanDate);
+        const count = (to: string) => digests.filter((d) => d.toState === to).reduce((n, d) => n + d.count, 0);
+        let budget = 1_000;
+        const achievements = digests.map((d) => {
+          const ids = d.achievementIds.slice(0, Math.max(0, budget));
+          budget -= ids.length;
+          return { holderId: d.holderId, toState: d.toState, achievementIds: ids };
+        });
+        throw new PreviewRolledBack({
+          ...result,
+          preview: true,
+          counts: { listed: count('use_first'), eligible: count('free_license_eligible'), suspended: count('suspended'), released: count('clear') },
+          achievements: achievements.filter((a) => a.achievementIds.length > 0),
+        });
+      });
+    } catch (e) {
+      if (e instanceof PreviewRolledBack) return e.preview;
+      throw e;
+    }
+    throw new Error('unreachable: a preview always rolls back');
+  }
+
   /** Inside a caller's transaction, e.g. right after a justification is approved. */
   async scanIn(m: EntityManager, scanDate: LocalDate, achievementId?: string): Promise<ScanResult> {
+    return (await this.scanWithDigests(m, scanDate, achievementId)).result;
+  }
+
+  private async scanWithDigests(m: EntityManager, scanDate: LocalDate, achievementId?: string): Promise<{ result: ScanResult; digests: ScanDigest[] }> {
     await lockScan(m);
     const { transitions: rows, digests, changes } = await applyIdleRule(m, scanDate.toString(), achievementId ?? null);
     // The market opens, suspends, reopens or closes the forced listings of the changed achievements, in this transaction.
@@ -55,7 +106,7 @@ export class IdleScanService {
       transitions[`${r.fromState}->${r.toState}`] = r.n;
       changed += r.n;
     }
-    return { scanDate: scanDate.toString(), examined, changed, transitions };
+    return { result: { scanDate: scanDate.toString(), examined, changed, transitions }, digests };
   }
 }
 

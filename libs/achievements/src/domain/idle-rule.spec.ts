@@ -169,6 +169,8 @@ describe('evaluateIdleRule: an approved justification suspends', () => {
     ${'2025-06-01'} | ${[justification('approved', '2025-01-01'), justification('approved', '2025-09-30')]} | ${'suspended'} | ${'P-2Y'} | ${'suspends when any one approved justification still runs'}
     ${'2025-06-01'} | ${[justification('rejected', '2030-01-01'), justification('approved', '2025-05-31')]} | ${'use_first'} | ${'P-2Y'} | ${'does not combine a rejected and an expired justification into a suspension'}
     ${'2024-06-01'} | ${[justification('approved', '2030-01-01')]}                                | ${'clear'}                 | ${null}   | ${'stays clear, not suspended, when the achievement is not yet 2 years old'}
+    ${'2025-06-01'} | ${[{ ...justification('approved', '2025-12-31'), startsOn: d('2025-06-02') }]} | ${'use_first'}        | ${'P-2Y'} | ${'does not suspend before a recorded period starts'}
+    ${'2025-06-01'} | ${[{ ...justification('approved', '2025-12-31'), startsOn: d('2025-06-01') }]} | ${'suspended'}        | ${'P-2Y'} | ${'suspends from the first day of a recorded period'}
   `('$behaviour (on $on)', ({ on, justifications, state, clause }) => {
     expect(evaluateIdleRule(facts({ justifications }), d(on))).toMatchObject({ state, clause });
   });

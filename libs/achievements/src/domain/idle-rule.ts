@@ -19,6 +19,8 @@ export interface TransformationFacts {
 
 export interface JustificationFacts {
   status: 'pending' | 'approved' | 'rejected';
+  /** First day on which it holds (recorded history); absent: from its submission, so already on any day evaluated. */
+  startsOn?: LocalDate | null;
   /** Last day on which the justification holds (inclusive). */
   endsOn: LocalDate;
 }
@@ -96,7 +98,7 @@ export function evaluateIdleRule(facts: AchievementFacts, on: LocalDate): IdleRu
   const years = fullYearsElapsed(earliestGrantedOn, on);
   const idle = `idle ${years} full years since ${earliestGrantedOn.toString()} (${clause})`;
   const justifiedUntil = latest(
-    facts.justifications.flatMap((j) => (j.status === 'approved' && !j.endsOn.isBefore(on) ? [j.endsOn] : [])),
+    facts.justifications.flatMap((j) => (j.status === 'approved' && !j.endsOn.isBefore(on) && !(j.startsOn?.isAfter(on) ?? false) ? [j.endsOn] : [])),
   );
   const result = { clause, earliestGrantedOn, twoYearsFrom, threeYearsFrom };
   if (justifiedUntil !== null) {

@@ -8,7 +8,8 @@ import { CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Om
 import { AUCTION_JOBS } from '../jobs';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { defaultIncrement, noticeEndsAt } from '../domain';
+import { CalendarService } from '../calendar/calendar.service';
+import { defaultIncrement } from '../domain';
 import { insertLot } from '../lots/lots.repository';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { DealConcluded } from '../events';
@@ -64,17 +65,21 @@ export class ListingFlowsService {
     @Inject(DEPOSIT_GATEWAY) private readonly deposits: DepositGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly outbox: Outbox,
+    private readonly calendar: CalendarService,
   ) {}
 
   private readonly logger = new Logger(ListingFlowsService.name);
 
-  async create(actor: Principal, dto: CreateListingDto): Promise<{ id: string; noticeEndsAt: string | null }> {
+  async create(actor: Principal, dto: CreateListingDto): Promise<{ id: string; noticeEndsAt: string | null; noticeProvisional: boolean; provisionalYears: number[] }> {
     const problems = [];
     if (dto.mode === 'fixed_price' && !dto.priceFen) problems.push({ field: 'priceFen', code: 'required', message: 'a fixed-price listing needs a price' });
     if ((dto.dealType === 'license') !== (dto.licenseType !== undefined)) problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
     if (problems.length) throw new ValidationError(problems);
     const now = this.clock.now();
-    const ends = dto.mode === 'fixed_price' ? noticeEndsAt(now, dto.noticeDays ?? 10) : null;
+    // Counted by the official working-day calendar; provisional where it reaches a year not loaded yet.
+    const notice = dto.mode === 'fixed_price' ? await this.calendar.noticePeriod(this.db, now, dto.noticeDays ?? 10) : null;
+    const ends = notice?.endsAt ?? null;
+    const provisionalYears = notice?.provisionalYears ?? [];
     const id = await this.tx.run(async (m) => {
       const rows = (await m.query(`SELECT holder_id, registration_status FROM achievement_directory WHERE id = $1`, [dto.achievementId])) as { holder_id: string; registration_status: string }[];
       if (!rows[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
@@ -84,15 +89,15 @@ export class ListingFlowsService {
       if (rows[0].registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement can be listed');
       const listingId = newId(this.clock);
       await m.query(
-        `INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at)
-         VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9)`,
-        [listingId, dto.achievementId, rows[0].holder_id, dto.mode, dto.priceFen ?? null, dto.dealType, dto.licenseType ?? null, dto.mode === 'fixed_price' ? (dto.noticeDays ?? 10) : null, ends],
+        `INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at, notice_provisional, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9, $10, $11, $11)`,
+        [listingId, dto.achievementId, rows[0].holder_id, dto.mode, dto.priceFen ?? null, dto.dealType, dto.licenseType ?? null, dto.mode === 'fixed_price' ? (dto.noticeDays ?? 10) : null, ends, provisionalYears.length > 0, now],
       );
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.created', subjectType: 'listing', subjectId: listingId, data: { mode: dto.mode }, occurredAt: now });
       return listingId;
     });
     if (ends) await this.scheduleConclusion(id, ends);
-    return { id, noticeEndsAt: ends?.toISOString() ?? null };
+    return { id, noticeEndsAt: ends?.toISOString() ?? null, noticeProvisional: provisionalYears.length > 0, provisionalYears };
   }
 
   /** A forced (P-2Y) listing is fixed-price too: its notice starts when it opens. */
@@ -191,7 +196,7 @@ export class ListingFlowsService {
     )) as { id: string; notice_ends_at: Date | null; forced: boolean; created_at: Date }[];
     let concluded = 0;
     for (const r of rows) {
-      const ends = r.notice_ends_at ?? noticeEndsAt(r.created_at, FORCED_NOTICE_DAYS);
+      const ends = r.notice_ends_at ?? (await this.calendar.noticePeriod(this.db, r.created_at, FORCED_NOTICE_DAYS)).endsAt;
       if (ends > now) continue;
       const outcome = await this.conclude(r.id);
       if (outcome.outcome === 'sold' || outcome.outcome === 'auction' || outcome.outcome === 'no_intent') concluded++;
@@ -259,7 +264,7 @@ export class ListingFlowsService {
     if (!rows[0]) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
     const l = rows[0];
     // The scan opens forced listings in bulk without a notice date: theirs runs from the opening.
-    return { ...l, notice_ends_at: l.notice_ends_at ?? (l.forced && l.mode === 'fixed_price' ? noticeEndsAt(l.created_at, FORCED_NOTICE_DAYS) : null) };
+    return { ...l, notice_ends_at: l.notice_ends_at ?? (l.forced && l.mode === 'fixed_price' ? (await this.calendar.noticePeriod(m, l.created_at, FORCED_NOTICE_DAYS)).endsAt : null) };
   }
 }
 

@@ -24,6 +24,12 @@ describe('parseConfig', () => {
     ['RATE_LIMIT_LOGIN_PER_ADDRESS', '0/60'],
     ['RATE_LIMIT_SOCKET_BID_PER_USER', '1.5/60'],
     ['RATE_LIMIT_HTTP_BID_PER_USER', '60/-1'],
+    ['SCHEDULE_IDLE_SCAN', 'daily'],
+    ['SCHEDULE_IDLE_SCAN', '61 0 * * *'],
+    ['SCHEDULE_IDLE_SCAN', '* * * *'],
+    ['SCHEDULE_CLOSE_DUE_LOTS', 'every 0s'],
+    ['SCHEDULE_CLOSE_DUE_LOTS', 'every 500ms'],
+    ['SCHEDULE_CLOSE_DUE_LOTS', 'every 8000h'],
   ])('names %s in one line when it is %j', (name, value) => {
     let error: unknown;
     try {
@@ -42,6 +48,17 @@ describe('parseConfig', () => {
     expect(defaults.RATE_LIMIT_LOGIN_PER_ACCOUNT).toEqual({ limit: 10, windowSeconds: 900 });
     expect(defaults.RATE_LIMIT_SOCKET_BID_PER_CONNECTION).toEqual({ limit: 10, windowSeconds: 5 });
     expect(parseConfig({ RATE_LIMIT_REFRESH_PER_ADDRESS: '1000000/60' }).RATE_LIMIT_REFRESH_PER_ADDRESS).toEqual({ limit: 1_000_000, windowSeconds: 60 });
+  });
+
+  it('reads the scheduled jobs as off, every <n>s|m|h, or a cron pattern in Beijing time, with the documented defaults', () => {
+    const defaults = parseConfig({});
+    expect(defaults.SCHEDULE_IDLE_SCAN).toEqual({ kind: 'cron', pattern: '10 0 * * *' });
+    expect(defaults.SCHEDULE_CLOSE_DUE_LOTS).toEqual({ kind: 'every', ms: 60_000 });
+    expect(defaults.SCHEDULE_CONCLUDE_DUE_LISTINGS).toEqual({ kind: 'every', ms: 900_000 });
+    const set = parseConfig({ SCHEDULE_IDLE_SCAN: 'off', SCHEDULE_CONTRACTS_SWEEP: 'every 2h', SCHEDULE_PURGE_EVENTS: '0  5 * * 1-5' });
+    expect(set.SCHEDULE_IDLE_SCAN).toEqual({ kind: 'off' });
+    expect(set.SCHEDULE_CONTRACTS_SWEEP).toEqual({ kind: 'every', ms: 7_200_000 });
+    expect(set.SCHEDULE_PURGE_EVENTS).toEqual({ kind: 'cron', pattern: '0 5 * * 1-5' });
   });
 
   it('refuses to run production with the development secret', () => {

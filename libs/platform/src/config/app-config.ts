@@ -1,5 +1,6 @@
 import { isKnownSecret } from './known-secrets';
 import { z } from 'zod';
+import { schedule } from './schedule-setting';
 
 /**
  * Every setting the processes read, validated once at start-up. Defaults work on a developer
@@ -59,8 +60,18 @@ const schema = z.object({
   RATE_LIMIT_REFRESH_PER_ADDRESS: rate('60/60'),
   RATE_LIMIT_REGISTRATION_PER_USER: rate('30/3600'),
   RATE_LIMIT_HTTP_BID_PER_USER: rate('60/60'),
+  RATE_LIMIT_UPLOAD_PER_USER: rate('30/3600'),
   RATE_LIMIT_SOCKET_BID_PER_CONNECTION: rate('10/5'),
   RATE_LIMIT_SOCKET_BID_PER_USER: rate('120/60'),
+  // The worker's repeating jobs (README "Scheduled jobs"): off, every <n>s|m|h, or a cron pattern in Asia/Shanghai time.
+  SCHEDULE_IDLE_SCAN: schedule('10 0 * * *'),
+  SCHEDULE_CLOSE_DUE_LOTS: schedule('every 60s'),
+  SCHEDULE_CONCLUDE_DUE_LISTINGS: schedule('every 15m'),
+  SCHEDULE_CONTRACTS_SWEEP: schedule('every 5m'),
+  SCHEDULE_SUBSIDY_SWEEP: schedule('every 10m'),
+  SCHEDULE_EVENT_RELAY: schedule('every 2s'),
+  SCHEDULE_PURGE_SESSIONS: schedule('17 3 * * *'),
+  SCHEDULE_PURGE_EVENTS: schedule('37 3 * * *'),
 });
 
 const DEVELOPMENT_STRIPE = { STRIPE_SECRET_KEY: 'sk_test_local_development', STRIPE_WEBHOOK_SECRET: 'whsec_local_development' } as const;

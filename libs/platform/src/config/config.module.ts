@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { SystemClock, CLOCK } from '@zjp/core';
+import { SystemClock, CLOCK, TravelClock } from '@zjp/core';
 import { APP_CONFIG, AppConfig } from './app-config';
 
 /** Provides the validated AppConfig and the Clock to every module. */
@@ -11,7 +11,8 @@ export class PlatformConfigModule {
       module: PlatformConfigModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: CLOCK, useClass: SystemClock },
+        // Tests may move the running platform to another day; production reads the system clock.
+        { provide: CLOCK, useValue: config.NODE_ENV === 'test' ? new TravelClock() : new SystemClock() },
       ],
       exports: [APP_CONFIG, CLOCK],
     };

@@ -4,6 +4,8 @@ import type { NextFunction, Request, Response } from 'express';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const MUST_HAVE_BODY = new Set(['PUT', 'PATCH']);
+/** The routes that take a file: the handler itself insists on multipart/form-data, after authentication (POST /registry-imports). */
+const UPLOAD_ROUTES: readonly { method: string; path: RegExp }[] = [{ method: 'POST', path: /^\/registry-imports\/?$/ }];
 
 function sentBytes(req: Request): boolean {
   const length = Number(req.headers['content-length'] ?? 0);
@@ -19,7 +21,9 @@ function sentBytes(req: Request): boolean {
 @Injectable()
 export class RequestBodyMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
-    if (WITH_BODY.has(req.method)) {
+    if (UPLOAD_ROUTES.some((r) => r.method === req.method && r.path.test(req.path))) {
+      // no JSON here: the route's MultipartOnly interceptor answers 415 for anything but a form
+    } else if (WITH_BODY.has(req.method)) {
       if (sentBytes(req) && !req.is(['application/json', 'application/*+json'])) {
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'})`, { kind: 'unsupported_media_type' });
       }

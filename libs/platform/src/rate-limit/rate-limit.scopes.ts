@@ -4,7 +4,7 @@ import { PRINCIPAL_KEY } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/roles';
 
 /** The HTTP limits a route can declare with @RateLimit; `scope` is also what a 429 names in `details.scope`. */
-export const HTTP_RATE_LIMIT_SCOPES = ['login-account', 'login-address', 'refresh-address', 'registration-user', 'bid-user'] as const;
+export const HTTP_RATE_LIMIT_SCOPES = ['login-account', 'login-address', 'refresh-address', 'registration-user', 'bid-user', 'upload-user'] as const;
 export type HttpRateLimitScope = (typeof HTTP_RATE_LIMIT_SCOPES)[number];
 
 /** Socket limits, applied by the gateway itself (no Nest pipeline on the bidding hot path). */
@@ -40,4 +40,5 @@ export const HTTP_SCOPE_DEFINITIONS: Readonly<Record<HttpRateLimitScope, ScopeDe
   'refresh-address': { setting: (c) => c.RATE_LIMIT_REFRESH_PER_ADDRESS, track: addressOf },
   'registration-user': { setting: (c) => c.RATE_LIMIT_REGISTRATION_PER_USER, track: userOf },
   'bid-user': { setting: (c) => c.RATE_LIMIT_HTTP_BID_PER_USER, track: userOf },
+  'upload-user': { setting: (c) => c.RATE_LIMIT_UPLOAD_PER_USER, track: userOf },
 };

@@ -91,3 +91,9 @@ WHERE a.subject_type = $1 AND a.subject_id = $2 AND a.status = ANY($3) AND a.id 
 SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId", sum(approved_fen)::text AS fen
 FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
 GROUP BY policy_id, enterprise_id, year, subject_type, subject_id;
+
+-- name: grantedBandShares
+SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId",
+       coalesce(approved_fen, computed_fen)::text AS fen, coalesce(approval_explanation, explanation)->'bands' AS bands
+FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
+  AND coalesce(approval_explanation, explanation) ? 'bands';

@@ -53,6 +53,11 @@ const SQL = queries(__filename, {
     SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId", sum(approved_fen)::text AS fen
     FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
     GROUP BY policy_id, enterprise_id, year, subject_type, subject_id`,
+  grantedBandShares: `
+    SELECT policy_id AS "policyId", enterprise_id AS "enterpriseId", year, subject_type AS "subjectType", subject_id AS "subjectId",
+           coalesce(approved_fen, computed_fen)::text AS fen, coalesce(approval_explanation, explanation)->'bands' AS bands
+    FROM subsidy_applications WHERE policy_id = ANY($1::uuid[]) AND enterprise_id = ANY($2::uuid[]) AND status = ANY($3)
+      AND coalesce(approval_explanation, explanation) ? 'bands'`,
 });
 
 export interface ApplicationRow {
@@ -223,5 +228,18 @@ export async function grantedPoliciesOfSubject(m: Queryable, subjectType: Subjec
 /** What was granted under these policies to these enterprises, by policy, enterprise, year and subject. */
 export async function grantedAmounts(m: Queryable, policyIds: readonly string[], enterpriseIds: readonly string[]): Promise<GrantedRow[]> {
   const rows = (await m.query(SQL.grantedAmounts, [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES])) as (Omit<GrantedRow, 'fen'> & { fen: string })[];
+  return rows.map((r) => ({ ...r, fen: BigInt(r.fen) }));
+}
+
+/** Granted applications under tiered policies, with the amount each band paid (the explanation's `bands`), for the band caps. */
+export async function grantedBandShares(
+  m: Queryable,
+  policyIds: readonly string[],
+  enterpriseIds: readonly string[],
+): Promise<(Omit<GrantedRow, 'fen'> & { fen: bigint; bands: { fromFen: string; amountFen: string }[] })[]> {
+  const rows = (await m.query(SQL.grantedBandShares, [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES])) as (Omit<GrantedRow, 'fen'> & {
+    fen: string;
+    bands: { fromFen: string; amountFen: string }[];
+  })[];
   return rows.map((r) => ({ ...r, fen: BigInt(r.fen) }));
 }

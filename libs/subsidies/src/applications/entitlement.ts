@@ -1,6 +1,6 @@
 import type { Queryable } from '@zjp/database';
-import { grantedAmounts } from './applications.repository';
-import { calculateSubsidy, type SubsidyCalculation } from '../domain';
+import { grantedAmounts, grantedBandShares } from './applications.repository';
+import { calculateSubsidy, type BandShare, type SubsidyCalculation } from '../domain';
 import type { LoadedSubject, SubjectType } from '../candidates/subject-facts';
 import type { LoadedPolicy } from '../policies/policies.service';
 
@@ -16,8 +16,22 @@ export class GrantedAmounts {
   /** `policy|enterprise|year` → total; `policy|enterprise|type|subject` → by year. */
   private readonly byYear = new Map<string, bigint>();
   private readonly bySubject = new Map<string, Map<number, bigint>>();
+  /** The same by band of a tiered rate (band = its fromFen): `…|band`. */
+  private readonly bandByYear = new Map<string, bigint>();
+  private readonly bandBySubject = new Map<string, Map<number, bigint>>();
 
-  constructor(rows: readonly { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; fen: bigint }[]) {
+  constructor(
+    rows: readonly { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; fen: bigint }[],
+    bandRows: readonly { policyId: string; enterpriseId: string; year: number; subjectType: string; subjectId: string; band: string; fen: bigint }[] = [],
+  ) {
+    for (const r of bandRows) {
+      const yearKey = `${r.policyId}|${r.enterpriseId}|${r.year}|${r.band}`;
+      this.bandByYear.set(yearKey, (this.bandByYear.get(yearKey) ?? 0n) + r.fen);
+      const subjectKey = `${r.policyId}|${r.enterpriseId}|${r.subjectType}|${r.subjectId}|${r.band}`;
+      const years = this.bandBySubject.get(subjectKey) ?? new Map<number, bigint>();
+      years.set(r.year, (years.get(r.year) ?? 0n) + r.fen);
+      this.bandBySubject.set(subjectKey, years);
+    }
     for (const r of rows) {
       const yearKey = `${r.policyId}|${r.enterpriseId}|${r.year}`;
       this.byYear.set(yearKey, (this.byYear.get(yearKey) ?? 0n) + r.fen);
@@ -41,6 +55,28 @@ export class GrantedAmounts {
     return sum;
   }
 
+  /** By band: what the enterprise has from each band of the policy in the year, for its other subjects. */
+  bandYearToDate(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }, year: number, bands: readonly string[]): Map<string, bigint> {
+    return new Map(
+      bands.map((band) => {
+        const all = this.bandByYear.get(`${policyId}|${subject.enterpriseId}|${year}|${band}`) ?? 0n;
+        const own = this.bandBySubject.get(`${policyId}|${subject.enterpriseId}|${subject.type}|${subject.id}|${band}`)?.get(year) ?? 0n;
+        return [band, all - own];
+      }),
+    );
+  }
+
+  /** By band: what this subject had from each band in other years. */
+  bandPrior(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }, year: number, bands: readonly string[]): Map<string, bigint> {
+    return new Map(
+      bands.map((band) => {
+        let sum = 0n;
+        for (const [y, fen] of this.bandBySubject.get(`${policyId}|${subject.enterpriseId}|${subject.type}|${subject.id}|${band}`) ?? []) if (y !== year) sum += fen;
+        return [band, sum];
+      }),
+    );
+  }
+
   private ofSubject(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }): Map<number, bigint> {
     return this.bySubject.get(`${policyId}|${subject.enterpriseId}|${subject.type}|${subject.id}`) ?? new Map();
   }
@@ -49,7 +85,22 @@ export class GrantedAmounts {
 /** The granted amounts under these policies for these enterprises, in one query. */
 export async function loadGranted(db: Query, policyIds: readonly string[], enterpriseIds: readonly string[]): Promise<GrantedAmounts> {
   if (policyIds.length === 0 || enterpriseIds.length === 0) return new GrantedAmounts([]);
-  return new GrantedAmounts(await grantedAmounts(db, policyIds, enterpriseIds));
+  const rows = await grantedAmounts(db, policyIds, enterpriseIds);
+  const banded = await grantedBandShares(db, policyIds, enterpriseIds);
+  // Band caps count what each band paid: the band shares of the explanation the amount was approved
+  // on, trimmed from the top band down when the approval adjusted the amount below them.
+  const bandRows = banded.flatMap((r) => bandUse(r.bands, r.fen).map((b) => ({ ...r, band: b.fromFen, fen: b.fen })));
+  return new GrantedAmounts(rows, bandRows);
+}
+
+/** The band shares of a granted amount: as explained, less what an approval took off, from the top band down. */
+export function bandUse(bands: readonly BandShare[], grantedFen: bigint): { fromFen: string; fen: bigint }[] {
+  let left = grantedFen;
+  return bands.map((b) => {
+    const fen = BigInt(b.amountFen) < left ? BigInt(b.amountFen) : left;
+    left -= fen;
+    return { fromFen: b.fromFen, fen };
+  });
 }
 
 /**
@@ -63,6 +114,7 @@ export function entitlementFrom(policy: LoadedPolicy, subject: LoadedSubject, ye
     year,
     enterpriseYearToDateFen: granted.yearToDate(policy.id, subject, year),
     priorForSubjectFen: granted.prior(policy.id, subject, year),
+    ...bandInputs(policy, subject, year, granted),
     remainingBudgetFen: policy.budgetFen - policy.reservedFen - policy.paidFen,
   });
 }
@@ -73,4 +125,12 @@ export function entitlementFrom(policy: LoadedPolicy, subject: LoadedSubject, ye
  */
 export async function entitlement(db: Query, policy: LoadedPolicy, subject: LoadedSubject, year: number): Promise<SubsidyCalculation> {
   return entitlementFrom(policy, subject, year, await loadGranted(db, [policy.id], [subject.enterpriseId]));
+}
+
+/** The band caps' inputs, for a tiered policy whose bands carry caps. */
+function bandInputs(policy: LoadedPolicy, subject: LoadedSubject, year: number, granted: GrantedAmounts) {
+  const rate = policy.terms.rate;
+  if (rate.kind === 'single' || !rate.tiers.some((t) => t.caps.perContractFen !== null || t.caps.perEnterprisePerYearFen !== null)) return {};
+  const bands = rate.tiers.map((t) => t.fromFen.toString());
+  return { bandYearToDateFen: granted.bandYearToDate(policy.id, subject, year, bands), bandPriorForSubjectFen: granted.bandPrior(policy.id, subject, year, bands) };
 }

@@ -31,6 +31,16 @@ export class ExactFen {
     return new ExactFen(this.at(scale) + other.at(scale), scale).normalised();
   }
 
+  subtract(other: ExactFen): ExactFen {
+    const scale = Math.max(this.scale, other.scale);
+    return new ExactFen(this.at(scale) - other.at(scale), scale).normalised();
+  }
+
+  /** The smaller of the two. */
+  min(other: ExactFen): ExactFen {
+    return this.compare(other) <= 0 ? this : other;
+  }
+
   compare(other: ExactFen): -1 | 0 | 1 {
     const scale = Math.max(this.scale, other.scale);
     const a = this.at(scale);

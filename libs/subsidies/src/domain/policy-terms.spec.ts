@@ -63,3 +63,38 @@ describe('parsePolicyDocument', () => {
     expect('terms' in r && r.terms.rate.kind === 'single' && r.terms.rate.rate.toString()).toBe('0.1');
   });
 });
+
+describe('band caps in the policy document', () => {
+  const doc = (tiers: NonNullable<PolicyDocument['rate']>['tiers']): PolicyDocument => ({
+    kind: 'contract',
+    name: '技术交易补助',
+    documentNumber: '柯科〔2026〕2号',
+    effectiveFrom: '2026-01-01',
+    eligibility: { contractTypes: ['transfer'] },
+    rate: { kind: 'banded', tiers },
+    budgetFen: '100000000000',
+  });
+  const authority = { level: 'county' as const, regionCode: '330603' };
+
+  it('reads each band\'s caps and writes them back in the canonical document (uncapped bands stay without caps)', () => {
+    const r = parsePolicyDocument(doc([{ fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: '50000000' } }, { fromFen: '500000000', rate: '0.25' }]), authority);
+    if ('errors' in r) throw new Error(JSON.stringify(r.errors));
+    expect(r.terms.rate.kind !== 'single' && r.terms.rate.tiers.map((t) => t.caps)).toEqual([
+      { perContractFen: null, perEnterprisePerYearFen: 50_000_000n },
+      { perContractFen: null, perEnterprisePerYearFen: null },
+    ]);
+    const written = policyTermsToDocument(r.terms, { name: 'n', documentNumber: 'd', budgetFen: r.budgetFen });
+    expect(written.rate?.tiers).toEqual([
+      { fromFen: '0', rate: '0.1', caps: { perContractFen: null, perEnterprisePerYearFen: '50000000' } },
+      { fromFen: '500000000', rate: '0.25' },
+    ]);
+  });
+
+  it('names the band and the cap that is wrong', () => {
+    const r = parsePolicyDocument(doc([{ fromFen: '0', rate: '0.1' }, { fromFen: '500000000', rate: '0.25', caps: { perContractFen: '0', perEnterprisePerYearFen: '1.5' } }]), authority);
+    expect('errors' in r && r.errors.map((e) => [e.field, e.code])).toEqual([
+      ['rate.tiers[1].caps.perContractFen', 'positive'],
+      ['rate.tiers[1].caps.perEnterprisePerYearFen', 'isFen'],
+    ]);
+  });
+});

@@ -32,9 +32,16 @@ export type FundingMode = (typeof FUNDING_MODES)[number];
 /** P-DON: the province pays 10% of what an enterprise actually put into basic research. */
 export const P_DON_RATE = '0.1';
 
+/** A cap on what one band of a tiered rate pays, on its own (like the policy's caps, for that band only). */
+export interface BandCaps {
+  perContractFen: bigint | null;
+  perEnterprisePerYearFen: bigint | null;
+}
+
 export interface Tier {
   fromFen: bigint;
   rate: Rate;
+  caps: BandCaps;
 }
 
 /**
@@ -86,7 +93,7 @@ export interface PolicyDocument {
     fundingModes?: FundingMode[];
   };
   base?: Base;
-  rate?: { kind: RateKind; rate?: string; tiers?: { fromFen: string; rate: string }[] };
+  rate?: { kind: RateKind; rate?: string; tiers?: { fromFen: string; rate: string; caps?: { perContractFen?: string | null; perEnterprisePerYearFen?: string | null } }[] };
   caps?: { perContractFen?: string | null; perEnterprisePerYearFen?: string | null };
   budgetFen: string;
   stacking?: Stacking;
@@ -155,11 +162,16 @@ function parseRateRule(doc: PolicyDocument, errors: FieldError[]): RateRule | nu
   tiers.forEach((tier, i) => {
     const fromFen = parseFen(tier.fromFen, `rate.tiers[${i}].fromFen`, errors, false);
     const rate = parseRate(tier.rate, `rate.tiers[${i}].rate`, errors);
+    const capField = (name: keyof BandCaps) => {
+      const value = tier.caps?.[name];
+      return value == null ? null : parseFen(value, `rate.tiers[${i}].caps.${name}`, errors);
+    };
+    const caps = { perContractFen: capField('perContractFen'), perEnterprisePerYearFen: capField('perEnterprisePerYearFen') };
     if (fromFen === null || rate === null) return;
     if (i === 0 && fromFen !== 0n) errors.push({ field: 'rate.tiers[0].fromFen', code: 'firstTierFromZero', message: 'the first tier must start at 0' });
     const previous = parsed[parsed.length - 1];
     if (previous && fromFen <= previous.fromFen) errors.push({ field: `rate.tiers[${i}].fromFen`, code: 'tiersAscending', message: 'tiers must start at strictly increasing amounts' });
-    parsed.push({ fromFen, rate });
+    parsed.push({ fromFen, rate, caps });
   });
   return parsed.length === tiers.length ? { kind: rule.kind, tiers: parsed } : null;
 }
@@ -242,7 +254,17 @@ export function policyTermsToDocument(terms: PolicyTerms, meta: { name: string; 
   const rate =
     terms.rate.kind === 'single'
       ? { kind: 'single' as const, rate: terms.rate.rate.toString() }
-      : { kind: terms.rate.kind, tiers: terms.rate.tiers.map((t) => ({ fromFen: t.fromFen.toString(), rate: t.rate.toString() })) };
+      : {
+          kind: terms.rate.kind,
+          tiers: terms.rate.tiers.map((t) => ({
+            fromFen: t.fromFen.toString(),
+            rate: t.rate.toString(),
+            // Written only when a band has a cap, so documents of uncapped policies stay as they were.
+            ...(t.caps.perContractFen !== null || t.caps.perEnterprisePerYearFen !== null
+              ? { caps: { perContractFen: t.caps.perContractFen?.toString() ?? null, perEnterprisePerYearFen: t.caps.perEnterprisePerYearFen?.toString() ?? null } }
+              : {}),
+          })),
+        };
   const e = terms.eligibility;
   return {
     kind: terms.kind,

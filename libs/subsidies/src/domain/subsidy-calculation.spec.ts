@@ -190,6 +190,84 @@ describe('calculateSubsidy: caps', () => {
   });
 });
 
+describe('calculateSubsidy: caps of each band on its own', () => {
+  // 500万元以下按10%、每年最高50万元；500万元以上按25%、最高500万元 (the whole value at its band's rate).
+  const WAN = 1_000_000n; // 1万元 in fen
+  const cappedBands = [
+    { fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: String(50n * WAN) } },
+    { fromFen: String(500n * WAN), rate: '0.25', caps: { perEnterprisePerYearFen: String(500n * WAN) } },
+  ];
+  const paid = (fen: bigint) => contract({ payments: [{ amountFen: fen, paidOn: d('2026-05-01') }] });
+
+  it('pays a band at its rate while its cap is not reached, and says the band cap did not bite', () => {
+    const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN));
+    expect(r.amountFen).toBe(40n * WAN);
+    expect(r.explanation.caps[0]).toEqual({ name: 'bandPerEnterprisePerYear', band: '0', limitFen: String(50n * WAN), usedFen: '0', availableFen: String(50n * WAN), bit: false });
+    expect(r.explanation.rate.steps[0].cappedFen).toBe(String(40n * WAN));
+    expect(r.explanation.bands).toEqual([{ fromFen: '0', amountFen: String(40n * WAN) }]);
+  });
+
+  it("limits a band to what is left of its yearly cap after the enterprise's other claims from that band", () => {
+    const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN), { bandYearToDateFen: new Map([['0', 30n * WAN]]) });
+    expect(r.amountFen).toBe(20n * WAN);
+    expect(r.explanation.caps[0]).toMatchObject({ name: 'bandPerEnterprisePerYear', band: '0', usedFen: String(30n * WAN), availableFen: String(20n * WAN), bit: true });
+  });
+
+  it("does not count another band's claims against this band's cap", () => {
+    const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN), { bandYearToDateFen: new Map([[String(500n * WAN), 500n * WAN]]) });
+    expect(r.amountFen).toBe(40n * WAN);
+  });
+
+  it('caps the upper band with its own, larger cap', () => {
+    const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(3_000n * WAN));
+    expect(r.explanation.rate.steps[0]).toMatchObject({ fromFen: String(500n * WAN), exactFen: String(750n * WAN), cappedFen: String(500n * WAN) });
+    expect(r.amountFen).toBe(500n * WAN);
+  });
+
+  it('carries each band\'s use from one claim to the next in a sequence (one enterprise, one year)', () => {
+    const terms = policy({ rate: { kind: 'banded', tiers: cappedBands } });
+    const item = (id: string) => ({ subject: { kind: 'contract' as const, facts: { ...paid(400n * WAN), contractId: id } }, enterpriseId: 'buyer-1', year: 2026 });
+    const [a, b, c] = calculateSequence(terms, [item('c-1'), item('c-2'), item('c-3')], { remainingBudgetFen: 10n ** 12n });
+    expect([a.amountFen, b.amountFen, c.amountFen]).toEqual([40n * WAN, 10n * WAN, 0n]);
+  });
+
+  it('caps each step of a progressive scale on its own, and the policy caps then take from the top band first', () => {
+    const terms = policy({
+      rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1', caps: { perContractFen: '3000000' } }, { fromFen: '50000000', rate: '0.05' }] },
+      caps: { perContractFen: '6000000' },
+    });
+    // 0.1 × 50,000,000 = 5,000,000 capped to 3,000,000; 0.05 × 100,000,000 = 5,000,000; sum 8,000,000 capped to 6,000,000.
+    const r = run(terms, paid(150_000_000n));
+    expect(r.explanation.rate.steps.map((s) => [s.exactFen, s.cappedFen])).toEqual([
+      ['5000000', '3000000'],
+      ['5000000', undefined],
+    ]);
+    expect(r.explanation.caps.map((c) => [c.name, c.bit])).toEqual([
+      ['bandPerContract', true],
+      ['perContract', true],
+      ['budget', false],
+    ]);
+    expect(r.amountFen).toBe(6_000_000n);
+    expect(r.explanation.bands).toEqual([
+      { fromFen: '0', amountFen: '3000000' },
+      { fromFen: '50000000', amountFen: '3000000' },
+    ]);
+  });
+
+  it("counts a band's per-contract cap against what the same contract got from that band in other years", () => {
+    const terms = policy({ rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1', caps: { perContractFen: '3000000' } }] } });
+    const r = run(terms, paid(50_000_000n), { bandPriorForSubjectFen: new Map([['0', 2_500_000n]]) });
+    expect(r.amountFen).toBe(500_000n);
+  });
+
+  it('splits a fraction of a fen over the bands so that the shares add up to the rounded amount', () => {
+    const terms = policy({ rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '5', rate: '0.1' }] } });
+    const r = run(terms, paid(10n));
+    expect(r.amountFen).toBe(1n);
+    expect(r.explanation.bands?.reduce((n, b) => n + BigInt(b.amountFen), 0n)).toBe(1n);
+  });
+});
+
 describe('calculateSubsidy: instalments across two years', () => {
   const instalments = contract({
     payments: [

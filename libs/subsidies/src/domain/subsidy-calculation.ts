@@ -1,7 +1,7 @@
 import { LocalDate, regionCovers, type Rate } from '@zjp/core';
 import { ExactFen } from './exact-fen';
 import type { ContractFacts, PartyFacts, PaymentFact, ResearchFundingFacts, SubsidySubject } from './facts';
-import { inForceDuring, inForceOn, type PolicyTerms, type RateRule } from './policy-terms';
+import { inForceDuring, inForceOn, type PolicyTerms, type RateRule, type Tier } from './policy-terms';
 
 /*
  * The subsidy engine (P-SUB, P-DON): a pure function of the policy, the subject (a contract with
@@ -31,14 +31,24 @@ export interface RateStep {
   rate: string;
   portionFen: string;
   exactFen: string;
+  /** Where the band has caps of its own: the step after them. */
+  cappedFen?: string;
 }
 
 export interface CapCheck {
-  name: 'perContract' | 'perEnterprisePerYear' | 'budget';
+  name: 'bandPerContract' | 'bandPerEnterprisePerYear' | 'perContract' | 'perEnterprisePerYear' | 'budget';
+  /** For a band's cap: the band (its fromFen). */
+  band?: string;
   limitFen: string;
   usedFen: string;
   availableFen: string;
   bit: boolean;
+}
+
+/** How much of the final amount each band paid, in whole fen (sums to amountFen): what the band caps count as used. */
+export interface BandShare {
+  fromFen: string;
+  amountFen: string;
 }
 
 export interface SubsidyExplanation {
@@ -52,6 +62,8 @@ export interface SubsidyExplanation {
   caps: CapCheck[];
   rounding: { mode: 'half_up'; exactFen: string; roundedFen: string };
   amountFen: string;
+  /** Tiered rates only: the amount by band. */
+  bands?: BandShare[];
 }
 
 export interface SubsidyInput {
@@ -64,6 +76,9 @@ export interface SubsidyInput {
   /** What this subject already has under this policy in other years (for the per-contract cap). */
   priorForSubjectFen?: bigint;
   remainingBudgetFen: bigint;
+  /** Band caps' inputs, by band (fromFen as a string): what the enterprise has from the band this year (other subjects), and this subject in other years. */
+  bandYearToDateFen?: ReadonlyMap<string, bigint>;
+  bandPriorForSubjectFen?: ReadonlyMap<string, bigint>;
 }
 
 export interface SubsidyCalculation {
@@ -208,33 +223,63 @@ function baseOf(policy: PolicyTerms, subject: SubsidySubject, year: number): Bas
   }
 }
 
-function applyRate(rule: RateRule, baseFen: bigint): { exact: ExactFen; rate: SubsidyExplanation['rate'] } {
+interface RatedStep {
+  step: Omit<RateStep, 'cappedFen'>;
+  tier: Tier | null;
+  exact: ExactFen;
+}
+
+function applyRate(rule: RateRule, baseFen: bigint): { kind: RateRule['kind']; rate: string; steps: RatedStep[] } {
   if (rule.kind === 'single') {
     const exact = ExactFen.product(baseFen, rule.rate);
-    return { exact, rate: { kind: 'single', rate: rule.rate.toString(), steps: [{ fromFen: '0', toFen: null, rate: rule.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() }] } };
+    return { kind: 'single', rate: rule.rate.toString(), steps: [{ tier: null, exact, step: { fromFen: '0', toFen: null, rate: rule.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() } }] };
   }
-  const bands = rule.tiers.map((t, i) => ({ from: t.fromFen, to: rule.tiers[i + 1]?.fromFen ?? null, rate: t.rate }));
+  const bands = rule.tiers.map((t, i) => ({ tier: t, from: t.fromFen, to: rule.tiers[i + 1]?.fromFen ?? null, rate: t.rate }));
   if (rule.kind === 'banded') {
     // The whole base at the rate of the band it falls in.
     const band = [...bands].reverse().find((b) => baseFen >= b.from) ?? bands[0];
     const exact = ExactFen.product(baseFen, band.rate);
     return {
-      exact,
-      rate: { kind: 'banded', rate: band.rate.toString(), steps: [{ fromFen: band.from.toString(), toFen: band.to?.toString() ?? null, rate: band.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() }] },
+      kind: 'banded',
+      rate: band.rate.toString(),
+      steps: [{ tier: band.tier, exact, step: { fromFen: band.from.toString(), toFen: band.to?.toString() ?? null, rate: band.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() } }],
     };
   }
   // Progressive: each band's portion of the base at that band's rate.
-  let exact = ExactFen.zero();
-  const steps: RateStep[] = [];
+  const steps: RatedStep[] = [];
   for (const band of bands) {
     if (baseFen <= band.from) break;
     const top = band.to === null || baseFen < band.to ? baseFen : band.to;
     const portion = top - band.from;
     const part = ExactFen.product(portion, band.rate as Rate);
-    exact = exact.add(part);
-    steps.push({ fromFen: band.from.toString(), toFen: band.to?.toString() ?? null, rate: band.rate.toString(), portionFen: portion.toString(), exactFen: part.toString() });
+    steps.push({ tier: band.tier, exact: part, step: { fromFen: band.from.toString(), toFen: band.to?.toString() ?? null, rate: band.rate.toString(), portionFen: portion.toString(), exactFen: part.toString() } });
   }
-  return { exact, rate: { kind: 'progressive', rate: steps.map((s) => s.rate).join('+') || rule.tiers[0].rate.toString(), steps } };
+  return { kind: 'progressive', rate: steps.map((s) => s.step.rate).join('+') || rule.tiers[0].rate.toString(), steps };
+}
+
+/** A cap of `limitFen` of which `usedFen` is used: what is left (never below 0). */
+function availableOf(limitFen: bigint, usedFen: bigint): bigint {
+  return limitFen - usedFen > 0n ? limitFen - usedFen : 0n;
+}
+
+/**
+ * Splits the final (capped) exact amount over the bands, lowest band first, each up to what it
+ * yielded after its own caps, so the whole-policy caps take away from the top bands; then into
+ * whole fen by rounding the running total, so the shares add up to the rounded amount exactly.
+ */
+function bandShares(steps: readonly { fromFen: string; capped: ExactFen }[], total: ExactFen): BandShare[] {
+  let left = total;
+  let running = ExactFen.zero();
+  let roundedSoFar = 0n;
+  return steps.map(({ fromFen, capped }) => {
+    const part = capped.min(left.compare(ExactFen.zero()) > 0 ? left : ExactFen.zero());
+    left = left.subtract(part);
+    running = running.add(part);
+    const rounded = running.roundHalfUp();
+    const share = rounded - roundedSoFar;
+    roundedSoFar = rounded;
+    return { fromFen, amountFen: share.toString() };
+  });
 }
 
 export function calculateSubsidy(input: SubsidyInput): SubsidyCalculation {
@@ -255,14 +300,34 @@ export function calculateSubsidy(input: SubsidyInput): SubsidyCalculation {
   if (base.dateCheck) conditions.push(base.dateCheck);
   conditions.push(check('basePositive', base.fen > 0n, base.fen.toString(), 'more than 0 fen'));
 
-  const { exact, rate } = applyRate(policy.rate, base.fen);
+  const rated = applyRate(policy.rate, base.fen);
   const failed = conditions.find((c) => !c.passed);
   const caps: CapCheck[] = [];
-  let capped = failed ? ExactFen.zero() : exact;
+
+  // Each band's own caps first (per contract across years, per enterprise in the year), on that band's part.
+  const bandSteps = rated.steps.map(({ step, tier, exact: part }) => {
+    let capped = part;
+    if (!failed && tier) {
+      const bandCap = (name: 'bandPerContract' | 'bandPerEnterprisePerYear', limitFen: bigint | null, usedFen: bigint) => {
+        if (limitFen === null) return;
+        const available = availableOf(limitFen, usedFen);
+        const { value, bit } = capped.limitTo(available);
+        caps.push({ name, band: step.fromFen, limitFen: limitFen.toString(), usedFen: usedFen.toString(), availableFen: available.toString(), bit });
+        capped = value;
+      };
+      bandCap('bandPerContract', tier.caps.perContractFen, input.bandPriorForSubjectFen?.get(step.fromFen) ?? 0n);
+      bandCap('bandPerEnterprisePerYear', tier.caps.perEnterprisePerYearFen, input.bandYearToDateFen?.get(step.fromFen) ?? 0n);
+    }
+    const hasCaps = tier !== null && (tier.caps.perContractFen !== null || tier.caps.perEnterprisePerYearFen !== null);
+    return { step: hasCaps ? { ...step, cappedFen: capped.toString() } : step, capped };
+  });
+  const exact = rated.steps.reduce((sum, s) => sum.add(s.exact), ExactFen.zero());
+  const rate: SubsidyExplanation['rate'] = { kind: rated.kind, rate: rated.rate, steps: bandSteps.map((s) => s.step) };
+  let capped = failed ? ExactFen.zero() : bandSteps.reduce((sum, s) => sum.add(s.capped), ExactFen.zero());
 
   if (!failed) {
     const limit = (name: CapCheck['name'], limitFen: bigint, usedFen: bigint) => {
-      const available = limitFen - usedFen > 0n ? limitFen - usedFen : 0n;
+      const available = availableOf(limitFen, usedFen);
       const { value, bit } = capped.limitTo(available);
       caps.push({ name, limitFen: limitFen.toString(), usedFen: usedFen.toString(), availableFen: available.toString(), bit });
       capped = value;
@@ -288,6 +353,7 @@ export function calculateSubsidy(input: SubsidyInput): SubsidyCalculation {
       caps,
       rounding: { mode: 'half_up', exactFen: capped.toString(), roundedFen: amountFen.toString() },
       amountFen: amountFen.toString(),
+      ...(policy.rate.kind === 'single' ? {} : { bands: bandShares(bandSteps.map((s) => ({ fromFen: s.step.fromFen, capped: s.capped })), capped) }),
     },
   };
 }
@@ -297,25 +363,40 @@ export interface SequenceItem {
   enterpriseId: string;
   year: number;
   priorForSubjectFen?: bigint;
+  bandPriorForSubjectFen?: ReadonlyMap<string, bigint>;
 }
 
 /**
  * Several claims under one policy, in order (a settlement batch, or the candidates of a run):
- * each one consumes budget and the enterprise's yearly allowance before the next is computed, so
- * the budget runs out part-way through rather than being promised twice.
+ * each one consumes budget and the enterprise's yearly allowance (the policy's and each band's)
+ * before the next is computed, so the budget runs out part-way through rather than being
+ * promised twice.
  */
 export function calculateSequence(
   policy: PolicyTerms,
   items: readonly SequenceItem[],
-  start: { remainingBudgetFen: bigint; yearToDateFen?: ReadonlyMap<string, bigint> },
+  start: { remainingBudgetFen: bigint; yearToDateFen?: ReadonlyMap<string, bigint>; bandYearToDateFen?: ReadonlyMap<string, ReadonlyMap<string, bigint>> },
 ): SubsidyCalculation[] {
   let remaining = start.remainingBudgetFen;
   const ytd = new Map(start.yearToDateFen ?? []);
+  const bandYtd = new Map([...(start.bandYearToDateFen ?? [])].map(([k, v]) => [k, new Map(v)]));
   return items.map((item) => {
     const key = `${item.enterpriseId}:${item.year}`;
-    const result = calculateSubsidy({ policy, subject: item.subject, year: item.year, enterpriseYearToDateFen: ytd.get(key) ?? 0n, priorForSubjectFen: item.priorForSubjectFen, remainingBudgetFen: remaining });
+    const bands = bandYtd.get(key) ?? new Map<string, bigint>();
+    const result = calculateSubsidy({
+      policy,
+      subject: item.subject,
+      year: item.year,
+      enterpriseYearToDateFen: ytd.get(key) ?? 0n,
+      priorForSubjectFen: item.priorForSubjectFen,
+      remainingBudgetFen: remaining,
+      bandYearToDateFen: bands,
+      bandPriorForSubjectFen: item.bandPriorForSubjectFen,
+    });
     remaining -= result.amountFen;
     ytd.set(key, (ytd.get(key) ?? 0n) + result.amountFen);
+    for (const share of result.explanation.bands ?? []) bands.set(share.fromFen, (bands.get(share.fromFen) ?? 0n) + BigInt(share.amountFen));
+    bandYtd.set(key, bands);
     return result;
   });
 }

@@ -43,9 +43,15 @@ export class EligibilityDto {
   @ApiPropertyOptional({ enum: FUNDING_MODES, isArray: true, description: 'research_funding policies only' }) @Omittable() @IsArray() @ArrayMaxSize(3) @IsIn(FUNDING_MODES, { each: true }) fundingModes?: (typeof FUNDING_MODES)[number][];
 }
 
+export class BandCapsDto {
+  @ApiPropertyOptional({ example: '50000000', nullable: true, description: 'the most this band pays for one contract (all years)' }) @IsOptional() @IsFen() perContractFen?: string | null;
+  @ApiPropertyOptional({ example: '50000000', nullable: true, description: 'the most this band pays one enterprise in a year' }) @IsOptional() @IsFen() perEnterprisePerYearFen?: string | null;
+}
+
 export class TierDto {
   @ApiProperty({ example: '0' }) @IsFen() fromFen!: string;
   @ApiProperty({ example: '0.1' }) @IsRate() rate!: string;
+  @ApiPropertyOptional({ type: BandCapsDto, description: "the band's own caps, besides the policy's" }) @Omittable() @IsObject() @ValidateNested() @Type(() => BandCapsDto) caps?: BandCapsDto;
 }
 
 export class RateRuleDto {

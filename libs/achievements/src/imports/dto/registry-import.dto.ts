@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, Matches } from 'class-validator';
+import { Omittable } from '@zjp/platform';
+
+/** The form fields beside the file of POST /registry-imports. */
+export class RegistryImportDto {
+  @ApiPropertyOptional({ description: "the holder whose registry this is: the operator names it; a holder's administrator imports for its own organisation" })
+  @Omittable()
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'holderId must be a UUID' })
+  holderId?: string;
+}
+
+export class RegistryImportUploadDto extends RegistryImportDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'the sheet: XLSX or CSV (UTF-8) with the template’s Chinese headers, at most 10,000 rows and 10 MB' }) file!: unknown;
+}
+
+export class TemplateQuery {
+  @ApiPropertyOptional({ enum: ['xlsx', 'csv'], default: 'xlsx' }) @Omittable() @IsIn(['xlsx', 'csv']) format?: 'xlsx' | 'csv';
+}
+
+export class CellErrorDto {
+  @ApiProperty({ example: 7, description: 'the row as the sheet numbers it (the header is row 1)' }) row!: number;
+  @ApiProperty({ example: '知识产权号' }) column!: string;
+  @ApiProperty({ example: 'patentCheckDigit' }) code!: string;
+  @ApiProperty({ example: '校验位错误：201910123456 的校验位应为 3，不是 5' }) message!: string;
+}
+
+export class ImportProgressDto {
+  @ApiProperty({ enum: ['validating', 'committing'] }) phase!: string;
+  @ApiProperty() rowsDone!: number;
+  @ApiProperty() rowsTotal!: number;
+  @ApiProperty({ example: 40 }) percent!: number;
+}
+
+export class RegistryImportViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() holderId!: string;
+  @ApiProperty() fileName!: string;
+  @ApiPropertyOptional({ enum: ['xlsx', 'csv'], nullable: true }) format!: string | null;
+  @ApiProperty({ enum: ['validating', 'invalid', 'validated', 'committing', 'committed', 'failed'], description: 'validating → invalid (fix and upload again) or validated → committing → committed (or failed: nothing was written)' })
+  status!: string;
+  @ApiPropertyOptional({ nullable: true }) rowsTotal!: number | null;
+  @ApiPropertyOptional({ nullable: true }) rowsValid!: number | null;
+  @ApiPropertyOptional({ type: ImportProgressDto, nullable: true }) progress!: ImportProgressDto | null;
+  @ApiProperty({ description: 'the dry run: problems with the file, and every bad cell with its row and column' }) report!: { fileProblems: { field: string; code: string; message: string }[]; errors: CellErrorDto[] } | null;
+  @ApiPropertyOptional({ nullable: true, description: 'after the commit: how many were created and their P-2Y / P-3Y state as of today' }) result!: unknown;
+  @ApiPropertyOptional({ nullable: true }) error!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) committedAt!: string | null;
+}
