@@ -64,6 +64,13 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       expect(await count('auction_sessions')).toBe(before);
     });
 
+    it('creates a themed session with clean input and shows it (the read happens in the creating transaction)', async () => {
+      const res = await api.http.post('/auction-sessions').set(as('platform_admin')).send({ name: '新材料专场', theme: 'yangtze_delta', runMode: 'parallel', startsAt: '2027-01-01T00:00:00Z' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ name: '新材料专场', theme: 'yangtze_delta', runMode: 'parallel', lots: [] });
+      expect((await api.http.get(`/auction-sessions/${res.body.id}`)).body.name).toBe('新材料专场');
+    });
+
     it('answers a NUL character in a nested field and in a query parameter with 400 naming them', async () => {
       const policy = await api.http.post('/subsidy-policies').set(as('authority_admin')).send(policyDocument({ name: 'x\u0000' }));
       expect(policy.status).toBe(400);

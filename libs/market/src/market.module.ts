@@ -8,13 +8,16 @@ import { LotEventsPublisher } from './bidding/lot-events.publisher';
 import { LotFeed } from './bidding/lot-feed';
 import { LotClosingService } from './closing/lot-closing.service';
 import { DealsService } from './deals/deals.service';
-import { ListingFlowsController, ListingFlowsService } from './listings/listing-flows';
-import { ListingsController, ListingsService } from './listings/listings';
+import { ListingFlowsController } from './listings/listing-flows.controller';
+import { ListingFlowsService } from './listings/listing-flows.service';
+import { ListingsController } from './listings/listings.controller';
+import { ListingsService } from './listings/listings.service';
 import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
 import { LotsController } from './lots/lots.controller';
 import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
-import { SessionsController, SessionsService } from './sessions/sessions';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
 
 const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, DealsService, CalendarService];
 

@@ -15,3 +15,21 @@ RETURNING listing_id, buyer_id;
 
 -- name: markContracted
 UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract' RETURNING id;
+
+-- name: insertFixedPriceDeal
+INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
+SELECT $1, NULL, id, achievement_id, holder_id, $2, COALESCE(deal_type, 'license'), CASE WHEN deal_type IS NULL THEN 'ordinary' ELSE license_type END,
+       price_fen, 0, $3, 'fixed_price' FROM listings WHERE id = $4;
+
+-- name: insertNegotiatedDeal
+INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
+SELECT $1, NULL, id, achievement_id, holder_id, $2, deal_type, license_type, $3, 0, $4, 'negotiated' FROM listings WHERE id = $5;
+
+-- name: lockWithWinnerDeposit
+SELECT d.status, r.deposit_id FROM deals d LEFT JOIN lots l ON l.id = d.lot_id LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE d.id = $1 FOR UPDATE OF d;
+
+-- name: markDefaulted
+UPDATE deals SET status = 'defaulted', defaulted_at = $2, default_reason = $3 WHERE id = $1;
+
+-- name: winnerRegistration
+SELECT r.id, r.deposit_id FROM deals d JOIN lots l ON l.id = d.lot_id JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE d.id = $1;

@@ -15,6 +15,18 @@ const SQL = queries(__filename, {
       FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5
     RETURNING listing_id, buyer_id`,
   markContracted: `UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract' RETURNING id`,
+  // A fixed-price listing sold to the one enterprise that declared intent, at the listed price.
+  insertFixedPriceDeal: `
+    INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
+    SELECT $1, NULL, id, achievement_id, holder_id, $2, COALESCE(deal_type, 'license'), CASE WHEN deal_type IS NULL THEN 'ordinary' ELSE license_type END,
+           price_fen, 0, $3, 'fixed_price' FROM listings WHERE id = $4`,
+  // 协议定价: the price the holder agreed with an interested enterprise.
+  insertNegotiatedDeal: `
+    INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
+    SELECT $1, NULL, id, achievement_id, holder_id, $2, deal_type, license_type, $3, 0, $4, 'negotiated' FROM listings WHERE id = $5`,
+  lockWithWinnerDeposit: `SELECT d.status, r.deposit_id FROM deals d LEFT JOIN lots l ON l.id = d.lot_id LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE d.id = $1 FOR UPDATE OF d`,
+  markDefaulted: `UPDATE deals SET status = 'defaulted', defaulted_at = $2, default_reason = $3 WHERE id = $1`,
+  winnerRegistration: `SELECT r.id, r.deposit_id FROM deals d JOIN lots l ON l.id = d.lot_id JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE d.id = $1`,
 });
 
 /** A deal as a contract draft needs it, with the forced-listing facts of its listing. */
@@ -62,4 +74,25 @@ export async function insertAuctionDeal(
 ): Promise<{ listingId: string; buyerId: string }> {
   const [row] = (await m.query(SQL.insertAuctionDeal, [d.id, d.winnerRegistrationId, d.priceFen.toString(), d.concludedAt, d.lotId])) as { listing_id: string; buyer_id: string }[];
   return { listingId: row.listing_id, buyerId: row.buyer_id };
+}
+
+export async function insertFixedPriceDeal(m: Queryable, dealId: string, listingId: string, buyerId: string, at: Date): Promise<void> {
+  await m.query(SQL.insertFixedPriceDeal, [dealId, buyerId, at, listingId]);
+}
+
+export async function insertNegotiatedDeal(m: Queryable, dealId: string, listingId: string, buyerId: string, priceFen: string, at: Date): Promise<void> {
+  await m.query(SQL.insertNegotiatedDeal, [dealId, buyerId, priceFen, at, listingId]);
+}
+
+/** The deal (locked) and the deposit of the auction winner's registration, when the deal came from an auction. */
+export async function lockDealWithWinnerDeposit(m: Queryable, dealId: string): Promise<{ status: string; deposit_id: string | null }[]> {
+  return (await m.query(SQL.lockWithWinnerDeposit, [dealId])) as { status: string; deposit_id: string | null }[];
+}
+
+export async function markDefaulted(m: Queryable, dealId: string, at: Date, reason: string): Promise<void> {
+  await m.query(SQL.markDefaulted, [dealId, at, reason]);
+}
+
+export async function winnerRegistrationOfDeal(m: Queryable, dealId: string): Promise<{ id: string; deposit_id: string | null }[]> {
+  return (await m.query(SQL.winnerRegistration, [dealId])) as { id: string; deposit_id: string | null }[];
 }

@@ -2,3 +2,23 @@
 
 -- name: close
 UPDATE listings SET status = 'closed', status_reason = $2, updated_at = now() WHERE id = $1;
+
+-- name: list
+SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
+price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt" FROM listings WHERE status IN ('active', 'suspended') AND ($1::uuid IS NULL OR achievement_id = $1) ORDER BY created_at DESC LIMIT 100;
+
+-- name: view
+SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
+price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt" FROM listings WHERE id = $1;
+
+-- name: lock
+SELECT holder_id, forced, status FROM listings WHERE id = $1 FOR UPDATE;
+
+-- name: setPrice
+UPDATE listings SET price_fen = $2, price_deadline = NULL, updated_at = now() WHERE id = $1;
+
+-- name: insertAuction
+INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type) VALUES ($1, $2, $3, 'auction', false, $4, 'active', $5, $6);
+
+-- name: withdraw
+UPDATE listings SET status = 'withdrawn', status_reason = $2, updated_at = now() WHERE id = $1;

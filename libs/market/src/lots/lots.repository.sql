@@ -25,5 +25,54 @@ SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS 
 UPDATE lot_registrations SET deposit_status = $2
  WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'));
 
+-- name: registerIntentsForLot
+INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status)
+SELECT $1, organization_id, row_number() OVER (ORDER BY declared_at), 'pending' FROM listing_intents WHERE listing_id = $2;
+
+-- name: markDepositApplied
+UPDATE lot_registrations SET deposit_status = 'applied' WHERE id = $1 AND deposit_status = 'held';
+
+-- name: achievementForLot
+SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1;
+
+-- name: organizationType
+SELECT type FROM organization_directory WHERE id = $1;
+
+-- name: acceptedBidsAfter
+SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
+  FROM bids b JOIN lot_registrations r ON r.id = b.registration_id
+ WHERE b.lot_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT $3;
+
+-- name: registrationOf
+SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2;
+
+-- name: markDepositFailed
+UPDATE lot_registrations SET deposit_status = 'failed' WHERE id = $1 AND deposit_status = 'pending';
+
+-- name: attachDeposit
+UPDATE lot_registrations SET deposit_id = $2, deposit_status = CASE WHEN deposit_status = 'pending' THEN $3 ELSE deposit_status END WHERE id = $1;
+
+-- name: attachHeldDeposit
+UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1;
+
+-- name: lotDepositFen
+SELECT deposit_fen FROM lots WHERE id = $1;
+
+-- name: insertRegistration
+INSERT INTO lot_registrations (id, lot_id, organization_id, paddle_number, offline, deposit_status, registered_by)
+VALUES ($1, $2, $3, (SELECT COALESCE(max(paddle_number), 0) + 1 FROM lot_registrations WHERE lot_id = $2), $4, $5, $6);
+
+-- name: registrationById
+SELECT id, lot_id AS "lotId", organization_id AS "organizationId", paddle_number AS "paddleNumber", offline, deposit_id AS "depositId", deposit_status AS "depositStatus"
+  FROM lot_registrations WHERE id = $1;
+
+-- name: lotExists
+SELECT 1 FROM lots WHERE id = $1;
+
+-- name: lotWithPaddles
+SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle FROM lots l
+  LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
+  LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1;
+
 -- name: markRegistrationReleased
 UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending');

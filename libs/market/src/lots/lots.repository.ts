@@ -20,6 +20,33 @@ const SQL = queries(__filename, {
   followDepositStatus: `
     UPDATE lot_registrations SET deposit_status = $2
      WHERE id = $1 AND (deposit_status IN ('pending', 'failed') OR ($2 IN ('released', 'applied', 'forfeited') AND deposit_status = 'held'))`,
+  registerIntentsForLot: `
+    INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status)
+    SELECT $1, organization_id, row_number() OVER (ORDER BY declared_at), 'pending' FROM listing_intents WHERE listing_id = $2`,
+  markDepositApplied: `UPDATE lot_registrations SET deposit_status = 'applied' WHERE id = $1 AND deposit_status = 'held'`,
+  achievementForLot: `SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`,
+  organizationType: `SELECT type FROM organization_directory WHERE id = $1`,
+  acceptedBidsAfter: `
+    SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
+      FROM bids b JOIN lot_registrations r ON r.id = b.registration_id
+     WHERE b.lot_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT $3`,
+  registrationOf: `SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2`,
+  markDepositFailed: `UPDATE lot_registrations SET deposit_status = 'failed' WHERE id = $1 AND deposit_status = 'pending'`,
+  attachDeposit: `UPDATE lot_registrations SET deposit_id = $2, deposit_status = CASE WHEN deposit_status = 'pending' THEN $3 ELSE deposit_status END WHERE id = $1`,
+  attachHeldDeposit: `UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`,
+  lotDepositFen: `SELECT deposit_fen FROM lots WHERE id = $1`,
+  // The lot row is locked by the caller, so paddle numbers are handed out one at a time.
+  insertRegistration: `
+    INSERT INTO lot_registrations (id, lot_id, organization_id, paddle_number, offline, deposit_status, registered_by)
+    VALUES ($1, $2, $3, (SELECT COALESCE(max(paddle_number), 0) + 1 FROM lot_registrations WHERE lot_id = $2), $4, $5, $6)`,
+  registrationById: `
+    SELECT id, lot_id AS "lotId", organization_id AS "organizationId", paddle_number AS "paddleNumber", offline, deposit_id AS "depositId", deposit_status AS "depositStatus"
+      FROM lot_registrations WHERE id = $1`,
+  lotExists: `SELECT 1 FROM lots WHERE id = $1`,
+  lotWithPaddles: `
+    SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle FROM lots l
+      LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
+      LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
   markRegistrationReleased: `UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending')`,
 });
 
@@ -101,4 +128,62 @@ export async function insertLot(m: Pick<EntityManager, 'query'>, lot: NewLot): P
 /** The registration's deposit status follows its deposit's (payments' DepositStatusChanged), monotonically. */
 export async function followDepositStatus(m: Query, registrationId: string, status: string): Promise<void> {
   await m.query(SQL.followDepositStatus, [registrationId, status]);
+}
+
+/** A listing turned into an auction: each enterprise that declared intent is registered, paddles in the order they declared. */
+export async function registerIntentsForLot(m: Query, lotId: string, listingId: string): Promise<void> {
+  await m.query(SQL.registerIntentsForLot, [lotId, listingId]);
+}
+
+export async function markDepositApplied(m: Query, registrationId: string): Promise<void> {
+  await m.query(SQL.markDepositApplied, [registrationId]);
+}
+
+export async function achievementForLot(m: Query, achievementId: string): Promise<{ holder_id: string; title: string; registration_status: string } | undefined> {
+  return ((await m.query(SQL.achievementForLot, [achievementId])) as { holder_id: string; title: string; registration_status: string }[])[0];
+}
+
+export async function organizationType(m: Query, organizationId: string): Promise<string | undefined> {
+  return ((await m.query(SQL.organizationType, [organizationId])) as { type: string }[])[0]?.type;
+}
+
+export async function acceptedBidsAfter(m: Query, lotId: string, afterSeq: number, limit: number): Promise<{ seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[]> {
+  return (await m.query(SQL.acceptedBidsAfter, [lotId, afterSeq, limit])) as { seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[];
+}
+
+export async function registrationOf(m: Query, lotId: string, organizationId: string): Promise<{ id: string; deposit_status: string } | undefined> {
+  return ((await m.query(SQL.registrationOf, [lotId, organizationId])) as { id: string; deposit_status: string }[])[0];
+}
+
+export async function markDepositFailed(m: Query, registrationId: string): Promise<void> {
+  await m.query(SQL.markDepositFailed, [registrationId]);
+}
+
+/** The deposit a registration's hold created; its status follows the hold's only while the registration still waits for it. */
+export async function attachDeposit(m: Query, registrationId: string, depositId: string, status: 'held' | 'failed' | 'pending'): Promise<void> {
+  await m.query(SQL.attachDeposit, [registrationId, depositId, status]);
+}
+
+export async function attachHeldDeposit(m: Query, registrationId: string, depositId: string): Promise<void> {
+  await m.query(SQL.attachHeldDeposit, [registrationId, depositId]);
+}
+
+export async function lotDepositFen(m: Query, lotId: string): Promise<string | undefined> {
+  return ((await m.query(SQL.lotDepositFen, [lotId])) as { deposit_fen: string }[])[0]?.deposit_fen;
+}
+
+export async function insertRegistration(m: Query, r: { id: string; lotId: string; organizationId: string; offline: boolean; depositStatus: string; registeredBy: string }): Promise<void> {
+  await m.query(SQL.insertRegistration, [r.id, r.lotId, r.organizationId, r.offline, r.depositStatus, r.registeredBy]);
+}
+
+export async function registrationById(m: Query, id: string): Promise<Record<string, unknown>> {
+  return ((await m.query(SQL.registrationById, [id])) as Record<string, unknown>[])[0];
+}
+
+export async function lotExists(m: Query, lotId: string): Promise<boolean> {
+  return ((await m.query(SQL.lotExists, [lotId])) as unknown[]).length > 0;
+}
+
+export async function lotWithPaddles(m: Query, lotId: string): Promise<(LotRow & { leader_paddle: number | null; winner_paddle: number | null }) | undefined> {
+  return ((await m.query(SQL.lotWithPaddles, [lotId])) as (LotRow & { leader_paddle: number | null; winner_paddle: number | null })[])[0];
 }

@@ -8,7 +8,25 @@ import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { DEPOSIT_GATEWAY, type DepositGateway } from './deposit-gateway';
 import { LotRow } from './lot-row';
 import { CreateAuctionDto, OfflineRegistrationDto } from './lots.dto';
-import { insertLot } from './lots.repository';
+import { insertAuctionListing } from '../listings/listings.repository';
+import { sessionExists } from '../sessions/sessions.repository';
+import {
+  acceptedBidsAfter,
+  achievementForLot,
+  attachDeposit,
+  attachHeldDeposit,
+  followDepositStatus,
+  insertLot,
+  insertRegistration,
+  lockLot,
+  lotDepositFen,
+  lotExists,
+  lotWithPaddles,
+  markDepositFailed,
+  organizationType,
+  registrationById,
+  registrationOf,
+} from './lots.repository';
 
 export interface LotView {
   id: string;
@@ -77,21 +95,17 @@ export class LotsService {
     if (problems.length) throw new ValidationError(problems);
 
     return this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`, [dto.achievementId])) as { holder_id: string; title: string; registration_status: string }[];
-      const a = rows[0];
+      const a = await achievementForLot(m, dto.achievementId);
       if (!a) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       if (!actor.roles.includes('platform_admin') && !(actor.organizationId === a.holder_id && actor.roles.includes('holder_admin'))) {
         throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder or the operator can auction this achievement');
       }
       if (a.registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement can be auctioned');
-      if (dto.sessionId && !((await m.query(`SELECT 1 FROM auction_sessions WHERE id = $1`, [dto.sessionId])) as unknown[]).length) {
+      if (dto.sessionId && !(await sessionExists(m, dto.sessionId))) {
         throw new ValidationError([{ field: 'sessionId', code: 'unknownSession', message: 'no such auction session' }]);
       }
       const listingId = newId(this.clock);
-      await m.query(
-        `INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type) VALUES ($1, $2, $3, 'auction', false, $4, 'active', $5, $6)`,
-        [listingId, dto.achievementId, a.holder_id, dto.startingPriceFen, dto.dealType, dto.licenseType ?? null],
-      );
+      await insertAuctionListing(m, { id: listingId, achievementId: dto.achievementId, holderId: a.holder_id, priceFen: dto.startingPriceFen, dealType: dto.dealType, licenseType: dto.licenseType ?? null });
       const lotId = newId(this.clock);
       await insertLot(m, {
         id: lotId, listingId, sessionId: dto.sessionId ?? null, achievementId: dto.achievementId, holderId: a.holder_id, title: a.title,
@@ -112,12 +126,7 @@ export class LotsService {
   /** Accepted bids after a sequence number, with the hash chain: for gap recovery and verification. */
   async bids(lotId: string, afterSeq: number, limit: number): Promise<{ lotId: string; chainHead: string; verified: boolean; bids: unknown[] }> {
     const lot = await this.viewIn(this.db.manager, lotId);
-    const rows = (await this.db.query(
-      `SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
-         FROM bids b JOIN lot_registrations r ON r.id = b.registration_id
-        WHERE b.lot_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT $3`,
-      [lotId, afterSeq, limit],
-    )) as { seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[];
+    const rows = await acceptedBidsAfter(this.db, lotId, afterSeq, limit);
     const bids = rows.map((r) => ({ seq: r.seq, amountFen: r.amountFen, bidder: bidderPseudonym(r.paddle), proxy: r.proxy, at: r.at.toISOString(), prevHash: r.prevHash, hash: r.hash }));
     let verified = false;
     if (afterSeq === 0 && rows.length === lot.seq) {
@@ -132,10 +141,10 @@ export class LotsService {
     const { registration, depositFen } = await this.tx.run(async (m) => {
       const lot = await this.lockLot(m, lotId);
       if (lot.status === 'closed' || lot.status === 'cancelled' || lot.ends_at <= this.clock.now()) throw new ConflictError('LOT_CLOSED', 'The lot is closed');
-      const existing = (await m.query(`SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2`, [lotId, actor.organizationId])) as { id: string; deposit_status: string }[];
+      const existing = await registrationOf(m, lotId, actor.organizationId);
       // Registering again after a declined or unfinished deposit tries the deposit again.
-      if (existing[0] && (existing[0].deposit_status === 'failed' || existing[0].deposit_status === 'pending')) return { registration: existing[0].id, depositFen: BigInt(lot.deposit_fen) };
-      if (existing[0]) throw new ConflictError('ALREADY_REGISTERED', 'Your organisation is already registered for this lot', { registrationId: existing[0].id });
+      if (existing && (existing.deposit_status === 'failed' || existing.deposit_status === 'pending')) return { registration: existing.id, depositFen: BigInt(lot.deposit_fen) };
+      if (existing) throw new ConflictError('ALREADY_REGISTERED', 'Your organisation is already registered for this lot', { registrationId: existing.id });
       const id = await this.insertRegistration(m, lotId, actor.organizationId, false, BigInt(lot.deposit_fen) === 0n ? 'held' : 'pending', actor.userId);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: id }, occurredAt: this.clock.now() });
       return { registration: id, depositFen: BigInt(lot.deposit_fen) };
@@ -144,12 +153,10 @@ export class LotsService {
       if (!paymentMethod) throw new ValidationError([{ field: 'paymentMethod', code: 'required', message: 'a payment method for the deposit is required' }]);
       // Outside the transaction: a network call never holds the lot's lock.
       const deposit = await this.deposits.hold({ organizationId: actor.organizationId, registrationId: registration, amountFen: depositFen, paymentMethod }).catch(async (err: unknown) => {
-        await this.db.query(`UPDATE lot_registrations SET deposit_status = 'failed' WHERE id = $1 AND deposit_status = 'pending'`, [registration]);
+        await markDepositFailed(this.db, registration);
         throw err;
       });
-      await this.db.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = CASE WHEN deposit_status = 'pending' THEN $3 ELSE deposit_status END WHERE id = $1`, [
-        registration, deposit.depositId, deposit.status === 'held' ? 'held' : deposit.status === 'failed' ? 'failed' : 'pending',
-      ]);
+      await attachDeposit(this.db, registration, deposit.depositId, deposit.status === 'held' ? 'held' : deposit.status === 'failed' ? 'failed' : 'pending');
     }
     return this.registrationView(registration);
   }
@@ -161,13 +168,12 @@ export class LotsService {
     const id = newId(this.clock);
     const register = async (m: EntityManager, depositStatus: 'pending' | 'held'): Promise<bigint> => {
       const lot = await this.lockLot(m, lotId);
-      const org = (await m.query(`SELECT type FROM organization_directory WHERE id = $1`, [dto.organizationId])) as { type: string }[];
-      if (org[0]?.type !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'only enterprises bid' }]);
+      if ((await organizationType(m, dto.organizationId)) !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'only enterprises bid' }]);
       await this.insertRegistration(m, lotId, dto.organizationId, true, depositStatus, actor.userId, id);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.floor_bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: id, bankReference: dto.bankReference }, occurredAt: this.clock.now() });
       return BigInt(lot.deposit_fen);
     };
-    const depositFen = BigInt(((await this.db.query(`SELECT deposit_fen FROM lots WHERE id = $1`, [lotId])) as { deposit_fen: string }[])[0]?.deposit_fen ?? '0');
+    const depositFen = BigInt((await lotDepositFen(this.db, lotId)) ?? '0');
     if (depositFen === 0n) {
       // A lot without a deposit: the floor bidder may bid at once.
       await this.tx.run((m) => register(m, 'held'));
@@ -179,7 +185,7 @@ export class LotsService {
             if ((await register(m, 'pending')) !== depositFen) throw new ConflictError('LOT_CHANGED', 'The lot\'s deposit changed while registering; try again');
           },
           after: async (m, deposit) => {
-            await m.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [id, deposit.depositId]);
+            await attachHeldDeposit(m, id, deposit.depositId);
           },
         },
       );
@@ -189,22 +195,18 @@ export class LotsService {
 
   /** Kept in step with payments: the deposit of a registration was held, failed, released… */
   async onDepositStatus(registrationId: string, status: 'held' | 'failed' | 'released' | 'applied' | 'forfeited'): Promise<void> {
-    await this.db.query(`UPDATE lot_registrations SET deposit_status = $2 WHERE id = $1`, [registrationId, status]);
+    await followDepositStatus(this.db, registrationId, status);
   }
 
   async myRegistration(actor: Principal, lotId: string): Promise<RegistrationView> {
-    const rows = (await this.db.query(`SELECT id FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2`, [lotId, actor.organizationId])) as { id: string }[];
-    if (!rows[0]) throw new NotFoundError('NOT_REGISTERED', 'Your organisation is not registered for this lot');
-    return this.registrationView(rows[0].id);
+    const registration = await registrationOf(this.db, lotId, actor.organizationId);
+    if (!registration) throw new NotFoundError('NOT_REGISTERED', 'Your organisation is not registered for this lot');
+    return this.registrationView(registration.id);
   }
 
   private async insertRegistration(m: EntityManager, lotId: string, organizationId: string, offline: boolean, depositStatus: string, userId: string, id = newId(this.clock)): Promise<string> {
     // The lot row is locked by the caller, so paddle numbers are handed out one at a time.
-    await m.query(
-      `INSERT INTO lot_registrations (id, lot_id, organization_id, paddle_number, offline, deposit_status, registered_by)
-       VALUES ($1, $2, $3, (SELECT COALESCE(max(paddle_number), 0) + 1 FROM lot_registrations WHERE lot_id = $2), $4, $5, $6)`,
-      [id, lotId, organizationId, offline, depositStatus, userId],
-    ).catch((err: unknown) => {
+    await insertRegistration(m, { id, lotId, organizationId, offline, depositStatus, registeredBy: userId }).catch((err: unknown) => {
       if (isUniqueViolation(err)) throw new ConflictError('ALREADY_REGISTERED', 'This organisation is already registered for this lot');
       throw err;
     });
@@ -212,33 +214,23 @@ export class LotsService {
   }
 
   private async registrationView(id: string): Promise<RegistrationView> {
-    const rows = (await this.db.query(
-      `SELECT id, lot_id AS "lotId", organization_id AS "organizationId", paddle_number AS "paddleNumber", offline, deposit_id AS "depositId", deposit_status AS "depositStatus" FROM lot_registrations WHERE id = $1`,
-      [id],
-    )) as Omit<RegistrationView, 'pseudonym'>[];
-    return { ...rows[0], pseudonym: bidderPseudonym(rows[0].paddleNumber) };
+    const r = (await registrationById(this.db, id)) as Omit<RegistrationView, 'pseudonym'>;
+    return { ...r, pseudonym: bidderPseudonym(r.paddleNumber) };
   }
 
   /** 404 LOT_NOT_FOUND unless the lot exists (a live room is joined only for a real lot). */
   async assertExists(lotId: string): Promise<void> {
-    const rows = (await this.db.query(`SELECT 1 FROM lots WHERE id = $1`, [lotId])) as unknown[];
-    if (!rows.length) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
+    if (!(await lotExists(this.db, lotId))) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
   }
 
   async lockLot(m: EntityManager, lotId: string): Promise<LotRow> {
-    const rows = (await m.query(`SELECT * FROM lots WHERE id = $1 FOR UPDATE`, [lotId])) as LotRow[];
-    if (!rows[0]) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
-    return rows[0];
+    const lot = await lockLot(m, lotId);
+    if (!lot) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
+    return lot;
   }
 
   async viewIn(m: EntityManager, lotId: string): Promise<LotView> {
-    const rows = (await m.query(
-      `SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle FROM lots l
-         LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
-         LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
-      [lotId],
-    )) as (LotRow & { leader_paddle: number | null; winner_paddle: number | null })[];
-    const l = rows[0];
+    const l = await lotWithPaddles(m, lotId);
     if (!l) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
     const now = this.clock.now();
     return {

@@ -1,47 +1,35 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, Outbox, recordAudit, TransactionRunner } from '@zjp/database';
-import { CurrentPrincipal, IsFen, ParseIdPipe, QUEUES, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
-import { AUCTION_JOBS } from '../jobs';
+import { QUEUES, type Principal } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { CalendarService } from '../calendar/calendar.service';
-import { defaultIncrement } from '../domain';
-import { insertLot } from '../lots/lots.repository';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
+import { CalendarService } from '../calendar/calendar.service';
+import { insertFixedPriceDeal, insertNegotiatedDeal, lockDealWithWinnerDeposit, markDefaulted, winnerRegistrationOfDeal } from '../deals/deals.repository';
+import { defaultIncrement } from '../domain';
 import { DealConcluded } from '../events';
+import { AUCTION_JOBS } from '../jobs';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
-
-export class CreateListingDto {
-  @ApiProperty() @IsUUID() achievementId!: string;
-  @ApiProperty({ enum: ['fixed_price', 'negotiated'], description: '挂牌 (a public notice, then a sale or an auction among those interested) or 协议定价' }) @IsIn(['fixed_price', 'negotiated']) mode!: 'fixed_price' | 'negotiated';
-  @ApiProperty({ enum: ['transfer', 'license', 'equity'] }) @IsIn(['transfer', 'license', 'equity']) dealType!: string;
-  @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: string;
-  @ApiPropertyOptional({ example: '80000000', description: 'fixed_price: the listed price in fen' }) @Omittable() @IsFen() priceFen?: string;
-  @ApiPropertyOptional({ default: 10, description: 'fixed_price: working days of public notice' }) @Omittable() @IsInt() @Min(1) @Max(60) noticeDays?: number;
-}
-
-export class DeclareIntentDto {
-  @ApiPropertyOptional({ example: '我司拟受让该成果用于新产线' }) @Omittable() @IsString() @Length(0, 2000) statement?: string;
-}
-
-export class AgreementDto {
-  @ApiProperty() @IsUUID() enterpriseId!: string;
-  @ApiProperty({ example: '60000000' }) @IsFen() priceFen!: string;
-}
-
-export class DefaultDto {
-  @ApiProperty({ example: '成交后未在规定期限内签订合同' }) @IsString() @Length(1, 2000) reason!: string;
-}
-
-export type ListingConclusion =
-  | { outcome: 'sold'; dealId: string; buyerId: string }
-  | { outcome: 'auction'; lotId: string; bidders: number }
-  | { outcome: 'no_intent' }
-  | { outcome: 'not_due' | 'already_concluded' | 'not_fixed_price' };
+import { insertLot, markDepositApplied, registerIntentsForLot } from '../lots/lots.repository';
+import type { AgreementDto, CreateListingDto, DeclareIntentDto, ListingConclusion } from './dto/listing-flow.dto';
+import {
+  achievementForListing,
+  closeConcludedListing,
+  concludeWithoutIntent,
+  countIntents,
+  hasIntent,
+  insertIntent,
+  insertListing,
+  intentOrganizations,
+  intentsOfListing,
+  listingHolder,
+  listingsDueForConclusion,
+  listingWithTitle,
+  lockListingForFlow,
+  turnIntoAuction,
+} from './listing-flows.repository';
 
 /** A forced (P-2Y) listing is fixed-price with the usual notice, counted from when it opened. */
 export const FORCED_NOTICE_DAYS = 10;
@@ -81,18 +69,26 @@ export class ListingFlowsService {
     const ends = notice?.endsAt ?? null;
     const provisionalYears = notice?.provisionalYears ?? [];
     const id = await this.tx.run(async (m) => {
-      const rows = (await m.query(`SELECT holder_id, registration_status FROM achievement_directory WHERE id = $1`, [dto.achievementId])) as { holder_id: string; registration_status: string }[];
+      const rows = await achievementForListing(m, dto.achievementId);
       if (!rows[0]) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       if (!actor.roles.includes('platform_admin') && !(actor.organizationId === rows[0].holder_id && actor.roles.includes('holder_admin'))) {
         throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder or the operator can list this achievement');
       }
       if (rows[0].registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement can be listed');
       const listingId = newId(this.clock);
-      await m.query(
-        `INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at, notice_provisional, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9, $10, $11, $11)`,
-        [listingId, dto.achievementId, rows[0].holder_id, dto.mode, dto.priceFen ?? null, dto.dealType, dto.licenseType ?? null, dto.mode === 'fixed_price' ? (dto.noticeDays ?? 10) : null, ends, provisionalYears.length > 0, now],
-      );
+      await insertListing(m, {
+        id: listingId,
+        achievementId: dto.achievementId,
+        holderId: rows[0].holder_id,
+        mode: dto.mode,
+        priceFen: dto.priceFen ?? null,
+        dealType: dto.dealType,
+        licenseType: dto.licenseType ?? null,
+        noticeDays: dto.mode === 'fixed_price' ? (dto.noticeDays ?? 10) : null,
+        noticeEndsAt: ends,
+        noticeProvisional: provisionalYears.length > 0,
+        createdAt: now,
+      });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.created', subjectType: 'listing', subjectId: listingId, data: { mode: dto.mode }, occurredAt: now });
       return listingId;
     });
@@ -114,23 +110,21 @@ export class ListingFlowsService {
       if (l.mode === 'fixed_price' && l.price_fen === null) throw new ConflictError('PRICE_NOT_SET', 'The holder has not set the price yet');
       if (l.notice_ends_at && this.clock.now() >= l.notice_ends_at) throw new ConflictError('NOTICE_PERIOD_OVER', 'The notice period is over');
       const id = newId(this.clock);
-      await m.query(`INSERT INTO listing_intents (id, listing_id, organization_id, statement, declared_by, declared_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        id, listingId, actor.organizationId, dto.statement ?? '', actor.userId, this.clock.now(),
-      ]).catch((err: unknown) => {
+      await insertIntent(m, { id, listingId, organizationId: actor.organizationId, statement: dto.statement ?? '', declaredBy: actor.userId, declaredAt: this.clock.now() }).catch((err: unknown) => {
         if (isUniqueViolation(err)) throw new ConflictError('INTENT_ALREADY_DECLARED', 'Your organisation already declared its intent');
         throw err;
       });
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.intent_declared', subjectType: 'listing', subjectId: listingId, occurredAt: this.clock.now() });
-      const count = ((await m.query(`SELECT count(*)::int AS n FROM listing_intents WHERE listing_id = $1`, [listingId])) as { n: number }[])[0].n;
+      const count = await countIntents(m, listingId);
       return { id, listingId, intents: count };
     });
   }
 
   async intents(actor: Principal, listingId: string): Promise<unknown[]> {
-    const l = (await this.db.query(`SELECT holder_id FROM listings WHERE id = $1`, [listingId])) as { holder_id: string }[];
-    if (!l[0]) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
-    if (!actor.roles.includes('platform_admin') && actor.organizationId !== l[0].holder_id) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
-    return this.db.query(`SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt" FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at`, [listingId]);
+    const holderId = await listingHolder(this.db, listingId);
+    if (!holderId) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
+    if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
+    return intentsOfListing(this.db, listingId);
   }
 
   /** At the end of the notice (the worker's job, or an operator): sell, auction among the interested, or nothing. Idempotent. */
@@ -141,20 +135,15 @@ export class ListingFlowsService {
       if (l.concluded_at || l.status !== 'active') return { outcome: 'already_concluded' };
       const now = this.clock.now();
       if (!l.notice_ends_at || now < l.notice_ends_at) return { outcome: 'not_due' };
-      const intents = (await m.query(`SELECT organization_id FROM listing_intents WHERE listing_id = $1 ORDER BY declared_at`, [listingId])) as { organization_id: string }[];
+      const intents = await intentOrganizations(m, listingId);
       if (intents.length === 0) {
-        await m.query(`UPDATE listings SET concluded_at = $2, status_reason = 'no intent declared during the notice period', updated_at = now() WHERE id = $1`, [listingId, now]);
+        await concludeWithoutIntent(m, listingId, now);
         return { outcome: 'no_intent' };
       }
       if (intents.length === 1) {
         const dealId = newId(this.clock);
-        await m.query(
-          `INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
-           SELECT $1, NULL, id, achievement_id, holder_id, $2, COALESCE(deal_type, 'license'), CASE WHEN deal_type IS NULL THEN 'ordinary' ELSE license_type END,
-                  price_fen, 0, $3, 'fixed_price' FROM listings WHERE id = $4`,
-          [dealId, intents[0].organization_id, now, listingId],
-        );
-        await m.query(`UPDATE listings SET status = 'closed', concluded_at = $2, status_reason = 'sold at the listed price', updated_at = now() WHERE id = $1`, [listingId, now]);
+        await insertFixedPriceDeal(m, dealId, listingId, intents[0].organization_id, now);
+        await closeConcludedListing(m, listingId, now, 'sold at the listed price');
         await this.outbox.append(m, DealConcluded.create({ dealId, source: 'fixed_price', listingId, buyerId: intents[0].organization_id }, this.clock));
         await recordAudit(m, { action: 'listing.sold', subjectType: 'listing', subjectId: listingId, data: { dealId, buyerId: intents[0].organization_id }, occurredAt: now });
         return { outcome: 'sold', dealId, buyerId: intents[0].organization_id };
@@ -163,20 +152,14 @@ export class ListingFlowsService {
       const price = BigInt(l.price_fen!);
       const lotId = newId(this.clock);
       const endsAt = new Date(now.getTime() + INTENT_AUCTION_HOURS * 3600_000);
-      const [listed] = (await m.query(`SELECT l.achievement_id, l.holder_id, a.title FROM listings l JOIN achievement_directory a ON a.id = l.achievement_id WHERE l.id = $1`, [listingId])) as {
-        achievement_id: string; holder_id: string; title: string;
-      }[];
+      const listed = await listingWithTitle(m, listingId);
       // deposit: a tenth of the listed price
       await insertLot(m, {
         id: lotId, listingId, achievementId: listed.achievement_id, holderId: listed.holder_id, title: listed.title,
         startingPriceFen: price, increment: defaultIncrement(price), depositFen: price / 10n, startsAt: now, endsAt,
       });
-      await m.query(
-        `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status)
-         SELECT $1, organization_id, row_number() OVER (ORDER BY declared_at), 'pending' FROM listing_intents WHERE listing_id = $2`,
-        [lotId, listingId],
-      );
-      await m.query(`UPDATE listings SET mode = 'auction', concluded_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`, [listingId, now, `turned into an auction among ${intents.length} enterprises`]);
+      await registerIntentsForLot(m, lotId, listingId);
+      await turnIntoAuction(m, listingId, now, `turned into an auction among ${intents.length} enterprises`);
       await recordAudit(m, { action: 'listing.turned_into_auction', subjectType: 'listing', subjectId: listingId, data: { lotId, bidders: intents.length }, occurredAt: now });
       return { outcome: 'auction', lotId, bidders: intents.length, endsAt };
     });
@@ -188,12 +171,7 @@ export class ListingFlowsService {
   /** The worker's sweep (every 15 minutes): concludes every fixed-price listing whose notice is over. */
   async concludeDue(): Promise<number> {
     const now = this.clock.now();
-    const rows = (await this.db.query(
-      `SELECT id, notice_ends_at, forced, created_at FROM listings
-        WHERE mode = 'fixed_price' AND status = 'active' AND concluded_at IS NULL AND price_fen IS NOT NULL
-          AND (notice_ends_at <= $1 OR (notice_ends_at IS NULL AND forced))`,
-      [now],
-    )) as { id: string; notice_ends_at: Date | null; forced: boolean; created_at: Date }[];
+    const rows = await listingsDueForConclusion(this.db, now);
     let concluded = 0;
     for (const r of rows) {
       const ends = r.notice_ends_at ?? (await this.calendar.noticePeriod(this.db, r.created_at, FORCED_NOTICE_DAYS)).endsAt;
@@ -211,16 +189,11 @@ export class ListingFlowsService {
       if (!(actor.organizationId === l.holder_id && actor.roles.includes('holder_admin')) && !actor.roles.includes('platform_admin')) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder records an agreement');
       if (l.mode !== 'negotiated') throw new ConflictError('NOT_NEGOTIATED', 'Only a negotiated listing concludes by agreement');
       if (l.status !== 'active') throw new ConflictError('LISTING_NOT_ACTIVE', `The listing is ${l.status}`);
-      const intent = (await m.query(`SELECT 1 FROM listing_intents WHERE listing_id = $1 AND organization_id = $2`, [listingId, dto.enterpriseId])) as unknown[];
-      if (!intent.length) throw new ValidationError([{ field: 'enterpriseId', code: 'noIntent', message: 'this enterprise has not declared an intent on the listing' }]);
+      if (!(await hasIntent(m, listingId, dto.enterpriseId))) throw new ValidationError([{ field: 'enterpriseId', code: 'noIntent', message: 'this enterprise has not declared an intent on the listing' }]);
       const dealId = newId(this.clock);
       const now = this.clock.now();
-      await m.query(
-        `INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
-         SELECT $1, NULL, id, achievement_id, holder_id, $2, deal_type, license_type, $3, 0, $4, 'negotiated' FROM listings WHERE id = $5`,
-        [dealId, dto.enterpriseId, dto.priceFen, now, listingId],
-      );
-      await m.query(`UPDATE listings SET status = 'closed', concluded_at = $2, status_reason = 'agreed', updated_at = now() WHERE id = $1`, [listingId, now]);
+      await insertNegotiatedDeal(m, dealId, listingId, dto.enterpriseId, dto.priceFen, now);
+      await closeConcludedListing(m, listingId, now, 'agreed');
       await this.outbox.append(m, DealConcluded.create({ dealId, source: 'negotiated', listingId, buyerId: dto.enterpriseId }, this.clock));
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.agreed', subjectType: 'listing', subjectId: listingId, data: { dealId, priceFen: dto.priceFen }, occurredAt: now });
       return { dealId };
@@ -231,13 +204,10 @@ export class ListingFlowsService {
   /** A buyer who does not sign in time defaults: the deal is marked and an auction winner's deposit is forfeited. */
   async defaultDeal(actor: Principal, dealId: string, reason: string): Promise<{ dealId: string; forfeitedDepositId: string | null }> {
     const depositId = await this.tx.run(async (m) => {
-      const rows = (await m.query(
-        `SELECT d.status, r.deposit_id FROM deals d LEFT JOIN lots l ON l.id = d.lot_id LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE d.id = $1 FOR UPDATE OF d`,
-        [dealId],
-      )) as { status: string; deposit_id: string | null }[];
+      const rows = await lockDealWithWinnerDeposit(m, dealId);
       if (!rows[0]) throw new NotFoundError('DEAL_NOT_FOUND', 'No such deal');
       if (rows[0].status !== 'awaiting_contract') throw new ConflictError('DEAL_NOT_AWAITING_CONTRACT', `The deal is ${rows[0].status}`);
-      await m.query(`UPDATE deals SET status = 'defaulted', defaulted_at = $2, default_reason = $3 WHERE id = $1`, [dealId, this.clock.now(), reason]);
+      await markDefaulted(m, dealId, this.clock.now(), reason);
       await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'deal.defaulted', subjectType: 'deal', subjectId: dealId, reason, occurredAt: this.clock.now() });
       return rows[0].deposit_id;
     });
@@ -247,75 +217,18 @@ export class ListingFlowsService {
 
   /** When the deal's contract is signed (the contracts context calls this): the winner's deposit is applied to the price. */
   async applyWinnerDeposit(dealId: string): Promise<string | null> {
-    const rows = (await this.db.query(
-      `SELECT r.id, r.deposit_id FROM deals d JOIN lots l ON l.id = d.lot_id JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE d.id = $1`,
-      [dealId],
-    )) as { id: string; deposit_id: string | null }[];
+    const rows = await winnerRegistrationOfDeal(this.db, dealId);
     if (!rows[0]) return null;
     if (rows[0].deposit_id) await this.deposits.capture(rows[0].deposit_id);
-    await this.db.query(`UPDATE lot_registrations SET deposit_status = 'applied' WHERE id = $1 AND deposit_status = 'held'`, [rows[0].id]);
+    await markDepositApplied(this.db, rows[0].id);
     return rows[0].deposit_id;
   }
 
   private async lock(m: EntityManager, id: string) {
-    const rows = (await m.query(`SELECT id, holder_id, mode, forced, status, price_fen::text AS price_fen, notice_ends_at, concluded_at, created_at FROM listings WHERE id = $1 FOR UPDATE`, [id])) as {
-      id: string; holder_id: string; mode: string; forced: boolean; status: string; price_fen: string | null; notice_ends_at: Date | null; concluded_at: Date | null; created_at: Date;
-    }[];
+    const rows = await lockListingForFlow(m, id);
     if (!rows[0]) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
     const l = rows[0];
     // The scan opens forced listings in bulk without a notice date: theirs runs from the opening.
     return { ...l, notice_ends_at: l.notice_ends_at ?? (l.forced && l.mode === 'fixed_price' ? (await this.calendar.noticePeriod(m, l.created_at, FORCED_NOTICE_DAYS)).endsAt : null) };
-  }
-}
-
-@ApiTags('listings')
-@ApiBearerAuth()
-@Controller()
-export class ListingFlowsController {
-  constructor(private readonly flows: ListingFlowsService) {}
-
-  @Roles('holder_admin', 'platform_admin')
-  @OrgScope.owned('achievement', 'body:achievementId')
-  @Post('listings')
-  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateListingDto) {
-    return this.flows.create(actor, body);
-  }
-
-  @Roles('enterprise_admin')
-  @OrgScope.none()
-  @Post('listings/:id/intents')
-  declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareIntentDto) {
-    return this.flows.declareIntent(actor, id, body);
-  }
-
-  @Roles('holder_admin', 'holder_member', 'platform_admin')
-  @OrgScope.owned('listing')
-  @Get('listings/:id/intents')
-  intents(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.flows.intents(actor, id);
-  }
-
-  /** Normally the worker concludes at the end of the notice; the operator may run it (it refuses before the end). */
-  @Roles('platform_admin')
-  @OrgScope.owned('listing')
-  @Post('listings/:id/conclusion')
-  @HttpCode(200)
-  conclude(@Param('id', ParseIdPipe) id: string) {
-    return this.flows.conclude(id);
-  }
-
-  @Roles('holder_admin', 'platform_admin')
-  @OrgScope.owned('listing')
-  @Post('listings/:id/agreements')
-  agree(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: AgreementDto) {
-    return this.flows.agree(actor, id, body);
-  }
-
-  @Roles('platform_admin')
-  @OrgScope.owned('deal')
-  @Post('deals/:id/default')
-  @HttpCode(200)
-  defaultDeal(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DefaultDto) {
-    return this.flows.defaultDeal(actor, id, body.reason);
   }
 }

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, OrgScope, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { AgreementDto, CreateListingDto, DeclareIntentDto, DefaultDto } from './dto/listing-flow.dto';
+import { ListingFlowsService } from './listing-flows.service';
+
+@ApiTags('listings')
+@ApiBearerAuth()
+@Controller()
+export class ListingFlowsController {
+  constructor(private readonly flows: ListingFlowsService) {}
+
+  @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('achievement', 'body:achievementId')
+  @Post('listings')
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateListingDto) {
+    return this.flows.create(actor, body);
+  }
+
+  @Roles('enterprise_admin')
+  @OrgScope.none()
+  @Post('listings/:id/intents')
+  declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareIntentDto) {
+    return this.flows.declareIntent(actor, id, body);
+  }
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('listing')
+  @Get('listings/:id/intents')
+  intents(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
+    return this.flows.intents(actor, id);
+  }
+
+  /** Normally the worker concludes at the end of the notice; the operator may run it (it refuses before the end). */
+  @Roles('platform_admin')
+  @OrgScope.owned('listing')
+  @Post('listings/:id/conclusion')
+  @HttpCode(200)
+  conclude(@Param('id', ParseIdPipe) id: string) {
+    return this.flows.conclude(id);
+  }
+
+  @Roles('holder_admin', 'platform_admin')
+  @OrgScope.owned('listing')
+  @Post('listings/:id/agreements')
+  agree(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: AgreementDto) {
+    return this.flows.agree(actor, id, body);
+  }
+
+  @Roles('platform_admin')
+  @OrgScope.owned('deal')
+  @Post('deals/:id/default')
+  @HttpCode(200)
+  defaultDeal(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DefaultDto) {
+    return this.flows.defaultDeal(actor, id, body.reason);
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Clock, CLOCK, newId, NotFoundError } from '@zjp/core';
+import { type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
+import type { Principal } from '@zjp/platform';
+import { DataSource } from 'typeorm';
+import type { CreateSessionDto } from './dto/create-session.dto';
+import { insertSession, listSessions, lotsOfSession, sessionById } from './sessions.repository';
+
+/** 专场: themed sessions grouping lots with a schedule. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Principal, dto: CreateSessionDto): Promise<unknown> {
+    return this.tx.run(async (m) => {
+      const id = newId(this.clock);
+      await insertSession(m, { id, name: dto.name, theme: dto.theme, runMode: dto.runMode, startsAt: new Date(dto.startsAt), createdBy: actor.userId });
+      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'session.created', subjectType: 'auction_session', subjectId: id, occurredAt: this.clock.now() });
+      return this.get(id, m); // in the transaction: read on another connection, the new session would not exist yet
+    });
+  }
+
+  async list(): Promise<unknown[]> {
+    return listSessions(this.db);
+  }
+
+  async get(id: string, m: Queryable = this.db): Promise<unknown> {
+    const session = await sessionById(m, id);
+    if (!session) throw new NotFoundError('SESSION_NOT_FOUND', 'No such session');
+    return { ...session, lots: await lotsOfSession(m, id) };
+  }
+}
