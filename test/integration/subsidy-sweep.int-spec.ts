@@ -171,6 +171,39 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     expect(await candidates.sweep()).toEqual({ subjects: 0 });
   });
 
+  it('stores the fingerprints the tables gave before the published read models (no re-sweep after the change)', async () => {
+    // The contract fingerprint as it was computed from contracts, payments and refunds directly,
+    // before contract_directory and payment_reference_prints: an upgrade must not make every contract "changed".
+    const before = (await ds.query(`
+      WITH pay AS (
+        SELECT p.reference_id AS id, bit_xor(hash_record_extended((p.id, p.status, p.amount_fen, p.received_on, p.succeeded_at), 0)) AS h
+        FROM payments p WHERE p.reference_type = 'contract' GROUP BY p.reference_id),
+      ref AS (
+        SELECT p.reference_id AS id, bit_xor(hash_record_extended((r.id, r.status, r.amount_fen, r.succeeded_at), 0)) AS h
+        FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = 'contract' GROUP BY p.reference_id),
+      party AS (
+        SELECT o.id, hash_record_extended((o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
+                 (SELECT bit_xor(hash_record_extended((h.id, h.issued_on, h.expires_on), 0)) FROM high_tech_certificates h WHERE h.organization_id = o.id)), 0) AS print
+        FROM organization_directory o)
+      SELECT c.id, hash_record_extended((c.status, c.took_effect_on, c.registration_number, c.registered_on, c.price_fen, c.terms,
+               pay.h, ref.h, b.print, s.print), 0)::text AS fingerprint
+      FROM contracts c LEFT JOIN pay ON pay.id = c.id LEFT JOIN ref ON ref.id = c.id
+      LEFT JOIN party b ON b.id = c.buyer_id LEFT JOIN party s ON s.id = c.seller_id
+      WHERE c.registration_number IS NOT NULL ORDER BY c.id`)) as { id: string; fingerprint: string }[];
+    const stored = (await ds.query(`SELECT subject_id AS id, fingerprint FROM subsidy_candidate_runs WHERE subject_type = 'contract' ORDER BY subject_id`)) as {
+      id: string;
+      fingerprint: string;
+    }[];
+    expect(before).toHaveLength(contracts.length - 1);
+    expect(await ds.query(`SELECT 1 FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_id = ANY($1::uuid[])`, [contracts])).not.toEqual([]);
+    expect(stored).toEqual(before);
+    // Computed one at a time (scoped statements), the same values.
+    await ds.query(`DELETE FROM subsidy_candidate_runs`);
+    for (const id of contracts) await candidates.computeSubject('contract', id);
+    expect(await ds.query(`SELECT subject_id AS id, fingerprint FROM subsidy_candidate_runs WHERE subject_type = 'contract' ORDER BY subject_id`)).toEqual(before);
+    expect(await candidates.sweep()).toEqual({ subjects: fundingIds.length });
+  });
+
   it('finds exactly the subjects whose facts changed: money, registration, terms, parties, certificates', async () => {
     expect(await candidates.sweep()).toEqual({ subjects: 0 });
     const changed = async () => (await candidates.sweep()).subjects;

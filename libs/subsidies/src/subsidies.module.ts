@@ -31,8 +31,8 @@ const services = [
 
 /** Services only: for the worker (candidates) and other contexts. Contract payments trigger candidates in either process. */
 /**
- * What the subsidies context reads of other contexts' tables, set-wise. Provided here until the
- * owners (libs/contracts, libs/payments, identity) publish them.
+ * What the subsidies context reads of other contexts, set-wise: their published read models
+ * (contract_directory, organization_directory) and the payments context's settled movements.
  */
 const readModels = [
   { provide: ContractFactsReadModel, useClass: SqlContractFactsReadModel },

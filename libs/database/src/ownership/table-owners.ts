@@ -30,4 +30,5 @@ export const PUBLISHED_READ_MODELS = {
   achievements: ['achievement_directory'],
   market: ['deal_directory', 'listing_directory'],
   payments: ['payment_reference_prints'],
+  contracts: ['contract_directory'],
 } as const;

@@ -74,14 +74,4 @@ export class ContractFactsAdapter {
     for (const [id, record] of records) subjects.set(id, contractSubject(record, parties));
     return subjects;
   }
-
-  /**
-   * SQL of (id, fingerprint) for registered contracts (all, or those in `$1::uuid[]` when scoped):
-   * whose facts (status, signing, registration, payments, refunds, the parties' flags and
-   * certificates) differ from those their candidates were computed on are the sweep's work. A
-   * fingerprint rather than timestamps, so that nothing depends on clocks agreeing.
-   */
-  fingerprintsSql(scoped: boolean): string {
-    return this.contracts.fingerprintsSql(scoped, (idsSql) => this.parties.fingerprintsSql(idsSql));
-  }
 }

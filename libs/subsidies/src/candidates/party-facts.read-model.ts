@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LocalDate } from '@zjp/core';
 import type { EntityManager } from 'typeorm';
 import type { PartyFacts } from '../domain';
+import { selectParties } from './party-facts.repository';
 
 type Query = Pick<EntityManager, 'query'>;
 
@@ -37,14 +38,6 @@ export function partyOn(party: PartyRecord, on: LocalDate): PartyFacts {
 export abstract class PartyFactsReadModel {
   /** The organisations with these ids (missing ones are absent from the map). */
   abstract loadMany(db: Query, organizationIds: readonly string[]): Promise<Map<string, PartyRecord>>;
-
-  /**
-   * SQL of a relation (id, print): a 64-bit hash of the facts of each organisation that
-   * eligibility reads (type, region, holder category, high-level platform, SME, its certificates),
-   * for the subjects' fingerprints. `idsSql` (a subquery of organisation ids)
-   * narrows it; null means every organisation.
-   */
-  abstract fingerprintsSql(idsSql: string | null): string;
 }
 
 @Injectable()
@@ -52,13 +45,7 @@ export class SqlPartyFactsReadModel extends PartyFactsReadModel {
   async loadMany(db: Query, organizationIds: readonly string[]): Promise<Map<string, PartyRecord>> {
     const parties = new Map<string, PartyRecord>();
     if (organizationIds.length === 0) return parties;
-    const rows = (await db.query(
-      `SELECT o.id, o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
-              (SELECT coalesce(json_agg(json_build_array(to_char(h.issued_on, 'YYYY-MM-DD'), to_char(h.expires_on, 'YYYY-MM-DD')) ORDER BY h.issued_on, h.expires_on), '[]'::json)
-               FROM high_tech_certificates h WHERE h.organization_id = o.id) AS certificates
-       FROM organization_directory o WHERE o.id = ANY($1::uuid[])`,
-      [[...new Set(organizationIds)]],
-    )) as { id: string; type: PartyFacts['organizationType']; region_code: string; holder_category: PartyFacts['holderCategory']; high_level_platform: boolean; sme: boolean; certificates: [string, string][] }[];
+    const rows = await selectParties(db, [...new Set(organizationIds)]);
     for (const r of rows) {
       parties.set(r.id, {
         organizationId: r.id,
@@ -71,12 +58,6 @@ export class SqlPartyFactsReadModel extends PartyFactsReadModel {
       });
     }
     return parties;
-  }
-
-  fingerprintsSql(idsSql: string | null): string {
-    return `SELECT o.id, hash_record_extended((o.type, o.region_code, o.holder_category, o.high_level_platform, o.sme,
-              (SELECT bit_xor(hash_record_extended((h.id, h.issued_on, h.expires_on), 0)) FROM high_tech_certificates h WHERE h.organization_id = o.id)), 0) AS print
-            FROM organization_directory o ${idsSql ? `WHERE o.id IN (${idsSql})` : ''}`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { ResearchFundingFacts, SubsidySubject } from '../domain';
 import { ContractFactsAdapter } from './contract-facts.adapter';
 import { PartyFactsReadModel, partyOn, requireParty, type PartyRecord } from './party-facts.read-model';
+import { selectFingerprints, selectFundings, type FundingRow } from './subject-facts.repository';
 
 export type SubjectType = 'contract' | 'research_funding';
 
@@ -22,18 +23,6 @@ export interface LoadedSubject {
 }
 
 type Query = Pick<EntityManager, 'query'>;
-
-interface FundingRow {
-  id: string;
-  enterprise_id: string;
-  platform_id: string;
-  mode: ResearchFundingFacts['mode'];
-  amount: string;
-  received_on: string;
-  status: string;
-  documents: number;
-  agreement_number: string | null;
-}
 
 function fundingSubject(r: FundingRow, parties: Map<string, PartyRecord>): LoadedSubject {
   const receivedOn = LocalDate.parse(r.received_on);
@@ -88,33 +77,11 @@ export class SubjectFactsLoader {
    */
   async fingerprints(db: Query, type: SubjectType, options: { ids?: readonly string[]; onlyChanged: boolean }): Promise<{ id: string; fingerprint: string }[]> {
     if (options.ids?.length === 0) return [];
-    const scoped = options.ids !== undefined;
-    const facts = type === 'contract' ? this.contracts.fingerprintsSql(scoped) : this.fundingFingerprintsSql(scoped);
-    return (await db.query(
-      `WITH facts AS (${facts})
-       SELECT f.id, f.fingerprint FROM facts f
-       ${options.onlyChanged ? `LEFT JOIN subsidy_candidate_runs r ON r.subject_type = '${type}' AND r.subject_id = f.id WHERE r.fingerprint IS DISTINCT FROM f.fingerprint` : ''}`,
-      scoped ? [options.ids] : [],
-    )) as { id: string; fingerprint: string }[];
-  }
-
-  private fundingFingerprintsSql(scoped: boolean): string {
-    const parties = this.parties.fingerprintsSql(
-      scoped ? `SELECT enterprise_id FROM research_fundings WHERE id = ANY($1::uuid[]) UNION SELECT platform_id FROM research_fundings WHERE id = ANY($1::uuid[])` : null,
-    );
-    return `WITH party AS (${parties})
-      SELECT f.id, hash_record_extended((f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents, e.print, p.print), 0)::text AS fingerprint
-      FROM research_fundings f LEFT JOIN party e ON e.id = f.enterprise_id LEFT JOIN party p ON p.id = f.platform_id
-      WHERE f.status = 'confirmed' ${scoped ? 'AND f.id = ANY($1::uuid[])' : ''}`;
+    return selectFingerprints(db, type, options.ids, options.onlyChanged);
   }
 
   private async loadFundings(db: Query, ids: readonly string[]): Promise<Map<string, LoadedSubject>> {
-    const rows = (await db.query(
-      `SELECT id, enterprise_id, platform_id, mode, amount_fen::text AS amount, to_char(received_on, 'YYYY-MM-DD') AS received_on, status,
-              jsonb_array_length(documents) AS documents, agreement_number
-       FROM research_fundings WHERE id = ANY($1::uuid[])`,
-      [ids],
-    )) as FundingRow[];
+    const rows = await selectFundings(db, ids);
     const parties = await this.parties.loadMany(db, rows.flatMap((r) => [r.enterprise_id, r.platform_id]));
     return new Map(rows.map((r) => [r.id, fundingSubject(r, parties)]));
   }
