@@ -4,6 +4,8 @@ export { AchievementsService, type AchievementWithRights } from './achievements/
 export { Achievement } from './achievements/achievement.entity';
 export { IpRight } from './achievements/ip-right.entity';
 export { IdleScanService, FORCED_LISTING_PRICE_DAYS, type ScanPreview, type ScanResult } from './compliance/idle-scan.service';
+export { FreeLicensesService } from './free-licenses/free-licenses.service';
+export type { FreeLicenseForContract } from './free-licenses/free-licenses.repository';
 export { TransformationsService } from './transformations/transformations.service';
 export type { ContractTookEffect } from './transformations/contract-took-effect';
 export type { TransformationView } from './transformations/dto/transformation.dto';

@@ -12,6 +12,9 @@ SELECT holder_id, title FROM achievements WHERE id = $1;
 -- name: registeredRuleStateForShare
 SELECT rule_state FROM achievements WHERE id = $1 AND registration_status = 'registered' FOR SHARE;
 
+-- name: validRights
+SELECT type, granted_on IS NOT NULL AS granted FROM ip_rights WHERE achievement_id = $1 AND status = 'valid';
+
 -- name: holdersReadable
 SELECT o.id FROM organization_directory o
  WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%'));

@@ -11,6 +11,7 @@ const SQL = queries(__filename, {
   lockHolderOf: `SELECT holder_id, registration_status FROM achievements WHERE id = $1 FOR UPDATE`,
   holderAndTitle: `SELECT holder_id, title FROM achievements WHERE id = $1`,
   registeredRuleStateForShare: `SELECT rule_state FROM achievements WHERE id = $1 AND registration_status = 'registered' FOR SHARE`,
+  validRights: `SELECT type, granted_on IS NOT NULL AS granted FROM ip_rights WHERE achievement_id = $1 AND status = 'valid'`,
   holdersReadable: `
     SELECT o.id FROM organization_directory o
      WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%'))`,
@@ -50,6 +51,11 @@ export async function holderAndTitle(m: Query, achievementId: string): Promise<{
 /** The rule state of a registered achievement, held (FOR SHARE) until the transaction ends; undefined when not registered. */
 export async function registeredRuleStateForShare(m: Query, achievementId: string): Promise<string | undefined> {
   return ((await m.query(SQL.registeredRuleStateForShare, [achievementId])) as { rule_state: string }[])[0]?.rule_state;
+}
+
+/** The achievement's valid IP rights: their type and whether granted (a patent, not yet an application); unordered. */
+export async function validRightsOf(m: Query, achievementId: string): Promise<{ type: string; granted: boolean }[]> {
+  return (await m.query(SQL.validRights, [achievementId])) as { type: string; granted: boolean }[];
 }
 
 /** The holders among the organisations readable with these parameters (see access.ts `readableOrgs`). */

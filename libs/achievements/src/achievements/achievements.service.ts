@@ -7,7 +7,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { assertActsForHolder, assertMayReadHolder, isAdministrator, readableOrgs } from '../access';
 import { parsePatentNumber, patentTypeMatches } from '../domain';
 import { Achievement } from './achievement.entity';
-import { holdersReadable } from './achievements.repository';
+import { holdersReadable, validRightsOf } from './achievements.repository';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto } from './dto/register-achievement.dto';
 import { IpRight, IpRightStatus } from './ip-right.entity';
 
@@ -175,6 +175,11 @@ export class AchievementsService {
   }
 
   /** Registered achievements are public; drafts and withdrawn ones only to their holder and administrators. */
+  /** The achievement's valid IP rights (type, granted), in the caller's transaction: what a contract transfers follows from them. */
+  validRights(m: EntityManager, achievementId: string): Promise<{ type: string; granted: boolean }[]> {
+    return validRightsOf(m, achievementId);
+  }
+
   async get(actor: Principal | null, id: string): Promise<AchievementWithRights> {
     const found = await this.load(this.achievements.manager, id);
     if (found.achievement.registrationStatus !== 'registered') {

@@ -10,6 +10,15 @@ SELECT f.status, f.achievement_id, f.enterprise_id, a.rule_state
  WHERE f.id = $1
    FOR UPDATE OF f;
 
+-- name: ofEnterprise
+SELECT 1 FROM free_license_applications WHERE id = $1 AND enterprise_id = $2;
+
+-- name: forContractDraft
+SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title
+  FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id
+ WHERE f.id = $1
+   FOR SHARE OF f;
+
 -- name: decide
 UPDATE free_license_applications SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1;
 

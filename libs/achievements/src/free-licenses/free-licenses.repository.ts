@@ -18,6 +18,12 @@ const SQL = queries(__filename, {
       FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id
      WHERE f.id = $1
        FOR UPDATE OF f`,
+  ofEnterprise: `SELECT 1 FROM free_license_applications WHERE id = $1 AND enterprise_id = $2`,
+  forContractDraft: `
+    SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title
+      FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id
+     WHERE f.id = $1
+       FOR SHARE OF f`,
   decide: `UPDATE free_license_applications SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1`,
   view: `
     ${VIEW}
@@ -47,6 +53,26 @@ export async function insertFreeLicenseApplication(
 export async function lockFreeLicenseApplication(m: Query, id: string): Promise<{ status: string; achievementId: string; enterpriseId: string; ruleState: string } | undefined> {
   const [row] = (await m.query(SQL.lockWithRuleState, [id])) as { status: string; achievement_id: string; enterprise_id: string; rule_state: string }[];
   return row && { status: row.status, achievementId: row.achievement_id, enterpriseId: row.enterprise_id, ruleState: row.rule_state };
+}
+
+/** Whether the application is the enterprise's own. */
+export async function isApplicationOf(m: Query, id: string, enterpriseId: string | null): Promise<boolean> {
+  return ((await m.query(SQL.ofEnterprise, [id, enterpriseId])) as unknown[]).length > 0;
+}
+
+export interface FreeLicenseForContract {
+  status: string;
+  enterpriseId: string;
+  decidedAt: Date | null;
+  achievementId: string;
+  holderId: string;
+  title: string;
+}
+
+/** The application as a contract draft needs it (with its achievement's holder and title), share-locked (FOR SHARE OF f); undefined when there is none. */
+export async function lockFreeLicenseForContract(m: Query, id: string): Promise<FreeLicenseForContract | undefined> {
+  const [r] = (await m.query(SQL.forContractDraft, [id])) as { status: string; enterprise_id: string; decided_at: Date | null; achievement_id: string; holder_id: string; title: string }[];
+  return r && { status: r.status, enterpriseId: r.enterprise_id, decidedAt: r.decided_at, achievementId: r.achievement_id, holderId: r.holder_id, title: r.title };
 }
 
 export async function decideFreeLicenseApplication(m: Query, id: string, d: { status: 'approved' | 'rejected'; decidedBy: string; decidedAt: Date; reason: string }): Promise<void> {

@@ -3,17 +3,20 @@ import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { NotificationsService } from '@zjp/identity';
 import type { Principal } from '@zjp/platform';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { isAdministrator, readableOrgs } from '../access';
 import { holderAndTitle, registeredRuleStateForShare } from '../achievements/achievements.repository';
 import type { ApplyFreeLicenseDto, FreeLicenseApplicationView } from './dto/free-license.dto';
 import {
   decideFreeLicenseApplication,
   freeLicenseApplicationView,
+  type FreeLicenseForContract,
   insertFreeLicenseApplication,
+  isApplicationOf,
   listFreeLicenseApplicationsOf,
   listReadableFreeLicenseApplications,
   lockFreeLicenseApplication,
+  lockFreeLicenseForContract,
 } from './free-licenses.repository';
 
 /**
@@ -67,6 +70,18 @@ export class FreeLicensesService {
       });
       return freeLicenseApplicationView(m, id);
     });
+  }
+
+  // What the contracts context reads of an application, in its transaction (`m`): it turns an approved one into a free_license contract.
+
+  /** Whether the application is the enterprise's own (an enterprise asks only for its own). */
+  isApplicationOf(m: EntityManager, applicationId: string, enterpriseId: string | null): Promise<boolean> {
+    return isApplicationOf(m, applicationId, enterpriseId);
+  }
+
+  /** The application with its achievement's holder and title, share-locked until the caller's transaction ends; undefined when there is none (any status). */
+  findForContract(m: EntityManager, applicationId: string): Promise<FreeLicenseForContract | undefined> {
+    return lockFreeLicenseForContract(m, applicationId);
   }
 
   /** Administrators see all; an enterprise its own applications; a holder those for its achievements. */

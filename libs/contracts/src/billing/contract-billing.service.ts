@@ -79,8 +79,8 @@ export class ContractBillingService {
     const c = await loadVisible(this.db.manager, actor, contractId);
     if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin')) throw new ForbiddenError('NOT_THE_PAYER', "Only the buyer's administrator pays the contract");
     // A retry with the same key is the same payment, whatever is owed by now.
-    const earlier = (await this.db.query(`SELECT amount_fen::text AS amount FROM payments WHERE reference_type = 'contract' AND reference_id = $1 AND idempotency_key = $2`, [c.id, input.idempotencyKey])) as { amount: string }[];
-    const amountFen = input.amountFen ?? (earlier[0] ? BigInt(earlier[0].amount) : await this.payable(this.db.manager, c));
+    const earlier = await this.payments.amountByIdempotencyKey(this.db.manager, 'contract', c.id, input.idempotencyKey);
+    const amountFen = input.amountFen ?? earlier ?? (await this.payable(this.db.manager, c));
     if (amountFen <= 0n) throw new ConflictError('NOTHING_TO_PAY', 'Nothing is owed under this contract now');
     const payment = await this.payments.payByStripe(
       { organizationId: c.buyerId, payeeOrganizationId: c.sellerId, referenceType: 'contract', referenceId: c.id, item: input.item ?? null, amountFen, paymentMethod: input.paymentMethod, idempotencyKey: input.idempotencyKey },
@@ -127,8 +127,7 @@ export class ContractBillingService {
     if (!t.ok) throw new ConflictError(t.code, t.message, { status: c.status });
     if (c.type === 'use_first' && !c.convertedOn) throw new ConflictError('FEES_DEFERRED', 'Use-first fees fall due after conversion (先用后转)');
     const { summary } = await this.contracts.money(m, c);
-    const [pending] = (await m.query(`SELECT coalesce(sum(amount_fen), 0)::text AS s FROM payments WHERE reference_type = 'contract' AND reference_id = $1 AND status = 'pending'`, [c.id])) as { s: string }[];
-    return summary.outstandingFen - BigInt(pending.s);
+    return summary.outstandingFen - (await this.payments.pendingFen(m, 'contract', c.id));
   }
 
   private async assertPayable(m: EntityManager, contractId: string, amountFen: bigint): Promise<void> {

@@ -6,6 +6,9 @@ SELECT holder_id, title, registration_status FROM achievement_directory WHERE id
 -- name: buyerToDraft
 SELECT type, sme FROM organization_directory WHERE id = $1;
 
+-- name: dealDraftNames
+SELECT a.title, b.sme FROM achievement_directory a CROSS JOIN organization_directory b WHERE a.id = $1 AND b.id = $2;
+
 -- name: lockContract
 SELECT 1 FROM contracts WHERE id = $1 FOR UPDATE;
 
@@ -111,3 +114,12 @@ SELECT id, deal_id, termination_reason FROM contracts WHERE termination_kind = '
 
 -- name: performing
 SELECT id FROM contracts WHERE status IN ('registered', 'in_performance') LIMIT 2000;
+
+-- name: dealsWithoutContract
+SELECT d.id FROM deal_directory d
+ WHERE d.status = 'awaiting_contract' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.deal_id = d.id)
+ ORDER BY d.concluded_at LIMIT 500;
+
+-- name: freeLicensesWithoutContract
+SELECT f.id FROM free_license_directory f
+ WHERE f.status = 'approved' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.free_license_application_id = f.id) LIMIT 500;

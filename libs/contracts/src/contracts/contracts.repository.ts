@@ -25,6 +25,7 @@ const oversees = (alias: string, first: number) =>
 const SQL = queries(__filename, {
   achievementToDraft: `SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`,
   buyerToDraft: `SELECT type, sme FROM organization_directory WHERE id = $1`,
+  dealDraftNames: `SELECT a.title, b.sme FROM achievement_directory a CROSS JOIN organization_directory b WHERE a.id = $1 AND b.id = $2`,
   lockContract: `SELECT 1 FROM contracts WHERE id = $1 FOR UPDATE`,
   selectContract: `${CONTRACT_SELECT} WHERE c.id = $1`,
   anyPartyOverseen: `SELECT 1 FROM organization_directory o WHERE o.id = ANY($1::uuid[]) AND ${oversees('o', 2)}`,
@@ -76,6 +77,13 @@ const SQL = queries(__filename, {
      WHERE type = 'use_first' AND converted_on IS NULL AND trial_ends_on < $1 AND status IN ('signed', 'registered', 'in_performance') LIMIT 500`,
   defaultsUnrecorded: `SELECT id, deal_id, termination_reason FROM contracts WHERE termination_kind = 'buyer_default' AND default_recorded_at IS NULL LIMIT 500`,
   performing: `SELECT id FROM contracts WHERE status IN ('registered', 'in_performance') LIMIT 2000`,
+  dealsWithoutContract: `
+    SELECT d.id FROM deal_directory d
+     WHERE d.status = 'awaiting_contract' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.deal_id = d.id)
+     ORDER BY d.concluded_at LIMIT 500`,
+  freeLicensesWithoutContract: `
+    SELECT f.id FROM free_license_directory f
+     WHERE f.status = 'approved' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.free_license_application_id = f.id) LIMIT 500`,
 });
 
 /** Oversight as the two parameters of the jurisdiction condition. */
@@ -89,6 +97,11 @@ export async function achievementToDraft(m: Queryable, id: string): Promise<{ ho
 /** The prospective buyer (organization_directory, identity's read model); empty when unknown. */
 export async function buyerToDraft(m: Queryable, id: string): Promise<{ type: string; sme: boolean }[]> {
   return (await m.query(SQL.buyerToDraft, [id])) as { type: string; sme: boolean }[];
+}
+
+/** A deal's draft needs the achievement's title and whether the buyer is a small or micro enterprise (both read models); undefined when either is unknown. */
+export async function dealDraftNames(m: Queryable, achievementId: string, buyerId: string): Promise<{ title: string; sme: boolean } | undefined> {
+  return ((await m.query(SQL.dealDraftNames, [achievementId, buyerId])) as { title: string; sme: boolean }[])[0];
 }
 
 /** The contract with its parties' and achievement's names; `lock` takes its row lock first (FOR UPDATE). */
@@ -233,6 +246,12 @@ export const signedUnfinished = (m: Queryable): Promise<string[]> => ids(m, SQL.
 
 /** Use-first contracts whose trial ended before `today` without conversion, still alive. */
 export const trialsEndedBefore = (m: Queryable, today: string): Promise<string[]> => ids(m, SQL.trialsEnded, [today]);
+
+/** Deals awaiting a contract that have none yet (deal_directory, the market's read model), oldest first. */
+export const dealsWithoutContract = (m: Queryable): Promise<string[]> => ids(m, SQL.dealsWithoutContract);
+
+/** Approved free-licence applications (free_license_directory, achievements' read model) that have no contract yet. */
+export const freeLicensesWithoutContract = (m: Queryable): Promise<string[]> => ids(m, SQL.freeLicensesWithoutContract);
 
 export const performingContracts = (m: Queryable): Promise<string[]> => ids(m, SQL.performing);
 

@@ -1,7 +1,7 @@
 import { ConflictError, LocalDate, type Clock } from '@zjp/core';
 import type { DomainEventHandlers, TransactionRunner } from '@zjp/database';
-import type { TransformationsService } from '@zjp/achievements';
-import type { ListingFlowsService } from '@zjp/market';
+import type { AchievementsService, FreeLicensesService, TransformationsService } from '@zjp/achievements';
+import type { DealsService, ListingFlowsService } from '@zjp/market';
 import type { ContractPaymentsService, DepositsService } from '@zjp/payments';
 import type { Principal } from '@zjp/platform';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -48,7 +48,8 @@ describe('ContractsService signing (repositories replaced)', () => {
   let service: ContractsService;
   let listingFlows: { applyWinnerDeposit: jest.Mock; defaultDeal: jest.Mock };
   let transformations: { recordFromContract: jest.Mock };
-  let payments: { recordDepositApplied: jest.Mock };
+  let payments: { recordDepositApplied: jest.Mock; movementStatuses: jest.Mock };
+  let deals: { markContracted: jest.Mock };
   let deposits: { get: jest.Mock };
   /** What the repository answers for the contract: before the signature, then (after the commit) as signed. */
   let current: ContractRow;
@@ -56,9 +57,8 @@ describe('ContractsService signing (repositories replaced)', () => {
   beforeEach(() => {
     jest.clearAllMocks();
     effects = [];
-    // SQL the service still runs itself: the deal it marks contracted, the audit entries, the payments read for the view
+    // SQL the service still runs itself: the audit entries
     const query = jest.fn((sql: string, params: unknown[]) => {
-      if (sql.includes('UPDATE deals')) effects.push(`deal ${String(params[0])} contracted`);
       if (sql.includes('INSERT INTO audit_log')) effects.push(`audit ${String(params[3])}`);
       return Promise.resolve([]);
     });
@@ -67,12 +67,13 @@ describe('ContractsService signing (repositories replaced)', () => {
     const db = { manager: m, query } as unknown as DataSource;
     listingFlows = { applyWinnerDeposit: jest.fn(), defaultDeal: jest.fn() };
     transformations = { recordFromContract: jest.fn(() => Promise.resolve(effects.push('transformation recorded'))) };
-    payments = { recordDepositApplied: jest.fn(() => Promise.resolve(effects.push('deposit payment'))) };
+    payments = { recordDepositApplied: jest.fn(() => Promise.resolve(effects.push('deposit payment'))), movementStatuses: jest.fn(() => Promise.resolve({ payments: [], refunds: [] })) };
+    deals = { markContracted: jest.fn((_m: unknown, dealId: string) => Promise.resolve(effects.push(`deal ${dealId} contracted`) > 0)) };
     deposits = { get: jest.fn() };
     const clock: Clock = { now: () => NOW };
     service = new ContractsService(
       tx, db, transformations as unknown as TransformationsService, listingFlows as unknown as ListingFlowsService, payments as unknown as ContractPaymentsService,
-      deposits as unknown as DepositsService, clock, {} as DomainEventHandlers,
+      deposits as unknown as DepositsService, clock, {} as DomainEventHandlers, deals as unknown as DealsService, {} as FreeLicensesService, {} as AchievementsService,
     );
     current = contract();
     r.findContract.mockImplementation(() => Promise.resolve(current));

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, ForbiddenError, isUuid, LocalDate, newId, NotFoundError, periodEndMonths, shanghaiDate, todayInShanghai, ValidationError } from '@zjp/core';
 import { DomainEventHandlers, isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { TransformationsService } from '@zjp/achievements';
-import { ListingFlowsService } from '@zjp/market';
+import { AchievementsService, FreeLicensesService, TransformationsService } from '@zjp/achievements';
+import { DealsService, ListingFlowsService } from '@zjp/market';
 import { ContractPaymentsService, DepositsService, PaymentStatusChanged } from '@zjp/payments';
 import { type Principal, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -66,6 +66,9 @@ export class ContractsService implements OnModuleInit {
     private readonly deposits: DepositsService,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly events: DomainEventHandlers,
+    private readonly deals: DealsService,
+    private readonly freeLicenses: FreeLicensesService,
+    private readonly achievements: AchievementsService,
   ) {}
 
   onModuleInit(): void {
@@ -82,30 +85,23 @@ export class ContractsService implements OnModuleInit {
     return this.tx.run(async (m) => {
       const existing = await contracts.contractIdByDeal(m, dealId);
       if (existing) return { contractId: existing, created: false };
-      const rows = (await m.query(
-        `SELECT d.id, d.source, d.achievement_id, d.seller_id, d.buyer_id, d.deal_type, d.license_type, d.price_fen::text AS price_fen, d.deposit_fen::text AS deposit_fen,
-                d.concluded_at, d.status, l.forced, l.rule_clause, a.title, b.sme
-           FROM deals d JOIN listings l ON l.id = d.listing_id JOIN achievement_directory a ON a.id = d.achievement_id JOIN organization_directory b ON b.id = d.buyer_id
-          WHERE d.id = $1 FOR SHARE OF d`,
-        [dealId],
-      )) as {
-        id: string; source: 'auction' | 'fixed_price' | 'negotiated'; achievement_id: string; seller_id: string; buyer_id: string; deal_type: 'transfer' | 'license' | 'equity';
-        license_type: 'exclusive' | 'sole' | 'ordinary' | null; price_fen: string; deposit_fen: string; concluded_at: Date; status: string; forced: boolean; rule_clause: string | null; title: string; sme: boolean;
-      }[];
-      const deal = rows[0];
+      // the market's deal, share-locked so it cannot default while its contract is drafted; any status, so the check is ours
+      const deal = await this.deals.findForContract(m, dealId);
       if (!deal || deal.status !== 'awaiting_contract') return null;
+      const names = await contracts.dealDraftNames(m, deal.achievementId, deal.buyerId);
+      if (!names) return null;
       const { type, terms } = draftFromDeal({
-        dealType: deal.deal_type,
-        licenseType: deal.license_type,
-        priceFen: BigInt(deal.price_fen),
-        concludedOn: shanghaiDate(deal.concluded_at),
-        transferObject: await this.transferObjectOf(m, deal.achievement_id),
-        fromUseFirstList: deal.forced && deal.rule_clause === 'P-2Y',
-        buyerIsSme: deal.sme,
+        dealType: deal.dealType,
+        licenseType: deal.licenseType,
+        priceFen: BigInt(deal.priceFen),
+        concludedOn: shanghaiDate(deal.concludedAt),
+        transferObject: await this.transferObjectOf(m, deal.achievementId),
+        fromUseFirstList: deal.forced && deal.ruleClause === 'P-2Y',
+        buyerIsSme: names.sme,
       });
       const id = await this.insert(m, {
-        type, terms, source: deal.source, dealId, applicationId: null, achievementId: deal.achievement_id, sellerId: deal.seller_id, buyerId: deal.buyer_id,
-        title: `${deal.title} ${TYPE_LABELS[type]}`, priceFen: deal.price_fen, depositFen: deal.source === 'auction' ? deal.deposit_fen : '0', actor: null,
+        type, terms, source: deal.source, dealId, applicationId: null, achievementId: deal.achievementId, sellerId: deal.sellerId, buyerId: deal.buyerId,
+        title: `${names.title} ${TYPE_LABELS[type]}`, priceFen: deal.priceFen, depositFen: deal.source === 'auction' ? deal.depositFen : '0', actor: null,
       });
       if (!id) return { contractId: (await contracts.contractIdByDeal(m, dealId))!, created: false };
       await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'deal', dealId, type }, occurredAt: this.clock.now() });
@@ -118,21 +114,17 @@ export class ContractsService implements OnModuleInit {
     return this.tx.run(async (m) => {
       // an enterprise asks only for its own application; anyone else's does not exist for it
       if (actor && !actor.roles.includes('platform_admin')) {
-        const own = (await m.query(`SELECT 1 FROM free_license_applications WHERE id = $1 AND enterprise_id = $2`, [applicationId, actor.organizationId])) as unknown[];
-        if (!own.length) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
+        if (!(await this.freeLicenses.isApplicationOf(m, applicationId, actor.organizationId))) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
       }
       const existing = await contracts.contractIdByFreeLicense(m, applicationId);
       if (existing) return { contractId: existing, created: false };
-      const rows = (await m.query(
-        `SELECT f.status, f.enterprise_id, f.decided_at, a.id AS achievement_id, a.holder_id, a.title FROM free_license_applications f JOIN achievement_directory a ON a.id = f.achievement_id WHERE f.id = $1 FOR SHARE OF f`,
-        [applicationId],
-      )) as { status: string; enterprise_id: string; decided_at: Date | null; achievement_id: string; holder_id: string; title: string }[];
-      if (!rows[0]) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
-      if (rows[0].status !== 'approved') throw new ConflictError('APPLICATION_NOT_APPROVED', `The application is ${rows[0].status}`);
-      const { type, terms } = draftFreeLicense(shanghaiDate(rows[0].decided_at ?? this.clock.now()));
+      const application = await this.freeLicenses.findForContract(m, applicationId);
+      if (!application) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
+      if (application.status !== 'approved') throw new ConflictError('APPLICATION_NOT_APPROVED', `The application is ${application.status}`);
+      const { type, terms } = draftFreeLicense(shanghaiDate(application.decidedAt ?? this.clock.now()));
       const id = await this.insert(m, {
-        type, terms, source: 'free_license', dealId: null, applicationId, achievementId: rows[0].achievement_id, sellerId: rows[0].holder_id, buyerId: rows[0].enterprise_id,
-        title: `${rows[0].title} ${TYPE_LABELS[type]}`, priceFen: '0', depositFen: '0', actor: null,
+        type, terms, source: 'free_license', dealId: null, applicationId, achievementId: application.achievementId, sellerId: application.holderId, buyerId: application.enterpriseId,
+        title: `${application.title} ${TYPE_LABELS[type]}`, priceFen: '0', depositFen: '0', actor: null,
       });
       if (!id) return { contractId: (await contracts.contractIdByFreeLicense(m, applicationId))!, created: false };
       await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'free_license_application', applicationId, clause: 'P-3Y' }, occurredAt: this.clock.now() });
@@ -224,7 +216,7 @@ export class ContractsService implements OnModuleInit {
       const signed = (await loadContract(m, id))!;
       const pdf = await renderPdf(this.buildDocument(signed, signatures, null), now);
       await contracts.insertSignedDocument(m, id, c.version, sha256(pdf), pdf, now);
-      if (c.dealId) await m.query(`UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract'`, [c.dealId]);
+      if (c.dealId) await this.deals.markContracted(m, c.dealId);
       await this.audit(m, actor, 'contract.signed', id, { version: c.version, tookEffectOn: effective.toString(), documentSha256: sha256(pdf), termsSha256, trialEndsOn });
       return true;
     });
@@ -407,10 +399,8 @@ export class ContractsService implements OnModuleInit {
    */
   async sweep(): Promise<Record<string, number>> {
     const counts: Record<string, number> = { fromDeals: 0, fromFreeLicenses: 0, afterSigning: 0, trialsEnded: 0, defaults: 0, reconciled: 0 };
-    const deals = (await this.db.query(`SELECT d.id FROM deals d WHERE d.status = 'awaiting_contract' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.deal_id = d.id) ORDER BY d.concluded_at LIMIT 500`)) as { id: string }[];
-    for (const d of deals) if ((await this.createFromDeal(d.id))?.created) counts.fromDeals++;
-    const apps = (await this.db.query(`SELECT f.id FROM free_license_applications f WHERE f.status = 'approved' AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.free_license_application_id = f.id) LIMIT 500`)) as { id: string }[];
-    for (const a of apps) if ((await this.createFromFreeLicense(a.id)).created) counts.fromFreeLicenses++;
+    for (const dealId of await contracts.dealsWithoutContract(this.db)) if ((await this.createFromDeal(dealId))?.created) counts.fromDeals++;
+    for (const applicationId of await contracts.freeLicensesWithoutContract(this.db)) if ((await this.createFromFreeLicense(applicationId)).created) counts.fromFreeLicenses++;
     for (const id of await contracts.signedUnfinished(this.db)) {
       try {
         await this.afterSigning(id);
@@ -489,9 +479,8 @@ export class ContractsService implements OnModuleInit {
 
   /** Money under the contract, derived: the fee schedule, what was paid (net of refunds) and 实际成交额. */
   async money(m: Tx, c: ContractRow): Promise<{ summary: ScheduleSummary; actual: bigint }> {
-    const pays = (await m.query(`SELECT status, amount_fen::text AS amount FROM payments WHERE reference_type = 'contract' AND reference_id = $1`, [c.id])) as { status: string; amount: string }[];
-    const refunds = (await m.query(`SELECT r.status, r.amount_fen::text AS amount FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_type = 'contract' AND p.reference_id = $1`, [c.id])) as { status: string; amount: string }[];
-    const actual = actualValue(pays.map((p) => ({ status: p.status, amountFen: BigInt(p.amount) })), refunds.map((r) => ({ status: r.status, amountFen: BigInt(r.amount) })));
+    const { payments, refunds } = await this.payments.movementStatuses(m, 'contract', c.id);
+    const actual = actualValue(payments, refunds);
     const reports = await billing.royaltyReportsOf(m, c.id);
     const milestones = await billing.milestonesOf(m, c.id);
     const summary = summarise(
@@ -574,7 +563,7 @@ export class ContractsService implements OnModuleInit {
   }
 
   private async transferObjectOf(m: Tx, achievementId: string): Promise<TransferObject> {
-    const rights = (await m.query(`SELECT type, granted_on IS NOT NULL AS granted FROM ip_rights WHERE achievement_id = $1 AND status = 'valid'`, [achievementId])) as { type: string; granted: boolean }[];
+    const rights = await this.achievements.validRights(m, achievementId);
     const patents = rights.filter((r) => r.type.endsWith('_patent') || r.type === 'utility_model');
     if (patents.some((r) => r.granted)) return 'patent_right';
     if (patents.length) return 'patent_application_right';

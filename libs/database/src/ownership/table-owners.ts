@@ -27,7 +27,7 @@ export function ownerOf(table: string): OwningContext | undefined {
  */
 export const PUBLISHED_READ_MODELS = {
   identity: ['organization_directory', 'user_directory'],
-  achievements: ['achievement_directory'],
+  achievements: ['achievement_directory', 'free_license_directory'],
   market: ['deal_directory', 'listing_directory'],
   payments: ['payment_reference_prints'],
   contracts: ['contract_directory'],
