@@ -20,25 +20,12 @@ import {
   organizationName,
   settlementLineRows,
   takeApplications,
+  type BatchRow,
 } from './batches.repository';
 import { settlementCsv, settlementXlsx, type SettlementLine } from './settlement-export';
 
-export interface BatchView {
-  id: string;
-  number: string;
-  authorityId: string;
-  status: 'open' | 'exported' | 'paid';
-  note: string | null;
-  applications: number;
-  totalFen: string;
-  applicationIds: string[];
-  createdBy: string | null;
-  createdAt: Date;
-  exportedAt: Date | null;
-  paidAt: Date | null;
-  paidOn: string | null;
-  paymentReference: string | null;
-}
+/** What the API answers: the repository's row as it is. */
+export type BatchView = BatchRow;
 
 export interface BatchFile {
   filename: string;

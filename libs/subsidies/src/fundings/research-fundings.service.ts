@@ -17,23 +17,11 @@ import {
   listReadableResearchFundings,
   lockResearchFunding,
   organizationType,
+  type ResearchFundingRow,
 } from './research-fundings.repository';
 
-export interface ResearchFundingView {
-  id: string;
-  enterpriseId: string;
-  platformId: string;
-  mode: string;
-  purpose: string;
-  agreementNumber: string | null;
-  amountFen: string;
-  receivedOn: string;
-  documents: unknown[];
-  status: string;
-  declaredAt: Date;
-  decidedAt: Date | null;
-  decisionReason: string | null;
-}
+/** What the API answers: the repository's row as it is. */
+export type ResearchFundingView = ResearchFundingRow;
 
 
 /**
