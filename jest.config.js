@@ -9,7 +9,13 @@ const shared = {
 };
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
+    },
     {
       ...shared,
       displayName: 'integration',

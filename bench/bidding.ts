@@ -204,11 +204,15 @@ function cpuCores(before: CpuSnapshot, after: CpuSnapshot): Record<string, numbe
 
 function services(): { pgServer: string; pgQuery: string; redisUrl: string } {
   // The same discovery as npm run demo / npm test: DATABASE_URL and REDIS_URL when set, else the local servers.
-  const out = execFileSync('bash', ['-c', 'source scripts/lib/services.sh && zjp_ensure_services >&2 && printf "%s\\n%s\\n%s\\n" "$ZJP_PG_URL" "$ZJP_PG_QUERY" "$REDIS_URL"'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    'bash',
+    ['-c', 'source scripts/lib/services.sh && zjp_ensure_services >&2 && printf "%s\\n%s\\n%s\\n" "$ZJP_PG_URL" "$ZJP_PG_QUERY" "$REDIS_URL"'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const [pgServer, pgQuery, redisUrl] = out.split('\n');
   return { pgServer, pgQuery, redisUrl };
 }
@@ -276,27 +280,44 @@ interface Seeded {
 async function seed(db: Client, bidders: number): Promise<Seeded> {
   // One cheap argon2id hash for every bench user (the server verifies whatever parameters the hash names).
   const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
-  const [{ id: holder }] = (await db.query(
-    `INSERT INTO organizations (type, name, region_code, holder_category, high_level_platform) VALUES ('holder', '压测大学', '330106', 'university', true) RETURNING id`,
-  )).rows as { id: string }[];
+  const [{ id: holder }] = (
+    await db.query(
+      `INSERT INTO organizations (type, name, region_code, holder_category, high_level_platform) VALUES ('holder', '压测大学', '330106', 'university', true) RETURNING id`,
+    )
+  ).rows as { id: string }[];
   const lots: Lot[] = [];
   for (let i = 1; i <= LOTS; i++) {
-    const [{ id: achievement }] = (await db.query(
-      `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on)
+    const [{ id: achievement }] = (
+      await db.query(
+        `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on)
        VALUES ($1, $2, 'new_materials', 'applied', '2024-01-01', 'registered', '2024-01-15') RETURNING id`,
-      [holder, `压测成果 ${i}`],
-    )).rows as { id: string }[];
-    const [{ id: listing }] = (await db.query(
-      `INSERT INTO listings (achievement_id, holder_id, mode, price_fen, status, deal_type) VALUES ($1, $2, 'auction', $3, 'active', 'transfer') RETURNING id`,
-      [achievement, holder, START_FEN],
-    )).rows as { id: string }[];
-    const [{ id }] = (await db.query(
-      `INSERT INTO lots (listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at,
+        [holder, `压测成果 ${i}`],
+      )
+    ).rows as { id: string }[];
+    const [{ id: listing }] = (
+      await db.query(
+        `INSERT INTO listings (achievement_id, holder_id, mode, price_fen, status, deal_type) VALUES ($1, $2, 'auction', $3, 'active', 'transfer') RETURNING id`,
+        [achievement, holder, START_FEN],
+      )
+    ).rows as { id: string }[];
+    const [{ id }] = (
+      await db.query(
+        `INSERT INTO lots (listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at,
                          extension_minutes, status)
        VALUES ($1, $2, $3, $4, $5, $6, 100000, $7, $8, $8, 0, 'open') RETURNING id`,
-      // millisecond instants, as the API stores them (the engine writes ends_at back from a JS Date)
-      [listing, achievement, holder, `压测标的 ${i}`, START_FEN, JSON.stringify({ kind: 'fixed', amountFen: String(INCREMENT_FEN) }), new Date(Date.now() - 60_000), new Date(Date.now() + 86_400_000)],
-    )).rows as { id: string }[];
+        // millisecond instants, as the API stores them (the engine writes ends_at back from a JS Date)
+        [
+          listing,
+          achievement,
+          holder,
+          `压测标的 ${i}`,
+          START_FEN,
+          JSON.stringify({ kind: 'fixed', amountFen: String(INCREMENT_FEN) }),
+          new Date(Date.now() - 60_000),
+          new Date(Date.now() + 86_400_000),
+        ],
+      )
+    ).rows as { id: string }[];
     lots.push({ id, name: `lot ${i - 1}` });
   }
   await db.query(
@@ -329,7 +350,11 @@ async function seed(db: Client, bidders: number): Promise<Seeded> {
 
 async function login(url: string, email: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    const res = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
     const body = (await res.json()) as { accessToken?: string };
     if (res.ok && body.accessToken) return body.accessToken;
     if (attempt >= 3) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(body)}`);
@@ -349,7 +374,9 @@ function connect(url: string, token: string): Promise<Socket> {
   allSockets.add(socket);
   return new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (err: Error & { data?: unknown }) => reject(new Error(`socket.io connection to ${url} failed: ${err.message} ${JSON.stringify(err.data ?? '')}`)));
+    socket.once('connect_error', (err: Error & { data?: unknown }) =>
+      reject(new Error(`socket.io connection to ${url} failed: ${err.message} ${JSON.stringify(err.data ?? '')}`)),
+    );
   });
 }
 
@@ -384,7 +411,11 @@ type FromThread =
 /** In a worker thread: `count` watchers in the lot's room; records when each bid reached each watcher (epoch ms). */
 async function watcherThread(init: WatcherThreadInit): Promise<void> {
   const port = parentPort!;
-  const sockets = await inBatches(Array.from({ length: init.count }, (_, i) => init.offset + i), 200, (i) => connect(init.urls[i % init.urls.length], init.tokens[i % init.tokens.length]));
+  const sockets = await inBatches(
+    Array.from({ length: init.count }, (_, i) => init.offset + i),
+    200,
+    (i) => connect(init.urls[i % init.urls.length], init.tokens[i % init.tokens.length]),
+  );
   const states: WatcherState[] = sockets.map(() => ({ lastSeq: 0, lastFen: null, gaps: 0 }));
   let bidNumbers = new Float64Array(1 << 16);
   let receivedAt = new Float64Array(1 << 16);
@@ -398,7 +429,11 @@ async function watcherThread(init: WatcherThreadInit): Promise<void> {
       if (e.bids.length && e.bids[0].seq !== st.lastSeq + 1) st.gaps++;
       for (const b of e.bids) {
         if (samples === bidNumbers.length) {
-          const grow = (a: Float64Array) => { const bigger = new Float64Array(a.length * 2); bigger.set(a); return bigger; };
+          const grow = (a: Float64Array) => {
+            const bigger = new Float64Array(a.length * 2);
+            bigger.set(a);
+            return bigger;
+          };
           bidNumbers = grow(bidNumbers);
           receivedAt = grow(receivedAt);
         }
@@ -451,15 +486,16 @@ class WatcherThreads {
   private ask<T extends FromThread['type']>(message: ToThread, answer: T): Promise<Extract<FromThread, { type: T }>[]> {
     return Promise.all(
       this.workers.map(
-        (w) => new Promise<Extract<FromThread, { type: T }>>((resolve) => {
-          const on = (m: FromThread) => {
-            if (m.type !== answer) return;
-            w.off('message', on);
-            resolve(m as Extract<FromThread, { type: T }>);
-          };
-          w.on('message', on);
-          w.postMessage(message);
-        }),
+        (w) =>
+          new Promise<Extract<FromThread, { type: T }>>((resolve) => {
+            const on = (m: FromThread) => {
+              if (m.type !== answer) return;
+              w.off('message', on);
+              resolve(m as Extract<FromThread, { type: T }>);
+            };
+            w.on('message', on);
+            w.postMessage(message);
+          }),
       ),
     );
   }
@@ -564,7 +600,11 @@ class PhaseRun {
     if (this.sent++ === 0) this.firstSend = sentAt;
     this.sendAt[i] = sentAt;
     this.orgOf[i] = b.index;
-    const p = (b.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('lot.bid', { lotId: this.lot.id, amountFen: String(amountFen), idempotencyKey: `bench-${n}` }) as Promise<BidAck>).then(
+    const p = (
+      b.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('lot.bid', { lotId: this.lot.id, amountFen: String(amountFen), idempotencyKey: `bench-${n}` }) as Promise<BidAck>
+    ).then(
       (ack) => {
         const now = performance.now();
         this.lastAck = now;
@@ -650,16 +690,26 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   // Watchers first (spread over the API processes), joined to the lot's room: a large room's in
   // worker threads, a few in this thread.
   const threaded = spec.watchers > 100 && WATCHER_THREADS > 0;
-  const threads = threaded ? await WatcherThreads.start(WATCHER_THREADS, { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotId: spec.lot.id }, spec.watchers) : undefined;
-  const watcherSockets = threaded ? [] : await inBatches(Array.from({ length: spec.watchers }, (_, i) => i), 200, (i) =>
-    connect(apis[i % apis.length].url, spec.watcherTokens[i % spec.watcherTokens.length]),
-  );
+  const threads = threaded
+    ? await WatcherThreads.start(WATCHER_THREADS, { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotId: spec.lot.id }, spec.watchers)
+    : undefined;
+  const watcherSockets = threaded
+    ? []
+    : await inBatches(
+        Array.from({ length: spec.watchers }, (_, i) => i),
+        200,
+        (i) => connect(apis[i % apis.length].url, spec.watcherTokens[i % spec.watcherTokens.length]),
+      );
   const inThread = watcherSockets.map((s) => new Watcher(s, run));
   await inBatches(watcherSockets, 500, async (s) => {
     const ack = (await s.timeout(60_000).emitWithAck('lot.join', { lotId: spec.lot.id })) as { ok: boolean };
     if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
   });
-  const bidders: Bidder[] = await inBatches(spec.bidderTokens, 100, async (token, i) => ({ socket: await connect(apis[i % apis.length].url, token), index: i, api: i % apis.length }));
+  const bidders: Bidder[] = await inBatches(spec.bidderTokens, 100, async (token, i) => ({
+    socket: await connect(apis[i % apis.length].url, token),
+    index: i,
+    api: i % apis.length,
+  }));
   await new Promise((r) => setTimeout(r, 500)); // let the connection burst settle
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -692,7 +742,10 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   loop.disable();
 
   // Wait for the watchers to hear the last accepted bid (or give up after 15 s).
-  const [lotRow] = (await db.query(`SELECT seq, current_fen::text AS current_fen FROM lots WHERE id = $1`, [spec.lot.id])).rows as { seq: number; current_fen: string | null }[];
+  const [lotRow] = (await db.query(`SELECT seq, current_fen::text AS current_fen FROM lots WHERE id = $1`, [spec.lot.id])).rows as {
+    seq: number;
+    current_fen: string | null;
+  }[];
   const waitUntil = performance.now() + 15_000;
   const minSeq = async () => Math.min(threads ? await threads.minSeq() : Infinity, ...inThread.map((w) => w.lastSeq));
   while ((await minSeq()) < lotRow.seq && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
@@ -710,7 +763,8 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
 
   // ---- the database's view
   const problems: string[] = [];
-  const accepted = (await db.query(`SELECT seq, amount_fen::text AS amount FROM bids WHERE lot_id = $1 AND status = 'accepted' ORDER BY seq`, [spec.lot.id])).rows as { seq: number; amount: string }[];
+  const accepted = (await db.query(`SELECT seq, amount_fen::text AS amount FROM bids WHERE lot_id = $1 AND status = 'accepted' ORDER BY seq`, [spec.lot.id]))
+    .rows as { seq: number; amount: string }[];
   let sequenceOk = accepted.length === lotRow.seq;
   if (!sequenceOk) problems.push(`lot seq ${lotRow.seq} but ${accepted.length} accepted bids stored`);
   for (let i = 0; i < accepted.length; i++) {
@@ -730,11 +784,13 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
     problems.push(`lot price ${lotRow.current_fen} is not the last accepted amount ${accepted[accepted.length - 1].amount}`);
   }
 
-  const storedRows = (await db.query(
-    `SELECT b.idempotency_key, b.status, b.seq, b.amount_fen::text AS amount, u.email
+  const storedRows = (
+    await db.query(
+      `SELECT b.idempotency_key, b.status, b.seq, b.amount_fen::text AS amount, u.email
        FROM bids b JOIN users u ON u.id = b.user_id WHERE b.lot_id = $1`,
-    [spec.lot.id],
-  )).rows as { idempotency_key: string; status: string; seq: number | null; amount: string; email: string }[];
+      [spec.lot.id],
+    )
+  ).rows as { idempotency_key: string; status: string; seq: number | null; amount: string; email: string }[];
   const byKey = new Map(storedRows.map((r) => [r.idempotency_key, r]));
   let lost = 0;
   let mismatched = 0;
@@ -765,7 +821,8 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   }
   if (run.unacknowledged) problems.push(`${run.unacknowledged} bids never acknowledged within ${ACK_TIMEOUT_MS / 1000} s`);
   const inSync = watchers.filter((w) => w.lastSeq === lotRow.seq && w.lastFen === lotRow.current_fen).length;
-  if (inSync !== watchers.length) problems.push(`${watchers.length - inSync} of ${watchers.length} watchers did not end at the lot's state (seq ${lotRow.seq})`);
+  if (inSync !== watchers.length)
+    problems.push(`${watchers.length - inSync} of ${watchers.length} watchers did not end at the lot's state (seq ${lotRow.seq})`);
 
   closeSockets([...watcherSockets, ...bidders.map((b) => b.socket)]);
 
@@ -815,7 +872,9 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
       `  rejections ${JSON.stringify(report.rejections)}\n` +
       `  database: ${f(report.stored)} of the phase's bids stored, accepted seq 1..${report.acceptedInDb} ${sequenceOk ? 'gapless and increasing' : 'BROKEN'}, lost ${lost}, mismatched ${mismatched}; ` +
       `watchers at the lot's state ${inSync}/${watchers.length} (gaps seen ${report.watcherGaps})\n` +
-      `  cpu (cores): ${Object.entries(report.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}; generator event-loop delay p99 ${report.generatorLoopDelayP99Ms} ms\n` +
+      `  cpu (cores): ${Object.entries(report.cpuCores)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; generator event-loop delay p99 ${report.generatorLoopDelayP99Ms} ms\n` +
       (problems.length ? `  PROBLEMS: ${problems.join('; ')}\n` : ''),
   );
   return report;
@@ -827,7 +886,9 @@ async function main(): Promise<void> {
   const entry = join(DIST, 'apps/api/src/main.js');
   if (!existsSync(entry)) fail(`${entry} is missing: run "npm run build" first`);
   const built = statSync(entry).mtimeMs;
-  const stale = ['libs/market/src/bidding/bidding-engine.ts', 'libs/market/src/bidding/lot-events.publisher.ts'].filter((f) => statSync(join(ROOT, f)).mtimeMs > built);
+  const stale = ['libs/market/src/bidding/bidding-engine.ts', 'libs/market/src/bidding/lot-events.publisher.ts'].filter(
+    (f) => statSync(join(ROOT, f)).mtimeMs > built,
+  );
   if (stale.length && !process.env.BENCH_DIST) fail(`${stale.join(', ')} changed after the last build: run "npm run build" first`);
 
   const limit = Number(execFileSync('bash', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
@@ -840,7 +901,11 @@ async function main(): Promise<void> {
   const admin = new Client({ connectionString: `${pgServer}/postgres${pgQuery}` });
   await admin.connect();
   const pgVersion = ((await admin.query(`SELECT current_setting('server_version') AS v`)).rows[0] as { v: string }).v;
-  const pgSettings = (await admin.query(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')`)).rows as { name: string; setting: string }[];
+  const pgSettings = (
+    await admin.query(
+      `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')`,
+    )
+  ).rows as { name: string; setting: string }[];
   await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${DATABASE}`);
   await admin.end();
@@ -875,7 +940,21 @@ async function main(): Promise<void> {
   // Phase 0 (not a result): a few seconds of bids through each new API process, so that the measured phases
   // find its code compiled by V8 and its pool's connections to PostgreSQL open. Its bids are checked too.
   const warmUp = async (processes: ApiProcess[]) =>
-    reports.push(await runPhase({ phase: 0, name: `warm-up (${processes.length} process(es), not measured)`, lot: seeded.lots[0], apis: processes, bidderTokens: bidderTokens.slice(0, 50), watcherTokens, watchers: processes.length, load: { kind: 'closed', depth: 2, seconds: WARM_UP_SECONDS } }, db));
+    reports.push(
+      await runPhase(
+        {
+          phase: 0,
+          name: `warm-up (${processes.length} process(es), not measured)`,
+          lot: seeded.lots[0],
+          apis: processes,
+          bidderTokens: bidderTokens.slice(0, 50),
+          watcherTokens,
+          watchers: processes.length,
+          load: { kind: 'closed', depth: 2, seconds: WARM_UP_SECONDS },
+        },
+        db,
+      ),
+    );
   await warmUp(apis);
   const two = async () => {
     if (apis.length < 2) {
@@ -886,18 +965,69 @@ async function main(): Promise<void> {
     return apis;
   };
   if (PHASES.has(1)) {
-    reports.push(await runPhase({ phase: 1, name: 'throughput, one API process', lot: seeded.lots[1], apis: [apis[0]], bidderTokens, watcherTokens, watchers: 1, load: { kind: 'closed', depth: DEPTH, seconds: SECONDS } }, db));
+    reports.push(
+      await runPhase(
+        {
+          phase: 1,
+          name: 'throughput, one API process',
+          lot: seeded.lots[1],
+          apis: [apis[0]],
+          bidderTokens,
+          watcherTokens,
+          watchers: 1,
+          load: { kind: 'closed', depth: DEPTH, seconds: SECONDS },
+        },
+        db,
+      ),
+    );
   }
   if (PHASES.has(2)) {
-    reports.push(await runPhase({ phase: 2, name: 'throughput, two API processes', lot: seeded.lots[2], apis: await two(), bidderTokens, watcherTokens, watchers: 2, load: { kind: 'closed', depth: DEPTH, seconds: SECONDS } }, db));
+    reports.push(
+      await runPhase(
+        {
+          phase: 2,
+          name: 'throughput, two API processes',
+          lot: seeded.lots[2],
+          apis: await two(),
+          bidderTokens,
+          watcherTokens,
+          watchers: 2,
+          load: { kind: 'closed', depth: DEPTH, seconds: SECONDS },
+        },
+        db,
+      ),
+    );
   }
   if (PHASES.has(3)) {
-    reports.push(await runPhase({ phase: 3, name: `fixed rate ${RATE} bids/s`, lot: seeded.lots[3], apis: await two(), bidderTokens, watcherTokens, watchers: 2, load: { kind: 'rate', perSecond: RATE, seconds: SECONDS } }, db));
+    reports.push(
+      await runPhase(
+        {
+          phase: 3,
+          name: `fixed rate ${RATE} bids/s`,
+          lot: seeded.lots[3],
+          apis: await two(),
+          bidderTokens,
+          watcherTokens,
+          watchers: 2,
+          load: { kind: 'rate', perSecond: RATE, seconds: SECONDS },
+        },
+        db,
+      ),
+    );
   }
   if (PHASES.has(4)) {
     reports.push(
       await runPhase(
-        { phase: 4, name: `${WATCHERS} watchers at ${WATCH_RATE} bids/s`, lot: seeded.lots[4], apis: await two(), bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS), watcherTokens, watchers: WATCHERS, load: { kind: 'rate', perSecond: WATCH_RATE, seconds: WATCH_SECONDS } },
+        {
+          phase: 4,
+          name: `${WATCHERS} watchers at ${WATCH_RATE} bids/s`,
+          lot: seeded.lots[4],
+          apis: await two(),
+          bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
+          watcherTokens,
+          watchers: WATCHERS,
+          load: { kind: 'rate', perSecond: WATCH_RATE, seconds: WATCH_SECONDS },
+        },
         db,
       ),
     );
@@ -924,7 +1054,12 @@ async function main(): Promise<void> {
     targets: {
       bidsPerSecond: { target: 10_000, met: (throughput?.bidsPerSecond ?? 0) >= 10_000 },
       ackP99Ms: { target: 50, atRate: RATE, met: byPhase(3)?.ackP99Ms != null && byPhase(3)!.ackP99Ms! <= 50 && RATE >= 2000 },
-      broadcastP99Ms: { target: 100, watchers: WATCHERS, atRate: WATCH_RATE, met: byPhase(4)?.broadcastP99Ms != null && byPhase(4)!.broadcastP99Ms! <= 100 && WATCHERS >= 5000 && WATCH_RATE >= 50 },
+      broadcastP99Ms: {
+        target: 100,
+        watchers: WATCHERS,
+        atRate: WATCH_RATE,
+        met: byPhase(4)?.broadcastP99Ms != null && byPhase(4)!.broadcastP99Ms! <= 100 && WATCHERS >= 5000 && WATCH_RATE >= 50,
+      },
     },
     phases: reports,
     machine: {

@@ -38,25 +38,106 @@ function serverUrl(database: string): string {
 // and '方法', '制备' and '技术领域' come from the templates in more than half of them.
 const COMMON = ['芯片', '电池', '石墨烯', '人工智能', '传感器', '催化剂'];
 const MIDDLE = [
-  '锂离子电池', '集成电路', '半导体', '物联网', '区块链', '机器学习', '深度学习', '神经网络', '图像识别', '云计算', '大数据',
-  '复合材料', '纳米材料', '碳纳米管', '高分子', '涂层', '合金', '陶瓷', '抗体', '中药', '医疗器械', '储能', '光伏', '氢能',
+  '锂离子电池',
+  '集成电路',
+  '半导体',
+  '物联网',
+  '区块链',
+  '机器学习',
+  '深度学习',
+  '神经网络',
+  '图像识别',
+  '云计算',
+  '大数据',
+  '复合材料',
+  '纳米材料',
+  '碳纳米管',
+  '高分子',
+  '涂层',
+  '合金',
+  '陶瓷',
+  '抗体',
+  '中药',
+  '医疗器械',
+  '储能',
+  '光伏',
+  '氢能',
 ];
 const RARE = [
-  '疫苗', '碳纤维', '气凝胶', '稀土永磁', '可降解塑料', '边缘计算', '数字孪生', '激光雷达', '自动驾驶', '柔性显示', '微流控',
-  '基因编辑', '靶向药物', '干细胞', '诊断试剂', '生物传感', '蛋白质', '细胞培养', '益生菌', '核酸检测', '免疫治疗', '药物递送',
-  '骨科植入物', '固态电池', '燃料电池', '太阳能电池', '电动汽车', '充电桩', '永磁电机', '污水处理', '废气治理', '智能制造',
-  '工业互联网', '无人机', '机器人', '语音识别', '绿色溶剂', '生物炭',
+  '疫苗',
+  '碳纤维',
+  '气凝胶',
+  '稀土永磁',
+  '可降解塑料',
+  '边缘计算',
+  '数字孪生',
+  '激光雷达',
+  '自动驾驶',
+  '柔性显示',
+  '微流控',
+  '基因编辑',
+  '靶向药物',
+  '干细胞',
+  '诊断试剂',
+  '生物传感',
+  '蛋白质',
+  '细胞培养',
+  '益生菌',
+  '核酸检测',
+  '免疫治疗',
+  '药物递送',
+  '骨科植入物',
+  '固态电池',
+  '燃料电池',
+  '太阳能电池',
+  '电动汽车',
+  '充电桩',
+  '永磁电机',
+  '污水处理',
+  '废气治理',
+  '智能制造',
+  '工业互联网',
+  '无人机',
+  '机器人',
+  '语音识别',
+  '绿色溶剂',
+  '生物炭',
 ];
 const VERY_RARE = [
-  '光刻', '超导', '风电', '钙钛矿', '量子点', '毫米波', '太赫兹', '知识图谱', '联邦学习', '隐私计算', '压电陶瓷', '热电材料',
-  '相变储能', '膜分离', '酶催化', '数码印花', '印染废水', '茶叶加工', '水产养殖', '农业机械',
+  '光刻',
+  '超导',
+  '风电',
+  '钙钛矿',
+  '量子点',
+  '毫米波',
+  '太赫兹',
+  '知识图谱',
+  '联邦学习',
+  '隐私计算',
+  '压电陶瓷',
+  '热电材料',
+  '相变储能',
+  '膜分离',
+  '酶催化',
+  '数码印花',
+  '印染废水',
+  '茶叶加工',
+  '水产养殖',
+  '农业机械',
 ];
 const NOUNS = ['复合材料', '薄膜', '涂层', '器件', '模块', '组件', '结构', '电极', '试剂盒', '平台', '装置', '材料'];
 const SYSTEMS = ['系统', '平台', '方法', '装置', '设备'];
 const EFFECTS = [
-  '显著提高了材料的导热性能和力学强度', '降低了生产成本和能耗', '提升了检测的灵敏度与特异性', '实现了对目标信号的实时监测',
-  '延长了器件的使用寿命', '提高了能量密度和循环稳定性', '减少了有害副产物的排放', '改善了产品的一致性和良品率',
-  '缩短了处理时间', '增强了系统的鲁棒性与安全性',
+  '显著提高了材料的导热性能和力学强度',
+  '降低了生产成本和能耗',
+  '提升了检测的灵敏度与特异性',
+  '实现了对目标信号的实时监测',
+  '延长了器件的使用寿命',
+  '提高了能量密度和循环稳定性',
+  '减少了有害副产物的排放',
+  '改善了产品的一致性和良品率',
+  '缩短了处理时间',
+  '增强了系统的鲁棒性与安全性',
 ];
 const STEPS = [
   '将原料按比例混合后进行球磨处理，在惰性气氛下高温烧结，经冷却、粉碎得到成品',
@@ -184,14 +265,22 @@ function cases(holderId: string): Case[] {
   add('no match', ['不存在的词', '黑洞', '反物质引擎'], [{}]);
   add('1 char', ['锂', '菌'], [{}]);
   // Several words, all of which must match (issue 18), and a quoted phrase.
-  add('2+ words', ['石墨烯 电池', '芯片 传感器', '人工智能 图像识别', '疫苗 抗体', '钙钛矿 太阳能电池', '锂离子电池 涂层 储能', '"锂离子电池" 石墨烯'], [{}, { sort: 'newest' }]);
-  add('q + filters', ['芯片', '石墨烯', '疫苗', '人工智能'], [
-    { field: 'internet_plus' },
-    { region: '330100' },
-    { ipType: 'invention_patent', sort: 'price_desc' },
-    { useFirst: true, minPriceFen: '100000000', maxPriceFen: '2000000000' },
-    { ipc: 'H01M' },
-  ]);
+  add(
+    '2+ words',
+    ['石墨烯 电池', '芯片 传感器', '人工智能 图像识别', '疫苗 抗体', '钙钛矿 太阳能电池', '锂离子电池 涂层 储能', '"锂离子电池" 石墨烯'],
+    [{}, { sort: 'newest' }],
+  );
+  add(
+    'q + filters',
+    ['芯片', '石墨烯', '疫苗', '人工智能'],
+    [
+      { field: 'internet_plus' },
+      { region: '330100' },
+      { ipType: 'invention_patent', sort: 'price_desc' },
+      { useFirst: true, minPriceFen: '100000000', maxPriceFen: '2000000000' },
+      { ipc: 'H01M' },
+    ],
+  );
   const filters: Partial<CatalogueQuery>[] = [
     {},
     { field: 'life_health' },
@@ -234,8 +323,12 @@ function summary(times: number[]) {
  */
 async function alternatives(ds: DataSource): Promise<void> {
   const terms: [string, string][] = [
-    ['2 chars, common', '芯片'], ['2 chars, rare', '光刻'], ['3 chars, common', '石墨烯'], ['3 chars, rare', '钙钛矿'],
-    ['4 chars, common', '人工智能'], ['4 chars, rare', '知识图谱'],
+    ['2 chars, common', '芯片'],
+    ['2 chars, rare', '光刻'],
+    ['3 chars, common', '石墨烯'],
+    ['3 chars, rare', '钙钛矿'],
+    ['4 chars, common', '人工智能'],
+    ['4 chars, rare', '知识图谱'],
   ];
   const like = `a.search_text LIKE catalogue_contains_pattern($1)`;
   const strategies: Record<string, { where: string; setup?: string }> = {
@@ -253,8 +346,10 @@ async function alternatives(ds: DataSource): Promise<void> {
   await ds.query(`CREATE INDEX bench_text_bigrams_idx ON achievements USING gin (bench_text_bigrams) WHERE registration_status = 'registered'`);
   await ds.query(`CREATE INDEX bench_search_trgm_idx ON achievements USING gin (search_text gin_trgm_ops)`);
   await ds.query(`VACUUM ANALYZE achievements`);
-  const size = (await ds.query(`SELECT pg_size_pretty(pg_relation_size('achievements')) AS heap,
-      pg_size_pretty(pg_relation_size('bench_text_bigrams_idx')) AS bigrams, pg_size_pretty(pg_relation_size('bench_search_trgm_idx')) AS trigrams`))[0];
+  const size = (
+    await ds.query(`SELECT pg_size_pretty(pg_relation_size('achievements')) AS heap,
+      pg_size_pretty(pg_relation_size('bench_text_bigrams_idx')) AS bigrams, pg_size_pretty(pg_relation_size('bench_search_trgm_idx')) AS trigrams`)
+  )[0];
   console.log(`  with both bigram columns the heap is ${size.heap}; the text[] GIN index ${size.bigrams}; the trigram index ${size.trigrams}`);
   console.log('  count (capped at 10,001) + first page newest first, median of 5 runs, ms:');
   console.log(`  ${'strategy'.padEnd(40)} ${terms.map(([c, t]) => `${t} (${c})`).join(' | ')}`);
@@ -268,7 +363,10 @@ async function alternatives(ds: DataSource): Promise<void> {
           if (setup) await m.query(setup);
           const t0 = performance.now();
           await m.query(`SELECT count(*) FROM (SELECT 1 FROM achievements a WHERE a.registration_status = 'registered' AND ${where} LIMIT 10001) AS c`, [term]);
-          await m.query(`SELECT a.id FROM achievements a WHERE a.registration_status = 'registered' AND ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT 20`, [term]);
+          await m.query(
+            `SELECT a.id FROM achievements a WHERE a.registration_status = 'registered' AND ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT 20`,
+            [term],
+          );
           times.push(performance.now() - t0);
         });
       }
@@ -317,9 +415,13 @@ async function main(): Promise<void> {
     ).rows[0];
     const holderId = (await loader.query(`SELECT holder_id FROM achievements GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0].holder_id as string;
     await loader.end();
-    console.log(`PostgreSQL ${version}; loaded ${stats.rows} achievements (${stats.registered} registered), ${stats.ip_rights} IP rights, ` +
-      `${stats.listings} listings in ${Math.round(loadMs)} ms, VACUUM ANALYZE ${Math.round(analyzeMs)} ms`);
-    console.log(`sizes: achievements heap ${stats.heap}, with indexes ${stats.achievements_total}; catalogue GIN (bigrams, title/keyword bigrams, characters, filters) ${stats.search_index}`);
+    console.log(
+      `PostgreSQL ${version}; loaded ${stats.rows} achievements (${stats.registered} registered), ${stats.ip_rights} IP rights, ` +
+        `${stats.listings} listings in ${Math.round(loadMs)} ms, VACUUM ANALYZE ${Math.round(analyzeMs)} ms`,
+    );
+    console.log(
+      `sizes: achievements heap ${stats.heap}, with indexes ${stats.achievements_total}; catalogue GIN (bigrams, title/keyword bigrams, characters, filters) ${stats.search_index}`,
+    );
 
     const service = new CatalogueService(ds);
     const all = cases(holderId);
@@ -346,7 +448,9 @@ async function main(): Promise<void> {
     console.log('\ncategory                 searches   p50 ms   p95 ms   max ms');
     for (const [category, times] of byCategory) {
       const s = summary(times);
-      console.log(`${category.padEnd(24)} ${String(s.n).padStart(8)} ${String(s.p50Ms).padStart(8)} ${String(s.p95Ms).padStart(8)} ${String(s.maxMs).padStart(8)}`);
+      console.log(
+        `${category.padEnd(24)} ${String(s.n).padStart(8)} ${String(s.p50Ms).padStart(8)} ${String(s.p95Ms).padStart(8)} ${String(s.maxMs).padStart(8)}`,
+      );
     }
 
     if (process.env.BENCH_VERBOSE === '1') {
@@ -356,8 +460,14 @@ async function main(): Promise<void> {
     }
     if (process.env.BENCH_EXPLAIN === '1') {
       const explained: CatalogueQuery[] = [
-        { q: '芯片' }, { q: '芯片', sort: 'newest' }, { q: '钙钛矿' }, { q: '人工智能', region: '330100' }, { ipc: 'C01B' }, { ipType: 'plant_variety' },
-        { q: '芯片', ipType: 'invention_patent', sort: 'price_desc' }, { q: '菌' },
+        { q: '芯片' },
+        { q: '芯片', sort: 'newest' },
+        { q: '钙钛矿' },
+        { q: '人工智能', region: '330100' },
+        { ipc: 'C01B' },
+        { ipType: 'plant_variety' },
+        { q: '芯片', ipType: 'invention_patent', sort: 'price_desc' },
+        { q: '菌' },
       ];
       for (const query of explained) {
         const { text, params } = catalogueSql(query);

@@ -103,11 +103,21 @@ async function main(): Promise<void> {
   if (again.result.changed !== 0) throw new Error('the second scan changed something: the scan is not idempotent');
   const month = await timed('scan 2025-12-25 (a month of nights at once)', () => scans.scan(LocalDate.parse('2025-12-25')));
   process.stdout.write(`  ${month.result.changed} changed: ${JSON.stringify(month.result.transitions)}\n`);
-  const counts = (await ds.query(`SELECT (SELECT count(*) FROM rule_events)::int AS events, (SELECT count(*) FROM listings)::int AS listings, (SELECT count(*) FROM notifications)::int AS notifications`))[0];
+  const counts = (
+    await ds.query(
+      `SELECT (SELECT count(*) FROM rule_events)::int AS events, (SELECT count(*) FROM listings)::int AS listings, (SELECT count(*) FROM notifications)::int AS notifications`,
+    )
+  )[0];
   process.stdout.write(`  rule events ${counts.events}, forced listings ${counts.listings}, notifications ${counts.notifications}\n`);
   await ds.destroy();
 
-  const machine = { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: version, kernel: execSync('uname -r').toString().trim() };
+  const machine = {
+    cpus: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: version,
+    kernel: execSync('uname -r').toString().trim(),
+  };
   process.stdout.write(
     `${JSON.stringify({
       achievements: nightly.result.examined,

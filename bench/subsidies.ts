@@ -46,7 +46,9 @@ function serverUrl(database: string): string {
 /** What else is using the machine: the load average and the busiest processes. */
 function machineLoad(): string {
   const top = execSync('ps -eo pcpu,pmem,etime,comm --sort=-pcpu | head -6').toString().trimEnd();
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n${top}`;
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n${top}`;
 }
 
 /** The authorities whose policies the bench runs, and their ten policies (P-SUB documents). */
@@ -68,84 +70,177 @@ const POLICIES: { authority: string; document: PolicyDocument }[] = [
   {
     authority: '330000',
     document: {
-      kind: 'contract', name: '浙江省技术交易补助', documentNumber: '浙科发〔2023〕12号', effectiveFrom: '2023-01-01', effectiveTo: '2026-12-31',
+      kind: 'contract',
+      name: '浙江省技术交易补助',
+      documentNumber: '浙科发〔2023〕12号',
+      effectiveFrom: '2023-01-01',
+      effectiveTo: '2026-12-31',
       eligibility: { contractTypes: TYPES, registration: { required: true, withinDaysOfSigning: 60 } },
-      rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.03' }, { fromFen: '100000000', rate: '0.02' }] },
-      caps: { perContractFen: '2000000', perEnterprisePerYearFen: '5000000' }, budgetFen: '50000000000', stacking: 'combinable',
+      rate: {
+        kind: 'progressive',
+        tiers: [
+          { fromFen: '0', rate: '0.03' },
+          { fromFen: '100000000', rate: '0.02' },
+        ],
+      },
+      caps: { perContractFen: '2000000', perEnterprisePerYearFen: '5000000' },
+      budgetFen: '50000000000',
+      stacking: 'combinable',
     },
   },
   {
     authority: '330000',
     document: {
-      kind: 'contract', name: '浙江省高新技术企业吸纳技术成果补助', documentNumber: '浙科发〔2024〕3号', effectiveFrom: '2024-01-01', effectiveTo: null,
-      eligibility: { contractTypes: ['transfer', 'license'], sellerCategory: 'university_or_institute', buyerMustBeHighTech: true, registration: { required: true } },
-      rate: { kind: 'single', rate: '0.05' }, caps: { perContractFen: '3000000' }, budgetFen: '20000000000', stacking: 'exclusive',
+      kind: 'contract',
+      name: '浙江省高新技术企业吸纳技术成果补助',
+      documentNumber: '浙科发〔2024〕3号',
+      effectiveFrom: '2024-01-01',
+      effectiveTo: null,
+      eligibility: {
+        contractTypes: ['transfer', 'license'],
+        sellerCategory: 'university_or_institute',
+        buyerMustBeHighTech: true,
+        registration: { required: true },
+      },
+      rate: { kind: 'single', rate: '0.05' },
+      caps: { perContractFen: '3000000' },
+      budgetFen: '20000000000',
+      stacking: 'exclusive',
     },
   },
   {
     authority: '330000',
     document: {
-      kind: 'contract', name: '浙江省中小企业技术合同登记补助', documentNumber: '浙科发〔2024〕27号', effectiveFrom: '2024-07-01', effectiveTo: '2026-06-30',
+      kind: 'contract',
+      name: '浙江省中小企业技术合同登记补助',
+      documentNumber: '浙科发〔2024〕27号',
+      effectiveFrom: '2024-07-01',
+      effectiveTo: '2026-06-30',
       eligibility: { contractTypes: TYPES, buyerMustBeSme: true, minContractValueFen: '10000000', registration: { required: true } },
-      base: 'registered_value', rate: { kind: 'banded', tiers: [{ fromFen: '0', rate: '0.01' }, { fromFen: '50000000', rate: '0.015' }] },
-      caps: { perEnterprisePerYearFen: '1000000' }, budgetFen: '3000000000', stacking: 'exclusive',
+      base: 'registered_value',
+      rate: {
+        kind: 'banded',
+        tiers: [
+          { fromFen: '0', rate: '0.01' },
+          { fromFen: '50000000', rate: '0.015' },
+        ],
+      },
+      caps: { perEnterprisePerYearFen: '1000000' },
+      budgetFen: '3000000000',
+      stacking: 'exclusive',
     },
   },
   {
     authority: '330100',
     document: {
-      kind: 'contract', name: '杭州市技术交易奖励', documentNumber: '杭科技〔2023〕45号', effectiveFrom: '2023-03-01', effectiveTo: '2026-12-31',
+      kind: 'contract',
+      name: '杭州市技术交易奖励',
+      documentNumber: '杭科技〔2023〕45号',
+      effectiveFrom: '2023-03-01',
+      effectiveTo: '2026-12-31',
       eligibility: { contractTypes: TYPES, registration: { required: true } },
-      rate: { kind: 'single', rate: '0.05' }, caps: { perContractFen: '5000000', perEnterprisePerYearFen: '10000000' }, budgetFen: '30000000000', stacking: 'combinable',
+      rate: { kind: 'single', rate: '0.05' },
+      caps: { perContractFen: '5000000', perEnterprisePerYearFen: '10000000' },
+      budgetFen: '30000000000',
+      stacking: 'combinable',
     },
   },
   {
     authority: '330200',
     document: {
-      kind: 'contract', name: '宁波市引进高校院所技术成果补助', documentNumber: '甬科计〔2024〕8号', effectiveFrom: '2024-01-01', effectiveTo: '2026-12-31',
+      kind: 'contract',
+      name: '宁波市引进高校院所技术成果补助',
+      documentNumber: '甬科计〔2024〕8号',
+      effectiveFrom: '2024-01-01',
+      effectiveTo: '2026-12-31',
       eligibility: { contractTypes: ['transfer', 'license'], sellerCategory: 'university_or_institute', registration: { required: true } },
-      rate: { kind: 'single', rate: '0.08' }, caps: { perContractFen: '4000000' }, budgetFen: '10000000000', stacking: 'combinable',
+      rate: { kind: 'single', rate: '0.08' },
+      caps: { perContractFen: '4000000' },
+      budgetFen: '10000000000',
+      stacking: 'combinable',
     },
   },
   {
     authority: '330600',
     document: {
-      kind: 'contract', name: '绍兴市技术市场交易补助', documentNumber: '绍市科〔2023〕19号', effectiveFrom: '2023-01-01', effectiveTo: '2025-12-31',
+      kind: 'contract',
+      name: '绍兴市技术市场交易补助',
+      documentNumber: '绍市科〔2023〕19号',
+      effectiveFrom: '2023-01-01',
+      effectiveTo: '2025-12-31',
       eligibility: { contractTypes: TYPES, registration: { required: true, withinDaysOfSigning: 30 } },
-      rate: { kind: 'single', rate: '0.06' }, caps: { perEnterprisePerYearFen: '3000000' }, budgetFen: '5000000000', stacking: 'combinable',
+      rate: { kind: 'single', rate: '0.06' },
+      caps: { perEnterprisePerYearFen: '3000000' },
+      budgetFen: '5000000000',
+      stacking: 'combinable',
     },
   },
   {
     authority: '330106',
     document: {
-      kind: 'contract', name: '西湖区技术交易补助', documentNumber: '西科〔2024〕2号', effectiveFrom: '2024-01-01', effectiveTo: '2026-12-31',
+      kind: 'contract',
+      name: '西湖区技术交易补助',
+      documentNumber: '西科〔2024〕2号',
+      effectiveFrom: '2024-01-01',
+      effectiveTo: '2026-12-31',
       eligibility: { contractTypes: TYPES, registration: { required: true } },
-      rate: { kind: 'single', rate: '0.1' }, caps: { perContractFen: '1000000' }, budgetFen: '800000000', stacking: 'combinable',
+      rate: { kind: 'single', rate: '0.1' },
+      caps: { perContractFen: '1000000' },
+      budgetFen: '800000000',
+      stacking: 'combinable',
     },
   },
   {
     authority: '330110',
     document: {
-      kind: 'contract', name: '余杭区科技成果转化补助', documentNumber: '余科〔2023〕31号', effectiveFrom: '2023-06-01', effectiveTo: '2026-05-31',
+      kind: 'contract',
+      name: '余杭区科技成果转化补助',
+      documentNumber: '余科〔2023〕31号',
+      effectiveFrom: '2023-06-01',
+      effectiveTo: '2026-05-31',
       eligibility: { contractTypes: ['transfer', 'license'], buyerMustBeSme: true, registration: { required: true } },
-      base: 'registered_value', rate: { kind: 'single', rate: '0.05' }, caps: { perContractFen: '1500000' }, budgetFen: '1500000000', stacking: 'exclusive',
+      base: 'registered_value',
+      rate: { kind: 'single', rate: '0.05' },
+      caps: { perContractFen: '1500000' },
+      budgetFen: '1500000000',
+      stacking: 'exclusive',
     },
   },
   {
     authority: '330212',
     document: {
-      kind: 'contract', name: '鄞州区科技成果作价投资补助', documentNumber: '鄞科〔2024〕6号', effectiveFrom: '2024-01-01', effectiveTo: '2026-12-31',
+      kind: 'contract',
+      name: '鄞州区科技成果作价投资补助',
+      documentNumber: '鄞科〔2024〕6号',
+      effectiveFrom: '2024-01-01',
+      effectiveTo: '2026-12-31',
       eligibility: { contractTypes: ['equity'], registration: { required: true } },
-      base: 'equity_valuation', rate: { kind: 'single', rate: '0.02' }, caps: { perContractFen: '2000000' }, budgetFen: '600000000', stacking: 'combinable',
+      base: 'equity_valuation',
+      rate: { kind: 'single', rate: '0.02' },
+      caps: { perContractFen: '2000000' },
+      budgetFen: '600000000',
+      stacking: 'combinable',
     },
   },
   {
     authority: '330603',
     document: {
-      kind: 'contract', name: '柯桥区技术交易补助', documentNumber: '柯科〔2025〕1号', effectiveFrom: '2025-01-01', effectiveTo: '2027-12-31',
+      kind: 'contract',
+      name: '柯桥区技术交易补助',
+      documentNumber: '柯科〔2025〕1号',
+      effectiveFrom: '2025-01-01',
+      effectiveTo: '2027-12-31',
       eligibility: { contractTypes: TYPES, registration: { required: true }, throughPlatform: 'any' },
-      rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '20000000', rate: '0.05' }] },
-      caps: { perContractFen: '2000000', perEnterprisePerYearFen: '4000000' }, budgetFen: '400000000', stacking: 'combinable',
+      rate: {
+        kind: 'progressive',
+        tiers: [
+          { fromFen: '0', rate: '0.1' },
+          { fromFen: '20000000', rate: '0.05' },
+        ],
+      },
+      caps: { perContractFen: '2000000', perEnterprisePerYearFen: '4000000' },
+      budgetFen: '400000000',
+      stacking: 'combinable',
     },
   },
 ];
@@ -159,7 +254,10 @@ async function load(c: Client): Promise<void> {
   }
   const [{ id: provinceId }] = (await c.query(`SELECT id FROM organizations WHERE region_code = '330000' AND type = 'authority'`)).rows as { id: string }[];
   const [{ id: officerId }] = (
-    await c.query(`INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, 'bench@kjt.zj.gov.cn', '补助审批员', 'x', ARRAY['authority_admin']) RETURNING id`, [provinceId])
+    await c.query(
+      `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, 'bench@kjt.zj.gov.cn', '补助审批员', 'x', ARRAY['authority_admin']) RETURNING id`,
+      [provinceId],
+    )
   ).rows as { id: string }[];
 
   // Holders: universities, institutes and labs over Zhejiang, a few out of the province.
@@ -198,14 +296,17 @@ async function load(c: Client): Promise<void> {
     FROM generate_series(1, 30000) AS i JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM organizations WHERE type = 'holder') AS h ON h.n = 1 + i % 300`);
 
   // Contracts signed 2023–2026, registered within 0–90 days; a few completed or terminated.
-  await c.query(`CREATE TEMPORARY TABLE bench_contracts AS
+  await c.query(
+    `CREATE TEMPORARY TABLE bench_contracts AS
     SELECT g, 1 + floor(random() * $2::int)::int AS enterprise, 1 + floor(random() * 30000)::int AS achievement,
       (ARRAY['license', 'license', 'transfer', 'transfer', 'equity'])[1 + floor(random() * 5)::int] AS type,
       (1 + floor(power(random(), 2) * 500))::bigint * 1000000 AS price,
       DATE '2023-01-01' + floor(random() * 1400)::int AS signed_on, floor(random() * 90)::int AS registered_after,
       CASE WHEN r < 0.03 THEN 'terminated' WHEN r < 0.10 THEN 'completed' ELSE 'in_performance' END AS status,
       1 + floor(random() * 3)::int AS payments
-    FROM (SELECT g, random() AS r FROM generate_series(1, $1::int) AS g) AS s`, [CONTRACTS, ENTERPRISES]);
+    FROM (SELECT g, random() AS r FROM generate_series(1, $1::int) AS g) AS s`,
+    [CONTRACTS, ENTERPRISES],
+  );
   await c.query(`
     INSERT INTO contracts (type, source, achievement_id, seller_id, buyer_id, title, status, terms, price_fen, signed_at, took_effect_on, signed_terms_sha256,
                            registration_number, registered_on, registry, registered_at, terminated_at, termination_kind)
@@ -239,19 +340,26 @@ async function load(c: Client): Promise<void> {
           SELECT id, amount, '部分退款（验收未通过部分）', 'succeeded', 'bench-refund', (received_on + 30)::timestamptz FROM chosen RETURNING payment_id, amount_fen)
     UPDATE payments p SET refunded_fen = r.amount_fen FROM r WHERE p.id = r.payment_id`);
 
-  const authorities = new Map((((await c.query(`SELECT id, region_code FROM organizations WHERE type = 'authority'`)).rows) as { id: string; region_code: string }[]).map((r) => [r.region_code, r.id]));
+  const authorities = new Map(
+    ((await c.query(`SELECT id, region_code FROM organizations WHERE type = 'authority'`)).rows as { id: string; region_code: string }[]).map((r) => [
+      r.region_code,
+      r.id,
+    ]),
+  );
   for (const p of POLICIES) {
     const level = AUTHORITIES.find((a) => a.region === p.authority)!.level;
     const parsed = parsePolicyDocument(p.document, { level, regionCode: p.authority });
     if ('errors' in parsed) throw new Error(`${p.document.name}: ${JSON.stringify(parsed.errors)}`);
     const [{ id }] = (
-      await c.query(`INSERT INTO subsidy_policies (authority_id, kind, document_number, budget_fen, created_by) VALUES ($1, 'contract', $2, $3, $4) RETURNING id`, [
-        authorities.get(p.authority), p.document.documentNumber, p.document.budgetFen, officerId,
-      ])
+      await c.query(
+        `INSERT INTO subsidy_policies (authority_id, kind, document_number, budget_fen, created_by) VALUES ($1, 'contract', $2, $3, $4) RETURNING id`,
+        [authorities.get(p.authority), p.document.documentNumber, p.document.budgetFen, officerId],
+      )
     ).rows as { id: string }[];
-    await c.query(`INSERT INTO subsidy_policy_versions (policy_id, version, name, effective_from, effective_to, document, created_by) VALUES ($1, 1, $2, $3, $4, $5, $6)`, [
-      id, p.document.name, p.document.effectiveFrom, p.document.effectiveTo ?? null, JSON.stringify(p.document), officerId,
-    ]);
+    await c.query(
+      `INSERT INTO subsidy_policy_versions (policy_id, version, name, effective_from, effective_to, document, created_by) VALUES ($1, 1, $2, $3, $4, $5, $6)`,
+      [id, p.document.name, p.document.effectiveFrom, p.document.effectiveTo ?? null, JSON.stringify(p.document), officerId],
+    );
   }
   // What was granted before (the caps' inputs): 2% of the contracts under the provincial policy, in their signing year.
   await c.query(
@@ -329,7 +437,9 @@ async function main(): Promise<void> {
       await loader.query(`SELECT count(*)::int AS candidates, count(*) FILTER (WHERE eligible)::int AS eligible, count(DISTINCT subject_id)::int AS subjects,
           pg_size_pretty(pg_total_relation_size('subsidy_candidates')) AS size FROM subsidy_candidates`)
     ).rows[0] as { candidates: number; eligible: number; subjects: number; size: string };
-    console.log(`  ${counts.candidates} candidates (evaluations of a policy for a contract and year; ${counts.eligible} eligible) for ${counts.subjects} contracts, table ${counts.size}`);
+    console.log(
+      `  ${counts.candidates} candidates (evaluations of a policy for a contract and year; ${counts.eligible} eligible) for ${counts.subjects} contracts, table ${counts.size}`,
+    );
     const unchangedMs: number[] = [];
     for (let i = 0; i < 3; i++) unchangedMs.push(await timed(`re-sweep, nothing changed (${i + 1})`, 0));
     if (process.env.BENCH_EXPLAIN === '1') await explain(ds);
@@ -348,8 +458,16 @@ async function main(): Promise<void> {
     console.log(`at end: ${loadAtEnd}`);
     console.log(
       JSON.stringify({
-        contracts: stats.contracts, policies: stats.policies, candidates: counts.candidates, firstSweepMs: firstMs, unchangedResweepMs: unchangedMs,
-        resweepAfterPaymentsMs: afterPaymentsMs, newPayments: NEW_PAYMENTS, postgres: version, nproc: availableParallelism(), loadavgEnd: loadavg()[0],
+        contracts: stats.contracts,
+        policies: stats.policies,
+        candidates: counts.candidates,
+        firstSweepMs: firstMs,
+        unchangedResweepMs: unchangedMs,
+        resweepAfterPaymentsMs: afterPaymentsMs,
+        newPayments: NEW_PAYMENTS,
+        postgres: version,
+        nproc: availableParallelism(),
+        loadavgEnd: loadavg()[0],
       }),
     );
   } finally {

@@ -26,10 +26,10 @@ if command -v redis-cli >/dev/null; then # clear what an earlier run left under 
 fi
 _zjp_log "tests: DATABASE_URL=$(_zjp_redact "$DATABASE_URL") REDIS_URL=$(_zjp_redact "$REDIS_URL") REDIS_PREFIX=$REDIS_PREFIX"
 
-# Type-aware lint and one tsc pass that type-checks everything (tests included) and emits dist/
+# Prettier's check, type-aware lint and one tsc pass that type-checks everything (tests included) and emits dist/
 # (e2e tests start the built API and worker as real processes), side by side on two cores.
 lint_log=$(mktemp)
-npm run lint >"$lint_log" 2>&1 &
+{ npm run --silent format:check && npm run lint; } >"$lint_log" 2>&1 &
 lint_pid=$!
 if ! npm run build:checked; then kill "$lint_pid" 2>/dev/null || true; cat "$lint_log"; exit 1; fi
 lint_status=0

@@ -56,12 +56,18 @@ describe('rate limits and security headers (two API processes)', () => {
   /** A user with the given role in the organisation, made through the API. */
   const createUser = async (organizationId: string, role = 'enterprise_admin') => {
     const email = `u-${randomBytes(4).toString('hex')}@test.example`;
-    const res = await request(a.url).post(`/organizations/${organizationId}/users`).set('Authorization', `Bearer ${adminToken}`).send({ email, displayName: '竞买人', password: PASSWORD, roles: [role] });
+    const res = await request(a.url)
+      .post(`/organizations/${organizationId}/users`)
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ email, displayName: '竞买人', password: PASSWORD, roles: [role] });
     expect(res.status).toBe(201);
     return email;
   };
   const enterprise = async () => {
-    const res = await request(a.url).post('/organizations').set('Authorization', `Bearer ${adminToken}`).send({ type: 'enterprise', name: `企业-${randomBytes(3).toString('hex')}`, regionCode: '330603', sme: true });
+    const res = await request(a.url)
+      .post('/organizations')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ type: 'enterprise', name: `企业-${randomBytes(3).toString('hex')}`, regionCode: '330603', sme: true });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
@@ -100,7 +106,12 @@ describe('rate limits and security headers (two API processes)', () => {
       expect(answers.slice(0, 5).map((r) => [r.status, r.body.code])).toEqual(Array(5).fill([401, 'INVALID_CREDENTIALS']));
       for (const r of answers.slice(5)) {
         expect(r.status).toBe(429);
-        expect(r.body).toEqual({ code: 'RATE_LIMITED', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number), scope: 'login-account' }, requestId: expect.any(String) });
+        expect(r.body).toEqual({
+          code: 'RATE_LIMITED',
+          message: expect.any(String),
+          details: { retryAfterSeconds: expect.any(Number), scope: 'login-account' },
+          requestId: expect.any(String),
+        });
         expect(Number(r.headers['retry-after'])).toBe(r.body.details.retryAfterSeconds);
         expect(r.body.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
         expect(r.body.details.retryAfterSeconds).toBeLessThanOrEqual(60);
@@ -160,7 +171,11 @@ describe('rate limits and security headers (two API processes)', () => {
 
   it('limits refresh per address', async () => {
     const address = newAddress();
-    const refresh = (url: string, from: string) => request(url).post('/auth/refresh').set('X-Forwarded-For', from).send({ refreshToken: 'x'.repeat(43) });
+    const refresh = (url: string, from: string) =>
+      request(url)
+        .post('/auth/refresh')
+        .set('X-Forwarded-For', from)
+        .send({ refreshToken: 'x'.repeat(43) });
     const answers = [];
     for (let i = 0; i < 8; i++) answers.push(await refresh(i % 2 ? a.url : b.url, address));
     expect(answers.map((r) => r.body.code)).toEqual([...Array(5).fill('INVALID_REFRESH_TOKEN'), ...Array(3).fill('RATE_LIMITED')]);
@@ -187,7 +202,10 @@ describe('rate limits and security headers (two API processes)', () => {
     const [flooder, other] = [await insertBidder(dbOf(), lotId), await insertBidder(dbOf(), lotId)];
     const [flooderToken, otherToken] = [await tokenOf(await createUser(flooder.organizationId)), await tokenOf(await createUser(other.organizationId))];
     const bid = (url: string, token: string, amountFen: bigint) =>
-      request(url).post(`/lots/${lotId}/bids`).set('Authorization', `Bearer ${token}`).send({ amountFen: String(amountFen), idempotencyKey: randomUUID() });
+      request(url)
+        .post(`/lots/${lotId}/bids`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ amountFen: String(amountFen), idempotencyKey: randomUUID() });
     const answers = [];
     for (let i = 0; i < 8; i++) answers.push(await bid(i % 2 ? a.url : b.url, flooderToken, 1_000_000n + BigInt(i) * 10_000n));
     // the first five reach the engine (the first leads, the leader's next ones are ALREADY_LEADING); then 429
@@ -217,12 +235,21 @@ describe('rate limits and security headers (two API processes)', () => {
     const floodAcks = await flooding;
 
     // every honest bid was judged by the engine (the first takes the lead, the next ones find it leading)
-    expect(honestAcks.map((ack) => [ack.ok, ack.data?.status, ack.data?.code])).toEqual([[true, 'accepted', undefined], ...Array(3).fill([true, 'rejected', 'ALREADY_LEADING'])]);
+    expect(honestAcks.map((ack) => [ack.ok, ack.data?.status, ack.data?.code])).toEqual([
+      [true, 'accepted', undefined],
+      ...Array(3).fill([true, 'rejected', 'ALREADY_LEADING']),
+    ]);
     const served = floodAcks.filter((ack) => ack.ok);
     const refused = floodAcks.filter((ack) => !ack.ok);
     expect(served).toHaveLength(5); // the connection's burst
     expect(refused).toHaveLength(295);
-    for (const ack of refused) expect(ack.error).toEqual({ code: 'RATE_LIMITED', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number), scope: 'bid-connection' }, requestId: expect.any(String) });
+    for (const ack of refused)
+      expect(ack.error).toEqual({
+        code: 'RATE_LIMITED',
+        message: expect.any(String),
+        details: { retryAfterSeconds: expect.any(Number), scope: 'bid-connection' },
+        requestId: expect.any(String),
+      });
     expect(refused[0].error.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
 
     // More connections of the same user, on both processes: each has a burst of its own, but the user's
@@ -239,7 +266,11 @@ describe('rate limits and security headers (two API processes)', () => {
       await sleep(200); // B's counts reach Redis between bids
     }
     expect(thirdAcks.map((ack) => (ack.ok ? 'ok' : `${ack.error.code}:${ack.error.details.scope}`))).toEqual([
-      'ok', 'ok', 'RATE_LIMITED:socket-bid-user', 'RATE_LIMITED:socket-bid-user', 'RATE_LIMITED:socket-bid-user',
+      'ok',
+      'ok',
+      'RATE_LIMITED:socket-bid-user',
+      'RATE_LIMITED:socket-bid-user',
+      'RATE_LIMITED:socket-bid-user',
     ]);
     // the other bidder still bids
     expect((await bid(honest, 90_000_000n)).data).toMatchObject({ status: 'accepted' });
@@ -262,7 +293,11 @@ describe('rate limits and security headers (two API processes)', () => {
     };
 
     it('sends them on answers and on errors, without HSTS outside production', async () => {
-      for (const res of [await request(a.url).get('/health'), await request(a.url).get('/no-such-route'), await request(b.url).post('/auth/login').set('Content-Type', 'application/json').send('{not json')]) {
+      for (const res of [
+        await request(a.url).get('/health'),
+        await request(a.url).get('/no-such-route'),
+        await request(b.url).post('/auth/login').set('Content-Type', 'application/json').send('{not json'),
+      ]) {
         expectAppHeaders(res.headers);
         expect(res.headers['strict-transport-security']).toBeUndefined();
         expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');

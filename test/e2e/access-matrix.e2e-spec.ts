@@ -97,7 +97,10 @@ function discover(api: TestApi): Route[] {
       const access = reflector.getAllAndOverride<AccessRule>(ACCESS_METADATA, [handler, wrapper.metatype as () => unknown]);
       const scope = reflector.get<OrgScopeRule>(ORG_SCOPE_METADATA, handler);
       const path = Reflect.getMetadata('path', handler) as string | undefined;
-      const event = Reflect.getMetadata('websockets:message_mapping', handler) === true ? (Reflect.getMetadata('message', handler) as string) : (Reflect.getMetadata(SOCKET_LISTENER_METADATA, handler) as string | undefined);
+      const event =
+        Reflect.getMetadata('websockets:message_mapping', handler) === true
+          ? (Reflect.getMetadata('message', handler) as string)
+          : (Reflect.getMetadata(SOCKET_LISTENER_METADATA, handler) as string | undefined);
       if (path === undefined && !event) continue;
       if (!access || !scope) throw new Error(`${wrapper.name}.${name} declares no access or organisation rule (see access.e2e-spec.ts)`);
       if (event) {
@@ -105,7 +108,10 @@ function discover(api: TestApi): Route[] {
         continue;
       }
       const method = RequestMethod[Reflect.getMetadata('method', handler) as number];
-      const full = `/${[base, path].map((p) => String(p).replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+      const full = `/${[base, path]
+        .map((p) => String(p).replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/')}`;
       routes.push({ key: `${method} ${full}`, method, path: full, access, scope });
     }
   }
@@ -134,7 +140,11 @@ describe('access matrix: every route × every caller × own and other organisati
     api = await startApi();
     routes = discover(api);
     world = await buildWorld(api, api.app.get(DataSource));
-    const p = await startProcess('apps/api/src/main.js', testEnv(api.db.url, { LOG_LEVEL: 'error', REDIS_PREFIX: api.config.REDIS_PREFIX }), /api listening on (http:\/\/\S+)/);
+    const p = await startProcess(
+      'apps/api/src/main.js',
+      testEnv(api.db.url, { LOG_LEVEL: 'error', REDIS_PREFIX: api.config.REDIS_PREFIX }),
+      /api listening on (http:\/\/\S+)/,
+    );
     proc = p;
     url = p.match[1];
   }, 120_000);
@@ -175,7 +185,11 @@ describe('access matrix: every route × every caller × own and other organisati
     path = path.replace(/:(\w+)/g, () => randomUUID());
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (caller.token) headers.authorization = `Bearer ${caller.token}`;
-    const res = await fetch(url + path, { method: route.method, headers, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body) });
+    const res = await fetch(url + path, {
+      method: route.method,
+      headers,
+      body: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(body),
+    });
     cell.status = res.status;
     const text = await res.text();
     try {
@@ -205,9 +219,12 @@ describe('access matrix: every route × every caller × own and other organisati
           cell.status = 401; // the handshake refuses a caller without a token
           continue;
         }
-        const ack = (await socket.timeout(5000).emitWithAck(cell.route.event!, { lotId: randomUUID(), amountFen: '100', idempotencyKey: randomUUID() })) as { ok: boolean; error?: { code: string } };
+        const ack = (await socket.timeout(5000).emitWithAck(cell.route.event!, { lotId: randomUUID(), amountFen: '100', idempotencyKey: randomUUID() })) as {
+          ok: boolean;
+          error?: { code: string };
+        };
         cell.code = ack.error?.code;
-        cell.status = ack.ok ? 200 : ({ UNAUTHENTICATED: 401, FORBIDDEN_ROLE: 403, INTERNAL_ERROR: 500 } as Record<string, number>)[ack.error!.code] ?? 400;
+        cell.status = ack.ok ? 200 : (({ UNAUTHENTICATED: 401, FORBIDDEN_ROLE: 403, INTERNAL_ERROR: 500 } as Record<string, number>)[ack.error!.code] ?? 400);
       }
       socket.disconnect();
     }
@@ -230,7 +247,10 @@ describe('access matrix: every route × every caller × own and other organisati
     const ms = Date.now() - started;
     const failures = cells
       .filter((c) => c.leak || (!c.inconclusive && !statusMatches(c.expected, c.status!, c.code)))
-      .map((c) => `${c.route.key} as ${c.persona}${c.side ? ` on side ${c.side}` : ''}: expected ${c.expected}, got ${c.status} ${c.code ?? ''}${c.leak ? ` (${c.leak})` : ''}`);
+      .map(
+        (c) =>
+          `${c.route.key} as ${c.persona}${c.side ? ` on side ${c.side}` : ''}: expected ${c.expected}, got ${c.status} ${c.code ?? ''}${c.leak ? ` (${c.leak})` : ''}`,
+      );
     const inconclusive = cells.filter((c) => c.inconclusive).map((c) => `${c.route.key} as ${c.persona} (400 ${c.code})`);
     process.stdout.write(
       `access matrix: ${routes.length} routes and events, ${cells.length} requests in ${ms} ms; ${cells.filter((c) => c.expected !== 'allow').length} denials expected; ` +

@@ -27,7 +27,8 @@ describe('access control: every endpoint declares who may call it, default deny'
         const handler = (proto as Record<string, unknown>)[name] as () => unknown;
         const isRoute = Reflect.getMetadata('path', handler) !== undefined;
         // socket events: Nest's @SubscribeMessage, and the plain listeners of the hot path (@SocketListener)
-        const isEvent = Reflect.getMetadata('websockets:message_mapping', handler) === true || Reflect.getMetadata(SOCKET_LISTENER_METADATA, handler) !== undefined;
+        const isEvent =
+          Reflect.getMetadata('websockets:message_mapping', handler) === true || Reflect.getMetadata(SOCKET_LISTENER_METADATA, handler) !== undefined;
         if (!isRoute && !isEvent) continue;
         checked++;
         const rule = reflector.getAllAndOverride(ACCESS_METADATA, [handler, wrapper.metatype as () => unknown]);
@@ -51,7 +52,10 @@ describe('access control: every endpoint declares who may call it, default deny'
   const notAdmins = ROLES.filter((r) => r !== 'platform_admin');
 
   it.each(notAdmins.map((r) => [r]))('gives a %s 403 FORBIDDEN_ROLE for creating an organisation, and creates nothing', async (role) => {
-    const res = await api.http.post('/organizations').set('Authorization', `Bearer ${users[role as Role].token}`).send({ ...newOrg, name: `by ${role}` });
+    const res = await api.http
+      .post('/organizations')
+      .set('Authorization', `Bearer ${users[role as Role].token}`)
+      .send({ ...newOrg, name: `by ${role}` });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('FORBIDDEN_ROLE');
     const rows = await api.app.get(require('typeorm').DataSource).query(`SELECT 1 FROM organizations WHERE name = $1`, [`by ${role}`]);
@@ -59,15 +63,21 @@ describe('access control: every endpoint declares who may call it, default deny'
   });
 
   it.each(notAdmins.map((r) => [r]))('gives a %s 403 for broadcasting an announcement', async (role) => {
-    const res = await api.http.post('/realtime/announcements').set('Authorization', `Bearer ${users[role as Role].token}`).send({ message: 'hi' });
+    const res = await api.http
+      .post('/realtime/announcements')
+      .set('Authorization', `Bearer ${users[role as Role].token}`)
+      .send({ message: 'hi' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('FORBIDDEN_ROLE');
   });
 
-  it.each(['holder_member', 'enterprise_member', 'broker', 'authority_admin'] as Role[])('gives a %s 403 for listing users of an organisation', async (role) => {
-    const res = await api.http.get(`/organizations/${users[role].organizationId}/users`).set('Authorization', `Bearer ${users[role].token}`);
-    expect(res.status).toBe(403);
-  });
+  it.each(['holder_member', 'enterprise_member', 'broker', 'authority_admin'] as Role[])(
+    'gives a %s 403 for listing users of an organisation',
+    async (role) => {
+      const res = await api.http.get(`/organizations/${users[role].organizationId}/users`).set('Authorization', `Bearer ${users[role].token}`);
+      expect(res.status).toBe(403);
+    },
+  );
 
   it('lets the platform administrator create an organisation', async () => {
     const res = await api.http.post('/organizations').set('Authorization', `Bearer ${users.platform_admin.token}`).send(newOrg);

@@ -78,19 +78,35 @@ describe('a live auction across two API processes and a worker', () => {
     };
     const holder = await org({ type: 'holder', name: '拍卖测试大学', regionCode: '330106', holderCategory: 'university', highLevelPlatform: true });
     await user(holder, 'holder', 'holder_admin');
-    for (const [who, region] of [['e1', '330603'], ['e2', '330106'], ['e3', '330212']]) {
+    for (const [who, region] of [
+      ['e1', '330603'],
+      ['e2', '330106'],
+      ['e3', '330212'],
+    ]) {
       await user(await org({ type: 'enterprise', name: `竞买企业-${who}`, regionCode: region, sme: true }), who, 'enterprise_admin');
     }
     const digits = '202410777771';
     const achievement = await http(a.url, 'holder').post('/achievements', {
-      title: '一种高效电池管理芯片', technicalField: 'internet_plus', kind: 'applied', publiclyFunded: true, obtainedOn: '2024-01-01',
+      title: '一种高效电池管理芯片',
+      technicalField: 'internet_plus',
+      kind: 'applied',
+      publiclyFunded: true,
+      obtainedOn: '2024-01-01',
       ipRights: [{ type: 'invention_patent', number: `ZL${digits}.${patentCheckChar(digits)}`, grantedOn: '2024-06-01' }],
     });
     expect(achievement.status).toBe(201);
     endsAt = new Date(Date.now() + 25_000); // room for the registrations, deposits and bids below on a slow machine
     const lot = await http(a.url, 'holder').post('/lots', {
-      achievementId: achievement.body.id, dealType: 'license', licenseType: 'exclusive', startingPriceFen: '1000000', reservePriceFen: '1050000',
-      increment: { kind: 'fixed', amountFen: '10000' }, depositFen: '100000', startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: endsAt.toISOString(), extensionMinutes: 0,
+      achievementId: achievement.body.id,
+      dealType: 'license',
+      licenseType: 'exclusive',
+      startingPriceFen: '1000000',
+      reservePriceFen: '1050000',
+      increment: { kind: 'fixed', amountFen: '10000' },
+      depositFen: '100000',
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: endsAt.toISOString(),
+      extensionMinutes: 0,
     });
     expect(lot.status).toBe(201);
     lotId = lot.body.id;
@@ -112,7 +128,10 @@ describe('a live auction across two API processes and a worker', () => {
     const declined = await http(b.url, 'e3').post(`/lots/${lotId}/registrations`, { paymentMethod: 'pm_card_chargeDeclined' });
     expect([declined.status, declined.body.code]).toEqual([422, 'PAYMENT_DECLINED']);
     for (const who of ['e1', 'e2']) {
-      await until(async () => ((await http(a.url, who).get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined), `${who}'s deposit held`);
+      await until(
+        async () => ((await http(a.url, who).get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined),
+        `${who}'s deposit held`,
+      );
     }
     expect((await http(a.url, 'e3').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus).toBe('failed');
 
@@ -158,15 +177,29 @@ describe('a live auction across two API processes and a worker', () => {
     expect(after.data).toMatchObject({ status: 'rejected', code: 'LOT_ENDED' });
 
     // deposits: the loser's hold is released (cancelled); the winner's stays held for the contract
-    await until(async () => ((await http(a.url, 'e1').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'released' ? true : undefined), 'the loser deposit released');
+    await until(
+      async () => ((await http(a.url, 'e1').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'released' ? true : undefined),
+      'the loser deposit released',
+    );
     expect((await http(a.url, 'e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus).toBe('held');
-    expect(stripe.paymentIntents().map((pi) => pi.status).sort()).toEqual(['canceled', 'requires_capture', 'requires_payment_method']);
+    expect(
+      stripe
+        .paymentIntents()
+        .map((pi) => pi.status)
+        .sort(),
+    ).toEqual(['canceled', 'requires_capture', 'requires_payment_method']);
 
     const history = await request(b.url).get(`/lots/${lotId}/bids`);
     expect(history.body.verified).toBe(true);
     expect(history.body.bids).toHaveLength(4);
     const lot = await request(b.url).get(`/lots/${lotId}`);
-    expect(lot.body).toMatchObject({ status: 'closed', result: 'sold', hammerPriceFen: '1060000', winner: watched[3].bidder, chainHead: history.body.chainHead });
+    expect(lot.body).toMatchObject({
+      status: 'closed',
+      result: 'sold',
+      hammerPriceFen: '1060000',
+      winner: watched[3].bidder,
+      chainHead: history.body.chainHead,
+    });
     expect(lot.body).not.toHaveProperty('reservePriceFen');
 
     // the winner does not sign in time: the operator records the default and the deposit is forfeited
@@ -176,7 +209,10 @@ describe('a live auction across two API processes and a worker', () => {
     expect(byHolder.status).toBe(403);
     const defaulted = await http(b.url, 'admin').post(`/deals/${deal[0].id}/default`, { reason: '成交后未在规定期限内签订合同' });
     expect(defaulted.status).toBe(200);
-    await until(async () => ((await http(a.url, 'e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'forfeited' ? true : undefined), 'the winner deposit forfeited');
+    await until(
+      async () => ((await http(a.url, 'e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'forfeited' ? true : undefined),
+      'the winner deposit forfeited',
+    );
     expect(stripe.paymentIntents().filter((pi) => pi.status === 'succeeded')).toHaveLength(1);
     const again = await http(b.url, 'admin').post(`/deals/${deal[0].id}/default`, { reason: '再次' });
     expect(again.status).toBe(409);

@@ -13,7 +13,10 @@ describe('working-day calendar (法定节假日与调休) through the API', () =
   const list = async (at: string, noticeDays: number) => {
     clock.travelTo(at);
     const achievementId = await insertAchievement(api.app.get(DataSource), users.holder_admin.organizationId);
-    const res = await api.http.post('/listings').set(as('holder_admin')).send({ achievementId, mode: 'fixed_price', dealType: 'transfer', priceFen: '50000000', noticeDays });
+    const res = await api.http
+      .post('/listings')
+      .set(as('holder_admin'))
+      .send({ achievementId, mode: 'fixed_price', dealType: 'transfer', priceFen: '50000000', noticeDays });
     expect(res.status).toBe(201);
     return res.body as { id: string; noticeEndsAt: string; noticeProvisional: boolean; provisionalYears: number[] };
   };
@@ -35,7 +38,12 @@ describe('working-day calendar (法定节假日与调休) through the API', () =
     expect(y2026.source).toMatch(/^chinese-days 1\.5\.7/);
     expect(res.body.missingYears).toEqual([2027]);
     const days = await api.http.get('/calendar/years/2026');
-    expect(days.body.days).toEqual(expect.arrayContaining([{ date: '2026-10-10', kind: 'workday', name: '国庆节' }, { date: '2026-02-17', kind: 'holiday', name: '春节' }]));
+    expect(days.body.days).toEqual(
+      expect.arrayContaining([
+        { date: '2026-10-10', kind: 'workday', name: '国庆节' },
+        { date: '2026-02-17', kind: 'holiday', name: '春节' },
+      ]),
+    );
     expect((await api.http.get('/calendar/years/2099')).body.code).toBe('CALENDAR_YEAR_NOT_LOADED');
   });
 
@@ -60,7 +68,10 @@ describe('working-day calendar (法定节假日与调休) through the API', () =
       .send({ source: '国办发明电（测试）', days: [{ date: '2027-01-01', kind: 'holiday', name: '元旦' }] });
     expect(loaded.status).toBe(200);
     expect(loaded.body).toEqual({ year: 2027, holidays: 1, workdays: 0, recountedListings: 1 });
-    const [row] = (await api.app.get(DataSource).query(`SELECT notice_ends_at, notice_provisional FROM listings WHERE id = $1`, [listing.id])) as { notice_ends_at: Date; notice_provisional: boolean }[];
+    const [row] = (await api.app.get(DataSource).query(`SELECT notice_ends_at, notice_provisional FROM listings WHERE id = $1`, [listing.id])) as {
+      notice_ends_at: Date;
+      notice_provisional: boolean;
+    }[];
     expect([row.notice_ends_at.toISOString(), row.notice_provisional]).toEqual(['2027-01-05T16:00:00.000Z', false]); // 1 Jan off: the 10th working day is Tue 5 Jan
     const years = await api.http.get('/calendar/years');
     expect(years.body.years.find((y: { year: number }) => y.year === 2027)).toMatchObject({ holidays: 1, loadedBy: expect.any(String) });

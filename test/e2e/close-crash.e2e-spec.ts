@@ -40,7 +40,12 @@ describe('a worker killed during a close', () => {
     }
   };
   const lotState = async (lotId: string) =>
-    (await ds.query(`SELECT status, result, hammer_price_fen::text AS hammer, winner_registration_id FROM lots WHERE id = $1`, [lotId]))[0] as { status: string; result: string | null; hammer: string | null; winner_registration_id: string | null };
+    (await ds.query(`SELECT status, result, hammer_price_fen::text AS hammer, winner_registration_id FROM lots WHERE id = $1`, [lotId]))[0] as {
+      status: string;
+      result: string | null;
+      hammer: string | null;
+      winner_registration_id: string | null;
+    };
   const count = async (sql: string, params: unknown[]) => Number((await ds.query(sql, params))[0].n);
 
   it('leaves the lot open when the closer dies mid-transaction, and the next worker closes it once', async () => {
@@ -48,7 +53,10 @@ describe('a worker killed during a close', () => {
     const lotId = await insertLot(ds, { startsAt: new Date(now - 3_600_000), endsAt: new Date(now - 1_000), startingPriceFen: 1_000_000n });
     const winner = await insertBidder(ds, lotId);
     const loser = await insertBidder(ds, lotId);
-    await ds.query(`UPDATE lots SET status = 'open', current_fen = 1100000, leader_registration_id = $2, seq = 2, bid_count = 2 WHERE id = $1`, [lotId, winner.registrationId]);
+    await ds.query(`UPDATE lots SET status = 'open', current_fen = 1100000, leader_registration_id = $2, seq = 2, bid_count = 2 WHERE id = $1`, [
+      lotId,
+      winner.registrationId,
+    ]);
     const [{ listing_id: listingId }] = await ds.query(`SELECT listing_id FROM lots WHERE id = $1`, [lotId]);
 
     // Hold the lot's listing row: the closer's transaction stops at its UPDATE of the listing,
@@ -73,7 +81,10 @@ describe('a worker killed during a close', () => {
     first.child.kill('SIGKILL');
     await exited;
     await blocker.query('ROLLBACK');
-    await until('the dead closer\'s backend to end', async () => (await count(`SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1`, [waiting.pid])) === 0);
+    await until(
+      "the dead closer's backend to end",
+      async () => (await count(`SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1`, [waiting.pid])) === 0,
+    );
 
     expect(await lotState(lotId)).toEqual({ status: 'open', result: null, hammer: null, winner_registration_id: null });
     expect(await count(`SELECT count(*) AS n FROM deals WHERE lot_id = $1`, [lotId])).toBe(0);
@@ -84,8 +95,10 @@ describe('a worker killed during a close', () => {
     const second = await startProcess('apps/worker/src/main.js', env, /worker started/);
     workers.push(second);
     await until('the lot to be closed', async () => (await lotState(lotId)).status === 'closed');
-    await until('the loser\'s deposit to be released', async () =>
-      (await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [loser.registrationId]))[0].deposit_status === 'released');
+    await until(
+      "the loser's deposit to be released",
+      async () => (await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [loser.registrationId]))[0].deposit_status === 'released',
+    );
 
     expect(await lotState(lotId)).toEqual({ status: 'closed', result: 'sold', hammer: '1100000', winner_registration_id: winner.registrationId });
     expect(await count(`SELECT count(*) AS n FROM deals WHERE lot_id = $1 AND buyer_id = $2 AND price_fen = 1100000`, [lotId, winner.organizationId])).toBe(1);

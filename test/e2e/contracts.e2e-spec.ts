@@ -42,9 +42,15 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
   };
   let patentSerial = 0;
   const achievement = async (title: string, grantedOn: string): Promise<string> => {
-    const digits = `20201${String((Date.now() % 100_000) * 10 + ++patentSerial).padStart(7, '0').slice(-7)}`;
+    const digits = `20201${String((Date.now() % 100_000) * 10 + ++patentSerial)
+      .padStart(7, '0')
+      .slice(-7)}`;
     const res = await as('holder').post('/achievements', {
-      title, technicalField: 'new_materials', kind: 'applied', publiclyFunded: true, obtainedOn: grantedOn,
+      title,
+      technicalField: 'new_materials',
+      kind: 'applied',
+      publiclyFunded: true,
+      obtainedOn: grantedOn,
       ipRights: [{ type: 'invention_patent', number: `ZL${digits}.${patentCheckChar(digits)}`, grantedOn }],
     });
     expect(res.status).toBe(201);
@@ -53,14 +59,23 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
   const scan = async () => {
     const started = await as('admin').post('/compliance/scans', { date: today() });
     expect(started.status).toBe(202);
-    await until(async () => ((await as('admin').get(`/compliance/scans/${started.body.jobId}`)).body.state === 'completed' ? true : undefined), 'the idle-IP scan');
+    await until(
+      async () => ((await as('admin').get(`/compliance/scans/${started.body.jobId}`)).body.state === 'completed' ? true : undefined),
+      'the idle-IP scan',
+    );
   };
-  const ruleState = async (id: string) => (await queryDatabase<{ rule_state: string }>(db.url, `SELECT rule_state FROM achievements WHERE id = $1`, [id]))[0].rule_state;
+  const ruleState = async (id: string) =>
+    (await queryDatabase<{ rule_state: string }>(db.url, `SELECT rule_state FROM achievements WHERE id = $1`, [id]))[0].rule_state;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     stripe = await startStripeServer({ port: 0, webhookSecret: 'whsec_e2e_contracts' });
-    const env = testEnv(db.url, { LOG_LEVEL: 'warn', STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_e2e_contracts', STRIPE_WEBHOOK_SECRET: 'whsec_e2e_contracts' });
+    const env = testEnv(db.url, {
+      LOG_LEVEL: 'warn',
+      STRIPE_API_BASE: stripe.url,
+      STRIPE_SECRET_KEY: 'sk_test_e2e_contracts',
+      STRIPE_WEBHOOK_SECRET: 'whsec_e2e_contracts',
+    });
     const started = await startProcess('apps/api/src/main.js', env, /api listening on (http:\/\/\S+)/);
     api = Object.assign(started, { url: started.match[1] });
     worker = await startProcess('apps/worker/src/main.js', env, /worker started/);
@@ -71,7 +86,9 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     const org = async (key: string, body: object) => (orgs[key] = (await as('admin').post('/organizations', body)).body.id as string);
     const user = async (orgKey: string, who: string, role: string) => {
       const email = `${who}@contracts.example`;
-      expect((await as('admin').post(`/organizations/${orgs[orgKey]}/users`, { email, displayName: who, password: 'Password-1234', roles: [role] })).status).toBe(201);
+      expect(
+        (await as('admin').post(`/organizations/${orgs[orgKey]}/users`, { email, displayName: who, password: 'Password-1234', roles: [role] })).status,
+      ).toBe(201);
       tokens[who] = await login(email, 'Password-1234');
     };
     await org('holder', { type: 'holder', name: '合同测试大学', regionCode: '330106', holderCategory: 'university', highLevelPlatform: true });
@@ -95,12 +112,22 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     expect(await ruleState(achievementId)).toBe('use_first'); // P-2Y
 
     const lot = await as('holder').post('/lots', {
-      achievementId, dealType: 'license', licenseType: 'exclusive', startingPriceFen: '1000000', increment: { kind: 'fixed', amountFen: '10000' }, depositFen: '100000',
-      startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 20_000).toISOString(), extensionMinutes: 0, // room for the deposit and bid on a slow machine
+      achievementId,
+      dealType: 'license',
+      licenseType: 'exclusive',
+      startingPriceFen: '1000000',
+      increment: { kind: 'fixed', amountFen: '10000' },
+      depositFen: '100000',
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 20_000).toISOString(),
+      extensionMinutes: 0, // room for the deposit and bid on a slow machine
     });
     expect(lot.status).toBe(201);
     expect((await as('enterprise').post(`/lots/${lot.body.id}/registrations`, { paymentMethod: 'pm_card_visa' })).status).toBe(201);
-    await until(async () => ((await as('enterprise').get(`/lots/${lot.body.id}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined), 'the deposit held');
+    await until(
+      async () => ((await as('enterprise').get(`/lots/${lot.body.id}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined),
+      'the deposit held',
+    );
     const bid = await as('enterprise').post(`/lots/${lot.body.id}/bids`, { amountFen: '1060000', idempotencyKey: 'e2e-contract-bid-1' });
     expect(bid.body).toMatchObject({ status: 'accepted' });
 
@@ -111,7 +138,14 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     }, 'the contract drafted from the deal');
     const id = listed.id;
     const draft = await as('holder').get(`/contracts/${id}`);
-    expect(draft.body).toMatchObject({ type: 'license', source: 'auction', status: 'draft', priceFen: '1060000', depositFen: '100000', money: { actualValueFen: '0', totalFeesFen: '1060000' } });
+    expect(draft.body).toMatchObject({
+      type: 'license',
+      source: 'auction',
+      status: 'draft',
+      priceFen: '1060000',
+      depositFen: '100000',
+      money: { actualValueFen: '0', totalFeesFen: '1060000' },
+    });
     expect((await as('stranger').get(`/contracts/${id}`)).status).toBe(404);
 
     expect((await as('holder').post(`/contracts/${id}/submission`, { version: 1 })).body.status).toBe('awaiting_signatures');
@@ -129,9 +163,17 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     const bad = await as('admin').post(`/contracts/${id}/registration`, { number: '登记号', registeredOn: 'tomorrow', registry: '' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['number', 'registeredOn', 'registry']);
-    const notAdmin = await as('holder').post(`/contracts/${id}/registration`, { number: '2026330106000777', registeredOn: today(), registry: '杭州市技术合同登记处' });
+    const notAdmin = await as('holder').post(`/contracts/${id}/registration`, {
+      number: '2026330106000777',
+      registeredOn: today(),
+      registry: '杭州市技术合同登记处',
+    });
     expect(notAdmin.status).toBe(403);
-    const reg = await as('admin').post(`/contracts/${id}/registration`, { number: '2026330106000777', registeredOn: today(), registry: '杭州市技术合同登记处' });
+    const reg = await as('admin').post(`/contracts/${id}/registration`, {
+      number: '2026330106000777',
+      registeredOn: today(),
+      registry: '杭州市技术合同登记处',
+    });
     expect(reg.status).toBe(200);
     expect(reg.body).toMatchObject({ status: 'in_performance', registration: { number: '2026330106000777' } });
 
@@ -146,11 +188,14 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     const transformations = await as('holder').get(`/achievements/${achievementId}/transformations`);
     expect(transformations.body).toEqual([expect.objectContaining({ kind: 'license', licenseType: 'exclusive', source: 'contract', contractId: id })]);
 
-    const pdf = await as('enterprise').get(`/contracts/${id}/document?format=pdf&signed=true`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const pdf = await as('enterprise')
+      .get(`/contracts/${id}/document?format=pdf&signed=true`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
@@ -158,7 +203,10 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     expect((await as('holder').get(`/contracts/${id}/document/verification`)).body).toMatchObject({ signed: true, documentIntact: true, termsIntact: true });
     expect((await as('holder').get(`/contracts/${id}/document`)).body).toMatchObject({ contractId: id, registration: { number: '2026330106000777' } });
     const payments = await as('holder').get(`/contracts/${id}/payments`);
-    expect(payments.body.payments.map((p: { provider: string; amountFen: string }) => [p.provider, p.amountFen])).toEqual([['deposit', '100000'], ['stripe', '960000']]);
+    expect(payments.body.payments.map((p: { provider: string; amountFen: string }) => [p.provider, p.amountFen])).toEqual([
+      ['deposit', '100000'],
+      ['stripe', '960000'],
+    ]);
     expect((await as('enterprise').get(`/organizations/${orgs.enterprise}/balances`)).body.balances).toMatchObject({ cash: '-1060000', deposits_applied: '0' });
     expect((await as('stranger').get(`/organizations/${orgs.enterprise}/balances`)).status).toBe(403);
   });
@@ -166,11 +214,23 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
   it('a use-first licence with an SME: the fee is deferred during the trial and falls due on conversion', async () => {
     const achievementId = await achievement('一种低成本印染助剂', yearsAgo(1, 0));
     const terms = {
-      license: { licenseType: 'ordinary', startsOn: today(), endsOn: `${Number(today().slice(0, 4)) + 3}-12-31`, territory: '浙江省', fieldOfUse: '纺织印染', sublicensing: false },
+      license: {
+        licenseType: 'ordinary',
+        startsOn: today(),
+        endsOn: `${Number(today().slice(0, 4)) + 3}-12-31`,
+        territory: '浙江省',
+        fieldOfUse: '纺织印染',
+        sublicensing: false,
+      },
       useFirst: { trialMonths: 6 },
       fees: [{ kind: 'lump_sum', amountFen: '300000', dueDays: 30 }],
     };
-    const invalid = await as('holder').post('/contracts', { type: 'use_first', achievementId, buyerId: orgs.enterprise, terms: { ...terms, fees: [{ kind: 'lump_sum', amountFen: '300000', dueOn: today() }] } });
+    const invalid = await as('holder').post('/contracts', {
+      type: 'use_first',
+      achievementId,
+      buyerId: orgs.enterprise,
+      terms: { ...terms, fees: [{ kind: 'lump_sum', amountFen: '300000', dueOn: today() }] },
+    });
     expect([invalid.status, invalid.body.details]).toEqual([400, [expect.objectContaining({ field: 'terms.fees[0].dueOn', code: 'deferredFee' })]]);
     const created = await as('holder').post('/contracts', { type: 'use_first', achievementId, buyerId: orgs.enterprise, terms });
     expect(created.status).toBe(201);
@@ -182,10 +242,17 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     const early = await as('enterprise').post(`/contracts/${id}/payments`, { paymentMethod: 'pm_card_alipay', idempotencyKey: `e2e-early-${id}` });
     expect([early.status, early.body.code]).toEqual([409, 'FEES_DEFERRED']);
     const converted = await as('enterprise').post(`/contracts/${id}/conversion`, { decision: 'convert' });
-    expect(converted.body).toMatchObject({ useFirst: { convertedOn: today() }, money: { feesDeferred: false, obligations: [{ key: 'lump_sum', status: 'not_yet_due' }] } });
+    expect(converted.body).toMatchObject({
+      useFirst: { convertedOn: today() },
+      money: { feesDeferred: false, obligations: [{ key: 'lump_sum', status: 'not_yet_due' }] },
+    });
     const pay = await as('enterprise').post(`/contracts/${id}/payments`, { paymentMethod: 'pm_card_alipay', idempotencyKey: `e2e-usefirst-${id}` });
     expect([pay.status, pay.body.status]).toEqual([201, 'succeeded']);
-    const reg = await as('admin').post(`/contracts/${id}/registration`, { number: '2026330603000888', registeredOn: today(), registry: '绍兴市技术合同登记处' });
+    const reg = await as('admin').post(`/contracts/${id}/registration`, {
+      number: '2026330603000888',
+      registeredOn: today(),
+      registry: '绍兴市技术合同登记处',
+    });
     expect(reg.body).toMatchObject({ status: 'completed', money: { actualValueFen: '300000' } });
   });
 
@@ -198,7 +265,12 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     expect((await as('admin').post(`/free-license-applications/${applied.body.id}/approve`, { reason: '符合无偿实施条件' })).status).toBe(200);
     const contract = await as('enterprise').post(`/free-license-applications/${applied.body.id}/contract`);
     expect(contract.status).toBe(200);
-    expect(contract.body).toMatchObject({ type: 'free_license', source: 'free_license', terms: { license: { licenseType: 'ordinary' }, fees: [] }, money: { totalFeesFen: '0' } });
+    expect(contract.body).toMatchObject({
+      type: 'free_license',
+      source: 'free_license',
+      terms: { license: { licenseType: 'ordinary' }, fees: [] },
+      money: { totalFeesFen: '0' },
+    });
     const id = contract.body.id as string;
     expect((await as('enterprise').post(`/free-license-applications/${applied.body.id}/contract`)).body.id).toBe(id);
     await as('enterprise').post(`/contracts/${id}/submission`, { version: 1 });
@@ -206,7 +278,11 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     expect((await as('holder').post(`/contracts/${id}/signatures`, { version: 1 })).body.status).toBe('signed');
     const reg = await as('admin').post(`/contracts/${id}/registration`, { number: '2026330106000999', registeredOn: today(), registry: '省技术市场' });
     expect(reg.body).toMatchObject({ status: 'in_performance', money: { actualValueFen: '0', settled: true } });
-    const duplicate = await as('admin').post(`/contracts/${contract.body.id}/registration`, { number: '2026330106000999', registeredOn: today(), registry: '省技术市场' });
+    const duplicate = await as('admin').post(`/contracts/${contract.body.id}/registration`, {
+      number: '2026330106000999',
+      registeredOn: today(),
+      registry: '省技术市场',
+    });
     expect([duplicate.status, duplicate.body.code]).toEqual([409, 'CONTRACT_ALREADY_REGISTERED']);
     expect(await ruleState(achievementId)).toBe('clear');
   });

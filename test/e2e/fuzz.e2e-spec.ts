@@ -49,8 +49,15 @@ describe('OpenAPI fuzzer (fast part)', () => {
   });
 
   it('answers every operation and socket event without a 5xx, in the error shape, changing nothing when it refuses', async () => {
-    report = await runFuzz(world, doc, { seed, runs: Number(process.env.FUZZ_RUNS ?? 12), only: process.env.FUZZ_ONLY, log: (l) => process.stderr.write(`${l}\n`) });
-    process.stderr.write(`fuzz seed ${seed}: ${report.counts.reduce((n, c) => n + c.requests, 0)} requests in ${(report.ms / 1000).toFixed(1)} s\n${countsTable(report)}\n`);
+    report = await runFuzz(world, doc, {
+      seed,
+      runs: Number(process.env.FUZZ_RUNS ?? 12),
+      only: process.env.FUZZ_ONLY,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    process.stderr.write(
+      `fuzz seed ${seed}: ${report.counts.reduce((n, c) => n + c.requests, 0)} requests in ${(report.ms / 1000).toFixed(1)} s\n${countsTable(report)}\n`,
+    );
     expect(report.failures.map((f) => `${f.key}: ${f.message}\n  replay: ${f.replay}`)).toEqual([]);
     expect(report.counts.reduce((n, c) => n + c.serverErrors, 0)).toBe(0);
   });

@@ -24,7 +24,8 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
   });
   afterAll(() => api.close());
 
-  const nested = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+  const nested = (depth: number, kind: 'array' | 'object') =>
+    kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
   describe('JSON nested tens of thousands deep', () => {
     it.each(['array', 'object'] as const)('answers an anonymous login with a deep %s as 400 MALFORMED_JSON', async (kind) => {
@@ -36,7 +37,10 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
 
     it('answers a deep body on an authenticated route as 400 and creates nothing', async () => {
       const before = await count('auction_sessions');
-      const res = await api.http.post('/auction-sessions').set(as('platform_admin')).set('Content-Type', 'application/json')
+      const res = await api.http
+        .post('/auction-sessions')
+        .set(as('platform_admin'))
+        .set('Content-Type', 'application/json')
         .send(`{"name":${nested(30_000, 'array')},"theme":"长三角拍","runMode":"parallel","startsAt":"2027-01-01T00:00:00Z"}`);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('MALFORMED_JSON');
@@ -58,21 +62,30 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
 
     it('answers a NUL character in a session name with 400 naming the field, and creates nothing', async () => {
       const before = await count('auction_sessions');
-      const res = await api.http.post('/auction-sessions').set(as('platform_admin')).send({ name: '新材料\u0000专场', theme: '长三角拍', runMode: 'parallel', startsAt: '2027-01-01T00:00:00Z' });
+      const res = await api.http
+        .post('/auction-sessions')
+        .set(as('platform_admin'))
+        .send({ name: '新材料\u0000专场', theme: '长三角拍', runMode: 'parallel', startsAt: '2027-01-01T00:00:00Z' });
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual([expect.objectContaining({ field: 'name', code: 'nulCharacter' })]);
       expect(await count('auction_sessions')).toBe(before);
     });
 
     it('creates a themed session with clean input and shows it (the read happens in the creating transaction)', async () => {
-      const res = await api.http.post('/auction-sessions').set(as('platform_admin')).send({ name: '新材料专场', theme: 'yangtze_delta', runMode: 'parallel', startsAt: '2027-01-01T00:00:00Z' });
+      const res = await api.http
+        .post('/auction-sessions')
+        .set(as('platform_admin'))
+        .send({ name: '新材料专场', theme: 'yangtze_delta', runMode: 'parallel', startsAt: '2027-01-01T00:00:00Z' });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ name: '新材料专场', theme: 'yangtze_delta', runMode: 'parallel', lots: [] });
       expect((await api.http.get(`/auction-sessions/${res.body.id}`)).body.name).toBe('新材料专场');
     });
 
     it('answers a NUL character in a nested field and in a query parameter with 400 naming them', async () => {
-      const policy = await api.http.post('/subsidy-policies').set(as('authority_admin')).send(policyDocument({ name: 'x\u0000' }));
+      const policy = await api.http
+        .post('/subsidy-policies')
+        .set(as('authority_admin'))
+        .send(policyDocument({ name: 'x\u0000' }));
       expect(policy.status).toBe(400);
       expect(policy.body.details).toEqual([expect.objectContaining({ field: 'name', code: 'nulCharacter' })]);
       const query = await api.http.get('/catalogue').query({ q: '材料\u0000' });
@@ -89,7 +102,10 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       const socket = await connect(users.enterprise_admin.token);
       try {
         const ack = await socket.emitWithAck('lot.bid', { lotId, amountFen: '1000000', idempotencyKey: 'k\u0000' });
-        expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'idempotencyKey', code: 'nulCharacter' })] } });
+        expect(ack).toMatchObject({
+          ok: false,
+          error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'idempotencyKey', code: 'nulCharacter' })] },
+        });
       } finally {
         socket.disconnect();
       }
@@ -100,14 +116,19 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
   describe('null where an optional field is expected', () => {
     it('answers maxFen: null on a bid with 400 naming maxFen', async () => {
       const lotId = await insertLot(db);
-      const res = await api.http.post(`/lots/${lotId}/bids`).set(as('enterprise_admin')).send({ amountFen: '1000000', maxFen: null, idempotencyKey: randomUUID() });
+      const res = await api.http
+        .post(`/lots/${lotId}/bids`)
+        .set(as('enterprise_admin'))
+        .send({ amountFen: '1000000', maxFen: null, idempotencyKey: randomUUID() });
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual([expect.objectContaining({ field: 'maxFen' })]);
     });
 
     it('answers eligibility.fundingModes: null in a subsidy policy with 400 naming it, and creates nothing', async () => {
       const before = await count('subsidy_policies');
-      const res = await api.http.post('/subsidy-policies').set(as('authority_admin'))
+      const res = await api.http
+        .post('/subsidy-policies')
+        .set(as('authority_admin'))
         .send(policyDocument({ kind: 'research_funding', rate: undefined, eligibility: { fundingModes: null } }));
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'eligibility.fundingModes' })]));
@@ -115,7 +136,10 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
     });
 
     it('still takes null where a field is declared nullable (a policy without an end date)', async () => {
-      const res = await api.http.post('/subsidy-policies').set(as('authority_admin')).send(policyDocument({ effectiveTo: null }));
+      const res = await api.http
+        .post('/subsidy-policies')
+        .set(as('authority_admin'))
+        .send(policyDocument({ effectiveTo: null }));
       expect(res.status).toBe(201);
     });
   });
@@ -148,7 +172,10 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       const socket = await connect(users.enterprise_admin.token);
       try {
         expect(await socket.emitWithAck('lot.join', { lotId: missing })).toMatchObject({ ok: false, error: { code: 'LOT_NOT_FOUND' } });
-        expect(await socket.emitWithAck('lot.bid', { lotId: missing, amountFen: '1000000', idempotencyKey: randomUUID() })).toMatchObject({ ok: false, error: { code: 'LOT_NOT_FOUND' } });
+        expect(await socket.emitWithAck('lot.bid', { lotId: missing, amountFen: '1000000', idempotencyKey: randomUUID() })).toMatchObject({
+          ok: false,
+          error: { code: 'LOT_NOT_FOUND' },
+        });
       } finally {
         socket.disconnect();
       }
@@ -246,7 +273,10 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
       expect(again.body.code).toBe('BANK_REFERENCE_USED');
       expect({ registrations: await count('lot_registrations'), audit: await count('audit_log'), deposits: await count('deposits') }).toEqual(before);
       // …and the organisation can still register with the right transfer
-      const retried = await api.http.post(`/lots/${second}/offline-registrations`).set(as('platform_admin')).send({ organizationId: b, bankReference: `${bankReference}-2` });
+      const retried = await api.http
+        .post(`/lots/${second}/offline-registrations`)
+        .set(as('platform_admin'))
+        .send({ organizationId: b, bankReference: `${bankReference}-2` });
       expect(retried.status).toBe(201);
       expect(retried.body).toMatchObject({ depositStatus: 'held' });
     });
@@ -262,7 +292,10 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
 
     it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key with 400 naming it, and creates nothing', async (key) => {
       const before = await count('organizations');
-      const res = await api.http.post('/organizations').set(as('platform_admin')).set('Content-Type', 'application/json')
+      const res = await api.http
+        .post('/organizations')
+        .set(as('platform_admin'))
+        .set('Content-Type', 'application/json')
         .send(`{"${key}":{"isAdmin":true},"type":"broker","name":"原型-${key}","regionCode":"330100"}`);
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual([expect.objectContaining({ field: key, code: 'forbiddenKey' })]);
@@ -271,18 +304,28 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
 
     it('refuses an array where a nested object is expected, naming the field (policies: [[]] was a 500)', async () => {
       const before = await count('subsidy_policies');
-      const imported = await api.http.post('/subsidy-policies/import').set(as('authority_admin')).send({ policies: [[]] });
+      const imported = await api.http
+        .post('/subsidy-policies/import')
+        .set(as('authority_admin'))
+        .send({ policies: [[]] });
       expect(imported.status).toBe(400);
       expect(imported.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'policies', code: 'isObject' })]));
       expect(await count('subsidy_policies')).toBe(before);
       const achievementId = await insertAchievement(db, users.holder_admin.organizationId);
-      const lot = await api.http.post('/lots').set(as('holder_admin'))
-        .send({ achievementId, dealType: 'transfer', startingPriceFen: '1000000', increment: [], depositFen: '0', startsAt: '2027-01-01T00:00:00Z', endsAt: '2027-01-02T00:00:00Z' });
+      const lot = await api.http.post('/lots').set(as('holder_admin')).send({
+        achievementId,
+        dealType: 'transfer',
+        startingPriceFen: '1000000',
+        increment: [],
+        depositFen: '0',
+        startsAt: '2027-01-01T00:00:00Z',
+        endsAt: '2027-01-02T00:00:00Z',
+      });
       expect(lot.status).toBe(400);
       expect(lot.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'increment', code: 'isObject' })]));
     });
 
-    it("answers the balances of an organisation that does not exist with a refusal, not an empty 200", async () => {
+    it('answers the balances of an organisation that does not exist with a refusal, not an empty 200', async () => {
       const res = await api.http.get(`/organizations/${randomUUID()}/balances`).set(as('platform_admin'));
       expect(res.status).toBe(403); // the organisation rule's answer (no existence test through another organisation's id)
       expect(res.body.code).toBe('ORGANIZATION_BOUNDARY');

@@ -28,29 +28,56 @@ describe('recorded history of an achievement, through the API', () => {
     expect(res.status).toBe(201);
     expect(res.body.entries).toEqual([expect.objectContaining({ kind: 'registration', date: '2020-01-20', documents: [doc], recordedBy: expect.any(String) })]);
     expect(res.body.ruleState).toBe('free_license_eligible'); // computed as of today from the recorded history
-    const [row] = await ds.query(`SELECT to_char(registered_on, 'YYYY-MM-DD') AS registered_on, registered_on <= obtained_on + 30 AS on_time FROM achievements WHERE id = $1`, [id]);
+    const [row] = await ds.query(
+      `SELECT to_char(registered_on, 'YYYY-MM-DD') AS registered_on, registered_on <= obtained_on + 30 AS on_time FROM achievements WHERE id = $1`,
+      [id],
+    );
     expect(row).toEqual({ registered_on: '2020-01-20', on_time: true });
   });
 
   it('clears P-2Y / P-3Y with a transformation that took effect in the past, and says who recorded it in the audit log', async () => {
     const id = await idlePatent();
-    const res = await post(`/achievements/${id}/history/transformations`, { kind: 'license', licenseType: 'exclusive', tookEffectOn: '2021-03-01', contractReference: '技术合同登记号 3301062021000123', counterparty: '杭州某科技有限公司', documents: [doc] });
+    const res = await post(`/achievements/${id}/history/transformations`, {
+      kind: 'license',
+      licenseType: 'exclusive',
+      tookEffectOn: '2021-03-01',
+      contractReference: '技术合同登记号 3301062021000123',
+      counterparty: '杭州某科技有限公司',
+      documents: [doc],
+    });
     expect(res.status).toBe(201);
     expect(res.body.ruleState).toBe('clear');
-    expect(res.body.entries).toEqual([expect.objectContaining({ kind: 'transformation', date: '2021-03-01', detail: 'license', reference: '技术合同登记号 3301062021000123' })]);
-    const audit = await ds.query(`SELECT action, actor_user_id IS NOT NULL AS by_someone, data->>'recordedHistory' AS recorded FROM audit_log WHERE subject_id = $1`, [id]);
+    expect(res.body.entries).toEqual([
+      expect.objectContaining({ kind: 'transformation', date: '2021-03-01', detail: 'license', reference: '技术合同登记号 3301062021000123' }),
+    ]);
+    const audit = await ds.query(
+      `SELECT action, actor_user_id IS NOT NULL AS by_someone, data->>'recordedHistory' AS recorded FROM audit_log WHERE subject_id = $1`,
+      [id],
+    );
     expect(audit).toEqual([{ action: 'history.transformation_recorded', by_someone: true, recorded: 'true' }]);
   });
 
   it('suspends with a justification whose recorded period runs today, and not with one that ended', async () => {
     const ended = await idlePatent();
-    const past = await post(`/achievements/${ended}/history/justifications`, { category: 'negotiation_in_progress', explanation: '与企业谈判', startsOn: '2022-07-01', endsOn: '2023-06-30', documents: [doc] });
+    const past = await post(`/achievements/${ended}/history/justifications`, {
+      category: 'negotiation_in_progress',
+      explanation: '与企业谈判',
+      startsOn: '2022-07-01',
+      endsOn: '2023-06-30',
+      documents: [doc],
+    });
     expect([past.status, past.body.ruleState]).toEqual([201, 'free_license_eligible']);
     const running = await idlePatent();
-    const current = await post(`/achievements/${running}/history/justifications`, { category: 'litigation_or_dispute', explanation: '权属诉讼中', startsOn: '2024-01-01', endsOn: '2027-06-30', documents: [doc] }, 'platform_admin');
+    const current = await post(
+      `/achievements/${running}/history/justifications`,
+      { category: 'litigation_or_dispute', explanation: '权属诉讼中', startsOn: '2024-01-01', endsOn: '2027-06-30', documents: [doc] },
+      'platform_admin',
+    );
     expect([current.status, current.body.ruleState]).toEqual([201, 'suspended']);
     const listed = await api.http.get(`/achievements/${running}/history`).set(as('holder_member'));
-    expect(listed.body.entries).toEqual([expect.objectContaining({ kind: 'justification', date: '2024-01-01', until: '2027-06-30', detail: 'litigation_or_dispute' })]);
+    expect(listed.body.entries).toEqual([
+      expect.objectContaining({ kind: 'justification', date: '2024-01-01', until: '2027-06-30', detail: 'litigation_or_dispute' }),
+    ]);
   });
 
   it('refuses dates in the future or before the IP right existed, and a record without documents, changing nothing', async () => {

@@ -43,12 +43,23 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
 
   it('counts bids received and answered by outcome and code, and times their acknowledgements', async () => {
     const lotId = await insertLot(db, { startingPriceFen: 1_000_000n, incrementFen: 10_000n });
-    await db.query(`INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, 1, false, 'held')`, [lotId, users.enterprise_admin.organizationId]);
+    await db.query(`INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, 1, false, 'held')`, [
+      lotId,
+      users.enterprise_admin.organizationId,
+    ]);
     const before = await metrics();
-    const bid = (amountFen: string) => api.http.post(`/lots/${lotId}/bids`).set('Authorization', `Bearer ${users.enterprise_admin.token}`).send({ amountFen, idempotencyKey: randomUUID() });
+    const bid = (amountFen: string) =>
+      api.http.post(`/lots/${lotId}/bids`).set('Authorization', `Bearer ${users.enterprise_admin.token}`).send({ amountFen, idempotencyKey: randomUUID() });
     expect((await bid('1000000')).body).toMatchObject({ status: 'accepted' });
     expect((await bid('1000000')).body).toMatchObject({ status: 'rejected', code: 'ALREADY_LEADING' });
-    expect((await api.http.post(`/lots/${randomUUID()}/bids`).set('Authorization', `Bearer ${users.enterprise_admin.token}`).send({ amountFen: '1000000', idempotencyKey: randomUUID() })).status).toBe(404);
+    expect(
+      (
+        await api.http
+          .post(`/lots/${randomUUID()}/bids`)
+          .set('Authorization', `Bearer ${users.enterprise_admin.token}`)
+          .send({ amountFen: '1000000', idempotencyKey: randomUUID() })
+      ).status,
+    ).toBe(404);
     const after = await metrics();
     const delta = (name: string, labels: Record<string, string>) => (sample(after, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
     expect(delta('zjp_bids_received_total', { source: 'online' })).toBe(3);
@@ -143,7 +154,8 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
       const handshake = await new Promise<unknown>((resolve) => socket.once('connect', () => resolve('connected')).once('connect_error', (e) => resolve(e)));
       expect(handshake).toBeInstanceOf(Error); // no token: refused at the handshake, not an ack
       const after = await scrape();
-      const delta = (labels: Record<string, string>) => (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);
+      const delta = (labels: Record<string, string>) =>
+        (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);
       expect(delta({ transport: 'http', code: (answers[0].body as { code: string }).code })).toBe(2);
       expect(delta({ transport: 'http', code: 'RATE_LIMITED' })).toBe(1);
       expect(delta({ transport: 'http', code: 'VALIDATION_FAILED' })).toBe(1);
@@ -158,7 +170,8 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
     await socket.emitWithAck('lot.join', { lotId: 'nope' });
     await socket.emitWithAck('lot.bid', { lotId: randomUUID(), amountFen: '100', idempotencyKey: randomUUID() });
     const after = await metrics();
-    const delta = (labels: Record<string, string>) => (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);
+    const delta = (labels: Record<string, string>) =>
+      (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);
     expect(delta({ transport: 'socket', code: 'VALIDATION_FAILED' })).toBe(1);
     expect(delta({ transport: 'socket', code: 'LOT_NOT_FOUND' })).toBe(1);
   });
@@ -170,7 +183,10 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
       const res = await request(proc.match[1]).get(`/lots/${randomUUID()}`).set('X-Request-Id', 'trace-me-0001');
       expect(res.body.requestId).toBe('trace-me-0001');
       await new Promise((r) => setTimeout(r, 200));
-      const lines = proc.output().split('\n').filter((l) => l.includes('trace-me-0001'));
+      const lines = proc
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('trace-me-0001'));
       expect(lines.length).toBeGreaterThanOrEqual(1);
       const line = JSON.parse(lines[0]) as { req?: { id?: string }; res?: { statusCode?: number } };
       expect(line.req?.id).toBe('trace-me-0001');

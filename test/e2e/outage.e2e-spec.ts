@@ -41,7 +41,10 @@ describe('outage answers: PostgreSQL unreachable', () => {
     const ds = app.get((await import('typeorm')).DataSource);
     lotId = await insertLot(ds, { startingPriceFen: 1_000_000n, incrementFen: 10_000n });
     await ds.query(`UPDATE lots SET status = 'open' WHERE id = $1`, [lotId]);
-    await ds.query(`INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, 1, false, 'held'), ($1, $3, 2, false, 'held')`, [lotId, enterprise, rival]);
+    await ds.query(
+      `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, 1, false, 'held'), ($1, $3, 2, false, 'held')`,
+      [lotId, enterprise, rival],
+    );
   });
 
   afterAll(async () => {
@@ -65,7 +68,10 @@ describe('outage answers: PostgreSQL unreachable', () => {
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After during the outage, and takes the resent bids once afterwards', async () => {
     const socket = await connect(); // the socket needs no database: its token is checked without one
     try {
-      expect(await socket.emitWithAck('lot.bid', { lotId, amountFen: '1000000', idempotencyKey: 'before' })).toMatchObject({ ok: true, data: { status: 'accepted', seq: 1 } });
+      expect(await socket.emitWithAck('lot.bid', { lotId, amountFen: '1000000', idempotencyKey: 'before' })).toMatchObject({
+        ok: true,
+        data: { status: 'accepted', seq: 1 },
+      });
       await proxy.cut();
 
       const http = await bid('1010000', 'during-http');
@@ -89,12 +95,23 @@ describe('outage answers: PostgreSQL unreachable', () => {
       }
       expect(again.body).toMatchObject({ status: 'accepted', seq: 2, replay: false });
       expect((await bid('1010000', 'during-http')).body).toMatchObject({ status: 'accepted', seq: 2, replay: true });
-      expect(await socket.emitWithAck('lot.bid', { lotId, amountFen: '1020000', idempotencyKey: 'during-socket' })).toMatchObject({ ok: true, data: { status: 'accepted', seq: 3 } });
+      expect(await socket.emitWithAck('lot.bid', { lotId, amountFen: '1020000', idempotencyKey: 'during-socket' })).toMatchObject({
+        ok: true,
+        data: { status: 'accepted', seq: 3 },
+      });
     } finally {
       socket.disconnect();
     }
-    const stored = await queryDatabase<{ seq: number; amount_fen: string }>(db.url, `SELECT seq, amount_fen FROM bids WHERE lot_id = $1 AND seq IS NOT NULL ORDER BY seq`, [lotId]);
-    expect(stored.map((b) => [b.seq, b.amount_fen])).toEqual([[1, '1000000'], [2, '1010000'], [3, '1020000']]);
+    const stored = await queryDatabase<{ seq: number; amount_fen: string }>(
+      db.url,
+      `SELECT seq, amount_fen FROM bids WHERE lot_id = $1 AND seq IS NOT NULL ORDER BY seq`,
+      [lotId],
+    );
+    expect(stored.map((b) => [b.seq, b.amount_fen])).toEqual([
+      [1, '1000000'],
+      [2, '1010000'],
+      [3, '1020000'],
+    ]);
   });
 });
 

@@ -26,7 +26,15 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
   /** A buyer's bank transfer received for the seller, through the real payments service: the seller's proceeds grow. */
   const received = async (payeeOrganizationId: string, amountFen: bigint) =>
     api.app.get(ContractPaymentsService).recordBankTransfer(
-      { organizationId: users.enterprise_admin.organizationId, payeeOrganizationId, referenceType: 'payout_fixture', referenceId: randomUUID(), amountFen, bankReference: `IN-${++serial}-${Date.now()}`, receivedOn: today() },
+      {
+        organizationId: users.enterprise_admin.organizationId,
+        payeeOrganizationId,
+        referenceType: 'payout_fixture',
+        referenceId: randomUUID(),
+        amountFen,
+        bankReference: `IN-${++serial}-${Date.now()}`,
+        receivedOn: today(),
+      },
       null,
     );
   const ledgerRows = async () => ((await ds.query(`SELECT count(*)::int AS n FROM ledger_entries`)) as { n: number }[])[0].n;
@@ -34,7 +42,13 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
 
   /** A holder organisation of its own with an administrator, for tests that must not share balances. */
   const newSeller = async (name: string) => {
-    const id = await createOrganization(api, { type: 'holder', name: `${name}-${Date.now()}`, regionCode: '330106', holderCategory: 'institute', highLevelPlatform: false });
+    const id = await createOrganization(api, {
+      type: 'holder',
+      name: `${name}-${Date.now()}`,
+      regionCode: '330106',
+      holderCategory: 'institute',
+      highLevelPlatform: false,
+    });
     const email = await createUser(api, id, ['holder_admin']);
     return { id, token: (await login(api, email)).accessToken };
   };
@@ -51,12 +65,28 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
     await received(seller, 1_060_000n);
     const before = await as('holder_admin').get(`/organizations/${seller}/payouts`);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ organizationId: seller, proceedsFen: '1060000', pendingRefundsFen: '0', availableFen: '1060000', paidOutFen: '0', items: [], total: 0 });
+    expect(before.body).toMatchObject({
+      organizationId: seller,
+      proceedsFen: '1060000',
+      pendingRefundsFen: '0',
+      availableFen: '1060000',
+      paidOutFen: '0',
+      items: [],
+      total: 0,
+    });
 
     const body = { organizationId: seller, amountFen: '1000000', bankReference: bankRef(), paidOn: today(), note: '合同价款结算', idempotencyKey: key() };
     const paid = await as('platform_admin').post('/payouts', body);
     expect(paid.status).toBe(201);
-    expect(paid.body).toEqual({ id: expect.any(String), organizationId: seller, amountFen: '1000000', bankReference: body.bankReference, paidOn: today(), note: '合同价款结算', createdAt: expect.any(String) });
+    expect(paid.body).toEqual({
+      id: expect.any(String),
+      organizationId: seller,
+      amountFen: '1000000',
+      bankReference: body.bankReference,
+      paidOn: today(),
+      note: '合同价款结算',
+      createdAt: expect.any(String),
+    });
 
     // the same request again (a lost answer retried): the same payout, nothing new
     const ledgerBefore = await ledgerRows();
@@ -70,13 +100,25 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
     expect([sameTransfer.status, sameTransfer.body.code]).toEqual([409, 'BANK_REFERENCE_USED']);
 
     const tooMuch = await as('platform_admin').post('/payouts', { ...body, amountFen: '60001', bankReference: bankRef(), idempotencyKey: key() });
-    expect([tooMuch.status, tooMuch.body.code, tooMuch.body.details]).toEqual([409, 'PAYOUT_EXCEEDS_AVAILABLE', expect.objectContaining({ availableFen: '60000' })]);
+    expect([tooMuch.status, tooMuch.body.code, tooMuch.body.details]).toEqual([
+      409,
+      'PAYOUT_EXCEEDS_AVAILABLE',
+      expect.objectContaining({ availableFen: '60000' }),
+    ]);
 
     const after = await as('holder_member').get(`/organizations/${seller}/payouts`);
-    expect(after.body).toMatchObject({ proceedsFen: '60000', availableFen: '60000', paidOutFen: '1000000', total: 1, items: [expect.objectContaining({ id: paid.body.id, amountFen: '1000000' })] });
+    expect(after.body).toMatchObject({
+      proceedsFen: '60000',
+      availableFen: '60000',
+      paidOutFen: '1000000',
+      total: 1,
+      items: [expect.objectContaining({ id: paid.body.id, amountFen: '1000000' })],
+    });
     const balances = await as('holder_admin').get(`/organizations/${seller}/balances`);
     expect(balances.body.balances).toMatchObject({ contract_proceeds: '60000', paid_out: '1000000' });
-    expect(await ds.query(`SELECT action FROM audit_log WHERE subject_type = 'payout' AND subject_id = $1`, [paid.body.id])).toEqual([{ action: 'payout.recorded' }]);
+    expect(await ds.query(`SELECT action FROM audit_log WHERE subject_type = 'payout' AND subject_id = $1`, [paid.body.id])).toEqual([
+      { action: 'payout.recorded' },
+    ]);
   });
 
   it('never pays the same money twice when administrators record at the same moment', async () => {
@@ -84,7 +126,15 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
     await received(seller.id, 1_000_000n);
     // eight different transfers of 300,000 fen each against 1,000,000 available: three fit
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => as('platform_admin').post('/payouts', { organizationId: seller.id, amountFen: '300000', bankReference: bankRef(), paidOn: today(), idempotencyKey: key() })),
+      Array.from({ length: 8 }, () =>
+        as('platform_admin').post('/payouts', {
+          organizationId: seller.id,
+          amountFen: '300000',
+          bankReference: bankRef(),
+          paidOn: today(),
+          idempotencyKey: key(),
+        }),
+      ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'PAYOUT_EXCEEDS_AVAILABLE')).toBe(true);
@@ -93,10 +143,18 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
     const repeats = await Promise.all(Array.from({ length: 5 }, () => as('platform_admin').post('/payouts', once)));
     expect(repeats.every((r) => r.status === 201 || r.status === 200 || (r.status === 409 && r.body.code === 'PAYOUT_DUPLICATE'))).toBe(true);
     expect(repeats.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(await ds.query(`SELECT count(*)::int AS n, sum(amount_fen)::text AS total FROM payouts WHERE organization_id = $1`, [seller.id])).toEqual([{ n: 4, total: '1000000' }]);
+    expect(await ds.query(`SELECT count(*)::int AS n, sum(amount_fen)::text AS total FROM payouts WHERE organization_id = $1`, [seller.id])).toEqual([
+      { n: 4, total: '1000000' },
+    ]);
     const view = await api.http.get(`/organizations/${seller.id}/payouts`).set('Authorization', `Bearer ${seller.token}`);
     expect(view.body).toMatchObject({ proceedsFen: '0', availableFen: '0', paidOutFen: '1000000', total: 4 });
-    const over = await as('platform_admin').post('/payouts', { organizationId: seller.id, amountFen: '1', bankReference: bankRef(), paidOn: today(), idempotencyKey: key() });
+    const over = await as('platform_admin').post('/payouts', {
+      organizationId: seller.id,
+      amountFen: '1',
+      bankReference: bankRef(),
+      paidOn: today(),
+      idempotencyKey: key(),
+    });
     expect([over.status, over.body.details?.availableFen]).toEqual([409, '0']);
   });
 
@@ -107,24 +165,66 @@ describe('payouts to sellers: contract proceeds paid out by bank transfer', () =
     await ds.query(`INSERT INTO refunds (payment_id, amount_fen, reason, idempotency_key) VALUES ($1, 200000, '部分退款', 'refund-in-flight-1')`, [payment.id]);
     const view = await as('platform_admin').get(`/organizations/${seller.id}/payouts`);
     expect(view.body).toMatchObject({ proceedsFen: '500000', pendingRefundsFen: '200000', availableFen: '300000' });
-    const refused = await as('platform_admin').post('/payouts', { organizationId: seller.id, amountFen: '300001', bankReference: bankRef(), paidOn: today(), idempotencyKey: key() });
+    const refused = await as('platform_admin').post('/payouts', {
+      organizationId: seller.id,
+      amountFen: '300001',
+      bankReference: bankRef(),
+      paidOn: today(),
+      idempotencyKey: key(),
+    });
     expect([refused.status, refused.body.code]).toEqual([409, 'PAYOUT_EXCEEDS_AVAILABLE']);
-    const ok = await as('platform_admin').post('/payouts', { organizationId: seller.id, amountFen: '300000', bankReference: bankRef(), paidOn: today(), idempotencyKey: key() });
+    const ok = await as('platform_admin').post('/payouts', {
+      organizationId: seller.id,
+      amountFen: '300000',
+      bankReference: bankRef(),
+      paidOn: today(),
+      idempotencyKey: key(),
+    });
     expect(ok.status).toBe(201);
   });
 
   it('refuses bad input with the offending fields, and changes nothing', async () => {
     const seller = users.holder_admin.organizationId;
     const [ledger, payouts] = [await ledgerRows(), await payoutRows()];
-    const bad = await as('platform_admin').post('/payouts', { organizationId: 'nope', amountFen: '-5', bankReference: '', paidOn: '2026-02-30', idempotencyKey: 'short' });
+    const bad = await as('platform_admin').post('/payouts', {
+      organizationId: 'nope',
+      amountFen: '-5',
+      bankReference: '',
+      paidOn: '2026-02-30',
+      idempotencyKey: 'short',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['amountFen', 'bankReference', 'idempotencyKey', 'organizationId', 'paidOn']);
-    const zero = await as('platform_admin').post('/payouts', { organizationId: seller, amountFen: '0', bankReference: bankRef(), paidOn: today(), idempotencyKey: key() });
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'amountFen',
+      'bankReference',
+      'idempotencyKey',
+      'organizationId',
+      'paidOn',
+    ]);
+    const zero = await as('platform_admin').post('/payouts', {
+      organizationId: seller,
+      amountFen: '0',
+      bankReference: bankRef(),
+      paidOn: today(),
+      idempotencyKey: key(),
+    });
     expect([zero.status, zero.body.details?.map((d: { field: string }) => d.field)]).toEqual([400, ['amountFen']]);
-    const future = await as('platform_admin').post('/payouts', { organizationId: seller, amountFen: '1', bankReference: bankRef(), paidOn: '2999-01-01', idempotencyKey: key() });
+    const future = await as('platform_admin').post('/payouts', {
+      organizationId: seller,
+      amountFen: '1',
+      bankReference: bankRef(),
+      paidOn: '2999-01-01',
+      idempotencyKey: key(),
+    });
     expect([future.status, future.body.details?.map((d: { field: string }) => d.field)]).toEqual([400, ['paidOn']]);
-    const unknown = await as('platform_admin').post('/payouts', { organizationId: randomUUID(), amountFen: '1', bankReference: bankRef(), paidOn: today(), idempotencyKey: key() });
+    const unknown = await as('platform_admin').post('/payouts', {
+      organizationId: randomUUID(),
+      amountFen: '1',
+      bankReference: bankRef(),
+      paidOn: today(),
+      idempotencyKey: key(),
+    });
     expect([unknown.status, unknown.body.code]).toEqual([404, 'ORGANIZATION_NOT_FOUND']);
     const badPage = await as('platform_admin').get(`/organizations/${seller}/payouts?limit=0&offset=x`);
     expect([badPage.status, [...new Set(badPage.body.details?.map((d: { field: string }) => d.field))].sort()]).toEqual([400, ['limit', 'offset']]);

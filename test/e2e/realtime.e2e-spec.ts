@@ -26,10 +26,11 @@ describe('socket.io across two API processes', () => {
     sockets.push(socket);
     return socket;
   };
-  const connected = (s: Socket) => new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
+  const connected = (s: Socket) =>
+    new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+    });
   const login = async (url: string, email: string, password: string) => {
     const res = await request(url).post('/auth/login').send({ email, password });
     expect(res.status).toBe(200);
@@ -51,7 +52,10 @@ describe('socket.io across two API processes', () => {
     expect(created.stdout).toContain('created platform administrator root@test.example');
     adminToken = await login(a.url, 'root@test.example', 'Root-password-1');
 
-    const org = await request(a.url).post('/organizations').set('Authorization', `Bearer ${adminToken}`).send({ type: 'enterprise', name: '柯桥企业', regionCode: '330603', sme: true });
+    const org = await request(a.url)
+      .post('/organizations')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ type: 'enterprise', name: '柯桥企业', regionCode: '330603', sme: true });
     expect(org.status).toBe(201);
     const user = await request(a.url)
       .post(`/organizations/${org.body.id}/users`)
@@ -81,7 +85,10 @@ describe('socket.io across two API processes', () => {
     let strayEvents = 0;
     elsewhere.on('announcement', () => strayEvents++);
     const received = new Promise<Record<string, unknown>>((resolve) => watcher.once('announcement', resolve));
-    const sent = await request(a.url).post('/realtime/announcements').set('Authorization', `Bearer ${adminToken}`).send({ lotId, message: '第3号标的即将开拍' });
+    const sent = await request(a.url)
+      .post('/realtime/announcements')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ lotId, message: '第3号标的即将开拍' });
     expect(sent.status).toBe(202);
 
     await expect(received).resolves.toMatchObject({ lotId, message: '第3号标的即将开拍' });
@@ -93,7 +100,11 @@ describe('socket.io across two API processes', () => {
     for (const token of [undefined, 'not-a-jwt']) {
       const socket = connect(a.url, token);
       const err = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
-      expect(err.data).toEqual({ code: token ? 'INVALID_TOKEN' : 'UNAUTHENTICATED', message: expect.any(String), requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(err.data).toEqual({
+        code: token ? 'INVALID_TOKEN' : 'UNAUTHENTICATED',
+        message: expect.any(String),
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
     }
   });
 
@@ -101,7 +112,10 @@ describe('socket.io across two API processes', () => {
     const socket = connect(a.url, enterpriseToken);
     await connected(socket);
     const ack = await socket.emitWithAck('lot.join', { lotId: 'not-a-uuid' });
-    expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ field: 'lotId' })], requestId: expect.any(String) } });
+    expect(ack).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ field: 'lotId' })], requestId: expect.any(String) },
+    });
   });
 
   it('answers a malformed lot.bid (a plain listener on the hot path) with VALIDATION_FAILED naming every field, and stores nothing', async () => {
@@ -110,9 +124,13 @@ describe('socket.io across two API processes', () => {
     const ack = await socket.emitWithAck('lot.bid', { lotId: 'lot-1', amountFen: 12.5, maxFen: '-1', idempotencyKey: '', organizationId: randomUUID() });
     expect(ack.ok).toBe(false);
     expect(ack.error.code).toBe('VALIDATION_FAILED');
-    expect((ack.error.details as { field: string; code: string }[]).map((d) => `${d.field}:${d.code}`).sort()).toEqual(
-      ['amountFen:isFen', 'idempotencyKey:isLength', 'lotId:isUuid', 'maxFen:isFen', 'organizationId:unknownField'],
-    );
+    expect((ack.error.details as { field: string; code: string }[]).map((d) => `${d.field}:${d.code}`).sort()).toEqual([
+      'amountFen:isFen',
+      'idempotencyKey:isLength',
+      'lotId:isUuid',
+      'maxFen:isFen',
+      'organizationId:unknownField',
+    ]);
     expect(await socket.emitWithAck('lot.bid', 'not an object')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     const [{ n }] = await queryDatabase<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM bids');
     expect(n).toBe(0);
@@ -122,7 +140,15 @@ describe('socket.io across two API processes', () => {
     const socket = connect(a.url, adminToken);
     await connected(socket);
     const ack = await socket.emitWithAck('lot.bid', { lotId: randomUUID(), amountFen: '100' });
-    expect(ack).toEqual({ ok: false, error: { code: 'FORBIDDEN_ROLE', message: expect.any(String), details: { requiredRoles: ['enterprise_admin', 'enterprise_member'] }, requestId: expect.any(String) } });
+    expect(ack).toEqual({
+      ok: false,
+      error: {
+        code: 'FORBIDDEN_ROLE',
+        message: expect.any(String),
+        details: { requiredRoles: ['enterprise_admin', 'enterprise_member'] },
+        requestId: expect.any(String),
+      },
+    });
     // the refusal comes before the input check: a malformed bid gets the same answer
     expect((await socket.emitWithAck('lot.bid', { nonsense: true })).error.code).toBe('FORBIDDEN_ROLE');
   });

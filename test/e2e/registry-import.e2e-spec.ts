@@ -10,16 +10,46 @@ import { CLOCK, type TravelClock } from '../../libs/core/src';
 import { QUEUES } from '../../libs/platform/src';
 import { RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 
-const HEADERS = ['成果名称*', '成果类型*', '技术领域*', '财政资金支持', '取得日期*', '登记日期', '行政区划代码*', '知识产权类型*', '知识产权号', '授权日期', '转化方式', '许可类型', '转化生效日期', '合同编号', '正当理由类别', '正当理由起始日期', '正当理由截止日期'];
+const HEADERS = [
+  '成果名称*',
+  '成果类型*',
+  '技术领域*',
+  '财政资金支持',
+  '取得日期*',
+  '登记日期',
+  '行政区划代码*',
+  '知识产权类型*',
+  '知识产权号',
+  '授权日期',
+  '转化方式',
+  '许可类型',
+  '转化生效日期',
+  '合同编号',
+  '正当理由类别',
+  '正当理由起始日期',
+  '正当理由截止日期',
+];
 let serial = 0;
 /** A fresh, valid invention-patent number (ZL + 12 digits + check character). */
 const patent = (year = 2019) => {
-  const digits = `${year}1${String(Date.now() % 10_000_000 + ++serial * 104_729).slice(-7).padStart(7, '0')}`;
+  const digits = `${year}1${String((Date.now() % 10_000_000) + ++serial * 104_729)
+    .slice(-7)
+    .padStart(7, '0')}`;
   return `ZL${digits}.${patentCheckChar(digits)}`;
 };
 const row = (cells: Partial<Record<string, string>>) => HEADERS.map((h) => cells[h.replace('*', '')] ?? '');
-const base = (title: string, grantedOn: string, number = patent()) => ({ 成果名称: title, 成果类型: '应用类', 技术领域: '新材料', 取得日期: '2019-05-10', 行政区划代码: '330106', 知识产权类型: '发明专利', 知识产权号: number, 授权日期: grantedOn });
-const csv = (rows: string[][]) => Buffer.from(`\uFEFF${[HEADERS, ...rows].map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}`, 'utf8');
+const base = (title: string, grantedOn: string, number = patent()) => ({
+  成果名称: title,
+  成果类型: '应用类',
+  技术领域: '新材料',
+  取得日期: '2019-05-10',
+  行政区划代码: '330106',
+  知识产权类型: '发明专利',
+  知识产权号: number,
+  授权日期: grantedOn,
+});
+const csv = (rows: string[][]) =>
+  Buffer.from(`\uFEFF${[HEADERS, ...rows].map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}`, 'utf8');
 
 describe('registry import (CSV / XLSX, dry run, commit) through the API and the worker', () => {
   let api: TestApi;
@@ -29,7 +59,8 @@ describe('registry import (CSV / XLSX, dry run, commit) through the API and the 
   let ds: DataSource;
   const as = (role: keyof RoleUsers) => ({ Authorization: `Bearer ${users[role].token}` });
 
-  const upload = (file: Buffer, name: string, role: keyof RoleUsers = 'holder_admin') => api.http.post('/registry-imports').set(as(role)).attach('file', file, name);
+  const upload = (file: Buffer, name: string, role: keyof RoleUsers = 'holder_admin') =>
+    api.http.post('/registry-imports').set(as(role)).attach('file', file, name);
   const settle = async (id: string, until: string[]) => {
     for (let i = 0; i < 300; i++) {
       const res = await api.http.get(`/registry-imports/${id}`).set(as('holder_admin'));
@@ -39,7 +70,8 @@ describe('registry import (CSV / XLSX, dry run, commit) through the API and the 
     }
     throw new Error(`import ${id} did not reach ${until.join('/')}`);
   };
-  const achievements = async () => (await ds.query(`SELECT count(*)::int AS n FROM achievements WHERE holder_id = $1`, [users.holder_admin.organizationId]))[0].n as number;
+  const achievements = async () =>
+    (await ds.query(`SELECT count(*)::int AS n FROM achievements WHERE holder_id = $1`, [users.holder_admin.organizationId]))[0].n as number;
 
   beforeAll(async () => {
     api = await startApi();
@@ -55,11 +87,15 @@ describe('registry import (CSV / XLSX, dry run, commit) through the API and the 
   });
 
   it('hands out the template with the Chinese headers, as XLSX (with a sheet of instructions) and as CSV', async () => {
-    const xlsx = await api.http.get('/registry-imports/template').set(as('holder_admin')).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await api.http
+      .get('/registry-imports/template')
+      .set(as('holder_admin'))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const book = new ExcelJS.Workbook();
@@ -73,7 +109,12 @@ describe('registry import (CSV / XLSX, dry run, commit) through the API and the 
 
   it('reports every bad cell of a dry run by row and column, writes nothing, and refuses to commit it', async () => {
     const taken = patent();
-    const existing = (await ds.query(`INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on) VALUES ($1, '已登记', 'other', 'applied', '2020-01-01', 'registered', '2020-01-02') RETURNING id`, [users.holder_admin.organizationId]))[0].id;
+    const existing = (
+      await ds.query(
+        `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on) VALUES ($1, '已登记', 'other', 'applied', '2020-01-01', 'registered', '2020-01-02') RETURNING id`,
+        [users.holder_admin.organizationId],
+      )
+    )[0].id;
     await ds.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on) VALUES ($1, 'invention_patent', $2, '2020-01-01')`, [existing, taken]);
     const dup = patent();
     const good = patent();
@@ -160,7 +201,7 @@ describe('registry import (CSV / XLSX, dry run, commit) through the API and the 
     expect(job?.progress).toEqual({ phase: 'committing', rowsDone: 2_000, rowsTotal: 2_000, percent: 100 });
   });
 
-  it('takes a file only as multipart/form-data, only from those who may import, and hides another holder\'s import', async () => {
+  it("takes a file only as multipart/form-data, only from those who may import, and hides another holder's import", async () => {
     const json = await api.http.post('/registry-imports').set(as('holder_admin')).send({ file: 'x' });
     expect([json.status, json.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     expect((await upload(csv([]), 'x.csv', 'enterprise_admin')).status).toBe(403);
@@ -172,7 +213,11 @@ describe('registry import (CSV / XLSX, dry run, commit) through the API and the 
     expect([other.status, other.body.code]).toEqual([404, 'IMPORT_NOT_FOUND']);
     const commit = await api.http.post(`/registry-imports/${mine.body.id}/commit`).set({ Authorization: `Bearer ${otherHolder.token}` });
     expect([commit.status, commit.body.code]).toEqual([404, 'IMPORT_NOT_FOUND']);
-    const forOther = await api.http.post('/registry-imports').set(as('holder_admin')).field('holderId', otherHolder.organizationId).attach('file', csv([]), 'x.csv');
+    const forOther = await api.http
+      .post('/registry-imports')
+      .set(as('holder_admin'))
+      .field('holderId', otherHolder.organizationId)
+      .attach('file', csv([]), 'x.csv');
     expect([forOther.status, forOther.body.code]).toEqual([403, 'ORGANIZATION_BOUNDARY']);
   });
 });

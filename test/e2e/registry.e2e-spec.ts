@@ -26,7 +26,14 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
   const awaitScan = async (jobId: string) => {
     for (let i = 0; i < 100; i++) {
       const status = await api.http.get(`/compliance/scans/${jobId}`).set(as('platform_admin'));
-      if (status.body.state === 'completed') return status.body.result as { changed: number; scanDate: string; preview?: boolean; counts?: Record<string, number>; achievements?: { achievementIds: string[]; toState: string }[] };
+      if (status.body.state === 'completed')
+        return status.body.result as {
+          changed: number;
+          scanDate: string;
+          preview?: boolean;
+          counts?: Record<string, number>;
+          achievements?: { achievementIds: string[]; toState: string }[];
+        };
       if (status.body.state === 'failed') throw new Error(status.body.failedReason);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -40,22 +47,24 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     return awaitScan(started.body.jobId);
   };
 
-
   const register = (body: Record<string, unknown>, role: keyof RoleUsers = 'holder_admin') =>
-    api.http.post('/achievements').set(as(role)).send({
-      title: '一种石墨烯复合材料的制备方法',
-      abstract: '高导热石墨烯/聚合物复合材料',
-      technicalField: 'new_materials',
-      ipcClasses: ['C01B 32/184'],
-      keywords: ['石墨烯', '导热'],
-      kind: 'applied',
-      publiclyFunded: true,
-      obtainedOn: '2023-04-01',
-      inventors: ['张三'],
-      maturity: 'pilot',
-      askingPriceFen: '150000000',
-      ...body,
-    });
+    api.http
+      .post('/achievements')
+      .set(as(role))
+      .send({
+        title: '一种石墨烯复合材料的制备方法',
+        abstract: '高导热石墨烯/聚合物复合材料',
+        technicalField: 'new_materials',
+        ipcClasses: ['C01B 32/184'],
+        keywords: ['石墨烯', '导热'],
+        kind: 'applied',
+        publiclyFunded: true,
+        obtainedOn: '2023-04-01',
+        inventors: ['张三'],
+        maturity: 'pilot',
+        askingPriceFen: '150000000',
+        ...body,
+      });
 
   beforeAll(async () => {
     api = await startApi();
@@ -84,7 +93,9 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     const listed = await api.http.get(`/achievements/${id}`);
     expect(listed.body).toMatchObject({ ruleState: 'use_first', onUseFirstList: true, ruleStateSince: '2025-05-11' });
     const listings = await api.http.get(`/listings?achievementId=${id}`);
-    expect(listings.body).toEqual([expect.objectContaining({ forced: true, mode: 'fixed_price', priceFen: '150000000', status: 'active', ruleClause: 'P-2Y' })]);
+    expect(listings.body).toEqual([
+      expect.objectContaining({ forced: true, mode: 'fixed_price', priceFen: '150000000', status: 'active', ruleClause: 'P-2Y' }),
+    ]);
     const catalogue = await api.http.get('/catalogue').query({ q: '石墨烯', useFirst: 'true' });
     expect(catalogue.status).toBe(200);
     expect(catalogue.body.items.map((i: { id: string }) => i.id)).toContain(id);
@@ -96,7 +107,9 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
 
     // the holder is told, and cannot withdraw the forced listing or the achievement
     const inbox = await api.http.get('/notifications').set(as('holder_member'));
-    expect(inbox.body).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'rule.use_first', data: expect.objectContaining({ achievementIds: [id] }) })]));
+    expect(inbox.body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'rule.use_first', data: expect.objectContaining({ achievementIds: [id] }) })]),
+    );
     const pull = await api.http.post(`/listings/${listings.body[0].id}/withdraw`).set(as('holder_admin')).send({ reason: '不想卖了' });
     expect(pull.status).toBe(403);
     expect(pull.body.code).toBe('FORCED_LISTING');
@@ -126,14 +139,23 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
   });
 
   it('suspends the rule at once when an administrator approves a justification', async () => {
-    const created = await register({ title: '纠纷中的成果', ipRights: [{ type: 'invention_patent', number: patent('202010654321'), grantedOn: '2020-06-01' }] });
+    const created = await register({
+      title: '纠纷中的成果',
+      ipRights: [{ type: 'invention_patent', number: patent('202010654321'), grantedOn: '2020-06-01' }],
+    });
     const id = created.body.id as string;
     await runScan('2024-01-01');
     expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('free_license_eligible');
 
-    const submitted = await api.http.post(`/achievements/${id}/justifications`).set(as('holder_member')).send({ category: 'litigation_or_dispute', explanation: '权属诉讼中', endsOn: '2099-12-31' });
+    const submitted = await api.http
+      .post(`/achievements/${id}/justifications`)
+      .set(as('holder_member'))
+      .send({ category: 'litigation_or_dispute', explanation: '权属诉讼中', endsOn: '2099-12-31' });
     expect(submitted.status).toBe(201);
-    const foreign = await api.http.post(`/achievements/${id}/justifications`).set(as('enterprise_admin')).send({ category: 'other', explanation: 'x', endsOn: '2099-12-31' });
+    const foreign = await api.http
+      .post(`/achievements/${id}/justifications`)
+      .set(as('enterprise_admin'))
+      .send({ category: 'other', explanation: 'x', endsOn: '2099-12-31' });
     expect(foreign.status).toBe(403);
     const pending = await api.http.get('/justifications?status=pending').set(as('authority_admin'));
     expect(pending.body.map((j: { id: string }) => j.id)).toContain(submitted.body.id);
@@ -241,7 +263,9 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(behind.achievements?.find((a) => a.toState === 'clear')?.achievementIds).toContain(id);
     expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('use_first');
     expect((await listings()).map((l) => l.status)).toEqual(['active']);
-    const written = await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM rule_events WHERE achievement_id = $1 AND scan_date IN ('2026-01-01', '2027-06-02')`, [id]);
+    const written = await api.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM rule_events WHERE achievement_id = $1 AND scan_date IN ('2026-01-01', '2027-06-02')`, [id]);
     expect(written).toEqual([{ n: 0 }]);
   });
 

@@ -38,9 +38,20 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     documentNumber: `柯科〔${year}〕12号`,
     effectiveFrom: `${year}-01-01`,
     effectiveTo: `${year + 3}-12-31`,
-    eligibility: { sellerCategory: 'high_level_platform', contractTypes: ['transfer', 'license'], registration: { withinDaysOfSigning: 30 }, buyerMustBeSme: true },
+    eligibility: {
+      sellerCategory: 'high_level_platform',
+      contractTypes: ['transfer', 'license'],
+      registration: { withinDaysOfSigning: 30 },
+      buyerMustBeSme: true,
+    },
     base: 'actual_paid',
-    rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '50000000', rate: '5%' }] },
+    rate: {
+      kind: 'progressive',
+      tiers: [
+        { fromFen: '0', rate: '0.1' },
+        { fromFen: '50000000', rate: '5%' },
+      ],
+    },
     caps: { perContractFen: '20000000', perEnterprisePerYearFen: '50000000' },
     budgetFen: '500000000',
     stacking: 'exclusive',
@@ -61,11 +72,17 @@ describe('subsidies over HTTP: policy → contract → candidate → application
   });
 
   it('refuses a malformed policy naming the fields, and policies from anyone but an authority administrator', async () => {
-    const bad = await api.http.post('/subsidy-policies').set(bearer(reviewerToken)).send(policyBody({ rate: { kind: 'single', rate: 0.1 }, budgetFen: 5e9, extra: true }));
+    const bad = await api.http
+      .post('/subsidy-policies')
+      .set(bearer(reviewerToken))
+      .send(policyBody({ rate: { kind: 'single', rate: 0.1 }, budgetFen: 5e9, extra: true }));
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['budgetFen', 'extra', 'rate.rate']);
-    const tiers = await api.http.post('/subsidy-policies').set(bearer(reviewerToken)).send(policyBody({ rate: { kind: 'banded', tiers: [{ fromFen: '10', rate: '0.1' }] } }));
+    const tiers = await api.http
+      .post('/subsidy-policies')
+      .set(bearer(reviewerToken))
+      .send(policyBody({ rate: { kind: 'banded', tiers: [{ fromFen: '10', rate: '0.1' }] } }));
     expect(tiers.status).toBe(400);
     expect(tiers.body.details).toEqual([expect.objectContaining({ field: 'rate.tiers[0].fromFen', code: 'firstTierFromZero' })]);
     for (const role of ['enterprise_admin', 'holder_admin', 'platform_admin'] as const) {
@@ -82,32 +99,52 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect(created.body).toMatchObject({ authority: { id: keqiao, level: 'county', regionCode: '330603' }, version: 1, budget: { remainingFen: '500000000' } });
     const policyId = created.body.id as string;
     const exported = await api.http.get(`/subsidy-policies/${policyId}/export`).set(bearer(reviewerToken));
-    expect(exported.body).toMatchObject({ format: 'zjp.subsidy-policies/1', policies: [expect.objectContaining({ documentNumber: `柯科〔${year}〕12号`, stacking: 'exclusive' })] });
+    expect(exported.body).toMatchObject({
+      format: 'zjp.subsidy-policies/1',
+      policies: [expect.objectContaining({ documentNumber: `柯科〔${year}〕12号`, stacking: 'exclusive' })],
+    });
     expect((await api.http.get(`/subsidy-policies?inForceOn=${today}`).set(as('enterprise_member'))).body.map((p: { id: string }) => p.id)).toContain(policyId);
 
     // 2. a licence between the platform (holder) and the enterprise: drafted, signed, registered, paid
     const achievementId = await insertAchievement(api.app.get(DataSource), users.holder_admin.organizationId);
-    const draft = await api.http.post('/contracts').set(as('holder_admin')).send({
-      type: 'license',
-      achievementId,
-      buyerId: users.enterprise_admin.organizationId,
-      terms: {
-        license: { licenseType: 'exclusive', startsOn: today, endsOn: `${year + 5}-12-31`, territory: '中国大陆', fieldOfUse: '纺织品检测', sublicensing: false },
-        fees: [{ kind: 'lump_sum', amountFen: '120000000', dueDays: 30 }],
-      },
-    });
+    const draft = await api.http
+      .post('/contracts')
+      .set(as('holder_admin'))
+      .send({
+        type: 'license',
+        achievementId,
+        buyerId: users.enterprise_admin.organizationId,
+        terms: {
+          license: {
+            licenseType: 'exclusive',
+            startsOn: today,
+            endsOn: `${year + 5}-12-31`,
+            territory: '中国大陆',
+            fieldOfUse: '纺织品检测',
+            sublicensing: false,
+          },
+          fees: [{ kind: 'lump_sum', amountFen: '120000000', dueDays: 30 }],
+        },
+      });
     expect(draft.status).toBe(201);
     const contractId = draft.body.id as string;
     expect((await api.http.post(`/contracts/${contractId}/submission`).set(as('holder_admin')).send({ version: 1 })).status).toBe(200);
     expect((await api.http.post(`/contracts/${contractId}/signatures`).set(as('holder_admin')).send({ version: 1 })).status).toBe(200);
     expect((await api.http.post(`/contracts/${contractId}/signatures`).set(as('enterprise_admin')).send({ version: 1 })).status).toBe(200);
-    const registered = await api.http.post(`/contracts/${contractId}/registration`).set(as('platform_admin')).send({ number: `${year}330603${String(Date.now()).slice(-6)}`, registeredOn: today, registry: '绍兴市技术合同登记处' });
+    const registered = await api.http
+      .post(`/contracts/${contractId}/registration`)
+      .set(as('platform_admin'))
+      .send({ number: `${year}330603${String(Date.now()).slice(-6)}`, registeredOn: today, registry: '绍兴市技术合同登记处' });
     expect(registered.status).toBe(200);
-    const paid = await api.http.post(`/contracts/${contractId}/bank-transfers`).set(as('platform_admin')).send({ amountFen: '120000000', bankReference: `ICBC-${Date.now()}`, receivedOn: today });
+    const paid = await api.http
+      .post(`/contracts/${contractId}/bank-transfers`)
+      .set(as('platform_admin'))
+      .send({ amountFen: '120000000', bankReference: `ICBC-${Date.now()}`, receivedOn: today });
     expect(paid.status).toBe(201);
 
     // 3. the payment triggers the worker: the enterprise sees its candidate with the explanation
-    let candidate: Record<string, unknown> & { amountFen: string; explanation: { caps: { name: string; bit: boolean }[]; rate: { steps: unknown[] } } } | undefined;
+    let candidate:
+      (Record<string, unknown> & { amountFen: string; explanation: { caps: { name: string; bit: boolean }[]; rate: { steps: unknown[] } } }) | undefined;
     for (let i = 0; i < 100 && !candidate; i++) {
       const res = await api.http.get(`/subsidy-candidates?subjectId=${contractId}`).set(as('enterprise_member'));
       expect(res.status).toBe(200);
@@ -121,10 +158,21 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect((await api.http.get(`/subsidy-candidates?subjectId=${contractId}`).set(as('holder_admin'))).status).toBe(403);
 
     // 4. the enterprise applies (once)
-    const applyBody = { policyId, subjectType: 'contract', subjectId: contractId, year, statement: '合同款已全额支付', attachments: [ATTACHMENT], payee: PAYEE };
+    const applyBody = {
+      policyId,
+      subjectType: 'contract',
+      subjectId: contractId,
+      year,
+      statement: '合同款已全额支付',
+      attachments: [ATTACHMENT],
+      payee: PAYEE,
+    };
     const byMember = await api.http.post('/subsidy-applications').set(as('enterprise_member')).send(applyBody);
     expect(byMember.status).toBe(403);
-    const badPayee = await api.http.post('/subsidy-applications').set(as('enterprise_admin')).send({ ...applyBody, payee: { ...PAYEE, accountNumber: '12-34' } });
+    const badPayee = await api.http
+      .post('/subsidy-applications')
+      .set(as('enterprise_admin'))
+      .send({ ...applyBody, payee: { ...PAYEE, accountNumber: '12-34' } });
     expect(badPayee.status).toBe(400);
     expect(badPayee.body.details).toEqual([expect.objectContaining({ field: 'payee.accountNumber' })]);
     const applied = await api.http.post('/subsidy-applications').set(as('enterprise_admin')).send(applyBody);
@@ -136,10 +184,16 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     const applicationId = applied.body.id as string;
 
     // 5. review by one administrator (adjusted), approval by another (four-eyes)
-    const foreign = await api.http.post(`/subsidy-applications/${applicationId}/review`).set(as('authority_admin')).send({ decision: 'approve', reason: '越权' });
+    const foreign = await api.http
+      .post(`/subsidy-applications/${applicationId}/review`)
+      .set(as('authority_admin'))
+      .send({ decision: 'approve', reason: '越权' });
     expect(foreign.status).toBe(403);
     expect(foreign.body.code).toBe('ORGANIZATION_BOUNDARY');
-    const reviewed = await api.http.post(`/subsidy-applications/${applicationId}/review`).set(bearer(reviewerToken)).send({ decision: 'adjust', amountFen: '8000000', reason: '一张发票金额不符，按核定金额' });
+    const reviewed = await api.http
+      .post(`/subsidy-applications/${applicationId}/review`)
+      .set(bearer(reviewerToken))
+      .send({ decision: 'adjust', amountFen: '8000000', reason: '一张发票金额不符，按核定金额' });
     expect(reviewed.status).toBe(200);
     expect(reviewed.body).toMatchObject({ status: 'reviewed', recommendedFen: '8000000' });
     const self = await api.http.post(`/subsidy-applications/${applicationId}/approve`).set(bearer(reviewerToken)).send({ reason: '同意' });
@@ -150,10 +204,16 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect(approved.body).toMatchObject({ status: 'approved', approvedFen: '8000000' });
     const twice = await api.http.post(`/subsidy-applications/${applicationId}/approve`).set(bearer(approverToken)).send({ reason: '再批' });
     expect(twice.status).toBe(409);
-    expect((await api.http.get(`/subsidy-policies/${policyId}`).set(as('enterprise_member'))).body.budget).toMatchObject({ reservedFen: '8000000', remainingFen: '492000000' });
+    expect((await api.http.get(`/subsidy-policies/${policyId}`).set(as('enterprise_member'))).body.budget).toMatchObject({
+      reservedFen: '8000000',
+      remainingFen: '492000000',
+    });
 
     // 6. settlement: batch, export (CSV and XLSX), paid
-    const batch = await api.http.post('/subsidy-batches').set(bearer(reviewerToken)).send({ applicationIds: [applicationId], note: `${year}年第一批` });
+    const batch = await api.http
+      .post('/subsidy-batches')
+      .set(bearer(reviewerToken))
+      .send({ applicationIds: [applicationId], note: `${year}年第一批` });
     expect(batch.status).toBe(201);
     expect(batch.body).toMatchObject({ status: 'open', applications: 1, totalFen: '8000000' });
     const csv = await api.http.get(`/subsidy-batches/${batch.body.id}/export?format=csv`).set(bearer(reviewerToken));
@@ -170,7 +230,10 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect(row.getCell(4).value).toBe(applied.body.enterprise.name);
     expect(row.getCell(16).value).toBe(80000);
     expect(row.getCell(10).value).toBe(PAYEE.accountNumber);
-    const markPaid = await api.http.post(`/subsidy-batches/${batch.body.id}/paid`).set(bearer(approverToken)).send({ paymentReference: 'GK-KQ-0001', paidOn: today });
+    const markPaid = await api.http
+      .post(`/subsidy-batches/${batch.body.id}/paid`)
+      .set(bearer(approverToken))
+      .send({ paymentReference: 'GK-KQ-0001', paidOn: today });
     expect(markPaid.status).toBe(200);
     expect(markPaid.body).toMatchObject({ status: 'paid', paymentReference: 'GK-KQ-0001' });
     const mine = await api.http.get(`/subsidy-applications/${applicationId}`).set(as('enterprise_member'));
@@ -178,7 +241,9 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect((await api.http.get(`/subsidy-applications/${applicationId}`).set(as('holder_admin'))).status).toBe(403);
     const balances = await api.http.get(`/subsidy-reports/budget`).set(bearer(reviewerToken));
     expect(balances.body).toEqual([expect.objectContaining({ policyId, paidFen: '8000000', reservedFen: '0', usedPercent: '1.60' })]);
-    const ledger = await api.app.get(DataSource).query(`SELECT account, amount_fen::text AS amount FROM ledger_entries WHERE subject_id = $1 ORDER BY amount_fen`, [applicationId]);
+    const ledger = await api.app
+      .get(DataSource)
+      .query(`SELECT account, amount_fen::text AS amount FROM ledger_entries WHERE subject_id = $1 ORDER BY amount_fen`, [applicationId]);
     expect(ledger).toEqual([
       { account: `org:${keqiao}:subsidies_paid`, amount: '-8000000' },
       { account: `org:${users.enterprise_admin.organizationId}:subsidies_received`, amount: '8000000' },
@@ -190,7 +255,10 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       { fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: '50000000' } },
       { fromFen: '500000000', rate: '0.25', caps: { perContractFen: '500000000' } },
     ];
-    const created = await api.http.post('/subsidy-policies').set(bearer(reviewerToken)).send(policyBody({ name: '分档封顶补助', documentNumber: `柯科〔${year}〕99号`, rate: { kind: 'banded', tiers } }));
+    const created = await api.http
+      .post('/subsidy-policies')
+      .set(bearer(reviewerToken))
+      .send(policyBody({ name: '分档封顶补助', documentNumber: `柯科〔${year}〕99号`, rate: { kind: 'banded', tiers } }));
     expect(created.status).toBe(201);
     const read = await api.http.get(`/subsidy-policies/${created.body.id}`).set(bearer(reviewerToken));
     expect(read.body.document.rate.tiers).toEqual([
@@ -203,7 +271,10 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       .send(policyBody({ rate: { kind: 'banded', tiers: [tiers[0], { ...tiers[1], caps: { perContractFen: '0', perYear: '1' } }] } }));
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['rate.tiers[1].caps.perYear']);
-    const zero = await api.http.post('/subsidy-policies').set(bearer(reviewerToken)).send(policyBody({ rate: { kind: 'banded', tiers: [tiers[0], { ...tiers[1], caps: { perContractFen: '0' } }] } }));
+    const zero = await api.http
+      .post('/subsidy-policies')
+      .set(bearer(reviewerToken))
+      .send(policyBody({ rate: { kind: 'banded', tiers: [tiers[0], { ...tiers[1], caps: { perContractFen: '0' } }] } }));
     expect([zero.status, zero.body.details]).toEqual([400, [expect.objectContaining({ field: 'rate.tiers[1].caps.perContractFen', code: 'positive' })]]);
     await api.http.post(`/subsidy-policies/${created.body.id}/withdraw`).set(bearer(reviewerToken)).send({ reason: '测试结束' });
   });

@@ -12,7 +12,11 @@ describe('bad input gets a 400 with the offending fields and changes nothing', (
   });
   afterAll(() => api.close());
 
-  const post = (body: unknown) => api.http.post('/organizations').set('Authorization', `Bearer ${admin}`).send(body as object);
+  const post = (body: unknown) =>
+    api.http
+      .post('/organizations')
+      .set('Authorization', `Bearer ${admin}`)
+      .send(body as object);
 
   it('names every bad field of a malformed body', async () => {
     const before = await count();

@@ -43,7 +43,7 @@ describe('bid log references', () => {
   const good = (): Row => ({ lot: lotId, reg: bidder.registrationId, org: bidder.organizationId, user: userId });
   const violation = (what: string) => expect.objectContaining({ code: '23503', message: expect.stringContaining(what) });
 
-  it('takes a batch whose references are all right, and an unregistered bidder\'s rejected bid without a registration', async () => {
+  it("takes a batch whose references are all right, and an unregistered bidder's rejected bid without a registration", async () => {
     const before = await count();
     await insert([good(), good(), { lot: lotId, reg: null, org: await insertEnterprise(ds), user: null }]);
     expect(await count()).toBe(before + 3);
@@ -65,16 +65,22 @@ describe('bid log references', () => {
     ['lot_registrations', async () => bidder.registrationId],
     ['users', async () => userId],
     // an organisation and a lot that nothing but a bid refers to: an unregistered enterprise's rejected bid on a lot without registrations
-    ['organizations', async () => {
-      const org = await insertEnterprise(ds);
-      await insert([{ lot: otherLotId, reg: null, org, user: null }]);
-      return org;
-    }],
-    ['lots', async () => {
-      const lot = await insertLot(ds);
-      await insert([{ lot, reg: null, org: bidder.organizationId, user: null }]);
-      return lot;
-    }],
+    [
+      'organizations',
+      async () => {
+        const org = await insertEnterprise(ds);
+        await insert([{ lot: otherLotId, reg: null, org, user: null }]);
+        return org;
+      },
+    ],
+    [
+      'lots',
+      async () => {
+        const lot = await insertLot(ds);
+        await insert([{ lot, reg: null, org: bidder.organizationId, user: null }]);
+        return lot;
+      },
+    ],
   ])('refuses to delete a row of %s that bids refer to', async (table, id) => {
     const target = await id();
     await expect(ds.query(`DELETE FROM ${table} WHERE id = $1`, [target])).rejects.toEqual(violation('bids refer to it'));

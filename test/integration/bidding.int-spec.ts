@@ -22,7 +22,9 @@ describe('bidding engine and closing on PostgreSQL', () => {
   let config: ReturnType<typeof testConfig>;
 
   const contextFor = async () => {
-    @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule] })
+    @Module({
+      imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule],
+    })
     class TestMarketModule {}
     return NestFactory.createApplicationContext(TestMarketModule, { logger: false, abortOnError: false });
   };
@@ -41,8 +43,17 @@ describe('bidding engine and closing on PostgreSQL', () => {
   });
 
   const accepted = async (lotId: string) =>
-    (await ds.query(`SELECT seq, amount_fen::text AS amount, registration_id, source, prev_hash, hash, received_at FROM bids WHERE lot_id = $1 AND status = 'accepted' ORDER BY seq`, [lotId])) as {
-      seq: number; amount: string; registration_id: string; source: string; prev_hash: string; hash: string; received_at: Date;
+    (await ds.query(
+      `SELECT seq, amount_fen::text AS amount, registration_id, source, prev_hash, hash, received_at FROM bids WHERE lot_id = $1 AND status = 'accepted' ORDER BY seq`,
+      [lotId],
+    )) as {
+      seq: number;
+      amount: string;
+      registration_id: string;
+      source: string;
+      prev_hash: string;
+      hash: string;
+      received_at: Date;
     }[];
 
   it('200 concurrent bids from 20 bidders make one strictly increasing sequence, every answer stored, none lost', async () => {
@@ -51,7 +62,14 @@ describe('bidding engine and closing on PostgreSQL', () => {
     for (let i = 0; i < 20; i++) bidders.push(await insertBidder(ds, lotId));
     const requests = Array.from({ length: 200 }, (_, i) => {
       const b = bidders[i % bidders.length];
-      return engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n + BigInt(i) * 1_000n + BigInt(i % 7) * 300n, idempotencyKey: `k-${i}`, source: 'online' });
+      return engine.submit({
+        lotId,
+        organizationId: b.organizationId,
+        userId: null,
+        amountFen: 1_000_000n + BigInt(i) * 1_000n + BigInt(i % 7) * 300n,
+        idempotencyKey: `k-${i}`,
+        source: 'online',
+      });
     });
     const results = await Promise.all(requests);
     const rows = await accepted(lotId);
@@ -87,12 +105,31 @@ describe('bidding engine and closing on PostgreSQL', () => {
     const unpaid = await insertBidder(ds, lotId, { depositStatus: 'pending' });
     const paid = await insertBidder(ds, lotId);
     const outsider = await insertBidder(ds, await insertLot(ds));
-    expect(await engine.submit({ lotId, organizationId: outsider.organizationId, userId: null, amountFen: 2_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'NOT_REGISTERED' });
-    expect(await engine.submit({ lotId, organizationId: unpaid.organizationId, userId: null, amountFen: 2_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'DEPOSIT_NOT_HELD' });
-    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 999_999n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'BID_TOO_LOW', minimumFen: '1000000' });
-    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted', seq: 1, leading: true });
-    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'ALREADY_LEADING' });
-    const codes = (await ds.query(`SELECT reject_code FROM bids WHERE lot_id = $1 AND status = 'rejected' ORDER BY id`, [lotId])).map((r: { reject_code: string }) => r.reject_code);
+    expect(await engine.submit({ lotId, organizationId: outsider.organizationId, userId: null, amountFen: 2_000_000n, source: 'online' })).toMatchObject({
+      status: 'rejected',
+      code: 'NOT_REGISTERED',
+    });
+    expect(await engine.submit({ lotId, organizationId: unpaid.organizationId, userId: null, amountFen: 2_000_000n, source: 'online' })).toMatchObject({
+      status: 'rejected',
+      code: 'DEPOSIT_NOT_HELD',
+    });
+    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 999_999n, source: 'online' })).toMatchObject({
+      status: 'rejected',
+      code: 'BID_TOO_LOW',
+      minimumFen: '1000000',
+    });
+    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({
+      status: 'accepted',
+      seq: 1,
+      leading: true,
+    });
+    expect(await engine.submit({ lotId, organizationId: paid.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' })).toMatchObject({
+      status: 'rejected',
+      code: 'ALREADY_LEADING',
+    });
+    const codes = (await ds.query(`SELECT reject_code FROM bids WHERE lot_id = $1 AND status = 'rejected' ORDER BY id`, [lotId])).map(
+      (r: { reject_code: string }) => r.reject_code,
+    );
     expect(codes).toEqual(['NOT_REGISTERED', 'DEPOSIT_NOT_HELD', 'BID_TOO_LOW', 'ALREADY_LEADING']);
   });
 
@@ -100,14 +137,23 @@ describe('bidding engine and closing on PostgreSQL', () => {
     const lotId = await insertLot(ds, { endsAt: new Date(Date.now() + 200) });
     const b = await insertBidder(ds, lotId);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'rejected', code: 'LOT_ENDED' });
+    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({
+      status: 'rejected',
+      code: 'LOT_ENDED',
+    });
   });
 
   it('takes bids on a lot whose end time carries microseconds (never rewrites it a little earlier)', async () => {
     const lotId = await insertLot(ds);
-    await ds.query(`UPDATE lots SET ends_at = date_trunc('second', now()) + interval '1 hour 0.000123 second', original_ends_at = date_trunc('second', now()) + interval '1 hour 0.000123 second' WHERE id = $1`, [lotId]);
+    await ds.query(
+      `UPDATE lots SET ends_at = date_trunc('second', now()) + interval '1 hour 0.000123 second', original_ends_at = date_trunc('second', now()) + interval '1 hour 0.000123 second' WHERE id = $1`,
+      [lotId],
+    );
     const b = await insertBidder(ds, lotId);
-    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted', seq: 1 });
+    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({
+      status: 'accepted',
+      seq: 1,
+    });
     const lot = (await ds.query(`SELECT ends_at = original_ends_at AS same FROM lots WHERE id = $1`, [lotId]))[0];
     expect(lot.same).toBe(true);
   });
@@ -120,19 +166,38 @@ describe('bidding engine and closing on PostgreSQL', () => {
     const challenge = await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 150_000n, source: 'online' });
     expect(challenge).toMatchObject({ status: 'accepted', leading: false, currentFen: '160000' });
     const rows = await accepted(lotId);
-    expect(rows.map((r) => [r.amount, r.source])).toEqual([['100000', 'online'], ['150000', 'online'], ['160000', 'proxy']]);
+    expect(rows.map((r) => [r.amount, r.source])).toEqual([
+      ['100000', 'online'],
+      ['150000', 'online'],
+      ['160000', 'proxy'],
+    ]);
     expect(rows[2].registration_id).toBe(a.registrationId);
   });
 
   it('keeps a verifiable hash chain of accepted bids', async () => {
     const lotId = await insertLot(ds);
     const bidders = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
-    for (let i = 0; i < 6; i++) await engine.submit({ lotId, organizationId: bidders[i % 2].organizationId, userId: null, amountFen: 1_000_000n + BigInt(i) * 10_000n, source: 'online' });
+    for (let i = 0; i < 6; i++)
+      await engine.submit({
+        lotId,
+        organizationId: bidders[i % 2].organizationId,
+        userId: null,
+        amountFen: 1_000_000n + BigInt(i) * 10_000n,
+        source: 'online',
+      });
     const rows = (await ds.query(
       `SELECT b.seq, b.amount_fen, r.paddle_number, b.received_at, b.source, b.prev_hash, b.hash FROM bids b JOIN lot_registrations r ON r.id = b.registration_id WHERE b.lot_id = $1 AND b.status = 'accepted' ORDER BY seq`,
       [lotId],
     )) as { seq: number; amount_fen: string; paddle_number: number; received_at: Date; source: string; prev_hash: string; hash: string }[];
-    const chain = rows.map((r) => ({ seq: r.seq, bidderId: `竞买人 ${String(r.paddle_number).padStart(2, '0')}`, amountFen: BigInt(r.amount_fen), at: r.received_at, proxy: r.source === 'proxy', prevHash: r.prev_hash, hash: r.hash }));
+    const chain = rows.map((r) => ({
+      seq: r.seq,
+      bidderId: `竞买人 ${String(r.paddle_number).padStart(2, '0')}`,
+      amountFen: BigInt(r.amount_fen),
+      at: r.received_at,
+      proxy: r.source === 'proxy',
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
     expect(verifyChain(lotId, chain).ok).toBe(true);
     chain[3] = { ...chain[3], amountFen: chain[3].amountFen + 1n };
     expect(verifyChain(lotId, chain)).toMatchObject({ ok: false, brokenAtSeq: 4 });
@@ -155,8 +220,12 @@ describe('bidding engine and closing on PostgreSQL', () => {
   it('closes a lot exactly once when two closers race, with one deal and the result', async () => {
     const lotId = await insertLot(ds, { reservePriceFen: 1_000_000n, extensionMinutes: 0 });
     const bidders = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
-    expect(await engine.submit({ lotId, organizationId: bidders[0].organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
-    expect(await engine.submit({ lotId, organizationId: bidders[1].organizationId, userId: null, amountFen: 1_200_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
+    expect(await engine.submit({ lotId, organizationId: bidders[0].organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({
+      status: 'accepted',
+    });
+    expect(await engine.submit({ lotId, organizationId: bidders[1].organizationId, userId: null, amountFen: 1_200_000n, source: 'online' })).toMatchObject({
+      status: 'accepted',
+    });
     // the end passes (moved rather than waited for, so a slow machine cannot end the lot before the bids)
     await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = $1`, [lotId]);
     const other = await contextFor();
@@ -171,15 +240,21 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect(lot).toEqual({ status: 'closed', result: 'sold', hammer: '1200000', winner_registration_id: bidders[1].registrationId });
     const deals = await ds.query(`SELECT buyer_id, price_fen::text AS price FROM deals WHERE lot_id = $1`, [lotId]);
     expect(deals).toEqual([{ buyer_id: bidders[1].organizationId, price: '1200000' }]);
-    const regs = (await ds.query(`SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number`, [lotId])) as { deposit_status: string }[];
+    const regs = (await ds.query(`SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number`, [lotId])) as {
+      deposit_status: string;
+    }[];
     expect(regs.map((r) => r.deposit_status)).toEqual(['released', 'held']);
   });
 
   it('finishes settling deposits when a closer died between the commit and the settlement', async () => {
     const lotId = await insertLot(ds, { extensionMinutes: 0 });
     const [a, b] = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
-    expect(await engine.submit({ lotId, organizationId: a.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
-    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' })).toMatchObject({ status: 'accepted' });
+    expect(await engine.submit({ lotId, organizationId: a.organizationId, userId: null, amountFen: 1_000_000n, source: 'online' })).toMatchObject({
+      status: 'accepted',
+    });
+    expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: 1_100_000n, source: 'online' })).toMatchObject({
+      status: 'accepted',
+    });
     // the end passes (moved rather than waited for, so a slow machine cannot end the lot before the bids)
     await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = $1`, [lotId]);
     // The close committed, then the process died before releasing the loser's hold:
@@ -206,5 +281,4 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect((await ds.query(`SELECT unsold_reason FROM lots WHERE id = $1`, [lotId]))[0].unsold_reason).toBe('reserve_not_met');
     expect((await ds.query(`SELECT count(*)::int AS n FROM deals WHERE lot_id = $1`, [lotId]))[0].n).toBe(0);
   });
-
 });

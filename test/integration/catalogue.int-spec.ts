@@ -35,10 +35,10 @@ describe('CatalogueService (PostgreSQL)', () => {
   let clock = 0;
 
   async function holder(key: string, region: string): Promise<void> {
-    const [row] = (await ds.query(
-      `INSERT INTO organizations (type, name, region_code, holder_category) VALUES ('holder', $1, $2, 'university') RETURNING id`,
-      [`测试持有单位${key}`, region],
-    )) as { id: string }[];
+    const [row] = (await ds.query(`INSERT INTO organizations (type, name, region_code, holder_category) VALUES ('holder', $1, $2, 'university') RETURNING id`, [
+      `测试持有单位${key}`,
+      region,
+    ])) as { id: string }[];
     holders[key] = row.id;
   }
 
@@ -50,8 +50,18 @@ describe('CatalogueService (PostgreSQL)', () => {
        VALUES ($1, $2, $3, $4, 'applied', '2024-01-10', $5, $6, $7, $8, CASE WHEN $8 = 'draft' THEN NULL ELSE DATE '2024-01-20' END, $9,
          TIMESTAMPTZ '2025-01-01 00:00:00+08' + make_interval(mins => $10))
        RETURNING id`,
-      [holders[a.holder ?? 'hz'], a.title, a.abstract ?? '', a.field ?? 'new_materials', a.keywords ?? [], a.price === undefined ? null : a.price,
-        a.ipc ?? [], status, a.rule ?? 'clear', a.at ?? ++clock],
+      [
+        holders[a.holder ?? 'hz'],
+        a.title,
+        a.abstract ?? '',
+        a.field ?? 'new_materials',
+        a.keywords ?? [],
+        a.price === undefined ? null : a.price,
+        a.ipc ?? [],
+        status,
+        a.rule ?? 'clear',
+        a.at ?? ++clock,
+      ],
     )) as { id: string }[];
     ids[key] = row.id;
     return row.id;
@@ -298,7 +308,12 @@ describe('CatalogueService (PostgreSQL)', () => {
       const twins = ['twin1', 'twin2', 'twin3', 'twin4', 'twin5'];
       for (const key of twins) await achievement(key, { title: `同一时刻登记的传感器${key}`, at: sameMinute, price: '5000' });
       try {
-        for (const [service, sort] of [[catalogue, 'newest'], [viaIndex, 'newest'], [catalogue, 'price_asc'], [viaIndex, 'relevance']] as const) {
+        for (const [service, sort] of [
+          [catalogue, 'newest'],
+          [viaIndex, 'newest'],
+          [catalogue, 'price_asc'],
+          [viaIndex, 'relevance'],
+        ] as const) {
           const all = await found({ q: '传感器', sort }, service);
           expect(all).toHaveLength(5);
           const pages: string[] = [];
@@ -408,17 +423,21 @@ describe('CatalogueService (PostgreSQL)', () => {
       return { keys: keysOf(page.items.map((i) => i.id)), total: page.total };
     };
     const maskOf = async (id: string) =>
-      ((await ds.query(`SELECT ip_type_mask AS mask, catalogue_ip_types(ip_type_mask) AS types FROM achievements WHERE id = $1`, [id])) as {
-        mask: number;
-        types: string[];
-      }[])[0];
+      (
+        (await ds.query(`SELECT ip_type_mask AS mask, catalogue_ip_types(ip_type_mask) AS types FROM achievements WHERE id = $1`, [id])) as {
+          mask: number;
+          types: string[];
+        }[]
+      )[0];
     const addRight = async (id: string, type: string, number: string | null, status = 'valid') =>
-      ((await ds.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, $2, $3, '2023-05-01', $4) RETURNING id`, [
-        id,
-        type,
-        number,
-        status,
-      ])) as { id: string }[])[0].id;
+      (
+        (await ds.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, $2, $3, '2023-05-01', $4) RETURNING id`, [
+          id,
+          type,
+          number,
+          status,
+        ])) as { id: string }[]
+      )[0].id;
 
     it('follow a right added, lapsed, retyped and deleted', async () => {
       const id = await achievement('rights', { title: '带权利的外观设计成果', field: 'other' });

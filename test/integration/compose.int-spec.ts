@@ -2,8 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 
-interface Service { command?: string[] | string; profiles?: string[]; environment?: Record<string, string> }
-const compose = load(readFileSync(join(__dirname, '../../docker/compose.yml'), 'utf8')) as { services: Record<string, Service>; 'x-app': { environment: Record<string, string> } };
+interface Service {
+  command?: string[] | string;
+  profiles?: string[];
+  environment?: Record<string, string>;
+}
+const compose = load(readFileSync(join(__dirname, '../../docker/compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+  'x-app': { environment: Record<string, string> };
+};
 const SECRETS = ['JWT_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'];
 
 describe('docker/compose.yml is production-safe by default', () => {

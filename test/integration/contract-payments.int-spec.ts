@@ -5,7 +5,15 @@ import { DataSource } from 'typeorm';
 import { ContractBillingService, ContractsModule, ContractsService } from '../../libs/contracts/src';
 import { DatabaseModule } from '../../libs/database/src';
 import { DepositsService, PaymentsApiModule, PaymentsModule, StripeEventsProcessor } from '../../libs/payments/src';
-import { AllExceptionsFilter, AppConfig, createValidationPipe, PlatformConfigModule, QueueProducersModule, RedisModule, WorkerQueuesModule } from '../../libs/platform/src';
+import {
+  AllExceptionsFilter,
+  AppConfig,
+  createValidationPipe,
+  PlatformConfigModule,
+  QueueProducersModule,
+  RedisModule,
+  WorkerQueuesModule,
+} from '../../libs/platform/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { startStripeServer, StripeServer } from '../stripe-server/stripe-server';
 import { settleStripeEvents } from '../support/stripe-events';
@@ -13,12 +21,22 @@ import { testConfig } from '../support/config';
 import { DealSpec, insertDeal, partiesOf } from '../support/contract-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-
 /** The API side: the webhook endpoint (PaymentsApiModule) and the contracts services. */
 @Module({})
 class ApiSide {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ApiSide, imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, PaymentsApiModule, ContractsModule] };
+    return {
+      module: ApiSide,
+      imports: [
+        PlatformConfigModule.forRoot(config),
+        RedisModule,
+        DatabaseModule.forRoot(config),
+        QueueProducersModule,
+        RealtimeModule,
+        PaymentsApiModule,
+        ContractsModule,
+      ],
+    };
   }
 }
 
@@ -26,7 +44,19 @@ class ApiSide {
 @Module({})
 class WorkerSide {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerSide, imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), WorkerQueuesModule, RealtimeModule, PaymentsModule, ContractsModule], providers: [StripeEventsProcessor] };
+    return {
+      module: WorkerSide,
+      imports: [
+        PlatformConfigModule.forRoot(config),
+        RedisModule,
+        DatabaseModule.forRoot(config),
+        WorkerQueuesModule,
+        RealtimeModule,
+        PaymentsModule,
+        ContractsModule,
+      ],
+      providers: [StripeEventsProcessor],
+    };
   }
 }
 
@@ -45,7 +75,12 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     db = await createTestDatabase();
     stripe = await startStripeServer({ webhookSecret: WEBHOOK_SECRET, secretKey: 'sk_test_contract_payments', webhookRetryDelayMs: 50 });
     const config = testConfig(db.url, { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_contract_payments', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
-    const app = await NestFactory.create<NestExpressApplication>(ApiSide.forRoot(config), { logger: false, abortOnError: false, bodyParser: false, rawBody: true });
+    const app = await NestFactory.create<NestExpressApplication>(ApiSide.forRoot(config), {
+      logger: false,
+      abortOnError: false,
+      bodyParser: false,
+      rawBody: true,
+    });
     app.useBodyParser('json', { limit: '1mb' });
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new AllExceptionsFilter());
@@ -77,11 +112,18 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     await contracts.submit(p.seller, id, { version: 1 });
     await contracts.sign(p.seller, id, { version: 1 });
     await contracts.sign(p.buyer, id, { version: 1 });
-    await contracts.register(p.admin, id, { number, registeredOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), registry: '杭州市技术合同登记处' });
+    await contracts.register(p.admin, id, {
+      number,
+      registeredOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+      registry: '杭州市技术合同登记处',
+    });
     return { f, p, id };
   };
   const ledgerOf = async (contractId: string) =>
-    (await ds.query(`SELECT idempotency_key AS key, account, amount_fen::text AS amount FROM ledger_entries WHERE subject_type = 'contract' AND subject_id = $1 ORDER BY id`, [contractId])) as { key: string; account: string; amount: string }[];
+    (await ds.query(
+      `SELECT idempotency_key AS key, account, amount_fen::text AS amount FROM ledger_entries WHERE subject_type = 'contract' AND subject_id = $1 ORDER BY id`,
+      [contractId],
+    )) as { key: string; account: string; amount: string }[];
 
   it('the enterprise pays by card then Alipay: actual value, obligations, ledger and status follow; the same key is the same payment', async () => {
     const { f, p, id } = await registered();
@@ -89,21 +131,42 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     const first = await billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 960_000n, idempotencyKey: 'pay-0001-visa' });
     expect(first).toMatchObject({ status: 'succeeded', amountFen: '960000', provider: 'stripe', providerPaymentId: expect.stringMatching(/^pi_/) });
     const pi = stripe.paymentIntent(first.providerPaymentId!)!;
-    expect(pi).toMatchObject({ status: 'succeeded', capture_method: 'automatic', currency: 'cny', amount: 960_000, payment_method_types: ['card', 'alipay', 'wechat_pay'], metadata: { paymentId: first.id, referenceType: 'contract', referenceId: id } });
-    expect(await contracts.get(p.buyer, id)).toMatchObject({ status: 'in_performance', money: { actualValueFen: '960000', outstandingFen: '100000', settled: false } });
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      capture_method: 'automatic',
+      currency: 'cny',
+      amount: 960_000,
+      payment_method_types: ['card', 'alipay', 'wechat_pay'],
+      metadata: { paymentId: first.id, referenceType: 'contract', referenceId: id },
+    });
+    expect(await contracts.get(p.buyer, id)).toMatchObject({
+      status: 'in_performance',
+      money: { actualValueFen: '960000', outstandingFen: '100000', settled: false },
+    });
 
     const again = await billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 960_000n, idempotencyKey: 'pay-0001-visa' });
     expect(again.id).toBe(first.id);
     expect(stripe.paymentIntents().filter((x) => x.metadata.referenceId === id)).toHaveLength(1);
-    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 100_001n, idempotencyKey: 'pay-0002-over' })).rejects.toMatchObject({ code: 'PAYMENT_EXCEEDS_OUTSTANDING', kind: 'conflict' });
-    await expect(billing.payOnline(p.seller, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-by-seller' })).rejects.toMatchObject({ code: 'NOT_THE_PAYER' });
-    await expect(billing.payOnline(p.stranger, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-by-stranger' })).rejects.toMatchObject({ code: 'CONTRACT_NOT_FOUND' });
+    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 100_001n, idempotencyKey: 'pay-0002-over' })).rejects.toMatchObject(
+      { code: 'PAYMENT_EXCEEDS_OUTSTANDING', kind: 'conflict' },
+    );
+    await expect(billing.payOnline(p.seller, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-by-seller' })).rejects.toMatchObject({
+      code: 'NOT_THE_PAYER',
+    });
+    await expect(billing.payOnline(p.stranger, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-by-stranger' })).rejects.toMatchObject({
+      code: 'CONTRACT_NOT_FOUND',
+    });
 
     const rest = await billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_alipay', idempotencyKey: 'pay-0003-alipay' }); // default: everything owed
     expect(rest).toMatchObject({ status: 'succeeded', amountFen: '100000', paymentMethod: 'pm_card_alipay' });
     const done = await contracts.get(p.buyer, id);
-    expect(done).toMatchObject({ status: 'completed', money: { actualValueFen: '1060000', outstandingFen: '0', settled: true, obligations: [{ key: 'lump_sum', status: 'paid' }] } });
-    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-0004-more' })).rejects.toMatchObject({ code: 'CONTRACT_COMPLETED' });
+    expect(done).toMatchObject({
+      status: 'completed',
+      money: { actualValueFen: '1060000', outstandingFen: '0', settled: true, obligations: [{ key: 'lump_sum', status: 'paid' }] },
+    });
+    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', idempotencyKey: 'pay-0004-more' })).rejects.toMatchObject({
+      code: 'CONTRACT_COMPLETED',
+    });
 
     stripe.resumeDeliveries();
     await settle();
@@ -113,22 +176,32 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
       { key: `payment:${rest.id}:succeeded`, account: `org:${f.buyerId}:cash`, amount: '-100000' },
       { key: `payment:${rest.id}:succeeded`, account: `org:${f.holderId}:contract_proceeds`, amount: '100000' },
     ]);
-    const outcomes = (await ds.query(`SELECT outcome FROM stripe_events WHERE payload->'data'->'object'->'metadata'->>'referenceId' = $1 AND type = 'payment_intent.succeeded'`, [id])) as { outcome: string }[];
+    const outcomes = (await ds.query(
+      `SELECT outcome FROM stripe_events WHERE payload->'data'->'object'->'metadata'->>'referenceId' = $1 AND type = 'payment_intent.succeeded'`,
+      [id],
+    )) as { outcome: string }[];
     expect(outcomes.map((o) => o.outcome)).toEqual(['no change (payment succeeded)', 'no change (payment succeeded)']);
     const audit = await ds.query(`SELECT action FROM audit_log WHERE subject_type = 'contract' AND subject_id = $1 ORDER BY id`, [id]);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['contract.registered', 'contract.in_performance', 'contract.completed']));
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(
+      expect.arrayContaining(['contract.registered', 'contract.in_performance', 'contract.completed']),
+    );
   });
 
   it('a declined card fails the payment; the same key with WeChat Pay pays on the same PaymentIntent; an unknown method is refused', async () => {
     const { p, id } = await registered();
-    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_chargeDeclined', amountFen: 500_000n, idempotencyKey: 'pay-declined-1' })).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
+    await expect(
+      billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_chargeDeclined', amountFen: 500_000n, idempotencyKey: 'pay-declined-1' }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
     const { payments } = await billing.list(p.buyer, id);
     expect(payments).toEqual([expect.objectContaining({ status: 'failed', failureCode: 'generic_decline' })]);
     expect((await contracts.get(p.buyer, id)).money.actualValueFen).toBe('0');
     const retried = await billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_wechat', amountFen: 500_000n, idempotencyKey: 'pay-declined-1' });
     expect(retried).toMatchObject({ id: payments[0].id, status: 'succeeded', paymentMethod: 'pm_card_wechat' });
     expect(stripe.paymentIntents().filter((x) => x.metadata.referenceId === id)).toHaveLength(1);
-    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_no_such_method', amountFen: 1n, idempotencyKey: 'pay-unknown-1' })).rejects.toMatchObject({ code: 'PAYMENT_METHOD_REJECTED', kind: 'validation' });
+    await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_no_such_method', amountFen: 1n, idempotencyKey: 'pay-unknown-1' })).rejects.toMatchObject({
+      code: 'PAYMENT_METHOD_REJECTED',
+      kind: 'validation',
+    });
     await settle();
   });
 
@@ -139,12 +212,16 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     let paymentId: string;
     try {
       stripe.dropResponses(3, { method: 'POST', path: '/v1/payment_intents' }); // the answer and both SDK retries are lost
-      await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_unionpay', amountFen: 1_060_000n, idempotencyKey: 'pay-lost-answer' })).rejects.toMatchObject({ response: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' } });
+      await expect(
+        billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_unionpay', amountFen: 1_060_000n, idempotencyKey: 'pay-lost-answer' }),
+      ).rejects.toMatchObject({ response: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' } });
       const { payments } = await billing.list(p.buyer, id);
       expect(payments).toEqual([expect.objectContaining({ status: 'pending', providerPaymentId: null })]);
       paymentId = payments[0].id;
       // another payment cannot slip past the one in flight
-      await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 1n, idempotencyKey: 'pay-while-pending' })).rejects.toMatchObject({ code: 'PAYMENT_EXCEEDS_OUTSTANDING' });
+      await expect(billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_visa', amountFen: 1n, idempotencyKey: 'pay-while-pending' })).rejects.toMatchObject(
+        { code: 'PAYMENT_EXCEEDS_OUTSTANDING' },
+      );
     } finally {
       stripe.resumeDeliveries({ order: 'reverse' }); // succeeded first, created last, each twice
     }
@@ -154,7 +231,10 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     expect(payment).toMatchObject({ id: paymentId, status: 'succeeded', providerPaymentId: expect.stringMatching(/^pi_/) });
     expect(await contracts.get(p.buyer, id)).toMatchObject({ status: 'completed', money: { actualValueFen: '1060000' } });
     expect((await ledgerOf(id)).map((e) => e.amount)).toEqual(['-1060000', '1060000']);
-    const events = (await ds.query(`SELECT id, type, processed_at, outcome FROM stripe_events WHERE payload->'data'->'object'->>'id' = $1 ORDER BY received_at`, [payment.providerPaymentId])) as { id: string; type: string; processed_at: Date; outcome: string }[];
+    const events = (await ds.query(
+      `SELECT id, type, processed_at, outcome FROM stripe_events WHERE payload->'data'->'object'->>'id' = $1 ORDER BY received_at`,
+      [payment.providerPaymentId],
+    )) as { id: string; type: string; processed_at: Date; outcome: string }[];
     expect(events.map((e) => e.type).sort()).toEqual(['payment_intent.created', 'payment_intent.succeeded']);
     expect(events.find((e) => e.type === 'payment_intent.succeeded')!.outcome).toBe(`payment pending → succeeded`);
     const deliveries = stripe.deliveries.filter((d) => events.some((e) => e.id === d.eventId) && d.status === 200);
@@ -174,9 +254,15 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     const b = await registered();
     const paid = await billing.recordBankTransfer(a.p.admin, a.id, { amountFen: 1_000_000n, bankReference: 'ICBC-20260301-000456', receivedOn: '2026-03-01' });
     expect(paid).toMatchObject({ status: 'succeeded', provider: 'bank_transfer', providerPaymentId: 'ICBC-20260301-000456', receivedOn: '2026-03-01' });
-    expect((await billing.recordBankTransfer(a.p.admin, a.id, { amountFen: 1_000_000n, bankReference: 'ICBC-20260301-000456', receivedOn: '2026-03-01' })).id).toBe(paid.id);
-    await expect(billing.recordBankTransfer(b.p.admin, b.id, { amountFen: 1_000_000n, bankReference: 'ICBC-20260301-000456', receivedOn: '2026-03-01' })).rejects.toMatchObject({ code: 'BANK_REFERENCE_USED' });
-    await expect(billing.recordBankTransfer(a.p.admin, a.id, { amountFen: 60_001n, bankReference: 'ICBC-20260301-000457', receivedOn: '2026-03-01' })).rejects.toMatchObject({ code: 'PAYMENT_EXCEEDS_OUTSTANDING' });
+    expect(
+      (await billing.recordBankTransfer(a.p.admin, a.id, { amountFen: 1_000_000n, bankReference: 'ICBC-20260301-000456', receivedOn: '2026-03-01' })).id,
+    ).toBe(paid.id);
+    await expect(
+      billing.recordBankTransfer(b.p.admin, b.id, { amountFen: 1_000_000n, bankReference: 'ICBC-20260301-000456', receivedOn: '2026-03-01' }),
+    ).rejects.toMatchObject({ code: 'BANK_REFERENCE_USED' });
+    await expect(
+      billing.recordBankTransfer(a.p.admin, a.id, { amountFen: 60_001n, bankReference: 'ICBC-20260301-000457', receivedOn: '2026-03-01' }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_EXCEEDS_OUTSTANDING' });
     expect((await contracts.get(a.p.seller, a.id)).money).toMatchObject({ actualValueFen: '1000000', outstandingFen: '60000' });
   });
 
@@ -186,14 +272,18 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     const refund = await billing.refund(p.admin, payment.id, { amountFen: 60_000n, reason: '双方协商退还部分价款', idempotencyKey: 'refund-0001' });
     expect(refund).toMatchObject({ status: 'succeeded', amountFen: '60000', providerRefundId: expect.stringMatching(/^re_/) });
     expect((await billing.refund(p.admin, payment.id, { amountFen: 60_000n, reason: 'again', idempotencyKey: 'refund-0001' })).id).toBe(refund.id);
-    await expect(billing.refund(p.admin, payment.id, { amountFen: 1_000_001n, reason: 'too much', idempotencyKey: 'refund-0002' })).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_PAYMENT' });
+    await expect(billing.refund(p.admin, payment.id, { amountFen: 1_000_001n, reason: 'too much', idempotencyKey: 'refund-0002' })).rejects.toMatchObject({
+      code: 'REFUND_EXCEEDS_PAYMENT',
+    });
     expect((await contracts.get(p.buyer, id)).money).toMatchObject({ actualValueFen: '1000000', outstandingFen: '60000' });
 
     await settle(); // the first refund's charge.refunded is processed before the answers are lost
     stripe.pauseDeliveries(); // so that only the webhook, after the call gave up, finishes the refund
     try {
       stripe.dropResponses(3, { method: 'POST', path: '/v1/refunds' });
-      await expect(billing.refund(p.admin, payment.id, { amountFen: 10_000n, reason: '再退一部分', idempotencyKey: 'refund-0003' })).rejects.toMatchObject({ response: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' } });
+      await expect(billing.refund(p.admin, payment.id, { amountFen: 10_000n, reason: '再退一部分', idempotencyKey: 'refund-0003' })).rejects.toMatchObject({
+        response: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' },
+      });
       expect((await billing.list(p.admin, id)).refunds.map((r) => r.status)).toEqual(['succeeded', 'pending']);
     } finally {
       stripe.resumeDeliveries();
@@ -214,8 +304,15 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     ]);
 
     const other = await registered();
-    const transfer = await billing.recordBankTransfer(other.p.admin, other.id, { amountFen: 500_000n, bankReference: `BOC-${other.id.slice(0, 8)}`, receivedOn: '2026-03-01' });
-    expect(await billing.refund(other.p.admin, transfer.id, { amountFen: 500_000n, reason: '退回', idempotencyKey: 'refund-bank-1' })).toMatchObject({ status: 'succeeded', providerRefundId: null });
+    const transfer = await billing.recordBankTransfer(other.p.admin, other.id, {
+      amountFen: 500_000n,
+      bankReference: `BOC-${other.id.slice(0, 8)}`,
+      receivedOn: '2026-03-01',
+    });
+    expect(await billing.refund(other.p.admin, transfer.id, { amountFen: 500_000n, reason: '退回', idempotencyKey: 'refund-bank-1' })).toMatchObject({
+      status: 'succeeded',
+      providerRefundId: null,
+    });
   });
 
   it('ledger balances after a full auction scenario: deposit held, applied at signing, the rest paid by Stripe, part refunded', async () => {
@@ -223,7 +320,13 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     const f = await insertDeal(ds, { source: 'auction', dealType: 'transfer', priceFen: 1_060_000n, depositFen: 100_000n });
     const p = await partiesOf(ds, f);
     const [reg] = (await ds.query(`SELECT r.id FROM lot_registrations r WHERE r.lot_id = $1`, [f.lotId])) as { id: string }[];
-    const deposit = await deposits.hold({ organizationId: f.buyerId, referenceType: 'lot_registration', referenceId: reg.id, amountFen: 100_000n, paymentMethod: 'pm_card_visa' });
+    const deposit = await deposits.hold({
+      organizationId: f.buyerId,
+      referenceType: 'lot_registration',
+      referenceId: reg.id,
+      amountFen: 100_000n,
+      paymentMethod: 'pm_card_visa',
+    });
     await ds.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [reg.id, deposit.id]);
 
     const { contractId: id } = (await contracts.createFromDeal(f.dealId))!;

@@ -16,7 +16,6 @@ import { insertEnterprise } from '../support/market-factory';
 import { insertAchievement, insertHolder } from '../support/registry-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-
 describe('contracts: deal → draft, terms, signatures, registration, termination', () => {
   let db: TestDatabase;
   let app: INestApplicationContext;
@@ -34,7 +33,10 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
       providers: [ContractsProcessor],
     })
     class TestModule {}
-    const module = await Test.createTestingModule({ imports: [TestModule] }).overrideProvider(CLOCK).useValue(clock).compile();
+    const module = await Test.createTestingModule({ imports: [TestModule] })
+      .overrideProvider(CLOCK)
+      .useValue(clock)
+      .compile();
     app = await module.init();
     ds = app.get(DataSource);
     contracts = app.get(ContractsService);
@@ -46,7 +48,8 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
   });
   beforeEach(() => clock.set(new Date('2026-03-02T02:00:00Z')));
 
-  const contractsOfDeal = async (dealId: string) => (await ds.query(`SELECT id, type, status FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string; type: string; status: string }[];
+  const contractsOfDeal = async (dealId: string) =>
+    (await ds.query(`SELECT id, type, status FROM contracts WHERE deal_id = $1`, [dealId])) as { id: string; type: string; status: string }[];
   const until = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -75,7 +78,10 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
   it('drafts the contract of a deal once: the job (sent twice), concurrent calls and the sweep find the same contract', async () => {
     const f = await insertDeal(ds, { source: 'auction', dealType: 'license', licenseType: 'exclusive', priceFen: 1_060_000n, depositFen: 100_000n });
     for (let i = 0; i < 2; i++) await queue.add(CONTRACT_JOBS.fromDeal, { dealId: f.dealId }, { jobId: `contract-from-deal-${f.dealId}` });
-    const [first] = await until(async () => ((await contractsOfDeal(f.dealId)).length ? contractsOfDeal(f.dealId) : undefined), 'the worker to draft the contract');
+    const [first] = await until(
+      async () => ((await contractsOfDeal(f.dealId)).length ? contractsOfDeal(f.dealId) : undefined),
+      'the worker to draft the contract',
+    );
     const again = await Promise.all(Array.from({ length: 5 }, () => contracts.createFromDeal(f.dealId)));
     expect(again.map((r) => [r!.contractId, r!.created])).toEqual(Array.from({ length: 5 }, () => [first.id, false]));
     // a redelivered event with another job id is ignored too
@@ -83,7 +89,13 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     await contracts.sweep();
     expect(await contractsOfDeal(f.dealId)).toEqual([{ id: first.id, type: 'license', status: 'draft' }]);
     const view = await contracts.get((await partiesOf(ds, f)).buyer, first.id);
-    expect(view).toMatchObject({ source: 'auction', priceFen: '1060000', depositFen: '100000', version: 1, terms: { license: { licenseType: 'exclusive' }, fees: [{ kind: 'lump_sum', amountFen: '1060000', dueDays: 30 }] } });
+    expect(view).toMatchObject({
+      source: 'auction',
+      priceFen: '1060000',
+      depositFen: '100000',
+      version: 1,
+      terms: { license: { licenseType: 'exclusive' }, fees: [{ kind: 'lump_sum', amountFen: '1060000', dueDays: 30 }] },
+    });
     expect(view.money).toMatchObject({ totalFeesFen: '1060000', actualValueFen: '0', outstandingFen: '1060000', settled: false });
     const versions = await ds.query(`SELECT version FROM contract_versions WHERE contract_id = $1`, [first.id]);
     expect(versions).toEqual([{ version: 1 }]);
@@ -116,11 +128,18 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     const terms = (await contracts.get(p.seller, id)).terms;
     const withRoyalty: ContractTerms = { ...terms, fees: [...terms.fees, { kind: 'royalty', rate: '0.03', period: 'quarter', dueDays: 30 }] };
     await expect(contracts.amend(p.buyer, id, { expectedVersion: 2, terms: withRoyalty })).rejects.toMatchObject({ code: 'CONTRACT_VERSION_CONFLICT' });
-    await expect(contracts.amend(p.buyer, id, { expectedVersion: 1, terms: { ...withRoyalty, fees: [{ kind: 'royalty', rate: '2', period: 'quarter', dueDays: 30 }], color: 'red' } })).rejects.toMatchObject({
+    await expect(
+      contracts.amend(p.buyer, id, {
+        expectedVersion: 1,
+        terms: { ...withRoyalty, fees: [{ kind: 'royalty', rate: '2', period: 'quarter', dueDays: 30 }], color: 'red' },
+      }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ field: 'terms.color', code: 'unknownField', message: expect.any(String) }],
     });
-    await expect(contracts.amend(p.buyer, id, { expectedVersion: 1, terms: { ...withRoyalty, fees: [{ kind: 'royalty', rate: '2', period: 'quarter', dueDays: 30 }] } })).rejects.toMatchObject({
+    await expect(
+      contracts.amend(p.buyer, id, { expectedVersion: 1, terms: { ...withRoyalty, fees: [{ kind: 'royalty', rate: '2', period: 'quarter', dueDays: 30 }] } }),
+    ).rejects.toMatchObject({
       details: [expect.objectContaining({ field: 'terms.fees[0].rate', code: 'range' })],
     });
     await expect(contracts.amend(p.buyerMember, id, { expectedVersion: 1, terms: withRoyalty })).rejects.toMatchObject({ code: 'NOT_AUTHORISED_SIGNATORY' });
@@ -136,8 +155,15 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     expect((await contracts.get(p.buyer, id)).status).toBe('awaiting_signatures');
     const after = await contracts.sign(p.seller, id, { version: 3 });
     expect(after).toMatchObject({ status: 'signed', version: 3 });
-    expect(after.signatures.filter((s) => s.version === 3).map((s) => s.party).sort()).toEqual(['buyer', 'seller']);
-    expect((await ds.query(`SELECT version FROM contract_versions WHERE contract_id = $1 ORDER BY version`, [id])).map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
+    expect(
+      after.signatures
+        .filter((s) => s.version === 3)
+        .map((s) => s.party)
+        .sort(),
+    ).toEqual(['buyer', 'seller']);
+    expect(
+      (await ds.query(`SELECT version FROM contract_versions WHERE contract_id = $1 ORDER BY version`, [id])).map((r: { version: number }) => r.version),
+    ).toEqual([1, 2, 3]);
   });
 
   it('refuses signatures from anyone but the parties’ administrators, a signature on another version, and a second one by the same party', async () => {
@@ -160,39 +186,72 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
   it('signing takes effect: the deal is contracted, the registry records the transformation, the signed PDF and its SHA-256 are stored, and a later change is detectable', async () => {
     const { f, p, id } = await signed();
     const c = await contracts.get(p.seller, id);
-    expect(c).toMatchObject({ status: 'signed', tookEffectOn: '2026-03-02', document: { signedSha256: expect.stringMatching(/^[0-9a-f]{64}$/), signedTermsSha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(c).toMatchObject({
+      status: 'signed',
+      tookEffectOn: '2026-03-02',
+      document: { signedSha256: expect.stringMatching(/^[0-9a-f]{64}$/), signedTermsSha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     expect((await ds.query(`SELECT status FROM deals WHERE id = $1`, [f.dealId]))[0].status).toBe('contracted');
-    expect(await ds.query(`SELECT kind, license_type, source, status, to_char(took_effect_on, 'YYYY-MM-DD') AS on FROM transformations WHERE contract_id = $1`, [id])).toEqual([
-      { kind: 'license', license_type: 'exclusive', source: 'contract', status: 'effective', on: '2026-03-02' },
-    ]);
+    expect(
+      await ds.query(`SELECT kind, license_type, source, status, to_char(took_effect_on, 'YYYY-MM-DD') AS on FROM transformations WHERE contract_id = $1`, [
+        id,
+      ]),
+    ).toEqual([{ kind: 'license', license_type: 'exclusive', source: 'contract', status: 'effective', on: '2026-03-02' }]);
     const stored = await contracts.pdf(p.buyer, id, 'signed');
     expect(stored.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(stored.sha256).toBe(c.document.signedSha256);
-    expect(await contracts.verify(p.buyer, id)).toEqual({ signed: true, documentSha256: stored.sha256, documentIntact: true, termsSha256: c.document.signedTermsSha256, termsIntact: true });
+    expect(await contracts.verify(p.buyer, id)).toEqual({
+      signed: true,
+      documentSha256: stored.sha256,
+      documentIntact: true,
+      termsSha256: c.document.signedTermsSha256,
+      termsIntact: true,
+    });
     const json = await contracts.document(p.buyer, id);
-    expect(json).toMatchObject({ contractId: id, version: 1, seller: { id: f.holderId }, buyer: { id: f.buyerId }, signatures: [expect.objectContaining({ party: 'seller' }), expect.objectContaining({ party: 'buyer' })], registration: null });
+    expect(json).toMatchObject({
+      contractId: id,
+      version: 1,
+      seller: { id: f.holderId },
+      buyer: { id: f.buyerId },
+      signatures: [expect.objectContaining({ party: 'seller' }), expect.objectContaining({ party: 'buyer' })],
+      registration: null,
+    });
 
     // somebody edits the signed terms in the database, then the stored file: both are detected
     await ds.query(`UPDATE contracts SET terms = jsonb_set(terms, '{fees,0,amountFen}', '"1"') WHERE id = $1`, [id]);
     expect(await contracts.verify(p.buyer, id)).toMatchObject({ documentIntact: true, termsIntact: false });
     await ds.query(`UPDATE contract_documents SET pdf = pdf || '\\x00'::bytea WHERE contract_id = $1`, [id]);
     expect(await contracts.verify(p.buyer, id)).toMatchObject({ documentIntact: false, termsIntact: false });
-    await expect(contracts.amend(p.seller, id, { expectedVersion: 1, terms: c.terms })).rejects.toMatchObject({ code: 'CONTRACT_ALREADY_SIGNED', kind: 'conflict' });
+    await expect(contracts.amend(p.seller, id, { expectedVersion: 1, terms: c.terms })).rejects.toMatchObject({
+      code: 'CONTRACT_ALREADY_SIGNED',
+      kind: 'conflict',
+    });
   });
 
   it('registers a signed contract once, under a number no other contract has (技术合同认定登记)', async () => {
     const a = await signed();
     const b = await signed();
     const draft = await submitted();
-    await expect(contracts.register(a.p.admin, draft.id, { number: '2026330106000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' })).rejects.toMatchObject({ code: 'CONTRACT_NOT_SIGNED', kind: 'conflict' });
-    await expect(contracts.register(a.p.admin, a.id, { number: '2026330106000001', registeredOn: '2026-03-03', registry: '杭州市技术合同登记处' })).rejects.toMatchObject({
+    await expect(
+      contracts.register(a.p.admin, draft.id, { number: '2026330106000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' }),
+    ).rejects.toMatchObject({ code: 'CONTRACT_NOT_SIGNED', kind: 'conflict' });
+    await expect(
+      contracts.register(a.p.admin, a.id, { number: '2026330106000001', registeredOn: '2026-03-03', registry: '杭州市技术合同登记处' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [expect.objectContaining({ field: 'registeredOn', code: 'inFuture' })],
     });
-    await expect(contracts.register(a.p.admin, a.id, { number: '2026330106000001', registeredOn: '2026-03-01', registry: 'x' })).rejects.toMatchObject({ details: [expect.objectContaining({ code: 'beforeSigning' })] });
+    await expect(contracts.register(a.p.admin, a.id, { number: '2026330106000001', registeredOn: '2026-03-01', registry: 'x' })).rejects.toMatchObject({
+      details: [expect.objectContaining({ code: 'beforeSigning' })],
+    });
     const registered = await contracts.register(a.p.admin, a.id, { number: 'ZJ-2026-000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' });
-    expect(registered).toMatchObject({ status: 'registered', registration: { number: 'ZJ-2026-000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' } });
-    await expect(contracts.register(b.p.admin, b.id, { number: 'zj-2026-000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' })).rejects.toMatchObject({ code: 'REGISTRATION_NUMBER_TAKEN', kind: 'conflict' });
+    expect(registered).toMatchObject({
+      status: 'registered',
+      registration: { number: 'ZJ-2026-000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' },
+    });
+    await expect(
+      contracts.register(b.p.admin, b.id, { number: 'zj-2026-000001', registeredOn: '2026-03-02', registry: '杭州市技术合同登记处' }),
+    ).rejects.toMatchObject({ code: 'REGISTRATION_NUMBER_TAKEN', kind: 'conflict' });
     // the same number, twice at once: one wins
     const c = await signed();
     const results = await Promise.allSettled([
@@ -201,7 +260,9 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'REGISTRATION_NUMBER_TAKEN' });
-    await expect(contracts.register(a.p.admin, a.id, { number: 'ZJ-2026-000003', registeredOn: '2026-03-02', registry: 'x' })).rejects.toMatchObject({ code: 'CONTRACT_ALREADY_REGISTERED' });
+    await expect(contracts.register(a.p.admin, a.id, { number: 'ZJ-2026-000003', registeredOn: '2026-03-02', registry: 'x' })).rejects.toMatchObject({
+      code: 'CONTRACT_ALREADY_REGISTERED',
+    });
     const pdf = await contracts.pdf(a.p.seller, a.id, 'current');
     expect(pdf.sha256).not.toBe(registered.document.signedSha256); // the current rendering carries the registration number
   });
@@ -214,7 +275,10 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     await contracts.sign(p.seller, id, { version: 1 });
     const t = await contracts.terminate(p.admin, id, { kind: 'buyer_default', reason: '成交后未在规定期限内签订合同' });
     expect(t).toMatchObject({ status: 'terminated', termination: { kind: 'buyer_default', reason: '成交后未在规定期限内签订合同' } });
-    expect((await ds.query(`SELECT status, default_reason FROM deals WHERE id = $1`, [f.dealId]))[0]).toEqual({ status: 'defaulted', default_reason: '成交后未在规定期限内签订合同' });
+    expect((await ds.query(`SELECT status, default_reason FROM deals WHERE id = $1`, [f.dealId]))[0]).toEqual({
+      status: 'defaulted',
+      default_reason: '成交后未在规定期限内签订合同',
+    });
     expect((await ds.query(`SELECT default_recorded_at IS NOT NULL AS done FROM contracts WHERE id = $1`, [id]))[0].done).toBe(true);
     await expect(contracts.sign(p.buyer, id, { version: 1 })).rejects.toMatchObject({ code: 'CONTRACT_TERMINATED', kind: 'conflict' });
     await expect(contracts.terminate(p.admin, id, { kind: 'other', reason: 'again' })).rejects.toMatchObject({ code: 'CONTRACT_TERMINATED' });
@@ -235,14 +299,24 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     const again = await contracts.createFromFreeLicense(app.id);
     expect(again.created).toBe(false);
     const c = await contracts.get(applicant, again.contractId);
-    expect(c).toMatchObject({ type: 'free_license', source: 'free_license', status: 'draft', terms: { license: { licenseType: 'ordinary', startsOn: '2026-03-02', endsOn: '2029-03-01' }, fees: [] }, money: { totalFeesFen: '0', settled: true } });
+    expect(c).toMatchObject({
+      type: 'free_license',
+      source: 'free_license',
+      status: 'draft',
+      terms: { license: { licenseType: 'ordinary', startsOn: '2026-03-02', endsOn: '2029-03-01' }, fees: [] },
+      money: { totalFeesFen: '0', settled: true },
+    });
     const seller = await principal(ds, holder, 'holder_admin', 'holder');
     const admin = await principal(ds, (await partiesOf(ds, { holderId: holder, buyerId: enterprise })).admin.organizationId, 'platform_admin', 'authority');
     await contracts.submit(seller, c.id, { version: 1 });
     await contracts.sign(seller, c.id, { version: 1 });
     await contracts.sign(applicant, c.id, { version: 1 });
-    expect(await ds.query(`SELECT kind, license_type FROM transformations WHERE contract_id = $1`, [c.id])).toEqual([{ kind: 'license', license_type: 'ordinary' }]);
-    expect(await contracts.register(admin, c.id, { number: 'FREE-2026-0001', registeredOn: '2026-03-02', registry: '省技术市场' })).toMatchObject({ status: 'in_performance' });
+    expect(await ds.query(`SELECT kind, license_type FROM transformations WHERE contract_id = $1`, [c.id])).toEqual([
+      { kind: 'license', license_type: 'ordinary' },
+    ]);
+    expect(await contracts.register(admin, c.id, { number: 'FREE-2026-0001', registeredOn: '2026-03-02', registry: '省技术市场' })).toMatchObject({
+      status: 'in_performance',
+    });
     clock.set(new Date('2029-03-02T02:00:00Z'));
     await contracts.sweep();
     expect((await contracts.get(applicant, c.id)).status).toBe('completed');
@@ -261,15 +335,24 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
       useFirst: { trialMonths: 6 },
       fees: [{ kind: 'lump_sum', amountFen: '300000', dueDays: 30 }],
     };
-    await expect(contracts.draft(seller, { type: 'use_first', achievementId, buyerId: large, terms })).rejects.toMatchObject({ code: 'USE_FIRST_REQUIRES_SME' });
+    await expect(contracts.draft(seller, { type: 'use_first', achievementId, buyerId: large, terms })).rejects.toMatchObject({
+      code: 'USE_FIRST_REQUIRES_SME',
+    });
     const draft = await contracts.draft(seller, { type: 'use_first', achievementId, buyerId: sme, terms });
     await contracts.submit(seller, draft.id, { version: 1 });
     await contracts.sign(seller, draft.id, { version: 1 });
     const c = await contracts.sign(buyer, draft.id, { version: 1 });
-    expect(c).toMatchObject({ status: 'signed', useFirst: { trialEndsOn: '2026-09-02', convertedOn: null }, money: { feesDeferred: true, dueFen: '0', obligations: [{ key: 'lump_sum', dueOn: null, status: 'awaiting_trigger' }] } });
+    expect(c).toMatchObject({
+      status: 'signed',
+      useFirst: { trialEndsOn: '2026-09-02', convertedOn: null },
+      money: { feesDeferred: true, dueFen: '0', obligations: [{ key: 'lump_sum', dueOn: null, status: 'awaiting_trigger' }] },
+    });
     clock.set(new Date('2026-06-01T02:00:00Z'));
     const converted = await contracts.decideConversion(buyer, draft.id, 'convert');
-    expect(converted).toMatchObject({ useFirst: { convertedOn: '2026-06-01' }, money: { feesDeferred: false, obligations: [{ key: 'lump_sum', dueOn: '2026-07-01', status: 'not_yet_due' }] } });
+    expect(converted).toMatchObject({
+      useFirst: { convertedOn: '2026-06-01' },
+      money: { feesDeferred: false, obligations: [{ key: 'lump_sum', dueOn: '2026-07-01', status: 'not_yet_due' }] },
+    });
     await expect(contracts.decideConversion(buyer, draft.id, 'convert')).rejects.toMatchObject({ code: 'USE_FIRST_ALREADY_CONVERTED' });
 
     // another one that is never converted: the sweep ends it after the trial
@@ -289,7 +372,14 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     const seller = await principal(ds, holder, 'holder_admin', 'holder');
     const buyer = await principal(ds, await insertEnterprise(ds), 'enterprise_admin', 'enterprise');
     const terms: ContractTerms = {
-      license: { licenseType: 'sole', startsOn: '2026-03-02', endsOn: '2027-03-01', territory: '中华人民共和国境内', fieldOfUse: '电池管理', sublicensing: false },
+      license: {
+        licenseType: 'sole',
+        startsOn: '2026-03-02',
+        endsOn: '2027-03-01',
+        territory: '中华人民共和国境内',
+        fieldOfUse: '电池管理',
+        sublicensing: false,
+      },
       fees: [
         { kind: 'lump_sum', amountFen: '100000', dueDays: 10 },
         { kind: 'royalty', rate: '0.05', period: 'quarter', minimumFen: '1000', dueDays: 30 },
@@ -320,7 +410,13 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
     const terms: ContractTerms = {
       transfer: { object: 'patent_right' },
       fees: [
-        { kind: 'instalments', instalments: [{ amountFen: '200000', dueDays: 10 }, { amountFen: '200000', dueOn: '2026-12-31' }] },
+        {
+          kind: 'instalments',
+          instalments: [
+            { amountFen: '200000', dueDays: 10 },
+            { amountFen: '200000', dueOn: '2026-12-31' },
+          ],
+        },
         { kind: 'milestones', milestones: [{ key: 'pilot', description: '中试完成', amountFen: '100000', dueDays: 15 }] },
       ],
     };

@@ -20,14 +20,22 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
   const d = LocalDate.parse;
   const state = async (id: string) => ((await ds.query(`SELECT rule_state FROM achievements WHERE id = $1`, [id])) as { rule_state: string }[])[0].rule_state;
   const openListings = async (id: string) =>
-    (await ds.query(`SELECT status, forced, price_fen::text AS price, to_char(price_deadline, 'YYYY-MM-DD') AS deadline FROM listings WHERE achievement_id = $1 AND status IN ('active', 'suspended')`, [id])) as {
-      status: string; forced: boolean; price: string | null; deadline: string | null;
+    (await ds.query(
+      `SELECT status, forced, price_fen::text AS price, to_char(price_deadline, 'YYYY-MM-DD') AS deadline FROM listings WHERE achievement_id = $1 AND status IN ('active', 'suspended')`,
+      [id],
+    )) as {
+      status: string;
+      forced: boolean;
+      price: string | null;
+      deadline: string | null;
     }[];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     const config = testConfig(db.url);
-    const module = await Test.createTestingModule({ imports: [PlatformConfigModule.forRoot(config), DatabaseModule.forRoot(config), AchievementsModule] }).compile();
+    const module = await Test.createTestingModule({
+      imports: [PlatformConfigModule.forRoot(config), DatabaseModule.forRoot(config), AchievementsModule],
+    }).compile();
     app = await module.init();
     ds = app.get(DataSource);
     scans = app.get(IdleScanService);
@@ -46,7 +54,10 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
     await scans.scan(d('2025-05-11'));
     expect(await state(id)).toBe('use_first');
     expect(await openListings(id)).toEqual([{ status: 'active', forced: true, price: '150000000', deadline: null }]);
-    const events = await ds.query(`SELECT clause, from_state, to_state, to_char(threshold_on, 'YYYY-MM-DD') AS threshold FROM rule_events WHERE achievement_id = $1`, [id]);
+    const events = await ds.query(
+      `SELECT clause, from_state, to_state, to_char(threshold_on, 'YYYY-MM-DD') AS threshold FROM rule_events WHERE achievement_id = $1`,
+      [id],
+    );
     expect(events).toEqual([{ clause: 'P-2Y', from_state: 'clear', to_state: 'use_first', threshold: '2025-05-11' }]);
     const notes = await ds.query(`SELECT organization_id, kind, data->>'count' AS count FROM notifications WHERE data->'achievementIds' ? $1`, [id]);
     expect(notes).toEqual([{ organization_id: holder, kind: 'rule.use_first', count: '1' }]);
@@ -61,7 +72,12 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
   it('is idempotent: a second scan on the same date changes nothing and creates nothing', async () => {
     await insertAchievement(ds, holder, { grants: [{ grantedOn: '2021-03-01' }] });
     const first = await scans.scan(d('2025-01-01'));
-    const counts = async () => (await ds.query(`SELECT (SELECT count(*) FROM rule_events)::int AS e, (SELECT count(*) FROM listings)::int AS l, (SELECT count(*) FROM notifications)::int AS n`))[0];
+    const counts = async () =>
+      (
+        await ds.query(
+          `SELECT (SELECT count(*) FROM rule_events)::int AS e, (SELECT count(*) FROM listings)::int AS l, (SELECT count(*) FROM notifications)::int AS n`,
+        )
+      )[0];
     const before = await counts();
     const second = await scans.scan(d('2025-01-01'));
     expect(first.changed).toBeGreaterThan(0);
@@ -74,7 +90,10 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await insertAchievement(ds, other, { grants: [{ grantedOn: '2019-03-03' }] }));
     await scans.scan(d('2021-03-04'));
-    const notes = (await ds.query(`SELECT kind, data FROM notifications WHERE organization_id = $1`, [other])) as { kind: string; data: { count: number; achievementIds: string[] } }[];
+    const notes = (await ds.query(`SELECT kind, data FROM notifications WHERE organization_id = $1`, [other])) as {
+      kind: string;
+      data: { count: number; achievementIds: string[] };
+    }[];
     expect(notes).toHaveLength(1);
     expect(notes[0].kind).toBe('rule.use_first');
     expect(notes[0].data.count).toBe(3);
@@ -106,7 +125,10 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
     const id = await insertAchievement(ds, holder, { grants: [{ grantedOn: '2021-06-01' }] });
     await scans.scan(d('2023-07-01'));
     expect(await state(id)).toBe('use_first');
-    await ds.query(`INSERT INTO justifications (achievement_id, category, explanation, ends_on, status, submitted_by) VALUES ($1, 'litigation_or_dispute', '权属纠纷', '2023-12-31', 'approved', $2)`, [id, user]);
+    await ds.query(
+      `INSERT INTO justifications (achievement_id, category, explanation, ends_on, status, submitted_by) VALUES ($1, 'litigation_or_dispute', '权属纠纷', '2023-12-31', 'approved', $2)`,
+      [id, user],
+    );
     await scans.scan(d('2023-07-02'));
     expect(await state(id)).toBe('suspended');
     expect((await openListings(id))[0].status).toBe('suspended');
@@ -119,7 +141,10 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
 
   it('a pending or rejected justification does not suspend', async () => {
     const id = await insertAchievement(ds, holder, { grants: [{ grantedOn: '2021-06-01' }] });
-    await ds.query(`INSERT INTO justifications (achievement_id, category, explanation, ends_on, status, submitted_by) VALUES ($1, 'other', 'x', '2030-01-01', 'pending', $2), ($1, 'other', 'y', '2030-01-01', 'rejected', $2)`, [id, user]);
+    await ds.query(
+      `INSERT INTO justifications (achievement_id, category, explanation, ends_on, status, submitted_by) VALUES ($1, 'other', 'x', '2030-01-01', 'pending', $2), ($1, 'other', 'y', '2030-01-01', 'rejected', $2)`,
+      [id, user],
+    );
     await scans.scan(d('2024-01-01'));
     expect(await state(id)).toBe('use_first');
   });
@@ -128,13 +153,19 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
     const id = await insertAchievement(ds, holder, { grants: [{ grantedOn: '2021-06-01' }] });
     await scans.scan(d('2024-01-01'));
     expect(await state(id)).toBe('use_first');
-    await ds.query(`INSERT INTO transformations (achievement_id, kind, license_type, source, status, took_effect_on) VALUES ($1, 'license', 'exclusive', 'contract', 'effective', '2024-02-01')`, [id]);
+    await ds.query(
+      `INSERT INTO transformations (achievement_id, kind, license_type, source, status, took_effect_on) VALUES ($1, 'license', 'exclusive', 'contract', 'effective', '2024-02-01')`,
+      [id],
+    );
     await scans.scan(d('2024-01-31'));
     expect(await state(id)).toBe('use_first');
     await scans.scan(d('2024-02-01'));
     expect(await state(id)).toBe('clear');
     expect(await openListings(id)).toEqual([]);
-    expect((await ds.query(`SELECT status, status_reason FROM listings WHERE achievement_id = $1`, [id]))[0]).toEqual({ status: 'closed', status_reason: 'no longer idle' });
+    expect((await ds.query(`SELECT status, status_reason FROM listings WHERE achievement_id = $1`, [id]))[0]).toEqual({
+      status: 'closed',
+      status_reason: 'no longer idle',
+    });
   });
 
   it('never lists basic research, drafts, withdrawn achievements, or rights that lapsed', async () => {
@@ -161,13 +192,21 @@ describe('the idle-IP scan (P-2Y / P-3Y) on PostgreSQL', () => {
       const kind = rand(8) === 0 ? 'basic' : 'applied';
       const status = (['registered', 'registered', 'registered', 'registered', 'draft', 'withdrawn'] as const)[rand(6)];
       const id = await insertAchievement(ds, h, { kind, status, grants });
-      const transformations = rand(4) === 0 ? [{ status: (['effective', 'pending', 'rejected'] as const)[rand(3)], tookEffectOn: dateBetween('2021-01-01', 1800) }] : [];
+      const transformations =
+        rand(4) === 0 ? [{ status: (['effective', 'pending', 'rejected'] as const)[rand(3)], tookEffectOn: dateBetween('2021-01-01', 1800) }] : [];
       for (const t of transformations) {
-        await ds.query(`INSERT INTO transformations (achievement_id, kind, source, status, took_effect_on) VALUES ($1, 'own_implementation', 'declaration', $2, $3)`, [id, t.status, t.status === 'effective' ? t.tookEffectOn : null]);
+        await ds.query(
+          `INSERT INTO transformations (achievement_id, kind, source, status, took_effect_on) VALUES ($1, 'own_implementation', 'declaration', $2, $3)`,
+          [id, t.status, t.status === 'effective' ? t.tookEffectOn : null],
+        );
       }
-      const justifications = rand(4) === 0 ? [{ status: (['approved', 'pending', 'rejected'] as const)[rand(3)], endsOn: dateBetween('2023-01-01', 1200) }] : [];
+      const justifications =
+        rand(4) === 0 ? [{ status: (['approved', 'pending', 'rejected'] as const)[rand(3)], endsOn: dateBetween('2023-01-01', 1200) }] : [];
       for (const j of justifications) {
-        await ds.query(`INSERT INTO justifications (achievement_id, category, explanation, ends_on, status, submitted_by) VALUES ($1, 'other', 'x', $2, $3, $4)`, [id, j.endsOn, j.status, user]);
+        await ds.query(
+          `INSERT INTO justifications (achievement_id, category, explanation, ends_on, status, submitted_by) VALUES ($1, 'other', 'x', $2, $3, $4)`,
+          [id, j.endsOn, j.status, user],
+        );
       }
       cases.push({
         id,

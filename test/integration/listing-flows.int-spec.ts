@@ -25,15 +25,21 @@ describe('fixed-price and negotiated listings', () => {
   };
   const listing = async (mode: 'fixed_price' | 'negotiated' = 'fixed_price') => {
     const achievementId = await insertAchievement(ds, holder.organizationId);
-    return (await flows.create(holder, { achievementId, mode, dealType: 'transfer', priceFen: mode === 'fixed_price' ? '80000000' : undefined, noticeDays: 3 })).id;
+    return (await flows.create(holder, { achievementId, mode, dealType: 'transfer', priceFen: mode === 'fixed_price' ? '80000000' : undefined, noticeDays: 3 }))
+      .id;
   };
 
   beforeAll(async () => {
     db = await createTestDatabase();
     const config = testConfig(db.url);
-    @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule] })
+    @Module({
+      imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule],
+    })
     class TestModule {}
-    const module = await Test.createTestingModule({ imports: [TestModule] }).overrideProvider(CLOCK).useValue(clock).compile();
+    const module = await Test.createTestingModule({ imports: [TestModule] })
+      .overrideProvider(CLOCK)
+      .useValue(clock)
+      .compile();
     app = await module.init();
     ds = app.get(DataSource);
     flows = app.get(ListingFlowsService);
@@ -75,7 +81,9 @@ describe('fixed-price and negotiated listings', () => {
     const lotId = (outcome as { lotId: string }).lotId;
     const lot = (await ds.query(`SELECT starting_price_fen::text AS start, deposit_fen::text AS deposit, status FROM lots WHERE id = $1`, [lotId]))[0];
     expect(lot).toEqual({ start: '80000000', deposit: '8000000', status: 'scheduled' });
-    const regs = (await ds.query(`SELECT organization_id, paddle_number, deposit_status FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number`, [lotId])) as { organization_id: string }[];
+    const regs = (await ds.query(`SELECT organization_id, paddle_number, deposit_status FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number`, [
+      lotId,
+    ])) as { organization_id: string }[];
     expect(regs.map((r) => r.organization_id)).toEqual([a, b, c].map((e) => e.organizationId));
     expect((await ds.query(`SELECT count(*)::int AS n FROM deals WHERE listing_id = $1`, [id]))[0].n).toBe(0);
   });
@@ -108,7 +116,11 @@ describe('fixed-price and negotiated listings', () => {
     expect(await flows.conclude(row.id)).toEqual({ outcome: 'not_due' });
     clock.set(new Date('2026-12-07T16:00:00Z'));
     expect(await flows.concludeDue()).toBeGreaterThanOrEqual(1);
-    expect((await ds.query(`SELECT buyer_id, source, price_fen::text AS price FROM deals WHERE listing_id = $1`, [row.id]))[0]).toEqual({ buyer_id: buyer.organizationId, source: 'fixed_price', price: '70000000' });
+    expect((await ds.query(`SELECT buyer_id, source, price_fen::text AS price FROM deals WHERE listing_id = $1`, [row.id]))[0]).toEqual({
+      buyer_id: buyer.organizationId,
+      source: 'fixed_price',
+      price: '70000000',
+    });
     expect(await flows.conclude(row.id)).toEqual({ outcome: 'already_concluded' });
   });
 
@@ -117,9 +129,16 @@ describe('fixed-price and negotiated listings', () => {
     const [interested, stranger] = [await enterprise(), await enterprise()];
     await flows.declareIntent(interested, id, {});
     await expect(flows.agree(holder, id, { enterpriseId: stranger.organizationId, priceFen: '50000000' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(flows.agree(interested, id, { enterpriseId: interested.organizationId, priceFen: '1' })).rejects.toMatchObject({ code: 'ORGANIZATION_BOUNDARY' });
+    await expect(flows.agree(interested, id, { enterpriseId: interested.organizationId, priceFen: '1' })).rejects.toMatchObject({
+      code: 'ORGANIZATION_BOUNDARY',
+    });
     const { dealId } = await flows.agree(holder, id, { enterpriseId: interested.organizationId, priceFen: '50000000' });
-    expect((await ds.query(`SELECT price_fen::text AS price, source FROM deals WHERE id = $1`, [dealId]))[0]).toEqual({ price: '50000000', source: 'negotiated' });
-    await expect(flows.agree(holder, id, { enterpriseId: interested.organizationId, priceFen: '50000000' })).rejects.toMatchObject({ code: 'LISTING_NOT_ACTIVE' });
+    expect((await ds.query(`SELECT price_fen::text AS price, source FROM deals WHERE id = $1`, [dealId]))[0]).toEqual({
+      price: '50000000',
+      source: 'negotiated',
+    });
+    await expect(flows.agree(holder, id, { enterpriseId: interested.organizationId, priceFen: '50000000' })).rejects.toMatchObject({
+      code: 'LISTING_NOT_ACTIVE',
+    });
   });
 });

@@ -6,9 +6,11 @@ describe('migrations', () => {
   let db: TestDatabase;
   let ds: DataSource;
   const tables = async () =>
-    ((await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY 1`)) as { table_name: string }[]).map(
-      (r) => r.table_name,
-    );
+    (
+      (await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY 1`)) as {
+        table_name: string;
+      }[]
+    ).map((r) => r.table_name);
 
   beforeAll(async () => {
     db = await createTestDatabase({ empty: true });
@@ -34,9 +36,11 @@ describe('migrations', () => {
   });
 
   it('stores every point in time as timestamptz and money as bigint', async () => {
-    const columns = (await ds.query(
-      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`,
-    )) as { table_name: string; column_name: string; data_type: string }[];
+    const columns = (await ds.query(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`)) as {
+      table_name: string;
+      column_name: string;
+      data_type: string;
+    }[];
     const timestamps = columns.filter((c) => c.data_type.startsWith('timestamp'));
     expect(timestamps.length).toBeGreaterThan(5);
     expect(timestamps.filter((c) => c.data_type !== 'timestamp with time zone')).toEqual([]);
@@ -46,8 +50,12 @@ describe('migrations', () => {
   });
 
   it('enforces organisation shapes in the database too, not only in code', async () => {
-    await expect(ds.query(`INSERT INTO organizations (type, name, region_code) VALUES ('holder', 'no category', '330100')`)).rejects.toThrow(/organizations_holder_category/);
-    await expect(ds.query(`INSERT INTO organizations (type, name, region_code, sme) VALUES ('broker', 'b', '330100', true)`)).rejects.toThrow(/organizations_sme_flag/);
+    await expect(ds.query(`INSERT INTO organizations (type, name, region_code) VALUES ('holder', 'no category', '330100')`)).rejects.toThrow(
+      /organizations_holder_category/,
+    );
+    await expect(ds.query(`INSERT INTO organizations (type, name, region_code, sme) VALUES ('broker', 'b', '330100', true)`)).rejects.toThrow(
+      /organizations_sme_flag/,
+    );
     await expect(ds.query(`INSERT INTO organizations (type, name, region_code) VALUES ('broker', 'b', '33010')`)).rejects.toThrow(/region_code/);
   });
 });

@@ -54,7 +54,14 @@ describe('outbox: domain events written with the change, delivered at least once
   });
 
   const row = async (thing: string) =>
-    ((await ds.query(`SELECT id, delivered_at, attempts, last_error FROM outbox_events WHERE payload->>'thing' = $1`, [thing])) as { id: string; delivered_at: Date | null; attempts: number; last_error: string | null }[])[0];
+    (
+      (await ds.query(`SELECT id, delivered_at, attempts, last_error FROM outbox_events WHERE payload->>'thing' = $1`, [thing])) as {
+        id: string;
+        delivered_at: Date | null;
+        attempts: number;
+        last_error: string | null;
+      }[]
+    )[0];
 
   it('delivers an event right after its transaction commits, once, and writes nothing for a rolled-back one', async () => {
     let seenInside = -1;
@@ -119,7 +126,12 @@ describe('outbox: domain events written with the change, delivered at least once
 
   it('knows the same handlers in the API and in the worker (each delivers what it made: none may miss one)', () => {
     const inApi = api.get(DomainEventHandlers).registered();
-    expect(inApi).toEqual(worker.get(DomainEventHandlers).registered().filter((h) => !h.startsWith('ThingHappened')));
+    expect(inApi).toEqual(
+      worker
+        .get(DomainEventHandlers)
+        .registered()
+        .filter((h) => !h.startsWith('ThingHappened')),
+    );
     expect(inApi).toEqual(
       expect.arrayContaining([
         'DealConcluded → contracts.draft-from-deal',
@@ -135,7 +147,9 @@ describe('outbox: domain events written with the change, delivered at least once
       await outbox.append(m, ThingHappened.create({ thing: 'old-undelivered' }, clock));
     });
     await ds.query(`UPDATE outbox_events SET delivered_at = now() - interval '8 days' WHERE payload->>'thing' = 'committed'`);
-    await ds.query(`UPDATE outbox_events SET created_at = now() - interval '8 days', lease_until = now() + interval '1 hour' WHERE payload->>'thing' = 'old-undelivered'`);
+    await ds.query(
+      `UPDATE outbox_events SET created_at = now() - interval '8 days', lease_until = now() + interval '1 hour' WHERE payload->>'thing' = 'old-undelivered'`,
+    );
     expect(await outbox.purgeDelivered(7)).toBe(1);
     expect(await row('committed')).toBeUndefined();
     expect(await row('old-undelivered')).toMatchObject({ delivered_at: null });

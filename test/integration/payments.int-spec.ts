@@ -34,7 +34,6 @@ import { settleStripeEvents } from '../support/stripe-events';
 import { testConfig } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-
 /** The API side, as apps/api composes it (with PaymentsApiModule), without the other contexts. */
 @Module({})
 class PaymentsTestApiModule {
@@ -89,10 +88,19 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
   beforeAll(async () => {
     db = await createTestDatabase();
     stripeServer = await startStripeServer({ webhookSecret: WEBHOOK_SECRET, secretKey: 'sk_test_payments_integration', webhookRetryDelayMs: 50 });
-    config = testConfig(db.url, { STRIPE_API_BASE: stripeServer.url, STRIPE_SECRET_KEY: 'sk_test_payments_integration', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    config = testConfig(db.url, {
+      STRIPE_API_BASE: stripeServer.url,
+      STRIPE_SECRET_KEY: 'sk_test_payments_integration',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
 
     // As apps/api/src/bootstrap.ts builds it: no global body parser, then JSON with the raw body kept.
-    const app = await NestFactory.create<NestExpressApplication>(PaymentsTestApiModule.forRoot(config), { logger: false, abortOnError: false, bodyParser: false, rawBody: true });
+    const app = await NestFactory.create<NestExpressApplication>(PaymentsTestApiModule.forRoot(config), {
+      logger: false,
+      abortOnError: false,
+      bodyParser: false,
+      rawBody: true,
+    });
     app.useBodyParser('json', { limit: '1mb' });
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new AllExceptionsFilter());
@@ -137,14 +145,19 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
   const settle = () => settleStripeEvents(stripeServer, ds);
 
   const entries = async (depositId: string) =>
-    (await ds.query(`SELECT idempotency_key AS key, account, amount_fen::text AS amount FROM ledger_entries WHERE subject_id = $1 ORDER BY id`, [depositId])) as {
+    (await ds.query(`SELECT idempotency_key AS key, account, amount_fen::text AS amount FROM ledger_entries WHERE subject_id = $1 ORDER BY id`, [
+      depositId,
+    ])) as {
       key: string;
       account: string;
       amount: string;
     }[];
 
   const eventsOf = async (paymentIntentId: string) =>
-    (await ds.query(`SELECT type, processed_at IS NOT NULL AS processed, outcome FROM stripe_events WHERE payload->'data'->'object'->>'id' = $1 ORDER BY received_at`, [paymentIntentId])) as {
+    (await ds.query(
+      `SELECT type, processed_at IS NOT NULL AS processed, outcome FROM stripe_events WHERE payload->'data'->'object'->>'id' = $1 ORDER BY received_at`,
+      [paymentIntentId],
+    )) as {
       type: string;
       processed: boolean;
       outcome: string;
@@ -169,7 +182,15 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
       stripeServer.resumeDeliveries();
     }
 
-    expect(deposit).toMatchObject({ status: 'held', provider: 'stripe', amountFen: 500_000n, capturedFen: 0n, organizationId: org, referenceType: 'lot_registration', referenceId: input.referenceId });
+    expect(deposit).toMatchObject({
+      status: 'held',
+      provider: 'stripe',
+      amountFen: 500_000n,
+      capturedFen: 0n,
+      organizationId: org,
+      referenceType: 'lot_registration',
+      referenceId: input.referenceId,
+    });
     const pi = stripeServer.paymentIntent(deposit.providerPaymentId!)!;
     expect(pi).toMatchObject({
       status: 'requires_capture',
@@ -307,7 +328,11 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     const forfeited = await deposits.forfeit(held.id);
     expect(forfeited).toMatchObject({ status: 'forfeited', capturedFen: 400_000n });
     expect(await deposits.forfeit(held.id)).toMatchObject({ status: 'forfeited' });
-    expect(stripeServer.paymentIntent(held.providerPaymentId!)).toMatchObject({ status: 'succeeded', amount_received: 400_000, metadata: { depositAction: 'forfeit' } });
+    expect(stripeServer.paymentIntent(held.providerPaymentId!)).toMatchObject({
+      status: 'succeeded',
+      amount_received: 400_000,
+      metadata: { depositAction: 'forfeit' },
+    });
     expect((await entries(held.id)).slice(2)).toEqual([
       { key: `deposit:${held.id}:forfeited`, account: 'platform:deposits_held', amount: '-400000' },
       { key: `deposit:${held.id}:forfeited`, account: 'platform:forfeits', amount: '400000' },
@@ -338,7 +363,10 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     expect(failed).toMatchObject({ status: 'failed', failureCode: 'generic_decline', attempts: 1 });
     expect(await entries(failed.id)).toEqual([]);
     await settle();
-    expect((await eventsOf(failed.providerPaymentId!)).find((e) => e.type === 'payment_intent.payment_failed')).toMatchObject({ processed: true, outcome: 'no change (deposit failed)' });
+    expect((await eventsOf(failed.providerPaymentId!)).find((e) => e.type === 'payment_intent.payment_failed')).toMatchObject({
+      processed: true,
+      outcome: 'no change (deposit failed)',
+    });
 
     const held = await deposits.hold({ ...input, paymentMethod: 'pm_card_visa' });
     expect(held).toMatchObject({ id: failed.id, status: 'held', attempts: 2, providerPaymentId: failed.providerPaymentId, failureCode: null });
@@ -413,7 +441,12 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
   });
 
   it('refuses a webhook with a bad signature, a missing one, or an altered body, and stores nothing', async () => {
-    const event = { id: `evt_forged${Date.now()}`, object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_x', object: 'payment_intent' } } };
+    const event = {
+      id: `evt_forged${Date.now()}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_x', object: 'payment_intent' } },
+    };
     const payload = JSON.stringify(event);
     const wrongSecret = stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_not_ours' });
     const rightSecret = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
@@ -422,7 +455,12 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
       return (signature ? r.set('stripe-signature', signature) : r).send(body);
     };
 
-    for (const res of [await post(payload, wrongSecret), await post(payload), await post(payload.replace('pi_x', 'pi_y'), rightSecret), await post(JSON.stringify(event, null, 1), rightSecret)]) {
+    for (const res of [
+      await post(payload, wrongSecret),
+      await post(payload),
+      await post(payload.replace('pi_x', 'pi_y'), rightSecret),
+      await post(JSON.stringify(event, null, 1), rightSecret),
+    ]) {
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'INVALID_SIGNATURE' });
     }
@@ -434,31 +472,49 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
   });
 
   it('bank transfer (对公转账): an administrator confirms it over HTTP and the deposit is held at once', async () => {
-    const [authority] = (await ds.query(`INSERT INTO organizations (type, name, region_code, authority_level) VALUES ('authority', $1, '330000', 'province') RETURNING id`, [
-      `运营中心-${randomUUID().slice(0, 8)}`,
-    ])) as { id: string }[];
+    const [authority] = (await ds.query(
+      `INSERT INTO organizations (type, name, region_code, authority_level) VALUES ('authority', $1, '330000', 'province') RETURNING id`,
+      [`运营中心-${randomUUID().slice(0, 8)}`],
+    )) as { id: string }[];
     const email = `admin-${randomUUID().slice(0, 8)}@test.example`;
     await api.get(UsersService).create(null, authority.id, { email, displayName: '管理员', password: 'Password-1234', roles: ['platform_admin'] });
     const login = await request(apiUrl).post('/auth/login').send({ email, password: 'Password-1234' });
     const token = (login.body as { accessToken: string }).accessToken;
     const org = await enterprise();
-    const body = { organizationId: org, referenceType: 'lot_registration', referenceId: randomUUID(), amountFen: '300000000', bankReference: `ICBC-${randomUUID().slice(0, 12)}` };
+    const body = {
+      organizationId: org,
+      referenceType: 'lot_registration',
+      referenceId: randomUUID(),
+      amountFen: '300000000',
+      bankReference: `ICBC-${randomUUID().slice(0, 12)}`,
+    };
     const post = (b: object, t = token) => request(apiUrl).post('/payments/bank-transfer-deposits').set('authorization', `Bearer ${t}`).send(b);
 
     const res = await post(body);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'held', provider: 'bank_transfer', amountFen: '300000000', providerPaymentId: body.bankReference, organizationId: org });
+    expect(res.body).toMatchObject({
+      status: 'held',
+      provider: 'bank_transfer',
+      amountFen: '300000000',
+      providerPaymentId: body.bankReference,
+      organizationId: org,
+    });
     expect((await post(body)).body).toMatchObject({ id: (res.body as { id: string }).id, status: 'held' }); // recorded twice: one deposit
     expect((await post({ ...body, referenceId: randomUUID() })).body).toMatchObject({ code: 'BANK_REFERENCE_USED' });
     expect((await post({ ...body, amountFen: '1.5' })).body).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((await post({ ...body, organizationId: randomUUID(), referenceId: randomUUID(), bankReference: 'X-1' })).body).toMatchObject({ code: 'ORGANIZATION_NOT_FOUND' });
+    expect((await post({ ...body, organizationId: randomUUID(), referenceId: randomUUID(), bankReference: 'X-1' })).body).toMatchObject({
+      code: 'ORGANIZATION_NOT_FOUND',
+    });
     expect((await request(apiUrl).post('/payments/bank-transfer-deposits').send(body)).status).toBe(401);
 
     const id = (res.body as { id: string }).id;
     expect(await ledger.balance(`org:${org}:cash`)).toBe(-300_000_000n);
     expect(await deposits.capture(id)).toMatchObject({ status: 'captured', capturedFen: 300_000_000n }); // no Stripe call for a transfer
     expect(await ledger.balances(`org:${org}:`)).toEqual({ [`org:${org}:cash`]: -300_000_000n, [`org:${org}:deposits_applied`]: 300_000_000n });
-    const audit = (await ds.query(`SELECT action, actor_user_id IS NOT NULL AS by_user FROM audit_log WHERE subject_type = 'deposit' AND subject_id = $1 ORDER BY id`, [id])) as {
+    const audit = (await ds.query(
+      `SELECT action, actor_user_id IS NOT NULL AS by_user FROM audit_log WHERE subject_type = 'deposit' AND subject_id = $1 ORDER BY id`,
+      [id],
+    )) as {
       action: string;
       by_user: boolean;
     }[];
@@ -475,7 +531,9 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     await expect(deposits.hold(input)).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
     const byBank = await deposits.recordBankTransfer({ ...input, bankReference: `BOC-${randomUUID().slice(0, 8)}` }, null);
     expect(byBank).toMatchObject({ status: 'held', provider: 'bank_transfer', failureCode: null });
-    await expect(deposits.recordBankTransfer({ ...input, bankReference: `BOC-${randomUUID().slice(0, 8)}` }, null)).rejects.toMatchObject({ code: 'DEPOSIT_EXISTS' });
+    await expect(deposits.recordBankTransfer({ ...input, bankReference: `BOC-${randomUUID().slice(0, 8)}` }, null)).rejects.toMatchObject({
+      code: 'DEPOSIT_EXISTS',
+    });
     await settle();
   });
 
@@ -504,7 +562,9 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     const balances = await ledger.balances();
     expect(balances['platform:deposits_held']).toBe(BigInt(sums.held));
     expect(balances['platform:forfeits']).toBe(BigInt(sums.forfeited));
-    const applied = Object.entries(balances).filter(([a]) => a.endsWith(':deposits_applied')).reduce((s, [, v]) => s + v, 0n);
+    const applied = Object.entries(balances)
+      .filter(([a]) => a.endsWith(':deposits_applied'))
+      .reduce((s, [, v]) => s + v, 0n);
     expect(applied).toBe(BigInt(sums.applied));
     expect(Object.values(balances).reduce((s, v) => s + v, 0n)).toBe(0n);
 
@@ -520,7 +580,10 @@ describe('payments: deposits through the Stripe SDK, signed webhooks, a BullMQ w
     await settle();
 
     const unbalanced = ds.transaction(async (m) => {
-      await m.query(`INSERT INTO ledger_entries (transaction_id, account, amount_fen, idempotency_key) VALUES ($1, 'platform:revenue', 100, 'test:unbalanced')`, [randomUUID()]);
+      await m.query(
+        `INSERT INTO ledger_entries (transaction_id, account, amount_fen, idempotency_key) VALUES ($1, 'platform:revenue', 100, 'test:unbalanced')`,
+        [randomUUID()],
+      );
     });
     await expect(unbalanced).rejects.toThrow(/does not balance/);
     const [row] = (await ds.query(`SELECT id FROM ledger_entries LIMIT 1`)) as { id: string }[];

@@ -24,7 +24,9 @@ describe('rate-limit storage in Redis', () => {
   it('counts concurrent increments from many connections atomically: exactly `limit` get through', async () => {
     const storages = factories.map((f) => new RedisThrottlerStorage(f));
     const limit = 250;
-    const results = await Promise.all(Array.from({ length: 1200 }, (_, i) => storages[i % storages.length].increment('k1', 60_000, limit, 30_000, 'login-account')));
+    const results = await Promise.all(
+      Array.from({ length: 1200 }, (_, i) => storages[i % storages.length].increment('k1', 60_000, limit, 30_000, 'login-account')),
+    );
     expect(results.filter((r) => !r.isBlocked)).toHaveLength(limit);
     const hits = results.map((r) => r.totalHits).sort((a, b) => a - b);
     expect(hits).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1)); // every increment saw its own count: none lost, none repeated
@@ -39,7 +41,11 @@ describe('rate-limit storage in Redis', () => {
     const a = await storage.increment('same', 10_000, 1, 10_000, 'refresh-address');
     const b = await storage.increment('same', 10_000, 1, 10_000, 'bid-user');
     const c = await storage.increment('other', 10_000, 1, 10_000, 'refresh-address');
-    expect([a, b, c].map((r) => [r.totalHits, r.isBlocked])).toEqual([[1, false], [1, false], [1, false]]);
+    expect([a, b, c].map((r) => [r.totalHits, r.isBlocked])).toEqual([
+      [1, false],
+      [1, false],
+      [1, false],
+    ]);
     expect(a.timeToExpire).toBe(10);
     const d = await storage.increment('same', 10_000, 1, 10_000, 'refresh-address');
     expect([d.totalHits, d.isBlocked, d.timeToBlockExpire]).toEqual([2, true, 10]);
@@ -58,7 +64,9 @@ describe('rate-limit storage in Redis', () => {
 
   it('shares one per-user window between processes that count locally and flush in batches', async () => {
     const limit = 200;
-    const counters = factories.slice(0, 4).map((f) => new SharedWindowCounter(f.client(), { prefix: `${prefix}rl:socket-bid-user:`, limit, windowMs: 60_000, flushMs: 10 }));
+    const counters = factories
+      .slice(0, 4)
+      .map((f) => new SharedWindowCounter(f.client(), { prefix: `${prefix}rl:socket-bid-user:`, limit, windowMs: 60_000, flushMs: 10 }));
     // four processes, each taking bids for the same user as fast as they arrive, in rounds between flushes
     let accepted = 0;
     for (let round = 0; round < 40; round++) {
@@ -79,7 +87,9 @@ describe('rate-limit storage in Redis', () => {
 
   it('overshoots the shared limit by at most what the processes accept between two flushes', async () => {
     const limit = 50;
-    const counters = factories.slice(4, 8).map((f) => new SharedWindowCounter(f.client(), { prefix: `${prefix}rl:socket-bid-user:`, limit, windowMs: 60_000, flushMs: 10 }));
+    const counters = factories
+      .slice(4, 8)
+      .map((f) => new SharedWindowCounter(f.client(), { prefix: `${prefix}rl:socket-bid-user:`, limit, windowMs: 60_000, flushMs: 10 }));
     let accepted = 0;
     // all four accept up to the limit before anyone has flushed: the worst case
     for (const counter of counters) for (let i = 0; i < 100; i++) if (counter.take('user-3') === 0) accepted++;
@@ -92,7 +102,10 @@ describe('rate-limit storage in Redis', () => {
 
   it('fails closed with a retryable 503 (not 500, not a pass) when Redis cannot be reached', async () => {
     const unreachable = new RedisConnectionFactory(testConfig(TEST_DATABASE_URL, { REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix }));
-    const error = await new RedisThrottlerStorage(unreachable).increment('k', 1_000, 1, 1_000, 'login-address').then(() => undefined, (err: unknown) => err);
+    const error = await new RedisThrottlerStorage(unreachable).increment('k', 1_000, 1, 1_000, 'login-address').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(mapError(error)).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', details: { retryAfterSeconds: expect.any(Number) } } });
     await unreachable.onApplicationShutdown();
     await new Promise((r) => setTimeout(r, 2_100)); // ioredis keeps a reconnecting connection's timer (≤ 2 s) after disconnect()

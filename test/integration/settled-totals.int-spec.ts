@@ -95,7 +95,7 @@ describe('ContractPaymentsService.settledTotals', () => {
     expect(await print()).not.toBe(withPaid);
   });
 
-  it('reads inside the caller\'s transaction (what it wrote but has not committed)', async () => {
+  it("reads inside the caller's transaction (what it wrote but has not committed)", async () => {
     const e = randomUUID();
     await ds.transaction(async (m) => {
       await m.query(

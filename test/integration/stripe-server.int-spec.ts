@@ -53,7 +53,11 @@ describe('stripe-server speaks Stripe to the real SDK', () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    server = await startStripeServer({ webhookSecret: secret, webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, webhookRetryDelayMs: 20 });
+    server = await startStripeServer({
+      webhookSecret: secret,
+      webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      webhookRetryDelayMs: 20,
+    });
     stripe = new Stripe('sk_test_server_test', { host: '127.0.0.1', port: server.port, protocol: 'http', maxNetworkRetries: 2 });
   });
   afterAll(async () => {
@@ -70,11 +74,22 @@ describe('stripe-server speaks Stripe to the real SDK', () => {
       payment_method: 'pm_card_visa',
       metadata: { lotId: 'lot-1' },
     });
-    expect(pi).toMatchObject({ object: 'payment_intent', status: 'requires_capture', amount_capturable: 50_000, amount_received: 0, livemode: false, metadata: { lotId: 'lot-1' } });
+    expect(pi).toMatchObject({
+      object: 'payment_intent',
+      status: 'requires_capture',
+      amount_capturable: 50_000,
+      amount_received: 0,
+      livemode: false,
+      metadata: { lotId: 'lot-1' },
+    });
     expect(pi.id).toMatch(/^pi_/);
     expect(pi.latest_charge).toMatch(/^ch_/);
 
-    await expect(stripe.paymentIntents.capture(pi.id, { amount_to_capture: 60_000 })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'amount_too_large', statusCode: 400 });
+    await expect(stripe.paymentIntents.capture(pi.id, { amount_to_capture: 60_000 })).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      code: 'amount_too_large',
+      statusCode: 400,
+    });
     const captured = await stripe.paymentIntents.capture(pi.id, { amount_to_capture: 30_000 });
     expect(captured).toMatchObject({ status: 'succeeded', amount_received: 30_000, amount_capturable: 0 });
 
@@ -84,8 +99,18 @@ describe('stripe-server speaks Stripe to the real SDK', () => {
     expect(refund.id).toMatch(/^re_/);
 
     await server.idle();
-    const types = received.map((r) => JSON.parse(r.body) as Stripe.Event).filter((e) => (e.data.object as { id?: string; payment_intent?: string }).id === pi.id || (e.data.object as { payment_intent?: string }).payment_intent === pi.id);
-    expect(types.map((e) => e.type)).toEqual(['payment_intent.created', 'payment_intent.amount_capturable_updated', 'payment_intent.succeeded', 'charge.refunded']);
+    const types = received
+      .map((r) => JSON.parse(r.body) as Stripe.Event)
+      .filter(
+        (e) =>
+          (e.data.object as { id?: string; payment_intent?: string }).id === pi.id || (e.data.object as { payment_intent?: string }).payment_intent === pi.id,
+      );
+    expect(types.map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'payment_intent.amount_capturable_updated',
+      'payment_intent.succeeded',
+      'charge.refunded',
+    ]);
     for (const r of received) expect(stripe.webhooks.constructEvent(r.body, r.signature, secret).id).toMatch(/^evt_/);
     const last = types[3];
     expect(await stripe.events.retrieve(last.id)).toMatchObject({ id: last.id, type: 'charge.refunded' });
@@ -112,13 +137,19 @@ describe('stripe-server speaks Stripe to the real SDK', () => {
     expect(again.id).toBe(first.id);
     expect(first.status).toBe('succeeded'); // automatic capture
     expect(server.requests.filter((r) => r.idempotencyKey === 'same-key-1').map((r) => r.replayed)).toEqual([false, true]);
-    await expect(stripe.paymentIntents.create({ ...params, amount: 2_001 }, { idempotencyKey: 'same-key-1' })).rejects.toMatchObject({ type: 'StripeIdempotencyError', statusCode: 400 });
+    await expect(stripe.paymentIntents.create({ ...params, amount: 2_001 }, { idempotencyKey: 'same-key-1' })).rejects.toMatchObject({
+      type: 'StripeIdempotencyError',
+      statusCode: 400,
+    });
   });
 
   it('replays the stored answer when the SDK retries after a dropped response', async () => {
     const before = server.paymentIntents().length;
     server.dropResponses(1, { method: 'POST', path: '/v1/payment_intents' });
-    const pi = await stripe.paymentIntents.create({ amount: 3_000, currency: 'cny', payment_method: 'pm_card_wechat', confirm: true }, { idempotencyKey: 'dropped-once' });
+    const pi = await stripe.paymentIntents.create(
+      { amount: 3_000, currency: 'cny', payment_method: 'pm_card_wechat', confirm: true },
+      { idempotencyKey: 'dropped-once' },
+    );
     expect(pi.status).toBe('succeeded');
     expect(server.paymentIntents().length).toBe(before + 1);
     expect(server.requests.filter((r) => r.idempotencyKey === 'dropped-once').map((r) => [r.dropped, r.replayed])).toEqual([
@@ -133,7 +164,11 @@ describe('stripe-server speaks Stripe to the real SDK', () => {
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
     await expect(stripe.paymentIntents.retrieve('pi_missing')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
     await expect(stripe.customers.create({})).rejects.toMatchObject({ statusCode: 404 });
-    await expect(stripe.paymentIntents.create({ amount: 1, currency: 'cny', payment_method: 'pm_card_nope', confirm: true })).rejects.toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payment_method' });
+    await expect(stripe.paymentIntents.create({ amount: 1, currency: 'cny', payment_method: 'pm_card_nope', confirm: true })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'resource_missing',
+      param: 'payment_method',
+    });
   });
 
   it('retries a delivery the endpoint refused, and can deliver an event twice on request', async () => {

@@ -69,7 +69,10 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
     const config = testConfig(db.url);
     @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, SubsidiesModule] })
     class TestModule {}
-    const module = await Test.createTestingModule({ imports: [TestModule] }).overrideProvider(CLOCK).useValue(clock).compile();
+    const module = await Test.createTestingModule({ imports: [TestModule] })
+      .overrideProvider(CLOCK)
+      .useValue(clock)
+      .compile();
     app = await module.init();
     ds = app.get(DataSource);
     policies = app.get(SubsidyPoliciesService);
@@ -94,17 +97,31 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
   describe('policies as data', () => {
     it('creates a policy with its authority, level and region, and versions every change', async () => {
       const created = await policies.create(reviewer, policyDocument({ name: '柯桥区技术交易补助' }));
-      expect(created).toMatchObject({ authority: { id: keqiao, level: 'county', regionCode: '330603' }, version: 1, status: 'active', budget: { totalFen: '1000000000', remainingFen: '1000000000' } });
-      const changed = await policies.update(approver, created.id, { ...policyDocument({ name: '柯桥区技术交易补助（修订）', documentNumber: created.documentNumber, rate: { kind: 'single', rate: '0.08' } }), changeReason: '比例调整' });
+      expect(created).toMatchObject({
+        authority: { id: keqiao, level: 'county', regionCode: '330603' },
+        version: 1,
+        status: 'active',
+        budget: { totalFen: '1000000000', remainingFen: '1000000000' },
+      });
+      const changed = await policies.update(approver, created.id, {
+        ...policyDocument({ name: '柯桥区技术交易补助（修订）', documentNumber: created.documentNumber, rate: { kind: 'single', rate: '0.08' } }),
+        changeReason: '比例调整',
+      });
       expect(changed).toMatchObject({ version: 2, name: '柯桥区技术交易补助（修订）', document: { rate: { kind: 'single', rate: '0.08' } } });
       const versions = await policies.versions(created.id);
-      expect(versions.map((v) => [v.version, v.document.rate])).toEqual([[1, { kind: 'single', rate: '0.1' }], [2, { kind: 'single', rate: '0.08' }]]);
+      expect(versions.map((v) => [v.version, v.document.rate])).toEqual([
+        [1, { kind: 'single', rate: '0.1' }],
+        [2, { kind: 'single', rate: '0.08' }],
+      ]);
       await expect(policies.update(approver, created.id, { ...changed.document })).rejects.toMatchObject({ code: 'POLICY_UNCHANGED' });
     });
 
     it("keeps an authority's administrators to its own policies", async () => {
       const county = await policies.create(reviewer, policyDocument());
-      await expect(policies.update(cityAdmin, county.id, policyDocument({ documentNumber: county.documentNumber }))).rejects.toMatchObject({ code: 'ORGANIZATION_BOUNDARY', kind: 'forbidden' });
+      await expect(policies.update(cityAdmin, county.id, policyDocument({ documentNumber: county.documentNumber }))).rejects.toMatchObject({
+        code: 'ORGANIZATION_BOUNDARY',
+        kind: 'forbidden',
+      });
       await expect(policies.withdraw(cityAdmin, county.id, '越权')).rejects.toMatchObject({ code: 'ORGANIZATION_BOUNDARY' });
       const enterprise = await insertSubsidyEnterprise(ds);
       await expect(policies.create(enterprise, policyDocument())).rejects.toMatchObject({ code: 'NOT_AN_AUTHORITY' });
@@ -115,8 +132,14 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const err = await policies.create(reviewer, bad).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect((err as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(['budgetFen', 'effectiveTo', 'rate.tiers[0].fromFen']);
-      await expect(policies.create(reviewer, policyDocument({ kind: 'research_funding', eligibility: {}, rate: undefined }))).rejects.toMatchObject({ details: [expect.objectContaining({ field: 'kind', code: 'provinceOnly' })] });
-      await expect(policies.create(reviewer, policyDocument({ documentNumber: '重复〔2026〕1号' })).then(() => policies.create(approver, policyDocument({ documentNumber: '重复〔2026〕1号' })))).rejects.toMatchObject({
+      await expect(policies.create(reviewer, policyDocument({ kind: 'research_funding', eligibility: {}, rate: undefined }))).rejects.toMatchObject({
+        details: [expect.objectContaining({ field: 'kind', code: 'provinceOnly' })],
+      });
+      await expect(
+        policies
+          .create(reviewer, policyDocument({ documentNumber: '重复〔2026〕1号' }))
+          .then(() => policies.create(approver, policyDocument({ documentNumber: '重复〔2026〕1号' }))),
+      ).rejects.toMatchObject({
         code: 'POLICY_DOCUMENT_NUMBER_TAKEN',
       });
     });
@@ -133,7 +156,9 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const edited = await policies.import(cityAdmin, { policies: [{ ...sample, budgetFen: '2000000000' }] });
       expect(edited.results[0]).toMatchObject({ outcome: 'versioned' });
       expect((await policies.get(first.results[0].id)).authority.id).toBe(shaoxing);
-      const broken = await policies.import(cityAdmin, { policies: [sample, { ...sample, documentNumber: 'X', rate: { kind: 'single', rate: '2' } }] }).catch((e: unknown) => e);
+      const broken = await policies
+        .import(cityAdmin, { policies: [sample, { ...sample, documentNumber: 'X', rate: { kind: 'single', rate: '2' } }] })
+        .catch((e: unknown) => e);
       expect(broken).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'policies[1].rate.rate', code: 'rateAboveOne' })] });
     });
   });
@@ -142,7 +167,10 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
     it('computes each year of an instalment contract under every policy whose region covers the buyer', async () => {
       const county = await policies.create(reviewer, policyDocument({ rate: { kind: 'single', rate: '0.1' } }));
       const city = await policies.create(cityAdmin, policyDocument({ rate: { kind: 'single', rate: '0.05' } }));
-      const { buyer, contractId } = await paidContract(undefined, [[60_000_000n, '2026-11-20'], [40_000_000n, '2027-01-10']]);
+      const { buyer, contractId } = await paidContract(undefined, [
+        [60_000_000n, '2026-11-20'],
+        [40_000_000n, '2027-01-10'],
+      ]);
       await candidates.computeSubject('contract', contractId);
       const mine = await candidates.list(buyer, { subjectId: contractId });
       const of = (policyId: string, year: number) => mine.find((c) => c.policy.id === policyId && c.year === year);
@@ -159,7 +187,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       expect(theirs.map((c) => c.policy.id)).toContain(city.id);
       expect(theirs.map((c) => c.policy.id)).not.toContain(county.id);
       // another enterprise never sees them; each authority sees those under its own policies
-      expect((await candidates.list(elsewhere, { subjectId: contractId }))).toEqual([]);
+      expect(await candidates.list(elsewhere, { subjectId: contractId })).toEqual([]);
       const seenByCity = await candidates.list(cityAdmin, { subjectId: contractId });
       expect(seenByCity.map((c) => c.policy.id)).toContain(city.id);
       expect(seenByCity.map((c) => c.policy.id)).not.toContain(county.id);
@@ -184,7 +212,10 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const state = async () => {
         const mine = await candidates.list(buyer, { subjectId: contractId, year: 2026 });
         const of = (id: string) => mine.find((c) => c.policy.id === id)!;
-        return { sme: [of(smeOnly.id).eligible, of(smeOnly.id).failedCondition], highTech: [of(highTechOnly.id).eligible, of(highTechOnly.id).failedCondition] };
+        return {
+          sme: [of(smeOnly.id).eligible, of(smeOnly.id).failedCondition],
+          highTech: [of(highTechOnly.id).eligible, of(highTechOnly.id).failedCondition],
+        };
       };
       expect(await state()).toEqual({ sme: [true, null], highTech: [false, 'buyerHighTech'] });
       await ds.query(`UPDATE organizations SET sme = false WHERE id = $1`, [buyer.organizationId]);
@@ -210,7 +241,10 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const { buyer, contractId } = await paidContract();
       const results = await Promise.allSettled([apply(buyer, policy.id, contractId), apply(buyer, policy.id, contractId), apply(buyer, policy.id, contractId)]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['DUPLICATE_APPLICATION', 'DUPLICATE_APPLICATION']);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
+        'DUPLICATE_APPLICATION',
+        'DUPLICATE_APPLICATION',
+      ]);
       await expect(apply(buyer, policy.id, contractId)).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION', kind: 'conflict' });
       // a rejected application no longer blocks a new one
       const [live] = await applications.list(buyer, { policyId: policy.id });
@@ -232,17 +266,29 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const a = await apply(buyer, policy.id, contractId);
       expect(a).toMatchObject({ status: 'submitted', computedFen: '10000000' });
       await expect(applications.approve(approver, a.id, '跳过审核')).rejects.toMatchObject({ code: 'APPLICATION_NOT_REVIEWED' });
-      await expect(applications.review(reviewer, a.id, { decision: 'adjust', amountFen: '10000001', reason: '多给' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(applications.review(reviewer, a.id, { decision: 'adjust', amountFen: '10000001', reason: '多给' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
       await applications.review(reviewer, a.id, { decision: 'adjust', amountFen: '9000000', reason: '一笔发票不符' });
       await expect(applications.approve(reviewer, a.id, '自己批')).rejects.toMatchObject({ code: 'FOUR_EYES', kind: 'forbidden' });
       await expect(applications.approve(cityAdmin, a.id, '越权')).rejects.toMatchObject({ code: 'ORGANIZATION_BOUNDARY' });
       const approved = await applications.approve(approver, a.id, '同意');
-      expect(approved).toMatchObject({ status: 'approved', approvedFen: '9000000', recommendedFen: '9000000', review: { decision: 'adjust', by: reviewer.userId }, decision: { by: approver.userId } });
+      expect(approved).toMatchObject({
+        status: 'approved',
+        approvedFen: '9000000',
+        recommendedFen: '9000000',
+        review: { decision: 'adjust', by: reviewer.userId },
+        decision: { by: approver.userId },
+      });
       expect((await policies.get(policy.id)).budget).toMatchObject({ reservedFen: '9000000', remainingFen: '991000000' });
       // the database refuses the same person in both roles too
       await expect(ds.query(`UPDATE subsidy_applications SET decided_by = reviewed_by WHERE id = $1`, [a.id])).rejects.toThrow(/four_eyes/);
       const audit = await ds.query(`SELECT action, reason FROM audit_log WHERE subject_id = $1 ORDER BY id`, [a.id]);
-      expect(audit.map((r: { action: string }) => r.action)).toEqual(['subsidy_application.submitted', 'subsidy_application.reviewed', 'subsidy_application.approved']);
+      expect(audit.map((r: { action: string }) => r.action)).toEqual([
+        'subsidy_application.submitted',
+        'subsidy_application.reviewed',
+        'subsidy_application.approved',
+      ]);
     });
 
     it('never lets concurrent approvals exceed the budget', async () => {
@@ -260,11 +306,16 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(Array(6).fill('BUDGET_EXHAUSTED'));
       const [row] = await ds.query(`SELECT budget_fen::text AS budget, reserved_fen::text AS reserved FROM subsidy_policies WHERE id = $1`, [policy.id]);
       expect(row).toEqual({ budget: '25000000', reserved: '20000000' });
-      const [sum] = await ds.query(`SELECT sum(approved_fen)::text AS total FROM subsidy_applications WHERE policy_id = $1 AND status = 'approved'`, [policy.id]);
+      const [sum] = await ds.query(`SELECT sum(approved_fen)::text AS total FROM subsidy_applications WHERE policy_id = $1 AND status = 'approved'`, [
+        policy.id,
+      ]);
       expect(sum.total).toBe('20000000');
       // the remaining 5万 is offered by the engine; an adjusted review for it succeeds
       const refused = reviewedIds.find((_, i) => outcomes[i].status === 'rejected')!;
-      await expect(applications.approve(approvers[0], refused, '再试')).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED', details: { availableFen: '5000000' } });
+      await expect(applications.approve(approvers[0], refused, '再试')).rejects.toMatchObject({
+        code: 'BUDGET_EXHAUSTED',
+        details: { availableFen: '5000000' },
+      });
       // revoking an approval releases its budget
       const revoked = await applications.reject(approvers[1], (approved[0] as PromiseFulfilledResult<{ id: string }>).value.id, '发现重复申报');
       expect(revoked).toMatchObject({ status: 'rejected', revocation: { reason: '发现重复申报' } });
@@ -280,7 +331,10 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       await applications.approve(approver, a.id, '同意');
       const b = await apply(buyer, city.id, contractId);
       await applications.review(cityReviewer, b.id, { decision: 'approve', reason: '材料齐全' });
-      await expect(applications.approve(cityAdmin, b.id, '同意')).rejects.toMatchObject({ code: 'STACKING_NOT_ALLOWED', details: { conflictingPolicyId: county.id } });
+      await expect(applications.approve(cityAdmin, b.id, '同意')).rejects.toMatchObject({
+        code: 'STACKING_NOT_ALLOWED',
+        details: { conflictingPolicyId: county.id },
+      });
 
       const city2 = await policies.create(cityAdmin, policyDocument({ stacking: 'combinable', rate: { kind: 'single', rate: '0.02' } }));
       const county2 = await policies.create(reviewer, policyDocument({ stacking: 'combinable' }));
@@ -301,7 +355,10 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const b = await reviewed(buyer, policy.id, second.contractId);
       expect(b.computedFen).toBe('10000000');
       await applications.approve(approver, a.id, '同意');
-      await expect(applications.approve(approver, b.id, '同意')).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_ENTITLEMENT', details: { availableFen: '5000000' } });
+      await expect(applications.approve(approver, b.id, '同意')).rejects.toMatchObject({
+        code: 'AMOUNT_EXCEEDS_ENTITLEMENT',
+        details: { availableFen: '5000000' },
+      });
     });
     it("caps each band on its own: the band's yearly cap counts the enterprise's earlier claims from that band only", async () => {
       // 500万元以下按10%、每年最高50万元；500万元以上按25%、最高500万元 (the whole value at its band's rate).
@@ -310,7 +367,13 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
         reviewer,
         policyDocument({
           budgetFen: String(100_000n * wan),
-          rate: { kind: 'banded', tiers: [{ fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: String(50n * wan) } }, { fromFen: String(500n * wan), rate: '0.25', caps: { perEnterprisePerYearFen: String(500n * wan) } }] },
+          rate: {
+            kind: 'banded',
+            tiers: [
+              { fromFen: '0', rate: '0.1', caps: { perEnterprisePerYearFen: String(50n * wan) } },
+              { fromFen: String(500n * wan), rate: '0.25', caps: { perEnterprisePerYearFen: String(500n * wan) } },
+            ],
+          },
         }),
       );
       expect(policy.document.rate?.tiers?.[0].caps).toEqual({ perContractFen: null, perEnterprisePerYearFen: String(50n * wan) });
@@ -323,7 +386,9 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       await applications.approve(approver, a.id, '同意');
       const b = await reviewed(buyer, policy.id, small2.contractId);
       expect(b.computedFen).toBe(String(10n * wan)); // 50万 − 40万 left in the lower band this year
-      expect(b.explanation.caps).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'bandPerEnterprisePerYear', band: '0', usedFen: String(40n * wan), bit: true })]));
+      expect(b.explanation.caps).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'bandPerEnterprisePerYear', band: '0', usedFen: String(40n * wan), bit: true })]),
+      );
       const c = await reviewed(buyer, policy.id, large.contractId);
       expect(c.computedFen).toBe(String(250n * wan)); // the upper band: 25% of 1000万, its own cap untouched
     });
@@ -335,7 +400,9 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const ids: string[] = [];
       const buyers: Principal[] = [];
       for (const amount of [100_000_000n, 12_345_678n]) {
-        const { buyer, contractId } = await paidContract(await insertSubsidyEnterprise(ds, '330603', { creditCode: null as unknown as string }), [[amount, '2026-06-01']]);
+        const { buyer, contractId } = await paidContract(await insertSubsidyEnterprise(ds, '330603', { creditCode: null as unknown as string }), [
+          [amount, '2026-06-01'],
+        ]);
         buyers.push(buyer);
         const a = await reviewed(buyer, policy.id, contractId);
         ids.push((await applications.approve(approver, a.id, '同意')).id);
@@ -372,7 +439,9 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       expect(await batches.markPaid(reviewer, batch.id, 'ICBC-20270301-0001', '2027-03-01')).toMatchObject({ status: 'paid' });
       await expect(batches.markPaid(reviewer, batch.id, 'OTHER-REF', '2027-03-01')).rejects.toMatchObject({ code: 'BATCH_ALREADY_PAID' });
       expect((await policies.get(policy.id)).budget).toMatchObject({ reservedFen: '0', paidFen: '11234568' });
-      const ledger = await ds.query(`SELECT account, sum(amount_fen)::text AS total FROM ledger_entries WHERE subject_type = 'subsidy_application' GROUP BY account ORDER BY account`);
+      const ledger = await ds.query(
+        `SELECT account, sum(amount_fen)::text AS total FROM ledger_entries WHERE subject_type = 'subsidy_application' GROUP BY account ORDER BY account`,
+      );
       expect(ledger).toEqual(
         expect.arrayContaining([
           { account: `org:${keqiao}:subsidies_paid`, total: '-11234568' },
@@ -389,29 +458,54 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
 
   describe('research funding (P-DON)', () => {
     it('pays 10% of documented, confirmed funding of basic research at a high-level platform', async () => {
-      const pDon = await policies.create(provinceAdmin, policyDocument({ kind: 'research_funding', name: '企业投入基础研究补助', eligibility: {}, rate: undefined }));
+      const pDon = await policies.create(
+        provinceAdmin,
+        policyDocument({ kind: 'research_funding', name: '企业投入基础研究补助', eligibility: {}, rate: undefined }),
+      );
       expect(pDon.document.rate).toEqual({ kind: 'single', rate: '0.1' });
       const platform = await insertHolder(ds, `之江实验室-${Date.now()}`);
-      const platformAdmin: Principal = { userId: await insertUserWithRole(ds, platform, 'holder_admin'), organizationId: platform, organizationType: 'holder', roles: ['holder_admin'], sessionId: 's' };
+      const platformAdmin: Principal = {
+        userId: await insertUserWithRole(ds, platform, 'holder_admin'),
+        organizationId: platform,
+        organizationType: 'holder',
+        roles: ['holder_admin'],
+        sessionId: 's',
+      };
       const enterprise = await insertSubsidyEnterprise(ds, '330106');
-      const funding = await fundings.declare(enterprise, { platformId: platform, mode: 'joint_fund', purpose: '存算一体基础理论', amountFen: '123456789', receivedOn: '2026-09-01', documents: [ATTACHMENT] });
+      const funding = await fundings.declare(enterprise, {
+        platformId: platform,
+        mode: 'joint_fund',
+        purpose: '存算一体基础理论',
+        amountFen: '123456789',
+        receivedOn: '2026-09-01',
+        documents: [ATTACHMENT],
+      });
       await expect(fundings.decide(enterprise, funding.id, true, '自己确认')).rejects.toMatchObject({ code: 'ORGANIZATION_BOUNDARY' });
       await fundings.decide(platformAdmin, funding.id, true, '已到账');
       await candidates.computeSubject('research_funding', funding.id);
       const [candidate] = await candidates.list(enterprise, { subjectId: funding.id });
       expect(candidate).toMatchObject({ eligible: true, amountFen: '12345679', year: 2026, policy: { id: pDon.id } });
       expect(candidate.explanation.rounding).toEqual({ mode: 'half_up', exactFen: '12345678.9', roundedFen: '12345679' });
-      const a = await applications.apply(enterprise, { policyId: pDon.id, subjectType: 'research_funding', subjectId: funding.id, attachments: [], payee: PAYEE });
+      const a = await applications.apply(enterprise, {
+        policyId: pDon.id,
+        subjectType: 'research_funding',
+        subjectId: funding.id,
+        attachments: [],
+        payee: PAYEE,
+      });
       expect(a).toMatchObject({ computedFen: '12345679', year: 2026 });
     });
   });
 
   describe('reports', () => {
-    it('sums granted subsidies by authority, region, field and period, and shows budget use within the caller\'s region', async () => {
+    it("sums granted subsidies by authority, region, field and period, and shows budget use within the caller's region", async () => {
       const byAuthority = await reports.summary(cityAdmin, { groupBy: 'authority' });
       const keqiaoRow = byAuthority.rows.find((r) => r.key === keqiao);
       expect(keqiaoRow).toBeDefined();
-      const [{ total }] = await ds.query(`SELECT sum(approved_fen)::text AS total FROM subsidy_applications WHERE authority_id = $1 AND status IN ('approved', 'batched', 'paid')`, [keqiao]);
+      const [{ total }] = await ds.query(
+        `SELECT sum(approved_fen)::text AS total FROM subsidy_applications WHERE authority_id = $1 AND status IN ('approved', 'batched', 'paid')`,
+        [keqiao],
+      );
       expect(keqiaoRow!.approvedFen).toBe(total);
       expect((await reports.summary(reviewer, { groupBy: 'authority' })).rows.map((r) => r.key)).toEqual([keqiao]);
       const byRegion = await reports.summary(provinceAdmin, { groupBy: 'region' });

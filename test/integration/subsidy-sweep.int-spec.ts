@@ -7,7 +7,16 @@ import { PlatformConfigModule, QueueProducersModule, RedisModule, type Principal
 import { ResearchFundingsService, SubsidiesModule, SubsidyCandidatesService, SubsidyPoliciesService } from '../../libs/subsidies/src';
 import { testConfig } from '../support/config';
 import { insertHolder } from '../support/registry-factory';
-import { ATTACHMENT, authorityAdmin, insertAuthority, insertContractPayment, insertRegisteredContract, insertSubsidyEnterprise, insertUserWithRole, policyDocument } from '../support/subsidy-factory';
+import {
+  ATTACHMENT,
+  authorityAdmin,
+  insertAuthority,
+  insertContractPayment,
+  insertRegisteredContract,
+  insertSubsidyEnterprise,
+  insertUserWithRole,
+  policyDocument,
+} from '../support/subsidy-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /**
@@ -44,9 +53,10 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     await ds.query(`UPDATE payments SET refunded_fen = refunded_fen + $2 WHERE id = $1`, [paymentId, amountFen.toString()]);
   };
   const certificate = async (organizationId: string, issuedOn: string, expiresOn: string) => {
-    await ds.query(`INSERT INTO high_tech_certificates (organization_id, certificate_number, issued_on, expires_on) VALUES ($1, 'GR' || substr(md5(random()::text), 1, 12), $2, $3)`, [
-      organizationId, issuedOn, expiresOn,
-    ]);
+    await ds.query(
+      `INSERT INTO high_tech_certificates (organization_id, certificate_number, issued_on, expires_on) VALUES ($1, 'GR' || substr(md5(random()::text), 1, 12), $2, $3)`,
+      [organizationId, issuedOn, expiresOn],
+    );
   };
   const granted = async (policyId: string, authorityId: string, contractId: string, enterprise: Principal, year: number, fen: bigint, decidedBy: string) => {
     await ds.query(
@@ -62,7 +72,10 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     const config = testConfig(db.url);
     @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, SubsidiesModule] })
     class TestModule {}
-    const module = await Test.createTestingModule({ imports: [TestModule] }).overrideProvider(CLOCK).useValue(clock).compile();
+    const module = await Test.createTestingModule({ imports: [TestModule] })
+      .overrideProvider(CLOCK)
+      .useValue(clock)
+      .compile();
     app = await module.init();
     ds = app.get(DataSource);
     candidates = app.get(SubsidyCandidatesService);
@@ -73,25 +86,59 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     const shaoxing = await insertAuthority(ds, '330600', 'city');
     const hangzhou = await insertAuthority(ds, '330100', 'city');
     const province = await insertAuthority(ds, '330000', 'province');
-    const [keqiaoAdmin, shaoxingAdmin, hangzhouAdmin, provinceAdmin] = await Promise.all([keqiao, shaoxing, hangzhou, province].map((a) => authorityAdmin(ds, a)));
+    const [keqiaoAdmin, shaoxingAdmin, hangzhouAdmin, provinceAdmin] = await Promise.all(
+      [keqiao, shaoxing, hangzhou, province].map((a) => authorityAdmin(ds, a)),
+    );
     const base = policyDocument().eligibility;
-    const county = await policies.create(keqiaoAdmin, policyDocument({ name: '柯桥区技术交易补助', caps: { perContractFen: '5000000', perEnterprisePerYearFen: '8000000' } }));
+    const county = await policies.create(
+      keqiaoAdmin,
+      policyDocument({ name: '柯桥区技术交易补助', caps: { perContractFen: '5000000', perEnterprisePerYearFen: '8000000' } }),
+    );
     await policies.create(
       shaoxingAdmin,
       policyDocument({
         name: '绍兴市技术交易补助',
         effectiveFrom: '2026-06-01',
-        rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '50000000', rate: '0.05' }] },
+        rate: {
+          kind: 'progressive',
+          tiers: [
+            { fromFen: '0', rate: '0.1' },
+            { fromFen: '50000000', rate: '0.05' },
+          ],
+        },
         eligibility: { ...base, buyerMustBeSme: true, sellerCategory: 'university_or_institute' },
       }),
     );
-    await policies.create(hangzhouAdmin, policyDocument({ name: '杭州市登记额补助', base: 'registered_value', rate: { kind: 'banded', tiers: [{ fromFen: '0', rate: '0.03' }, { fromFen: '80000000', rate: '0.05' }] } }));
+    await policies.create(
+      hangzhouAdmin,
+      policyDocument({
+        name: '杭州市登记额补助',
+        base: 'registered_value',
+        rate: {
+          kind: 'banded',
+          tiers: [
+            { fromFen: '0', rate: '0.03' },
+            { fromFen: '80000000', rate: '0.05' },
+          ],
+        },
+      }),
+    );
     const highTech = await policies.create(
       provinceAdmin,
-      policyDocument({ name: '省高新技术企业技术交易补助', eligibility: { ...base, buyerMustBeHighTech: true, registration: { required: true, withinDaysOfSigning: 30 } }, caps: { perEnterprisePerYearFen: '6000000' } }),
+      policyDocument({
+        name: '省高新技术企业技术交易补助',
+        eligibility: { ...base, buyerMustBeHighTech: true, registration: { required: true, withinDaysOfSigning: 30 } },
+        caps: { perEnterprisePerYearFen: '6000000' },
+      }),
     );
-    await policies.create(provinceAdmin, policyDocument({ name: '省作价投资补助', base: 'equity_valuation', eligibility: { ...base, contractTypes: ['equity'] }, effectiveTo: '2026-12-31' }));
-    await policies.create(provinceAdmin, policyDocument({ name: '省小额预算', budgetFen: '2500000', stacking: 'exclusive', eligibility: { ...base, minContractValueFen: '30000000' } }));
+    await policies.create(
+      provinceAdmin,
+      policyDocument({ name: '省作价投资补助', base: 'equity_valuation', eligibility: { ...base, contractTypes: ['equity'] }, effectiveTo: '2026-12-31' }),
+    );
+    await policies.create(
+      provinceAdmin,
+      policyDocument({ name: '省小额预算', budgetFen: '2500000', stacking: 'exclusive', eligibility: { ...base, minContractValueFen: '30000000' } }),
+    );
     await policies.create(provinceAdmin, policyDocument({ kind: 'research_funding', name: '企业投入基础研究补助', eligibility: {}, rate: undefined }));
 
     // Enterprises in three counties of two cities; certificates valid, expired before signing, or issued after it.
@@ -111,20 +158,87 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     await ds.query(`UPDATE organizations SET holder_category = 'institute', region_code = '330602' WHERE id = $1`, [institute]);
     const enterpriseSeller = (await insertSubsidyEnterprise(ds, '330100')).organizationId;
 
-    const specs: { e: number; type?: 'transfer' | 'license' | 'equity'; price: bigint; signedOn: string; registeredOn?: string | null; seller?: string; pays: [bigint, string][]; refunds?: [number, bigint, string][] }[] = [
-      { e: 0, price: 100_000_000n, signedOn: '2026-03-01', pays: [[60_000_000n, '2026-04-01'], [40_000_000n, '2027-02-01']] },
-      { e: 0, type: 'transfer', price: 30_000_000n, signedOn: '2026-07-01', registeredOn: '2026-08-15', pays: [[30_000_000n, '2026-07-20']], refunds: [[0, 5_000_000n, '2026-09-01']] },
+    const specs: {
+      e: number;
+      type?: 'transfer' | 'license' | 'equity';
+      price: bigint;
+      signedOn: string;
+      registeredOn?: string | null;
+      seller?: string;
+      pays: [bigint, string][];
+      refunds?: [number, bigint, string][];
+    }[] = [
+      {
+        e: 0,
+        price: 100_000_000n,
+        signedOn: '2026-03-01',
+        pays: [
+          [60_000_000n, '2026-04-01'],
+          [40_000_000n, '2027-02-01'],
+        ],
+      },
+      {
+        e: 0,
+        type: 'transfer',
+        price: 30_000_000n,
+        signedOn: '2026-07-01',
+        registeredOn: '2026-08-15',
+        pays: [[30_000_000n, '2026-07-20']],
+        refunds: [[0, 5_000_000n, '2026-09-01']],
+      },
       { e: 1, price: 20_000_000n, signedOn: '2026-01-15', registeredOn: '2026-01-20', pays: [[20_000_000n, '2026-02-01']] },
       { e: 1, type: 'equity', price: 90_000_000n, signedOn: '2026-05-05', pays: [[1_000_000n, '2026-06-01']] },
-      { e: 2, price: 120_000_000n, signedOn: '2026-06-10', seller: institute, pays: [[70_000_000n, '2026-06-20'], [50_000_000n, '2027-01-05']], refunds: [[1, 10_000_000n, '2027-03-01']] },
-      { e: 2, type: 'transfer', price: 40_000_000n, signedOn: '2025-12-20', registeredOn: '2026-01-10', seller: enterpriseSeller, pays: [[40_000_000n, '2025-12-28']] },
-      { e: 3, price: 85_000_000n, signedOn: '2026-02-01', registeredOn: '2026-02-20', pays: [[85_000_000n, '2026-03-01']], refunds: [[0, 85_000_000n, '2026-04-01']] },
-      { e: 3, type: 'transfer', price: 60_000_000n, signedOn: '2026-09-01', registeredOn: '2026-11-30', pays: [[30_000_000n, '2026-09-10'], [30_000_000n, '2026-09-10']] },
+      {
+        e: 2,
+        price: 120_000_000n,
+        signedOn: '2026-06-10',
+        seller: institute,
+        pays: [
+          [70_000_000n, '2026-06-20'],
+          [50_000_000n, '2027-01-05'],
+        ],
+        refunds: [[1, 10_000_000n, '2027-03-01']],
+      },
+      {
+        e: 2,
+        type: 'transfer',
+        price: 40_000_000n,
+        signedOn: '2025-12-20',
+        registeredOn: '2026-01-10',
+        seller: enterpriseSeller,
+        pays: [[40_000_000n, '2025-12-28']],
+      },
+      {
+        e: 3,
+        price: 85_000_000n,
+        signedOn: '2026-02-01',
+        registeredOn: '2026-02-20',
+        pays: [[85_000_000n, '2026-03-01']],
+        refunds: [[0, 85_000_000n, '2026-04-01']],
+      },
+      {
+        e: 3,
+        type: 'transfer',
+        price: 60_000_000n,
+        signedOn: '2026-09-01',
+        registeredOn: '2026-11-30',
+        pays: [
+          [30_000_000n, '2026-09-10'],
+          [30_000_000n, '2026-09-10'],
+        ],
+      },
       { e: 4, price: 10_000_000n, signedOn: '2026-04-01', pays: [[10_000_000n, '2026-04-02']] },
       { e: 0, price: 50_000_000n, signedOn: '2026-10-01', registeredOn: null, pays: [[50_000_000n, '2026-10-05']] },
     ];
     for (const s of specs) {
-      const id = await insertRegisteredContract(ds, { buyerId: enterprises[s.e].organizationId, type: s.type, priceFen: s.price, signedOn: s.signedOn, registeredOn: s.registeredOn, sellerId: s.seller });
+      const id = await insertRegisteredContract(ds, {
+        buyerId: enterprises[s.e].organizationId,
+        type: s.type,
+        priceFen: s.price,
+        signedOn: s.signedOn,
+        registeredOn: s.registeredOn,
+        sellerId: s.seller,
+      });
       const payments: string[] = [];
       for (const [amount, on] of s.pays) payments.push(await insertContractPayment(ds, id, amount, on));
       for (const [i, amount, on] of s.refunds ?? []) await refund(payments[i], amount, on);
@@ -138,9 +252,25 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     await granted(highTech.id, province, contracts[0], enterprises[0], 2027, 500_000n, decider);
 
     const platform = await insertHolder(ds, `之江实验室-${Date.now()}`);
-    const platformAdmin: Principal = { userId: await insertUserWithRole(ds, platform, 'holder_admin'), organizationId: platform, organizationType: 'holder', roles: ['holder_admin'], sessionId: 's' };
-    for (const [e, amount, on] of [[0, '123456789', '2026-09-01'], [3, '20000000', '2027-01-15']] as const) {
-      const funding = await fundings.declare(enterprises[e], { platformId: platform, mode: 'joint_fund', purpose: '基础研究', amountFen: amount, receivedOn: on, documents: [ATTACHMENT] });
+    const platformAdmin: Principal = {
+      userId: await insertUserWithRole(ds, platform, 'holder_admin'),
+      organizationId: platform,
+      organizationType: 'holder',
+      roles: ['holder_admin'],
+      sessionId: 's',
+    };
+    for (const [e, amount, on] of [
+      [0, '123456789', '2026-09-01'],
+      [3, '20000000', '2027-01-15'],
+    ] as const) {
+      const funding = await fundings.declare(enterprises[e], {
+        platformId: platform,
+        mode: 'joint_fund',
+        purpose: '基础研究',
+        amountFen: amount,
+        receivedOn: on,
+        documents: [ATTACHMENT],
+      });
       await fundings.decide(platformAdmin, funding.id, true, '已到账');
       fundingIds.push(funding.id);
     }
@@ -156,7 +286,9 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     // The fixture exercises what it should: eligible and refused, several reasons, caps that bit, both kinds.
     expect(swept.length).toBeGreaterThan(40);
     expect(swept.filter((c) => c.eligible).length).toBeGreaterThan(10);
-    expect([...new Set(swept.map((c) => c.failed_condition))]).toEqual(expect.arrayContaining(['buyerHighTech', 'buyerSme', 'sellerCategory', 'contractType', 'basePositive', 'registeredWithinDaysOfSigning']));
+    expect([...new Set(swept.map((c) => c.failed_condition))]).toEqual(
+      expect.arrayContaining(['buyerHighTech', 'buyerSme', 'sellerCategory', 'contractType', 'basePositive', 'registeredWithinDaysOfSigning']),
+    );
     expect(swept.some((c) => c.eligible && c.explanation.caps.some((cap) => cap.bit))).toBe(true);
     expect(new Set(swept.map((c) => c.subject_type))).toEqual(new Set(['contract', 'research_funding']));
 
@@ -195,12 +327,16 @@ describe('subsidy sweep: set-wise equals per subject', () => {
       fingerprint: string;
     }[];
     expect(before).toHaveLength(contracts.length - 1);
-    expect(await ds.query(`SELECT 1 FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_id = ANY($1::uuid[])`, [contracts])).not.toEqual([]);
+    expect(await ds.query(`SELECT 1 FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.reference_id = ANY($1::uuid[])`, [contracts])).not.toEqual(
+      [],
+    );
     expect(stored).toEqual(before);
     // Computed one at a time (scoped statements), the same values.
     await ds.query(`DELETE FROM subsidy_candidate_runs`);
     for (const id of contracts) await candidates.computeSubject('contract', id);
-    expect(await ds.query(`SELECT subject_id AS id, fingerprint FROM subsidy_candidate_runs WHERE subject_type = 'contract' ORDER BY subject_id`)).toEqual(before);
+    expect(await ds.query(`SELECT subject_id AS id, fingerprint FROM subsidy_candidate_runs WHERE subject_type = 'contract' ORDER BY subject_id`)).toEqual(
+      before,
+    );
     expect(await candidates.sweep()).toEqual({ subjects: fundingIds.length });
   });
 
@@ -244,6 +380,8 @@ describe('subsidy sweep: set-wise equals per subject', () => {
     const [{ id }] = (await ds.query(`SELECT id FROM research_fundings WHERE id = $1`, [fundingIds[1]])) as { id: string }[];
     await ds.query(`UPDATE research_fundings SET status = 'rejected' WHERE id = $1`, [id]);
     expect(await candidates.computeSubject('research_funding', id)).toEqual({ candidates: 0 });
-    expect(await ds.query(`SELECT 1 FROM subsidy_candidates WHERE subject_id = $1 UNION ALL SELECT 1 FROM subsidy_candidate_runs WHERE subject_id = $1`, [id])).toEqual([]);
+    expect(
+      await ds.query(`SELECT 1 FROM subsidy_candidates WHERE subject_id = $1 UNION ALL SELECT 1 FROM subsidy_candidate_runs WHERE subject_id = $1`, [id]),
+    ).toEqual([]);
   });
 });

@@ -29,7 +29,10 @@ describe('worker: BullMQ queues on the real Redis', () => {
   it('purges ended sessions when the maintenance job runs, and a repeated job finds nothing to do', async () => {
     const ds = worker.get(DataSource);
     const [org] = await ds.query(`INSERT INTO organizations (type, name, region_code) VALUES ('broker', 'b', '330100') RETURNING id`);
-    const [user] = await ds.query(`INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, 'u@x.example', 'u', 'x', '{broker}') RETURNING id`, [org.id]);
+    const [user] = await ds.query(
+      `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, 'u@x.example', 'u', 'x', '{broker}') RETURNING id`,
+      [org.id],
+    );
     await ds.query(
       `INSERT INTO sessions (user_id, expires_at, revoked_at) VALUES ($1, now() - interval '3 days', NULL), ($1, now() + interval '3 days', now() - interval '2 days'), ($1, now() + interval '3 days', NULL)`,
       [user.id],
@@ -70,7 +73,12 @@ describe('worker: BullMQ queues on the real Redis', () => {
     const maintenance = worker.get<Queue>(getQueueToken(QUEUES.maintenance));
     expect((await compliance.getJobSchedulers()).map((s) => [s.key, s.pattern, s.tz])).toEqual([[COMPLIANCE_JOBS.idleScan, '10 0 * * *', 'Asia/Shanghai']]);
     // The same Redis prefix (the same deployment), restarted with other settings.
-    const moved = testConfig(db.url, { REDIS_PREFIX: config.REDIS_PREFIX, SCHEDULE_IDLE_SCAN: 'off', SCHEDULE_CLOSE_DUE_LOTS: 'every 30s', SCHEDULE_PURGE_SESSIONS: '5 4 * * 1' });
+    const moved = testConfig(db.url, {
+      REDIS_PREFIX: config.REDIS_PREFIX,
+      SCHEDULE_IDLE_SCAN: 'off',
+      SCHEDULE_CLOSE_DUE_LOTS: 'every 30s',
+      SCHEDULE_PURGE_SESSIONS: '5 4 * * 1',
+    });
     const restarted = await NestFactory.createApplicationContext(WorkerModule.forRoot(moved), { logger: false, abortOnError: false });
     try {
       expect(await compliance.getJobSchedulers()).toEqual([]);

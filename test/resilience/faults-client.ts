@@ -134,7 +134,13 @@ export class BidderClient {
     while (now() < this.stopAt) {
       if (!this.pending) {
         if (this.ended) return;
-        this.pending = { key: `${this.o.keyPrefix}-${this.o.index}-${++this.counter}`, amountFen: this.o.nextAmount(), sends: 0, createdAt: now(), lastSentAt: 0 };
+        this.pending = {
+          key: `${this.o.keyPrefix}-${this.o.index}-${++this.counter}`,
+          amountFen: this.o.nextAmount(),
+          sends: 0,
+          createdAt: now(),
+          lastSentAt: 0,
+        };
         this.bids.push(this.pending);
       }
       const socket = await this.ensureConnected(this.stopAt);
@@ -146,7 +152,9 @@ export class BidderClient {
       this.sends++;
       let ack: Ack<BidAckData>;
       try {
-        ack = (await socket.timeout(this.o.ackTimeoutMs).emitWithAck('lot.bid', { lotId: this.o.lotId, amountFen: bid.amountFen, idempotencyKey: bid.key })) as Ack<BidAckData>;
+        ack = (await socket
+          .timeout(this.o.ackTimeoutMs)
+          .emitWithAck('lot.bid', { lotId: this.o.lotId, amountFen: bid.amountFen, idempotencyKey: bid.key })) as Ack<BidAckData>;
       } catch {
         // no answer in time, or the socket dropped with the bid in flight: send it again, same key
         this.noAnswer++;

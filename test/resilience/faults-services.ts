@@ -37,7 +37,9 @@ async function waitFor(what: string, probe: () => Promise<boolean> | boolean, ti
 function postgresBin(): string {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
-    const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions.length) return join(root, versions[0], 'bin');
   }
   try {
@@ -161,7 +163,24 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--logfile', this.log, '--daemonize', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--logfile',
+        this.log,
+        '--daemonize',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -223,7 +242,14 @@ export interface AppProcess {
 }
 
 /** Starts dist/`entry` as an OS process (its output in `log`) and waits for the line that says it is ready. */
-export async function startApp(name: string, entry: string, env: Record<string, string>, ready: RegExp, logDir: string, timeoutMs = 120_000): Promise<AppProcess> {
+export async function startApp(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  logDir: string,
+  timeoutMs = 120_000,
+): Promise<AppProcess> {
   const log = join(logDir, `${name}.log`);
   const file: WriteStream = createWriteStream(log, { flags: 'a' });
   file.write(`---- ${new Date().toISOString()} start\n`);
@@ -387,7 +413,11 @@ export class CpuMeter {
       oursCores: cores(ours),
       otherCores: cores(Math.max(0, machine - ours)),
       machineCores: cores(machine),
-      topOthers: [...byLabel].filter(([, v]) => v / seconds >= 0.01).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, v]) => ({ label, cores: cores(v) })),
+      topOthers: [...byLabel]
+        .filter(([, v]) => v / seconds >= 0.01)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([label, v]) => ({ label, cores: cores(v) })),
     };
   }
 

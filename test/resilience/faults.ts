@@ -163,13 +163,25 @@ const API_READY = /api listening on (http:\/\/\S+)/;
 const WORKER_READY = /worker started/;
 
 async function startApi(p: Pick<Platform, 'env' | 'dir' | 'started'>, n: number): Promise<AppProcess> {
-  const a = await startApp(`api-${n}-${p.started.filter((s) => s.name.startsWith(`api-${n}`)).length + 1}`, join(DIST, 'apps/api/src/main.js'), p.env, API_READY, p.dir);
+  const a = await startApp(
+    `api-${n}-${p.started.filter((s) => s.name.startsWith(`api-${n}`)).length + 1}`,
+    join(DIST, 'apps/api/src/main.js'),
+    p.env,
+    API_READY,
+    p.dir,
+  );
   p.started.push(a);
   return a;
 }
 
 async function startWorker(p: Pick<Platform, 'env' | 'dir' | 'started'>): Promise<AppProcess> {
-  const w = await startApp(`worker-${p.started.filter((s) => s.name.startsWith('worker')).length + 1}`, join(DIST, 'apps/worker/src/main.js'), p.env, WORKER_READY, p.dir);
+  const w = await startApp(
+    `worker-${p.started.filter((s) => s.name.startsWith('worker')).length + 1}`,
+    join(DIST, 'apps/worker/src/main.js'),
+    p.env,
+    WORKER_READY,
+    p.dir,
+  );
   p.started.push(w);
   return w;
 }
@@ -236,10 +248,12 @@ async function setUp(dir: string): Promise<Platform> {
   await db.connect();
   const apis = [api1, api2];
   const http = new Http(() => apis[1].url);
-  const login = async (email: string) => (await http.call<{ accessToken: string }>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
+  const login = async (email: string) =>
+    (await http.call<{ accessToken: string }>('POST', '/auth/login', undefined, { email, password: PASSWORD })).accessToken;
   const adminToken = await login('admin@faults.example');
   const organization = (body: object) => http.call<{ id: string }>('POST', '/organizations', adminToken, body);
-  const user = (org: string, email: string, role: string) => http.call('POST', `/organizations/${org}/users`, adminToken, { email, displayName: email.split('@')[0], password: PASSWORD, roles: [role] });
+  const user = (org: string, email: string, role: string) =>
+    http.call('POST', `/organizations/${org}/users`, adminToken, { email, displayName: email.split('@')[0], password: PASSWORD, roles: [role] });
   const holder = await organization({ type: 'holder', name: '故障演练大学', regionCode: '330106', holderCategory: 'university', highLevelPlatform: true });
   await user(holder.id, 'holder@faults.example', 'holder_admin');
   const bidders: Platform['bidders'] = [];
@@ -248,7 +262,22 @@ async function setUp(dir: string): Promise<Platform> {
     await user(org.id, `bidder-${i}@faults.example`, 'enterprise_admin');
     bidders.push({ organizationId: org.id, token: await login(`bidder-${i}@faults.example`) });
   }
-  return { dir, pg, redis, stripe, env, apis, worker, started, db, http, adminToken, holderToken: await login('holder@faults.example'), bidders, achievements: 0 };
+  return {
+    dir,
+    pg,
+    redis,
+    stripe,
+    env,
+    apis,
+    worker,
+    started,
+    db,
+    http,
+    adminToken,
+    holderToken: await login('holder@faults.example'),
+    bidders,
+    achievements: 0,
+  };
 }
 
 interface LotInfo {
@@ -281,7 +310,11 @@ async function createLot(p: Platform, endsAt: Date, bidders: Platform['bidders']
   await Promise.all(bidders.map((b) => p.http.call('POST', `/lots/${lot.id}/registrations`, b.token, { paymentMethod: 'pm_card_visa' })));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const [{ held }] = await checkerQuery<{ held: number }>(p, `SELECT count(*)::int AS held FROM lot_registrations WHERE lot_id = $1 AND deposit_status = 'held'`, [lot.id]);
+    const [{ held }] = await checkerQuery<{ held: number }>(
+      p,
+      `SELECT count(*)::int AS held FROM lot_registrations WHERE lot_id = $1 AND deposit_status = 'held'`,
+      [lot.id],
+    );
     if (held === bidders.length) break;
     if (Date.now() > deadline) throw new Error(`deposits of lot ${lot.id}: ${held} of ${bidders.length} held after 60 s`);
     await sleep(100);
@@ -338,7 +371,13 @@ interface ScenarioReport {
   lotsEnding: number;
   closedTwice: number;
   closeDelayMs: number | null;
-  faultMs: { backAfter: number | null; firstAcceptedAfter: number | null; allAnsweredAfter: number | null; allEventsAfter: number | null; lotsClosedAfter: number | null } | null;
+  faultMs: {
+    backAfter: number | null;
+    firstAcceptedAfter: number | null;
+    allAnsweredAfter: number | null;
+    allEventsAfter: number | null;
+    lotsClosedAfter: number | null;
+  } | null;
   healthy: boolean;
   cpu: { oursCores: number; otherCores: number };
   notes: string[];
@@ -363,7 +402,13 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
       const pair = [p.bidders[(2 * i) % BIDDERS], p.bidders[(2 * i + 1) % BIDDERS]];
       const s = await createLot(p, endsAt, pair);
       for (const [k, b] of pair.entries()) {
-        await p.http.call('POST', `/lots/${s.id}/bids`, b.token, { amountFen: (START_FEN + BigInt(k) * INCREMENT_FEN).toString(), idempotencyKey: `side-${i}-${k}` }, [200]);
+        await p.http.call(
+          'POST',
+          `/lots/${s.id}/bids`,
+          b.token,
+          { amountFen: (START_FEN + BigInt(k) * INCREMENT_FEN).toString(), idempotencyKey: `side-${i}-${k}` },
+          [200],
+        );
       }
       side.push(s);
     }
@@ -412,7 +457,12 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
 
   // Every lot of the scenario closed (by the worker, at its end), once.
   const closeDeadline = Date.now() + 90_000;
-  const closeStates = () => checkerQuery<{ id: string; status: string; closed_at: Date | null; ends_at: Date }>(p, `SELECT id, status, closed_at, ends_at FROM lots WHERE id = ANY($1::uuid[])`, [lots.map((l) => l.id)]);
+  const closeStates = () =>
+    checkerQuery<{ id: string; status: string; closed_at: Date | null; ends_at: Date }>(
+      p,
+      `SELECT id, status, closed_at, ends_at FROM lots WHERE id = ANY($1::uuid[])`,
+      [lots.map((l) => l.id)],
+    );
   let states = await closeStates();
   while (!states.every((s) => s.status === 'closed') && Date.now() < closeDeadline) {
     await sleep(100);
@@ -423,12 +473,22 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
   const closeDelayMs = mainState.closed_at ? mainState.closed_at.getTime() - mainState.ends_at.getTime() : null;
 
   // ---- what PostgreSQL stored
-  const [lotRow] = await checkerQuery<{ seq: number; current_fen: string | null; leader_registration_id: string | null; winner_registration_id: string | null; hammer_price_fen: string | null; result: string | null }>(
-    p,
-    `SELECT seq, current_fen::text, leader_registration_id, winner_registration_id, hammer_price_fen::text, result FROM lots WHERE id = $1`,
-    [lot.id],
-  );
-  const rows = await checkerQuery<{ idempotency_key: string | null; status: string; reject_code: string | null; seq: number | null; amount: string; late: boolean }>(
+  const [lotRow] = await checkerQuery<{
+    seq: number;
+    current_fen: string | null;
+    leader_registration_id: string | null;
+    winner_registration_id: string | null;
+    hammer_price_fen: string | null;
+    result: string | null;
+  }>(p, `SELECT seq, current_fen::text, leader_registration_id, winner_registration_id, hammer_price_fen::text, result FROM lots WHERE id = $1`, [lot.id]);
+  const rows = await checkerQuery<{
+    idempotency_key: string | null;
+    status: string;
+    reject_code: string | null;
+    seq: number | null;
+    amount: string;
+    late: boolean;
+  }>(
     p,
     `SELECT b.idempotency_key, b.status, b.reject_code, b.seq, b.amount_fen::text AS amount, (b.status = 'accepted' AND b.received_at >= l.ends_at) AS late
        FROM bids b JOIN lots l ON l.id = b.lot_id WHERE b.lot_id = $1`,
@@ -445,7 +505,8 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
     if (b.ack.status === 'accepted') {
       if (!row || row.status !== 'accepted' || row.seq !== b.ack.seq || row.amount !== b.amountFen) {
         lost++;
-        if (lostDetail.length < 5) lostDetail.push(`${b.key} acknowledged accepted seq ${b.ack.seq} amount ${b.amountFen}, stored ${row ? JSON.stringify(row) : 'nothing'}`);
+        if (lostDetail.length < 5)
+          lostDetail.push(`${b.key} acknowledged accepted seq ${b.ack.seq} amount ${b.amountFen}, stored ${row ? JSON.stringify(row) : 'nothing'}`);
       }
     } else if (!row || row.status !== 'rejected' || (row.reject_code ?? undefined) !== b.ack.code) {
       mismatched++;
@@ -473,7 +534,17 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
   for (const c of clients) for (let s = 1; s <= lotRow.seq; s++) if (c.received.get(s) !== amountBySeq.get(s)) clientGaps++;
 
   // ---- closes: exactly once, with the stored leader as the winner
-  const closes = await checkerQuery<{ id: string; closes: number; deals: number; status: string; result: string | null; winner: string | null; leader: string | null; hammer: string | null; current: string | null }>(
+  const closes = await checkerQuery<{
+    id: string;
+    closes: number;
+    deals: number;
+    status: string;
+    result: string | null;
+    winner: string | null;
+    leader: string | null;
+    hammer: string | null;
+    current: string | null;
+  }>(
     p,
     `SELECT l.id, l.status, l.result, l.winner_registration_id AS winner, l.leader_registration_id AS leader, l.hammer_price_fen::text AS hammer, l.current_fen::text AS current,
             (SELECT count(*)::int FROM audit_log a WHERE a.subject_type = 'lot' AND a.subject_id = l.id::text AND a.action IN ('lot.closed', 'lot.hammered')) AS closes,
@@ -485,7 +556,8 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
   const lotsClosed = closes.filter((c) => c.status === 'closed' && c.closes === 1).length;
   for (const c of closes) {
     if (c.status !== 'closed') problems.push(`lot ${c.id} is ${c.status} 90 s after its end`);
-    else if (c.result === 'sold' && (c.winner !== c.leader || c.hammer !== c.current || c.deals !== 1)) problems.push(`lot ${c.id} closed with winner ${c.winner} at ${c.hammer}, but the leader was ${c.leader} at ${c.current} (${c.deals} deals)`);
+    else if (c.result === 'sold' && (c.winner !== c.leader || c.hammer !== c.current || c.deals !== 1))
+      problems.push(`lot ${c.id} closed with winner ${c.winner} at ${c.hammer}, but the leader was ${c.leader} at ${c.current} (${c.deals} deals)`);
   }
 
   // ---- every API process answers again; the worker lives
@@ -495,7 +567,9 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
   const faultAt = fault?.at;
   const acks = all.filter((b) => b.ack).map((b) => b.ack!);
   const answeredAfter = (bids: BidRecord[], accepted: boolean) =>
-    faultAt === undefined ? Infinity : Math.min(...bids.filter((b) => b.ack && b.lastSentAt > faultAt && (!accepted || b.ack.status === 'accepted')).map((b) => b.ack!.at));
+    faultAt === undefined
+      ? Infinity
+      : Math.min(...bids.filter((b) => b.ack && b.lastSentAt > faultAt && (!accepted || b.ack.status === 'accepted')).map((b) => b.ack!.at));
   const firstAccepted = answeredAfter(all, true);
   const answeredAgain = clients.map((c) => answeredAfter(c.bids, false));
   const seqWhenBack = fault?.seqWhenBack;
@@ -551,7 +625,7 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
       oursCores: Math.round(((cpu1.oursCores * cpu1.seconds - cpu0.oursCores * cpu0.seconds) / span) * 100) / 100,
       otherCores: Math.round(((cpu1.otherCores * cpu1.seconds - cpu0.otherCores * cpu0.seconds) / span) * 100) / 100,
     },
-    notes: [...notes, ...fault?.notes ?? []],
+    notes: [...notes, ...(fault?.notes ?? [])],
     problems,
   };
   for (const c of clients) c.close();
@@ -560,17 +634,29 @@ async function runScenario(p: Platform, name: ScenarioName, cpu: CpuMeter): Prom
   if (lost) problems.push(`${lost} bids acknowledged as accepted are not stored as accepted: ${lostDetail.join('; ')}`);
   if (mismatched) problems.push(`${mismatched} bids acknowledged as rejected are not stored as rejected: ${lostDetail.join('; ')}`);
   if (storedGaps) problems.push(`the stored sequence of accepted bids has ${storedGaps} gap(s) or disorder(s)`);
-  if (!chainVerified) problems.push('the hash chain of the lot\'s bids does not verify');
+  if (!chainVerified) problems.push("the hash chain of the lot's bids does not verify");
   if (clientGaps) problems.push(`after gap fill, clients lack or differ on ${clientGaps} seq(s)`);
   if (report.clientConflicts) problems.push(`clients received ${report.clientConflicts} seq(s) with two different amounts`);
   if (closedTwice) problems.push(`${closedTwice} lot(s) closed twice`);
   if (lotsClosed !== lots.length) problems.push(`${lots.length - lotsClosed} of ${lots.length} lots not closed exactly once`);
   if (report.acceptedAfterEnd) problems.push(`${report.acceptedAfterEnd} bids accepted at or after the lot's end`);
-  if (unansweredBids.length) problems.push(`${unansweredBids.length} bids never answered (gave up 60 s after the lot's end): ${unansweredBids.slice(0, 3).map((b) => `${b.key} sent ${b.sends}×`).join(', ')}`);
+  if (unansweredBids.length)
+    problems.push(
+      `${unansweredBids.length} bids never answered (gave up 60 s after the lot's end): ${unansweredBids
+        .slice(0, 3)
+        .map((b) => `${b.key} sent ${b.sends}×`)
+        .join(', ')}`,
+    );
   if (errors.INTERNAL_ERROR) problems.push(`${errors.INTERNAL_ERROR} acknowledgements were INTERNAL_ERROR`);
-  if (fault && report.faultMs!.firstAcceptedAfter === null && name !== 'kill-worker') problems.push('no bid was accepted after the fault: the platform did not recover before the lot ended');
-  if (!healthy) problems.push(`after the scenario: ${p.apis.map((a) => `${a.name} ${a.alive() ? 'alive' : 'dead'}`).join(', ')}, worker ${p.worker.alive() ? 'alive' : 'dead'}, not every API process ready`);
-  log(`scenario ${name}: ${report.sent} sent, ${report.acknowledged} acknowledged, ${report.stored} stored, lost ${lost}, ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'invariants hold'}`);
+  if (fault && report.faultMs!.firstAcceptedAfter === null && name !== 'kill-worker')
+    problems.push('no bid was accepted after the fault: the platform did not recover before the lot ended');
+  if (!healthy)
+    problems.push(
+      `after the scenario: ${p.apis.map((a) => `${a.name} ${a.alive() ? 'alive' : 'dead'}`).join(', ')}, worker ${p.worker.alive() ? 'alive' : 'dead'}, not every API process ready`,
+    );
+  log(
+    `scenario ${name}: ${report.sent} sent, ${report.acknowledged} acknowledged, ${report.stored} stored, lost ${lost}, ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'invariants hold'}`,
+  );
   return report;
 }
 
@@ -610,7 +696,8 @@ async function inject(p: Platform, name: ScenarioName, notes: string[]): Promise
 async function killWorkerAtClose(p: Platform, lots: LotInfo[], endPerf: number, notes: string[]): Promise<{ fault: Fault; closedAllAt: number | null }> {
   await sleep(Math.max(0, endPerf - now() - 300));
   const ids = lots.map((l) => l.id);
-  const closedCount = async () => (await checkerQuery<{ n: number }>(p, `SELECT count(*)::int AS n FROM lots WHERE id = ANY($1::uuid[]) AND status = 'closed'`, [ids]))[0].n;
+  const closedCount = async () =>
+    (await checkerQuery<{ n: number }>(p, `SELECT count(*)::int AS n FROM lots WHERE id = ANY($1::uuid[]) AND status = 'closed'`, [ids]))[0].n;
   while ((await closedCount()) === 0 && now() < endPerf + 5000) await sleep(2);
   const victim = p.worker;
   const at = now();
@@ -619,8 +706,10 @@ async function killWorkerAtClose(p: Platform, lots: LotInfo[], endPerf: number, 
   await sleep(300); // a COMMIT already sent by the dead worker's backend may still land
   const closedByDead = await closedCount();
   log(`kill-worker: SIGKILL to ${victim.name} ${lateBy.toFixed(0)} ms after the lots' end, ${closedByDead} of ${ids.length} lots closed by then`);
-  notes.push(`the worker was killed ${lateBy.toFixed(0)} ms after the end, when ${closedByDead} of ${ids.length} ending lots were closed; the rest fell to the new worker`);
-  if (closedByDead === ids.length) notes.push('the dead worker had closed every lot: the kill came too late to test the new worker\'s close');
+  notes.push(
+    `the worker was killed ${lateBy.toFixed(0)} ms after the end, when ${closedByDead} of ${ids.length} ending lots were closed; the rest fell to the new worker`,
+  );
+  if (closedByDead === ids.length) notes.push("the dead worker had closed every lot: the kill came too late to test the new worker's close");
   p.worker = await startWorker(p);
   const backAt = now();
   let closedAllAt: number | null = null;
@@ -642,7 +731,14 @@ async function checkDeposits(p: Platform, lotIds: string[]): Promise<string[]> {
   const problems: string[] = [];
   const deadline = Date.now() + 90_000; // a close interrupted by a kill settles on BullMQ's retry of the stalled job
   for (;;) {
-    const regs = await checkerQuery<{ lot_id: string; deposit_status: string; deposit_id: string | null; winner: boolean; result: string | null; provider_payment_id: string | null }>(
+    const regs = await checkerQuery<{
+      lot_id: string;
+      deposit_status: string;
+      deposit_id: string | null;
+      winner: boolean;
+      result: string | null;
+      provider_payment_id: string | null;
+    }>(
       p,
       `SELECT r.lot_id, r.deposit_status, r.deposit_id, r.id = l.winner_registration_id AS winner, l.result,
               (SELECT d.provider_payment_id FROM deposits d WHERE d.id = r.deposit_id) AS provider_payment_id
@@ -671,7 +767,10 @@ async function checkDeposits(p: Platform, lotIds: string[]): Promise<string[]> {
 // ---------------------------------------------------------------- report
 
 function table(reports: ScenarioReport[]): string {
-  const codes = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || '—';
+  const codes = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || '—';
   const t = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x / 1000).toFixed(2)} s`);
   const lines = [
     '| scenario | bids sent (resends) | acknowledged (accepted) | stored | lost | stored seq gaps | client seq gaps after fill | lots closed (twice) | SERVICE_UNAVAILABLE / INTERNAL_ERROR / no answer | first accepted ack after fault | every bidder answered again |',
@@ -728,7 +827,10 @@ async function main(): Promise<void> {
 
   const reports: ScenarioReport[] = [];
   for (const name of SCENARIOS) reports.push(await runScenario(p, name, cpu));
-  const depositProblems = await checkDeposits(p, reports.map((r) => r.lotId));
+  const depositProblems = await checkDeposits(
+    p,
+    reports.map((r) => r.lotId),
+  );
   const usage = cpu.read();
   cpu.stop();
   const load1 = loadavg();
@@ -763,7 +865,9 @@ async function main(): Promise<void> {
     for (const a of p.started) process.stdout.write(`---- last output of ${a.name} (${a.log}):\n${a.tail().slice(-3000)}\n`);
     process.stdout.write(`logs kept in ${runDir}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ verified: problems.length === 0, problems, scenarios: reports, machine, settings, seconds: Math.round((Date.now() - started) / 1000) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ verified: problems.length === 0, problems, scenarios: reports, machine, settings, seconds: Math.round((Date.now() - started) / 1000) })}\n`,
+  );
   await p.db.end().catch(() => undefined);
   await Promise.all(p.started.map((a) => a.stop()));
   await p.stripe.close();

@@ -43,7 +43,9 @@ function section(report: FuzzReport, operations: number, events: number): string
   const ok = report.counts.reduce((n, c) => n + c.ok, 0);
   const rejected = report.counts.reduce((n, c) => n + c.rejected, 0);
   const fivexx = report.counts.reduce((n, c) => n + c.serverErrors, 0);
-  const rows = [...report.counts].sort((a, b) => a.key.localeCompare(b.key)).map((c) => `| \`${c.key}\` | ${c.requests} | ${c.ok} | ${c.rejected} | ${c.serverErrors} | ${c.failures} |`);
+  const rows = [...report.counts]
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((c) => `| \`${c.key}\` | ${c.requests} | ${c.ok} | ${c.rejected} | ${c.serverErrors} | ${c.failures} |`);
   return [
     '## Fuzzer',
     '',
@@ -52,7 +54,7 @@ function section(report: FuzzReport, operations: number, events: number): string
     "caller's own and of other organisations, as every demo role), each field wrong in turn (wrong type, boundary, null, missing, extra,",
     '`__proto__`), and the malformed classes of issue 16 (JSON nested 10 000–60 000 deep, lone UTF-16 surrogates, NUL characters, non-JSON',
     'content types, invalid UTF-8, huge numbers and strings, bodies over the limit, bad ids, an acknowledgement that is not the second argument).',
-    'Judged: no 5xx and no INTERNAL_ERROR acknowledgement; every 4xx in the error shape; a refused mutating request leaves every table\'s row',
+    "Judged: no 5xx and no INTERNAL_ERROR acknowledgement; every 4xx in the error shape; a refused mutating request leaves every table's row",
     'count and newest row version unchanged.',
     '',
     `Last recorded run: ${new Date().toISOString().slice(0, 10)}, commit ${commitOf()}, seed ${report.seed}, ${RUNS} per operation, ${operations} operations and ${events} socket events,`,
@@ -98,7 +100,9 @@ async function main(): Promise<number> {
     const report = await runFuzz(world, doc, { seed: SEED, runs: RUNS, only: process.env.FUZZ_ONLY, log });
     process.stdout.write(`${countsTable(report)}\n`);
     const total = report.counts.reduce((n, c) => n + c.requests, 0);
-    process.stdout.write(`${JSON.stringify({ seed: SEED, runs: RUNS, requests: total, ms: report.ms, serverErrors: report.counts.reduce((n, c) => n + c.serverErrors, 0), failures: report.failures, unexercised: report.unexercised })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ seed: SEED, runs: RUNS, requests: total, ms: report.ms, serverErrors: report.counts.reduce((n, c) => n + c.serverErrors, 0), failures: report.failures, unexercised: report.unexercised })}\n`,
+    );
     for (const f of report.failures) log(`FAIL ${f.key}: ${f.message}\n  replay: ${f.replay} npm run test:resilience:fuzz`);
     if (WRITE_DOC && !process.env.FUZZ_ONLY) writeDoc(section(report, operationsOf(doc).length, socketEventsOf(doc).length));
     return report.failures.length || report.unexercised.length ? 1 : 0;

@@ -10,7 +10,12 @@ const FILE = join(ROOT, 'docs', 'RELIABILITY.md');
 export function commitOf(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/RELIABILITY.md'], { cwd: ROOT, encoding: 'utf8' }).trim() ? ' + uncommitted changes' : '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/RELIABILITY.md'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim()
+      ? ' + uncommitted changes'
+      : '';
     return head + dirty;
   } catch {
     return 'unknown';
@@ -19,7 +24,9 @@ export function commitOf(): string {
 
 /** Replaces the section `heading` ("## …", its first line) of docs/RELIABILITY.md with `text`, or appends it; returns the file's path. */
 export function writeReliabilitySection(heading: string, text: string): string {
-  const current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Reliability\n\nWhat `npm run test:resilience` proves, with the figures of its last recorded runs.\n';
+  const current = existsSync(FILE)
+    ? readFileSync(FILE, 'utf8')
+    : '# Reliability\n\nWhat `npm run test:resilience` proves, with the figures of its last recorded runs.\n';
   const start = current.indexOf(`${heading}\n`);
   let next;
   if (start < 0) next = `${current.trimEnd()}\n\n${text}`;

@@ -7,7 +7,10 @@ export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 export type FormObject = { [key: string]: FormValue };
 
 export class FormParseError extends Error {
-  constructor(message: string, readonly param?: string) {
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
     super(message);
     this.name = 'FormParseError';
   }

@@ -28,7 +28,8 @@ export interface StripeServerOptions {
   webhookRetryDelayMs?: number;
 }
 
-type PaymentIntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
+type PaymentIntentStatus =
+  'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
 
 export interface PaymentIntentObject {
   id: string;
@@ -212,7 +213,8 @@ function metadata(params: FormObject, current: Record<string, string> = {}): Rec
   const out = { ...current };
   for (const [key, value] of Object.entries(v)) {
     if (typeof value !== 'string') throw invalid(`Invalid metadata[${key}]`, { param: `metadata[${key}]` });
-    if (key.length > 40 || value.length > 500) throw invalid(`Invalid metadata[${key}]: keys up to 40 characters, values up to 500`, { param: `metadata[${key}]` });
+    if (key.length > 40 || value.length > 500)
+      throw invalid(`Invalid metadata[${key}]: keys up to 40 characters, values up to 500`, { param: `metadata[${key}]` });
     if (value === '') delete out[key];
     else out[key] = value;
   }
@@ -277,7 +279,11 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': signature,
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
         body: payload,
         signal: AbortSignal.timeout(10_000),
       });
@@ -296,11 +302,14 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     deliveries.push({ eventId: event.id, type: event.type, attempt, status });
     if ((status < 200 || status >= 300) && attempt < attempts && !closed) {
       waitingRetries++;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        waitingRetries--;
-        void deliver(event, attempt + 1);
-      }, retryDelayMs * 2 ** (attempt - 1));
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          waitingRetries--;
+          void deliver(event, attempt + 1);
+        },
+        retryDelayMs * 2 ** (attempt - 1),
+      );
       timers.add(timer);
     }
   }
@@ -348,10 +357,13 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
   }
 
   function unexpectedState(pi: PaymentIntentObject, action: string, allowed: string[]): ApiError {
-    return invalid(`You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${action === 'capture' ? 'captured' : `${action}ed`}: ${allowed.join(', ')}.`, {
-      code: 'payment_intent_unexpected_state',
-      payment_intent: structuredClone(pi),
-    });
+    return invalid(
+      `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${action === 'capture' ? 'captured' : `${action}ed`}: ${allowed.join(', ')}.`,
+      {
+        code: 'payment_intent_unexpected_state',
+        payment_intent: structuredClone(pi),
+      },
+    );
   }
 
   /** Confirms with a test payment method: authorises (manual capture), charges (automatic) or declines (402). */
@@ -359,10 +371,13 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     const method = PAYMENT_METHODS[paymentMethod];
     if (!method) throw invalid(`No such PaymentMethod: '${paymentMethod}'`, { code: 'resource_missing', param: 'payment_method' });
     if (!pi.payment_method_types.includes(method.type)) {
-      throw invalid(`The PaymentMethod provided (${method.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}.`, {
-        code: 'payment_intent_incompatible_payment_method',
-        param: 'payment_method',
-      });
+      throw invalid(
+        `The PaymentMethod provided (${method.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}.`,
+        {
+          code: 'payment_intent_incompatible_payment_method',
+          param: 'payment_method',
+        },
+      );
     }
     const charge: ChargeObject = {
       id: newObjectId('ch'),
@@ -431,7 +446,8 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     if (amount < 1) throw invalid('This value must be greater than or equal to 1.', { code: 'parameter_invalid_integer', param: 'amount' });
     if (amount > MAX_AMOUNT) throw invalid('Amount must be no more than ¥999,999.99', { code: 'amount_too_large', param: 'amount' });
     const currency = str(params, 'currency', true)!.toLowerCase();
-    if (currency !== 'cny') throw invalid(`Invalid currency: ${currency}. This test server supports cny only.`, { code: 'parameter_invalid_string', param: 'currency' });
+    if (currency !== 'cny')
+      throw invalid(`Invalid currency: ${currency}. This test server supports cny only.`, { code: 'parameter_invalid_string', param: 'currency' });
     const captureMethod = str(params, 'capture_method') ?? 'automatic';
     if (captureMethod !== 'automatic' && captureMethod !== 'manual') {
       throw invalid(`Invalid capture_method: must be one of automatic, manual`, { code: 'parameter_invalid_string', param: 'capture_method' });
@@ -442,7 +458,10 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     const paymentMethod = str(params, 'payment_method');
     const shouldConfirm = bool(params, 'confirm') ?? false;
     if (shouldConfirm && !paymentMethod) {
-      throw invalid('You cannot confirm this PaymentIntent because it’s missing a payment method.', { code: 'payment_intent_unexpected_state', param: 'payment_method' });
+      throw invalid('You cannot confirm this PaymentIntent because it’s missing a payment method.', {
+        code: 'payment_intent_unexpected_state',
+        param: 'payment_method',
+      });
     }
     const id = newObjectId('pi');
     const pi: PaymentIntentObject = {
@@ -478,7 +497,11 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     const allowed: PaymentIntentStatus[] = ['requires_payment_method', 'requires_confirmation'];
     if (!allowed.includes(pi.status)) throw unexpectedState(pi, 'confirm', allowed);
     const paymentMethod = str(params, 'payment_method') ?? pi.payment_method;
-    if (!paymentMethod) throw invalid('You cannot confirm this PaymentIntent because it’s missing a payment method.', { code: 'payment_intent_unexpected_state', param: 'payment_method' });
+    if (!paymentMethod)
+      throw invalid('You cannot confirm this PaymentIntent because it’s missing a payment method.', {
+        code: 'payment_intent_unexpected_state',
+        param: 'payment_method',
+      });
     confirm(pi, paymentMethod, ctx);
     return pi;
   }
@@ -508,7 +531,10 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     if (!CANCELLABLE.includes(pi.status)) throw unexpectedState(pi, 'cancel', CANCELLABLE);
     const reason = str(params, 'cancellation_reason');
     if (reason && !CANCELLATION_REASONS.includes(reason)) {
-      throw invalid(`Invalid cancellation_reason: must be one of ${CANCELLATION_REASONS.join(', ')}`, { code: 'parameter_invalid_string', param: 'cancellation_reason' });
+      throw invalid(`Invalid cancellation_reason: must be one of ${CANCELLATION_REASONS.join(', ')}`, {
+        code: 'parameter_invalid_string',
+        param: 'cancellation_reason',
+      });
     }
     pi.status = 'canceled';
     pi.amount_capturable = 0;
@@ -521,12 +547,19 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
   function createRefund(params: FormObject, ctx: Ctx): RefundObject {
     const piId = str(params, 'payment_intent');
     const chargeId = str(params, 'charge');
-    if (!piId && !chargeId) throw invalid('One of the following params should be provided for this request: payment_intent or charge.', { code: 'parameter_missing', param: 'payment_intent' });
+    if (!piId && !chargeId)
+      throw invalid('One of the following params should be provided for this request: payment_intent or charge.', {
+        code: 'parameter_missing',
+        param: 'payment_intent',
+      });
     const pi = piId ? findIntent(piId) : undefined;
     const charge = chargeId ? charges.get(chargeId) : pi?.latest_charge ? charges.get(pi.latest_charge) : undefined;
     if (chargeId && !charge) throw new ApiError(404, 'invalid_request_error', `No such charge: '${chargeId}'`, { code: 'resource_missing', param: 'charge' });
     if (!charge || !charge.captured) {
-      throw invalid(`This PaymentIntent does not have a successful charge to refund.`, { code: 'charge_not_refundable', param: piId ? 'payment_intent' : 'charge' });
+      throw invalid(`This PaymentIntent does not have a successful charge to refund.`, {
+        code: 'charge_not_refundable',
+        param: piId ? 'payment_intent' : 'charge',
+      });
     }
     const refundable = charge.amount_captured - charge.amount_refunded;
     if (refundable === 0) throw invalid(`Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded', charge: charge.id });
@@ -576,12 +609,18 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
       if (!event) throw new ApiError(404, 'invalid_request_error', `No such event: '${m[1]}'`, { code: 'resource_missing', param: 'id' });
       return { status: 200, body: event };
     }
-    throw new ApiError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}). This test server implements only part of Stripe's API: see test/stripe-server/README.md.`);
+    throw new ApiError(
+      404,
+      'invalid_request_error',
+      `Unrecognized request URL (${method}: ${path}). This test server implements only part of Stripe's API: see test/stripe-server/README.md.`,
+    );
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
   function takeDrop(method: string, path: string): boolean {
-    const i = drops.findIndex((d) => d.count > 0 && (!d.method || d.method === method) && (!d.path || (typeof d.path === 'string' ? d.path === path : d.path.test(path))));
+    const i = drops.findIndex(
+      (d) => d.count > 0 && (!d.method || d.method === method) && (!d.path || (typeof d.path === 'string' ? d.path === path : d.path.test(path))),
+    );
     if (i < 0) return false;
     drops[i].count--;
     return true;
@@ -628,12 +667,18 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
 
     const auth = header('authorization');
     if (!auth) {
-      const e = new ApiError(401, 'invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.');
+      const e = new ApiError(
+        401,
+        'invalid_request_error',
+        'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.',
+      );
       return send(401, JSON.stringify(e.body()));
     }
     const key = /^Bearer ((?:sk|rk)_test_\w+)$/.exec(auth)?.[1];
     if (!key || (options.secretKey && key !== options.secretKey)) {
-      const e = new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${auth.replace(/^Bearer /, '').slice(0, 12)}…`, { code: 'api_key_invalid' });
+      const e = new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${auth.replace(/^Bearer /, '').slice(0, 12)}…`, {
+        code: 'api_key_invalid',
+      });
       return send(401, JSON.stringify(e.body()));
     }
 
@@ -642,7 +687,11 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
     if (scopedKey) {
       const seen = idempotent.get(scopedKey);
       if (seen && seen.fingerprint !== fingerprint) {
-        const e = new ApiError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`);
+        const e = new ApiError(
+          400,
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+        );
         return send(400, JSON.stringify(e.body()));
       }
       if (seen) return send(seen.status, seen.body, true);
@@ -658,7 +707,12 @@ export async function startStripeServer(options: StripeServerOptions): Promise<S
       status = result.status;
       body = JSON.stringify(result.body);
     } catch (err) {
-      const e = err instanceof ApiError ? err : err instanceof FormParseError ? invalid(err.message, err.param ? { param: err.param } : {}) : new ApiError(500, 'api_error', 'Internal error in the test server');
+      const e =
+        err instanceof ApiError
+          ? err
+          : err instanceof FormParseError
+            ? invalid(err.message, err.param ? { param: err.param } : {})
+            : new ApiError(500, 'api_error', 'Internal error in the test server');
       if (!(e instanceof ApiError) || e.status >= 500) process.stderr.write(`stripe-server: ${err instanceof Error ? err.stack : String(err)}\n`);
       status = e.status;
       body = JSON.stringify(e.body());

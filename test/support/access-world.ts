@@ -13,8 +13,29 @@ import { inventionPatentNumber } from './registry-factory';
 export const REGION = { A: '330603', B: '320102' } as const;
 export type Side = keyof typeof REGION;
 
-export type Persona = 'anonymous' | 'holder_member' | 'holder_admin' | 'enterprise_member' | 'enterprise_admin' | 'broker' | 'authority_county' | 'authority_city' | 'authority_province' | 'platform_admin';
-export const PERSONAS: Persona[] = ['anonymous', 'holder_member', 'holder_admin', 'enterprise_member', 'enterprise_admin', 'broker', 'authority_county', 'authority_city', 'authority_province', 'platform_admin'];
+export type Persona =
+  | 'anonymous'
+  | 'holder_member'
+  | 'holder_admin'
+  | 'enterprise_member'
+  | 'enterprise_admin'
+  | 'broker'
+  | 'authority_county'
+  | 'authority_city'
+  | 'authority_province'
+  | 'platform_admin';
+export const PERSONAS: Persona[] = [
+  'anonymous',
+  'holder_member',
+  'holder_admin',
+  'enterprise_member',
+  'enterprise_admin',
+  'broker',
+  'authority_county',
+  'authority_city',
+  'authority_province',
+  'platform_admin',
+];
 
 export function roleOf(p: Persona): Role | null {
   if (p === 'anonymous') return null;
@@ -51,24 +72,55 @@ async function side(db: Q, s: Side) {
   const enterprise = await org(db, 'enterprise', `企业${s}`, region, { sme: true });
   const broker = await org(db, 'broker', `经纪${s}`, region);
   const authority = await org(db, 'authority', `科技局${s}`, region, { authority_level: 'county' });
-  const holderUser = await one(db, `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, $2, 'u', 'x', '{holder_admin}')`, [holder, `h${s}-${randomUUID()}@w.example`]);
-  const enterpriseUser = await one(db, `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, $2, 'u', 'x', '{enterprise_admin}')`, [enterprise, `e${s}-${randomUUID()}@w.example`]);
+  const holderUser = await one(
+    db,
+    `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, $2, 'u', 'x', '{holder_admin}')`,
+    [holder, `h${s}-${randomUUID()}@w.example`],
+  );
+  const enterpriseUser = await one(
+    db,
+    `INSERT INTO users (organization_id, email, display_name, password_hash, roles) VALUES ($1, $2, 'u', 'x', '{enterprise_admin}')`,
+    [enterprise, `e${s}-${randomUUID()}@w.example`],
+  );
   const achievement = await one(
     db,
     `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on) VALUES ($1, $2, 'new_materials', 'applied', '2020-01-01', 'draft', NULL)`,
     [holder, `成果${s}`],
   );
-  const ipRight = await one(db, `INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, 'invention_patent', $2, '2022-01-10', 'valid')`, [achievement, inventionPatentNumber()]);
-  const justification = await one(db, `INSERT INTO justifications (achievement_id, category, explanation, ends_on, submitted_by) VALUES ($1, 'confidentiality', '保密', '2030-01-01', $2)`, [achievement, holderUser]);
-  const transformation = await one(db, `INSERT INTO transformations (achievement_id, kind, source, status, description, declared_by) VALUES ($1, 'own_implementation', 'declaration', 'pending', '自行实施', $2)`, [achievement, holderUser]);
-  const freeLicense = await one(db, `INSERT INTO free_license_applications (achievement_id, enterprise_id, statement, applied_by) VALUES ($1, $2, '申请', $3)`, [achievement, enterprise, enterpriseUser]);
-  const listing = await one(db, `INSERT INTO listings (achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type) VALUES ($1, $2, 'fixed_price', false, 1000000, 'closed', 'license', 'exclusive')`, [achievement, holder]);
+  const ipRight = await one(
+    db,
+    `INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, 'invention_patent', $2, '2022-01-10', 'valid')`,
+    [achievement, inventionPatentNumber()],
+  );
+  const justification = await one(
+    db,
+    `INSERT INTO justifications (achievement_id, category, explanation, ends_on, submitted_by) VALUES ($1, 'confidentiality', '保密', '2030-01-01', $2)`,
+    [achievement, holderUser],
+  );
+  const transformation = await one(
+    db,
+    `INSERT INTO transformations (achievement_id, kind, source, status, description, declared_by) VALUES ($1, 'own_implementation', 'declaration', 'pending', '自行实施', $2)`,
+    [achievement, holderUser],
+  );
+  const freeLicense = await one(
+    db,
+    `INSERT INTO free_license_applications (achievement_id, enterprise_id, statement, applied_by) VALUES ($1, $2, '申请', $3)`,
+    [achievement, enterprise, enterpriseUser],
+  );
+  const listing = await one(
+    db,
+    `INSERT INTO listings (achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type) VALUES ($1, $2, 'fixed_price', false, 1000000, 'closed', 'license', 'exclusive')`,
+    [achievement, holder],
+  );
   const deal = await one(
     db,
     `INSERT INTO deals (listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source) VALUES ($1, $2, $3, $4, 'license', 'exclusive', 1000000, 0, now(), 'fixed_price')`,
     [listing, achievement, holder, enterprise],
   );
-  const terms = { license: { licenseType: 'exclusive', startsOn: '2026-03-01', endsOn: '2031-12-31', territory: '中国', fieldOfUse: '纺织', sublicensing: false }, fees: [{ kind: 'lump_sum', amountFen: '1000000', dueDays: 30 }] };
+  const terms = {
+    license: { licenseType: 'exclusive', startsOn: '2026-03-01', endsOn: '2031-12-31', territory: '中国', fieldOfUse: '纺织', sublicensing: false },
+    fees: [{ kind: 'lump_sum', amountFen: '1000000', dueDays: 30 }],
+  };
   const contract = await one(
     db,
     `INSERT INTO contracts (type, source, achievement_id, seller_id, buyer_id, title, status, terms, price_fen) VALUES ('license', 'drafted', $1, $2, $3, '技术合同', 'draft', $4, 1000000)`,
@@ -88,7 +140,18 @@ async function side(db: Q, s: Side) {
   );
   const notification = await one(db, `INSERT INTO notifications (organization_id, kind, title) VALUES ($1, 'test', '通知')`, [holder]);
   const enterpriseNotification = await one(db, `INSERT INTO notifications (organization_id, kind, title) VALUES ($1, 'test', '通知')`, [enterprise]);
-  const fixtures: Partial<Record<OrgResource, string>> = { achievement, ipRight, justification, transformation, freeLicense, listing, deal, contract, contractPayment, researchFunding };
+  const fixtures: Partial<Record<OrgResource, string>> = {
+    achievement,
+    ipRight,
+    justification,
+    transformation,
+    freeLicense,
+    listing,
+    deal,
+    contract,
+    contractPayment,
+    researchFunding,
+  };
   return { holder, enterprise, broker, authority, fixtures, notifications: { holder: notification, enterprise: enterpriseNotification } };
 }
 
@@ -122,7 +185,11 @@ export async function buildWorld(api: TestApi, db: Q): Promise<World> {
   const sides = { A, B };
   const ownNotification = new Map<string, string>();
   for (const c of Object.values(callers)) {
-    if (c.organizationId && !ownNotification.has(c.organizationId)) ownNotification.set(c.organizationId, await one(db, `INSERT INTO notifications (organization_id, kind, title) VALUES ($1, 'test', '通知')`, [c.organizationId]));
+    if (c.organizationId && !ownNotification.has(c.organizationId))
+      ownNotification.set(
+        c.organizationId,
+        await one(db, `INSERT INTO notifications (organization_id, kind, title) VALUES ($1, 'test', '通知')`, [c.organizationId]),
+      );
   }
   const missing = new Map<string, string>();
   const fixture = (kind: OrgResource, s: Side, caller: Caller): string => {

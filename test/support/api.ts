@@ -63,7 +63,13 @@ export type RoleUsers = Record<Role, { email: string; organizationId: string; to
 export async function usersOfEveryRole(api: TestApi): Promise<RoleUsers> {
   const orgs = {
     authority: await createOrganization(api, { type: 'authority', name: `省科技厅-${counter}`, regionCode: '330000', authorityLevel: 'province' }),
-    holder: await createOrganization(api, { type: 'holder', name: `大学-${counter}`, regionCode: '330106', holderCategory: 'university', highLevelPlatform: true }),
+    holder: await createOrganization(api, {
+      type: 'holder',
+      name: `大学-${counter}`,
+      regionCode: '330106',
+      holderCategory: 'university',
+      highLevelPlatform: true,
+    }),
     enterprise: await createOrganization(api, { type: 'enterprise', name: `企业-${counter}`, regionCode: '330603', sme: true }),
     broker: await createOrganization(api, { type: 'broker', name: `经纪-${counter}`, regionCode: '330100' }),
   };

@@ -17,7 +17,10 @@ export async function principal(db: DataSource, organizationId: string, role: Ro
 }
 
 export async function insertAuthority(db: DataSource): Promise<string> {
-  const [row] = (await db.query(`INSERT INTO organizations (type, name, region_code, authority_level) VALUES ('authority', $1, '330000', 'province') RETURNING id`, [`运营中心-${++serial}-${Date.now()}`])) as { id: string }[];
+  const [row] = (await db.query(
+    `INSERT INTO organizations (type, name, region_code, authority_level) VALUES ('authority', $1, '330000', 'province') RETURNING id`,
+    [`运营中心-${++serial}-${Date.now()}`],
+  )) as { id: string }[];
   return row.id;
 }
 
@@ -54,7 +57,16 @@ export async function insertDeal(db: DataSource, spec: DealSpec = {}): Promise<D
   if (spec.buyerSme === false) await db.query(`UPDATE organizations SET sme = false WHERE id = $1`, [buyerId]);
   const [listing] = (await db.query(
     `INSERT INTO listings (achievement_id, holder_id, mode, forced, rule_clause, price_fen, status, deal_type, license_type) VALUES ($1, $2, $3, $4, $5, $6, 'closed', $7, $8) RETURNING id`,
-    [achievementId, holderId, source === 'auction' ? 'auction' : source, spec.forced ?? false, spec.forced ? 'P-2Y' : null, price.toString(), dealType, licenseType],
+    [
+      achievementId,
+      holderId,
+      source === 'auction' ? 'auction' : source,
+      spec.forced ?? false,
+      spec.forced ? 'P-2Y' : null,
+      price.toString(),
+      dealType,
+      licenseType,
+    ],
   )) as { id: string }[];
   let lotId: string | null = null;
   if (source === 'auction') {
@@ -64,17 +76,28 @@ export async function insertDeal(db: DataSource, spec: DealSpec = {}): Promise<D
       [listing.id, achievementId, holderId, price.toString(), (spec.depositFen ?? 0n).toString()],
     )) as { id: string }[];
     lotId = lot.id;
-    const [reg] = (await db.query(`INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status) VALUES ($1, $2, 1, $3) RETURNING id`, [
-      lotId,
-      buyerId,
-      (spec.depositFen ?? 0n) > 0n ? 'held' : 'pending',
-    ])) as { id: string }[];
+    const [reg] = (await db.query(
+      `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status) VALUES ($1, $2, 1, $3) RETURNING id`,
+      [lotId, buyerId, (spec.depositFen ?? 0n) > 0n ? 'held' : 'pending'],
+    )) as { id: string }[];
     await db.query(`UPDATE lots SET winner_registration_id = $2 WHERE id = $1`, [lotId, reg.id]);
   }
   const [deal] = (await db.query(
     `INSERT INTO deals (lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at, source)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [lotId, listing.id, achievementId, holderId, buyerId, dealType, licenseType, price.toString(), (spec.depositFen ?? 0n).toString(), spec.concludedAt ?? new Date(), source],
+    [
+      lotId,
+      listing.id,
+      achievementId,
+      holderId,
+      buyerId,
+      dealType,
+      licenseType,
+      price.toString(),
+      (spec.depositFen ?? 0n).toString(),
+      spec.concludedAt ?? new Date(),
+      source,
+    ],
   )) as { id: string }[];
   return { dealId: deal.id, holderId, buyerId, achievementId, listingId: listing.id, lotId };
 }

@@ -4,7 +4,9 @@ import { insertAchievement, insertHolder } from './registry-factory';
 let serial = 0;
 
 export async function insertEnterprise(db: DataSource, name = `enterprise-${++serial}-${Date.now()}`): Promise<string> {
-  const [row] = (await db.query(`INSERT INTO organizations (type, name, region_code, sme) VALUES ('enterprise', $1, '330603', true) RETURNING id`, [name])) as { id: string }[];
+  const [row] = (await db.query(`INSERT INTO organizations (type, name, region_code, sme) VALUES ('enterprise', $1, '330603', true) RETURNING id`, [name])) as {
+    id: string;
+  }[];
   return row.id;
 }
 
@@ -35,16 +37,29 @@ export async function insertLot(db: DataSource, spec: LotSpec = {}): Promise<str
                        extension_minutes, extension_cap_minutes, live, status)
      VALUES ($1, $2, $3, '测试标的', $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, 'scheduled') RETURNING id`,
     [
-      listing.id, achievement, holder, (spec.startingPriceFen ?? 1_000_000n).toString(), spec.reservePriceFen?.toString() ?? null,
-      JSON.stringify({ kind: 'fixed', amountFen: (spec.incrementFen ?? 10_000n).toString() }), (spec.depositFen ?? 0n).toString(),
-      spec.startsAt ?? new Date(now - 60_000), endsAt, spec.extensionMinutes ?? 5, spec.extensionCapMinutes ?? null, spec.live ?? false,
+      listing.id,
+      achievement,
+      holder,
+      (spec.startingPriceFen ?? 1_000_000n).toString(),
+      spec.reservePriceFen?.toString() ?? null,
+      JSON.stringify({ kind: 'fixed', amountFen: (spec.incrementFen ?? 10_000n).toString() }),
+      (spec.depositFen ?? 0n).toString(),
+      spec.startsAt ?? new Date(now - 60_000),
+      endsAt,
+      spec.extensionMinutes ?? 5,
+      spec.extensionCapMinutes ?? null,
+      spec.live ?? false,
     ],
   )) as { id: string }[];
   return lot.id;
 }
 
 /** A registered bidder whose deposit is held (or as given). */
-export async function insertBidder(db: DataSource, lotId: string, options: { depositStatus?: string; offline?: boolean } = {}): Promise<{ organizationId: string; registrationId: string; paddle: number }> {
+export async function insertBidder(
+  db: DataSource,
+  lotId: string,
+  options: { depositStatus?: string; offline?: boolean } = {},
+): Promise<{ organizationId: string; registrationId: string; paddle: number }> {
   const organizationId = await insertEnterprise(db);
   const [row] = (await db.query(
     `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status)

@@ -17,7 +17,12 @@ export interface RunningProcess {
 }
 
 /** Starts a built entry point as a real OS process and waits until a line of its output matches. */
-export async function startProcess(relative: string, env: Record<string, string>, ready: RegExp, timeoutMs = 110_000): Promise<RunningProcess & { match: RegExpMatchArray }> {
+export async function startProcess(
+  relative: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 110_000,
+): Promise<RunningProcess & { match: RegExpMatchArray }> {
   const child = spawn(process.execPath, [builtEntry(relative)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {

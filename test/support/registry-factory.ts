@@ -6,7 +6,9 @@ let serial = 0;
 
 /** A valid invention-patent application number (type digit 1) with its check digit. */
 export function inventionPatentNumber(year = 2020): string {
-  const digits = `${year}1${String(++serial * 7919 + randomInt(0, 7919)).padStart(7, '0').slice(-7)}`;
+  const digits = `${year}1${String(++serial * 7919 + randomInt(0, 7919))
+    .padStart(7, '0')
+    .slice(-7)}`;
   return `ZL${digits}.${patentCheckChar(digits)}`;
 }
 
@@ -31,11 +33,21 @@ export async function insertAchievement(db: DataSource, holderId: string, spec: 
   const [row] = (await db.query(
     `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on, asking_price_fen)
      VALUES ($1, $2, 'new_materials', $3, '2020-01-01', $4, $5, $6) RETURNING id`,
-    [holderId, spec.title ?? `成果-${++serial}`, spec.kind ?? 'applied', status, status === 'draft' ? null : '2020-01-15', spec.askingPriceFen?.toString() ?? null],
+    [
+      holderId,
+      spec.title ?? `成果-${++serial}`,
+      spec.kind ?? 'applied',
+      status,
+      status === 'draft' ? null : '2020-01-15',
+      spec.askingPriceFen?.toString() ?? null,
+    ],
   )) as { id: string }[];
   for (const g of spec.grants ?? []) {
     await db.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on, status) VALUES ($1, 'invention_patent', $2, $3, $4)`, [
-      row.id, inventionPatentNumber(), g.grantedOn, g.status ?? 'valid',
+      row.id,
+      inventionPatentNumber(),
+      g.grantedOn,
+      g.status ?? 'valid',
     ]);
   }
   return row.id;

@@ -1,7 +1,18 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { DatabaseModule } from '@zjp/database';
 import { IdentityApiModule } from '@zjp/identity';
-import { AppConfig, HealthModule, HttpMetricsMiddleware, LoggingModule, MetricsModule, PlatformConfigModule, QueueProducersModule, RedisModule, RequestBodyMiddleware, RateLimitModule } from '@zjp/platform';
+import {
+  AppConfig,
+  HealthModule,
+  HttpMetricsMiddleware,
+  LoggingModule,
+  MetricsModule,
+  PlatformConfigModule,
+  QueueProducersModule,
+  RedisModule,
+  RequestBodyMiddleware,
+  RateLimitModule,
+} from '@zjp/platform';
 import { RealtimeModule } from '@zjp/realtime';
 import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';

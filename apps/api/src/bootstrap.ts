@@ -63,7 +63,9 @@ export function answerUnparsableRequestsInTheErrorShape(server: HttpServer): voi
           ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time']
           : [400, 'Bad Request', 'BAD_REQUEST', 'The request could not be parsed as HTTP'];
     const body = JSON.stringify({ code, message });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }
 

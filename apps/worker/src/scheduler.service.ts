@@ -38,7 +38,8 @@ export class SchedulerService implements OnApplicationBootstrap {
     await this.schedule(this.compliance, COMPLIANCE_JOBS.idleScan, 'SCHEDULE_IDLE_SCAN', keep);
     // Lots past their end still open: every minute, and once now (a worker starting after a crash
     // closes what the dead one left, without waiting for BullMQ to find its job stalled).
-    if (await this.schedule(this.auctions, AUCTION_JOBS.closeDueLots, 'SCHEDULE_CLOSE_DUE_LOTS', keep)) await this.auctions.add(AUCTION_JOBS.closeDueLots, {}, keep);
+    if (await this.schedule(this.auctions, AUCTION_JOBS.closeDueLots, 'SCHEDULE_CLOSE_DUE_LOTS', keep))
+      await this.auctions.add(AUCTION_JOBS.closeDueLots, {}, keep);
     // Fixed-price listings whose notice is over (forced ones included) are concluded by this sweep,
     // besides the delayed job queued for each ordinary listing: nothing depends on one job surviving.
     await this.schedule(this.auctions, AUCTION_JOBS.concludeDueListings, 'SCHEDULE_CONCLUDE_DUE_LISTINGS', keep);

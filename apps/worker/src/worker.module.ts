@@ -36,7 +36,16 @@ export class WorkerModule {
         ContractsModule,
         SubsidiesModule,
       ],
-      providers: [MaintenanceProcessor, ComplianceProcessor, AuctionsProcessor, StripeEventsProcessor, ContractsProcessor, SubsidiesProcessor, EventsProcessor, ...(options.schedule === false ? [] : [SchedulerService])],
+      providers: [
+        MaintenanceProcessor,
+        ComplianceProcessor,
+        AuctionsProcessor,
+        StripeEventsProcessor,
+        ContractsProcessor,
+        SubsidiesProcessor,
+        EventsProcessor,
+        ...(options.schedule === false ? [] : [SchedulerService]),
+      ],
     };
   }
 }

@@ -6,7 +6,10 @@ const SQL = queries(__filename, {
 });
 
 /** The holder's region, for an authority's jurisdiction; undefined for an unknown organisation. */
-export async function findHolderRegion(m: { query(sql: string, params?: unknown[]): Promise<unknown> }, holderId: string): Promise<{ id: string; regionCode: string } | undefined> {
+export async function findHolderRegion(
+  m: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  holderId: string,
+): Promise<{ id: string; regionCode: string } | undefined> {
   const [holder] = (await m.query(SQL.holderRegion, [holderId])) as { id: string; regionCode: string }[];
   return holder;
 }

@@ -30,7 +30,9 @@ export async function assertMayReadHolder(db: Query, p: Principal, holderId: str
  */
 export async function readableOrgs(db: Query, p: Principal): Promise<ReadableOrgs> {
   const o = await oversightOf(db, p);
-  return o.kind === 'all' ? { organizationId: null, regionPrefix: null } : { organizationId: o.organizationId, regionPrefix: o.kind === 'region' ? o.prefix : null };
+  return o.kind === 'all'
+    ? { organizationId: null, regionPrefix: null }
+    : { organizationId: o.organizationId, regionPrefix: o.kind === 'region' ? o.prefix : null };
 }
 
 export interface ReadableOrgs {

@@ -21,7 +21,17 @@ import { JustificationsService } from './justifications/justifications.service';
 import { TransformationsController } from './transformations/transformations.controller';
 import { TransformationsService } from './transformations/transformations.service';
 
-const services = [CatalogueService, AchievementsService, IdleScanService, JustificationsService, TransformationsService, FreeLicensesService, RegistryReportService, HistoryService, RegistryImportsService];
+const services = [
+  CatalogueService,
+  AchievementsService,
+  IdleScanService,
+  JustificationsService,
+  TransformationsService,
+  FreeLicensesService,
+  RegistryReportService,
+  HistoryService,
+  RegistryImportsService,
+];
 
 /** Services only: for the worker (the daily scan) and other contexts (contracts record transformations). */
 @Module({
@@ -34,6 +44,15 @@ export class AchievementsModule {}
 /** The HTTP surface, for the API process. */
 @Module({
   imports: [AchievementsModule],
-  controllers: [CatalogueController, AchievementsController, HistoryController, RegistryImportsController, JustificationsController, TransformationsController, FreeLicensesController, ComplianceController],
+  controllers: [
+    CatalogueController,
+    AchievementsController,
+    HistoryController,
+    RegistryImportsController,
+    JustificationsController,
+    TransformationsController,
+    FreeLicensesController,
+    ComplianceController,
+  ],
 })
 export class AchievementsApiModule {}

@@ -14,10 +14,6 @@ export interface DomainEvent<TName extends string = string, TPayload = unknown> 
   readonly payload: TPayload;
 }
 
-export function createEvent<TName extends string, TPayload>(
-  name: TName,
-  payload: TPayload,
-  clock: Clock,
-): DomainEvent<TName, TPayload> {
+export function createEvent<TName extends string, TPayload>(name: TName, payload: TPayload, clock: Clock): DomainEvent<TName, TPayload> {
   return Object.freeze({ id: newId(clock), name, occurredAt: clock.now().toISOString(), payload });
 }

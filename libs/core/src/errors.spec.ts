@@ -37,15 +37,15 @@ describe('DomainError', () => {
 
 describe('error subclasses', () => {
   it.each`
-    make                                                        | name                      | code                   | kind                 | status
-    ${() => new ValidationError([])}                            | ${'ValidationError'}      | ${'VALIDATION_FAILED'} | ${'validation'}      | ${400}
-    ${() => new UnauthenticatedError()}                         | ${'UnauthenticatedError'} | ${'UNAUTHENTICATED'}   | ${'unauthenticated'} | ${401}
-    ${() => new ForbiddenError()}                               | ${'ForbiddenError'}       | ${'FORBIDDEN'}         | ${'forbidden'}       | ${403}
-    ${() => new NotFoundError()}                                | ${'NotFoundError'}        | ${'NOT_FOUND'}         | ${'not_found'}       | ${404}
-    ${() => new NotFoundError('LOT_NOT_FOUND', 'No such lot')}  | ${'NotFoundError'}        | ${'LOT_NOT_FOUND'}     | ${'not_found'}       | ${404}
-    ${() => new ConflictError('LOT_CLOSED', 'Closed')}          | ${'ConflictError'}        | ${'LOT_CLOSED'}        | ${'conflict'}        | ${409}
-    ${() => new DomainError('BID_TOO_LOW', 'Low')}              | ${'DomainError'}          | ${'BID_TOO_LOW'}       | ${'unprocessable'}   | ${422}
-    ${() => new RateLimitedError()}                             | ${'RateLimitedError'}     | ${'RATE_LIMITED'}      | ${'rate_limited'}    | ${429}
+    make                                                       | name                      | code                   | kind                 | status
+    ${() => new ValidationError([])}                           | ${'ValidationError'}      | ${'VALIDATION_FAILED'} | ${'validation'}      | ${400}
+    ${() => new UnauthenticatedError()}                        | ${'UnauthenticatedError'} | ${'UNAUTHENTICATED'}   | ${'unauthenticated'} | ${401}
+    ${() => new ForbiddenError()}                              | ${'ForbiddenError'}       | ${'FORBIDDEN'}         | ${'forbidden'}       | ${403}
+    ${() => new NotFoundError()}                               | ${'NotFoundError'}        | ${'NOT_FOUND'}         | ${'not_found'}       | ${404}
+    ${() => new NotFoundError('LOT_NOT_FOUND', 'No such lot')} | ${'NotFoundError'}        | ${'LOT_NOT_FOUND'}     | ${'not_found'}       | ${404}
+    ${() => new ConflictError('LOT_CLOSED', 'Closed')}         | ${'ConflictError'}        | ${'LOT_CLOSED'}        | ${'conflict'}        | ${409}
+    ${() => new DomainError('BID_TOO_LOW', 'Low')}             | ${'DomainError'}          | ${'BID_TOO_LOW'}       | ${'unprocessable'}   | ${422}
+    ${() => new RateLimitedError()}                            | ${'RateLimitedError'}     | ${'RATE_LIMITED'}      | ${'rate_limited'}    | ${429}
   `('$name $code is a $kind error mapped to HTTP $status', ({ make, name, code, kind, status }) => {
     const err = make();
     expect(err).toBeInstanceOf(DomainError);

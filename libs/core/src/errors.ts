@@ -4,15 +4,7 @@
  * bad input gets a clear 4xx with a machine-readable code, never a 500).
  */
 export type ErrorKind =
-  | 'validation'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'unprocessable'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'unavailable';
+  'validation' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'unsupported_media_type' | 'rate_limited' | 'unavailable';
 
 export const HTTP_STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = Object.freeze({
   validation: 400,
@@ -114,7 +106,10 @@ export class RateLimitedError extends DomainError {
  * sent again after `retryAfterSeconds` (bids with the same idempotency key: the first answer wins).
  */
 export class ServiceUnavailableError extends DomainError {
-  constructor(readonly retryAfterSeconds = 2, cause?: unknown) {
+  constructor(
+    readonly retryAfterSeconds = 2,
+    cause?: unknown,
+  ) {
     super('SERVICE_UNAVAILABLE', 'The service is briefly unavailable; send the same request again shortly', {
       kind: 'unavailable',
       details: { retryAfterSeconds },

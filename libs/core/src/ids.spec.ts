@@ -51,19 +51,19 @@ describe('newId', () => {
 
 describe('isUuid', () => {
   it.each`
-    value                                     | expected
-    ${'0190a6e2-7b3c-7def-8abc-0123456789ab'} | ${true}
-    ${'0190A6E2-7B3C-7DEF-8ABC-0123456789AB'} | ${true}
-    ${'f47ac10b-58cc-4372-a567-0e02b2c3d479'} | ${true}
-    ${'00000000-0000-0000-0000-000000000000'} | ${false}
-    ${'ffffffff-ffff-ffff-ffff-ffffffffffff'} | ${false}
-    ${'0190a6e2-7b3c-7def-cabc-0123456789ab'} | ${false}
-    ${'0190a6e27b3c7def8abc0123456789ab'}     | ${false}
+    value                                       | expected
+    ${'0190a6e2-7b3c-7def-8abc-0123456789ab'}   | ${true}
+    ${'0190A6E2-7B3C-7DEF-8ABC-0123456789AB'}   | ${true}
+    ${'f47ac10b-58cc-4372-a567-0e02b2c3d479'}   | ${true}
+    ${'00000000-0000-0000-0000-000000000000'}   | ${false}
+    ${'ffffffff-ffff-ffff-ffff-ffffffffffff'}   | ${false}
+    ${'0190a6e2-7b3c-7def-cabc-0123456789ab'}   | ${false}
+    ${'0190a6e27b3c7def8abc0123456789ab'}       | ${false}
     ${'{0190a6e2-7b3c-7def-8abc-0123456789ab}'} | ${false}
-    ${'0190a6e2-7b3c-7def-8abc-0123456789a'}  | ${false}
-    ${''}                                     | ${false}
-    ${42}                                     | ${false}
-    ${null}                                   | ${false}
+    ${'0190a6e2-7b3c-7def-8abc-0123456789a'}    | ${false}
+    ${''}                                       | ${false}
+    ${42}                                       | ${false}
+    ${null}                                     | ${false}
   `('says $expected for $value', ({ value, expected }) => {
     expect(isUuid(value)).toBe(expected);
   });

@@ -46,9 +46,15 @@ export class LocalDate {
   /** Years 1–9999, so that every date has a four-digit ISO form. */
   static of(year: number, month: number, day: number): LocalDate {
     const valid =
-      Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
-      year >= 1 && year <= 9999 && month >= 1 && month <= 12 &&
-      day >= 1 && day <= daysInMonth(year, month);
+      Number.isInteger(year) &&
+      Number.isInteger(month) &&
+      Number.isInteger(day) &&
+      year >= 1 &&
+      year <= 9999 &&
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      day <= daysInMonth(year, month);
     if (!valid) throw invalidDate(`${year}-${month}-${day}`);
     return new LocalDate(year, month, day);
   }

@@ -6,15 +6,15 @@ const fen = (n: number | bigint) => Money.fen(n);
 
 describe('Money parsing', () => {
   it.each`
-    input                        | expected
-    ${0}                         | ${0n}
-    ${123}                       | ${123n}
-    ${-45}                       | ${-45n}
-    ${Number.MAX_SAFE_INTEGER}   | ${9007199254740991n}
-    ${123n}                      | ${123n}
-    ${'123456'}                  | ${123456n}
-    ${'-7'}                      | ${-7n}
-    ${'0012'}                    | ${12n}
+    input                         | expected
+    ${0}                          | ${0n}
+    ${123}                        | ${123n}
+    ${-45}                        | ${-45n}
+    ${Number.MAX_SAFE_INTEGER}    | ${9007199254740991n}
+    ${123n}                       | ${123n}
+    ${'123456'}                   | ${123456n}
+    ${'-7'}                       | ${-7n}
+    ${'0012'}                     | ${12n}
     ${'123456789012345678901234'} | ${123456789012345678901234n}
   `('takes $input fen', ({ input, expected }) => {
     expect(Money.fen(input).fen).toBe(expected);
@@ -37,43 +37,30 @@ describe('Money parsing', () => {
     [null],
     [undefined],
   ])('rejects %p as fen with INVALID_MONEY', (input) => {
-    expect(() => Money.fen(input as never)).toThrow(
-      expect.objectContaining({ code: 'INVALID_MONEY', kind: 'validation' }),
-    );
+    expect(() => Money.fen(input as never)).toThrow(expect.objectContaining({ code: 'INVALID_MONEY', kind: 'validation' }));
   });
 
   it.each`
-    input         | expected
-    ${'12.34'}    | ${1234n}
-    ${'12.3'}     | ${1230n}
-    ${'12'}       | ${1200n}
-    ${'0.05'}     | ${5n}
-    ${'0.5'}      | ${50n}
-    ${'-0.05'}    | ${-5n}
-    ${'-12.34'}   | ${-1234n}
-    ${'-0.00'}    | ${0n}
+    input                        | expected
+    ${'12.34'}                   | ${1234n}
+    ${'12.3'}                    | ${1230n}
+    ${'12'}                      | ${1200n}
+    ${'0.05'}                    | ${5n}
+    ${'0.5'}                     | ${50n}
+    ${'-0.05'}                   | ${-5n}
+    ${'-12.34'}                  | ${-1234n}
+    ${'-0.00'}                   | ${0n}
     ${'99999999999999999999.99'} | ${9999999999999999999999n}
   `('parses $input yuan as $expected fen', ({ input, expected }) => {
     expect(Money.yuan(input).fen).toBe(expected);
   });
 
-  it.each([
-    ['12.345'],
-    ['0.001'],
-    ['12.'],
-    ['.5'],
-    [''],
-    ['abc'],
-    ['1e3'],
-    ['1,000.00'],
-    ['¥12.34'],
-    ['12.34 '],
-    ['+1'],
-    ['NaN'],
-    ['Infinity'],
-  ])('rejects %p as yuan with INVALID_MONEY', (input) => {
-    expect(() => Money.yuan(input)).toThrow(expect.objectContaining({ code: 'INVALID_MONEY' }));
-  });
+  it.each([['12.345'], ['0.001'], ['12.'], ['.5'], [''], ['abc'], ['1e3'], ['1,000.00'], ['¥12.34'], ['12.34 '], ['+1'], ['NaN'], ['Infinity']])(
+    'rejects %p as yuan with INVALID_MONEY',
+    (input) => {
+      expect(() => Money.yuan(input)).toThrow(expect.objectContaining({ code: 'INVALID_MONEY' }));
+    },
+  );
 
   it.each([[12.34], [12], [Number.NaN]])('rejects the number %p as yuan, since floats are never money', (input) => {
     expect(() => Money.yuan(input as unknown as string)).toThrow(DomainError);
@@ -82,11 +69,11 @@ describe('Money parsing', () => {
 
 describe('Money arithmetic', () => {
   it.each`
-    a        | b       | sum      | difference
-    ${100}   | ${23}   | ${123n}  | ${77n}
-    ${5}     | ${10}   | ${15n}   | ${-5n}
-    ${0}     | ${0}    | ${0n}    | ${0n}
-    ${-50}   | ${-25}  | ${-75n}  | ${-25n}
+    a      | b      | sum     | difference
+    ${100} | ${23}  | ${123n} | ${77n}
+    ${5}   | ${10}  | ${15n}  | ${-5n}
+    ${0}   | ${0}   | ${0n}   | ${0n}
+    ${-50} | ${-25} | ${-75n} | ${-25n}
   `('adds and subtracts $a and $b fen exactly', ({ a, b, sum, difference }) => {
     expect(fen(a).add(fen(b)).fen).toBe(sum);
     expect(fen(a).subtract(fen(b)).fen).toBe(difference);
@@ -114,11 +101,11 @@ describe('Money arithmetic', () => {
   });
 
   it.each`
-    a      | b      | compare
-    ${1}   | ${2}   | ${-1}
-    ${2}   | ${2}   | ${0}
-    ${3}   | ${2}   | ${1}
-    ${-3}  | ${2}   | ${-1}
+    a     | b    | compare
+    ${1}  | ${2} | ${-1}
+    ${2}  | ${2} | ${0}
+    ${3}  | ${2} | ${1}
+    ${-3} | ${2} | ${-1}
   `('compares $a with $b as $compare', ({ a, b, compare }) => {
     const [x, y] = [fen(a), fen(b)];
     expect(x.compare(y)).toBe(compare);
@@ -147,23 +134,23 @@ describe('Money arithmetic', () => {
 
 describe('Money.multiplyByRate', () => {
   it.each`
-    amount            | rate        | expected | case
-    ${5}              | ${'0.1'}    | ${1n}    | ${'rounds exactly half a fen up'}
-    ${15}             | ${'0.1'}    | ${2n}    | ${'rounds 1.5 fen up to 2'}
-    ${25}             | ${'0.1'}    | ${3n}    | ${'rounds 2.5 fen up to 3, not to even'}
-    ${14}             | ${'0.1'}    | ${1n}    | ${'rounds 1.4 fen down to 1'}
-    ${4}              | ${'0.1'}    | ${0n}    | ${'rounds 0.4 fen down to 0'}
-    ${-5}             | ${'0.1'}    | ${-1n}   | ${'rounds negative half a fen away from zero'}
-    ${-15}            | ${'0.1'}    | ${-2n}   | ${'rounds -1.5 fen to -2'}
-    ${-14}            | ${'0.1'}    | ${-1n}   | ${'rounds -1.4 fen to -1'}
-    ${1000}           | ${'12.5%'}  | ${125n}  | ${'applies a percentage'}
-    ${4}              | ${'12.5%'}  | ${1n}    | ${'rounds 0.5 fen from a percentage up'}
-    ${3}              | ${'12.5%'}  | ${0n}    | ${'rounds 0.375 fen down'}
-    ${100_000_000}    | ${'0.03'}   | ${3_000_000n} | ${'computes 3% of one million yuan exactly'}
-    ${333}            | ${'0.333'}  | ${111n}  | ${'rounds once at the end (110.889 → 111)'}
-    ${12345}          | ${'1'}      | ${12345n} | ${'keeps the amount at rate 1'}
-    ${12345}          | ${'0'}      | ${0n}    | ${'gives zero at rate 0'}
-    ${10}             | ${'1.55'}   | ${16n}   | ${'rounds 15.5 fen up with a rate above 1'}
+    amount         | rate       | expected      | case
+    ${5}           | ${'0.1'}   | ${1n}         | ${'rounds exactly half a fen up'}
+    ${15}          | ${'0.1'}   | ${2n}         | ${'rounds 1.5 fen up to 2'}
+    ${25}          | ${'0.1'}   | ${3n}         | ${'rounds 2.5 fen up to 3, not to even'}
+    ${14}          | ${'0.1'}   | ${1n}         | ${'rounds 1.4 fen down to 1'}
+    ${4}           | ${'0.1'}   | ${0n}         | ${'rounds 0.4 fen down to 0'}
+    ${-5}          | ${'0.1'}   | ${-1n}        | ${'rounds negative half a fen away from zero'}
+    ${-15}         | ${'0.1'}   | ${-2n}        | ${'rounds -1.5 fen to -2'}
+    ${-14}         | ${'0.1'}   | ${-1n}        | ${'rounds -1.4 fen to -1'}
+    ${1000}        | ${'12.5%'} | ${125n}       | ${'applies a percentage'}
+    ${4}           | ${'12.5%'} | ${1n}         | ${'rounds 0.5 fen from a percentage up'}
+    ${3}           | ${'12.5%'} | ${0n}         | ${'rounds 0.375 fen down'}
+    ${100_000_000} | ${'0.03'}  | ${3_000_000n} | ${'computes 3% of one million yuan exactly'}
+    ${333}         | ${'0.333'} | ${111n}       | ${'rounds once at the end (110.889 → 111)'}
+    ${12345}       | ${'1'}     | ${12345n}     | ${'keeps the amount at rate 1'}
+    ${12345}       | ${'0'}     | ${0n}         | ${'gives zero at rate 0'}
+    ${10}          | ${'1.55'}  | ${16n}        | ${'rounds 15.5 fen up with a rate above 1'}
   `('$case: $amount fen × $rate = $expected fen', ({ amount, rate, expected }) => {
     expect(fen(amount).multiplyByRate(Rate.parse(rate)).fen).toBe(expected);
   });
@@ -176,21 +163,25 @@ describe('Money.multiplyByRate', () => {
 
 describe('Money.allocate', () => {
   it.each`
-    amount   | ratios              | expected
-    ${100}   | ${[1, 1, 1]}        | ${[34n, 33n, 33n]}
-    ${5}     | ${[3, 7]}           | ${[2n, 3n]}
-    ${101}   | ${[1, 1]}           | ${[51n, 50n]}
-    ${10}    | ${[1, 0, 1]}        | ${[5n, 0n, 5n]}
-    ${1}     | ${[1, 0, 0]}        | ${[1n, 0n, 0n]}
-    ${1}     | ${[0, 0, 1]}        | ${[0n, 0n, 1n]}
-    ${2}     | ${[1, 1, 1]}        | ${[1n, 1n, 0n]}
-    ${0}     | ${[1, 2]}           | ${[0n, 0n]}
-    ${-100}  | ${[1, 1, 1]}        | ${[-34n, -33n, -33n]}
-    ${1000}  | ${[70, 20, 10]}     | ${[700n, 200n, 100n]}
-    ${7}     | ${[1n, 2n]}         | ${[2n, 5n]}
-    ${100}   | ${[1]}              | ${[100n]}
+    amount  | ratios          | expected
+    ${100}  | ${[1, 1, 1]}    | ${[34n, 33n, 33n]}
+    ${5}    | ${[3, 7]}       | ${[2n, 3n]}
+    ${101}  | ${[1, 1]}       | ${[51n, 50n]}
+    ${10}   | ${[1, 0, 1]}    | ${[5n, 0n, 5n]}
+    ${1}    | ${[1, 0, 0]}    | ${[1n, 0n, 0n]}
+    ${1}    | ${[0, 0, 1]}    | ${[0n, 0n, 1n]}
+    ${2}    | ${[1, 1, 1]}    | ${[1n, 1n, 0n]}
+    ${0}    | ${[1, 2]}       | ${[0n, 0n]}
+    ${-100} | ${[1, 1, 1]}    | ${[-34n, -33n, -33n]}
+    ${1000} | ${[70, 20, 10]} | ${[700n, 200n, 100n]}
+    ${7}    | ${[1n, 2n]}     | ${[2n, 5n]}
+    ${100}  | ${[1]}          | ${[100n]}
   `('splits $amount fen by $ratios into $expected', ({ amount, ratios, expected }) => {
-    expect(fen(amount).allocate(ratios).map((m: Money) => m.fen)).toEqual(expected);
+    expect(
+      fen(amount)
+        .allocate(ratios)
+        .map((m: Money) => m.fen),
+    ).toEqual(expected);
   });
 
   it.each`
@@ -213,14 +204,14 @@ describe('Money.allocate', () => {
 
 describe('Money formatting', () => {
   it.each`
-    amount       | digits       | yuan
-    ${123456}    | ${'123456'}  | ${'1234.56'}
-    ${5}         | ${'5'}       | ${'0.05'}
-    ${50}        | ${'50'}      | ${'0.50'}
-    ${100}       | ${'100'}     | ${'1.00'}
-    ${0}         | ${'0'}       | ${'0.00'}
-    ${-5}        | ${'-5'}      | ${'-0.05'}
-    ${-123456}   | ${'-123456'} | ${'-1234.56'}
+    amount     | digits       | yuan
+    ${123456}  | ${'123456'}  | ${'1234.56'}
+    ${5}       | ${'5'}       | ${'0.05'}
+    ${50}      | ${'50'}      | ${'0.50'}
+    ${100}     | ${'100'}     | ${'1.00'}
+    ${0}       | ${'0'}       | ${'0.00'}
+    ${-5}      | ${'-5'}      | ${'-0.05'}
+    ${-123456} | ${'-123456'} | ${'-1234.56'}
   `('writes $amount fen as "$digits" fen and "$yuan" yuan', ({ amount, digits, yuan }) => {
     expect(fen(amount).toString()).toBe(digits);
     expect(fen(amount).toYuanString()).toBe(yuan);

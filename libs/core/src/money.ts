@@ -124,9 +124,7 @@ export class Money {
     const shares = weights.map((w) => (magnitude * w) / totalWeight);
     const remainders = weights.map((w) => (magnitude * w) % totalWeight);
     let leftover = magnitude - shares.reduce((a, b) => a + b, 0n);
-    const byRemainder = weights
-      .map((_, i) => i)
-      .sort((a, b) => (remainders[a] === remainders[b] ? a - b : remainders[a] > remainders[b] ? -1 : 1));
+    const byRemainder = weights.map((_, i) => i).sort((a, b) => (remainders[a] === remainders[b] ? a - b : remainders[a] > remainders[b] ? -1 : 1));
     for (const i of byRemainder) {
       if (leftover === 0n) break;
       shares[i] += 1n;

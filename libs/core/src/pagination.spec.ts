@@ -3,20 +3,20 @@ import { decodeCursor, encodeCursor, parsePageRequest, toPage } from './paginati
 
 describe('parsePageRequest', () => {
   it.each`
-    input                          | expected
-    ${{}}                          | ${{ limit: 20 }}
-    ${{ limit: '' }}               | ${{ limit: 20 }}
-    ${{ limit: null }}             | ${{ limit: 20 }}
-    ${{ limit: '50' }}             | ${{ limit: 50 }}
-    ${{ limit: 50 }}               | ${{ limit: 50 }}
-    ${{ limit: '1' }}              | ${{ limit: 1 }}
-    ${{ limit: '100' }}            | ${{ limit: 100 }}
-    ${{ limit: '101' }}            | ${{ limit: 100 }}
-    ${{ limit: 5000 }}             | ${{ limit: 100 }}
-    ${{ limit: '0' }}              | ${{ limit: 1 }}
-    ${{ limit: -5 }}               | ${{ limit: 1 }}
-    ${{ offset: '40' }}            | ${{ limit: 20, offset: 40 }}
-    ${{ offset: 0 }}               | ${{ limit: 20, offset: 0 }}
+    input                           | expected
+    ${{}}                           | ${{ limit: 20 }}
+    ${{ limit: '' }}                | ${{ limit: 20 }}
+    ${{ limit: null }}              | ${{ limit: 20 }}
+    ${{ limit: '50' }}              | ${{ limit: 50 }}
+    ${{ limit: 50 }}                | ${{ limit: 50 }}
+    ${{ limit: '1' }}               | ${{ limit: 1 }}
+    ${{ limit: '100' }}             | ${{ limit: 100 }}
+    ${{ limit: '101' }}             | ${{ limit: 100 }}
+    ${{ limit: 5000 }}              | ${{ limit: 100 }}
+    ${{ limit: '0' }}               | ${{ limit: 1 }}
+    ${{ limit: -5 }}                | ${{ limit: 1 }}
+    ${{ offset: '40' }}             | ${{ limit: 20, offset: 40 }}
+    ${{ offset: 0 }}                | ${{ limit: 20, offset: 0 }}
     ${{ limit: 10, cursor: 'abc' }} | ${{ limit: 10, cursor: 'abc' }}
   `('reads $input as $expected', ({ input, expected }) => {
     expect(parsePageRequest(input)).toEqual(expected);
@@ -75,11 +75,11 @@ describe('toPage', () => {
   const cursorOf = (n: number) => `after-${n}`;
 
   it.each`
-    rows               | limit | items           | nextCursor
-    ${[1, 2, 3, 4]}    | ${3}  | ${[1, 2, 3]}    | ${'after-3'}
-    ${[1, 2, 3]}       | ${3}  | ${[1, 2, 3]}    | ${undefined}
-    ${[1]}             | ${3}  | ${[1]}          | ${undefined}
-    ${[]}              | ${3}  | ${[]}           | ${undefined}
+    rows            | limit | items        | nextCursor
+    ${[1, 2, 3, 4]} | ${3}  | ${[1, 2, 3]} | ${'after-3'}
+    ${[1, 2, 3]}    | ${3}  | ${[1, 2, 3]} | ${undefined}
+    ${[1]}          | ${3}  | ${[1]}       | ${undefined}
+    ${[]}           | ${3}  | ${[]}        | ${undefined}
   `('serves $items from $rows with limit $limit, next cursor $nextCursor', ({ rows, limit, items, nextCursor }) => {
     const page = toPage(rows, limit, cursorOf);
     expect(page.items).toEqual(items);

@@ -78,9 +78,7 @@ export function decodeCursor<T = unknown>(cursor: string): T {
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
   } catch {
-    throw new ValidationError([
-      { field: 'cursor', code: 'INVALID_CURSOR', message: 'must be a cursor from a previous page' },
-    ]);
+    throw new ValidationError([{ field: 'cursor', code: 'INVALID_CURSOR', message: 'must be a cursor from a previous page' }]);
   }
 }
 

@@ -17,7 +17,6 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
-
 // The secret as a KeyObject made once: given a string, jsonwebtoken first tries to parse it as a
 // public key on every verify (and fails, throwing), ≈ 0.7 ms per token — 7% of an API process's
 // CPU while 5,000 watchers connect in bench:bidding.

@@ -19,7 +19,18 @@ import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 
-const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngine, LotFeed, LotEventsPublisher, LotClosingService, SessionsService, DealsService, CalendarService];
+const services = [
+  ListingsService,
+  ListingFlowsService,
+  LotsService,
+  BiddingEngine,
+  LotFeed,
+  LotEventsPublisher,
+  LotClosingService,
+  SessionsService,
+  DealsService,
+  CalendarService,
+];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({
@@ -29,5 +40,9 @@ const services = [ListingsService, ListingFlowsService, LotsService, BiddingEngi
 })
 export class MarketModule {}
 
-@Module({ imports: [MarketModule, RateLimitModule], controllers: [CalendarController, ListingFlowsController, ListingsController, LotsController, SessionsController], exports: [MarketModule] })
+@Module({
+  imports: [MarketModule, RateLimitModule],
+  controllers: [CalendarController, ListingFlowsController, ListingsController, LotsController, SessionsController],
+  exports: [MarketModule],
+})
 export class MarketApiModule {}

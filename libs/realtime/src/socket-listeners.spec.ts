@@ -71,7 +71,10 @@ describe('plain socket listeners with declared access', () => {
 
   it('finds each listener with its rule', () => {
     expect(socketListenersOf(new Gateway()).map((l) => [l.event, l.rule?.kind ?? 'none'])).toEqual([
-      ['echo', 'roles'], ['forgotten', 'none'], ['fails', 'roles'], ['crashes', 'roles'],
+      ['echo', 'roles'],
+      ['forgotten', 'none'],
+      ['fails', 'roles'],
+      ['crashes', 'roles'],
     ]);
   });
 
@@ -94,7 +97,10 @@ describe('plain socket listeners with declared access', () => {
   });
 
   it('refuses a listener that declares no rule (default deny)', async () => {
-    expect(await (await client(['enterprise_admin', 'platform_admin'])).emitWithAck('forgotten', {})).toMatchObject({ ok: false, error: { code: 'ACCESS_NOT_DECLARED' } });
+    expect(await (await client(['enterprise_admin', 'platform_admin'])).emitWithAck('forgotten', {})).toMatchObject({
+      ok: false,
+      error: { code: 'ACCESS_NOT_DECLARED' },
+    });
     expect(gateway.calls).not.toContain('forgotten');
   });
 

@@ -60,12 +60,13 @@ export function bindSocketListeners(server: Server, instance: object, options: {
         // sends more arguments than the payload (or none) still gets its answer
         const ack = typeof args.at(-1) === 'function' ? args.pop() : undefined;
         const body = args[0];
-        const reply = typeof ack === 'function'
-          ? (a: Ack<unknown>) => {
-              corkUntilNextTick(socket);
-              (ack as (a: Ack<unknown>) => void)(a);
-            }
-          : () => undefined;
+        const reply =
+          typeof ack === 'function'
+            ? (a: Ack<unknown>) => {
+                corkUntilNextTick(socket);
+                (ack as (a: Ack<unknown>) => void)(a);
+              }
+            : () => undefined;
         const fail = (err: unknown) => {
           const mapped = mapError(err);
           const requestId = randomUUID();

@@ -45,5 +45,7 @@ export interface ReadableOrgs {
 
 export async function readableOrgs(db: Query, p: Principal): Promise<ReadableOrgs> {
   const o = await oversightOf(db, p);
-  return o.kind === 'all' ? { organizationId: null, regionPrefix: null } : { organizationId: o.organizationId, regionPrefix: o.kind === 'region' ? o.prefix : null };
+  return o.kind === 'all'
+    ? { organizationId: null, regionPrefix: null }
+    : { organizationId: o.organizationId, regionPrefix: o.kind === 'region' ? o.prefix : null };
 }

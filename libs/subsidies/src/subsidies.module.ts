@@ -45,6 +45,13 @@ export class SubsidiesModule {}
 /** The HTTP surface, for the API process. */
 @Module({
   imports: [SubsidiesModule],
-  controllers: [SubsidyPoliciesController, SubsidyApplicationsController, CandidateSweepsController, SettlementBatchesController, ResearchFundingsController, SubsidyReportsController],
+  controllers: [
+    SubsidyPoliciesController,
+    SubsidyApplicationsController,
+    CandidateSweepsController,
+    SettlementBatchesController,
+    ResearchFundingsController,
+    SubsidyReportsController,
+  ],
 })
 export class SubsidiesApiModule {}

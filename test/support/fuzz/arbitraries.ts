@@ -43,17 +43,85 @@ export interface FuzzEmit {
 export const LONE_SURROGATES = ['\ud800', 'a\udc00b', '\udbff', 'x\ud83d'];
 const NUL = ['\u0000', 'a\u0000b', '\u0000'.repeat(3)];
 const BAD_IDS = [
-  'not-a-uuid', '0', '-1', '1', 'null', 'undefined', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
-  '00000000-0000-0000-0000-00000000000g', '{id}', '%00', '%ED%A0%80', '%E0%A4%A', '..', '%2e%2e', 'a'.repeat(300), '1e309', ' ', '%20',
+  'not-a-uuid',
+  '0',
+  '-1',
+  '1',
+  'null',
+  'undefined',
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  '00000000-0000-0000-0000-00000000000g',
+  '{id}',
+  '%00',
+  '%ED%A0%80',
+  '%E0%A4%A',
+  '..',
+  '%2e%2e',
+  'a'.repeat(300),
+  '1e309',
+  ' ',
+  '%20',
 ];
-const FEN_BOUNDARIES = ['0', '1', '-1', '01', '1.5', '1e6', ' 1', '０', '9999999999999999', '99999999999999999', '9223372036854775807', '9223372036854775808', '18446744073709551616', '0x10', ''];
+const FEN_BOUNDARIES = [
+  '0',
+  '1',
+  '-1',
+  '01',
+  '1.5',
+  '1e6',
+  ' 1',
+  '０',
+  '9999999999999999',
+  '99999999999999999',
+  '9223372036854775807',
+  '9223372036854775808',
+  '18446744073709551616',
+  '0x10',
+  '',
+];
 const NUMBER_BOUNDARIES = [0, -1, 1, 0.5, -0.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324];
-const DATE_VALUES = ['2026-12-01', '2026-12-01T02:00:00Z', '2027-06-30T00:00:00+08:00', '2026-02-30', '2026-13-01', '0000-01-01', '9999-12-31T23:59:59Z', 'not-a-date', '2026-1-1', '1700000000000'];
+const DATE_VALUES = [
+  '2026-12-01',
+  '2026-12-01T02:00:00Z',
+  '2027-06-30T00:00:00+08:00',
+  '2026-02-30',
+  '2026-13-01',
+  '0000-01-01',
+  '9999-12-31T23:59:59Z',
+  'not-a-date',
+  '2026-1-1',
+  '1700000000000',
+];
 
 export const strangeString = (): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...LONE_SURROGATES, ...NUL) },
-    { weight: 2, arbitrary: fc.constantFrom('', ' ', '\t\n', 'null', 'true', '0', '-1', 'NaN', 'Infinity', "' OR '1'='1", '"; DROP TABLE users; --', '../../etc/passwd', '<script>alert(1)</script>', '__proto__', 'constructor', '💥🔥', '\u202e\ufeff', '\\', '%', '%00') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '',
+        ' ',
+        '\t\n',
+        'null',
+        'true',
+        '0',
+        '-1',
+        'NaN',
+        'Infinity',
+        "' OR '1'='1",
+        '"; DROP TABLE users; --',
+        '../../etc/passwd',
+        '<script>alert(1)</script>',
+        '__proto__',
+        'constructor',
+        '💥🔥',
+        '\u202e\ufeff',
+        '\\',
+        '%',
+        '%00',
+      ),
+    },
     { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
     { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 300_000 }).map((n) => '长'.repeat(n)) },
   );
@@ -64,8 +132,13 @@ function stringValue(name: string, schema: Schema, ctx: FuzzContext, caller: str
   const lower = name.toLowerCase();
   if (/id$/.test(lower) && lower !== 'paid') return idValue(resourceOfField(name), ctx, caller);
   if (name === 'refreshToken') return fc.oneof(fc.constantFrom(...(ctx.refreshTokens().length ? ctx.refreshTokens() : ['none'])), fc.string());
-  if (/fen$/.test(lower)) return fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 11n }).map(String) }, { weight: 1, arbitrary: fc.constantFrom(...FEN_BOUNDARIES) });
-  if (/(on|at|from|to|date|deadline)$/.test(lower) && lower !== 'reason') return fc.constantFrom(...DATE_VALUES, ...(typeof schema.example === 'string' ? [schema.example] : []));
+  if (/fen$/.test(lower))
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 11n }).map(String) },
+      { weight: 1, arbitrary: fc.constantFrom(...FEN_BOUNDARIES) },
+    );
+  if (/(on|at|from|to|date|deadline)$/.test(lower) && lower !== 'reason')
+    return fc.constantFrom(...DATE_VALUES, ...(typeof schema.example === 'string' ? [schema.example] : []));
   if (lower === 'email') return fc.constantFrom('admin@zjp.example', 'holder-admin@zju.example', 'nobody@test.example', 'not-an-email', 'a@b');
   if (lower === 'password') return fc.constantFrom('Demo-2026!', 'wrong-password-1', '');
   const plain = fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 40) });
@@ -76,10 +149,26 @@ function stringValue(name: string, schema: Schema, ctx: FuzzContext, caller: str
 export function resourceOfField(name: string): string {
   const base = name.replace(/Id$/, '');
   const map: Record<string, string> = {
-    organization: 'organizations', holder: 'organizations', enterprise: 'organizations', authority: 'organizations', platform: 'organizations',
-    buyer: 'organizations', seller: 'organizations', payee: 'organizations', achievement: 'achievements', lot: 'lots', listing: 'listings',
-    policy: 'subsidy_policies', session: 'auction_sessions', contract: 'contracts', subject: 'contracts', deal: 'deals', payment: 'payments',
-    application: 'subsidy_applications', batch: 'subsidy_batches', job: 'jobs',
+    organization: 'organizations',
+    holder: 'organizations',
+    enterprise: 'organizations',
+    authority: 'organizations',
+    platform: 'organizations',
+    buyer: 'organizations',
+    seller: 'organizations',
+    payee: 'organizations',
+    achievement: 'achievements',
+    lot: 'lots',
+    listing: 'listings',
+    policy: 'subsidy_policies',
+    session: 'auction_sessions',
+    contract: 'contracts',
+    subject: 'contracts',
+    deal: 'deals',
+    payment: 'payments',
+    application: 'subsidy_applications',
+    batch: 'subsidy_batches',
+    job: 'jobs',
   };
   return map[base] ?? 'any';
 }
@@ -87,12 +176,29 @@ export function resourceOfField(name: string): string {
 /** The pool for `{id}` in a path: the resource named by the segment before it. */
 export function resourceOfPath(path: string, param: string): string {
   if (param !== 'id') return resourceOfField(param);
-  const segment = path.split('/').filter(Boolean).at(path.split('/').filter(Boolean).indexOf(`{${param}}`) - 1) ?? '';
+  const segment =
+    path
+      .split('/')
+      .filter(Boolean)
+      .at(path.split('/').filter(Boolean).indexOf(`{${param}}`) - 1) ?? '';
   const map: Record<string, string> = {
-    organizations: 'organizations', notifications: 'notifications', achievements: 'achievements', 'ip-rights': 'ip_rights', justifications: 'justifications',
-    transformations: 'transformations', 'free-license-applications': 'free_license_applications', listings: 'listings', deals: 'deals', lots: 'lots',
-    'auction-sessions': 'auction_sessions', contracts: 'contracts', 'contract-payments': 'payments', 'subsidy-policies': 'subsidy_policies',
-    'subsidy-applications': 'subsidy_applications', 'subsidy-batches': 'subsidy_batches', 'research-fundings': 'research_fundings',
+    organizations: 'organizations',
+    notifications: 'notifications',
+    achievements: 'achievements',
+    'ip-rights': 'ip_rights',
+    justifications: 'justifications',
+    transformations: 'transformations',
+    'free-license-applications': 'free_license_applications',
+    listings: 'listings',
+    deals: 'deals',
+    lots: 'lots',
+    'auction-sessions': 'auction_sessions',
+    contracts: 'contracts',
+    'contract-payments': 'payments',
+    'subsidy-policies': 'subsidy_policies',
+    'subsidy-applications': 'subsidy_applications',
+    'subsidy-batches': 'subsidy_batches',
+    'research-fundings': 'research_fundings',
   };
   return map[segment] ?? 'any';
 }
@@ -187,7 +293,12 @@ function setAt(obj: Record<string, unknown>, path: string[], value: unknown, rem
     return copy;
   }
   const inner = copy[path[0]];
-  copy[path[0]] = setAt(typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {}, path.slice(1), value, remove);
+  copy[path[0]] = setAt(
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {},
+    path.slice(1),
+    value,
+    remove,
+  );
   return copy;
 }
 
@@ -205,29 +316,83 @@ export function bodyOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbi
   const valid = valueOf('', schema, ctx, caller) as fc.Arbitrary<Record<string, unknown>>;
   const paths = fieldPaths(schema);
   const fieldWrong: fc.Arbitrary<Body> = paths.length
-    ? fc.tuple(valid, fc.constantFrom(...paths), wrongValue(), fc.boolean()).map(([v, path, wrong, remove]) =>
-        json(setAt(typeof v === 'object' && v ? v : {}, path, wrong, remove && path.length === 1), remove && path.length === 1 ? `missing ${path.join('.')}` : `wrong ${path.join('.')}`),
-      )
+    ? fc
+        .tuple(valid, fc.constantFrom(...paths), wrongValue(), fc.boolean())
+        .map(([v, path, wrong, remove]) =>
+          json(
+            setAt(typeof v === 'object' && v ? v : {}, path, wrong, remove && path.length === 1),
+            remove && path.length === 1 ? `missing ${path.join('.')}` : `wrong ${path.join('.')}`,
+          ),
+        )
     : valid.map((v) => json(v, 'valid-ish'));
-  const extra: fc.Arbitrary<Body> = fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'prototype', 'isAdmin', 'hasOwnProperty', 'toString'), fc.constantFrom<unknown>({ polluted: true }, { prototype: { polluted: true } }, null, 'x', 1)).map(([v, key, value]) => {
-    // JSON.stringify drops a __proto__ own key made by assignment, so splice the key into the text
-    const text = JSON.stringify(typeof v === 'object' && v ? v : {});
-    const member = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
-    return { text: text === '{}' ? `{${member}}` : `{${member},${text.slice(1)}`, contentType: 'application/json', shape: `extra field ${key}` };
-  });
+  const extra: fc.Arbitrary<Body> = fc
+    .tuple(
+      valid,
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'isAdmin', 'hasOwnProperty', 'toString'),
+      fc.constantFrom<unknown>({ polluted: true }, { prototype: { polluted: true } }, null, 'x', 1),
+    )
+    .map(([v, key, value]) => {
+      // JSON.stringify drops a __proto__ own key made by assignment, so splice the key into the text
+      const text = JSON.stringify(typeof v === 'object' && v ? v : {});
+      const member = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+      return { text: text === '{}' ? `{${member}}` : `{${member},${text.slice(1)}`, contentType: 'application/json', shape: `extra field ${key}` };
+    });
   const malformed: fc.Arbitrary<Body> = fc.oneof(
-    fc.tuple(fc.integer({ min: 10_000, max: 60_000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([depth, kind]) => ({ text: deepJsonText(depth, kind), contentType: 'application/json', shape: `nested ${kind} ${depth >= 10_000 ? '10k+' : depth} deep` })),
+    fc.tuple(fc.integer({ min: 10_000, max: 60_000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([depth, kind]) => ({
+      text: deepJsonText(depth, kind),
+      contentType: 'application/json',
+      shape: `nested ${kind} ${depth >= 10_000 ? '10k+' : depth} deep`,
+    })),
     fc.tuple(valid, fc.integer({ min: 10_000, max: 60_000 })).map(([v, depth]) => {
       const keys = Object.keys(typeof v === 'object' && v ? v : {});
       const key = keys[0] ?? 'x';
       const text = JSON.stringify({ ...(typeof v === 'object' ? v : {}), [key]: '__DEEP__' }).replace('"__DEEP__"', deepJsonText(depth, 'array'));
       return { text, contentType: 'application/json', shape: 'nested field 10k+ deep' };
     }),
-    fc.tuple(valid, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=zjp', 'application/xml', 'application/json; charset=utf-16', 'application/octet-stream', '', 'application/merge-patch+json'))
-      .map(([v, type]) => ({ text: type.startsWith('application/x-www') ? 'name=x&amountFen=1' : JSON.stringify(v), contentType: type || undefined, shape: `content type ${type || 'none'}` })),
-    fc.constantFrom('{', '{"a":1,}', '\ufeff{}', '', 'null', '[]', '"x"', '1', 'true', '{"a":1e999999}', '{"a":-1e999999}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '{"a":1,"a":2}', '[{}]', 'NaN')
+    fc
+      .tuple(
+        valid,
+        fc.constantFrom(
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=zjp',
+          'application/xml',
+          'application/json; charset=utf-16',
+          'application/octet-stream',
+          '',
+          'application/merge-patch+json',
+        ),
+      )
+      .map(([v, type]) => ({
+        text: type.startsWith('application/x-www') ? 'name=x&amountFen=1' : JSON.stringify(v),
+        contentType: type || undefined,
+        shape: `content type ${type || 'none'}`,
+      })),
+    fc
+      .constantFrom(
+        '{',
+        '{"a":1,}',
+        '\ufeff{}',
+        '',
+        'null',
+        '[]',
+        '"x"',
+        '1',
+        'true',
+        '{"a":1e999999}',
+        '{"a":-1e999999}',
+        '{"a":"\\ud800"}',
+        '{"a":"\\u0000"}',
+        '{"a":1,"a":2}',
+        '[{}]',
+        'NaN',
+      )
       .map((text) => ({ text, contentType: 'application/json', shape: `raw ${text.length > 12 ? text.slice(0, 12) + '…' : text || 'empty'}` })),
-    fc.constant<Body>({ text: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), contentType: 'application/json', shape: 'invalid UTF-8' }),
+    fc.constant<Body>({
+      text: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      contentType: 'application/json',
+      shape: 'invalid UTF-8',
+    }),
     fc.tuple(valid, fc.constantFrom(...(paths.length ? paths.map((p) => p[0]) : ['x']))).map(([v, key]) => {
       const base = JSON.stringify(typeof v === 'object' && v ? v : {});
       const member = `"${key}":1${'0'.repeat(400)}`;
@@ -240,7 +405,11 @@ export function bodyOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbi
     ? fc.tuple(valid, fc.constantFrom(...optional)).map(([v, key]) => json({ ...(typeof v === 'object' && v ? v : {}), [key]: null }, `null ${key}`))
     : valid.map((v) => json(v, 'valid-ish'));
   if (!op.body) {
-    return fc.oneof({ weight: 6, arbitrary: fc.constant<Body>({ shape: 'no body' }) }, { weight: 1, arbitrary: fieldWrong }, { weight: 3, arbitrary: malformed });
+    return fc.oneof(
+      { weight: 6, arbitrary: fc.constant<Body>({ shape: 'no body' }) },
+      { weight: 1, arbitrary: fieldWrong },
+      { weight: 3, arbitrary: malformed },
+    );
   }
   return fc.oneof(
     { weight: 5, arbitrary: valid.map((v) => json(v, 'valid-ish')) },
@@ -280,9 +449,17 @@ const badIdInPath = (id: string) => (id.includes('%') ? id : encode(id));
 function pathParamOf(op: Operation, name: string, ctx: FuzzContext, caller: string): fc.Arbitrary<string> {
   const resource = resourceOfPath(op.path, name);
   if (resource === 'jobs' || name === 'key') {
-    return fc.oneof(fc.constantFrom('1', '0', '-1', 'delivery', 'acceptance', 'final', 'x'.repeat(300)), strangeString().map((s) => encode(s.slice(0, 3000))), fc.constantFrom(...BAD_IDS).map(badIdInPath));
+    return fc.oneof(
+      fc.constantFrom('1', '0', '-1', 'delivery', 'acceptance', 'final', 'x'.repeat(300)),
+      strangeString().map((s) => encode(s.slice(0, 3000))),
+      fc.constantFrom(...BAD_IDS).map(badIdInPath),
+    );
   }
-  return fc.oneof({ weight: 8, arbitrary: idValue(resource, ctx, caller).map(encode) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_IDS).map(badIdInPath) }, { weight: 1, arbitrary: strangeString().map((s) => encode(s.slice(0, 3000))) });
+  return fc.oneof(
+    { weight: 8, arbitrary: idValue(resource, ctx, caller).map(encode) },
+    { weight: 1, arbitrary: fc.constantFrom(...BAD_IDS).map(badIdInPath) },
+    { weight: 1, arbitrary: strangeString().map((s) => encode(s.slice(0, 3000))) },
+  );
 }
 
 function queryOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbitrary<string> {
@@ -303,7 +480,10 @@ function queryOf(op: Operation, ctx: FuzzContext, caller: string): fc.Arbitrary<
       { weight: 1, arbitrary: value.map((v) => `${p.name}[a]=${encode(v)}`) },
     );
   });
-  const extra = fc.oneof({ weight: 8, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: fc.constantFrom('__proto__[x]=1', 'constructor[prototype][x]=1', 'unknown=1', '%ZZ=1', 'a=%E0%A4%A', 'a=%ED%A0%80', 'a=%00') });
+  const extra = fc.oneof(
+    { weight: 8, arbitrary: fc.constant<string | null>(null) },
+    { weight: 1, arbitrary: fc.constantFrom('__proto__[x]=1', 'constructor[prototype][x]=1', 'unknown=1', '%ZZ=1', 'a=%E0%A4%A', 'a=%ED%A0%80', 'a=%00') },
+  );
   return fc.tuple(fc.tuple(...parts), extra).map(([ps, e]) => [...ps, e].filter((x): x is string => x !== null).join('&'));
 }
 
@@ -321,9 +501,9 @@ export function callerOf(ctx: FuzzContext, roles: string[] | null): fc.Arbitrary
 export function requestOf(op: Operation, ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
   return callerOf(ctx, op.roles).chain((as) => {
     const pathParams = op.parameters.filter((p) => p.in === 'path');
-    const pathArb = fc.tuple(...pathParams.map((p) => pathParamOf(op, p.name, ctx, as))).map((values) =>
-      pathParams.reduce((path, p, i) => path.replace(`{${p.name}}`, values[i]), op.path),
-    );
+    const pathArb = fc
+      .tuple(...pathParams.map((p) => pathParamOf(op, p.name, ctx, as)))
+      .map((values) => pathParams.reduce((path, p, i) => path.replace(`{${p.name}}`, values[i]), op.path));
     return fc.tuple(pathArb, queryOf(op, ctx, as), bodyOf(op, ctx, as)).map(([path, query, body]) => {
       const headers: Record<string, string> = {};
       if (body.contentType !== undefined) headers['content-type'] = body.contentType;
@@ -337,31 +517,51 @@ export function requestOf(op: Operation, ctx: FuzzContext): fc.Arbitrary<FuzzReq
 /** One emit of a socket event: a payload (valid-ish, wrong in a field, or malformed) and extra arguments. */
 export function emitOf(event: SocketEvent, ctx: FuzzContext): fc.Arbitrary<FuzzEmit> {
   const allowed = ctx.principals.filter((p) => !event.roles || event.roles.includes(p.role)).map((p) => p.name);
-  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...allowed) }, { weight: 1, arbitrary: fc.constantFrom(...ctx.principals.map((p) => p.name)) }).chain((as) => {
-    const valid = valueOf('', event.payload, ctx, as) as fc.Arbitrary<Record<string, unknown>>;
-    const paths = fieldPaths(event.payload);
-    const payload: fc.Arbitrary<{ value: unknown; shape: string }> = fc.oneof(
-      { weight: 3, arbitrary: valid.map((value) => ({ value, shape: 'valid-ish' })) },
-      {
-        weight: 5,
-        arbitrary: fc.tuple(valid, fc.constantFrom(...paths), wrongValue(300), fc.boolean()).map(([v, path, wrong, remove]) => ({
-          value: setAt(v, path, wrong, remove),
-          shape: remove ? `missing ${path.join('.')}` : `wrong ${path.join('.')}`,
-        })),
-      },
-      { weight: 1, arbitrary: fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'extra')).map(([v, key]) => ({ value: JSON.parse(`{"${key}":{"polluted":true},${JSON.stringify(v).slice(1)}`.replace(',}', '}')) as unknown, shape: `extra field ${key}` })) },
-      { weight: 2, arbitrary: fc.constantFrom<unknown>(null, undefined, 'lot', 42, true, [], [{}], {}).map((value) => ({ value, shape: `payload ${JSON.stringify(value) ?? 'undefined'}` })) },
-      { weight: 2, arbitrary: fc.integer({ min: 100, max: 300 }).map((d) => ({ value: { lotId: nestedValue(d) }, shape: 'nested field 100+ deep' })) },
-      { weight: 1, arbitrary: fc.constant({ value: new Uint8Array([1, 2, 3]), shape: 'binary payload' }) },
-    );
-    const raw: fc.Arbitrary<FuzzEmit> = fc.tuple(fc.integer({ min: 10_000, max: 60_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'), fc.boolean()).map(([depth, kind, inField]) => ({
-      as,
-      args: [],
-      raw: inField ? `{"lotId":${deepJsonText(depth, kind)},"amountFen":"1","idempotencyKey":"k"}` : deepJsonText(depth, kind, 'lotId'),
-      shape: `nested ${kind} 10k+ deep${inField ? ' in a field' : ''}`,
-    }));
-    const extraArgs = fc.oneof({ weight: 6, arbitrary: fc.constant<unknown[]>([]) }, { weight: 1, arbitrary: fc.constantFrom<unknown[]>(['extra'], [null, 1], [{ a: 1 }]) });
-    const normal = fc.tuple(payload, extraArgs).map(([p, extra]): FuzzEmit => ({ as, args: [p.value, ...extra], shape: extra.length ? `${p.shape}, ack not last` : p.shape }));
-    return fc.oneof({ weight: 8, arbitrary: normal }, { weight: 1, arbitrary: raw });
-  });
+  return fc
+    .oneof({ weight: 3, arbitrary: fc.constantFrom(...allowed) }, { weight: 1, arbitrary: fc.constantFrom(...ctx.principals.map((p) => p.name)) })
+    .chain((as) => {
+      const valid = valueOf('', event.payload, ctx, as) as fc.Arbitrary<Record<string, unknown>>;
+      const paths = fieldPaths(event.payload);
+      const payload: fc.Arbitrary<{ value: unknown; shape: string }> = fc.oneof(
+        { weight: 3, arbitrary: valid.map((value) => ({ value, shape: 'valid-ish' })) },
+        {
+          weight: 5,
+          arbitrary: fc.tuple(valid, fc.constantFrom(...paths), wrongValue(300), fc.boolean()).map(([v, path, wrong, remove]) => ({
+            value: setAt(v, path, wrong, remove),
+            shape: remove ? `missing ${path.join('.')}` : `wrong ${path.join('.')}`,
+          })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'extra')).map(([v, key]) => ({
+            value: JSON.parse(`{"${key}":{"polluted":true},${JSON.stringify(v).slice(1)}`.replace(',}', '}')) as unknown,
+            shape: `extra field ${key}`,
+          })),
+        },
+        {
+          weight: 2,
+          arbitrary: fc
+            .constantFrom<unknown>(null, undefined, 'lot', 42, true, [], [{}], {})
+            .map((value) => ({ value, shape: `payload ${JSON.stringify(value) ?? 'undefined'}` })),
+        },
+        { weight: 2, arbitrary: fc.integer({ min: 100, max: 300 }).map((d) => ({ value: { lotId: nestedValue(d) }, shape: 'nested field 100+ deep' })) },
+        { weight: 1, arbitrary: fc.constant({ value: new Uint8Array([1, 2, 3]), shape: 'binary payload' }) },
+      );
+      const raw: fc.Arbitrary<FuzzEmit> = fc
+        .tuple(fc.integer({ min: 10_000, max: 60_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'), fc.boolean())
+        .map(([depth, kind, inField]) => ({
+          as,
+          args: [],
+          raw: inField ? `{"lotId":${deepJsonText(depth, kind)},"amountFen":"1","idempotencyKey":"k"}` : deepJsonText(depth, kind, 'lotId'),
+          shape: `nested ${kind} 10k+ deep${inField ? ' in a field' : ''}`,
+        }));
+      const extraArgs = fc.oneof(
+        { weight: 6, arbitrary: fc.constant<unknown[]>([]) },
+        { weight: 1, arbitrary: fc.constantFrom<unknown[]>(['extra'], [null, 1], [{ a: 1 }]) },
+      );
+      const normal = fc
+        .tuple(payload, extraArgs)
+        .map(([p, extra]): FuzzEmit => ({ as, args: [p.value, ...extra], shape: extra.length ? `${p.shape}, ack not last` : p.shape }));
+      return fc.oneof({ weight: 8, arbitrary: normal }, { weight: 1, arbitrary: raw });
+    });
 }

@@ -29,7 +29,19 @@ export interface Parameter {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> }; security?: unknown[]; responses?: Record<string, unknown>; 'x-access'?: { kind: string; roles?: string[] } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Parameter[];
+        requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
+        security?: unknown[];
+        responses?: Record<string, unknown>;
+        'x-access'?: { kind: string; roles?: string[] };
+      }
+    >
+  >;
   components?: { schemas?: Record<string, Schema> };
   'x-socket-events'?: Record<string, { summary: string; payload: Schema; ack: Schema; access: { kind: string; roles?: string[] } | null }>;
 }

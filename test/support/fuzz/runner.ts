@@ -131,7 +131,10 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
           throw err;
         });
       } catch (err) {
-        throw new Error(`no answer (${(err as Error).message}${(err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : ''}) to ${describe(r)}`, { cause: err });
+        throw new Error(
+          `no answer (${(err as Error).message}${(err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : ''}) to ${describe(r)}`,
+          { cause: err },
+        );
       }
       const { status, text } = answer;
       if (status >= 500) {
@@ -158,7 +161,8 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
       if (problem) throw new Error(`${status}: ${problem} for ${describe(r)}`);
       if (op.mutating) {
         const after = await world.fingerprint();
-        if (after !== before) throw new Error(`${status} ${(body as { code: string }).code}, but the database changed: ${fingerprintDiff(before, after)}; request ${describe(r)}`);
+        if (after !== before)
+          throw new Error(`${status} ${(body as { code: string }).code}, but the database changed: ${fingerprintDiff(before, after)}; request ${describe(r)}`);
       }
     });
     await assertCollecting(op.key, property, seed, options, c, failures, log);
@@ -208,7 +212,8 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
           throw new Error(`no acknowledgement (${(err as Error).message}) to ${what}`, { cause: err });
         }
         const a = ack as { ok?: unknown; error?: unknown };
-        if (typeof a !== 'object' || a === null || typeof a.ok !== 'boolean') throw new Error(`acknowledgement is not { ok, … }: ${JSON.stringify(ack)?.slice(0, 300)} to ${what}`);
+        if (typeof a !== 'object' || a === null || typeof a.ok !== 'boolean')
+          throw new Error(`acknowledgement is not { ok, … }: ${JSON.stringify(ack)?.slice(0, 300)} to ${what}`);
         if (a.ok) {
           c.ok++;
           return;
@@ -221,7 +226,8 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
         const problem = errorBodyProblem(a.error);
         if (problem) throw new Error(`${problem} to ${what}`);
         const after = await world.fingerprint();
-        if (after !== before) throw new Error(`refused (${(a.error as { code: string }).code}), but the database changed: ${fingerprintDiff(before, after)}; emit ${what}`);
+        if (after !== before)
+          throw new Error(`refused (${(a.error as { code: string }).code}), but the database changed: ${fingerprintDiff(before, after)}; emit ${what}`);
       });
       await assertCollecting(ev.key, property, seed, options, c, failures, log);
     }
@@ -251,11 +257,19 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
   }
 
   const keys = [...operations.map((o) => o.key), ...events.map((e) => e.key)];
-  const unexercised = keys.filter((k) => (!only || only.has(k)) && !(counts.get(k)?.requests));
+  const unexercised = keys.filter((k) => (!only || only.has(k)) && !counts.get(k)?.requests);
   return { seed: options.seed, counts: [...counts.values()], failures, unexercised, ms: Date.now() - started };
 }
 
-async function assertCollecting(key: string, property: fc.IAsyncProperty<[unknown]>, seed: number, options: FuzzOptions, c: EndpointCounts, failures: FuzzFailure[], log: (line: string) => void) {
+async function assertCollecting(
+  key: string,
+  property: fc.IAsyncProperty<[unknown]>,
+  seed: number,
+  options: FuzzOptions,
+  c: EndpointCounts,
+  failures: FuzzFailure[],
+  log: (line: string) => void,
+) {
   const details = await fc.check(property as fc.IAsyncProperty<[FuzzRequest]>, { seed, numRuns: options.runs, endOnFailure: true });
   if (!details.failed) return;
   c.failures++;
@@ -271,5 +285,11 @@ export function countsTable(report: FuzzReport): string {
   const rows = [...report.counts].sort((a, b) => a.key.localeCompare(b.key));
   const width = Math.max(...rows.map((r) => r.key.length), 9);
   const head = `${'operation'.padEnd(width)}  requests    2xx    4xx    5xx  failures`;
-  return [head, ...rows.map((r) => `${r.key.padEnd(width)}  ${String(r.requests).padStart(8)}  ${String(r.ok).padStart(5)}  ${String(r.rejected).padStart(5)}  ${String(r.serverErrors).padStart(5)}  ${String(r.failures).padStart(8)}`)].join('\n');
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `${r.key.padEnd(width)}  ${String(r.requests).padStart(8)}  ${String(r.ok).padStart(5)}  ${String(r.rejected).padStart(5)}  ${String(r.serverErrors).padStart(5)}  ${String(r.failures).padStart(8)}`,
+    ),
+  ].join('\n');
 }

@@ -49,9 +49,12 @@ export interface FuzzWorld {
   stop(): Promise<void>;
 }
 
-
 async function login(baseUrl: string, email: string): Promise<{ accessToken: string; refreshToken: string }> {
-  const res = await fetch(`${baseUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
+  const res = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`fuzz world: login of ${email} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { accessToken: string; refreshToken: string };
 }
@@ -60,7 +63,10 @@ async function login(baseUrl: string, email: string): Promise<{ accessToken: str
 async function insertMarket(ds: DataSource): Promise<void> {
   const orgs = (await ds.query(`SELECT id, type, name FROM organizations`)) as { id: string; type: string; name: string }[];
   const enterprises = orgs.filter((o) => o.type === 'enterprise');
-  const achievements = (await ds.query(`SELECT id, holder_id FROM achievements WHERE registration_status = 'registered' ORDER BY holder_id, title`)) as { id: string; holder_id: string }[];
+  const achievements = (await ds.query(`SELECT id, holder_id FROM achievements WHERE registration_status = 'registered' ORDER BY holder_id, title`)) as {
+    id: string;
+    holder_id: string;
+  }[];
   const byHolder = new Map<string, string[]>();
   for (const a of achievements) byHolder.set(a.holder_id, [...(byHolder.get(a.holder_id) ?? []), a.id]);
   let live = true;
@@ -78,7 +84,11 @@ async function insertMarket(ds: DataSource): Promise<void> {
       live = false;
       let paddle = 0;
       for (const e of enterprises) {
-        await ds.query(`INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, $3, false, 'held')`, [lot.id, e.id, ++paddle]);
+        await ds.query(`INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, $3, false, 'held')`, [
+          lot.id,
+          e.id,
+          ++paddle,
+        ]);
       }
     }
   }
@@ -118,7 +128,9 @@ async function idPools(ds: DataSource): Promise<FuzzContext['ids']> {
 
 /** One query over every table: its row count and the newest row version (xmin) it holds. */
 async function fingerprintQuery(ds: DataSource): Promise<string> {
-  const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename`)) as { tablename: string }[];
+  const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename`)) as {
+    tablename: string;
+  }[];
   return tables.map((t) => `SELECT '${t.tablename}' AS t, count(*) AS n, coalesce(max(xmin::text::bigint), 0) AS x FROM "${t.tablename}"`).join(' UNION ALL ');
 }
 
@@ -153,7 +165,7 @@ export async function startFuzzWorld(options: FuzzWorldOptions): Promise<FuzzWor
   const api = await startProcess('apps/api/src/main.js', env, /api listening on (http:\/\/\S+)/);
   const baseUrl = api.match[1].replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
   const orgOf = new Map((ids.organizations ?? []).map((o) => [o.id, o.id]));
-  const users = (await (async () => {
+  const users = await (async () => {
     const c = new Client({ connectionString: options.databaseUrl });
     await c.connect();
     try {
@@ -161,12 +173,18 @@ export async function startFuzzWorld(options: FuzzWorldOptions): Promise<FuzzWor
     } finally {
       await c.end();
     }
-  })());
+  })();
   const principals: Principal[] = [];
   for (const u of DEMO_USERS) {
     const organizationId = users.find((r) => r.email === u.email)!.organization_id;
     if (!orgOf.has(organizationId)) throw new Error(`fuzz world: ${u.email} has no organisation`);
-    principals.push({ name: `${u.roles[0]}:${u.email.split('@')[1].split('.')[0]}`, email: u.email, role: u.roles[0], organizationId, token: (await login(baseUrl, u.email)).accessToken });
+    principals.push({
+      name: `${u.roles[0]}:${u.email.split('@')[1].split('.')[0]}`,
+      email: u.email,
+      role: u.roles[0],
+      organizationId,
+      token: (await login(baseUrl, u.email)).accessToken,
+    });
   }
   // a disposable session whose refresh token the fuzzer may rotate (POST /auth/refresh)
   const refreshTokens = [(await login(baseUrl, DEMO_USERS[DEMO_USERS.length - 1].email)).refreshToken];

@@ -13,12 +13,16 @@ import { DataSource } from 'typeorm';
 import { validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 
-
 export const OPERATOR_NAME = '浙江省技术市场（浙江拍运营中心）';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
-  const dto = plainToInstance(CreateUserDto, { email: values.email, password: values.password, displayName: values.name ?? '平台管理员', roles: ['platform_admin'] });
+  const dto = plainToInstance(CreateUserDto, {
+    email: values.email,
+    password: values.password,
+    displayName: values.name ?? '平台管理员',
+    roles: ['platform_admin'],
+  });
   const problems = await validate(dto);
   if (problems.length) {
     process.stderr.write(`usage: npm run admin:create -- --email <email> --password <at least 10 chars, a letter and a digit> [--name <name>]\n`);

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   if (config.NODE_ENV === 'production' && process.env.ZJP_DEMO !== '1') {
     // the demo accounts' password is published in the README: never in a production database by accident
-    process.stderr.write('db:seed refuses NODE_ENV=production: the demo accounts have a published password. Set ZJP_DEMO=1 for a demonstration installation.\n');
+    process.stderr.write(
+      'db:seed refuses NODE_ENV=production: the demo accounts have a published password. Set ZJP_DEMO=1 for a demonstration installation.\n',
+    );
     process.exit(78);
   }
   @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), IdentityModule, AchievementsModule] })
@@ -41,7 +43,9 @@ async function main(): Promise<void> {
     for (const user of DEMO_USERS) {
       const exists = (await db.query(`SELECT 1 FROM users WHERE lower(email) = $1`, [user.email])) as unknown[];
       if (exists.length) continue;
-      await app.get(UsersService).create(null, orgIds.get(user.org)!, { email: user.email, displayName: user.displayName, roles: user.roles, password: DEMO_PASSWORD });
+      await app
+        .get(UsersService)
+        .create(null, orgIds.get(user.org)!, { email: user.email, displayName: user.displayName, roles: user.roles, password: DEMO_PASSWORD });
       counts.users++;
     }
     for (const a of DEMO_ACHIEVEMENTS) {
@@ -54,12 +58,28 @@ async function main(): Promise<void> {
         `INSERT INTO achievements (id, holder_id, title, abstract, technical_field, kind, publicly_funded, obtained_on, keywords,
                                    asking_price_fen, ipc_classes, maturity, inventors, registration_status, registered_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pilot', '{张三,李四}', 'registered', $12)`,
-        [id, holderId, a.title, a.abstract, a.technicalField, a.kind, a.publiclyFunded, a.obtainedOn, a.keywords, a.askingPriceFen?.toString() ?? null, a.ipcClasses, registeredOn],
+        [
+          id,
+          holderId,
+          a.title,
+          a.abstract,
+          a.technicalField,
+          a.kind,
+          a.publiclyFunded,
+          a.obtainedOn,
+          a.keywords,
+          a.askingPriceFen?.toString() ?? null,
+          a.ipcClasses,
+          registeredOn,
+        ],
       );
       for (const p of a.patents) {
         const type = { '1': 'invention_patent', '2': 'utility_model', '3': 'design_patent' }[p.digits[4]];
         await db.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on) VALUES ($1, $2, $3, $4) ON CONFLICT (number) DO NOTHING`, [
-          id, type, `ZL${p.digits}.${patentCheckChar(p.digits)}`, p.grantedOn,
+          id,
+          type,
+          `ZL${p.digits}.${patentCheckChar(p.digits)}`,
+          p.grantedOn,
         ]);
       }
       counts.achievements++;
@@ -68,24 +88,39 @@ async function main(): Promise<void> {
     let policies = 0;
     for (const { authority, document } of DEMO_SUBSIDY_POLICIES) {
       const authorityId = orgIds.get(authority)!;
-      const exists = (await db.query(`SELECT 1 FROM subsidy_policies WHERE authority_id = $1 AND document_number = $2`, [authorityId, document.documentNumber])) as unknown[];
+      const exists = (await db.query(`SELECT 1 FROM subsidy_policies WHERE authority_id = $1 AND document_number = $2`, [
+        authorityId,
+        document.documentNumber,
+      ])) as unknown[];
       if (exists.length) continue;
-      const [org] = (await db.query(`SELECT authority_level, region_code FROM organizations WHERE id = $1`, [authorityId])) as { authority_level: 'province' | 'city' | 'county'; region_code: string }[];
+      const [org] = (await db.query(`SELECT authority_level, region_code FROM organizations WHERE id = $1`, [authorityId])) as {
+        authority_level: 'province' | 'city' | 'county';
+        region_code: string;
+      }[];
       const parsed = parsePolicyDocument(document, { level: org.authority_level, regionCode: org.region_code });
       if ('errors' in parsed) throw new Error(`demo policy ${document.documentNumber}: ${JSON.stringify(parsed.errors)}`);
       const canonical = policyTermsToDocument(parsed.terms, { name: document.name, documentNumber: document.documentNumber, budgetFen: parsed.budgetFen });
       const id = newId();
-      await db.query(`INSERT INTO subsidy_policies (id, authority_id, kind, document_number, budget_fen) VALUES ($1, $2, $3, $4, $5)`, [id, authorityId, canonical.kind, canonical.documentNumber, canonical.budgetFen]);
-      await db.query(`INSERT INTO subsidy_policy_versions (policy_id, version, name, effective_from, effective_to, document, change_reason) VALUES ($1, 1, $2, $3, $4, $5, 'demo data')`, [
-        id, canonical.name, canonical.effectiveFrom, canonical.effectiveTo ?? null, JSON.stringify(canonical),
+      await db.query(`INSERT INTO subsidy_policies (id, authority_id, kind, document_number, budget_fen) VALUES ($1, $2, $3, $4, $5)`, [
+        id,
+        authorityId,
+        canonical.kind,
+        canonical.documentNumber,
+        canonical.budgetFen,
       ]);
+      await db.query(
+        `INSERT INTO subsidy_policy_versions (policy_id, version, name, effective_from, effective_to, document, change_reason) VALUES ($1, 1, $2, $3, $4, $5, 'demo data')`,
+        [id, canonical.name, canonical.effectiveFrom, canonical.effectiveTo ?? null, JSON.stringify(canonical)],
+      );
       policies++;
     }
     process.stdout.write(`seed: added ${policies} subsidy policies\n`);
     // Apply P-2Y / P-3Y for today, as the nightly scan would, so the demo shows the use-first list.
     const scan = await app.get(IdleScanService).scan(todayInShanghai(app.get<Clock>(CLOCK)));
     process.stdout.write(`seed: idle-IP scan for ${scan.scanDate} changed ${scan.changed} achievement(s)\n`);
-    process.stdout.write(`seed: added ${counts.organizations} organisations, ${counts.users} users, ${counts.achievements} achievements (password for every demo account: ${DEMO_PASSWORD})\n`);
+    process.stdout.write(
+      `seed: added ${counts.organizations} organisations, ${counts.users} users, ${counts.achievements} achievements (password for every demo account: ${DEMO_PASSWORD})\n`,
+    );
   } finally {
     await app.close();
   }

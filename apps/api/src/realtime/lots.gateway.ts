@@ -5,7 +5,19 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
-import { AllExceptionsFilter, Authenticated, createValidationPipe, mapError, Metrics, PRINCIPAL_KEY, Roles, SocketListener, type Principal, OrgScope, SocketRateLimiter } from '@zjp/platform';
+import {
+  AllExceptionsFilter,
+  Authenticated,
+  createValidationPipe,
+  mapError,
+  Metrics,
+  PRINCIPAL_KEY,
+  Roles,
+  SocketListener,
+  type Principal,
+  OrgScope,
+  SocketRateLimiter,
+} from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, SocketBidDto, type BidResult } from '@zjp/market';
 import { Ack, ApiSocketEvent, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
@@ -45,7 +57,7 @@ export class LotsGateway implements OnGatewayInit {
     this.publisher.attach(server);
     bindSocketListeners(server, this, { onError: (code) => this.metrics.errorAnswers.inc({ transport: 'socket', code }) });
     this.metrics.gauge('zjp_sockets_connected', 'socket.io connections to this API process', [], () => [{ value: server.engine.clientsCount }]);
-    this.metrics.gauge('zjp_lot_rooms', "Lots with at least one watcher on this API process, and the sockets in their rooms", ['measure'], () => {
+    this.metrics.gauge('zjp_lot_rooms', 'Lots with at least one watcher on this API process, and the sockets in their rooms', ['measure'], () => {
       let rooms = 0;
       let watchers = 0;
       for (const [name, sockets] of server.of('/').adapter.rooms) {
@@ -53,7 +65,10 @@ export class LotsGateway implements OnGatewayInit {
         rooms++;
         watchers += sockets.size;
       }
-      return [{ labels: { measure: 'rooms' }, value: rooms }, { labels: { measure: 'watchers' }, value: watchers }];
+      return [
+        { labels: { measure: 'rooms' }, value: rooms },
+        { labels: { measure: 'watchers' }, value: watchers },
+      ];
     });
     this.feed.start(server).catch((err: unknown) => this.logger.error(`live lot feed not subscribed: ${String(err)}`));
     server.use((socket, next) => {
@@ -76,7 +91,10 @@ export class LotsGateway implements OnGatewayInit {
 
   @Authenticated()
   @OrgScope.none()
-  @ApiSocketEvent({ payload: JoinLotDto, summary: "join a lot's room: its bids, extensions, calls and close arrive as events; LOT_NOT_FOUND for a lot that does not exist" })
+  @ApiSocketEvent({
+    payload: JoinLotDto,
+    summary: "join a lot's room: its bids, extensions, calls and close arrive as events; LOT_NOT_FOUND for a lot that does not exist",
+  })
   @SubscribeMessage(CLIENT_EVENTS.joinLot)
   async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
     await this.lots.assertExists(body.lotId);
@@ -103,7 +121,11 @@ export class LotsGateway implements OnGatewayInit {
    */
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
-  @ApiSocketEvent({ payload: SocketBidDto, summary: 'a bid, acknowledged once durable: data { status: accepted | rejected, code?, seq?, … }; resend with the same idempotencyKey after a lost acknowledgement' })
+  @ApiSocketEvent({
+    payload: SocketBidDto,
+    summary:
+      'a bid, acknowledged once durable: data { status: accepted | rejected, code?, seq?, … }; resend with the same idempotencyKey after a lost acknowledgement',
+  })
   @SocketListener(CLIENT_EVENTS.bid)
   bid(socket: Socket, principal: Principal, body: unknown): Promise<BidResult> {
     this.limits.checkBid(socket, principal.userId);

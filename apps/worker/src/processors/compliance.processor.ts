@@ -33,7 +33,9 @@ export class ComplianceProcessor extends WorkerHost {
     if (!date.equals(today)) return this.scans.preview(date);
     const started = Date.now();
     const result = await this.scans.scan(date);
-    this.logger.log(`idle-IP scan for ${result.scanDate}: ${result.changed} of ${result.examined} changed in ${Date.now() - started} ms ${JSON.stringify(result.transitions)}`);
+    this.logger.log(
+      `idle-IP scan for ${result.scanDate}: ${result.changed} of ${result.examined} changed in ${Date.now() - started} ms ${JSON.stringify(result.transitions)}`,
+    );
     return result;
   }
 }

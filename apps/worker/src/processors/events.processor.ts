@@ -26,7 +26,11 @@ export class EventsProcessor extends WorkerHost {
         const pending = await this.outbox.undelivered(MAKER_GRACE_SECONDS, 500);
         // one job id per attempt: a finished job of an earlier attempt does not hide this one
         await this.queue.addBulk(
-          pending.map((e) => ({ name: EVENT_JOBS.deliver, data: { eventId: e.id }, opts: { jobId: `event-${e.id}-${e.attempts}`, removeOnComplete: 1000, removeOnFail: 1000 } })),
+          pending.map((e) => ({
+            name: EVENT_JOBS.deliver,
+            data: { eventId: e.id },
+            opts: { jobId: `event-${e.id}-${e.attempts}`, removeOnComplete: 1000, removeOnFail: 1000 },
+          })),
         );
         return { relayed: pending.length };
       }

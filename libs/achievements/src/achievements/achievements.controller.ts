@@ -85,7 +85,11 @@ export class AchievementsController {
   @Roles('holder_admin', 'holder_member', 'platform_admin')
   @OrgScope.owned('ipRight')
   @Patch('ip-rights/:id')
-  async setIpRightStatus(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateIpRightStatusDto): Promise<AchievementDto> {
+  async setIpRightStatus(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: UpdateIpRightStatusDto,
+  ): Promise<AchievementDto> {
     return this.dto(await this.achievements.setIpRightStatus(actor, id, body.status));
   }
 }

@@ -38,7 +38,8 @@ export class AchievementsService {
     const normalized = rights.map((r, i) => {
       const field = (name: string) => `${fieldPrefix}[${i}].${name}`;
       let number = r.number?.trim();
-      if (r.type !== 'technical_secret' && !number) problems.push({ field: field('number'), code: 'required', message: 'a number is required for this type of right' });
+      if (r.type !== 'technical_secret' && !number)
+        problems.push({ field: field('number'), code: 'required', message: 'a number is required for this type of right' });
       if (number && PATENT_TYPES.has(r.type)) {
         try {
           const parsed = parsePatentNumber(number, field('number'));
@@ -61,14 +62,16 @@ export class AchievementsService {
 
   async register(actor: Principal, dto: RegisterAchievementDto): Promise<AchievementWithRights> {
     assertActsForHolder(actor, actor.organizationId);
-    if (actor.organizationType !== 'holder') throw new ValidationError([{ field: 'holder', code: 'notAHolder', message: 'only holder organisations register achievements' }]);
+    if (actor.organizationType !== 'holder')
+      throw new ValidationError([{ field: 'holder', code: 'notAHolder', message: 'only holder organisations register achievements' }]);
     const today = this.today();
     const problems: FieldError[] = [];
     if (LocalDate.parse(dto.obtainedOn).isAfter(today)) problems.push({ field: 'obtainedOn', code: 'inFuture', message: 'obtainedOn cannot be in the future' });
     const { rights, problems: rightProblems } = this.normalizeIpRights(dto.ipRights ?? [], 'ipRights');
     problems.push(...rightProblems);
     const numbers = rights.map((r) => r.number).filter(Boolean);
-    if (new Set(numbers).size !== numbers.length) problems.push({ field: 'ipRights', code: 'duplicateNumber', message: 'the same IP right number appears twice' });
+    if (new Set(numbers).size !== numbers.length)
+      problems.push({ field: 'ipRights', code: 'duplicateNumber', message: 'the same IP right number appears twice' });
     if (problems.length) throw new ValidationError(problems);
 
     return this.tx.run(async (m) => {
@@ -94,7 +97,14 @@ export class AchievementsService {
         ruleState: 'clear',
       });
       await this.insertRights(m, id, rights);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: submit ? 'achievement.registered' : 'achievement.drafted', subjectType: 'achievement', subjectId: id, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: submit ? 'achievement.registered' : 'achievement.drafted',
+        subjectType: 'achievement',
+        subjectId: id,
+        occurredAt: this.clock.now(),
+      });
       return this.load(m, id);
     });
   }
@@ -102,8 +112,16 @@ export class AchievementsService {
   private async insertRights(m: EntityManager, achievementId: string, rights: IpRightDto[]): Promise<void> {
     for (const r of rights) {
       const taken = r.number ? await m.existsBy(IpRight, { number: r.number }) : false;
-      if (taken) throw new ConflictError('IP_RIGHT_NUMBER_TAKEN', `IP right ${r.number} is already registered on the platform`, { field: 'number', number: r.number });
-      await m.insert(IpRight, { id: newId(this.clock), achievementId, type: r.type, number: r.number ?? null, grantedOn: r.grantedOn ?? null, status: r.status ?? 'valid' });
+      if (taken)
+        throw new ConflictError('IP_RIGHT_NUMBER_TAKEN', `IP right ${r.number} is already registered on the platform`, { field: 'number', number: r.number });
+      await m.insert(IpRight, {
+        id: newId(this.clock),
+        achievementId,
+        type: r.type,
+        number: r.number ?? null,
+        grantedOn: r.grantedOn ?? null,
+        status: r.status ?? 'valid',
+      });
     }
   }
 
@@ -113,7 +131,14 @@ export class AchievementsService {
       const a = await this.lockOwned(m, actor, id);
       if (a.registrationStatus !== 'draft') throw new ConflictError('NOT_A_DRAFT', 'Only a draft can be registered');
       await m.update(Achievement, { id }, { registrationStatus: 'registered', registeredOn: this.today().toString() });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'achievement.registered', subjectType: 'achievement', subjectId: id, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'achievement.registered',
+        subjectType: 'achievement',
+        subjectId: id,
+        occurredAt: this.clock.now(),
+      });
       return this.load(m, id);
     });
   }
@@ -133,7 +158,15 @@ export class AchievementsService {
       if (dto.askingPriceFen !== undefined) changes.askingPriceFen = dto.askingPriceFen === null ? null : BigInt(dto.askingPriceFen); // null clears it
       if (dto.attachments !== undefined) changes.attachments = dto.attachments;
       if (Object.keys(changes).length) await m.update(Achievement, { id }, changes);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'achievement.updated', subjectType: 'achievement', subjectId: id, data: { fields: Object.keys(changes) }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'achievement.updated',
+        subjectType: 'achievement',
+        subjectId: id,
+        data: { fields: Object.keys(changes) },
+        occurredAt: this.clock.now(),
+      });
       return this.load(m, id);
     });
   }
@@ -146,7 +179,15 @@ export class AchievementsService {
       if (a.publiclyFunded) throw new ConflictError('PUBLICLY_FUNDED', 'A publicly funded achievement cannot be withdrawn from the registry (P-REG)');
       if (a.ruleState !== 'clear') throw new ConflictError('UNDER_IDLE_RULE', `The achievement is ${a.ruleState} under P-2Y / P-3Y and cannot be withdrawn`);
       await m.update(Achievement, { id }, { registrationStatus: 'withdrawn', withdrawnAt: this.clock.now() });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'achievement.withdrawn', subjectType: 'achievement', subjectId: id, reason, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'achievement.withdrawn',
+        subjectType: 'achievement',
+        subjectId: id,
+        reason,
+        occurredAt: this.clock.now(),
+      });
       return this.load(m, id);
     });
   }
@@ -158,7 +199,15 @@ export class AchievementsService {
       const a = await this.lockOwned(m, actor, id);
       if (a.registrationStatus === 'withdrawn') throw new ConflictError('ACHIEVEMENT_WITHDRAWN', 'A withdrawn achievement cannot be changed');
       await this.insertRights(m, id, rights);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'ip_right.added', subjectType: 'achievement', subjectId: id, data: { number: rights[0].number }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'ip_right.added',
+        subjectType: 'achievement',
+        subjectId: id,
+        data: { number: rights[0].number },
+        occurredAt: this.clock.now(),
+      });
       return this.load(m, id);
     });
   }
@@ -169,7 +218,15 @@ export class AchievementsService {
       if (!right) throw new NotFoundError('IP_RIGHT_NOT_FOUND', 'No such IP right');
       await this.lockOwned(m, actor, right.achievementId);
       await m.update(IpRight, { id: ipRightId }, { status });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'ip_right.status_changed', subjectType: 'achievement', subjectId: right.achievementId, data: { ipRightId, from: right.status, to: status }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'ip_right.status_changed',
+        subjectType: 'achievement',
+        subjectId: right.achievementId,
+        data: { ipRightId, from: right.status, to: status },
+        occurredAt: this.clock.now(),
+      });
       return this.load(m, right.achievementId);
     });
   }
@@ -194,7 +251,8 @@ export class AchievementsService {
     const holderId = isAdministrator(actor) ? query.holderId : actor.organizationId;
     if (query.holderId) await assertMayReadHolder(this.achievements.manager, actor, query.holderId);
     // an authority without a holder named: the holders in its region
-    const inRegion = !holderId && actor.roles.includes('authority_admin') && !actor.roles.includes('platform_admin') ? await this.holdersInJurisdiction(actor) : null;
+    const inRegion =
+      !holderId && actor.roles.includes('authority_admin') && !actor.roles.includes('platform_admin') ? await this.holdersInJurisdiction(actor) : null;
     const [items, total] = await this.achievements.findAndCount({
       where: holderId ? { holderId } : inRegion ? { holderId: In(inRegion) } : {},
       order: { createdAt: 'DESC', id: 'ASC' },

@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export const IP_RIGHT_TYPES = ['invention_patent', 'utility_model', 'design_patent', 'software_copyright', 'plant_variety', 'ic_layout', 'technical_secret'] as const;
+export const IP_RIGHT_TYPES = [
+  'invention_patent',
+  'utility_model',
+  'design_patent',
+  'software_copyright',
+  'plant_variety',
+  'ic_layout',
+  'technical_secret',
+] as const;
 export type IpRightType = (typeof IP_RIGHT_TYPES)[number];
 export const IP_RIGHT_STATUSES = ['valid', 'lapsed', 'invalidated'] as const;
 export type IpRightStatus = (typeof IP_RIGHT_STATUSES)[number];

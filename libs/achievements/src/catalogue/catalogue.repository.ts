@@ -103,7 +103,13 @@ function termConditions(term: string, p: Params): { exact: string; indexed: stri
   if (hasBigram(term)) {
     const bigrams = `catalogue_bigrams(catalogue_fold(${qp}))`;
     const indexed = [`a.search_bigrams @> ${bigrams}`];
-    return { exact, indexed, counted: foldedLength(term) === 2 ? indexed : [exact, ...indexed], headExact, headIndexed: [`a.search_head_bigrams @> ${bigrams}`] };
+    return {
+      exact,
+      indexed,
+      counted: foldedLength(term) === 2 ? indexed : [exact, ...indexed],
+      headExact,
+      headIndexed: [`a.search_head_bigrams @> ${bigrams}`],
+    };
   }
   // No two characters in a row: the index holds each character of the text, and of its title and keyword lines.
   const characters = `catalogue_unigrams(catalogue_fold(${qp}))`;
@@ -122,7 +128,9 @@ const USE_FIRST_STATES = ['use_first', 'free_license_eligible'];
 
 /** rule_state among `states`, or with `among` false among the other states: a list either way. */
 function ruleStateIn(states: readonly string[], among: boolean): string {
-  return `a.rule_state IN (${RULE_STATES.filter((s) => states.includes(s) === among).map((s) => `'${s}'`).join(', ')})`;
+  return `a.rule_state IN (${RULE_STATES.filter((s) => states.includes(s) === among)
+    .map((s) => `'${s}'`)
+    .join(', ')})`;
 }
 
 type Order = Exclude<CatalogueSort, 'relevance'>;

@@ -30,7 +30,11 @@ export class ComplianceController {
   async run(@CurrentPrincipal() actor: Principal, @Body() body: RunScanDto): Promise<{ jobId: string; date: string; preview: boolean }> {
     const today = todayInShanghai(this.clock).toString();
     const date = body.date ?? today;
-    const job = await this.queue.add(COMPLIANCE_JOBS.idleScan, { date, requestedBy: actor.userId }, { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } });
+    const job = await this.queue.add(
+      COMPLIANCE_JOBS.idleScan,
+      { date, requestedBy: actor.userId },
+      { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } },
+    );
     return { jobId: job.id!, date, preview: date !== today };
   }
 
@@ -45,7 +49,12 @@ export class ComplianceController {
     const state = await this.queue.getJobState(jobId);
     const job = state === 'unknown' ? undefined : await this.queue.getJob(jobId);
     if (!job) throw new NotFoundError('SCAN_NOT_FOUND', 'No such scan job');
-    return { jobId, state, result: state === 'completed' ? (job.returnvalue ?? null) : null, failedReason: state === 'failed' ? (job.failedReason ?? null) : null };
+    return {
+      jobId,
+      state,
+      result: state === 'completed' ? (job.returnvalue ?? null) : null,
+      failedReason: state === 'failed' ? (job.failedReason ?? null) : null,
+    };
   }
 
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')

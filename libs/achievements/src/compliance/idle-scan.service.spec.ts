@@ -45,7 +45,12 @@ describe('IdleScanService (repositories replaced)', () => {
     expect(apply).toHaveBeenCalledWith(m, '2025-05-11', 'a1');
     expect(lock.mock.invocationCallOrder[0]).toBeLessThan(apply.mock.invocationCallOrder[0]);
     // the market's forced listings follow the changes the scan returned, in the same transaction, after the states changed
-    expect(forced).toHaveBeenCalledWith(m, '2025-05-11', FORCED_LISTING_PRICE_DAYS, expect.objectContaining({ achievementIds: ['a1'], toStates: ['use_first'] }));
+    expect(forced).toHaveBeenCalledWith(
+      m,
+      '2025-05-11',
+      FORCED_LISTING_PRICE_DAYS,
+      expect.objectContaining({ achievementIds: ['a1'], toStates: ['use_first'] }),
+    );
     expect(apply.mock.invocationCallOrder[0]).toBeLessThan(forced.mock.invocationCallOrder[0]);
     expect(notified).toHaveLength(1);
     expect(notified[0].map((n) => [n.organizationId, n.kind, n.title])).toEqual([
@@ -68,6 +73,11 @@ describe('IdleScanService (repositories replaced)', () => {
     const notice = (toState: string) => ruleChangeNotice({ holderId: 'h', toState, count: 2, titles: '甲、乙', achievementIds: ['a', 'b'] }, date);
     expect(notice('suspended').title).toBe('2 项成果因正当理由暂不适用强制转化规则');
     expect(notice('clear').title).toBe('2 项成果已不再适用强制转化规则');
-    expect(notice('clear')).toMatchObject({ organizationId: 'h', kind: 'rule.clear', body: '甲、乙', data: { toState: 'clear', scanDate: '2026-01-02', count: 2, achievementIds: ['a', 'b'] } });
+    expect(notice('clear')).toMatchObject({
+      organizationId: 'h',
+      kind: 'rule.clear',
+      body: '甲、乙',
+      data: { toState: 'clear', scanDate: '2026-01-02', count: 2, achievementIds: ['a', 'b'] },
+    });
   });
 });

@@ -98,7 +98,10 @@ export class IdleScanService {
     await applyForcedListingChanges(m, scanDate.toString(), FORCED_LISTING_PRICE_DAYS, changes);
     // One notification per holder and kind of change per scan (a digest), not one per achievement:
     // a holder whose 300 patents cross the line on the same night gets one message listing them.
-    await this.notifications.notifyMany(m, digests.map((d) => ruleChangeNotice(d, scanDate)));
+    await this.notifications.notifyMany(
+      m,
+      digests.map((d) => ruleChangeNotice(d, scanDate)),
+    );
     const examined = await countExamined(m, achievementId ?? null);
     const transitions: Record<string, number> = {};
     let changed = 0;
@@ -112,11 +115,12 @@ export class IdleScanService {
 
 /** What a holder is told of its achievements that moved to one rule state in a scan. */
 export function ruleChangeNotice(d: ScanDigest, scanDate: LocalDate): NewNotification {
-  const title = {
-    use_first: `${d.count} 项成果已纳入"先用后转"实施清单并在浙江拍挂牌`,
-    free_license_eligible: `${d.count} 项成果满3年未转化，企业可申请无偿实施`,
-    suspended: `${d.count} 项成果因正当理由暂不适用强制转化规则`,
-  }[d.toState] ?? `${d.count} 项成果已不再适用强制转化规则`;
+  const title =
+    {
+      use_first: `${d.count} 项成果已纳入"先用后转"实施清单并在浙江拍挂牌`,
+      free_license_eligible: `${d.count} 项成果满3年未转化，企业可申请无偿实施`,
+      suspended: `${d.count} 项成果因正当理由暂不适用强制转化规则`,
+    }[d.toState] ?? `${d.count} 项成果已不再适用强制转化规则`;
   return {
     organizationId: d.holderId,
     kind: `rule.${d.toState}`,

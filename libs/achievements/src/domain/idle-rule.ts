@@ -61,9 +61,7 @@ function latest(dates: readonly LocalDate[]): LocalDate | null {
 export function evaluateIdleRule(facts: AchievementFacts, on: LocalDate): IdleRuleEvaluation {
   // IP age counts from the earliest grant still in force: a lapsed or invalidated right no longer
   // holds IP, and a right without a grant date (an application) has not been obtained yet.
-  const earliestGrantedOn = earliest(
-    facts.ipRights.flatMap((right) => (right.status === 'valid' && right.grantedOn !== null ? [right.grantedOn] : [])),
-  );
+  const earliestGrantedOn = earliest(facts.ipRights.flatMap((right) => (right.status === 'valid' && right.grantedOn !== null ? [right.grantedOn] : [])));
   const twoYearsFrom = earliestGrantedOn && fullYearsReachedOn(earliestGrantedOn, 2);
   const threeYearsFrom = earliestGrantedOn && fullYearsReachedOn(earliestGrantedOn, 3);
   const clear = (reason: string): IdleRuleEvaluation => ({
@@ -84,9 +82,7 @@ export function evaluateIdleRule(facts: AchievementFacts, on: LocalDate): IdleRu
   }
 
   const transformedOn = earliest(
-    facts.transformations.flatMap((t) =>
-      t.status === 'effective' && t.tookEffectOn !== null && !t.tookEffectOn.isAfter(on) ? [t.tookEffectOn] : [],
-    ),
+    facts.transformations.flatMap((t) => (t.status === 'effective' && t.tookEffectOn !== null && !t.tookEffectOn.isAfter(on) ? [t.tookEffectOn] : [])),
   );
   if (transformedOn !== null) return clear(`transformed: a transformation took effect on ${transformedOn.toString()}`);
 

@@ -59,9 +59,7 @@ export function parsePatentNumber(input: string, field = 'number'): ParsedPatent
   const [, digits, checkChar] = match;
   const expected = patentCheckChar(digits);
   if (checkChar !== expected) {
-    throw new ValidationError([
-      { field, code: 'patentCheckDigit', message: `the check character of ${digits} is ${expected}, not ${checkChar}` },
-    ]);
+    throw new ValidationError([{ field, code: 'patentCheckDigit', message: `the check character of ${digits} is ${expected}, not ${checkChar}` }]);
   }
   const normalized = `ZL${digits}.${checkChar}`;
   return digits.length === 12

@@ -26,11 +26,7 @@ export function registrationDeadline(obtainedOn: LocalDate): LocalDate {
  * registered on or before the deadline → on_time; registered after it → late;
  * not registered and the deadline not yet passed → pending; not registered after it → overdue_unregistered.
  */
-export function registrationStatus(
-  obtainedOn: LocalDate,
-  registeredOn: LocalDate | null,
-  today: LocalDate,
-): RegistrationTimeliness {
+export function registrationStatus(obtainedOn: LocalDate, registeredOn: LocalDate | null, today: LocalDate): RegistrationTimeliness {
   const deadline = registrationDeadline(obtainedOn);
   if (registeredOn !== null) return registeredOn.isAfter(deadline) ? 'late' : 'on_time';
   return today.isAfter(deadline) ? 'overdue_unregistered' : 'pending';

@@ -50,7 +50,10 @@ export async function insertFreeLicenseApplication(
 }
 
 /** Locks the application (FOR UPDATE) and reads its achievement's rule state; undefined when there is none. */
-export async function lockFreeLicenseApplication(m: Query, id: string): Promise<{ status: string; achievementId: string; enterpriseId: string; ruleState: string } | undefined> {
+export async function lockFreeLicenseApplication(
+  m: Query,
+  id: string,
+): Promise<{ status: string; achievementId: string; enterpriseId: string; ruleState: string } | undefined> {
   const [row] = (await m.query(SQL.lockWithRuleState, [id])) as { status: string; achievement_id: string; enterprise_id: string; rule_state: string }[];
   return row && { status: row.status, achievementId: row.achievement_id, enterpriseId: row.enterprise_id, ruleState: row.rule_state };
 }
@@ -71,11 +74,24 @@ export interface FreeLicenseForContract {
 
 /** The application as a contract draft needs it (with its achievement's holder and title), share-locked (FOR SHARE OF f); undefined when there is none. */
 export async function lockFreeLicenseForContract(m: Query, id: string): Promise<FreeLicenseForContract | undefined> {
-  const [r] = (await m.query(SQL.forContractDraft, [id])) as { status: string; enterprise_id: string; decided_at: Date | null; achievement_id: string; holder_id: string; title: string }[];
-  return r && { status: r.status, enterpriseId: r.enterprise_id, decidedAt: r.decided_at, achievementId: r.achievement_id, holderId: r.holder_id, title: r.title };
+  const [r] = (await m.query(SQL.forContractDraft, [id])) as {
+    status: string;
+    enterprise_id: string;
+    decided_at: Date | null;
+    achievement_id: string;
+    holder_id: string;
+    title: string;
+  }[];
+  return (
+    r && { status: r.status, enterpriseId: r.enterprise_id, decidedAt: r.decided_at, achievementId: r.achievement_id, holderId: r.holder_id, title: r.title }
+  );
 }
 
-export async function decideFreeLicenseApplication(m: Query, id: string, d: { status: 'approved' | 'rejected'; decidedBy: string; decidedAt: Date; reason: string }): Promise<void> {
+export async function decideFreeLicenseApplication(
+  m: Query,
+  id: string,
+  d: { status: 'approved' | 'rejected'; decidedBy: string; decidedAt: Date; reason: string },
+): Promise<void> {
   await m.query(SQL.decide, [id, d.status, d.decidedBy, d.decidedAt, d.reason]);
 }
 
@@ -84,7 +100,11 @@ export async function freeLicenseApplicationView(m: Query, id: string): Promise<
 }
 
 /** The latest 200 applications whose enterprise or holder is readable with these parameters (null, null: all). */
-export async function listReadableFreeLicenseApplications(m: Query, organizationId: string | null, regionPrefix: string | null): Promise<FreeLicenseApplicationView[]> {
+export async function listReadableFreeLicenseApplications(
+  m: Query,
+  organizationId: string | null,
+  regionPrefix: string | null,
+): Promise<FreeLicenseApplicationView[]> {
   return (await m.query(SQL.listReadable, [organizationId, regionPrefix])) as FreeLicenseApplicationView[];
 }
 

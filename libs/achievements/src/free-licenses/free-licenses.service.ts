@@ -42,13 +42,35 @@ export class FreeLicensesService {
       }
       const id = newId(this.clock);
       // The partial unique index refuses a second open application by the same enterprise.
-      await insertFreeLicenseApplication(m, { id, achievementId, enterpriseId: actor.organizationId, statement: dto.statement, appliedBy: actor.userId, appliedAt: this.clock.now() }).catch((err: unknown) => {
-        if (isUniqueViolation(err)) throw new ConflictError('FREE_LICENSE_ALREADY_APPLIED', 'Your organisation already has an open or approved application for this achievement');
+      await insertFreeLicenseApplication(m, {
+        id,
+        achievementId,
+        enterpriseId: actor.organizationId,
+        statement: dto.statement,
+        appliedBy: actor.userId,
+        appliedAt: this.clock.now(),
+      }).catch((err: unknown) => {
+        if (isUniqueViolation(err))
+          throw new ConflictError('FREE_LICENSE_ALREADY_APPLIED', 'Your organisation already has an open or approved application for this achievement');
         throw err;
       });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'free_license.applied', subjectType: 'achievement', subjectId: achievementId, data: { applicationId: id }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'free_license.applied',
+        subjectType: 'achievement',
+        subjectId: achievementId,
+        data: { applicationId: id },
+        occurredAt: this.clock.now(),
+      });
       const achievement = (await holderAndTitle(m, achievementId))!;
-      await this.notifications.notify(m, { organizationId: achievement.holderId, kind: 'free_license.applied', title: '有企业申请无偿实施您的成果', body: achievement.title, data: { achievementId, applicationId: id } });
+      await this.notifications.notify(m, {
+        organizationId: achievement.holderId,
+        kind: 'free_license.applied',
+        title: '有企业申请无偿实施您的成果',
+        body: achievement.title,
+        data: { achievementId, applicationId: id },
+      });
       return freeLicenseApplicationView(m, id);
     });
   }
@@ -63,9 +85,21 @@ export class FreeLicensesService {
       }
       const now = this.clock.now();
       await decideFreeLicenseApplication(m, id, { status: approve ? 'approved' : 'rejected', decidedBy: actor.userId, decidedAt: now, reason });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: approve ? 'free_license.approved' : 'free_license.rejected', subjectType: 'achievement', subjectId: application.achievementId, reason, data: { applicationId: id }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: approve ? 'free_license.approved' : 'free_license.rejected',
+        subjectType: 'achievement',
+        subjectId: application.achievementId,
+        reason,
+        data: { applicationId: id },
+        occurredAt: now,
+      });
       await this.notifications.notify(m, {
-        organizationId: application.enterpriseId, kind: approve ? 'free_license.approved' : 'free_license.rejected', title: approve ? '无偿实施申请已批准' : '无偿实施申请未获批准', body: reason,
+        organizationId: application.enterpriseId,
+        kind: approve ? 'free_license.approved' : 'free_license.rejected',
+        title: approve ? '无偿实施申请已批准' : '无偿实施申请未获批准',
+        body: reason,
         data: { applicationId: id, achievementId: application.achievementId },
       });
       return freeLicenseApplicationView(m, id);

@@ -31,7 +31,11 @@ export class HistoryController {
   @OrgScope.owned('achievement')
   @ApiOkResponse({ type: RecordedHistoryDto })
   @Post('transformations')
-  transformation(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RecordTransformationDto): Promise<RecordedHistoryDto> {
+  transformation(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: RecordTransformationDto,
+  ): Promise<RecordedHistoryDto> {
     return this.history.recordTransformation(actor, id, body);
   }
 

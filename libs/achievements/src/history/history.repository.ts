@@ -62,24 +62,70 @@ export interface HistoryEntry {
 
 /** Locks the achievement and returns what recorded dates are checked against; undefined when it does not exist. */
 export async function lockHistoryFacts(m: Queryable, achievementId: string): Promise<HistoryFacts | undefined> {
-  const [row] = (await m.query(SQL.lockFacts, [achievementId])) as { holder_id: string; registration_status: string; obtained_on: string; earliest_grant: string | null }[];
+  const [row] = (await m.query(SQL.lockFacts, [achievementId])) as {
+    holder_id: string;
+    registration_status: string;
+    obtained_on: string;
+    earliest_grant: string | null;
+  }[];
   return row && { holderId: row.holder_id, registrationStatus: row.registration_status, obtainedOn: row.obtained_on, earliestGrant: row.earliest_grant };
 }
 
-export async function recordRegistration(m: Queryable, achievementId: string, registeredOn: string, by: string, at: Date, documents: readonly Document[]): Promise<void> {
+export async function recordRegistration(
+  m: Queryable,
+  achievementId: string,
+  registeredOn: string,
+  by: string,
+  at: Date,
+  documents: readonly Document[],
+): Promise<void> {
   await m.query(SQL.recordRegistration, [achievementId, registeredOn, by, at, JSON.stringify(documents)]);
 }
 
 export async function insertRecordedTransformation(
   m: Queryable,
-  t: { id: string; achievementId: string; kind: string; licenseType: string | null; tookEffectOn: string; description: string; documents: readonly Document[]; by: string; at: Date; contractReference: string; counterparty: string | null },
+  t: {
+    id: string;
+    achievementId: string;
+    kind: string;
+    licenseType: string | null;
+    tookEffectOn: string;
+    description: string;
+    documents: readonly Document[];
+    by: string;
+    at: Date;
+    contractReference: string;
+    counterparty: string | null;
+  },
 ): Promise<void> {
-  await m.query(SQL.insertTransformation, [t.id, t.achievementId, t.kind, t.licenseType, t.tookEffectOn, t.description, JSON.stringify(t.documents), t.by, t.at, t.contractReference, t.counterparty]);
+  await m.query(SQL.insertTransformation, [
+    t.id,
+    t.achievementId,
+    t.kind,
+    t.licenseType,
+    t.tookEffectOn,
+    t.description,
+    JSON.stringify(t.documents),
+    t.by,
+    t.at,
+    t.contractReference,
+    t.counterparty,
+  ]);
 }
 
 export async function insertRecordedJustification(
   m: Queryable,
-  j: { id: string; achievementId: string; category: string; explanation: string; startsOn: string; endsOn: string; by: string; at: Date; documents: readonly Document[] },
+  j: {
+    id: string;
+    achievementId: string;
+    category: string;
+    explanation: string;
+    startsOn: string;
+    endsOn: string;
+    by: string;
+    at: Date;
+    documents: readonly Document[];
+  },
 ): Promise<void> {
   await m.query(SQL.insertJustification, [j.id, j.achievementId, j.category, j.explanation, j.startsOn, j.endsOn, j.by, j.at, JSON.stringify(j.documents)]);
 }

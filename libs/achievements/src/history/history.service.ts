@@ -1,12 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Clock, CLOCK, ConflictError, type FieldError, ForbiddenError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
+import {
+  type Clock,
+  CLOCK,
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  LocalDate,
+  newId,
+  NotFoundError,
+  todayInShanghai,
+  ValidationError,
+} from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
 import type { EntityManager } from 'typeorm';
 import { assertMayReadHolder } from '../access';
 import { IdleScanService } from '../compliance/idle-scan.service';
 import type { RecordedHistoryDto, RecordJustificationDto, RecordRegistrationDto, RecordTransformationDto } from './dto/history.dto';
-import { type HistoryFacts, insertRecordedJustification, insertRecordedTransformation, lockHistoryFacts, recordedHistory, recordRegistration, ruleStateOf } from './history.repository';
+import {
+  type HistoryFacts,
+  insertRecordedJustification,
+  insertRecordedTransformation,
+  lockHistoryFacts,
+  recordedHistory,
+  recordRegistration,
+  ruleStateOf,
+} from './history.repository';
 
 /**
  * Recorded history (issue 18): a registry joining the platform brings years of facts. The holder's
@@ -24,15 +43,23 @@ export class HistoryService {
 
   async recordRegistration(actor: Principal, achievementId: string, dto: RecordRegistrationDto): Promise<RecordedHistoryDto> {
     return this.record(actor, achievementId, 'history.registration_recorded', (facts, today) => {
-      const errors = [...notFuture('registeredOn', dto.registeredOn, today), ...notBefore('registeredOn', dto.registeredOn, facts.obtainedOn, 'the achievement was obtained')];
-      return { errors, apply: (m, now) => recordRegistration(m, achievementId, dto.registeredOn, actor.userId, now, dto.documents), data: { registeredOn: dto.registeredOn } };
+      const errors = [
+        ...notFuture('registeredOn', dto.registeredOn, today),
+        ...notBefore('registeredOn', dto.registeredOn, facts.obtainedOn, 'the achievement was obtained'),
+      ];
+      return {
+        errors,
+        apply: (m, now) => recordRegistration(m, achievementId, dto.registeredOn, actor.userId, now, dto.documents),
+        data: { registeredOn: dto.registeredOn },
+      };
     });
   }
 
   async recordTransformation(actor: Principal, achievementId: string, dto: RecordTransformationDto): Promise<RecordedHistoryDto> {
     return this.record(actor, achievementId, 'history.transformation_recorded', (facts, today) => {
       const errors = [...notFuture('tookEffectOn', dto.tookEffectOn, today), ...notBeforeIpRight('tookEffectOn', dto.tookEffectOn, facts)];
-      if ((dto.kind === 'license') !== (dto.licenseType !== undefined)) errors.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
+      if ((dto.kind === 'license') !== (dto.licenseType !== undefined))
+        errors.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
       const id = newId(this.clock);
       return {
         errors,
@@ -58,11 +85,23 @@ export class HistoryService {
   async recordJustification(actor: Principal, achievementId: string, dto: RecordJustificationDto): Promise<RecordedHistoryDto> {
     return this.record(actor, achievementId, 'history.justification_recorded', (facts, today) => {
       const errors = [...notFuture('startsOn', dto.startsOn, today), ...notBeforeIpRight('startsOn', dto.startsOn, facts)];
-      if (LocalDate.parse(dto.endsOn).isBefore(LocalDate.parse(dto.startsOn))) errors.push({ field: 'endsOn', code: 'endsBeforeStart', message: 'endsOn cannot be before startsOn' });
+      if (LocalDate.parse(dto.endsOn).isBefore(LocalDate.parse(dto.startsOn)))
+        errors.push({ field: 'endsOn', code: 'endsBeforeStart', message: 'endsOn cannot be before startsOn' });
       const id = newId(this.clock);
       return {
         errors,
-        apply: (m, now) => insertRecordedJustification(m, { id, achievementId, category: dto.category, explanation: dto.explanation, startsOn: dto.startsOn, endsOn: dto.endsOn, by: actor.userId, at: now, documents: dto.documents }),
+        apply: (m, now) =>
+          insertRecordedJustification(m, {
+            id,
+            achievementId,
+            category: dto.category,
+            explanation: dto.explanation,
+            startsOn: dto.startsOn,
+            endsOn: dto.endsOn,
+            by: actor.userId,
+            at: now,
+            documents: dto.documents,
+          }),
         data: { justificationId: id, startsOn: dto.startsOn, endsOn: dto.endsOn },
       };
     });
@@ -81,7 +120,10 @@ export class HistoryService {
     actor: Principal,
     achievementId: string,
     action: string,
-    plan: (facts: HistoryFacts, today: LocalDate) => { errors: FieldError[]; apply: (m: EntityManager, now: Date) => Promise<void>; data: Record<string, unknown> },
+    plan: (
+      facts: HistoryFacts,
+      today: LocalDate,
+    ) => { errors: FieldError[]; apply: (m: EntityManager, now: Date) => Promise<void>; data: Record<string, unknown> },
   ): Promise<RecordedHistoryDto> {
     return this.tx.run(async (m) => {
       const facts = await lockHistoryFacts(m, achievementId);
@@ -93,7 +135,15 @@ export class HistoryService {
       if (errors.length > 0) throw new ValidationError(errors);
       const now = this.clock.now();
       await apply(m, now);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action, subjectType: 'achievement', subjectId: achievementId, data: { ...data, recordedHistory: true }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action,
+        subjectType: 'achievement',
+        subjectId: achievementId,
+        data: { ...data, recordedHistory: true },
+        occurredAt: now,
+      });
       await this.scans.scanIn(m, today, achievementId);
       return this.view(m, achievementId);
     });
@@ -117,10 +167,14 @@ function notFuture(field: string, date: string, today: LocalDate): FieldError[] 
 }
 
 function notBefore(field: string, date: string, earliest: string, what: string): FieldError[] {
-  return LocalDate.parse(date).isBefore(LocalDate.parse(earliest)) ? [{ field, code: 'beforeIpRight', message: `${field} cannot be before ${earliest}, when ${what}` }] : [];
+  return LocalDate.parse(date).isBefore(LocalDate.parse(earliest))
+    ? [{ field, code: 'beforeIpRight', message: `${field} cannot be before ${earliest}, when ${what}` }]
+    : [];
 }
 
 /** Nothing happens to an IP right before it exists: its grant, or the achievement's obtaining when none is granted. */
 function notBeforeIpRight(field: string, date: string, facts: HistoryFacts): FieldError[] {
-  return facts.earliestGrant ? notBefore(field, date, facts.earliestGrant, 'its first IP right was granted') : notBefore(field, date, facts.obtainedOn, 'the achievement was obtained');
+  return facts.earliestGrant
+    ? notBefore(field, date, facts.earliestGrant, 'its first IP right was granted')
+    : notBefore(field, date, facts.obtainedOn, 'the achievement was obtained');
 }

@@ -32,7 +32,12 @@ const errorsOf = (r: Partial<RawRow>) => {
 
 describe('registry import: one row', () => {
   it('reads a complete row in Chinese into the registry fields', () => {
-    const result = parseImportRow(2, raw({ transformation: '许可', licenseType: '独占许可', transformedOn: '2021-03-01', contractReference: '3301062021000123' }), today, known);
+    const result = parseImportRow(
+      2,
+      raw({ transformation: '许可', licenseType: '独占许可', transformedOn: '2021-03-01', contractReference: '3301062021000123' }),
+      today,
+      known,
+    );
     expect(result).toEqual({
       ok: expect.objectContaining({
         row: 2,
@@ -56,17 +61,36 @@ describe('registry import: one row', () => {
     [{ transformation: '转让', transformedOn: '2020-05-31', contractReference: 'X' }, [['转化生效日期', 'beforeGrant']], 'a transformation before the grant'],
     [{ transformation: '许可', transformedOn: '2021-01-01', contractReference: 'X' }, [['许可类型', 'required']], 'a licence without its type'],
     [{ transformedOn: '2021-01-01' }, [['转化方式', 'required']], 'a transformation date without its kind'],
-    [{ kind: '应用', technicalField: '' }, [['成果类型', 'unknownValue'], ['技术领域', 'required']], 'unknown and missing values'],
+    [
+      { kind: '应用', technicalField: '' },
+      [
+        ['成果类型', 'unknownValue'],
+        ['技术领域', 'required'],
+      ],
+      'unknown and missing values',
+    ],
     [{ obtainedOn: '2019-02-30' }, [['取得日期', 'badDate']], 'an impossible date'],
     [{ registeredOn: '2019-05-01' }, [['登记日期', 'beforeObtained']], 'a registration before the achievement was obtained'],
-    [{ justification: '正在洽谈', justifiedFrom: '2022-01-01', justifiedUntil: '2021-12-31' }, [['正当理由截止日期', 'endsBeforeStart']], 'a justification ending before it starts'],
+    [
+      { justification: '正在洽谈', justifiedFrom: '2022-01-01', justifiedUntil: '2021-12-31' },
+      [['正当理由截止日期', 'endsBeforeStart']],
+      'a justification ending before it starts',
+    ],
   ])('reports %j as %j (%s)', (cells, expected) => {
     expect(errorsOf(cells)).toEqual(expected);
   });
 
   it('lets a technical secret go without a number and takes a justification that still runs', () => {
-    const result = parseImportRow(3, raw({ ipType: '技术秘密', ipNumber: '', grantedOn: '', justification: '保密需要', justifiedFrom: '2021-01-01', justifiedUntil: '2027-12-31' }), today, known);
-    expect('ok' in result && [result.ok.ip, result.ok.justification]).toEqual([{ type: 'technical_secret', number: null, grantedOn: null }, { category: 'confidentiality', startsOn: '2021-01-01', endsOn: '2027-12-31' }]);
+    const result = parseImportRow(
+      3,
+      raw({ ipType: '技术秘密', ipNumber: '', grantedOn: '', justification: '保密需要', justifiedFrom: '2021-01-01', justifiedUntil: '2027-12-31' }),
+      today,
+      known,
+    );
+    expect('ok' in result && [result.ok.ip, result.ok.justification]).toEqual([
+      { type: 'technical_secret', number: null, grantedOn: null },
+      { category: 'confidentiality', startsOn: '2021-01-01', endsOn: '2027-12-31' },
+    ]);
   });
 });
 

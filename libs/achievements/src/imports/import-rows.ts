@@ -51,9 +51,20 @@ export const IP_TYPES: Record<string, IpRightType> = {
   集成电路布图设计: 'ic_layout',
   技术秘密: 'technical_secret',
 };
-export const TRANSFORMATIONS: Record<string, 'transfer' | 'license' | 'equity' | 'own_implementation'> = { 转让: 'transfer', 许可: 'license', 作价投资: 'equity', 自行实施: 'own_implementation' };
+export const TRANSFORMATIONS: Record<string, 'transfer' | 'license' | 'equity' | 'own_implementation'> = {
+  转让: 'transfer',
+  许可: 'license',
+  作价投资: 'equity',
+  自行实施: 'own_implementation',
+};
 export const LICENSE_TYPES: Record<string, 'exclusive' | 'sole' | 'ordinary'> = { 独占许可: 'exclusive', 排他许可: 'sole', 普通许可: 'ordinary' };
-export const JUSTIFICATIONS: Record<string, string> = { 正在洽谈: 'negotiation_in_progress', 保密需要: 'confidentiality', 诉讼或纠纷: 'litigation_or_dispute', 继续研发: 'further_development', 其他: 'other' };
+export const JUSTIFICATIONS: Record<string, string> = {
+  正在洽谈: 'negotiation_in_progress',
+  保密需要: 'confidentiality',
+  诉讼或纠纷: 'litigation_or_dispute',
+  继续研发: 'further_development',
+  其他: 'other',
+};
 const YES_NO: Record<string, boolean> = { 是: true, 否: false };
 
 export const IMPORT_COLUMNS: readonly ImportColumn[] = [
@@ -95,7 +106,12 @@ export interface ImportRow {
   registeredOn: string | null;
   regionCode: string;
   ip: { type: IpRightType; number: string | null; grantedOn: string | null };
-  transformation: { kind: 'transfer' | 'license' | 'equity' | 'own_implementation'; licenseType: 'exclusive' | 'sole' | 'ordinary' | null; tookEffectOn: string; contractReference: string } | null;
+  transformation: {
+    kind: 'transfer' | 'license' | 'equity' | 'own_implementation';
+    licenseType: 'exclusive' | 'sole' | 'ordinary' | null;
+    tookEffectOn: string;
+    contractReference: string;
+  } | null;
   justification: { category: string; startsOn: string; endsOn: string } | null;
 }
 
@@ -113,7 +129,8 @@ export function mapHeaders(headers: readonly string[]): { index: Map<keyof RawRo
     else if (index.has(column.key)) problems.push({ field: `header[${i + 1}]`, code: 'duplicateColumn', message: `列「${h}」出现了两次` });
     else index.set(column.key, i);
   });
-  for (const c of IMPORT_COLUMNS) if (c.required && !index.has(c.key)) problems.push({ field: 'header', code: 'missingColumn', message: `缺少必填列「${c.header}」` });
+  for (const c of IMPORT_COLUMNS)
+    if (c.required && !index.has(c.key)) problems.push({ field: 'header', code: 'missingColumn', message: `缺少必填列「${c.header}」` });
   return { index, problems };
 }
 
@@ -121,9 +138,15 @@ export function mapHeaders(headers: readonly string[]): { index: Map<keyof RawRo
  * Checks one row (cells already as text) on `today`; `knownRegion` says whether a code is a GB/T
  * 2260 division. Returns the parsed row or its cell errors.
  */
-export function parseImportRow(row: number, raw: RawRow, today: LocalDate, knownRegion: (code: string) => boolean): { ok: ImportRow } | { errors: CellError[] } {
+export function parseImportRow(
+  row: number,
+  raw: RawRow,
+  today: LocalDate,
+  knownRegion: (code: string) => boolean,
+): { ok: ImportRow } | { errors: CellError[] } {
   const errors: CellError[] = [];
-  const err = (key: keyof RawRow, code: string, message: string) => errors.push({ row, column: IMPORT_COLUMNS.find((c) => c.key === key)!.header, code, message });
+  const err = (key: keyof RawRow, code: string, message: string) =>
+    errors.push({ row, column: IMPORT_COLUMNS.find((c) => c.key === key)!.header, code, message });
   const text = (key: keyof RawRow) => raw[key].trim();
   const required = (key: keyof RawRow): string | null => {
     const v = text(key);
@@ -164,7 +187,8 @@ export function parseImportRow(row: number, raw: RawRow, today: LocalDate, known
   const registeredOn = date('registeredOn', true);
   if (obtainedOn && registeredOn && registeredOn.isBefore(obtainedOn)) err('registeredOn', 'beforeObtained', `登记日期早于取得日期 ${obtainedOn.toString()}`);
   const regionCode = required('regionCode');
-  if (regionCode !== null && !(/^\d{6}$/.test(regionCode) && knownRegion(regionCode))) err('regionCode', 'unknownRegion', `「${regionCode}」不是有效的行政区划代码`);
+  if (regionCode !== null && !(/^\d{6}$/.test(regionCode) && knownRegion(regionCode)))
+    err('regionCode', 'unknownRegion', `「${regionCode}」不是有效的行政区划代码`);
 
   const ipType = choice('ipType', IP_TYPES);
   let ipNumber: string | null = text('ipNumber') || null;
@@ -172,12 +196,19 @@ export function parseImportRow(row: number, raw: RawRow, today: LocalDate, known
   if (ipType && ipNumber !== null && PATENTS.has(ipType)) {
     try {
       const parsed = parsePatentNumber(ipNumber);
-      if (!patentTypeMatches(ipType as 'invention_patent' | 'utility_model' | 'design_patent', parsed)) err('ipNumber', 'patentTypeMismatch', `${parsed.normalized} 不是${text('ipType')}的专利号`);
+      if (!patentTypeMatches(ipType as 'invention_patent' | 'utility_model' | 'design_patent', parsed))
+        err('ipNumber', 'patentTypeMismatch', `${parsed.normalized} 不是${text('ipType')}的专利号`);
       ipNumber = parsed.normalized;
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       const d = e.details[0];
-      err('ipNumber', d.code, d.code === 'patentCheckDigit' ? `校验位错误：${d.message.replace(/^the check character of (\d+) is (.), not (.)$/, '$1 的校验位应为 $2，不是 $3')}` : '专利号格式应为 ZL + 12 位数字 + . + 校验位');
+      err(
+        'ipNumber',
+        d.code,
+        d.code === 'patentCheckDigit'
+          ? `校验位错误：${d.message.replace(/^the check character of (\d+) is (.), not (.)$/, '$1 的校验位应为 $2，不是 $3')}`
+          : '专利号格式应为 ZL + 12 位数字 + . + 校验位',
+      );
     }
   }
   const grantedOn = date('grantedOn', true);
@@ -193,7 +224,8 @@ export function parseImportRow(row: number, raw: RawRow, today: LocalDate, known
     if (tookEffectOn && existedFrom && tookEffectOn.isBefore(existedFrom)) {
       err('transformedOn', grantedOn ? 'beforeGrant' : 'beforeObtained', `转化生效日期早于${grantedOn ? '授权日期' : '取得日期'} ${existedFrom.toString()}`);
     }
-    if (tookEffectOn && contractReference && (tKind !== 'license' || licenseType)) transformation = { kind: tKind, licenseType, tookEffectOn: tookEffectOn.toString(), contractReference };
+    if (tookEffectOn && contractReference && (tKind !== 'license' || licenseType))
+      transformation = { kind: tKind, licenseType, tookEffectOn: tookEffectOn.toString(), contractReference };
   } else if (text('transformedOn') !== '' || text('contractReference') !== '' || text('licenseType') !== '') {
     err('transformation', 'required', '填写了转化日期、合同编号或许可类型，但未填转化方式');
   }
@@ -213,7 +245,8 @@ export function parseImportRow(row: number, raw: RawRow, today: LocalDate, known
     }
     if (startsOn && endsOn && endsOn.isBefore(startsOn)) err('justifiedUntil', 'endsBeforeStart', '截止日期早于起始日期');
     const existedFrom = grantedOn ?? obtainedOn;
-    if (startsOn && existedFrom && startsOn.isBefore(existedFrom)) err('justifiedFrom', 'beforeGrant', `正当理由起始日期早于${grantedOn ? '授权日期' : '取得日期'} ${existedFrom.toString()}`);
+    if (startsOn && existedFrom && startsOn.isBefore(existedFrom))
+      err('justifiedFrom', 'beforeGrant', `正当理由起始日期早于${grantedOn ? '授权日期' : '取得日期'} ${existedFrom.toString()}`);
     if (startsOn && endsOn) justification = { category, startsOn: startsOn.toString(), endsOn: endsOn.toString() };
   } else if (text('justifiedFrom') !== '' || text('justifiedUntil') !== '') {
     err('justification', 'required', '填写了正当理由日期，但未填类别');

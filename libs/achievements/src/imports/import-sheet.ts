@@ -69,7 +69,8 @@ export async function readSheet(bytes: Buffer): Promise<{ format: SheetFormat; r
     rows.push({ row: i + 2, raw });
   });
   if (rows.length === 0) throw new SheetError([{ field: 'file', code: 'noRows', message: '文件中没有数据行' }]);
-  if (rows.length > MAX_IMPORT_ROWS) throw new SheetError([{ field: 'file', code: 'tooManyRows', message: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }]);
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw new SheetError([{ field: 'file', code: 'tooManyRows', message: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }]);
   return { format, rows };
 }
 

@@ -1,5 +1,20 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Body, type CallHandler, Controller, type ExecutionContext, Get, HttpCode, Injectable, type NestInterceptor, Param, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  type CallHandler,
+  Controller,
+  type ExecutionContext,
+  Get,
+  HttpCode,
+  Injectable,
+  type NestInterceptor,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@zjp/core';
@@ -21,7 +36,9 @@ export class MultipartOnly implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
     if (!req.is('multipart/form-data')) {
-      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the file as multipart/form-data (got ${req.headers['content-type'] ?? 'no content type'})`, { kind: 'unsupported_media_type' });
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the file as multipart/form-data (got ${req.headers['content-type'] ?? 'no content type'})`, {
+        kind: 'unsupported_media_type',
+      });
     }
     return next.handle();
   }
@@ -58,9 +75,17 @@ export class RegistryImportsController {
   @HttpCode(202)
   @UseInterceptors(MultipartOnly, FileInterceptor('file', { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5 } }))
   @Post()
-  async upload(@CurrentPrincipal() actor: Principal, @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined, @Body() body: RegistryImportDto): Promise<{ id: string; holderId: string; status: string }> {
+  async upload(
+    @CurrentPrincipal() actor: Principal,
+    @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
+    @Body() body: RegistryImportDto,
+  ): Promise<{ id: string; holderId: string; status: string }> {
     const { jobId, ...created } = await this.imports.upload(actor, file, body);
-    await this.queue.add(COMPLIANCE_JOBS.validateImport, { importId: created.id }, { jobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...KEEP });
+    await this.queue.add(
+      COMPLIANCE_JOBS.validateImport,
+      { importId: created.id },
+      { jobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...KEEP },
+    );
     return created;
   }
 

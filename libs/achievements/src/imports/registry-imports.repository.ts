@@ -71,7 +71,10 @@ export interface ImportRecord {
   committedAt: Date | null;
 }
 
-export async function insertImport(m: Queryable, i: { id: string; holderId: string; createdBy: string; createdAt: Date; fileName: string; file: Buffer; jobId: string }): Promise<void> {
+export async function insertImport(
+  m: Queryable,
+  i: { id: string; holderId: string; createdBy: string; createdAt: Date; fileName: string; file: Buffer; jobId: string },
+): Promise<void> {
   await m.query(SQL.insert, [i.id, i.holderId, i.createdBy, i.createdAt, i.fileName, i.file, i.jobId]);
 }
 
@@ -101,20 +104,42 @@ export async function importFile(m: Queryable, id: string): Promise<Buffer | und
   return ((await m.query(SQL.file, [id])) as { file: Buffer }[])[0]?.file;
 }
 
-export async function lockImport(m: Queryable, id: string): Promise<{ id: string; holderId: string; status: ImportStatus; parsed: ImportRow[] | null; jobId: string | null } | undefined> {
+export async function lockImport(
+  m: Queryable,
+  id: string,
+): Promise<{ id: string; holderId: string; status: ImportStatus; parsed: ImportRow[] | null; jobId: string | null } | undefined> {
   const [r] = (await m.query(SQL.lock, [id])) as { id: string; holder_id: string; status: ImportStatus; parsed: ImportRow[] | null; job_id: string | null }[];
   return r && { id: r.id, holderId: r.holder_id, status: r.status, parsed: r.parsed, jobId: r.job_id };
 }
 
-export async function saveReport(m: Queryable, id: string, r: { format: string | null; status: ImportStatus; rowsTotal: number | null; rowsValid: number | null; report: ImportReport; parsed: ImportRow[] | null }): Promise<void> {
-  await m.query(SQL.saveReport, [id, r.format, r.status, r.rowsTotal, r.rowsValid, JSON.stringify(r.report), r.parsed === null ? null : JSON.stringify(r.parsed)]);
+export async function saveReport(
+  m: Queryable,
+  id: string,
+  r: { format: string | null; status: ImportStatus; rowsTotal: number | null; rowsValid: number | null; report: ImportReport; parsed: ImportRow[] | null },
+): Promise<void> {
+  await m.query(SQL.saveReport, [
+    id,
+    r.format,
+    r.status,
+    r.rowsTotal,
+    r.rowsValid,
+    JSON.stringify(r.report),
+    r.parsed === null ? null : JSON.stringify(r.parsed),
+  ]);
 }
 
 export async function startCommit(m: Queryable, id: string, jobId: string, by: string): Promise<void> {
   await m.query(SQL.startCommit, [id, jobId, by]);
 }
 
-export async function finishImport(m: Queryable, id: string, status: ImportStatus, result: ImportResult | null, error: string | null, at: Date | null): Promise<void> {
+export async function finishImport(
+  m: Queryable,
+  id: string,
+  status: ImportStatus,
+  result: ImportResult | null,
+  error: string | null,
+  at: Date | null,
+): Promise<void> {
   await m.query(SQL.finish, [id, status, result === null ? null : JSON.stringify(result), error, at]);
 }
 
@@ -133,7 +158,14 @@ export interface NewImportedAchievement {
 }
 
 /** Writes one chunk of imported rows set-wise: achievements (registered), their IP rights, recorded transformations and justifications. */
-export async function insertImportedChunk(m: Queryable, holderId: string, by: string, today: string, at: Date, chunk: readonly NewImportedAchievement[]): Promise<void> {
+export async function insertImportedChunk(
+  m: Queryable,
+  holderId: string,
+  by: string,
+  today: string,
+  at: Date,
+  chunk: readonly NewImportedAchievement[],
+): Promise<void> {
   const rows = chunk.map((c) => c.row);
   await m.query(SQL.insertAchievements, [
     holderId,
@@ -149,7 +181,14 @@ export async function insertImportedChunk(m: Queryable, holderId: string, by: st
     rows.map((r) => r.registeredOn),
     rows.map((r) => r.regionCode),
   ]);
-  await m.query(SQL.insertIpRights, [at, chunk.map((c) => c.ipRightId), chunk.map((c) => c.id), rows.map((r) => r.ip.type), rows.map((r) => r.ip.number), rows.map((r) => r.ip.grantedOn)]);
+  await m.query(SQL.insertIpRights, [
+    at,
+    chunk.map((c) => c.ipRightId),
+    chunk.map((c) => c.id),
+    rows.map((r) => r.ip.type),
+    rows.map((r) => r.ip.number),
+    rows.map((r) => r.ip.grantedOn),
+  ]);
   const transformed = chunk.filter((c) => c.transformationId && c.row.transformation);
   if (transformed.length > 0) {
     await m.query(SQL.insertTransformations, [

@@ -55,14 +55,34 @@ export class RegistryImportsService {
   ) {}
 
   /** Stores the upload; the caller queues its dry run under `jobId` (the job is named on the import, so its progress can be found). */
-  async upload(actor: Principal, file: { originalname: string; buffer: Buffer } | undefined, dto: RegistryImportDto): Promise<{ id: string; holderId: string; status: string; jobId: string }> {
+  async upload(
+    actor: Principal,
+    file: { originalname: string; buffer: Buffer } | undefined,
+    dto: RegistryImportDto,
+  ): Promise<{ id: string; holderId: string; status: string; jobId: string }> {
     if (!file || file.buffer.length === 0) throw new ValidationError([{ field: 'file', code: 'required', message: '请选择要上传的 XLSX 或 CSV 文件' }]);
     const holderId = await this.holderFor(actor, dto.holderId);
     const id = newId(this.clock);
     const jobId = `registry-import-validate-${id}`;
     await this.tx.run(async (m) => {
-      await insertImport(m, { id, holderId, createdBy: actor.userId, createdAt: this.clock.now(), fileName: file.originalname.slice(0, 200) || 'upload', file: file.buffer, jobId });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'registry_import.uploaded', subjectType: 'registry_import', subjectId: id, data: { holderId, bytes: file.buffer.length }, occurredAt: this.clock.now() });
+      await insertImport(m, {
+        id,
+        holderId,
+        createdBy: actor.userId,
+        createdAt: this.clock.now(),
+        fileName: file.originalname.slice(0, 200) || 'upload',
+        file: file.buffer,
+        jobId,
+      });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'registry_import.uploaded',
+        subjectType: 'registry_import',
+        subjectId: id,
+        data: { holderId, bytes: file.buffer.length },
+        occurredAt: this.clock.now(),
+      });
     });
     return { id, holderId, status: 'validating', jobId };
   }
@@ -82,7 +102,8 @@ export class RegistryImportsService {
       if (!record) throw new NotFoundError('IMPORT_NOT_FOUND', 'No such import');
       await this.assertMaySee(actor, record.holderId);
       assertImports(actor, record.holderId);
-      if (record.status !== 'validated') throw new ConflictError('IMPORT_NOT_VALIDATED', `Only an import whose dry run found no problem can be committed (this one is ${record.status})`);
+      if (record.status !== 'validated')
+        throw new ConflictError('IMPORT_NOT_VALIDATED', `Only an import whose dry run found no problem can be committed (this one is ${record.status})`);
       await startCommit(m, id, jobId, actor.userId);
     });
     return { id, status: 'committing', jobId };
@@ -98,7 +119,14 @@ export class RegistryImportsService {
       sheet = await readSheet(bytes);
     } catch (e) {
       if (!(e instanceof SheetError)) throw e;
-      await saveReport(this.db, id, { format: null, status: 'invalid', rowsTotal: null, rowsValid: null, report: { fileProblems: e.problems, errors: [] }, parsed: null });
+      await saveReport(this.db, id, {
+        format: null,
+        status: 'invalid',
+        rowsTotal: null,
+        rowsValid: null,
+        report: { fileProblems: e.problems, errors: [] },
+        parsed: null,
+      });
       return { status: 'invalid', rowsTotal: 0, errors: e.problems.length };
     }
     const today = todayInShanghai(this.clock);
@@ -113,8 +141,12 @@ export class RegistryImportsService {
       if ((i + 1) % CHUNK === 0 || i + 1 === total) await job.updateProgress(progressOf('validating', i + 1, total));
     }
     errors.push(...duplicatesInFile(parsed));
-    const taken = await takenNumbers(this.db, parsed.flatMap((r) => (r.ip.number ? [r.ip.number] : [])));
-    for (const r of parsed) if (r.ip.number && taken.has(r.ip.number)) errors.push({ row: r.row, column: '知识产权号', code: 'numberTaken', message: `${r.ip.number} 已在平台登记` });
+    const taken = await takenNumbers(
+      this.db,
+      parsed.flatMap((r) => (r.ip.number ? [r.ip.number] : [])),
+    );
+    for (const r of parsed)
+      if (r.ip.number && taken.has(r.ip.number)) errors.push({ row: r.row, column: '知识产权号', code: 'numberTaken', message: `${r.ip.number} 已在平台登记` });
     errors.sort((a, b) => a.row - b.row);
     const badRows = new Set(errors.map((e) => e.row)).size;
     await saveReport(this.db, id, {
@@ -137,27 +169,55 @@ export class RegistryImportsService {
         if (!record || record.status !== 'committing' || !record.parsed) return { status: record?.status ?? 'missing', created: 0 };
         const rows = record.parsed;
         // The platform may have registered some of these numbers since the dry run.
-        const taken = await takenNumbers(m, rows.flatMap((r) => (r.ip.number ? [r.ip.number] : [])));
+        const taken = await takenNumbers(
+          m,
+          rows.flatMap((r) => (r.ip.number ? [r.ip.number] : [])),
+        );
         if (taken.size > 0) {
-          const errors = rows.filter((r) => r.ip.number && taken.has(r.ip.number)).map((r): CellError => ({ row: r.row, column: '知识产权号', code: 'numberTaken', message: `${r.ip.number} 已在平台登记` }));
-          await saveReport(m, id, { format: null, status: 'invalid', rowsTotal: rows.length, rowsValid: rows.length - errors.length, report: { fileProblems: [], errors }, parsed: null });
+          const errors = rows
+            .filter((r) => r.ip.number && taken.has(r.ip.number))
+            .map((r): CellError => ({ row: r.row, column: '知识产权号', code: 'numberTaken', message: `${r.ip.number} 已在平台登记` }));
+          await saveReport(m, id, {
+            format: null,
+            status: 'invalid',
+            rowsTotal: rows.length,
+            rowsValid: rows.length - errors.length,
+            report: { fileProblems: [], errors },
+            parsed: null,
+          });
           return { status: 'invalid', created: 0 };
         }
         const today = todayInShanghai(this.clock);
         const now = this.clock.now();
         const by = job.data.by ?? '';
-        const created = rows.map((row) => ({ id: newId(this.clock), ipRightId: newId(this.clock), row, transformationId: row.transformation ? newId(this.clock) : null, justificationId: row.justification ? newId(this.clock) : null }));
+        const created = rows.map((row) => ({
+          id: newId(this.clock),
+          ipRightId: newId(this.clock),
+          row,
+          transformationId: row.transformation ? newId(this.clock) : null,
+          justificationId: row.justification ? newId(this.clock) : null,
+        }));
         for (let i = 0; i < created.length; i += CHUNK) {
           await insertImportedChunk(m, record.holderId, by, today.toString(), now, created.slice(i, i + CHUNK));
           await job.updateProgress(progressOf('committing', Math.min(i + CHUNK, created.length), created.length));
         }
         await this.scans.scanIn(m, today); // today's rules over the registry as it now stands
-        const states = await ruleStatesOf(m, created.map((c) => c.id));
+        const states = await ruleStatesOf(
+          m,
+          created.map((c) => c.id),
+        );
         const byRuleState: Record<string, number> = {};
         for (const s of states) byRuleState[s.ruleState] = (byRuleState[s.ruleState] ?? 0) + 1;
         const result: ImportResult = { created: created.length, byRuleState, achievements: states.filter((s) => s.ruleState !== 'clear') };
         await finishImport(m, id, 'committed', result, null, now);
-        await recordAudit(m, { actorUserId: by || null, action: 'registry_import.committed', subjectType: 'registry_import', subjectId: id, data: { holderId: record.holderId, created: created.length, byRuleState, recordedHistory: true }, occurredAt: now });
+        await recordAudit(m, {
+          actorUserId: by || null,
+          action: 'registry_import.committed',
+          subjectType: 'registry_import',
+          subjectId: id,
+          data: { holderId: record.holderId, created: created.length, byRuleState, recordedHistory: true },
+          occurredAt: now,
+        });
         return { status: 'committed', created: created.length };
       });
     } catch (e) {
@@ -171,7 +231,8 @@ export class RegistryImportsService {
   private async holderFor(actor: Principal, holderId: string | undefined): Promise<string> {
     const target = holderId ?? actor.organizationId;
     assertImports(actor, target);
-    if ((await organizationType(this.db, target)) !== 'holder') throw new ValidationError([{ field: 'holderId', code: 'notAHolder', message: 'registries are imported for a holder organisation' }]);
+    if ((await organizationType(this.db, target)) !== 'holder')
+      throw new ValidationError([{ field: 'holderId', code: 'notAHolder', message: 'registries are imported for a holder organisation' }]);
     return target;
   }
 

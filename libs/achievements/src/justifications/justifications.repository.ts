@@ -54,7 +54,11 @@ export async function lockJustification(m: Query, id: string): Promise<{ achieve
   return row && { achievementId: row.achievement_id, status: row.status };
 }
 
-export async function decideJustification(m: Query, id: string, d: { status: 'approved' | 'rejected'; reviewedBy: string; reviewedAt: Date; reason: string }): Promise<void> {
+export async function decideJustification(
+  m: Query,
+  id: string,
+  d: { status: 'approved' | 'rejected'; reviewedBy: string; reviewedAt: Date; reason: string },
+): Promise<void> {
   await m.query(SQL.decide, [id, d.status, d.reviewedBy, d.reviewedAt, d.reason]);
 }
 
@@ -68,6 +72,11 @@ export async function listHolderJustifications(m: Query, holderId: string, statu
 }
 
 /** The latest 200 justifications of the holders readable with these parameters (null, null: all). */
-export async function listReadableJustifications(m: Query, status: string | null, organizationId: string | null, regionPrefix: string | null): Promise<JustificationView[]> {
+export async function listReadableJustifications(
+  m: Query,
+  status: string | null,
+  organizationId: string | null,
+  regionPrefix: string | null,
+): Promise<JustificationView[]> {
   return (await m.query(SQL.listReadable, [status, organizationId, regionPrefix])) as JustificationView[];
 }

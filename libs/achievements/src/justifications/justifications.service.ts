@@ -34,10 +34,27 @@ export class JustificationsService {
       const achievement = await lockHolderOf(m, achievementId);
       if (!achievement) throw new NotFoundError('ACHIEVEMENT_NOT_FOUND', 'No such achievement');
       assertActsForHolder(actor, achievement.holderId);
-      if (await hasPendingJustification(m, achievementId)) throw new ConflictError('JUSTIFICATION_PENDING', 'A justification for this achievement is already awaiting review');
+      if (await hasPendingJustification(m, achievementId))
+        throw new ConflictError('JUSTIFICATION_PENDING', 'A justification for this achievement is already awaiting review');
       const id = newId(this.clock);
-      await insertJustification(m, { id, achievementId, category: dto.category, explanation: dto.explanation, endsOn: dto.endsOn, submittedBy: actor.userId, submittedAt: this.clock.now() });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'justification.submitted', subjectType: 'achievement', subjectId: achievementId, data: { justificationId: id, category: dto.category, endsOn: dto.endsOn }, occurredAt: this.clock.now() });
+      await insertJustification(m, {
+        id,
+        achievementId,
+        category: dto.category,
+        explanation: dto.explanation,
+        endsOn: dto.endsOn,
+        submittedBy: actor.userId,
+        submittedAt: this.clock.now(),
+      });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'justification.submitted',
+        subjectType: 'achievement',
+        subjectId: achievementId,
+        data: { justificationId: id, category: dto.category, endsOn: dto.endsOn },
+        occurredAt: this.clock.now(),
+      });
       return justificationView(m, id);
     });
   }
@@ -50,7 +67,16 @@ export class JustificationsService {
       if (j.status !== 'pending') throw new ConflictError('JUSTIFICATION_ALREADY_DECIDED', `This justification is already ${j.status}`);
       const now = this.clock.now();
       await decideJustification(m, id, { status: approve ? 'approved' : 'rejected', reviewedBy: actor.userId, reviewedAt: now, reason });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: approve ? 'justification.approved' : 'justification.rejected', subjectType: 'achievement', subjectId: j.achievementId, reason, data: { justificationId: id }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: approve ? 'justification.approved' : 'justification.rejected',
+        subjectType: 'achievement',
+        subjectId: j.achievementId,
+        reason,
+        data: { justificationId: id },
+        occurredAt: now,
+      });
       await this.scans.scanIn(m, todayInShanghai(this.clock), j.achievementId);
       return justificationView(m, id);
     });

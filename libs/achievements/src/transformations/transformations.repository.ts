@@ -34,7 +34,10 @@ export interface Evidence {
   files: unknown[];
 }
 
-export async function insertDeclaredImplementation(m: Query, t: { id: string; achievementId: string; description: string; evidence: Evidence; declaredBy: string }): Promise<void> {
+export async function insertDeclaredImplementation(
+  m: Query,
+  t: { id: string; achievementId: string; description: string; evidence: Evidence; declaredBy: string },
+): Promise<void> {
   await m.query(SQL.insertDeclared, [t.id, t.achievementId, t.description, JSON.stringify(t.evidence), t.declaredBy]);
 }
 

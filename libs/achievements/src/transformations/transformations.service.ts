@@ -35,8 +35,22 @@ export class TransformationsService {
       const holderId = await this.holderOf(m, achievementId);
       assertActsForHolder(actor, holderId);
       const id = newId(this.clock);
-      await insertDeclaredImplementation(m, { id, achievementId, description: dto.description, evidence: { startedOn: dto.startedOn, files: dto.evidence ?? [] }, declaredBy: actor.userId });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'transformation.declared', subjectType: 'achievement', subjectId: achievementId, data: { transformationId: id }, occurredAt: this.clock.now() });
+      await insertDeclaredImplementation(m, {
+        id,
+        achievementId,
+        description: dto.description,
+        evidence: { startedOn: dto.startedOn, files: dto.evidence ?? [] },
+        declaredBy: actor.userId,
+      });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'transformation.declared',
+        subjectType: 'achievement',
+        subjectId: achievementId,
+        data: { transformationId: id },
+        occurredAt: this.clock.now(),
+      });
       return transformationView(m, id);
     });
   }
@@ -48,8 +62,23 @@ export class TransformationsService {
       if (!t) throw new NotFoundError('TRANSFORMATION_NOT_FOUND', 'No such transformation');
       if (t.status !== 'pending') throw new ConflictError('TRANSFORMATION_ALREADY_DECIDED', `This transformation is already ${t.status}`);
       const now = this.clock.now();
-      await decideTransformation(m, id, { status: confirm ? 'effective' : 'rejected', tookEffectOn: confirm ? t.evidence.startedOn : null, decidedBy: actor.userId, decidedAt: now, reason });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: confirm ? 'transformation.confirmed' : 'transformation.rejected', subjectType: 'achievement', subjectId: t.achievementId, reason, data: { transformationId: id }, occurredAt: now });
+      await decideTransformation(m, id, {
+        status: confirm ? 'effective' : 'rejected',
+        tookEffectOn: confirm ? t.evidence.startedOn : null,
+        decidedBy: actor.userId,
+        decidedAt: now,
+        reason,
+      });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: confirm ? 'transformation.confirmed' : 'transformation.rejected',
+        subjectType: 'achievement',
+        subjectId: t.achievementId,
+        reason,
+        data: { transformationId: id },
+        occurredAt: now,
+      });
       await this.scans.scanIn(m, todayInShanghai(this.clock), t.achievementId);
       return transformationView(m, id);
     });

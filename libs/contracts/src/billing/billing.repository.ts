@@ -24,7 +24,16 @@ export interface NewRoyaltyReport {
 
 /** A unique violation when the period was reported already. */
 export async function insertRoyaltyReport(m: Queryable, r: NewRoyaltyReport): Promise<void> {
-  await m.query(SQL.insertRoyaltyReport, [r.contractId, r.periodIndex, r.startsOn, r.endsOn, r.salesFen.toString(), r.royaltyFen.toString(), r.reportedBy, r.reportedAt]);
+  await m.query(SQL.insertRoyaltyReport, [
+    r.contractId,
+    r.periodIndex,
+    r.startsOn,
+    r.endsOn,
+    r.salesFen.toString(),
+    r.royaltyFen.toString(),
+    r.reportedBy,
+    r.reportedAt,
+  ]);
 }
 
 export async function royaltyReportsOf(m: Queryable, contractId: string): Promise<{ periodIndex: number; salesFen: bigint }[]> {

@@ -26,7 +26,12 @@ export class ContractBillingController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/payments')
   pay(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PayContractDto) {
-    return this.billing.payOnline(actor, id, { paymentMethod: body.paymentMethod, amountFen: body.amountFen === undefined ? undefined : BigInt(body.amountFen), idempotencyKey: body.idempotencyKey, item: body.item });
+    return this.billing.payOnline(actor, id, {
+      paymentMethod: body.paymentMethod,
+      amountFen: body.amountFen === undefined ? undefined : BigInt(body.amountFen),
+      idempotencyKey: body.idempotencyKey,
+      item: body.item,
+    });
   }
 
   /** 对公转账: the operator records a transfer received, with the bank's reference. */
@@ -34,7 +39,12 @@ export class ContractBillingController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/bank-transfers')
   bankTransfer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: BankTransferPaymentDto) {
-    return this.billing.recordBankTransfer(actor, id, { amountFen: BigInt(body.amountFen), bankReference: body.bankReference, receivedOn: body.receivedOn, item: body.item });
+    return this.billing.recordBankTransfer(actor, id, {
+      amountFen: BigInt(body.amountFen),
+      bankReference: body.bankReference,
+      receivedOn: body.receivedOn,
+      item: body.item,
+    });
   }
 
   @Roles('platform_admin')

@@ -75,25 +75,52 @@ export class ContractBillingService {
     private readonly ledger: LedgerService,
   ) {}
 
-  async payOnline(actor: Principal, contractId: string, input: { paymentMethod: string; amountFen?: bigint; idempotencyKey: string; item?: string }): Promise<PaymentView> {
+  async payOnline(
+    actor: Principal,
+    contractId: string,
+    input: { paymentMethod: string; amountFen?: bigint; idempotencyKey: string; item?: string },
+  ): Promise<PaymentView> {
     const c = await loadVisible(this.db.manager, actor, contractId);
-    if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin')) throw new ForbiddenError('NOT_THE_PAYER', "Only the buyer's administrator pays the contract");
+    if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin'))
+      throw new ForbiddenError('NOT_THE_PAYER', "Only the buyer's administrator pays the contract");
     // A retry with the same key is the same payment, whatever is owed by now.
     const earlier = await this.payments.amountByIdempotencyKey(this.db.manager, 'contract', c.id, input.idempotencyKey);
     const amountFen = input.amountFen ?? earlier ?? (await this.payable(this.db.manager, c));
     if (amountFen <= 0n) throw new ConflictError('NOTHING_TO_PAY', 'Nothing is owed under this contract now');
     const payment = await this.payments.payByStripe(
-      { organizationId: c.buyerId, payeeOrganizationId: c.sellerId, referenceType: 'contract', referenceId: c.id, item: input.item ?? null, amountFen, paymentMethod: input.paymentMethod, idempotencyKey: input.idempotencyKey },
+      {
+        organizationId: c.buyerId,
+        payeeOrganizationId: c.sellerId,
+        referenceType: 'contract',
+        referenceId: c.id,
+        item: input.item ?? null,
+        amountFen,
+        paymentMethod: input.paymentMethod,
+        idempotencyKey: input.idempotencyKey,
+      },
       actor,
       (m, p) => this.assertPayable(m, c.id, p.amountFen),
     );
     return toPaymentView(payment);
   }
 
-  async recordBankTransfer(actor: Principal, contractId: string, input: { amountFen: bigint; bankReference: string; receivedOn: string; item?: string }): Promise<PaymentView> {
+  async recordBankTransfer(
+    actor: Principal,
+    contractId: string,
+    input: { amountFen: bigint; bankReference: string; receivedOn: string; item?: string },
+  ): Promise<PaymentView> {
     const c = await loadVisible(this.db.manager, actor, contractId);
     const payment = await this.payments.recordBankTransfer(
-      { organizationId: c.buyerId, payeeOrganizationId: c.sellerId, referenceType: 'contract', referenceId: c.id, item: input.item ?? null, amountFen: input.amountFen, bankReference: input.bankReference, receivedOn: input.receivedOn },
+      {
+        organizationId: c.buyerId,
+        payeeOrganizationId: c.sellerId,
+        referenceType: 'contract',
+        referenceId: c.id,
+        item: input.item ?? null,
+        amountFen: input.amountFen,
+        bankReference: input.bankReference,
+        receivedOn: input.receivedOn,
+      },
       actor,
       (m, p) => this.assertPayable(m, c.id, p.amountFen),
     );
@@ -110,13 +137,18 @@ export class ContractBillingService {
     await loadVisible(this.db.manager, actor, contractId);
     const { payments, refunds } = await this.payments.listFor('contract', contractId);
     const balances = await this.ledger.subjectBalances('contract', contractId);
-    return { payments: payments.map(toPaymentView), refunds: refunds.map(toRefundView), ledger: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k, v.toString()])) };
+    return {
+      payments: payments.map(toPaymentView),
+      refunds: refunds.map(toRefundView),
+      ledger: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k, v.toString()])),
+    };
   }
 
   /** An organisation's balances, derived from the ledger: its own users and administrators only. */
   async organizationBalances(actor: Principal, organizationId: string): Promise<{ organizationId: string; balances: Record<string, string> }> {
     const org = await organizationRegion(this.db, organizationId);
-    if (!org || !oversees(await oversightOf(this.db, actor), org)) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's balances");
+    if (!org || !oversees(await oversightOf(this.db, actor), org))
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's balances");
     const balances = await this.ledger.balances(`org:${organizationId}:`);
     return { organizationId, balances: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k.slice(`org:${organizationId}:`.length), v.toString()])) };
   }
@@ -134,7 +166,9 @@ export class ContractBillingService {
     const c = (await loadContract(m, contractId, { lock: true }))!;
     const payable = await this.payable(m, c);
     if (amountFen > payable) {
-      throw new ConflictError('PAYMENT_EXCEEDS_OUTSTANDING', `At most ${payable > 0n ? payable : 0n} fen is owed now`, { payableFen: (payable > 0n ? payable : 0n).toString() });
+      throw new ConflictError('PAYMENT_EXCEEDS_OUTSTANDING', `At most ${payable > 0n ? payable : 0n} fen is owed now`, {
+        payableFen: (payable > 0n ? payable : 0n).toString(),
+      });
     }
     if (amountFen <= 0n) throw new ValidationError([{ field: 'amountFen', code: 'min', message: 'amountFen must be positive' }]);
   }

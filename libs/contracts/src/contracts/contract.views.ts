@@ -121,7 +121,9 @@ export function toContractView(c: ContractRow, signatures: SignatureView[], mone
     signedAt: c.signedAt,
     tookEffectOn: c.tookEffectOn,
     useFirst: c.type === 'use_first' ? { trialEndsOn: c.trialEndsOn, convertedOn: c.convertedOn } : null,
-    registration: c.registrationNumber ? { number: c.registrationNumber, registeredOn: c.registeredOn!, registry: c.registry!, registeredAt: c.registeredAt! } : null,
+    registration: c.registrationNumber
+      ? { number: c.registrationNumber, registeredOn: c.registeredOn!, registry: c.registry!, registeredAt: c.registeredAt! }
+      : null,
     termination: c.terminatedAt ? { kind: c.terminationKind!, reason: c.terminationReason!, terminatedAt: c.terminatedAt } : null,
     document: { signedSha256, signedTermsSha256: c.signedTermsSha256 },
     money,

@@ -111,7 +111,12 @@ export class ContractsController {
   @Roles(...READERS)
   @OrgScope.owned('contract')
   @Get('contracts/:id/document')
-  async document(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: DocumentQuery, @Res({ passthrough: true }) res: Response) {
+  async document(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: DocumentQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     if (query.format !== 'pdf') return this.contracts.document(actor, id);
     const { pdf, sha256, version } = await this.contracts.pdf(actor, id, query.signed === 'true' ? 'signed' : 'current');
     res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="contract-${id}-v${version}.pdf"`, 'X-Content-SHA256': sha256 });

@@ -87,7 +87,8 @@ const SQL = queries(__filename, {
 });
 
 /** Oversight as the two parameters of the jurisdiction condition. */
-const oversightParams = (o: Oversight): [string | null, string | null] => (o.kind === 'all' ? [null, null] : [o.organizationId, o.kind === 'region' ? o.prefix : null]);
+const oversightParams = (o: Oversight): [string | null, string | null] =>
+  o.kind === 'all' ? [null, null] : [o.organizationId, o.kind === 'region' ? o.prefix : null];
 
 /** The achievement a holder drafts a contract for (achievement_directory, achievements' read model); empty when unknown. */
 export async function achievementToDraft(m: Queryable, id: string): Promise<{ holder_id: string; title: string; registration_status: string }[]> {
@@ -144,12 +145,33 @@ export interface NewContract {
 /** Inserts the contract; false when one exists already for the deal or the application (a concurrent draft). */
 export async function insertContract(m: Queryable, x: NewContract): Promise<boolean> {
   const inserted = (await m.query(SQL.insertContract, [
-    x.id, x.type, x.source, x.dealId, x.applicationId, x.achievementId, x.sellerId, x.buyerId, x.title, JSON.stringify(x.terms), x.priceFen, x.depositFen, x.createdBy, x.createdAt,
+    x.id,
+    x.type,
+    x.source,
+    x.dealId,
+    x.applicationId,
+    x.achievementId,
+    x.sellerId,
+    x.buyerId,
+    x.title,
+    JSON.stringify(x.terms),
+    x.priceFen,
+    x.depositFen,
+    x.createdBy,
+    x.createdAt,
   ])) as { id: string }[];
   return inserted.length > 0;
 }
 
-export async function insertVersion(m: Queryable, contractId: string, version: number, terms: ContractTerms, note: string | null, createdBy: string | null, at: Date): Promise<void> {
+export async function insertVersion(
+  m: Queryable,
+  contractId: string,
+  version: number,
+  terms: ContractTerms,
+  note: string | null,
+  createdBy: string | null,
+  at: Date,
+): Promise<void> {
   await m.query(SQL.insertVersion, [contractId, version, JSON.stringify(terms), note, createdBy, at]);
 }
 
@@ -183,7 +205,11 @@ export async function signaturesOf(m: Queryable, contractId: string, version?: n
   return (await m.query(SQL.signatures, [contractId, version ?? null])) as SignatureView[];
 }
 
-export async function markSigned(m: Queryable, id: string, x: { at: Date; tookEffectOn: string; termsSha256: string; trialEndsOn: string | null }): Promise<void> {
+export async function markSigned(
+  m: Queryable,
+  id: string,
+  x: { at: Date; tookEffectOn: string; termsSha256: string; trialEndsOn: string | null },
+): Promise<void> {
   await m.query(SQL.markSigned, [id, x.at, x.tookEffectOn, x.termsSha256, x.trialEndsOn]);
 }
 
@@ -211,7 +237,11 @@ export async function markDefaultRecorded(m: Queryable, id: string, at: Date): P
   await m.query(SQL.markDefaultRecorded, [id, at]);
 }
 
-export async function markRegistered(m: Queryable, id: string, x: { number: string; registeredOn: string; registry: string; by: string; at: Date }): Promise<void> {
+export async function markRegistered(
+  m: Queryable,
+  id: string,
+  x: { number: string; registeredOn: string; registry: string; by: string; at: Date },
+): Promise<void> {
   await m.query(SQL.register, [id, x.number, x.registeredOn, x.registry, x.by, x.at]);
 }
 
@@ -235,7 +265,9 @@ export async function listContracts(
   status?: string,
 ): Promise<ContractListItem[]> {
   const [overseer, prefix] = scope.administrator ? oversightParams(scope.oversight) : [null, null];
-  const params = scope.administrator ? [true, null, null, overseer, prefix, status ?? null] : [false, scope.organizationId, scope.role ?? null, null, null, status ?? null];
+  const params = scope.administrator
+    ? [true, null, null, overseer, prefix, status ?? null]
+    : [false, scope.organizationId, scope.role ?? null, null, null, status ?? null];
   return (await m.query(SQL.list, params)) as ContractListItem[];
 }
 

@@ -27,18 +27,65 @@ const SELLER = 'org-seller';
 const BUYER = 'org-buyer';
 const holderAdmin = { userId: 'u-holder', organizationId: SELLER, roles: ['holder_admin'] } as unknown as Principal;
 const enterpriseAdmin = { userId: 'u-buyer', organizationId: BUYER, roles: ['enterprise_admin'] } as unknown as Principal;
-const signature = (party: 'seller' | 'buyer') => ({ party, version: 2, organizationId: party === 'seller' ? SELLER : BUYER, userId: 'u', signerName: 'n', signedAt: NOW, termsSha256: 'x' });
+const signature = (party: 'seller' | 'buyer') => ({
+  party,
+  version: 2,
+  organizationId: party === 'seller' ? SELLER : BUYER,
+  userId: 'u',
+  signerName: 'n',
+  signedAt: NOW,
+  termsSha256: 'x',
+});
 
 function contract(over: Partial<ContractRow> = {}): ContractRow {
   const { type, terms } = draftFromDeal({
-    dealType: 'transfer', licenseType: null, priceFen: 1_000_000n, concludedOn: LocalDate.parse('2026-02-20'), transferObject: 'patent_right', fromUseFirstList: false, buyerIsSme: false,
+    dealType: 'transfer',
+    licenseType: null,
+    priceFen: 1_000_000n,
+    concludedOn: LocalDate.parse('2026-02-20'),
+    transferObject: 'patent_right',
+    fromUseFirstList: false,
+    buyerIsSme: false,
   });
   return {
-    id: ID, type, source: 'auction', dealId: 'd1', freeLicenseApplicationId: null, achievementId: 'a1', achievementTitle: '甲', sellerId: SELLER, sellerName: '卖方',
-    buyerId: BUYER, buyerName: '买方', buyerSme: false, title: '甲 技术转让合同', status: 'awaiting_signatures', version: 2, terms, priceFen: '1000000', depositFen: '50000',
-    signedAt: null, tookEffectOn: null, signedTermsSha256: null, effectRecordedAt: null, depositAppliedAt: null, trialEndsOn: null, convertedOn: null,
-    registrationNumber: null, registeredOn: null, registry: null, registeredBy: null, registeredAt: null, completedAt: null, terminatedAt: null, terminationKind: null,
-    terminationReason: null, defaultRecordedAt: null, createdAt: NOW, updatedAt: NOW, ...over,
+    id: ID,
+    type,
+    source: 'auction',
+    dealId: 'd1',
+    freeLicenseApplicationId: null,
+    achievementId: 'a1',
+    achievementTitle: '甲',
+    sellerId: SELLER,
+    sellerName: '卖方',
+    buyerId: BUYER,
+    buyerName: '买方',
+    buyerSme: false,
+    title: '甲 技术转让合同',
+    status: 'awaiting_signatures',
+    version: 2,
+    terms,
+    priceFen: '1000000',
+    depositFen: '50000',
+    signedAt: null,
+    tookEffectOn: null,
+    signedTermsSha256: null,
+    effectRecordedAt: null,
+    depositAppliedAt: null,
+    trialEndsOn: null,
+    convertedOn: null,
+    registrationNumber: null,
+    registeredOn: null,
+    registry: null,
+    registeredBy: null,
+    registeredAt: null,
+    completedAt: null,
+    terminatedAt: null,
+    terminationKind: null,
+    terminationReason: null,
+    defaultRecordedAt: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...over,
   };
 }
 
@@ -67,13 +114,25 @@ describe('ContractsService signing (repositories replaced)', () => {
     const db = { manager: m, query } as unknown as DataSource;
     listingFlows = { applyWinnerDeposit: jest.fn(), defaultDeal: jest.fn() };
     transformations = { recordFromContract: jest.fn(() => Promise.resolve(effects.push('transformation recorded'))) };
-    payments = { recordDepositApplied: jest.fn(() => Promise.resolve(effects.push('deposit payment'))), movementStatuses: jest.fn(() => Promise.resolve({ payments: [], refunds: [] })) };
+    payments = {
+      recordDepositApplied: jest.fn(() => Promise.resolve(effects.push('deposit payment'))),
+      movementStatuses: jest.fn(() => Promise.resolve({ payments: [], refunds: [] })),
+    };
     deals = { markContracted: jest.fn((_m: unknown, dealId: string) => Promise.resolve(effects.push(`deal ${dealId} contracted`) > 0)) };
     deposits = { get: jest.fn() };
     const clock: Clock = { now: () => NOW };
     service = new ContractsService(
-      tx, db, transformations as unknown as TransformationsService, listingFlows as unknown as ListingFlowsService, payments as unknown as ContractPaymentsService,
-      deposits as unknown as DepositsService, clock, {} as DomainEventHandlers, deals as unknown as DealsService, {} as FreeLicensesService, {} as AchievementsService,
+      tx,
+      db,
+      transformations as unknown as TransformationsService,
+      listingFlows as unknown as ListingFlowsService,
+      payments as unknown as ContractPaymentsService,
+      deposits as unknown as DepositsService,
+      clock,
+      {} as DomainEventHandlers,
+      deals as unknown as DealsService,
+      {} as FreeLicensesService,
+      {} as AchievementsService,
     );
     current = contract();
     r.findContract.mockImplementation(() => Promise.resolve(current));
@@ -94,7 +153,10 @@ describe('ContractsService signing (repositories replaced)', () => {
 
   it('a first signature is recorded and nothing else happens: no effect, no document, the deal untouched', async () => {
     await service.sign(holderAdmin, ID, { version: 2 });
-    expect(r.insertSignature).toHaveBeenCalledWith(m, expect.objectContaining({ contractId: ID, version: 2, party: 'seller', organizationId: SELLER, userId: 'u-holder' }));
+    expect(r.insertSignature).toHaveBeenCalledWith(
+      m,
+      expect.objectContaining({ contractId: ID, version: 2, party: 'seller', organizationId: SELLER, userId: 'u-holder' }),
+    );
     expect(effects).toEqual(['audit contract.signature_added']);
     expect(listingFlows.applyWinnerDeposit).not.toHaveBeenCalled();
     expect(transformations.recordFromContract).not.toHaveBeenCalled();
@@ -117,7 +179,9 @@ describe('ContractsService signing (repositories replaced)', () => {
       'transformation recorded',
       'effect recorded marked',
     ]);
-    expect(payments.recordDepositApplied).toHaveBeenCalledWith(expect.objectContaining({ referenceId: ID, amountFen: 50_000n, depositId: 'dep1', organizationId: BUYER, payeeOrganizationId: SELLER }));
+    expect(payments.recordDepositApplied).toHaveBeenCalledWith(
+      expect.objectContaining({ referenceId: ID, amountFen: 50_000n, depositId: 'dep1', organizationId: BUYER, payeeOrganizationId: SELLER }),
+    );
     expect(transformations.recordFromContract).toHaveBeenCalledWith({ contractId: ID, achievementId: 'a1', kind: 'transfer', tookEffectOn: '2026-03-02' });
     // the terms' hash is the one each signature carried
     const sha = r.insertSignature.mock.calls[0][1].termsSha256;
@@ -140,7 +204,9 @@ describe('ContractsService signing (repositories replaced)', () => {
     current = contract({ status: 'draft' });
     await expect(service.sign(holderAdmin, ID, { version: 2 })).rejects.toBeInstanceOf(ConflictError);
     current = contract();
-    await expect(service.sign({ ...enterpriseAdmin, roles: ['enterprise_member'] } as unknown as Principal, ID, { version: 2 })).rejects.toMatchObject({ code: 'NOT_AUTHORISED_SIGNATORY' });
+    await expect(service.sign({ ...enterpriseAdmin, roles: ['enterprise_member'] } as unknown as Principal, ID, { version: 2 })).rejects.toMatchObject({
+      code: 'NOT_AUTHORISED_SIGNATORY',
+    });
     expect(r.insertSignature).not.toHaveBeenCalled();
   });
 
@@ -159,7 +225,13 @@ describe('ContractsService signing (repositories replaced)', () => {
       'effect recorded marked',
     ]);
     expect(listingFlows.applyWinnerDeposit).not.toHaveBeenCalled();
-    expect(transformations.recordFromContract).toHaveBeenCalledWith({ contractId: ID, achievementId: 'a1', kind: 'license', licenseType: 'ordinary', tookEffectOn: '2026-03-02' });
+    expect(transformations.recordFromContract).toHaveBeenCalledWith({
+      contractId: ID,
+      achievementId: 'a1',
+      kind: 'license',
+      licenseType: 'ordinary',
+      tookEffectOn: '2026-03-02',
+    });
   });
 
   it('after signing, a deposit not captured is not paid in, and a step already recorded is not repeated', async () => {

@@ -1,5 +1,19 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Clock, CLOCK, ConflictError, DomainError, ForbiddenError, isUuid, LocalDate, newId, NotFoundError, periodEndMonths, shanghaiDate, todayInShanghai, ValidationError } from '@zjp/core';
+import {
+  Clock,
+  CLOCK,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  isUuid,
+  LocalDate,
+  newId,
+  NotFoundError,
+  periodEndMonths,
+  shanghaiDate,
+  todayInShanghai,
+  ValidationError,
+} from '@zjp/core';
 import { DomainEventHandlers, isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { AchievementsService, FreeLicensesService, TransformationsService } from '@zjp/achievements';
 import { DealsService, ListingFlowsService } from '@zjp/market';
@@ -100,11 +114,27 @@ export class ContractsService implements OnModuleInit {
         buyerIsSme: names.sme,
       });
       const id = await this.insert(m, {
-        type, terms, source: deal.source, dealId, applicationId: null, achievementId: deal.achievementId, sellerId: deal.sellerId, buyerId: deal.buyerId,
-        title: `${names.title} ${TYPE_LABELS[type]}`, priceFen: deal.priceFen, depositFen: deal.source === 'auction' ? deal.depositFen : '0', actor: null,
+        type,
+        terms,
+        source: deal.source,
+        dealId,
+        applicationId: null,
+        achievementId: deal.achievementId,
+        sellerId: deal.sellerId,
+        buyerId: deal.buyerId,
+        title: `${names.title} ${TYPE_LABELS[type]}`,
+        priceFen: deal.priceFen,
+        depositFen: deal.source === 'auction' ? deal.depositFen : '0',
+        actor: null,
       });
       if (!id) return { contractId: (await contracts.contractIdByDeal(m, dealId))!, created: false };
-      await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'deal', dealId, type }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        action: 'contract.drafted',
+        subjectType: 'contract',
+        subjectId: id,
+        data: { from: 'deal', dealId, type },
+        occurredAt: this.clock.now(),
+      });
       return { contractId: id, created: true };
     });
   }
@@ -114,7 +144,8 @@ export class ContractsService implements OnModuleInit {
     return this.tx.run(async (m) => {
       // an enterprise asks only for its own application; anyone else's does not exist for it
       if (actor && !actor.roles.includes('platform_admin')) {
-        if (!(await this.freeLicenses.isApplicationOf(m, applicationId, actor.organizationId))) throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
+        if (!(await this.freeLicenses.isApplicationOf(m, applicationId, actor.organizationId)))
+          throw new NotFoundError('APPLICATION_NOT_FOUND', 'No such free-licence application');
       }
       const existing = await contracts.contractIdByFreeLicense(m, applicationId);
       if (existing) return { contractId: existing, created: false };
@@ -123,18 +154,35 @@ export class ContractsService implements OnModuleInit {
       if (application.status !== 'approved') throw new ConflictError('APPLICATION_NOT_APPROVED', `The application is ${application.status}`);
       const { type, terms } = draftFreeLicense(shanghaiDate(application.decidedAt ?? this.clock.now()));
       const id = await this.insert(m, {
-        type, terms, source: 'free_license', dealId: null, applicationId, achievementId: application.achievementId, sellerId: application.holderId, buyerId: application.enterpriseId,
-        title: `${application.title} ${TYPE_LABELS[type]}`, priceFen: '0', depositFen: '0', actor: null,
+        type,
+        terms,
+        source: 'free_license',
+        dealId: null,
+        applicationId,
+        achievementId: application.achievementId,
+        sellerId: application.holderId,
+        buyerId: application.enterpriseId,
+        title: `${application.title} ${TYPE_LABELS[type]}`,
+        priceFen: '0',
+        depositFen: '0',
+        actor: null,
       });
       if (!id) return { contractId: (await contracts.contractIdByFreeLicense(m, applicationId))!, created: false };
-      await recordAudit(m, { action: 'contract.drafted', subjectType: 'contract', subjectId: id, data: { from: 'free_license_application', applicationId, clause: 'P-3Y' }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        action: 'contract.drafted',
+        subjectType: 'contract',
+        subjectId: id,
+        data: { from: 'free_license_application', applicationId, clause: 'P-3Y' },
+        occurredAt: this.clock.now(),
+      });
       return { contractId: id, created: true };
     });
   }
 
   /** The holder drafts a contract directly with an enterprise (e.g. use-first with a small or micro enterprise, P-PRICE). */
   async draft(actor: Principal, input: DraftContractInput): Promise<ContractView> {
-    if (input.type === 'free_license') throw new ValidationError([{ field: 'type', code: 'freeLicenseFromApplication', message: 'a free licence (P-3Y) comes from an approved application' }]);
+    if (input.type === 'free_license')
+      throw new ValidationError([{ field: 'type', code: 'freeLicenseFromApplication', message: 'a free licence (P-3Y) comes from an approved application' }]);
     const terms = this.parseTerms(input.type, input.terms);
     const id = await this.tx.run(async (m) => {
       const a = await contracts.achievementToDraft(m, input.achievementId);
@@ -144,11 +192,23 @@ export class ContractsService implements OnModuleInit {
       }
       if (a[0].registration_status !== 'registered') throw new ConflictError('ACHIEVEMENT_NOT_REGISTERED', 'Only a registered achievement is contracted');
       const b = await contracts.buyerToDraft(m, input.buyerId);
-      if (!b[0] || b[0].type !== 'enterprise') throw new ValidationError([{ field: 'buyerId', code: 'isEnterprise', message: 'buyerId must be an enterprise' }]);
-      if (input.type === 'use_first' && !b[0].sme) throw new DomainError('USE_FIRST_REQUIRES_SME', '先用后转 is for small and micro enterprises (P-PRICE)', { details: { buyerId: input.buyerId } });
+      if (!b[0] || b[0].type !== 'enterprise')
+        throw new ValidationError([{ field: 'buyerId', code: 'isEnterprise', message: 'buyerId must be an enterprise' }]);
+      if (input.type === 'use_first' && !b[0].sme)
+        throw new DomainError('USE_FIRST_REQUIRES_SME', '先用后转 is for small and micro enterprises (P-PRICE)', { details: { buyerId: input.buyerId } });
       const contractId = await this.insert(m, {
-        type: input.type, terms, source: 'drafted', dealId: null, applicationId: null, achievementId: input.achievementId, sellerId: a[0].holder_id, buyerId: input.buyerId,
-        title: input.title?.trim() || `${a[0].title} ${TYPE_LABELS[input.type]}`, priceFen: '0', depositFen: '0', actor,
+        type: input.type,
+        terms,
+        source: 'drafted',
+        dealId: null,
+        applicationId: null,
+        achievementId: input.achievementId,
+        sellerId: a[0].holder_id,
+        buyerId: input.buyerId,
+        title: input.title?.trim() || `${a[0].title} ${TYPE_LABELS[input.type]}`,
+        priceFen: '0',
+        depositFen: '0',
+        actor,
       });
       await this.audit(m, actor, 'contract.drafted', contractId!, { from: 'holder', type: input.type });
       return contractId!;
@@ -163,7 +223,8 @@ export class ContractsService implements OnModuleInit {
     await this.tx.run(async (m) => {
       const c = await this.actingParty(m, actor, id);
       this.check(c, 'amend');
-      if (input.expectedVersion !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}`, { version: c.version });
+      if (input.expectedVersion !== c.version)
+        throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}`, { version: c.version });
       const terms = this.parseTerms(c.type, input.terms);
       const version = c.version + 1;
       await contracts.insertVersion(m, id, version, terms, input.note ?? null, actor.userId, this.clock.now());
@@ -200,10 +261,19 @@ export class ContractsService implements OnModuleInit {
       const signatory = party === 'seller' ? 'holder_admin' : 'enterprise_admin';
       if (!actor.roles.includes(signatory)) throw new ForbiddenError('NOT_AUTHORISED_SIGNATORY', `Only a ${signatory} of the ${party} signs`);
       this.check(c, 'sign');
-      if (input.version !== c.version) throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}; read them again before signing`, { version: c.version });
+      if (input.version !== c.version)
+        throw new ConflictError('CONTRACT_VERSION_CONFLICT', `The terms are at version ${c.version}; read them again before signing`, { version: c.version });
       const now = this.clock.now();
       const termsSha256 = sha256(canonicalJson(signedContent(this.buildDocument(c, [], null))));
-      const inserted = await contracts.insertSignature(m, { contractId: id, version: c.version, party, organizationId: actor.organizationId, userId: actor.userId, signedAt: now, termsSha256 });
+      const inserted = await contracts.insertSignature(m, {
+        contractId: id,
+        version: c.version,
+        party,
+        organizationId: actor.organizationId,
+        userId: actor.userId,
+        signedAt: now,
+        termsSha256,
+      });
       if (!inserted) throw new ConflictError('CONTRACT_ALREADY_SIGNED_BY_PARTY', `The ${party} has signed version ${c.version} already`);
       await this.audit(m, actor, 'contract.signature_added', id, { party, version: c.version, termsSha256 });
       const signatures = await this.signatures(m, id, c.version);
@@ -217,10 +287,19 @@ export class ContractsService implements OnModuleInit {
       const pdf = await renderPdf(this.buildDocument(signed, signatures, null), now);
       await contracts.insertSignedDocument(m, id, c.version, sha256(pdf), pdf, now);
       if (c.dealId) await this.deals.markContracted(m, c.dealId);
-      await this.audit(m, actor, 'contract.signed', id, { version: c.version, tookEffectOn: effective.toString(), documentSha256: sha256(pdf), termsSha256, trialEndsOn });
+      await this.audit(m, actor, 'contract.signed', id, {
+        version: c.version,
+        tookEffectOn: effective.toString(),
+        documentSha256: sha256(pdf),
+        termsSha256,
+        trialEndsOn,
+      });
       return true;
     });
-    if (completed) await this.afterSigning(id).catch((err: unknown) => this.logger.error(`after signing ${id}: ${err instanceof Error ? err.message : String(err)} (the sweep retries)`));
+    if (completed)
+      await this.afterSigning(id).catch((err: unknown) =>
+        this.logger.error(`after signing ${id}: ${err instanceof Error ? err.message : String(err)} (the sweep retries)`),
+      );
     return this.get(actor, id);
   }
 
@@ -239,14 +318,27 @@ export class ContractsService implements OnModuleInit {
         if (depositId) {
           const deposit = await this.deposits.get(depositId);
           if (deposit.status === 'captured') {
-            await this.payments.recordDepositApplied({ organizationId: c.buyerId, payeeOrganizationId: c.sellerId, referenceType: 'contract', referenceId: id, item: 'deposit', amountFen: deposit.capturedFen, depositId });
+            await this.payments.recordDepositApplied({
+              organizationId: c.buyerId,
+              payeeOrganizationId: c.sellerId,
+              referenceType: 'contract',
+              referenceId: id,
+              item: 'deposit',
+              amountFen: deposit.capturedFen,
+              depositId,
+            });
           }
         }
       }
       await contracts.markDepositApplied(this.db, id, this.clock.now());
     }
     if (!c.effectRecordedAt) {
-      await this.transformations.recordFromContract({ contractId: id, achievementId: c.achievementId, ...transformationOf(c.type, c.terms), tookEffectOn: c.tookEffectOn! });
+      await this.transformations.recordFromContract({
+        contractId: id,
+        achievementId: c.achievementId,
+        ...transformationOf(c.type, c.terms),
+        tookEffectOn: c.tookEffectOn!,
+      });
       await contracts.markEffectRecorded(this.db, id, this.clock.now());
     }
     await this.reconcile(id);
@@ -263,8 +355,10 @@ export class ContractsService implements OnModuleInit {
         this.check(c, 'register');
         const on = LocalDate.parse(input.registeredOn);
         const problems = [];
-        if (on.isBefore(LocalDate.parse(c.tookEffectOn!))) problems.push({ field: 'registeredOn', code: 'beforeSigning', message: 'a contract is registered after it is signed' });
-        if (on.isAfter(todayInShanghai(this.clock))) problems.push({ field: 'registeredOn', code: 'inFuture', message: 'registeredOn cannot be in the future' });
+        if (on.isBefore(LocalDate.parse(c.tookEffectOn!)))
+          problems.push({ field: 'registeredOn', code: 'beforeSigning', message: 'a contract is registered after it is signed' });
+        if (on.isAfter(todayInShanghai(this.clock)))
+          problems.push({ field: 'registeredOn', code: 'inFuture', message: 'registeredOn cannot be in the future' });
         if (problems.length) throw new ValidationError(problems);
         const now = this.clock.now();
         await contracts.markRegistered(m, id, { number, registeredOn: input.registeredOn, registry: input.registry.trim(), by: actor.userId, at: now });
@@ -302,12 +396,14 @@ export class ContractsService implements OnModuleInit {
   async decideConversion(actor: Principal, id: string, decision: 'convert' | 'decline'): Promise<ContractView> {
     await this.tx.run(async (m) => {
       const c = await loadVisible(m, actor, id, { lock: true });
-      if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin')) throw new ForbiddenError('NOT_THE_LICENSEE', "Only the enterprise's administrator decides the conversion");
+      if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin'))
+        throw new ForbiddenError('NOT_THE_LICENSEE', "Only the enterprise's administrator decides the conversion");
       if (c.type !== 'use_first') throw new ConflictError('NOT_USE_FIRST', 'Only a use-first contract converts');
       this.check(c, 'convert');
       if (c.convertedOn) throw new ConflictError('USE_FIRST_ALREADY_CONVERTED', `Converted on ${c.convertedOn}`);
       const today = todayInShanghai(this.clock);
-      if (c.trialEndsOn && today.isAfter(LocalDate.parse(c.trialEndsOn))) throw new ConflictError('USE_FIRST_TRIAL_ENDED', `The trial ended on ${c.trialEndsOn}`);
+      if (c.trialEndsOn && today.isAfter(LocalDate.parse(c.trialEndsOn)))
+        throw new ConflictError('USE_FIRST_TRIAL_ENDED', `The trial ended on ${c.trialEndsOn}`);
       if (decision === 'decline') {
         await this.terminateIn(m, actor, c, 'use_first_not_converted', 'the enterprise declined to convert after the trial (先用后转)');
         return;
@@ -324,18 +420,31 @@ export class ContractsService implements OnModuleInit {
     await this.tx
       .run(async (m) => {
         const c = await loadVisible(m, actor, id, { lock: true });
-        if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin')) throw new ForbiddenError('NOT_THE_LICENSEE', "Only the licensee's administrator reports sales");
+        if (partyOf(actor, c) !== 'buyer' || !actor.roles.includes('enterprise_admin'))
+          throw new ForbiddenError('NOT_THE_LICENSEE', "Only the licensee's administrator reports sales");
         this.check(c, 'report_royalty');
         const royalty = c.terms.fees.find((f) => f.kind === 'royalty');
         if (!royalty || royalty.kind !== 'royalty') throw new ConflictError('NO_ROYALTY', 'This contract has no running royalty');
         const span = royaltyPeriodsOf(c.terms, feeStartOf(c)).find((p) => p.index === input.periodIndex);
         if (!span) throw new ValidationError([{ field: 'periodIndex', code: 'unknownPeriod', message: 'no such royalty period in the licence term' }]);
-        if (!span.endsOn.isBefore(todayInShanghai(this.clock))) throw new ConflictError('ROYALTY_PERIOD_NOT_ENDED', `The period ends on ${span.endsOn.toString()}`);
+        if (!span.endsOn.isBefore(todayInShanghai(this.clock)))
+          throw new ConflictError('ROYALTY_PERIOD_NOT_ENDED', `The period ends on ${span.endsOn.toString()}`);
         const amount = royaltyAmount(input.salesFen, royalty.rate, royalty.minimumFen ? BigInt(royalty.minimumFen) : 0n);
         await billing.insertRoyaltyReport(m, {
-          contractId: id, periodIndex: span.index, startsOn: span.startsOn.toString(), endsOn: span.endsOn.toString(), salesFen: input.salesFen, royaltyFen: amount, reportedBy: actor.userId, reportedAt: this.clock.now(),
+          contractId: id,
+          periodIndex: span.index,
+          startsOn: span.startsOn.toString(),
+          endsOn: span.endsOn.toString(),
+          salesFen: input.salesFen,
+          royaltyFen: amount,
+          reportedBy: actor.userId,
+          reportedAt: this.clock.now(),
         });
-        await this.audit(m, actor, 'contract.royalty_reported', id, { periodIndex: span.index, salesFen: input.salesFen.toString(), royaltyFen: amount.toString() });
+        await this.audit(m, actor, 'contract.royalty_reported', id, {
+          periodIndex: span.index,
+          salesFen: input.salesFen.toString(),
+          royaltyFen: amount.toString(),
+        });
       })
       .catch((err: unknown) => {
         if (isUniqueViolation(err)) throw new ConflictError('ROYALTY_PERIOD_ALREADY_REPORTED', 'This period was reported already');
@@ -357,7 +466,8 @@ export class ContractsService implements OnModuleInit {
         const milestone = c.terms.fees.flatMap((f) => (f.kind === 'milestones' ? f.milestones : [])).find((ms) => ms.key === key);
         if (!milestone) throw new NotFoundError('MILESTONE_NOT_FOUND', 'No such milestone in the terms');
         const on = LocalDate.parse(input.reachedOn);
-        if (on.isAfter(todayInShanghai(this.clock))) throw new ValidationError([{ field: 'reachedOn', code: 'inFuture', message: 'reachedOn cannot be in the future' }]);
+        if (on.isAfter(todayInShanghai(this.clock)))
+          throw new ValidationError([{ field: 'reachedOn', code: 'inFuture', message: 'reachedOn cannot be in the future' }]);
         await billing.insertMilestone(m, id, key, input.reachedOn, actor.userId, this.clock.now());
         await this.audit(m, actor, 'contract.milestone_reached', id, { key, reachedOn: input.reachedOn });
       })
@@ -385,7 +495,13 @@ export class ContractsService implements OnModuleInit {
       for (let step = nextPerformanceStep(status, facts); step; step = nextPerformanceStep(status, facts)) {
         const now = this.clock.now();
         await contracts.advancePerformance(m, id, step, now);
-        await recordAudit(m, { action: `contract.${step}`, subjectType: 'contract', subjectId: id, data: { from: status, actualValueFen: actual.toString() }, occurredAt: now });
+        await recordAudit(m, {
+          action: `contract.${step}`,
+          subjectType: 'contract',
+          subjectId: id,
+          data: { from: status, actualValueFen: actual.toString() },
+          occurredAt: now,
+        });
         status = step;
       }
     });
@@ -400,7 +516,8 @@ export class ContractsService implements OnModuleInit {
   async sweep(): Promise<Record<string, number>> {
     const counts: Record<string, number> = { fromDeals: 0, fromFreeLicenses: 0, afterSigning: 0, trialsEnded: 0, defaults: 0, reconciled: 0 };
     for (const dealId of await contracts.dealsWithoutContract(this.db)) if ((await this.createFromDeal(dealId))?.created) counts.fromDeals++;
-    for (const applicationId of await contracts.freeLicensesWithoutContract(this.db)) if ((await this.createFromFreeLicense(applicationId)).created) counts.fromFreeLicenses++;
+    for (const applicationId of await contracts.freeLicensesWithoutContract(this.db))
+      if ((await this.createFromFreeLicense(applicationId)).created) counts.fromFreeLicenses++;
     for (const id of await contracts.signedUnfinished(this.db)) {
       try {
         await this.afterSigning(id);
@@ -467,14 +584,23 @@ export class ContractsService implements OnModuleInit {
   }
 
   /** Whether the stored signed document and the signed terms are still what was recorded at signing. */
-  async verify(actor: Principal, id: string): Promise<{ signed: boolean; documentSha256: string | null; documentIntact: boolean | null; termsSha256: string | null; termsIntact: boolean | null }> {
+  async verify(
+    actor: Principal,
+    id: string,
+  ): Promise<{ signed: boolean; documentSha256: string | null; documentIntact: boolean | null; termsSha256: string | null; termsIntact: boolean | null }> {
     const m = this.db.manager;
     const c = await loadVisible(m, actor, id);
     const doc = await contracts.signedDocument(m, id);
     if (!doc || !c.signedTermsSha256) return { signed: false, documentSha256: null, documentIntact: null, termsSha256: null, termsIntact: null };
     const sigs = await this.signatures(m, id, doc.version);
     const recomputed = sha256(canonicalJson(signedContent(this.document_(c, sigs))));
-    return { signed: true, documentSha256: doc.sha256, documentIntact: sha256(doc.pdf) === doc.sha256, termsSha256: c.signedTermsSha256, termsIntact: recomputed === c.signedTermsSha256 && sigs.every((s) => s.termsSha256 === recomputed) };
+    return {
+      signed: true,
+      documentSha256: doc.sha256,
+      documentIntact: sha256(doc.pdf) === doc.sha256,
+      termsSha256: c.signedTermsSha256,
+      termsIntact: recomputed === c.signedTermsSha256 && sigs.every((s) => s.termsSha256 === recomputed),
+    };
   }
 
   /** Money under the contract, derived: the fee schedule, what was paid (net of refunds) and 实际成交额. */
@@ -499,7 +625,11 @@ export class ContractsService implements OnModuleInit {
   // ---- helpers ------------------------------------------------------------------------------
 
   private document_(c: ContractRow, signatures: SignatureView[]): ContractDocument {
-    return this.buildDocument(c, signatures, c.registrationNumber ? { number: c.registrationNumber, registeredOn: c.registeredOn!, registry: c.registry! } : null);
+    return this.buildDocument(
+      c,
+      signatures,
+      c.registrationNumber ? { number: c.registrationNumber, registeredOn: c.registeredOn!, registry: c.registry! } : null,
+    );
   }
 
   private buildDocument(c: ContractRow, signatures: SignatureView[], registration: ContractDocument['registration']): ContractDocument {
@@ -514,7 +644,12 @@ export class ContractsService implements OnModuleInit {
       priceFen: c.priceFen,
       depositFen: c.depositFen,
       terms: c.terms,
-      signatures: signatures.map((s) => ({ party: s.party, organizationName: s.party === 'seller' ? c.sellerName : c.buyerName, signerName: s.signerName, signedAt: s.signedAt.toISOString() })),
+      signatures: signatures.map((s) => ({
+        party: s.party,
+        organizationName: s.party === 'seller' ? c.sellerName : c.buyerName,
+        signerName: s.signerName,
+        signedAt: s.signedAt.toISOString(),
+      })),
       registration,
     };
   }
@@ -528,7 +663,8 @@ export class ContractsService implements OnModuleInit {
     const c = await loadVisible(m, actor, id, { lock: true });
     const party = partyOf(actor, c);
     const admin = party === 'seller' ? 'holder_admin' : party === 'buyer' ? 'enterprise_admin' : null;
-    if (!actor.roles.includes('platform_admin') && !(admin && actor.roles.includes(admin))) throw new ForbiddenError('NOT_AUTHORISED_SIGNATORY', "Only the parties' administrators negotiate the terms");
+    if (!actor.roles.includes('platform_admin') && !(admin && actor.roles.includes(admin)))
+      throw new ForbiddenError('NOT_AUTHORISED_SIGNATORY', "Only the parties' administrators negotiate the terms");
     return c;
   }
 
@@ -573,7 +709,20 @@ export class ContractsService implements OnModuleInit {
 
   private async insert(
     m: Tx,
-    x: { type: ContractType; terms: ContractTerms; source: ContractRow['source']; dealId: string | null; applicationId: string | null; achievementId: string; sellerId: string; buyerId: string; title: string; priceFen: string; depositFen: string; actor: Principal | null },
+    x: {
+      type: ContractType;
+      terms: ContractTerms;
+      source: ContractRow['source'];
+      dealId: string | null;
+      applicationId: string | null;
+      achievementId: string;
+      sellerId: string;
+      buyerId: string;
+      title: string;
+      priceFen: string;
+      depositFen: string;
+      actor: Principal | null;
+    },
   ): Promise<string | null> {
     const id = newId(this.clock);
     const now = this.clock.now();
@@ -585,8 +734,15 @@ export class ContractsService implements OnModuleInit {
   }
 
   private audit(m: Tx, actor: Principal | null, action: string, contractId: string, data: Record<string, unknown>, reason?: string): Promise<void> {
-    return recordAudit(m, { actorUserId: actor?.userId ?? null, actorOrganizationId: actor?.organizationId ?? null, action, subjectType: 'contract', subjectId: contractId, reason, data, occurredAt: this.clock.now() });
+    return recordAudit(m, {
+      actorUserId: actor?.userId ?? null,
+      actorOrganizationId: actor?.organizationId ?? null,
+      action,
+      subjectType: 'contract',
+      subjectId: contractId,
+      reason,
+      data,
+      occurredAt: this.clock.now(),
+    });
   }
 }
-
-

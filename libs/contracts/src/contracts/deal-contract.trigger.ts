@@ -21,7 +21,11 @@ export class DealContractTrigger implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on(DealConcluded, 'contracts.draft-from-deal', async ({ dealId }) => {
-      await this.queue.add(CONTRACT_JOBS.fromDeal, { dealId }, { jobId: `contract-from-deal-${dealId}`, attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+      await this.queue.add(
+        CONTRACT_JOBS.fromDeal,
+        { dealId },
+        { jobId: `contract-from-deal-${dealId}`, attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+      );
     });
   }
 }

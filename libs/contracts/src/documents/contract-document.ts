@@ -86,7 +86,10 @@ function feeLines(fee: FeeComponent, useFirst: boolean): string[] {
         `提成支付：按乙方实施本技术所得销售额的 ${Rate.parse(fee.rate).toPercentString()} 计算，${PERIOD_LABELS[fee.period]}报告一次，于每期结束之日起 ${fee.dueDays} 日内支付${fee.minimumFen && fee.minimumFen !== '0' ? `，每期不低于${yuan(fee.minimumFen)}` : ''}。`,
       ];
     case 'milestones':
-      return ['按里程碑支付：', ...fee.milestones.map((m) => `  ${m.description}（${m.key}）：${yuan(m.amountFen)}，于该里程碑达成之日起 ${m.dueDays} 日内支付。`)];
+      return [
+        '按里程碑支付：',
+        ...fee.milestones.map((m) => `  ${m.description}（${m.key}）：${yuan(m.amountFen)}，于该里程碑达成之日起 ${m.dueDays} 日内支付。`),
+      ];
   }
 }
 
@@ -97,7 +100,10 @@ export function documentLines(doc: ContractDocument): { heading: string; lines: 
   const sections: { heading: string; lines: string[] }[] = [];
   sections.push({
     heading: '当事人',
-    lines: [`甲方（${doc.type === 'transfer' ? '让与人' : doc.type === 'equity' ? '出资人' : '许可人'}）：${doc.seller.name}`, `乙方（${doc.type === 'transfer' ? '受让人' : doc.type === 'equity' ? '接受出资方' : '被许可人'}）：${doc.buyer.name}`],
+    lines: [
+      `甲方（${doc.type === 'transfer' ? '让与人' : doc.type === 'equity' ? '出资人' : '许可人'}）：${doc.seller.name}`,
+      `乙方（${doc.type === 'transfer' ? '受让人' : doc.type === 'equity' ? '接受出资方' : '被许可人'}）：${doc.buyer.name}`,
+    ],
   });
   const subject = [`科技成果：${doc.achievement.title}（编号 ${doc.achievement.id}）`];
   if (t.transfer) subject.push(`转让内容：${TRANSFER_LABELS[t.transfer.object]}`);
@@ -111,12 +117,24 @@ export function documentLines(doc: ContractDocument): { heading: string; lines: 
     );
   }
   if (t.equity) {
-    subject.push(`作价金额：${yuan(t.equity.valuationFen)}`, `占注册资本比例：${t.equity.capitalShare ? Rate.parse(t.equity.capitalShare).toPercentString() : '（待定）'}`, `目标公司：${t.equity.targetCompany || '（待定）'}`);
+    subject.push(
+      `作价金额：${yuan(t.equity.valuationFen)}`,
+      `占注册资本比例：${t.equity.capitalShare ? Rate.parse(t.equity.capitalShare).toPercentString() : '（待定）'}`,
+      `目标公司：${t.equity.targetCompany || '（待定）'}`,
+    );
   }
-  if (t.useFirst) subject.push(`先用后转：乙方自合同生效之日起试用 ${t.useFirst.trialMonths} 个月，试用期内暂不支付使用费；乙方决定转化的，自转化之日起按下列约定支付；试用期满未转化的，许可终止。`);
+  if (t.useFirst)
+    subject.push(
+      `先用后转：乙方自合同生效之日起试用 ${t.useFirst.trialMonths} 个月，试用期内暂不支付使用费；乙方决定转化的，自转化之日起按下列约定支付；试用期满未转化的，许可终止。`,
+    );
   sections.push({ heading: '合同标的', lines: subject });
   const fees = t.fees.flatMap((f) => feeLines(f, useFirst));
-  sections.push({ heading: '价款及支付方式', lines: fees.length ? fees : [doc.type === 'free_license' ? '本许可为无偿实施许可（满3年未转化，依政策无偿许可实施），乙方无需支付任何费用。' : '无现金对价。'] });
+  sections.push({
+    heading: '价款及支付方式',
+    lines: fees.length
+      ? fees
+      : [doc.type === 'free_license' ? '本许可为无偿实施许可（满3年未转化，依政策无偿许可实施），乙方无需支付任何费用。' : '无现金对价。'],
+  });
   if (BigInt(doc.depositFen) > 0n) sections.push({ heading: '保证金', lines: [`乙方已缴纳竞买保证金${yuan(doc.depositFen)}，于合同签订时抵作价款。`] });
   if (t.specialTerms) sections.push({ heading: '特别约定', lines: [t.specialTerms] });
   const signed = (party: 'seller' | 'buyer') => doc.signatures.find((s) => s.party === party);
@@ -130,7 +148,11 @@ export function documentLines(doc: ContractDocument): { heading: string; lines: 
   });
   sections.push({
     heading: '技术合同认定登记',
-    lines: [doc.registration ? `登记号：${doc.registration.number}  登记日期：${doc.registration.registeredOn}  登记机构：${doc.registration.registry}` : '（尚未登记）'],
+    lines: [
+      doc.registration
+        ? `登记号：${doc.registration.number}  登记日期：${doc.registration.registeredOn}  登记机构：${doc.registration.registry}`
+        : '（尚未登记）',
+    ],
   });
   return sections;
 }
@@ -141,7 +163,11 @@ const font = (): Buffer => (fontBytes ??= readFileSync(FONT_FILE));
 
 /** The PDF (A4). `createdAt` goes into the file as its creation date: the same document renders to the same bytes. */
 export async function renderPdf(doc: ContractDocument, createdAt: Date): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: 'A4', margin: 56, info: { Title: doc.title, Subject: TYPE_LABELS[doc.type], Creator: '浙江拍', Producer: '浙江拍', CreationDate: createdAt } });
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: 56,
+    info: { Title: doc.title, Subject: TYPE_LABELS[doc.type], Creator: '浙江拍', Producer: '浙江拍', CreationDate: createdAt },
+  });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -155,11 +181,17 @@ export async function renderPdf(doc: ContractDocument, createdAt: Date): Promise
   pdf.moveDown(0.5).fontSize(9).text(`合同编号：${doc.contractId}  版本：第 ${doc.version} 版`, { align: 'center' });
   pdf.moveDown();
   documentLines(doc).forEach((section, i) => {
-    pdf.moveDown(0.6).fontSize(12).text(`${'一二三四五六七八九十'[i] ?? i + 1}、${section.heading}`);
+    pdf
+      .moveDown(0.6)
+      .fontSize(12)
+      .text(`${'一二三四五六七八九十'[i] ?? i + 1}、${section.heading}`);
     pdf.fontSize(10.5);
     for (const line of section.lines) pdf.moveDown(0.2).text(line, { lineGap: 2 });
   });
-  pdf.moveDown(1.2).fontSize(8).text('本合同经浙江拍（中国浙江网上技术市场）成交，内容以平台存档版本为准；存档文件的 SHA-256 摘要于签署时记录。', { align: 'center' });
+  pdf
+    .moveDown(1.2)
+    .fontSize(8)
+    .text('本合同经浙江拍（中国浙江网上技术市场）成交，内容以平台存档版本为准；存档文件的 SHA-256 摘要于签署时记录。', { align: 'center' });
   pdf.end();
   return done;
 }

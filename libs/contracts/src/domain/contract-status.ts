@@ -14,7 +14,19 @@
 export const CONTRACT_STATUSES = ['draft', 'awaiting_signatures', 'signed', 'registered', 'in_performance', 'completed', 'terminated'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
-export const CONTRACT_ACTIONS = ['amend', 'submit', 'sign', 'complete_signatures', 'register', 'start_performance', 'complete', 'terminate', 'convert', 'pay', 'report_royalty'] as const;
+export const CONTRACT_ACTIONS = [
+  'amend',
+  'submit',
+  'sign',
+  'complete_signatures',
+  'register',
+  'start_performance',
+  'complete',
+  'terminate',
+  'convert',
+  'pay',
+  'report_royalty',
+] as const;
 export type ContractAction = (typeof CONTRACT_ACTIONS)[number];
 
 export type TransitionResult = { ok: true; to: ContractStatus } | { ok: false; code: string; message: string };
@@ -54,7 +66,8 @@ export function transition(status: ContractStatus, action: ContractAction): Tran
       return refuse('CONTRACT_NOT_AWAITING_SIGNATURES', `The contract is ${status}`);
     case 'register':
       if (status === 'signed') return { ok: true, to: 'registered' };
-      if (status === 'registered' || status === 'in_performance' || status === 'completed') return refuse('CONTRACT_ALREADY_REGISTERED', 'The contract is registered');
+      if (status === 'registered' || status === 'in_performance' || status === 'completed')
+        return refuse('CONTRACT_ALREADY_REGISTERED', 'The contract is registered');
       return refuse('CONTRACT_NOT_SIGNED', 'Only a contract signed by both parties is registered');
     case 'start_performance':
       if (status === 'registered') return { ok: true, to: 'in_performance' };

@@ -2,7 +2,15 @@ import { LocalDate } from '@zjp/core';
 import { checkTermsShape, draftFreeLicense, draftFromDeal } from './drafts';
 import { validateTerms } from './terms';
 
-const deal = { dealType: 'license' as const, licenseType: 'exclusive' as const, priceFen: 1_060_000n, concludedOn: LocalDate.parse('2026-03-01'), transferObject: 'patent_right' as const, fromUseFirstList: false, buyerIsSme: true };
+const deal = {
+  dealType: 'license' as const,
+  licenseType: 'exclusive' as const,
+  priceFen: 1_060_000n,
+  concludedOn: LocalDate.parse('2026-03-01'),
+  transferObject: 'patent_right' as const,
+  fromUseFirstList: false,
+  buyerIsSme: true,
+};
 
 describe('draftFromDeal', () => {
   it('turns a licence deal into a licence with the price as a lump sum due 30 days after signing, five years from the deal', () => {
@@ -14,7 +22,10 @@ describe('draftFromDeal', () => {
   });
 
   it('a licence from the use-first list bought by an SME is a use-first contract (P-2Y, P-PRICE); by a large enterprise an ordinary licence', () => {
-    expect(draftFromDeal({ ...deal, licenseType: 'ordinary', fromUseFirstList: true })).toMatchObject({ type: 'use_first', terms: { useFirst: { trialMonths: 12 } } });
+    expect(draftFromDeal({ ...deal, licenseType: 'ordinary', fromUseFirstList: true })).toMatchObject({
+      type: 'use_first',
+      terms: { useFirst: { trialMonths: 12 } },
+    });
     expect(draftFromDeal({ ...deal, fromUseFirstList: true, buyerIsSme: false }).type).toBe('license');
   });
 
@@ -39,8 +50,18 @@ describe('draftFreeLicense (P-3Y)', () => {
 describe('checkTermsShape', () => {
   it('refuses unknown fields at every level and malformed fees', () => {
     expect(
-      checkTermsShape({ license: { licenseType: 'x', color: 'red' }, fees: [{ kind: 'lump_sum', amountFen: '1', extra: 1 }, { kind: 'bonus' }, { kind: 'milestones', milestones: [{ key: 'a', why: 1 }] }], secret: 1 }).map((e) => `${e.field}:${e.code}`),
-    ).toEqual(['terms.secret:unknownField', 'terms.license.color:unknownField', 'terms.fees[0].extra:unknownField', 'terms.fees[1].kind:isIn', 'terms.fees[2].milestones[0].why:unknownField']);
+      checkTermsShape({
+        license: { licenseType: 'x', color: 'red' },
+        fees: [{ kind: 'lump_sum', amountFen: '1', extra: 1 }, { kind: 'bonus' }, { kind: 'milestones', milestones: [{ key: 'a', why: 1 }] }],
+        secret: 1,
+      }).map((e) => `${e.field}:${e.code}`),
+    ).toEqual([
+      'terms.secret:unknownField',
+      'terms.license.color:unknownField',
+      'terms.fees[0].extra:unknownField',
+      'terms.fees[1].kind:isIn',
+      'terms.fees[2].milestones[0].why:unknownField',
+    ]);
     expect(checkTermsShape('x').map((e) => e.code)).toEqual(['isObject']);
     expect(checkTermsShape({}).map((e) => e.field)).toEqual(['terms.fees']);
   });

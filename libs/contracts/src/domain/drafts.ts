@@ -52,7 +52,8 @@ export function draftFromDeal(deal: DealFacts): { type: ContractType; terms: Con
       return { type: 'equity', terms: { equity: { valuationFen: deal.priceFen.toString(), capitalShare: '', targetCompany: '' }, fees: [] } };
     case 'license': {
       const license = licenseTerm(deal.concludedOn, DEFAULT_LICENSE_YEARS, deal.licenseType ?? 'ordinary');
-      if (deal.fromUseFirstList && deal.buyerIsSme) return { type: 'use_first', terms: { license, useFirst: { trialMonths: DEFAULT_TRIAL_MONTHS }, fees: [lump] } };
+      if (deal.fromUseFirstList && deal.buyerIsSme)
+        return { type: 'use_first', terms: { license, useFirst: { trialMonths: DEFAULT_TRIAL_MONTHS }, fees: [lump] } };
       return { type: 'license', terms: { license, fees: [lump] } };
     }
   }
@@ -87,12 +88,14 @@ export function checkTermsShape(raw: unknown): FieldError[] {
       errors.push({ field: path, code: 'isObject', message: `${path} must be an object` });
       return false;
     }
-    for (const key of Object.keys(value)) if (!allowed.includes(key)) errors.push({ field: `${path}.${key}`, code: 'unknownField', message: `${path}.${key} is not a known field` });
+    for (const key of Object.keys(value))
+      if (!allowed.includes(key)) errors.push({ field: `${path}.${key}`, code: 'unknownField', message: `${path}.${key} is not a known field` });
     return true;
   };
   if (!check(raw, ALLOWED.terms, 'terms')) return errors;
   const t = raw as Record<string, unknown>;
-  for (const section of ['transfer', 'license', 'equity', 'useFirst'] as const) if (t[section] !== undefined && t[section] !== null) check(t[section], ALLOWED[section], `terms.${section}`);
+  for (const section of ['transfer', 'license', 'equity', 'useFirst'] as const)
+    if (t[section] !== undefined && t[section] !== null) check(t[section], ALLOWED[section], `terms.${section}`);
   if (t.specialTerms !== undefined && t.specialTerms !== null && (typeof t.specialTerms !== 'string' || t.specialTerms.length > 4000)) {
     errors.push({ field: 'terms.specialTerms', code: 'length', message: 'specialTerms must be text of at most 4000 characters' });
   }
@@ -110,7 +113,8 @@ export function checkTermsShape(raw: unknown): FieldError[] {
     }
     check(fee, ALLOWED[kind], path);
     const f = fee as Record<string, unknown>;
-    if (kind === 'instalments' && Array.isArray(f.instalments)) f.instalments.forEach((x: unknown, j) => check(x, ALLOWED.instalment, `${path}.instalments[${j}]`));
+    if (kind === 'instalments' && Array.isArray(f.instalments))
+      f.instalments.forEach((x: unknown, j) => check(x, ALLOWED.instalment, `${path}.instalments[${j}]`));
     if (kind === 'milestones' && Array.isArray(f.milestones)) f.milestones.forEach((x: unknown, j) => check(x, ALLOWED.milestone, `${path}.milestones[${j}]`));
   });
   return errors;

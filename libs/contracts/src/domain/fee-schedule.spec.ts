@@ -4,7 +4,14 @@ import { ContractTerms } from './terms';
 
 const d = LocalDate.parse;
 const iso = (x: { startsOn: LocalDate; endsOn: LocalDate }) => [x.startsOn.toString(), x.endsOn.toString()];
-const license = { licenseType: 'ordinary' as const, startsOn: '2026-01-31', endsOn: '2026-12-31', territory: '中华人民共和国境内', fieldOfUse: '纺织', sublicensing: false };
+const license = {
+  licenseType: 'ordinary' as const,
+  startsOn: '2026-01-31',
+  endsOn: '2026-12-31',
+  territory: '中华人民共和国境内',
+  fieldOfUse: '纺织',
+  sublicensing: false,
+};
 
 describe('royaltyPeriods', () => {
   it('cuts quarters from the start, both days included, the last one at the end of the term', () => {
@@ -53,7 +60,13 @@ describe('obligationsOf', () => {
     license,
     fees: [
       { kind: 'lump_sum', amountFen: '300000', dueDays: 30 },
-      { kind: 'instalments', instalments: [{ amountFen: '100000', dueOn: '2026-06-30' }, { amountFen: '100000', dueDays: 365 }] },
+      {
+        kind: 'instalments',
+        instalments: [
+          { amountFen: '100000', dueOn: '2026-06-30' },
+          { amountFen: '100000', dueDays: 365 },
+        ],
+      },
       { kind: 'milestones', milestones: [{ key: 'pilot', description: '中试完成', amountFen: '50000', dueDays: 15 }] },
       { kind: 'royalty', rate: '0.05', period: 'quarter', minimumFen: '1000', dueDays: 30 },
     ],
@@ -63,7 +76,10 @@ describe('obligationsOf', () => {
     const obligations = obligationsOf(combined, {
       feeStartOn: d('2026-02-10'),
       milestonesReached: { pilot: d('2026-05-01') },
-      royaltyReports: [{ periodIndex: 2, salesFen: 2_000_000n }, { periodIndex: 1, salesFen: 0n }],
+      royaltyReports: [
+        { periodIndex: 2, salesFen: 2_000_000n },
+        { periodIndex: 1, salesFen: 0n },
+      ],
     });
     expect(obligations.map((o) => [o.key, o.amountFen, o.dueOn?.toString() ?? null])).toEqual([
       ['lump_sum', 300_000n, '2026-03-12'],
@@ -87,11 +103,14 @@ describe('obligationsOf', () => {
   });
 
   it('a milestone reached before the fees start falls due from the start', () => {
-    const [ms] = obligationsOf({ license, fees: [{ kind: 'milestones', milestones: [{ key: 'a', description: 'x', amountFen: '1', dueDays: 10 }] }] }, {
-      feeStartOn: d('2026-03-01'),
-      milestonesReached: { a: d('2026-02-01') },
-      royaltyReports: [],
-    });
+    const [ms] = obligationsOf(
+      { license, fees: [{ kind: 'milestones', milestones: [{ key: 'a', description: 'x', amountFen: '1', dueDays: 10 }] }] },
+      {
+        feeStartOn: d('2026-03-01'),
+        milestonesReached: { a: d('2026-02-01') },
+        royaltyReports: [],
+      },
+    );
     expect(ms.dueOn?.toString()).toBe('2026-03-11');
   });
 });
@@ -131,7 +150,12 @@ describe('actualValue (实际成交额)', () => {
       { status: 'pending', amountFen: 5n },
     ];
     expect(actualValue(payments, [])).toBe(1_060_000n);
-    expect(actualValue(payments, [{ status: 'succeeded', amountFen: 60_000n }, { status: 'pending', amountFen: 1n }])).toBe(1_000_000n);
+    expect(
+      actualValue(payments, [
+        { status: 'succeeded', amountFen: 60_000n },
+        { status: 'pending', amountFen: 1n },
+      ]),
+    ).toBe(1_000_000n);
     expect(actualValue([], [])).toBe(0n);
   });
 });
@@ -141,13 +165,23 @@ describe('summarise', () => {
   const facts = { feeStartOn: d('2026-01-10'), milestonesReached: {}, royaltyReports: [] };
 
   it('a lump sum: total, paid, due, overdue and settled', () => {
-    expect(summarise(terms, facts, 100_000n, d('2026-01-20'))).toMatchObject({ totalFeesFen: 1_060_000n, paidFen: 100_000n, outstandingFen: 960_000n, dueFen: 0n, overdueFen: 0n, settled: false });
+    expect(summarise(terms, facts, 100_000n, d('2026-01-20'))).toMatchObject({
+      totalFeesFen: 1_060_000n,
+      paidFen: 100_000n,
+      outstandingFen: 960_000n,
+      dueFen: 0n,
+      overdueFen: 0n,
+      settled: false,
+    });
     expect(summarise(terms, facts, 100_000n, d('2026-02-10'))).toMatchObject({ dueFen: 960_000n, overdueFen: 960_000n });
     expect(summarise(terms, facts, 1_060_000n, d('2026-02-10'))).toMatchObject({ outstandingFen: 0n, settled: true });
   });
 
   it('a royalty licence is settled only when every period of the term is reported and paid', () => {
-    const royalty: ContractTerms = { license: { ...license, startsOn: '2026-01-01', endsOn: '2026-06-30' }, fees: [{ kind: 'royalty', rate: '0.1', period: 'quarter', dueDays: 10 }] };
+    const royalty: ContractTerms = {
+      license: { ...license, startsOn: '2026-01-01', endsOn: '2026-06-30' },
+      fees: [{ kind: 'royalty', rate: '0.1', period: 'quarter', dueDays: 10 }],
+    };
     const f = { feeStartOn: d('2026-01-01'), milestonesReached: {}, royaltyReports: [{ periodIndex: 1, salesFen: 1000n }] };
     const early = summarise(royalty, f, 100n, d('2026-07-05'));
     expect(early).toMatchObject({ totalFeesFen: 100n, outstandingFen: 0n, royaltyReportsMissing: [2], royaltyPeriodsLeft: 1, settled: false });

@@ -87,7 +87,9 @@ export function obligationsOf(terms: ContractTerms, facts: ScheduleFacts): Oblig
         out.push({ key: 'lump_sum', kind: 'lump_sum', amountFen: BigInt(fee.amountFen), dueOn: dueOf(fee, facts.feeStartOn) });
         break;
       case 'instalments':
-        fee.instalments.forEach((inst, i) => out.push({ key: `instalment:${i + 1}`, kind: 'instalment', amountFen: BigInt(inst.amountFen), dueOn: dueOf(inst, facts.feeStartOn) }));
+        fee.instalments.forEach((inst, i) =>
+          out.push({ key: `instalment:${i + 1}`, kind: 'instalment', amountFen: BigInt(inst.amountFen), dueOn: dueOf(inst, facts.feeStartOn) }),
+        );
         break;
       case 'milestones':
         for (const ms of fee.milestones) {
@@ -103,7 +105,12 @@ export function obligationsOf(terms: ContractTerms, facts: ScheduleFacts): Oblig
         for (const report of [...facts.royaltyReports].sort((a, b) => a.periodIndex - b.periodIndex)) {
           const span = periods.get(report.periodIndex);
           if (!span) continue;
-          out.push({ key: `royalty:${report.periodIndex}`, kind: 'royalty', amountFen: royaltyAmount(report.salesFen, fee.rate, minimum), dueOn: span.endsOn.plusDays(fee.dueDays) });
+          out.push({
+            key: `royalty:${report.periodIndex}`,
+            kind: 'royalty',
+            amountFen: royaltyAmount(report.salesFen, fee.rate, minimum),
+            dueOn: span.endsOn.plusDays(fee.dueDays),
+          });
         }
         break;
       }
@@ -125,7 +132,11 @@ export interface AllocatedObligation extends Obligation {
  * date last, in the order of the terms): a payment settles what falls due first, whatever it was
  * sent for. What is left over (an overpayment) is returned as `unallocatedFen`.
  */
-export function allocatePayments(obligations: readonly Obligation[], netPaidFen: bigint, today: LocalDate): { obligations: AllocatedObligation[]; unallocatedFen: bigint } {
+export function allocatePayments(
+  obligations: readonly Obligation[],
+  netPaidFen: bigint,
+  today: LocalDate,
+): { obligations: AllocatedObligation[]; unallocatedFen: bigint } {
   const order = obligations
     .map((o, i) => ({ o, i }))
     .sort((a, b) => {

@@ -1,6 +1,13 @@
 import { ContractTerms, transformationOf, validateTerms } from './terms';
 
-const license = { licenseType: 'exclusive' as const, startsOn: '2026-01-01', endsOn: '2030-12-31', territory: '中华人民共和国境内', fieldOfUse: '纺织印染', sublicensing: false };
+const license = {
+  licenseType: 'exclusive' as const,
+  startsOn: '2026-01-01',
+  endsOn: '2030-12-31',
+  territory: '中华人民共和国境内',
+  fieldOfUse: '纺织印染',
+  sublicensing: false,
+};
 const lump = { kind: 'lump_sum' as const, amountFen: '1060000', dueDays: 30 };
 const codes = (type: Parameters<typeof validateTerms>[0], terms: ContractTerms) => validateTerms(type, terms).map((e) => `${e.field}:${e.code}`);
 
@@ -24,7 +31,9 @@ describe('validateTerms', () => {
   });
 
   it('use-first fees are deferred: relative due days only', () => {
-    expect(codes('use_first', { license, useFirst: { trialMonths: 12 }, fees: [{ kind: 'lump_sum', amountFen: '100', dueOn: '2026-05-01' }] })).toEqual(['terms.fees[0].dueOn:deferredFee']);
+    expect(codes('use_first', { license, useFirst: { trialMonths: 12 }, fees: [{ kind: 'lump_sum', amountFen: '100', dueOn: '2026-05-01' }] })).toEqual([
+      'terms.fees[0].dueOn:deferredFee',
+    ]);
     expect(codes('use_first', { license, useFirst: { trialMonths: 0 }, fees: [lump] })).toEqual(['terms.useFirst.trialMonths:range']);
   });
 
@@ -35,7 +44,14 @@ describe('validateTerms', () => {
         fees: [
           { kind: 'lump_sum', amountFen: '0', dueDays: 1, dueOn: '2026-01-01' },
           { kind: 'royalty', rate: '1.5', period: 'decade' as 'year', dueDays: -1 },
-          { kind: 'milestones', milestones: [{ key: 'A b', description: '', amountFen: '1', dueDays: 0 }, { key: 'x', description: 'x', amountFen: '1', dueDays: 0 }, { key: 'x', description: 'x', amountFen: '1', dueDays: 0 }] },
+          {
+            kind: 'milestones',
+            milestones: [
+              { key: 'A b', description: '', amountFen: '1', dueDays: 0 },
+              { key: 'x', description: 'x', amountFen: '1', dueDays: 0 },
+              { key: 'x', description: 'x', amountFen: '1', dueDays: 0 },
+            ],
+          },
           { kind: 'instalments', instalments: [] },
         ],
       }),
@@ -55,7 +71,9 @@ describe('validateTerms', () => {
   });
 
   it('refuses a royalty without a licence term, two lump sums, no fee at all, and a bad equity share', () => {
-    expect(codes('transfer', { transfer: { object: 'patent_right' }, fees: [{ kind: 'royalty', rate: '0.05', period: 'year', dueDays: 30 }] })).toEqual(['terms.fees[0]:royaltyNeedsLicense']);
+    expect(codes('transfer', { transfer: { object: 'patent_right' }, fees: [{ kind: 'royalty', rate: '0.05', period: 'year', dueDays: 30 }] })).toEqual([
+      'terms.fees[0]:royaltyNeedsLicense',
+    ]);
     expect(codes('transfer', { transfer: { object: 'patent_right' }, fees: [lump, lump] })).toEqual(['terms.fees:duplicateKind']);
     expect(codes('license', { license, fees: [] })).toEqual(['terms.fees:required']);
     expect(codes('equity', { equity: { valuationFen: '1', capitalShare: '1.01', targetCompany: 'x' }, fees: [] })).toEqual(['terms.equity.capitalShare:range']);
@@ -69,6 +87,9 @@ describe('transformationOf', () => {
     expect(transformationOf('equity', { fees: [] })).toEqual({ kind: 'equity' });
     expect(transformationOf('license', { license, fees: [] })).toEqual({ kind: 'license', licenseType: 'exclusive' });
     expect(transformationOf('use_first', { license: { ...license, licenseType: 'ordinary' }, fees: [] })).toEqual({ kind: 'license', licenseType: 'ordinary' });
-    expect(transformationOf('free_license', { license: { ...license, licenseType: 'ordinary' }, fees: [] })).toEqual({ kind: 'license', licenseType: 'ordinary' });
+    expect(transformationOf('free_license', { license: { ...license, licenseType: 'ordinary' }, fees: [] })).toEqual({
+      kind: 'license',
+      licenseType: 'ordinary',
+    });
   });
 });

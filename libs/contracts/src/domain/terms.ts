@@ -101,7 +101,12 @@ const positiveFen = (value: unknown): boolean => typeof value === 'string' && FE
 export function validateTerms(type: ContractType, terms: ContractTerms): FieldError[] {
   const errors: FieldError[] = [];
   const add = (field: string, code: string, message: string) => errors.push({ field: `terms.${field}`, code, message });
-  const needs = { transfer: type === 'transfer', license: type === 'license' || type === 'use_first' || type === 'free_license', equity: type === 'equity', useFirst: type === 'use_first' };
+  const needs = {
+    transfer: type === 'transfer',
+    license: type === 'license' || type === 'use_first' || type === 'free_license',
+    equity: type === 'equity',
+    useFirst: type === 'use_first',
+  };
   for (const section of ['transfer', 'license', 'equity', 'useFirst'] as const) {
     const present = terms[section] !== undefined && terms[section] !== null;
     if (needs[section] && !present) add(section, 'required', `a ${type} contract needs ${section} terms`);
@@ -115,13 +120,15 @@ export function validateTerms(type: ContractType, terms: ContractTerms): FieldEr
   if (needs.license && terms.license) {
     const l = terms.license;
     if (!LICENSE_TYPES.includes(l.licenseType)) add('license.licenseType', 'isIn', `licenseType must be one of ${LICENSE_TYPES.join(', ')}`);
-    if (type === 'free_license' && l.licenseType !== 'ordinary') add('license.licenseType', 'freeLicenseIsOrdinary', 'a P-3Y free licence is an ordinary (non-exclusive) licence');
+    if (type === 'free_license' && l.licenseType !== 'ordinary')
+      add('license.licenseType', 'freeLicenseIsOrdinary', 'a P-3Y free licence is an ordinary (non-exclusive) licence');
     const licenseStart = parseDate(l.startsOn);
     const end = parseDate(l.endsOn);
     if (!licenseStart) add('license.startsOn', 'isLocalDate', 'startsOn must be a date written YYYY-MM-DD');
     if (!end) add('license.endsOn', 'isLocalDate', 'endsOn must be a date written YYYY-MM-DD');
     if (licenseStart && end && !end.isAfter(licenseStart)) add('license.endsOn', 'afterStart', 'the licence must end after it starts');
-    if (typeof l.territory !== 'string' || l.territory.trim().length === 0) add('license.territory', 'required', 'territory is required (e.g. 中华人民共和国境内)');
+    if (typeof l.territory !== 'string' || l.territory.trim().length === 0)
+      add('license.territory', 'required', 'territory is required (e.g. 中华人民共和国境内)');
     if (typeof l.fieldOfUse !== 'string' || l.fieldOfUse.trim().length === 0) add('license.fieldOfUse', 'required', 'fieldOfUse is required');
     if (typeof l.sublicensing !== 'boolean') add('license.sublicensing', 'isBoolean', 'sublicensing must be true or false');
   }
@@ -130,7 +137,8 @@ export function validateTerms(type: ContractType, terms: ContractTerms): FieldEr
     const e = terms.equity;
     if (!positiveFen(e.valuationFen)) add('equity.valuationFen', 'min', 'valuationFen must be a positive number of fen');
     const share = parseRate(e.capitalShare);
-    if (!share || share.isZero() || share.compare(Rate.parse('1')) > 0) add('equity.capitalShare', 'range', 'capitalShare must be a decimal above 0 and at most 1, e.g. "0.125"');
+    if (!share || share.isZero() || share.compare(Rate.parse('1')) > 0)
+      add('equity.capitalShare', 'range', 'capitalShare must be a decimal above 0 and at most 1, e.g. "0.125"');
     if (typeof e.targetCompany !== 'string' || e.targetCompany.trim().length === 0) add('equity.targetCompany', 'required', 'targetCompany is required');
   }
 
@@ -142,7 +150,8 @@ export function validateTerms(type: ContractType, terms: ContractTerms): FieldEr
   const fees = Array.isArray(terms.fees) ? terms.fees : [];
   if (!Array.isArray(terms.fees)) add('fees', 'isArray', 'fees must be a list');
   if (type === 'free_license' && fees.length > 0) add('fees', 'freeLicenseHasNoFee', 'a P-3Y free licence is free of charge (无偿实施)');
-  if ((type === 'transfer' || type === 'license' || type === 'use_first') && fees.length === 0) add('fees', 'required', `a ${type} contract needs at least one fee`);
+  if ((type === 'transfer' || type === 'license' || type === 'use_first') && fees.length === 0)
+    add('fees', 'required', `a ${type} contract needs at least one fee`);
   const kinds = fees.map((f) => f?.kind);
   for (const kind of ['lump_sum', 'royalty', 'milestones', 'instalments'] as const) {
     if (kinds.filter((k) => k === kind).length > 1) add('fees', 'duplicateKind', `at most one ${kind} component`);
@@ -154,7 +163,8 @@ export function validateTerms(type: ContractType, terms: ContractTerms): FieldEr
     if (hasDate === hasDays) add(path, 'dueOnOrDueDays', 'give exactly one of dueOn (a date) or dueDays (days after the fees start)');
     if (hasDate && !parseDate(due.dueOn)) add(`${path}.dueOn`, 'isLocalDate', 'dueOn must be a date written YYYY-MM-DD');
     if (hasDate && type === 'use_first') add(`${path}.dueOn`, 'deferredFee', 'use-first fees fall due after conversion: give dueDays');
-    if (hasDays && !(Number.isInteger(due.dueDays) && due.dueDays! >= 0 && due.dueDays! <= MAX_DUE_DAYS)) add(`${path}.dueDays`, 'range', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
+    if (hasDays && !(Number.isInteger(due.dueDays) && due.dueDays! >= 0 && due.dueDays! <= MAX_DUE_DAYS))
+      add(`${path}.dueDays`, 'range', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
   };
 
   fees.forEach((fee, i) => {
@@ -176,12 +186,14 @@ export function validateTerms(type: ContractType, terms: ContractTerms): FieldEr
         break;
       case 'royalty': {
         const rate = parseRate(fee.rate);
-        if (!rate || rate.isZero() || rate.compare(Rate.parse('1')) > 0) add(`${at}.rate`, 'range', 'rate must be a decimal share of sales above 0 and at most 1, e.g. "0.05"');
+        if (!rate || rate.isZero() || rate.compare(Rate.parse('1')) > 0)
+          add(`${at}.rate`, 'range', 'rate must be a decimal share of sales above 0 and at most 1, e.g. "0.05"');
         if (!(fee.period in ROYALTY_PERIOD_MONTHS)) add(`${at}.period`, 'isIn', `period must be one of ${Object.keys(ROYALTY_PERIOD_MONTHS).join(', ')}`);
         if (fee.minimumFen !== undefined && fee.minimumFen !== null && !(typeof fee.minimumFen === 'string' && FEN.test(fee.minimumFen))) {
           add(`${at}.minimumFen`, 'isFen', 'minimumFen must be a whole number of fen');
         }
-        if (!(Number.isInteger(fee.dueDays) && fee.dueDays >= 0 && fee.dueDays <= MAX_DUE_DAYS)) add(`${at}.dueDays`, 'range', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
+        if (!(Number.isInteger(fee.dueDays) && fee.dueDays >= 0 && fee.dueDays <= MAX_DUE_DAYS))
+          add(`${at}.dueDays`, 'range', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
         if (!needs.license) add(at, 'royaltyNeedsLicense', 'a running royalty is reported over a licence term');
         break;
       }
@@ -192,12 +204,15 @@ export function validateTerms(type: ContractType, terms: ContractTerms): FieldEr
         }
         const keys = new Set<string>();
         fee.milestones.forEach((ms, j) => {
-          if (typeof ms.key !== 'string' || !MILESTONE_KEY.test(ms.key)) add(`${at}.milestones[${j}].key`, 'matches', 'key must be lower-case letters, digits, _ or -');
+          if (typeof ms.key !== 'string' || !MILESTONE_KEY.test(ms.key))
+            add(`${at}.milestones[${j}].key`, 'matches', 'key must be lower-case letters, digits, _ or -');
           else if (keys.has(ms.key)) add(`${at}.milestones[${j}].key`, 'duplicate', `milestone ${ms.key} appears twice`);
           keys.add(ms.key);
-          if (typeof ms.description !== 'string' || ms.description.trim().length === 0) add(`${at}.milestones[${j}].description`, 'required', 'description is required');
+          if (typeof ms.description !== 'string' || ms.description.trim().length === 0)
+            add(`${at}.milestones[${j}].description`, 'required', 'description is required');
           if (!positiveFen(ms.amountFen)) add(`${at}.milestones[${j}].amountFen`, 'min', 'amountFen must be a positive number of fen');
-          if (!(Number.isInteger(ms.dueDays) && ms.dueDays >= 0 && ms.dueDays <= MAX_DUE_DAYS)) add(`${at}.milestones[${j}].dueDays`, 'range', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
+          if (!(Number.isInteger(ms.dueDays) && ms.dueDays >= 0 && ms.dueDays <= MAX_DUE_DAYS))
+            add(`${at}.milestones[${j}].dueDays`, 'range', `dueDays must be a whole number from 0 to ${MAX_DUE_DAYS}`);
         });
         break;
       }

@@ -119,7 +119,9 @@ export class AchievementRegistry1764000002000 implements MigrationInterface {
         decided_at timestamptz,
         decision_reason text
       )`);
-    await q.query(`CREATE UNIQUE INDEX free_license_applications_open_key ON free_license_applications (achievement_id, enterprise_id) WHERE status <> 'rejected'`);
+    await q.query(
+      `CREATE UNIQUE INDEX free_license_applications_open_key ON free_license_applications (achievement_id, enterprise_id) WHERE status <> 'rejected'`,
+    );
 
     await q.query(`
       CREATE TABLE listings (
@@ -159,7 +161,9 @@ export class AchievementRegistry1764000002000 implements MigrationInterface {
     for (const table of ['notifications', 'listings', 'free_license_applications', 'rule_events', 'justifications', 'transformations', 'ip_rights']) {
       await q.query(`DROP TABLE ${table}`);
     }
-    await q.query(`DROP INDEX achievements_search_bigrams_idx, achievements_search_trgm_idx, achievements_ipc_idx, achievements_catalogue_idx, achievements_rule_state_idx`);
+    await q.query(
+      `DROP INDEX achievements_search_bigrams_idx, achievements_search_trgm_idx, achievements_ipc_idx, achievements_catalogue_idx, achievements_rule_state_idx`,
+    );
     await q.query(`
       ALTER TABLE achievements
         DROP CONSTRAINT achievements_registered_on,

@@ -143,8 +143,14 @@ export class CatalogueSearch1764000003000 implements MigrationInterface {
         achievements_catalogue_newest_idx, achievements_search_head_bigrams_idx, achievements_search_bigrams_idx`);
     await q.query(`DROP TRIGGER achievements_search_sync ON achievements`);
     await q.query(`DROP FUNCTION achievements_search_sync()`);
-    for (const fn of ['catalogue_ipc_prefixes(text[])', 'catalogue_contains_pattern(text)', 'catalogue_bigrams(text)', 'catalogue_head(text)',
-      'catalogue_search_text(text, text, text[])', 'catalogue_fold(text)']) {
+    for (const fn of [
+      'catalogue_ipc_prefixes(text[])',
+      'catalogue_contains_pattern(text)',
+      'catalogue_bigrams(text)',
+      'catalogue_head(text)',
+      'catalogue_search_text(text, text, text[])',
+      'catalogue_fold(text)',
+    ]) {
       await q.query(`DROP FUNCTION ${fn}`);
     }
     // As 1764000002000 left them: nothing maintained the search columns.

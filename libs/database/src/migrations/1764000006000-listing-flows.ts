@@ -35,7 +35,9 @@ export class ListingFlows1764000006000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX deals_listing_key`);
     await q.query(`DELETE FROM deals WHERE lot_id IS NULL`);
-    await q.query(`ALTER TABLE deals DROP CONSTRAINT deals_lot_for_auctions, DROP COLUMN source, DROP COLUMN defaulted_at, DROP COLUMN default_reason, ALTER COLUMN lot_id SET NOT NULL`);
+    await q.query(
+      `ALTER TABLE deals DROP CONSTRAINT deals_lot_for_auctions, DROP COLUMN source, DROP COLUMN defaulted_at, DROP COLUMN default_reason, ALTER COLUMN lot_id SET NOT NULL`,
+    );
     await q.query(`DROP TABLE listing_intents`);
     await q.query(`ALTER TABLE listings DROP COLUMN notice_days, DROP COLUMN notice_ends_at, DROP COLUMN concluded_at`);
   }

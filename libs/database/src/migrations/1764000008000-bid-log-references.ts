@@ -60,7 +60,12 @@ export class BidLogReferences1764000008000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    for (const [table, column] of [['lots', 'lot_id'], ['lot_registrations', 'registration_id'], ['organizations', 'organization_id'], ['users', 'user_id']]) {
+    for (const [table, column] of [
+      ['lots', 'lot_id'],
+      ['lot_registrations', 'registration_id'],
+      ['organizations', 'organization_id'],
+      ['users', 'user_id'],
+    ]) {
       await q.query(`CREATE TRIGGER ${table}_restrict_bids AFTER DELETE ON ${table} REFERENCING OLD TABLE AS deleted_rows
         FOR EACH STATEMENT EXECUTE FUNCTION bids_restrict_delete('${column}')`);
     }

@@ -65,8 +65,12 @@ export class Contracts1764000009000 implements MigrationInterface {
     await q.query(`CREATE INDEX contracts_seller_idx ON contracts (seller_id, created_at DESC)`);
     await q.query(`CREATE INDEX contracts_buyer_idx ON contracts (buyer_id, created_at DESC)`);
     await q.query(`CREATE INDEX contracts_achievement_idx ON contracts (achievement_id)`);
-    await q.query(`CREATE INDEX contracts_outbox_idx ON contracts (signed_at) WHERE signed_at IS NOT NULL AND (effect_recorded_at IS NULL OR deposit_applied_at IS NULL)`);
-    await q.query(`CREATE INDEX contracts_trial_idx ON contracts (trial_ends_on) WHERE type = 'use_first' AND converted_on IS NULL AND status IN ('signed', 'registered', 'in_performance')`);
+    await q.query(
+      `CREATE INDEX contracts_outbox_idx ON contracts (signed_at) WHERE signed_at IS NOT NULL AND (effect_recorded_at IS NULL OR deposit_applied_at IS NULL)`,
+    );
+    await q.query(
+      `CREATE INDEX contracts_trial_idx ON contracts (trial_ends_on) WHERE type = 'use_first' AND converted_on IS NULL AND status IN ('signed', 'registered', 'in_performance')`,
+    );
 
     // Every version of the terms, as drafted or amended (the current one is also in contracts.terms).
     await q.query(`
@@ -183,7 +187,16 @@ export class Contracts1764000009000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['refunds', 'payments', 'contract_milestones', 'contract_royalty_reports', 'contract_documents', 'contract_signatures', 'contract_versions', 'contracts']) {
+    for (const table of [
+      'refunds',
+      'payments',
+      'contract_milestones',
+      'contract_royalty_reports',
+      'contract_documents',
+      'contract_signatures',
+      'contract_versions',
+      'contracts',
+    ]) {
       await q.query(`DROP TABLE ${table}`);
     }
   }

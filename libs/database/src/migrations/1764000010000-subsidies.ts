@@ -185,7 +185,9 @@ export class Subsidies1764000010000 implements MigrationInterface {
         WHERE status NOT IN ('rejected', 'withdrawn')`);
     await q.query(`CREATE INDEX subsidy_applications_authority_idx ON subsidy_applications (authority_id, status, submitted_at)`);
     await q.query(`CREATE INDEX subsidy_applications_enterprise_idx ON subsidy_applications (enterprise_id, submitted_at)`);
-    await q.query(`CREATE INDEX subsidy_applications_policy_idx ON subsidy_applications (policy_id, enterprise_id, year) WHERE status IN ('approved', 'batched', 'paid')`);
+    await q.query(
+      `CREATE INDEX subsidy_applications_policy_idx ON subsidy_applications (policy_id, enterprise_id, year) WHERE status IN ('approved', 'batched', 'paid')`,
+    );
     await q.query(`CREATE INDEX subsidy_applications_batch_idx ON subsidy_applications (batch_id) WHERE batch_id IS NOT NULL`);
   }
 

@@ -33,7 +33,9 @@ export class WorkingDayCalendar1764000019000 implements MigrationInterface {
     await q.query(`ALTER TABLE listings ADD COLUMN notice_provisional boolean NOT NULL DEFAULT false`);
     const dir = join(dirname(require.resolve('chinese-days/package.json')), 'dist', 'years');
     const version = (JSON.parse(readFileSync(join(dirname(dir), '..', 'package.json'), 'utf8')) as { version: string }).version;
-    for (const file of readdirSync(dir).filter((f) => /^\d{4}\.json$/.test(f)).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => /^\d{4}\.json$/.test(f))
+      .sort()) {
       const year = Number(file.slice(0, 4));
       const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { holidays: Record<string, string>; workdays: Record<string, string> };
       await q.query(`INSERT INTO calendar_years (year, source) VALUES ($1, $2)`, [year, `chinese-days ${version} (国务院办公厅节假日安排)`]);

@@ -9,7 +9,9 @@ export class RecordedHistory1764000020000 implements MigrationInterface {
   name = 'RecordedHistory1764000020000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE achievements ADD COLUMN registration_recorded_by uuid REFERENCES users (id), ADD COLUMN registration_recorded_at timestamptz, ADD COLUMN registration_documents jsonb`);
+    await q.query(
+      `ALTER TABLE achievements ADD COLUMN registration_recorded_by uuid REFERENCES users (id), ADD COLUMN registration_recorded_at timestamptz, ADD COLUMN registration_documents jsonb`,
+    );
     await q.query(`ALTER TABLE transformations DROP CONSTRAINT transformations_source_check`);
     await q.query(`ALTER TABLE transformations ADD CONSTRAINT transformations_source_check CHECK (source IN ('contract', 'declaration', 'history'))`);
     await q.query(`
@@ -19,7 +21,9 @@ export class RecordedHistory1764000020000 implements MigrationInterface {
         ADD COLUMN recorded_at timestamptz,
         ADD CONSTRAINT transformations_history_recorded CHECK ((source = 'history') = (recorded_at IS NOT NULL AND contract_reference IS NOT NULL))`);
     // A justification's period: from its start (recorded history) or, as before, from its submission.
-    await q.query(`ALTER TABLE justifications ADD COLUMN starts_on date, ADD COLUMN recorded boolean NOT NULL DEFAULT false, ADD COLUMN documents jsonb NOT NULL DEFAULT '[]'::jsonb`);
+    await q.query(
+      `ALTER TABLE justifications ADD COLUMN starts_on date, ADD COLUMN recorded boolean NOT NULL DEFAULT false, ADD COLUMN documents jsonb NOT NULL DEFAULT '[]'::jsonb`,
+    );
     await q.query(`ALTER TABLE justifications ADD CONSTRAINT justifications_period CHECK (starts_on IS NULL OR starts_on <= ends_on)`);
     // Where an achievement is (成果所在地, GB/T 2260), as registries record it; null for those registered before.
     await q.query(`ALTER TABLE achievements ADD COLUMN region_code text CHECK (region_code ~ '^[1-9][0-9]{5}$')`);
@@ -52,7 +56,9 @@ export class RecordedHistory1764000020000 implements MigrationInterface {
     await q.query(`ALTER TABLE achievements DROP COLUMN region_code`);
     await q.query(`ALTER TABLE justifications DROP CONSTRAINT justifications_period, DROP COLUMN starts_on, DROP COLUMN recorded, DROP COLUMN documents`);
     await q.query(`DELETE FROM transformations WHERE source = 'history'`);
-    await q.query(`ALTER TABLE transformations DROP CONSTRAINT transformations_history_recorded, DROP COLUMN contract_reference, DROP COLUMN counterparty, DROP COLUMN recorded_at`);
+    await q.query(
+      `ALTER TABLE transformations DROP CONSTRAINT transformations_history_recorded, DROP COLUMN contract_reference, DROP COLUMN counterparty, DROP COLUMN recorded_at`,
+    );
     await q.query(`ALTER TABLE transformations DROP CONSTRAINT transformations_source_check`);
     await q.query(`ALTER TABLE transformations ADD CONSTRAINT transformations_source_check CHECK (source IN ('contract', 'declaration'))`);
     await q.query(`ALTER TABLE achievements DROP COLUMN registration_recorded_by, DROP COLUMN registration_recorded_at, DROP COLUMN registration_documents`);

@@ -21,4 +21,26 @@ import { WorkingDayCalendar1764000019000 } from './1764000019000-working-day-cal
 import { RecordedHistory1764000020000 } from './1764000020000-recorded-history';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
-export const MIGRATIONS = [CreateIdentity1764000000000, CreateAchievements1764000001000, AchievementRegistry1764000002000, CatalogueSearch1764000003000, Auctions1764000004000, Payments1764000005000, ListingFlows1764000006000, CatalogueSpeed1764000007000, BidLogReferences1764000008000, Contracts1764000009000, Subsidies1764000010000, Payouts1764000011000, Outbox1764000012000, PublishedReadModels1764000013000, SubsidySweep1764000014000, AchievementReadModels1764000015000, MarketReadModels1764000016000, PaymentReferencePrints1764000017000, ContractDirectory1764000018000, WorkingDayCalendar1764000019000, RecordedHistory1764000020000];
+export const MIGRATIONS = [
+  CreateIdentity1764000000000,
+  CreateAchievements1764000001000,
+  AchievementRegistry1764000002000,
+  CatalogueSearch1764000003000,
+  Auctions1764000004000,
+  Payments1764000005000,
+  ListingFlows1764000006000,
+  CatalogueSpeed1764000007000,
+  BidLogReferences1764000008000,
+  Contracts1764000009000,
+  Subsidies1764000010000,
+  Payouts1764000011000,
+  Outbox1764000012000,
+  PublishedReadModels1764000013000,
+  SubsidySweep1764000014000,
+  AchievementReadModels1764000015000,
+  MarketReadModels1764000016000,
+  PaymentReferencePrints1764000017000,
+  ContractDirectory1764000018000,
+  WorkingDayCalendar1764000019000,
+  RecordedHistory1764000020000,
+];

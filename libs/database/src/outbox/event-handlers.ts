@@ -24,7 +24,11 @@ export class DomainEventHandlers {
     if (list.some((h) => h.id === id)) throw new Error(`event handler ${id} is registered twice for ${type.name}`);
     const entry: Registered = { id, handle: handle as EventHandler<unknown> };
     this.byName.set(type.name, [...list, entry]);
-    return () => this.byName.set(type.name, (this.byName.get(type.name) ?? []).filter((h) => h !== entry));
+    return () =>
+      this.byName.set(
+        type.name,
+        (this.byName.get(type.name) ?? []).filter((h) => h !== entry),
+      );
   }
 
   /** Every registered handler as `EventName → handler id` (a process must know the same ones as every other). */

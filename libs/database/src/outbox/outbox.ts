@@ -35,7 +35,12 @@ export class Outbox {
    * after its commit; otherwise the relay does, a few seconds later. Returns the event's id.
    */
   async append(m: EntityManager, event: DomainEvent): Promise<string> {
-    await m.query(`INSERT INTO outbox_events (id, name, payload, occurred_at) VALUES ($1, $2, $3, $4)`, [event.id, event.name, JSON.stringify(event.payload), event.occurredAt]);
+    await m.query(`INSERT INTO outbox_events (id, name, payload, occurred_at) VALUES ($1, $2, $3, $4)`, [
+      event.id,
+      event.name,
+      JSON.stringify(event.payload),
+      event.occurredAt,
+    ]);
     this.appended.set(m, [...(this.appended.get(m) ?? []), event.id]);
     return event.id;
   }

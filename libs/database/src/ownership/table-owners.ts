@@ -10,7 +10,16 @@ export const TABLE_OWNERS = {
   market: ['listings', 'listing_intents', 'auction_sessions', 'lots', 'lot_registrations', 'bids', 'deals', 'calendar_years', 'calendar_days'],
   payments: ['deposits', 'stripe_events', 'ledger_entries', 'payments', 'refunds', 'payouts'],
   contracts: ['contracts', 'contract_versions', 'contract_signatures', 'contract_documents', 'contract_royalty_reports', 'contract_milestones'],
-  subsidies: ['subsidy_policies', 'subsidy_policy_versions', 'high_tech_certificates', 'research_fundings', 'subsidy_candidates', 'subsidy_candidate_runs', 'subsidy_batches', 'subsidy_applications'],
+  subsidies: [
+    'subsidy_policies',
+    'subsidy_policy_versions',
+    'high_tech_certificates',
+    'research_fundings',
+    'subsidy_candidates',
+    'subsidy_candidate_runs',
+    'subsidy_batches',
+    'subsidy_applications',
+  ],
   database: ['audit_log', 'outbox_events', 'migrations'],
 } as const;
 

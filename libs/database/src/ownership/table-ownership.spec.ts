@@ -67,7 +67,7 @@ function crossings(): Record<string, string[]> {
 describe('tables named only in repositories', () => {
   const found = sqlOutsideRepositories();
 
-  it('lets no new service, controller or helper run SQL: declare it in the aggregate\'s *.repository.ts', () => {
+  it("lets no new service, controller or helper run SQL: declare it in the aggregate's *.repository.ts", () => {
     expect(found.filter((f) => !SQL_OUTSIDE_REPOSITORIES.includes(f))).toEqual([]);
   });
 
@@ -87,17 +87,26 @@ describe('one owner per table', () => {
 
   it("lets no new file name another context's table: go through the owner's service, read model or events", () => {
     const known = KNOWN_CROSSINGS as Record<string, string[]>;
-    const unexpected = Object.entries(found).flatMap(([file, tables]) => tables.filter((t) => !(known[file] ?? []).includes(t)).map((t) => `${file} names ${t} (owned by ${ownerOf(t)})`));
+    const unexpected = Object.entries(found).flatMap(([file, tables]) =>
+      tables.filter((t) => !(known[file] ?? []).includes(t)).map((t) => `${file} names ${t} (owned by ${ownerOf(t)})`),
+    );
     expect(unexpected).toEqual([]);
   });
 
   it('shrinks the list of known crossings as they are removed (the list is debt, not permission)', () => {
-    const stale = Object.entries(KNOWN_CROSSINGS as Record<string, string[]>).flatMap(([file, tables]) => tables.filter((t) => !(found[file] ?? []).includes(t)).map((t) => `${file}: ${t}`));
+    const stale = Object.entries(KNOWN_CROSSINGS as Record<string, string[]>).flatMap(([file, tables]) =>
+      tables.filter((t) => !(found[file] ?? []).includes(t)).map((t) => `${file}: ${t}`),
+    );
     expect(stale).toEqual([]);
   });
 
   it('creates every published read model in a migration, as a view', () => {
-    const migrations = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'libs/database/src/migrations'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const migrations = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'libs/database/src/migrations'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
     const views = migrations.flatMap((f) => [...readFileSync(join(ROOT, f), 'utf8').matchAll(/CREATE VIEW ([a-z_]+)/g)].map((m) => m[1]));
     expect(views.sort()).toEqual(Object.values(PUBLISHED_READ_MODELS).flat().sort());
   });

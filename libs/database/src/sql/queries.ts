@@ -26,7 +26,10 @@ export function renderQueries(statements: Record<string, string>): string {
 /** Removes the common indentation (of every line when the text starts on a new line, else of the lines after the first). */
 function dedent(text: string): string {
   const ownLine = /^[ \t]*\n/.test(text);
-  const lines = text.replace(/^\s*\n/, '').replace(/\s+$/, '').split('\n');
+  const lines = text
+    .replace(/^\s*\n/, '')
+    .replace(/\s+$/, '')
+    .split('\n');
   const indentOf = (l: string) => /^ */.exec(l)![0].length;
   const measured = (ownLine ? lines : lines.slice(1)).filter((l) => l.trim());
   const cut = measured.length ? Math.min(...measured.map(indentOf)) : 0;

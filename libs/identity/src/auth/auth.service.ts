@@ -58,7 +58,12 @@ export class AuthService {
       if (row.revokedAt || row.expiresAt <= now) return { ok: false, code: 'SESSION_ENDED', message: 'This session has ended; sign in again' };
       if (row.rotatedAt) {
         await revokeSession(m, row.sessionId, 'token_reuse', now);
-        return { ok: false, code: 'REFRESH_TOKEN_REUSED', message: 'This refresh token was already used; the session is revoked', revokedSessionId: row.sessionId };
+        return {
+          ok: false,
+          code: 'REFRESH_TOKEN_REUSED',
+          message: 'This refresh token was already used; the session is revoked',
+          revokedSessionId: row.sessionId,
+        };
       }
       const user = await m.findOneBy(User, { id: row.userId });
       const org = user && (await m.findOneBy(Organization, { id: user.organizationId }));

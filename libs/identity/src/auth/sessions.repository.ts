@@ -32,7 +32,13 @@ export async function insertSession(m: Query, userId: string, createdAt: Date, e
 
 /** The refresh token and its session, both locked (FOR UPDATE); undefined for an unknown token. */
 export async function lockRefreshToken(m: Query, hash: Buffer): Promise<RefreshTokenSession | undefined> {
-  const [row] = (await m.query(SQL.lockByRefreshToken, [hash])) as { rotated_at: Date | null; session_id: string; user_id: string; expires_at: Date; revoked_at: Date | null }[];
+  const [row] = (await m.query(SQL.lockByRefreshToken, [hash])) as {
+    rotated_at: Date | null;
+    session_id: string;
+    user_id: string;
+    expires_at: Date;
+    revoked_at: Date | null;
+  }[];
   return row && { rotatedAt: row.rotated_at, sessionId: row.session_id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at };
 }
 

@@ -48,7 +48,10 @@ export class TokenService {
       claims = await this.jwt.verifyAsync<AccessClaims & { exp: number }>(token, { algorithms: ['HS256'] });
     } catch (err) {
       const expired = err instanceof Error && err.name === 'TokenExpiredError';
-      throw new UnauthenticatedError(expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', expired ? 'The access token has expired; refresh it' : 'The access token is not valid');
+      throw new UnauthenticatedError(
+        expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN',
+        expired ? 'The access token has expired; refresh it' : 'The access token is not valid',
+      );
     }
     if (await this.isSessionRevoked(claims.sid)) {
       throw new UnauthenticatedError('SESSION_REVOKED', 'This session has ended; sign in again');

@@ -35,7 +35,8 @@ export interface NewNotification {
 
 /** The `notifications` table (identity's): an organisation's in-app inbox. */
 export const NotificationsRepository = {
-  list: async (db: Query, organizationId: string, unreadOnly: boolean): Promise<NotificationRow[]> => (await db.query(SQL.list, [organizationId, unreadOnly])) as NotificationRow[],
+  list: async (db: Query, organizationId: string, unreadOnly: boolean): Promise<NotificationRow[]> =>
+    (await db.query(SQL.list, [organizationId, unreadOnly])) as NotificationRow[],
   /** Marks one of the organisation's notices read; false when it has none with this id. */
   markRead: async (db: Query, id: string, organizationId: string): Promise<boolean> => {
     const [, count] = (await db.query(SQL.markRead, [id, organizationId])) as [unknown, number];

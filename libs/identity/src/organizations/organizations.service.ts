@@ -16,7 +16,8 @@ export function organizationProblems(dto: CreateOrganizationDto): FieldError[] {
     problems.push({ field: 'regionCode', code: 'unknownRegion', message: `${dto.regionCode} is not a GB/T 2260 division` });
   }
   const only = (field: keyof CreateOrganizationDto, type: string) => {
-    if (dto[field] !== undefined && dto.type !== type) problems.push({ field, code: 'notApplicable', message: `${field} applies to ${type} organisations only` });
+    if (dto[field] !== undefined && dto.type !== type)
+      problems.push({ field, code: 'notApplicable', message: `${field} applies to ${type} organisations only` });
   };
   only('holderCategory', 'holder');
   only('highLevelPlatform', 'holder');
@@ -78,7 +79,8 @@ export class OrganizationsService {
       const org = await m.findOne(Organization, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!org) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
       const problems: FieldError[] = [];
-      if (dto.highLevelPlatform !== undefined && org.type !== 'holder') problems.push({ field: 'highLevelPlatform', code: 'notApplicable', message: 'applies to holders only' });
+      if (dto.highLevelPlatform !== undefined && org.type !== 'holder')
+        problems.push({ field: 'highLevelPlatform', code: 'notApplicable', message: 'applies to holders only' });
       if (dto.sme !== undefined && org.type !== 'enterprise') problems.push({ field: 'sme', code: 'notApplicable', message: 'applies to enterprises only' });
       if (problems.length) throw new ValidationError(problems);
       const before = { name: org.name, highLevelPlatform: org.highLevelPlatform, sme: org.sme };
@@ -104,7 +106,11 @@ export class OrganizationsService {
     if (actor) {
       // an authority sees the organisations of its region (jurisdiction), the operator all
       const o = await oversightOf(this.organizations.manager, actor);
-      if (o.kind !== 'all') qb.andWhere(`(o.id = :own OR (:prefix::text IS NOT NULL AND o.region_code LIKE :prefix || '%'))`, { own: o.organizationId, prefix: o.kind === 'region' ? o.prefix : null });
+      if (o.kind !== 'all')
+        qb.andWhere(`(o.id = :own OR (:prefix::text IS NOT NULL AND o.region_code LIKE :prefix || '%'))`, {
+          own: o.organizationId,
+          prefix: o.kind === 'region' ? o.prefix : null,
+        });
     }
     if (query.type) qb.andWhere('o.type = :type', { type: query.type });
     if (query.region) {
@@ -120,7 +126,8 @@ export class OrganizationsService {
     const o = await oversightOf(this.organizations.manager, actor);
     const org = await this.organizations.findOneBy({ id });
     // organisation ids are not secret: outside what the caller oversees is 403, whether it exists or not
-    if (o.kind !== 'all' && !(org && oversees(o, org))) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'You may only see your own organisation and those you oversee');
+    if (o.kind !== 'all' && !(org && oversees(o, org)))
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'You may only see your own organisation and those you oversee');
     if (!org) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
     return org;
   }

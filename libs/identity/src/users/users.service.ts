@@ -27,7 +27,9 @@ export class UsersService {
       const allowed = ROLES_BY_ORGANIZATION_TYPE[org.type];
       const wrong = dto.roles.filter((r) => !allowed.includes(r));
       if (wrong.length) {
-        throw new ValidationError([{ field: 'roles', code: 'roleNotForOrganization', message: `${wrong.join(', ')} cannot be given to a user of a ${org.type} organisation` }]);
+        throw new ValidationError([
+          { field: 'roles', code: 'roleNotForOrganization', message: `${wrong.join(', ')} cannot be given to a user of a ${org.type} organisation` },
+        ]);
       }
       // Only a platform administrator can create another platform administrator.
       if (dto.roles.includes('platform_admin') && actor && !actor.roles.includes('platform_admin')) {

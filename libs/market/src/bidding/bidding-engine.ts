@@ -107,7 +107,13 @@ export class BiddingEngine {
       }
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const judged = await this.tx.run((m) => this.judge(m, lotId, batch.map((p) => p.request)));
+        const judged = await this.tx.run((m) =>
+          this.judge(
+            m,
+            lotId,
+            batch.map((p) => p.request),
+          ),
+        );
         if (!judged) {
           // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
           batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
@@ -127,7 +133,11 @@ export class BiddingEngine {
    * asks the rule (`judgeBid`) about each bid in order, and persists the outcome. Null when the
    * lot does not exist.
    */
-  private async judge(m: import('typeorm').EntityManager, lotId: string, requests: BidRequest[]): Promise<{ results: BidResult[]; publish: () => void } | null> {
+  private async judge(
+    m: import('typeorm').EntityManager,
+    lotId: string,
+    requests: BidRequest[],
+  ): Promise<{ results: BidResult[]; publish: () => void } | null> {
     const now = this.clock.now();
     const lot = await lockLot(m, lotId);
     if (!lot) return null;
@@ -179,7 +189,14 @@ export class BiddingEngine {
         const old = stored.get(key);
         if (old) {
           const reg = byOrg.get(old.organization_id);
-          results.push(snapshot(!!reg && state.leaderId === reg.id, { status: old.status as 'accepted' | 'rejected', code: (old.reject_code ?? undefined) as RejectCode | undefined, seq: old.seq ?? undefined, replay: true }));
+          results.push(
+            snapshot(!!reg && state.leaderId === reg.id, {
+              status: old.status as 'accepted' | 'rejected',
+              code: (old.reject_code ?? undefined) as RejectCode | undefined,
+              seq: old.seq ?? undefined,
+              replay: true,
+            }),
+          );
           continue;
         }
       }
@@ -193,7 +210,21 @@ export class BiddingEngine {
           const bidderRow = byId.get(b.bidderId)!;
           const proxy = b.proxy;
           const hash = bidHash(chainHead, { lotId, seq: b.seq, bidderId: bidderPseudonym(bidderRow.paddle_number), amountFen: b.amountFen, at: b.at, proxy });
-          rows.push([bidderRow.id, bidderRow.organization_id, proxy ? null : r.userId, proxy ? 'proxy' : r.source, proxy ? null : (r.idempotencyKey ?? null), b.amountFen.toString(), proxy ? null : (r.maxFen?.toString() ?? null), 'accepted', null, b.seq, chainHead, hash, now]);
+          rows.push([
+            bidderRow.id,
+            bidderRow.organization_id,
+            proxy ? null : r.userId,
+            proxy ? 'proxy' : r.source,
+            proxy ? null : (r.idempotencyKey ?? null),
+            b.amountFen.toString(),
+            proxy ? null : (r.maxFen?.toString() ?? null),
+            'accepted',
+            null,
+            b.seq,
+            chainHead,
+            hash,
+            now,
+          ]);
           chainHead = hash;
           accepted.push({ seq: b.seq, paddle: bidderRow.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
         }
@@ -205,7 +236,21 @@ export class BiddingEngine {
         result = snapshot(state.leaderId === reg!.id, { status: 'accepted', seq: judgement.ownSeq });
         if (judgement.bids.length === 0) {
           // a leader raising its proxy maximum: stored as an instruction, with no sequence number
-          rows.push([reg!.id, reg!.organization_id, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'proxy_update', null, null, null, null, now]);
+          rows.push([
+            reg!.id,
+            reg!.organization_id,
+            r.userId,
+            r.source,
+            r.idempotencyKey ?? null,
+            r.amountFen.toString(),
+            r.maxFen?.toString() ?? null,
+            'proxy_update',
+            null,
+            null,
+            null,
+            null,
+            now,
+          ]);
         }
         if (key) seen.set(key, result);
         results.push(result);
@@ -214,7 +259,21 @@ export class BiddingEngine {
       // refused before the amount was looked at (the lot's time or status, the bidder): not reported as leading
       const leading = !!reg && !BEFORE_THE_AMOUNT.has(judgement.code) && state.leaderId === reg.id;
       result = snapshot(leading, { code: judgement.code, minimumFen: judgement.minimumFen?.toString() });
-      rows.push([reg?.id ?? null, reg?.organization_id ?? r.organizationId ?? null, r.userId, r.source, r.idempotencyKey ?? null, r.amountFen.toString(), r.maxFen?.toString() ?? null, 'rejected', result.code ?? null, null, null, null, now]);
+      rows.push([
+        reg?.id ?? null,
+        reg?.organization_id ?? r.organizationId ?? null,
+        r.userId,
+        r.source,
+        r.idempotencyKey ?? null,
+        r.amountFen.toString(),
+        r.maxFen?.toString() ?? null,
+        'rejected',
+        result.code ?? null,
+        null,
+        null,
+        null,
+        now,
+      ]);
       if (key) seen.set(key, result);
       results.push(result);
     }

@@ -53,7 +53,21 @@ export interface BatchFactsQuery {
  * One bids row, in the column order of writeBatch: registration_id, organization_id, user_id,
  * source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at.
  */
-export type BidRowValues = [string | null, string | null, string | null, string, string | null, string, string | null, string, string | null, number | null, string | null, string | null, Date];
+export type BidRowValues = [
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string | null,
+  string,
+  string | null,
+  string,
+  string | null,
+  number | null,
+  string | null,
+  string | null,
+  Date,
+];
 
 export interface LotStateUpdate {
   currentFen: string | null;
@@ -68,7 +82,11 @@ export interface LotStateUpdate {
   changed: boolean;
 }
 
-export async function loadBatchFacts(m: Queryable, lotId: string, q: BatchFactsQuery): Promise<{ registrations: BatchRegistration[]; stored: StoredBidAnswer[] }> {
+export async function loadBatchFacts(
+  m: Queryable,
+  lotId: string,
+  q: BatchFactsQuery,
+): Promise<{ registrations: BatchRegistration[]; stored: StoredBidAnswer[] }> {
   const found = (await m.query(SQL.batchFacts, [
     lotId,
     q.organizationIds,
@@ -89,8 +107,16 @@ export async function loadBatchFacts(m: Queryable, lotId: string, q: BatchFactsQ
 export async function writeBatch(m: Queryable, lotId: string, rows: BidRowValues[], lot: LotStateUpdate): Promise<void> {
   const column = (i: number) => rows.map((row) => row[i]);
   await m.query(SQL.writeBatch, [
-    lotId, ...Array.from({ length: 13 }, (_, i) => column(i)),
-    lot.currentFen, lot.leaderRegistrationId, lot.leaderProxyMaxFen, lot.leaderProxySetAt, lot.seq, lot.bidCount,
-    lot.chainHead, lot.extendedEndsAt, lot.changed,
+    lotId,
+    ...Array.from({ length: 13 }, (_, i) => column(i)),
+    lot.currentFen,
+    lot.leaderRegistrationId,
+    lot.leaderProxyMaxFen,
+    lot.leaderProxySetAt,
+    lot.seq,
+    lot.bidCount,
+    lot.chainHead,
+    lot.extendedEndsAt,
+    lot.changed,
   ]);
 }

@@ -35,11 +35,29 @@ export class LotEventsPublisher {
     @InjectQueue(QUEUES.auctions) private readonly auctions: Queue<CloseLotJob>,
   ) {}
 
-  bidsAccepted(lotId: string, bids: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[], state: LotState, leader: string | null): void {
+  bidsAccepted(
+    lotId: string,
+    bids: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[],
+    state: LotState,
+    leader: string | null,
+  ): void {
     this.feed.publish({
       lotId,
-      bids: bids.map((b): PublicBid => ({ seq: b.seq, amountFen: b.amountFen.toString(), bidder: bidderPseudonym(b.paddle), proxy: b.proxy, at: b.at.toISOString() })),
-      state: { seq: state.seq, currentFen: state.currentFen?.toString() ?? null, leader, bidCount: state.bidCount, endsAt: state.endsAt.toISOString(), status: state.status } satisfies LotSnapshot,
+      bids: bids.map((b): PublicBid => ({
+        seq: b.seq,
+        amountFen: b.amountFen.toString(),
+        bidder: bidderPseudonym(b.paddle),
+        proxy: b.proxy,
+        at: b.at.toISOString(),
+      })),
+      state: {
+        seq: state.seq,
+        currentFen: state.currentFen?.toString() ?? null,
+        leader,
+        bidCount: state.bidCount,
+        endsAt: state.endsAt.toISOString(),
+        status: state.status,
+      } satisfies LotSnapshot,
     });
   }
 
@@ -54,13 +72,17 @@ export class LotEventsPublisher {
    * open and does nothing; the job for the new end closes it.
    */
   async scheduleClose(lotId: string, endsAt: Date): Promise<void> {
-    await this.auctions.add(AUCTION_JOBS.closeLot, { lotId }, {
-      jobId: `close-${lotId}-${endsAt.getTime()}`,
-      delay: Math.max(0, endsAt.getTime() - Date.now()),
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: { age: 86400 },
-      removeOnFail: { age: 30 * 86400 },
-    });
+    await this.auctions.add(
+      AUCTION_JOBS.closeLot,
+      { lotId },
+      {
+        jobId: `close-${lotId}-${endsAt.getTime()}`,
+        delay: Math.max(0, endsAt.getTime() - Date.now()),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 86400 },
+        removeOnFail: { age: 30 * 86400 },
+      },
+    );
   }
 }

@@ -1,10 +1,27 @@
 import { LotFeedBuffer, MAX_BIDS_PER_EVENT, type LotBidsEvent } from './lot-feed-merge';
 
-const bid = (seq: number) => ({ seq, amountFen: String(1000 + seq * 100), bidder: `竞买人 ${String(seq % 9).padStart(2, '0')}`, proxy: false, at: new Date(seq * 1000).toISOString() });
+const bid = (seq: number) => ({
+  seq,
+  amountFen: String(1000 + seq * 100),
+  bidder: `竞买人 ${String(seq % 9).padStart(2, '0')}`,
+  proxy: false,
+  at: new Date(seq * 1000).toISOString(),
+});
 /** a committed batch of bids from..to, with the state after it */
 const batch = (from: number, to: number): LotBidsEvent => {
   const bids = Array.from({ length: to - from + 1 }, (_, i) => bid(from + i));
-  return { lotId: 'lot', bids, state: { seq: to, currentFen: bids[bids.length - 1].amountFen, leader: bids[bids.length - 1].bidder, bidCount: to, endsAt: '2026-11-26T10:00:00.000Z', status: 'open' } };
+  return {
+    lotId: 'lot',
+    bids,
+    state: {
+      seq: to,
+      currentFen: bids[bids.length - 1].amountFen,
+      leader: bids[bids.length - 1].bidder,
+      bidCount: to,
+      endsAt: '2026-11-26T10:00:00.000Z',
+      status: 'open',
+    },
+  };
 };
 const seqs = (e: LotBidsEvent | null) => e?.bids.map((b) => b.seq);
 

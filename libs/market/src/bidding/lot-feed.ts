@@ -48,7 +48,9 @@ export class LotFeed implements OnModuleDestroy {
   /** A committed batch: to every API process's watchers of the lot. */
   publish(event: LotBidsEvent): void {
     this.pub ??= this.redis.create('pubsub-pub');
-    this.pub.publish(this.channel, JSON.stringify(event)).catch((err: unknown) => this.logger.error(`could not publish lot ${event.lotId}'s bids: ${String(err)}`));
+    this.pub
+      .publish(this.channel, JSON.stringify(event))
+      .catch((err: unknown) => this.logger.error(`could not publish lot ${event.lotId}'s bids: ${String(err)}`));
   }
 
   private receive(event: LotBidsEvent): void {

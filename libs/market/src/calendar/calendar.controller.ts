@@ -9,7 +9,8 @@ import { CalendarYearDetailDto, CalendarYearsDto, LoadCalendarYearDto, LoadedCal
 @Injectable()
 export class ParseYearPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100) throw new ValidationError([{ field: 'year', code: 'isYear', message: 'year must be a year from 2000 to 2100' }]);
+    if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100)
+      throw new ValidationError([{ field: 'year', code: 'isYear', message: 'year must be a year from 2000 to 2100' }]);
     return Number(value);
   }
 }

@@ -51,7 +51,14 @@ export async function loadCalendar(m: Queryable, fromYear: number, toYear: numbe
 }
 
 export async function listCalendarYears(m: Queryable): Promise<CalendarYearRow[]> {
-  const rows = (await m.query(SQL.listYears)) as { year: number; source: string; loaded_at: Date; loaded_by: string | null; holidays: number; workdays: number }[];
+  const rows = (await m.query(SQL.listYears)) as {
+    year: number;
+    source: string;
+    loaded_at: Date;
+    loaded_by: string | null;
+    holidays: number;
+    workdays: number;
+  }[];
   return rows.map((r) => ({ year: r.year, source: r.source, loadedAt: r.loaded_at, loadedBy: r.loaded_by, holidays: r.holidays, workdays: r.workdays }));
 }
 
@@ -60,7 +67,14 @@ export async function calendarYearDays(m: Queryable, year: number): Promise<Cale
 }
 
 /** Replaces a year's schedule (all of it: a new announcement supersedes the old one). */
-export async function replaceCalendarYear(m: Queryable, year: number, source: string, at: Date, by: string | null, days: readonly CalendarDay[]): Promise<void> {
+export async function replaceCalendarYear(
+  m: Queryable,
+  year: number,
+  source: string,
+  at: Date,
+  by: string | null,
+  days: readonly CalendarDay[],
+): Promise<void> {
   await m.query(SQL.upsertYear, [year, source, at, by]);
   await m.query(SQL.deleteYearDays, [year]);
   if (days.length > 0) await m.query(SQL.insertDays, [year, days.map((d) => d.day), days.map((d) => d.kind), days.map((d) => d.name)]);

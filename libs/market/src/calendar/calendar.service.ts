@@ -100,7 +100,8 @@ export function checkSchedule(year: number, days: readonly CalendarDayDto[]): Fi
     const date = LocalDate.parse(d.date);
     if (date.year !== year) errors.push({ field, code: 'otherYear', message: `${d.date} is not in ${year}` });
     else if (seen.has(d.date)) errors.push({ field, code: 'duplicate', message: `${d.date} is listed twice` });
-    else if (d.kind === 'workday' && isWeekday(date)) errors.push({ field, code: 'workdayOnWeekday', message: `${d.date} is a weekday: a make-up working day (调休上班) is a Saturday or Sunday` });
+    else if (d.kind === 'workday' && isWeekday(date))
+      errors.push({ field, code: 'workdayOnWeekday', message: `${d.date} is a weekday: a make-up working day (调休上班) is a Saturday or Sunday` });
     seen.add(d.date);
   });
   if (!days.some((d) => d.kind === 'holiday')) errors.push({ field: 'days', code: 'noHolidays', message: 'a schedule names its public holidays' });

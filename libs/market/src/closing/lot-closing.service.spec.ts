@@ -15,12 +15,36 @@ jest.mock('../deals/deals.repository');
 
 const now = new Date('2026-03-02T10:00:00Z');
 const lotRow = (over: Partial<LotRow> = {}): LotRow => ({
-  id: 'lot1', listing_id: 'lst1', achievement_id: 'a1', holder_id: 'h1', title: '专利', session_id: null,
-  starting_price_fen: '100000', reserve_price_fen: null, increment: { kind: 'fixed', amountFen: '1000' }, deposit_fen: '5000',
-  starts_at: new Date('2026-03-01T00:00:00Z'), ends_at: new Date('2026-03-02T09:00:00Z'), original_ends_at: new Date('2026-03-02T09:00:00Z'),
-  extension_minutes: 5, extension_cap_minutes: null, proxy_allowed: true, live: false, status: 'open',
-  current_fen: '120000', leader_registration_id: 'reg-w', leader_proxy_max_fen: null, leader_proxy_set_at: null, seq: 7, bid_count: 3, chain_head: '',
-  result: null, unsold_reason: null, winner_registration_id: null, hammer_price_fen: null, closed_at: null,
+  id: 'lot1',
+  listing_id: 'lst1',
+  achievement_id: 'a1',
+  holder_id: 'h1',
+  title: '专利',
+  session_id: null,
+  starting_price_fen: '100000',
+  reserve_price_fen: null,
+  increment: { kind: 'fixed', amountFen: '1000' },
+  deposit_fen: '5000',
+  starts_at: new Date('2026-03-01T00:00:00Z'),
+  ends_at: new Date('2026-03-02T09:00:00Z'),
+  original_ends_at: new Date('2026-03-02T09:00:00Z'),
+  extension_minutes: 5,
+  extension_cap_minutes: null,
+  proxy_allowed: true,
+  live: false,
+  status: 'open',
+  current_fen: '120000',
+  leader_registration_id: 'reg-w',
+  leader_proxy_max_fen: null,
+  leader_proxy_set_at: null,
+  seq: 7,
+  bid_count: 3,
+  chain_head: '',
+  result: null,
+  unsold_reason: null,
+  winner_registration_id: null,
+  hammer_price_fen: null,
+  closed_at: null,
   ...over,
 });
 
@@ -40,7 +64,9 @@ describe('LotClosingService (repositories replaced)', () => {
     published = [];
     appended = [];
     released = [];
-    const realtime = { toLot: (_lot: string, event: string, data: Record<string, unknown>) => void published.push({ event, data }) } as unknown as RealtimePublisher;
+    const realtime = {
+      toLot: (_lot: string, event: string, data: Record<string, unknown>) => void published.push({ event, data }),
+    } as unknown as RealtimePublisher;
     const outbox = { append: (_m: unknown, e: { type?: string; payload?: unknown }) => Promise.resolve(void appended.push(e)) } as unknown as Outbox;
     const deposits = { release: (id: string) => Promise.resolve(void released.push(id)) } as unknown as DepositGateway;
     service = new LotClosingService(tx, db, realtime, deposits, clock, outbox);
@@ -60,13 +86,21 @@ describe('LotClosingService (repositories replaced)', () => {
     expect(result).toMatchObject({ closed: true, lotId: 'lot1', result: 'sold', hammerPriceFen: '120000' });
     const dealId = (result as { dealId: string }).dealId;
     expect(dealId).toEqual(expect.any(String));
-    expect(closeLot).toHaveBeenCalledWith(m, 'lot1', { result: 'sold', unsoldReason: null, winnerRegistrationId: 'reg-w', hammerPriceFen: 120000n, closedAt: now });
+    expect(closeLot).toHaveBeenCalledWith(m, 'lot1', {
+      result: 'sold',
+      unsoldReason: null,
+      winnerRegistrationId: 'reg-w',
+      hammerPriceFen: 120000n,
+      closedAt: now,
+    });
     expect(closeListing).toHaveBeenCalledWith(m, 'lst1', 'sold at auction');
     expect(insertAuctionDeal).toHaveBeenCalledWith(m, { id: dealId, lotId: 'lot1', winnerRegistrationId: 'reg-w', priceFen: 120000n, concludedAt: now });
     expect(jest.mocked(closeLot).mock.invocationCallOrder[0]).toBeLessThan(jest.mocked(insertAuctionDeal).mock.invocationCallOrder[0]);
     expect(appended).toHaveLength(1);
     expect(JSON.stringify(appended[0])).toContain(dealId);
-    expect(published).toEqual([{ event: expect.any(String), data: { lotId: 'lot1', result: 'sold', hammerPriceFen: '120000', winner: expect.any(String), seq: 8, bidCount: 3 } }]);
+    expect(published).toEqual([
+      { event: expect.any(String), data: { lotId: 'lot1', result: 'sold', hammerPriceFen: '120000', winner: expect.any(String), seq: 8, bidCount: 3 } },
+    ]);
     // the loser's hold is released; the winner's stays for the contract; a pending registration without a deposit is left alone
     expect(released).toEqual(['dep-l']);
     expect(markRegistrationReleased).toHaveBeenCalledTimes(1);
@@ -78,7 +112,13 @@ describe('LotClosingService (repositories replaced)', () => {
     jest.mocked(closedLotSummary).mockResolvedValue({ seq: 8, bid_count: 3, paddle_number: null });
     const result = await service.close('lot1');
     expect(result).toEqual({ closed: true, lotId: 'lot1', result: 'unsold', hammerPriceFen: null, dealId: null });
-    expect(closeLot).toHaveBeenCalledWith(m, 'lot1', { result: 'unsold', unsoldReason: 'reserve_not_met', winnerRegistrationId: null, hammerPriceFen: null, closedAt: now });
+    expect(closeLot).toHaveBeenCalledWith(m, 'lot1', {
+      result: 'unsold',
+      unsoldReason: 'reserve_not_met',
+      winnerRegistrationId: null,
+      hammerPriceFen: null,
+      closedAt: now,
+    });
     expect(closeListing).toHaveBeenCalledWith(m, 'lst1', 'unsold: reserve_not_met');
     expect(insertAuctionDeal).not.toHaveBeenCalled();
     expect(appended).toEqual([]);
@@ -120,7 +160,10 @@ describe('LotClosingService (repositories replaced)', () => {
 
   it('closeDue closes each due lot and counts those it closed', async () => {
     jest.mocked(dueLotIds).mockResolvedValue(['lot1', 'lot2']);
-    jest.mocked(lockLot).mockResolvedValueOnce(lotRow()).mockResolvedValueOnce(lotRow({ status: 'closed' }));
+    jest
+      .mocked(lockLot)
+      .mockResolvedValueOnce(lotRow())
+      .mockResolvedValueOnce(lotRow({ status: 'closed' }));
     expect(await service.closeDue(10)).toBe(1);
     expect(dueLotIds).toHaveBeenCalledWith(db, now, 10);
   });

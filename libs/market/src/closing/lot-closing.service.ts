@@ -62,7 +62,13 @@ export class LotClosingService {
       if (sold) {
         dealId = newId(this.clock);
         // The deal the contracts context picks up (DealConcluded): the hammer price and the deposit carry over.
-        const deal = await insertAuctionDeal(m, { id: dealId, lotId, winnerRegistrationId: outcome.winnerId, priceFen: outcome.hammerPriceFen, concludedAt: now });
+        const deal = await insertAuctionDeal(m, {
+          id: dealId,
+          lotId,
+          winnerRegistrationId: outcome.winnerId,
+          priceFen: outcome.hammerPriceFen,
+          concludedAt: now,
+        });
         await this.outbox.append(m, DealConcluded.create({ dealId, source: 'auction', listingId: deal.listingId, buyerId: deal.buyerId }, this.clock));
       }
       await recordAudit(m, {
@@ -126,4 +132,3 @@ export class LotClosingService {
     }
   }
 }
-

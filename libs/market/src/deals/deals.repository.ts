@@ -48,8 +48,19 @@ export interface DealForContract {
 }
 
 interface DealForContractRow {
-  id: string; source: DealForContract['source']; achievement_id: string; seller_id: string; buyer_id: string; deal_type: DealForContract['dealType'];
-  license_type: DealForContract['licenseType']; price_fen: string; deposit_fen: string; concluded_at: Date; status: DealForContract['status']; forced: boolean; rule_clause: string | null;
+  id: string;
+  source: DealForContract['source'];
+  achievement_id: string;
+  seller_id: string;
+  buyer_id: string;
+  deal_type: DealForContract['dealType'];
+  license_type: DealForContract['licenseType'];
+  price_fen: string;
+  deposit_fen: string;
+  concluded_at: Date;
+  status: DealForContract['status'];
+  forced: boolean;
+  rule_clause: string | null;
 }
 
 /** The deal and its listing's forced / rule_clause, the deal row share-locked (FOR SHARE OF d) until the caller's transaction ends. */
@@ -57,8 +68,19 @@ export async function lockDealForContract(m: Queryable, dealId: string): Promise
   const [r] = (await m.query(SQL.forContractDraft, [dealId])) as DealForContractRow[];
   if (!r) return null;
   return {
-    id: r.id, source: r.source, achievementId: r.achievement_id, sellerId: r.seller_id, buyerId: r.buyer_id, dealType: r.deal_type, licenseType: r.license_type,
-    priceFen: r.price_fen, depositFen: r.deposit_fen, concludedAt: r.concluded_at, status: r.status, forced: r.forced, ruleClause: r.rule_clause,
+    id: r.id,
+    source: r.source,
+    achievementId: r.achievement_id,
+    sellerId: r.seller_id,
+    buyerId: r.buyer_id,
+    dealType: r.deal_type,
+    licenseType: r.license_type,
+    priceFen: r.price_fen,
+    depositFen: r.deposit_fen,
+    concludedAt: r.concluded_at,
+    status: r.status,
+    forced: r.forced,
+    ruleClause: r.rule_clause,
   };
 }
 
@@ -72,7 +94,10 @@ export async function insertAuctionDeal(
   m: Queryable,
   d: { id: string; lotId: string; winnerRegistrationId: string; priceFen: bigint; concludedAt: Date },
 ): Promise<{ listingId: string; buyerId: string }> {
-  const [row] = (await m.query(SQL.insertAuctionDeal, [d.id, d.winnerRegistrationId, d.priceFen.toString(), d.concludedAt, d.lotId])) as { listing_id: string; buyer_id: string }[];
+  const [row] = (await m.query(SQL.insertAuctionDeal, [d.id, d.winnerRegistrationId, d.priceFen.toString(), d.concludedAt, d.lotId])) as {
+    listing_id: string;
+    buyer_id: string;
+  }[];
   return { listingId: row.listing_id, buyerId: row.buyer_id };
 }
 

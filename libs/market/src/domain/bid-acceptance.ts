@@ -120,8 +120,7 @@ export interface BidderFacts {
 }
 
 export type BidOutcome =
-  | { accepted: true; bids: AcceptedBid[]; state: LotState; extended: boolean }
-  | { accepted: false; code: RejectCode; minimumFen?: bigint };
+  { accepted: true; bids: AcceptedBid[]; state: LotState; extended: boolean } | { accepted: false; code: RejectCode; minimumFen?: bigint };
 
 type Rejection = Extract<BidOutcome, { accepted: false }>;
 type Acceptance = Extract<BidOutcome, { accepted: true }>;

@@ -46,7 +46,9 @@ export function bidHash(prevHash: string, bid: ChainedBid): string {
   if (!HASH.test(prevHash)) throw new RangeError('bidHash: prevHash must be 64 lowercase hex characters');
   if (!Number.isSafeInteger(bid.seq) || bid.seq < 1) throw new RangeError(`bidHash: seq must be a positive integer, got ${bid.seq}`);
   const body = JSON.stringify([bid.lotId, bid.seq, bid.bidderId, bid.amountFen.toString(), bid.at.toISOString(), bid.proxy]);
-  return createHash('sha256').update(prevHash + body, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash + body, 'utf8')
+    .digest('hex');
 }
 
 /**

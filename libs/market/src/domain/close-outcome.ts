@@ -8,14 +8,9 @@ import type { LotRules, LotState } from './bid-acceptance';
  * The hammer price is the last accepted bid, not the leader's hidden proxy maximum: a leader
  * whose maximum reaches the reserve while the price does not is unsold here.
  */
-export type CloseOutcome =
-  | { result: 'sold'; winnerId: string; hammerPriceFen: bigint }
-  | { result: 'unsold'; reason: 'no_bids' | 'reserve_not_met' };
+export type CloseOutcome = { result: 'sold'; winnerId: string; hammerPriceFen: bigint } | { result: 'unsold'; reason: 'no_bids' | 'reserve_not_met' };
 
-export function closeOutcome(
-  rules: Pick<LotRules, 'reservePriceFen'>,
-  state: Pick<LotState, 'currentFen' | 'leaderId'>,
-): CloseOutcome {
+export function closeOutcome(rules: Pick<LotRules, 'reservePriceFen'>, state: Pick<LotState, 'currentFen' | 'leaderId'>): CloseOutcome {
   const hammer = state.currentFen;
   if (hammer === null || state.leaderId === null) return { result: 'unsold', reason: 'no_bids' };
   if (rules.reservePriceFen !== null && hammer < rules.reservePriceFen) return { result: 'unsold', reason: 'reserve_not_met' };

@@ -59,27 +59,27 @@ describe('minimumNextBid', () => {
 
 describe('validateIncrementRule', () => {
   it.each`
-    rule      | behaviour
-    ${FIXED}  | ${'accepts a positive fixed increment'}
-    ${LADDER} | ${'accepts a sorted ladder from 0 with positive increments'}
+    rule                                                              | behaviour
+    ${FIXED}                                                          | ${'accepts a positive fixed increment'}
+    ${LADDER}                                                         | ${'accepts a sorted ladder from 0 with positive increments'}
     ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 1n }] }} | ${'accepts a one-band ladder'}
   `('$behaviour', ({ rule }: { rule: IncrementRule }) => {
     expect(validateIncrementRule(rule)).toEqual([]);
   });
 
   it.each`
-    rule | problem | behaviour
-    ${{ kind: 'ladder', bands: [] }} | ${/no bands/} | ${'reports an empty ladder'}
-    ${{ kind: 'ladder', bands: [{ fromFen: 100n, incrementFen: 10n }] }} | ${/must start at 0/} | ${'reports a ladder not starting at 0'}
-    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 10n }, { fromFen: 500n, incrementFen: 20n }, { fromFen: 200n, incrementFen: 30n }] }} | ${/band 3: .*sorted/} | ${'reports unsorted bands'}
-    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 10n }, { fromFen: 0n, incrementFen: 20n }] }} | ${/band 2: duplicate fromFen 0/} | ${'reports a duplicate fromFen'}
-    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 0n }] }} | ${/band 1: increment must be positive/} | ${'reports a zero band increment'}
-    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 10n }, { fromFen: 50n, incrementFen: -1n }] }} | ${/band 2: increment must be positive/} | ${'reports a negative band increment'}
-    ${{ kind: 'fixed', amountFen: 0n }} | ${/must be positive/} | ${'reports a zero fixed increment'}
-    ${{ kind: 'fixed', amountFen: -100n }} | ${/must be positive/} | ${'reports a negative fixed increment'}
-    ${{ kind: 'fixed', amountFen: 100 }} | ${/must be a bigint/} | ${'reports a fixed amount that is not a bigint (e.g. JSON)'}
-    ${{ kind: 'ladder', bands: [{ fromFen: '0', incrementFen: 10n }] }} | ${/must be bigints/} | ${'reports a band amount that is not a bigint'}
-    ${{ kind: 'percent', rate: 0.1 }} | ${/unknown increment kind/} | ${'reports an unknown kind'}
+    rule                                                                                                                                           | problem                                 | behaviour
+    ${{ kind: 'ladder', bands: [] }}                                                                                                               | ${/no bands/}                           | ${'reports an empty ladder'}
+    ${{ kind: 'ladder', bands: [{ fromFen: 100n, incrementFen: 10n }] }}                                                                           | ${/must start at 0/}                    | ${'reports a ladder not starting at 0'}
+    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 10n }, { fromFen: 500n, incrementFen: 20n }, { fromFen: 200n, incrementFen: 30n }] }} | ${/band 3: .*sorted/}                   | ${'reports unsorted bands'}
+    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 10n }, { fromFen: 0n, incrementFen: 20n }] }}                                         | ${/band 2: duplicate fromFen 0/}        | ${'reports a duplicate fromFen'}
+    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 0n }] }}                                                                              | ${/band 1: increment must be positive/} | ${'reports a zero band increment'}
+    ${{ kind: 'ladder', bands: [{ fromFen: 0n, incrementFen: 10n }, { fromFen: 50n, incrementFen: -1n }] }}                                        | ${/band 2: increment must be positive/} | ${'reports a negative band increment'}
+    ${{ kind: 'fixed', amountFen: 0n }}                                                                                                            | ${/must be positive/}                   | ${'reports a zero fixed increment'}
+    ${{ kind: 'fixed', amountFen: -100n }}                                                                                                         | ${/must be positive/}                   | ${'reports a negative fixed increment'}
+    ${{ kind: 'fixed', amountFen: 100 }}                                                                                                           | ${/must be a bigint/}                   | ${'reports a fixed amount that is not a bigint (e.g. JSON)'}
+    ${{ kind: 'ladder', bands: [{ fromFen: '0', incrementFen: 10n }] }}                                                                            | ${/must be bigints/}                    | ${'reports a band amount that is not a bigint'}
+    ${{ kind: 'percent', rate: 0.1 }}                                                                                                              | ${/unknown increment kind/}             | ${'reports an unknown kind'}
   `('$behaviour', ({ rule, problem }: { rule: IncrementRule; problem: RegExp }) => {
     const problems = validateIncrementRule(rule);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
@@ -109,18 +109,25 @@ describe('encodeIncrement / decodeIncrement: the one stored and sent form', () =
   });
 
   it('writes fen as strings, never as numbers', () => {
-    expect(encodeIncrement(LADDER)).toEqual({ kind: 'ladder', bands: [{ fromFen: '0', incrementFen: '1000' }, { fromFen: '100000', incrementFen: '5000' }, { fromFen: '1000000', incrementFen: '20000' }] });
+    expect(encodeIncrement(LADDER)).toEqual({
+      kind: 'ladder',
+      bands: [
+        { fromFen: '0', incrementFen: '1000' },
+        { fromFen: '100000', incrementFen: '5000' },
+        { fromFen: '1000000', incrementFen: '20000' },
+      ],
+    });
   });
 });
 
 describe('defaultIncrement: 1 % of the starting price, at least 1 元', () => {
   it.each`
-    startingFen      | incrementFen
-    ${1n}            | ${100n}
-    ${10_000n}       | ${100n}
-    ${10_099n}       | ${100n}
-    ${10_100n}       | ${101n}
-    ${50_000_000n}   | ${500_000n}
+    startingFen    | incrementFen
+    ${1n}          | ${100n}
+    ${10_000n}     | ${100n}
+    ${10_099n}     | ${100n}
+    ${10_100n}     | ${101n}
+    ${50_000_000n} | ${500_000n}
   `('$startingFen fen → $incrementFen fen', ({ startingFen, incrementFen }: { startingFen: bigint; incrementFen: bigint }) => {
     expect(defaultIncrement(startingFen)).toEqual({ kind: 'fixed', amountFen: incrementFen });
     expect(validateIncrementRule(defaultIncrement(startingFen))).toEqual([]);

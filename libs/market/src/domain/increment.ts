@@ -13,9 +13,7 @@ export interface IncrementBand {
   incrementFen: bigint;
 }
 
-export type IncrementRule =
-  | { kind: 'fixed'; amountFen: bigint }
-  | { kind: 'ladder'; bands: IncrementBand[] };
+export type IncrementRule = { kind: 'fixed'; amountFen: bigint } | { kind: 'ladder'; bands: IncrementBand[] };
 
 export interface IncrementPricing {
   startingPriceFen: bigint;

@@ -31,12 +31,39 @@ export async function achievementForListing(m: Queryable, achievementId: string)
 
 export async function insertListing(
   m: Queryable,
-  l: { id: string; achievementId: string; holderId: string; mode: string; priceFen: string | null; dealType: string; licenseType: string | null; noticeDays: number | null; noticeEndsAt: Date | null; noticeProvisional: boolean; createdAt: Date },
+  l: {
+    id: string;
+    achievementId: string;
+    holderId: string;
+    mode: string;
+    priceFen: string | null;
+    dealType: string;
+    licenseType: string | null;
+    noticeDays: number | null;
+    noticeEndsAt: Date | null;
+    noticeProvisional: boolean;
+    createdAt: Date;
+  },
 ): Promise<void> {
-  await m.query(SQL.insertListing, [l.id, l.achievementId, l.holderId, l.mode, l.priceFen, l.dealType, l.licenseType, l.noticeDays, l.noticeEndsAt, l.noticeProvisional, l.createdAt]);
+  await m.query(SQL.insertListing, [
+    l.id,
+    l.achievementId,
+    l.holderId,
+    l.mode,
+    l.priceFen,
+    l.dealType,
+    l.licenseType,
+    l.noticeDays,
+    l.noticeEndsAt,
+    l.noticeProvisional,
+    l.createdAt,
+  ]);
 }
 
-export async function insertIntent(m: Queryable, i: { id: string; listingId: string; organizationId: string; statement: string; declaredBy: string; declaredAt: Date }): Promise<void> {
+export async function insertIntent(
+  m: Queryable,
+  i: { id: string; listingId: string; organizationId: string; statement: string; declaredBy: string; declaredAt: Date },
+): Promise<void> {
   await m.query(SQL.insertIntent, [i.id, i.listingId, i.organizationId, i.statement, i.declaredBy, i.declaredAt]);
 }
 
@@ -76,14 +103,29 @@ export async function turnIntoAuction(m: Queryable, listingId: string, at: Date,
   await m.query(SQL.turnIntoAuction, [listingId, at, reason]);
 }
 
-export async function listingsDueForConclusion(m: Queryable, now: Date): Promise<{ id: string; notice_ends_at: Date | null; forced: boolean; created_at: Date }[]> {
+export async function listingsDueForConclusion(
+  m: Queryable,
+  now: Date,
+): Promise<{ id: string; notice_ends_at: Date | null; forced: boolean; created_at: Date }[]> {
   return (await m.query(SQL.dueForConclusion, [now])) as { id: string; notice_ends_at: Date | null; forced: boolean; created_at: Date }[];
 }
 
 export async function lockListingForFlow(
   m: Queryable,
   id: string,
-): Promise<{ id: string; holder_id: string; mode: string; forced: boolean; status: string; price_fen: string | null; notice_ends_at: Date | null; concluded_at: Date | null; created_at: Date }[]> {
+): Promise<
+  {
+    id: string;
+    holder_id: string;
+    mode: string;
+    forced: boolean;
+    status: string;
+    price_fen: string | null;
+    notice_ends_at: Date | null;
+    concluded_at: Date | null;
+    created_at: Date;
+  }[]
+> {
   return (await m.query(SQL.lockForFlow, [id])) as {
     id: string;
     holder_id: string;

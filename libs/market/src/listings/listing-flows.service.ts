@@ -58,10 +58,14 @@ export class ListingFlowsService {
 
   private readonly logger = new Logger(ListingFlowsService.name);
 
-  async create(actor: Principal, dto: CreateListingDto): Promise<{ id: string; noticeEndsAt: string | null; noticeProvisional: boolean; provisionalYears: number[] }> {
+  async create(
+    actor: Principal,
+    dto: CreateListingDto,
+  ): Promise<{ id: string; noticeEndsAt: string | null; noticeProvisional: boolean; provisionalYears: number[] }> {
     const problems = [];
     if (dto.mode === 'fixed_price' && !dto.priceFen) problems.push({ field: 'priceFen', code: 'required', message: 'a fixed-price listing needs a price' });
-    if ((dto.dealType === 'license') !== (dto.licenseType !== undefined)) problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
+    if ((dto.dealType === 'license') !== (dto.licenseType !== undefined))
+      problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
     if (problems.length) throw new ValidationError(problems);
     const now = this.clock.now();
     // Counted by the official working-day calendar; provisional where it reaches a year not loaded yet.
@@ -89,7 +93,15 @@ export class ListingFlowsService {
         noticeProvisional: provisionalYears.length > 0,
         createdAt: now,
       });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.created', subjectType: 'listing', subjectId: listingId, data: { mode: dto.mode }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'listing.created',
+        subjectType: 'listing',
+        subjectId: listingId,
+        data: { mode: dto.mode },
+        occurredAt: now,
+      });
       return listingId;
     });
     if (ends) await this.scheduleConclusion(id, ends);
@@ -98,7 +110,16 @@ export class ListingFlowsService {
 
   /** A forced (P-2Y) listing is fixed-price too: its notice starts when it opens. */
   async scheduleConclusion(listingId: string, at: Date): Promise<void> {
-    await this.queue.add(AUCTION_JOBS.concludeListing, { listingId }, { jobId: `conclude-${listingId}-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 1000 } });
+    await this.queue.add(
+      AUCTION_JOBS.concludeListing,
+      { listingId },
+      {
+        jobId: `conclude-${listingId}-${at.getTime()}`,
+        delay: Math.max(0, at.getTime() - Date.now()),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 1000 },
+      },
+    );
   }
 
   async declareIntent(actor: Principal, listingId: string, dto: DeclareIntentDto): Promise<{ id: string; listingId: string; intents: number }> {
@@ -110,11 +131,25 @@ export class ListingFlowsService {
       if (l.mode === 'fixed_price' && l.price_fen === null) throw new ConflictError('PRICE_NOT_SET', 'The holder has not set the price yet');
       if (l.notice_ends_at && this.clock.now() >= l.notice_ends_at) throw new ConflictError('NOTICE_PERIOD_OVER', 'The notice period is over');
       const id = newId(this.clock);
-      await insertIntent(m, { id, listingId, organizationId: actor.organizationId, statement: dto.statement ?? '', declaredBy: actor.userId, declaredAt: this.clock.now() }).catch((err: unknown) => {
+      await insertIntent(m, {
+        id,
+        listingId,
+        organizationId: actor.organizationId,
+        statement: dto.statement ?? '',
+        declaredBy: actor.userId,
+        declaredAt: this.clock.now(),
+      }).catch((err: unknown) => {
         if (isUniqueViolation(err)) throw new ConflictError('INTENT_ALREADY_DECLARED', 'Your organisation already declared its intent');
         throw err;
       });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.intent_declared', subjectType: 'listing', subjectId: listingId, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'listing.intent_declared',
+        subjectType: 'listing',
+        subjectId: listingId,
+        occurredAt: this.clock.now(),
+      });
       const count = await countIntents(m, listingId);
       return { id, listingId, intents: count };
     });
@@ -123,7 +158,8 @@ export class ListingFlowsService {
   async intents(actor: Principal, listingId: string): Promise<unknown[]> {
     const holderId = await listingHolder(this.db, listingId);
     if (!holderId) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
-    if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
+    if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId)
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
     return intentsOfListing(this.db, listingId);
   }
 
@@ -145,7 +181,13 @@ export class ListingFlowsService {
         await insertFixedPriceDeal(m, dealId, listingId, intents[0].organization_id, now);
         await closeConcludedListing(m, listingId, now, 'sold at the listed price');
         await this.outbox.append(m, DealConcluded.create({ dealId, source: 'fixed_price', listingId, buyerId: intents[0].organization_id }, this.clock));
-        await recordAudit(m, { action: 'listing.sold', subjectType: 'listing', subjectId: listingId, data: { dealId, buyerId: intents[0].organization_id }, occurredAt: now });
+        await recordAudit(m, {
+          action: 'listing.sold',
+          subjectType: 'listing',
+          subjectId: listingId,
+          data: { dealId, buyerId: intents[0].organization_id },
+          occurredAt: now,
+        });
         return { outcome: 'sold', dealId, buyerId: intents[0].organization_id };
       }
       // Two or more: an auction among them, starting at the listed price. They pay the deposit to bid.
@@ -155,12 +197,26 @@ export class ListingFlowsService {
       const listed = await listingWithTitle(m, listingId);
       // deposit: a tenth of the listed price
       await insertLot(m, {
-        id: lotId, listingId, achievementId: listed.achievement_id, holderId: listed.holder_id, title: listed.title,
-        startingPriceFen: price, increment: defaultIncrement(price), depositFen: price / 10n, startsAt: now, endsAt,
+        id: lotId,
+        listingId,
+        achievementId: listed.achievement_id,
+        holderId: listed.holder_id,
+        title: listed.title,
+        startingPriceFen: price,
+        increment: defaultIncrement(price),
+        depositFen: price / 10n,
+        startsAt: now,
+        endsAt,
       });
       await registerIntentsForLot(m, lotId, listingId);
       await turnIntoAuction(m, listingId, now, `turned into an auction among ${intents.length} enterprises`);
-      await recordAudit(m, { action: 'listing.turned_into_auction', subjectType: 'listing', subjectId: listingId, data: { lotId, bidders: intents.length }, occurredAt: now });
+      await recordAudit(m, {
+        action: 'listing.turned_into_auction',
+        subjectType: 'listing',
+        subjectId: listingId,
+        data: { lotId, bidders: intents.length },
+        occurredAt: now,
+      });
       return { outcome: 'auction', lotId, bidders: intents.length, endsAt };
     });
     if (result.outcome === 'auction' && result.endsAt) await this.lotEvents.scheduleClose(result.lotId, result.endsAt);
@@ -186,16 +242,26 @@ export class ListingFlowsService {
   async agree(actor: Principal, listingId: string, dto: AgreementDto): Promise<{ dealId: string }> {
     const agreed = await this.tx.run(async (m) => {
       const l = await this.lock(m, listingId);
-      if (!(actor.organizationId === l.holder_id && actor.roles.includes('holder_admin')) && !actor.roles.includes('platform_admin')) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder records an agreement');
+      if (!(actor.organizationId === l.holder_id && actor.roles.includes('holder_admin')) && !actor.roles.includes('platform_admin'))
+        throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder records an agreement');
       if (l.mode !== 'negotiated') throw new ConflictError('NOT_NEGOTIATED', 'Only a negotiated listing concludes by agreement');
       if (l.status !== 'active') throw new ConflictError('LISTING_NOT_ACTIVE', `The listing is ${l.status}`);
-      if (!(await hasIntent(m, listingId, dto.enterpriseId))) throw new ValidationError([{ field: 'enterpriseId', code: 'noIntent', message: 'this enterprise has not declared an intent on the listing' }]);
+      if (!(await hasIntent(m, listingId, dto.enterpriseId)))
+        throw new ValidationError([{ field: 'enterpriseId', code: 'noIntent', message: 'this enterprise has not declared an intent on the listing' }]);
       const dealId = newId(this.clock);
       const now = this.clock.now();
       await insertNegotiatedDeal(m, dealId, listingId, dto.enterpriseId, dto.priceFen, now);
       await closeConcludedListing(m, listingId, now, 'agreed');
       await this.outbox.append(m, DealConcluded.create({ dealId, source: 'negotiated', listingId, buyerId: dto.enterpriseId }, this.clock));
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.agreed', subjectType: 'listing', subjectId: listingId, data: { dealId, priceFen: dto.priceFen }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'listing.agreed',
+        subjectType: 'listing',
+        subjectId: listingId,
+        data: { dealId, priceFen: dto.priceFen },
+        occurredAt: now,
+      });
       return { dealId };
     });
     return agreed;
@@ -208,7 +274,15 @@ export class ListingFlowsService {
       if (!rows[0]) throw new NotFoundError('DEAL_NOT_FOUND', 'No such deal');
       if (rows[0].status !== 'awaiting_contract') throw new ConflictError('DEAL_NOT_AWAITING_CONTRACT', `The deal is ${rows[0].status}`);
       await markDefaulted(m, dealId, this.clock.now(), reason);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'deal.defaulted', subjectType: 'deal', subjectId: dealId, reason, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'deal.defaulted',
+        subjectType: 'deal',
+        subjectId: dealId,
+        reason,
+        occurredAt: this.clock.now(),
+      });
       return rows[0].deposit_id;
     });
     if (depositId) await this.deposits.forfeit(depositId);
@@ -229,6 +303,10 @@ export class ListingFlowsService {
     if (!rows[0]) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
     const l = rows[0];
     // The scan opens forced listings in bulk without a notice date: theirs runs from the opening.
-    return { ...l, notice_ends_at: l.notice_ends_at ?? (l.forced && l.mode === 'fixed_price' ? (await this.calendar.noticePeriod(m, l.created_at, FORCED_NOTICE_DAYS)).endsAt : null) };
+    return {
+      ...l,
+      notice_ends_at:
+        l.notice_ends_at ?? (l.forced && l.mode === 'fixed_price' ? (await this.calendar.noticePeriod(m, l.created_at, FORCED_NOTICE_DAYS)).endsAt : null),
+    };
   }
 }

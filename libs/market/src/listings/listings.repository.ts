@@ -42,6 +42,9 @@ export async function withdrawListing(m: Queryable, id: string, reason: string):
 }
 
 /** The auction listing a lot belongs to. */
-export async function insertAuctionListing(m: Queryable, l: { id: string; achievementId: string; holderId: string; priceFen: string; dealType: string; licenseType: string | null }): Promise<void> {
+export async function insertAuctionListing(
+  m: Queryable,
+  l: { id: string; achievementId: string; holderId: string; priceFen: string; dealType: string; licenseType: string | null },
+): Promise<void> {
   await m.query(SQL.insertAuction, [l.id, l.achievementId, l.holderId, l.priceFen, l.dealType, l.licenseType]);
 }

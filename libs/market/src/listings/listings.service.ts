@@ -37,7 +37,15 @@ export class ListingsService {
       }
       if (l.status !== 'active') throw new ConflictError('LISTING_NOT_ACTIVE', `The listing is ${l.status}`);
       await setListingPrice(m, id, priceFen);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.price_set', subjectType: 'listing', subjectId: id, data: { priceFen: priceFen.toString() }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'listing.price_set',
+        subjectType: 'listing',
+        subjectId: id,
+        data: { priceFen: priceFen.toString() },
+        occurredAt: this.clock.now(),
+      });
       return (await listingView(m, id))!;
     });
   }
@@ -48,10 +56,19 @@ export class ListingsService {
       const l = await this.lock(m, id);
       const isOperator = actor.roles.includes('platform_admin');
       if (l.forced && !isOperator) throw new ForbiddenError('FORCED_LISTING', 'A listing forced by P-2Y can only be withdrawn by an administrator');
-      if (!isOperator && !(actor.organizationId === l.holderId && actor.roles.includes('holder_admin'))) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Not your listing');
+      if (!isOperator && !(actor.organizationId === l.holderId && actor.roles.includes('holder_admin')))
+        throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Not your listing');
       if (l.status === 'withdrawn' || l.status === 'closed') throw new ConflictError('LISTING_NOT_ACTIVE', `The listing is ${l.status}`);
       await withdrawListing(m, id, reason);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'listing.withdrawn', subjectType: 'listing', subjectId: id, reason, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'listing.withdrawn',
+        subjectType: 'listing',
+        subjectId: id,
+        reason,
+        occurredAt: this.clock.now(),
+      });
       return (await listingView(m, id))!;
     });
   }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
 
 export class LadderBandDto {
@@ -12,20 +26,32 @@ export class IncrementDto {
   @ApiProperty({ enum: ['fixed', 'ladder'] }) @IsIn(['fixed', 'ladder']) kind!: 'fixed' | 'ladder';
   @ApiPropertyOptional({ example: '100000', description: 'fixed: the raise in fen' }) @Omittable() @IsFen() amountFen?: string;
   @ApiPropertyOptional({ type: [LadderBandDto], description: 'ladder: the raise by price band (the band of the current price applies)' })
-  @Omittable() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => LadderBandDto) bands?: LadderBandDto[];
+  @Omittable()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => LadderBandDto)
+  bands?: LadderBandDto[];
 }
 
 export class CreateAuctionDto {
   @ApiProperty() @IsUUID() achievementId!: string;
   @ApiProperty({ enum: ['transfer', 'license', 'equity'] }) @IsIn(['transfer', 'license', 'equity']) dealType!: 'transfer' | 'license' | 'equity';
-  @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: 'exclusive' | 'sole' | 'ordinary';
+  @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?:
+    'exclusive' | 'sole' | 'ordinary';
   @ApiProperty({ example: '10000000' }) @IsFen() startingPriceFen!: string;
   @ApiPropertyOptional({ example: '20000000', description: 'hidden minimum; never shown to bidders' }) @Omittable() @IsFen() reservePriceFen?: string;
   @ApiProperty({ type: IncrementDto }) @IsObject() @ValidateNested() @Type(() => IncrementDto) increment!: IncrementDto;
   @ApiProperty({ example: '1000000' }) @IsFen() depositFen!: string;
   @ApiProperty({ example: '2026-12-01T02:00:00Z' }) @IsDateString({ strict: true }) startsAt!: string;
   @ApiProperty({ example: '2026-12-01T04:00:00Z' }) @IsDateString({ strict: true }) endsAt!: string;
-  @ApiPropertyOptional({ default: 5, description: 'anti-sniping: a bid in the last N minutes moves the end to now + N' }) @Omittable() @IsInt() @Min(0) @Max(60) extensionMinutes?: number;
+  @ApiPropertyOptional({ default: 5, description: 'anti-sniping: a bid in the last N minutes moves the end to now + N' })
+  @Omittable()
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  extensionMinutes?: number;
   @ApiPropertyOptional({ description: 'cap on the total extension, in minutes' }) @Omittable() @IsInt() @Min(0) @Max(24 * 60) extensionCapMinutes?: number;
   @ApiPropertyOptional({ default: true }) @Omittable() @IsBoolean() proxyAllowed?: boolean;
   @ApiPropertyOptional() @Omittable() @IsUUID() sessionId?: string;
@@ -34,19 +60,33 @@ export class CreateAuctionDto {
 
 export class RegisterBidderDto {
   @ApiPropertyOptional({ example: 'pm_card_visa', description: 'Stripe payment method for the deposit hold (card, Alipay, WeChat Pay)' })
-  @Omittable() @IsString() @Length(3, 100) paymentMethod?: string;
+  @Omittable()
+  @IsString()
+  @Length(3, 100)
+  paymentMethod?: string;
 }
 
 export class OfflineRegistrationDto {
   @ApiProperty() @IsUUID() organizationId!: string;
-  @ApiProperty({ example: 'ICBC-20261125-0001', description: 'bank reference of the deposit received by transfer (对公转账)' }) @IsString() @Length(3, 100) bankReference!: string;
+  @ApiProperty({ example: 'ICBC-20261125-0001', description: 'bank reference of the deposit received by transfer (对公转账)' })
+  @IsString()
+  @Length(3, 100)
+  bankReference!: string;
 }
 
 export class PlaceBidDto {
   @ApiProperty({ example: '10100000' }) @IsFen() amountFen!: string;
-  @ApiPropertyOptional({ example: '15000000', description: 'proxy maximum: the engine bids for you by the minimum increment up to it' }) @Omittable() @IsFen() maxFen?: string;
-  @ApiProperty({ example: '0193a3f0-7c4e-7a1b-9c2d-3e4f5a6b7c8d', description: 'required: one key per bid, chosen by the client (a UUID); a resend with the same key after a lost answer gets the first answer' })
-  @IsString() @Length(1, 100) idempotencyKey!: string;
+  @ApiPropertyOptional({ example: '15000000', description: 'proxy maximum: the engine bids for you by the minimum increment up to it' })
+  @Omittable()
+  @IsFen()
+  maxFen?: string;
+  @ApiProperty({
+    example: '0193a3f0-7c4e-7a1b-9c2d-3e4f5a6b7c8d',
+    description: 'required: one key per bid, chosen by the client (a UUID); a resend with the same key after a lost answer gets the first answer',
+  })
+  @IsString()
+  @Length(1, 100)
+  idempotencyKey!: string;
 }
 
 export class SocketBidDto extends PlaceBidDto {

@@ -119,9 +119,22 @@ export interface NewLot {
 /** The one way a lot comes into being (an auction listed by its holder, or one the platform opens among declared intents). */
 export async function insertLot(m: Pick<EntityManager, 'query'>, lot: NewLot): Promise<void> {
   await m.query(SQL.insertLot, [
-    lot.id, lot.listingId, lot.sessionId ?? null, lot.achievementId, lot.holderId, lot.title, lot.startingPriceFen.toString(), lot.reservePriceFen?.toString() ?? null,
-    JSON.stringify(encodeIncrement(lot.increment)), lot.depositFen.toString(), lot.startsAt, lot.endsAt,
-    lot.extensionMinutes ?? 5, lot.extensionCapMinutes ?? null, lot.proxyAllowed ?? true, lot.live ?? false,
+    lot.id,
+    lot.listingId,
+    lot.sessionId ?? null,
+    lot.achievementId,
+    lot.holderId,
+    lot.title,
+    lot.startingPriceFen.toString(),
+    lot.reservePriceFen?.toString() ?? null,
+    JSON.stringify(encodeIncrement(lot.increment)),
+    lot.depositFen.toString(),
+    lot.startsAt,
+    lot.endsAt,
+    lot.extensionMinutes ?? 5,
+    lot.extensionCapMinutes ?? null,
+    lot.proxyAllowed ?? true,
+    lot.live ?? false,
   ]);
 }
 
@@ -139,7 +152,10 @@ export async function markDepositApplied(m: Query, registrationId: string): Prom
   await m.query(SQL.markDepositApplied, [registrationId]);
 }
 
-export async function achievementForLot(m: Query, achievementId: string): Promise<{ holder_id: string; title: string; registration_status: string } | undefined> {
+export async function achievementForLot(
+  m: Query,
+  achievementId: string,
+): Promise<{ holder_id: string; title: string; registration_status: string } | undefined> {
   return ((await m.query(SQL.achievementForLot, [achievementId])) as { holder_id: string; title: string; registration_status: string }[])[0];
 }
 
@@ -147,8 +163,21 @@ export async function organizationType(m: Query, organizationId: string): Promis
   return ((await m.query(SQL.organizationType, [organizationId])) as { type: string }[])[0]?.type;
 }
 
-export async function acceptedBidsAfter(m: Query, lotId: string, afterSeq: number, limit: number): Promise<{ seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[]> {
-  return (await m.query(SQL.acceptedBidsAfter, [lotId, afterSeq, limit])) as { seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[];
+export async function acceptedBidsAfter(
+  m: Query,
+  lotId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<{ seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[]> {
+  return (await m.query(SQL.acceptedBidsAfter, [lotId, afterSeq, limit])) as {
+    seq: number;
+    amountFen: string;
+    paddle: number;
+    proxy: boolean;
+    at: Date;
+    prevHash: string;
+    hash: string;
+  }[];
 }
 
 export async function registrationOf(m: Query, lotId: string, organizationId: string): Promise<{ id: string; deposit_status: string } | undefined> {
@@ -172,7 +201,10 @@ export async function lotDepositFen(m: Query, lotId: string): Promise<string | u
   return ((await m.query(SQL.lotDepositFen, [lotId])) as { deposit_fen: string }[])[0]?.deposit_fen;
 }
 
-export async function insertRegistration(m: Query, r: { id: string; lotId: string; organizationId: string; offline: boolean; depositStatus: string; registeredBy: string }): Promise<void> {
+export async function insertRegistration(
+  m: Query,
+  r: { id: string; lotId: string; organizationId: string; offline: boolean; depositStatus: string; registeredBy: string },
+): Promise<void> {
   await m.query(SQL.insertRegistration, [r.id, r.lotId, r.organizationId, r.offline, r.depositStatus, r.registeredBy]);
 }
 

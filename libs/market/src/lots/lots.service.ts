@@ -91,7 +91,8 @@ export class LotsService {
     if (!(startsAt < endsAt)) problems.push({ field: 'endsAt', code: 'beforeStart', message: 'endsAt must be after startsAt' });
     if (endsAt <= this.clock.now()) problems.push({ field: 'endsAt', code: 'inPast', message: 'endsAt must be in the future' });
     if (BigInt(dto.startingPriceFen) <= 0n) problems.push({ field: 'startingPriceFen', code: 'notPositive', message: 'startingPriceFen must be positive' });
-    if ((dto.dealType === 'license') !== (dto.licenseType !== undefined)) problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
+    if ((dto.dealType === 'license') !== (dto.licenseType !== undefined))
+      problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
     if (problems.length) throw new ValidationError(problems);
 
     return this.tx.run(async (m) => {
@@ -105,15 +106,42 @@ export class LotsService {
         throw new ValidationError([{ field: 'sessionId', code: 'unknownSession', message: 'no such auction session' }]);
       }
       const listingId = newId(this.clock);
-      await insertAuctionListing(m, { id: listingId, achievementId: dto.achievementId, holderId: a.holder_id, priceFen: dto.startingPriceFen, dealType: dto.dealType, licenseType: dto.licenseType ?? null });
+      await insertAuctionListing(m, {
+        id: listingId,
+        achievementId: dto.achievementId,
+        holderId: a.holder_id,
+        priceFen: dto.startingPriceFen,
+        dealType: dto.dealType,
+        licenseType: dto.licenseType ?? null,
+      });
       const lotId = newId(this.clock);
       await insertLot(m, {
-        id: lotId, listingId, sessionId: dto.sessionId ?? null, achievementId: dto.achievementId, holderId: a.holder_id, title: a.title,
-        startingPriceFen: BigInt(dto.startingPriceFen), reservePriceFen: dto.reservePriceFen === undefined ? null : BigInt(dto.reservePriceFen),
-        increment, depositFen: BigInt(dto.depositFen), startsAt, endsAt,
-        extensionMinutes: dto.extensionMinutes ?? 5, extensionCapMinutes: dto.extensionCapMinutes ?? null, proxyAllowed: dto.proxyAllowed ?? true, live: dto.live ?? false,
+        id: lotId,
+        listingId,
+        sessionId: dto.sessionId ?? null,
+        achievementId: dto.achievementId,
+        holderId: a.holder_id,
+        title: a.title,
+        startingPriceFen: BigInt(dto.startingPriceFen),
+        reservePriceFen: dto.reservePriceFen === undefined ? null : BigInt(dto.reservePriceFen),
+        increment,
+        depositFen: BigInt(dto.depositFen),
+        startsAt,
+        endsAt,
+        extensionMinutes: dto.extensionMinutes ?? 5,
+        extensionCapMinutes: dto.extensionCapMinutes ?? null,
+        proxyAllowed: dto.proxyAllowed ?? true,
+        live: dto.live ?? false,
       });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.created', subjectType: 'lot', subjectId: lotId, data: { listingId, achievementId: dto.achievementId }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'lot.created',
+        subjectType: 'lot',
+        subjectId: lotId,
+        data: { listingId, achievementId: dto.achievementId },
+        occurredAt: this.clock.now(),
+      });
       await this.events.scheduleClose(lotId, endsAt);
       return this.viewIn(m, lotId);
     });
@@ -127,10 +155,29 @@ export class LotsService {
   async bids(lotId: string, afterSeq: number, limit: number): Promise<{ lotId: string; chainHead: string; verified: boolean; bids: unknown[] }> {
     const lot = await this.viewIn(this.db.manager, lotId);
     const rows = await acceptedBidsAfter(this.db, lotId, afterSeq, limit);
-    const bids = rows.map((r) => ({ seq: r.seq, amountFen: r.amountFen, bidder: bidderPseudonym(r.paddle), proxy: r.proxy, at: r.at.toISOString(), prevHash: r.prevHash, hash: r.hash }));
+    const bids = rows.map((r) => ({
+      seq: r.seq,
+      amountFen: r.amountFen,
+      bidder: bidderPseudonym(r.paddle),
+      proxy: r.proxy,
+      at: r.at.toISOString(),
+      prevHash: r.prevHash,
+      hash: r.hash,
+    }));
     let verified = false;
     if (afterSeq === 0 && rows.length === lot.seq) {
-      verified = verifyChain(lotId, bids.map((b) => ({ seq: b.seq, bidderId: b.bidder, amountFen: BigInt(b.amountFen), at: new Date(b.at), proxy: b.proxy, prevHash: b.prevHash, hash: b.hash }))).ok;
+      verified = verifyChain(
+        lotId,
+        bids.map((b) => ({
+          seq: b.seq,
+          bidderId: b.bidder,
+          amountFen: BigInt(b.amountFen),
+          at: new Date(b.at),
+          proxy: b.proxy,
+          prevHash: b.prevHash,
+          hash: b.hash,
+        })),
+      ).ok;
     }
     return { lotId, chainHead: lot.chainHead, verified, bids };
   }
@@ -143,19 +190,30 @@ export class LotsService {
       if (lot.status === 'closed' || lot.status === 'cancelled' || lot.ends_at <= this.clock.now()) throw new ConflictError('LOT_CLOSED', 'The lot is closed');
       const existing = await registrationOf(m, lotId, actor.organizationId);
       // Registering again after a declined or unfinished deposit tries the deposit again.
-      if (existing && (existing.deposit_status === 'failed' || existing.deposit_status === 'pending')) return { registration: existing.id, depositFen: BigInt(lot.deposit_fen) };
+      if (existing && (existing.deposit_status === 'failed' || existing.deposit_status === 'pending'))
+        return { registration: existing.id, depositFen: BigInt(lot.deposit_fen) };
       if (existing) throw new ConflictError('ALREADY_REGISTERED', 'Your organisation is already registered for this lot', { registrationId: existing.id });
       const id = await this.insertRegistration(m, lotId, actor.organizationId, false, BigInt(lot.deposit_fen) === 0n ? 'held' : 'pending', actor.userId);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: id }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'lot.bidder_registered',
+        subjectType: 'lot',
+        subjectId: lotId,
+        data: { registrationId: id },
+        occurredAt: this.clock.now(),
+      });
       return { registration: id, depositFen: BigInt(lot.deposit_fen) };
     });
     if (depositFen > 0n) {
       if (!paymentMethod) throw new ValidationError([{ field: 'paymentMethod', code: 'required', message: 'a payment method for the deposit is required' }]);
       // Outside the transaction: a network call never holds the lot's lock.
-      const deposit = await this.deposits.hold({ organizationId: actor.organizationId, registrationId: registration, amountFen: depositFen, paymentMethod }).catch(async (err: unknown) => {
-        await markDepositFailed(this.db, registration);
-        throw err;
-      });
+      const deposit = await this.deposits
+        .hold({ organizationId: actor.organizationId, registrationId: registration, amountFen: depositFen, paymentMethod })
+        .catch(async (err: unknown) => {
+          await markDepositFailed(this.db, registration);
+          throw err;
+        });
       await attachDeposit(this.db, registration, deposit.depositId, deposit.status === 'held' ? 'held' : deposit.status === 'failed' ? 'failed' : 'pending');
     }
     return this.registrationView(registration);
@@ -168,9 +226,18 @@ export class LotsService {
     const id = newId(this.clock);
     const register = async (m: EntityManager, depositStatus: 'pending' | 'held'): Promise<bigint> => {
       const lot = await this.lockLot(m, lotId);
-      if ((await organizationType(m, dto.organizationId)) !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'only enterprises bid' }]);
+      if ((await organizationType(m, dto.organizationId)) !== 'enterprise')
+        throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'only enterprises bid' }]);
       await this.insertRegistration(m, lotId, dto.organizationId, true, depositStatus, actor.userId, id);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'lot.floor_bidder_registered', subjectType: 'lot', subjectId: lotId, data: { registrationId: id, bankReference: dto.bankReference }, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'lot.floor_bidder_registered',
+        subjectType: 'lot',
+        subjectId: lotId,
+        data: { registrationId: id, bankReference: dto.bankReference },
+        occurredAt: this.clock.now(),
+      });
       return BigInt(lot.deposit_fen);
     };
     const depositFen = BigInt((await lotDepositFen(this.db, lotId)) ?? '0');
@@ -182,7 +249,7 @@ export class LotsService {
         { organizationId: dto.organizationId, registrationId: id, amountFen: depositFen, bankReference: dto.bankReference, actorUserId: actor.userId },
         {
           before: async (m) => {
-            if ((await register(m, 'pending')) !== depositFen) throw new ConflictError('LOT_CHANGED', 'The lot\'s deposit changed while registering; try again');
+            if ((await register(m, 'pending')) !== depositFen) throw new ConflictError('LOT_CHANGED', "The lot's deposit changed while registering; try again");
           },
           after: async (m, deposit) => {
             await attachHeldDeposit(m, id, deposit.depositId);
@@ -204,7 +271,15 @@ export class LotsService {
     return this.registrationView(registration.id);
   }
 
-  private async insertRegistration(m: EntityManager, lotId: string, organizationId: string, offline: boolean, depositStatus: string, userId: string, id = newId(this.clock)): Promise<string> {
+  private async insertRegistration(
+    m: EntityManager,
+    lotId: string,
+    organizationId: string,
+    offline: boolean,
+    depositStatus: string,
+    userId: string,
+    id = newId(this.clock),
+  ): Promise<string> {
     // The lot row is locked by the caller, so paddle numbers are handed out one at a time.
     await insertRegistration(m, { id, lotId, organizationId, offline, depositStatus, registeredBy: userId }).catch((err: unknown) => {
       if (isUniqueViolation(err)) throw new ConflictError('ALREADY_REGISTERED', 'This organisation is already registered for this lot');

@@ -24,14 +24,22 @@ export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
     // idempotent and monotonic: a repeated or late event never moves a registration backwards
     this.events.on(DepositStatusChanged, 'market.registration-deposit-status', async (change) => {
       if (change.referenceType !== REGISTRATION_REFERENCE) return;
-      const status = ({ held: 'held', failed: 'failed', released: 'released', captured: 'applied', forfeited: 'forfeited' } as Record<string, string>)[change.status];
+      const status = ({ held: 'held', failed: 'failed', released: 'released', captured: 'applied', forfeited: 'forfeited' } as Record<string, string>)[
+        change.status
+      ];
       if (!status) return;
       await followDepositStatus(this.db, change.referenceId, status);
     });
   }
 
   async hold(input: { organizationId: string; registrationId: string; amountFen: bigint; paymentMethod: string }) {
-    const d = await this.deposits.hold({ organizationId: input.organizationId, referenceType: REGISTRATION_REFERENCE, referenceId: input.registrationId, amountFen: input.amountFen, paymentMethod: input.paymentMethod });
+    const d = await this.deposits.hold({
+      organizationId: input.organizationId,
+      referenceType: REGISTRATION_REFERENCE,
+      referenceId: input.registrationId,
+      amountFen: input.amountFen,
+      paymentMethod: input.paymentMethod,
+    });
     return { depositId: d.id, status: d.status };
   }
 
@@ -40,7 +48,13 @@ export class PaymentsDepositGateway implements DepositGateway, OnModuleInit {
     within: { before?: (m: EntityManager) => Promise<void>; after?: (m: EntityManager, deposit: { depositId: string; status: string }) => Promise<void> } = {},
   ) {
     const d = await this.deposits.recordBankTransfer(
-      { organizationId: input.organizationId, referenceType: REGISTRATION_REFERENCE, referenceId: input.registrationId, amountFen: input.amountFen, bankReference: input.bankReference },
+      {
+        organizationId: input.organizationId,
+        referenceType: REGISTRATION_REFERENCE,
+        referenceId: input.registrationId,
+        amountFen: input.amountFen,
+        bankReference: input.bankReference,
+      },
       null,
       { before: within.before, after: within.after && ((m, deposit) => within.after!(m, { depositId: deposit.id, status: deposit.status })) },
     );

@@ -68,8 +68,18 @@ describe('parseSocketBid: the hot-path check of lot.bid agrees with SocketBidDto
   });
 
   it('returns the amounts as bigint fen and leaves out what was not sent', () => {
-    expect(parseSocketBid({ lotId: LOT, amountFen: '9999999999999999', idempotencyKey: 'k' })).toEqual({ lotId: LOT, amountFen: 9999999999999999n, maxFen: undefined, idempotencyKey: 'k' });
-    expect(parseSocketBid({ lotId: LOT, amountFen: '5', maxFen: '7', idempotencyKey: 'a' })).toEqual({ lotId: LOT, amountFen: 5n, maxFen: 7n, idempotencyKey: 'a' });
+    expect(parseSocketBid({ lotId: LOT, amountFen: '9999999999999999', idempotencyKey: 'k' })).toEqual({
+      lotId: LOT,
+      amountFen: 9999999999999999n,
+      maxFen: undefined,
+      idempotencyKey: 'k',
+    });
+    expect(parseSocketBid({ lotId: LOT, amountFen: '5', maxFen: '7', idempotencyKey: 'a' })).toEqual({
+      lotId: LOT,
+      amountFen: 5n,
+      maxFen: 7n,
+      idempotencyKey: 'a',
+    });
   });
 
   it('refuses a payload nested too deep as MALFORMED_JSON, as the pipe does, without overflowing the stack', async () => {

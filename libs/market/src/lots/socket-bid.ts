@@ -10,7 +10,8 @@ export interface SocketBid {
   idempotencyKey: string;
 }
 
-const UUID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+const UUID =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
 const FEN = /^(0|[1-9]\d{0,15})$/;
 const FIELDS = new Set(['lotId', 'amountFen', 'maxFen', 'idempotencyKey']);
 
@@ -47,9 +48,17 @@ export function parseSocketBid(body: unknown): SocketBid {
   const key = b.idempotencyKey;
   if (typeof key !== 'string') {
     problems.push({ field: 'idempotencyKey', code: 'isString', message: 'idempotencyKey must be a string' });
-    problems.push({ field: 'idempotencyKey', code: 'isLength', message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters' });
+    problems.push({
+      field: 'idempotencyKey',
+      code: 'isLength',
+      message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters',
+    });
   } else if (lengthOf(key) < 1 || lengthOf(key) > 100) {
-    problems.push({ field: 'idempotencyKey', code: 'isLength', message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters' });
+    problems.push({
+      field: 'idempotencyKey',
+      code: 'isLength',
+      message: 'idempotencyKey must be longer than or equal to 1 and shorter than or equal to 100 characters',
+    });
   }
   if (problems.length) throw new ValidationError(problems);
   return {

@@ -9,7 +9,10 @@ const SQL = queries(__filename, {
   lots: `SELECT id, title, status, starts_at AS "startsAt", ends_at AS "endsAt", current_fen::text AS "currentFen", bid_count AS "bidCount" FROM lots WHERE session_id = $1 ORDER BY starts_at, id`,
 });
 
-export async function insertSession(m: Queryable, s: { id: string; name: string; theme: string; runMode: string; startsAt: Date; createdBy: string }): Promise<void> {
+export async function insertSession(
+  m: Queryable,
+  s: { id: string; name: string; theme: string; runMode: string; startsAt: Date; createdBy: string },
+): Promise<void> {
   await m.query(SQL.insert, [s.id, s.name, s.theme, s.runMode, s.startsAt, s.createdBy]);
 }
 

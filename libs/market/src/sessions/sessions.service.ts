@@ -19,7 +19,14 @@ export class SessionsService {
     return this.tx.run(async (m) => {
       const id = newId(this.clock);
       await insertSession(m, { id, name: dto.name, theme: dto.theme, runMode: dto.runMode, startsAt: new Date(dto.startsAt), createdBy: actor.userId });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'session.created', subjectType: 'auction_session', subjectId: id, occurredAt: this.clock.now() });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'session.created',
+        subjectType: 'auction_session',
+        subjectId: id,
+        occurredAt: this.clock.now(),
+      });
       return this.get(id, m); // in the transaction: read on another connection, the new session would not exist yet
     });
   }

@@ -5,7 +5,16 @@ import type { Principal } from '@zjp/platform';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_CARD_DEPOSIT_FEN } from '../deposits/deposits.service';
-import { CONTRACT_PAYMENT_METHOD_TYPES, PaymentStatus, paymentMayMove, paymentMovement, paymentTargetOf, PaymentTarget, refundable, refundMovement } from '../domain/payment-rules';
+import {
+  CONTRACT_PAYMENT_METHOD_TYPES,
+  PaymentStatus,
+  paymentMayMove,
+  paymentMovement,
+  paymentTargetOf,
+  PaymentTarget,
+  refundable,
+  refundMovement,
+} from '../domain/payment-rules';
 import { PaymentStatusChanged, type PaymentStatusChangedPayload } from '../events';
 import { postLedgerTransaction } from '../ledger/ledger.service';
 import { STRIPE } from '../stripe.client';
@@ -148,12 +157,18 @@ export class ContractPaymentsService {
    * PAYMENT_DECLINED, an unusable method 400 PAYMENT_METHOD_REJECTED, Stripe unreachable 503.
    * `lock` runs in the creating transaction (e.g. to check the amount against what is owed).
    */
-  async payByStripe(input: StripePaymentInput, actor: Principal | null, lock?: (m: EntityManager, input: StripePaymentInput) => Promise<void>): Promise<Payment> {
+  async payByStripe(
+    input: StripePaymentInput,
+    actor: Principal | null,
+    lock?: (m: EntityManager, input: StripePaymentInput) => Promise<void>,
+  ): Promise<Payment> {
     if (!/^pm_\w{1,100}$/.test(input.paymentMethod)) {
       throw new ValidationError([{ field: 'paymentMethod', code: 'isPaymentMethod', message: 'paymentMethod must be a Stripe PaymentMethod id (pm_…)' }]);
     }
     if (input.amountFen > MAX_CARD_DEPOSIT_FEN) {
-      throw new DomainError('PAYMENT_TOO_LARGE_FOR_STRIPE', `One online payment is at most ${MAX_CARD_DEPOSIT_FEN} fen; pay in parts or by bank transfer`, { details: { maxFen: MAX_CARD_DEPOSIT_FEN.toString() } });
+      throw new DomainError('PAYMENT_TOO_LARGE_FOR_STRIPE', `One online payment is at most ${MAX_CARD_DEPOSIT_FEN} fen; pay in parts or by bank transfer`, {
+        details: { maxFen: MAX_CARD_DEPOSIT_FEN.toString() },
+      });
     }
     let payment = await this.tx.run(async (m) => {
       const existing = await selectPaymentByIdempotencyKey(m, input.referenceType, input.referenceId, input.idempotencyKey);
@@ -165,7 +180,13 @@ export class ContractPaymentsService {
         paymentMethod: input.paymentMethod,
         idempotencyKey: input.idempotencyKey,
       });
-      await this.audit(m, actor, 'payment.requested', row.id, { amountFen: input.amountFen.toString(), provider: 'stripe', referenceType: input.referenceType, referenceId: input.referenceId, item: input.item ?? null });
+      await this.audit(m, actor, 'payment.requested', row.id, {
+        amountFen: input.amountFen.toString(),
+        provider: 'stripe',
+        referenceType: input.referenceType,
+        referenceId: input.referenceId,
+        item: input.item ?? null,
+      });
       return row;
     });
     if (payment.organizationId !== input.organizationId || payment.amountFen !== input.amountFen || payment.provider !== 'stripe') {
@@ -182,9 +203,14 @@ export class ContractPaymentsService {
   }
 
   /** An administrator records a received bank transfer (对公转账): the payment succeeds at once. The same bank reference again returns it. */
-  async recordBankTransfer(input: BankTransferPaymentInput, actor: Principal | null, lock?: (m: EntityManager, input: BankTransferPaymentInput) => Promise<void>): Promise<Payment> {
+  async recordBankTransfer(
+    input: BankTransferPaymentInput,
+    actor: Principal | null,
+    lock?: (m: EntityManager, input: BankTransferPaymentInput) => Promise<void>,
+  ): Promise<Payment> {
     const bankReference = input.bankReference.trim();
-    if (bankReference.length < 1 || bankReference.length > 100) throw new ValidationError([{ field: 'bankReference', code: 'length', message: 'bankReference must be 1 to 100 characters' }]);
+    if (bankReference.length < 1 || bankReference.length > 100)
+      throw new ValidationError([{ field: 'bankReference', code: 'length', message: 'bankReference must be 1 to 100 characters' }]);
     const result = await this.tx
       .run(async (m) => {
         const p = await selectPaymentByProviderId(m, bankReference);
@@ -196,7 +222,11 @@ export class ContractPaymentsService {
         const now = this.clock.now();
         const payment = await insertBankTransferPayment(m, { ...this.newPayment(input, actor, now), bankReference, receivedOn: input.receivedOn });
         await this.postPayment(m, payment);
-        await this.audit(m, actor, 'payment.bank_transfer_recorded', payment.id, { bankReference, amountFen: payment.amountFen.toString(), receivedOn: input.receivedOn });
+        await this.audit(m, actor, 'payment.bank_transfer_recorded', payment.id, {
+          bankReference,
+          amountFen: payment.amountFen.toString(),
+          receivedOn: input.receivedOn,
+        });
         await this.recordChange(m, payment, 'succeeded');
         return { payment, created: true };
       })
@@ -235,12 +265,14 @@ export class ContractPaymentsService {
       if (!payment) throw new NotFoundError('PAYMENT_NOT_FOUND', 'No such payment');
       const r = await selectRefundByIdempotencyKey(m, paymentId, input.idempotencyKey);
       if (r) {
-        if (r.amountFen !== input.amountFen) throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another refund', { refundId: r.id });
+        if (r.amountFen !== input.amountFen)
+          throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another refund', { refundId: r.id });
         return { refund: r, payment };
       }
       const left = refundable(payment, await selectPendingRefundsFen(m, paymentId));
       if (payment.status !== 'succeeded') throw new ConflictError('PAYMENT_NOT_SUCCEEDED', `The payment is ${payment.status}`, { paymentId });
-      if (input.amountFen > left) throw new ConflictError('REFUND_EXCEEDS_PAYMENT', `At most ${left} fen of this payment can be refunded`, { refundableFen: left.toString() });
+      if (input.amountFen > left)
+        throw new ConflictError('REFUND_EXCEEDS_PAYMENT', `At most ${left} fen of this payment can be refunded`, { refundableFen: left.toString() });
       const now = this.clock.now();
       const row = await insertRefund(m, {
         id: newId(this.clock),
@@ -251,7 +283,14 @@ export class ContractPaymentsService {
         createdBy: actor?.userId ?? null,
         at: now,
       });
-      await this.audit(m, actor, 'refund.requested', paymentId, { refundId: row.id, amountFen: input.amountFen.toString(), reason: input.reason }, input.reason);
+      await this.audit(
+        m,
+        actor,
+        'refund.requested',
+        paymentId,
+        { refundId: row.id, amountFen: input.amountFen.toString(), reason: input.reason },
+        input.reason,
+      );
       if (payment.provider !== 'stripe') {
         // Returned by bank transfer, offline: the administrator's record is the refund.
         return { refund: await this.settleRefund(m, row, payment, null, actor), payment };
@@ -348,7 +387,9 @@ export class ContractPaymentsService {
     } catch (err) {
       if (isStripeError(err) && err.type === 'StripeCardError' && err.payment_intent) {
         const after = await this.applyPaymentIntent(p.id, err.payment_intent);
-        throw new DomainError('PAYMENT_DECLINED', err.message, { details: { paymentId: after.id, status: after.status, declineCode: err.decline_code ?? err.code } });
+        throw new DomainError('PAYMENT_DECLINED', err.message, {
+          details: { paymentId: after.id, status: after.status, declineCode: err.decline_code ?? err.code },
+        });
       }
       if (isStripeError(err) && err.type === 'StripeInvalidRequestError' && err.code !== 'payment_intent_unexpected_state') {
         await this.fail(p.id, err.code ?? 'invalid_request', err.message);
@@ -369,7 +410,11 @@ export class ContractPaymentsService {
     } catch (err) {
       if (isStripeError(err) && UNAVAILABLE.has(err.type)) {
         throw new ServiceUnavailableException(
-          { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message: 'The payment provider did not answer; the refund stays pending and is retried when Stripe reports it', details: { refundId: r.id } },
+          {
+            code: 'PAYMENT_PROVIDER_UNAVAILABLE',
+            message: 'The payment provider did not answer; the refund stays pending and is retried when Stripe reports it',
+            details: { refundId: r.id },
+          },
           { cause: err },
         );
       }
@@ -408,14 +453,20 @@ export class ContractPaymentsService {
 
   /** The change as a PaymentStatusChanged event in the outbox, in its transaction (delivered after the commit). */
   private async recordChange(m: EntityManager, p: Payment, status: PaymentStatus | 'refunded'): Promise<void> {
-    await this.outbox.append(m, PaymentStatusChanged.create({ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status }, this.clock));
+    await this.outbox.append(
+      m,
+      PaymentStatusChanged.create({ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status }, this.clock),
+    );
   }
 
   private async move(m: EntityManager, p: Payment, target: PaymentTarget, actor: Principal | null): Promise<Payment> {
     const now = this.clock.now();
     const after = await movePayment(m, p.id, p.status, target, now);
     if (target.status === 'succeeded') await this.postPayment(m, after);
-    await this.audit(m, actor, `payment.${target.status}`, p.id, { from: p.status, ...(target.status === 'failed' ? { failureCode: target.failureCode } : {}) });
+    await this.audit(m, actor, `payment.${target.status}`, p.id, {
+      from: p.status,
+      ...(target.status === 'failed' ? { failureCode: target.failureCode } : {}),
+    });
     await this.recordChange(m, after, target.status);
     return after;
   }
@@ -455,19 +506,33 @@ export class ContractPaymentsService {
 
   private async recover(p: Payment, err: unknown): Promise<Stripe.PaymentIntent> {
     if (!isStripeError(err)) throw err;
-    if (err.code === 'payment_intent_unexpected_state' && p.providerPaymentId) return err.payment_intent ?? (await this.stripe.paymentIntents.retrieve(p.providerPaymentId));
-    if (err.type === 'StripeIdempotencyError') throw new ConflictError('PAYMENT_OPERATION_CONFLICT', 'Another operation on this payment, with other parameters, came first', { paymentId: p.id });
+    if (err.code === 'payment_intent_unexpected_state' && p.providerPaymentId)
+      return err.payment_intent ?? (await this.stripe.paymentIntents.retrieve(p.providerPaymentId));
+    if (err.type === 'StripeIdempotencyError')
+      throw new ConflictError('PAYMENT_OPERATION_CONFLICT', 'Another operation on this payment, with other parameters, came first', { paymentId: p.id });
     if (UNAVAILABLE.has(err.type)) {
       throw new ServiceUnavailableException(
-        { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message: 'The payment provider did not answer; retrying with the same idempotency key is safe and will not charge twice', details: { paymentId: p.id } },
+        {
+          code: 'PAYMENT_PROVIDER_UNAVAILABLE',
+          message: 'The payment provider did not answer; retrying with the same idempotency key is safe and will not charge twice',
+          details: { paymentId: p.id },
+        },
         { cause: err },
       );
     }
     throw err;
   }
 
-
   private audit(m: EntityManager, actor: Principal | null, action: string, paymentId: string, data: Record<string, unknown>, reason?: string): Promise<void> {
-    return recordAudit(m, { actorUserId: actor?.userId ?? null, actorOrganizationId: actor?.organizationId ?? null, action, subjectType: 'payment', subjectId: paymentId, reason, data, occurredAt: this.clock.now() });
+    return recordAudit(m, {
+      actorUserId: actor?.userId ?? null,
+      actorOrganizationId: actor?.organizationId ?? null,
+      action,
+      subjectType: 'payment',
+      subjectId: paymentId,
+      reason,
+      data,
+      occurredAt: this.clock.now(),
+    });
   }
 }

@@ -178,7 +178,11 @@ export interface MovementStatus {
   amountFen: bigint;
 }
 
-export async function selectMovementStatuses(m: Queryable, referenceType: string, referenceId: string): Promise<{ payments: MovementStatus[]; refunds: MovementStatus[] }> {
+export async function selectMovementStatuses(
+  m: Queryable,
+  referenceType: string,
+  referenceId: string,
+): Promise<{ payments: MovementStatus[]; refunds: MovementStatus[] }> {
   const toStatus = (r: { status: string; amount: string }): MovementStatus => ({ status: r.status, amountFen: BigInt(r.amount) });
   const payments = (await m.query(SQL.paymentStatuses, [referenceType, referenceId])) as { status: string; amount: string }[];
   const refunds = (await m.query(SQL.refundStatuses, [referenceType, referenceId])) as { status: string; amount: string }[];
@@ -261,7 +265,12 @@ export async function selectPayment(m: Queryable, id: string, opts: { lock?: boo
   return onePayment((await m.query(opts.lock ? SQL.byIdForUpdate : SQL.byId, [id])) as PaymentRow[]);
 }
 
-export async function selectPaymentByIdempotencyKey(m: Queryable, referenceType: string, referenceId: string, idempotencyKey: string): Promise<Payment | undefined> {
+export async function selectPaymentByIdempotencyKey(
+  m: Queryable,
+  referenceType: string,
+  referenceId: string,
+  idempotencyKey: string,
+): Promise<Payment | undefined> {
   return onePayment((await m.query(SQL.byIdempotencyKey, [referenceType, referenceId, idempotencyKey])) as PaymentRow[]);
 }
 
@@ -278,7 +287,17 @@ export async function selectPaymentsOf(m: Queryable, referenceType: string, refe
 
 export async function insertStripePayment(m: Queryable, p: NewPayment & { paymentMethod: string; idempotencyKey: string }): Promise<Payment> {
   const rows = (await m.query(SQL.insertStripe, [
-    p.id, p.organizationId, p.payeeOrganizationId, p.referenceType, p.referenceId, p.item, p.amountFen.toString(), p.paymentMethod, p.idempotencyKey, p.createdBy, p.at,
+    p.id,
+    p.organizationId,
+    p.payeeOrganizationId,
+    p.referenceType,
+    p.referenceId,
+    p.item,
+    p.amountFen.toString(),
+    p.paymentMethod,
+    p.idempotencyKey,
+    p.createdBy,
+    p.at,
   ])) as PaymentRow[];
   return toPayment(rows[0]);
 }
@@ -286,8 +305,18 @@ export async function insertStripePayment(m: Queryable, p: NewPayment & { paymen
 /** A received bank transfer: succeeded at once, its idempotency key `bank:<reference>`. */
 export async function insertBankTransferPayment(m: Queryable, p: NewPayment & { bankReference: string; receivedOn: string }): Promise<Payment> {
   const rows = (await m.query(SQL.insertBankTransfer, [
-    p.id, p.organizationId, p.payeeOrganizationId, p.referenceType, p.referenceId, p.item, p.amountFen.toString(), p.bankReference, `bank:${p.bankReference}`,
-    p.receivedOn, p.createdBy, p.at,
+    p.id,
+    p.organizationId,
+    p.payeeOrganizationId,
+    p.referenceType,
+    p.referenceId,
+    p.item,
+    p.amountFen.toString(),
+    p.bankReference,
+    `bank:${p.bankReference}`,
+    p.receivedOn,
+    p.createdBy,
+    p.at,
   ])) as PaymentRow[];
   return toPayment(rows[0]);
 }
@@ -295,7 +324,16 @@ export async function insertBankTransferPayment(m: Queryable, p: NewPayment & { 
 /** An applied deposit: succeeded at once, keyed by `providerPaymentId` (`deposit:<id>`) as provider id and idempotency key. */
 export async function insertDepositAppliedPayment(m: Queryable, p: NewPayment & { providerPaymentId: string }): Promise<Payment> {
   const rows = (await m.query(SQL.insertDepositApplied, [
-    p.id, p.organizationId, p.payeeOrganizationId, p.referenceType, p.referenceId, p.item, p.amountFen.toString(), p.providerPaymentId, p.createdBy, p.at,
+    p.id,
+    p.organizationId,
+    p.payeeOrganizationId,
+    p.referenceType,
+    p.referenceId,
+    p.item,
+    p.amountFen.toString(),
+    p.providerPaymentId,
+    p.createdBy,
+    p.at,
   ])) as PaymentRow[];
   return toPayment(rows[0]);
 }

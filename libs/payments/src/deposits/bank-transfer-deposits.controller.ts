@@ -6,10 +6,15 @@ import { Deposit, DepositsService } from './deposits.service';
 
 export class BankTransferDepositDto {
   @ApiProperty({ format: 'uuid', description: 'the paying organisation' }) @IsUUID('all') organizationId!: string;
-  @ApiProperty({ example: 'lot_registration' }) @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'referenceType must be lower-case snake_case' }) referenceType!: string;
+  @ApiProperty({ example: 'lot_registration' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'referenceType must be lower-case snake_case' })
+  referenceType!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') referenceId!: string;
   @ApiProperty({ example: '5000000', description: 'fen' }) @IsFen() amountFen!: string;
-  @ApiProperty({ example: 'ICBC-20260110-000123', description: "the bank's reference of the received transfer" }) @IsString() @Length(1, 100) bankReference!: string;
+  @ApiProperty({ example: 'ICBC-20260110-000123', description: "the bank's reference of the received transfer" })
+  @IsString()
+  @Length(1, 100)
+  bankReference!: string;
 }
 
 export interface DepositView {

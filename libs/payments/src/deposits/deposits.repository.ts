@@ -84,17 +84,40 @@ export async function selectDeposit(m: Queryable, id: string): Promise<Deposit |
 }
 
 /** `lock`: FOR UPDATE, in the caller's transaction. */
-export async function selectDepositByReference(m: Queryable, referenceType: string, referenceId: string, opts: { lock?: boolean } = {}): Promise<Deposit | undefined> {
+export async function selectDepositByReference(
+  m: Queryable,
+  referenceType: string,
+  referenceId: string,
+  opts: { lock?: boolean } = {},
+): Promise<Deposit | undefined> {
   return oneDeposit((await m.query(opts.lock ? SQL.byReferenceForUpdate : SQL.byReference, [referenceType, referenceId])) as DepositRow[]);
 }
 
 /** Undefined when the reference already has a deposit. */
 export async function insertCardHold(m: Queryable, d: NewDeposit & { paymentMethod: string }): Promise<Deposit | undefined> {
-  return oneDeposit((await m.query(SQL.insertCardHold, [d.id, d.organizationId, d.referenceType, d.referenceId, d.amountFen.toString(), d.paymentMethod, d.at])) as DepositRow[]);
+  return oneDeposit(
+    (await m.query(SQL.insertCardHold, [
+      d.id,
+      d.organizationId,
+      d.referenceType,
+      d.referenceId,
+      d.amountFen.toString(),
+      d.paymentMethod,
+      d.at,
+    ])) as DepositRow[],
+  );
 }
 
 export async function insertBankTransferDeposit(m: Queryable, d: NewDeposit & { bankReference: string }): Promise<Deposit> {
-  const rows = (await m.query(SQL.insertBankTransfer, [d.id, d.organizationId, d.referenceType, d.referenceId, d.amountFen.toString(), d.bankReference, d.at])) as DepositRow[];
+  const rows = (await m.query(SQL.insertBankTransfer, [
+    d.id,
+    d.organizationId,
+    d.referenceType,
+    d.referenceId,
+    d.amountFen.toString(),
+    d.bankReference,
+    d.at,
+  ])) as DepositRow[];
   return toDeposit(rows[0]);
 }
 

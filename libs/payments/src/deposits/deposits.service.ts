@@ -131,7 +131,11 @@ export class DepositsService {
         at: now,
       });
       if (inserted) {
-        await this.audit(m, actor, 'deposit.requested', inserted.id, { amountFen: input.amountFen.toString(), referenceType: input.referenceType, referenceId: input.referenceId });
+        await this.audit(m, actor, 'deposit.requested', inserted.id, {
+          amountFen: input.amountFen.toString(),
+          referenceType: input.referenceType,
+          referenceId: input.referenceId,
+        });
         return inserted;
       }
       return (await selectDepositByReference(m, input.referenceType, input.referenceId))!;
@@ -177,11 +181,19 @@ export class DepositsService {
         let from: DepositStatus = 'pending';
         let deposit: Deposit;
         if (d) {
-          if (d.provider === 'bank_transfer' && d.providerPaymentId === bankReference && d.organizationId === input.organizationId && d.amountFen === input.amountFen) {
+          if (
+            d.provider === 'bank_transfer' &&
+            d.providerPaymentId === bankReference &&
+            d.organizationId === input.organizationId &&
+            d.amountFen === input.amountFen
+          ) {
             return d;
           }
           if (d.status !== 'failed' || d.organizationId !== input.organizationId || d.amountFen !== input.amountFen) {
-            throw new ConflictError('DEPOSIT_EXISTS', `A deposit for this reference exists (${d.provider}, ${d.status})`, { depositId: d.id, status: d.status });
+            throw new ConflictError('DEPOSIT_EXISTS', `A deposit for this reference exists (${d.provider}, ${d.status})`, {
+              depositId: d.id,
+              status: d.status,
+            });
           }
           // The card was declined; the organisation paid by transfer instead.
           from = 'failed';
@@ -223,7 +235,10 @@ export class DepositsService {
     }
     if (d.status === 'captured') {
       if (d.capturedFen === amount) return d;
-      throw new ConflictError('DEPOSIT_ALREADY_CAPTURED', `The deposit was captured for ${d.capturedFen} fen`, { depositId, capturedFen: d.capturedFen.toString() });
+      throw new ConflictError('DEPOSIT_ALREADY_CAPTURED', `The deposit was captured for ${d.capturedFen} fen`, {
+        depositId,
+        capturedFen: d.capturedFen.toString(),
+      });
     }
     if (d.status !== 'held') throw new ConflictError('DEPOSIT_NOT_HELD', `The deposit is ${d.status}`, { depositId, status: d.status });
     return this.settle(d, 'captured', amount, actor);
@@ -258,7 +273,8 @@ export class DepositsService {
       // cancelled when its webhook arrives (StripeEventsService).
       after = await this.advanceTo(d.id, { status: 'released' }, { actor });
     }
-    if (after.status !== 'released') throw new ConflictError('DEPOSIT_SETTLED_OTHERWISE', `The deposit is ${after.status}`, { depositId, status: after.status });
+    if (after.status !== 'released')
+      throw new ConflictError('DEPOSIT_SETTLED_OTHERWISE', `The deposit is ${after.status}`, { depositId, status: after.status });
     return after;
   }
 
@@ -301,7 +317,9 @@ export class DepositsService {
     } catch (err) {
       if (isStripeError(err) && err.type === 'StripeCardError' && err.payment_intent) {
         const { deposit } = await this.applyPaymentIntent(d.id, err.payment_intent);
-        throw new DomainError('PAYMENT_DECLINED', err.message, { details: { depositId: deposit.id, status: deposit.status, declineCode: err.decline_code ?? err.code } });
+        throw new DomainError('PAYMENT_DECLINED', err.message, {
+          details: { depositId: deposit.id, status: deposit.status, declineCode: err.decline_code ?? err.code },
+        });
       }
       if (isStripeError(err) && err.type === 'StripeInvalidRequestError' && err.code !== 'payment_intent_unexpected_state') {
         // Nothing was charged (no such or an unsuitable payment method): the next hold() starts a new attempt.
@@ -348,7 +366,11 @@ export class DepositsService {
     }
     if (UNAVAILABLE.has(err.type)) {
       throw new ServiceUnavailableException(
-        { code: 'PAYMENT_PROVIDER_UNAVAILABLE', message: 'The payment provider did not answer; retrying is safe and will not charge twice', details: { depositId: d.id } },
+        {
+          code: 'PAYMENT_PROVIDER_UNAVAILABLE',
+          message: 'The payment provider did not answer; retrying is safe and will not charge twice',
+          details: { depositId: d.id },
+        },
         { cause: err },
       );
     }
@@ -398,7 +420,11 @@ export class DepositsService {
         }
         d = moved;
         await this.postMovement(m, d, from, step, capturedFen);
-        await this.audit(m, options.actor ?? null, `deposit.${step}`, d.id, { from, ...(capturedFen > 0n ? { capturedFen: capturedFen.toString() } : {}), ...(step === 'failed' ? { failureCode: d.failureCode } : {}) });
+        await this.audit(m, options.actor ?? null, `deposit.${step}`, d.id, {
+          from,
+          ...(capturedFen > 0n ? { capturedFen: capturedFen.toString() } : {}),
+          ...(step === 'failed' ? { failureCode: d.failureCode } : {}),
+        });
         changes.push(this.change(d, from));
         await this.recordChange(m, d, from);
       }
@@ -460,7 +486,8 @@ export class DepositsService {
       errors.push({ field: 'referenceType', code: 'matches', message: 'referenceType must be lower-case snake_case, e.g. lot_registration' });
     }
     if (!isUuid(input.referenceId)) errors.push({ field: 'referenceId', code: 'isUuid', message: 'referenceId must be a UUID' });
-    if (typeof input.amountFen !== 'bigint' || input.amountFen <= 0n) errors.push({ field: 'amountFen', code: 'min', message: 'amountFen must be a positive number of fen' });
+    if (typeof input.amountFen !== 'bigint' || input.amountFen <= 0n)
+      errors.push({ field: 'amountFen', code: 'min', message: 'amountFen must be a positive number of fen' });
     if (errors.length) throw new ValidationError(errors);
   }
 

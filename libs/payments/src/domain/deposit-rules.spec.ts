@@ -7,11 +7,21 @@ const sum = (lines: { amountFen: bigint }[]) => lines.reduce((s, l) => s + l.amo
 describe('targetOf (what a PaymentIntent means for its deposit)', () => {
   it.each([
     [{ status: 'requires_capture', amount_received: 0 }, { status: 'held' }],
-    [{ status: 'succeeded', amount_received: 300 }, { status: 'captured', capturedFen: 300n }],
-    [{ status: 'succeeded', amount_received: 500, metadata: { depositAction: 'forfeit' } }, { status: 'forfeited', capturedFen: 500n }],
+    [
+      { status: 'succeeded', amount_received: 300 },
+      { status: 'captured', capturedFen: 300n },
+    ],
+    [
+      { status: 'succeeded', amount_received: 500, metadata: { depositAction: 'forfeit' } },
+      { status: 'forfeited', capturedFen: 500n },
+    ],
     [{ status: 'canceled', amount_received: 0 }, { status: 'released' }],
     [
-      { status: 'requires_payment_method', amount_received: 0, last_payment_error: { code: 'card_declined', decline_code: 'generic_decline', message: 'declined' } },
+      {
+        status: 'requires_payment_method',
+        amount_received: 0,
+        last_payment_error: { code: 'card_declined', decline_code: 'generic_decline', message: 'declined' },
+      },
       { status: 'failed', failureCode: 'generic_decline', failureMessage: 'declined' },
     ],
     [{ status: 'requires_payment_method', amount_received: 0, last_payment_error: null }, null],

@@ -5,9 +5,19 @@ const SELLER = '0190a0b0-0000-7000-8000-000000000002';
 
 describe('paymentTargetOf', () => {
   it.each([
-    [{ status: 'succeeded', amount_received: 960_000 }, { status: 'succeeded', receivedFen: 960_000n }],
+    [
+      { status: 'succeeded', amount_received: 960_000 },
+      { status: 'succeeded', receivedFen: 960_000n },
+    ],
     [{ status: 'canceled', amount_received: 0 }, { status: 'canceled' }],
-    [{ status: 'requires_payment_method', amount_received: 0, last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'no' } }, { status: 'failed', failureCode: 'insufficient_funds', failureMessage: 'no' }],
+    [
+      {
+        status: 'requires_payment_method',
+        amount_received: 0,
+        last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'no' },
+      },
+      { status: 'failed', failureCode: 'insufficient_funds', failureMessage: 'no' },
+    ],
     [{ status: 'requires_payment_method', amount_received: 0 }, null],
     [{ status: 'processing', amount_received: 0 }, null],
     [{ status: 'requires_capture', amount_received: 0 }, null],
@@ -32,7 +42,10 @@ describe('ledger lines', () => {
   });
 
   it('an applied deposit comes from deposits_applied, where capturing the deposit put it', () => {
-    expect(paymentMovement({ organizationId: BUYER, payeeOrganizationId: SELLER, provider: 'deposit', amountFen: 100_000n })[0]).toEqual({ account: `org:${BUYER}:deposits_applied`, amountFen: -100_000n });
+    expect(paymentMovement({ organizationId: BUYER, payeeOrganizationId: SELLER, provider: 'deposit', amountFen: 100_000n })[0]).toEqual({
+      account: `org:${BUYER}:deposits_applied`,
+      amountFen: -100_000n,
+    });
   });
 
   it('a refund goes back', () => {

@@ -11,7 +11,8 @@ export type PaymentProvider = 'stripe' | 'bank_transfer' | 'deposit';
 /** Card, Alipay and WeChat Pay are Stripe payment methods; all in CNY. */
 export const CONTRACT_PAYMENT_METHOD_TYPES = ['card', 'alipay', 'wechat_pay'] as const;
 
-export type PaymentTarget = { status: 'succeeded'; receivedFen: bigint } | { status: 'canceled' } | { status: 'failed'; failureCode: string; failureMessage: string | null };
+export type PaymentTarget =
+  { status: 'succeeded'; receivedFen: bigint } | { status: 'canceled' } | { status: 'failed'; failureCode: string; failureMessage: string | null };
 
 /** What the PaymentIntent's current state means for its payment; null when nothing yet. */
 export function paymentTargetOf(pi: PaymentIntentView): PaymentTarget | null {
@@ -22,7 +23,11 @@ export function paymentTargetOf(pi: PaymentIntentView): PaymentTarget | null {
       return { status: 'canceled' };
     case 'requires_payment_method':
       if (!pi.last_payment_error) return null;
-      return { status: 'failed', failureCode: pi.last_payment_error.decline_code ?? pi.last_payment_error.code ?? 'payment_failed', failureMessage: pi.last_payment_error.message ?? null };
+      return {
+        status: 'failed',
+        failureCode: pi.last_payment_error.decline_code ?? pi.last_payment_error.code ?? 'payment_failed',
+        failureMessage: pi.last_payment_error.message ?? null,
+      };
     default:
       return null;
   }

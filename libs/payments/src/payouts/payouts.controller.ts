@@ -9,7 +9,10 @@ import { Payout, PayoutsService } from './payouts.service';
 export class RecordPayoutDto {
   @ApiProperty({ format: 'uuid', description: 'the organisation paid (the seller)' }) @IsUUID('all') organizationId!: string;
   @ApiProperty({ example: '900000', description: 'fen' }) @IsFen() amountFen!: string;
-  @ApiProperty({ example: 'ICBC-OUT-20260310-000001', description: "the bank's reference of the transfer out" }) @IsString() @Length(1, 100) bankReference!: string;
+  @ApiProperty({ example: 'ICBC-OUT-20260310-000001', description: "the bank's reference of the transfer out" })
+  @IsString()
+  @Length(1, 100)
+  bankReference!: string;
   @ApiProperty({ example: '2026-03-10', description: 'the day the transfer was made (Asia/Shanghai), not in the future' }) @IsLocalDate() paidOn!: string;
   @ApiPropertyOptional({ example: '合同价款结算' }) @Omittable() @IsString() @Length(1, 2000) note?: string;
   @ApiProperty({ description: 'the same key again returns the same payout' }) @IsString() @Length(8, 100) idempotencyKey!: string;

@@ -54,7 +54,17 @@ export async function selectPayoutIdByBankReference(m: Queryable, bankReference:
 }
 
 export async function insertPayout(m: Queryable, p: Omit<Payout, 'createdAt'> & { at: Date }): Promise<Payout> {
-  const [row] = (await m.query(SQL.insert, [p.id, p.organizationId, p.amountFen.toString(), p.bankReference, p.paidOn, p.note, p.idempotencyKey, p.createdBy, p.at])) as PayoutRow[];
+  const [row] = (await m.query(SQL.insert, [
+    p.id,
+    p.organizationId,
+    p.amountFen.toString(),
+    p.bankReference,
+    p.paidOn,
+    p.note,
+    p.idempotencyKey,
+    p.createdBy,
+    p.at,
+  ])) as PayoutRow[];
   return toPayout(row);
 }
 
@@ -69,7 +79,10 @@ export async function organizationExists(m: Queryable, organizationId: string): 
   return ((await m.query(SQL.organizationExists, [organizationId])) as unknown[]).length > 0;
 }
 
-export async function selectPayoutBalances(m: Queryable, organizationId: string): Promise<{ proceedsFen: bigint; paidOutFen: bigint; pendingRefundsFen: bigint }> {
+export async function selectPayoutBalances(
+  m: Queryable,
+  organizationId: string,
+): Promise<{ proceedsFen: bigint; paidOutFen: bigint; pendingRefundsFen: bigint }> {
   const [row] = (await m.query(SQL.availability, [ACCOUNTS.orgContractProceeds(organizationId), ACCOUNTS.orgPaidOut(organizationId), organizationId])) as {
     proceeds: string;
     paid_out: string;

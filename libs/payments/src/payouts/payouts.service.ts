@@ -61,7 +61,8 @@ export class PayoutsService {
     const errors = [];
     if (input.amountFen <= 0n) errors.push({ field: 'amountFen', code: 'min', message: 'amountFen must be positive' });
     if (bankReference.length < 1) errors.push({ field: 'bankReference', code: 'length', message: 'bankReference must not be blank' });
-    if (LocalDate.parse(input.paidOn).isAfter(todayInShanghai(this.clock))) errors.push({ field: 'paidOn', code: 'inFuture', message: 'paidOn cannot be in the future' });
+    if (LocalDate.parse(input.paidOn).isAfter(todayInShanghai(this.clock)))
+      errors.push({ field: 'paidOn', code: 'inFuture', message: 'paidOn cannot be in the future' });
     if (errors.length) throw new ValidationError(errors);
     return this.tx
       .run(async (m) => {
@@ -121,14 +122,22 @@ export class PayoutsService {
       })
       .catch((err: unknown) => {
         // Two first requests with one key or one bank reference: the loser of the race sees the winner's row.
-        if (isUniqueViolation(err)) throw new ConflictError('PAYOUT_DUPLICATE', 'A payout with this idempotency key or bank reference was recorded at the same moment; retry to see it', { bankReference });
+        if (isUniqueViolation(err))
+          throw new ConflictError('PAYOUT_DUPLICATE', 'A payout with this idempotency key or bank reference was recorded at the same moment; retry to see it', {
+            bankReference,
+          });
         throw err;
       });
   }
 
   /** What an organisation may be paid out, and its payouts, newest first: its own users, and platform administrators. */
-  async overview(actor: Principal, organizationId: string, page: { limit: number; offset?: number }): Promise<PayoutAvailability & { items: Payout[]; total: number }> {
-    if (!canSeeAll(actor) && actor.organizationId !== organizationId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's payouts");
+  async overview(
+    actor: Principal,
+    organizationId: string,
+    page: { limit: number; offset?: number },
+  ): Promise<PayoutAvailability & { items: Payout[]; total: number }> {
+    if (!canSeeAll(actor) && actor.organizationId !== organizationId)
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's payouts");
     await this.requireOrganization(this.db.manager, organizationId);
     const { items, total } = await selectPayoutPage(this.db.manager, organizationId, page.limit, page.offset ?? 0);
     return { ...(await this.available(this.db.manager, organizationId)), items, total };

@@ -17,7 +17,13 @@ export interface StoredStripeEvent {
 export const stripeEventsRepository = {
   /** Stores the event unless its id is known; true when stored now. A type not handled is stored processed, with its outcome. */
   async insert(m: Queryable, event: Stripe.Event, processed: { at: Date; outcome: string } | null): Promise<boolean> {
-    const inserted = (await m.query(SQL.insertEvent, [event.id, event.type, JSON.stringify(event), processed?.at ?? null, processed?.outcome ?? null])) as unknown[];
+    const inserted = (await m.query(SQL.insertEvent, [
+      event.id,
+      event.type,
+      JSON.stringify(event),
+      processed?.at ?? null,
+      processed?.outcome ?? null,
+    ])) as unknown[];
     return inserted.length > 0;
   },
 

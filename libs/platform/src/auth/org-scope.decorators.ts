@@ -46,6 +46,7 @@ export type OrgScopeRule = { kind: 'none' } | { kind: 'owned'; resource: OrgReso
 
 export const OrgScope = {
   none: () => SetMetadata(ORG_SCOPE_METADATA, { kind: 'none' } satisfies OrgScopeRule),
-  owned: (resource: OrgResource, at: OrgResourceLocation = 'param:id') => SetMetadata(ORG_SCOPE_METADATA, { kind: 'owned', resource, at } satisfies OrgScopeRule),
+  owned: (resource: OrgResource, at: OrgResourceLocation = 'param:id') =>
+    SetMetadata(ORG_SCOPE_METADATA, { kind: 'owned', resource, at } satisfies OrgScopeRule),
   filtered: (resource: OrgResource) => SetMetadata(ORG_SCOPE_METADATA, { kind: 'filtered', resource } satisfies OrgScopeRule),
 };

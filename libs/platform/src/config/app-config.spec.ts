@@ -93,7 +93,9 @@ describe('parseConfig', () => {
     ['DATABASE_URL', 'postgres://zjp:zjp@postgres:5432/zjp'],
     ['REDIS_URL', 'redis://:Demo-2026!@redis:6379'],
   ])('refuses to start production when %s holds a secret published in the repository (%s)', (name, value) => {
-    expect(() => parseConfig({ ...production, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} holds a secret published in the repository`));
+    expect(() => parseConfig({ ...production, [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration: ${name} holds a secret published in the repository`),
+    );
     expect(parseConfig({ [name]: value })[name as 'JWT_SECRET']).toBe(value); // development takes them
   });
 

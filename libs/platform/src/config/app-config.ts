@@ -47,8 +47,14 @@ const schema = z.object({
   // Stripe, through the official SDK. STRIPE_API_BASE points the SDK at another server speaking
   // Stripe's API (tests and the demo use the local one in test/stripe-server); unset = api.stripe.com.
   // Development and test fall back to the local values below; production must set both.
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)')
+    .optional(),
   STRIPE_API_BASE: z.string().url('must be a URL such as http://127.0.0.1:12111').optional(),
   // GET /metrics (Prometheus): with a token, only `Authorization: Bearer <token>`; without one, only
   // direct (not proxied) requests from loopback or private addresses.
@@ -95,12 +101,17 @@ function secretsOf(data: z.infer<typeof schema>): [string, string | undefined][]
   ];
 }
 
-export type AppConfig = Readonly<Omit<z.infer<typeof schema>, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'> & { STRIPE_SECRET_KEY: string; STRIPE_WEBHOOK_SECRET: string }>;
+export type AppConfig = Readonly<
+  Omit<z.infer<typeof schema>, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'> & { STRIPE_SECRET_KEY: string; STRIPE_WEBHOOK_SECRET: string }
+>;
 
 export const APP_CONFIG = Symbol.for('zjp.AppConfig');
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Invalid configuration: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
@@ -120,7 +131,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
         if (value !== undefined && isKnownSecret(value)) throw new ConfigError(name, 'holds a secret published in the repository; production needs its own');
       }
     }
-    return Object.freeze({ ...data, STRIPE_SECRET_KEY: data.STRIPE_SECRET_KEY ?? DEVELOPMENT_STRIPE.STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: data.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_STRIPE.STRIPE_WEBHOOK_SECRET });
+    return Object.freeze({
+      ...data,
+      STRIPE_SECRET_KEY: data.STRIPE_SECRET_KEY ?? DEVELOPMENT_STRIPE.STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: data.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_STRIPE.STRIPE_WEBHOOK_SECRET,
+    });
   }
   const issue = result.error.issues[0];
   const variable = String(issue.path[0] ?? 'environment');

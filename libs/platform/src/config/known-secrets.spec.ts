@@ -16,7 +16,9 @@ const PATTERNS = [
 ];
 
 function literalSecrets(): Map<string, string> {
-  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f && !/\.(png|pdf|ttf|otf|woff2?)$|package-lock\.json$/.test(f));
+  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f && !/\.(png|pdf|ttf|otf|woff2?)$|package-lock\.json$/.test(f));
   const found = new Map<string, string>();
   for (const file of files) {
     let text: string;

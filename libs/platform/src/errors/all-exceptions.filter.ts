@@ -46,7 +46,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
 /** The log line of an error answer: unexpected errors with their stack, outages as warnings; both name the request. */
 export function logMappedError(logger: Logger, mapped: ReturnType<typeof mapError>, exception: unknown, requestId: string): void {
   if (mapped.internal) {
-    logger.error({ requestId, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, `internal error (request ${requestId})`);
+    logger.error(
+      { requestId, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) },
+      `internal error (request ${requestId})`,
+    );
   } else if (mapped.status === 503) {
     logger.warn({ requestId }, `dependency unavailable (request ${requestId}): ${exception instanceof Error ? exception.message : String(exception)}`);
   }

@@ -4,7 +4,11 @@ import { mapError } from './error-mapping';
 
 describe('mapError', () => {
   it('keeps a domain error code and picks the status from its kind', () => {
-    expect(mapError(new ConflictError('LOT_CLOSED', 'The lot is closed'))).toEqual({ status: 409, body: { code: 'LOT_CLOSED', message: 'The lot is closed' }, internal: false });
+    expect(mapError(new ConflictError('LOT_CLOSED', 'The lot is closed'))).toEqual({
+      status: 409,
+      body: { code: 'LOT_CLOSED', message: 'The lot is closed' },
+      internal: false,
+    });
     const v = mapError(new ValidationError([{ field: 'amount', code: 'min', message: 'too low' }]));
     expect(v.status).toBe(400);
     expect(v.body.details).toEqual([{ field: 'amount', code: 'min', message: 'too low' }]);
@@ -43,7 +47,10 @@ describe('mapError', () => {
 
   it.each([
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['a refused connection inside TypeORM', Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })],
+    [
+      'a refused connection inside TypeORM',
+      Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }),
+    ],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
     ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
     ['PostgreSQL shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
@@ -53,6 +60,10 @@ describe('mapError', () => {
     ['Redis retries exhausted', Object.assign(new Error('Reached the max retries per request limit (which is 20).'), { name: 'MaxRetriesPerRequestError' })],
     ['an AggregateError of refused addresses', Object.assign(new AggregateError([new Error('a'), new Error('b')], ''), { code: 'ECONNREFUSED' })],
   ])('answers %s with a retryable 503 SERVICE_UNAVAILABLE', (_name, err) => {
-    expect(mapError(err)).toEqual({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number) } }, internal: false });
+    expect(mapError(err)).toEqual({
+      status: 503,
+      body: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { retryAfterSeconds: expect.any(Number) } },
+      internal: false,
+    });
   });
 });

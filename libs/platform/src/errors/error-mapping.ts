@@ -8,7 +8,6 @@ export interface MappedError {
   internal: boolean;
 }
 
-
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',

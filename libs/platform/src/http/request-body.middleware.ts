@@ -25,7 +25,9 @@ export class RequestBodyMiddleware implements NestMiddleware {
       // no JSON here: the route's MultipartOnly interceptor answers 415 for anything but a form
     } else if (WITH_BODY.has(req.method)) {
       if (sentBytes(req) && !req.is(['application/json', 'application/*+json'])) {
-        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'})`, { kind: 'unsupported_media_type' });
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'})`, {
+          kind: 'unsupported_media_type',
+        });
       }
       if (MUST_HAVE_BODY.has(req.method) && req.body === undefined) {
         throw new DomainError('BODY_REQUIRED', `${req.method} needs a JSON body`, { kind: 'validation' });

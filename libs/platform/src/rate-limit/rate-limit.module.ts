@@ -11,7 +11,9 @@ import { SocketRateLimiter } from './socket-rate-limiter';
 const requestOf = (context: ExecutionContext) => context.switchToHttp().getRequest<RequestLike>();
 
 function declaredScopes(context: ExecutionContext): readonly HttpRateLimitScope[] {
-  return (Reflect.getMetadata(RATE_LIMIT_METADATA, context.getHandler()) ?? Reflect.getMetadata(RATE_LIMIT_METADATA, context.getClass()) ?? []) as HttpRateLimitScope[];
+  return (Reflect.getMetadata(RATE_LIMIT_METADATA, context.getHandler()) ??
+    Reflect.getMetadata(RATE_LIMIT_METADATA, context.getClass()) ??
+    []) as HttpRateLimitScope[];
 }
 
 /** One throttler per scope, each counting only on the routes that declare it with @RateLimit. */

@@ -35,7 +35,9 @@ end
 return { hits, ttl, 0, 0 }
 `;
 
-type ThrottleCommand = Redis & { zjpThrottle(counterKey: string, blockKey: string, windowMs: number, limit: number, blockMs: number): Promise<[number, number, number, number]> };
+type ThrottleCommand = Redis & {
+  zjpThrottle(counterKey: string, blockKey: string, windowMs: number, limit: number, blockMs: number): Promise<[number, number, number, number]>;
+};
 
 /** Registers the script once per connection (ioredis sends EVALSHA, and EVAL when Redis lost the script). */
 export function withThrottleCommand(redis: Redis): ThrottleCommand {
@@ -61,7 +63,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const counter = `${this.prefix}${throttlerName}:${key}`;
-    const [hits, windowMs, blocked, blockMs] = await this.redis.zjpThrottle(counter, `${counter}:block`, Math.max(1, Math.round(ttl)), limit, Math.max(1, Math.round(blockDuration)));
+    const [hits, windowMs, blocked, blockMs] = await this.redis.zjpThrottle(
+      counter,
+      `${counter}:block`,
+      Math.max(1, Math.round(ttl)),
+      limit,
+      Math.max(1, Math.round(blockDuration)),
+    );
     return { totalHits: hits, timeToExpire: Math.ceil(windowMs / 1000), isBlocked: blocked === 1, timeToBlockExpire: Math.ceil(blockMs / 1000) };
   }
 }

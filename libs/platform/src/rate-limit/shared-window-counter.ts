@@ -85,7 +85,10 @@ export class SharedWindowCounter {
     try {
       results = await pipeline.exec();
     } catch (err) {
-      results = batch.flatMap(() => [[err as Error, null], [null, null]]);
+      results = batch.flatMap(() => [
+        [err as Error, null],
+        [null, null],
+      ]);
     }
     batch.forEach(({ key, entry, window, sent }, i) => {
       const [err, total] = results?.[i * 2] ?? [new Error('no reply'), null];

@@ -28,7 +28,8 @@ function stringProblem(field: string, value: string): FieldError | undefined {
   // PostgreSQL text cannot hold U+0000; a lone surrogate is not Unicode (validators throw on it,
   // and UTF-8 would silently turn it into U+FFFD).
   if (value.includes('\u0000')) return { field, code: 'nulCharacter', message: `${field || 'the value'} must not contain the NUL character (U+0000)` };
-  if (LONE_SURROGATE.test(value)) return { field, code: 'invalidUnicode', message: `${field || 'the value'} must be valid Unicode (a lone UTF-16 surrogate was sent)` };
+  if (LONE_SURROGATE.test(value))
+    return { field, code: 'invalidUnicode', message: `${field || 'the value'} must be valid Unicode (a lone UTF-16 surrogate was sent)` };
   return undefined;
 }
 

@@ -13,7 +13,9 @@ export class SubsidyAttachmentDto {
   @ApiProperty({ example: '技术合同登记证明.pdf' }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ example: 'application/pdf' }) @IsString() @Matches(/^[a-z]+\/[a-z0-9.+-]+$/) contentType!: string;
   @ApiProperty({ example: 182044 }) @IsInt() @Min(1) @Max(100 * 1024 * 1024) sizeBytes!: number;
-  @ApiProperty({ example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }) @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lowercase hex digits' }) sha256!: string;
+  @ApiProperty({ example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lowercase hex digits' })
+  sha256!: string;
 }
 
 /** Where the money goes: what the finance office pays to. */
@@ -27,9 +29,20 @@ export class ApplyDto {
   @ApiProperty() @IsUUID() policyId!: string;
   @ApiProperty({ enum: SUBJECT_TYPES }) @IsIn(SUBJECT_TYPES) subjectType!: (typeof SUBJECT_TYPES)[number];
   @ApiProperty({ description: 'the contract or research funding' }) @IsUUID() subjectId!: string;
-  @ApiPropertyOptional({ example: 2026, description: 'the claim year; may be left out when the subject has only one' }) @Omittable() @IsInt() @Min(2000) @Max(2999) year?: number;
+  @ApiPropertyOptional({ example: 2026, description: 'the claim year; may be left out when the subject has only one' })
+  @Omittable()
+  @IsInt()
+  @Min(2000)
+  @Max(2999)
+  year?: number;
   @ApiPropertyOptional({ example: '我司已按合同约定支付全部技术转让费' }) @Omittable() @IsString() @Length(1, 4000) statement?: string;
-  @ApiProperty({ type: [SubsidyAttachmentDto] }) @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) attachments!: SubsidyAttachmentDto[];
+  @ApiProperty({ type: [SubsidyAttachmentDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => SubsidyAttachmentDto)
+  attachments!: SubsidyAttachmentDto[];
   @ApiProperty({ type: PayeeDto }) @IsObject() @ValidateNested() @Type(() => PayeeDto) payee!: PayeeDto;
 }
 
@@ -37,7 +50,10 @@ export class ReviewDto {
   @ApiProperty({ enum: ['approve', 'adjust', 'reject'], description: 'approve or adjust recommends an amount to the approver; reject ends the application' })
   @IsIn(['approve', 'adjust', 'reject'])
   decision!: 'approve' | 'adjust' | 'reject';
-  @ApiPropertyOptional({ example: '4500000', description: 'adjust: the amount recommended, at most the computed amount' }) @Omittable() @IsFen() amountFen?: string;
+  @ApiPropertyOptional({ example: '4500000', description: 'adjust: the amount recommended, at most the computed amount' })
+  @Omittable()
+  @IsFen()
+  amountFen?: string;
   @ApiProperty({ example: '部分款项发票不全，按已核实金额计算' }) @IsString() @Length(1, 2000) reason!: string;
 }
 

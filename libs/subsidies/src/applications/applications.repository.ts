@@ -148,8 +148,24 @@ export interface GrantedRow {
 /** Inserts a submitted application; the unique index refuses a second live one (the caller maps the violation). */
 export async function insertApplication(m: Queryable, a: NewApplication): Promise<void> {
   await m.query(SQL.insert, [
-    a.id, a.policyId, a.authorityId, a.subjectType, a.subjectId, a.enterpriseId, a.year, a.enterpriseRegionCode, a.technicalField, a.subjectLabel,
-    a.policyVersion, a.computedFen.toString(), JSON.stringify(a.explanation), a.statement, JSON.stringify(a.attachments), JSON.stringify(a.payee), a.submittedBy, a.submittedAt,
+    a.id,
+    a.policyId,
+    a.authorityId,
+    a.subjectType,
+    a.subjectId,
+    a.enterpriseId,
+    a.year,
+    a.enterpriseRegionCode,
+    a.technicalField,
+    a.subjectLabel,
+    a.policyVersion,
+    a.computedFen.toString(),
+    JSON.stringify(a.explanation),
+    a.statement,
+    JSON.stringify(a.attachments),
+    JSON.stringify(a.payee),
+    a.submittedBy,
+    a.submittedAt,
   ]);
 }
 
@@ -178,7 +194,15 @@ export async function reserveBudget(m: Queryable, policyId: string, amountFen: b
   return rows.length > 0;
 }
 
-export async function markApproved(m: Queryable, id: string, approvedFen: bigint, explanation: SubsidyExplanation, by: string, at: Date, reason: string): Promise<void> {
+export async function markApproved(
+  m: Queryable,
+  id: string,
+  approvedFen: bigint,
+  explanation: SubsidyExplanation,
+  by: string,
+  at: Date,
+  reason: string,
+): Promise<void> {
   await m.query(SQL.markApproved, [id, approvedFen.toString(), JSON.stringify(explanation), by, at, reason]);
 }
 
@@ -221,13 +245,20 @@ export async function listApplicationRows(m: Queryable, f: ApplicationFilter): P
 }
 
 /** The other policies under which this subject holds a granted subsidy, with their stacking terms. */
-export async function grantedPoliciesOfSubject(m: Queryable, subjectType: SubjectType, subjectId: string, exceptApplicationId: string): Promise<{ policyId: string; stacking: Stacking }[]> {
+export async function grantedPoliciesOfSubject(
+  m: Queryable,
+  subjectType: SubjectType,
+  subjectId: string,
+  exceptApplicationId: string,
+): Promise<{ policyId: string; stacking: Stacking }[]> {
   return (await m.query(SQL.grantedForSubject, [subjectType, subjectId, GRANTED_STATUSES, exceptApplicationId])) as { policyId: string; stacking: Stacking }[];
 }
 
 /** What was granted under these policies to these enterprises, by policy, enterprise, year and subject. */
 export async function grantedAmounts(m: Queryable, policyIds: readonly string[], enterpriseIds: readonly string[]): Promise<GrantedRow[]> {
-  const rows = (await m.query(SQL.grantedAmounts, [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES])) as (Omit<GrantedRow, 'fen'> & { fen: string })[];
+  const rows = (await m.query(SQL.grantedAmounts, [[...new Set(policyIds)], [...new Set(enterpriseIds)], GRANTED_STATUSES])) as (Omit<GrantedRow, 'fen'> & {
+    fen: string;
+  })[];
   return rows.map((r) => ({ ...r, fen: BigInt(r.fen) }));
 }
 

@@ -30,15 +30,32 @@ const entitled = jest.mocked(entitlement);
 
 const NOW = new Date('2026-03-02T08:00:00Z');
 const AUTHORITY = '00000000-0000-7000-8000-00000000a001';
-const approver: Principal = { userId: 'u-approver', organizationId: AUTHORITY, organizationType: 'authority', roles: ['authority_admin'], sessionId: 's' } as Principal;
+const approver: Principal = {
+  userId: 'u-approver',
+  organizationId: AUTHORITY,
+  organizationType: 'authority',
+  roles: ['authority_admin'],
+  sessionId: 's',
+} as Principal;
 
 const reviewed = (over: Partial<LockedApplication> = {}): LockedApplication => ({
-  id: 'app-1', policy_id: 'pol-1', authority_id: AUTHORITY, subject_type: 'contract', subject_id: 'c-1', enterprise_id: 'ent-1', year: 2025,
-  status: 'reviewed', computed_fen: '50000', recommended_fen: '40000', approved_fen: null, reviewed_by: 'u-reviewer', batch_id: null, ...over,
+  id: 'app-1',
+  policy_id: 'pol-1',
+  authority_id: AUTHORITY,
+  subject_type: 'contract',
+  subject_id: 'c-1',
+  enterprise_id: 'ent-1',
+  year: 2025,
+  status: 'reviewed',
+  computed_fen: '50000',
+  recommended_fen: '40000',
+  approved_fen: null,
+  reviewed_by: 'u-reviewer',
+  batch_id: null,
+  ...over,
 });
 
-const explanation = (bit: string | null): SubsidyExplanation =>
-  ({ caps: bit ? [{ name: bit, bit: true }] : [] }) as unknown as SubsidyExplanation;
+const explanation = (bit: string | null): SubsidyExplanation => ({ caps: bit ? [{ name: bit, bit: true }] : [] }) as unknown as SubsidyExplanation;
 
 describe('SubsidyApplicationsService.approve (repositories replaced)', () => {
   const m = { query: jest.fn() } as unknown as EntityManager;
@@ -52,10 +69,26 @@ describe('SubsidyApplicationsService.approve (repositories replaced)', () => {
   beforeEach(() => {
     jest.resetAllMocks();
     (m.query as jest.Mock).mockResolvedValue([]);
-    policy = { id: 'pol-1', authorityId: AUTHORITY, kind: 'contract', status: 'active', version: 1, terms: { stacking: 'combinable' }, budgetFen: 1_000_000n, reservedFen: 0n, paidFen: 0n } as unknown as LoadedPolicy;
+    policy = {
+      id: 'pol-1',
+      authorityId: AUTHORITY,
+      kind: 'contract',
+      status: 'active',
+      version: 1,
+      terms: { stacking: 'combinable' },
+      budgetFen: 1_000_000n,
+      reservedFen: 0n,
+      paidFen: 0n,
+    } as unknown as LoadedPolicy;
     loadPolicy = jest.fn(() => Promise.resolve(policy));
     loadSubject = jest.fn(() => Promise.resolve({ type: 'contract', id: 'c-1', enterpriseId: 'ent-1' } as LoadedSubject));
-    service = new SubsidyApplicationsService(tx, {} as DataSource, { load: loadSubject } as unknown as SubjectFactsLoader, { load: loadPolicy } as unknown as SubsidyPoliciesService, clock);
+    service = new SubsidyApplicationsService(
+      tx,
+      {} as DataSource,
+      { load: loadSubject } as unknown as SubjectFactsLoader,
+      { load: loadPolicy } as unknown as SubsidyPoliciesService,
+      clock,
+    );
     lock.mockResolvedValue(reviewed());
     grantedPolicies.mockResolvedValue([]);
     reserve.mockResolvedValue(true);

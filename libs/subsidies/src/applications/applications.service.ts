@@ -74,7 +74,10 @@ export function toApplicationView(r: ApplicationRow): ApplicationView {
     statement: r.statement,
     attachments: r.attachments,
     payee: r.payee,
-    review: r.review_decision && r.reviewed_by && r.reviewed_at ? { decision: r.review_decision, by: r.reviewed_by, at: r.reviewed_at, reason: r.review_reason ?? '' } : null,
+    review:
+      r.review_decision && r.reviewed_by && r.reviewed_at
+        ? { decision: r.review_decision, by: r.reviewed_by, at: r.reviewed_at, reason: r.review_reason ?? '' }
+        : null,
     decision: r.decided_by && r.decided_at ? { by: r.decided_by, at: r.decided_at, reason: r.decision_reason ?? '' } : null,
     revocation: r.revoked_by && r.revoked_at ? { by: r.revoked_by, at: r.revoked_at, reason: r.revoke_reason ?? '' } : null,
     batchId: r.batch_id,
@@ -103,30 +106,61 @@ export class SubsidyApplicationsService {
     const id = await this.tx.run(async (m) => {
       const policy = await this.policies.load(m, dto.policyId);
       if (policy.status !== 'active') throw new ConflictError('POLICY_WITHDRAWN', 'This policy has been withdrawn');
-      if (policy.kind !== dto.subjectType) throw new ValidationError([{ field: 'subjectType', code: 'policyKind', message: `this policy subsidises ${policy.kind === 'contract' ? 'contracts' : 'research funding'}` }]);
+      if (policy.kind !== dto.subjectType)
+        throw new ValidationError([
+          { field: 'subjectType', code: 'policyKind', message: `this policy subsidises ${policy.kind === 'contract' ? 'contracts' : 'research funding'}` },
+        ]);
       const subject = await this.subjects.load(m, dto.subjectType, dto.subjectId);
       if (!subject) throw new NotFoundError('SUBJECT_NOT_FOUND', `No such ${dto.subjectType.replace('_', ' ')}`);
-      if (subject.enterpriseId !== actor.organizationId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the enterprise that bought or funded may apply');
+      if (subject.enterpriseId !== actor.organizationId)
+        throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the enterprise that bought or funded may apply');
       const year = this.claimYear(subject, dto.year);
       const result = await entitlement(m, policy, subject, year);
       if (!result.eligible) {
-        throw new DomainError('NOT_ELIGIBLE', `Not eligible under this policy: ${result.failedCondition}`, { details: { failedCondition: result.failedCondition, explanation: result.explanation } });
+        throw new DomainError('NOT_ELIGIBLE', `Not eligible under this policy: ${result.failedCondition}`, {
+          details: { failedCondition: result.failedCondition, explanation: result.explanation },
+        });
       }
-      if (result.amountFen === 0n) throw new DomainError('NOTHING_TO_CLAIM', 'Nothing left to claim under this policy (a cap or the budget is used up)', { details: { explanation: result.explanation } });
+      if (result.amountFen === 0n)
+        throw new DomainError('NOTHING_TO_CLAIM', 'Nothing left to claim under this policy (a cap or the budget is used up)', {
+          details: { explanation: result.explanation },
+        });
       const applicationId = newId(this.clock);
       const now = this.clock.now();
       try {
         await insertApplication(m, {
-          id: applicationId, policyId: policy.id, authorityId: policy.authorityId, subjectType: subject.type, subjectId: subject.id, enterpriseId: subject.enterpriseId, year,
-          enterpriseRegionCode: subject.enterpriseRegionCode, technicalField: subject.technicalField, subjectLabel: subject.label, policyVersion: policy.version,
-          computedFen: result.amountFen, explanation: result.explanation, statement: dto.statement ?? null, attachments: dto.attachments, payee: dto.payee, submittedBy: actor.userId, submittedAt: now,
+          id: applicationId,
+          policyId: policy.id,
+          authorityId: policy.authorityId,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          enterpriseId: subject.enterpriseId,
+          year,
+          enterpriseRegionCode: subject.enterpriseRegionCode,
+          technicalField: subject.technicalField,
+          subjectLabel: subject.label,
+          policyVersion: policy.version,
+          computedFen: result.amountFen,
+          explanation: result.explanation,
+          statement: dto.statement ?? null,
+          attachments: dto.attachments,
+          payee: dto.payee,
+          submittedBy: actor.userId,
+          submittedAt: now,
         });
       } catch (err) {
         // Invariant 5: the unique index refuses a second live application, whatever raced.
-        if (isUniqueViolation(err)) throw new ConflictError('DUPLICATE_APPLICATION', 'You have already applied for this subject under this policy for this year');
+        if (isUniqueViolation(err))
+          throw new ConflictError('DUPLICATE_APPLICATION', 'You have already applied for this subject under this policy for this year');
         throw err;
       }
-      await this.audit(m, actor, 'subsidy_application.submitted', applicationId, null, { policyId: policy.id, subjectType: subject.type, subjectId: subject.id, year, computedFen: result.amountFen.toString() });
+      await this.audit(m, actor, 'subsidy_application.submitted', applicationId, null, {
+        policyId: policy.id,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        year,
+        computedFen: result.amountFen.toString(),
+      });
       return applicationId;
     });
     return this.get(actor, id);
@@ -146,10 +180,13 @@ export class SubsidyApplicationsService {
       }
       let recommended = BigInt(a.computed_fen);
       if (dto.decision === 'adjust') {
-        if (dto.amountFen === undefined) throw new ValidationError([{ field: 'amountFen', code: 'required', message: 'an adjustment needs the amount recommended' }]);
+        if (dto.amountFen === undefined)
+          throw new ValidationError([{ field: 'amountFen', code: 'required', message: 'an adjustment needs the amount recommended' }]);
         const amount = BigInt(dto.amountFen);
         if (amount <= 0n || amount > recommended) {
-          throw new ValidationError([{ field: 'amountFen', code: 'adjustmentRange', message: `an adjusted amount is more than 0 and at most the computed ${recommended} fen` }]);
+          throw new ValidationError([
+            { field: 'amountFen', code: 'adjustmentRange', message: `an adjusted amount is more than 0 and at most the computed ${recommended} fen` },
+          ]);
         }
         recommended = amount;
       } else if (dto.amountFen !== undefined && BigInt(dto.amountFen) !== recommended) {
@@ -181,21 +218,32 @@ export class SubsidyApplicationsService {
       const amount = BigInt(a.recommended_fen ?? a.computed_fen);
       const result = await entitlement(m, policy, subject, a.year);
       if (!result.eligible) {
-        throw new ConflictError('NOT_ELIGIBLE', `No longer eligible under this policy: ${result.failedCondition}`, { failedCondition: result.failedCondition, explanation: result.explanation });
+        throw new ConflictError('NOT_ELIGIBLE', `No longer eligible under this policy: ${result.failedCondition}`, {
+          failedCondition: result.failedCondition,
+          explanation: result.explanation,
+        });
       }
       if (amount > result.amountFen) {
         const budgetBit = result.explanation.caps.find((c) => c.bit)?.name === 'budget';
-        throw new ConflictError(budgetBit ? 'BUDGET_EXHAUSTED' : 'AMOUNT_EXCEEDS_ENTITLEMENT', `Only ${result.amountFen} fen can be granted now (recommended ${amount})`, {
-          availableFen: result.amountFen.toString(),
-          explanation: result.explanation,
-        });
+        throw new ConflictError(
+          budgetBit ? 'BUDGET_EXHAUSTED' : 'AMOUNT_EXCEEDS_ENTITLEMENT',
+          `Only ${result.amountFen} fen can be granted now (recommended ${amount})`,
+          {
+            availableFen: result.amountFen.toString(),
+            explanation: result.explanation,
+          },
+        );
       }
       await this.assertStacking(m, a, policy);
       const reserved = await reserveBudget(m, policy.id, amount, this.clock.now());
       if (!reserved) throw new ConflictError('BUDGET_EXHAUSTED', 'The policy budget does not cover this amount');
       const now = this.clock.now();
       await markApproved(m, id, amount, result.explanation, actor.userId, now, reason);
-      await this.audit(m, actor, 'subsidy_application.approved', id, reason, { approvedFen: amount.toString(), policyId: policy.id, reviewedBy: a.reviewed_by });
+      await this.audit(m, actor, 'subsidy_application.approved', id, reason, {
+        approvedFen: amount.toString(),
+        policyId: policy.id,
+        reviewedBy: a.reviewed_by,
+      });
     });
     return this.get(actor, id);
   }
@@ -228,8 +276,10 @@ export class SubsidyApplicationsService {
   async withdraw(actor: Principal, id: string): Promise<ApplicationView> {
     await this.tx.run(async (m) => {
       const a = await this.lock(m, id);
-      if (a.enterprise_id !== actor.organizationId) throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only withdraw your own organisation's applications");
-      if (a.status !== 'submitted' && a.status !== 'reviewed') throw new ConflictError('APPLICATION_NOT_WITHDRAWABLE', `This application is ${a.status}; it can no longer be withdrawn`);
+      if (a.enterprise_id !== actor.organizationId)
+        throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only withdraw your own organisation's applications");
+      if (a.status !== 'submitted' && a.status !== 'reviewed')
+        throw new ConflictError('APPLICATION_NOT_WITHDRAWABLE', `This application is ${a.status}; it can no longer be withdrawn`);
       await markWithdrawn(m, id);
       await this.audit(m, actor, 'subsidy_application.withdrawn', id, null, {});
     });
@@ -260,7 +310,9 @@ export class SubsidyApplicationsService {
   private claimYear(subject: LoadedSubject, requested: number | undefined): number {
     if (requested !== undefined) {
       if (!subject.claimYears.includes(requested)) {
-        throw new ValidationError([{ field: 'year', code: 'noBaseInYear', message: `nothing to count in ${requested}; years with a base: ${subject.claimYears.join(', ') || 'none'}` }]);
+        throw new ValidationError([
+          { field: 'year', code: 'noBaseInYear', message: `nothing to count in ${requested}; years with a base: ${subject.claimYears.join(', ') || 'none'}` },
+        ]);
       }
       return requested;
     }
@@ -271,7 +323,10 @@ export class SubsidyApplicationsService {
   private async assertStacking(m: EntityManager, a: LockedApplication, policy: LoadedPolicy): Promise<void> {
     const granted = await grantedPoliciesOfSubject(m, a.subject_type, a.subject_id, a.id);
     const conflict = stackingConflict({ policyId: policy.id, stacking: policy.terms.stacking }, granted);
-    if (conflict) throw new ConflictError('STACKING_NOT_ALLOWED', 'This subject already has a subsidy under a policy that may not be combined with this one', { conflictingPolicyId: conflict });
+    if (conflict)
+      throw new ConflictError('STACKING_NOT_ALLOWED', 'This subject already has a subsidy under a policy that may not be combined with this one', {
+        conflictingPolicyId: conflict,
+      });
   }
 
   private async lock(m: EntityManager, id: string): Promise<LockedApplication> {
@@ -281,6 +336,15 @@ export class SubsidyApplicationsService {
   }
 
   private async audit(m: EntityManager, actor: Principal, action: string, id: string, reason: string | null, data: Record<string, unknown>): Promise<void> {
-    await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action, subjectType: 'subsidy_application', subjectId: id, reason, data, occurredAt: this.clock.now() });
+    await recordAudit(m, {
+      actorUserId: actor.userId,
+      actorOrganizationId: actor.organizationId,
+      action,
+      subjectType: 'subsidy_application',
+      subjectId: id,
+      reason,
+      data,
+      occurredAt: this.clock.now(),
+    });
   }
 }

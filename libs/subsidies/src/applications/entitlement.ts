@@ -56,7 +56,12 @@ export class GrantedAmounts {
   }
 
   /** By band: what the enterprise has from each band of the policy in the year, for its other subjects. */
-  bandYearToDate(policyId: string, subject: { type: SubjectType; id: string; enterpriseId: string }, year: number, bands: readonly string[]): Map<string, bigint> {
+  bandYearToDate(
+    policyId: string,
+    subject: { type: SubjectType; id: string; enterpriseId: string },
+    year: number,
+    bands: readonly string[],
+  ): Map<string, bigint> {
     return new Map(
       bands.map((band) => {
         const all = this.bandByYear.get(`${policyId}|${subject.enterpriseId}|${year}|${band}`) ?? 0n;
@@ -71,7 +76,8 @@ export class GrantedAmounts {
     return new Map(
       bands.map((band) => {
         let sum = 0n;
-        for (const [y, fen] of this.bandBySubject.get(`${policyId}|${subject.enterpriseId}|${subject.type}|${subject.id}|${band}`) ?? []) if (y !== year) sum += fen;
+        for (const [y, fen] of this.bandBySubject.get(`${policyId}|${subject.enterpriseId}|${subject.type}|${subject.id}|${band}`) ?? [])
+          if (y !== year) sum += fen;
         return [band, sum];
       }),
     );
@@ -132,5 +138,8 @@ function bandInputs(policy: LoadedPolicy, subject: LoadedSubject, year: number, 
   const rate = policy.terms.rate;
   if (rate.kind === 'single' || !rate.tiers.some((t) => t.caps.perContractFen !== null || t.caps.perEnterprisePerYearFen !== null)) return {};
   const bands = rate.tiers.map((t) => t.fromFen.toString());
-  return { bandYearToDateFen: granted.bandYearToDate(policy.id, subject, year, bands), bandPriorForSubjectFen: granted.bandPrior(policy.id, subject, year, bands) };
+  return {
+    bandYearToDateFen: granted.bandYearToDate(policy.id, subject, year, bands),
+    bandPriorForSubjectFen: granted.bandPrior(policy.id, subject, year, bands),
+  };
 }

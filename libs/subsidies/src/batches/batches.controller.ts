@@ -15,7 +15,10 @@ export class ExportQuery {
 }
 
 export class MarkPaidDto {
-  @ApiProperty({ example: 'ICBC-20261201-000123', description: 'the bank or treasury payment reference' }) @IsString() @Length(3, 100) paymentReference!: string;
+  @ApiProperty({ example: 'ICBC-20261201-000123', description: 'the bank or treasury payment reference' })
+  @IsString()
+  @Length(3, 100)
+  paymentReference!: string;
   @ApiProperty({ example: '2026-12-01' }) @IsLocalDate() paidOn!: string;
 }
 
@@ -50,7 +53,12 @@ export class SettlementBatchesController {
   @Roles('authority_admin')
   @OrgScope.owned('subsidyBatch')
   @Get(':id/export')
-  async export(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: ExportQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async export(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: ExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const file = await this.batches.export(actor, id, query.format ?? 'xlsx');
     res.set({ 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"` });
     return new StreamableFile(file.body);

@@ -88,7 +88,10 @@ export interface SettlementLineRow {
   decided_at: Date;
 }
 
-export async function insertBatch(m: Queryable, b: { id: string; authorityId: string; number: string; note: string | null; createdBy: string; at: Date }): Promise<void> {
+export async function insertBatch(
+  m: Queryable,
+  b: { id: string; authorityId: string; number: string; note: string | null; createdBy: string; at: Date },
+): Promise<void> {
   await m.query(SQL.insert, [b.id, b.authorityId, b.number, b.note, b.createdBy, b.at]);
 }
 

@@ -58,8 +58,19 @@ export class SettlementBatchesService {
       // Conditional: only approved applications of this authority, not in another batch, are taken.
       const takenIds = new Set(await takeApplications(m, batchId, ids, authority.id));
       const refused = ids.filter((i) => !takenIds.has(i));
-      if (refused.length) throw new ConflictError('APPLICATION_NOT_BATCHABLE', 'Only approved applications of your authority that are in no other batch can be batched', { applicationIds: refused });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_batch.created', subjectType: 'subsidy_batch', subjectId: batchId, data: { number, applicationIds: ids }, occurredAt: now });
+      if (refused.length)
+        throw new ConflictError('APPLICATION_NOT_BATCHABLE', 'Only approved applications of your authority that are in no other batch can be batched', {
+          applicationIds: refused,
+        });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'subsidy_batch.created',
+        subjectType: 'subsidy_batch',
+        subjectId: batchId,
+        data: { number, applicationIds: ids },
+        occurredAt: now,
+      });
       return batchId;
     });
     return this.get(actor, id);
@@ -73,7 +84,15 @@ export class SettlementBatchesService {
       const now = this.clock.now();
       if (b.status === 'open') {
         await markExported(m, id, actor.userId, now);
-        await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_batch.exported', subjectType: 'subsidy_batch', subjectId: id, data: { format }, occurredAt: now });
+        await recordAudit(m, {
+          actorUserId: actor.userId,
+          actorOrganizationId: actor.organizationId,
+          action: 'subsidy_batch.exported',
+          subjectType: 'subsidy_batch',
+          subjectId: id,
+          data: { format },
+          occurredAt: now,
+        });
       }
       const authorityName = await organizationName(m, b.authority_id);
       return { batch: b, lines: await this.lines(m, id, b.number), authorityName };
@@ -128,7 +147,15 @@ export class SettlementBatchesService {
         if (isUniqueViolation(err)) throw new ConflictError('PAYMENT_REFERENCE_USED', 'This payment reference was already used for another batch');
         throw err;
       }
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_batch.paid', subjectType: 'subsidy_batch', subjectId: id, data: { paymentReference, paidOn, applications: apps.length }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'subsidy_batch.paid',
+        subjectType: 'subsidy_batch',
+        subjectId: id,
+        data: { paymentReference, paidOn, applications: apps.length },
+        occurredAt: now,
+      });
     });
     return this.get(actor, id);
   }
@@ -182,4 +209,3 @@ export class SettlementBatchesService {
     if (authority.id !== authorityId) throw new NotFoundError('BATCH_NOT_FOUND', 'No such settlement batch of your authority');
   }
 }
-

@@ -37,7 +37,9 @@ describe('settlement export', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas', () => {
-    const text = settlementCsv([line({ enterpriseName: '=HYPERLINK("http://x")', payeeAccountName: '+1', reviewer: '@SUM(A1)', approver: '-2' })]).toString('utf8');
+    const text = settlementCsv([line({ enterpriseName: '=HYPERLINK("http://x")', payeeAccountName: '+1', reviewer: '@SUM(A1)', approver: '-2' })]).toString(
+      'utf8',
+    );
     expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(text).toContain(",'+1,");
     expect(text).toContain(",'@SUM(A1),'-2,");
@@ -45,7 +47,13 @@ describe('settlement export', () => {
 
   it('writes XLSX with yuan as numbers, account numbers and fen as text, and a total row', async () => {
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await settlementXlsx([line(), line({ amountFen: 1n })], { batchNumber: 'SB-1', authorityName: '柯桥区科学技术局', status: 'exported' })) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(
+      (await settlementXlsx([line(), line({ amountFen: 1n })], {
+        batchNumber: 'SB-1',
+        authorityName: '柯桥区科学技术局',
+        status: 'exported',
+      })) as unknown as ArrayBuffer,
+    );
     const sheet = workbook.getWorksheet('补助结算')!;
     expect(sheet.getRow(1).values).toEqual([undefined, ...SETTLEMENT_COLUMNS.map((c) => c.header)]);
     expect(sheet.getRow(2).getCell('P').value).toBe(85000.01);

@@ -57,7 +57,17 @@ export function settlementCsv(lines: readonly SettlementLine[]): Buffer {
   const rows = [
     SETTLEMENT_COLUMNS.map((c) => c.header),
     ...lines.map((l, i) => SETTLEMENT_COLUMNS.map((c) => c.value(l, i))),
-    SETTLEMENT_COLUMNS.map((c) => (c.key === 'no' ? '合计' : c.key === 'amountYuan' ? Money.fen(total).toYuanString() : c.key === 'amountFen' ? total.toString() : c.key === 'enterprise' ? `${lines.length}笔` : '')),
+    SETTLEMENT_COLUMNS.map((c) =>
+      c.key === 'no'
+        ? '合计'
+        : c.key === 'amountYuan'
+          ? Money.fen(total).toYuanString()
+          : c.key === 'amountFen'
+            ? total.toString()
+            : c.key === 'enterprise'
+              ? `${lines.length}笔`
+              : '',
+    ),
   ];
   const csv = stringify(rows, {
     bom: true,

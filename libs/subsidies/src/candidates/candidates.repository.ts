@@ -101,7 +101,13 @@ export async function deleteRuns(m: Queryable, type: SubjectType, subjectIds: re
 }
 
 /** Records the fingerprints the subjects' candidates were computed on. */
-export async function upsertRuns(m: Queryable, type: SubjectType, subjectIds: readonly string[], fingerprints: readonly (string | undefined)[], at: Date): Promise<void> {
+export async function upsertRuns(
+  m: Queryable,
+  type: SubjectType,
+  subjectIds: readonly string[],
+  fingerprints: readonly (string | undefined)[],
+  at: Date,
+): Promise<void> {
   await m.query(SQL.upsertRuns, [type, subjectIds, fingerprints, at]);
 }
 

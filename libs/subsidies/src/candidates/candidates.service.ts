@@ -92,7 +92,11 @@ export class SubsidyCandidatesService {
       const prints = new Map((await this.subjects.fingerprints(m, type, { ids, onlyChanged: false })).map((p) => [p.id, p.fingerprint]));
       const subjects = await this.subjects.loadMany(m, type, [...prints.keys()]);
       const policies = await this.activePolicies(m, type);
-      const granted = await loadGranted(m, policies.map((p) => p.id), [...subjects.values()].map((s) => s.enterpriseId));
+      const granted = await loadGranted(
+        m,
+        policies.map((p) => p.id),
+        [...subjects.values()].map((s) => s.enterpriseId),
+      );
       const rows: CandidateRow[] = [];
       for (const subject of subjects.values()) {
         for (const policy of policies) {
@@ -100,7 +104,14 @@ export class SubsidyCandidatesService {
           if (!regionCovers(policy.regionCode, subject.enterpriseRegionCode)) continue;
           for (const year of subject.claimYears) {
             if (!inForceDuring(policy.terms, year)) continue;
-            rows.push({ policyId: policy.id, policyVersion: policy.version, subjectId: subject.id, enterpriseId: subject.enterpriseId, year, result: entitlementFrom(policy, subject, year, granted) });
+            rows.push({
+              policyId: policy.id,
+              policyVersion: policy.version,
+              subjectId: subject.id,
+              enterpriseId: subject.enterpriseId,
+              year,
+              result: entitlementFrom(policy, subject, year, granted),
+            });
           }
         }
       }
@@ -108,14 +119,26 @@ export class SubsidyCandidatesService {
       const kept = await upsertCandidates(
         m,
         type,
-        rows.map(({ result, ...r }) => ({ ...r, eligible: result.eligible, failedCondition: result.failedCondition, amountFen: result.amountFen, explanation: result.explanation })),
+        rows.map(({ result, ...r }) => ({
+          ...r,
+          eligible: result.eligible,
+          failedCondition: result.failedCondition,
+          amountFen: result.amountFen,
+          explanation: result.explanation,
+        })),
         now,
       );
       await deleteCandidatesExcept(m, type, ids, kept);
       const gone = ids.filter((id) => !subjects.has(id));
       if (gone.length) await deleteRuns(m, type, gone);
       if (subjects.size) {
-        await upsertRuns(m, type, [...subjects.keys()], [...subjects.keys()].map((id) => prints.get(id)), now);
+        await upsertRuns(
+          m,
+          type,
+          [...subjects.keys()],
+          [...subjects.keys()].map((id) => prints.get(id)),
+          now,
+        );
       }
       return { candidates: kept.length };
     });
@@ -163,7 +186,13 @@ export class SubsidyCandidatesService {
     const enterpriseId = actor.organizationType === 'enterprise' ? actor.organizationId : (query.enterpriseId ?? null);
     // An authority's administrators see the candidates under their own policies; the operator all.
     const authorityId = actor.organizationType === 'authority' && !actor.roles.includes('platform_admin') ? actor.organizationId : null;
-    const rows = await listCandidateRows(this.db, { enterpriseId, year: query.year ?? null, subjectId: query.subjectId ?? null, eligibleOnly: query.eligibleOnly ?? false, authorityId });
+    const rows = await listCandidateRows(this.db, {
+      enterpriseId,
+      year: query.year ?? null,
+      subjectId: query.subjectId ?? null,
+      eligibleOnly: query.eligibleOnly ?? false,
+      authorityId,
+    });
     // Which candidates of a subject and year form the best option (combinable together, or the best exclusive one).
     const groups = new Map<string, typeof rows>();
     for (const r of rows) groups.set(`${r.subjectId}:${r.year}`, [...(groups.get(`${r.subjectId}:${r.year}`) ?? []), r]);

@@ -46,7 +46,11 @@ export function contractSubject(c: ContractRecord, parties: Map<string, PartyRec
     equityValuationFen: c.terms.equity?.valuationFen ? BigInt(c.terms.equity.valuationFen) : null,
     payments: c.payments,
   };
-  const years = new Set<number>([...c.payments.map((p) => p.paidOn.year), ...(c.signedOn ? [c.signedOn.year] : []), ...(c.registeredOn ? [c.registeredOn.year] : [])]);
+  const years = new Set<number>([
+    ...c.payments.map((p) => p.paidOn.year),
+    ...(c.signedOn ? [c.signedOn.year] : []),
+    ...(c.registeredOn ? [c.registeredOn.year] : []),
+  ]);
   return {
     type: 'contract',
     id: c.id,
@@ -69,7 +73,10 @@ export class ContractFactsAdapter {
 
   async loadMany(db: Query, ids: readonly string[]): Promise<Map<string, LoadedSubject>> {
     const records = await this.contracts.loadMany(db, ids);
-    const parties = await this.parties.loadMany(db, [...records.values()].flatMap((c) => [c.buyerId, c.sellerId]));
+    const parties = await this.parties.loadMany(
+      db,
+      [...records.values()].flatMap((c) => [c.buyerId, c.sellerId]),
+    );
     const subjects = new Map<string, LoadedSubject>();
     for (const [id, record] of records) subjects.set(id, contractSubject(record, parties));
     return subjects;

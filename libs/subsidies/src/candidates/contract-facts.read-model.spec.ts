@@ -59,7 +59,10 @@ describe('SqlContractFactsReadModel (repository and payments service replaced)',
   });
 
   it('maps the rows and gives each contract its movements in the order payments returned them (refunds negative, last)', async () => {
-    contracts.mockResolvedValue([row('c1'), row('c2', { signed_on: null, registration_number: null, registered_on: null, through_platform: false, technical_field: null })]);
+    contracts.mockResolvedValue([
+      row('c1'),
+      row('c2', { signed_on: null, registration_number: null, registered_on: null, through_platform: false, technical_field: null }),
+    ]);
     movements = [
       { referenceId: 'c1', amountFen: 6000000n, on: '2026-04-01' },
       { referenceId: 'c2', amountFen: 100n, on: '2026-04-02' },
@@ -68,7 +71,14 @@ describe('SqlContractFactsReadModel (repository and payments service replaced)',
     ];
     const loaded = await model.loadMany(m, ['c1', 'c2']);
     const c1 = loaded.get('c1')!;
-    expect(c1).toMatchObject({ sellerId: 's1', buyerId: 'b1', registrationNumber: 'JS-2026-0001', throughPlatform: true, priceFen: 12000000n, technicalField: 'electronics' });
+    expect(c1).toMatchObject({
+      sellerId: 's1',
+      buyerId: 'b1',
+      registrationNumber: 'JS-2026-0001',
+      throughPlatform: true,
+      priceFen: 12000000n,
+      technicalField: 'electronics',
+    });
     expect(c1.signedOn?.equals(LocalDate.parse('2026-03-02'))).toBe(true);
     expect(c1.registeredOn?.toString()).toBe('2026-03-20');
     expect(c1.payments.map((p) => [p.amountFen, p.paidOn.toString()])).toEqual([

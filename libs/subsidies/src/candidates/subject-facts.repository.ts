@@ -27,7 +27,9 @@ const partyPrints = (ids: string | null) => `SELECT o.id, hash_record_extended((
 const contractFacts = (scoped: boolean) => {
   const only = (column: string) => (scoped ? ` AND ${column} = ANY($1::uuid[])` : '');
   const parties = partyPrints(
-    scoped ? `SELECT buyer_id FROM contract_directory WHERE id = ANY($1::uuid[]) UNION SELECT seller_id FROM contract_directory WHERE id = ANY($1::uuid[])` : null,
+    scoped
+      ? `SELECT buyer_id FROM contract_directory WHERE id = ANY($1::uuid[]) UNION SELECT seller_id FROM contract_directory WHERE id = ANY($1::uuid[])`
+      : null,
   );
   return `WITH money AS (
         SELECT reference_id AS id, payments_print, refunds_print FROM payment_reference_prints WHERE reference_type = 'contract'${only('reference_id')}),
@@ -44,7 +46,9 @@ const contractFacts = (scoped: boolean) => {
 /** (id, fingerprint) of confirmed research fundings: their own facts and both parties' prints. */
 const fundingFacts = (scoped: boolean) => {
   const parties = partyPrints(
-    scoped ? `SELECT enterprise_id FROM research_fundings WHERE id = ANY($1::uuid[]) UNION SELECT platform_id FROM research_fundings WHERE id = ANY($1::uuid[])` : null,
+    scoped
+      ? `SELECT enterprise_id FROM research_fundings WHERE id = ANY($1::uuid[]) UNION SELECT platform_id FROM research_fundings WHERE id = ANY($1::uuid[])`
+      : null,
   );
   return `WITH party AS (${parties})
       SELECT f.id, hash_record_extended((f.status, f.mode, f.platform_id, f.amount_fen, f.received_on, f.documents, e.print, p.print), 0)::text AS fingerprint
@@ -55,8 +59,12 @@ const fundingFacts = (scoped: boolean) => {
 /** The facts' fingerprints; with `changed`, only those differing from the run's (or never computed). */
 const prints = (type: 'contract' | 'research_funding', facts: string, changed: boolean) => `
   WITH facts AS (${facts})
-  SELECT f.id, f.fingerprint FROM facts f${changed ? `
-  LEFT JOIN subsidy_candidate_runs r ON r.subject_type = '${type}' AND r.subject_id = f.id WHERE r.fingerprint IS DISTINCT FROM f.fingerprint` : ''}`;
+  SELECT f.id, f.fingerprint FROM facts f${
+    changed
+      ? `
+  LEFT JOIN subsidy_candidate_runs r ON r.subject_type = '${type}' AND r.subject_id = f.id WHERE r.fingerprint IS DISTINCT FROM f.fingerprint`
+      : ''
+  }`;
 
 const SQL = queries(__filename, {
   contractPrints: prints('contract', contractFacts(false), false),
@@ -104,10 +112,18 @@ export async function selectFingerprints(
   const statement =
     type === 'contract'
       ? ids
-        ? onlyChanged ? SQL.contractPrintsOfChanged : SQL.contractPrintsOf
-        : onlyChanged ? SQL.contractPrintsChanged : SQL.contractPrints
+        ? onlyChanged
+          ? SQL.contractPrintsOfChanged
+          : SQL.contractPrintsOf
+        : onlyChanged
+          ? SQL.contractPrintsChanged
+          : SQL.contractPrints
       : ids
-        ? onlyChanged ? SQL.fundingPrintsOfChanged : SQL.fundingPrintsOf
-        : onlyChanged ? SQL.fundingPrintsChanged : SQL.fundingPrints;
+        ? onlyChanged
+          ? SQL.fundingPrintsOfChanged
+          : SQL.fundingPrintsOf
+        : onlyChanged
+          ? SQL.fundingPrintsChanged
+          : SQL.fundingPrints;
   return (await m.query(statement, ids ? [ids] : [])) as { id: string; fingerprint: string }[];
 }

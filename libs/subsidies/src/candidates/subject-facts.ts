@@ -82,7 +82,10 @@ export class SubjectFactsLoader {
 
   private async loadFundings(db: Query, ids: readonly string[]): Promise<Map<string, LoadedSubject>> {
     const rows = await selectFundings(db, ids);
-    const parties = await this.parties.loadMany(db, rows.flatMap((r) => [r.enterprise_id, r.platform_id]));
+    const parties = await this.parties.loadMany(
+      db,
+      rows.flatMap((r) => [r.enterprise_id, r.platform_id]),
+    );
     return new Map(rows.map((r) => [r.id, fundingSubject(r, parties)]));
   }
 }

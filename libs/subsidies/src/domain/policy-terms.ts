@@ -93,7 +93,11 @@ export interface PolicyDocument {
     fundingModes?: FundingMode[];
   };
   base?: Base;
-  rate?: { kind: RateKind; rate?: string; tiers?: { fromFen: string; rate: string; caps?: { perContractFen?: string | null; perEnterprisePerYearFen?: string | null } }[] };
+  rate?: {
+    kind: RateKind;
+    rate?: string;
+    tiers?: { fromFen: string; rate: string; caps?: { perContractFen?: string | null; perEnterprisePerYearFen?: string | null } }[];
+  };
   caps?: { perContractFen?: string | null; perEnterprisePerYearFen?: string | null };
   budgetFen: string;
   stacking?: Stacking;
@@ -170,7 +174,8 @@ function parseRateRule(doc: PolicyDocument, errors: FieldError[]): RateRule | nu
     if (fromFen === null || rate === null) return;
     if (i === 0 && fromFen !== 0n) errors.push({ field: 'rate.tiers[0].fromFen', code: 'firstTierFromZero', message: 'the first tier must start at 0' });
     const previous = parsed[parsed.length - 1];
-    if (previous && fromFen <= previous.fromFen) errors.push({ field: `rate.tiers[${i}].fromFen`, code: 'tiersAscending', message: 'tiers must start at strictly increasing amounts' });
+    if (previous && fromFen <= previous.fromFen)
+      errors.push({ field: `rate.tiers[${i}].fromFen`, code: 'tiersAscending', message: 'tiers must start at strictly increasing amounts' });
     parsed.push({ fromFen, rate, caps });
   });
   return parsed.length === tiers.length ? { kind: rule.kind, tiers: parsed } : null;
@@ -181,7 +186,10 @@ function parseRateRule(doc: PolicyDocument, errors: FieldError[]): RateRule | nu
  * caller (or an import) gets one 400 naming them all. Shape checks (types, enums) are done by the
  * DTO at the edge; this adds the rules that span fields.
  */
-export function parsePolicyDocument(doc: PolicyDocument, authority: { level: RegionLevel; regionCode: string }): { terms: PolicyTerms; budgetFen: bigint } | { errors: FieldError[] } {
+export function parsePolicyDocument(
+  doc: PolicyDocument,
+  authority: { level: RegionLevel; regionCode: string },
+): { terms: PolicyTerms; budgetFen: bigint } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const effectiveFrom = parseDate(doc.effectiveFrom, 'effectiveFrom', errors);
   const effectiveTo = doc.effectiveTo == null ? null : parseDate(doc.effectiveTo, 'effectiveTo', errors);
@@ -194,8 +202,10 @@ export function parsePolicyDocument(doc: PolicyDocument, authority: { level: Reg
   const fundingModes = [...new Set(e.fundingModes ?? (doc.kind === 'research_funding' ? FUNDING_MODES : []))];
 
   if (doc.kind === 'research_funding') {
-    if (base !== 'research_funding') errors.push({ field: 'base', code: 'baseForKind', message: 'a research_funding policy (P-DON) has base research_funding' });
-    if (contractTypes.length > 0) errors.push({ field: 'eligibility.contractTypes', code: 'notForKind', message: 'contract types do not apply to research funding' });
+    if (base !== 'research_funding')
+      errors.push({ field: 'base', code: 'baseForKind', message: 'a research_funding policy (P-DON) has base research_funding' });
+    if (contractTypes.length > 0)
+      errors.push({ field: 'eligibility.contractTypes', code: 'notForKind', message: 'contract types do not apply to research funding' });
     if (authority.level !== 'province') errors.push({ field: 'kind', code: 'provinceOnly', message: 'P-DON subsidies are paid by the province' });
   } else {
     if (base === 'research_funding') errors.push({ field: 'base', code: 'baseForKind', message: 'research_funding is the base of P-DON policies only' });
@@ -203,18 +213,24 @@ export function parsePolicyDocument(doc: PolicyDocument, authority: { level: Reg
     if (base === 'equity_valuation' && contractTypes.some((t) => t !== 'equity')) {
       errors.push({ field: 'eligibility.contractTypes', code: 'equityBaseNeedsEquity', message: 'an equity-valuation base applies to equity contracts only' });
     }
-    if (e.fundingModes !== undefined && e.fundingModes.length > 0) errors.push({ field: 'eligibility.fundingModes', code: 'notForKind', message: 'funding modes apply to research funding only' });
+    if (e.fundingModes !== undefined && e.fundingModes.length > 0)
+      errors.push({ field: 'eligibility.fundingModes', code: 'notForKind', message: 'funding modes apply to research funding only' });
   }
 
   const registration = e.registration ?? {};
   const onOrBefore = registration.onOrBefore == null ? null : parseDate(registration.onOrBefore, 'eligibility.registration.onOrBefore', errors);
   const withinDays = registration.withinDaysOfSigning ?? null;
   if (withinDays !== null && (!Number.isSafeInteger(withinDays) || withinDays < 0 || withinDays > 3660)) {
-    errors.push({ field: 'eligibility.registration.withinDaysOfSigning', code: 'dayCount', message: 'withinDaysOfSigning must be a whole number of days, 0 to 3660' });
+    errors.push({
+      field: 'eligibility.registration.withinDaysOfSigning',
+      code: 'dayCount',
+      message: 'withinDaysOfSigning must be a whole number of days, 0 to 3660',
+    });
   }
   const minContractValueFen = e.minContractValueFen == null ? null : parseFen(e.minContractValueFen, 'eligibility.minContractValueFen', errors, false);
   const perContractFen = doc.caps?.perContractFen == null ? null : parseFen(doc.caps.perContractFen, 'caps.perContractFen', errors);
-  const perEnterprisePerYearFen = doc.caps?.perEnterprisePerYearFen == null ? null : parseFen(doc.caps.perEnterprisePerYearFen, 'caps.perEnterprisePerYearFen', errors);
+  const perEnterprisePerYearFen =
+    doc.caps?.perEnterprisePerYearFen == null ? null : parseFen(doc.caps.perEnterprisePerYearFen, 'caps.perEnterprisePerYearFen', errors);
   const budgetFen = parseFen(doc.budgetFen, 'budgetFen', errors);
   const rate = parseRateRule(doc, errors);
 
@@ -261,7 +277,12 @@ export function policyTermsToDocument(terms: PolicyTerms, meta: { name: string; 
             rate: t.rate.toString(),
             // Written only when a band has a cap, so documents of uncapped policies stay as they were.
             ...(t.caps.perContractFen !== null || t.caps.perEnterprisePerYearFen !== null
-              ? { caps: { perContractFen: t.caps.perContractFen?.toString() ?? null, perEnterprisePerYearFen: t.caps.perEnterprisePerYearFen?.toString() ?? null } }
+              ? {
+                  caps: {
+                    perContractFen: t.caps.perContractFen?.toString() ?? null,
+                    perEnterprisePerYearFen: t.caps.perEnterprisePerYearFen?.toString() ?? null,
+                  },
+                }
               : {}),
           })),
         };
@@ -275,7 +296,11 @@ export function policyTermsToDocument(terms: PolicyTerms, meta: { name: string; 
     eligibility: {
       sellerCategory: e.sellerCategory,
       contractTypes: e.contractTypes,
-      registration: { required: e.registration.required, onOrBefore: e.registration.onOrBefore?.toString() ?? null, withinDaysOfSigning: e.registration.withinDaysOfSigning },
+      registration: {
+        required: e.registration.required,
+        onOrBefore: e.registration.onOrBefore?.toString() ?? null,
+        withinDaysOfSigning: e.registration.withinDaysOfSigning,
+      },
       throughPlatform: e.throughPlatform,
       minContractValueFen: e.minContractValueFen?.toString() ?? null,
       buyerMustBeSme: e.buyerMustBeSme,

@@ -40,7 +40,10 @@ export function resolveStacking(options: readonly StackingOption[]): StackingRes
  * under `granted` (approved or paid): the same policy never conflicts with itself (other years of
  * an instalment contract); otherwise both must be combinable. Returns the conflicting policy.
  */
-export function stackingConflict(candidate: { policyId: string; stacking: Stacking }, granted: readonly { policyId: string; stacking: Stacking }[]): string | null {
+export function stackingConflict(
+  candidate: { policyId: string; stacking: Stacking },
+  granted: readonly { policyId: string; stacking: Stacking }[],
+): string | null {
   for (const g of granted) {
     if (g.policyId === candidate.policyId) continue;
     if (candidate.stacking === 'exclusive' || g.stacking === 'exclusive') return g.policyId;

@@ -30,10 +30,24 @@ function policy(overrides: Partial<PolicyDocument> = {}, authority: Authority = 
 }
 
 const enterprise = (p: Partial<PartyFacts> = {}): PartyFacts => ({
-  organizationId: 'buyer-1', organizationType: 'enterprise', regionCode: '330603', holderCategory: null, highLevelPlatform: false, sme: true, highTech: true, ...p,
+  organizationId: 'buyer-1',
+  organizationType: 'enterprise',
+  regionCode: '330603',
+  holderCategory: null,
+  highLevelPlatform: false,
+  sme: true,
+  highTech: true,
+  ...p,
 });
 const university = (p: Partial<PartyFacts> = {}): PartyFacts => ({
-  organizationId: 'seller-1', organizationType: 'holder', regionCode: '330106', holderCategory: 'university', highLevelPlatform: true, sme: false, highTech: false, ...p,
+  organizationId: 'seller-1',
+  organizationType: 'holder',
+  regionCode: '330106',
+  holderCategory: 'university',
+  highLevelPlatform: true,
+  sme: false,
+  highTech: false,
+  ...p,
 });
 
 function contract(c: Partial<ContractFacts> = {}): ContractFacts {
@@ -55,7 +69,14 @@ function contract(c: Partial<ContractFacts> = {}): ContractFacts {
 }
 
 function run(terms: PolicyTerms, c: ContractFacts = contract(), extra: Partial<SubsidyInput> = {}) {
-  return calculateSubsidy({ policy: terms, subject: { kind: 'contract', facts: c }, year: 2026, enterpriseYearToDateFen: 0n, remainingBudgetFen: 10n ** 12n, ...extra });
+  return calculateSubsidy({
+    policy: terms,
+    subject: { kind: 'contract', facts: c },
+    year: 2026,
+    enterpriseYearToDateFen: 0n,
+    remainingBudgetFen: 10n ** 12n,
+    ...extra,
+  });
 }
 
 describe('calculateSubsidy: rates (P-SUB)', () => {
@@ -113,12 +134,12 @@ describe('calculateSubsidy: rates (P-SUB)', () => {
 
 describe('calculateSubsidy: rounding', () => {
   it.each`
-    paidFen | rate        | exact      | rounded | behaviour
-    ${15n}  | ${'0.1'}    | ${'1.5'}   | ${2n}   | ${'half a fen rounds up'}
-    ${14n}  | ${'0.1'}    | ${'1.4'}   | ${1n}   | ${'less than half rounds down'}
-    ${25n}  | ${'0.1'}    | ${'2.5'}   | ${3n}   | ${'half rounds up, not to even'}
-    ${333n} | ${'0.125'}  | ${'41.625'}| ${42n}  | ${'more decimals than a fen'}
-    ${7n}   | ${'0.0714'} | ${'0.4998'}| ${0n}   | ${'just under half a fen rounds to zero'}
+    paidFen | rate        | exact       | rounded | behaviour
+    ${15n}  | ${'0.1'}    | ${'1.5'}    | ${2n}   | ${'half a fen rounds up'}
+    ${14n}  | ${'0.1'}    | ${'1.4'}    | ${1n}   | ${'less than half rounds down'}
+    ${25n}  | ${'0.1'}    | ${'2.5'}    | ${3n}   | ${'half rounds up, not to even'}
+    ${333n} | ${'0.125'}  | ${'41.625'} | ${42n}  | ${'more decimals than a fen'}
+    ${7n}   | ${'0.0714'} | ${'0.4998'} | ${0n}   | ${'just under half a fen rounds to zero'}
   `('$behaviour', ({ paidFen, rate, exact, rounded }: { paidFen: bigint; rate: string; exact: string; rounded: bigint }) => {
     const r = run(policy({ rate: { kind: 'single', rate } }), contract({ payments: [{ amountFen: paidFen, paidOn: d('2026-04-01') }] }));
     expect(r.explanation.exactFen).toBe(exact);
@@ -129,7 +150,15 @@ describe('calculateSubsidy: rounding', () => {
   it('rounds once at the end, not per band', () => {
     // 0.5 fen + 0.5 fen would be 1 + 1 = 2 if each band were rounded; exactly 1 fen rounded once.
     const r = run(
-      policy({ rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '5', rate: '0.1' }] } }),
+      policy({
+        rate: {
+          kind: 'progressive',
+          tiers: [
+            { fromFen: '0', rate: '0.1' },
+            { fromFen: '5', rate: '0.1' },
+          ],
+        },
+      }),
       contract({ payments: [{ amountFen: 10n, paidOn: d('2026-04-01') }] }),
     );
     expect(r.explanation.rate.steps.map((s) => s.exactFen)).toEqual(['0.5', '0.5']);
@@ -143,7 +172,11 @@ describe('calculateSubsidy: caps', () => {
   it('leaves caps alone when the amount is below them, and says so', () => {
     const r = run(terms, contract({ payments: [{ amountFen: 10_000_000n, paidOn: d('2026-04-01') }] }));
     expect(r.amountFen).toBe(1_000_000n);
-    expect(r.explanation.caps.map((c) => [c.name, c.bit])).toEqual([['perContract', false], ['perEnterprisePerYear', false], ['budget', false]]);
+    expect(r.explanation.caps.map((c) => [c.name, c.bit])).toEqual([
+      ['perContract', false],
+      ['perEnterprisePerYear', false],
+      ['budget', false],
+    ]);
   });
 
   it('bites at the per-contract cap, counting what other years already got', () => {
@@ -168,7 +201,9 @@ describe('calculateSubsidy: caps', () => {
   });
 
   it('never lets rounding lift an amount past a cap', () => {
-    const r = run(policy({ rate: { kind: 'single', rate: '0.1' } }), contract({ payments: [{ amountFen: 15n, paidOn: d('2026-04-01') }] }), { remainingBudgetFen: 1n });
+    const r = run(policy({ rate: { kind: 'single', rate: '0.1' } }), contract({ payments: [{ amountFen: 15n, paidOn: d('2026-04-01') }] }), {
+      remainingBudgetFen: 1n,
+    });
     expect(r.amountFen).toBe(1n);
   });
 
@@ -177,11 +212,22 @@ describe('calculateSubsidy: caps', () => {
     const claim = (enterpriseId: string, paidFen: bigint) => ({
       enterpriseId,
       year: 2026,
-      subject: { kind: 'contract' as const, facts: contract({ contractId: `c-${enterpriseId}-${paidFen}`, buyer: enterprise({ organizationId: enterpriseId }), payments: [{ amountFen: paidFen, paidOn: d('2026-06-01') }] }) },
+      subject: {
+        kind: 'contract' as const,
+        facts: contract({
+          contractId: `c-${enterpriseId}-${paidFen}`,
+          buyer: enterprise({ organizationId: enterpriseId }),
+          payments: [{ amountFen: paidFen, paidOn: d('2026-06-01') }],
+        }),
+      },
     });
-    const results = calculateSequence(terms2, [claim('a', 100_000_000n), claim('b', 100_000_000n), claim('a', 100_000_000n), claim('c', 100_000_000n), claim('d', 10_000_000n)], {
-      remainingBudgetFen: 25_000_000n,
-    });
+    const results = calculateSequence(
+      terms2,
+      [claim('a', 100_000_000n), claim('b', 100_000_000n), claim('a', 100_000_000n), claim('c', 100_000_000n), claim('d', 10_000_000n)],
+      {
+        remainingBudgetFen: 25_000_000n,
+      },
+    );
     // a: 10万; b: 10万; a again: 5万 left of its 15万 yearly cap; c: nothing left (budget 25万 used up); d: nothing
     expect(results.map((r) => r.amountFen)).toEqual([10_000_000n, 10_000_000n, 5_000_000n, 0n, 0n]);
     expect(results[2].explanation.caps.find((c) => c.bit)?.name).toBe('perEnterprisePerYear');
@@ -202,7 +248,14 @@ describe('calculateSubsidy: caps of each band on its own', () => {
   it('pays a band at its rate while its cap is not reached, and says the band cap did not bite', () => {
     const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN));
     expect(r.amountFen).toBe(40n * WAN);
-    expect(r.explanation.caps[0]).toEqual({ name: 'bandPerEnterprisePerYear', band: '0', limitFen: String(50n * WAN), usedFen: '0', availableFen: String(50n * WAN), bit: false });
+    expect(r.explanation.caps[0]).toEqual({
+      name: 'bandPerEnterprisePerYear',
+      band: '0',
+      limitFen: String(50n * WAN),
+      usedFen: '0',
+      availableFen: String(50n * WAN),
+      bit: false,
+    });
     expect(r.explanation.rate.steps[0].cappedFen).toBe(String(40n * WAN));
     expect(r.explanation.bands).toEqual([{ fromFen: '0', amountFen: String(40n * WAN) }]);
   });
@@ -210,11 +263,19 @@ describe('calculateSubsidy: caps of each band on its own', () => {
   it("limits a band to what is left of its yearly cap after the enterprise's other claims from that band", () => {
     const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN), { bandYearToDateFen: new Map([['0', 30n * WAN]]) });
     expect(r.amountFen).toBe(20n * WAN);
-    expect(r.explanation.caps[0]).toMatchObject({ name: 'bandPerEnterprisePerYear', band: '0', usedFen: String(30n * WAN), availableFen: String(20n * WAN), bit: true });
+    expect(r.explanation.caps[0]).toMatchObject({
+      name: 'bandPerEnterprisePerYear',
+      band: '0',
+      usedFen: String(30n * WAN),
+      availableFen: String(20n * WAN),
+      bit: true,
+    });
   });
 
   it("does not count another band's claims against this band's cap", () => {
-    const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN), { bandYearToDateFen: new Map([[String(500n * WAN), 500n * WAN]]) });
+    const r = run(policy({ rate: { kind: 'banded', tiers: cappedBands } }), paid(400n * WAN), {
+      bandYearToDateFen: new Map([[String(500n * WAN), 500n * WAN]]),
+    });
     expect(r.amountFen).toBe(40n * WAN);
   });
 
@@ -224,16 +285,26 @@ describe('calculateSubsidy: caps of each band on its own', () => {
     expect(r.amountFen).toBe(500n * WAN);
   });
 
-  it('carries each band\'s use from one claim to the next in a sequence (one enterprise, one year)', () => {
+  it("carries each band's use from one claim to the next in a sequence (one enterprise, one year)", () => {
     const terms = policy({ rate: { kind: 'banded', tiers: cappedBands } });
-    const item = (id: string) => ({ subject: { kind: 'contract' as const, facts: { ...paid(400n * WAN), contractId: id } }, enterpriseId: 'buyer-1', year: 2026 });
+    const item = (id: string) => ({
+      subject: { kind: 'contract' as const, facts: { ...paid(400n * WAN), contractId: id } },
+      enterpriseId: 'buyer-1',
+      year: 2026,
+    });
     const [a, b, c] = calculateSequence(terms, [item('c-1'), item('c-2'), item('c-3')], { remainingBudgetFen: 10n ** 12n });
     expect([a.amountFen, b.amountFen, c.amountFen]).toEqual([40n * WAN, 10n * WAN, 0n]);
   });
 
   it('caps each step of a progressive scale on its own, and the policy caps then take from the top band first', () => {
     const terms = policy({
-      rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1', caps: { perContractFen: '3000000' } }, { fromFen: '50000000', rate: '0.05' }] },
+      rate: {
+        kind: 'progressive',
+        tiers: [
+          { fromFen: '0', rate: '0.1', caps: { perContractFen: '3000000' } },
+          { fromFen: '50000000', rate: '0.05' },
+        ],
+      },
       caps: { perContractFen: '6000000' },
     });
     // 0.1 × 50,000,000 = 5,000,000 capped to 3,000,000; 0.05 × 100,000,000 = 5,000,000; sum 8,000,000 capped to 6,000,000.
@@ -261,7 +332,15 @@ describe('calculateSubsidy: caps of each band on its own', () => {
   });
 
   it('splits a fraction of a fen over the bands so that the shares add up to the rounded amount', () => {
-    const terms = policy({ rate: { kind: 'progressive', tiers: [{ fromFen: '0', rate: '0.1' }, { fromFen: '5', rate: '0.1' }] } });
+    const terms = policy({
+      rate: {
+        kind: 'progressive',
+        tiers: [
+          { fromFen: '0', rate: '0.1' },
+          { fromFen: '5', rate: '0.1' },
+        ],
+      },
+    });
     const r = run(terms, paid(10n));
     expect(r.amountFen).toBe(1n);
     expect(r.explanation.bands?.reduce((n, b) => n + BigInt(b.amountFen), 0n)).toBe(1n);
@@ -317,28 +396,45 @@ describe('calculateSubsidy: eligibility', () => {
     const r = run(fullPolicy);
     expect(r.eligible).toBe(true);
     expect(r.explanation.conditions.map((c) => c.name)).toEqual([
-      'policyInForce', 'contractType', 'contractNotTerminated', 'buyerIsEnterprise', 'buyerRegion', 'buyerSme', 'buyerHighTech', 'sellerCategory', 'registered',
-      'registeredOnOrBefore', 'registeredWithinDaysOfSigning', 'throughPlatform', 'minContractValue', 'basePositive',
+      'policyInForce',
+      'contractType',
+      'contractNotTerminated',
+      'buyerIsEnterprise',
+      'buyerRegion',
+      'buyerSme',
+      'buyerHighTech',
+      'sellerCategory',
+      'registered',
+      'registeredOnOrBefore',
+      'registeredWithinDaysOfSigning',
+      'throughPlatform',
+      'minContractValue',
+      'basePositive',
     ]);
-    expect(r.explanation.conditions.find((c) => c.name === 'buyerRegion')).toEqual({ name: 'buyerRegion', passed: true, actual: '330603', required: 'registered within 330600 (city)' });
+    expect(r.explanation.conditions.find((c) => c.name === 'buyerRegion')).toEqual({
+      name: 'buyerRegion',
+      passed: true,
+      actual: '330603',
+      required: 'registered within 330600 (city)',
+    });
   });
 
   it.each`
-    failed                             | facts                                                                                             | year
-    ${'policyInForce'}                 | ${{ payments: [{ amountFen: 100_000_000n, paidOn: d('2028-04-01') }] }}                           | ${2028}
-    ${'contractType'}                  | ${{ type: 'equity' }}                                                                             | ${2026}
-    ${'contractNotTerminated'}         | ${{ terminated: true }}                                                                           | ${2026}
-    ${'buyerIsEnterprise'}             | ${{ buyer: enterprise({ organizationType: 'holder' }) }}                                          | ${2026}
-    ${'buyerRegion'}                   | ${{ buyer: enterprise({ regionCode: '330106' }) }}                                                | ${2026}
-    ${'buyerSme'}                      | ${{ buyer: enterprise({ sme: false }) }}                                                          | ${2026}
-    ${'buyerHighTech'}                 | ${{ buyer: enterprise({ highTech: false }) }}                                                     | ${2026}
-    ${'sellerCategory'}                | ${{ seller: university({ highLevelPlatform: false }) }}                                           | ${2026}
-    ${'registered'}                    | ${{ registration: null }}                                                                         | ${2026}
-    ${'registeredOnOrBefore'}          | ${{ signedOn: d('2026-12-20'), registration: { number: 'x', registeredOn: d('2027-01-02') } }}    | ${2026}
-    ${'registeredWithinDaysOfSigning'} | ${{ registration: { number: 'x', registeredOn: d('2026-04-01') } }}                               | ${2026}
-    ${'throughPlatform'}               | ${{ throughPlatform: false }}                                                                     | ${2026}
-    ${'minContractValue'}              | ${{ contractValueFen: 9_999_999n }}                                                               | ${2026}
-    ${'basePositive'}                  | ${{ payments: [] }}                                                                               | ${2026}
+    failed                             | facts                                                                                          | year
+    ${'policyInForce'}                 | ${{ payments: [{ amountFen: 100_000_000n, paidOn: d('2028-04-01') }] }}                        | ${2028}
+    ${'contractType'}                  | ${{ type: 'equity' }}                                                                          | ${2026}
+    ${'contractNotTerminated'}         | ${{ terminated: true }}                                                                        | ${2026}
+    ${'buyerIsEnterprise'}             | ${{ buyer: enterprise({ organizationType: 'holder' }) }}                                       | ${2026}
+    ${'buyerRegion'}                   | ${{ buyer: enterprise({ regionCode: '330106' }) }}                                             | ${2026}
+    ${'buyerSme'}                      | ${{ buyer: enterprise({ sme: false }) }}                                                       | ${2026}
+    ${'buyerHighTech'}                 | ${{ buyer: enterprise({ highTech: false }) }}                                                  | ${2026}
+    ${'sellerCategory'}                | ${{ seller: university({ highLevelPlatform: false }) }}                                        | ${2026}
+    ${'registered'}                    | ${{ registration: null }}                                                                      | ${2026}
+    ${'registeredOnOrBefore'}          | ${{ signedOn: d('2026-12-20'), registration: { number: 'x', registeredOn: d('2027-01-02') } }} | ${2026}
+    ${'registeredWithinDaysOfSigning'} | ${{ registration: { number: 'x', registeredOn: d('2026-04-01') } }}                            | ${2026}
+    ${'throughPlatform'}               | ${{ throughPlatform: false }}                                                                  | ${2026}
+    ${'minContractValue'}              | ${{ contractValueFen: 9_999_999n }}                                                            | ${2026}
+    ${'basePositive'}                  | ${{ payments: [] }}                                                                            | ${2026}
   `('gives 0 and names $failed when only that condition fails', ({ failed, facts, year }: { failed: string; facts: Partial<ContractFacts>; year: number }) => {
     const r = run(fullPolicy, contract(facts), { year });
     expect(r).toMatchObject({ eligible: false, failedCondition: failed, amountFen: 0n });
@@ -364,16 +460,19 @@ describe('calculateSubsidy: eligibility', () => {
   });
 
   it.each`
-    category                     | seller                                                                | eligible
-    ${'university_or_institute'} | ${university({ highLevelPlatform: false })}                           | ${true}
-    ${'university_or_institute'} | ${university({ holderCategory: 'institute' })}                        | ${true}
-    ${'university_or_institute'} | ${university({ holderCategory: 'enterprise_lab' })}                   | ${false}
-    ${'out_of_province'}         | ${university({ regionCode: '310104' })}                               | ${true}
-    ${'out_of_province'}         | ${university()}                                                       | ${false}
-    ${'any'}                     | ${enterprise({ organizationId: 'seller', regionCode: '330100' })}     | ${true}
-  `('seller category $category: $eligible for $seller.holderCategory in $seller.regionCode', ({ category, seller, eligible }: { category: 'any'; seller: PartyFacts; eligible: boolean }) => {
-    expect(run(policy({ eligibility: { contractTypes: ['license'], sellerCategory: category } }), contract({ seller })).eligible).toBe(eligible);
-  });
+    category                     | seller                                                            | eligible
+    ${'university_or_institute'} | ${university({ highLevelPlatform: false })}                       | ${true}
+    ${'university_or_institute'} | ${university({ holderCategory: 'institute' })}                    | ${true}
+    ${'university_or_institute'} | ${university({ holderCategory: 'enterprise_lab' })}               | ${false}
+    ${'out_of_province'}         | ${university({ regionCode: '310104' })}                           | ${true}
+    ${'out_of_province'}         | ${university()}                                                   | ${false}
+    ${'any'}                     | ${enterprise({ organizationId: 'seller', regionCode: '330100' })} | ${true}
+  `(
+    'seller category $category: $eligible for $seller.holderCategory in $seller.regionCode',
+    ({ category, seller, eligible }: { category: 'any'; seller: PartyFacts; eligible: boolean }) => {
+      expect(run(policy({ eligibility: { contractTypes: ['license'], sellerCategory: category } }), contract({ seller })).eligible).toBe(eligible);
+    },
+  );
 
   it('refuses contracts concluded through 浙江拍 when the policy is for off-platform deals', () => {
     const offPlatformOnly = policy({ eligibility: { contractTypes: ['license'], throughPlatform: 'excluded' } });
@@ -390,9 +489,24 @@ describe('calculateSubsidy: eligibility', () => {
 describe('calculateSubsidy: research funding (P-DON)', () => {
   const pDon = policy({ kind: 'research_funding', eligibility: {}, rate: undefined, base: undefined }, ZHEJIANG);
   const funding = (f: Partial<ResearchFundingFacts> = {}): ResearchFundingFacts => ({
-    fundingId: 'f-1', enterprise: enterprise({ regionCode: '330106' }), platform: university(), mode: 'donation', amountFen: 123_456_789n, receivedOn: d('2026-07-01'), confirmed: true, documentCount: 2, ...f,
+    fundingId: 'f-1',
+    enterprise: enterprise({ regionCode: '330106' }),
+    platform: university(),
+    mode: 'donation',
+    amountFen: 123_456_789n,
+    receivedOn: d('2026-07-01'),
+    confirmed: true,
+    documentCount: 2,
+    ...f,
   });
-  const runFunding = (f: ResearchFundingFacts) => calculateSubsidy({ policy: pDon, subject: { kind: 'research_funding', facts: f }, year: 2026, enterpriseYearToDateFen: 0n, remainingBudgetFen: 10n ** 12n });
+  const runFunding = (f: ResearchFundingFacts) =>
+    calculateSubsidy({
+      policy: pDon,
+      subject: { kind: 'research_funding', facts: f },
+      year: 2026,
+      enterpriseYearToDateFen: 0n,
+      remainingBudgetFen: 10n ** 12n,
+    });
 
   it('pays 10% of the money actually put in, rounded half-up once', () => {
     const r = runFunding(funding());
@@ -413,8 +527,19 @@ describe('calculateSubsidy: research funding (P-DON)', () => {
   });
 
   it('does not apply a contract policy to funding or the reverse', () => {
-    expect(calculateSubsidy({ policy: policy(), subject: { kind: 'research_funding', facts: funding() }, year: 2026, enterpriseYearToDateFen: 0n, remainingBudgetFen: 1n }).failedCondition).toBe('subjectKind');
-    expect(calculateSubsidy({ policy: pDon, subject: { kind: 'contract', facts: contract() }, year: 2026, enterpriseYearToDateFen: 0n, remainingBudgetFen: 1n }).eligible).toBe(false);
+    expect(
+      calculateSubsidy({
+        policy: policy(),
+        subject: { kind: 'research_funding', facts: funding() },
+        year: 2026,
+        enterpriseYearToDateFen: 0n,
+        remainingBudgetFen: 1n,
+      }).failedCondition,
+    ).toBe('subjectKind');
+    expect(
+      calculateSubsidy({ policy: pDon, subject: { kind: 'contract', facts: contract() }, year: 2026, enterpriseYearToDateFen: 0n, remainingBudgetFen: 1n })
+        .eligible,
+    ).toBe(false);
   });
 });
 
@@ -422,23 +547,29 @@ describe('stacking', () => {
   it('pays every combinable policy together (stacking on)', () => {
     const county = run(policy({ stacking: 'combinable', rate: { kind: 'single', rate: '0.05' } }, KEQIAO));
     const city = run(policy({ stacking: 'combinable', rate: { kind: 'single', rate: '0.03' } }, SHAOXING));
-    expect(resolveStacking([
-      { policyId: 'county', stacking: 'combinable', amountFen: county.amountFen },
-      { policyId: 'city', stacking: 'combinable', amountFen: city.amountFen },
-    ])).toEqual({ applied: ['county', 'city'], totalFen: 8_000_000n, superseded: [] });
+    expect(
+      resolveStacking([
+        { policyId: 'county', stacking: 'combinable', amountFen: county.amountFen },
+        { policyId: 'city', stacking: 'combinable', amountFen: city.amountFen },
+      ]),
+    ).toEqual({ applied: ['county', 'city'], totalFen: 8_000_000n, superseded: [] });
   });
 
   it('pays only the highest when a policy may not be combined (stacking off)', () => {
-    expect(resolveStacking([
-      { policyId: 'county', stacking: 'exclusive', amountFen: 5_000_000n },
-      { policyId: 'city', stacking: 'combinable', amountFen: 3_000_000n },
-      { policyId: 'province', stacking: 'combinable', amountFen: 1_000_000n },
-    ])).toEqual({ applied: ['county'], totalFen: 5_000_000n, superseded: ['city', 'province'] });
-    expect(resolveStacking([
-      { policyId: 'county', stacking: 'exclusive', amountFen: 3_000_000n },
-      { policyId: 'city', stacking: 'combinable', amountFen: 3_000_000n },
-      { policyId: 'province', stacking: 'combinable', amountFen: 1_000_000n },
-    ])).toEqual({ applied: ['city', 'province'], totalFen: 4_000_000n, superseded: ['county'] });
+    expect(
+      resolveStacking([
+        { policyId: 'county', stacking: 'exclusive', amountFen: 5_000_000n },
+        { policyId: 'city', stacking: 'combinable', amountFen: 3_000_000n },
+        { policyId: 'province', stacking: 'combinable', amountFen: 1_000_000n },
+      ]),
+    ).toEqual({ applied: ['county'], totalFen: 5_000_000n, superseded: ['city', 'province'] });
+    expect(
+      resolveStacking([
+        { policyId: 'county', stacking: 'exclusive', amountFen: 3_000_000n },
+        { policyId: 'city', stacking: 'combinable', amountFen: 3_000_000n },
+        { policyId: 'province', stacking: 'combinable', amountFen: 1_000_000n },
+      ]),
+    ).toEqual({ applied: ['city', 'province'], totalFen: 4_000_000n, superseded: ['county'] });
   });
 
   it('refuses to grant an exclusive policy beside another, but not beside itself in another year', () => {

@@ -141,7 +141,14 @@ function contractConditions(policy: PolicyTerms, c: ContractFacts): ConditionChe
     checks.push(check('registered', reg !== null, reg ? `${reg.number} on ${reg.registeredOn.toString()}` : 'not registered', 'registered (认定登记)'));
   }
   if (e.registration.onOrBefore) {
-    checks.push(check('registeredOnOrBefore', reg !== null && !reg.registeredOn.isAfter(e.registration.onOrBefore), reg?.registeredOn.toString() ?? null, `on or before ${e.registration.onOrBefore.toString()}`));
+    checks.push(
+      check(
+        'registeredOnOrBefore',
+        reg !== null && !reg.registeredOn.isAfter(e.registration.onOrBefore),
+        reg?.registeredOn.toString() ?? null,
+        `on or before ${e.registration.onOrBefore.toString()}`,
+      ),
+    );
   }
   if (e.registration.withinDaysOfSigning !== null) {
     const days = e.registration.withinDaysOfSigning;
@@ -158,7 +165,9 @@ function contractConditions(policy: PolicyTerms, c: ContractFacts): ConditionChe
   const through = e.throughPlatform;
   checks.push(check('throughPlatform', through === 'any' || (through === 'required') === c.throughPlatform, String(c.throughPlatform), through));
   if (e.minContractValueFen !== null) {
-    checks.push(check('minContractValue', c.contractValueFen >= e.minContractValueFen, c.contractValueFen.toString(), `at least ${e.minContractValueFen.toString()} fen`));
+    checks.push(
+      check('minContractValue', c.contractValueFen >= e.minContractValueFen, c.contractValueFen.toString(), `at least ${e.minContractValueFen.toString()} fen`),
+    );
   }
   return checks;
 }
@@ -232,7 +241,13 @@ interface RatedStep {
 function applyRate(rule: RateRule, baseFen: bigint): { kind: RateRule['kind']; rate: string; steps: RatedStep[] } {
   if (rule.kind === 'single') {
     const exact = ExactFen.product(baseFen, rule.rate);
-    return { kind: 'single', rate: rule.rate.toString(), steps: [{ tier: null, exact, step: { fromFen: '0', toFen: null, rate: rule.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() } }] };
+    return {
+      kind: 'single',
+      rate: rule.rate.toString(),
+      steps: [
+        { tier: null, exact, step: { fromFen: '0', toFen: null, rate: rule.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() } },
+      ],
+    };
   }
   const bands = rule.tiers.map((t, i) => ({ tier: t, from: t.fromFen, to: rule.tiers[i + 1]?.fromFen ?? null, rate: t.rate }));
   if (rule.kind === 'banded') {
@@ -242,7 +257,19 @@ function applyRate(rule: RateRule, baseFen: bigint): { kind: RateRule['kind']; r
     return {
       kind: 'banded',
       rate: band.rate.toString(),
-      steps: [{ tier: band.tier, exact, step: { fromFen: band.from.toString(), toFen: band.to?.toString() ?? null, rate: band.rate.toString(), portionFen: baseFen.toString(), exactFen: exact.toString() } }],
+      steps: [
+        {
+          tier: band.tier,
+          exact,
+          step: {
+            fromFen: band.from.toString(),
+            toFen: band.to?.toString() ?? null,
+            rate: band.rate.toString(),
+            portionFen: baseFen.toString(),
+            exactFen: exact.toString(),
+          },
+        },
+      ],
     };
   }
   // Progressive: each band's portion of the base at that band's rate.
@@ -252,7 +279,17 @@ function applyRate(rule: RateRule, baseFen: bigint): { kind: RateRule['kind']; r
     const top = band.to === null || baseFen < band.to ? baseFen : band.to;
     const portion = top - band.from;
     const part = ExactFen.product(portion, band.rate as Rate);
-    steps.push({ tier: band.tier, exact: part, step: { fromFen: band.from.toString(), toFen: band.to?.toString() ?? null, rate: band.rate.toString(), portionFen: portion.toString(), exactFen: part.toString() } });
+    steps.push({
+      tier: band.tier,
+      exact: part,
+      step: {
+        fromFen: band.from.toString(),
+        toFen: band.to?.toString() ?? null,
+        rate: band.rate.toString(),
+        portionFen: portion.toString(),
+        exactFen: part.toString(),
+      },
+    });
   }
   return { kind: 'progressive', rate: steps.map((s) => s.step.rate).join('+') || rule.tiers[0].rate.toString(), steps };
 }
@@ -353,7 +390,14 @@ export function calculateSubsidy(input: SubsidyInput): SubsidyCalculation {
       caps,
       rounding: { mode: 'half_up', exactFen: capped.toString(), roundedFen: amountFen.toString() },
       amountFen: amountFen.toString(),
-      ...(policy.rate.kind === 'single' ? {} : { bands: bandShares(bandSteps.map((s) => ({ fromFen: s.step.fromFen, capped: s.capped })), capped) }),
+      ...(policy.rate.kind === 'single'
+        ? {}
+        : {
+            bands: bandShares(
+              bandSteps.map((s) => ({ fromFen: s.step.fromFen, capped: s.capped })),
+              capped,
+            ),
+          }),
     },
   };
 }

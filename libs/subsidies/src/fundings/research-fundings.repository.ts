@@ -61,7 +61,17 @@ export async function organizationType(m: Queryable, id: string): Promise<string
 
 export async function insertResearchFunding(m: Queryable, f: NewResearchFunding): Promise<void> {
   await m.query(SQL.insert, [
-    f.id, f.enterpriseId, f.platformId, f.mode, f.purpose, f.agreementNumber, f.amountFen, f.receivedOn, JSON.stringify(f.documents), f.declaredBy, f.declaredAt,
+    f.id,
+    f.enterpriseId,
+    f.platformId,
+    f.mode,
+    f.purpose,
+    f.agreementNumber,
+    f.amountFen,
+    f.receivedOn,
+    JSON.stringify(f.documents),
+    f.declaredBy,
+    f.declaredAt,
   ]);
 }
 

@@ -23,7 +23,6 @@ import {
 /** What the API answers: the repository's row as it is. */
 export type ResearchFundingView = ResearchFundingRow;
 
-
 /**
  * P-DON's base: an enterprise declares the money it put into basic research at a high-level
  * platform, with its documents; the platform confirms receipt; the worker then computes the
@@ -40,17 +39,38 @@ export class ResearchFundingsService {
   ) {}
 
   async declare(actor: Principal, dto: ResearchFundingDto): Promise<ResearchFundingView> {
-    if (LocalDate.parse(dto.receivedOn).isAfter(todayInShanghai(this.clock))) throw new ValidationError([{ field: 'receivedOn', code: 'inFuture', message: 'receivedOn cannot be in the future' }]);
+    if (LocalDate.parse(dto.receivedOn).isAfter(todayInShanghai(this.clock)))
+      throw new ValidationError([{ field: 'receivedOn', code: 'inFuture', message: 'receivedOn cannot be in the future' }]);
     if (BigInt(dto.amountFen) <= 0n) throw new ValidationError([{ field: 'amountFen', code: 'positive', message: 'amountFen must be more than 0' }]);
-    if ((await organizationType(this.db, dto.platformId)) !== 'holder') throw new ValidationError([{ field: 'platformId', code: 'notAPlatform', message: 'platformId must be a holder organisation (a university, institute or platform)' }]);
+    if ((await organizationType(this.db, dto.platformId)) !== 'holder')
+      throw new ValidationError([
+        { field: 'platformId', code: 'notAPlatform', message: 'platformId must be a holder organisation (a university, institute or platform)' },
+      ]);
     const id = newId(this.clock);
     await this.tx.run(async (m) => {
       const now = this.clock.now();
       await insertResearchFunding(m, {
-        id, enterpriseId: actor.organizationId, platformId: dto.platformId, mode: dto.mode, purpose: dto.purpose, agreementNumber: dto.agreementNumber ?? null,
-        amountFen: dto.amountFen, receivedOn: dto.receivedOn, documents: dto.documents, declaredBy: actor.userId, declaredAt: now,
+        id,
+        enterpriseId: actor.organizationId,
+        platformId: dto.platformId,
+        mode: dto.mode,
+        purpose: dto.purpose,
+        agreementNumber: dto.agreementNumber ?? null,
+        amountFen: dto.amountFen,
+        receivedOn: dto.receivedOn,
+        documents: dto.documents,
+        declaredBy: actor.userId,
+        declaredAt: now,
       });
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'research_funding.declared', subjectType: 'research_funding', subjectId: id, data: { amountFen: dto.amountFen, platformId: dto.platformId }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'research_funding.declared',
+        subjectType: 'research_funding',
+        subjectId: id,
+        data: { amountFen: dto.amountFen, platformId: dto.platformId },
+        occurredAt: now,
+      });
     });
     return this.get(actor, id);
   }
@@ -64,10 +84,28 @@ export class ResearchFundingsService {
       if (funding.status !== 'declared') throw new ConflictError('FUNDING_ALREADY_DECIDED', `This funding is already ${funding.status}`);
       const now = this.clock.now();
       await decideResearchFunding(m, id, confirm ? 'confirmed' : 'rejected', actor.userId, now, reason);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: confirm ? 'research_funding.confirmed' : 'research_funding.rejected', subjectType: 'research_funding', subjectId: id, reason, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: confirm ? 'research_funding.confirmed' : 'research_funding.rejected',
+        subjectType: 'research_funding',
+        subjectId: id,
+        reason,
+        occurredAt: now,
+      });
     });
     if (confirm) {
-      await this.queue.add(SUBSIDY_JOBS.computeCandidates, { subjectType: 'research_funding', subjectId: id }, { jobId: `candidates-research_funding-${id}-${Date.now()}`, removeOnComplete: 100, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+      await this.queue.add(
+        SUBSIDY_JOBS.computeCandidates,
+        { subjectType: 'research_funding', subjectId: id },
+        {
+          jobId: `candidates-research_funding-${id}-${Date.now()}`,
+          removeOnComplete: 100,
+          removeOnFail: 1000,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+        },
+      );
     }
     return this.get(actor, id);
   }
@@ -86,20 +124,36 @@ export class ResearchFundingsService {
   }
 
   async recordCertificate(actor: Principal, dto: HighTechCertificateDto) {
-    if (!LocalDate.parse(dto.expiresOn).isAfter(LocalDate.parse(dto.issuedOn))) throw new ValidationError([{ field: 'expiresOn', code: 'afterIssuedOn', message: 'expiresOn must be after issuedOn' }]);
-    if ((await organizationType(this.db, dto.organizationId)) !== 'enterprise') throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'a high-tech certificate belongs to an enterprise' }]);
+    if (!LocalDate.parse(dto.expiresOn).isAfter(LocalDate.parse(dto.issuedOn)))
+      throw new ValidationError([{ field: 'expiresOn', code: 'afterIssuedOn', message: 'expiresOn must be after issuedOn' }]);
+    if ((await organizationType(this.db, dto.organizationId)) !== 'enterprise')
+      throw new ValidationError([{ field: 'organizationId', code: 'notAnEnterprise', message: 'a high-tech certificate belongs to an enterprise' }]);
     const id = newId(this.clock);
     await this.tx.run(async (m) => {
       const now = this.clock.now();
       try {
         await insertCertificate(m, {
-          id, organizationId: dto.organizationId, certificateNumber: dto.certificateNumber.trim(), issuedOn: dto.issuedOn, expiresOn: dto.expiresOn, recordedBy: actor.userId, recordedAt: now,
+          id,
+          organizationId: dto.organizationId,
+          certificateNumber: dto.certificateNumber.trim(),
+          issuedOn: dto.issuedOn,
+          expiresOn: dto.expiresOn,
+          recordedBy: actor.userId,
+          recordedAt: now,
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError('CERTIFICATE_NUMBER_TAKEN', `Certificate ${dto.certificateNumber} is already recorded`);
         throw err;
       }
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'high_tech_certificate.recorded', subjectType: 'organization', subjectId: dto.organizationId, data: { certificateNumber: dto.certificateNumber }, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'high_tech_certificate.recorded',
+        subjectType: 'organization',
+        subjectId: dto.organizationId,
+        data: { certificateNumber: dto.certificateNumber },
+        occurredAt: now,
+      });
     });
     return (await this.certificates(actor, dto.organizationId)).find((c) => c.id === id);
   }

@@ -116,7 +116,10 @@ export async function findPolicyRow(m: Queryable, id: string): Promise<PolicyRow
   return rows[0];
 }
 
-export async function listPolicyRows(m: Queryable, f: { authorityId: string | null; kind: string | null; status: string | null; inForceOn: string | null }): Promise<PolicyRow[]> {
+export async function listPolicyRows(
+  m: Queryable,
+  f: { authorityId: string | null; kind: string | null; status: string | null; inForceOn: string | null },
+): Promise<PolicyRow[]> {
   return (await m.query(SQL.list, [f.authorityId, f.kind, f.status, f.inForceOn])) as PolicyRow[];
 }
 
@@ -131,7 +134,10 @@ export async function findPolicyTerms(m: Queryable, id: string, forUpdate: boole
 }
 
 /** Inserts a policy; the unique index on (authority, document number) refuses a duplicate (the caller maps it). */
-export async function insertPolicy(m: Queryable, p: { id: string; authorityId: string; kind: string; documentNumber: string; budgetFen: bigint; createdBy: string; at: Date }): Promise<void> {
+export async function insertPolicy(
+  m: Queryable,
+  p: { id: string; authorityId: string; kind: string; documentNumber: string; budgetFen: bigint; createdBy: string; at: Date },
+): Promise<void> {
   await m.query(SQL.insert, [p.id, p.authorityId, p.kind, p.documentNumber, p.budgetFen.toString(), p.createdBy, p.at]);
 }
 
@@ -144,8 +150,26 @@ export async function setCurrentVersion(m: Queryable, id: string, version: numbe
   await m.query(SQL.setCurrentVersion, [id, version, budgetFen.toString(), documentNumber, at]);
 }
 
-export async function insertPolicyVersion(m: Queryable, id: string, version: number, document: PolicyDocument, reason: string | null, createdBy: string, at: Date): Promise<void> {
-  await m.query(SQL.insertVersion, [id, version, document.name, document.effectiveFrom, document.effectiveTo ?? null, JSON.stringify(document), reason, createdBy, at]);
+export async function insertPolicyVersion(
+  m: Queryable,
+  id: string,
+  version: number,
+  document: PolicyDocument,
+  reason: string | null,
+  createdBy: string,
+  at: Date,
+): Promise<void> {
+  await m.query(SQL.insertVersion, [
+    id,
+    version,
+    document.name,
+    document.effectiveFrom,
+    document.effectiveTo ?? null,
+    JSON.stringify(document),
+    reason,
+    createdBy,
+    at,
+  ]);
 }
 
 export async function lockPolicy(m: Queryable, id: string): Promise<LockedPolicy | undefined> {

@@ -88,7 +88,12 @@ function toView(r: PolicyRow): PolicyView {
     effectiveFrom: r.effectiveFrom,
     effectiveTo: r.effectiveTo,
     document: { ...r.document, budgetFen: r.budgetFen },
-    budget: { totalFen: r.budgetFen, reservedFen: r.reservedFen, paidFen: r.paidFen, remainingFen: (BigInt(r.budgetFen) - BigInt(r.reservedFen) - BigInt(r.paidFen)).toString() },
+    budget: {
+      totalFen: r.budgetFen,
+      reservedFen: r.reservedFen,
+      paidFen: r.paidFen,
+      remainingFen: (BigInt(r.budgetFen) - BigInt(r.reservedFen) - BigInt(r.paidFen)).toString(),
+    },
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
@@ -97,7 +102,9 @@ function toView(r: PolicyRow): PolicyView {
 /** JSON with keys sorted at every level: jsonb does not keep the order keys were written in. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -146,17 +153,31 @@ export class SubsidyPoliciesService {
       if (row.status === 'withdrawn') throw new ConflictError('POLICY_WITHDRAWN', 'This policy is already withdrawn');
       const now = this.clock.now();
       await markWithdrawn(m, id, now);
-      await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_policy.withdrawn', subjectType: 'subsidy_policy', subjectId: id, reason, occurredAt: now });
+      await recordAudit(m, {
+        actorUserId: actor.userId,
+        actorOrganizationId: actor.organizationId,
+        action: 'subsidy_policy.withdrawn',
+        subjectType: 'subsidy_policy',
+        subjectId: id,
+        reason,
+        occurredAt: now,
+      });
     });
     return this.get(id);
   }
 
   /** Imports documents for the caller's authority: a new document number creates a policy, a known one a new version. */
-  async import(actor: Principal, dto: ImportPoliciesDto): Promise<{ results: { documentNumber: string; id: string; outcome: 'created' | 'versioned' | 'unchanged' }[] }> {
+  async import(
+    actor: Principal,
+    dto: ImportPoliciesDto,
+  ): Promise<{ results: { documentNumber: string; id: string; outcome: 'created' | 'versioned' | 'unchanged' }[] }> {
     const authority = await authorityOf(this.db, actor);
     const numbers = dto.policies.map((p) => p.documentNumber.trim());
     const duplicates = numbers.map((n, i) => (numbers.indexOf(n) !== i ? i : -1)).filter((i) => i >= 0);
-    if (duplicates.length) throw new ValidationError(duplicates.map((i) => ({ field: `policies[${i}].documentNumber`, code: 'duplicateInFile', message: 'this document number appears twice in the file' })));
+    if (duplicates.length)
+      throw new ValidationError(
+        duplicates.map((i) => ({ field: `policies[${i}].documentNumber`, code: 'duplicateInFile', message: 'this document number appears twice in the file' })),
+      );
     const parsed = dto.policies.map((p, i) => {
       try {
         return parseOrThrow(p, authority, `policies[${i}].`);
@@ -190,9 +211,14 @@ export class SubsidyPoliciesService {
     const rows = await policyRowsOfAuthority(this.db, authority.id, policyId ?? null);
     if (policyId && !rows[0]) {
       await this.get(policyId); // 404 when it does not exist at all
-      throw new NotFoundError('POLICY_NOT_FOUND', "No such policy of your authority");
+      throw new NotFoundError('POLICY_NOT_FOUND', 'No such policy of your authority');
     }
-    return { format: POLICY_EXPORT_FORMAT, exportedAt: this.clock.now().toISOString(), authority, policies: rows.map((r) => ({ ...r.document, budgetFen: r.budgetFen })) };
+    return {
+      format: POLICY_EXPORT_FORMAT,
+      exportedAt: this.clock.now().toISOString(),
+      authority,
+      policies: rows.map((r) => ({ ...r.document, budgetFen: r.budgetFen })),
+    };
   }
 
   async get(id: string): Promise<PolicyView> {
@@ -202,7 +228,12 @@ export class SubsidyPoliciesService {
   }
 
   async list(query: ListPoliciesQuery): Promise<PolicyView[]> {
-    const rows = await listPolicyRows(this.db, { authorityId: query.authorityId ?? null, kind: query.kind ?? null, status: query.status ?? null, inForceOn: query.inForceOn ?? null });
+    const rows = await listPolicyRows(this.db, {
+      authorityId: query.authorityId ?? null,
+      kind: query.kind ?? null,
+      status: query.status ?? null,
+      inForceOn: query.inForceOn ?? null,
+    });
     return rows.map(toView);
   }
 
@@ -218,33 +249,76 @@ export class SubsidyPoliciesService {
     const parsed = parsePolicyDocument(r.document, { level: r.authority_level, regionCode: r.region_code });
     if ('errors' in parsed) throw new Error(`stored policy ${id} v${r.current_version} does not parse: ${JSON.stringify(parsed.errors)}`);
     return {
-      id: r.id, authorityId: r.authority_id, kind: r.kind, status: r.status, version: r.current_version, terms: parsed.terms,
-      budgetFen: BigInt(r.budget), reservedFen: BigInt(r.reserved), paidFen: BigInt(r.paid), name: r.name, documentNumber: r.document_number,
+      id: r.id,
+      authorityId: r.authority_id,
+      kind: r.kind,
+      status: r.status,
+      version: r.current_version,
+      terms: parsed.terms,
+      budgetFen: BigInt(r.budget),
+      reservedFen: BigInt(r.reserved),
+      paidFen: BigInt(r.paid),
+      name: r.name,
+      documentNumber: r.document_number,
     };
   }
 
-  private async insert(m: EntityManager, actor: Principal, authority: Authority, dto: PolicyDocumentDto, parsed: { terms: PolicyTerms; budgetFen: bigint }): Promise<string> {
+  private async insert(
+    m: EntityManager,
+    actor: Principal,
+    authority: Authority,
+    dto: PolicyDocumentDto,
+    parsed: { terms: PolicyTerms; budgetFen: bigint },
+  ): Promise<string> {
     const id = newId(this.clock);
     const now = this.clock.now();
     const documentNumber = dto.documentNumber.trim();
     try {
-      await insertPolicy(m, { id, authorityId: authority.id, kind: parsed.terms.kind, documentNumber, budgetFen: parsed.budgetFen, createdBy: actor.userId, at: now });
+      await insertPolicy(m, {
+        id,
+        authorityId: authority.id,
+        kind: parsed.terms.kind,
+        documentNumber,
+        budgetFen: parsed.budgetFen,
+        createdBy: actor.userId,
+        at: now,
+      });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError('POLICY_DOCUMENT_NUMBER_TAKEN', `Your authority already has a policy with document number ${documentNumber}`);
+      if (isUniqueViolation(err))
+        throw new ConflictError('POLICY_DOCUMENT_NUMBER_TAKEN', `Your authority already has a policy with document number ${documentNumber}`);
       throw err;
     }
     await this.insertVersion(m, actor, id, 1, dto, parsed, null, now);
-    await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_policy.created', subjectType: 'subsidy_policy', subjectId: id, data: { documentNumber, kind: parsed.terms.kind }, occurredAt: now });
+    await recordAudit(m, {
+      actorUserId: actor.userId,
+      actorOrganizationId: actor.organizationId,
+      action: 'subsidy_policy.created',
+      subjectType: 'subsidy_policy',
+      subjectId: id,
+      data: { documentNumber, kind: parsed.terms.kind },
+      occurredAt: now,
+    });
     return id;
   }
 
-  private async newVersion(m: EntityManager, actor: Principal, id: string, dto: PolicyDocumentDto, parsed: { terms: PolicyTerms; budgetFen: bigint }, reason: string | null): Promise<'versioned' | 'unchanged'> {
+  private async newVersion(
+    m: EntityManager,
+    actor: Principal,
+    id: string,
+    dto: PolicyDocumentDto,
+    parsed: { terms: PolicyTerms; budgetFen: bigint },
+    reason: string | null,
+  ): Promise<'versioned' | 'unchanged'> {
     const row = await this.lock(m, id);
     assertOwnAuthority(actor, row.authority_id);
     if (row.status === 'withdrawn') throw new ConflictError('POLICY_WITHDRAWN', 'A withdrawn policy cannot be changed');
-    if (row.kind !== parsed.terms.kind) throw new ValidationError([{ field: 'kind', code: 'kindFixed', message: `this policy is a ${row.kind} policy; its kind cannot change` }]);
+    if (row.kind !== parsed.terms.kind)
+      throw new ValidationError([{ field: 'kind', code: 'kindFixed', message: `this policy is a ${row.kind} policy; its kind cannot change` }]);
     const committed = BigInt(row.reserved) + BigInt(row.paid);
-    if (parsed.budgetFen < committed) throw new ConflictError('BUDGET_BELOW_COMMITTED', `The budget cannot go below what is already approved or paid (${committed} fen)`, { committedFen: committed.toString() });
+    if (parsed.budgetFen < committed)
+      throw new ConflictError('BUDGET_BELOW_COMMITTED', `The budget cannot go below what is already approved or paid (${committed} fen)`, {
+        committedFen: committed.toString(),
+      });
     const document = policyTermsToDocument(parsed.terms, { name: dto.name.trim(), documentNumber: dto.documentNumber.trim(), budgetFen: parsed.budgetFen });
     const current = await versionDocument(m, id, row.current_version);
     if (current && canonicalJson(current) === canonicalJson(document)) return 'unchanged';
@@ -253,15 +327,34 @@ export class SubsidyPoliciesService {
     try {
       await setCurrentVersion(m, id, version, parsed.budgetFen, document.documentNumber, now);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError('POLICY_DOCUMENT_NUMBER_TAKEN', `Your authority already has a policy with document number ${document.documentNumber}`);
+      if (isUniqueViolation(err))
+        throw new ConflictError('POLICY_DOCUMENT_NUMBER_TAKEN', `Your authority already has a policy with document number ${document.documentNumber}`);
       throw err;
     }
     await this.insertVersion(m, actor, id, version, dto, parsed, reason, now);
-    await recordAudit(m, { actorUserId: actor.userId, actorOrganizationId: actor.organizationId, action: 'subsidy_policy.versioned', subjectType: 'subsidy_policy', subjectId: id, reason, data: { version }, occurredAt: now });
+    await recordAudit(m, {
+      actorUserId: actor.userId,
+      actorOrganizationId: actor.organizationId,
+      action: 'subsidy_policy.versioned',
+      subjectType: 'subsidy_policy',
+      subjectId: id,
+      reason,
+      data: { version },
+      occurredAt: now,
+    });
     return 'versioned';
   }
 
-  private async insertVersion(m: EntityManager, actor: Principal, id: string, version: number, dto: PolicyDocumentDto, parsed: { terms: PolicyTerms; budgetFen: bigint }, reason: string | null, now: Date): Promise<void> {
+  private async insertVersion(
+    m: EntityManager,
+    actor: Principal,
+    id: string,
+    version: number,
+    dto: PolicyDocumentDto,
+    parsed: { terms: PolicyTerms; budgetFen: bigint },
+    reason: string | null,
+    now: Date,
+  ): Promise<void> {
     const document = policyTermsToDocument(parsed.terms, { name: dto.name.trim(), documentNumber: dto.documentNumber.trim(), budgetFen: parsed.budgetFen });
     await insertPolicyVersion(m, id, version, document, reason, actor.userId, now);
   }
@@ -274,6 +367,10 @@ export class SubsidyPoliciesService {
 
   /** A policy change may change every candidate under it: the worker recomputes them. */
   private async recompute(policyId: string): Promise<void> {
-    await this.queue.add(SUBSIDY_JOBS.sweepCandidates, { policyId }, { removeOnComplete: 100, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+    await this.queue.add(
+      SUBSIDY_JOBS.sweepCandidates,
+      { policyId },
+      { removeOnComplete: 100, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    );
   }
 }

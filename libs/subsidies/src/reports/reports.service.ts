@@ -36,11 +36,19 @@ const DIGITS = { province: 2, city: 4, county: 6 } as const;
 export class SubsidyReportsService {
   constructor(private readonly db: DataSource) {}
 
-  async summary(actor: Principal, q: SummaryQuery): Promise<{ groupBy: string; from: string | null; to: string | null; rows: SummaryRow[]; total: Omit<SummaryRow, 'key' | 'label'> }> {
+  async summary(
+    actor: Principal,
+    q: SummaryQuery,
+  ): Promise<{ groupBy: string; from: string | null; to: string | null; rows: SummaryRow[]; total: Omit<SummaryRow, 'key' | 'label'> }> {
     if (q.from && q.to && q.from > q.to) throw new ValidationError([{ field: 'to', code: 'beforeFrom', message: 'to cannot be before from' }]);
     const groupBy = q.groupBy ?? 'authority';
     const scope = await this.scope(actor);
-    const rows = await grantedSummary(this.db, groupBy, q.period ?? 'month', { from: q.from ?? null, to: q.to ?? null, digits: scope.digits, regionCode: scope.regionCode });
+    const rows = await grantedSummary(this.db, groupBy, q.period ?? 'month', {
+      from: q.from ?? null,
+      to: q.to ?? null,
+      digits: scope.digits,
+      regionCode: scope.regionCode,
+    });
     const out = rows.map((r) => ({
       key: r.key,
       label: groupBy === 'authority' ? r.authority_name : groupBy === 'region' ? (regionName(r.key) ?? r.key) : r.key,

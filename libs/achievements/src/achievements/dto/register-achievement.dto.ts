@@ -14,8 +14,14 @@ export class AttachmentDto {
 
 export class IpRightDto {
   @ApiProperty({ enum: IP_RIGHT_TYPES }) @IsIn(IP_RIGHT_TYPES) type!: IpRightType;
-  @ApiPropertyOptional({ example: 'ZL202310123456.5', description: 'patents: the application number with its check digit (ZL prefix optional); required except for technical secrets' })
-  @Omittable() @IsString() @Length(1, 40) number?: string;
+  @ApiPropertyOptional({
+    example: 'ZL202310123456.5',
+    description: 'patents: the application number with its check digit (ZL prefix optional); required except for technical secrets',
+  })
+  @Omittable()
+  @IsString()
+  @Length(1, 40)
+  number?: string;
   @ApiPropertyOptional({ example: '2023-05-10', description: '取得知识产权之日: P-2Y / P-3Y count from here' }) @Omittable() @IsLocalDate() grantedOn?: string;
   @ApiPropertyOptional({ enum: IP_RIGHT_STATUSES, default: 'valid' }) @Omittable() @IsIn(IP_RIGHT_STATUSES) status?: IpRightStatus;
 }
@@ -25,20 +31,49 @@ export class AchievementFieldsDto {
   @ApiPropertyOptional() @Omittable() @IsString() @Length(0, 5000) abstract?: string;
   @ApiProperty({ enum: TECHNICAL_FIELDS }) @IsIn(TECHNICAL_FIELDS) technicalField!: TechnicalField;
   @ApiPropertyOptional({ example: ['C01B 32/184'], description: 'IPC classes' })
-  @Omittable() @IsArray() @ArrayMaxSize(20) @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' })
   ipcClasses?: string[];
-  @ApiPropertyOptional({ example: ['石墨烯', '导热'] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
-  @ApiPropertyOptional({ example: ['张三', '李四'] }) @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
+  @ApiPropertyOptional({ example: ['石墨烯', '导热'] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 30, { each: true })
+  keywords?: string[];
+  @ApiPropertyOptional({ example: ['张三', '李四'] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  inventors?: string[];
   @ApiPropertyOptional({ enum: MATURITIES, default: 'lab' }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
   @ApiPropertyOptional({ example: '150000000', description: "the holder's asking price in fen" }) @Omittable() @IsFen() askingPriceFen?: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
 }
 
 export class RegisterAchievementDto extends AchievementFieldsDto {
   @ApiProperty({ enum: ACHIEVEMENT_KINDS, description: 'applied achievements are subject to P-2Y / P-3Y' }) @IsIn(ACHIEVEMENT_KINDS) kind!: AchievementKind;
   @ApiProperty({ description: '财政性资金支持: must be registered and cannot be withdrawn' }) @IsBoolean() publiclyFunded!: boolean;
   @ApiProperty({ example: '2025-03-01', description: '取得成果之日: P-REG counts 30 days from here' }) @IsLocalDate() obtainedOn!: string;
-  @ApiPropertyOptional({ type: [IpRightDto] }) @Omittable() @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => IpRightDto) ipRights?: IpRightDto[];
+  @ApiPropertyOptional({ type: [IpRightDto] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => IpRightDto)
+  ipRights?: IpRightDto[];
   @ApiPropertyOptional({ default: true, description: 'false keeps it as a draft (not yet registered)' }) @Omittable() @IsBoolean() submit?: boolean;
 }
 
@@ -46,12 +81,24 @@ export class UpdateAchievementDto {
   @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 300) title?: string;
   @ApiPropertyOptional() @Omittable() @IsString() @Length(0, 5000) abstract?: string;
   @ApiPropertyOptional({ enum: TECHNICAL_FIELDS }) @Omittable() @IsIn(TECHNICAL_FIELDS) technicalField?: TechnicalField;
-  @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(20) @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' }) ipcClasses?: string[];
+  @ApiPropertyOptional()
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[A-H]\d{2}[A-Z](\s?\d{1,4}\/\d{1,6})?$/, { each: true, message: 'each IPC class must look like "C01B" or "C01B 32/184"' })
+  ipcClasses?: string[];
   @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 30, { each: true }) keywords?: string[];
   @ApiPropertyOptional() @Omittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) inventors?: string[];
   @ApiPropertyOptional({ enum: MATURITIES }) @Omittable() @IsIn(MATURITIES) maturity?: Maturity;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears the asking price' }) @IsOptional() @IsFen() askingPriceFen?: string | null;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
 }
 
 export class UpdateIpRightStatusDto {

@@ -10,7 +10,10 @@ export class RunScanDto {
 }
 
 export class RegistryReportQuery {
-  @ApiPropertyOptional({ description: 'administrators: one holder' }) @Omittable() @Matches(/^[0-9a-f-]{36}$/i, { message: 'holderId must be a UUID' }) holderId?: string;
+  @ApiPropertyOptional({ description: 'administrators: one holder' })
+  @Omittable()
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'holderId must be a UUID' })
+  holderId?: string;
 }
 
 export type { HolderRegistryRow } from '../../achievements/achievements.repository';

@@ -11,7 +11,12 @@ export class RegistryImportDto {
 }
 
 export class RegistryImportUploadDto extends RegistryImportDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'the sheet: XLSX or CSV (UTF-8) with the template’s Chinese headers, at most 10,000 rows and 10 MB' }) file!: unknown;
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'the sheet: XLSX or CSV (UTF-8) with the template’s Chinese headers, at most 10,000 rows and 10 MB',
+  })
+  file!: unknown;
 }
 
 export class TemplateQuery {
@@ -37,12 +42,18 @@ export class RegistryImportViewDto {
   @ApiProperty() holderId!: string;
   @ApiProperty() fileName!: string;
   @ApiPropertyOptional({ enum: ['xlsx', 'csv'], nullable: true }) format!: string | null;
-  @ApiProperty({ enum: ['validating', 'invalid', 'validated', 'committing', 'committed', 'failed'], description: 'validating → invalid (fix and upload again) or validated → committing → committed (or failed: nothing was written)' })
+  @ApiProperty({
+    enum: ['validating', 'invalid', 'validated', 'committing', 'committed', 'failed'],
+    description: 'validating → invalid (fix and upload again) or validated → committing → committed (or failed: nothing was written)',
+  })
   status!: string;
   @ApiPropertyOptional({ nullable: true }) rowsTotal!: number | null;
   @ApiPropertyOptional({ nullable: true }) rowsValid!: number | null;
   @ApiPropertyOptional({ type: ImportProgressDto, nullable: true }) progress!: ImportProgressDto | null;
-  @ApiProperty({ description: 'the dry run: problems with the file, and every bad cell with its row and column' }) report!: { fileProblems: { field: string; code: string; message: string }[]; errors: CellErrorDto[] } | null;
+  @ApiProperty({ description: 'the dry run: problems with the file, and every bad cell with its row and column' }) report!: {
+    fileProblems: { field: string; code: string; message: string }[];
+    errors: CellErrorDto[];
+  } | null;
   @ApiPropertyOptional({ nullable: true, description: 'after the commit: how many were created and their P-2Y / P-3Y state as of today' }) result!: unknown;
   @ApiPropertyOptional({ nullable: true }) error!: string | null;
   @ApiProperty() createdAt!: string;

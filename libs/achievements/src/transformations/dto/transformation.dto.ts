@@ -7,7 +7,14 @@ import { AttachmentDto } from '../../achievements/dto/register-achievement.dto';
 export class DeclareImplementationDto {
   @ApiProperty({ example: '在本单位中试基地实施，年产能100吨' }) @IsString() @Length(1, 4000) description!: string;
   @ApiProperty({ example: '2025-09-01' }) @IsLocalDate() startedOn!: string;
-  @ApiPropertyOptional({ type: [AttachmentDto] }) @Omittable() @IsArray() @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AttachmentDto) evidence?: AttachmentDto[];
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  evidence?: AttachmentDto[];
 }
 
 export interface TransformationView {

@@ -8,5 +8,7 @@ export class DraftContractDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') achievementId!: string;
   @ApiProperty({ format: 'uuid', description: 'the enterprise (for use_first: a small or micro enterprise)' }) @IsUUID('all') buyerId!: string;
   @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 300) title?: string;
-  @ApiProperty({ description: 'ContractTerms: transfer | license | equity | useFirst sections and fees (lump_sum, instalments, royalty, milestones)' }) @IsObject() terms!: Record<string, unknown>;
+  @ApiProperty({ description: 'ContractTerms: transfer | license | equity | useFirst sections and fees (lump_sum, instalments, royalty, milestones)' })
+  @IsObject()
+  terms!: Record<string, unknown>;
 }

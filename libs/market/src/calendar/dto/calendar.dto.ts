@@ -5,14 +5,22 @@ import { IsLocalDate } from '@zjp/platform';
 
 export class CalendarDayDto {
   @ApiProperty({ example: '2027-02-06' }) @IsLocalDate() date!: string;
-  @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday (放假) or a make-up working day on a weekend (调休上班)' }) @IsIn(['holiday', 'workday']) kind!: 'holiday' | 'workday';
+  @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday (放假) or a make-up working day on a weekend (调休上班)' })
+  @IsIn(['holiday', 'workday'])
+  kind!: 'holiday' | 'workday';
   @ApiProperty({ example: '春节' }) @IsString() @Length(1, 50) name!: string;
 }
 
 /** A year's schedule as the State Council announced it: every holiday and every make-up working day. */
 export class LoadCalendarYearDto {
   @ApiProperty({ example: '国办发明电〔2026〕7号', description: 'where the schedule comes from' }) @IsString() @Length(1, 200) source!: string;
-  @ApiProperty({ type: [CalendarDayDto] }) @IsArray() @ArrayMaxSize(120) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CalendarDayDto) days!: CalendarDayDto[];
+  @ApiProperty({ type: [CalendarDayDto] })
+  @IsArray()
+  @ArrayMaxSize(120)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => CalendarDayDto)
+  days!: CalendarDayDto[];
 }
 
 export class CalendarYearDto {
@@ -26,7 +34,11 @@ export class CalendarYearDto {
 
 export class CalendarYearsDto {
   @ApiProperty({ type: [CalendarYearDto] }) years!: CalendarYearDto[];
-  @ApiProperty({ type: [Number], example: [2027], description: "this year or next year (Asia/Shanghai) with no schedule loaded: notices reaching into them are counted Monday–Friday and marked provisional" })
+  @ApiProperty({
+    type: [Number],
+    example: [2027],
+    description: 'this year or next year (Asia/Shanghai) with no schedule loaded: notices reaching into them are counted Monday–Friday and marked provisional',
+  })
   missingYears!: number[];
 }
 

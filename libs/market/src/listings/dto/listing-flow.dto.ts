@@ -4,7 +4,9 @@ import { IsFen, Omittable } from '@zjp/platform';
 
 export class CreateListingDto {
   @ApiProperty() @IsUUID() achievementId!: string;
-  @ApiProperty({ enum: ['fixed_price', 'negotiated'], description: '挂牌 (a public notice, then a sale or an auction among those interested) or 协议定价' }) @IsIn(['fixed_price', 'negotiated']) mode!: 'fixed_price' | 'negotiated';
+  @ApiProperty({ enum: ['fixed_price', 'negotiated'], description: '挂牌 (a public notice, then a sale or an auction among those interested) or 协议定价' })
+  @IsIn(['fixed_price', 'negotiated'])
+  mode!: 'fixed_price' | 'negotiated';
   @ApiProperty({ enum: ['transfer', 'license', 'equity'] }) @IsIn(['transfer', 'license', 'equity']) dealType!: string;
   @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: string;
   @ApiPropertyOptional({ example: '80000000', description: 'fixed_price: the listed price in fen' }) @Omittable() @IsFen() priceFen?: string;

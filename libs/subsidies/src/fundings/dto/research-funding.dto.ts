@@ -7,13 +7,21 @@ import { FUNDING_MODES } from '../../domain';
 
 export class ResearchFundingDto {
   @ApiProperty({ description: 'the high-level platform (a holder) that received the money' }) @IsUUID() platformId!: string;
-  @ApiProperty({ enum: FUNDING_MODES, description: '冠名 naming, 捐赠 donation, 联合基金 joint fund' }) @IsIn(FUNDING_MODES) mode!: (typeof FUNDING_MODES)[number];
+  @ApiProperty({ enum: FUNDING_MODES, description: '冠名 naming, 捐赠 donation, 联合基金 joint fund' })
+  @IsIn(FUNDING_MODES)
+  mode!: (typeof FUNDING_MODES)[number];
   @ApiProperty({ example: '存算一体芯片基础理论联合基金' }) @IsString() @Length(1, 2000) purpose!: string;
   @ApiPropertyOptional({ example: 'ZJLAB-JJ-2026-007' }) @Omittable() @IsString() @Length(1, 100) agreementNumber?: string;
   @ApiProperty({ example: '500000000' }) @IsFen() amountFen!: string;
   @ApiProperty({ example: '2026-06-30', description: 'the day the platform received the money' }) @IsLocalDate() receivedOn!: string;
   @ApiProperty({ type: [SubsidyAttachmentDto], description: 'the documents (agreement, bank statement): at least one' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SubsidyAttachmentDto) documents!: SubsidyAttachmentDto[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => SubsidyAttachmentDto)
+  documents!: SubsidyAttachmentDto[];
 }
 
 export class FundingDecisionDto {
