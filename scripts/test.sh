@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/services.sh
 
 zjp_ensure_node_modules # a no-op after .ci/run's npm ci
+zjp_ensure_web_node_modules
+zjp_ensure_chromium # Debian's chromium + fonts-noto-cjk for the browser tests (test/browser)
 zjp_ensure_services
 # Clean slate: zjp_test and what tests made themselves (zjp_test_*), left by an earlier run.
 zjp_drop_databases_with_prefix zjp_test
@@ -26,10 +28,11 @@ if command -v redis-cli >/dev/null; then # clear what an earlier run left under 
 fi
 _zjp_log "tests: DATABASE_URL=$(_zjp_redact "$DATABASE_URL") REDIS_URL=$(_zjp_redact "$REDIS_URL") REDIS_PREFIX=$REDIS_PREFIX"
 
-# Prettier's check, type-aware lint and one tsc pass that type-checks everything (tests included) and emits dist/
-# (e2e tests start the built API and worker as real processes), side by side on two cores.
+# Prettier's check, type-aware lint and the web app's type check and build (apps/web/dist, which the API
+# serves and the browser tests open) on one core; one tsc pass that type-checks everything else
+# (tests included) and emits dist/ (e2e tests start the built API and worker as real processes) on the other.
 lint_log=$(mktemp)
-{ npm run --silent format:check && npm run lint; } >"$lint_log" 2>&1 &
+{ npm run --silent format:check && npm run lint && npm run --silent web:build; } >"$lint_log" 2>&1 &
 lint_pid=$!
 if ! npm run build:checked; then kill "$lint_pid" 2>/dev/null || true; cat "$lint_log"; exit 1; fi
 lint_status=0

@@ -4,6 +4,7 @@
 #   zjp_ensure_services            # exports ZJP_PG_URL (server only, no database) and REDIS_URL
 #   url=$(zjp_create_database NAME)  # prints "$ZJP_PG_URL/NAME"; NOTE: `export X=$(...)` would hide a failure
 #   zjp_drop_database NAME; zjp_drop_databases_with_prefix PREFIX; zjp_ensure_node_modules
+#   zjp_ensure_web_node_modules; zjp_ensure_chromium
 # Fatal problems print one line to stderr and `exit 1`: meant for scripts, not for an interactive shell.
 # Safe under `set -euo pipefail`, and idempotent.
 
@@ -240,6 +241,21 @@ zjp_ensure_node_modules() {
     _zjp_log "installing dependencies (npm ci)"
     npm ci --no-audit --no-fund
   fi
+}
+
+# The web application is its own npm project (apps/web: React, Ant Design and Vite pin Babel peers that
+# Jest's cannot share), with its own lockfile.
+zjp_ensure_web_node_modules() {
+  if [ ! -d apps/web/node_modules ] || [ apps/web/package-lock.json -nt apps/web/node_modules/.package-lock.json ]; then
+    _zjp_log "installing the web application's dependencies (npm ci in apps/web)"
+    npm ci --prefix apps/web --no-audit --no-fund
+  fi
+}
+
+# Chromium and CJK fonts for the browser tests (Debian's packages: no browser download), when missing.
+zjp_ensure_chromium() {
+  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then return 0; fi
+  _zjp_apt_install chromium fonts-noto-cjk || _zjp_die "chromium and fonts-noto-cjk are needed for the browser tests: apt-get install -y chromium fonts-noto-cjk"
 }
 
 zjp_ensure_services() {

@@ -31,6 +31,13 @@ describe('socket.io across two API processes', () => {
       s.once('connect', () => resolve());
       s.once('connect_error', reject);
     });
+  const waitFor = async (check: () => boolean, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   const login = async (url: string, email: string, password: string) => {
     const res = await request(url).post('/auth/login').send({ email, password });
     expect(res.status).toBe(200);
@@ -79,7 +86,7 @@ describe('socket.io across two API processes', () => {
     const watcher = connect(b.url, enterpriseToken);
     const elsewhere = connect(b.url, enterpriseToken);
     await Promise.all([connected(watcher), connected(elsewhere)]);
-    expect(await watcher.emitWithAck('lot.join', { lotId })).toEqual({ ok: true, data: { room: `lot:${lotId}` } });
+    expect(await watcher.emitWithAck('lot.join', { lotId })).toEqual({ ok: true, data: { room: `lot:${lotId}`, watchers: 1 } });
     expect((await elsewhere.emitWithAck('lot.join', { lotId: otherLotId })).ok).toBe(true);
 
     let strayEvents = 0;
@@ -96,16 +103,41 @@ describe('socket.io across two API processes', () => {
     expect(strayEvents).toBe(0);
   });
 
-  it('refuses a socket without a token, or with a bad one, with the error shape', async () => {
-    for (const token of [undefined, 'not-a-jwt']) {
-      const socket = connect(a.url, token);
-      const err = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
-      expect(err.data).toEqual({
-        code: token ? 'INVALID_TOKEN' : 'UNAUTHENTICATED',
-        message: expect.any(String),
-        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      });
-    }
+  it('refuses a socket with a bad token with the error shape (the client refreshes it)', async () => {
+    const socket = connect(a.url, 'not-a-jwt');
+    const err = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
+    expect(err.data).toEqual({ code: 'INVALID_TOKEN', message: expect.any(String), requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('lets anyone watch without a token: joins a room and reads the clock, but may not bid', async () => {
+    const lotId = await insertLot(dbOf());
+    const anonymous = connect(b.url, undefined);
+    await connected(anonymous);
+    expect(await anonymous.emitWithAck('lot.join', { lotId })).toEqual({ ok: true, data: { room: `lot:${lotId}`, watchers: expect.any(Number) } });
+    const before = Date.now();
+    const clock = await anonymous.emitWithAck('clock.sync', {});
+    expect(clock.ok).toBe(true);
+    expect(Math.abs(Date.parse(clock.data.now) - before)).toBeLessThan(5_000);
+    const bid = await anonymous.emitWithAck('lot.bid', { lotId, amountFen: '100000', idempotencyKey: randomUUID() });
+    expect(bid).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    const [{ n }] = await queryDatabase<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM bids WHERE lot_id = $1', [lotId]);
+    expect(n).toBe(0);
+  });
+
+  it('counts the watchers of a lot across API processes and tells the room when the count changes', async () => {
+    const lotId = await insertLot(dbOf());
+    const first = connect(a.url, enterpriseToken);
+    await connected(first);
+    expect((await first.emitWithAck('lot.join', { lotId })).data.watchers).toBe(1);
+    const counts: number[] = [];
+    first.on('lot.watchers', (e: { lotId: string; watchers: number }) => e.lotId === lotId && counts.push(e.watchers));
+    const others = [connect(b.url, undefined), connect(b.url, enterpriseToken)];
+    await Promise.all(others.map(connected));
+    for (const s of others) expect((await s.emitWithAck('lot.join', { lotId })).ok).toBe(true);
+    // each process reports every few seconds; A learns of B's two watchers from B's report
+    await waitFor(() => counts.at(-1) === 3, 15_000);
+    others.forEach((s) => s.close());
+    await waitFor(() => counts.at(-1) === 1, 15_000);
   });
 
   it('acknowledges a malformed event with VALIDATION_FAILED and the offending field', async () => {

@@ -16,11 +16,13 @@ import {
 import { RealtimeModule } from '@zjp/realtime';
 import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';
+import { LotWatchers } from './realtime/lot-watchers';
 import { AchievementsApiModule } from '@zjp/achievements';
 import { MarketApiModule } from '@zjp/market';
 import { PaymentsApiModule } from '@zjp/payments';
 import { ContractsApiModule } from '@zjp/contracts';
 import { SubsidiesApiModule } from '@zjp/subsidies';
+import { webAppModules } from './web-app';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -47,9 +49,10 @@ export class ApiModule implements NestModule {
         PaymentsApiModule,
         ContractsApiModule,
         SubsidiesApiModule,
+        ...webAppModules(),
       ],
       controllers: [AnnouncementsController],
-      providers: [LotsGateway],
+      providers: [LotsGateway, LotWatchers],
     };
   }
 }

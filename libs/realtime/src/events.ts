@@ -8,6 +8,7 @@ export const CLIENT_EVENTS = {
   joinLot: 'lot.join',
   leaveLot: 'lot.leave',
   bid: 'lot.bid',
+  clock: 'clock.sync',
 } as const;
 
 export const SERVER_EVENTS = {

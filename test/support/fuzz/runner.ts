@@ -231,10 +231,11 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
       });
       await assertCollecting(ev.key, property, seed, options, c, failures, log);
     }
-    // The handshake without a token, or with a bad one: refused with the error body.
+    // The handshake with a bad token: refused with the error body. Without one it connects as an
+    // anonymous watcher (anyone may watch a lot), which must still be refused a bid (UNAUTHENTICATED).
     if (!only || only.has('socket handshake')) {
       const c = countOf('socket handshake');
-      for (const token of [undefined, 'not.a.jwt', deepJsonText(20, 'array'), '\ud800']) {
+      for (const token of ['not.a.jwt', deepJsonText(20, 'array'), '\ud800']) {
         c.requests++;
         const refused = await new Promise<unknown>((resolve) => {
           const s = io(world.baseUrl, { transports: ['websocket'], auth: token === undefined ? {} : { token }, reconnection: false, forceNew: true });
@@ -250,6 +251,26 @@ export async function runFuzz(world: FuzzWorld, doc: OpenApiDocument, options: F
           failures.push({ key: c.key, message: `${problem} (token ${JSON.stringify(token)})`, replay: `FUZZ_ONLY='socket handshake'` });
         } else c.rejected++;
       }
+      c.requests++;
+      const anonymous = await new Promise<unknown>((resolve) => {
+        const s = io(world.baseUrl, { transports: ['websocket'], auth: {}, reconnection: false, forceNew: true });
+        s.once('connect', () => {
+          s.timeout(5_000)
+            .emitWithAck('lot.bid', { lotId: '01a24920-2b5a-7226-8da8-f28d8e8828af', amountFen: '100', idempotencyKey: 'anonymous-1' })
+            .then(resolve, (err: Error) => resolve({ ok: false, error: { message: err.message } }))
+            .finally(() => s.disconnect());
+        });
+        s.once('connect_error', (err: Error) => resolve({ connectError: err.message }));
+      });
+      const ack = anonymous as { ok?: boolean; error?: { code?: string } };
+      if (ack.ok !== false || ack.error?.code !== 'UNAUTHENTICATED') {
+        c.failures++;
+        failures.push({
+          key: c.key,
+          message: `an anonymous socket's bid was not refused as UNAUTHENTICATED: ${JSON.stringify(anonymous)}`,
+          replay: `FUZZ_ONLY='socket handshake'`,
+        });
+      } else c.rejected++;
     }
   } finally {
     for (const s of sockets.values()) s.disconnect();

@@ -3,15 +3,14 @@ import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { UnauthenticatedError } from '@zjp/core';
 import { TokenService } from '@zjp/identity';
 import {
   AllExceptionsFilter,
-  Authenticated,
   createValidationPipe,
   mapError,
   Metrics,
   PRINCIPAL_KEY,
+  Public,
   Roles,
   SocketListener,
   type Principal,
@@ -21,9 +20,18 @@ import {
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, SocketBidDto, type BidResult } from '@zjp/market';
 import { Ack, ApiSocketEvent, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
+import { LotWatchers } from './lot-watchers';
 
 export class JoinLotDto {
   @ApiProperty() @IsUUID() lotId!: string;
+}
+
+/** `clock.sync` takes no payload (send `{}`). */
+export class ClockSyncDto {}
+
+/** The server's clock, for countdowns: clients measure their offset from it (and the round trip) and never trust their own clock. */
+export interface ClockSample {
+  now: string;
 }
 
 function tokenOf(socket: Socket): string | undefined {
@@ -34,8 +42,10 @@ function tokenOf(socket: Socket): string | undefined {
 }
 
 /**
- * Live rooms per lot. Sockets authenticate at the handshake with the same access token as HTTP
- * (`auth: { token }`), and are disconnected when that token expires: reconnect with a fresh one.
+ * Live rooms per lot. Anyone may watch: a socket without a token connects anonymously and may join
+ * rooms and read the clock, never bid. Sockets that send the same access token as HTTP
+ * (`auth: { token }`) are authenticated at the handshake (a bad or expired token is refused, so the
+ * client refreshes it) and are disconnected when that token expires: reconnect with a fresh one.
  */
 @WebSocketGateway({ transports: ['websocket', 'polling'] })
 @UseFilters(AllExceptionsFilter)
@@ -49,6 +59,7 @@ export class LotsGateway implements OnGatewayInit {
     private readonly lots: LotsService,
     private readonly metrics: Metrics,
     private readonly limits: SocketRateLimiter,
+    private readonly watchers: LotWatchers,
   ) {}
 
   private readonly logger = new Logger(LotsGateway.name);
@@ -70,6 +81,7 @@ export class LotsGateway implements OnGatewayInit {
         { labels: { measure: 'watchers' }, value: watchers },
       ];
     });
+    this.watchers.start(server);
     this.feed.start(server).catch((err: unknown) => this.logger.error(`live lot feed not subscribed: ${String(err)}`));
     server.use((socket, next) => {
       const token = tokenOf(socket);
@@ -78,7 +90,7 @@ export class LotsGateway implements OnGatewayInit {
         error.data = { ...mapError(err).body, requestId: randomUUID() }; // a Redis outage while checking the token is SERVICE_UNAVAILABLE: retry
         next(error);
       };
-      if (!token) return fail(new UnauthenticatedError('UNAUTHENTICATED', 'Send an access token in auth.token'));
+      if (!token) return next(); // an anonymous watcher
       this.tokens.verifyAccess(token).then(({ principal, expiresAt }) => {
         socket.data[PRINCIPAL_KEY] = principal;
         const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt.getTime() - Date.now()));
@@ -89,20 +101,32 @@ export class LotsGateway implements OnGatewayInit {
     });
   }
 
-  @Authenticated()
+  @Public()
   @OrgScope.none()
   @ApiSocketEvent({
     payload: JoinLotDto,
-    summary: "join a lot's room: its bids, extensions, calls and close arrive as events; LOT_NOT_FOUND for a lot that does not exist",
+    summary:
+      "join a lot's room (anyone, signed in or not): its bids, extensions, calls, watcher counts and close arrive as events; data { room, watchers }; LOT_NOT_FOUND for a lot that does not exist",
   })
   @SubscribeMessage(CLIENT_EVENTS.joinLot)
-  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string }>> {
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinLotDto): Promise<Ack<{ room: string; watchers: number }>> {
     await this.lots.assertExists(body.lotId);
     await socket.join(lotRoom(body.lotId));
-    return { ok: true, data: { room: lotRoom(body.lotId) } };
+    return { ok: true, data: { room: lotRoom(body.lotId), watchers: await this.watchers.count(body.lotId) } };
   }
 
-  @Authenticated()
+  @Public()
+  @OrgScope.none()
+  @ApiSocketEvent({
+    payload: ClockSyncDto,
+    summary: "the server's clock: data { now } (ISO 8601); clients measure their offset and the round trip from it, and count down by it",
+  })
+  @SocketListener(CLIENT_EVENTS.clock)
+  clock(): ClockSample {
+    return { now: new Date().toISOString() };
+  }
+
+  @Public()
   @OrgScope.none()
   @ApiSocketEvent({ payload: JoinLotDto, summary: "leave a lot's room" })
   @SubscribeMessage(CLIENT_EVENTS.leaveLot)

@@ -1,0 +1,62 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { ConfigProvider, Spin } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from './api/client';
+import { AppLayout } from './components/AppLayout';
+import { ErrorPage } from './components/ErrorPage';
+import { HomePage } from './pages/HomePage';
+
+// The home page is in the first load; every other page is its own chunk.
+const SearchPage = lazy(() => import('./pages/SearchPage'));
+const AchievementPage = lazy(() => import('./pages/AchievementPage'));
+const LotPage = lazy(() => import('./pages/LotPage'));
+const SessionPage = lazy(() => import('./pages/SessionPage'));
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+const DeskPage = lazy(() => import('./pages/DeskPage'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+export function App() {
+  const { i18n } = useTranslation();
+  const [, rerender] = useState(0);
+  useEffect(() => {
+    const changed = () => rerender((n) => n + 1);
+    i18n.on('languageChanged', changed);
+    return () => i18n.off('languageChanged', changed);
+  }, [i18n]);
+  return (
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#c8161d', borderRadius: 6 } }}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <AppLayout>
+            <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>
+              <Routes>
+                <Route path="/" element={<HomePage />} />
+                <Route path="/search" element={<SearchPage />} />
+                <Route path="/achievement/:id" element={<AchievementPage />} />
+                <Route path="/lot/:id" element={<LotPage />} />
+                <Route path="/session/:id" element={<SessionPage />} />
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/desk/*" element={<DeskPage />} />
+                <Route path="/error/:kind" element={<ErrorPage />} />
+                <Route path="*" element={<ErrorPage kind="404" />} />
+              </Routes>
+            </Suspense>
+          </AppLayout>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </ConfigProvider>
+  );
+}

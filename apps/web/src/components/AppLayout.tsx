@@ -1,0 +1,67 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { Button, Layout, Space } from 'antd';
+import { Link, NavLink, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { setLanguage } from '../i18n';
+import { currentUser, hasRole, onUserChange, signOut, type User } from '../lib/auth';
+import './app.css';
+
+export function useCurrentUser(): User | null {
+  const [user, setUser] = useState(currentUser);
+  useEffect(() => onUserChange(setUser), []);
+  return user;
+}
+
+export function AppLayout({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const user = useCurrentUser();
+  const navigate = useNavigate();
+  const logout = async () => {
+    await api.POST('/auth/logout').catch(() => undefined);
+    signOut();
+    void navigate('/');
+  };
+  return (
+    <Layout className="app">
+      <Layout.Header className="app-header">
+        <Link to="/" className="brand">
+          <span className="brand-mark">拍</span>
+          <span className="brand-name">{t('app.name')}</span>
+        </Link>
+        <nav className="app-nav">
+          <NavLink to="/" end>
+            {t('nav.home')}
+          </NavLink>
+          <NavLink to="/search">{t('nav.search')}</NavLink>
+          {hasRole(user, 'enterprise_admin', 'enterprise_member') ? <NavLink to="/desk">{t('nav.desk')}</NavLink> : null}
+        </nav>
+        <Space className="app-actions" size="small">
+          <Button size="small" type="text" className="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh' : 'en')}>
+            {t('app.language')}
+          </Button>
+          {user ? (
+            <>
+              <span className="user-name" data-testid="user-name">
+                {user.displayName}
+              </span>
+              <Button size="small" onClick={() => void logout()}>
+                {t('nav.logout')}
+              </Button>
+            </>
+          ) : (
+            <Link to="/login">
+              <Button size="small" type="primary">
+                {t('nav.login')}
+              </Button>
+            </Link>
+          )}
+        </Space>
+      </Layout.Header>
+      <Layout.Content className="app-content">{children}</Layout.Content>
+      <Layout.Footer className="app-footer">
+        {t('app.tagline')} · {t('app.beijingTime')}
+      </Layout.Footer>
+    </Layout>
+  );
+}

@@ -1,0 +1,76 @@
+import { Card, Tag } from 'antd';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { Countdown } from './Countdown';
+import { Money } from './Money';
+
+export interface LotCardData {
+  id: string;
+  title: string;
+  technicalField: string;
+  holder: { id: string; name: string; regionCode: string | null };
+  sessionTitle?: string | null;
+  dealType: string;
+  startingPriceFen: string;
+  currentFen: string | null;
+  hammerPriceFen?: string | null;
+  bidCount: number;
+  startsAt: string;
+  endsAt: string;
+  status: string;
+}
+
+/** A lot as a card: its price (current, or the hammer price), its countdown to the start or the end, and the way into its room. */
+export function LotCard({ lot }: { lot: LotCardData }) {
+  const { t } = useTranslation();
+  const open = lot.status === 'open';
+  const upcoming = lot.status === 'scheduled';
+  return (
+    <Link to={`/lot/${lot.id}`} data-testid="lot-card">
+      <Card hoverable size="small">
+        <div className="card-title">{lot.title}</div>
+        <div className="muted">
+          {lot.holder.name} · {t(`enums.field.${lot.technicalField}`)} · {t(`enums.dealType.${lot.dealType}`)}
+        </div>
+        <div style={{ marginTop: 8 }}>
+          {open ? (
+            <>
+              <div className="muted">{t('lot.currentPrice')}</div>
+              <div className="price-big" style={{ fontSize: 20 }}>
+                <Money fen={lot.currentFen ?? lot.startingPriceFen} />
+              </div>
+            </>
+          ) : lot.hammerPriceFen ? (
+            <>
+              <div className="muted">{t('lot.outcome.hammer')}</div>
+              <div className="price-big" style={{ fontSize: 20 }}>
+                <Money fen={lot.hammerPriceFen} />
+              </div>
+            </>
+          ) : (
+            <>
+              <div className="muted">{t('lot.startingPrice')}</div>
+              <div style={{ fontSize: 18, fontWeight: 600 }}>
+                <Money fen={lot.startingPriceFen} />
+              </div>
+            </>
+          )}
+        </div>
+        <div style={{ marginTop: 6, display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+          <Tag color={open ? 'red' : upcoming ? 'blue' : 'default'}>{t(`status.lot.${lot.status}`, { defaultValue: lot.status })}</Tag>
+          {open ? (
+            <span>
+              {t('lot.endsIn')} <Countdown until={lot.endsAt} />
+            </span>
+          ) : upcoming ? (
+            <span>
+              {t('lot.startsIn')} <Countdown until={lot.startsAt} />
+            </span>
+          ) : (
+            <span className="muted">{lot.bidCount} 次出价</span>
+          )}
+        </div>
+      </Card>
+    </Link>
+  );
+}

@@ -1,0 +1,84 @@
+/** The signed-in user's tokens, kept in localStorage so that a reload keeps the session; refreshed before they expire. */
+import type { components } from '../api/schema';
+
+export type User = components['schemas']['UserDto'];
+export type TokenPair = components['schemas']['TokenPairDto'];
+
+const KEY = 'zjp.session';
+
+interface Stored {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number; // browser ms: only compared with the browser's own clock, for a refresh a little early
+  user: User;
+}
+
+type Listener = (user: User | null) => void;
+const listeners = new Set<Listener>();
+let current: Stored | null = load();
+let refreshing: Promise<string | null> | null = null;
+
+function load(): Stored | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Stored) : null;
+  } catch {
+    return null;
+  }
+}
+
+function save(next: Stored | null): void {
+  current = next;
+  if (next) localStorage.setItem(KEY, JSON.stringify(next));
+  else localStorage.removeItem(KEY);
+  listeners.forEach((l) => l(next?.user ?? null));
+}
+
+export function signedIn(pair: TokenPair): void {
+  save({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() + pair.expiresIn * 1000, user: pair.user });
+}
+
+export function signOut(): void {
+  save(null);
+}
+
+export function currentUser(): User | null {
+  return current?.user ?? null;
+}
+
+export function onUserChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function hasRole(user: User | null, ...roles: User['roles']): boolean {
+  return !!user && user.roles.some((r) => roles.includes(r));
+}
+
+/** A valid access token (refreshed when it is about to expire), or null when signed out or the refresh failed. */
+export async function accessToken(forceRefresh = false): Promise<string | null> {
+  if (!current) return null;
+  if (!forceRefresh && current.expiresAt - Date.now() > 30_000) return current.accessToken;
+  refreshing ??= refresh().finally(() => (refreshing = null));
+  return refreshing;
+}
+
+async function refresh(): Promise<string | null> {
+  const session = current;
+  if (!session) return null;
+  try {
+    const answer = await fetch('/auth/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ refreshToken: session.refreshToken }),
+    });
+    if (!answer.ok) {
+      if (answer.status === 401 || answer.status === 400) save(null);
+      return null;
+    }
+    signedIn((await answer.json()) as TokenPair);
+    return current?.accessToken ?? null;
+  } catch {
+    return session.accessToken; // offline: keep the session, the request will fail as unreachable
+  }
+}

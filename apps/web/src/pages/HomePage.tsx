@@ -1,0 +1,118 @@
+import { Card, Empty, Skeleton, Tag } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, call } from '../api/client';
+import { LotCard, type LotCardData } from '../components/LotCard';
+import { Money } from '../components/Money';
+import { RuleTag } from '../components/RuleTag';
+import { beijingDateTime } from '../lib/format';
+
+interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+function useLots(status: 'live' | 'upcoming' | 'closed', limit: number) {
+  return useQuery({
+    queryKey: ['lots', status, limit],
+    queryFn: () => call(api.GET('/lots' as never, { params: { query: { status, limit } } } as never)) as unknown as Promise<Page<LotCardData>>,
+    refetchInterval: status === 'live' ? 15_000 : 60_000,
+  });
+}
+
+function LotGrid({ query, empty }: { query: ReturnType<typeof useLots>; empty: string }) {
+  if (query.isPending) return <Skeleton active />;
+  if (!query.data?.items.length) return <Empty description={empty} />;
+  return (
+    <div className="grid">
+      {query.data.items.map((lot) => (
+        <LotCard key={lot.id} lot={lot} />
+      ))}
+    </div>
+  );
+}
+
+export function HomePage() {
+  const { t } = useTranslation();
+  const live = useLots('live', 8);
+  const upcoming = useLots('upcoming', 8);
+  const closed = useLots('closed', 4);
+  const sessions = useQuery({
+    queryKey: ['sessions'],
+    queryFn: () =>
+      call(api.GET('/auction-sessions', { params: { query: { limit: 8 } as never } })).then((answer: unknown) =>
+        Array.isArray(answer) ? { items: answer, total: answer.length } : answer,
+      ) as Promise<Page<{ id: string; title: string; theme?: string | null; startsAt: string; lotCount?: number }>>,
+  });
+  const useFirst = useQuery({
+    queryKey: ['catalogue', 'use-first'],
+    queryFn: () => call(api.GET('/catalogue', { params: { query: { useFirst: true, limit: 6 } } })),
+  });
+  return (
+    <div>
+      <div className="section-title" data-testid="home-live">
+        <span>{t('home.liveNow')}</span>
+      </div>
+      <LotGrid query={live} empty={t('home.noLive')} />
+
+      <div className="section-title">
+        <span>{t('home.sessions')}</span>
+      </div>
+      {sessions.data?.items.length ? (
+        <div className="grid">
+          {sessions.data.items.map((s) => (
+            <Link key={s.id} to={`/session/${s.id}`}>
+              <Card hoverable size="small">
+                <div className="card-title">{s.title}</div>
+                <div className="muted">{beijingDateTime(s.startsAt)}</div>
+              </Card>
+            </Link>
+          ))}
+        </div>
+      ) : sessions.isPending ? (
+        <Skeleton active />
+      ) : (
+        <Empty description={t('home.noSessions')} />
+      )}
+
+      <div className="section-title">
+        <span>{t('home.upcoming')}</span>
+      </div>
+      <LotGrid query={upcoming} empty={t('home.noUpcoming')} />
+
+      <div className="section-title">
+        <span>{t('home.useFirst')}</span>
+        <Link to="/search?useFirst=true">{t('home.all')}</Link>
+      </div>
+      <p className="muted">{t('home.useFirstRule')}</p>
+      {useFirst.data?.items.length ? (
+        <div className="grid">
+          {useFirst.data.items.map((a) => (
+            <Link key={a.id} to={`/achievement/${a.id}`}>
+              <Card hoverable size="small">
+                <div className="card-title">{a.title}</div>
+                <div className="muted">
+                  {a.holder.name} · {t(`enums.field.${a.technicalField}`)}
+                </div>
+                <div style={{ marginTop: 6 }}>
+                  <RuleTag state={a.ruleState} />
+                  {a.listing?.priceFen ? <Money fen={a.listing.priceFen} /> : <Tag>{t('achievement.noListing')}</Tag>}
+                </div>
+              </Card>
+            </Link>
+          ))}
+        </div>
+      ) : useFirst.isPending ? (
+        <Skeleton active />
+      ) : (
+        <Empty />
+      )}
+
+      <div className="section-title">
+        <span>{t('home.recentDeals')}</span>
+      </div>
+      <LotGrid query={closed} empty={t('home.noDeals')} />
+    </div>
+  );
+}

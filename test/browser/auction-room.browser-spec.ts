@@ -1,0 +1,138 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { fitsWidth, launchBrowser, newContext, screenshot, signIn } from '../support/browser';
+import { PASSWORD, startWorld, type MarketWorld } from './world';
+
+describe('the auction room in a real browser', () => {
+  let world: MarketWorld;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    [world, browser] = await Promise.all([startWorld(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await world?.close();
+  });
+
+  const open = async (options: Parameters<typeof newContext>[2] = {}) => {
+    const context = await newContext(browser, world.url, options);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.stack ?? err.message}`));
+    return page;
+  };
+  const pageErrors: string[] = [];
+  /** On a failure, what each page showed (test-results/screenshots/failure-N.png) helps more than a timeout. */
+  const showing = async <T>(body: () => Promise<T>): Promise<T> => {
+    try {
+      return await body();
+    } catch (err) {
+      const pages = contexts.flatMap((c) => c.pages());
+      await Promise.all(pages.map((p, i) => screenshot(p, `failure-${i + 1}`).catch(() => undefined)));
+      throw err;
+    }
+  };
+  afterEach(() => {
+    const errors = pageErrors.splice(0);
+    expect(errors).toEqual([]); // no uncaught error in any page
+  });
+
+  it('two enterprises find a lot by a Chinese keyword, pay the deposit and bid live; a proxy answers; the end is extended; both see the result', () =>
+    showing(async () => {
+      const achievementId = await world.achievement('示范石墨烯导热膜连续化制备技术', ['石墨烯', '导热膜'], '202410123451');
+
+      // enterprise 1: signs in, searches in Chinese, opens the achievement and its lot
+      const p1 = await open();
+      await signIn(p1, world.emails.e1, PASSWORD);
+      await p1.goto('/search');
+      await p1.getByTestId('search-box').locator('input').fill('石墨烯 导热');
+      await p1.getByTestId('search-result').first().waitFor();
+      await screenshot(p1, 'catalogue');
+      await p1.getByRole('link', { name: '示范石墨烯导热膜连续化制备技术' }).click();
+      await p1.getByTestId('achievement').waitFor();
+      await p1.getByText('ZL202410123451').waitFor(); // the IP right with its number in the ZL form
+      await screenshot(p1, 'achievement');
+      // the holder puts it up for auction now, ending in 45 s: every bid below falls in the last minute and extends it
+      const lotId = await world.lot(achievementId, 45_000);
+      await p1.goto(`/lot/${lotId}`);
+      await p1.getByTestId('lot-rules').waitFor();
+      await p1.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor();
+
+      // registers and pays the deposit (the local Stripe-speaking server; the webhook holds it)
+      await p1.getByTestId('register').click();
+      await p1.getByTestId('pay-deposit').click();
+      await p1.getByTestId('bid-next').waitFor({ timeout: 30_000 });
+      await p1.getByTestId('bid-next').click();
+      await p1.getByTestId('bid-notice').filter({ hasText: '出价成功' }).waitFor();
+      await p1.getByTestId('current-price').filter({ hasText: '10,000 元' }).waitFor();
+
+      // enterprise 2, in another browser context, sees that bid appear without a reload, and outbids
+      const p2 = await open();
+      await signIn(p2, world.emails.e2, PASSWORD, `/lot/${lotId}`);
+      await p2.getByTestId('bid-history').locator('[data-seq="1"]').waitFor();
+      await p2.getByTestId('register').click();
+      await p2.getByTestId('pay-deposit').click();
+      await p2.getByTestId('next-minimum').filter({ hasText: '10,500 元' }).waitFor();
+      await p2.getByTestId('bid-next').click();
+      await p1.getByTestId('current-price').filter({ hasText: '10,500 元' }).waitFor(); // live on the first screen
+
+      // enterprise 1 sets a proxy maximum; enterprise 2 bids again and the proxy answers by itself
+      await p1.getByTestId('proxy-max').fill('12000');
+      await p1.getByTestId('set-proxy').click();
+      await p1.getByTestId('current-price').filter({ hasText: '11,000 元' }).waitFor();
+      await p2.getByTestId('current-price').filter({ hasText: '11,000 元' }).waitFor();
+      await p2.getByTestId('bid-next').click();
+      await p2.getByTestId('current-price').filter({ hasText: '12,000 元' }).waitFor(); // 11,500 outbid at once by the proxy
+      await p2.getByTestId('bid-history').locator('.ant-tag', { hasText: '代理' }).first().waitFor();
+      const leader1 = await p1.getByTestId('leader').innerText();
+      expect(leader1).toContain('（我）');
+
+      // bids in the last minute moved the end: both rooms show the extension and count down from the new end
+      await Promise.all([p1.getByTestId('extended').waitFor(), p2.getByTestId('extended').waitFor()]);
+      const left = await Promise.all([p1, p2].map(async (p) => Number(await p.getByTestId('countdown').first().getAttribute('data-ms-left'))));
+      expect(Math.abs(left[0] - left[1])).toBeLessThan(2_000);
+      expect(left[0]).toBeGreaterThan(30_000);
+      await screenshot(p1, 'auction-room');
+
+      // the close: both see the outcome and the hammer price
+      for (const p of [p1, p2]) await p.getByTestId('lot-outcome').filter({ hasText: '成交' }).waitFor({ timeout: 100_000 });
+      await expect(p1.getByTestId('lot-outcome').innerText()).resolves.toContain('12,000 元');
+      await screenshot(p2, 'auction-closed');
+    }));
+
+  it('shows the right countdown in a browser whose clock is hours wrong (the server clock drives it)', async () => {
+    const achievementId = await world.achievement('示范钠离子电池负极材料', ['钠电池'], '202410123452');
+    const lotId = await world.lot(achievementId, 600_000);
+    const page = await open();
+    await page.clock.install({ time: new Date(Date.now() + 5 * 3600_000) }); // five hours fast
+    await page.goto(`/lot/${lotId}`);
+    await page.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor();
+    await page.waitForTimeout(1_000);
+    const left = Number(await page.getByTestId('countdown').first().getAttribute('data-ms-left'));
+    expect(left).toBeGreaterThan(590_000 - 30_000);
+    expect(left).toBeLessThanOrEqual(600_000);
+  });
+
+  it('fits a phone: the lot room needs no sideways scrolling and the bid box is usable', async () => {
+    const achievementId = await world.achievement('示范柔性传感器阵列', ['传感器'], '202410123453');
+    const lotId = await world.lot(achievementId, 600_000);
+    const page = await open({ phone: true });
+    await signIn(page, world.emails.e1, PASSWORD, `/lot/${lotId}`);
+    await page.getByTestId('register').click();
+    await page.getByTestId('pay-deposit').click();
+    await page.getByTestId('bid-next').waitFor({ timeout: 30_000 });
+    expect(await fitsWidth(page)).toBe(true);
+    const box = await page.getByTestId('bid-next').boundingBox();
+    expect(box!.width).toBeGreaterThan(250);
+    await page.getByTestId('bid-next').tap();
+    await page.getByTestId('bid-notice').filter({ hasText: '出价成功' }).waitFor();
+    await screenshot(page, 'auction-room-phone');
+    for (const path of ['/', '/search']) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      expect(await fitsWidth(page)).toBe(true);
+    }
+  });
+});
