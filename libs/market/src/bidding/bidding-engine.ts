@@ -229,11 +229,11 @@ export class BiddingEngine {
             now,
           ]);
           chainHead = hash;
+          leaders.add(b.bidderId); // each accepted bid led when it entered (a proxy's counter-bid outbids the bid it answers)
           accepted.push({ seq: b.seq, paddle: bidderRow.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
         }
         extended ||= entering.extended;
         state = entering.state;
-        if (state.leaderId) leaders.add(state.leaderId);
       }
       let result: BidResult;
       if (judgement.accepted) {

@@ -472,6 +472,7 @@ export class ContractPaymentsService {
 
   /** The change as a PaymentStatusChanged event in the outbox, in its transaction (delivered after the commit). */
   private async recordChange(m: EntityManager, p: Payment, status: PaymentStatus | 'refunded'): Promise<void> {
+    if (status === 'succeeded') await this.notifyReceived(m, p); // by Stripe, bank transfer or the deposit applied
     await this.outbox.append(
       m,
       PaymentStatusChanged.create({ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status }, this.clock),
@@ -481,10 +482,7 @@ export class ContractPaymentsService {
   private async move(m: EntityManager, p: Payment, target: PaymentTarget, actor: Principal | null): Promise<Payment> {
     const now = this.clock.now();
     const after = await movePayment(m, p.id, p.status, target, now);
-    if (target.status === 'succeeded') {
-      await this.postPayment(m, after);
-      await this.notifyReceived(m, after);
-    }
+    if (target.status === 'succeeded') await this.postPayment(m, after);
     await this.audit(m, actor, `payment.${target.status}`, p.id, {
       from: p.status,
       ...(target.status === 'failed' ? { failureCode: target.failureCode } : {}),
