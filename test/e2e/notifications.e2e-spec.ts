@@ -87,8 +87,8 @@ describe('notifications: stored and pushed live to the organisation users', () =
   };
 
   beforeAll(async () => {
-    stripe = await startStripeServer({ port: 0, webhookSecret: 'whsec_e2e_notifications' });
-    api = await startApi({ STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_e2e_notifications', STRIPE_WEBHOOK_SECRET: 'whsec_e2e_notifications' });
+    stripe = await startStripeServer({ port: 0, webhookSecret: 'whsec_e2e_secret' });
+    api = await startApi({ STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: 'whsec_e2e_secret' });
     stripe.setWebhookUrl(`${api.url}/payments/stripe/webhook`);
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config, { schedule: false }), { logger: false, abortOnError: false });
     ds = api.app.get(DataSource);
