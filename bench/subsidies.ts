@@ -419,7 +419,7 @@ async function main(): Promise<void> {
     const tx = new TransactionRunner(ds);
     const parties = new SqlPartyFactsReadModel();
     // Only its settled movements are read here (no Stripe, no events).
-    const payments = new ContractPaymentsService(tx, ds, undefined as never, clock, undefined as never);
+    const payments = new ContractPaymentsService(tx, ds, undefined as never, clock, undefined as never, undefined as never);
     const subjects = new SubjectFactsLoader(new ContractFactsAdapter(new SqlContractFactsReadModel(payments), parties), parties);
     // The policies service only loads policies here (its queue is for policy changes).
     const service = new SubsidyCandidatesService(ds, tx, subjects, new SubsidyPoliciesService(tx, ds, clock, undefined as never), clock);

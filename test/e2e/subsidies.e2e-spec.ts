@@ -204,6 +204,14 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect(approved.body).toMatchObject({ status: 'approved', approvedFen: '8000000' });
     const twice = await api.http.post(`/subsidy-applications/${applicationId}/approve`).set(bearer(approverToken)).send({ reason: '再批' });
     expect(twice.status).toBe(409);
+    // the enterprise's inbox: the contract to sign, its payment, and the decision (once, for its members too)
+    const inbox = (await api.http.get('/notifications').set(as('enterprise_member'))).body as { kind: string; data: Record<string, unknown> }[];
+    expect(inbox.filter((n) => n.kind === 'subsidy_decision')).toEqual([
+      expect.objectContaining({ title: '补贴申请已批准', data: { applicationId, decision: 'approved', approvedFen: '8000000' } }),
+    ]);
+    expect(inbox.map((n) => n.kind)).toEqual(expect.arrayContaining(['contract_ready_to_sign', 'payment_received']));
+    expect(inbox.find((n) => n.kind === 'payment_received')?.data).toMatchObject({ contractId, amountFen: '120000000' });
+    expect(((await api.http.get('/notifications').set(bearer(approverToken))).body as unknown[]).length).toBe(0);
     expect((await api.http.get(`/subsidy-policies/${policyId}`).set(as('enterprise_member'))).body.budget).toMatchObject({
       reservedFen: '8000000',
       remainingFen: '492000000',

@@ -5,7 +5,8 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ACCESS_METADATA, AllExceptionsFilter, AppConfig, createValidationPipe, Metrics, RedisConnectionFactory } from '@zjp/platform';
-import { describeSocketEvents, RedisIoAdapter, SOCKET_ACK_SCHEMA } from '@zjp/realtime';
+import { describeServerSocketEvents, describeSocketEvents, RedisIoAdapter, SERVER_EVENTS, SOCKET_ACK_SCHEMA } from '@zjp/realtime';
+import { NotificationView } from '@zjp/identity';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { OPENAPI_PATH, securityHeaders } from './security-headers';
@@ -32,11 +33,19 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     .build();
   // Socket events are in the same document, as the extension x-socket-events (payload schemas in components).
   const socketEvents = describeSocketEvents([LotsGateway]);
+  // What the server emits (x-socket-server-events): today the inbox's live notices.
+  const serverEvents = describeServerSocketEvents({
+    [SERVER_EVENTS.notification]: {
+      summary: 'a notice just stored in the organisation inbox (the same shape as an item of GET /notifications): outbid, lot_starting_soon, lot_won, …',
+      to: 'every socket of every active user of the organisation (joined to its user room at the handshake)',
+      payload: NotificationView,
+    },
+  });
   const document = () => {
-    const doc = SwaggerModule.createDocument(app, openApi, { extraModels: socketEvents.models });
+    const doc = SwaggerModule.createDocument(app, openApi, { extraModels: [...socketEvents.models, ...serverEvents.models] });
     doc.components!.schemas!.SocketAck = SOCKET_ACK_SCHEMA as never;
     describeAccess(app, doc);
-    return Object.assign(doc, { 'x-socket-events': socketEvents.events });
+    return Object.assign(doc, { 'x-socket-events': socketEvents.events, 'x-socket-server-events': serverEvents.events });
   };
   SwaggerModule.setup(OPENAPI_PATH.slice(1), app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 

@@ -1,3 +1,4 @@
+import { NotificationsModule } from '@zjp/identity';
 import { Module } from '@nestjs/common';
 import { AchievementsModule } from '@zjp/achievements';
 import { MarketModule } from '@zjp/market';
@@ -11,7 +12,7 @@ import { DealContractTrigger } from './contracts/deal-contract.trigger';
 const services = [ContractsService, ContractBillingService];
 
 /** Services only: for the worker (contracts from deals, the sweep) and the API. Needs the queue producers and realtime (the market's). */
-@Module({ imports: [AchievementsModule, MarketModule, PaymentsModule], providers: [...services, DealContractTrigger], exports: services })
+@Module({ imports: [AchievementsModule, MarketModule, PaymentsModule, NotificationsModule], providers: [...services, DealContractTrigger], exports: services })
 export class ContractsModule {}
 
 /** The HTTP surface, for the API process. */

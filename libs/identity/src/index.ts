@@ -10,3 +10,6 @@ export { isKnownRegion, regionName } from './domain/regions';
 export { NotificationsService } from './notifications/notifications.service';
 export { NotificationsModule } from './notifications/notifications.module';
 export type { NewNotification } from './notifications/notifications.repository';
+export { NotificationView, NOTIFICATION_KINDS } from './notifications/dto/notifications.dto';
+export { NotificationsStored } from './notifications/notifications.events';
+export { beijingTime, yuanText } from './notifications/notice-text';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@zjp/identity';
 import { PaymentsModule } from '@zjp/payments';
 import { RateLimitModule } from '@zjp/platform';
 import { BiddingEngine } from './bidding/bidding-engine';
@@ -18,6 +19,7 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { LotNoticesService } from './notices/lot-notices.service';
 
 const services = [
   ListingsService,
@@ -30,11 +32,12 @@ const services = [
   SessionsService,
   DealsService,
   CalendarService,
+  LotNoticesService,
 ];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
 @Module({
-  imports: [PaymentsModule],
+  imports: [PaymentsModule, NotificationsModule],
   providers: [...services, { provide: DEPOSIT_GATEWAY, useClass: PaymentsDepositGateway }],
   exports: services,
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@zjp/identity';
 import { BankTransferDepositsController } from './deposits/bank-transfer-deposits.controller';
 import { ContractPaymentsService } from './contract-payments/contract-payments.service';
 import { DepositsService } from './deposits/deposits.service';
@@ -15,7 +16,7 @@ const services = [DepositsService, ContractPaymentsService, LedgerService, Strip
  * Services only: for the worker (which also registers StripeEventsProcessor) and for other
  * contexts (the market holds, captures, releases and forfeits deposits).
  */
-@Module({ providers: [stripeProvider, ...services], exports: [STRIPE, ...services] })
+@Module({ imports: [NotificationsModule], providers: [stripeProvider, ...services], exports: [STRIPE, ...services] })
 export class PaymentsModule {}
 
 /** The HTTP surface, for the API process: the Stripe webhook, bank-transfer confirmation and payouts to sellers. */

@@ -13,6 +13,8 @@ export const CLIENT_EVENTS = {
 
 export const SERVER_EVENTS = {
   announcement: 'announcement',
+  /** a notice stored in the organisation's inbox, to every signed-in user of it (payload: an item of GET /notifications) */
+  notification: 'notification',
 } as const;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -30,3 +32,7 @@ export interface AnnouncementEvent {
 
 export const LOT_ROOM_PREFIX = 'lot:';
 export const lotRoom = (lotId: string): string => `${LOT_ROOM_PREFIX}${lotId}`;
+
+/** Every authenticated socket is in its user's room from the handshake on: notices reach all of that user's sockets. */
+export const USER_ROOM_PREFIX = 'user:';
+export const userRoom = (userId: string): string => `${USER_ROOM_PREFIX}${userId}`;

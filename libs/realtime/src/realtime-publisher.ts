@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { RedisConnectionFactory } from '@zjp/platform';
 import type { Server } from 'socket.io';
-import { lotRoom } from './events';
+import { lotRoom, userRoom } from './events';
 
 /**
  * Emits to sockets from services. In the API it uses the process's socket.io server (with the
@@ -22,6 +22,14 @@ export class RealtimePublisher {
 
   toLot(lotId: string, event: string, payload: unknown): void {
     this.target().to(lotRoom(lotId)).emit(event, payload);
+  }
+
+  /** To every socket of these users (their `user:<id>` rooms), on any API process. */
+  toUsers(userIds: readonly string[], event: string, payload: unknown): void {
+    if (!userIds.length) return;
+    this.target()
+      .to(userIds.map((id) => userRoom(id)))
+      .emit(event, payload);
   }
 
   toAll(event: string, payload: unknown): void {

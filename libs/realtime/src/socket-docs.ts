@@ -72,3 +72,29 @@ export const SOCKET_ACK_SCHEMA = {
     },
   },
 } as const;
+
+/** One entry of the OpenAPI document's `x-socket-server-events` extension: an event the server emits to clients. */
+export interface ServerSocketEventDescription {
+  summary: string;
+  /** who receives it */
+  to: string;
+  /** the payload, a schema of components.schemas */
+  payload: { $ref: string };
+}
+
+/**
+ * Server → client events documented next to the client → server ones (`x-socket-events`), as the
+ * extension `x-socket-server-events`. Their payload classes must be in components.schemas (a
+ * response type or an extra model).
+ */
+export function describeServerSocketEvents(events: Record<string, { summary: string; to: string; payload: Type<unknown> }>): {
+  events: Record<string, ServerSocketEventDescription>;
+  models: Type<unknown>[];
+} {
+  return {
+    events: Object.fromEntries(
+      Object.entries(events).map(([name, e]) => [name, { summary: e.summary, to: e.to, payload: { $ref: `#/components/schemas/${e.payload.name}` } }]),
+    ),
+    models: Object.values(events).map((e) => e.payload),
+  };
+}

@@ -1,3 +1,4 @@
+import { NotificationsModule } from '@zjp/identity';
 import { Module } from '@nestjs/common';
 import { PaymentsModule } from '@zjp/payments';
 import { SubsidyApplicationsController } from './applications/applications.controller';
@@ -39,7 +40,7 @@ const readModels = [
   { provide: PartyFactsReadModel, useClass: SqlPartyFactsReadModel },
 ];
 
-@Module({ imports: [PaymentsModule], providers: [...readModels, ...services, CandidateTriggers], exports: services })
+@Module({ imports: [PaymentsModule, NotificationsModule], providers: [...readModels, ...services, CandidateTriggers], exports: services })
 export class SubsidiesModule {}
 
 /** The HTTP surface, for the API process. */

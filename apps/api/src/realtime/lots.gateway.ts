@@ -18,7 +18,7 @@ import {
   SocketRateLimiter,
 } from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, SocketBidDto, type BidResult } from '@zjp/market';
-import { Ack, ApiSocketEvent, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher } from '@zjp/realtime';
+import { Ack, ApiSocketEvent, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher, userRoom } from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 import { LotWatchers } from './lot-watchers';
 
@@ -93,6 +93,7 @@ export class LotsGateway implements OnGatewayInit {
       if (!token) return next(); // an anonymous watcher
       this.tokens.verifyAccess(token).then(({ principal, expiresAt }) => {
         socket.data[PRINCIPAL_KEY] = principal;
+        void socket.join(userRoom(principal.userId)); // its user's notifications (SERVER_EVENTS.notification)
         const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt.getTime() - Date.now()));
         timer.unref();
         socket.once('disconnect', () => clearTimeout(timer));

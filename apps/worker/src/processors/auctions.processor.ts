@@ -1,8 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { ListingFlowsService, LotClosingService, type CloseResult, type ListingConclusion } from '@zjp/market';
+import { ListingFlowsService, LotClosingService, LotNoticesService, type CloseResult, type ListingConclusion } from '@zjp/market';
 import { QUEUES } from '@zjp/platform';
-import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob } from '@zjp/market';
+import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob } from '@zjp/market';
 import type { Job } from 'bullmq';
 
 /**
@@ -17,11 +17,22 @@ export class AuctionsProcessor extends WorkerHost {
   constructor(
     private readonly closing: LotClosingService,
     private readonly listings: ListingFlowsService,
+    private readonly notices: LotNoticesService,
   ) {
     super();
   }
 
-  async process(job: Job<CloseLotJob | ConcludeListingJob>): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number }> {
+  async process(
+    job: Job<CloseLotJob | ConcludeListingJob | NotifyOutbidJob | LotStartingSoonJob>,
+  ): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number } | { notified: string[] } | { sent: number }> {
+    if (job.name === AUCTION_JOBS.notifyOutbid) {
+      const { lotId, organizationIds } = job.data as NotifyOutbidJob;
+      return { notified: await this.notices.outbid(lotId, organizationIds) };
+    }
+    if (job.name === AUCTION_JOBS.lotStartingSoon) {
+      const { lotId, startsAt } = job.data as LotStartingSoonJob;
+      return { sent: await this.notices.startingSoon(lotId, startsAt) };
+    }
     if (job.name === AUCTION_JOBS.concludeDueListings) return { concluded: await this.listings.concludeDue() };
     if (job.name === AUCTION_JOBS.closeDueLots) return { closed: await this.closing.closeDue() };
     if (job.name === AUCTION_JOBS.concludeListing) return this.listings.conclude((job.data as ConcludeListingJob).listingId);

@@ -1,3 +1,4 @@
+import type { NotificationsService } from '@zjp/identity';
 import { ConflictError, LocalDate, type Clock } from '@zjp/core';
 import type { DomainEventHandlers, TransactionRunner } from '@zjp/database';
 import type { AchievementsService, FreeLicensesService, TransformationsService } from '@zjp/achievements';
@@ -133,6 +134,7 @@ describe('ContractsService signing (repositories replaced)', () => {
       deals as unknown as DealsService,
       {} as FreeLicensesService,
       {} as AchievementsService,
+      { notify: jest.fn(() => Promise.resolve()) } as unknown as NotificationsService,
     );
     current = contract();
     r.findContract.mockImplementation(() => Promise.resolve(current));

@@ -1,3 +1,4 @@
+import { NotificationsService } from '@zjp/identity';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   Clock,
@@ -83,6 +84,7 @@ export class ContractsService implements OnModuleInit {
     private readonly deals: DealsService,
     private readonly freeLicenses: FreeLicensesService,
     private readonly achievements: AchievementsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   onModuleInit(): void {
@@ -244,6 +246,15 @@ export class ContractsService implements OnModuleInit {
       if (problems.length) throw new DomainError('CONTRACT_TERMS_INCOMPLETE', 'The terms cannot be signed yet: amend them first', { details: problems });
       await contracts.markAwaitingSignatures(m, id, this.clock.now());
       await this.audit(m, actor, 'contract.submitted', id, { version: c.version });
+      // the enterprise's signature is awaited: its inbox and sockets hear it (once per version)
+      await this.notifications.notify(m, {
+        organizationId: c.buyerId,
+        kind: 'contract_ready_to_sign',
+        title: '技术合同待签署',
+        body: `技术合同「${c.title}」（第 ${c.version} 版）已提交签署，请贵单位企业管理员审阅后签署。`,
+        data: { contractId: id, version: c.version },
+        dedupeKey: `contract_ready_to_sign:${id}:${c.version}`,
+      });
     });
     return this.get(actor, id);
   }

@@ -1,12 +1,16 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, OrgScope } from '@zjp/platform';
-import { ListNotificationsQuery, type NotificationView } from './dto/notifications.dto';
+import { ListNotificationsQuery, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
-export { ListNotificationsQuery, type NotificationView } from './dto/notifications.dto';
+export { ListNotificationsQuery, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';
 
-/** The organisation's in-app inbox (rule changes, applications, decisions). Email comes later. */
+/**
+ * The organisation's in-app inbox (rule changes, applications, decisions, auctions, deposits,
+ * contracts, payments, subsidies), newest first. Each new notice is also pushed to the users'
+ * sockets as the event `notification`. Email comes later.
+ */
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Controller('notifications')
@@ -15,13 +19,24 @@ export class NotificationsController {
 
   @Authenticated()
   @OrgScope.filtered('notification')
+  @ApiOkResponse({ type: NotificationView, isArray: true })
   @Get()
   list(@CurrentPrincipal() actor: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationView[]> {
     return this.notifications.list(actor, query.unreadOnly ?? false);
   }
 
   @Authenticated()
+  @OrgScope.none()
+  @ApiOkResponse({ type: ReadAllNotificationsDto })
+  @Post('read-all')
+  @HttpCode(200)
+  async readAll(@CurrentPrincipal() actor: Principal): Promise<ReadAllNotificationsDto> {
+    return { marked: await this.notifications.readAll(actor) };
+  }
+
+  @Authenticated()
   @OrgScope.owned('notification')
+  @ApiNoContentResponse()
   @Post(':id/read')
   @HttpCode(204)
   read(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<void> {

@@ -3,20 +3,27 @@ import type { EntityManager } from 'typeorm';
 
 type Query = Pick<EntityManager, 'query'>;
 
+const COLUMNS = `id, organization_id AS "organizationId", kind, title, body, data, created_at AS "createdAt", read_at AS "readAt"`;
+
 const SQL = queries(__filename, {
   list: `
-    SELECT id, kind, title, body, data, created_at AS "createdAt", read_at AS "readAt" FROM notifications
-     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT 100`,
+    SELECT ${COLUMNS} FROM notifications
+     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT 100`,
+  byIds: `SELECT ${COLUMNS} FROM notifications WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
   markRead: `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND organization_id = $2`,
-  insert: `INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5)`,
+  markAllRead: `UPDATE notifications SET read_at = now() WHERE organization_id = $1 AND read_at IS NULL`,
   insertMany: `
-    INSERT INTO notifications (organization_id, kind, title, body, data)
-    SELECT n.organization_id, n.kind, n.title, n.body, n.data
-      FROM jsonb_to_recordset($1::jsonb) AS n(organization_id uuid, kind text, title text, body text, data jsonb)`,
+    INSERT INTO notifications (organization_id, kind, title, body, data, dedupe_key)
+    SELECT n.organization_id, n.kind, n.title, n.body, n.data, n.dedupe_key
+      FROM jsonb_to_recordset($1::jsonb) AS n(organization_id uuid, kind text, title text, body text, data jsonb, dedupe_key text)
+        ON CONFLICT (organization_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+    RETURNING ${COLUMNS}`,
+  recipients: `SELECT id, organization_id AS "organizationId" FROM users WHERE organization_id = ANY($1::uuid[]) AND active`,
 });
 
 export interface NotificationRow {
   id: string;
+  organizationId: string;
   kind: string;
   title: string;
   body: string;
@@ -31,24 +38,39 @@ export interface NewNotification {
   title: string;
   body: string;
   data: Record<string, unknown>;
+  /** unique per organisation when set: a handler that runs again (at-least-once delivery, a retried job) stores nothing new */
+  dedupeKey?: string;
 }
 
 /** The `notifications` table (identity's): an organisation's in-app inbox. */
 export const NotificationsRepository = {
   list: async (db: Query, organizationId: string, unreadOnly: boolean): Promise<NotificationRow[]> =>
     (await db.query(SQL.list, [organizationId, unreadOnly])) as NotificationRow[],
+  byIds: async (db: Query, ids: readonly string[]): Promise<NotificationRow[]> => (await db.query(SQL.byIds, [ids])) as NotificationRow[],
   /** Marks one of the organisation's notices read; false when it has none with this id. */
   markRead: async (db: Query, id: string, organizationId: string): Promise<boolean> => {
     const [, count] = (await db.query(SQL.markRead, [id, organizationId])) as [unknown, number];
     return count > 0;
   },
-  insert: async (db: Query, n: NewNotification): Promise<void> => {
-    await db.query(SQL.insert, [n.organizationId, n.kind, n.title, n.body, JSON.stringify(n.data)]);
+  /** Marks every unread notice of the organisation read; returns how many. */
+  markAllRead: async (db: Query, organizationId: string): Promise<number> => {
+    const [, count] = (await db.query(SQL.markAllRead, [organizationId])) as [unknown, number];
+    return count;
   },
-  /** Any number of notices in one statement (a scan's digests). */
-  insertMany: async (db: Query, notices: readonly NewNotification[]): Promise<void> => {
-    if (!notices.length) return;
-    const rows = notices.map((n) => ({ organization_id: n.organizationId, kind: n.kind, title: n.title, body: n.body, data: n.data }));
-    await db.query(SQL.insertMany, [JSON.stringify(rows)]);
+  /** Any number of notices in one statement; returns those stored (not the ones whose dedupe key exists). */
+  insertMany: async (db: Query, notices: readonly NewNotification[]): Promise<NotificationRow[]> => {
+    if (!notices.length) return [];
+    const rows = notices.map((n) => ({
+      organization_id: n.organizationId,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      data: n.data,
+      dedupe_key: n.dedupeKey ?? null,
+    }));
+    return (await db.query(SQL.insertMany, [JSON.stringify(rows)])) as NotificationRow[];
   },
+  /** The active users of these organisations: who a notice is pushed to. */
+  recipients: async (db: Query, organizationIds: readonly string[]): Promise<{ id: string; organizationId: string }[]> =>
+    (await db.query(SQL.recipients, [organizationIds])) as { id: string; organizationId: string }[],
 };

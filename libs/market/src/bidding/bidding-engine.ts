@@ -166,6 +166,9 @@ export class BiddingEngine {
     let state: LotState = stateOf(lot, now);
     let chainHead = lot.chain_head;
     let extended = false;
+    // who led at some point (before the batch, or after one of its bids): those not leading at its end were outbid
+    const leaders = new Set<string>();
+    if (lot.leader_registration_id) leaders.add(lot.leader_registration_id);
     const rows: BidRowValues[] = [];
     const accepted: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[] = [];
     const results: BidResult[] = [];
@@ -226,6 +229,7 @@ export class BiddingEngine {
             now,
           ]);
           chainHead = hash;
+          leaders.add(b.bidderId); // each accepted bid led when it entered (a proxy's counter-bid outbids the bid it answers)
           accepted.push({ seq: b.seq, paddle: bidderRow.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
         }
         extended ||= entering.extended;
@@ -298,10 +302,19 @@ export class BiddingEngine {
 
     const leader = state.leaderId ? byId.get(state.leaderId) : undefined;
     const finalState = state;
+    leaders.delete(state.leaderId ?? '');
     return {
       results,
       publish: () => {
         if (accepted.length) this.events.bidsAccepted(lotId, accepted, finalState, leader ? bidderPseudonym(leader.paddle_number) : null);
+        if (accepted.length && leaders.size) {
+          const outbid: string[] = [];
+          for (const id of leaders) {
+            const reg = byId.get(id);
+            if (reg && !reg.offline) outbid.push(reg.organization_id);
+          }
+          this.events.outbid(lotId, outbid);
+        }
         if (extended) this.events.extended(lotId, finalState.endsAt);
       },
     };

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { QUEUES } from '@zjp/platform';
-import { AUCTION_JOBS, CloseLotJob } from '../jobs';
+import { AUCTION_JOBS, type CloseLotJob, type LotStartingSoonJob, type NotifyOutbidJob } from '../jobs';
 import { RealtimePublisher } from '@zjp/realtime';
 import type { Queue } from 'bullmq';
 import { bidderPseudonym, type LotState } from '../domain';
@@ -19,6 +19,11 @@ export const LOT_EVENTS = {
 export type PublicBid = FeedBid;
 export type LotSnapshot = FeedState;
 
+/** Outbid organisations are gathered per lot for this long before one job carries them to the worker. */
+export const OUTBID_GATHER_MS = 1000;
+/** `lot_starting_soon` goes out this long before a lot starts. */
+export const STARTING_SOON_MS = 30 * 60_000;
+
 /**
  * What watchers of a lot receive. Committed bids go out in `lot.bids` events (coalesced per API
  * process by LotFeed) with their sequence numbers and the state after them, so a client that sees
@@ -28,11 +33,14 @@ export type LotSnapshot = FeedState;
 @Injectable()
 export class LotEventsPublisher {
   private readonly logger = new Logger(LotEventsPublisher.name);
+  /** Organisations that lost the lead, per lot, since the last flush (the bid path only adds to a set). */
+  private readonly outbidPending = new Map<string, Set<string>>();
+  private outbidTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly realtime: RealtimePublisher,
     private readonly feed: LotFeed,
-    @InjectQueue(QUEUES.auctions) private readonly auctions: Queue<CloseLotJob>,
+    @InjectQueue(QUEUES.auctions) private readonly auctions: Queue<CloseLotJob | NotifyOutbidJob | LotStartingSoonJob>,
   ) {}
 
   bidsAccepted(
@@ -59,6 +67,55 @@ export class LotEventsPublisher {
         status: state.status,
       } satisfies LotSnapshot,
     });
+  }
+
+  /**
+   * Organisations that led the lot before a committed batch, or during it, and no longer do. Off
+   * the bid path: gathered in memory and handed to the worker by one job per lot per
+   * OUTBID_GATHER_MS, which stores and pushes their `outbid` notices (LotNoticesService.outbid).
+   */
+  outbid(lotId: string, organizationIds: readonly string[]): void {
+    if (!organizationIds.length) return;
+    let pending = this.outbidPending.get(lotId);
+    if (!pending) this.outbidPending.set(lotId, (pending = new Set()));
+    for (const id of organizationIds) pending.add(id);
+    if (!this.outbidTimer) {
+      this.outbidTimer = setTimeout(() => this.flushOutbid(), OUTBID_GATHER_MS);
+      this.outbidTimer.unref();
+    }
+  }
+
+  private flushOutbid(): void {
+    this.outbidTimer = undefined;
+    const jobs = [...this.outbidPending].map(([lotId, ids]) => ({
+      name: AUCTION_JOBS.notifyOutbid,
+      data: { lotId, organizationIds: [...ids] } satisfies NotifyOutbidJob,
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { age: 86400 } },
+    }));
+    this.outbidPending.clear();
+    this.auctions.addBulk(jobs).catch((err: unknown) => this.logger.warn(`outbid notices of ${jobs.length} lot(s) not queued: ${String(err)}`));
+  }
+
+  /**
+   * The `lot_starting_soon` job of a lot, STARTING_SOON_MS before its start; at the lot's creation
+   * and at each registration (one job per lot and start: its id). Removed once done, so a later
+   * registration before the start queues it again at once, and the notices' keys keep the ones
+   * already sent from being sent twice.
+   */
+  async scheduleStartingSoon(lotId: string, startsAt: Date): Promise<void> {
+    if (startsAt.getTime() <= Date.now()) return;
+    await this.auctions.add(
+      AUCTION_JOBS.lotStartingSoon,
+      { lotId, startsAt: startsAt.toISOString() },
+      {
+        jobId: `starting-soon-${lotId}-${startsAt.getTime()}`,
+        delay: Math.max(0, startsAt.getTime() - STARTING_SOON_MS - Date.now()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 86400 },
+      },
+    );
   }
 
   /** Anti-sniping moved the end: tell the room and queue a close job for the new end. */

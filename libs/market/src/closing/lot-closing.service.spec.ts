@@ -8,6 +8,7 @@ import type { DepositGateway } from '../lots/deposit-gateway';
 import type { LotRow } from '../lots/lot-row';
 import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, unsettledRegistrations } from '../lots/lots.repository';
 import { LotClosingService } from './lot-closing.service';
+import type { LotNoticesService } from '../notices/lot-notices.service';
 
 jest.mock('../lots/lots.repository');
 jest.mock('../listings/listings.repository');
@@ -69,7 +70,8 @@ describe('LotClosingService (repositories replaced)', () => {
     } as unknown as RealtimePublisher;
     const outbox = { append: (_m: unknown, e: { type?: string; payload?: unknown }) => Promise.resolve(void appended.push(e)) } as unknown as Outbox;
     const deposits = { release: (id: string) => Promise.resolve(void released.push(id)) } as unknown as DepositGateway;
-    service = new LotClosingService(tx, db, realtime, deposits, clock, outbox);
+    const notices = { closed: () => Promise.resolve() } as unknown as LotNoticesService;
+    service = new LotClosingService(tx, db, realtime, deposits, clock, outbox, notices);
     jest.mocked(closedLotSummary).mockResolvedValue({ seq: 8, bid_count: 3, paddle_number: 12 });
     jest.mocked(unsettledRegistrations).mockResolvedValue([]);
     jest.mocked(insertAuctionDeal).mockResolvedValue({ listingId: 'lst1', buyerId: 'buyer' });

@@ -10,6 +10,7 @@ import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
 import { insertAuctionDeal } from '../deals/deals.repository';
 import { closeListing } from '../listings/listings.repository';
 import { rulesOf, stateOf } from '../lots/lot-row';
+import { LotNoticesService } from '../notices/lot-notices.service';
 import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, unsettledRegistrations } from '../lots/lots.repository';
 
 export type CloseResult =
@@ -33,6 +34,7 @@ export class LotClosingService {
     @Inject(DEPOSIT_GATEWAY) private readonly deposits: DepositGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly outbox: Outbox,
+    private readonly notices: LotNoticesService,
   ) {}
 
   /** `hammer`: the auctioneer closes a live lot now, before its end time. */
@@ -71,6 +73,7 @@ export class LotClosingService {
         });
         await this.outbox.append(m, DealConcluded.create({ dealId, source: 'auction', listingId: deal.listingId, buyerId: deal.buyerId }, this.clock));
       }
+      await this.notices.closed(m, lotId); // lot_won / lot_lost, pushed after the commit
       await recordAudit(m, {
         actorUserId: options.actorUserId ?? null,
         action: options.hammer ? 'lot.hammered' : 'lot.closed',

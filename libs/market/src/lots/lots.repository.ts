@@ -48,6 +48,14 @@ const SQL = queries(__filename, {
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
   markRegistrationReleased: `UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending')`,
+  // What the notices of a lot say (outbid, starting soon, won / lost), and to whom.
+  lotForNotices: `
+    SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
+           lr.organization_id AS leader_organization_id, wr.organization_id AS winner_organization_id
+      FROM lots l
+      LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
+      LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
+  registeredOrganizations: `SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed'`,
 });
 
 type Query = Pick<EntityManager, 'query'>;
@@ -218,4 +226,24 @@ export async function lotExists(m: Query, lotId: string): Promise<boolean> {
 
 export async function lotWithPaddles(m: Query, lotId: string): Promise<(LotRow & { leader_paddle: number | null; winner_paddle: number | null }) | undefined> {
   return ((await m.query(SQL.lotWithPaddles, [lotId])) as (LotRow & { leader_paddle: number | null; winner_paddle: number | null })[])[0];
+}
+
+export interface LotForNotices {
+  id: string;
+  title: string;
+  status: string;
+  starts_at: Date;
+  current_fen: string | null;
+  hammer_price_fen: string | null;
+  leader_organization_id: string | null;
+  winner_organization_id: string | null;
+}
+
+export async function lotForNotices(m: Query, lotId: string): Promise<LotForNotices | undefined> {
+  return ((await m.query(SQL.lotForNotices, [lotId])) as LotForNotices[])[0];
+}
+
+/** The organisations registered online for a lot (not those whose deposit failed). */
+export async function registeredOrganizations(m: Query, lotId: string): Promise<string[]> {
+  return ((await m.query(SQL.registeredOrganizations, [lotId])) as { organization_id: string }[]).map((r) => r.organization_id);
 }

@@ -143,6 +143,7 @@ export class LotsService {
         occurredAt: this.clock.now(),
       });
       await this.events.scheduleClose(lotId, endsAt);
+      await this.events.scheduleStartingSoon(lotId, startsAt);
       return this.viewIn(m, lotId);
     });
   }
@@ -185,13 +186,13 @@ export class LotsService {
   /** An enterprise registers for a lot and its deposit is put on hold (Stripe, manual capture). */
   async register(actor: Principal, lotId: string, paymentMethod: string | undefined): Promise<RegistrationView> {
     if (actor.organizationType !== 'enterprise') throw new ForbiddenError('NOT_AN_ENTERPRISE', 'Only enterprises bid');
-    const { registration, depositFen } = await this.tx.run(async (m) => {
+    const { registration, depositFen, startsAt } = await this.tx.run(async (m) => {
       const lot = await this.lockLot(m, lotId);
       if (lot.status === 'closed' || lot.status === 'cancelled' || lot.ends_at <= this.clock.now()) throw new ConflictError('LOT_CLOSED', 'The lot is closed');
       const existing = await registrationOf(m, lotId, actor.organizationId);
       // Registering again after a declined or unfinished deposit tries the deposit again.
       if (existing && (existing.deposit_status === 'failed' || existing.deposit_status === 'pending'))
-        return { registration: existing.id, depositFen: BigInt(lot.deposit_fen) };
+        return { registration: existing.id, depositFen: BigInt(lot.deposit_fen), startsAt: null };
       if (existing) throw new ConflictError('ALREADY_REGISTERED', 'Your organisation is already registered for this lot', { registrationId: existing.id });
       const id = await this.insertRegistration(m, lotId, actor.organizationId, false, BigInt(lot.deposit_fen) === 0n ? 'held' : 'pending', actor.userId);
       await recordAudit(m, {
@@ -203,8 +204,9 @@ export class LotsService {
         data: { registrationId: id },
         occurredAt: this.clock.now(),
       });
-      return { registration: id, depositFen: BigInt(lot.deposit_fen) };
+      return { registration: id, depositFen: BigInt(lot.deposit_fen), startsAt: lot.starts_at };
     });
+    if (startsAt) await this.events.scheduleStartingSoon(lotId, startsAt); // lot_starting_soon, also for a late registrant
     if (depositFen > 0n) {
       if (!paymentMethod) throw new ValidationError([{ field: 'paymentMethod', code: 'required', message: 'a payment method for the deposit is required' }]);
       // Outside the transaction: a network call never holds the lot's lock.

@@ -1,3 +1,4 @@
+import type { NotificationsService } from '@zjp/identity';
 import type { Clock } from '@zjp/core';
 import type { Outbox, TransactionRunner } from '@zjp/database';
 import type Stripe from 'stripe';
@@ -14,7 +15,7 @@ describe('ContractPaymentsService.refund (repositories replaced)', () => {
   const m = { query: jest.fn() } as unknown as EntityManager;
   const tx = { run: (work: (m: EntityManager) => Promise<unknown>) => work(m) } as unknown as TransactionRunner;
   const clock = { now: () => new Date('2026-01-01T00:00:00Z') } as unknown as Clock;
-  const service = new ContractPaymentsService(tx, {} as DataSource, {} as Stripe, clock, {} as Outbox);
+  const service = new ContractPaymentsService(tx, {} as DataSource, {} as Stripe, clock, {} as Outbox, {} as NotificationsService);
   const input = { amountFen: 5_000n, reason: 'r', idempotencyKey: 'k' };
 
   beforeEach(() => jest.resetAllMocks());

@@ -1,3 +1,4 @@
+import { NotificationsService, yuanText } from '@zjp/identity';
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, isUuid, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, Outbox, type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
@@ -99,6 +100,7 @@ export class ContractPaymentsService {
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly outbox: Outbox,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async get(paymentId: string): Promise<Payment> {
@@ -451,8 +453,26 @@ export class ContractPaymentsService {
     return settled;
   }
 
+  /** `payment_received` to the paying organisation, in the payment's transaction (pushed after the commit), once per payment. */
+  private notifyReceived(m: EntityManager, p: Payment): Promise<void> {
+    const contract = p.referenceType === 'contract';
+    return this.notifications.notify(m, {
+      organizationId: p.organizationId,
+      kind: 'payment_received',
+      title: '付款已到账',
+      body: `${contract ? '技术合同' : ''}${p.item ? `「${p.item}」` : ''}款项 ${yuanText(p.amountFen)} 元已支付成功。`,
+      data: {
+        ...(contract ? { contractId: p.referenceId } : { referenceType: p.referenceType, referenceId: p.referenceId }),
+        paymentId: p.id,
+        amountFen: p.amountFen.toString(),
+      },
+      dedupeKey: `payment_received:${p.id}`,
+    });
+  }
+
   /** The change as a PaymentStatusChanged event in the outbox, in its transaction (delivered after the commit). */
   private async recordChange(m: EntityManager, p: Payment, status: PaymentStatus | 'refunded'): Promise<void> {
+    if (status === 'succeeded') await this.notifyReceived(m, p); // by Stripe, bank transfer or the deposit applied
     await this.outbox.append(
       m,
       PaymentStatusChanged.create({ paymentId: p.id, referenceType: p.referenceType, referenceId: p.referenceId, status }, this.clock),

@@ -1,3 +1,4 @@
+import type { NotificationsService } from '@zjp/identity';
 import type { Clock } from '@zjp/core';
 import type { TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
@@ -88,6 +89,7 @@ describe('SubsidyApplicationsService.approve (repositories replaced)', () => {
       { load: loadSubject } as unknown as SubjectFactsLoader,
       { load: loadPolicy } as unknown as SubsidyPoliciesService,
       clock,
+      { notify: jest.fn(() => Promise.resolve()) } as unknown as NotificationsService,
     );
     lock.mockResolvedValue(reviewed());
     grantedPolicies.mockResolvedValue([]);

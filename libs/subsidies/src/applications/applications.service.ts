@@ -1,3 +1,4 @@
+import { NotificationsService, yuanText } from '@zjp/identity';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
@@ -100,6 +101,7 @@ export class SubsidyApplicationsService {
     private readonly subjects: SubjectFactsLoader,
     private readonly policies: SubsidyPoliciesService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async apply(actor: Principal, dto: ApplyDto): Promise<ApplicationView> {
@@ -176,6 +178,7 @@ export class SubsidyApplicationsService {
         if (dto.amountFen !== undefined) throw new ValidationError([{ field: 'amountFen', code: 'notWithReject', message: 'a rejection has no amount' }]);
         await rejectAtReview(m, id, actor.userId, now, dto.reason);
         await this.audit(m, actor, 'subsidy_application.rejected', id, dto.reason, { stage: 'review' });
+        await this.notifyDecision(m, a, 'rejected', dto.reason);
         return;
       }
       let recommended = BigInt(a.computed_fen);
@@ -239,6 +242,7 @@ export class SubsidyApplicationsService {
       if (!reserved) throw new ConflictError('BUDGET_EXHAUSTED', 'The policy budget does not cover this amount');
       const now = this.clock.now();
       await markApproved(m, id, amount, result.explanation, actor.userId, now, reason);
+      await this.notifyDecision(m, a, 'approved', reason, amount);
       await this.audit(m, actor, 'subsidy_application.approved', id, reason, {
         approvedFen: amount.toString(),
         policyId: policy.id,
@@ -260,10 +264,12 @@ export class SubsidyApplicationsService {
       if (a.status === 'reviewed') {
         if (a.reviewed_by === actor.userId) throw new ForbiddenError('FOUR_EYES', 'The second decision must not be taken by the reviewer');
         await rejectAtApproval(m, id, actor.userId, now, reason);
+        await this.notifyDecision(m, a, 'rejected', reason);
         await this.audit(m, actor, 'subsidy_application.rejected', id, reason, { stage: 'approval' });
       } else if (a.status === 'approved') {
         await releaseBudget(m, a.policy_id, a.approved_fen, now);
         await markRevoked(m, id, actor.userId, now, reason);
+        await this.notifyDecision(m, a, 'revoked', reason);
         await this.audit(m, actor, 'subsidy_application.revoked', id, reason, { releasedFen: a.approved_fen });
       } else {
         throw new ConflictError('APPLICATION_NOT_REJECTABLE', `This application is ${a.status}; it can no longer be rejected`);
@@ -327,6 +333,29 @@ export class SubsidyApplicationsService {
       throw new ConflictError('STACKING_NOT_ALLOWED', 'This subject already has a subsidy under a policy that may not be combined with this one', {
         conflictingPolicyId: conflict,
       });
+  }
+
+  /** `subsidy_decision` to the applying enterprise, in the decision's transaction (pushed after the commit), once per decision. */
+  private notifyDecision(
+    m: EntityManager,
+    a: LockedApplication,
+    decision: 'approved' | 'rejected' | 'revoked',
+    reason: string | null,
+    amountFen?: bigint,
+  ): Promise<void> {
+    const text = {
+      approved: `您的补贴申请已获批准，核定金额 ${yuanText(amountFen ?? 0n)} 元。`,
+      rejected: `您的补贴申请未获批准${reason ? `：${reason}` : '。'}`,
+      revoked: `您的补贴申请的批准已撤销${reason ? `：${reason}` : '。'}`,
+    }[decision];
+    return this.notifications.notify(m, {
+      organizationId: a.enterprise_id,
+      kind: 'subsidy_decision',
+      title: { approved: '补贴申请已批准', rejected: '补贴申请未获批准', revoked: '补贴批准已撤销' }[decision],
+      body: text,
+      data: { applicationId: a.id, decision, ...(amountFen === undefined ? {} : { approvedFen: amountFen.toString() }) },
+      dedupeKey: `subsidy_decision:${a.id}:${decision}`,
+    });
   }
 
   private async lock(m: EntityManager, id: string): Promise<LockedApplication> {
