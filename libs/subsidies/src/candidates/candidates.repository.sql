@@ -4,8 +4,10 @@
 SELECT pg_advisory_xact_lock(k.key) FROM (SELECT DISTINCT hashtext('subsidy-candidates:' || id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS k;
 
 -- name: deleteOthers
-DELETE FROM subsidy_candidates c WHERE c.subject_type = $1 AND c.subject_id = ANY($2::uuid[])
-   AND NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS k (id) WHERE k.id = c.id);
+DELETE FROM subsidy_candidates WHERE id = ANY (ARRAY(
+  SELECT x.id FROM unnest($2::uuid[]) AS s (id),
+         LATERAL (SELECT id FROM subsidy_candidates WHERE subject_type = $1 AND subject_id = s.id OFFSET 0) AS x
+   WHERE NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS k (id) WHERE k.id = x.id)));
 
 -- name: deleteRuns
 DELETE FROM subsidy_candidate_runs WHERE subject_type = $1 AND subject_id = ANY($2::uuid[]);

@@ -6,9 +6,17 @@ import type { SubjectType } from './subject-facts';
 const SQL = queries(__filename, {
   // In the order of the keys, so that two batches (or a batch and one subject's job) never wait on each other in a cycle.
   lockSubjects: `SELECT pg_advisory_xact_lock(k.key) FROM (SELECT DISTINCT hashtext('subsidy-candidates:' || id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS k`,
+  // The subjects' candidates are found subject by subject through subsidy_candidates_subject_idx
+  // (the LATERAL subquery, kept apart by OFFSET 0, is one index lookup per subject whatever the
+  // statistics say) and only those not kept are deleted, by primary key. Written as `subject_id =
+  // ANY($2)`, on a table not analysed since it filled (autovacuum off, or a first sweep outrunning
+  // it) the planner guessed that 1,000 ids select nearly every row and scanned all the type's
+  // candidates for every batch: 0.45 s a batch at 450,000 candidates, ~6 ms now.
   deleteOthers: `
-    DELETE FROM subsidy_candidates c WHERE c.subject_type = $1 AND c.subject_id = ANY($2::uuid[])
-       AND NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS k (id) WHERE k.id = c.id)`,
+    DELETE FROM subsidy_candidates WHERE id = ANY (ARRAY(
+      SELECT x.id FROM unnest($2::uuid[]) AS s (id),
+             LATERAL (SELECT id FROM subsidy_candidates WHERE subject_type = $1 AND subject_id = s.id OFFSET 0) AS x
+       WHERE NOT EXISTS (SELECT 1 FROM unnest($3::uuid[]) AS k (id) WHERE k.id = x.id)))`,
   deleteRuns: `DELETE FROM subsidy_candidate_runs WHERE subject_type = $1 AND subject_id = ANY($2::uuid[])`,
   upsertRuns: `
     INSERT INTO subsidy_candidate_runs (subject_type, subject_id, fingerprint, computed_at)

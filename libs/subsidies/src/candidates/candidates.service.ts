@@ -89,6 +89,9 @@ export class SubsidyCandidatesService {
       // Serialises recomputations of a subject across workers; in the order of the keys, so that
       // two batches (or a batch and one subject's job) never wait on each other in a cycle.
       await lockSubjects(m, ids);
+      // Without JIT: the statements below take milliseconds, but their estimates on a candidates
+      // table not analysed since it filled can exceed jit_above_cost, and compiling costs more.
+      await disableJit(m);
       const prints = new Map((await this.subjects.fingerprints(m, type, { ids, onlyChanged: false })).map((p) => [p.id, p.fingerprint]));
       const subjects = await this.subjects.loadMany(m, type, [...prints.keys()]);
       const policies = await this.activePolicies(m, type);
