@@ -24,6 +24,14 @@ describe('the auction room in a real browser', () => {
     return page;
   };
   const pageErrors: string[] = [];
+  const until = async <T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
+    for (const deadline = Date.now() + ms; ;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
   /** On a failure, what each page showed (test-results/screenshots/failure-N.png) helps more than a timeout. */
   const showing = async <T>(body: () => Promise<T>): Promise<T> => {
     try {
@@ -77,6 +85,7 @@ describe('the auction room in a real browser', () => {
       await p2.getByTestId('next-minimum').filter({ hasText: '10,500 元' }).waitFor();
       await p2.getByTestId('bid-next').click();
       await p1.getByTestId('current-price').filter({ hasText: '10,500 元' }).waitFor(); // live on the first screen
+      await p1.getByTestId('notice-toast').filter({ hasText: '您的出价已被超越' }).waitFor(); // pushed to the outbid enterprise
 
       // enterprise 1 sets a proxy maximum; enterprise 2 bids again and the proxy answers by itself
       await p1.getByTestId('proxy-max').fill('12000');
@@ -100,6 +109,33 @@ describe('the auction room in a real browser', () => {
       for (const p of [p1, p2]) await p.getByTestId('lot-outcome').filter({ hasText: '成交' }).waitFor({ timeout: 100_000 });
       await expect(p1.getByTestId('lot-outcome').innerText()).resolves.toContain('12,000 元');
       await screenshot(p2, 'auction-closed');
+
+      // the deal's contract: the holder submits it, the winner is told, reads, signs, pays by card and checks the signed PDF
+      const contractId = await until(async () => {
+        const list = await world.http('e1').get('/contracts');
+        const items = (Array.isArray(list.body) ? list.body : list.body.items) as { id: string; achievementId: string }[];
+        return items.find((c) => c.achievementId === achievementId)?.id;
+      });
+      expect((await world.http('holder').post(`/contracts/${contractId}/submission`, { version: 1 })).status).toBe(200);
+      await p1.getByTestId('notice-toast').filter({ hasText: '合同待您签署' }).waitFor();
+      await p1.goto('/desk/contracts');
+      await p1.getByTestId('open-contract').first().click();
+      await p1.getByTestId('contract-status').filter({ hasText: '待签署' }).waitFor();
+      await p1.getByTestId('sign-contract').click();
+      await p1.getByTestId('confirm-sign').click();
+      await p1.getByTestId('sign-contract').waitFor({ state: 'detached' });
+      expect((await world.http('holder').post(`/contracts/${contractId}/signatures`, { version: 1 })).status).toBe(200);
+      await p1.reload();
+      await p1.getByTestId('open-contract').first().click();
+      await p1.getByTestId('contract-status').filter({ hasText: '已签署' }).waitFor();
+      await expect(p1.getByTestId('contract-due').innerText()).resolves.toContain('11,000 元'); // 12,000 less the 1,000 deposit applied
+      await screenshot(p1, 'desk-contract');
+      await p1.getByTestId('pay-contract').click();
+      await p1.getByTestId('contract-due').filter({ hasText: '0 元' }).waitFor();
+      const download = p1.waitForEvent('download');
+      await p1.getByTestId('download-pdf').click();
+      expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
+      await p1.getByTestId('hash-check').filter({ hasText: '一致' }).waitFor();
     }));
 
   it('shows the right countdown in a browser whose clock is hours wrong (the server clock drives it)', async () => {

@@ -1,11 +1,14 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Button, Layout, Space } from 'antd';
 import { Link, NavLink, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { setLanguage } from '../i18n';
-import { currentUser, hasRole, onUserChange, signOut, type User } from '../lib/auth';
+import { currentUser, onUserChange, signOut, type User } from '../lib/auth';
 import './app.css';
+
+// signed-in users only: its socket, toasts and lists stay out of the public pages' first load
+const LiveNotices = lazy(() => import('./LiveNotices').then((m) => ({ default: m.LiveNotices })));
 
 export function useCurrentUser(): User | null {
   const [user, setUser] = useState(currentUser);
@@ -34,7 +37,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {t('nav.home')}
           </NavLink>
           <NavLink to="/search">{t('nav.search')}</NavLink>
-          {hasRole(user, 'enterprise_admin', 'enterprise_member') ? <NavLink to="/desk">{t('nav.desk')}</NavLink> : null}
+          {user ? <NavLink to="/desk">{t('nav.desk')}</NavLink> : null}
         </nav>
         <Space className="app-actions" size="small">
           <Button size="small" type="text" className="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh' : 'en')}>
@@ -42,6 +45,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </Button>
           {user ? (
             <>
+              <Suspense fallback={null}>
+                <LiveNotices user={user} />
+              </Suspense>
               <span className="user-name" data-testid="user-name">
                 {user.displayName}
               </span>

@@ -19,7 +19,7 @@ import { PaymentReferencePrints1764000017000 } from './1764000017000-payment-ref
 import { ContractDirectory1764000018000 } from './1764000018000-contract-directory';
 import { WorkingDayCalendar1764000019000 } from './1764000019000-working-day-calendar';
 import { RecordedHistory1764000020000 } from './1764000020000-recorded-history';
-import { PaymentReferencePrintsPerReference1764000016000 } from './1764000016000-payment-reference-prints-per-reference';
+import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000-payment-reference-prints-per-reference';
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
@@ -45,6 +45,6 @@ export const MIGRATIONS = [
   ContractDirectory1764000018000,
   WorkingDayCalendar1764000019000,
   RecordedHistory1764000020000,
-  PaymentReferencePrintsPerReference1764000016000,
+  PaymentReferencePrintsPerReference1764000028000,
   NotificationDedupe1764000030000,
 ];

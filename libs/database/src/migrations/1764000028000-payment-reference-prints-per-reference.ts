@@ -10,8 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * index, and the statement over every contract (the change detection) is also a little faster
  * (one hash aggregation instead of two and a join).
  */
-export class PaymentReferencePrintsPerReference1764000016000 implements MigrationInterface {
-  name = 'PaymentReferencePrintsPerReference1764000016000';
+export class PaymentReferencePrintsPerReference1764000028000 implements MigrationInterface {
+  name = 'PaymentReferencePrintsPerReference1764000028000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
