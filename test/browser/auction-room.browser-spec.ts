@@ -125,13 +125,22 @@ describe('the auction room in a real browser', () => {
       await p1.getByTestId('confirm-sign').click();
       await p1.getByTestId('sign-contract').waitFor({ state: 'detached' });
       expect((await world.http('holder').post(`/contracts/${contractId}/signatures`, { version: 1 })).status).toBe(200);
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      const registered = await world
+        .http('admin')
+        .post(`/contracts/${contractId}/registration`, { number: '2026330106000901', registeredOn: today, registry: '杭州市技术合同登记处' });
+      expect(registered.status).toBe(200); // the registry recognises it: the price falls due
       await p1.reload();
       await p1.getByTestId('open-contract').first().click();
-      await p1.getByTestId('contract-status').filter({ hasText: '已签署' }).waitFor();
-      await expect(p1.getByTestId('contract-due').innerText()).resolves.toContain('11,000 元'); // 12,000 less the 1,000 deposit applied
+      await p1.getByTestId('contract-status').filter({ hasText: '履行中' }).waitFor();
+      await expect(p1.getByTestId('contract-outstanding').innerText()).resolves.toContain('11,000 元'); // 12,000 less the 1,000 deposit applied
       await screenshot(p1, 'desk-contract');
       await p1.getByTestId('pay-contract').click();
-      await p1.getByTestId('contract-due').filter({ hasText: '0 元' }).waitFor();
+      await p1
+        .getByTestId('contract-outstanding')
+        .filter({ hasText: /^0 元$/ })
+        .waitFor();
+      await p1.getByTestId('contract-status').filter({ hasText: '已完成' }).waitFor();
       const download = p1.waitForEvent('download');
       await p1.getByTestId('download-pdf').click();
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);

@@ -52,6 +52,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = join(ROOT, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
+  await page.waitForTimeout(500); // let Ant Design's transitions (drawers, toasts) finish
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
