@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
 import { CloseResult, LotClosingService } from '../closing/lot-closing.service';
 import { BidsQuery, CallDto, CreateAuctionDto, FloorBidDto, OfflineRegistrationDto, PlaceBidDto, RegisterBidderDto } from './lots.dto';
+import { DiscoverLotsQuery, LotPageDto } from './lot-discovery.dto';
 import { LotsService, LotView, RegistrationView } from './lots.service';
 
 @ApiTags('auctions')
@@ -24,6 +25,15 @@ export class LotsController {
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateAuctionDto): Promise<LotView> {
     return this.lots.createAuction(actor, body);
+  }
+
+  /** Lot discovery: live, upcoming and closed lots, by session, technical field and the holder's region. */
+  @Public()
+  @OrgScope.none()
+  @Get()
+  @ApiOkResponse({ type: LotPageDto })
+  discover(@Query() query: DiscoverLotsQuery): Promise<LotPageDto> {
+    return this.lots.discover(query);
   }
 
   @Public()
