@@ -7,6 +7,8 @@ describe('lot discovery (GET /lots)', () => {
   let db: DataSource;
   let sessionId: string;
   const ids: Record<string, string> = {};
+  const achievements: Record<string, string> = {};
+  const listings: Record<string, string> = {};
   const HOUR = 3_600_000;
   const now = Date.now();
   const at = (hours: number) => new Date(now + hours * HOUR);
@@ -62,6 +64,8 @@ describe('lot discovery (GET /lots)', () => {
       ],
     )) as { id: string }[];
     ids[key] = row.id;
+    achievements[key] = a.id;
+    listings[key] = listing.id;
   }
 
   const get = (query: Record<string, string | number> = {}) => api.http.get('/lots').query(query);
@@ -186,5 +190,30 @@ describe('lot discovery (GET /lots)', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(new Set((res.body.details as { field: string }[]).map((d) => d.field))).toEqual(new Set([field]));
+  });
+
+  describe('a listing names its lot', () => {
+    it('GET /listings and GET /listings/:id give an auction listing its lotId, any other listing null', async () => {
+      const [fixed] = (await db.query(
+        `INSERT INTO listings (achievement_id, holder_id, mode, price_fen, status, deal_type) SELECT id, holder_id, 'fixed_price', 2000000, 'active', 'transfer'
+           FROM achievements WHERE id = $1 RETURNING id`,
+        [achievements.up1],
+      )) as { id: string }[];
+      const one = await api.http.get(`/listings/${listings.up1}`);
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({ id: listings.up1, mode: 'auction', lotId: ids.up1 });
+      const other = await api.http.get(`/listings/${fixed.id}`);
+      expect(other.body).toMatchObject({ mode: 'fixed_price', lotId: null });
+      const list = await api.http.get('/listings').query({ achievementId: achievements.up1 });
+      const byId = Object.fromEntries((list.body as { id: string; lotId: string | null }[]).map((l) => [l.id, l.lotId]));
+      expect(byId).toEqual({ [listings.up1]: ids.up1, [fixed.id]: null });
+    });
+
+    it("the catalogue item's listing carries the lot of an auction", async () => {
+      const res = await api.http.get('/catalogue').query({ q: '成果live1' });
+      expect(res.status).toBe(200);
+      const item = (res.body.items as { id: string; listing: { id: string; lotId: string | null } | null }[]).find((i) => i.id === achievements.live1);
+      expect(item?.listing).toMatchObject({ id: listings.live1, lotId: ids.live1 });
+    });
   });
 });

@@ -19,6 +19,7 @@ import { PaymentReferencePrints1764000017000 } from './1764000017000-payment-ref
 import { ContractDirectory1764000018000 } from './1764000018000-contract-directory';
 import { WorkingDayCalendar1764000019000 } from './1764000019000-working-day-calendar';
 import { RecordedHistory1764000020000 } from './1764000020000-recorded-history';
+import { ListingLots1764000021000 } from './1764000021000-listing-lots';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ContractDirectory1764000018000,
   WorkingDayCalendar1764000019000,
   RecordedHistory1764000020000,
+  ListingLots1764000021000,
 ];

@@ -2,7 +2,9 @@ import { queries, type Queryable } from '@zjp/database';
 import type { ListingView } from './dto/listing.dto';
 
 const VIEW = `SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
-  price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt" FROM listings`;
+  price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt",
+  CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId"
+  FROM listings`;
 
 /** Listings: what a holder (or the idle rule, see forced-listings.repository.ts) offers. */
 const SQL = queries(__filename, {

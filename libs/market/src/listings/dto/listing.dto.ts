@@ -26,4 +26,5 @@ export interface ListingView {
   status: string;
   statusReason: string | null;
   createdAt: string;
+  lotId: string | null;
 }
