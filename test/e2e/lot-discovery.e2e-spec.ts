@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { startApi, TestApi } from '../support/api';
+import { startApi, TestApi, usersOfEveryRole } from '../support/api';
+import { type OpenApiDocument, responseMismatches } from '../support/response-schema';
 
 /** GET /lots: lot discovery by phase, session, technical field and the holder's region, paged. */
 describe('lot discovery (GET /lots)', () => {
@@ -215,5 +216,40 @@ describe('lot discovery (GET /lots)', () => {
       const item = (res.body.items as { id: string; listing: { id: string; lotId: string | null } | null }[]).find((i) => i.id === achievements.live1);
       expect(item?.listing).toMatchObject({ id: listings.live1, lotId: ids.live1 });
     });
+  });
+
+  it('answers the lot, session and listing reads exactly as the OpenAPI document describes them', async () => {
+    const doc = (await api.http.get('/api/docs/openapi.json')).body as OpenApiDocument;
+    const enterprise = (await usersOfEveryRole(api)).enterprise_admin.token;
+    await db.query(`UPDATE lots SET deposit_fen = 0 WHERE id = $1`, [ids.live2]);
+    const as = { Authorization: `Bearer ${enterprise}` };
+    const registered = await api.http.post(`/lots/${ids.live2}/registrations`).set(as).send({});
+    expect(registered.status).toBe(201);
+    const bid = await api.http.post(`/lots/${ids.live2}/bids`).set(as).send({ amountFen: '1000000', idempotencyKey: 'schema-bid-1' });
+    expect(bid.body).toMatchObject({ status: 'accepted' });
+    const answers: [string, string, string, { status: number; body: unknown }][] = [
+      ['get', '/lots', '/lots', await get({ limit: 100 })],
+      ['get', '/lots/{id}', `/lots/${ids.live1}`, await api.http.get(`/lots/${ids.live1}`)],
+      ['get', '/lots/{id}', `/lots/${ids.live2}`, await api.http.get(`/lots/${ids.live2}`)],
+      ['get', '/lots/{id}/bids', `/lots/${ids.live2}/bids`, await api.http.get(`/lots/${ids.live2}/bids`)],
+      ['post', '/lots/{id}/registrations', '', registered],
+      ['get', '/lots/{id}/registrations/mine', '', await api.http.get(`/lots/${ids.live2}/registrations/mine`).set(as)],
+      ['post', '/lots/{id}/bids', '', bid],
+      ['get', '/auction-sessions', '', await api.http.get('/auction-sessions')],
+      ['get', '/auction-sessions/{id}', '', await api.http.get(`/auction-sessions/${sessionId}`)],
+      ['get', '/listings', '', await api.http.get('/listings')],
+      ['get', '/listings/{id}', '', await api.http.get(`/listings/${listings.live1}`)],
+    ];
+    for (const [method, path, , res] of answers) {
+      expect([200, 201]).toContain(res.status);
+      expect({ path, problems: responseMismatches(doc, method, path, res.body) }).toEqual({ path, problems: [] });
+    }
+    // an undocumented field would be caught
+    expect(responseMismatches(doc, 'get', '/lots/{id}', { ...(answers[1][3].body as object), reservePriceFen: '5000000' })).toEqual([
+      '$.reservePriceFen: not documented',
+    ]);
+    // the documents are not empty shells: the bid list and the session's lots hold documented objects
+    expect((answers[3][3].body as { bids: unknown[] }).bids).toHaveLength(1);
+    expect((answers[8][3].body as { lots: unknown[] }).lots).toHaveLength(2);
   });
 });

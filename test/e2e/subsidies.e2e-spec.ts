@@ -5,6 +5,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { shanghaiDate } from '../../libs/core/src';
+import { type OpenApiDocument, responseMismatches } from '../support/response-schema';
 import { createOrganization, createUser, login, RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 import { insertAchievement } from '../support/registry-factory';
 import { ATTACHMENT, PAYEE } from '../support/subsidy-factory';
@@ -248,6 +249,29 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       { account: `org:${keqiao}:subsidies_paid`, amount: '-8000000' },
       { account: `org:${users.enterprise_admin.organizationId}:subsidies_received`, amount: '8000000' },
     ]);
+  });
+
+  it('answers the contract, subsidy, free-licence and notification reads exactly as the OpenAPI document describes them', async () => {
+    const doc = (await api.http.get('/api/docs/openapi.json')).body as OpenApiDocument;
+    const contracts = await api.http.get('/contracts').set(as('enterprise_admin'));
+    const contractId = (contracts.body as { id: string }[])[0]?.id;
+    expect(contractId).toBeDefined();
+    const applications = await api.http.get('/subsidy-applications').set(as('enterprise_admin'));
+    const applicationId = (applications.body as { id: string }[])[0]?.id;
+    expect(applicationId).toBeDefined();
+    const answers: [string, { status: number; body: unknown }][] = [
+      ['/contracts', contracts],
+      ['/contracts/{id}', await api.http.get(`/contracts/${contractId}`).set(as('enterprise_admin'))],
+      ['/subsidy-candidates', await api.http.get('/subsidy-candidates').set(as('enterprise_admin'))],
+      ['/subsidy-applications', applications],
+      ['/subsidy-applications/{id}', await api.http.get(`/subsidy-applications/${applicationId}`).set(as('enterprise_admin'))],
+      ['/free-license-applications', await api.http.get('/free-license-applications').set(as('enterprise_admin'))],
+      ['/notifications', await api.http.get('/notifications').set(as('enterprise_admin'))],
+    ];
+    for (const [path, res] of answers) {
+      expect(res.status).toBe(200);
+      expect({ path, problems: responseMismatches(doc, 'get', path, res.body) }).toEqual({ path, problems: [] });
+    }
   });
 
   it('takes a cap on each band of a tiered rate in the policy JSON, gives it back, and names a bad one', async () => {

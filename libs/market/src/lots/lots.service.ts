@@ -8,6 +8,7 @@ import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { DEPOSIT_GATEWAY, type DepositGateway } from './deposit-gateway';
 import { LotRow, stateOf } from './lot-row';
 import type { DiscoverLotsQuery, LotCardDto } from './lot-discovery.dto';
+import type { LotBidsDto } from './lot-responses.dto';
 import { CreateAuctionDto, OfflineRegistrationDto } from './lots.dto';
 import { insertAuctionListing } from '../listings/listings.repository';
 import { sessionExists } from '../sessions/sessions.repository';
@@ -191,7 +192,7 @@ export class LotsService {
   }
 
   /** Accepted bids after a sequence number, with the hash chain: for gap recovery and verification. */
-  async bids(lotId: string, afterSeq: number, limit: number): Promise<{ lotId: string; chainHead: string; verified: boolean; bids: unknown[] }> {
+  async bids(lotId: string, afterSeq: number, limit: number): Promise<LotBidsDto> {
     const lot = await this.viewIn(this.db.manager, lotId);
     const rows = await acceptedBidsAfter(this.db, lotId, afterSeq, limit);
     const bids = rows.map((r) => ({

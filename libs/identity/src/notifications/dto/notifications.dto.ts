@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { Omittable, QueryBoolean } from '@zjp/platform';
 
@@ -14,4 +14,15 @@ export interface NotificationView {
   data: Record<string, unknown>;
   createdAt: string;
   readAt: string | null;
+}
+
+/** One notice of the organisation's inbox. */
+export class NotificationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'rule_state_changed' }) kind!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'what the notice is about (ids), by kind' }) data!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt!: string | null;
 }
