@@ -18,9 +18,10 @@ export class ListingLots1764000021000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // A view cannot lose a column by replacement: drop it and create it as 1764000016000 did.
     await q.query(`DROP VIEW listing_directory`);
     await q.query(`
-      CREATE VIEW listing_directory AS
+      CREATE OR REPLACE VIEW listing_directory AS
       SELECT id, achievement_id, holder_id, mode, forced, rule_clause, price_fen, price_deadline, status, created_at FROM listings`);
     await q.query(`DROP INDEX lots_listing_idx`);
   }
