@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { startApi, TestApi, usersOfEveryRole } from '../support/api';
+import { expectPagedList } from '../support/page-checks';
 import { type OpenApiDocument, responseMismatches } from '../support/response-schema';
 
 /** GET /lots: lot discovery by phase, session, technical field and the holder's region, paged. */
@@ -206,7 +207,7 @@ describe('lot discovery (GET /lots)', () => {
       const other = await api.http.get(`/listings/${fixed.id}`);
       expect(other.body).toMatchObject({ mode: 'fixed_price', lotId: null });
       const list = await api.http.get('/listings').query({ achievementId: achievements.up1 });
-      const byId = Object.fromEntries((list.body as { id: string; lotId: string | null }[]).map((l) => [l.id, l.lotId]));
+      const byId = Object.fromEntries((list.body.items as { id: string; lotId: string | null }[]).map((l) => [l.id, l.lotId]));
       expect(byId).toEqual({ [listings.up1]: ids.up1, [fixed.id]: null });
     });
 
@@ -251,5 +252,17 @@ describe('lot discovery (GET /lots)', () => {
     // the documents are not empty shells: the bid list and the session's lots hold documented objects
     expect((answers[3][3].body as { bids: unknown[] }).bids).toHaveLength(1);
     expect((answers[8][3].body as { lots: unknown[] }).lots).toHaveLength(2);
+  });
+
+  it('pages GET /listings and GET /auction-sessions as every list: { items, total, limit, offset }', async () => {
+    await db.query(
+      `INSERT INTO auction_sessions (name, theme, run_mode, starts_at) VALUES ('三高专场', 'three_highlands', 'sequential', now() + interval '1 day')`,
+    );
+    const listed = await expectPagedList((q) => api.http.get('/listings').query(q), 7);
+    expect(listed.map((l) => l.id)).toEqual(expect.arrayContaining(Object.values(listings)));
+    const sessions = await expectPagedList((q) => api.http.get('/auction-sessions').query(q), 2);
+    expect(sessions.map((x) => (x as unknown as { name: string }).name)).toEqual(['三高专场', '长三角专场']);
+    const filtered = await api.http.get('/listings').query({ achievementId: achievements.live1, limit: 1 });
+    expect(filtered.body).toEqual({ items: [expect.objectContaining({ id: listings.live1, lotId: ids.live1 })], total: 1, limit: 1, offset: 0 });
   });
 });

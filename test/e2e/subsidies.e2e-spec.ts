@@ -5,6 +5,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { shanghaiDate } from '../../libs/core/src';
+import { expectPagedList } from '../support/page-checks';
 import { type OpenApiDocument, responseMismatches } from '../support/response-schema';
 import { createOrganization, createUser, login, RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 import { insertAchievement } from '../support/registry-factory';
@@ -149,7 +150,7 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     for (let i = 0; i < 100 && !candidate; i++) {
       const res = await api.http.get(`/subsidy-candidates?subjectId=${contractId}`).set(as('enterprise_member'));
       expect(res.status).toBe(200);
-      candidate = res.body.find((c: { policy: { id: string }; eligible: boolean }) => c.policy.id === policyId && c.eligible);
+      candidate = res.body.items.find((c: { policy: { id: string }; eligible: boolean }) => c.policy.id === policyId && c.eligible);
       if (!candidate) await new Promise((r) => setTimeout(r, 100));
     }
     // 50万 × 10% + 70万 × 5% = 8.5万, capped at 20万? no: 85,000 yuan < 200,000 yuan cap
@@ -254,10 +255,10 @@ describe('subsidies over HTTP: policy → contract → candidate → application
   it('answers the contract, subsidy, free-licence and notification reads exactly as the OpenAPI document describes them', async () => {
     const doc = (await api.http.get('/api/docs/openapi.json')).body as OpenApiDocument;
     const contracts = await api.http.get('/contracts').set(as('enterprise_admin'));
-    const contractId = (contracts.body as { id: string }[])[0]?.id;
+    const contractId = (contracts.body.items as { id: string }[])[0]?.id;
     expect(contractId).toBeDefined();
     const applications = await api.http.get('/subsidy-applications').set(as('enterprise_admin'));
-    const applicationId = (applications.body as { id: string }[])[0]?.id;
+    const applicationId = (applications.body.items as { id: string }[])[0]?.id;
     expect(applicationId).toBeDefined();
     const answers: [string, { status: number; body: unknown }][] = [
       ['/contracts', contracts],
@@ -272,6 +273,31 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       expect(res.status).toBe(200);
       expect({ path, problems: responseMismatches(doc, 'get', path, res.body) }).toEqual({ path, problems: [] });
     }
+  });
+
+  it('pages the contract, subsidy, free-licence and notification lists: { items, total, limit, offset }', async () => {
+    // a second contract and application, so that every list here has two items at least
+    const achievementId = await insertAchievement(api.app.get(DataSource), users.holder_admin.organizationId);
+    const draft = await api.http
+      .post('/contracts')
+      .set(as('holder_admin'))
+      .send({
+        type: 'license',
+        achievementId,
+        buyerId: users.enterprise_admin.organizationId,
+        terms: {
+          license: { licenseType: 'ordinary', startsOn: today, endsOn: `${year + 3}-12-31`, territory: '中国大陆', fieldOfUse: '检测', sublicensing: false },
+          fees: [{ kind: 'lump_sum', amountFen: '1000000', dueDays: 30 }],
+        },
+      });
+    expect(draft.status).toBe(201);
+    const admin = (q: Record<string, string | number>, path: string) => api.http.get(path).query(q).set(as('platform_admin'));
+    await expectPagedList((q) => api.http.get('/contracts').query(q).set(as('holder_admin')), 2);
+    await expectPagedList((q) => admin(q, '/contracts'), 2);
+    await expectPagedList((q) => admin(q, '/subsidy-candidates'), 1);
+    await expectPagedList((q) => admin(q, '/subsidy-applications'), 1);
+    await expectPagedList((q) => api.http.get('/notifications').query(q).set(as('enterprise_admin')), 0);
+    await expectPagedList((q) => admin(q, '/free-license-applications'), 0);
   });
 
   it('takes a cap on each band of a tiered rate in the policy JSON, gives it back, and names a bad one', async () => {

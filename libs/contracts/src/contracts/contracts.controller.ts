@@ -4,7 +4,7 @@ import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '
 import type { Response } from 'express';
 import { ContractsService } from './contracts.service';
 import { AmendTermsDto } from './dto/amend-terms.dto';
-import { ContractDto, ContractListItemDto } from './dto/contract-responses.dto';
+import { ContractDto, ContractPageDto } from './dto/contract-responses.dto';
 import { ConversionDto } from './dto/conversion.dto';
 import { DocumentQuery } from './dto/document-query.dto';
 import { DraftContractDto } from './dto/draft-contract.dto';
@@ -27,7 +27,7 @@ export class ContractsController {
   @Roles(...READERS)
   @OrgScope.filtered('contract')
   @Get('contracts')
-  @ApiOkResponse({ type: [ContractListItemDto] })
+  @ApiOkResponse({ type: ContractPageDto })
   list(@CurrentPrincipal() actor: Principal, @Query() query: ListContractsQuery) {
     return this.contracts.list(actor, query);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, OrgScope } from '@zjp/platform';
-import { ListNotificationsQuery, NotificationDto, type NotificationView } from './dto/notifications.dto';
+import { ListNotificationsQuery, NotificationPageDto } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
 export { ListNotificationsQuery, type NotificationView } from './dto/notifications.dto';
@@ -16,9 +16,9 @@ export class NotificationsController {
   @Authenticated()
   @OrgScope.filtered('notification')
   @Get()
-  @ApiOkResponse({ type: [NotificationDto] })
-  list(@CurrentPrincipal() actor: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationView[]> {
-    return this.notifications.list(actor, query.unreadOnly ?? false);
+  @ApiOkResponse({ type: NotificationPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationPageDto> {
+    return this.notifications.list(actor, query);
   }
 
   @Authenticated()

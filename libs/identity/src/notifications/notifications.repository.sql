@@ -2,7 +2,10 @@
 
 -- name: list
 SELECT id, kind, title, body, data, created_at AS "createdAt", read_at AS "readAt" FROM notifications
- WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT 100;
+ WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT $3 OFFSET $4;
+
+-- name: count
+SELECT count(*)::int AS total FROM notifications WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL);
 
 -- name: markRead
 UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND organization_id = $2;

@@ -6,7 +6,8 @@ type Query = Pick<EntityManager, 'query'>;
 const SQL = queries(__filename, {
   list: `
     SELECT id, kind, title, body, data, created_at AS "createdAt", read_at AS "readAt" FROM notifications
-     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT 100`,
+     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
+  count: `SELECT count(*)::int AS total FROM notifications WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL)`,
   markRead: `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND organization_id = $2`,
   insert: `INSERT INTO notifications (organization_id, kind, title, body, data) VALUES ($1, $2, $3, $4, $5)`,
   insertMany: `
@@ -35,8 +36,11 @@ export interface NewNotification {
 
 /** The `notifications` table (identity's): an organisation's in-app inbox. */
 export const NotificationsRepository = {
-  list: async (db: Query, organizationId: string, unreadOnly: boolean): Promise<NotificationRow[]> =>
-    (await db.query(SQL.list, [organizationId, unreadOnly])) as NotificationRow[],
+  /** One page of the inbox, newest first, and how many notices it holds. */
+  list: async (db: Query, organizationId: string, unreadOnly: boolean, limit: number, offset: number): Promise<{ rows: NotificationRow[]; total: number }> => {
+    const [{ total }] = (await db.query(SQL.count, [organizationId, unreadOnly])) as { total: number }[];
+    return { rows: (await db.query(SQL.list, [organizationId, unreadOnly, limit, offset])) as NotificationRow[], total };
+  },
   /** Marks one of the organisation's notices read; false when it has none with this id. */
   markRead: async (db: Query, id: string, organizationId: string): Promise<boolean> => {
     const [, count] = (await db.query(SQL.markRead, [id, organizationId])) as [unknown, number];

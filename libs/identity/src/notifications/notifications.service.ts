@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@zjp/core';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationView } from './dto/notifications.dto';
 import { NotificationsRepository, type NewNotification } from './notifications.repository';
@@ -13,9 +13,10 @@ import { NotificationsRepository, type NewNotification } from './notifications.r
 export class NotificationsService {
   constructor(private readonly db: DataSource) {}
 
-  async list(actor: Principal, unreadOnly: boolean): Promise<NotificationView[]> {
-    const rows = await NotificationsRepository.list(this.db, actor.organizationId, unreadOnly);
-    return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString(), readAt: r.readAt ? new Date(r.readAt).toISOString() : null }));
+  async list(actor: Principal, query: { unreadOnly?: boolean; limit: number; offset: number }): Promise<PageOf<NotificationView>> {
+    const { rows, total } = await NotificationsRepository.list(this.db, actor.organizationId, query.unreadOnly ?? false, query.limit, query.offset);
+    const items = rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString(), readAt: r.readAt ? new Date(r.readAt).toISOString() : null }));
+    return { items, total, limit: query.limit, offset: query.offset };
   }
 
   async read(actor: Principal, id: string): Promise<void> {

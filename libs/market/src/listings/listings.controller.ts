@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgScope, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
-import { ListListingsQuery, ListingView, SetPriceDto, WithdrawListingDto } from './dto/listing.dto';
+import { ListingPageDto, ListListingsQuery, ListingView, SetPriceDto, WithdrawListingDto } from './dto/listing.dto';
 import { ListingsService } from './listings.service';
 
 @ApiTags('listings')
@@ -12,9 +12,9 @@ export class ListingsController {
   @Public()
   @OrgScope.none()
   @Get()
-  @ApiOkResponse({ type: [ListingView] })
-  list(@Query() query: ListListingsQuery): Promise<ListingView[]> {
-    return this.listings.list(query.achievementId);
+  @ApiOkResponse({ type: ListingPageDto })
+  list(@Query() query: ListListingsQuery): Promise<ListingPageDto> {
+    return this.listings.list(query);
   }
 
   @Public()

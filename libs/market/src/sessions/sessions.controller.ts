@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgScope, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { CurrentPrincipal, OrgScope, PageQuery, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
 import { CreateSessionDto } from './dto/create-session.dto';
-import { SessionDto, SessionSummaryDto } from './dto/session.dto';
+import { SessionDto, SessionPageDto } from './dto/session.dto';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('auctions')
@@ -22,9 +22,9 @@ export class SessionsController {
   @Public()
   @OrgScope.none()
   @Get()
-  @ApiOkResponse({ type: [SessionSummaryDto] })
-  list(): Promise<SessionSummaryDto[]> {
-    return this.sessions.list();
+  @ApiOkResponse({ type: SessionPageDto })
+  list(@Query() query: PageQuery): Promise<SessionPageDto> {
+    return this.sessions.list(query);
   }
 
   @Public()

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, CLOCK, newId, NotFoundError } from '@zjp/core';
 import { type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import type { CreateSessionDto } from './dto/create-session.dto';
 import type { SessionDto, SessionSummaryDto } from './dto/session.dto';
@@ -32,8 +32,9 @@ export class SessionsService {
     });
   }
 
-  async list(): Promise<SessionSummaryDto[]> {
-    return (await listSessions(this.db)) as unknown as SessionSummaryDto[];
+  async list(page: { limit: number; offset: number }): Promise<PageOf<SessionSummaryDto>> {
+    const { items, total } = await listSessions(this.db, page.limit, page.offset);
+    return { items: items as unknown as SessionSummaryDto[], total, limit: page.limit, offset: page.offset };
   }
 
   async get(id: string, m: Queryable = this.db): Promise<SessionDto> {

@@ -95,3 +95,17 @@ export class SubsidyApplicationDto {
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) paidAt!: string | null;
 }
+
+export class SubsidyCandidatePageDto {
+  @ApiProperty({ type: [SubsidyCandidateDto] }) items!: SubsidyCandidateDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class SubsidyApplicationPageDto {
+  @ApiProperty({ type: [SubsidyApplicationDto] }) items!: SubsidyApplicationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -31,3 +31,10 @@ export class FreeLicenseApplicationDto implements FreeLicenseApplicationView {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) decisionReason!: string | null;
 }
+
+export class FreeLicenseApplicationPageDto {
+  @ApiProperty({ type: [FreeLicenseApplicationDto] }) items!: FreeLicenseApplicationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

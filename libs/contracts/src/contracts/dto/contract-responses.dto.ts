@@ -114,3 +114,10 @@ export class ContractDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
+
+export class ContractPageDto {
+  @ApiProperty({ type: [ContractListItemDto] }) items!: ContractListItemDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
-import { Omittable, QueryBoolean } from '@zjp/platform';
+import { Omittable, PageQuery, QueryBoolean } from '@zjp/platform';
 
-export class ListNotificationsQuery {
+export class ListNotificationsQuery extends PageQuery {
   @ApiPropertyOptional() @Omittable() @QueryBoolean() @IsBoolean() unreadOnly?: boolean;
 }
 
@@ -25,4 +25,11 @@ export class NotificationDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'what the notice is about (ids), by kind' }) data!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt!: string | null;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
-import { IsFen, Omittable } from '@zjp/platform';
+import { IsFen, Omittable, PageQuery } from '@zjp/platform';
 
 export class SetPriceDto {
   @ApiProperty({ example: '80000000', description: 'fen' }) @IsFen() priceFen!: string;
@@ -10,7 +10,7 @@ export class WithdrawListingDto {
   @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
 }
 
-export class ListListingsQuery {
+export class ListListingsQuery extends PageQuery {
   @ApiPropertyOptional() @Omittable() @Matches(/^[0-9a-f-]{36}$/i, { message: 'achievementId must be a UUID' }) achievementId?: string;
 }
 
@@ -29,4 +29,11 @@ export class ListingView {
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'the lot of an auction listing (GET /lots/:id); null for any other mode' }) lotId!: string | null;
+}
+
+export class ListingPageDto {
+  @ApiProperty({ type: [ListingView] }) items!: ListingView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }

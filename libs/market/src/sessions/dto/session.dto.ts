@@ -29,3 +29,10 @@ export class SessionDto {
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty({ type: [SessionLotDto] }) lots!: SessionLotDto[];
 }
+
+export class SessionPageDto {
+  @ApiProperty({ type: [SessionSummaryDto] }) items!: SessionSummaryDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
