@@ -134,7 +134,7 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     // the worker closes the lot, the deal's job drafts the contract
     const listed = await until(async () => {
       const res = await as('enterprise').get('/contracts?role=buyer');
-      return res.body.find((c: { achievementId: string }) => c.achievementId === achievementId) as { id: string } | undefined;
+      return res.body.items.find((c: { achievementId: string }) => c.achievementId === achievementId) as { id: string } | undefined;
     }, 'the contract drafted from the deal');
     const id = listed.id;
     const draft = await as('holder').get(`/contracts/${id}`);

@@ -147,7 +147,8 @@ describe('hardening: malformed input is a 4xx that changes nothing', () => {
   it('lists subsidy applications for a platform administrator (was a 500: an untyped parameter)', async () => {
     const res = await api.http.get('/subsidy-applications').set(as('platform_admin'));
     expect(res.status).toBe(200);
-    expect(Array.isArray(res.body)).toBe(true);
+    expect(Array.isArray(res.body.items)).toBe(true);
+    expect(res.body).toMatchObject({ total: res.body.items.length, limit: 20, offset: 0 });
   });
 
   describe('a lot that does not exist', () => {

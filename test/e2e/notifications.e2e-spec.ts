@@ -41,7 +41,8 @@ describe('notifications: stored and pushed live to the organisation users', () =
   const inbox = async (who: string, query = ''): Promise<Notice[]> => {
     const res = await api.http.get(`/notifications${query}`).set(bearer(who));
     expect(res.status).toBe(200);
-    return res.body as Notice[];
+    expect(res.body.total).toBeGreaterThanOrEqual(res.body.items.length);
+    return res.body.items as Notice[];
   };
   const until = async <T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;

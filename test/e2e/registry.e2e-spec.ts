@@ -93,9 +93,10 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     const listed = await api.http.get(`/achievements/${id}`);
     expect(listed.body).toMatchObject({ ruleState: 'use_first', onUseFirstList: true, ruleStateSince: '2025-05-11' });
     const listings = await api.http.get(`/listings?achievementId=${id}`);
-    expect(listings.body).toEqual([
-      expect.objectContaining({ forced: true, mode: 'fixed_price', priceFen: '150000000', status: 'active', ruleClause: 'P-2Y' }),
+    expect(listings.body.items).toEqual([
+      expect.objectContaining({ forced: true, mode: 'fixed_price', priceFen: '150000000', status: 'active', ruleClause: 'P-2Y', lotId: null }),
     ]);
+    expect(listings.body.total).toBe(1);
     const catalogue = await api.http.get('/catalogue').query({ q: '石墨烯', useFirst: 'true' });
     expect(catalogue.status).toBe(200);
     expect(catalogue.body.items.map((i: { id: string }) => i.id)).toContain(id);
@@ -107,10 +108,10 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
 
     // the holder is told, and cannot withdraw the forced listing or the achievement
     const inbox = await api.http.get('/notifications').set(as('holder_member'));
-    expect(inbox.body).toEqual(
+    expect(inbox.body.items).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'rule.use_first', data: expect.objectContaining({ achievementIds: [id] }) })]),
     );
-    const pull = await api.http.post(`/listings/${listings.body[0].id}/withdraw`).set(as('holder_admin')).send({ reason: '不想卖了' });
+    const pull = await api.http.post(`/listings/${listings.body.items[0].id}/withdraw`).set(as('holder_admin')).send({ reason: '不想卖了' });
     expect(pull.status).toBe(403);
     expect(pull.body.code).toBe('FORCED_LISTING');
 
@@ -135,7 +136,7 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     const twice = await api.http.post(`/free-license-applications/${applied.body.id}/approve`).set(as('platform_admin')).send({ reason: '再次' });
     expect(twice.status).toBe(409);
     const enterpriseInbox = await api.http.get('/notifications').set(as('enterprise_member'));
-    expect(enterpriseInbox.body).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'free_license.approved' })]));
+    expect(enterpriseInbox.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'free_license.approved' })]));
   });
 
   it('suspends the rule at once when an administrator approves a justification', async () => {
@@ -164,7 +165,7 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(approved.status).toBe(200);
     expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('suspended');
     const listings = await api.http.get(`/listings?achievementId=${id}`);
-    expect(listings.body[0].status).toBe('suspended');
+    expect(listings.body.items[0].status).toBe('suspended');
   });
 
   it('refuses a patent number with a wrong check digit, naming the field, and stores nothing', async () => {
@@ -242,7 +243,7 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     const id = created.body.id as string;
     await runScan('2026-12-05');
     expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('use_first'); // 2 full years since 2024-06-01
-    const listings = async () => (await api.http.get(`/listings?achievementId=${id}`)).body as { status: string }[];
+    const listings = async () => (await api.http.get(`/listings?achievementId=${id}`)).body.items as { status: string }[];
     expect((await listings()).map((l) => l.status)).toEqual(['active']);
 
     // a future date: P-3Y would apply from 2027-06-02; the preview says so and nothing changes

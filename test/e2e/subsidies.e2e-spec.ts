@@ -5,6 +5,8 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { shanghaiDate } from '../../libs/core/src';
+import { expectPagedList } from '../support/page-checks';
+import { type OpenApiDocument, responseMismatches } from '../support/response-schema';
 import { createOrganization, createUser, login, RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 import { insertAchievement } from '../support/registry-factory';
 import { ATTACHMENT, PAYEE } from '../support/subsidy-factory';
@@ -148,7 +150,7 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     for (let i = 0; i < 100 && !candidate; i++) {
       const res = await api.http.get(`/subsidy-candidates?subjectId=${contractId}`).set(as('enterprise_member'));
       expect(res.status).toBe(200);
-      candidate = res.body.find((c: { policy: { id: string }; eligible: boolean }) => c.policy.id === policyId && c.eligible);
+      candidate = res.body.items.find((c: { policy: { id: string }; eligible: boolean }) => c.policy.id === policyId && c.eligible);
       if (!candidate) await new Promise((r) => setTimeout(r, 100));
     }
     // 50万 × 10% + 70万 × 5% = 8.5万, capped at 20万? no: 85,000 yuan < 200,000 yuan cap
@@ -205,13 +207,13 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     const twice = await api.http.post(`/subsidy-applications/${applicationId}/approve`).set(bearer(approverToken)).send({ reason: '再批' });
     expect(twice.status).toBe(409);
     // the enterprise's inbox: the contract to sign, its payment, and the decision (once, for its members too)
-    const inbox = (await api.http.get('/notifications').set(as('enterprise_member'))).body as { kind: string; data: Record<string, unknown> }[];
+    const inbox = (await api.http.get('/notifications').set(as('enterprise_member'))).body.items as { kind: string; data: Record<string, unknown> }[];
     expect(inbox.filter((n) => n.kind === 'subsidy_decision')).toEqual([
       expect.objectContaining({ title: '补贴申请已批准', data: { applicationId, decision: 'approved', approvedFen: '8000000' } }),
     ]);
     expect(inbox.map((n) => n.kind)).toEqual(expect.arrayContaining(['contract_ready_to_sign', 'payment_received']));
     expect(inbox.find((n) => n.kind === 'payment_received')?.data).toMatchObject({ contractId, amountFen: '120000000' });
-    expect(((await api.http.get('/notifications').set(bearer(approverToken))).body as unknown[]).length).toBe(0);
+    expect((await api.http.get('/notifications').set(bearer(approverToken))).body).toMatchObject({ items: [], total: 0 });
     expect((await api.http.get(`/subsidy-policies/${policyId}`).set(as('enterprise_member'))).body.budget).toMatchObject({
       reservedFen: '8000000',
       remainingFen: '492000000',
@@ -256,6 +258,54 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       { account: `org:${keqiao}:subsidies_paid`, amount: '-8000000' },
       { account: `org:${users.enterprise_admin.organizationId}:subsidies_received`, amount: '8000000' },
     ]);
+  });
+
+  it('answers the contract, subsidy, free-licence and notification reads exactly as the OpenAPI document describes them', async () => {
+    const doc = (await api.http.get('/api/docs/openapi.json')).body as OpenApiDocument;
+    const contracts = await api.http.get('/contracts').set(as('enterprise_admin'));
+    const contractId = (contracts.body.items as { id: string }[])[0]?.id;
+    expect(contractId).toBeDefined();
+    const applications = await api.http.get('/subsidy-applications').set(as('enterprise_admin'));
+    const applicationId = (applications.body.items as { id: string }[])[0]?.id;
+    expect(applicationId).toBeDefined();
+    const answers: [string, { status: number; body: unknown }][] = [
+      ['/contracts', contracts],
+      ['/contracts/{id}', await api.http.get(`/contracts/${contractId}`).set(as('enterprise_admin'))],
+      ['/subsidy-candidates', await api.http.get('/subsidy-candidates').set(as('enterprise_admin'))],
+      ['/subsidy-applications', applications],
+      ['/subsidy-applications/{id}', await api.http.get(`/subsidy-applications/${applicationId}`).set(as('enterprise_admin'))],
+      ['/free-license-applications', await api.http.get('/free-license-applications').set(as('enterprise_admin'))],
+      ['/notifications', await api.http.get('/notifications').set(as('enterprise_admin'))],
+    ];
+    for (const [path, res] of answers) {
+      expect(res.status).toBe(200);
+      expect({ path, problems: responseMismatches(doc, 'get', path, res.body) }).toEqual({ path, problems: [] });
+    }
+  });
+
+  it('pages the contract, subsidy, free-licence and notification lists: { items, total, limit, offset }', async () => {
+    // a second contract and application, so that every list here has two items at least
+    const achievementId = await insertAchievement(api.app.get(DataSource), users.holder_admin.organizationId);
+    const draft = await api.http
+      .post('/contracts')
+      .set(as('holder_admin'))
+      .send({
+        type: 'license',
+        achievementId,
+        buyerId: users.enterprise_admin.organizationId,
+        terms: {
+          license: { licenseType: 'ordinary', startsOn: today, endsOn: `${year + 3}-12-31`, territory: '中国大陆', fieldOfUse: '检测', sublicensing: false },
+          fees: [{ kind: 'lump_sum', amountFen: '1000000', dueDays: 30 }],
+        },
+      });
+    expect(draft.status).toBe(201);
+    const admin = (q: Record<string, string | number>, path: string) => api.http.get(path).query(q).set(as('platform_admin'));
+    await expectPagedList((q) => api.http.get('/contracts').query(q).set(as('holder_admin')), 2);
+    await expectPagedList((q) => admin(q, '/contracts'), 2);
+    await expectPagedList((q) => admin(q, '/subsidy-candidates'), 1);
+    await expectPagedList((q) => admin(q, '/subsidy-applications'), 1);
+    await expectPagedList((q) => api.http.get('/notifications').query(q).set(as('enterprise_admin')), 0);
+    await expectPagedList((q) => admin(q, '/free-license-applications'), 0);
   });
 
   it('takes a cap on each band of a tiered rate in the policy JSON, gives it back, and names a bad one', async () => {

@@ -370,7 +370,7 @@ describe('CatalogueService (PostgreSQL)', () => {
       });
       const [percent] = (await search({ q: '氧化铝' })).items;
       expect(percent).toEqual(expect.objectContaining({ onUseFirstList: true, freeLicenseEligible: false, ipTypes: [], earliestGrantedOn: null }));
-      expect(percent.listing).toEqual({ id: expect.any(String), forced: true, priceFen: '100000000', priceDeadline: null, status: 'active' });
+      expect(percent.listing).toEqual({ id: expect.any(String), forced: true, priceFen: '100000000', priceDeadline: null, status: 'active', lotId: null });
       const [chip] = (await search({ q: '芯片' })).items;
       expect(chip.listing).toBeNull(); // its only listing is closed
       expect(chip.ipTypes).toEqual([]); // its only right has lapsed

@@ -445,9 +445,9 @@ describe('contracts: deal → draft, terms, signatures, registration, terminatio
 
   it('keeps contracts inside the parties: lists, reads and documents', async () => {
     const { p, id } = await submitted();
-    expect((await contracts.list(p.seller, {})).map((c) => c.id)).toContain(id);
-    expect((await contracts.list(p.buyerMember, { role: 'buyer' })).map((c) => c.id)).toEqual([id]);
-    expect((await contracts.list(p.stranger, {})).map((c) => c.id)).not.toContain(id);
+    expect((await contracts.list(p.seller, { limit: 100, offset: 0 })).items.map((c) => c.id)).toContain(id);
+    expect(await contracts.list(p.buyerMember, { role: 'buyer', limit: 100, offset: 0 })).toMatchObject({ items: [{ id }], total: 1 });
+    expect((await contracts.list(p.stranger, { limit: 100, offset: 0 })).items.map((c) => c.id)).not.toContain(id);
     await expect(contracts.get(p.stranger, id)).rejects.toMatchObject({ code: 'CONTRACT_NOT_FOUND' });
     await expect(contracts.document(p.stranger, id)).rejects.toMatchObject({ code: 'CONTRACT_NOT_FOUND' });
     expect((await contracts.get(p.admin, id)).id).toBe(id);

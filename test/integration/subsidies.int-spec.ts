@@ -172,7 +172,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
         [40_000_000n, '2027-01-10'],
       ]);
       await candidates.computeSubject('contract', contractId);
-      const mine = await candidates.list(buyer, { subjectId: contractId });
+      const mine = (await candidates.list(buyer, { subjectId: contractId })).items;
       const of = (policyId: string, year: number) => mine.find((c) => c.policy.id === policyId && c.year === year);
       expect(of(county.id, 2026)).toMatchObject({ eligible: true, amountFen: '6000000', stacking: 'applies' });
       expect(of(county.id, 2027)).toMatchObject({ eligible: true, amountFen: '4000000' });
@@ -183,12 +183,12 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const elsewhere = await insertSubsidyEnterprise(ds, '330602');
       const other = await paidContract(elsewhere);
       await candidates.computeSubject('contract', other.contractId);
-      const theirs = await candidates.list(elsewhere, {});
+      const theirs = (await candidates.list(elsewhere, {})).items;
       expect(theirs.map((c) => c.policy.id)).toContain(city.id);
       expect(theirs.map((c) => c.policy.id)).not.toContain(county.id);
       // another enterprise never sees them; each authority sees those under its own policies
-      expect(await candidates.list(elsewhere, { subjectId: contractId })).toEqual([]);
-      const seenByCity = await candidates.list(cityAdmin, { subjectId: contractId });
+      expect((await candidates.list(elsewhere, { subjectId: contractId })).items).toEqual([]);
+      const seenByCity = (await candidates.list(cityAdmin, { subjectId: contractId })).items;
       expect(seenByCity.map((c) => c.policy.id)).toContain(city.id);
       expect(seenByCity.map((c) => c.policy.id)).not.toContain(county.id);
     });
@@ -200,7 +200,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       expect(await candidates.sweep()).toEqual({ subjects: 0 });
       await insertContractPayment(ds, contractId, 10_000_000n, '2026-05-01');
       expect((await candidates.sweep()).subjects).toBe(1);
-      const found = (await candidates.list(buyer, { subjectId: contractId, year: 2026 })).filter((c) => c.eligible);
+      const found = (await candidates.list(buyer, { subjectId: contractId, year: 2026 })).items.filter((c) => c.eligible);
       expect(found.every((c) => c.explanation.base.items.length === 2)).toBe(true);
     });
 
@@ -210,7 +210,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       const { contractId, buyer } = await paidContract();
       await candidates.sweep();
       const state = async () => {
-        const mine = await candidates.list(buyer, { subjectId: contractId, year: 2026 });
+        const mine = (await candidates.list(buyer, { subjectId: contractId, year: 2026 })).items;
         const of = (id: string) => mine.find((c) => c.policy.id === id)!;
         return {
           sme: [of(smeOnly.id).eligible, of(smeOnly.id).failedCondition],
@@ -247,7 +247,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       ]);
       await expect(apply(buyer, policy.id, contractId)).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION', kind: 'conflict' });
       // a rejected application no longer blocks a new one
-      const [live] = await applications.list(buyer, { policyId: policy.id });
+      const [live] = (await applications.list(buyer, { policyId: policy.id, limit: 20, offset: 0 })).items;
       await applications.review(reviewer, live.id, { decision: 'reject', reason: '缺少发票' });
       expect((await apply(buyer, policy.id, contractId)).status).toBe('submitted');
     });
@@ -483,7 +483,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       await expect(fundings.decide(enterprise, funding.id, true, '自己确认')).rejects.toMatchObject({ code: 'ORGANIZATION_BOUNDARY' });
       await fundings.decide(platformAdmin, funding.id, true, '已到账');
       await candidates.computeSubject('research_funding', funding.id);
-      const [candidate] = await candidates.list(enterprise, { subjectId: funding.id });
+      const [candidate] = (await candidates.list(enterprise, { subjectId: funding.id })).items;
       expect(candidate).toMatchObject({ eligible: true, amountFen: '12345679', year: 2026, policy: { id: pDon.id } });
       expect(candidate.explanation.rounding).toEqual({ mode: 'half_up', exactFen: '12345678.9', roundedFen: '12345679' });
       const a = await applications.apply(enterprise, {

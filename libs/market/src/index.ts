@@ -2,6 +2,7 @@
 export { MarketApiModule, MarketModule } from './market.module';
 export { LotsService } from './lots/lots.service';
 export { SocketBidDto } from './lots/lots.dto';
+export { LOT_TECHNICAL_FIELDS } from './lots/lot-discovery.dto';
 export { parseSocketBid } from './lots/socket-bid';
 export { BiddingEngine, type BidResult } from './bidding/bidding-engine';
 export { LotFeed } from './bidding/lot-feed';

@@ -23,3 +23,5 @@ export * from './metrics/metrics';
 export * from './metrics/metrics.module';
 export * from './metrics/http-metrics.middleware';
 export * from './rate-limit';
+export * from './http/page';
+export * from './errors/error-messages';

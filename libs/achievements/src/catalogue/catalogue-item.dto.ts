@@ -14,6 +14,7 @@ export class CatalogueListingDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'fen' }) priceFen!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: '2026-06-30' }) priceDeadline!: string | null;
   @ApiProperty({ enum: ['active', 'suspended'] }) status!: 'active' | 'suspended';
+  @ApiProperty({ nullable: true, type: String, description: 'the lot of an auction listing (GET /lots/:id); null for any other mode' }) lotId!: string | null;
 }
 
 /** One achievement in the catalogue: what a search result shows, nothing internal. */

@@ -38,6 +38,7 @@ export interface CatalogueRow {
   listing_price_fen: string | null;
   listing_price_deadline: string | null;
   listing_status: 'active' | 'suspended' | null;
+  listing_lot_id: string | null;
 }
 
 /** Positional parameters: every value from the request becomes `$n`, never SQL text. */
@@ -294,7 +295,7 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
       p.holder_id, h.name AS holder_name, h.region_code::text AS holder_region_code,
       coalesce(ip.types, '{}') AS ip_types, ip.earliest_granted_on, p.rule_state, p.asking_price_fen::text AS asking_price_fen,
       l.id AS listing_id, l.forced AS listing_forced, l.price_fen::text AS listing_price_fen,
-      l.price_deadline::text AS listing_price_deadline, l.status AS listing_status
+      l.price_deadline::text AS listing_price_deadline, l.status AS listing_status, l.lot_id AS listing_lot_id
     FROM (
       SELECT count(*)::int AS total FROM (
         SELECT 1 FROM achievements a
@@ -310,7 +311,7 @@ export function catalogueSql(query: CatalogueQuery, options: CatalogueOptions = 
       FROM ip_rights r WHERE r.achievement_id = p.id AND r.status = 'valid'
     ) AS ip ON true
     LEFT JOIN LATERAL (
-      SELECT l.id, l.forced, l.price_fen, l.price_deadline, l.status
+      SELECT l.id, l.forced, l.price_fen, l.price_deadline, l.status, l.lot_id
       FROM listing_directory l WHERE l.achievement_id = p.id AND l.status IN ('active', 'suspended')
       ORDER BY l.status = 'active' DESC, l.created_at DESC, l.id DESC
       LIMIT 1

@@ -76,6 +76,7 @@ function toItem(r: CatalogueRow): CatalogueItemDto {
             priceFen: r.listing_price_fen,
             priceDeadline: r.listing_price_deadline,
             status: r.listing_status as 'active' | 'suspended',
+            lotId: r.listing_lot_id,
           },
   };
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { DecisionDto } from '../dto/decision.dto';
-import { ApplyFreeLicenseDto, type FreeLicenseApplicationView } from './dto/free-license.dto';
+import { ApplyFreeLicenseDto, FreeLicenseApplicationPageDto, type FreeLicenseApplicationView } from './dto/free-license.dto';
 import { FreeLicensesService } from './free-licenses.service';
 
 @ApiTags('free licences (P-3Y)')
@@ -21,8 +21,9 @@ export class FreeLicensesController {
   @Roles('enterprise_admin', 'enterprise_member', 'holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
   @OrgScope.filtered('freeLicense')
   @Get('free-license-applications')
-  list(@CurrentPrincipal() actor: Principal): Promise<FreeLicenseApplicationView[]> {
-    return this.freeLicenses.list(actor);
+  @ApiOkResponse({ type: FreeLicenseApplicationPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Query() query: PageQuery): Promise<FreeLicenseApplicationPageDto> {
+    return this.freeLicenses.list(actor, query);
   }
 
   @Roles('platform_admin')

@@ -32,13 +32,20 @@ SELECT f.id, f.achievement_id AS "achievementId", a.title AS "achievementTitle",
 SELECT f.id, f.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId",
        f.enterprise_id AS "enterpriseId", f.statement, f.status, f.applied_at AS "appliedAt", f.decided_at AS "decidedAt", f.decision_reason AS "decisionReason"
   FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id
- WHERE EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ($1::uuid IS NULL OR eo.id = $1 OR ($2::text IS NOT NULL AND eo.region_code LIKE $2 || '%')))
-    OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%')))
- ORDER BY f.applied_at DESC LIMIT 200;
+ WHERE (EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ($1::uuid IS NULL OR eo.id = $1 OR ($2::text IS NOT NULL AND eo.region_code LIKE $2 || '%')))
+    OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%'))))
+ ORDER BY f.applied_at DESC, f.id DESC LIMIT $3 OFFSET $4;
+
+-- name: countReadable
+SELECT count(*)::int AS total FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE (EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ($1::uuid IS NULL OR eo.id = $1 OR ($2::text IS NOT NULL AND eo.region_code LIKE $2 || '%')))
+OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%'))));
 
 -- name: listOfParty
 SELECT f.id, f.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId",
        f.enterprise_id AS "enterpriseId", f.statement, f.status, f.applied_at AS "appliedAt", f.decided_at AS "decidedAt", f.decision_reason AS "decisionReason"
   FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id
  WHERE f.enterprise_id = $1 OR a.holder_id = $1
- ORDER BY f.applied_at DESC LIMIT 200;
+ ORDER BY f.applied_at DESC, f.id DESC LIMIT $2 OFFSET $3;
+
+-- name: countOfParty
+SELECT count(*)::int AS total FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE f.enterprise_id = $1 OR a.holder_id = $1;

@@ -9,6 +9,9 @@ const VIEW = `SELECT f.id, f.achievement_id AS "achievementId", a.title AS "achi
 /** The readable organisations (see access.ts `readableOrgs`) over an alias. */
 const readable = (alias: string) => `($1::uuid IS NULL OR ${alias}.id = $1 OR ($2::text IS NOT NULL AND ${alias}.region_code LIKE $2 || '%'))`;
 
+const READABLE = `(EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ${readable('eo')})
+        OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ${readable('ho')}))`;
+
 const SQL = queries(__filename, {
   insert: `
     INSERT INTO free_license_applications (id, achievement_id, enterprise_id, statement, applied_by, applied_at)
@@ -30,13 +33,14 @@ const SQL = queries(__filename, {
      WHERE f.id = $1`,
   listReadable: `
     ${VIEW}
-     WHERE EXISTS (SELECT 1 FROM organization_directory eo WHERE eo.id = f.enterprise_id AND ${readable('eo')})
-        OR EXISTS (SELECT 1 FROM organization_directory ho WHERE ho.id = a.holder_id AND ${readable('ho')})
-     ORDER BY f.applied_at DESC LIMIT 200`,
+     WHERE ${READABLE}
+     ORDER BY f.applied_at DESC, f.id DESC LIMIT $3 OFFSET $4`,
+  countReadable: `SELECT count(*)::int AS total FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE ${READABLE}`,
   listOfParty: `
     ${VIEW}
      WHERE f.enterprise_id = $1 OR a.holder_id = $1
-     ORDER BY f.applied_at DESC LIMIT 200`,
+     ORDER BY f.applied_at DESC, f.id DESC LIMIT $2 OFFSET $3`,
+  countOfParty: `SELECT count(*)::int AS total FROM free_license_applications f JOIN achievements a ON a.id = f.achievement_id WHERE f.enterprise_id = $1 OR a.holder_id = $1`,
 });
 
 type Query = Pick<EntityManager, 'query'>;
@@ -99,16 +103,23 @@ export async function freeLicenseApplicationView(m: Query, id: string): Promise<
   return ((await m.query(SQL.view, [id])) as FreeLicenseApplicationView[])[0];
 }
 
-/** The latest 200 applications whose enterprise or holder is readable with these parameters (null, null: all). */
+type Page = { limit: number; offset: number };
+type FreeLicensePage = { items: FreeLicenseApplicationView[]; total: number };
+
+/** One page of the applications an administrator may read (the operator all; an authority those in its region), newest first. */
 export async function listReadableFreeLicenseApplications(
   m: Query,
   organizationId: string | null,
   regionPrefix: string | null,
-): Promise<FreeLicenseApplicationView[]> {
-  return (await m.query(SQL.listReadable, [organizationId, regionPrefix])) as FreeLicenseApplicationView[];
+  page: Page,
+): Promise<FreeLicensePage> {
+  const [{ total }] = (await m.query(SQL.countReadable, [organizationId, regionPrefix])) as { total: number }[];
+  const items = (await m.query(SQL.listReadable, [organizationId, regionPrefix, page.limit, page.offset])) as FreeLicenseApplicationView[];
+  return { items, total };
 }
 
-/** The latest 200 applications an organisation made (an enterprise) or received (a holder). */
-export async function listFreeLicenseApplicationsOf(m: Query, organizationId: string): Promise<FreeLicenseApplicationView[]> {
-  return (await m.query(SQL.listOfParty, [organizationId])) as FreeLicenseApplicationView[];
+/** One page of the applications an organisation made (an enterprise) or received (a holder), newest first. */
+export async function listFreeLicenseApplicationsOf(m: Query, organizationId: string, page: Page): Promise<FreeLicensePage> {
+  const [{ total }] = (await m.query(SQL.countOfParty, [organizationId])) as { total: number }[];
+  return { items: (await m.query(SQL.listOfParty, [organizationId, page.limit, page.offset])) as FreeLicenseApplicationView[], total };
 }

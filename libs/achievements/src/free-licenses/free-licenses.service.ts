@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { NotificationsService } from '@zjp/identity';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { isAdministrator, readableOrgs } from '../access';
 import { holderAndTitle, registeredRuleStateForShare } from '../achievements/achievements.repository';
@@ -119,10 +119,11 @@ export class FreeLicensesService {
   }
 
   /** Administrators see all; an enterprise its own applications; a holder those for its achievements. */
-  async list(actor: Principal): Promise<FreeLicenseApplicationView[]> {
-    if (!isAdministrator(actor)) return listFreeLicenseApplicationsOf(this.db, actor.organizationId);
+  async list(actor: Principal, page: { limit: number; offset: number }): Promise<PageOf<FreeLicenseApplicationView>> {
+    const p = { limit: page.limit, offset: page.offset };
+    if (!isAdministrator(actor)) return { ...(await listFreeLicenseApplicationsOf(this.db, actor.organizationId, p)), ...p };
     // the operator all; an authority those whose enterprise or holder is in its region
     const readable = await readableOrgs(this.db, actor);
-    return listReadableFreeLicenseApplications(this.db, readable.organizationId, readable.regionPrefix);
+    return { ...(await listReadableFreeLicenseApplications(this.db, readable.organizationId, readable.regionPrefix, p)), ...p };
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
 import { ContractsService } from './contracts.service';
 import { AmendTermsDto } from './dto/amend-terms.dto';
+import { ContractDto, ContractPageDto } from './dto/contract-responses.dto';
 import { ConversionDto } from './dto/conversion.dto';
 import { DocumentQuery } from './dto/document-query.dto';
 import { DraftContractDto } from './dto/draft-contract.dto';
@@ -26,6 +27,7 @@ export class ContractsController {
   @Roles(...READERS)
   @OrgScope.filtered('contract')
   @Get('contracts')
+  @ApiOkResponse({ type: ContractPageDto })
   list(@CurrentPrincipal() actor: Principal, @Query() query: ListContractsQuery) {
     return this.contracts.list(actor, query);
   }
@@ -40,6 +42,7 @@ export class ContractsController {
   @Roles(...READERS)
   @OrgScope.owned('contract')
   @Get('contracts/:id')
+  @ApiOkResponse({ type: ContractDto })
   get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.contracts.get(actor, id);
   }

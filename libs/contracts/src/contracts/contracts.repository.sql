@@ -100,7 +100,16 @@ SELECT c.id, c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS
             ELSE CASE $3::text WHEN 'seller' THEN c.seller_id = $2::uuid WHEN 'buyer' THEN c.buyer_id = $2::uuid ELSE (c.seller_id = $2::uuid OR c.buyer_id = $2::uuid) END
        END
    AND ($6::text IS NULL OR c.status::text = $6)
- ORDER BY c.created_at DESC LIMIT 200;
+ ORDER BY c.created_at DESC, c.id DESC LIMIT $7 OFFSET $8;
+
+-- name: count
+SELECT count(*)::int AS total
+  FROM contracts c
+ WHERE CASE WHEN $1::boolean
+            THEN EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (c.seller_id, c.buyer_id) AND ($4::uuid IS NULL OR o.id = $4 OR ($5::text IS NOT NULL AND o.region_code LIKE $5 || '%')))
+            ELSE CASE $3::text WHEN 'seller' THEN c.seller_id = $2::uuid WHEN 'buyer' THEN c.buyer_id = $2::uuid ELSE (c.seller_id = $2::uuid OR c.buyer_id = $2::uuid) END
+       END
+   AND ($6::text IS NULL OR c.status::text = $6);
 
 -- name: signedUnfinished
 SELECT id FROM contracts WHERE signed_at IS NOT NULL AND (effect_recorded_at IS NULL OR deposit_applied_at IS NULL) LIMIT 500;

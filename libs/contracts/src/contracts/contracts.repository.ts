@@ -70,7 +70,15 @@ const SQL = queries(__filename, {
                 ELSE CASE $3::text WHEN 'seller' THEN c.seller_id = $2::uuid WHEN 'buyer' THEN c.buyer_id = $2::uuid ELSE (c.seller_id = $2::uuid OR c.buyer_id = $2::uuid) END
            END
        AND ($6::text IS NULL OR c.status::text = $6)
-     ORDER BY c.created_at DESC LIMIT 200`,
+     ORDER BY c.created_at DESC, c.id DESC LIMIT $7 OFFSET $8`,
+  count: `
+    SELECT count(*)::int AS total
+      FROM contracts c
+     WHERE CASE WHEN $1::boolean
+                THEN EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (c.seller_id, c.buyer_id) AND ${oversees('o', 4)})
+                ELSE CASE $3::text WHEN 'seller' THEN c.seller_id = $2::uuid WHEN 'buyer' THEN c.buyer_id = $2::uuid ELSE (c.seller_id = $2::uuid OR c.buyer_id = $2::uuid) END
+           END
+       AND ($6::text IS NULL OR c.status::text = $6)`,
   signedUnfinished: `SELECT id FROM contracts WHERE signed_at IS NOT NULL AND (effect_recorded_at IS NULL OR deposit_applied_at IS NULL) LIMIT 500`,
   trialsEnded: `
     SELECT id FROM contracts
@@ -258,17 +266,19 @@ export async function advancePerformance(m: Queryable, id: string, status: Contr
   await m.query(SQL.advancePerformance, [id, status, at]);
 }
 
-/** A party's contracts (by role), or for an administrator those its oversight covers; newest first, at most 200. */
+/** One page of a party's contracts (by role), or for an administrator those its oversight covers; newest first; and how many there are. */
 export async function listContracts(
   m: Queryable,
   scope: { administrator: true; oversight: Oversight } | { administrator: false; organizationId: string | null; role?: 'seller' | 'buyer' },
-  status?: string,
-): Promise<ContractListItem[]> {
+  status: string | undefined,
+  page: { limit: number; offset: number },
+): Promise<{ items: ContractListItem[]; total: number }> {
   const [overseer, prefix] = scope.administrator ? oversightParams(scope.oversight) : [null, null];
   const params = scope.administrator
     ? [true, null, null, overseer, prefix, status ?? null]
     : [false, scope.organizationId, scope.role ?? null, null, null, status ?? null];
-  return (await m.query(SQL.list, params)) as ContractListItem[];
+  const [{ total }] = (await m.query(SQL.count, params)) as { total: number }[];
+  return { items: (await m.query(SQL.list, [...params, page.limit, page.offset])) as ContractListItem[], total };
 }
 
 const ids = async (m: Queryable, sql: string, params: unknown[] = []): Promise<string[]> => ((await m.query(sql, params)) as { id: string }[]).map((r) => r.id);

@@ -19,7 +19,7 @@ import { DomainEventHandlers, isUniqueViolation, recordAudit, TransactionRunner 
 import { AchievementsService, FreeLicensesService, TransformationsService } from '@zjp/achievements';
 import { DealsService, ListingFlowsService } from '@zjp/market';
 import { ContractPaymentsService, DepositsService, PaymentStatusChanged } from '@zjp/payments';
-import { type Principal, oversightOf } from '@zjp/platform';
+import { type PageOf, type Principal, oversightOf } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   actualValue,
@@ -567,12 +567,13 @@ export class ContractsService implements OnModuleInit {
     return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), await contracts.signedDocumentSha256(m, id));
   }
 
-  async list(actor: Principal, filter: { status?: string; role?: 'seller' | 'buyer' }): Promise<ContractListItem[]> {
-    if (isContractAdministrator(actor)) {
-      // the operator all; an authority those with a party in its region
-      return contracts.listContracts(this.db, { administrator: true, oversight: await oversightOf(this.db, actor) }, filter.status);
-    }
-    return contracts.listContracts(this.db, { administrator: false, organizationId: actor.organizationId, role: filter.role }, filter.status);
+  async list(actor: Principal, filter: { status?: string; role?: 'seller' | 'buyer'; limit: number; offset: number }): Promise<PageOf<ContractListItem>> {
+    const page = { limit: filter.limit, offset: filter.offset };
+    const { items, total } = isContractAdministrator(actor)
+      ? // the operator all; an authority those with a party in its region
+        await contracts.listContracts(this.db, { administrator: true, oversight: await oversightOf(this.db, actor) }, filter.status, page)
+      : await contracts.listContracts(this.db, { administrator: false, organizationId: actor.organizationId, role: filter.role }, filter.status, page);
+    return { items, total, ...page };
   }
 
   /** The contract as a document: JSON, or a PDF (the stored signed one when `signed`, otherwise rendered now). */

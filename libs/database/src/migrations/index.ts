@@ -19,6 +19,7 @@ import { PaymentReferencePrints1764000017000 } from './1764000017000-payment-ref
 import { ContractDirectory1764000018000 } from './1764000018000-contract-directory';
 import { WorkingDayCalendar1764000019000 } from './1764000019000-working-day-calendar';
 import { RecordedHistory1764000020000 } from './1764000020000-recorded-history';
+import { ListingLots1764000021000 } from './1764000021000-listing-lots';
 import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000-payment-reference-prints-per-reference';
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   ContractDirectory1764000018000,
   WorkingDayCalendar1764000019000,
   RecordedHistory1764000020000,
+  ListingLots1764000021000,
   PaymentReferencePrintsPerReference1764000028000,
   NotificationDedupe1764000030000,
 ];

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, OrgScope } from '@zjp/platform';
-import { ListNotificationsQuery, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';
+import { ListNotificationsQuery, NotificationPageDto, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
 export { ListNotificationsQuery, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';
@@ -19,10 +19,10 @@ export class NotificationsController {
 
   @Authenticated()
   @OrgScope.filtered('notification')
-  @ApiOkResponse({ type: NotificationView, isArray: true })
   @Get()
-  list(@CurrentPrincipal() actor: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationView[]> {
-    return this.notifications.list(actor, query.unreadOnly ?? false);
+  @ApiOkResponse({ type: NotificationPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Query() query: ListNotificationsQuery): Promise<NotificationPageDto> {
+    return this.notifications.list(actor, query);
   }
 
   @Authenticated()

@@ -2,7 +2,10 @@
 
 -- name: list
 SELECT id, organization_id AS "organizationId", kind, title, body, data, created_at AS "createdAt", read_at AS "readAt" FROM notifications
- WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT 100;
+ WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4;
+
+-- name: count
+SELECT count(*)::int AS total FROM notifications WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL);
 
 -- name: byIds
 SELECT id, organization_id AS "organizationId", kind, title, body, data, created_at AS "createdAt", read_at AS "readAt" FROM notifications WHERE id = ANY($1::uuid[]) ORDER BY created_at, id;

@@ -8,7 +8,8 @@ const COLUMNS = `id, organization_id AS "organizationId", kind, title, body, dat
 const SQL = queries(__filename, {
   list: `
     SELECT ${COLUMNS} FROM notifications
-     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT 100`,
+     WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
+  count: `SELECT count(*)::int AS total FROM notifications WHERE organization_id = $1 AND (NOT $2 OR read_at IS NULL)`,
   byIds: `SELECT ${COLUMNS} FROM notifications WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
   markRead: `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND organization_id = $2`,
   markAllRead: `UPDATE notifications SET read_at = now() WHERE organization_id = $1 AND read_at IS NULL`,
@@ -44,8 +45,11 @@ export interface NewNotification {
 
 /** The `notifications` table (identity's): an organisation's in-app inbox. */
 export const NotificationsRepository = {
-  list: async (db: Query, organizationId: string, unreadOnly: boolean): Promise<NotificationRow[]> =>
-    (await db.query(SQL.list, [organizationId, unreadOnly])) as NotificationRow[],
+  /** One page of the inbox, newest first, and how many notices it holds. */
+  list: async (db: Query, organizationId: string, unreadOnly: boolean, limit: number, offset: number): Promise<{ rows: NotificationRow[]; total: number }> => {
+    const [{ total }] = (await db.query(SQL.count, [organizationId, unreadOnly])) as { total: number }[];
+    return { rows: (await db.query(SQL.list, [organizationId, unreadOnly, limit, offset])) as NotificationRow[], total };
+  },
   byIds: async (db: Query, ids: readonly string[]): Promise<NotificationRow[]> => (await db.query(SQL.byIds, [ids])) as NotificationRow[],
   /** Marks one of the organisation's notices read; false when it has none with this id. */
   markRead: async (db: Query, id: string, organizationId: string): Promise<boolean> => {

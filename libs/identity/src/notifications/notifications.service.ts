@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { CLOCK, type Clock, NotFoundError } from '@zjp/core';
 import { DomainEventHandlers, Outbox } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { RealtimePublisher, SERVER_EVENTS } from '@zjp/realtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationView } from './dto/notifications.dto';
@@ -47,9 +47,10 @@ export class NotificationsService implements OnModuleInit {
     this.events.on(NotificationsStored, 'identity.push-notifications', async ({ ids }) => this.push(await NotificationsRepository.byIds(this.db, ids)));
   }
 
-  /** Newest first; at most 100. */
-  async list(actor: Principal, unreadOnly: boolean): Promise<NotificationView[]> {
-    return (await NotificationsRepository.list(this.db, actor.organizationId, unreadOnly)).map(notificationView);
+  /** One page, newest first. */
+  async list(actor: Principal, query: { unreadOnly?: boolean; limit: number; offset: number }): Promise<PageOf<NotificationView>> {
+    const { rows, total } = await NotificationsRepository.list(this.db, actor.organizationId, query.unreadOnly ?? false, query.limit, query.offset);
+    return { items: rows.map(notificationView), total, limit: query.limit, offset: query.offset };
   }
 
   async read(actor: Principal, id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgScope, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
-import { ListListingsQuery, type ListingView, SetPriceDto, WithdrawListingDto } from './dto/listing.dto';
+import { ListingPageDto, ListListingsQuery, ListingView, SetPriceDto, WithdrawListingDto } from './dto/listing.dto';
 import { ListingsService } from './listings.service';
 
 @ApiTags('listings')
@@ -12,13 +12,15 @@ export class ListingsController {
   @Public()
   @OrgScope.none()
   @Get()
-  list(@Query() query: ListListingsQuery): Promise<ListingView[]> {
-    return this.listings.list(query.achievementId);
+  @ApiOkResponse({ type: ListingPageDto })
+  list(@Query() query: ListListingsQuery): Promise<ListingPageDto> {
+    return this.listings.list(query);
   }
 
   @Public()
   @OrgScope.none()
   @Get(':id')
+  @ApiOkResponse({ type: ListingView })
   get(@Param('id', ParseIdPipe) id: string): Promise<ListingView> {
     return this.listings.get(id);
   }

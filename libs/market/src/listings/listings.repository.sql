@@ -5,11 +5,18 @@ UPDATE listings SET status = 'closed', status_reason = $2, updated_at = now() WH
 
 -- name: list
 SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
-price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt" FROM listings WHERE status IN ('active', 'suspended') AND ($1::uuid IS NULL OR achievement_id = $1) ORDER BY created_at DESC LIMIT 100;
+price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt",
+CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId"
+FROM listings WHERE status IN ('active', 'suspended') AND ($1::uuid IS NULL OR achievement_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3;
+
+-- name: count
+SELECT count(*)::int AS total FROM listings WHERE status IN ('active', 'suspended') AND ($1::uuid IS NULL OR achievement_id = $1);
 
 -- name: view
 SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
-price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt" FROM listings WHERE id = $1;
+price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt",
+CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId"
+FROM listings WHERE id = $1;
 
 -- name: lock
 SELECT holder_id, forced, status FROM listings WHERE id = $1 FOR UPDATE;

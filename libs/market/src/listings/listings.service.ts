@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, CLOCK, ConflictError, ForbiddenError, NotFoundError } from '@zjp/core';
 import { type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import type { ListingView } from './dto/listing.dto';
 import { listingView, listListings, lockListing, setListingPrice, withdrawListing } from './listings.repository';
@@ -18,8 +18,9 @@ export class ListingsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async list(achievementId?: string): Promise<ListingView[]> {
-    return listListings(this.db, achievementId ?? null);
+  async list(query: { achievementId?: string; limit: number; offset: number }): Promise<PageOf<ListingView>> {
+    const { items, total } = await listListings(this.db, query.achievementId ?? null, query.limit, query.offset);
+    return { items, total, limit: query.limit, offset: query.offset };
   }
 
   async get(id: string): Promise<ListingView> {

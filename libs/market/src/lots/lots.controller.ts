@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
 import { CloseResult, LotClosingService } from '../closing/lot-closing.service';
 import { BidsQuery, CallDto, CreateAuctionDto, FloorBidDto, OfflineRegistrationDto, PlaceBidDto, RegisterBidderDto } from './lots.dto';
+import { DiscoverLotsQuery, LotPageDto } from './lot-discovery.dto';
+import { BidResultDto, LotBidsDto, LotDto, RegistrationDto } from './lot-responses.dto';
 import { LotsService, LotView, RegistrationView } from './lots.service';
 
 @ApiTags('auctions')
@@ -26,9 +28,19 @@ export class LotsController {
     return this.lots.createAuction(actor, body);
   }
 
+  /** Lot discovery: live, upcoming and closed lots, by session, technical field and the holder's region. */
+  @Public()
+  @OrgScope.none()
+  @Get()
+  @ApiOkResponse({ type: LotPageDto })
+  discover(@Query() query: DiscoverLotsQuery): Promise<LotPageDto> {
+    return this.lots.discover(query);
+  }
+
   @Public()
   @OrgScope.none()
   @Get(':id')
+  @ApiOkResponse({ type: LotDto })
   get(@Param('id', ParseIdPipe) id: string): Promise<LotView> {
     return this.lots.get(id);
   }
@@ -37,7 +49,8 @@ export class LotsController {
   @Public()
   @OrgScope.none()
   @Get(':id/bids')
-  bids(@Param('id', ParseIdPipe) id: string, @Query() query: BidsQuery) {
+  @ApiOkResponse({ type: LotBidsDto })
+  bids(@Param('id', ParseIdPipe) id: string, @Query() query: BidsQuery): Promise<LotBidsDto> {
     return this.lots.bids(id, query.afterSeq, query.limit);
   }
 
@@ -46,6 +59,7 @@ export class LotsController {
   @OrgScope.none()
   @RateLimit('registration-user')
   @Post(':id/registrations')
+  @ApiCreatedResponse({ type: RegistrationDto })
   register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterBidderDto): Promise<RegistrationView> {
     return this.lots.register(actor, id, body.paymentMethod);
   }
@@ -54,6 +68,7 @@ export class LotsController {
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
   @Get(':id/registrations/mine')
+  @ApiOkResponse({ type: RegistrationDto })
   mine(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<RegistrationView> {
     return this.lots.myRegistration(actor, id);
   }
@@ -64,6 +79,7 @@ export class LotsController {
   @RateLimit('bid-user')
   @Post(':id/bids')
   @HttpCode(200)
+  @ApiOkResponse({ type: BidResultDto })
   bid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: PlaceBidDto): Promise<BidResult> {
     return this.engine.submit({
       lotId: id,

@@ -86,3 +86,23 @@ SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen,
 
 -- name: registeredOrganizations
 SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed';
+
+-- name: countLots
+SELECT count(*)::int AS total
+  FROM lots l JOIN achievement_directory a ON a.id = l.achievement_id JOIN organization_directory h ON h.id = l.holder_id
+ WHERE ($2::text IS NULL OR (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = $2) AND ($3::uuid IS NULL OR l.session_id = $3) AND ($4::text IS NULL OR a.technical_field = $4)
+   AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6);
+
+-- name: discoverLots
+SELECT l.*, a.title AS achievement_title, a.technical_field, h.name AS holder_name, h.region_code::text AS holder_region_code,
+       s.name AS session_title, li.deal_type, li.license_type
+  FROM lots l JOIN achievement_directory a ON a.id = l.achievement_id JOIN organization_directory h ON h.id = l.holder_id
+  JOIN listings li ON li.id = l.listing_id LEFT JOIN auction_sessions s ON s.id = l.session_id
+ WHERE ($2::text IS NULL OR (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = $2) AND ($3::uuid IS NULL OR l.session_id = $3) AND ($4::text IS NULL OR a.technical_field = $4)
+   AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6)
+ ORDER BY CASE (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) WHEN 'live' THEN 0 WHEN 'upcoming' THEN 1 ELSE 2 END,
+          CASE WHEN (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = 'live' THEN l.ends_at END,
+          CASE WHEN (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = 'upcoming' THEN l.starts_at END,
+          CASE WHEN (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = 'closed' THEN l.ends_at END DESC,
+          l.id
+ LIMIT $7 OFFSET $8;

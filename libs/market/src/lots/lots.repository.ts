@@ -3,6 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { encodeIncrement, type IncrementRule } from '../domain';
 import type { LotRow } from './lot-row';
 
+/** A lot's phase for discovery: live (open now), upcoming (starts later) or closed (closed, cancelled, or past its end). */
+const PHASE = `(CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END)`;
+const DISCOVERY_FILTER = `($2::text IS NULL OR ${PHASE} = $2) AND ($3::uuid IS NULL OR l.session_id = $3) AND ($4::text IS NULL OR a.technical_field = $4)
+       AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6)`;
+
 const SQL = queries(__filename, {
   insertLot: `
     INSERT INTO lots (id, listing_id, session_id, achievement_id, holder_id, title, starting_price_fen, reserve_price_fen, increment, deposit_fen,
@@ -56,6 +61,25 @@ const SQL = queries(__filename, {
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
   registeredOrganizations: `SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed'`,
+  // Discovery (GET /lots). $1 now; $2 phase (live | upcoming | closed) or null; $3 session; $4 technical field; $5..$6 the holder's
+  // region code range (a prefix as BETWEEN 330100 AND 330199) or null; $7 limit, $8 offset (page only).
+  // A lot past its end that the closing job has not closed yet is already "closed" here.
+  countLots: `
+    SELECT count(*)::int AS total
+      FROM lots l JOIN achievement_directory a ON a.id = l.achievement_id JOIN organization_directory h ON h.id = l.holder_id
+     WHERE ${DISCOVERY_FILTER}`,
+  discoverLots: `
+    SELECT l.*, a.title AS achievement_title, a.technical_field, h.name AS holder_name, h.region_code::text AS holder_region_code,
+           s.name AS session_title, li.deal_type, li.license_type
+      FROM lots l JOIN achievement_directory a ON a.id = l.achievement_id JOIN organization_directory h ON h.id = l.holder_id
+      JOIN listings li ON li.id = l.listing_id LEFT JOIN auction_sessions s ON s.id = l.session_id
+     WHERE ${DISCOVERY_FILTER}
+     ORDER BY CASE ${PHASE} WHEN 'live' THEN 0 WHEN 'upcoming' THEN 1 ELSE 2 END,
+              CASE WHEN ${PHASE} = 'live' THEN l.ends_at END,
+              CASE WHEN ${PHASE} = 'upcoming' THEN l.starts_at END,
+              CASE WHEN ${PHASE} = 'closed' THEN l.ends_at END DESC,
+              l.id
+     LIMIT $7 OFFSET $8`,
 });
 
 type Query = Pick<EntityManager, 'query'>;
@@ -246,4 +270,34 @@ export async function lotForNotices(m: Query, lotId: string): Promise<LotForNoti
 /** The organisations registered online for a lot (not those whose deposit failed). */
 export async function registeredOrganizations(m: Query, lotId: string): Promise<string[]> {
   return ((await m.query(SQL.registeredOrganizations, [lotId])) as { organization_id: string }[]).map((r) => r.organization_id);
+}
+
+export interface LotDiscoveryFilter {
+  now: Date;
+  phase: 'live' | 'upcoming' | 'closed' | null;
+  sessionId: string | null;
+  technicalField: string | null;
+  /** The holder's region codes, inclusive: a prefix as a range (330100..330199). */
+  region: { from: string; to: string } | null;
+}
+
+export type DiscoveredLotRow = LotRow & {
+  achievement_title: string;
+  technical_field: string;
+  holder_name: string;
+  holder_region_code: string;
+  session_title: string | null;
+  deal_type: string;
+  license_type: string | null;
+};
+
+function discoveryParams(f: LotDiscoveryFilter): unknown[] {
+  return [f.now, f.phase, f.sessionId, f.technicalField, f.region?.from ?? null, f.region?.to ?? null];
+}
+
+/** GET /lots: one page of lots (live by end, upcoming by start, closed latest first) and how many match. */
+export async function discoverLots(m: Query, f: LotDiscoveryFilter, limit: number, offset: number): Promise<{ rows: DiscoveredLotRow[]; total: number }> {
+  const [{ total }] = (await m.query(SQL.countLots, discoveryParams(f))) as { total: number }[];
+  const rows = (await m.query(SQL.discoverLots, [...discoveryParams(f), limit, offset])) as DiscoveredLotRow[];
+  return { rows, total };
 }

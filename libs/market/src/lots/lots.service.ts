@@ -1,17 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError, type FieldError } from '@zjp/core';
+import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, regionLevel, ValidationError, type FieldError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { bidderPseudonym, validateIncrementRule, verifyChain, type IncrementRule } from '../domain';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { DEPOSIT_GATEWAY, type DepositGateway } from './deposit-gateway';
-import { LotRow } from './lot-row';
+import { LotRow, stateOf } from './lot-row';
+import type { DiscoverLotsQuery, LotCardDto } from './lot-discovery.dto';
+import type { LotBidsDto } from './lot-responses.dto';
 import { CreateAuctionDto, OfflineRegistrationDto } from './lots.dto';
 import { insertAuctionListing } from '../listings/listings.repository';
 import { sessionExists } from '../sessions/sessions.repository';
 import {
   acceptedBidsAfter,
+  discoverLots,
   achievementForLot,
   attachDeposit,
   attachHeldDeposit,
@@ -148,12 +151,49 @@ export class LotsService {
     });
   }
 
+  /** GET /lots: live lots by end, upcoming by start, closed latest first; filtered by phase, session, field and the holder's region. */
+  async discover(query: DiscoverLotsQuery): Promise<PageOf<LotCardDto>> {
+    const now = this.clock.now();
+    let region: { from: string; to: string } | null = null;
+    if (query.region) {
+      const prefix = query.region.slice(0, { province: 2, city: 4, county: 6 }[regionLevel(query.region)]);
+      region = { from: prefix.padEnd(6, '0'), to: prefix.padEnd(6, '9') };
+    }
+    const { rows, total } = await discoverLots(
+      this.db,
+      { now, phase: query.status ?? null, sessionId: query.sessionId ?? null, technicalField: query.field ?? null, region },
+      query.limit,
+      query.offset,
+    );
+    const items = rows.map((l): LotCardDto => ({
+      id: l.id,
+      achievementId: l.achievement_id,
+      title: l.achievement_title,
+      technicalField: l.technical_field,
+      holder: { id: l.holder_id, name: l.holder_name, regionCode: l.holder_region_code },
+      sessionId: l.session_id,
+      sessionTitle: l.session_title,
+      dealType: l.deal_type,
+      licenseType: l.license_type,
+      startingPriceFen: l.starting_price_fen,
+      currentFen: l.current_fen,
+      bidCount: l.bid_count,
+      depositFen: l.deposit_fen,
+      startsAt: l.starts_at.toISOString(),
+      endsAt: l.ends_at.toISOString(),
+      status: stateOf(l, now).status,
+      live: l.live,
+      reservePresent: l.reserve_price_fen !== null,
+    }));
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+
   async get(lotId: string): Promise<LotView> {
     return this.viewIn(this.db.manager, lotId);
   }
 
   /** Accepted bids after a sequence number, with the hash chain: for gap recovery and verification. */
-  async bids(lotId: string, afterSeq: number, limit: number): Promise<{ lotId: string; chainHead: string; verified: boolean; bids: unknown[] }> {
+  async bids(lotId: string, afterSeq: number, limit: number): Promise<LotBidsDto> {
     const lot = await this.viewIn(this.db.manager, lotId);
     const rows = await acceptedBidsAfter(this.db, lotId, afterSeq, limit);
     const bids = rows.map((r) => ({
@@ -328,7 +368,7 @@ export class LotsService {
       extensionCapMinutes: l.extension_cap_minutes,
       proxyAllowed: l.proxy_allowed,
       live: l.live,
-      status: l.status === 'scheduled' && now >= l.starts_at ? 'open' : l.status,
+      status: stateOf(l, now).status,
       seq: l.seq,
       bidCount: l.bid_count,
       currentFen: l.current_fen,

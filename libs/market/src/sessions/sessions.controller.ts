@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgScope, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, OrgScope, PageQuery, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
 import { CreateSessionDto } from './dto/create-session.dto';
+import { SessionDto, SessionPageDto } from './dto/session.dto';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('auctions')
@@ -13,21 +14,24 @@ export class SessionsController {
   @Roles('platform_admin')
   @OrgScope.none()
   @Post()
-  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateSessionDto): Promise<unknown> {
+  @ApiCreatedResponse({ type: SessionDto })
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateSessionDto): Promise<SessionDto> {
     return this.sessions.create(actor, body);
   }
 
   @Public()
   @OrgScope.none()
   @Get()
-  list(): Promise<unknown[]> {
-    return this.sessions.list();
+  @ApiOkResponse({ type: SessionPageDto })
+  list(@Query() query: PageQuery): Promise<SessionPageDto> {
+    return this.sessions.list(query);
   }
 
   @Public()
   @OrgScope.none()
   @Get(':id')
-  get(@Param('id', ParseIdPipe) id: string): Promise<unknown> {
+  @ApiOkResponse({ type: SessionDto })
+  get(@Param('id', ParseIdPipe) id: string): Promise<SessionDto> {
     return this.sessions.get(id);
   }
 }

@@ -4,7 +4,10 @@
 INSERT INTO auction_sessions (id, name, theme, run_mode, starts_at, created_by) VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: list
-SELECT id, name, theme, run_mode AS "runMode", starts_at AS "startsAt", (SELECT count(*)::int FROM lots WHERE session_id = s.id) AS "lotCount" FROM auction_sessions s ORDER BY starts_at DESC LIMIT 100;
+SELECT id, name, theme, run_mode AS "runMode", starts_at AS "startsAt", (SELECT count(*)::int FROM lots WHERE session_id = s.id) AS "lotCount" FROM auction_sessions s ORDER BY starts_at DESC, id DESC LIMIT $1 OFFSET $2;
+
+-- name: count
+SELECT count(*)::int AS total FROM auction_sessions;
 
 -- name: get
 SELECT id, name, theme, run_mode AS "runMode", starts_at AS "startsAt" FROM auction_sessions WHERE id = $1;

@@ -3,7 +3,8 @@ import { queries, type Queryable } from '@zjp/database';
 /** 专场: themed sessions and the lots they group. */
 const SQL = queries(__filename, {
   insert: `INSERT INTO auction_sessions (id, name, theme, run_mode, starts_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-  list: `SELECT id, name, theme, run_mode AS "runMode", starts_at AS "startsAt", (SELECT count(*)::int FROM lots WHERE session_id = s.id) AS "lotCount" FROM auction_sessions s ORDER BY starts_at DESC LIMIT 100`,
+  list: `SELECT id, name, theme, run_mode AS "runMode", starts_at AS "startsAt", (SELECT count(*)::int FROM lots WHERE session_id = s.id) AS "lotCount" FROM auction_sessions s ORDER BY starts_at DESC, id DESC LIMIT $1 OFFSET $2`,
+  count: `SELECT count(*)::int AS total FROM auction_sessions`,
   get: `SELECT id, name, theme, run_mode AS "runMode", starts_at AS "startsAt" FROM auction_sessions WHERE id = $1`,
   exists: `SELECT 1 FROM auction_sessions WHERE id = $1`,
   lots: `SELECT id, title, status, starts_at AS "startsAt", ends_at AS "endsAt", current_fen::text AS "currentFen", bid_count AS "bidCount" FROM lots WHERE session_id = $1 ORDER BY starts_at, id`,
@@ -16,8 +17,10 @@ export async function insertSession(
   await m.query(SQL.insert, [s.id, s.name, s.theme, s.runMode, s.startsAt, s.createdBy]);
 }
 
-export async function listSessions(m: Queryable): Promise<Record<string, unknown>[]> {
-  return (await m.query(SQL.list)) as Record<string, unknown>[];
+/** One page of the sessions, latest start first, and how many there are. */
+export async function listSessions(m: Queryable, limit: number, offset: number): Promise<{ items: Record<string, unknown>[]; total: number }> {
+  const [{ total }] = (await m.query(SQL.count)) as { total: number }[];
+  return { items: (await m.query(SQL.list, [limit, offset])) as Record<string, unknown>[], total };
 }
 
 export async function sessionById(m: Queryable, id: string): Promise<Record<string, unknown> | undefined> {

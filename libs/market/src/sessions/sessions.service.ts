@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, CLOCK, newId, NotFoundError } from '@zjp/core';
 import { type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import type { CreateSessionDto } from './dto/create-session.dto';
+import type { SessionDto, SessionSummaryDto } from './dto/session.dto';
 import { insertSession, listSessions, lotsOfSession, sessionById } from './sessions.repository';
 
 /** 专场: themed sessions grouping lots with a schedule. */
@@ -15,7 +16,7 @@ export class SessionsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async create(actor: Principal, dto: CreateSessionDto): Promise<unknown> {
+  async create(actor: Principal, dto: CreateSessionDto): Promise<SessionDto> {
     return this.tx.run(async (m) => {
       const id = newId(this.clock);
       await insertSession(m, { id, name: dto.name, theme: dto.theme, runMode: dto.runMode, startsAt: new Date(dto.startsAt), createdBy: actor.userId });
@@ -31,13 +32,14 @@ export class SessionsService {
     });
   }
 
-  async list(): Promise<unknown[]> {
-    return listSessions(this.db);
+  async list(page: { limit: number; offset: number }): Promise<PageOf<SessionSummaryDto>> {
+    const { items, total } = await listSessions(this.db, page.limit, page.offset);
+    return { items: items as unknown as SessionSummaryDto[], total, limit: page.limit, offset: page.offset };
   }
 
-  async get(id: string, m: Queryable = this.db): Promise<unknown> {
+  async get(id: string, m: Queryable = this.db): Promise<SessionDto> {
     const session = await sessionById(m, id);
     if (!session) throw new NotFoundError('SESSION_NOT_FOUND', 'No such session');
-    return { ...session, lots: await lotsOfSession(m, id) };
+    return { ...session, lots: await lotsOfSession(m, id) } as unknown as SessionDto;
   }
 }

@@ -3,13 +3,15 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs
 import type { Request, Response } from 'express';
 import type { Socket } from 'socket.io';
 import { Metrics } from '../metrics/metrics';
-import { mapError } from './error-mapping';
+import { localizeErrorBody, mapError } from './error-mapping';
+import { prefersEnglish } from './error-messages';
 
 /**
  * The single exception filter: HTTP responses and socket.io acknowledgements carry the same
  * `{ code, message, details?, requestId }` body. The request id is the one pino-http gave the
  * request (X-Request-Id; its log lines carry it as `req.id`), or a new one for a socket event, and
- * the error's own log line names it, so a user quoting it leads to the log.
+ * the error's own log line names it, so a user quoting it leads to the log. The message is in Chinese
+ * unless the request (or the socket's handshake) prefers English by Accept-Language.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -24,7 +26,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = typeof req?.id === 'string' ? req.id : randomUUID();
     logMappedError(this.logger, mapped, exception, requestId);
     this.metrics?.errorAnswers.inc({ transport: isWs ? 'socket' : 'http', code: mapped.body.code });
-    const body = { ...mapped.body, requestId };
+    const language = isWs ? host.switchToWs().getClient<Socket>().handshake?.headers?.['accept-language'] : req?.headers?.['accept-language'];
+    const body = { ...localizeErrorBody(mapped.body, prefersEnglish(language)), requestId };
     if (isWs) {
       const ws = host.switchToWs();
       const args = host.getArgs<unknown[]>();

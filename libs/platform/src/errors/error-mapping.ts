@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, ErrorBody, HTTP_STATUS_BY_KIND, ServiceUnavailableError, toErrorBody } from '@zjp/core';
+import { detailMessageZh, ERROR_MESSAGES } from './error-messages';
 
 export interface MappedError {
   status: number;
@@ -117,4 +118,21 @@ export function mapError(err: unknown): MappedError {
     return { status: 503, body: toErrorBody(unavailable), internal: false };
   }
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error' }, internal: true };
+}
+
+/**
+ * The body in the client's language: Chinese by default (the code's text, and each validation
+ * detail's), English as the error said it when the client prefers English. Code and details stay.
+ */
+export function localizeErrorBody(body: ErrorBody, english: boolean): ErrorBody {
+  if (english) return body;
+  const localized: ErrorBody = { ...body, message: ERROR_MESSAGES[body.code]?.zh ?? '请求未能完成' };
+  if (Array.isArray(body.details)) {
+    localized.details = (body.details as unknown[]).map((d) => {
+      if (!d || typeof d !== 'object' || typeof (d as { message?: unknown }).message !== 'string') return d;
+      const { field, code } = d as { field?: unknown; code?: unknown };
+      return { ...d, message: detailMessageZh(typeof field === 'string' ? field : '', typeof code === 'string' ? code : '') };
+    });
+  }
+  return localized;
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type PageOf, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { SubsidyCandidatesService, type CandidateView } from '../candidates/candidates.service';
 import { ApplyDto, SubsidyDecisionDto, ListApplicationsQuery, ListCandidatesQuery, ReviewDto } from './applications.dto';
 import { SubsidyApplicationsService, type ApplicationView } from './applications.service';
+import { SubsidyApplicationDto, SubsidyApplicationPageDto, SubsidyCandidatePageDto } from './subsidy-responses.dto';
 
 @ApiTags('subsidies')
 @ApiBearerAuth()
@@ -18,7 +19,8 @@ export class SubsidyApplicationsController {
   @Roles('enterprise_admin', 'enterprise_member', 'authority_admin', 'platform_admin')
   @OrgScope.filtered('subsidyCandidate')
   @Get('subsidy-candidates')
-  listCandidates(@CurrentPrincipal() actor: Principal, @Query() query: ListCandidatesQuery): Promise<CandidateView[]> {
+  @ApiOkResponse({ type: SubsidyCandidatePageDto })
+  listCandidates(@CurrentPrincipal() actor: Principal, @Query() query: ListCandidatesQuery): Promise<PageOf<CandidateView>> {
     return this.candidates.list(actor, { ...query, eligibleOnly: query.eligibleOnly === 'true' });
   }
 
@@ -32,13 +34,15 @@ export class SubsidyApplicationsController {
   @Roles('enterprise_admin', 'enterprise_member', 'authority_admin', 'platform_admin')
   @OrgScope.filtered('subsidyApplication')
   @Get('subsidy-applications')
-  list(@CurrentPrincipal() actor: Principal, @Query() query: ListApplicationsQuery): Promise<ApplicationView[]> {
+  @ApiOkResponse({ type: SubsidyApplicationPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Query() query: ListApplicationsQuery): Promise<PageOf<ApplicationView>> {
     return this.applications.list(actor, query);
   }
 
   @Roles('enterprise_admin', 'enterprise_member', 'authority_admin', 'platform_admin')
   @OrgScope.owned('subsidyApplication')
   @Get('subsidy-applications/:id')
+  @ApiOkResponse({ type: SubsidyApplicationDto })
   get(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<ApplicationView> {
     return this.applications.get(actor, id);
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsFen, Omittable } from '@zjp/platform';
+import { IsFen, Omittable, PageQuery } from '@zjp/platform';
 
 export const SUBJECT_TYPES = ['contract', 'research_funding'] as const;
 export const ATTACHMENT_KINDS = ['contract', 'registration_certificate', 'invoice', 'payment_proof', 'funding_agreement', 'bank_statement', 'other'] as const;
@@ -61,13 +61,13 @@ export class SubsidyDecisionDto {
   @ApiProperty({ example: '经复核同意' }) @IsString() @Length(1, 2000) reason!: string;
 }
 
-export class ListApplicationsQuery {
+export class ListApplicationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: APPLICATION_STATUSES }) @Omittable() @IsIn(APPLICATION_STATUSES) status?: string;
   @ApiPropertyOptional() @Omittable() @IsUUID() policyId?: string;
   @ApiPropertyOptional() @Omittable() @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year?: number;
 }
 
-export class ListCandidatesQuery {
+export class ListCandidatesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'administrators: one enterprise' }) @Omittable() @IsUUID() enterpriseId?: string;
   @ApiPropertyOptional() @Omittable() @IsUUID() subjectId?: string;
   @ApiPropertyOptional() @Omittable() @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year?: number;

@@ -58,7 +58,10 @@ FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
 JOIN organization_directory e ON e.id = a.enterprise_id WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (TRUE OR $4::uuid IS NULL)
-     ORDER BY a.submitted_at DESC LIMIT 500;
+     ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6;
+
+-- name: countAll
+SELECT count(*)::int AS total FROM subsidy_applications a WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (TRUE OR $4::uuid IS NULL);
 
 -- name: listOfEnterprise
 SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
@@ -69,7 +72,10 @@ FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
 JOIN organization_directory e ON e.id = a.enterprise_id WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.enterprise_id = $4 OR $4::uuid IS NULL)
-     ORDER BY a.submitted_at DESC LIMIT 500;
+     ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6;
+
+-- name: countOfEnterprise
+SELECT count(*)::int AS total FROM subsidy_applications a WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.enterprise_id = $4 OR $4::uuid IS NULL);
 
 -- name: listOfAuthority
 SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
@@ -80,7 +86,10 @@ FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
 JOIN organization_directory e ON e.id = a.enterprise_id WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.authority_id = $4 OR $4::uuid IS NULL)
-     ORDER BY a.submitted_at DESC LIMIT 500;
+     ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6;
+
+-- name: countOfAuthority
+SELECT count(*)::int AS total FROM subsidy_applications a WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.authority_id = $4 OR $4::uuid IS NULL);
 
 -- name: grantedForSubject
 SELECT a.policy_id AS "policyId", v.document->>'stacking' AS stacking FROM subsidy_applications a

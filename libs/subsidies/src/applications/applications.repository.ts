@@ -40,11 +40,14 @@ const SQL = queries(__filename, {
   markWithdrawn: `UPDATE subsidy_applications SET status = 'withdrawn' WHERE id = $1`,
   findView: `${SELECT} WHERE a.id = $1`,
   listAll: `${SELECT} ${LIST_FILTER} AND (TRUE OR $4::uuid IS NULL)
-       ORDER BY a.submitted_at DESC LIMIT 500`,
+       ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6`,
+  countAll: `SELECT count(*)::int AS total FROM subsidy_applications a ${LIST_FILTER} AND (TRUE OR $4::uuid IS NULL)`,
   listOfEnterprise: `${SELECT} ${LIST_FILTER} AND (a.enterprise_id = $4 OR $4::uuid IS NULL)
-       ORDER BY a.submitted_at DESC LIMIT 500`,
+       ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6`,
+  countOfEnterprise: `SELECT count(*)::int AS total FROM subsidy_applications a ${LIST_FILTER} AND (a.enterprise_id = $4 OR $4::uuid IS NULL)`,
   listOfAuthority: `${SELECT} ${LIST_FILTER} AND (a.authority_id = $4 OR $4::uuid IS NULL)
-       ORDER BY a.submitted_at DESC LIMIT 500`,
+       ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6`,
+  countOfAuthority: `SELECT count(*)::int AS total FROM subsidy_applications a ${LIST_FILTER} AND (a.authority_id = $4 OR $4::uuid IS NULL)`,
   grantedForSubject: `
     SELECT a.policy_id AS "policyId", v.document->>'stacking' AS stacking FROM subsidy_applications a
     JOIN subsidy_policies p ON p.id = a.policy_id JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
@@ -239,9 +242,21 @@ export interface ApplicationFilter {
 }
 
 /** The newest 500 applications matching the filter within the scope. */
-export async function listApplicationRows(m: Queryable, f: ApplicationFilter): Promise<ApplicationRow[]> {
-  const sql = f.scope === 'all' ? SQL.listAll : f.scope === 'enterprise' ? SQL.listOfEnterprise : SQL.listOfAuthority;
-  return (await m.query(sql, [f.status, f.policyId, f.year, f.organizationId])) as ApplicationRow[];
+/** One page of the applications in scope, latest first, and how many there are. */
+export async function listApplicationRows(
+  m: Queryable,
+  f: ApplicationFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ApplicationRow[]; total: number }> {
+  const [list, count] =
+    f.scope === 'all'
+      ? [SQL.listAll, SQL.countAll]
+      : f.scope === 'enterprise'
+        ? [SQL.listOfEnterprise, SQL.countOfEnterprise]
+        : [SQL.listOfAuthority, SQL.countOfAuthority];
+  const params = [f.status, f.policyId, f.year, f.organizationId];
+  const [{ total }] = (await m.query(count, params)) as { total: number }[];
+  return { rows: (await m.query(list, [...params, page.limit, page.offset])) as ApplicationRow[], total };
 }
 
 /** The other policies under which this subject holds a granted subsidy, with their stacking terms. */

@@ -2,7 +2,7 @@ import { NotificationsService, yuanText } from '@zjp/identity';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, DomainError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertOwnAuthority } from '../access';
 import { SubjectFactsLoader, type LoadedSubject, type SubjectType } from '../candidates/subject-facts';
@@ -301,16 +301,21 @@ export class SubsidyApplicationsService {
   }
 
   /** Enterprises see their own applications; an authority's administrators those made to it. */
-  async list(actor: Principal, query: ListApplicationsQuery): Promise<ApplicationView[]> {
+  async list(actor: Principal, query: ListApplicationsQuery): Promise<PageOf<ApplicationView>> {
     const all = actor.roles.includes('platform_admin');
-    const rows = await listApplicationRows(this.db, {
-      status: query.status ?? null,
-      policyId: query.policyId ?? null,
-      year: query.year ?? null,
-      scope: all ? 'all' : actor.organizationType === 'enterprise' ? 'enterprise' : 'authority',
-      organizationId: all ? null : actor.organizationId,
-    });
-    return rows.map(toApplicationView);
+    const page = { limit: query.limit, offset: query.offset };
+    const { rows, total } = await listApplicationRows(
+      this.db,
+      {
+        status: query.status ?? null,
+        policyId: query.policyId ?? null,
+        year: query.year ?? null,
+        scope: all ? 'all' : actor.organizationType === 'enterprise' ? 'enterprise' : 'authority',
+        organizationId: all ? null : actor.organizationId,
+      },
+      page,
+    );
+    return { items: rows.map(toApplicationView), total, ...page };
   }
 
   private claimYear(subject: LoadedSubject, requested: number | undefined): number {

@@ -25,6 +25,7 @@ SELECT c.id, c.subject_type AS "subjectType", c.subject_id AS "subjectId", c.ent
        c.failed_condition AS "failedCondition", c.amount_fen::text AS "amountFen", c.explanation, c.computed_at AS "computedAt",
        p.id AS "policyId", v.name AS "policyName", p.document_number AS "documentNumber", o.name AS "authorityName", v.document->>'stacking' AS "policyStacking",
        a.id AS "applicationId", a.status AS "applicationStatus"
+
   FROM subsidy_candidates c
   JOIN subsidy_policies p ON p.id = c.policy_id
   JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
@@ -33,7 +34,34 @@ SELECT c.id, c.subject_type AS "subjectType", c.subject_id AS "subjectId", c.ent
        AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
  WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
    AND (NOT $4 OR c.eligible) AND ($5::uuid IS NULL OR p.authority_id = $5) AND p.status = 'active'
- ORDER BY c.subject_id, c.year, c.amount_fen DESC LIMIT 500;
+ ORDER BY c.subject_id, c.year, c.amount_fen DESC, c.id LIMIT $6 OFFSET $7;
+
+-- name: count
+SELECT count(*)::int AS total
+ FROM subsidy_candidates c
+ JOIN subsidy_policies p ON p.id = c.policy_id
+ JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
+ JOIN organization_directory o ON o.id = p.authority_id
+ LEFT JOIN subsidy_applications a ON a.policy_id = c.policy_id AND a.subject_type = c.subject_type AND a.subject_id = c.subject_id
+      AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
+WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
+  AND (NOT $4 OR c.eligible) AND ($5::uuid IS NULL OR p.authority_id = $5) AND p.status = 'active';
+
+-- name: listOfSubjects
+SELECT c.id, c.subject_type AS "subjectType", c.subject_id AS "subjectId", c.enterprise_id AS "enterpriseId", c.year, c.eligible,
+       c.failed_condition AS "failedCondition", c.amount_fen::text AS "amountFen", c.explanation, c.computed_at AS "computedAt",
+       p.id AS "policyId", v.name AS "policyName", p.document_number AS "documentNumber", o.name AS "authorityName", v.document->>'stacking' AS "policyStacking",
+       a.id AS "applicationId", a.status AS "applicationStatus"
+
+  FROM subsidy_candidates c
+  JOIN subsidy_policies p ON p.id = c.policy_id
+  JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
+  JOIN organization_directory o ON o.id = p.authority_id
+  LEFT JOIN subsidy_applications a ON a.policy_id = c.policy_id AND a.subject_type = c.subject_type AND a.subject_id = c.subject_id
+       AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
+ WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
+   AND (NOT $4 OR c.eligible) AND ($5::uuid IS NULL OR p.authority_id = $5) AND p.status = 'active' AND c.subject_id = ANY ($6::uuid[])
+ ORDER BY c.subject_id, c.year, c.amount_fen DESC, c.id;
 
 -- name: activePolicies
 SELECT p.id, p.current_version AS version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, o.region_code

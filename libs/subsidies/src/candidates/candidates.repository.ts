@@ -3,6 +3,23 @@ import type { SubsidyExplanation } from '../domain';
 import type { SubjectType } from './subject-facts';
 
 /** Candidates (what an enterprise may claim under each policy) and the fingerprints they were computed on. */
+const CANDIDATES = `
+      FROM subsidy_candidates c
+      JOIN subsidy_policies p ON p.id = c.policy_id
+      JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
+      JOIN organization_directory o ON o.id = p.authority_id
+      LEFT JOIN subsidy_applications a ON a.policy_id = c.policy_id AND a.subject_type = c.subject_type AND a.subject_id = c.subject_id
+           AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
+     WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
+       AND (NOT $4 OR c.eligible) AND ($5::uuid IS NULL OR p.authority_id = $5) AND p.status = 'active'`;
+
+const CANDIDATE_COLUMNS = `
+    SELECT c.id, c.subject_type AS "subjectType", c.subject_id AS "subjectId", c.enterprise_id AS "enterpriseId", c.year, c.eligible,
+           c.failed_condition AS "failedCondition", c.amount_fen::text AS "amountFen", c.explanation, c.computed_at AS "computedAt",
+           p.id AS "policyId", v.name AS "policyName", p.document_number AS "documentNumber", o.name AS "authorityName", v.document->>'stacking' AS "policyStacking",
+           a.id AS "applicationId", a.status AS "applicationStatus"
+${CANDIDATES}`;
+
 const SQL = queries(__filename, {
   // In the order of the keys, so that two batches (or a batch and one subject's job) never wait on each other in a cycle.
   lockSubjects: `SELECT pg_advisory_xact_lock(k.key) FROM (SELECT DISTINCT hashtext('subsidy-candidates:' || id) AS key FROM unnest($1::text[]) AS id ORDER BY key) AS k`,
@@ -23,20 +40,13 @@ const SQL = queries(__filename, {
     SELECT $1, r.id, r.fingerprint, $4 FROM unnest($2::uuid[], $3::text[]) AS r (id, fingerprint)
     ON CONFLICT (subject_type, subject_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, computed_at = EXCLUDED.computed_at`,
   jitOff: `SET LOCAL jit = off`,
-  list: `
-    SELECT c.id, c.subject_type AS "subjectType", c.subject_id AS "subjectId", c.enterprise_id AS "enterpriseId", c.year, c.eligible,
-           c.failed_condition AS "failedCondition", c.amount_fen::text AS "amountFen", c.explanation, c.computed_at AS "computedAt",
-           p.id AS "policyId", v.name AS "policyName", p.document_number AS "documentNumber", o.name AS "authorityName", v.document->>'stacking' AS "policyStacking",
-           a.id AS "applicationId", a.status AS "applicationStatus"
-      FROM subsidy_candidates c
-      JOIN subsidy_policies p ON p.id = c.policy_id
-      JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-      JOIN organization_directory o ON o.id = p.authority_id
-      LEFT JOIN subsidy_applications a ON a.policy_id = c.policy_id AND a.subject_type = c.subject_type AND a.subject_id = c.subject_id
-           AND a.enterprise_id = c.enterprise_id AND a.year = c.year AND a.status NOT IN ('rejected', 'withdrawn')
-     WHERE ($1::uuid IS NULL OR c.enterprise_id = $1) AND ($2::int IS NULL OR c.year = $2) AND ($3::uuid IS NULL OR c.subject_id = $3)
-       AND (NOT $4 OR c.eligible) AND ($5::uuid IS NULL OR p.authority_id = $5) AND p.status = 'active'
-     ORDER BY c.subject_id, c.year, c.amount_fen DESC LIMIT 500`,
+  // One page of the candidates, a subject's candidates of a year together; `listOfSubjects` then gives the whole groups of the
+  // page's subjects (the stacking of a group needs all of it, and a page may cut one).
+  list: `${CANDIDATE_COLUMNS}
+     ORDER BY c.subject_id, c.year, c.amount_fen DESC, c.id LIMIT $6 OFFSET $7`,
+  count: `SELECT count(*)::int AS total ${CANDIDATES}`,
+  listOfSubjects: `${CANDIDATE_COLUMNS} AND c.subject_id = ANY ($6::uuid[])
+     ORDER BY c.subject_id, c.year, c.amount_fen DESC, c.id`,
   activePolicies: `
     SELECT p.id, p.current_version AS version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, o.region_code
       FROM subsidy_policies p JOIN organization_directory o ON o.id = p.authority_id WHERE p.status = 'active' AND p.kind = $1 ORDER BY p.id`,
@@ -124,11 +134,28 @@ export async function disableJit(m: Queryable): Promise<void> {
   await m.query(SQL.jitOff);
 }
 
+export interface CandidateFilter {
+  enterpriseId: string | null;
+  year: number | null;
+  subjectId: string | null;
+  eligibleOnly: boolean;
+  authorityId: string | null;
+}
+
+/** One page of the candidates (by subject, year, amount) and how many there are. */
 export async function listCandidateRows(
   m: Queryable,
-  f: { enterpriseId: string | null; year: number | null; subjectId: string | null; eligibleOnly: boolean; authorityId: string | null },
-): Promise<CandidateListRow[]> {
-  return (await m.query(SQL.list, [f.enterpriseId, f.year, f.subjectId, f.eligibleOnly, f.authorityId])) as CandidateListRow[];
+  f: CandidateFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: CandidateListRow[]; total: number }> {
+  const params = [f.enterpriseId, f.year, f.subjectId, f.eligibleOnly, f.authorityId];
+  const [{ total }] = (await m.query(SQL.count, params)) as { total: number }[];
+  return { rows: (await m.query(SQL.list, [...params, page.limit, page.offset])) as CandidateListRow[], total };
+}
+
+/** Every candidate under the filter of the given subjects (whole subject-and-year groups). */
+export async function candidateRowsOfSubjects(m: Queryable, f: CandidateFilter, subjectIds: string[]): Promise<CandidateListRow[]> {
+  return (await m.query(SQL.listOfSubjects, [f.enterpriseId, f.year, f.subjectId, f.eligibleOnly, f.authorityId, subjectIds])) as CandidateListRow[];
 }
 
 /** Active policies of a kind with their budget figures and their authority's region, by id. */

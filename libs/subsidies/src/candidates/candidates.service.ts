@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK, regionCovers } from '@zjp/core';
 import { TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { entitlementFrom, loadGranted } from '../applications/entitlement';
 import { inForceDuring, resolveStacking, type SubsidyCalculation, type SubsidyExplanation } from '../domain';
@@ -11,6 +11,7 @@ import {
   deleteCandidatesExcept,
   deleteRuns,
   disableJit,
+  candidateRowsOfSubjects,
   listCandidateRows,
   lockSubjects,
   upsertCandidates,
@@ -185,30 +186,31 @@ export class SubsidyCandidatesService {
   }
 
   /** What the caller's enterprise may claim (administrators: any enterprise's, by query). */
-  async list(actor: Principal, query: { enterpriseId?: string; year?: number; subjectId?: string; eligibleOnly?: boolean }): Promise<CandidateView[]> {
+  async list(
+    actor: Principal,
+    query: { enterpriseId?: string; year?: number; subjectId?: string; eligibleOnly?: boolean; limit?: number; offset?: number },
+  ): Promise<PageOf<CandidateView>> {
+    const page = { limit: query.limit ?? 20, offset: query.offset ?? 0 };
     const enterpriseId = actor.organizationType === 'enterprise' ? actor.organizationId : (query.enterpriseId ?? null);
     // An authority's administrators see the candidates under their own policies; the operator all.
     const authorityId = actor.organizationType === 'authority' && !actor.roles.includes('platform_admin') ? actor.organizationId : null;
-    const rows = await listCandidateRows(this.db, {
-      enterpriseId,
-      year: query.year ?? null,
-      subjectId: query.subjectId ?? null,
-      eligibleOnly: query.eligibleOnly ?? false,
-      authorityId,
-    });
-    // Which candidates of a subject and year form the best option (combinable together, or the best exclusive one).
+    const filter = { enterpriseId, year: query.year ?? null, subjectId: query.subjectId ?? null, eligibleOnly: query.eligibleOnly ?? false, authorityId };
+    const { rows, total } = await listCandidateRows(this.db, filter, page);
+    // Which candidates of a subject and year form the best option (combinable together, or the best exclusive one), over whole groups.
+    const whole = rows.length ? await candidateRowsOfSubjects(this.db, filter, [...new Set(rows.map((r) => r.subjectId))]) : [];
     const groups = new Map<string, typeof rows>();
-    for (const r of rows) groups.set(`${r.subjectId}:${r.year}`, [...(groups.get(`${r.subjectId}:${r.year}`) ?? []), r]);
+    for (const r of whole) groups.set(`${r.subjectId}:${r.year}`, [...(groups.get(`${r.subjectId}:${r.year}`) ?? []), r]);
     const applied = new Set<string>();
     for (const group of groups.values()) {
       const best = resolveStacking(group.map((r) => ({ policyId: r.id, stacking: r.policyStacking, amountFen: BigInt(r.amountFen) })));
       for (const id of best.applied) applied.add(id);
     }
-    return rows.map(({ policyId, policyName, documentNumber, authorityName, policyStacking, ...r }) => ({
+    const items = rows.map(({ policyId, policyName, documentNumber, authorityName, policyStacking, ...r }) => ({
       ...r,
       policy: { id: policyId, name: policyName, documentNumber, authorityName, stacking: policyStacking },
-      stacking: BigInt(r.amountFen) > 0n ? (applied.has(r.id) ? 'applies' : 'superseded') : null,
+      stacking: BigInt(r.amountFen) > 0n ? (applied.has(r.id) ? ('applies' as const) : ('superseded' as const)) : null,
     }));
+    return { items, total, ...page };
   }
 
   /**

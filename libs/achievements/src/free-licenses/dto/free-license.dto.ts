@@ -17,3 +17,24 @@ export interface FreeLicenseApplicationView {
   decidedAt: string | null;
   decisionReason: string | null;
 }
+
+/** A free-licence application (P-3Y) as the lists and decisions give it. */
+export class FreeLicenseApplicationDto implements FreeLicenseApplicationView {
+  @ApiProperty() id!: string;
+  @ApiProperty() achievementId!: string;
+  @ApiProperty() achievementTitle!: string;
+  @ApiProperty() holderId!: string;
+  @ApiProperty() enterpriseId!: string;
+  @ApiProperty() statement!: string;
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status!: string;
+  @ApiProperty({ format: 'date-time' }) appliedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) decisionReason!: string | null;
+}
+
+export class FreeLicenseApplicationPageDto {
+  @ApiProperty({ type: [FreeLicenseApplicationDto] }) items!: FreeLicenseApplicationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

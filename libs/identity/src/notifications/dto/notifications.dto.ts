@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
-import { Omittable, QueryBoolean } from '@zjp/platform';
+import { Omittable, PageQuery, QueryBoolean } from '@zjp/platform';
 
-export class ListNotificationsQuery {
+export class ListNotificationsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'only the notices not read yet' }) @Omittable() @QueryBoolean() @IsBoolean() unreadOnly?: boolean;
 }
 
@@ -42,4 +42,11 @@ export class NotificationView {
 
 export class ReadAllNotificationsDto {
   @ApiProperty({ description: 'how many notices were marked read' }) marked!: number;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationView] }) items!: NotificationView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }

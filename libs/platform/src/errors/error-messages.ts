@@ -1,0 +1,232 @@
+/**
+ * What an error answer says, by code: Chinese (the default) and English. The API answers `message`
+ * in Chinese unless the request's Accept-Language prefers English; `code` and `details` never change.
+ * Every code the API can answer has its Chinese text here (error-messages.spec.ts collects the codes
+ * from the source and fails on one without it). The English answer keeps the error's own message,
+ * which names the particulars; `en` here is what it says when the error has none.
+ */
+export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>> = {
+  // generic, by HTTP status
+  BAD_REQUEST: { zh: '请求有误', en: 'Bad request' },
+  UNAUTHENTICATED: { zh: '请先登录', en: 'Authentication is required' },
+  FORBIDDEN: { zh: '无权执行此操作', en: 'Forbidden' },
+  NOT_FOUND: { zh: '未找到请求的资源', en: 'Not found' },
+  METHOD_NOT_ALLOWED: { zh: '不支持该请求方法', en: 'Method not allowed' },
+  CONFLICT: { zh: '与当前状态冲突', en: 'Conflict with the current state' },
+  PAYLOAD_TOO_LARGE: { zh: '请求内容过大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { zh: '不支持的请求内容类型，请使用 JSON', en: 'Unsupported media type; send JSON' },
+  UNPROCESSABLE: { zh: '请求无法处理', en: 'The request cannot be processed' },
+  RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重新发送同一请求', en: 'The service is briefly unavailable; send the same request again shortly' },
+  INTERNAL_ERROR: { zh: '服务器内部错误', en: 'Internal server error' },
+  // input
+  VALIDATION_FAILED: { zh: '输入校验未通过', en: 'Validation failed' },
+  MALFORMED_JSON: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
+  MALFORMED_URL: { zh: '请求路径编码无效', en: 'The request path is not validly encoded' },
+  BODY_REQUIRED: { zh: '缺少请求体', en: 'A request body is required' },
+  INVALID_INPUT: { zh: '某个值格式无效或超出范围', en: 'A value has an invalid format or is out of range' },
+  INVALID_AMOUNT: { zh: '金额无效', en: 'Invalid amount' },
+  INVALID_MONEY: { zh: '金额格式无效', en: 'Invalid money amount' },
+  INVALID_RATE: { zh: '比例无效', en: 'Invalid rate' },
+  INVALID_DATE: { zh: '日期无效', en: 'Invalid date' },
+  INVALID_REGION_CODE: { zh: '行政区划代码无效', en: 'Invalid region code' },
+  INVALID_LIMIT: { zh: '每页条数无效', en: 'Invalid limit' },
+  INVALID_OFFSET: { zh: '偏移量无效', en: 'Invalid offset' },
+  INVALID_CURSOR: { zh: '分页游标无效', en: 'Invalid cursor' },
+  CURSOR_WITH_OFFSET: { zh: '游标与偏移量不能同时使用', en: 'A cursor cannot be combined with an offset' },
+  DUPLICATE: { zh: '已存在相同的唯一值记录', en: 'A record with the same unique value already exists' },
+  REFERENCE_CONFLICT: { zh: '该记录引用了其他记录或被其他记录引用', en: 'The record refers to, or is referred to by, another record' },
+  CONCURRENT_UPDATE: { zh: '并发修改冲突，请重试', en: 'A concurrent change won; retry the request' },
+  IDEMPOTENCY_KEY_REUSED: { zh: '幂等键已用于另一个不同的请求', en: 'The idempotency key was used for a different request' },
+  // identity and access
+  INVALID_CREDENTIALS: { zh: '邮箱或密码错误', en: 'Invalid email or password' },
+  INVALID_TOKEN: { zh: '访问令牌无效', en: 'Invalid access token' },
+  TOKEN_EXPIRED: { zh: '访问令牌已过期，请刷新', en: 'The access token has expired' },
+  INVALID_REFRESH_TOKEN: { zh: '刷新令牌无效', en: 'Invalid refresh token' },
+  REFRESH_TOKEN_REUSED: { zh: '刷新令牌被重复使用，整个会话已注销', en: 'The refresh token was reused; the session is revoked' },
+  SESSION_REVOKED: { zh: '会话已注销，请重新登录', en: 'The session was revoked; log in again' },
+  SESSION_ENDED: { zh: '会话已结束，请重新登录', en: 'The session has ended; log in again' },
+  FORBIDDEN_ROLE: { zh: '您的角色无权执行此操作', en: 'Your role may not do this' },
+  ORGANIZATION_BOUNDARY: { zh: '不能操作其他单位的数据', en: "Another organisation's data" },
+  ACCESS_NOT_DECLARED: { zh: '该接口未声明访问规则', en: 'The endpoint declares no access rule' },
+  METRICS_FORBIDDEN: { zh: '无权读取监控指标', en: 'Metrics are not available to this caller' },
+  EMAIL_TAKEN: { zh: '该邮箱已被使用', en: 'The email address is taken' },
+  USER_NOT_FOUND: { zh: '用户不存在', en: 'No such user' },
+  ORGANIZATION_NOT_FOUND: { zh: '单位不存在', en: 'No such organisation' },
+  NOT_AN_AUTHORITY: { zh: '仅限主管部门', en: 'Only authorities may do this' },
+  NOT_AN_ENTERPRISE: { zh: '仅限企业', en: 'Only enterprises may do this' },
+  NOTIFICATION_NOT_FOUND: { zh: '通知不存在', en: 'No such notification' },
+  // achievements, registry, rules
+  ACHIEVEMENT_NOT_FOUND: { zh: '成果不存在', en: 'No such achievement' },
+  ACHIEVEMENT_NOT_REGISTERED: { zh: '成果尚未登记', en: 'The achievement is not registered' },
+  ACHIEVEMENT_WITHDRAWN: { zh: '成果已撤回', en: 'The achievement is withdrawn' },
+  PUBLICLY_FUNDED: { zh: '财政资助形成的成果不能撤回', en: 'A publicly funded achievement cannot be withdrawn' },
+  UNDER_IDLE_RULE: { zh: '成果处于闲置规则（P-2Y/P-3Y）之下，不能执行此操作', en: 'The achievement is under the idle rules (P-2Y/P-3Y)' },
+  IP_RIGHT_NOT_FOUND: { zh: '知识产权不存在', en: 'No such IP right' },
+  IP_RIGHT_NUMBER_TAKEN: { zh: '该知识产权号已登记', en: 'The IP right number is already registered' },
+  CERTIFICATE_NUMBER_TAKEN: { zh: '该证书号已被使用', en: 'The certificate number is taken' },
+  REGISTRATION_NUMBER_TAKEN: { zh: '该登记号已被使用', en: 'The registration number is taken' },
+  JUSTIFICATION_NOT_FOUND: { zh: '正当理由申请不存在', en: 'No such justification' },
+  JUSTIFICATION_PENDING: { zh: '已有待审核的正当理由申请', en: 'A justification is already pending' },
+  JUSTIFICATION_ALREADY_DECIDED: { zh: '该正当理由申请已审核', en: 'The justification is already decided' },
+  TRANSFORMATION_NOT_FOUND: { zh: '转化记录不存在', en: 'No such transformation' },
+  TRANSFORMATION_ALREADY_DECIDED: { zh: '该转化记录已审核', en: 'The transformation is already decided' },
+  NOT_FREE_LICENSE_ELIGIBLE: { zh: '该成果目前不可申请无偿许可', en: 'The achievement is not free-licence eligible' },
+  FREE_LICENSE_ALREADY_APPLIED: { zh: '已申请过该成果的无偿许可', en: 'A free licence was already applied for' },
+  APPLICATION_ALREADY_DECIDED: { zh: '该申请已审核', en: 'The application is already decided' },
+  SCAN_NOT_FOUND: { zh: '扫描任务不存在', en: 'No such scan' },
+  IMPORT_NOT_FOUND: { zh: '导入任务不存在', en: 'No such import' },
+  IMPORT_NOT_VALIDATED: { zh: '导入尚未校验通过，不能提交', en: 'The import is not validated' },
+  CALENDAR_YEAR_NOT_LOADED: { zh: '该年度的工作日历尚未载入', en: 'The working-day calendar of that year is not loaded' },
+  // market
+  LISTING_NOT_FOUND: { zh: '挂牌不存在', en: 'No such listing' },
+  LISTING_NOT_ACTIVE: { zh: '挂牌不在有效状态', en: 'The listing is not active' },
+  LISTING_IS_AUCTION: { zh: '该挂牌为拍卖方式', en: 'The listing is an auction' },
+  FORCED_LISTING: { zh: '依 P-2Y 强制挂牌的成果只能由管理员撤回', en: 'A listing forced by P-2Y can only be withdrawn by an administrator' },
+  PRICE_NOT_SET: { zh: '挂牌价格尚未确定', en: 'The price is not set' },
+  NOTICE_PERIOD_OVER: { zh: '公示期已结束', en: 'The notice period is over' },
+  INTENT_ALREADY_DECLARED: { zh: '已提交过意向', en: 'Intent already declared' },
+  NOT_NEGOTIATED: { zh: '该挂牌不是协议方式', en: 'The listing is not negotiated' },
+  DEAL_NOT_FOUND: { zh: '成交记录不存在', en: 'No such deal' },
+  DEAL_NOT_AWAITING_CONTRACT: { zh: '该成交不在待签合同状态', en: 'The deal is not awaiting a contract' },
+  LOT_NOT_FOUND: { zh: '拍卖标的不存在', en: 'No such lot' },
+  LOT_CLOSED: { zh: '拍卖已结束', en: 'The lot is closed' },
+  LOT_ENDED: { zh: '拍卖已到结束时间', en: 'The lot has ended' },
+  LOT_NOT_OPEN: { zh: '拍卖尚未开始', en: 'The lot is not open' },
+  LOT_NOT_LIVE: { zh: '该标的不是现场拍卖', en: 'The lot is not run live' },
+  LOT_CHANGED: { zh: '标的已变更，请重试', en: 'The lot changed; try again' },
+  SESSION_NOT_FOUND: { zh: '拍卖专场不存在', en: 'No such session' },
+  ALREADY_REGISTERED: { zh: '贵单位已报名该标的', en: 'Already registered for this lot' },
+  NOT_REGISTERED: { zh: '贵单位未报名该标的', en: 'Not registered for this lot' },
+  BID_TOO_LOW: { zh: '出价低于当前最低可接受价', en: 'The bid is below the minimum' },
+  ALREADY_LEADING: { zh: '您已是最高出价者', en: 'You are already leading' },
+  MAX_BELOW_AMOUNT: { zh: '代理出价上限低于本次出价', en: 'The proxy maximum is below the amount' },
+  PROXY_NOT_ALLOWED: { zh: '该标的不允许代理出价', en: 'Proxy bidding is not allowed on this lot' },
+  TIED_EARLIER_MAXIMUM: { zh: '与更早设定的代理上限相同，先设者领先', en: 'An earlier equal maximum leads' },
+  FLOOR_BIDDER_NOT_OFFLINE: { zh: '该号牌不是现场竞买人', en: 'The paddle is not a floor bidder' },
+  DEPOSIT_NOT_HELD: { zh: '保证金尚未冻结', en: 'The deposit is not held' },
+  // payments
+  DEPOSIT_NOT_FOUND: { zh: '保证金记录不存在', en: 'No such deposit' },
+  DEPOSIT_EXISTS: { zh: '保证金已存在', en: 'The deposit already exists' },
+  DEPOSIT_MISMATCH: { zh: '保证金金额不符', en: 'The deposit does not match' },
+  DEPOSIT_ALREADY_CAPTURED: { zh: '保证金已扣划', en: 'The deposit is already captured' },
+  DEPOSIT_ALREADY_SETTLED: { zh: '保证金已结算', en: 'The deposit is already settled' },
+  DEPOSIT_SETTLED_OTHERWISE: { zh: '保证金已按其他方式结算', en: 'The deposit was settled otherwise' },
+  DEPOSIT_TOO_LARGE_FOR_CARD: { zh: '保证金金额超出银行卡支付上限，请使用对公转账', en: 'The deposit is too large for a card; pay by bank transfer' },
+  BANK_REFERENCE_USED: { zh: '该银行流水号已被使用', en: 'The bank reference is already used' },
+  PAYMENT_DECLINED: { zh: '支付被拒绝', en: 'The payment was declined' },
+  PAYMENT_METHOD_REJECTED: { zh: '支付方式不可用', en: 'The payment method was rejected' },
+  PAYMENT_NOT_FOUND: { zh: '支付记录不存在', en: 'No such payment' },
+  PAYMENT_NOT_SUCCEEDED: { zh: '支付未成功', en: 'The payment did not succeed' },
+  PAYMENT_OPERATION_CONFLICT: { zh: '支付操作冲突，请稍后重试', en: 'A conflicting payment operation is in progress' },
+  PAYMENT_PROVIDER_UNAVAILABLE: { zh: '支付服务暂时不可用，请稍后重试', en: 'The payment provider is unavailable' },
+  PAYMENT_REFERENCE_USED: { zh: '该支付凭证号已被使用', en: 'The payment reference is already used' },
+  PAYMENT_TOO_LARGE_FOR_STRIPE: { zh: '金额超出在线支付上限，请使用对公转账', en: 'The amount is too large for online payment' },
+  PAYMENT_EXCEEDS_OUTSTANDING: { zh: '支付金额超过未付金额', en: 'The payment exceeds the outstanding amount' },
+  REFUND_EXCEEDS_PAYMENT: { zh: '退款金额超过已付金额', en: 'The refund exceeds the payment' },
+  REFUND_REFUSED: { zh: '退款被拒绝', en: 'The refund was refused' },
+  PAYOUT_DUPLICATE: { zh: '该笔拨付已存在', en: 'The payout already exists' },
+  PAYOUT_EXCEEDS_AVAILABLE: { zh: '拨付金额超过可用余额', en: 'The payout exceeds the available balance' },
+  NOTHING_TO_PAY: { zh: '没有需要支付的款项', en: 'Nothing to pay' },
+  NOT_THE_PAYER: { zh: '您不是该款项的付款方', en: 'You are not the payer' },
+  INVALID_SIGNATURE: { zh: '签名无效', en: 'Invalid signature' },
+  // contracts
+  CONTRACT_NOT_FOUND: { zh: '合同不存在', en: 'No such contract' },
+  CONTRACT_ALREADY_SIGNED: { zh: '合同已签署', en: 'The contract is already signed' },
+  CONTRACT_ALREADY_SIGNED_BY_PARTY: { zh: '贵方已签署该合同', en: 'Your party already signed the contract' },
+  CONTRACT_TERMS_INCOMPLETE: { zh: '合同条款不完整', en: 'The contract terms are incomplete' },
+  CONTRACT_VERSION_CONFLICT: { zh: '合同版本已变化，请刷新后重试', en: 'The contract version changed' },
+  NOT_A_DRAFT: { zh: '合同不在草稿状态', en: 'The contract is not a draft' },
+  NOT_A_PARTY: { zh: '您不是合同当事方', en: 'You are not a party to the contract' },
+  NOT_AUTHORISED_SIGNATORY: { zh: '您无权代表本单位签署', en: 'You may not sign for your organisation' },
+  NOT_THE_LICENSEE: { zh: '您不是被许可方', en: 'You are not the licensee' },
+  NOT_USE_FIRST: { zh: '该合同不是先用后转合同', en: 'The contract is not use-first' },
+  USE_FIRST_ALREADY_CONVERTED: { zh: '先用后转合同已转为正式合同', en: 'The use-first contract is already converted' },
+  USE_FIRST_REQUIRES_SME: { zh: '先用后转仅限中小企业', en: 'Use-first requires an SME' },
+  USE_FIRST_TRIAL_ENDED: { zh: '先用后转试用期已结束', en: 'The use-first trial has ended' },
+  FEES_DEFERRED: { zh: '费用在转为正式合同前暂缓支付', en: 'Fees are deferred until conversion' },
+  NO_ROYALTY: { zh: '该合同没有提成费用', en: 'The contract has no royalty' },
+  ROYALTY_PERIOD_NOT_ENDED: { zh: '提成报告期尚未结束', en: 'The royalty period has not ended' },
+  ROYALTY_PERIOD_ALREADY_REPORTED: { zh: '该提成报告期已报告', en: 'The royalty period is already reported' },
+  MILESTONE_NOT_FOUND: { zh: '里程碑不存在', en: 'No such milestone' },
+  MILESTONE_ALREADY_RECORDED: { zh: '该里程碑已记录', en: 'The milestone is already recorded' },
+  SIGNED_DOCUMENT_NOT_FOUND: { zh: '合同尚未签署，没有签署文本', en: 'The contract is not signed yet' },
+  // subsidies
+  POLICY_NOT_FOUND: { zh: '补助政策不存在', en: 'No such policy' },
+  POLICY_WITHDRAWN: { zh: '补助政策已撤回', en: 'The policy is withdrawn' },
+  POLICY_UNCHANGED: { zh: '补助政策没有变化', en: 'The policy is unchanged' },
+  POLICY_DOCUMENT_NUMBER_TAKEN: { zh: '该政策文号已被使用', en: 'The document number is taken' },
+  BUDGET_EXHAUSTED: { zh: '补助预算不足', en: 'The budget is exhausted' },
+  BUDGET_BELOW_COMMITTED: { zh: '预算低于已承诺金额', en: 'The budget is below what is committed' },
+  STACKING_NOT_ALLOWED: { zh: '该补助不能与已获补助叠加', en: 'The subsidy may not be combined with one already granted' },
+  SUBJECT_NOT_FOUND: { zh: '申请对象不存在', en: 'No such subject' },
+  NOT_ELIGIBLE: { zh: '不符合补助条件', en: 'Not eligible' },
+  NOTHING_TO_CLAIM: { zh: '没有可申请的补助金额', en: 'Nothing to claim' },
+  AMOUNT_EXCEEDS_ENTITLEMENT: { zh: '金额超过应得补助', en: 'The amount exceeds the entitlement' },
+  DUPLICATE_APPLICATION: { zh: '已提交过相同的补助申请', en: 'The same application already exists' },
+  APPLICATION_NOT_FOUND: { zh: '申请不存在', en: 'No such application' },
+  APPLICATION_NOT_SUBMITTED: { zh: '申请不在已提交状态', en: 'The application is not submitted' },
+  APPLICATION_NOT_REVIEWED: { zh: '申请尚未初审', en: 'The application is not reviewed' },
+  APPLICATION_NOT_APPROVED: { zh: '申请尚未批准', en: 'The application is not approved' },
+  APPLICATION_NOT_REJECTABLE: { zh: '申请当前不能驳回', en: 'The application cannot be rejected now' },
+  APPLICATION_NOT_WITHDRAWABLE: { zh: '申请当前不能撤回', en: 'The application cannot be withdrawn now' },
+  APPLICATION_NOT_BATCHABLE: { zh: '申请不能列入结算批次', en: 'The application cannot be batched' },
+  FOUR_EYES: { zh: '初审人不能同时批准（须两人审核）', en: 'The reviewer may not also approve (four eyes)' },
+  BATCH_NOT_FOUND: { zh: '结算批次不存在', en: 'No such batch' },
+  BATCH_NOT_EXPORTED: { zh: '结算批次尚未导出', en: 'The batch is not exported' },
+  BATCH_ALREADY_PAID: { zh: '结算批次已支付', en: 'The batch is already paid' },
+  FUNDING_NOT_FOUND: { zh: '科研经费记录不存在', en: 'No such research funding' },
+  FUNDING_ALREADY_DECIDED: { zh: '科研经费记录已审核', en: 'The research funding is already decided' },
+  SWEEP_NOT_FOUND: { zh: '测算任务不存在', en: 'No such sweep' },
+};
+
+/** Validation detail codes (class-validator constraints and our own), in Chinese; `{field}` is the field. */
+const DETAIL_MESSAGES: Readonly<Record<string, string>> = {
+  unknownField: '不允许的字段 {field}',
+  whitelistValidation: '不允许的字段 {field}',
+  required: '{field} 为必填项',
+  isDefined: '{field} 为必填项',
+  nulCharacter: '{field} 不能包含 NUL 字符',
+  invalidUnicode: '{field} 含有无效的 Unicode 字符',
+  isInt: '{field} 必须是整数',
+  isNumber: '{field} 必须是数字',
+  isBoolean: '{field} 必须是 true 或 false',
+  isString: '{field} 必须是字符串',
+  isUuid: '{field} 必须是 UUID',
+  isIn: '{field} 的取值不在允许范围内',
+  isEnum: '{field} 的取值不在允许范围内',
+  min: '{field} 小于允许的最小值',
+  max: '{field} 大于允许的最大值',
+  isLength: '{field} 的长度不符合要求',
+  matches: '{field} 的格式不正确',
+  isDateString: '{field} 必须是 ISO 8601 日期时间',
+  isObject: '{field} 必须是对象',
+  isArray: '{field} 必须是数组',
+  arrayMinSize: '{field} 的元素太少',
+  arrayMaxSize: '{field} 的元素太多',
+};
+
+/** The Chinese text of a validation detail: by its code, or a general one naming the field. */
+export function detailMessageZh(field: string, code: string): string {
+  return (DETAIL_MESSAGES[code] ?? '{field} 的值无效').replace('{field}', field || '请求');
+}
+
+/**
+ * Whether an Accept-Language header prefers English to Chinese: the language range with the highest
+ * q-value among English and Chinese ones (`en`, `en-US`, `zh-CN`…) decides; `*` and others do not count.
+ */
+export function prefersEnglish(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return false;
+  let best: { lang: 'en' | 'zh'; q: number } | undefined;
+  for (const part of value.split(',')) {
+    const [range, ...params] = part.trim().toLowerCase().split(';');
+    const lang = range === 'en' || range.startsWith('en-') ? 'en' : range === 'zh' || range.startsWith('zh-') ? 'zh' : undefined;
+    if (!lang) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { lang, q };
+  }
+  return best?.lang === 'en';
+}
