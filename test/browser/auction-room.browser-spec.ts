@@ -64,7 +64,9 @@ describe('the auction room in a real browser', () => {
       await screenshot(p1, 'achievement');
       // the holder puts it up for auction now, ending in 45 s: every bid below falls in the last minute and extends it
       const lotId = await world.lot(achievementId, 45_000);
-      await p1.goto(`/lot/${lotId}`);
+      await p1.reload(); // the achievement page now links its listing to the lot
+      await p1.getByRole('button', { name: '进入拍卖室' }).click();
+      await p1.waitForURL(`**/lot/${lotId}`);
       await p1.getByTestId('lot-rules').waitFor();
       await p1.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor();
 
@@ -145,6 +147,82 @@ describe('the auction room in a real browser', () => {
       await p1.getByTestId('download-pdf').click();
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
       await p1.getByTestId('hash-check').filter({ hasText: '一致' }).waitFor();
+    }));
+
+  it('shows a missed bid after the connection drops: on reconnect the room fills the gap in order', () =>
+    showing(async () => {
+      const achievementId = await world.achievement('示范高效光伏背板材料', ['光伏'], '202410123454');
+      const lotId = await world.lot(achievementId, 600_000, { extensionMinutes: 0 });
+      for (const who of ['e1', 'e2']) {
+        expect((await world.http(who).post(`/lots/${lotId}/registrations`, { paymentMethod: 'pm_card_visa' })).status).toBe(201);
+      }
+      await until(async () => ((await world.http('e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined));
+      await until(async () => ((await world.http('e1').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined));
+      const page = await open();
+      await page.goto(`/lot/${lotId}`);
+      await page.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor();
+      const bid = async (who: string, yuan: number) => {
+        const answer = await world.http(who).post(`/lots/${lotId}/bids`, { amountFen: String(yuan * 100), idempotencyKey: `drop-${who}-${yuan}` });
+        expect(answer.body.status).toBe('accepted');
+      };
+      await bid('e1', 10_000);
+      await page.getByTestId('bid-history').locator('[data-seq="1"]').waitFor();
+      // the network goes away (the socket with it) while the others go on bidding
+      await page.context().setOffline(true);
+      await page.getByTestId('connection').filter({ hasText: '连接中断' }).waitFor();
+      await bid('e2', 10_500);
+      await bid('e1', 11_000);
+      await bid('e2', 11_500);
+      await page.context().setOffline(false);
+      await page.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('bid-history').locator('[data-seq="4"]').waitFor();
+      const seqs = await page
+        .getByTestId('bid-history')
+        .locator('[data-seq]')
+        .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+      expect(seqs).toEqual([4, 3, 2, 1]); // every missed bid, newest first, none twice
+      await page.getByTestId('current-price').filter({ hasText: '11,500 元' }).waitFor();
+    }));
+
+  it('the public pages: live lots on the home page, the use-first rule explained, and an English switch that works on every page', () =>
+    showing(async () => {
+      const achievementId = await world.achievement('示范生物可降解包装膜', ['可降解'], '202410123455');
+      const lotId = await world.lot(achievementId, 900_000);
+      const page = await open();
+      await page.goto('/');
+      await page.getByTestId('home-live').waitFor();
+      const card = page.getByTestId('lot-card').filter({ hasText: '示范生物可降解包装膜' });
+      await card.waitFor();
+      await card.getByTestId('countdown').waitFor();
+      await page.getByText('P-2Y：成果完成满两年未转化的').waitFor();
+      await screenshot(page, 'home');
+      // English, then every public page in English
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('Live now').waitFor();
+      await screenshot(page, 'home-en');
+      const english: [string, string][] = [
+        ['/search', 'Technical field'],
+        [`/achievement/${achievementId}`, 'Rules that apply'],
+        [`/lot/${lotId}`, 'Terms of the auction'],
+        ['/login', 'Sign in to Zhejiang Auction'],
+        ['/no-such-page', 'Page not found'],
+      ];
+      for (const [path, label] of english) {
+        await page.goto(path);
+        await page.getByText(label, { exact: false }).first().waitFor();
+      }
+      // the language stays chosen, and switches back
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.getByText('页面不存在').waitFor();
+      await page.goto('/login');
+      await page.getByText('登录浙江拍').first().waitFor();
+      // the login form shows the API's answer next to the form; an empty form shows the fields' own errors
+      await page.getByTestId('login-submit').click();
+      await page.getByText('请填写邮箱').waitFor();
+      await page.getByTestId('login-email').fill(world.emails.e1);
+      await page.getByTestId('login-password').fill('wrong-password-1');
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('login-error').filter({ hasText: '邮箱或密码不正确' }).waitFor();
     }));
 
   it('shows the right countdown in a browser whose clock is hours wrong (the server clock drives it)', async () => {

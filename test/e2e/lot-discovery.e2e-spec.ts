@@ -101,6 +101,7 @@ describe('lot discovery (GET /lots)', () => {
       reserve: '7000000',
     });
     await lot('ended', { holder: hangzhou2, field: 'life_health', startsAt: at(-4), endsAt: at(-1), status: 'open' });
+    await db.query(`UPDATE lots SET hammer_price_fen = 1230000 WHERE id = $1`, [ids.sold]);
   });
   afterAll(() => api?.close());
 
@@ -141,12 +142,17 @@ describe('lot discovery (GET /lots)', () => {
       status: 'open', // scheduled in the table, but its start has come
       live: true,
       reservePresent: true,
+      result: null,
+      hammerPriceFen: null,
     });
     expect(live2).toMatchObject({ sessionId: null, sessionTitle: null, dealType: 'license', licenseType: 'exclusive', reservePresent: false, live: false });
     const upcoming = (await get({ status: 'upcoming' })).body.items as { status: string }[];
     expect(upcoming.map((l) => l.status)).toEqual(['scheduled', 'scheduled']);
     const closed = (await get({ status: 'closed' })).body.items as { id: string; status: string }[];
     expect(closed.find((l) => l.id === ids.sold)?.status).toBe('closed');
+    // the outcome a "recent deals" card shows: sold at its hammer price, or unsold
+    expect(closed.find((l) => l.id === ids.sold)).toMatchObject({ result: 'sold', hammerPriceFen: '1230000' });
+    expect(closed.find((l) => l.id === ids.unsold)).toMatchObject({ result: 'unsold', hammerPriceFen: null });
   });
 
   it('never leaks the reserve price', async () => {

@@ -49,6 +49,14 @@ describe('the web application served by the API', () => {
     const nothing = await api.http.get('/no-such-thing');
     expect(nothing.status).toBe(404);
     expect(nothing.body.code).toBe('NOT_FOUND');
+    // a browser lost on the same path gets the app (which shows its "page not found"), still with 404
+    const lost = await api.http.get('/no-such-thing').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    expect([lost.status, lost.headers['content-type']]).toEqual([404, expect.stringMatching(/text\/html/)]);
+    expect(lost.text).toContain('<div id="root"></div>');
+    // but never for an API resource that does not exist, nor for a POST
+    const lot = await api.http.get('/lots/01a24920-2b5a-7226-8da8-f28d8e8828af').set('Accept', 'text/html');
+    expect([lot.status, lot.body.code]).toEqual([404, 'LOT_NOT_FOUND']);
+    expect((await api.http.post('/no-such-thing').set('Accept', 'text/html')).headers['content-type']).toMatch(/json/);
   });
 
   it("names its pages so that none collides with an API route (the API's collections are plural, the pages singular)", async () => {

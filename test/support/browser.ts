@@ -63,7 +63,7 @@ export async function signIn(page: Page, email: string, password: string, next =
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('user-name').waitFor();
+  await page.getByTestId('user-name').waitFor({ state: 'attached' }); // hidden on a phone's width, but there
 }
 
 /** The page has no horizontal scrolling (its content fits the viewport's width). */

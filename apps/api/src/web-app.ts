@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
+import { setHtmlNotFoundPage } from '@zjp/platform';
 
 /** Where `npm run web:build` puts the web application (apps/web/dist), from dist/apps/api/src or apps/api/src. */
 export const WEB_DIST = resolve(__dirname, __dirname.includes(`${join('dist', 'apps')}`) ? '../../../../apps/web/dist' : '../../web/dist');
@@ -20,11 +21,16 @@ export const WEB_PAGE_PATTERN = /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|ses
 /**
  * Serves the built web application at `/` from the same origin as the API (no CORS): its assets as
  * static files (hashed names, cached for a year) and index.html for every page path above, so that
- * deep links and reloads work. Without a build (API-only tests, a developer who has not run
+ * deep links and reloads work; a browser navigating to any other unknown path gets the app too,
+ * with status 404, and shows its own "page not found". Without a build (API-only tests, a developer who has not run
  * `npm run web:build`), nothing is served and the API answers as before.
  */
 export function webAppModules(dir = WEB_DIST): DynamicModule[] {
-  if (!existsSync(join(dir, 'index.html'))) return [];
+  if (!existsSync(join(dir, 'index.html'))) {
+    setHtmlNotFoundPage(undefined);
+    return [];
+  }
+  setHtmlNotFoundPage(join(dir, 'index.html')); // a browser lost on an unknown path gets the app's "page not found"
   return [
     ServeStaticModule.forRoot({
       rootPath: dir,

@@ -939,7 +939,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['LotsController_discover'];
     put?: never;
     post: operations['LotsController_create'];
     delete?: never;
@@ -1102,6 +1102,22 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['NotificationsController_read'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['NotificationsController_readAll'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1822,6 +1838,18 @@ export interface components {
       note?: string;
       terms: Record<string, never>;
     };
+    ApplicationEnterpriseDto: {
+      id: string;
+      name: string;
+      /** @example 330603 */
+      regionCode: string;
+    };
+    ApplicationPolicyDto: {
+      documentNumber: string;
+      id: string;
+      name: string;
+      version: number;
+    };
     ApplyDto: {
       attachments: components['schemas']['SubsidyAttachmentDto'][];
       payee: components['schemas']['PayeeDto'];
@@ -1892,6 +1920,26 @@ export interface components {
       /** @example 2026-03-01 */
       receivedOn: string;
     };
+    BidResultDto: {
+      /**
+       * @description why a bid was rejected
+       * @example BID_TOO_LOW
+       */
+      code?: string;
+      /** @description fen */
+      currentFen: string | null;
+      /** Format: date-time */
+      endsAt: string;
+      leading: boolean;
+      /** @description the lowest acceptable bid now, in fen */
+      minimumFen?: string;
+      /** @description the stored answer to an earlier bid with the same idempotency key */
+      replay: boolean;
+      /** @description the sequence number of an accepted bid */
+      seq?: number;
+      /** @enum {string} */
+      status: 'accepted' | 'rejected';
+    };
     CalendarDayDto: {
       /** @example 2027-02-06 */
       date: string;
@@ -1944,6 +1992,15 @@ export interface components {
       /** @enum {string} */
       call: 'going_once' | 'going_twice';
     };
+    CandidatePolicyDto: {
+      authorityName: string;
+      /** @description 文号 */
+      documentNumber: string;
+      id: string;
+      name: string;
+      /** @example combinable */
+      stacking: string;
+    };
     CapsDto: {
       /** @example 50000000 */
       perContractFen?: Record<string, never> | null;
@@ -1987,6 +2044,8 @@ export interface components {
       /** @description listed by the platform under P-2Y rather than by the holder */
       forced: boolean;
       id: string;
+      /** @description the lot of an auction listing (GET /lots/:id); null for any other mode */
+      lotId: string | null;
       /** @example 2026-06-30 */
       priceDeadline?: string | null;
       /** @description fen */
@@ -2002,6 +2061,111 @@ export interface components {
       totalIsExact: boolean;
     };
     ClockSyncDto: Record<string, never>;
+    ContractBuyerDto: {
+      id: string;
+      name: string;
+      sme: boolean;
+    };
+    ContractDocumentRefDto: {
+      /** @description SHA-256 of the stored signed PDF */
+      signedSha256: string | null;
+      /** @description SHA-256 of the terms both parties signed */
+      signedTermsSha256: string | null;
+    };
+    ContractDto: {
+      achievement: components['schemas']['ContractRefDto'];
+      buyer: components['schemas']['ContractBuyerDto'];
+      /** Format: date-time */
+      completedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      dealId: string | null;
+      /** @description fen */
+      depositFen: string;
+      document: components['schemas']['ContractDocumentRefDto'];
+      freeLicenseApplicationId: string | null;
+      id: string;
+      money: components['schemas']['ContractMoneyDto'];
+      /** @description fen */
+      priceFen: string;
+      registration: components['schemas']['ContractRegistrationDto'] | null;
+      seller: components['schemas']['ContractPartyDto'];
+      signatures: components['schemas']['SignatureDto'][];
+      /** Format: date-time */
+      signedAt: string | null;
+      /** @enum {string} */
+      source: 'auction' | 'fixed_price' | 'negotiated' | 'free_license' | 'drafted';
+      /** @enum {string} */
+      status: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
+      termination: components['schemas']['TerminationDto'] | null;
+      /** @description the terms as drafted and amended (PUT /contracts/:id/terms) */
+      terms: {
+        [key: string]: unknown;
+      };
+      title: string;
+      /** Format: date */
+      tookEffectOn: string | null;
+      /** @enum {string} */
+      type: 'transfer' | 'license' | 'equity' | 'use_first' | 'free_license';
+      /** Format: date-time */
+      updatedAt: string;
+      useFirst: components['schemas']['UseFirstDto'] | null;
+      version: number;
+    };
+    ContractListItemDto: {
+      achievementId: string;
+      buyerId: string;
+      /** Format: date-time */
+      createdAt: string;
+      dealId: string | null;
+      id: string;
+      /** @description the technology-market registration number */
+      registrationNumber: string | null;
+      sellerId: string;
+      /** @enum {string} */
+      status: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
+      title: string;
+      /** @enum {string} */
+      type: 'transfer' | 'license' | 'equity' | 'use_first' | 'free_license';
+    };
+    ContractMoneyDto: {
+      /** @description 实际成交额: succeeded payments less refunds, fen */
+      actualValueFen: string;
+      dueFen: string;
+      /** @description equity: the valuation, fen */
+      equityValuationFen: string | null;
+      feesDeferred: boolean;
+      obligations: components['schemas']['ObligationDto'][];
+      outstandingFen: string;
+      overdueFen: string;
+      /** @description royalty years not reported yet */
+      royaltyReportsMissing: number[];
+      settled: boolean;
+      /** @description fees known so far, fen */
+      totalFeesFen: string;
+    };
+    ContractPageDto: {
+      items: components['schemas']['ContractListItemDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    ContractPartyDto: {
+      id: string;
+      name: string;
+    };
+    ContractRefDto: {
+      id: string;
+      title: string;
+    };
+    ContractRegistrationDto: {
+      number: string;
+      /** Format: date-time */
+      registeredAt: string;
+      /** Format: date */
+      registeredOn: string;
+      registry: string;
+    };
     ConversionDto: {
       /** @enum {string} */
       decision: 'convert' | 'decline';
@@ -2128,6 +2292,13 @@ export interface components {
       /** @example 材料齐全，理由成立 */
       reason: string;
     };
+    DecisionRecordDto: {
+      /** Format: date-time */
+      at: string;
+      /** @description user id */
+      by: string;
+      reason: string;
+    };
     DeclareImplementationDto: {
       /** @example 在本单位中试基地实施，年产能100吨 */
       description: string;
@@ -2184,6 +2355,27 @@ export interface components {
       amountFen: string;
       /** @example 12 */
       paddleNumber: number;
+    };
+    FreeLicenseApplicationDto: {
+      achievementId: string;
+      achievementTitle: string;
+      /** Format: date-time */
+      appliedAt: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      decisionReason: string | null;
+      enterpriseId: string;
+      holderId: string;
+      id: string;
+      statement: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+    };
+    FreeLicenseApplicationPageDto: {
+      items: components['schemas']['FreeLicenseApplicationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     FundingDecisionDto: {
       /** @example 已到账，用于基础研究 */
@@ -2280,6 +2472,37 @@ export interface components {
       /** @example 100000 */
       incrementFen: string;
     };
+    ListingPageDto: {
+      items: components['schemas']['ListingView'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    ListingView: {
+      achievementId: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description listed by the platform under P-2Y rather than by the holder */
+      forced: boolean;
+      holderId: string;
+      id: string;
+      /** @description the lot of an auction listing (GET /lots/:id); null for any other mode */
+      lotId: string | null;
+      /** @enum {string} */
+      mode: 'fixed_price' | 'auction' | 'negotiated';
+      /**
+       * @description a forced listing "price to be set": the date by which the holder sets it
+       * @example 2026-06-30
+       */
+      priceDeadline: string | null;
+      /** @description fen */
+      priceFen: string | null;
+      /** @description the rule clause of a forced listing */
+      ruleClause: string | null;
+      /** @enum {string} */
+      status: 'active' | 'suspended' | 'withdrawn' | 'closed';
+      statusReason: string | null;
+    };
     LoadCalendarYearDto: {
       days: components['schemas']['CalendarDayDto'][];
       /**
@@ -2301,6 +2524,138 @@ export interface components {
       /** @example Demo-2026! */
       password: string;
     };
+    LotBidDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      at: string;
+      /** @example 竞买人 07 */
+      bidder: string;
+      hash: string;
+      prevHash: string;
+      /** @description placed by the engine for a proxy maximum */
+      proxy: boolean;
+      seq: number;
+    };
+    LotBidsDto: {
+      bids: components['schemas']['LotBidDto'][];
+      chainHead: string;
+      lotId: string;
+      /** @description the whole chain was asked for (afterSeq 0) and verifies */
+      verified: boolean;
+    };
+    LotCardDto: {
+      achievementId: string;
+      bidCount: number;
+      /** @description the leading bid in fen; null before the first bid */
+      currentFen: string | null;
+      /** @enum {string} */
+      dealType: 'transfer' | 'license' | 'equity';
+      /** @description fen */
+      depositFen: string;
+      /**
+       * Format: date-time
+       * @description including anti-sniping extensions
+       */
+      endsAt: string;
+      /** @description fen; the hammer price of a sold lot */
+      hammerPriceFen: string | null;
+      holder: components['schemas']['LotHolderDto'];
+      id: string;
+      /** @enum {string|null} */
+      licenseType: 'exclusive' | 'sole' | 'ordinary' | null;
+      /** @description run live by an auctioneer */
+      live: boolean;
+      /** @description whether a hidden reserve price is set (never the price itself) */
+      reservePresent: boolean;
+      /**
+       * @description the outcome, once closed
+       * @enum {string|null}
+       */
+      result: 'sold' | 'unsold' | null;
+      sessionId: string | null;
+      /** @description the session's name */
+      sessionTitle: string | null;
+      /**
+       * @description fen
+       * @example 10000000
+       */
+      startingPriceFen: string;
+      /** Format: date-time */
+      startsAt: string;
+      /**
+       * @description the lot's effective state, as GET /lots/:id gives it
+       * @enum {string}
+       */
+      status: 'scheduled' | 'open' | 'closed';
+      /** @enum {string} */
+      technicalField: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+      /** @description the achievement's title */
+      title: string;
+    };
+    LotDto: {
+      achievementId: string;
+      bidCount: number;
+      /** @description hash of the last accepted bid (the chain head) */
+      chainHead: string;
+      /** @description fen */
+      currentFen: string | null;
+      /** @description fen */
+      depositFen: string;
+      /**
+       * Format: date-time
+       * @description including anti-sniping extensions
+       */
+      endsAt: string;
+      extensionCapMinutes: number | null;
+      extensionMinutes: number;
+      /** @description fen */
+      hammerPriceFen: string | null;
+      /** @description whether a hidden reserve price is set */
+      hasReserve: boolean;
+      holderId: string;
+      id: string;
+      increment: components['schemas']['IncrementDto'];
+      /**
+       * @description the leader's pseudonym
+       * @example 竞买人 07
+       */
+      leader: string | null;
+      listingId: string;
+      live: boolean;
+      /** Format: date-time */
+      originalEndsAt: string;
+      proxyAllowed: boolean;
+      /** @enum {string|null} */
+      result: 'sold' | 'unsold' | null;
+      /** @description sequence number of the last accepted bid */
+      seq: number;
+      sessionId: string | null;
+      /** @description fen */
+      startingPriceFen: string;
+      /** Format: date-time */
+      startsAt: string;
+      /**
+       * @description the effective state (a scheduled lot whose start has come is open)
+       * @enum {string}
+       */
+      status: 'scheduled' | 'open' | 'closed';
+      title: string;
+      /** @description the winner's pseudonym */
+      winner: string | null;
+    };
+    LotHolderDto: {
+      id: string;
+      name: string;
+      /** @example 330106 */
+      regionCode: string;
+    };
+    LotPageDto: {
+      items: components['schemas']['LotCardDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     MarkPaidDto: {
       /** @example 2026-12-01 */
       paidOn: string;
@@ -2313,6 +2668,51 @@ export interface components {
     MilestoneReachedDto: {
       /** @example 2026-05-01 */
       reachedOn: string;
+    };
+    NotificationPageDto: {
+      items: components['schemas']['NotificationView'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    NotificationView: {
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * @description what the notice is about, for a link: { lotId }, { contractId }, { applicationId }, { depositId }, amounts in fen as strings
+       * @example {
+       *       "lotId": "0193a0a0-0000-7000-8000-000000000000",
+       *       "currentFen": "1060000"
+       *     }
+       */
+      data: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description a stable code: outbid, lot_starting_soon, lot_won, lot_lost, deposit_released, deposit_applied, contract_ready_to_sign, payment_received, subsidy_decision (enterprises); rule.<state>, free_license.applied|approved|rejected (the registry's)
+       * @example outbid
+       */
+      kind: string;
+      /** Format: date-time */
+      readAt: string | null;
+      /** @example 您的出价已被超越 */
+      title: string;
+    };
+    ObligationDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date */
+      dueOn: string | null;
+      key: string;
+      kind: string;
+      /** @description fen */
+      outstandingFen: string;
+      /** @description fen */
+      paidFen: string;
+      status: string;
     };
     OfflineRegistrationDto: {
       /**
@@ -2418,6 +2818,10 @@ export interface components {
       /** @example 0.05 */
       rate?: string;
       tiers?: components['schemas']['TierDto'][];
+    };
+    ReadAllNotificationsDto: {
+      /** @description how many notices were marked read */
+      marked: number;
     };
     RecordedHistoryDto: {
       entries: components['schemas']['HistoryEntryDto'][];
@@ -2584,6 +2988,19 @@ export interface components {
       /** @example 杭州市技术合同登记处 */
       registry: string;
     };
+    RegistrationDto: {
+      depositId: string | null;
+      /** @enum {string} */
+      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
+      id: string;
+      lotId: string;
+      /** @description a floor bidder registered by the operator */
+      offline: boolean;
+      organizationId: string;
+      paddleNumber: number;
+      /** @example 竞买人 07 */
+      pseudonym: string;
+    };
     RegistrationRuleDto: {
       /** @example 2026-12-31 */
       onOrBefore?: Record<string, never> | null;
@@ -2671,6 +3088,15 @@ export interface components {
       /** @example 部分款项发票不全，按已核实金额计算 */
       reason: string;
     };
+    ReviewRecordDto: {
+      /** Format: date-time */
+      at: string;
+      /** @description user id */
+      by: string;
+      /** @enum {string} */
+      decision: 'approve' | 'adjust' | 'reject';
+      reason: string;
+    };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
       periodIndex: number;
@@ -2687,12 +3113,67 @@ export interface components {
        */
       date?: string;
     };
+    SessionDto: {
+      id: string;
+      lots: components['schemas']['SessionLotDto'][];
+      name: string;
+      /** @enum {string} */
+      runMode: 'sequential' | 'parallel';
+      /** Format: date-time */
+      startsAt: string;
+      /** @enum {string} */
+      theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
+    };
+    SessionLotDto: {
+      bidCount: number;
+      /** @description fen */
+      currentFen: string | null;
+      /** Format: date-time */
+      endsAt: string;
+      id: string;
+      /** Format: date-time */
+      startsAt: string;
+      /**
+       * @description as stored (GET /lots/:id gives the effective state)
+       * @enum {string}
+       */
+      status: 'scheduled' | 'open' | 'closed' | 'cancelled';
+      title: string;
+    };
+    SessionPageDto: {
+      items: components['schemas']['SessionSummaryDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    SessionSummaryDto: {
+      id: string;
+      lotCount: number;
+      name: string;
+      /** @enum {string} */
+      runMode: 'sequential' | 'parallel';
+      /** Format: date-time */
+      startsAt: string;
+      /** @enum {string} */
+      theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
+    };
     SetPriceDto: {
       /**
        * @description fen
        * @example 80000000
        */
       priceFen: string;
+    };
+    SignatureDto: {
+      organizationId: string;
+      /** @enum {string} */
+      party: 'seller' | 'buyer';
+      /** Format: date-time */
+      signedAt: string;
+      signerName: string;
+      termsSha256: string;
+      userId: string;
+      version: number;
     };
     SocketAck: {
       /** @description the result when ok */
@@ -2735,6 +3216,53 @@ export interface components {
       /** @example 正在与两家企业就独占许可进行谈判 */
       explanation: string;
     };
+    SubsidyApplicationDto: {
+      /** @description the computation at approval */
+      approvalExplanation: {
+        [key: string]: unknown;
+      } | null;
+      /** @description fen */
+      approvedFen: string | null;
+      attachments: {
+        [key: string]: unknown;
+      }[];
+      authorityId: string;
+      batchId: string | null;
+      /** @description fen */
+      computedFen: string;
+      decision: components['schemas']['DecisionRecordDto'] | null;
+      enterprise: components['schemas']['ApplicationEnterpriseDto'];
+      /** @description how the amount was computed: policy kind, year, conditions, base (with its items), rate, exact amount, caps, rounding, amount (fen) */
+      explanation: {
+        [key: string]: unknown;
+      };
+      id: string;
+      /** Format: date-time */
+      paidAt: string | null;
+      payee: components['schemas']['PayeeDto'];
+      policy: components['schemas']['ApplicationPolicyDto'];
+      /** @description fen */
+      recommendedFen: string | null;
+      review: components['schemas']['ReviewRecordDto'] | null;
+      revocation: components['schemas']['DecisionRecordDto'] | null;
+      statement: string | null;
+      /** @enum {string} */
+      status: 'submitted' | 'reviewed' | 'approved' | 'rejected' | 'batched' | 'paid' | 'withdrawn';
+      subjectId: string;
+      subjectLabel: string | null;
+      /** @enum {string} */
+      subjectType: 'contract' | 'research_funding';
+      /** Format: date-time */
+      submittedAt: string;
+      submittedBy: string | null;
+      year: number;
+    };
+    SubsidyApplicationPageDto: {
+      items: components['schemas']['SubsidyApplicationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     SubsidyAttachmentDto: {
       /** @example application/pdf */
       contentType: string;
@@ -2747,6 +3275,38 @@ export interface components {
       /** @example 182044 */
       sizeBytes: number;
     };
+    SubsidyCandidateDto: {
+      /** @description fen */
+      amountFen: string;
+      applicationId: string | null;
+      applicationStatus: string | null;
+      /** Format: date-time */
+      computedAt: string;
+      eligible: boolean;
+      enterpriseId: string;
+      /** @description how the amount was computed: policy kind, year, conditions, base (with its items), rate, exact amount, caps, rounding, amount (fen) */
+      explanation: {
+        [key: string]: unknown;
+      };
+      failedCondition: string | null;
+      id: string;
+      policy: components['schemas']['CandidatePolicyDto'];
+      /**
+       * @description where policies may not be combined: part of the best option or not
+       * @enum {string|null}
+       */
+      stacking: 'applies' | 'superseded' | null;
+      subjectId: string;
+      /** @enum {string} */
+      subjectType: 'contract' | 'research_funding';
+      year: number;
+    };
+    SubsidyCandidatePageDto: {
+      items: components['schemas']['SubsidyCandidateDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     SubsidyDecisionDto: {
       /** @example 经复核同意 */
       reason: string;
@@ -2756,6 +3316,12 @@ export interface components {
       kind: 'buyer_default' | 'mutual' | 'withdrawn' | 'other';
       /** @example 成交后未在规定期限内签订合同 */
       reason: string;
+    };
+    TerminationDto: {
+      kind: string;
+      reason: string;
+      /** Format: date-time */
+      terminatedAt: string;
     };
     TierDto: {
       /** @description the band's own caps, besides the policy's */
@@ -2829,6 +3395,12 @@ export interface components {
        */
       stacking: 'combinable' | 'exclusive';
     };
+    UseFirstDto: {
+      /** Format: date */
+      convertedOn: string | null;
+      /** Format: date */
+      trialEndsOn: string | null;
+    };
     UserDto: {
       active: boolean;
       createdAt: string;
@@ -2863,23 +3435,36 @@ export interface components {
 export type SchemaAchievementDto = components['schemas']['AchievementDto'];
 export type SchemaAgreementDto = components['schemas']['AgreementDto'];
 export type SchemaAmendTermsDto = components['schemas']['AmendTermsDto'];
+export type SchemaApplicationEnterpriseDto = components['schemas']['ApplicationEnterpriseDto'];
+export type SchemaApplicationPolicyDto = components['schemas']['ApplicationPolicyDto'];
 export type SchemaApplyDto = components['schemas']['ApplyDto'];
 export type SchemaApplyFreeLicenseDto = components['schemas']['ApplyFreeLicenseDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
+export type SchemaBidResultDto = components['schemas']['BidResultDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
+export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
+export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
+export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
+export type SchemaContractDto = components['schemas']['ContractDto'];
+export type SchemaContractListItemDto = components['schemas']['ContractListItemDto'];
+export type SchemaContractMoneyDto = components['schemas']['ContractMoneyDto'];
+export type SchemaContractPageDto = components['schemas']['ContractPageDto'];
+export type SchemaContractPartyDto = components['schemas']['ContractPartyDto'];
+export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
+export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
 export type SchemaCreateAuctionDto = components['schemas']['CreateAuctionDto'];
@@ -2889,12 +3474,15 @@ export type SchemaCreateOrganizationDto = components['schemas']['CreateOrganizat
 export type SchemaCreateSessionDto = components['schemas']['CreateSessionDto'];
 export type SchemaCreateUserDto = components['schemas']['CreateUserDto'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
+export type SchemaDecisionRecordDto = components['schemas']['DecisionRecordDto'];
 export type SchemaDeclareImplementationDto = components['schemas']['DeclareImplementationDto'];
 export type SchemaDeclareIntentDto = components['schemas']['DeclareIntentDto'];
 export type SchemaDefaultDto = components['schemas']['DefaultDto'];
 export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
+export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
+export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
@@ -2905,11 +3493,22 @@ export type SchemaIpRightDto = components['schemas']['IpRightDto'];
 export type SchemaIpRightView = components['schemas']['IpRightView'];
 export type SchemaJoinLotDto = components['schemas']['JoinLotDto'];
 export type SchemaLadderBandDto = components['schemas']['LadderBandDto'];
+export type SchemaListingPageDto = components['schemas']['ListingPageDto'];
+export type SchemaListingView = components['schemas']['ListingView'];
 export type SchemaLoadCalendarYearDto = components['schemas']['LoadCalendarYearDto'];
 export type SchemaLoadedCalendarYearDto = components['schemas']['LoadedCalendarYearDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
+export type SchemaLotBidDto = components['schemas']['LotBidDto'];
+export type SchemaLotBidsDto = components['schemas']['LotBidsDto'];
+export type SchemaLotCardDto = components['schemas']['LotCardDto'];
+export type SchemaLotDto = components['schemas']['LotDto'];
+export type SchemaLotHolderDto = components['schemas']['LotHolderDto'];
+export type SchemaLotPageDto = components['schemas']['LotPageDto'];
 export type SchemaMarkPaidDto = components['schemas']['MarkPaidDto'];
 export type SchemaMilestoneReachedDto = components['schemas']['MilestoneReachedDto'];
+export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
+export type SchemaNotificationView = components['schemas']['NotificationView'];
+export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
@@ -2917,6 +3516,7 @@ export type SchemaPayeeDto = components['schemas']['PayeeDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
+export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
 export type SchemaRecordedHistoryDto = components['schemas']['RecordedHistoryDto'];
 export type SchemaRecordJustificationDto = components['schemas']['RecordJustificationDto'];
 export type SchemaRecordPayoutDto = components['schemas']['RecordPayoutDto'];
@@ -2927,27 +3527,40 @@ export type SchemaRefundDto = components['schemas']['RefundDto'];
 export type SchemaRegisterAchievementDto = components['schemas']['RegisterAchievementDto'];
 export type SchemaRegisterBidderDto = components['schemas']['RegisterBidderDto'];
 export type SchemaRegisterContractDto = components['schemas']['RegisterContractDto'];
+export type SchemaRegistrationDto = components['schemas']['RegistrationDto'];
 export type SchemaRegistrationRuleDto = components['schemas']['RegistrationRuleDto'];
 export type SchemaRegistrationView = components['schemas']['RegistrationView'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
+export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
+export type SchemaSessionDto = components['schemas']['SessionDto'];
+export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
+export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
+export type SchemaSessionSummaryDto = components['schemas']['SessionSummaryDto'];
 export type SchemaSetPriceDto = components['schemas']['SetPriceDto'];
+export type SchemaSignatureDto = components['schemas']['SignatureDto'];
 export type SchemaSocketAck = components['schemas']['SocketAck'];
 export type SchemaSocketBidDto = components['schemas']['SocketBidDto'];
 export type SchemaSubmitJustificationDto = components['schemas']['SubmitJustificationDto'];
+export type SchemaSubsidyApplicationDto = components['schemas']['SubsidyApplicationDto'];
+export type SchemaSubsidyApplicationPageDto = components['schemas']['SubsidyApplicationPageDto'];
 export type SchemaSubsidyAttachmentDto = components['schemas']['SubsidyAttachmentDto'];
+export type SchemaSubsidyCandidateDto = components['schemas']['SubsidyCandidateDto'];
+export type SchemaSubsidyCandidatePageDto = components['schemas']['SubsidyCandidatePageDto'];
 export type SchemaSubsidyDecisionDto = components['schemas']['SubsidyDecisionDto'];
 export type SchemaTerminateContractDto = components['schemas']['TerminateContractDto'];
+export type SchemaTerminationDto = components['schemas']['TerminationDto'];
 export type SchemaTierDto = components['schemas']['TierDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
 export type SchemaUpdateAchievementDto = components['schemas']['UpdateAchievementDto'];
 export type SchemaUpdateIpRightStatusDto = components['schemas']['UpdateIpRightStatusDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
 export type SchemaUpdatePolicyDto = components['schemas']['UpdatePolicyDto'];
+export type SchemaUseFirstDto = components['schemas']['UseFirstDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
 export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
@@ -3295,7 +3908,10 @@ export interface operations {
   };
   SessionsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -3306,7 +3922,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SessionPageDto'];
+        };
       };
     };
   };
@@ -3327,7 +3945,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
       };
     };
   };
@@ -3346,7 +3966,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
       };
     };
   };
@@ -3607,6 +4229,8 @@ export interface operations {
   ContractsController_list: {
     parameters: {
       query?: {
+        limit?: number;
+        offset?: number;
         role?: 'seller' | 'buyer';
         status?: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
       };
@@ -3620,7 +4244,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPageDto'];
+        };
       };
     };
   };
@@ -3660,7 +4286,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -3981,7 +4609,10 @@ export interface operations {
   };
   FreeLicensesController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -3992,7 +4623,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FreeLicenseApplicationPageDto'];
+        };
       };
     };
   };
@@ -4358,6 +4991,8 @@ export interface operations {
     parameters: {
       query?: {
         achievementId?: string;
+        limit?: number;
+        offset?: number;
       };
       header?: never;
       path?: never;
@@ -4369,7 +5004,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ListingPageDto'];
+        };
       };
     };
   };
@@ -4409,7 +5046,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ListingView'];
+        };
       };
     };
   };
@@ -4543,6 +5182,36 @@ export interface operations {
       };
     };
   };
+  LotsController_discover: {
+    parameters: {
+      query?: {
+        /** @description the achievement's technical field */
+        field?: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+        limit?: number;
+        offset?: number;
+        /** @description the holder's region (GB/T 2260); a city or province code covers its counties */
+        region?: string;
+        /** @description the themed session (专场) */
+        sessionId?: string;
+        /** @description live: open now; upcoming: starts later; closed: closed (sold or unsold) or past its end */
+        status?: 'live' | 'upcoming' | 'closed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotPageDto'];
+        };
+      };
+    };
+  };
   LotsController_create: {
     parameters: {
       query?: never;
@@ -4579,7 +5248,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LotDto'];
+        };
       };
     };
   };
@@ -4601,7 +5272,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LotBidsDto'];
+        };
       };
     };
   };
@@ -4624,7 +5297,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BidResultDto'];
+        };
       };
     };
   };
@@ -4735,7 +5410,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistrationDto'];
+        };
       };
     };
   };
@@ -4754,13 +5431,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistrationDto'];
+        };
       };
     };
   };
   NotificationsController_list: {
     parameters: {
       query?: {
+        limit?: number;
+        offset?: number;
+        /** @description only the notices not read yet */
         unreadOnly?: boolean;
       };
       header?: never;
@@ -4773,7 +5455,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationPageDto'];
+        };
       };
     };
   };
@@ -4793,6 +5477,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  NotificationsController_readAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReadAllNotificationsDto'];
+        };
       };
     };
   };
@@ -5263,6 +5966,8 @@ export interface operations {
   SubsidyApplicationsController_list: {
     parameters: {
       query?: {
+        limit?: number;
+        offset?: number;
         policyId?: string;
         status?: 'submitted' | 'reviewed' | 'approved' | 'rejected' | 'batched' | 'paid' | 'withdrawn';
         year?: number;
@@ -5277,7 +5982,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationPageDto'];
+        };
       };
     };
   };
@@ -5317,7 +6024,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -5516,6 +6225,8 @@ export interface operations {
         eligibleOnly?: 'true' | 'false';
         /** @description administrators: one enterprise */
         enterpriseId?: string;
+        limit?: number;
+        offset?: number;
         subjectId?: string;
         year?: number;
       };
@@ -5529,7 +6240,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyCandidatePageDto'];
+        };
       };
     };
   };

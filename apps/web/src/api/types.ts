@@ -10,40 +10,21 @@ export type CatalogueItem = Schemas['CatalogueItemDto'];
 export type CataloguePage = Schemas['CataloguePageDto'];
 export type Achievement = Schemas['AchievementDto'];
 
-export interface Increment {
-  kind: 'fixed' | 'ladder';
-  amountFen?: string;
-  bands?: { fromFen: string; incrementFen: string }[];
-}
+export type Increment = Schemas['IncrementDto'];
+export type LotView = Schemas['LotDto'];
+export type LotCard = Schemas['LotCardDto'];
+export type Registration = Schemas['RegistrationDto'];
+export type SessionSummary = Schemas['SessionSummaryDto'];
+export type Session = Schemas['SessionDto'];
+export type Listing = Schemas['ListingView'];
+export type Notice = Schemas['NotificationView'];
+export type Contract = Schemas['ContractDto'];
+export type ContractItem = Schemas['ContractListItemDto'];
+export type SubsidyCandidate = Schemas['SubsidyCandidateDto'];
+export type SubsidyApplication = Schemas['SubsidyApplicationDto'];
+export type FreeLicenseApplication = Schemas['FreeLicenseApplicationDto'];
 
-export interface LotView {
-  id: string;
-  listingId: string;
-  achievementId: string;
-  holderId: string;
-  title: string;
-  sessionId: string | null;
-  startingPriceFen: string;
-  hasReserve: boolean;
-  increment: Increment;
-  depositFen: string;
-  startsAt: string;
-  endsAt: string;
-  originalEndsAt: string;
-  extensionMinutes: number;
-  extensionCapMinutes: number | null;
-  proxyAllowed: boolean;
-  live: boolean;
-  status: string;
-  seq: number;
-  bidCount: number;
-  currentFen: string | null;
-  leader: string | null;
-  result: string | null;
-  hammerPriceFen: string | null;
-  winner: string | null;
-}
-
+/** A bid as the socket's `lot.bids` carries it (GET /lots/:id/bids adds the hash chain). */
 export interface PublicBid {
   seq: number;
   amountFen: string;
@@ -75,15 +56,4 @@ export interface BidAck {
   seq?: number;
   amountFen?: string;
   [key: string]: unknown;
-}
-
-export interface Registration {
-  id: string;
-  lotId: string;
-  organizationId: string;
-  paddleNumber: number;
-  pseudonym: string;
-  offline: boolean;
-  depositId: string | null;
-  depositStatus: string;
 }

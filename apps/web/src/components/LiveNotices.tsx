@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import type { User } from '../lib/auth';
 import { liveSocket } from '../lib/live';
-import { noticeLink, type Notice } from '../pages/desk/NotificationsTab';
+import type { Notice } from '../api/types';
+import { noticeLink } from '../pages/desk/NotificationsTab';
 
 /**
  * The signed-in user's notices: a bell with the unread count, and each new notice pushed over the
@@ -21,8 +22,7 @@ export function LiveNotices({ user }: { user: User }) {
   const unread = useQuery({
     queryKey: ['notifications', 'unread', user.id],
     queryFn: async () => {
-      const answer = (await call(api.GET('/notifications', { params: { query: { unreadOnly: true } as never } }))) as unknown as Notice[] | { total: number };
-      return Array.isArray(answer) ? answer.length : answer.total;
+      return (await call(api.GET('/notifications', { params: { query: { unreadOnly: true, limit: 1 } } }))).total;
     },
     refetchInterval: 60_000,
   });

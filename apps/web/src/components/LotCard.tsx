@@ -3,22 +3,9 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from './Countdown';
 import { Money } from './Money';
+import type { LotCard as LotCardDto } from '../api/types';
 
-export interface LotCardData {
-  id: string;
-  title: string;
-  technicalField: string;
-  holder: { id: string; name: string; regionCode: string | null };
-  sessionTitle?: string | null;
-  dealType: string;
-  startingPriceFen: string;
-  currentFen: string | null;
-  hammerPriceFen?: string | null;
-  bidCount: number;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-}
+export type LotCardData = LotCardDto;
 
 /** A lot as a card: its price (current, or the hammer price), its countdown to the start or the end, and the way into its room. */
 export function LotCard({ lot }: { lot: LotCardData }) {
@@ -31,6 +18,7 @@ export function LotCard({ lot }: { lot: LotCardData }) {
         <div className="card-title">{lot.title}</div>
         <div className="muted">
           {lot.holder.name} · {t(`enums.field.${lot.technicalField}`)} · {t(`enums.dealType.${lot.dealType}`)}
+          {lot.sessionTitle ? ` · ${lot.sessionTitle}` : ''}
         </div>
         <div style={{ marginTop: 8 }}>
           {open ? (

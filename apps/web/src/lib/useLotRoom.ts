@@ -53,11 +53,7 @@ export function useLotRoom(lotId: string) {
     filling.current ??= (async () => {
       try {
         for (;;) {
-          const page = (await call(
-            api.GET('/lots/{id}/bids', { params: { path: { id: lotId }, query: { afterSeq: lastSeq.current, limit: GAP_PAGE } as never } }),
-          )) as unknown as {
-            bids: PublicBid[];
-          };
+          const page = await call(api.GET('/lots/{id}/bids', { params: { path: { id: lotId }, query: { afterSeq: lastSeq.current, limit: GAP_PAGE } } }));
           merge(page.bids);
           if (page.bids.length < GAP_PAGE) break;
         }
@@ -71,7 +67,7 @@ export function useLotRoom(lotId: string) {
 
   const reloadLot = useCallback(async () => {
     try {
-      const lot = (await call(api.GET('/lots/{id}', { params: { path: { id: lotId } } }))) as unknown as LotView;
+      const lot = await call(api.GET('/lots/{id}', { params: { path: { id: lotId } } }));
       setState((s) => ({ ...s, lot, error: null }));
       return lot;
     } catch (error) {
@@ -100,7 +96,7 @@ export function useLotRoom(lotId: string) {
           .emitWithAck('lot.join', { lotId })
           .catch(() => null)) as { ok: boolean; data?: { watchers: number } } | null;
         if (ack?.ok && ack.data) setState((s) => ({ ...s, watchers: ack.data!.watchers }));
-        await gapFill().catch(() => undefined); // whatever was missed while away
+        await Promise.all([gapFill().catch(() => undefined), reloadLot()]); // whatever was missed while away, and the lot as it is now
       };
       const on = <T>(event: string, handler: (payload: T) => void) => {
         socket.on(event, handler);
@@ -123,7 +119,7 @@ export function useLotRoom(lotId: string) {
                   bidCount: event.state.bidCount,
                   endsAt: event.state.endsAt,
                   seq: event.state.seq,
-                  status: event.state.status,
+                  status: event.state.status as LotView['status'],
                 },
               }
             : s,

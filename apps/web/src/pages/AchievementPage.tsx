@@ -8,17 +8,6 @@ import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
 import { businessDate } from '../lib/format';
 
-interface ListingView {
-  id: string;
-  mode: string;
-  forced: boolean;
-  ruleClause: string | null;
-  priceFen: string | null;
-  priceDeadline: string | null;
-  status: string;
-  lotId?: string | null;
-}
-
 /** Chinese patent numbers as the patent office prints them: ZL + the application number with its check digit. */
 function patentNumber(type: string, number: string | null | undefined): string {
   if (!number) return '—';
@@ -32,8 +21,7 @@ export default function AchievementPage() {
   const listings = useQuery({
     queryKey: ['listings', id],
     queryFn: async () => {
-      const answer = (await call(api.GET('/listings', { params: { query: { achievementId: id } } }))) as unknown as ListingView[] | { items: ListingView[] };
-      return Array.isArray(answer) ? answer : answer.items;
+      return (await call(api.GET('/listings', { params: { query: { achievementId: id, limit: 100 } } }))).items;
     },
   });
   const holder = useQuery({

@@ -3,20 +3,15 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
-import { LotCard, type LotCardData } from '../components/LotCard';
+import { LotCard } from '../components/LotCard';
 import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
 import { beijingDateTime } from '../lib/format';
 
-interface Page<T> {
-  items: T[];
-  total: number;
-}
-
 function useLots(status: 'live' | 'upcoming' | 'closed', limit: number) {
   return useQuery({
     queryKey: ['lots', status, limit],
-    queryFn: () => call(api.GET('/lots' as never, { params: { query: { status, limit } } } as never)) as unknown as Promise<Page<LotCardData>>,
+    queryFn: () => call(api.GET('/lots', { params: { query: { status, limit } } })),
     refetchInterval: status === 'live' ? 15_000 : 60_000,
   });
 }
@@ -40,10 +35,7 @@ export function HomePage() {
   const closed = useLots('closed', 4);
   const sessions = useQuery({
     queryKey: ['sessions'],
-    queryFn: () =>
-      call(api.GET('/auction-sessions', { params: { query: { limit: 8 } as never } })).then((answer: unknown) =>
-        Array.isArray(answer) ? { items: answer, total: answer.length } : answer,
-      ) as Promise<Page<{ id: string; title: string; theme?: string | null; startsAt: string; lotCount?: number }>>,
+    queryFn: () => call(api.GET('/auction-sessions', { params: { query: { limit: 8 } } })),
   });
   const useFirst = useQuery({
     queryKey: ['catalogue', 'use-first'],
@@ -64,7 +56,7 @@ export function HomePage() {
           {sessions.data.items.map((s) => (
             <Link key={s.id} to={`/session/${s.id}`}>
               <Card hoverable size="small">
-                <div className="card-title">{s.title}</div>
+                <div className="card-title">{s.name}</div>
                 <div className="muted">{beijingDateTime(s.startsAt)}</div>
               </Card>
             </Link>

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call, errorText } from '../api/client';
-import type { Increment, LotView, Registration } from '../api/types';
+import type { Increment, LotView } from '../api/types';
 import { useCurrentUser } from '../components/AppLayout';
 import { Countdown } from '../components/Countdown';
 import { QueryError } from '../components/ErrorPage';
@@ -160,7 +160,7 @@ export default function LotPage() {
     enabled: bidder,
     queryFn: async () => {
       try {
-        return (await call(api.GET('/lots/{id}/registrations/mine', { params: { path: { id } } }))) as unknown as Registration;
+        return await call(api.GET('/lots/{id}/registrations/mine', { params: { path: { id } } }));
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) return null;
         throw err;

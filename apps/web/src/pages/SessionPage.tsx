@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import { QueryError } from '../components/ErrorPage';
-import { LotCard, type LotCardData } from '../components/LotCard';
+import { LotCard } from '../components/LotCard';
 import { beijingDateTime } from '../lib/format';
 
 export default function SessionPage() {
@@ -12,18 +12,11 @@ export default function SessionPage() {
   const { t } = useTranslation();
   const session = useQuery({
     queryKey: ['session', id],
-    queryFn: () =>
-      call(api.GET('/auction-sessions/{id}', { params: { path: { id } } })) as unknown as Promise<{
-        id: string;
-        title: string;
-        startsAt: string;
-        description?: string;
-      }>,
+    queryFn: () => call(api.GET('/auction-sessions/{id}', { params: { path: { id } } })),
   });
   const lots = useQuery({
     queryKey: ['session-lots', id],
-    queryFn: () =>
-      call(api.GET('/lots' as never, { params: { query: { sessionId: id, limit: 100 } } } as never)) as unknown as Promise<{ items: LotCardData[] }>,
+    queryFn: () => call(api.GET('/lots', { params: { query: { sessionId: id, limit: 100 } } })),
     refetchInterval: 10_000,
   });
   if (session.error) return <QueryError error={session.error} onRetry={() => void session.refetch()} />;
@@ -32,7 +25,7 @@ export default function SessionPage() {
   const live = items.find((l) => l.status === 'open');
   return (
     <div data-testid="session">
-      <h2>{session.data.title}</h2>
+      <h2>{session.data.name}</h2>
       <div className="muted">{beijingDateTime(session.data.startsAt)}</div>
       {live ? (
         <Alert

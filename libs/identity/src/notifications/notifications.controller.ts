@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, ParseIdPipe, type Principal, OrgScope } from '@zjp/platform';
-import { ListNotificationsQuery, NotificationPageDto, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';
+import { ListNotificationsQuery, NotificationPageDto, ReadAllNotificationsDto } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
 export { ListNotificationsQuery, NotificationView, ReadAllNotificationsDto } from './dto/notifications.dto';

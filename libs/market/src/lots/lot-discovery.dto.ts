@@ -58,6 +58,8 @@ export class LotCardDto {
   @ApiProperty({ enum: ['scheduled', 'open', 'closed'], description: "the lot's effective state, as GET /lots/:id gives it" }) status!: string;
   @ApiProperty({ description: 'run live by an auctioneer' }) live!: boolean;
   @ApiProperty({ description: 'whether a hidden reserve price is set (never the price itself)' }) reservePresent!: boolean;
+  @ApiProperty({ enum: ['sold', 'unsold'], nullable: true, type: String, description: 'the outcome, once closed' }) result!: 'sold' | 'unsold' | null;
+  @ApiProperty({ nullable: true, type: String, description: 'fen; the hammer price of a sold lot' }) hammerPriceFen!: string | null;
 }
 
 export class LotPageDto {

@@ -184,6 +184,8 @@ export class LotsService {
       status: stateOf(l, now).status,
       live: l.live,
       reservePresent: l.reserve_price_fen !== null,
+      result: l.result,
+      hammerPriceFen: l.hammer_price_fen,
     }));
     return { items, total, limit: query.limit, offset: query.offset };
   }

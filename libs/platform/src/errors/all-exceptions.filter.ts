@@ -13,6 +13,21 @@ import { prefersEnglish } from './error-messages';
  * the error's own log line names it, so a user quoting it leads to the log. The message is in Chinese
  * unless the request (or the socket's handshake) prefers English by Accept-Language.
  */
+/**
+ * The web application's page (its index.html), when the API serves one: a browser that navigates
+ * to a path that is neither a page nor an API route gets the app's own "page not found" (status 404)
+ * instead of a JSON body. Set by the API's web-app module; unset, every answer is JSON.
+ */
+let htmlNotFoundPage: string | undefined;
+export function setHtmlNotFoundPage(indexHtmlPath: string | undefined): void {
+  htmlNotFoundPage = indexHtmlPath;
+}
+
+/** A browser's navigation (GET, asking for HTML), as opposed to an API client's request. */
+function isPageNavigation(req: Request | undefined): boolean {
+  return !!req && (req.method === 'GET' || req.method === 'HEAD') && String(req.headers.accept ?? '').includes('text/html');
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -42,6 +57,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (!res.getHeader('X-Request-Id')) res.setHeader('X-Request-Id', requestId);
     const retryAfter = (mapped.body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    if (mapped.status === 404 && mapped.body.code === 'NOT_FOUND' && htmlNotFoundPage && isPageNavigation(req)) {
+      res
+        .status(404)
+        .type('html')
+        .sendFile(htmlNotFoundPage, (err) => err && !res.headersSent && res.status(404).json(body));
+      return;
+    }
     res.status(mapped.status).json(body);
   }
 }

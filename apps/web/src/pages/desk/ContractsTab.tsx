@@ -8,24 +8,6 @@ import { QueryError } from '../../components/ErrorPage';
 import { accessToken, hasRole, type User } from '../../lib/auth';
 import { beijingDateTime, yuan } from '../../lib/format';
 
-interface ContractItem {
-  id: string;
-  type: string;
-  title: string;
-  status: string;
-  createdAt: string;
-}
-
-interface Contract extends ContractItem {
-  version: number;
-  priceFen: string;
-  seller: { id: string; name: string };
-  buyer: { id: string; name: string };
-  signatures: { organizationId: string; party: 'seller' | 'buyer'; version: number; signedAt: string; signerName: string }[];
-  money: { actualValueFen: string; outstandingFen: string; dueFen: string; settled: boolean };
-  document: { signedSha256: string | null };
-}
-
 const STATUS_COLORS: Record<string, string> = {
   awaiting_signatures: 'orange',
   signed: 'blue',
@@ -49,7 +31,7 @@ function ContractDetail({ id, user, onChanged }: { id: string; user: User; onCha
   const [payKey, setPayKey] = useState(() => crypto.randomUUID());
   const contract = useQuery({
     queryKey: ['contract', id],
-    queryFn: () => call(api.GET('/contracts/{id}', { params: { path: { id } } })) as unknown as Promise<Contract>,
+    queryFn: () => call(api.GET('/contracts/{id}', { params: { path: { id } } })),
   });
   if (contract.error) return <QueryError error={contract.error} onRetry={() => void contract.refetch()} />;
   const c = contract.data;
@@ -187,8 +169,7 @@ export function ContractsTab({ user }: { user: User }) {
   const list = useQuery({
     queryKey: ['contracts'],
     queryFn: async () => {
-      const answer = (await call(api.GET('/contracts'))) as unknown as ContractItem[] | { items: ContractItem[] };
-      return Array.isArray(answer) ? answer : answer.items;
+      return (await call(api.GET('/contracts', { params: { query: { limit: 100 } } }))).items;
     },
   });
   if (list.error) return <QueryError error={list.error} onRetry={() => void list.refetch()} />;

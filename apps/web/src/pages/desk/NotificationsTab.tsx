@@ -5,16 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api/client';
 import { QueryError } from '../../components/ErrorPage';
 import { beijingDateTime } from '../../lib/format';
-
-export interface Notice {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  readAt: string | null;
-  createdAt: string;
-}
+import type { Notice } from '../../api/types';
 
 /** Where a notice leads: its lot, its contract, or the desk's tab about it. */
 export function noticeLink(n: Pick<Notice, 'data'>): string | null {
@@ -30,8 +21,7 @@ export function NotificationsTab() {
   const list = useQuery({
     queryKey: ['notifications'],
     queryFn: async () => {
-      const answer = (await call(api.GET('/notifications'))) as unknown as Notice[] | { items: Notice[] };
-      return Array.isArray(answer) ? answer : answer.items;
+      return (await call(api.GET('/notifications', { params: { query: { limit: 100 } } }))).items;
     },
   });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['notifications'] });
@@ -39,7 +29,7 @@ export function NotificationsTab() {
   if (!list.data?.length) return <Empty description={t('desk.noNotifications')} />;
   return (
     <>
-      <Button size="small" onClick={() => void call(api.POST('/notifications/read-all' as never)).then(refresh)} style={{ marginBottom: 8 }}>
+      <Button size="small" onClick={() => void call(api.POST('/notifications/read-all')).then(refresh)} style={{ marginBottom: 8 }}>
         {t('desk.markAllRead')}
       </Button>
       <List

@@ -1,53 +1,29 @@
-import { Button, Empty, Table, Tag, Typography, message } from 'antd';
+import { useState } from 'react';
+import { Button, Empty, Table, Tag, Typography } from 'antd';
+import { ApplyModal } from './ApplyModal';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, call, errorText } from '../../api/client';
+import { api, call } from '../../api/client';
 import { Money } from '../../components/Money';
 import { QueryError } from '../../components/ErrorPage';
+import type { FreeLicenseApplication, SubsidyApplication, SubsidyCandidate } from '../../api/types';
 
-interface Candidate {
-  id: string;
-  policy: { id: string; name: string; authorityName: string };
-  subjectType: 'contract' | 'research_funding';
-  subjectId: string;
-  year: number;
-  eligible: boolean;
-  failedCondition: string | null;
-  amountFen: string;
-  applicationId: string | null;
-  applicationStatus: string | null;
-}
-
-interface Application {
-  id: string;
-  status: string;
-  amountFen?: string;
-  requestedFen?: string;
-  policy?: { name: string };
-  createdAt?: string;
-}
-
-const items = <T,>(answer: unknown): T[] => (Array.isArray(answer) ? (answer as T[]) : ((answer as { items: T[] }).items ?? []));
+type Candidate = SubsidyCandidate;
+type Application = SubsidyApplication;
 
 /** The subsidies the enterprise may claim (from the sweep: the contract's actual transaction value), and its applications. */
 export function SubsidiesTab({ canApply }: { canApply: boolean }) {
   const { t } = useTranslation();
-  const candidates = useQuery({ queryKey: ['subsidy-candidates'], queryFn: async () => items<Candidate>(await call(api.GET('/subsidy-candidates'))) });
-  const applications = useQuery({ queryKey: ['subsidy-applications'], queryFn: async () => items<Application>(await call(api.GET('/subsidy-applications'))) });
+  const candidates = useQuery({
+    queryKey: ['subsidy-candidates'],
+    queryFn: async () => (await call(api.GET('/subsidy-candidates', { params: { query: { limit: 100 } } }))).items,
+  });
+  const applications = useQuery({
+    queryKey: ['subsidy-applications'],
+    queryFn: async () => (await call(api.GET('/subsidy-applications', { params: { query: { limit: 100 } } }))).items,
+  });
   if (candidates.error) return <QueryError error={candidates.error} onRetry={() => void candidates.refetch()} />;
-  const apply = async (c: Candidate) => {
-    try {
-      await call(
-        api.POST('/subsidy-applications', {
-          body: { policyId: c.policy.id, subjectType: c.subjectType, subjectId: c.subjectId, year: c.year, attachments: [] } as never,
-        }),
-      );
-      void message.success(t('subsidy.applied'));
-      await Promise.all([candidates.refetch(), applications.refetch()]);
-    } catch (err) {
-      void message.error(errorText(err));
-    }
-  };
+  const [applying, setApplying] = useState<Candidate | null>(null);
   return (
     <div>
       <Typography.Paragraph type="secondary">{t('subsidy.explain')}</Typography.Paragraph>
@@ -85,7 +61,7 @@ export function SubsidiesTab({ canApply }: { canApply: boolean }) {
                 c.applicationId ? (
                   <Tag>{t(`status.application.${c.applicationStatus}`, { defaultValue: c.applicationStatus ?? '' })}</Tag>
                 ) : c.eligible && canApply ? (
-                  <Button size="small" onClick={() => void apply(c)}>
+                  <Button size="small" data-testid="apply-subsidy" onClick={() => setApplying(c)}>
                     {t('subsidy.apply')}
                   </Button>
                 ) : null,
@@ -93,6 +69,14 @@ export function SubsidiesTab({ canApply }: { canApply: boolean }) {
           ]}
         />
       )}
+      <ApplyModal
+        candidate={applying}
+        onClose={() => setApplying(null)}
+        onDone={() => {
+          setApplying(null);
+          void Promise.all([candidates.refetch(), applications.refetch()]);
+        }}
+      />
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         {t('subsidy.applications')}
       </Typography.Title>
@@ -106,8 +90,8 @@ export function SubsidiesTab({ canApply }: { canApply: boolean }) {
           pagination={false}
           dataSource={applications.data}
           columns={[
-            { title: t('subsidy.policy'), render: (_: unknown, a: Application) => a.policy?.name ?? a.id.slice(0, 8) },
-            { title: t('subsidy.amount'), render: (_: unknown, a: Application) => <Money fen={a.amountFen ?? a.requestedFen ?? null} /> },
+            { title: t('subsidy.policy'), render: (_: unknown, a: Application) => a.policy.name },
+            { title: t('subsidy.amount'), render: (_: unknown, a: Application) => <Money fen={a.approvedFen ?? a.recommendedFen ?? a.computedFen} /> },
             {
               title: t('subsidy.status'),
               render: (_: unknown, a: Application) => <Tag>{t(`status.application.${a.status}`, { defaultValue: a.status })}</Tag>,
@@ -119,19 +103,11 @@ export function SubsidiesTab({ canApply }: { canApply: boolean }) {
   );
 }
 
-interface FreeLicenseApplication {
-  id: string;
-  achievementId: string;
-  status: string;
-  createdAt?: string;
-  achievementTitle?: string;
-}
-
 export function FreeLicensesTab() {
   const { t } = useTranslation();
   const list = useQuery({
     queryKey: ['free-license-applications'],
-    queryFn: async () => items<FreeLicenseApplication>(await call(api.GET('/free-license-applications'))),
+    queryFn: async () => (await call(api.GET('/free-license-applications', { params: { query: { limit: 100 } } }))).items,
   });
   if (list.error) return <QueryError error={list.error} onRetry={() => void list.refetch()} />;
   return (
@@ -146,7 +122,7 @@ export function FreeLicensesTab() {
           pagination={false}
           dataSource={list.data}
           columns={[
-            { title: t('bids.lot'), render: (_: unknown, a: FreeLicenseApplication) => a.achievementTitle ?? a.achievementId.slice(0, 8) },
+            { title: t('bids.lot'), render: (_: unknown, a: FreeLicenseApplication) => a.achievementTitle },
             {
               title: t('subsidy.status'),
               render: (_: unknown, a: FreeLicenseApplication) => <Tag>{t(`status.application.${a.status}`, { defaultValue: a.status })}</Tag>,
