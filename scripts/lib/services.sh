@@ -237,6 +237,9 @@ _zjp_ensure_redis() {
 # zjp_ensure_node_modules: npm ci when node_modules is missing or older than package-lock.json
 # (npm writes node_modules/.package-lock.json at every install).
 zjp_ensure_node_modules() {
+  # a node_modules that is a link (a git worktree sharing another checkout's) is never reinstalled from here:
+  # npm ci would empty the other checkout's through the link
+  if [ -L node_modules ]; then return 0; fi
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     _zjp_log "installing dependencies (npm ci)"
     npm ci --no-audit --no-fund
@@ -246,6 +249,7 @@ zjp_ensure_node_modules() {
 # The web application is its own npm project (apps/web: React, Ant Design and Vite pin Babel peers that
 # Jest's cannot share), with its own lockfile.
 zjp_ensure_web_node_modules() {
+  if [ -L apps/web/node_modules ]; then return 0; fi
   if [ ! -d apps/web/node_modules ] || [ apps/web/package-lock.json -nt apps/web/node_modules/.package-lock.json ]; then
     _zjp_log "installing the web application's dependencies (npm ci in apps/web)"
     npm ci --prefix apps/web --no-audit --no-fund
