@@ -64,6 +64,8 @@ describe('a live lot run from the auctioneer console', () => {
     await watcher.emitWithAck('lot.join', { lotId });
     const calls: string[] = [];
     watcher.on('lot.call', (e: { call: string }) => calls.push(e.call));
+    const seen: { seq: number; floor?: boolean }[] = [];
+    watcher.on('lot.bids', (e: { bids: { seq: number; floor?: boolean }[] }) => seen.push(...e.bids));
 
     expect((await api.http.post(`/lots/${lotId}/bids`).set(as('enterprise_member')).send({ amountFen: '5000000', idempotencyKey: 'o1' })).body).toMatchObject({
       status: 'accepted',
@@ -104,10 +106,15 @@ describe('a live lot run from the auctioneer console', () => {
 
     const history = await api.http.get(`/lots/${lotId}/bids`);
     expect(history.body.verified).toBe(true);
-    expect(history.body.bids.map((b: { bidder: string; amountFen: string }) => [b.bidder, b.amountFen])).toEqual([
-      ['竞买人 01', '5000000'],
-      ['竞买人 02', '5100000'],
-      ['竞买人 01', '5200000'],
+    expect(history.body.bids.map((b: { bidder: string; amountFen: string; floor: boolean }) => [b.bidder, b.amountFen, b.floor])).toEqual([
+      ['竞买人 01', '5000000', false],
+      ['竞买人 02', '5100000', true], // entered by the auctioneer for the room: online watchers see it as a floor bid (P-AUC)
+      ['竞买人 01', '5200000', false],
+    ]);
+    expect(seen.map((b) => [b.seq, b.floor === true])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
     ]);
   });
 

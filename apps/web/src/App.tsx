@@ -1,13 +1,12 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
-import enUS from 'antd/locale/en_US';
+import type { Locale } from 'antd/es/locale';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api/client';
 import { AppLayout } from './components/AppLayout';
-import { ErrorPage } from './components/ErrorPage';
 import { HomePage } from './pages/HomePage';
 
 // The home page is in the first load; every other page is its own chunk.
@@ -17,6 +16,10 @@ const LotPage = lazy(() => import('./pages/LotPage'));
 const SessionPage = lazy(() => import('./pages/SessionPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const DeskPage = lazy(() => import('./pages/DeskPage'));
+const ErrorPage = lazy(() => import('./components/ErrorPage').then((m) => ({ default: m.ErrorPage })));
+
+// Ant Design's English texts only for those who switch to English
+const loadEnglish = () => import('antd/locale/en_US').then((m) => m.default);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -30,14 +33,19 @@ const queryClient = new QueryClient({
 
 export function App() {
   const { i18n } = useTranslation();
+  const [english, setEnglish] = useState<Locale | null>(null);
   const [, rerender] = useState(0);
   useEffect(() => {
-    const changed = () => rerender((n) => n + 1);
+    const changed = (language: string) => {
+      if (language === 'en') void loadEnglish().then(setEnglish);
+      rerender((n) => n + 1);
+    };
+    if (i18n.language === 'en') changed('en');
     i18n.on('languageChanged', changed);
     return () => i18n.off('languageChanged', changed);
   }, [i18n]);
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#c8161d', borderRadius: 6 } }}>
+    <ConfigProvider locale={i18n.language === 'en' && english ? english : zhCN} theme={{ token: { colorPrimary: '#c8161d', borderRadius: 6 } }}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <AppLayout>

@@ -2531,6 +2531,8 @@ export interface components {
       at: string;
       /** @example 竞买人 07 */
       bidder: string;
+      /** @description a floor bid, entered by the auctioneer for a bidder in the room (P-AUC) */
+      floor: boolean;
       hash: string;
       prevHash: string;
       /** @description placed by the engine for a proxy maximum */

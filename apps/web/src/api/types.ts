@@ -30,8 +30,9 @@ export interface PublicBid {
   amountFen: string;
   bidder: string;
   proxy: boolean;
+  /** entered by the auctioneer for a bidder in the room */
+  floor?: boolean;
   at: string;
-  source?: 'online' | 'floor';
 }
 
 export interface LotBidsEvent {

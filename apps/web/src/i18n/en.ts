@@ -21,6 +21,7 @@ export const en: Messages = {
     noSessions: 'No themed sessions',
     noDeals: 'No deals yet',
     all: 'See all',
+    lotCount: '{{count}} lots',
   },
   search: {
     placeholder: 'Chinese keywords, e.g. 石墨烯 or 锂电池 正极',
@@ -288,6 +289,14 @@ export const en: Messages = {
     },
     dealType: { transfer: 'Transfer', license: 'Licence', equity: 'Equity' },
     licenseType: { exclusive: 'Exclusive licence', sole: 'Sole licence', ordinary: 'Ordinary licence' },
+    theme: {
+      regular: 'Regular session',
+      yangtze_delta: 'Yangtze Delta',
+      three_highlands: 'Three Highlands',
+      corridor: 'Innovation Corridor',
+      hightech_zone: 'High-tech Zones',
+      other: 'Other',
+    },
     maturity: { lab: 'Laboratory', prototype: 'Prototype', pilot: 'Pilot', industrialised: 'Industrialised' },
   },
   money: { yuan: 'yuan', wan: '×10k yuan' },

@@ -14,6 +14,7 @@ export const zh = {
     noSessions: '暂无专场',
     noDeals: '暂无成交',
     all: '查看全部',
+    lotCount: '{{count}} 件拍品',
   },
   search: {
     placeholder: '输入中文关键词，如“石墨烯”“锂电池 正极”',
@@ -277,6 +278,14 @@ export const zh = {
     },
     dealType: { transfer: '转让', license: '许可', equity: '作价投资' },
     licenseType: { exclusive: '独占许可', sole: '排他许可', ordinary: '普通许可' },
+    theme: {
+      regular: '常规专场',
+      yangtze_delta: '长三角拍',
+      three_highlands: '三大高地拍',
+      corridor: '大走廊拍',
+      hightech_zone: '高新区拍',
+      other: '其他专场',
+    },
     maturity: { lab: '实验室阶段', prototype: '样机阶段', pilot: '中试阶段', industrialised: '产业化' },
   },
   money: { yuan: '元', wan: '万元' },

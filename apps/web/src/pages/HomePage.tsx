@@ -18,7 +18,7 @@ function useLots(status: 'live' | 'upcoming' | 'closed', limit: number) {
 
 function LotGrid({ query, empty }: { query: ReturnType<typeof useLots>; empty: string }) {
   if (query.isPending) return <Skeleton active />;
-  if (!query.data?.items.length) return <Empty description={empty} />;
+  if (!query.data?.items.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />;
   return (
     <div className="grid">
       {query.data.items.map((lot) => (
@@ -57,7 +57,9 @@ export function HomePage() {
             <Link key={s.id} to={`/session/${s.id}`}>
               <Card hoverable size="small">
                 <div className="card-title">{s.name}</div>
-                <div className="muted">{beijingDateTime(s.startsAt)}</div>
+                <div className="muted">
+                  {t(`enums.theme.${s.theme}`)} · {t('home.lotCount', { count: s.lotCount })} · {beijingDateTime(s.startsAt)}
+                </div>
               </Card>
             </Link>
           ))}
@@ -65,7 +67,7 @@ export function HomePage() {
       ) : sessions.isPending ? (
         <Skeleton active />
       ) : (
-        <Empty description={t('home.noSessions')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('home.noSessions')} />
       )}
 
       <div className="section-title">
@@ -98,7 +100,7 @@ export function HomePage() {
       ) : useFirst.isPending ? (
         <Skeleton active />
       ) : (
-        <Empty />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
       )}
 
       <div className="section-title">

@@ -303,6 +303,11 @@ export default function LotPage() {
                     {b.bidder}
                     {b.bidder === me ? t('lot.you') : ''}
                     {b.proxy ? <Tag style={{ marginLeft: 4 }}>{t('lot.proxyTag')}</Tag> : null}
+                    {b.floor ? (
+                      <Tag color="purple" style={{ marginLeft: 4 }}>
+                        {t('lot.floorTag')}
+                      </Tag>
+                    ) : null}
                   </span>
                   <Money fen={b.amountFen} />
                   <span className="muted">{beijingTime(b.at)}</span>

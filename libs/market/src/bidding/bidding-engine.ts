@@ -170,7 +170,7 @@ export class BiddingEngine {
     const leaders = new Set<string>();
     if (lot.leader_registration_id) leaders.add(lot.leader_registration_id);
     const rows: BidRowValues[] = [];
-    const accepted: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[] = [];
+    const accepted: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; floor: boolean; at: Date }[] = [];
     const results: BidResult[] = [];
     const snapshot = (leading: boolean, extra: Partial<BidResult>): BidResult => ({
       status: 'rejected',
@@ -230,7 +230,7 @@ export class BiddingEngine {
           ]);
           chainHead = hash;
           leaders.add(b.bidderId); // each accepted bid led when it entered (a proxy's counter-bid outbids the bid it answers)
-          accepted.push({ seq: b.seq, paddle: bidderRow.paddle_number, amountFen: b.amountFen, proxy, at: b.at });
+          accepted.push({ seq: b.seq, paddle: bidderRow.paddle_number, amountFen: b.amountFen, proxy, floor: bidderRow.offline, at: b.at });
         }
         extended ||= entering.extended;
         state = entering.state;

@@ -45,7 +45,7 @@ export class LotEventsPublisher {
 
   bidsAccepted(
     lotId: string,
-    bids: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; at: Date }[],
+    bids: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; floor?: boolean; at: Date }[],
     state: LotState,
     leader: string | null,
   ): void {
@@ -56,6 +56,7 @@ export class LotEventsPublisher {
         amountFen: b.amountFen.toString(),
         bidder: bidderPseudonym(b.paddle),
         proxy: b.proxy,
+        ...(b.floor ? { floor: true } : {}), // entered by the auctioneer for a bidder in the room (P-AUC)
         at: b.at.toISOString(),
       })),
       state: {

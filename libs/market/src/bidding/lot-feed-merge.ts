@@ -13,6 +13,8 @@ export interface FeedBid {
   amountFen: string;
   bidder: string;
   proxy: boolean;
+  /** a floor bid, entered by the auctioneer (absent for online bids) */
+  floor?: boolean;
   at: string;
 }
 

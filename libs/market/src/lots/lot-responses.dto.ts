@@ -36,6 +36,7 @@ export class LotBidDto {
   @ApiProperty({ description: 'fen' }) amountFen!: string;
   @ApiProperty({ example: '竞买人 07' }) bidder!: string;
   @ApiProperty({ description: 'placed by the engine for a proxy maximum' }) proxy!: boolean;
+  @ApiProperty({ description: 'a floor bid, entered by the auctioneer for a bidder in the room (P-AUC)' }) floor!: boolean;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() prevHash!: string;
   @ApiProperty() hash!: string;

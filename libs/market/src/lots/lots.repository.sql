@@ -39,7 +39,7 @@ SELECT holder_id, title, registration_status FROM achievement_directory WHERE id
 SELECT type FROM organization_directory WHERE id = $1;
 
 -- name: acceptedBidsAfter
-SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
+SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, r.offline AS floor, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
   FROM bids b JOIN lot_registrations r ON r.id = b.registration_id
  WHERE b.lot_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT $3;
 

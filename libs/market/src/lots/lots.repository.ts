@@ -32,7 +32,7 @@ const SQL = queries(__filename, {
   achievementForLot: `SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`,
   organizationType: `SELECT type FROM organization_directory WHERE id = $1`,
   acceptedBidsAfter: `
-    SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
+    SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.source = 'proxy' AS proxy, r.offline AS floor, b.received_at AS at, b.prev_hash AS "prevHash", b.hash
       FROM bids b JOIN lot_registrations r ON r.id = b.registration_id
      WHERE b.lot_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT $3`,
   registrationOf: `SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2`,
@@ -200,12 +200,13 @@ export async function acceptedBidsAfter(
   lotId: string,
   afterSeq: number,
   limit: number,
-): Promise<{ seq: number; amountFen: string; paddle: number; proxy: boolean; at: Date; prevHash: string; hash: string }[]> {
+): Promise<{ seq: number; amountFen: string; paddle: number; proxy: boolean; floor: boolean; at: Date; prevHash: string; hash: string }[]> {
   return (await m.query(SQL.acceptedBidsAfter, [lotId, afterSeq, limit])) as {
     seq: number;
     amountFen: string;
     paddle: number;
     proxy: boolean;
+    floor: boolean;
     at: Date;
     prevHash: string;
     hash: string;

@@ -203,6 +203,7 @@ export class LotsService {
       amountFen: r.amountFen,
       bidder: bidderPseudonym(r.paddle),
       proxy: r.proxy,
+      floor: r.floor,
       at: r.at.toISOString(),
       prevHash: r.prevHash,
       hash: r.hash,
