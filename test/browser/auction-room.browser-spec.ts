@@ -112,6 +112,21 @@ describe('the auction room in a real browser', () => {
       await expect(p1.getByTestId('lot-outcome').innerText()).resolves.toContain('12,000 元');
       await screenshot(p2, 'auction-closed');
 
+      // the desks: the winner won, the other lost and has its deposit back
+      await p2.goto('/desk/bids');
+      await p2.getByTestId('bidder-registrations').getByText('未竞得').waitFor();
+      await p2
+        .getByTestId('bidder-registrations')
+        .getByText('已退还')
+        .waitFor({ timeout: 30_000 })
+        .catch(async () => {
+          await p2.reload(); // released by the worker after the close; the list refreshes every 15 s
+          await p2.getByTestId('bidder-registrations').getByText('已退还').waitFor();
+        });
+      await p1.goto('/desk/bids');
+      await p1.getByTestId('bidder-registrations').getByText('竞得', { exact: true }).waitFor();
+      await screenshot(p1, 'desk-bids');
+
       // the deal's contract: the holder submits it, the winner is told, reads, signs, pays by card and checks the signed PDF
       const contractId = await until(async () => {
         const list = await world.http('e1').get('/contracts');

@@ -216,5 +216,18 @@ describe('a live auction across two API processes and a worker', () => {
     expect(stripe.paymentIntents().filter((pi) => pi.status === 'succeeded')).toHaveLength(1);
     const again = await http(b.url, 'admin').post(`/deals/${deal[0].id}/default`, { reason: '再次' });
     expect(again.status).toBe(409);
+
+    // each enterprise's desk: its registration, deposit, best bid and outcome — and never another's
+    const desk = async (who: string) => (await http(a.url, who).get('/bidder-registrations')).body;
+    const [winner, loser] = [await desk('e2'), await desk('e1')];
+    expect(winner).toMatchObject({ total: 1, limit: 20, offset: 0 });
+    expect(winner.items).toEqual([
+      expect.objectContaining({ lotId, depositStatus: 'forfeited', won: true, leading: true, result: 'sold', hammerPriceFen: '1060000', myBestFen: '1060000' }),
+    ]);
+    expect(loser.items).toEqual([expect.objectContaining({ lotId, depositStatus: 'released', won: false, leading: false, result: 'sold' })]);
+    expect(BigInt(loser.items[0].myBestFen)).toBeLessThan(1060000n);
+    expect(loser.items[0].pseudonym).not.toBe(winner.items[0].pseudonym);
+    expect((await http(a.url, 'holder').get('/bidder-registrations')).status).toBe(403); // holders have no bidder desk
+    expect((await http(a.url, 'e1').get('/bidder-registrations?limit=0')).status).toBe(400);
   });
 });

@@ -14,6 +14,7 @@ import { ListingFlowsService } from './listings/listing-flows.service';
 import { ListingsController } from './listings/listings.controller';
 import { ListingsService } from './listings/listings.service';
 import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
+import { BidderRegistrationsController } from './lots/bidder-registrations.controller';
 import { LotsController } from './lots/lots.controller';
 import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
@@ -45,7 +46,7 @@ export class MarketModule {}
 
 @Module({
   imports: [MarketModule, RateLimitModule],
-  controllers: [CalendarController, ListingFlowsController, ListingsController, LotsController, SessionsController],
+  controllers: [CalendarController, ListingFlowsController, ListingsController, LotsController, BidderRegistrationsController, SessionsController],
   exports: [MarketModule],
 })
 export class MarketApiModule {}

@@ -308,6 +308,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/bidder-registrations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BidderRegistrationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/calendar/years': {
     parameters: {
       query?: never;
@@ -2742,6 +2758,45 @@ export interface components {
       /** @enum {string} */
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
+    OwnRegistrationDto: {
+      /** @description fen */
+      currentFen: string | null;
+      /** @description fen */
+      depositFen: string;
+      /** @enum {string} */
+      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
+      /** Format: date-time */
+      endsAt: string;
+      /** @description fen */
+      hammerPriceFen: string | null;
+      id: string;
+      /** @description the organisation leads now (an open lot) */
+      leading: boolean;
+      lotId: string;
+      /** @description fen; the organisation's highest accepted bid */
+      myBestFen: string | null;
+      /** @example 竞买人 07 */
+      pseudonym: string;
+      /** @enum {string|null} */
+      result: 'sold' | 'unsold' | null;
+      /** Format: date-time */
+      startsAt: string;
+      /**
+       * @description the lot's effective state
+       * @enum {string}
+       */
+      status: 'scheduled' | 'open' | 'closed';
+      /** @description the achievement's title */
+      title: string;
+      /** @description the organisation won the lot */
+      won: boolean;
+    };
+    OwnRegistrationPageDto: {
+      items: components['schemas']['OwnRegistrationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     PayContractDto: {
       /**
        * @description fen; default: everything owed now
@@ -3513,6 +3568,8 @@ export type SchemaNotificationView = components['schemas']['NotificationView'];
 export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
+export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
+export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
@@ -4052,6 +4109,28 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TokenPairDto'];
+        };
+      };
+    };
+  };
+  BidderRegistrationsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnRegistrationPageDto'];
         };
       };
     };

@@ -3,6 +3,7 @@ import { Navigate, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../components/AppLayout';
 import { hasRole } from '../lib/auth';
+import { BidsTab } from './desk/BidsTab';
 import { ContractsTab } from './desk/ContractsTab';
 import { NotificationsTab } from './desk/NotificationsTab';
 import { FreeLicensesTab, SubsidiesTab } from './desk/SubsidiesTab';
@@ -19,6 +20,7 @@ export default function DeskPage() {
     { key: 'notifications', label: t('desk.notifications'), children: <NotificationsTab /> },
     ...(enterprise
       ? [
+          { key: 'bids', label: t('desk.bids'), children: <BidsTab /> },
           { key: 'contracts', label: t('desk.contracts'), children: <ContractsTab user={user} /> },
           { key: 'subsidies', label: t('desk.subsidies'), children: <SubsidiesTab canApply={hasRole(user, 'enterprise_admin')} /> },
           { key: 'free-licenses', label: t('desk.freeLicenses'), children: <FreeLicensesTab /> },

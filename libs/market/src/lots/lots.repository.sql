@@ -46,6 +46,18 @@ SELECT b.seq, b.amount_fen::text AS "amountFen", r.paddle_number AS paddle, b.so
 -- name: registrationOf
 SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2;
 
+-- name: countRegistrationsOf
+SELECT count(*)::int AS total FROM lot_registrations WHERE organization_id = $1;
+
+-- name: registrationsOf
+SELECT r.id, r.lot_id, r.paddle_number, r.deposit_status, a.title AS achievement_title, l.status, l.starts_at, l.ends_at,
+       l.current_fen::text AS current_fen, l.deposit_fen::text AS deposit_fen, l.result, l.hammer_price_fen::text AS hammer_price_fen,
+       COALESCE(l.leader_registration_id = r.id, false) AS leading, COALESCE(l.winner_registration_id = r.id, false) AS won,
+       (SELECT max(b.amount_fen) FROM bids b WHERE b.lot_id = l.id AND b.registration_id = r.id AND b.status = 'accepted')::text AS my_best_fen
+  FROM lot_registrations r JOIN lots l ON l.id = r.lot_id JOIN achievement_directory a ON a.id = l.achievement_id
+ WHERE r.organization_id = $1
+ ORDER BY l.ends_at DESC, r.id LIMIT $2 OFFSET $3;
+
 -- name: markDepositFailed
 UPDATE lot_registrations SET deposit_status = 'failed' WHERE id = $1 AND deposit_status = 'pending';
 

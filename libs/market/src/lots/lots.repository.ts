@@ -36,6 +36,16 @@ const SQL = queries(__filename, {
       FROM bids b JOIN lot_registrations r ON r.id = b.registration_id
      WHERE b.lot_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT $3`,
   registrationOf: `SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1 AND organization_id = $2`,
+  // An enterprise's registrations with their lots, deposits, its best accepted bid and the outcome; newest lots first.
+  countRegistrationsOf: `SELECT count(*)::int AS total FROM lot_registrations WHERE organization_id = $1`,
+  registrationsOf: `
+    SELECT r.id, r.lot_id, r.paddle_number, r.deposit_status, a.title AS achievement_title, l.status, l.starts_at, l.ends_at,
+           l.current_fen::text AS current_fen, l.deposit_fen::text AS deposit_fen, l.result, l.hammer_price_fen::text AS hammer_price_fen,
+           COALESCE(l.leader_registration_id = r.id, false) AS leading, COALESCE(l.winner_registration_id = r.id, false) AS won,
+           (SELECT max(b.amount_fen) FROM bids b WHERE b.lot_id = l.id AND b.registration_id = r.id AND b.status = 'accepted')::text AS my_best_fen
+      FROM lot_registrations r JOIN lots l ON l.id = r.lot_id JOIN achievement_directory a ON a.id = l.achievement_id
+     WHERE r.organization_id = $1
+     ORDER BY l.ends_at DESC, r.id LIMIT $2 OFFSET $3`,
   markDepositFailed: `UPDATE lot_registrations SET deposit_status = 'failed' WHERE id = $1 AND deposit_status = 'pending'`,
   attachDeposit: `UPDATE lot_registrations SET deposit_id = $2, deposit_status = CASE WHEN deposit_status = 'pending' THEN $3 ELSE deposit_status END WHERE id = $1`,
   attachHeldDeposit: `UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`,
@@ -301,4 +311,28 @@ export async function discoverLots(m: Query, f: LotDiscoveryFilter, limit: numbe
   const [{ total }] = (await m.query(SQL.countLots, discoveryParams(f))) as { total: number }[];
   const rows = (await m.query(SQL.discoverLots, [...discoveryParams(f), limit, offset])) as DiscoveredLotRow[];
   return { rows, total };
+}
+
+export interface OwnRegistrationRow {
+  id: string;
+  lot_id: string;
+  paddle_number: number;
+  deposit_status: string;
+  achievement_title: string;
+  status: string;
+  starts_at: Date;
+  ends_at: Date;
+  current_fen: string | null;
+  deposit_fen: string;
+  result: 'sold' | 'unsold' | null;
+  hammer_price_fen: string | null;
+  leading: boolean;
+  won: boolean;
+  my_best_fen: string | null;
+}
+
+/** One page of an organisation's registrations for lots (its deposits, bids and outcomes), and how many it has. */
+export async function registrationsOf(m: Query, organizationId: string, limit: number, offset: number): Promise<{ rows: OwnRegistrationRow[]; total: number }> {
+  const [{ total }] = (await m.query(SQL.countRegistrationsOf, [organizationId])) as { total: number }[];
+  return { rows: (await m.query(SQL.registrationsOf, [organizationId, limit, offset])) as OwnRegistrationRow[], total };
 }

@@ -29,7 +29,9 @@ import {
   organizationType,
   registrationById,
   registrationOf,
+  registrationsOf,
 } from './lots.repository';
+import type { OwnRegistrationPageDto } from './bidder-registrations.dto';
 
 export interface LotView {
   id: string;
@@ -188,6 +190,30 @@ export class LotsService {
       hammerPriceFen: l.hammer_price_fen,
     }));
     return { items, total, limit: query.limit, offset: query.offset };
+  }
+
+  /** The caller's organisation's registrations for lots: deposits, its best bids, leads and wins. */
+  async ownRegistrations(actor: Principal, limit: number, offset: number): Promise<OwnRegistrationPageDto> {
+    const now = this.clock.now();
+    const { rows, total } = await registrationsOf(this.db, actor.organizationId, limit, offset);
+    const items = rows.map((r) => ({
+      id: r.id,
+      lotId: r.lot_id,
+      title: r.achievement_title,
+      pseudonym: bidderPseudonym(r.paddle_number),
+      depositStatus: r.deposit_status,
+      depositFen: r.deposit_fen,
+      status: r.status === 'scheduled' && now >= r.starts_at ? 'open' : r.status === 'cancelled' ? 'closed' : r.status,
+      startsAt: r.starts_at.toISOString(),
+      endsAt: r.ends_at.toISOString(),
+      currentFen: r.current_fen,
+      myBestFen: r.my_best_fen,
+      leading: r.leading,
+      won: r.won,
+      result: r.result,
+      hammerPriceFen: r.hammer_price_fen,
+    }));
+    return { items, total, limit, offset };
   }
 
   async get(lotId: string): Promise<LotView> {
