@@ -234,6 +234,13 @@ describe('the auction room in a real browser', () => {
       // the login form shows the API's answer next to the form; an empty form shows the fields' own errors
       await page.getByTestId('login-submit').click();
       await page.getByText('请填写邮箱').waitFor();
+      // the API's field error, next to its field
+      await page.getByTestId('login-email').fill('not-an-email');
+      await page.getByTestId('login-password').fill('whatever-1');
+      await page.getByTestId('login-submit').click();
+      const emailItem = page.locator('.ant-form-item').filter({ has: page.getByTestId('login-email') });
+      await emailItem.locator('.ant-form-item-explain-error').waitFor();
+      expect(await emailItem.locator('.ant-form-item-explain-error').innerText()).toMatch(/[\u4e00-\u9fff]/); // in Chinese
       await page.getByTestId('login-email').fill(world.emails.e1);
       await page.getByTestId('login-password').fill('wrong-password-1');
       await page.getByTestId('login-submit').click();

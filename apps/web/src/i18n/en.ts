@@ -191,6 +191,9 @@ export const en: Messages = {
     explain: "Subsidies are computed from the contract's actual transaction value (payments less refunds); the review decides.",
   },
   freeLicense: {
+    apply: 'Apply for a free licence',
+    applied: 'Application sent; the platform reviews it',
+    statement: 'How you will use it, and why',
     title: 'Free-licence applications (P-3Y)',
     explain: 'Achievements untransformed for three full years may be licensed free of charge to enterprises that apply.',
     none: 'No applications',

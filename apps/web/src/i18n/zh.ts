@@ -175,6 +175,9 @@ export const zh = {
     explain: '补助按合同实际成交额（已付款扣除退款）测算，以审核结果为准。',
   },
   freeLicense: {
+    apply: '申请免费许可',
+    applied: '已提交免费许可申请，等待平台审核',
+    statement: '实施计划与理由',
     title: '免费许可申请（P-3Y）',
     explain: '完成满三年未转化的成果，企业可申请免费许可实施。',
     none: '暂无申请',

@@ -6,6 +6,9 @@ import { api, call } from '../api/client';
 import { QueryError } from '../components/ErrorPage';
 import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
+import { useCurrentUser } from '../components/AppLayout';
+import { hasRole } from '../lib/auth';
+import { FreeLicenseButton } from './FreeLicenseButton';
 import { businessDate } from '../lib/format';
 
 /** Chinese patent numbers as the patent office prints them: ZL + the application number with its check digit. */
@@ -17,6 +20,7 @@ function patentNumber(type: string, number: string | null | undefined): string {
 export default function AchievementPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const user = useCurrentUser();
   const achievement = useQuery({ queryKey: ['achievement', id], queryFn: () => call(api.GET('/achievements/{id}', { params: { path: { id } } })) });
   const listings = useQuery({
     queryKey: ['listings', id],
@@ -51,6 +55,7 @@ export default function AchievementPage() {
             </>
           }
           description={t(`status.ruleExplain.${a.ruleState}`)}
+          action={a.ruleState === 'free_license_eligible' && hasRole(user, 'enterprise_admin') ? <FreeLicenseButton achievementId={a.id} /> : undefined}
         />
       </Card>
       <Card size="small" title={t('achievement.listing')} style={{ marginBottom: 12 }} data-testid="listing">
