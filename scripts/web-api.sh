@@ -15,7 +15,7 @@ zjp_ensure_services
 zjp_drop_database zjp_openapi
 DATABASE_URL=$(zjp_create_database zjp_openapi)
 export DATABASE_URL REDIS_URL NODE_ENV=test LOG_LEVEL=warn REDIS_PREFIX=zjp-openapi:
-export JWT_SECRET=zjp-openapi-jwt-secret-at-least-32-characters
+export JWT_SECRET=zjp-test-jwt-secret-at-least-32-characters
 doc=$(mktemp --suffix .json)
 node -r @swc-node/register scripts/openapi-document.ts "$doc"
 zjp_drop_database zjp_openapi

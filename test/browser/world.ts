@@ -30,12 +30,12 @@ export interface MarketWorld {
 
 export async function startWorld(): Promise<MarketWorld> {
   const db = await createTestDatabase();
-  const stripe = await startStripeServer({ port: 0, webhookSecret: 'whsec_browser_secret' });
+  const stripe = await startStripeServer({ port: 0, webhookSecret: 'whsec_e2e_secret' });
   const env = testEnv(db.url, {
     LOG_LEVEL: 'warn',
     STRIPE_API_BASE: stripe.url,
-    STRIPE_SECRET_KEY: 'sk_test_browser',
-    STRIPE_WEBHOOK_SECRET: 'whsec_browser_secret',
+    STRIPE_SECRET_KEY: 'sk_test_e2e',
+    STRIPE_WEBHOOK_SECRET: 'whsec_e2e_secret',
   });
   const [api, worker] = await Promise.all([
     startProcess('apps/api/src/main.js', env, /api listening on (http:\/\/\S+)/),

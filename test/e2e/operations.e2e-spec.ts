@@ -149,10 +149,10 @@ describe('operations: Prometheus metrics at /metrics and a request id in every e
       for (let i = 0; i < 3; i++) answers.push(await limited.http.post('/auth/login').send({ email: 'nobody@example.cn', password: `wrong-${randomUUID()}` }));
       expect(answers.map((a) => a.status)).toEqual([401, 401, 429]);
       await limited.http.post('/auth/login').send({ email: 42 });
-      const socket = io(limited.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(limited.url, { auth: { token: 'not-a-jwt' }, transports: ['websocket'], reconnection: false, forceNew: true });
       sockets.push(socket);
       const handshake = await new Promise<unknown>((resolve) => socket.once('connect', () => resolve('connected')).once('connect_error', (e) => resolve(e)));
-      expect(handshake).toBeInstanceOf(Error); // no token: refused at the handshake, not an ack
+      expect(handshake).toBeInstanceOf(Error); // a bad token: refused at the handshake, not an ack (no token watches anonymously)
       const after = await scrape();
       const delta = (labels: Record<string, string>) =>
         (sample(after, 'zjp_error_answers_total', labels) ?? 0) - (sample(before, 'zjp_error_answers_total', labels) ?? 0);

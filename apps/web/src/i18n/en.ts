@@ -242,7 +242,7 @@ export const en: Messages = {
   auth: {
     title: 'Sign in to Zhejiang Auction',
     email: 'Email',
-    password: 'Password',
+    passwordLabel: 'Password',
     submit: 'Sign in',
     required: 'Please enter your {{field}}',
     failed: 'Wrong email or password',

@@ -226,7 +226,7 @@ export const zh = {
   auth: {
     title: '登录浙江拍',
     email: '邮箱',
-    password: '密码',
+    passwordLabel: '密码',
     submit: '登录',
     required: '请填写{{field}}',
     failed: '邮箱或密码不正确',

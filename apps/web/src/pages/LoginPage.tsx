@@ -33,7 +33,11 @@ export default function LoginPage() {
         <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, message: t('auth.required', { field: t('auth.email') }) }]}>
           <Input autoComplete="username" data-testid="login-email" />
         </Form.Item>
-        <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('auth.required', { field: t('auth.password') }) }]}>
+        <Form.Item
+          name="password"
+          label={t('auth.passwordLabel')}
+          rules={[{ required: true, message: t('auth.required', { field: t('auth.passwordLabel') }) }]}
+        >
           <Input.Password autoComplete="current-password" data-testid="login-password" />
         </Form.Item>
         {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="login-error" /> : null}
