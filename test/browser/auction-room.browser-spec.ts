@@ -199,6 +199,34 @@ describe('the auction room in a real browser', () => {
       await page.getByTestId('current-price').filter({ hasText: '11,500 元' }).waitFor();
     }));
 
+  it('resends a bid whose acknowledgement was lost with the same key: one bid, and the room says it was accepted', () =>
+    showing(async () => {
+      const achievementId = await world.achievement('示范氢燃料电池双极板', ['燃料电池'], '202410123456');
+      const lotId = await world.lot(achievementId, 600_000, { extensionMinutes: 0 });
+      expect((await world.http('e1').post(`/lots/${lotId}/registrations`, { paymentMethod: 'pm_card_visa' })).status).toBe(201);
+      await until(async () => ((await world.http('e1').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined));
+      const page = await open();
+      // between the page and the API: the first acknowledgement of an accepted bid is lost on its way back
+      let dropped = 0;
+      await page.routeWebSocket(/socket\.io/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => server.send(message));
+        server.onMessage((message) => {
+          if (typeof message === 'string' && message.startsWith('43') && message.includes('"status":"accepted"') && dropped === 0) {
+            dropped++;
+            return;
+          }
+          ws.send(message);
+        });
+      });
+      await signIn(page, world.emails.e1, PASSWORD, `/lot/${lotId}`);
+      await page.getByTestId('bid-next').click();
+      await page.getByTestId('bid-notice').filter({ hasText: '出价成功' }).waitFor({ timeout: 30_000 });
+      expect(dropped).toBe(1);
+      const bids = (await world.http('e1').get(`/lots/${lotId}/bids`)).body.bids as unknown[];
+      expect(bids).toHaveLength(1); // the resend was answered with the first attempt's outcome, not bid again
+    }));
+
   it('the public pages: live lots on the home page, the use-first rule explained, and an English switch that works on every page', () =>
     showing(async () => {
       const achievementId = await world.achievement('示范生物可降解包装膜', ['可降解'], '202410123455');
