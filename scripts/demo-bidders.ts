@@ -132,8 +132,21 @@ async function register(a: Account, lot: LotView): Promise<string | null> {
 }
 
 /** Bids on one open lot until it closes. */
+/** The lot as the public sees it; an error answer is logged and asked again a little later. */
+async function readLot(lotId: string): Promise<LotView> {
+  for (;;) {
+    const r = await call<LotView & { code?: string }>(null, 'GET', `/lots/${lotId}`).catch((err: unknown) => ({
+      status: 0,
+      body: { code: String(err) } as LotView & { code?: string },
+    }));
+    if (r.status === 200) return r.body;
+    log(`GET /lots/${lotId}: ${r.status} ${r.body.code ?? ''}; asking again in 5 s`);
+    await sleep(5_000);
+  }
+}
+
 async function bidOn(lotId: string, accounts: Account[]): Promise<void> {
-  let lot = (await call<LotView>(null, 'GET', `/lots/${lotId}`)).body;
+  let lot = await readLot(lotId);
   log(`bidding on 「${lot.title}」 (ends ${lot.endsAt})`);
   const bidders: { account: Account; pseudonym: string }[] = [];
   for (const account of accounts) {
@@ -145,7 +158,7 @@ async function bidOn(lotId: string, accounts: Account[]): Promise<void> {
   }
   for (;;) {
     await sleep(between(4_000, 10_000));
-    lot = (await call<LotView>(null, 'GET', `/lots/${lotId}`)).body;
+    lot = await readLot(lotId);
     if (lot.status !== 'open' || Date.parse(lot.endsAt) <= Date.now()) break;
     const candidates = bidders.filter((b) => b.pseudonym !== lot.leader);
     if (!candidates.length) continue;
@@ -171,7 +184,7 @@ async function bidOn(lotId: string, accounts: Account[]): Promise<void> {
   // the worker's close job closes it at its end; wait for the outcome
   for (let i = 0; i < 60 && lot.status !== 'closed'; i++) {
     await sleep(2_000);
-    lot = (await call<LotView>(null, 'GET', `/lots/${lotId}`)).body;
+    lot = await readLot(lotId);
   }
   log(`「${lot.title}」 ${lot.status}: ${lot.result ?? '—'}${lot.hammerPriceFen ? `, hammer price ${yuan(lot.hammerPriceFen)} to ${lot.winner}` : ''}`);
 }
@@ -206,7 +219,16 @@ async function main(): Promise<void> {
   void contractForSignature().catch((err: unknown) => log(`contract step failed: ${String(err)}`));
   let idle = false;
   while (!stopping) {
-    const live = await call<{ items: { id: string; sessionId: string | null; live: boolean; endsAt: string }[] }>(null, 'GET', '/lots?status=live&limit=100');
+    const live = await call<{ items: { id: string; sessionId: string | null; live: boolean; endsAt: string }[] }>(
+      null,
+      'GET',
+      '/lots?status=live&limit=100',
+    ).catch((err: unknown) => ({ status: 0, body: { items: [] }, error: String(err) }));
+    if (live.status !== 200) {
+      log(`GET /lots?status=live: ${live.status}; asking again in 5 s`);
+      await sleep(5_000);
+      continue;
+    }
     // the demo's timed lots in themed sessions, the one ending first
     const next = (live.body.items ?? []).filter((l) => l.sessionId && !l.live).sort((x, y) => x.endsAt.localeCompare(y.endsAt))[0];
     if (!next) {
@@ -216,7 +238,10 @@ async function main(): Promise<void> {
       continue;
     }
     idle = false;
-    await bidOn(next.id, accounts);
+    await bidOn(next.id, accounts).catch(async (err: unknown) => {
+      log(`bidding stopped by an error (${err instanceof Error ? err.message : String(err)}); looking again in 5 s`);
+      await sleep(5_000);
+    });
   }
 }
 
