@@ -38,18 +38,19 @@ npm run db:seed
 
 # Each child gets its own process group (setsid), so stopping it stops npm and node under it.
 pids=()
+helpers=() # stopped with the demo, but their end does not end it
 # shellcheck disable=SC2317 # called from the traps below
 stop_children() {
   trap - INT TERM EXIT
   local pid i alive
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${helpers[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   for ((i = 0; i < 10; i++)); do # give them 10s to shut down cleanly, then insist
     alive=0
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    for pid in "${pids[@]}" "${helpers[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
     ((alive)) || break
     sleep 1
   done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${helpers[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap 'stop_children; exit 130' INT
@@ -79,12 +80,19 @@ for ((i = 0; ; i++)); do
   sleep 1
 done
 
+# Demo bidders (demo only): two demo enterprises bid on the open lots of the themed sessions through the HTTP API.
+if [ "${DEMO_BIDDERS:-1}" != 0 ]; then
+  API_URL="http://127.0.0.1:$PORT" setsid node -r @swc-node/register scripts/demo-bidders.ts &
+  helpers+=("$!")
+fi
+
 cat >&2 <<MSG
 
   浙江拍 is running:   http://127.0.0.1:$PORT
   API docs (OpenAPI): http://127.0.0.1:$PORT/api/docs
   Stripe API used:    $STRIPE_API_BASE
   Demo accounts:      see "Demo accounts" in README.md
+  Demo bidders:       scripts/demo-bidders.ts (DEMO_BIDDERS=0: none)
   Press Ctrl-C to stop.
 
 MSG

@@ -10,6 +10,7 @@ export { LotClosingService, type CloseResult } from './closing/lot-closing.servi
 export { ListingFlowsService } from './listings/listing-flows.service';
 export type { ListingConclusion } from './listings/dto/listing-flow.dto';
 export { CalendarService } from './calendar/calendar.service';
+export { SessionsService } from './sessions/sessions.service';
 export { DealsService } from './deals/deals.service';
 export type { DealForContract } from './deals/deals.repository';
 export { applyForcedListingChanges, type RuleStateChanges } from './listings/forced-listings.repository';

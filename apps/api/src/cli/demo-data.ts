@@ -44,6 +44,7 @@ export const DEMO_USERS: DemoUser[] = [
   { org: 'textile', email: 'enterprise-admin@textile.example', displayName: '纺织公司总经理', roles: ['enterprise_admin'] },
   { org: 'textile', email: 'enterprise-member@textile.example', displayName: '纺织公司竞买专员', roles: ['enterprise_member'] },
   { org: 'biotech', email: 'enterprise-admin@biotech.example', displayName: '生物医药公司总经理', roles: ['enterprise_admin'] },
+  { org: 'materials', email: 'enterprise-admin@materials.example', displayName: '新材料公司总经理', roles: ['enterprise_admin'] },
   { org: 'broker', email: 'broker@broker.example', displayName: '技术经纪人', roles: ['broker'] },
 ];
 
@@ -131,6 +132,131 @@ export const DEMO_ACHIEVEMENTS: DemoAchievement[] = [
     ipcClasses: ['H01M 4/36'],
     patents: [{ digits: '202310000051', grantedOn: '2025-01-20' }],
   },
+  // Auctioned in the demo market (see demo-market.ts): registered on time in 2025, applied, with one invention patent each.
+  ...[
+    [
+      'nimte',
+      '高性能碳纤维复合材料低成本快速成型工艺',
+      '采用快速固化环氧体系与高压树脂传递模塑，成型周期缩短至 5 分钟，适用于新能源汽车轻量化部件。',
+      'new_materials',
+      ['碳纤维', '复合材料', '轻量化'],
+      'B29C 70/48',
+      '202510000061',
+      120_000_000n,
+    ],
+    [
+      'zjut',
+      '工业机器人视觉引导精密装配系统',
+      '基于双目结构光与力位混合控制，实现 0.02 mm 级精密装配，已在电机产线中试验证。',
+      'internet_plus',
+      ['工业机器人', '机器视觉', '精密装配'],
+      'B25J 9/16',
+      '202510000071',
+      60_000_000n,
+    ],
+    [
+      'zju',
+      '可降解镁合金心血管支架及其表面改性方法',
+      '通过微弧氧化与载药涂层控制镁合金支架降解速率，6 个月内保持径向支撑力。',
+      'life_health',
+      ['镁合金', '可降解支架', '表面改性'],
+      'A61L 31/02',
+      '202510000081',
+      200_000_000n,
+    ],
+    [
+      'lab',
+      '锂电池隔膜涂覆用高纯纳米氧化铝浆料',
+      '以醇盐水解法制备 99.99% 纳米氧化铝并配制水性浆料，提升隔膜耐热收缩性能。',
+      'new_materials',
+      ['锂电池', '隔膜', '纳米氧化铝'],
+      'H01M 50/449',
+      '202510000091',
+      35_000_000n,
+    ],
+    [
+      'zju',
+      '单克隆抗体连续流纯化工艺',
+      '多柱连续层析与在线病毒灭活串联，抗体收率提升 15%，树脂用量减少 60%。',
+      'life_health',
+      ['单克隆抗体', '连续流', '纯化'],
+      'C07K 1/22',
+      '202510000101',
+      150_000_000n,
+    ],
+    [
+      'zhejianglab',
+      '工业互联网边缘计算安全网关',
+      '面向工厂现场的轻量级可信执行环境与协议深度解析，支持 Modbus、OPC UA 等 20 余种工业协议。',
+      'internet_plus',
+      ['工业互联网', '边缘计算', '网络安全'],
+      'H04L 9/40',
+      '202510000111',
+      80_000_000n,
+    ],
+    [
+      'zjut',
+      '印染废水高效生物脱色菌剂及其制备方法',
+      '筛选复合脱色菌群并固定化，对活性染料废水脱色率达 95% 以上，适用于柯桥印染集聚区。',
+      'other',
+      ['印染废水', '生物脱色', '菌剂'],
+      'C02F 3/34',
+      '202510000121',
+      30_000_000n,
+    ],
+    [
+      'nimte',
+      '钕铁硼永磁体晶界扩散重稀土减量技术',
+      '以低熔点合金为扩散源，重稀土用量降低 50%，矫顽力提升 8 kOe。',
+      'new_materials',
+      ['稀土永磁', '晶界扩散', '钕铁硼'],
+      'H01F 41/02',
+      '202510000131',
+      180_000_000n,
+    ],
+    [
+      'zju',
+      '织物智能配色与数码印花色彩管理系统',
+      '基于光谱测量与深度学习的配色模型，一次配色成功率 92%，已适配主流数码印花机。',
+      'internet_plus',
+      ['智能配色', '数码印花', '色彩管理'],
+      'G06T 7/90',
+      '202510000141',
+      50_000_000n,
+    ],
+    [
+      'zjut',
+      '高效低噪永磁同步电机电磁优化设计',
+      '多目标拓扑优化定转子结构，效率提升 2 个百分点，噪声降低 6 dB。',
+      'other',
+      ['永磁同步电机', '电磁设计', '降噪'],
+      'H02K 1/27',
+      '202510000151',
+      40_000_000n,
+    ],
+    [
+      'nimte',
+      '海洋工程用耐蚀合金防护涂层',
+      '超音速火焰喷涂制备非晶合金涂层，盐雾试验 5000 小时无锈蚀。',
+      'new_materials',
+      ['海洋工程', '耐蚀涂层', '非晶合金'],
+      'C23C 4/06',
+      '202510000161',
+      90_000_000n,
+    ],
+  ].map(([holder, title, abstract, technicalField, keywords, ipc, digits, askingPriceFen], i): DemoAchievement => ({
+    holder: holder as string,
+    title: title as string,
+    abstract: abstract as string,
+    technicalField: technicalField as DemoAchievement['technicalField'],
+    kind: 'applied',
+    publiclyFunded: true,
+    obtainedOn: `2025-${String(3 + (i % 9)).padStart(2, '0')}-15`,
+    keywords: keywords as string[],
+    askingPriceFen: askingPriceFen as bigint,
+    ipcClasses: [ipc as string],
+    patents: [{ digits: digits as string, grantedOn: `2025-${String(3 + (i % 9)).padStart(2, '0')}-15` }],
+  })),
 ];
 
 /** Subsidy policies (P-SUB, P-DON) of the demo authorities; documents as the API takes them. */
@@ -206,4 +332,38 @@ export const DEMO_SUBSIDY_POLICIES: { authority: string; document: PolicyDocumen
       stacking: 'combinable',
     },
   },
+];
+
+/** Sessions and lots by achievement title (see DEMO_ACHIEVEMENTS). */
+export const DEMO_LIVE_SESSION = {
+  name: '长三角拍·新材料与智能制造专场',
+  theme: 'yangtze_delta',
+  lots: [
+    '高性能碳纤维复合材料低成本快速成型工艺',
+    '工业机器人视觉引导精密装配系统',
+    '可降解镁合金心血管支架及其表面改性方法',
+    '锂电池隔膜涂覆用高纯纳米氧化铝浆料',
+  ],
+} as const;
+export const DEMO_TOMORROW_SESSION = {
+  name: '三大高地拍·生命健康与数字经济专场',
+  theme: 'three_highlands',
+  lots: ['单克隆抗体连续流纯化工艺', '工业互联网边缘计算安全网关'],
+} as const;
+export const DEMO_NEXT_WEEK_SESSION = {
+  name: '大走廊拍·绿色制造专场',
+  theme: 'corridor',
+  lots: ['印染废水高效生物脱色菌剂及其制备方法', '钕铁硼永磁体晶界扩散重稀土减量技术'],
+} as const;
+export const DEMO_CLOSING_SESSION = {
+  name: '高新区拍·首发专场',
+  theme: 'hightech_zone',
+  /** sold to the textile enterprise (its contract awaits its signature), sold to the materials enterprise, unsold (reserve not met) */
+  lots: ['织物智能配色与数码印花色彩管理系统', '高效低噪永磁同步电机电磁优化设计', '海洋工程用耐蚀合金防护涂层'],
+} as const;
+
+/** Fixed-price listings (挂牌) the demo lists, in their public notice. */
+export const DEMO_FIXED_PRICE_LISTINGS: { title: string; dealType: 'transfer' | 'license'; licenseType?: 'ordinary'; priceYuan: number }[] = [
+  { title: '高镍三元锂电池正极材料表面包覆技术', dealType: 'transfer', priceYuan: 450_000 },
+  { title: '存算一体芯片架构的基础理论研究', dealType: 'license', licenseType: 'ordinary', priceYuan: 300_000 },
 ];

@@ -10,10 +10,14 @@ import { AchievementsModule, IdleScanService, patentCheckChar } from '@zjp/achie
 
 import { DatabaseModule } from '@zjp/database';
 import { IdentityModule, OrganizationsService, UsersService } from '@zjp/identity';
-import { loadConfigOrExit, PlatformConfigModule, RedisModule } from '@zjp/platform';
+import { MarketModule } from '@zjp/market';
+import { PaymentsModule } from '@zjp/payments';
+import { loadConfigOrExit, PlatformConfigModule, type Principal, QueueProducersModule, RedisModule, type Role } from '@zjp/platform';
+import { RealtimeModule } from '@zjp/realtime';
 import { DataSource } from 'typeorm';
 import { parsePolicyDocument, policyTermsToDocument } from '@zjp/subsidies';
 import { DEMO_ACHIEVEMENTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_SUBSIDY_POLICIES, DEMO_USERS } from './demo-data';
+import { seedDemoMarket } from './demo-market';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -24,7 +28,19 @@ async function main(): Promise<void> {
     );
     process.exit(78);
   }
-  @Module({ imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), IdentityModule, AchievementsModule] })
+  @Module({
+    imports: [
+      PlatformConfigModule.forRoot(config),
+      RedisModule,
+      DatabaseModule.forRoot(config),
+      QueueProducersModule,
+      RealtimeModule,
+      IdentityModule,
+      AchievementsModule,
+      PaymentsModule,
+      MarketModule,
+    ],
+  })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
   const db = app.get(DataSource);
@@ -118,6 +134,26 @@ async function main(): Promise<void> {
     // Apply P-2Y / P-3Y for today, as the nightly scan would, so the demo shows the use-first list.
     const scan = await app.get(IdleScanService).scan(todayInShanghai(app.get<Clock>(CLOCK)));
     process.stdout.write(`seed: idle-IP scan for ${scan.scanDate} changed ${scan.changed} achievement(s)\n`);
+    // The market: sessions, lots, registrations and bids through the market's services (demo-market.ts).
+    const principalOf = async (email: string): Promise<Principal> => {
+      const [u] = (await db.query(
+        `SELECT u.id, u.organization_id, u.roles, o.type FROM users u JOIN organizations o ON o.id = u.organization_id WHERE lower(u.email) = $1`,
+        [email],
+      )) as { id: string; organization_id: string; roles: Role[]; type: Principal['organizationType'] }[];
+      return { userId: u.id, organizationId: u.organization_id, organizationType: u.type, roles: u.roles, sessionId: 'demo-seed' };
+    };
+    await seedDemoMarket(
+      app,
+      {
+        operator: await principalOf('admin@zjp.example'),
+        enterprises: {
+          textile: await principalOf('enterprise-admin@textile.example'),
+          biotech: await principalOf('enterprise-admin@biotech.example'),
+          materials: await principalOf('enterprise-admin@materials.example'),
+        },
+      },
+      (line) => process.stdout.write(`${line}\n`),
+    );
     process.stdout.write(
       `seed: added ${counts.organizations} organisations, ${counts.users} users, ${counts.achievements} achievements (password for every demo account: ${DEMO_PASSWORD})\n`,
     );

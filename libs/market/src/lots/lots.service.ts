@@ -263,6 +263,9 @@ export class LotsService {
       if (existing && (existing.deposit_status === 'failed' || existing.deposit_status === 'pending'))
         return { registration: existing.id, depositFen: BigInt(lot.deposit_fen), startsAt: null };
       if (existing) throw new ConflictError('ALREADY_REGISTERED', 'Your organisation is already registered for this lot', { registrationId: existing.id });
+      // refused before anything is written: a 4xx leaves no registration behind
+      if (BigInt(lot.deposit_fen) > 0n && !paymentMethod)
+        throw new ValidationError([{ field: 'paymentMethod', code: 'required', message: 'a payment method for the deposit is required' }]);
       const id = await this.insertRegistration(m, lotId, actor.organizationId, false, BigInt(lot.deposit_fen) === 0n ? 'held' : 'pending', actor.userId);
       await recordAudit(m, {
         actorUserId: actor.userId,

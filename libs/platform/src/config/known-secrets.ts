@@ -21,6 +21,7 @@ export const KNOWN_SECRETS: ReadonlySet<string> = new Set([
   'whsec_e2e_secret',
   'sk_test_e2e_contracts',
   'whsec_e2e_contracts',
+  'whsec_e2e_demo',
   'sk_test_contract_payments',
   'whsec_contract_payments',
   'sk_test_payments_integration',
