@@ -45,7 +45,7 @@ export function LotCard({ lot }: { lot: LotCardData }) {
           )}
         </div>
         <div style={{ marginTop: 6, display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-          <Tag color={open ? 'red' : upcoming ? 'blue' : 'default'}>{t(`status.lot.${lot.status}`, { defaultValue: lot.status })}</Tag>
+          <Tag color={open ? 'red' : upcoming ? 'blue' : 'default'}>{t(`status.lot.${lot.result ?? lot.status}`, { defaultValue: lot.status })}</Tag>
           {open ? (
             <span>
               {t('lot.endsIn')} <Countdown until={lot.endsAt} />
@@ -55,7 +55,7 @@ export function LotCard({ lot }: { lot: LotCardData }) {
               {t('lot.startsIn')} <Countdown until={lot.startsAt} />
             </span>
           ) : (
-            <span className="muted">{lot.bidCount} 次出价</span>
+            <span className="muted">{t('lot.bidCount', { count: lot.bidCount })}</span>
           )}
         </div>
       </Card>

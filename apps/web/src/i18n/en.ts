@@ -66,6 +66,7 @@ export const en: Messages = {
     notFound: 'This achievement does not exist or was withdrawn',
   },
   lot: {
+    bidCount: '{{count}} bids',
     room: 'Auction room',
     currentPrice: 'Current price',
     startingPrice: 'Starting price',

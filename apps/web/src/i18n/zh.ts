@@ -59,6 +59,7 @@ export const zh = {
     notFound: '成果不存在或已撤回',
   },
   lot: {
+    bidCount: '{{count}} 次出价',
     room: '拍卖室',
     currentPrice: '当前价',
     startingPrice: '起拍价',
