@@ -36,6 +36,9 @@
  *
  *   BENCH_PARTS=1,2,3  BENCH_ROWS=100000  BENCH_QUERIES=30  BENCH_KEY_DELAY=80
  *   BENCH_RATE=50  BENCH_SECONDS=30  BENCH_WATCHERS=200  BENCH_BIDDERS=4  CHROMIUM_PATH=/usr/bin/chromium
+ *   BENCH_WEB_ROOT=/tmp/x/apps/web   build (and measure) that copy of the source instead of apps/web's,
+ *     into apps/web/dist: a change measured before it is made (the path must end in apps/web; its
+ *     node_modules may be a symlink to apps/web/node_modules)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +59,8 @@ import { load as loadCatalogue } from './catalog';
 
 const ROOT = join(__dirname, '..');
 const WEB = join(ROOT, 'apps/web');
+/** The web app's source to build into apps/web/dist (a modified copy, to measure a change before making it; its node_modules may be a symlink to apps/web's). */
+const WEB_SOURCE = process.env.BENCH_WEB_ROOT ?? WEB;
 const DATABASE = 'zjp_bench_web';
 const PASSWORD = 'Bench-password-2026';
 const START_FEN = 1_000_000;
@@ -141,8 +146,12 @@ async function buildWeb(): Promise<{ chunks: Chunk[]; importers: Map<string, str
       for (const id of this.getModuleIds()) importers.set(id, [...(this.getModuleInfo(id)?.importers ?? [])]);
     },
   };
-  const result = (await vite.build({ root: WEB, logLevel: 'warn', build: { write: true }, plugins: [recordImporters] })) as
-    { output: (Chunk & { type: string })[] } | { output: (Chunk & { type: string })[] }[];
+  const result = (await vite.build({
+    root: WEB_SOURCE,
+    logLevel: 'warn',
+    build: { write: true, outDir: join(WEB, 'dist'), emptyOutDir: true },
+    plugins: [recordImporters],
+  })) as { output: (Chunk & { type: string })[] } | { output: (Chunk & { type: string })[] }[];
   const output = (Array.isArray(result) ? result[0] : result).output;
   return { chunks: output.filter((c) => c.type === 'chunk'), importers };
 }
@@ -827,7 +836,9 @@ async function main(): Promise<void> {
   if (PARTS.has(1)) {
     const t = performance.now();
     const { chunks, importers } = await buildWeb();
-    out(`web app built into apps/web/dist (${chunks.length} JavaScript chunks) in ${Math.round(performance.now() - t)} ms`);
+    out(
+      `web app${WEB_SOURCE === WEB ? '' : ` (source ${WEB_SOURCE})`} built into apps/web/dist (${chunks.length} JavaScript chunks) in ${Math.round(performance.now() - t)} ms`,
+    );
     build = analyseBuild(chunks, importers);
   } else if (!existsSync(join(WEB, 'dist/index.html'))) fail('apps/web/dist is missing: run "npm run web:build" (or include part 1)');
 
@@ -924,13 +935,10 @@ async function main(): Promise<void> {
             .map((f) => `${f.module} (${f.bytes})`)
             .join(', ')}${list.length > 8 ? ', …' : ''}`,
         );
-      out("    how they get there (for each, the shortest chain of imports from the app's source):");
-      const chains = new Map<string, string>();
-      for (const f of build.forbidden) {
-        const known = chains.get(f.what);
-        if (!known || f.chain.split(' → ').length < known.split(' → ').length) chains.set(f.what, f.chain);
-      }
-      for (const [what, chain] of chains) out(`      ${what}: ${chain}`);
+      out("    how they get there (for each, the chain of imports from the app's source to its largest module):");
+      const chains = new Map<string, { bytes: number; chain: string }>();
+      for (const f of build.forbidden) if ((chains.get(f.what)?.bytes ?? -1) < f.bytes) chains.set(f.what, { bytes: f.bytes, chain: f.chain });
+      for (const [what, { chain }] of chains) out(`      ${what}: ${chain}`);
     } else out("  none of ECharts, date pickers, upload, forms or the desk / admin pages is in the home page's first load");
     const forbiddenKinds = [...new Set(build.forbidden.map((f) => f.what))];
     result.firstLoad = { pages, forbiddenInHome: forbiddenKinds, forbiddenModules: build.forbidden.length, entry: build.entry };
