@@ -154,8 +154,8 @@ const IPC: Record<string, string[]> = {
   other: ['H01M 10/0525', 'H02J 7/00', 'H02S 40/00', 'A01K 61/00', 'C02F 1/44', 'D06P 5/00'],
 };
 
-/** Set-based generation: the whole catalogue is a handful of INSERT … SELECT statements. */
-async function load(c: Client): Promise<void> {
+/** Set-based generation: the whole catalogue is a handful of INSERT … SELECT statements (bench/web.ts loads its catalogue with it too). */
+export async function load(c: Client, rows = ROWS): Promise<void> {
   await c.query(`SELECT setseed(0.2026)`);
   const zhejiangCounties = (areas as { code: string; name: string }[]).filter((a) => a.code.startsWith('33'));
   const zhejiangCities = (cities as { code: string; name: string }[]).filter((a) => a.code.startsWith('33'));
@@ -217,7 +217,7 @@ async function load(c: Client): Promise<void> {
          FROM generate_series(1, $3::int) AS g
        ) AS s
      ) AS t`,
-    [NOUNS, SYSTEMS, ROWS, STEPS, EFFECTS, JSON.stringify(IPC), COMMON, MIDDLE, RARE, VERY_RARE],
+    [NOUNS, SYSTEMS, rows, STEPS, EFFECTS, JSON.stringify(IPC), COMMON, MIDDLE, RARE, VERY_RARE],
   );
 
   await c.query(`
@@ -487,7 +487,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// run as a script, not when bench/web.ts imports load()
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
