@@ -1,4 +1,4 @@
-import { Card, Tag } from 'antd';
+import { Tag } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Countdown } from './Countdown';
@@ -14,7 +14,7 @@ export function LotCard({ lot }: { lot: LotCardData }) {
   const upcoming = lot.status === 'scheduled';
   return (
     <Link to={`/lot/${lot.id}`} data-testid="lot-card">
-      <Card hoverable size="small">
+      <div className="plain-card">
         <div className="card-title">{lot.title}</div>
         <div className="muted">
           {lot.holder.name} · {t(`enums.field.${lot.technicalField}`)} · {t(`enums.dealType.${lot.dealType}`)}
@@ -58,7 +58,7 @@ export function LotCard({ lot }: { lot: LotCardData }) {
             <span className="muted">{t('lot.bidCount', { count: lot.bidCount })}</span>
           )}
         </div>
-      </Card>
+      </div>
     </Link>
   );
 }

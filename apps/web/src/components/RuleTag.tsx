@@ -1,4 +1,4 @@
-import { Tag, Tooltip } from 'antd';
+import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 const COLORS: Record<string, string> = { clear: 'default', use_first: 'orange', free_license_eligible: 'green', suspended: 'blue' };
@@ -7,8 +7,8 @@ const COLORS: Record<string, string> = { clear: 'default', use_first: 'orange', 
 export function RuleTag({ state }: { state: string }) {
   const { t } = useTranslation();
   return (
-    <Tooltip title={t(`status.ruleExplain.${state}`)}>
-      <Tag color={COLORS[state] ?? 'default'}>{t(`status.rule.${state}`)}</Tag>
-    </Tooltip>
+    <Tag color={COLORS[state] ?? 'default'} title={t(`status.ruleExplain.${state}`)}>
+      {t(`status.rule.${state}`)}
+    </Tag>
   );
 }

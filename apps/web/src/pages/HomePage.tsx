@@ -1,4 +1,4 @@
-import { Card, Empty, Skeleton, Tag } from 'antd';
+import { Empty, Skeleton, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -55,12 +55,12 @@ export function HomePage() {
         <div className="grid">
           {sessions.data.items.map((s) => (
             <Link key={s.id} to={`/session/${s.id}`}>
-              <Card hoverable size="small">
+              <div className="plain-card">
                 <div className="card-title">{s.name}</div>
                 <div className="muted">
                   {t(`enums.theme.${s.theme}`)} · {t('home.lotCount', { count: s.lotCount })} · {beijingDateTime(s.startsAt)}
                 </div>
-              </Card>
+              </div>
             </Link>
           ))}
         </div>
@@ -84,7 +84,7 @@ export function HomePage() {
         <div className="grid">
           {useFirst.data.items.map((a) => (
             <Link key={a.id} to={`/achievement/${a.id}`}>
-              <Card hoverable size="small">
+              <div className="plain-card">
                 <div className="card-title">{a.title}</div>
                 <div className="muted">
                   {a.holder.name} · {t(`enums.field.${a.technicalField}`)}
@@ -93,7 +93,7 @@ export function HomePage() {
                   <RuleTag state={a.ruleState} />
                   {a.listing?.priceFen ? <Money fen={a.listing.priceFen} /> : <Tag>{t('achievement.noListing')}</Tag>}
                 </div>
-              </Card>
+              </div>
             </Link>
           ))}
         </div>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Card, Empty, Input, InputNumber, List, Pagination, Select, Skeleton, Space, Tag } from 'antd';
+import { Button, Empty, Input, InputNumber, Select, Skeleton, Space, Tag } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -32,7 +32,7 @@ export default function SearchPage() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get('q') ?? '');
-  const q = useDebounced(text.trim(), 300);
+  const q = useDebounced(text.trim(), 150);
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
 
   const update = (changes: Record<string, string | undefined>, keepPage = false) => {
@@ -49,7 +49,7 @@ export default function SearchPage() {
   }, [q]);
 
   const query = {
-    q: params.get('q') || undefined,
+    q: q || undefined,
     field: (params.get('field') || undefined) as (typeof FIELDS)[number] | undefined,
     region: params.get('region') || undefined,
     ipType: (params.get('ipType') || undefined) as (typeof IP_TYPES)[number] | undefined,
@@ -64,7 +64,7 @@ export default function SearchPage() {
   };
   const results = useQuery({
     queryKey: ['catalogue', query],
-    queryFn: () => call(api.GET('/catalogue', { params: { query } })),
+    queryFn: ({ signal }) => call(api.GET('/catalogue', { params: { query }, signal })), // a newer query cancels the older one
     placeholderData: keepPreviousData,
   });
 
@@ -177,46 +177,44 @@ export default function SearchPage() {
           {results.data.items.length === 0 ? (
             <Empty description={t('search.empty')} />
           ) : (
-            <List
-              dataSource={results.data.items}
-              renderItem={(item: CatalogueItem) => (
-                <List.Item key={item.id} data-testid="search-result">
-                  <Card size="small" style={{ width: '100%' }}>
-                    <Link to={`/achievement/${item.id}`} style={{ fontWeight: 600, fontSize: 16 }}>
-                      {item.title}
-                    </Link>
-                    <div className="muted" style={{ margin: '4px 0' }}>
-                      {item.holder.name} · {t(`enums.field.${item.technicalField}`)} · {item.ipTypes.map((x) => t(`enums.ipType.${x}`)).join('、')}
-                    </div>
-                    <div style={{ color: '#555' }}>{item.abstract}</div>
-                    <Space wrap style={{ marginTop: 6 }}>
-                      <RuleTag state={item.ruleState} />
-                      {item.keywords.map((k) => (
-                        <Tag key={k}>{k}</Tag>
-                      ))}
-                      {item.listing?.priceFen ? (
-                        <span>
-                          {t('achievement.fixedPrice')}: <Money fen={item.listing.priceFen} strong />
-                        </span>
-                      ) : item.askingPriceFen ? (
-                        <span>
-                          {t('achievement.askingPrice')}: <Money fen={item.askingPriceFen} />
-                        </span>
-                      ) : null}
-                    </Space>
-                  </Card>
-                </List.Item>
-              )}
-            />
+            <div>
+              {results.data.items.map((item: CatalogueItem) => (
+                <div key={item.id} data-testid="search-result" className="plain-card" style={{ marginBottom: 8 }}>
+                  <Link to={`/achievement/${item.id}`} style={{ fontWeight: 600, fontSize: 16 }}>
+                    {item.title}
+                  </Link>
+                  <div className="muted" style={{ margin: '4px 0' }}>
+                    {item.holder.name} · {t(`enums.field.${item.technicalField}`)} · {item.ipTypes.map((x) => t(`enums.ipType.${x}`)).join('、')}
+                  </div>
+                  <div style={{ color: '#555' }}>{item.abstract}</div>
+                  <Space wrap style={{ marginTop: 6 }}>
+                    <RuleTag state={item.ruleState} />
+                    {item.keywords.map((k) => (
+                      <Tag key={k}>{k}</Tag>
+                    ))}
+                    {item.listing?.priceFen ? (
+                      <span>
+                        {t('achievement.fixedPrice')}: <Money fen={item.listing.priceFen} strong />
+                      </span>
+                    ) : item.askingPriceFen ? (
+                      <span>
+                        {t('achievement.askingPrice')}: <Money fen={item.askingPriceFen} />
+                      </span>
+                    ) : null}
+                  </Space>
+                </div>
+              ))}
+            </div>
           )}
-          <Pagination
-            style={{ marginTop: 12, textAlign: 'center' }}
-            current={page}
-            pageSize={PAGE_SIZE}
-            total={results.data.total}
-            showSizeChanger={false}
-            onChange={(p) => update({ page: String(p) }, true)}
-          />
+          <div className="pager">
+            <Button disabled={page <= 1} onClick={() => update({ page: String(page - 1) }, true)} data-testid="page-prev">
+              {t('search.prev')}
+            </Button>
+            <span className="muted">{t('search.page', { page, pages: Math.max(1, Math.ceil(results.data.total / PAGE_SIZE)) })}</span>
+            <Button disabled={page * PAGE_SIZE >= results.data.total} onClick={() => update({ page: String(page + 1) }, true)} data-testid="page-next">
+              {t('search.next')}
+            </Button>
+          </div>
         </>
       )}
     </div>
