@@ -1,7 +1,6 @@
 import { Button, Result } from 'antd';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
 
 type Kind = '401' | '403' | '404' | 'offline';
 
@@ -32,11 +31,4 @@ export function ErrorPage({ kind: given, onRetry }: { kind?: Kind; onRetry?: () 
       ]}
     />
   );
-}
-
-/** The error page that fits an error of a query: unreachable, 401, 403 or 404. */
-export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const status = error instanceof ApiError ? error.status : 0;
-  const kind: Kind = status === 0 ? 'offline' : status === 401 ? '401' : status === 403 ? '403' : '404';
-  return <ErrorPage kind={kind} onRetry={status === 0 || status >= 500 ? onRetry : undefined} />;
 }

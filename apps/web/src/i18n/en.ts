@@ -43,6 +43,7 @@ export const en: Messages = {
     prev: 'Previous',
     next: 'Next',
     page: 'Page {{page}} of {{pages}}',
+    filters: 'Filters',
     reset: 'Clear filters',
     any: 'Any',
     yes: 'Yes',

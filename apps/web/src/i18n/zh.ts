@@ -36,6 +36,7 @@ export const zh = {
     prev: '上一页',
     next: '下一页',
     page: '第 {{page}} / {{pages}} 页',
+    filters: '筛选条件',
     reset: '清除筛选',
     any: '不限',
     yes: '是',

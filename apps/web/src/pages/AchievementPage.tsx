@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
-import { QueryError } from '../components/ErrorPage';
+import { QueryError } from '../components/QueryError';
 import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
 import { useCurrentUser } from '../components/AppLayout';

@@ -1,20 +1,23 @@
-import { useState } from 'react';
-import { Alert, Badge, Button, Card, Descriptions, Empty, InputNumber, Modal, Radio, Result, Skeleton, Space, Tag, message } from 'antd';
+import { lazy, Suspense, useState } from 'react';
+import { Alert, Button, Descriptions, Empty, Skeleton, Space, Tag } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, call, errorText } from '../api/client';
+import { api, ApiError, call } from '../api/client';
 import type { Increment, LotView } from '../api/types';
 import { useCurrentUser } from '../components/AppLayout';
 import { Countdown } from '../components/Countdown';
-import { QueryError } from '../components/ErrorPage';
+import { QueryError } from '../components/QueryError';
 import { Money } from '../components/Money';
 import { hasRole } from '../lib/auth';
-import { beijingDateTime, beijingTime, fenFromYuan, yuan } from '../lib/format';
+import { beijingDateTime, beijingTime, yuan } from '../lib/format';
 import { incrementAt, nextMinimumFen } from '../lib/increment';
 import { sendBid, useLotRoom } from '../lib/useLotRoom';
 
-const CONNECTION_COLORS = { connected: 'success', connecting: 'processing', reconnecting: 'warning', offline: 'error' } as const;
+const RegisterButton = lazy(() => import('./lot/BidderPanel').then((m) => ({ default: m.RegisterButton })));
+const BidBox = lazy(() => import('./lot/BidderPanel').then((m) => ({ default: m.BidBox })));
+
+const CONNECTION_COLORS = { connected: '#52c41a', connecting: '#1677ff', reconnecting: '#faad14', offline: '#ff4d4f' } as const;
 
 function IncrementText({ increment }: { increment: Increment }) {
   const { t } = useTranslation();
@@ -25,7 +28,8 @@ function IncrementText({ increment }: { increment: Increment }) {
 function LotRules({ lot }: { lot: LotView }) {
   const { t } = useTranslation();
   return (
-    <Card size="small" title={t('lot.rulesTitle')} data-testid="lot-rules">
+    <div className="plain-card" data-testid="lot-rules">
+      <div className="card-head">{t('lot.rulesTitle')}</div>
       <Descriptions column={1} size="small">
         <Descriptions.Item label={t('lot.startingPrice')}>
           <Money fen={lot.startingPriceFen} />
@@ -44,106 +48,7 @@ function LotRules({ lot }: { lot: LotView }) {
         <Descriptions.Item label={t('lot.proxyAllowed')}>{lot.proxyAllowed ? t('lot.proxyYes') : t('lot.proxyNo')}</Descriptions.Item>
         <Descriptions.Item label={t('lot.startsAt')}>{beijingDateTime(lot.startsAt)}</Descriptions.Item>
       </Descriptions>
-    </Card>
-  );
-}
-
-function RegisterButton({ lot, onDone }: { lot: LotView; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [method, setMethod] = useState('pm_card_visa');
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await call(api.POST('/lots/{id}/registrations', { params: { path: { id: lot.id } }, body: { paymentMethod: method } }));
-      setOpen(false);
-      onDone();
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <Button type="primary" block size="large" onClick={() => setOpen(true)} data-testid="register">
-        {t('lot.register')}（{t('lot.deposit')} {yuan(lot.depositFen, t('money.yuan'))}）
-      </Button>
-      <Modal
-        open={open}
-        title={t('lot.register')}
-        onOk={() => void submit()}
-        confirmLoading={busy}
-        onCancel={() => setOpen(false)}
-        okButtonProps={{ 'data-testid': 'pay-deposit' } as never}
-      >
-        <p>{t('lot.registerToBid')}</p>
-        <Radio.Group value={method} onChange={(e) => setMethod(e.target.value as string)}>
-          <Space direction="vertical">
-            <Radio value="pm_card_visa">银行卡 Card</Radio>
-            <Radio value="pm_alipay">支付宝 Alipay</Radio>
-            <Radio value="pm_wechat_pay">微信支付 WeChat Pay</Radio>
-          </Space>
-        </Radio.Group>
-      </Modal>
-    </>
-  );
-}
-
-function BidBox({ lot, nextMin, onBid }: { lot: LotView; nextMin: bigint; onBid: (amount: bigint, max: bigint | null) => Promise<void> }) {
-  const { t } = useTranslation();
-  const [custom, setCustom] = useState<number | null>(null);
-  const [proxy, setProxy] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (amount: bigint | null, max: bigint | null) => {
-    if (amount === null) return;
-    setBusy(true);
-    try {
-      await onBid(amount, max);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid="bid-box">
-      <Button type="primary" size="large" block loading={busy} data-testid="bid-next" onClick={() => void run(nextMin, null)}>
-        {t('lot.bidNext', { amount: yuan(nextMin, t('money.yuan')) })}
-      </Button>
-      <Space.Compact style={{ width: '100%' }}>
-        <InputNumber
-          style={{ width: '100%' }}
-          min={0}
-          precision={2}
-          value={custom}
-          onChange={setCustom}
-          placeholder={t('lot.customAmount')}
-          data-testid="bid-amount"
-        />
-        <Button disabled={busy || custom === null} onClick={() => void run(fenFromYuan(custom), null)} data-testid="bid-custom">
-          {t('lot.placeBid')}
-        </Button>
-      </Space.Compact>
-      {lot.proxyAllowed ? (
-        <>
-          <Space.Compact style={{ width: '100%' }}>
-            <InputNumber
-              style={{ width: '100%' }}
-              min={0}
-              precision={2}
-              value={proxy}
-              onChange={setProxy}
-              placeholder={t('lot.proxyMax')}
-              data-testid="proxy-max"
-            />
-            <Button disabled={busy || proxy === null} onClick={() => void run(nextMin, fenFromYuan(proxy))} data-testid="set-proxy">
-              {t('lot.setProxy')}
-            </Button>
-          </Space.Compact>
-          <div className="muted">{t('lot.proxyHelp')}</div>
-        </>
-      ) : null}
-    </Space>
+    </div>
   );
 }
 
@@ -198,7 +103,10 @@ export default function LotPage() {
         <Tag color={open ? 'red' : 'default'} data-testid="lot-status">
           {t(`status.lot.${lot.status}`, { defaultValue: lot.status })}
         </Tag>
-        <Badge status={CONNECTION_COLORS[room.connection]} text={<span data-testid="connection">{t(`lot.connection.${room.connection}`)}</span>} />
+        <span className="status-dot">
+          <i style={{ background: CONNECTION_COLORS[room.connection] }} />
+          <span data-testid="connection">{t(`lot.connection.${room.connection}`)}</span>
+        </span>
         {room.watchers !== null ? (
           <span className="muted" data-testid="watchers">
             {t('lot.watchers', { count: room.watchers })}
@@ -216,20 +124,19 @@ export default function LotPage() {
       </div>
       <div className="room">
         <div>
-          <Card>
+          <div className="plain-card" style={{ padding: 20 }}>
             {finished ? (
-              <Result
-                data-testid="lot-outcome"
-                status={result === 'sold' ? 'success' : 'info'}
-                title={result === 'sold' ? t('lot.outcome.sold') : result === 'unsold' ? t('lot.outcome.unsold') : t('lot.outcome.closed')}
-                subTitle={
-                  result === 'sold' ? (
-                    <>
-                      {t('lot.outcome.hammer')}：<Money fen={hammer} strong /> {room.closed?.winner ?? lot.winner ?? ''}
-                    </>
-                  ) : undefined
-                }
-              />
+              <div className="outcome" data-testid="lot-outcome">
+                <div className={`outcome-mark ${result === 'sold' ? 'sold' : ''}`}>{result === 'sold' ? '✓' : '—'}</div>
+                <div className="outcome-title">
+                  {result === 'sold' ? t('lot.outcome.sold') : result === 'unsold' ? t('lot.outcome.unsold') : t('lot.outcome.closed')}
+                </div>
+                {result === 'sold' ? (
+                  <div className="muted">
+                    {t('lot.outcome.hammer')}：<Money fen={hammer} strong /> {room.closed?.winner ?? lot.winner ?? ''}
+                  </div>
+                ) : null}
+              </div>
             ) : (
               <>
                 <div className="muted">{lot.currentFen ? t('lot.currentPrice') : t('lot.startingPrice')}</div>
@@ -270,7 +177,9 @@ export default function LotPage() {
                 ) : !bidder ? null : registration.isPending ? (
                   <Skeleton.Button active block />
                 ) : !registration.data ? (
-                  <RegisterButton lot={lot} onDone={() => void queryClient.invalidateQueries({ queryKey: ['registration', id] })} />
+                  <Suspense fallback={<Skeleton.Button active block />}>
+                    <RegisterButton lot={lot} onDone={() => void queryClient.invalidateQueries({ queryKey: ['registration', id] })} />
+                  </Suspense>
                 ) : registration.data.depositStatus !== 'held' ? (
                   <Alert
                     type="info"
@@ -279,19 +188,22 @@ export default function LotPage() {
                     })}
                   />
                 ) : open ? (
-                  <BidBox lot={lot} nextMin={nextMin} onBid={bid} />
+                  <Suspense fallback={<Skeleton.Button active block />}>
+                    <BidBox lot={lot} nextMin={nextMin} onBid={bid} />
+                  </Suspense>
                 ) : (
                   <Alert type="success" message={t('lot.registered', { status: t('status.deposit.held') })} />
                 )}
                 {notice ? <Alert style={{ marginTop: 8 }} type={notice.type} showIcon message={notice.text} data-testid="bid-notice" /> : null}
               </>
             )}
-          </Card>
+          </div>
           <div style={{ marginTop: 12 }}>
             <LotRules lot={lot} />
           </div>
         </div>
-        <Card size="small" title={`${t('lot.history')}（${lot.bidCount}）`}>
+        <div className="plain-card">
+          <div className="card-head">{`${t('lot.history')}（${lot.bidCount}）`}</div>
           {room.bids.length === 0 ? (
             <Empty description={t('lot.noBids')} />
           ) : (
@@ -315,7 +227,7 @@ export default function LotPage() {
               ))}
             </div>
           )}
-        </Card>
+        </div>
       </div>
     </div>
   );

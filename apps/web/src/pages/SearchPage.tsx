@@ -1,19 +1,18 @@
-import { useEffect, useState } from 'react';
-import { Button, Empty, Input, InputNumber, Select, Skeleton, Space, Tag } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Button, Empty, Input, Skeleton, Space, Tag } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import type { CatalogueItem } from '../api/types';
-import { QueryError } from '../components/ErrorPage';
+import type { operations } from '../api/schema';
+import { QueryError } from '../components/QueryError';
 import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
-import { fenFromYuan, yuanNumber } from '../lib/format';
-import { ZHEJIANG_CITIES } from '../lib/regions';
 
-const FIELDS = ['internet_plus', 'life_health', 'new_materials', 'other'] as const;
-const IP_TYPES = ['invention_patent', 'utility_model', 'design_patent', 'software_copyright', 'plant_variety', 'ic_layout', 'technical_secret'] as const;
-const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
+const SearchFilters = lazy(() => import('./search/SearchFilters'));
+
+type CatalogueQuery = NonNullable<operations['CatalogueController_search']['parameters']['query']>;
 const PAGE_SIZE = 20;
 
 /** Typing in the search box updates the URL (and the query) once the user pauses, not once per keystroke. */
@@ -29,10 +28,15 @@ function useDebounced<T>(value: T, ms: number): T {
 const bool = (v: string | null) => (v === 'true' ? true : v === 'false' ? false : undefined);
 
 export default function SearchPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get('q') ?? '');
   const q = useDebounced(text.trim(), 150);
+  const activeFilters = ['field', 'region', 'ipType', 'ipc', 'useFirst', 'freeLicenseEligible', 'minPriceFen', 'maxPriceFen', 'sort'].filter((k) =>
+    params.has(k),
+  ).length;
+  // the filters (Ant Design's selects) load when opened: the search box and the results come first
+  const [showFilters, setShowFilters] = useState(activeFilters > 0);
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
 
   const update = (changes: Record<string, string | undefined>, keepPage = false) => {
@@ -50,15 +54,15 @@ export default function SearchPage() {
 
   const query = {
     q: q || undefined,
-    field: (params.get('field') || undefined) as (typeof FIELDS)[number] | undefined,
+    field: (params.get('field') || undefined) as CatalogueQuery['field'],
     region: params.get('region') || undefined,
-    ipType: (params.get('ipType') || undefined) as (typeof IP_TYPES)[number] | undefined,
+    ipType: (params.get('ipType') || undefined) as CatalogueQuery['ipType'],
     ipc: params.get('ipc') || undefined,
     useFirst: bool(params.get('useFirst')),
     freeLicenseEligible: bool(params.get('freeLicenseEligible')),
     minPriceFen: params.get('minPriceFen') || undefined,
     maxPriceFen: params.get('maxPriceFen') || undefined,
-    sort: (params.get('sort') || undefined) as (typeof SORTS)[number] | undefined,
+    sort: (params.get('sort') || undefined) as CatalogueQuery['sort'],
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   };
@@ -67,24 +71,6 @@ export default function SearchPage() {
     queryFn: ({ signal }) => call(api.GET('/catalogue', { params: { query }, signal })), // a newer query cancels the older one
     placeholderData: keepPreviousData,
   });
-
-  const yesNo = [
-    { value: 'true', label: t('search.yes') },
-    { value: 'false', label: t('search.no') },
-  ];
-  const price = (key: 'minPriceFen' | 'maxPriceFen') => (
-    <InputNumber
-      style={{ width: '100%' }}
-      min={0}
-      precision={2}
-      placeholder={t(key === 'minPriceFen' ? 'search.minPrice' : 'search.maxPrice')}
-      value={yuanNumber(params.get(key))}
-      formatter={(v) => (v === undefined || v === null ? '' : String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ','))}
-      parser={(v) => (v ?? '').replace(/,/g, '') as unknown as number}
-      onChange={(v) => update({ [key]: v === null || v === undefined ? undefined : (fenFromYuan(String(v))?.toString() ?? undefined) })}
-      addonBefore={t(key === 'minPriceFen' ? 'search.minPrice' : 'search.maxPrice')}
-    />
-  );
 
   return (
     <div>
@@ -100,69 +86,24 @@ export default function SearchPage() {
           update({ q: v.trim() || undefined });
         }}
       />
-      <div className="filters">
-        <Select
-          allowClear
-          placeholder={t('search.field')}
-          value={query.field}
-          onChange={(v) => update({ field: v })}
-          options={FIELDS.map((f) => ({ value: f, label: t(`enums.field.${f}`) }))}
-        />
-        <Select
-          allowClear
-          placeholder={t('search.region')}
-          value={query.region}
-          onChange={(v) => update({ region: v })}
-          options={ZHEJIANG_CITIES.map((c) => ({ value: c.code, label: i18n.language === 'en' ? c.en : c.zh }))}
-        />
-        <Select
-          allowClear
-          placeholder={t('search.ipType')}
-          value={query.ipType}
-          onChange={(v) => update({ ipType: v })}
-          options={IP_TYPES.map((f) => ({ value: f, label: t(`enums.ipType.${f}`) }))}
-        />
-        <Input
-          allowClear
-          placeholder={t('search.ipcPlaceholder')}
-          addonBefore={t('search.ipc')}
-          defaultValue={query.ipc}
-          onBlur={(e) => update({ ipc: e.target.value.trim() || undefined })}
-          onPressEnter={(e) => update({ ipc: e.currentTarget.value.trim() || undefined })}
-        />
-        <Select
-          allowClear
-          placeholder={t('search.useFirst')}
-          value={params.get('useFirst') ?? undefined}
-          onChange={(v) => update({ useFirst: v })}
-          options={yesNo}
-        />
-        <Select
-          allowClear
-          placeholder={t('search.freeLicense')}
-          value={params.get('freeLicenseEligible') ?? undefined}
-          onChange={(v) => update({ freeLicenseEligible: v })}
-          options={yesNo}
-        />
-        {price('minPriceFen')}
-        {price('maxPriceFen')}
-        <Select
-          placeholder={t('search.sort')}
-          value={query.sort}
-          allowClear
-          onChange={(v) => update({ sort: v })}
-          options={SORTS.map((s) => ({ value: s, label: t(`search.sorts.${s}`) }))}
-        />
-        <Button
-          onClick={() => {
-            setText('');
-            setParams(new URLSearchParams(), { replace: true });
-          }}
-        >
-          {t('search.reset')}
+      <div style={{ margin: '8px 0' }}>
+        <Button size="small" onClick={() => setShowFilters((v) => !v)} data-testid="toggle-filters">
+          {t('search.filters')}
+          {activeFilters ? `（${activeFilters}）` : ''}
         </Button>
       </div>
-
+      {showFilters ? (
+        <Suspense fallback={<Skeleton.Input active block />}>
+          <SearchFilters
+            params={params}
+            update={update}
+            onReset={() => {
+              setText('');
+              setParams(new URLSearchParams(), { replace: true });
+            }}
+          />
+        </Suspense>
+      ) : null}
       {results.error ? (
         <QueryError error={results.error} onRetry={() => void results.refetch()} />
       ) : results.isPending ? (

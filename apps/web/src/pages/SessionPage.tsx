@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import { Countdown } from '../components/Countdown';
-import { QueryError } from '../components/ErrorPage';
+import { QueryError } from '../components/QueryError';
 import { LotCard } from '../components/LotCard';
 import { Money } from '../components/Money';
 import { beijingDateTime, beijingTime } from '../lib/format';

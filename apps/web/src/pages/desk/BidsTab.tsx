@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Money } from '../../components/Money';
-import { QueryError } from '../../components/ErrorPage';
+import { QueryError } from '../../components/QueryError';
 import { beijingDateTime } from '../../lib/format';
 
 type OwnRegistration = components['schemas']['OwnRegistrationDto'];

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call, errorText } from '../../api/client';
 import { Money } from '../../components/Money';
-import { QueryError } from '../../components/ErrorPage';
+import { QueryError } from '../../components/QueryError';
 import { accessToken, hasRole, type User } from '../../lib/auth';
 import { beijingDateTime, yuan } from '../../lib/format';
 

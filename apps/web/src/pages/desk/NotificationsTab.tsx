@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api/client';
-import { QueryError } from '../../components/ErrorPage';
+import { QueryError } from '../../components/QueryError';
 import { beijingDateTime } from '../../lib/format';
 import type { Notice } from '../../api/types';
 

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api/client';
 import { Money } from '../../components/Money';
-import { QueryError } from '../../components/ErrorPage';
+import { QueryError } from '../../components/QueryError';
 import type { FreeLicenseApplication, SubsidyApplication, SubsidyCandidate } from '../../api/types';
 
 type Candidate = SubsidyCandidate;
