@@ -244,7 +244,7 @@ describe('the auction room in a real browser', () => {
       await page.getByText('Live now').waitFor();
       await screenshot(page, 'home-en');
       const english: [string, string][] = [
-        ['/search', 'Technical field'],
+        ['/search', 'Filters'],
         [`/achievement/${achievementId}`, 'Rules that apply'],
         [`/lot/${lotId}`, 'Terms of the auction'],
         ['/login', 'Sign in to Zhejiang Auction'],
@@ -254,9 +254,13 @@ describe('the auction room in a real browser', () => {
         await page.goto(path);
         await page.getByText(label, { exact: false }).first().waitFor();
       }
+      // the catalogue's filters open on demand, in English too
+      await page.goto('/search');
+      await page.getByTestId('toggle-filters').click();
+      await page.getByText('Technical field').first().waitFor();
       // the language stays chosen, and switches back
       await page.getByRole('button', { name: '中文' }).click();
-      await page.getByText('页面不存在').waitFor();
+      await page.getByText('技术领域').first().waitFor(); // the open filters, now in Chinese
       await page.goto('/login');
       await page.getByText('登录浙江拍').first().waitFor();
       // the login form shows the API's answer next to the form; an empty form shows the fields' own errors
@@ -267,8 +271,9 @@ describe('the auction room in a real browser', () => {
       await page.getByTestId('login-password').fill('whatever-1');
       await page.getByTestId('login-submit').click();
       const emailItem = page.locator('.ant-form-item').filter({ has: page.getByTestId('login-email') });
-      await emailItem.locator('.ant-form-item-explain-error').waitFor();
-      expect(await emailItem.locator('.ant-form-item-explain-error').innerText()).toMatch(/[\u4e00-\u9fff]/); // in Chinese
+      const serverError = emailItem.locator('.ant-form-item-explain-error').filter({ hasNotText: '请填写' }); // not the form's own "required"
+      await serverError.waitFor();
+      expect(await serverError.innerText()).toMatch(/[\u4e00-\u9fff]/); // the API's message, in Chinese
       await page.getByTestId('login-email').fill(world.emails.e1);
       await page.getByTestId('login-password').fill('wrong-password-1');
       await page.getByTestId('login-submit').click();
