@@ -162,6 +162,17 @@ describe('the auction room in a real browser', () => {
       await p1.getByTestId('download-pdf').click();
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
       await p1.getByTestId('hash-check').filter({ hasText: '一致' }).waitFor();
+      // the desk in English too: its tabs and the winner's row
+      await p1.keyboard.press('Escape'); // close the contract's drawer
+      await p1.getByTestId('contract-detail').waitFor({ state: 'hidden' });
+      await p1.getByRole('button', { name: 'English' }).click();
+      await p1.getByText("Enterprise's desk").waitFor();
+      for (const tab of ['Notifications', 'Auctions I bid in', 'My contracts', 'Subsidies', 'Free-licence applications'])
+        await p1.getByRole('tab', { name: tab }).waitFor();
+      await p1.getByRole('tab', { name: 'Auctions I bid in' }).click();
+      await p1.getByTestId('bidder-registrations').getByText('Won', { exact: true }).waitFor();
+      await screenshot(p1, 'desk-en');
+      await p1.getByRole('button', { name: '中文' }).click();
     }));
 
   it('shows a missed bid after the connection drops: on reconnect the room fills the gap in order', () =>
