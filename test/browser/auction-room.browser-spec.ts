@@ -248,6 +248,15 @@ describe('the auction room in a real browser', () => {
       const card = page.getByTestId('lot-card').filter({ hasText: '示范生物可降解包装膜' });
       await card.waitFor();
       await card.getByTestId('countdown').waitFor();
+      // its watchers: a second visitor in the room shows on the card within a few seconds (counts are reported every 3 s)
+      const visitor = await open();
+      await visitor.goto(`/lot/${lotId}`);
+      await visitor.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor();
+      await page.reload();
+      await card
+        .getByTestId('card-watchers')
+        .filter({ hasText: /[1-9]\d* 人围观/ })
+        .waitFor({ timeout: 30_000 });
       await page.getByText('P-2Y：成果完成满两年未转化的').waitFor();
       await screenshot(page, 'home');
       // English, then every public page in English

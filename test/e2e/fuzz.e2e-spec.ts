@@ -42,7 +42,7 @@ describe('OpenAPI fuzzer (fast part)', () => {
 
   it('documents the socket events next to the routes (x-socket-events), with payload schemas', () => {
     const events = socketEventsOf(doc);
-    expect(events.map((e) => e.event).sort()).toEqual(['clock.sync', 'lot.bid', 'lot.join', 'lot.leave']);
+    expect(events.map((e) => e.event).sort()).toEqual(['clock.sync', 'lot.bid', 'lot.join', 'lot.leave', 'lot.watchers.count']);
     const bid = events.find((e) => e.event === 'lot.bid')!;
     expect(bid.payload.required).toEqual(expect.arrayContaining(['lotId', 'amountFen', 'idempotencyKey']));
     expect(bid.roles).toEqual(['enterprise_admin', 'enterprise_member']);

@@ -136,6 +136,16 @@ describe('socket.io across two API processes', () => {
     for (const s of others) expect((await s.emitWithAck('lot.join', { lotId })).ok).toBe(true);
     // each process reports every few seconds; A learns of B's two watchers from B's report
     await waitFor(() => counts.at(-1) === 3, 15_000);
+    // a home page asks for the counts of its lots without joining their rooms
+    const page = connect(b.url, undefined);
+    await connected(page);
+    const other = await insertLot(dbOf());
+    expect(await page.emitWithAck('lot.watchers.count', { lotIds: [lotId, other] })).toEqual({ ok: true, data: { counts: { [lotId]: 3, [other]: 0 } } });
+    expect(await page.emitWithAck('lot.watchers.count', { lotIds: ['nope'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await page.emitWithAck('lot.watchers.count', { lotIds: Array.from({ length: 51 }, () => randomUUID()) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
     others.forEach((s) => s.close());
     await waitFor(() => counts.at(-1) === 1, 15_000);
   });

@@ -9,6 +9,7 @@ export const CLIENT_EVENTS = {
   leaveLot: 'lot.leave',
   bid: 'lot.bid',
   clock: 'clock.sync',
+  watcherCounts: 'lot.watchers.count',
 } as const;
 
 export const SERVER_EVENTS = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
 import { TokenService } from '@zjp/identity';
 import {
   AllExceptionsFilter,
@@ -24,6 +24,11 @@ import { LotWatchers } from './lot-watchers';
 
 export class JoinLotDto {
   @ApiProperty() @IsUUID() lotId!: string;
+}
+
+/** `lot.watchers.count`: the lots of a page (a home page's live lots), 50 at most. */
+export class WatcherCountsDto {
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: 50 }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsUUID('all', { each: true }) lotIds!: string[];
 }
 
 /** `clock.sync` takes no payload (send `{}`). */
@@ -125,6 +130,19 @@ export class LotsGateway implements OnGatewayInit {
   @SocketListener(CLIENT_EVENTS.clock)
   clock(): ClockSample {
     return { now: new Date().toISOString() };
+  }
+
+  @Public()
+  @OrgScope.none()
+  @ApiSocketEvent({
+    payload: WatcherCountsDto,
+    summary: 'how many watch each of these lots (across API processes), without joining their rooms: data { counts: { [lotId]: number } }',
+  })
+  @SubscribeMessage(CLIENT_EVENTS.watcherCounts)
+  async watcherCounts(@MessageBody() body: WatcherCountsDto): Promise<Ack<{ counts: Record<string, number> }>> {
+    const ids = [...new Set(body.lotIds)];
+    const counts = await Promise.all(ids.map((id) => this.watchers.count(id)));
+    return { ok: true, data: { counts: Object.fromEntries(ids.map((id, i) => [id, counts[i]])) } };
   }
 
   @Public()

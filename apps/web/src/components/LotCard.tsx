@@ -8,7 +8,7 @@ import type { LotCard as LotCardDto } from '../api/types';
 export type LotCardData = LotCardDto;
 
 /** A lot as a card: its price (current, or the hammer price), its countdown to the start or the end, and the way into its room. */
-export function LotCard({ lot }: { lot: LotCardData }) {
+export function LotCard({ lot, watchers }: { lot: LotCardData; watchers?: number }) {
   const { t } = useTranslation();
   const open = lot.status === 'open';
   const upcoming = lot.status === 'scheduled';
@@ -48,6 +48,11 @@ export function LotCard({ lot }: { lot: LotCardData }) {
           <Tag color={open ? 'red' : upcoming ? 'blue' : 'default'}>{t(`status.lot.${lot.result ?? lot.status}`, { defaultValue: lot.status })}</Tag>
           {open ? (
             <span>
+              {watchers !== undefined ? (
+                <span className="muted" data-testid="card-watchers" style={{ marginRight: 8 }}>
+                  {t('lot.watchers', { count: watchers })}
+                </span>
+              ) : null}
               {t('lot.endsIn')} <Countdown until={lot.endsAt} />
             </span>
           ) : upcoming ? (

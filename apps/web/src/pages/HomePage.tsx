@@ -7,6 +7,7 @@ import { LotCard } from '../components/LotCard';
 import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
 import { beijingDateTime } from '../lib/format';
+import { liveSocket } from '../lib/live';
 
 function useLots(status: 'live' | 'upcoming' | 'closed', limit: number) {
   return useQuery({
@@ -16,13 +17,13 @@ function useLots(status: 'live' | 'upcoming' | 'closed', limit: number) {
   });
 }
 
-function LotGrid({ query, empty }: { query: ReturnType<typeof useLots>; empty: string }) {
+function LotGrid({ query, empty, watchers }: { query: ReturnType<typeof useLots>; empty: string; watchers?: Record<string, number> }) {
   if (query.isPending) return <Skeleton active />;
   if (!query.data?.items.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />;
   return (
     <div className="grid">
       {query.data.items.map((lot) => (
-        <LotCard key={lot.id} lot={lot} />
+        <LotCard key={lot.id} lot={lot} watchers={watchers?.[lot.id]} />
       ))}
     </div>
   );
@@ -32,6 +33,21 @@ export function HomePage() {
   const { t } = useTranslation();
   const live = useLots('live', 8);
   const upcoming = useLots('upcoming', 8);
+  // how many watch each live lot, over the socket (loaded after the page), every 10 s
+  const liveIds = live.data?.items.map((l) => l.id) ?? [];
+  const watchers = useQuery({
+    queryKey: ['watchers', liveIds],
+    enabled: liveIds.length > 0,
+    refetchInterval: 10_000,
+    queryFn: async () => {
+      const socket = await liveSocket();
+      const ack = (await socket.timeout(5_000).emitWithAck('lot.watchers.count', { lotIds: liveIds })) as {
+        ok: boolean;
+        data?: { counts: Record<string, number> };
+      };
+      return ack.ok && ack.data ? ack.data.counts : {};
+    },
+  });
   const closed = useLots('closed', 4);
   const sessions = useQuery({
     queryKey: ['sessions'],
@@ -46,7 +62,7 @@ export function HomePage() {
       <div className="section-title" data-testid="home-live">
         <span>{t('home.liveNow')}</span>
       </div>
-      <LotGrid query={live} empty={t('home.noLive')} />
+      <LotGrid query={live} empty={t('home.noLive')} watchers={watchers.data} />
 
       <div className="section-title">
         <span>{t('home.sessions')}</span>
