@@ -3471,6 +3471,9 @@ export interface components {
       /** @description the version of the terms being submitted or signed */
       version: number;
     };
+    WatcherCountsDto: {
+      lotIds: string[];
+    };
     WithdrawDto: {
       /** @example 成果已并入其他项目 */
       reason: string;
@@ -3622,6 +3625,7 @@ export type SchemaUpdatePolicyDto = components['schemas']['UpdatePolicyDto'];
 export type SchemaUseFirstDto = components['schemas']['UseFirstDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
 export type SchemaVersionDto = components['schemas']['VersionDto'];
+export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
 export type SchemaWithdrawListingDto = components['schemas']['WithdrawListingDto'];
 export type SchemaWithdrawPolicyDto = components['schemas']['WithdrawPolicyDto'];
