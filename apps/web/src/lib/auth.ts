@@ -1,5 +1,8 @@
 /** The signed-in user's tokens, kept in localStorage so that a reload keeps the session; refreshed before they expire. */
-import type { components } from '../api/schema';
+import createClient from 'openapi-fetch';
+import type { components, paths } from '../api/schema';
+
+const plainApi = createClient<paths>({ baseUrl: '', headers: { Accept: 'application/json' } });
 
 export type User = components['schemas']['UserDto'];
 export type TokenPair = components['schemas']['TokenPairDto'];
@@ -67,16 +70,13 @@ async function refresh(): Promise<string | null> {
   const session = current;
   if (!session) return null;
   try {
-    const answer = await fetch('/auth/refresh', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ refreshToken: session.refreshToken }),
-    });
-    if (!answer.ok) {
-      if (answer.status === 401 || answer.status === 400) save(null);
+    // the generated client without the token middleware (which would ask for a refresh itself)
+    const { data, response } = await plainApi.POST('/auth/refresh', { body: { refreshToken: session.refreshToken } });
+    if (!response.ok || !data) {
+      if (response.status === 401 || response.status === 400) save(null);
       return null;
     }
-    signedIn((await answer.json()) as TokenPair);
+    signedIn(data);
     return current?.accessToken ?? null;
   } catch {
     return session.accessToken; // offline: keep the session, the request will fail as unreachable

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call, errorText } from '../../api/client';
 import { Money } from '../../components/Money';
 import { QueryError } from '../../components/QueryError';
-import { accessToken, hasRole, type User } from '../../lib/auth';
+import { hasRole, type User } from '../../lib/auth';
 import { beijingDateTime, yuan } from '../../lib/format';
 
 const STATUS_COLORS: Record<string, string> = {
@@ -68,10 +68,9 @@ function ContractDetail({ id, user, onChanged }: { id: string; user: User; onCha
     );
   const download = () =>
     act(async () => {
-      const token = await accessToken();
-      const answer = await fetch(`/contracts/${id}/document?format=pdf&signed=true`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-      if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
-      const blob = await answer.blob();
+      const blob = (await call(
+        api.GET('/contracts/{id}/document', { params: { path: { id }, query: { format: 'pdf', signed: 'true' } }, parseAs: 'blob' }),
+      )) as unknown as Blob;
       const verification = (await call(api.GET('/contracts/{id}/document/verification', { params: { path: { id } } }))) as unknown as {
         documentSha256: string | null;
       };
