@@ -14,6 +14,7 @@ import {
   Max,
   Min,
   ValidateNested,
+  Matches,
 } from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
 
@@ -62,7 +63,7 @@ export class RegisterBidderDto {
   @ApiPropertyOptional({ example: 'pm_card_visa', description: 'Stripe payment method for the deposit hold (card, Alipay, WeChat Pay)' })
   @Omittable()
   @IsString()
-  @Length(3, 100)
+  @Matches(/^pm_\w{1,100}$/, { message: 'paymentMethod must be a Stripe PaymentMethod id (pm_…)' })
   paymentMethod?: string;
 }
 
