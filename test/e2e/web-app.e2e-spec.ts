@@ -22,6 +22,10 @@ describe('the web application served by the API', () => {
       '/lot/01a24920-2b5a-7226-8da8-f28d8e8828af',
       '/achievement/x',
       '/desk/contracts',
+      '/holder/achievements',
+      '/admin/sessions',
+      '/broker',
+      '/hall/01a24920-2b5a-7226-8da8-f28d8e8828af',
       '/login',
     ]) {
       const page = await api.http.get(path).set('Accept', 'text/html');
@@ -68,7 +72,20 @@ describe('the web application served by the API', () => {
     for (const page of WEB_PAGE_PATHS) expect(WEB_PAGE_PATTERN.test(page.replace(/:id/, 'x').replace('*rest', 'a/b'))).toBe(true);
     // and the web app's router declares exactly these pages
     const routes = readFileSync(join(ROOT, 'apps/web/src/App.tsx'), 'utf8');
-    for (const page of ['/', '/search', '/achievement/:id', '/lot/:id', '/session/:id', '/login', '/desk/*', '/error/:kind'])
+    for (const page of [
+      '/',
+      '/search',
+      '/achievement/:id',
+      '/lot/:id',
+      '/session/:id',
+      '/login',
+      '/desk/*',
+      '/holder/*',
+      '/broker/*',
+      '/admin/*',
+      '/hall/:id',
+      '/error/:kind',
+    ])
       expect(routes).toContain(`path="${page}"`);
   });
 

@@ -13,10 +13,28 @@ export const WEB_DIST = resolve(__dirname, __dirname.includes(`${join('dist', 'a
  * singular (`/lot/:id`), so a deep link is always the page and a fetch always the API. A spec
  * (test/e2e/web-app.e2e-spec.ts) checks this list against the OpenAPI document's paths.
  */
-export const WEB_PAGE_PATHS = ['/', '/search', '/achievement/:id', '/lot/:id', '/session/:id', '/login', '/desk', '/desk/*rest', '/error/*rest'] as const;
+export const WEB_PAGE_PATHS = [
+  '/',
+  '/search',
+  '/achievement/:id',
+  '/lot/:id',
+  '/session/:id',
+  '/login',
+  '/desk',
+  '/desk/*rest',
+  '/holder',
+  '/holder/*rest',
+  '/broker',
+  '/broker/*rest',
+  '/admin',
+  '/admin/*rest',
+  '/hall/:id',
+  '/error/*rest',
+] as const;
 
 /** WEB_PAGE_PATHS as one regular expression for Express (path-to-regexp has no alternation). */
-export const WEB_PAGE_PATTERN = /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|session\/[^/]+|login|desk(?:\/.*)?|error\/.*)$/;
+export const WEB_PAGE_PATTERN =
+  /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|session\/[^/]+|login|(?:desk|holder|broker|admin)(?:\/.*)?|hall\/[^/]+|error\/.*)$/;
 
 /**
  * Serves the built web application at `/` from the same origin as the API (no CORS): its assets as

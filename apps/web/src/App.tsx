@@ -16,6 +16,10 @@ const LotPage = lazy(() => import('./pages/LotPage'));
 const SessionPage = lazy(() => import('./pages/SessionPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const DeskPage = lazy(() => import('./pages/DeskPage'));
+const HolderDesk = lazy(() => import('./pages/holder/HolderDesk'));
+const BrokerDesk = lazy(() => import('./pages/broker/BrokerDesk'));
+const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
+const HallScreen = lazy(() => import('./pages/admin/HallScreen'));
 const ErrorPage = lazy(() => import('./components/ErrorPage').then((m) => ({ default: m.ErrorPage })));
 
 // Ant Design's English texts only for those who switch to English
@@ -48,21 +52,35 @@ export function App() {
     <ConfigProvider locale={i18n.language === 'en' && english ? english : zhCN} theme={{ token: { colorPrimary: '#c8161d', borderRadius: 6 } }}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
-          <AppLayout>
-            <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>
-              <Routes>
-                <Route path="/" element={<HomePage />} />
-                <Route path="/search" element={<SearchPage />} />
-                <Route path="/achievement/:id" element={<AchievementPage />} />
-                <Route path="/lot/:id" element={<LotPage />} />
-                <Route path="/session/:id" element={<SessionPage />} />
-                <Route path="/login" element={<LoginPage />} />
-                <Route path="/desk/*" element={<DeskPage />} />
-                <Route path="/error/:kind" element={<ErrorPage />} />
-                <Route path="*" element={<ErrorPage kind="404" />} />
-              </Routes>
-            </Suspense>
-          </AppLayout>
+          <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>
+            <Routes>
+              {/* the hall's big screen: the whole window, no header */}
+              <Route path="/hall/:id" element={<HallScreen />} />
+              <Route
+                path="*"
+                element={
+                  <AppLayout>
+                    <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>
+                      <Routes>
+                        <Route path="/" element={<HomePage />} />
+                        <Route path="/search" element={<SearchPage />} />
+                        <Route path="/achievement/:id" element={<AchievementPage />} />
+                        <Route path="/lot/:id" element={<LotPage />} />
+                        <Route path="/session/:id" element={<SessionPage />} />
+                        <Route path="/login" element={<LoginPage />} />
+                        <Route path="/desk/*" element={<DeskPage />} />
+                        <Route path="/holder/*" element={<HolderDesk />} />
+                        <Route path="/broker/*" element={<BrokerDesk />} />
+                        <Route path="/admin/*" element={<AdminConsole />} />
+                        <Route path="/error/:kind" element={<ErrorPage />} />
+                        <Route path="*" element={<ErrorPage kind="404" />} />
+                      </Routes>
+                    </Suspense>
+                  </AppLayout>
+                }
+              />
+            </Routes>
+          </Suspense>
         </BrowserRouter>
       </QueryClientProvider>
     </ConfigProvider>

@@ -4,7 +4,7 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { setLanguage } from '../i18n';
-import { currentUser, onUserChange, signOut, type User } from '../lib/auth';
+import { currentUser, deskPath, onUserChange, signOut, type User } from '../lib/auth';
 import './app.css';
 
 // signed-in users only: its socket, toasts and lists stay out of the public pages' first load
@@ -37,7 +37,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {t('nav.home')}
           </NavLink>
           <NavLink to="/search">{t('nav.search')}</NavLink>
-          {user ? <NavLink to="/desk">{t('nav.desk')}</NavLink> : null}
+          {user ? <NavLink to={deskPath(user)}>{t('nav.desk')}</NavLink> : null}
         </nav>
         <Space className="app-actions" size="small">
           <Button size="small" type="text" className="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh' : 'en')}>

@@ -82,3 +82,11 @@ async function refresh(): Promise<string | null> {
     return session.accessToken; // offline: keep the session, the request will fail as unreachable
   }
 }
+
+/** Where a user's own work is: the enterprise's desk, the holder's, the broker's, or the administrators' consoles. */
+export function deskPath(user: User): string {
+  if (hasRole(user, 'platform_admin', 'authority_admin')) return '/admin';
+  if (hasRole(user, 'holder_admin', 'holder_member')) return '/holder';
+  if (hasRole(user, 'broker')) return '/broker';
+  return '/desk';
+}
