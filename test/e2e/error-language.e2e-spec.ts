@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { CLIENT_EVENTS } from '@zjp/realtime';
 import { startApi, TestApi } from '../support/api';
 
 /** Error messages in Chinese by default, in English when Accept-Language prefers it; code and details unchanged. */
@@ -51,5 +53,50 @@ describe('error messages follow Accept-Language', () => {
     const anonymous = await api.http.get('/notifications');
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.message).toMatch(/\p{Script=Han}/u);
+  });
+
+  describe('over the socket', () => {
+    const sockets: Socket[] = [];
+    afterAll(() => sockets.forEach((s) => s.close()));
+    const connect = (options: { token?: string; lang?: string; acceptLanguage?: string }) => {
+      const socket = io(api.url, {
+        auth: { ...(options.token && { token: options.token }), ...(options.lang && { lang: options.lang }) },
+        ...(options.acceptLanguage && { extraHeaders: { 'Accept-Language': options.acceptLanguage } }),
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      return socket;
+    };
+    const refusal = (socket: Socket) =>
+      new Promise<{ code: string; message: string }>((resolve) =>
+        socket.once('connect_error', (err: Error & { data?: unknown }) => resolve(err.data as { code: string; message: string })),
+      );
+
+    it.each([
+      [{}, '访问令牌无效'],
+      [{ lang: 'zh-CN' }, '访问令牌无效'],
+      [{ lang: 'en' }, expect.stringMatching(/^The access token/)],
+      [{ acceptLanguage: 'en-US,en;q=0.9' }, expect.stringMatching(/^The access token/)],
+      [{ lang: 'zh-CN', acceptLanguage: 'en' }, '访问令牌无效'], // the app's own switch wins over the browser's header
+    ])('a refused handshake (%j)', async (options, message) => {
+      await expect(refusal(connect({ token: 'not-a-jwt', ...options }))).resolves.toMatchObject({ code: 'INVALID_TOKEN', message });
+    });
+
+    it.each([
+      [{}, /\p{Script=Han}/u],
+      [{ lang: 'en' }, /^[^\p{Script=Han}]+$/u],
+    ])('a refused event, acknowledged (%j)', async (options, message) => {
+      const socket = connect(options);
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      // an anonymous watcher may not bid
+      const ack = (await socket.timeout(5_000).emitWithAck(CLIENT_EVENTS.bid, { lotId: randomUUID(), amountFen: '100', idempotencyKey: randomUUID() })) as {
+        ok: boolean;
+        error: { code: string; message: string };
+      };
+      expect(ack).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect(ack.error.message).toMatch(message);
+    });
   });
 });

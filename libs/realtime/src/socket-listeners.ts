@@ -1,8 +1,30 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ACCESS_METADATA, authorize, logMappedError, mapError, PRINCIPAL_KEY, SOCKET_LISTENER_METADATA, type AccessRule, type Principal } from '@zjp/platform';
+import {
+  ACCESS_METADATA,
+  authorize,
+  localizeErrorBody,
+  logMappedError,
+  mapError,
+  prefersEnglish,
+  PRINCIPAL_KEY,
+  SOCKET_LISTENER_METADATA,
+  type AccessRule,
+  type Principal,
+} from '@zjp/platform';
 import type { Server, Socket } from 'socket.io';
 import type { Ack } from './events';
+
+/**
+ * Whether a socket's client reads English: the language it named when connecting (`auth.lang`,
+ * which the web app sets from its language switch) or else its handshake's Accept-Language;
+ * Chinese by default, as over HTTP.
+ */
+export function socketPrefersEnglish(socket: Pick<Socket, 'handshake'>): boolean {
+  const lang = (socket.handshake.auth as { lang?: unknown } | undefined)?.lang;
+  if (typeof lang === 'string' && lang) return prefersEnglish(lang);
+  return prefersEnglish(socket.handshake.headers['accept-language']);
+}
 
 type ListenerMethod = (socket: Socket, principal: Principal, body: unknown) => Promise<unknown> | unknown;
 
@@ -72,7 +94,7 @@ export function bindSocketListeners(server: Server, instance: object, options: {
           const requestId = randomUUID();
           logMappedError(logger, mapped, err, requestId);
           options.onError?.(mapped.body.code);
-          reply({ ok: false, error: { ...mapped.body, requestId } });
+          reply({ ok: false, error: { ...localizeErrorBody(mapped.body, socketPrefersEnglish(socket)), requestId } });
         };
         try {
           const principal = authorize(rule, socket.data[PRINCIPAL_KEY] as Principal | undefined) as Principal;

@@ -7,6 +7,7 @@ import { TokenService } from '@zjp/identity';
 import {
   AllExceptionsFilter,
   createValidationPipe,
+  localizeErrorBody,
   mapError,
   Metrics,
   PRINCIPAL_KEY,
@@ -18,7 +19,17 @@ import {
   SocketRateLimiter,
 } from '@zjp/platform';
 import { BiddingEngine, LotFeed, LotsService, parseSocketBid, SocketBidDto, type BidResult } from '@zjp/market';
-import { Ack, ApiSocketEvent, bindSocketListeners, CLIENT_EVENTS, LOT_ROOM_PREFIX, lotRoom, RealtimePublisher, userRoom } from '@zjp/realtime';
+import {
+  Ack,
+  ApiSocketEvent,
+  bindSocketListeners,
+  CLIENT_EVENTS,
+  LOT_ROOM_PREFIX,
+  lotRoom,
+  RealtimePublisher,
+  socketPrefersEnglish,
+  userRoom,
+} from '@zjp/realtime';
 import type { Server, Socket } from 'socket.io';
 import { LotWatchers } from './lot-watchers';
 
@@ -92,7 +103,7 @@ export class LotsGateway implements OnGatewayInit {
       const token = tokenOf(socket);
       const fail = (err: unknown) => {
         const error = new Error('unauthorized') as Error & { data: unknown };
-        error.data = { ...mapError(err).body, requestId: randomUUID() }; // a Redis outage while checking the token is SERVICE_UNAVAILABLE: retry
+        error.data = { ...localizeErrorBody(mapError(err).body, socketPrefersEnglish(socket)), requestId: randomUUID() }; // a Redis outage while checking the token is SERVICE_UNAVAILABLE: retry
         next(error);
       };
       if (!token) return next(); // an anonymous watcher

@@ -6,6 +6,7 @@
  * by the sample with the shortest round trip, and countdowns use serverNow(), never Date.now().
  */
 import type { Socket } from 'socket.io-client';
+import i18n from '../i18n';
 import { accessToken, onUserChange } from './auth';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -70,7 +71,9 @@ export function liveSocket(): Promise<Socket> {
     const socket = io({
       transports: ['websocket'],
       auth: (cb) => {
-        void accessToken().then((token) => cb(token ? { token } : {}));
+        // its language too: the server answers errors (handshake and acknowledgements) in it
+        const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
+        void accessToken().then((token) => cb(token ? { token, lang } : { lang }));
       },
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
