@@ -5576,7 +5576,10 @@ export interface operations {
   ListingFlowsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5618,7 +5621,10 @@ export interface operations {
   ListingFlowsController_agree: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5679,7 +5685,10 @@ export interface operations {
   ListingFlowsController_declare: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5778,7 +5787,10 @@ export interface operations {
   LotsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5844,7 +5856,10 @@ export interface operations {
   LotsController_bid: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5957,7 +5972,10 @@ export interface operations {
   LotsController_register: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5982,7 +6000,10 @@ export interface operations {
   LotsController_mine: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };

@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import type { OrgResourceLocation } from './org-scope.decorators';
 import type { Principal } from './roles';
 
@@ -23,7 +24,14 @@ export interface ActsForRule {
  * it (signing a contract, paying, anything else) are never done for another organisation.
  */
 export const ActsFor = (action: MandatePermission, resource: MandatedResource, at: OrgResourceLocation = 'param:id') =>
-  SetMetadata(ACTS_FOR_METADATA, { action, resource, at } satisfies ActsForRule);
+  applyDecorators(
+    SetMetadata(ACTS_FOR_METADATA, { action, resource, at } satisfies ActsForRule),
+    ApiHeader({
+      name: 'X-On-Behalf-Of',
+      required: false,
+      description: `a broker acting for a principal: the principal's organisation id; needs an active mandate allowing ${action} on this ${resource}`,
+    }),
+  );
 
 export const ON_BEHALF_OF_HEADER = 'x-on-behalf-of';
 
