@@ -89,13 +89,16 @@ describe('technology brokers in a real browser', () => {
       .getByRole('button', { name: /OK|确 定|确定/ })
       .click();
     await broker.getByText('已代委托方出价').waitFor();
+    await broker.getByRole('tab', { name: '我的委托' }).click();
+    await broker.getByRole('button', { name: '经纪人代办记录' }).click();
+    await broker.getByRole('cell', { name: '出价', exact: true }).waitFor();
     await screenshot(broker, 'broker-desk');
 
     // the enterprise sees what the broker did for it
     await e1.reload();
     await e1.getByRole('button', { name: '经纪人代办记录' }).click();
-    await e1.getByText('POST /lots/:id/bids').waitFor();
-    await e1.getByText('POST /lots/:id/registrations').waitFor();
+    await e1.getByRole('cell', { name: '出价', exact: true }).waitFor();
+    await e1.getByRole('cell', { name: '报名并交保证金', exact: true }).waitFor();
     await screenshot(e1, 'mandates');
     expect(Date.now() - started).toBeLessThan(45_000);
   });

@@ -62,6 +62,14 @@ export const brokerEn: MessagesOf<typeof brokerZh> = {
     by: 'By',
     none: 'No mandates',
   },
+  operation: {
+    register: 'Registered and paid the deposit',
+    bid: 'Bid',
+    createLot: 'Created an auction lot',
+    list: 'Listed',
+    intent: 'Declared an intent',
+    agreement: 'Agreed a price',
+  },
   act: {
     register: 'Register for them',
     bid: 'Bid for them',

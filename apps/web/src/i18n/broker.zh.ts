@@ -59,6 +59,14 @@ export const brokerZh = {
     by: '经办人',
     none: '暂无委托',
   },
+  operation: {
+    register: '报名并交保证金',
+    bid: '出价',
+    createLot: '创建拍卖标的',
+    list: '挂牌',
+    intent: '表达受让意向',
+    agreement: '协议定价成交',
+  },
   act: {
     register: '代为报名',
     bid: '代为出价',

@@ -45,6 +45,7 @@ function LotsTab() {
       );
       void message.success(`${t('broker.act.registered')}：${l.principalName}`);
       setRegistering(null);
+      void client.invalidateQueries({ queryKey: ['mandates'] });
     } catch (err) {
       void message.error(errorText(err));
     }
@@ -63,6 +64,7 @@ function LotsTab() {
       void message.success(`${t('broker.act.bidPlaced')}：${bidding.principalName}`);
       setBidding(null);
       void client.invalidateQueries({ queryKey: ['broker-lots'] });
+      void client.invalidateQueries({ queryKey: ['mandates'] });
     } catch (err) {
       void message.error(errorText(err));
     }

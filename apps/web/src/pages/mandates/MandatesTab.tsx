@@ -33,6 +33,16 @@ type Mandate = components['schemas']['MandateDto'];
 type MandateAction = components['schemas']['MandateActionDto'];
 type Permission = 'list' | 'register_and_bid' | 'negotiate';
 
+/** The routes a broker acts on, by the text key that names them for people. */
+const OPERATIONS: Record<string, string> = {
+  'POST /lots/:id/registrations': 'register',
+  'POST /lots/:id/bids': 'bid',
+  'POST /lots': 'createLot',
+  'POST /listings': 'list',
+  'POST /listings/:id/intents': 'intent',
+  'POST /listings/:id/agreements': 'agreement',
+};
+
 const STATUS_COLORS: Record<string, string> = { active: 'green', revoked: 'red', lapsed: 'default' };
 const PERMISSIONS_OF: Record<'holder' | 'enterprise', Permission[]> = { holder: ['list', 'negotiate'], enterprise: ['register_and_bid', 'negotiate'] };
 
@@ -199,7 +209,11 @@ export function MandateActions({ mandateId }: { mandateId: string }) {
       columns={[
         { key: 'at', title: t('broker.mandate.at'), render: (_, a) => beijingDateTime(a.occurredAt) },
         { key: 'action', title: t('broker.mandate.permissions'), render: (_, a) => <Tag>{t(`broker.mandate.permShort.${a.action}`)}</Tag> },
-        { key: 'operation', title: t('broker.mandate.operation'), render: (_, a) => <Typography.Text code>{a.operation}</Typography.Text> },
+        {
+          key: 'operation',
+          title: t('broker.mandate.operation'),
+          render: (_, a) => <Tooltip title={a.operation}>{OPERATIONS[a.operation] ? t(`broker.operation.${OPERATIONS[a.operation]}`) : a.operation}</Tooltip>,
+        },
         { key: 'resource', title: t('broker.mandate.resource'), render: (_, a) => a.achievementTitle ?? a.resourceId },
         { key: 'by', title: t('broker.mandate.by'), render: (_, a) => a.actorName ?? a.actorUserId },
       ]}
@@ -220,7 +234,8 @@ export function MandatesTable({
 }) {
   const { t } = useTranslation();
   const table = useServerTable();
-  const [open, setOpen] = useState<Mandate | null>(null);
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const toggle = (id: string) => setExpanded((keys) => (keys.includes(id) ? keys.filter((k) => k !== id) : [...keys, id]));
   const mandates = useQuery({ queryKey: ['mandates', table.query], queryFn: () => call(api.GET('/mandates', { params: { query: table.query } })) });
   if (mandates.error) return <QueryError error={mandates.error} onRetry={() => void mandates.refetch()} />;
   return (
@@ -230,6 +245,7 @@ export function MandatesTable({
         loading={mandates.isLoading}
         locale={{ emptyText: t('broker.mandate.none') }}
         {...table.tableProps(mandates.data)}
+        expandable={{ expandedRowKeys: expanded, showExpandColumn: false, expandedRowRender: (m) => <MandateActions mandateId={m.id} /> }}
         columns={[
           viewer === 'principal'
             ? { key: 'broker', title: t('broker.mandate.broker'), render: (_, m) => m.brokerName }
@@ -263,7 +279,7 @@ export function MandatesTable({
             title: '',
             render: (_, m) => (
               <Space>
-                <Button size="small" onClick={() => setOpen(m)}>
+                <Button size="small" onClick={() => toggle(m.id)}>
                   {t('broker.mandate.actions')}
                 </Button>
                 {onAct && m.status === 'active' && m.principalType === 'holder' && m.permissions.includes('list') ? (
@@ -281,14 +297,6 @@ export function MandatesTable({
           },
         ]}
       />
-      <Drawer
-        open={!!open}
-        onClose={() => setOpen(null)}
-        size="large"
-        title={`${t('broker.mandate.actions')} · ${open?.brokerName ?? ''} → ${open?.principalName ?? ''}`}
-      >
-        {open ? <MandateActions mandateId={open.id} /> : null}
-      </Drawer>
     </>
   );
 }
