@@ -48,6 +48,7 @@ const OWNERS: Record<OrgResource, readonly string[]> = {
   subsidyApplication: ['enterprise'],
   subsidyPolicy: ['authority'],
   subsidyBatch: ['authority'],
+  mandate: ['holder', 'enterprise', 'broker'],
 };
 /** Private to the organisation itself: not even the platform administrator or an authority reads another's. */
 const PRIVATE: OrgResource[] = ['notification'];
@@ -229,6 +230,80 @@ describe('access matrix: every route × every caller × own and other organisati
       socket.disconnect();
     }
   }
+
+  /**
+   * A broker acting for a principal (X-On-Behalf-Of) outside its mandate is refused like any other
+   * cross-organisation request (403 with the mandate's code, never a role or a 5xx); within it, the
+   * request is the principal's. Runs before the matrix, whose revoke cells end side A's mandates.
+   */
+  it('refuses a broker acting outside its mandates: other resource, other action, revoked, lapsed, signing, not a broker', async () => {
+    const { A, B } = world.sides;
+    const call = async (persona: Persona, method: string, path: string, onBehalfOf: string, body: object = {}) => {
+      const res = await fetch(url + path, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${world.callers[persona].token}`, 'x-on-behalf-of': onBehalfOf },
+        body: method === 'GET' ? undefined : JSON.stringify(body),
+      });
+      return `${res.status} ${((await res.json()) as { code?: string }).code ?? ''}`.trim();
+    };
+    const cases: [string, Persona, string, string, string, object, string][] = [
+      ['within: its enterprise registration (none yet)', 'broker', 'GET', `/lots/${A.lot}/registrations/mine`, A.enterprise, {}, '404 NOT_REGISTERED'],
+      ['other resource: a lot outside the mandate', 'broker', 'POST', `/lots/${B.lot}/registrations`, A.enterprise, {}, '403 MANDATE_SCOPE_EXCLUDES'],
+      [
+        'other action: negotiate, granted only register_and_bid',
+        'broker',
+        'POST',
+        `/listings/${A.listing}/intents`,
+        A.enterprise,
+        {},
+        '403 MANDATE_ACTION_NOT_GRANTED',
+      ],
+      [
+        'other action: bid for the holder, granted only list',
+        'broker',
+        'POST',
+        `/lots/${A.lot}/bids`,
+        A.holder,
+        { amountFen: '1010000', idempotencyKey: 'k' },
+        '403 MANDATE_ACTION_NOT_GRANTED',
+      ],
+      ['revoked: the enterprise of side B', 'broker', 'POST', `/lots/${B.lot}/registrations`, B.enterprise, {}, '403 MANDATE_NOT_ACTIVE'],
+      [
+        'lapsed: the holder of side B',
+        'broker',
+        'POST',
+        '/listings',
+        B.holder,
+        { achievementId: B.achievement, mode: 'negotiated', dealType: 'transfer' },
+        '403 MANDATE_NOT_ACTIVE',
+      ],
+      [
+        'no active mandate: a bid for the enterprise of side B',
+        'broker',
+        'POST',
+        `/lots/${B.lot}/bids`,
+        B.enterprise,
+        { amountFen: '1010000', idempotencyKey: 'k' },
+        '403 MANDATE_NOT_ACTIVE',
+      ],
+      ['signing: never delegated', 'broker', 'POST', `/contracts/${A.fixtures.contract}/signatures`, A.enterprise, {}, '403 MANDATE_NOT_DELEGABLE'],
+      ['reading a contract: not delegated either', 'broker', 'GET', `/contracts/${A.fixtures.contract}`, A.enterprise, {}, '403 MANDATE_NOT_DELEGABLE'],
+      [
+        'not a broker: an enterprise for a holder',
+        'enterprise_admin',
+        'POST',
+        '/listings',
+        A.holder,
+        { achievementId: A.achievement, mode: 'negotiated', dealType: 'transfer' },
+        '403 NOT_A_BROKER',
+      ],
+      ['not a broker: the operator', 'platform_admin', 'POST', `/lots/${A.lot}/registrations`, A.enterprise, {}, '403 NOT_A_BROKER'],
+      ['not an organisation id', 'broker', 'POST', `/lots/${A.lot}/registrations`, 'nobody', {}, '403 MANDATE_NOT_ACTIVE'],
+    ];
+    const got: string[] = [];
+    for (const [, persona, method, path, onBehalfOf, body] of cases) got.push(await call(persona, method, path, onBehalfOf, body));
+    expect(cases.map((c, i) => `${c[0]}: ${got[i]}`)).toEqual(cases.map((c) => `${c[0]}: ${c[6]}`));
+  });
 
   it('answers every cell as the declarations say', async () => {
     const cells = plan();

@@ -55,6 +55,18 @@ export interface World {
   fixture(kind: OrgResource, side: Side, caller: Caller): string;
   /** Every fixture id of side B, to look for in filtered lists. */
   sideB: Map<OrgResource, string[]>;
+  /** The organisations, lots, listings, achievements and contracts of each side (for the brokers' cases). */
+  sides: Record<Side, SideFacts>;
+}
+
+export interface SideFacts {
+  holder: string;
+  enterprise: string;
+  broker: string;
+  lot: string;
+  listing: string;
+  achievement: string;
+  fixtures: Partial<Record<OrgResource, string>>;
 }
 
 type Q = Pick<DataSource, 'query'>;
@@ -138,6 +150,40 @@ async function side(db: Q, s: Side) {
     `INSERT INTO research_fundings (enterprise_id, platform_id, mode, purpose, amount_fen, received_on, declared_by) VALUES ($1, $2, 'donation', '研发', 100000, '2026-01-10', $3)`,
     [enterprise, holder, enterpriseUser],
   );
+  // an auction lot of the holder, and mandates (委托) of the holder and the enterprise to the side's broker
+  const auctionListing = await one(
+    db,
+    `INSERT INTO listings (achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type) VALUES ($1, $2, 'auction', false, 1000000, 'active', 'transfer', NULL)`,
+    [achievement, holder],
+  );
+  const lot = await one(
+    db,
+    `INSERT INTO lots (listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at, status)
+     VALUES ($1, $2, $3, '标的', 1000000, '{"kind":"fixed","amountFen":"10000"}', 0, now() - interval '1 hour', now() + interval '1 day', now() + interval '1 day', 'open')`,
+    [auctionListing, achievement, holder],
+  );
+  const mandate = (
+    principal: string,
+    type: string,
+    user: string,
+    scope: { achievements?: string[]; lots?: string[] },
+    permissions: string[],
+    endsOn = '2099-12-31',
+  ) =>
+    one(
+      db,
+      `INSERT INTO mandates (principal_organization_id, principal_type, broker_organization_id, achievement_ids, lot_ids, permissions, ends_on, commission_rate_bp, granted_by, granted_at)
+       VALUES ($1, $2, $3, $4::uuid[], $5::uuid[], $6::text[], $7, 300, $8, now())`,
+      [principal, type, broker, scope.achievements ?? [], scope.lots ?? [], permissions, endsOn, user],
+    );
+  const mandates = {
+    holder: await mandate(holder, 'holder', holderUser, { achievements: [achievement] }, ['list']),
+    enterprise: await mandate(enterprise, 'enterprise', enterpriseUser, { lots: [lot] }, ['register_and_bid']),
+    // ended ones: revoked by the enterprise, lapsed for the holder
+    revoked: await mandate(enterprise, 'enterprise', enterpriseUser, { lots: [lot] }, ['register_and_bid', 'negotiate']),
+    lapsed: await mandate(holder, 'holder', holderUser, { achievements: [achievement] }, ['list', 'negotiate'], '2020-01-01'),
+  };
+  await db.query(`UPDATE mandates SET revoked_at = now(), revoked_by = $2 WHERE id = $1`, [mandates.revoked, enterpriseUser]);
   const notification = await one(db, `INSERT INTO notifications (organization_id, kind, title) VALUES ($1, 'test', '通知')`, [holder]);
   const enterpriseNotification = await one(db, `INSERT INTO notifications (organization_id, kind, title) VALUES ($1, 'test', '通知')`, [enterprise]);
   const fixtures: Partial<Record<OrgResource, string>> = {
@@ -152,7 +198,18 @@ async function side(db: Q, s: Side) {
     contractPayment,
     researchFunding,
   };
-  return { holder, enterprise, broker, authority, fixtures, notifications: { holder: notification, enterprise: enterpriseNotification } };
+  return {
+    holder,
+    enterprise,
+    broker,
+    authority,
+    fixtures,
+    lot,
+    listing,
+    achievement,
+    mandates,
+    notifications: { holder: notification, enterprise: enterpriseNotification },
+  };
 }
 
 export async function buildWorld(api: TestApi, db: Q): Promise<World> {
@@ -201,6 +258,8 @@ export async function buildWorld(api: TestApi, db: Q): Promise<World> {
       return type === 'authority' ? B.authority : B[type];
     }
     if (kind === 'notification') return s === 'A' ? (ownNotification.get(caller.organizationId ?? '') ?? A.notifications.holder) : B.notifications.holder;
+    // a mandate of the caller's own organisation (the broker's: the holder's to it), or the holder's of side B
+    if (kind === 'mandate') return caller.organizationType === 'enterprise' ? w.mandates.enterprise : w.mandates.holder;
     const id = w.fixtures[kind];
     if (id) return id;
     // kinds without a fixture yet: an id that exists nowhere (the request still checks the role rule)
@@ -212,5 +271,6 @@ export async function buildWorld(api: TestApi, db: Q): Promise<World> {
   for (const [k, v] of Object.entries(B.fixtures)) sideB.set(k as OrgResource, [v]);
   sideB.set('organization', [B.holder, B.enterprise, B.broker, B.authority]);
   sideB.set('notification', [B.notifications.holder, B.notifications.enterprise]);
-  return { callers, fixture, sideB };
+  sideB.set('mandate', Object.values(B.mandates));
+  return { callers, fixture, sideB, sides };
 }

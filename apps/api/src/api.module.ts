@@ -22,12 +22,18 @@ import { MarketApiModule } from '@zjp/market';
 import { PaymentsApiModule } from '@zjp/payments';
 import { ContractsApiModule } from '@zjp/contracts';
 import { SubsidiesApiModule } from '@zjp/subsidies';
+import { BrokerageApiModule } from '@zjp/brokerage';
+import { runInRequestScope } from '@zjp/database';
+import type { NextFunction, Request, Response } from 'express';
 import { webAppModules } from './web-app';
 
 @Module({})
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware, RequestBodyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+    // a scope per request first: a broker acting under a mandate is named in the audit entries written while it runs
+    consumer
+      .apply((_req: Request, _res: Response, next: NextFunction) => runInRequestScope(next), HttpMetricsMiddleware, RequestBodyMiddleware)
+      .forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 
   static forRoot(config: AppConfig): DynamicModule {
@@ -49,6 +55,7 @@ export class ApiModule implements NestModule {
         PaymentsApiModule,
         ContractsApiModule,
         SubsidiesApiModule,
+        BrokerageApiModule,
         ...webAppModules(),
       ],
       controllers: [AnnouncementsController],

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { actingAgent } from './acting-agent';
 
 export interface AuditEntry {
   actorUserId?: string | null;
@@ -13,12 +14,15 @@ export interface AuditEntry {
 
 /**
  * Invariant 6: who did what, when and why. Written in the same transaction as the change it
- * describes, so a rolled-back change leaves no entry.
+ * describes, so a rolled-back change leaves no entry. While a broker acts for a principal under a
+ * mandate, the entry is the principal's (actor organisation) done by the broker's user, and names
+ * the broker (`agent_organization_id`) and the mandate: "by broker X for Y".
  */
 export async function recordAudit(manager: EntityManager, entry: AuditEntry): Promise<void> {
+  const agent = actingAgent();
   await manager.query(
-    `INSERT INTO audit_log (occurred_at, actor_user_id, actor_organization_id, action, subject_type, subject_id, reason, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO audit_log (occurred_at, actor_user_id, actor_organization_id, action, subject_type, subject_id, reason, data, agent_organization_id, mandate_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       entry.occurredAt,
       entry.actorUserId ?? null,
@@ -28,6 +32,8 @@ export async function recordAudit(manager: EntityManager, entry: AuditEntry): Pr
       entry.subjectId,
       entry.reason ?? null,
       JSON.stringify(entry.data ?? {}),
+      agent?.brokerOrganizationId ?? null,
+      agent?.mandateId ?? null,
     ],
   );
 }

@@ -3,6 +3,7 @@ export * from './data-source-options';
 export * from './transaction-runner';
 export * from './bigint.transformer';
 export * from './audit-log';
+export * from './acting-agent';
 export { MIGRATIONS } from './migrations';
 export * from './pg-errors';
 export * from './outbox/event-type';

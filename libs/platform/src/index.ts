@@ -11,6 +11,7 @@ export * from './health/health.module';
 export * from './auth/roles';
 export * from './auth/access.decorators';
 export * from './auth/org-scope.decorators';
+export * from './auth/acting-for';
 export * from './auth/jurisdiction';
 export * from './auth/current-principal.decorator';
 export * from './queues';

@@ -324,6 +324,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/brokerage/commissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BrokerDeskController_commissions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokerage/deals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BrokerDeskController_deals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokerage/lots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BrokerDeskController_lots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_brokers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/calendar/years': {
     parameters: {
       query?: never;
@@ -1086,6 +1150,70 @@ export interface paths {
     get: operations['LotsController_mine'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_list'];
+    put?: never;
+    post: operations['MandatesController_grant'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates/{id}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_actions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates/{id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MandatesController_revoke'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1956,6 +2084,109 @@ export interface components {
       /** @enum {string} */
       status: 'accepted' | 'rejected';
     };
+    BrokerCommissionDto: {
+      /** @description the contract value it was computed from, fen */
+      basisFen: string;
+      /** @description fen */
+      commissionFen: string;
+      /** Format: uuid */
+      contractId: string;
+      fixedFen: string | null;
+      /** Format: uuid */
+      mandateId: string;
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      rateBp: number | null;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @enum {string} */
+      side: 'buyer' | 'seller';
+      status: string;
+      title: string;
+    };
+    BrokerCommissionPageDto: {
+      items: components['schemas']['BrokerCommissionDto'][];
+      limit: number;
+      offset: number;
+      /** @description all commissions recorded, fen */
+      sumFen: string;
+      total: number;
+    };
+    BrokerDealDto: {
+      /** Format: uuid */
+      achievementId: string;
+      achievementTitle: string | null;
+      /** @description fen, once the contract is drafted with the commission */
+      commissionFen: string | null;
+      /** Format: date-time */
+      concludedAt: string;
+      contractId: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      mandateId: string;
+      /** @description fen */
+      priceFen: string;
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      /** @enum {string} */
+      side: 'buyer' | 'seller';
+      /** @enum {string} */
+      source: 'auction' | 'fixed_price' | 'negotiated';
+      status: string;
+    };
+    BrokerDealPageDto: {
+      items: components['schemas']['BrokerDealDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BrokerLotDto: {
+      /** @description fen */
+      currentFen: string | null;
+      /** @description fen */
+      depositFen: string;
+      /** Format: date-time */
+      endsAt: string;
+      /** @description fen */
+      hammerPriceFen: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      mandateId: string;
+      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      result: string | null;
+      /** @description fen */
+      startingPriceFen: string;
+      /** Format: date-time */
+      startsAt: string;
+      /** @enum {string} */
+      status: 'scheduled' | 'open' | 'closed' | 'cancelled';
+      title: string;
+    };
+    BrokerLotPageDto: {
+      items: components['schemas']['BrokerLotDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BrokerOrganizationDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      regionCode: string;
+    };
+    BrokerOrganizationPageDto: {
+      items: components['schemas']['BrokerOrganizationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     CalendarDayDto: {
       /** @example 2027-02-06 */
       date: string;
@@ -2082,6 +2313,30 @@ export interface components {
       name: string;
       sme: boolean;
     };
+    ContractCommissionDto: {
+      /** @description the contract value it is computed from, fen */
+      basisFen: string;
+      brokerName: string;
+      /** Format: uuid */
+      brokerOrganizationId: string;
+      /** @description fen; a rate rounds half up to the fen */
+      commissionFen: string;
+      /** @description a fixed amount in fen, as the mandate agreed */
+      fixedFen: string | null;
+      /** Format: uuid */
+      mandateId: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      /** @description basis points of the contract value, as the mandate agreed */
+      rateBp: number | null;
+      /** Format: date-time */
+      recordedAt: string;
+      /**
+       * @description whose broker
+       * @enum {string}
+       */
+      side: 'seller' | 'buyer';
+    };
     ContractDocumentRefDto: {
       /** @description SHA-256 of the stored signed PDF */
       signedSha256: string | null;
@@ -2091,6 +2346,8 @@ export interface components {
     ContractDto: {
       achievement: components['schemas']['ContractRefDto'];
       buyer: components['schemas']['ContractBuyerDto'];
+      /** @description 佣金 of brokers through whose mandates the deal was made (a party sees its own broker's) */
+      commissions: components['schemas']['ContractCommissionDto'][];
       /** Format: date-time */
       completedAt: string | null;
       /** Format: date-time */
@@ -2397,6 +2654,43 @@ export interface components {
       /** @example 已到账，用于基础研究 */
       reason: string;
     };
+    GrantMandateDto: {
+      /**
+       * @description your achievements the mandate covers (a holder: its own)
+       * @default []
+       */
+      achievementIds: string[];
+      /**
+       * Format: uuid
+       * @description the broker organisation (type broker) that will act for you
+       */
+      brokerOrganizationId: string;
+      /**
+       * @description a fixed commission in fen; or commissionRateBp
+       * @example 5000000
+       */
+      commissionFixedFen?: string;
+      /**
+       * @description commission rate in basis points of the contract value (300 = 3%); or commissionFixedFen
+       * @example 300
+       */
+      commissionRateBp?: number;
+      /**
+       * Format: date
+       * @description the last day (Beijing time) the mandate holds
+       * @example 2026-12-31
+       */
+      endsOn: string;
+      /**
+       * @description lots the mandate covers (a holder: its own lots; an enterprise: lots it wants to bid for)
+       * @default []
+       */
+      lotIds: string[];
+      /** @example 代理参加长三角拍专场竞买 */
+      note?: string;
+      /** @description list (a holder: create listings and lots), register_and_bid (an enterprise: register, pay the deposit, bid), negotiate (declarations of intent, agreements). Signing is never delegated. */
+      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
+    };
     HighTechCertificateDto: {
       /** @example GR202633001234 */
       certificateNumber: string;
@@ -2670,6 +2964,77 @@ export interface components {
     };
     LotPageDto: {
       items: components['schemas']['LotCardDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    MandateActionDto: {
+      achievementId: string | null;
+      achievementTitle: string | null;
+      /** @enum {string} */
+      action: 'list' | 'register_and_bid' | 'negotiate';
+      actorName: string | null;
+      /**
+       * Format: uuid
+       * @description the broker's user
+       */
+      actorUserId: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** @example POST /lots/:id/registrations */
+      operation: string;
+      /** Format: uuid */
+      resourceId: string;
+      /** @enum {string} */
+      resourceType: 'lot' | 'listing' | 'achievement';
+    };
+    MandateActionPageDto: {
+      items: components['schemas']['MandateActionDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    MandateDto: {
+      achievementIds: string[];
+      /** @description actions the broker recorded under it */
+      actionCount: number;
+      brokerName: string;
+      /** Format: uuid */
+      brokerOrganizationId: string;
+      /** @description fen */
+      commissionFixedFen: string | null;
+      /** @description basis points of the contract value */
+      commissionRateBp: number | null;
+      /**
+       * Format: date
+       * @description the last day it holds (Beijing time)
+       */
+      endsOn: string;
+      /** Format: date-time */
+      grantedAt: string;
+      /** Format: uuid */
+      id: string;
+      lotIds: string[];
+      note: string;
+      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      /** @enum {string} */
+      principalType: 'holder' | 'enterprise';
+      /** Format: date-time */
+      revokedAt: string | null;
+      revokeReason: string | null;
+      /**
+       * @description revoked by the principal; lapsed after its end date; else active
+       * @enum {string}
+       */
+      status: 'active' | 'revoked' | 'lapsed';
+    };
+    MandatePageDto: {
+      items: components['schemas']['MandateDto'][];
       limit: number;
       offset: number;
       total: number;
@@ -3154,6 +3519,10 @@ export interface components {
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
     };
+    RevokeMandateDto: {
+      /** @example 已自行办理 */
+      reason?: string;
+    };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
       periodIndex: number;
@@ -3504,6 +3873,14 @@ export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
+export type SchemaBrokerCommissionDto = components['schemas']['BrokerCommissionDto'];
+export type SchemaBrokerCommissionPageDto = components['schemas']['BrokerCommissionPageDto'];
+export type SchemaBrokerDealDto = components['schemas']['BrokerDealDto'];
+export type SchemaBrokerDealPageDto = components['schemas']['BrokerDealPageDto'];
+export type SchemaBrokerLotDto = components['schemas']['BrokerLotDto'];
+export type SchemaBrokerLotPageDto = components['schemas']['BrokerLotPageDto'];
+export type SchemaBrokerOrganizationDto = components['schemas']['BrokerOrganizationDto'];
+export type SchemaBrokerOrganizationPageDto = components['schemas']['BrokerOrganizationPageDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
@@ -3517,6 +3894,7 @@ export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingD
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
+export type SchemaContractCommissionDto = components['schemas']['ContractCommissionDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
 export type SchemaContractListItemDto = components['schemas']['ContractListItemDto'];
@@ -3544,6 +3922,7 @@ export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
+export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
@@ -3564,6 +3943,10 @@ export type SchemaLotCardDto = components['schemas']['LotCardDto'];
 export type SchemaLotDto = components['schemas']['LotDto'];
 export type SchemaLotHolderDto = components['schemas']['LotHolderDto'];
 export type SchemaLotPageDto = components['schemas']['LotPageDto'];
+export type SchemaMandateActionDto = components['schemas']['MandateActionDto'];
+export type SchemaMandateActionPageDto = components['schemas']['MandateActionPageDto'];
+export type SchemaMandateDto = components['schemas']['MandateDto'];
+export type SchemaMandatePageDto = components['schemas']['MandatePageDto'];
 export type SchemaMarkPaidDto = components['schemas']['MarkPaidDto'];
 export type SchemaMilestoneReachedDto = components['schemas']['MilestoneReachedDto'];
 export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
@@ -3597,6 +3980,7 @@ export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportV
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
+export type SchemaRevokeMandateDto = components['schemas']['RevokeMandateDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
@@ -4135,6 +4519,100 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OwnRegistrationPageDto'];
+        };
+      };
+    };
+  };
+  BrokerDeskController_commissions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description commissions recorded on contracts of deals made through its mandates */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerCommissionPageDto'];
+        };
+      };
+    };
+  };
+  BrokerDeskController_deals: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description its principals' deals on what its mandates covered, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerDealPageDto'];
+        };
+      };
+    };
+  };
+  BrokerDeskController_lots: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description lots its active mandates cover, latest end first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerLotPageDto'];
+        };
+      };
+    };
+  };
+  MandatesController_brokers: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description part of the name */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description broker organisations a mandate may be granted to */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerOrganizationPageDto'];
         };
       };
     };
@@ -5098,7 +5576,10 @@ export interface operations {
   ListingFlowsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5140,7 +5621,10 @@ export interface operations {
   ListingFlowsController_agree: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5201,7 +5685,10 @@ export interface operations {
   ListingFlowsController_declare: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5300,7 +5787,10 @@ export interface operations {
   LotsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5366,7 +5856,10 @@ export interface operations {
   LotsController_bid: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5479,7 +5972,10 @@ export interface operations {
   LotsController_register: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5504,7 +6000,10 @@ export interface operations {
   LotsController_mine: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5518,6 +6017,124 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RegistrationDto'];
+        };
+      };
+    };
+  };
+  MandatesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'revoked' | 'lapsed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandatePageDto'];
+        };
+      };
+    };
+  };
+  MandatesController_grant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantMandateDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateDto'];
+        };
+      };
+    };
+  };
+  MandatesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateDto'];
+        };
+      };
+    };
+  };
+  MandatesController_actions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'revoked' | 'lapsed';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description what the broker did under the mandate, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateActionPageDto'];
+        };
+      };
+    };
+  };
+  MandatesController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RevokeMandateDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateDto'];
         };
       };
     };

@@ -142,6 +142,7 @@ export const en: Messages = {
     noNotifications: 'No notifications',
     subsidies: 'Subsidies',
     freeLicenses: 'Free-licence applications',
+    mandates: 'Broker mandates',
   },
   contract: {
     title: 'Contracts',

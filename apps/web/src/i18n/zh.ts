@@ -127,6 +127,7 @@ export const zh = {
     noNotifications: '暂无消息',
     subsidies: '补助',
     freeLicenses: '免费许可申请',
+    mandates: '经纪人委托',
   },
   contract: {
     title: '合同',

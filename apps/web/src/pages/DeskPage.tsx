@@ -1,4 +1,5 @@
-import { Card, Tabs } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Card, Spin, Tabs } from 'antd';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../components/AppLayout';
@@ -7,6 +8,9 @@ import { BidsTab } from './desk/BidsTab';
 import { ContractsTab } from './desk/ContractsTab';
 import { NotificationsTab } from './desk/NotificationsTab';
 import { FreeLicensesTab, SubsidiesTab } from './desk/SubsidiesTab';
+
+// the broker area's chunk (its texts too) loads only when the tab opens
+const MandatesTab = lazy(() => import('./mandates/MandatesTab'));
 
 /** The enterprise's desk: one tab per job, each at its own URL (/desk/contracts …) so that a notice can link to it. */
 export default function DeskPage() {
@@ -24,6 +28,19 @@ export default function DeskPage() {
           { key: 'contracts', label: t('desk.contracts'), children: <ContractsTab user={user} /> },
           { key: 'subsidies', label: t('desk.subsidies'), children: <SubsidiesTab canApply={hasRole(user, 'enterprise_admin')} /> },
           { key: 'free-licenses', label: t('desk.freeLicenses'), children: <FreeLicensesTab /> },
+        ]
+      : []),
+    ...(hasRole(user, 'enterprise_admin')
+      ? [
+          {
+            key: 'mandates',
+            label: t('desk.mandates'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <MandatesTab principalType="enterprise" />
+              </Suspense>
+            ),
+          },
         ]
       : []),
   ];

@@ -1,3 +1,4 @@
+import type { CommissionRow } from './commissions.repository';
 import type { ContractStatus, ContractTerms, ContractType, ScheduleSummary } from '../domain';
 import type { ContractRow } from './contract-row';
 
@@ -60,6 +61,8 @@ export interface ContractView {
   termination: { kind: string; reason: string; terminatedAt: Date } | null;
   document: { signedSha256: string | null; signedTermsSha256: string | null };
   money: MoneyView;
+  /** 佣金 of the brokers through whose mandates the deal was made (each party sees its own; administrators all). */
+  commissions: CommissionRow[];
   completedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -101,7 +104,13 @@ export function toMoneyView(c: ContractRow, summary: ScheduleSummary, actualValu
   };
 }
 
-export function toContractView(c: ContractRow, signatures: SignatureView[], money: MoneyView, signedSha256: string | null): ContractView {
+export function toContractView(
+  c: ContractRow,
+  signatures: SignatureView[],
+  money: MoneyView,
+  signedSha256: string | null,
+  commissions: CommissionRow[] = [],
+): ContractView {
   return {
     id: c.id,
     type: c.type,
@@ -127,6 +136,7 @@ export function toContractView(c: ContractRow, signatures: SignatureView[], mone
     termination: c.terminatedAt ? { kind: c.terminationKind!, reason: c.terminationReason!, terminatedAt: c.terminatedAt } : null,
     document: { signedSha256, signedTermsSha256: c.signedTermsSha256 },
     money,
+    commissions,
     completedAt: c.completedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

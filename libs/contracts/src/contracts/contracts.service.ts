@@ -24,6 +24,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   actualValue,
   checkTermsShape,
+  commissionFen,
   ContractAction,
   ContractStatus,
   ContractTerms,
@@ -44,6 +45,7 @@ import { canonicalJson, ContractDocument, renderPdf, sha256, signedContent, TYPE
 import { ContractRow, feeStartOf, isContractAdministrator, loadContract, loadVisible, partyOf } from './contract-row';
 import { ContractListItem, ContractView, SignatureView, toContractView, toMoneyView } from './contract.views';
 import * as contracts from './contracts.repository';
+import * as commissions from './commissions.repository';
 import * as billing from '../billing/billing.repository';
 
 export type TerminationKind = 'buyer_default' | 'mutual' | 'withdrawn' | 'other';
@@ -137,8 +139,42 @@ export class ContractsService implements OnModuleInit {
         data: { from: 'deal', dealId, type },
         occurredAt: this.clock.now(),
       });
+      await this.recordCommissions(m, id, deal);
       return { contractId: id, created: true };
     });
+  }
+
+  /**
+   * 佣金: a deal made through a mandate — the seller's or the buyer's broker acted on its achievement
+   * under the party's mandate before the deal (brokerage's published view) — carries the mandate's
+   * commission on its contract, computed from the contract's value (the deal price).
+   */
+  private async recordCommissions(
+    m: EntityManager,
+    contractId: string,
+    deal: { achievementId: string; sellerId: string; buyerId: string; priceFen: string; concludedAt: Date },
+  ) {
+    const terms = await commissions.brokeredTerms(m, deal.achievementId, [deal.sellerId, deal.buyerId], deal.concludedAt);
+    const basisFen = BigInt(deal.priceFen);
+    for (const t of terms) {
+      const fen = commissionFen(basisFen, t.rateBp !== null ? { rateBp: t.rateBp, fixedFen: null } : { rateBp: null, fixedFen: BigInt(t.fixedFen!) });
+      const side = t.principalOrganizationId === deal.sellerId ? 'seller' : 'buyer';
+      await commissions.insertCommission(m, { contractId, side, terms: t, basisFen, commissionFen: fen, at: this.clock.now() });
+      await recordAudit(m, {
+        action: 'contract.commission_recorded',
+        subjectType: 'contract',
+        subjectId: contractId,
+        data: {
+          side,
+          mandateId: t.mandateId,
+          brokerOrganizationId: t.brokerOrganizationId,
+          rateBp: t.rateBp,
+          fixedFen: t.fixedFen,
+          commissionFen: fen.toString(),
+        },
+        occurredAt: this.clock.now(),
+      });
+    }
   }
 
   /** P-3Y: an approved free-licence application becomes a free_license contract, once. */
@@ -564,7 +600,9 @@ export class ContractsService implements OnModuleInit {
     const m = this.db.manager;
     const c = await loadVisible(m, actor, id);
     const { summary, actual } = await this.money(m, c);
-    return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), await contracts.signedDocumentSha256(m, id));
+    const all = await commissions.commissionsOf(m, id);
+    const own = isContractAdministrator(actor) ? all : all.filter((x) => x.principalOrganizationId === actor.organizationId);
+    return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), await contracts.signedDocumentSha256(m, id), own);
   }
 
   async list(actor: Principal, filter: { status?: string; role?: 'seller' | 'buyer'; limit: number; offset: number }): Promise<PageOf<ContractListItem>> {

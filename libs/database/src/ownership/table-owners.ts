@@ -9,7 +9,16 @@ export const TABLE_OWNERS = {
   achievements: ['achievements', 'ip_rights', 'transformations', 'justifications', 'rule_events', 'free_license_applications', 'registry_imports'],
   market: ['listings', 'listing_intents', 'auction_sessions', 'lots', 'lot_registrations', 'bids', 'deals', 'calendar_years', 'calendar_days'],
   payments: ['deposits', 'stripe_events', 'ledger_entries', 'payments', 'refunds', 'payouts'],
-  contracts: ['contracts', 'contract_versions', 'contract_signatures', 'contract_documents', 'contract_royalty_reports', 'contract_milestones'],
+  contracts: [
+    'contracts',
+    'contract_versions',
+    'contract_signatures',
+    'contract_documents',
+    'contract_royalty_reports',
+    'contract_milestones',
+    'contract_commissions',
+  ],
+  brokerage: ['mandates', 'mandate_actions'],
   subsidies: [
     'subsidy_policies',
     'subsidy_policy_versions',
@@ -37,7 +46,8 @@ export function ownerOf(table: string): OwningContext | undefined {
 export const PUBLISHED_READ_MODELS = {
   identity: ['organization_directory', 'user_directory'],
   achievements: ['achievement_directory', 'free_license_directory'],
-  market: ['deal_directory', 'listing_directory'],
+  market: ['deal_directory', 'listing_directory', 'lot_directory'],
   payments: ['payment_reference_prints'],
-  contracts: ['contract_directory'],
+  contracts: ['contract_directory', 'commission_directory'],
+  brokerage: ['brokered_achievements'],
 } as const;

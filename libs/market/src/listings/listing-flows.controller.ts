@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgScope, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { ActsFor, CurrentPrincipal, OrgScope, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
 import { AgreementDto, CreateListingDto, DeclareIntentDto, DefaultDto } from './dto/listing-flow.dto';
 import { ListingFlowsService } from './listing-flows.service';
 
@@ -12,6 +12,7 @@ export class ListingFlowsController {
 
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.owned('achievement', 'body:achievementId')
+  @ActsFor('list', 'achievement', 'body:achievementId')
   @Post('listings')
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateListingDto) {
     return this.flows.create(actor, body);
@@ -19,6 +20,7 @@ export class ListingFlowsController {
 
   @Roles('enterprise_admin')
   @OrgScope.none()
+  @ActsFor('negotiate', 'listing')
   @Post('listings/:id/intents')
   declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareIntentDto) {
     return this.flows.declareIntent(actor, id, body);
@@ -42,6 +44,7 @@ export class ListingFlowsController {
 
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.owned('listing')
+  @ActsFor('negotiate', 'listing')
   @Post('listings/:id/agreements')
   agree(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: AgreementDto) {
     return this.flows.agree(actor, id, body);

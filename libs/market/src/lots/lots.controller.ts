@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
+import { ActsFor, CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
@@ -23,6 +23,7 @@ export class LotsController {
   @ApiBearerAuth()
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.none()
+  @ActsFor('list', 'achievement', 'body:achievementId')
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateAuctionDto): Promise<LotView> {
     return this.lots.createAuction(actor, body);
@@ -58,6 +59,7 @@ export class LotsController {
   @Roles('enterprise_admin')
   @OrgScope.none()
   @RateLimit('registration-user')
+  @ActsFor('register_and_bid', 'lot')
   @Post(':id/registrations')
   @ApiCreatedResponse({ type: RegistrationDto })
   register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterBidderDto): Promise<RegistrationView> {
@@ -67,6 +69,7 @@ export class LotsController {
   @ApiBearerAuth()
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
+  @ActsFor('register_and_bid', 'lot')
   @Get(':id/registrations/mine')
   @ApiOkResponse({ type: RegistrationDto })
   mine(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<RegistrationView> {
@@ -77,6 +80,7 @@ export class LotsController {
   @Roles('enterprise_admin', 'enterprise_member')
   @OrgScope.none()
   @RateLimit('bid-user')
+  @ActsFor('register_and_bid', 'lot')
   @Post(':id/bids')
   @HttpCode(200)
   @ApiOkResponse({ type: BidResultDto })

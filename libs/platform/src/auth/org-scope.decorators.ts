@@ -26,6 +26,7 @@ export const ORG_RESOURCES = [
   'subsidyCandidate',
   'subsidyApplication',
   'subsidyBatch',
+  'mandate',
 ] as const;
 export type OrgResource = (typeof ORG_RESOURCES)[number];
 

@@ -31,4 +31,9 @@ export interface Principal {
   organizationType: OrganizationType;
   roles: readonly Role[];
   sessionId: string;
+  /**
+   * Set when a broker acts for this organisation under a mandate (README "Technology brokers"):
+   * `userId` is then the broker's user and the organisation the principal's.
+   */
+  agent?: { organizationId: string; mandateId: string };
 }

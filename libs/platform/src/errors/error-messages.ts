@@ -56,6 +56,17 @@ export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>
   NOT_AN_AUTHORITY: { zh: '仅限主管部门', en: 'Only authorities may do this' },
   NOT_AN_ENTERPRISE: { zh: '仅限企业', en: 'Only enterprises may do this' },
   NOTIFICATION_NOT_FOUND: { zh: '通知不存在', en: 'No such notification' },
+  // technology brokers (技术经纪人): mandates (委托)
+  MANDATE_NOT_FOUND: { zh: '委托不存在', en: 'No such mandate' },
+  MANDATE_ALREADY_ENDED: { zh: '该委托已撤销或已到期', en: 'The mandate is already revoked or lapsed' },
+  NOT_A_BROKER: { zh: '仅技术经纪机构可代理其他单位办理', en: 'Only a broker organisation acts for another organisation' },
+  MANDATE_NOT_DELEGABLE: {
+    zh: '该操作不能委托经纪人代办（合同始终由委托方本人签署）',
+    en: 'This operation is never done by a broker (contracts are signed by the principal)',
+  },
+  MANDATE_NOT_ACTIVE: { zh: '没有该委托方的有效委托（未授予、已撤销或已到期）', en: 'No active mandate of that principal (never granted, revoked or lapsed)' },
+  MANDATE_ACTION_NOT_GRANTED: { zh: '委托未授权此类操作', en: 'The mandate does not allow this action' },
+  MANDATE_SCOPE_EXCLUDES: { zh: '该成果或标的不在委托范围内', en: 'The achievement or lot is outside the mandate' },
   // achievements, registry, rules
   ACHIEVEMENT_NOT_FOUND: { zh: '成果不存在', en: 'No such achievement' },
   ACHIEVEMENT_NOT_REGISTERED: { zh: '成果尚未登记', en: 'The achievement is not registered' },

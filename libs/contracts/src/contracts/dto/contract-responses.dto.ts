@@ -86,6 +86,19 @@ export class ContractMoneyDto {
 }
 
 /** GET /contracts/:id: a contract, its signatures, registration and money. */
+export class ContractCommissionDto {
+  @ApiProperty({ enum: ['seller', 'buyer'], description: 'whose broker' }) side!: string;
+  @ApiProperty({ format: 'uuid' }) mandateId!: string;
+  @ApiProperty({ format: 'uuid' }) brokerOrganizationId!: string;
+  @ApiProperty() brokerName!: string;
+  @ApiProperty({ format: 'uuid' }) principalOrganizationId!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'basis points of the contract value, as the mandate agreed' }) rateBp!: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'a fixed amount in fen, as the mandate agreed' }) fixedFen!: string | null;
+  @ApiProperty({ description: 'the contract value it is computed from, fen' }) basisFen!: string;
+  @ApiProperty({ description: 'fen; a rate rounds half up to the fen' }) commissionFen!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+}
+
 export class ContractDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: CONTRACT_TYPES }) type!: string;
@@ -110,6 +123,8 @@ export class ContractDto {
   @ApiProperty({ nullable: true, type: TerminationDto }) termination!: TerminationDto | null;
   @ApiProperty({ type: ContractDocumentRefDto }) document!: ContractDocumentRefDto;
   @ApiProperty({ type: ContractMoneyDto }) money!: ContractMoneyDto;
+  @ApiProperty({ type: [ContractCommissionDto], description: "佣金 of brokers through whose mandates the deal was made (a party sees its own broker's)" })
+  commissions!: ContractCommissionDto[];
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
