@@ -244,6 +244,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auction-sessions/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SessionsController_publish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auction-sessions/manage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionsController_manage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/login': {
     parameters: {
       query?: never;
@@ -1060,7 +1092,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/lots/{id}/registrations': {
+  '/lots/{id}/open': {
     parameters: {
       query?: never;
       header?: never;
@@ -1068,6 +1100,22 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    put?: never;
+    post: operations['LotsController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/lots/{id}/registrations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LotsController_registrations'];
     put?: never;
     post: operations['LotsController_register'];
     delete?: never;
@@ -1086,6 +1134,22 @@ export interface paths {
     get: operations['LotsController_mine'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/lots/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['LotsController_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2008,6 +2072,11 @@ export interface components {
       /** @enum {string} */
       call: 'going_once' | 'going_twice';
     };
+    CallResultDto: {
+      /** @enum {string} */
+      call: 'going_once' | 'going_twice';
+      lotId: string;
+    };
     CandidatePolicyDto: {
       authorityName: string;
       /** @description 文号 */
@@ -2077,6 +2146,22 @@ export interface components {
       totalIsExact: boolean;
     };
     ClockSyncDto: Record<string, never>;
+    CloseResultDto: {
+      closed: boolean;
+      dealId?: string | null;
+      /** Format: date-time */
+      endsAt?: string;
+      /** @description fen */
+      hammerPriceFen?: string | null;
+      lotId: string;
+      /**
+       * @description why nothing was closed
+       * @enum {string}
+       */
+      reason?: 'already_closed' | 'not_ended' | 'not_found';
+      /** @enum {string} */
+      result?: 'sold' | 'unsold';
+    };
     ContractBuyerDto: {
       id: string;
       name: string;
@@ -2280,6 +2365,11 @@ export interface components {
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
     CreateSessionDto: {
+      /**
+       * @description create as a draft (not listed publicly) to add lots and set rules before publishing
+       * @default false
+       */
+      draft: boolean;
       /** @example 2026长三角拍·新材料专场 */
       name: string;
       /**
@@ -2670,6 +2760,26 @@ export interface components {
     };
     LotPageDto: {
       items: components['schemas']['LotCardDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    LotRegistrationDto: {
+      /** @enum {string} */
+      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
+      id: string;
+      /** @description holds the lead now */
+      leading: boolean;
+      /** @description a floor bidder registered by the operator (bids entered from the console) */
+      offline: boolean;
+      organizationId: string;
+      organizationName: string;
+      paddleNumber: number;
+      /** @example 竞买人 07 */
+      pseudonym: string;
+    };
+    LotRegistrationPageDto: {
+      items: components['schemas']['LotRegistrationDto'][];
       limit: number;
       offset: number;
       total: number;
@@ -3172,12 +3282,17 @@ export interface components {
     };
     SessionDto: {
       id: string;
+      /** @description every lot of the session in calling order (a session holds at most a few dozen) */
       lots: components['schemas']['SessionLotDto'][];
       name: string;
+      /** Format: date-time */
+      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
+      /** @enum {string} */
+      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3188,6 +3303,10 @@ export interface components {
       /** Format: date-time */
       endsAt: string;
       id: string;
+      /** @description run live by an auctioneer */
+      live: boolean;
+      /** @enum {string|null} */
+      result: 'sold' | 'unsold' | null;
       /** Format: date-time */
       startsAt: string;
       /**
@@ -3196,6 +3315,8 @@ export interface components {
        */
       status: 'scheduled' | 'open' | 'closed' | 'cancelled';
       title: string;
+      /** @enum {string|null} */
+      unsoldReason: 'no_bids' | 'reserve_not_met' | 'withdrawn' | null;
     };
     SessionPageDto: {
       items: components['schemas']['SessionSummaryDto'][];
@@ -3207,10 +3328,17 @@ export interface components {
       id: string;
       lotCount: number;
       name: string;
+      /** Format: date-time */
+      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
+      /**
+       * @description a draft is not listed publicly until published
+       * @enum {string}
+       */
+      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3481,6 +3609,13 @@ export interface components {
     WithdrawListingDto: {
       reason: string;
     };
+    WithdrawLotDto: {
+      /**
+       * @description why the lot is withdrawn (撤拍理由), kept in the audit log
+       * @example 权利人撤回委托
+       */
+      reason: string;
+    };
     WithdrawPolicyDto: {
       /** @example 政策到期废止 */
       reason: string;
@@ -3509,6 +3644,7 @@ export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDet
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
+export type SchemaCallResultDto = components['schemas']['CallResultDto'];
 export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
@@ -3516,6 +3652,7 @@ export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
+export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
@@ -3564,6 +3701,8 @@ export type SchemaLotCardDto = components['schemas']['LotCardDto'];
 export type SchemaLotDto = components['schemas']['LotDto'];
 export type SchemaLotHolderDto = components['schemas']['LotHolderDto'];
 export type SchemaLotPageDto = components['schemas']['LotPageDto'];
+export type SchemaLotRegistrationDto = components['schemas']['LotRegistrationDto'];
+export type SchemaLotRegistrationPageDto = components['schemas']['LotRegistrationPageDto'];
 export type SchemaMarkPaidDto = components['schemas']['MarkPaidDto'];
 export type SchemaMilestoneReachedDto = components['schemas']['MilestoneReachedDto'];
 export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
@@ -3628,6 +3767,7 @@ export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
 export type SchemaWithdrawListingDto = components['schemas']['WithdrawListingDto'];
+export type SchemaWithdrawLotDto = components['schemas']['WithdrawLotDto'];
 export type SchemaWithdrawPolicyDto = components['schemas']['WithdrawPolicyDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -4031,6 +4171,53 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SessionDto'];
+        };
+      };
+    };
+  };
+  SessionsController_publish: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+    };
+  };
+  SessionsController_manage: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        order?: 'asc' | 'desc';
+        sort?: 'startsAt' | 'name' | 'lotCount';
+        status?: 'draft' | 'published';
+        theme?: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionPageDto'];
         };
       };
     };
@@ -5403,11 +5590,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CallResultDto'];
+        };
       };
     };
   };
@@ -5430,7 +5619,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BidResultDto'];
+        };
       };
     };
   };
@@ -5449,7 +5640,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CloseResultDto'];
+        };
       };
     };
   };
@@ -5472,7 +5665,54 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistrationDto'];
+        };
+      };
+    };
+  };
+  LotsController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotDto'];
+        };
+      };
+    };
+  };
+  LotsController_registrations: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotRegistrationPageDto'];
+        };
       };
     };
   };
@@ -5518,6 +5758,31 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RegistrationDto'];
+        };
+      };
+    };
+  };
+  LotsController_withdraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WithdrawLotDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloseResultDto'];
         };
       };
     };

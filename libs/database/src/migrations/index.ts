@@ -22,6 +22,7 @@ import { RecordedHistory1764000020000 } from './1764000020000-recorded-history';
 import { ListingLots1764000021000 } from './1764000021000-listing-lots';
 import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000-payment-reference-prints-per-reference';
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
+import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ListingLots1764000021000,
   PaymentReferencePrintsPerReference1764000028000,
   NotificationDedupe1764000030000,
+  AuctioneerConsole1764000060000,
 ];
