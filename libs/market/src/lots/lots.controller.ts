@@ -142,8 +142,10 @@ export class LotsController {
   @Post(':id/open')
   @HttpCode(200)
   @ApiOkResponse({ type: LotDto })
-  open(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<LotView> {
-    return this.lots.open(actor, id);
+  async open(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<LotView> {
+    const lot = await this.lots.open(actor, id);
+    this.realtime.toLot(id, LOT_EVENTS.opened, { lotId: id, startsAt: lot.startsAt, endsAt: lot.endsAt }); // the room reloads the lot
+    return lot;
   }
 
   /** 撤拍: the operator withdraws a lot that has not closed; it closes unsold ('withdrawn') and every deposit is released. */
