@@ -1252,6 +1252,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/organizations/{id}/payout-balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PayoutsController_balance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/organizations/{id}/payouts': {
     parameters: {
       query?: never;
@@ -2255,9 +2271,83 @@ export interface components {
       id: string;
       name: string;
     };
+    ContractPaymentDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      failureCode: string | null;
+      id: string;
+      /** @description the fee item paid (price, instalment, milestone…) */
+      item: string | null;
+      paymentMethod: string | null;
+      /** @enum {string} */
+      provider: 'stripe' | 'bank_transfer' | 'deposit';
+      /** @description the provider's id, or the bank reference of a transfer */
+      providerPaymentId: string | null;
+      /**
+       * Format: date
+       * @description a bank transfer: the day it was received
+       */
+      receivedOn: string | null;
+      /** @description fen */
+      refundedFen: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      /** Format: date-time */
+      succeededAt: string | null;
+    };
+    ContractPaymentItemDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      failureCode: string | null;
+      id: string;
+      /** @description the fee item paid (price, instalment, milestone…) */
+      item: string | null;
+      paymentMethod: string | null;
+      /** @enum {string} */
+      provider: 'stripe' | 'bank_transfer' | 'deposit';
+      /** @description the provider's id, or the bank reference of a transfer */
+      providerPaymentId: string | null;
+      /**
+       * Format: date
+       * @description a bank transfer: the day it was received
+       */
+      receivedOn: string | null;
+      /** @description fen */
+      refundedFen: string;
+      /** @description the refunds of this payment */
+      refunds: components['schemas']['ContractRefundDto'][];
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      /** Format: date-time */
+      succeededAt: string | null;
+    };
+    ContractPaymentPageDto: {
+      items: components['schemas']['ContractPaymentItemDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     ContractRefDto: {
       id: string;
       title: string;
+    };
+    ContractRefundDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      paymentId: string;
+      providerRefundId: string | null;
+      reason: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      /** Format: date-time */
+      succeededAt: string | null;
     };
     ContractRegistrationDto: {
       number: string;
@@ -2930,6 +3020,35 @@ export interface components {
       accountNumber: string;
       /** @example 中国工商银行绍兴柯桥支行 */
       bankName: string;
+    };
+    PayoutBalanceDto: {
+      /** @description fen: what may be paid out now */
+      availableFen: string;
+      organizationId: string;
+      /** @description fen: paid out so far */
+      paidOutFen: string;
+      /** @description fen: refunds asked of the provider and not answered yet */
+      pendingRefundsFen: string;
+      /** @description fen: contract proceeds received for it and not yet paid out */
+      proceedsFen: string;
+    };
+    PayoutDto: {
+      /** @description fen */
+      amountFen: string;
+      bankReference: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      note: string | null;
+      organizationId: string;
+      /** Format: date */
+      paidOn: string;
+    };
+    PayoutPageDto: {
+      items: components['schemas']['PayoutDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     PlaceBidDto: {
       /** @example 10100000 */
@@ -3660,7 +3779,11 @@ export type SchemaContractListItemDto = components['schemas']['ContractListItemD
 export type SchemaContractMoneyDto = components['schemas']['ContractMoneyDto'];
 export type SchemaContractPageDto = components['schemas']['ContractPageDto'];
 export type SchemaContractPartyDto = components['schemas']['ContractPartyDto'];
+export type SchemaContractPaymentDto = components['schemas']['ContractPaymentDto'];
+export type SchemaContractPaymentItemDto = components['schemas']['ContractPaymentItemDto'];
+export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymentPageDto'];
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
+export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
@@ -3714,6 +3837,9 @@ export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
+export type SchemaPayoutBalanceDto = components['schemas']['PayoutBalanceDto'];
+export type SchemaPayoutDto = components['schemas']['PayoutDto'];
+export type SchemaPayoutPageDto = components['schemas']['PayoutPageDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
@@ -4494,7 +4620,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractRefundDto'];
+        };
       };
     };
   };
@@ -4583,7 +4711,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPaymentDto'];
+        };
       };
     };
   };
@@ -4678,7 +4808,10 @@ export interface operations {
   };
   ContractBillingController_payments: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -4691,7 +4824,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPaymentPageDto'];
+        };
       };
     };
   };
@@ -5960,6 +6095,27 @@ export interface operations {
       };
     };
   };
+  PayoutsController_balance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutBalanceDto'];
+        };
+      };
+    };
+  };
   PayoutsController_list: {
     parameters: {
       query?: {
@@ -5978,7 +6134,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PayoutPageDto'];
+        };
       };
     };
   };
@@ -6064,7 +6222,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PayoutDto'];
+        };
       };
     };
   };
