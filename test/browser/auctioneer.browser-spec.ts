@@ -177,5 +177,14 @@ describe('the auctioneer console and the hall screen in a real browser', () => {
         ['竞买人 01', false],
         ['竞买人 02', true],
       ]);
+
+      // the deal's contract (drafted by the worker) in the operator's contracts console
+      await until(async () => (((await world.http('admin').get('/contracts')).body.total as number) > 0 ? true : undefined));
+      await admin.goto('/admin/contracts');
+      await admin.getByTestId('admin-contracts').getByText('全部合同').click();
+      await admin.getByTestId('admin-contracts').getByText(title).click();
+      await admin.getByTestId('contract-payments').waitFor();
+      await admin.getByTestId('payout-balance').waitFor();
+      await screenshot(admin, 'admin-contracts');
     }));
 });

@@ -167,4 +167,13 @@ describe("the market operator's console API", () => {
     const closed = await api.http.post(`/lots/${first}/open`).set(as('platform_admin'));
     expect([closed.status, closed.body.code]).toEqual([409, 'LOT_CLOSED']);
   });
+
+  it('sorts contracts on the server and refuses an unknown sort', async () => {
+    const sorted = await api.http.get('/contracts').set(as('platform_admin')).query({ sort: 'title', order: 'asc', limit: 5 });
+    expect(sorted.status).toBe(200);
+    expect(Object.keys(sorted.body).sort()).toEqual(['items', 'limit', 'offset', 'total']);
+    const bad = await api.http.get('/contracts').set(as('platform_admin')).query({ sort: 'priceFen', order: 'up' });
+    expect(bad.status).toBe(400);
+    expect(new Set(bad.body.details.map((d: { field: string }) => d.field))).toEqual(new Set(['sort', 'order']));
+  });
 });

@@ -4631,7 +4631,9 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
+        order?: 'asc' | 'desc';
         role?: 'seller' | 'buyer';
+        sort?: 'createdAt' | 'title';
         status?: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
       };
       header?: never;

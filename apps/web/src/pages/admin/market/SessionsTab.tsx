@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import type { FormInstance } from 'antd';
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Select, Space, Switch, Table, Tag, message } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call, errorText } from '../../../api/client';
+import { showFieldErrors } from './forms';
 import type { components } from '../../../api/schema';
 import { Money } from '../../../components/Money';
 import { beijingDateTime, fenFromYuan } from '../../../lib/format';
@@ -13,18 +13,6 @@ import { beijingInputToIso, isoToBeijingInput, type SessionLot } from './live-se
 
 type SessionSummary = components['schemas']['SessionSummaryDto'];
 const THEMES = ['yangtze_delta', 'three_highlands', 'corridor', 'hightech_zone', 'regular', 'other'] as const;
-
-/** The API's field errors next to the form's fields; `rename` maps an API field to the form's name. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function showFieldErrors(form: FormInstance<any>, err: unknown, rename: (field: string) => string = (f) => f): boolean {
-  if (!(err instanceof ApiError)) return false;
-  const fields = Object.entries(err.fieldErrors());
-  if (!fields.length) return false;
-  const known = new Set(Object.keys(form.getFieldsValue(true) as object));
-  const shown = fields.map(([field, message]) => ({ name: rename(field), errors: [message] })).filter((f) => known.has(f.name));
-  form.setFields(shown);
-  return shown.length > 0;
-}
 
 function CreateSessionForm({ onCreated }: { onCreated: (id: string) => void }) {
   const { t } = useTranslation();
