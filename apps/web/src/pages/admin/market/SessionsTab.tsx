@@ -127,7 +127,10 @@ interface LotFormValues {
   licenseType?: 'exclusive' | 'sole' | 'ordinary';
   startingPriceFen: number;
   reservePriceFen?: number | null;
+  incrementKind: 'fixed' | 'ladder';
   increment: number;
+  /** ladder: from a price (元), the raise (元) */
+  bands?: { from: number; raise: number }[];
   depositFen: number;
   startsAt: string;
   endsAt: string;
@@ -142,6 +145,7 @@ function AddLotForm({ session, onAdded }: { session: components['schemas']['Sess
   const [q, setQ] = useState('');
   const [error, setError] = useState<string | null>(null);
   const dealType = Form.useWatch('dealType', form);
+  const incrementKind = Form.useWatch('incrementKind', form);
   const found = useQuery({
     queryKey: ['lot-achievements', q],
     queryFn: () => call(api.GET('/catalogue', { params: { query: { q: q || undefined, limit: 20 } } })),
@@ -163,7 +167,16 @@ function AddLotForm({ session, onAdded }: { session: components['schemas']['Sess
             ...(v.dealType === 'license' && v.licenseType ? { licenseType: v.licenseType } : {}),
             startingPriceFen: fen('startingPriceFen', v.startingPriceFen),
             ...(v.reservePriceFen ? { reservePriceFen: fen('reservePriceFen', v.reservePriceFen) } : {}),
-            increment: { kind: 'fixed', amountFen: fen('increment', v.increment) },
+            increment:
+              v.incrementKind === 'ladder'
+                ? {
+                    kind: 'ladder',
+                    bands: (v.bands ?? []).map((b) => ({
+                      fromFen: b.from === 0 ? '0' : fen('increment', b.from),
+                      incrementFen: fen('increment', b.raise),
+                    })),
+                  }
+                : { kind: 'fixed', amountFen: fen('increment', v.increment) },
             depositFen: fen('depositFen', v.depositFen),
             startsAt: beijingInputToIso(v.startsAt),
             endsAt: beijingInputToIso(v.endsAt),
@@ -192,7 +205,12 @@ function AddLotForm({ session, onAdded }: { session: components['schemas']['Sess
         initialValues={{
           dealType: 'transfer',
           startingPriceFen: 100000,
+          incrementKind: 'fixed',
           increment: 5000,
+          bands: [
+            { from: 0, raise: 5000 },
+            { from: 1000000, raise: 20000 },
+          ],
           depositFen: 10000,
           startsAt: start,
           endsAt: isoToBeijingInput(Date.parse(session.startsAt) + (live ? 4 : 72) * 3_600_000),
@@ -233,9 +251,47 @@ function AddLotForm({ session, onAdded }: { session: components['schemas']['Sess
           <Form.Item name="reservePriceFen" label={t('market.lotForm.reservePrice')} extra={t('market.lotForm.reserveHelp')}>
             <InputNumber min={0.01} precision={2} style={{ width: 160 }} />
           </Form.Item>
-          <Form.Item name="increment" label={t('market.lotForm.increment')} rules={[{ required: true }]}>
-            <InputNumber min={0.01} precision={2} style={{ width: 140 }} data-testid="lot-increment" />
+          <Form.Item name="incrementKind" label={t('market.lotForm.incrementKind')}>
+            <Radio.Group
+              optionType="button"
+              options={[
+                { value: 'fixed', label: t('market.lotForm.fixed') },
+                { value: 'ladder', label: t('market.lotForm.ladder') },
+              ]}
+            />
           </Form.Item>
+          {incrementKind === 'ladder' ? (
+            <Form.Item name="increment" label={t('market.lotForm.ladderBands')} extra={t('market.lotForm.ladderHelp')}>
+              <Form.List name="bands">
+                {(fields, { add, remove }) => (
+                  <Space direction="vertical" size={4}>
+                    {fields.map((field) => (
+                      <Space key={field.key} size={4}>
+                        <Form.Item name={[field.name, 'from']} noStyle rules={[{ required: true }]}>
+                          <InputNumber min={0} precision={2} prefix={t('market.lotForm.bandFrom')} style={{ width: 200 }} />
+                        </Form.Item>
+                        <Form.Item name={[field.name, 'raise']} noStyle rules={[{ required: true }]}>
+                          <InputNumber min={0.01} precision={2} prefix={t('market.lotForm.bandRaise')} style={{ width: 180 }} />
+                        </Form.Item>
+                        {fields.length > 1 ? (
+                          <Button size="small" onClick={() => remove(field.name)}>
+                            −
+                          </Button>
+                        ) : null}
+                      </Space>
+                    ))}
+                    <Button size="small" onClick={() => add({ from: null, raise: null })}>
+                      +
+                    </Button>
+                  </Space>
+                )}
+              </Form.List>
+            </Form.Item>
+          ) : (
+            <Form.Item name="increment" label={t('market.lotForm.increment')} rules={[{ required: true }]}>
+              <InputNumber min={0.01} precision={2} style={{ width: 140 }} data-testid="lot-increment" />
+            </Form.Item>
+          )}
           <Form.Item name="depositFen" label={t('market.lotForm.deposit')} extra={t('market.lotForm.depositHelp')} rules={[{ required: true }]}>
             <InputNumber min={0} precision={2} style={{ width: 140 }} data-testid="lot-deposit" />
           </Form.Item>
