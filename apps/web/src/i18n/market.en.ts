@@ -63,6 +63,7 @@ export const marketEn: MessagesOf<typeof marketZh> = {
     openLot: 'Open',
     opened: 'On the block: {{title}}',
     onBlock: 'On the block',
+    nextUp: 'Next: {{title}} (register floor bidders before it opens)',
     nothingOpen: 'No lot is on the block: open the next one on the left.',
     current: 'Current price',
     starting: 'Starting price',

@@ -61,6 +61,7 @@ export const marketZh = {
     openLot: '开拍',
     opened: '已开拍：{{title}}',
     onBlock: '正在拍卖',
+    nextUp: '下一件：{{title}}（开拍前登记现场竞买人）',
     nothingOpen: '当前没有正在拍卖的标的，请从左侧开拍下一件。',
     current: '当前价',
     starting: '起拍价',

@@ -405,6 +405,13 @@ function SessionConsole({ sessionId }: { sessionId: string }) {
       </Col>
       <Col xs={24} lg={18}>
         {current ? <LotDesk key={current.id} lotId={current.id} /> : <Empty description={t('market.console.nothingOpen')} />}
+        {!onBlock && nextUp ? (
+          // floor bidders of the next lot are registered before it opens
+          <div style={{ marginTop: 12 }} data-testid="next-paddles">
+            <div className="section-title">{t('market.console.nextUp', { title: nextUp.title })}</div>
+            <Paddles key={nextUp.id} lotId={nextUp.id} seq={0} onChange={() => undefined} />
+          </div>
+        ) : null}
       </Col>
     </Row>
   );
