@@ -203,7 +203,8 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     expect((await as('holder').get(`/contracts/${id}/document/verification`)).body).toMatchObject({ signed: true, documentIntact: true, termsIntact: true });
     expect((await as('holder').get(`/contracts/${id}/document`)).body).toMatchObject({ contractId: id, registration: { number: '2026330106000777' } });
     const payments = await as('holder').get(`/contracts/${id}/payments`);
-    expect(payments.body.payments.map((p: { provider: string; amountFen: string }) => [p.provider, p.amountFen])).toEqual([
+    expect(payments.body).toMatchObject({ total: 2, limit: 20, offset: 0 });
+    expect(payments.body.items.map((p: { provider: string; amountFen: string }) => [p.provider, p.amountFen])).toEqual([
       ['deposit', '100000'],
       ['stripe', '960000'],
     ]);

@@ -192,7 +192,7 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     await expect(
       billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_chargeDeclined', amountFen: 500_000n, idempotencyKey: 'pay-declined-1' }),
     ).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
-    const { payments } = await billing.list(p.buyer, id);
+    const { items: payments } = await billing.list(p.buyer, id, { limit: 100, offset: 0 });
     expect(payments).toEqual([expect.objectContaining({ status: 'failed', failureCode: 'generic_decline' })]);
     expect((await contracts.get(p.buyer, id)).money.actualValueFen).toBe('0');
     const retried = await billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_wechat', amountFen: 500_000n, idempotencyKey: 'pay-declined-1' });
@@ -215,7 +215,7 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
       await expect(
         billing.payOnline(p.buyer, id, { paymentMethod: 'pm_card_unionpay', amountFen: 1_060_000n, idempotencyKey: 'pay-lost-answer' }),
       ).rejects.toMatchObject({ response: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' } });
-      const { payments } = await billing.list(p.buyer, id);
+      const { items: payments } = await billing.list(p.buyer, id, { limit: 100, offset: 0 });
       expect(payments).toEqual([expect.objectContaining({ status: 'pending', providerPaymentId: null })]);
       paymentId = payments[0].id;
       // another payment cannot slip past the one in flight
@@ -227,7 +227,7 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     }
     await settle();
     stripe.setDuplicateDeliveries(false);
-    const payment = (await billing.list(p.buyer, id)).payments[0];
+    const payment = (await billing.list(p.buyer, id, { limit: 100, offset: 0 })).items[0];
     expect(payment).toMatchObject({ id: paymentId, status: 'succeeded', providerPaymentId: expect.stringMatching(/^pi_/) });
     expect(await contracts.get(p.buyer, id)).toMatchObject({ status: 'completed', money: { actualValueFen: '1060000' } });
     expect((await ledgerOf(id)).map((e) => e.amount)).toEqual(['-1060000', '1060000']);
@@ -284,12 +284,16 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
       await expect(billing.refund(p.admin, payment.id, { amountFen: 10_000n, reason: '再退一部分', idempotencyKey: 'refund-0003' })).rejects.toMatchObject({
         response: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' },
       });
-      expect((await billing.list(p.admin, id)).refunds.map((r) => r.status)).toEqual(['succeeded', 'pending']);
+      expect((await billing.list(p.admin, id, { limit: 100, offset: 0 })).items.flatMap((x) => x.refunds).map((r) => r.status)).toEqual([
+        'succeeded',
+        'pending',
+      ]);
     } finally {
       stripe.resumeDeliveries();
     }
     await settle(); // charge.refunded: the worker asks again with the refund's key and records what Stripe did
-    const { refunds, payments } = await billing.list(p.admin, id);
+    const { items: payments } = await billing.list(p.admin, id, { limit: 100, offset: 0 });
+    const refunds = payments.flatMap((x) => x.refunds);
     expect(refunds.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
     expect(payments[0].refundedFen).toBe('70000');
     // two refunds at Stripe: every request for the second one, retries and the worker's included, carried its one key
@@ -345,7 +349,8 @@ describe('contract payments: Stripe (card, Alipay, WeChat Pay), bank transfers, 
     const view = await contracts.get(p.buyer, id);
     expect(view.money).toMatchObject({ actualValueFen: '990000', outstandingFen: '70000' });
     expect(view.status).toBe('in_performance');
-    const { ledger, payments } = await billing.list(p.seller, id);
+    const { items: payments } = await billing.list(p.seller, id, { limit: 100, offset: 0 });
+    const ledger = await billing.ledgerOf(p.seller, id);
     expect(payments.map((x) => [x.provider, x.amountFen, x.refundedFen])).toEqual([
       ['deposit', '100000', '0'],
       ['stripe', '900000', '10000'],

@@ -244,6 +244,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auction-sessions/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SessionsController_publish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auction-sessions/manage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionsController_manage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/login': {
     parameters: {
       query?: never;
@@ -316,70 +348,6 @@ export interface paths {
       cookie?: never;
     };
     get: operations['BidderRegistrationsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/brokerage/commissions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['BrokerDeskController_commissions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/brokerage/deals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['BrokerDeskController_deals'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/brokerage/lots': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['BrokerDeskController_lots'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/brokers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['MandatesController_brokers'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1124,7 +1092,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/lots/{id}/registrations': {
+  '/lots/{id}/open': {
     parameters: {
       query?: never;
       header?: never;
@@ -1132,6 +1100,22 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    put?: never;
+    post: operations['LotsController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/lots/{id}/registrations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LotsController_registrations'];
     put?: never;
     post: operations['LotsController_register'];
     delete?: never;
@@ -1156,55 +1140,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/mandates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['MandatesController_list'];
-    put?: never;
-    post: operations['MandatesController_grant'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/mandates/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['MandatesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/mandates/{id}/actions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['MandatesController_actions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/mandates/{id}/revoke': {
+  '/lots/{id}/withdraw': {
     parameters: {
       query?: never;
       header?: never;
@@ -1213,7 +1149,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['MandatesController_revoke'];
+    post: operations['LotsController_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1308,6 +1244,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['ContractBillingController_balances'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/organizations/{id}/payout-balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PayoutsController_balance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2084,109 +2036,6 @@ export interface components {
       /** @enum {string} */
       status: 'accepted' | 'rejected';
     };
-    BrokerCommissionDto: {
-      /** @description the contract value it was computed from, fen */
-      basisFen: string;
-      /** @description fen */
-      commissionFen: string;
-      /** Format: uuid */
-      contractId: string;
-      fixedFen: string | null;
-      /** Format: uuid */
-      mandateId: string;
-      principalName: string;
-      /** Format: uuid */
-      principalOrganizationId: string;
-      rateBp: number | null;
-      /** Format: date-time */
-      recordedAt: string;
-      /** @enum {string} */
-      side: 'buyer' | 'seller';
-      status: string;
-      title: string;
-    };
-    BrokerCommissionPageDto: {
-      items: components['schemas']['BrokerCommissionDto'][];
-      limit: number;
-      offset: number;
-      /** @description all commissions recorded, fen */
-      sumFen: string;
-      total: number;
-    };
-    BrokerDealDto: {
-      /** Format: uuid */
-      achievementId: string;
-      achievementTitle: string | null;
-      /** @description fen, once the contract is drafted with the commission */
-      commissionFen: string | null;
-      /** Format: date-time */
-      concludedAt: string;
-      contractId: string | null;
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      mandateId: string;
-      /** @description fen */
-      priceFen: string;
-      principalName: string;
-      /** Format: uuid */
-      principalOrganizationId: string;
-      /** @enum {string} */
-      side: 'buyer' | 'seller';
-      /** @enum {string} */
-      source: 'auction' | 'fixed_price' | 'negotiated';
-      status: string;
-    };
-    BrokerDealPageDto: {
-      items: components['schemas']['BrokerDealDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    BrokerLotDto: {
-      /** @description fen */
-      currentFen: string | null;
-      /** @description fen */
-      depositFen: string;
-      /** Format: date-time */
-      endsAt: string;
-      /** @description fen */
-      hammerPriceFen: string | null;
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      mandateId: string;
-      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
-      principalName: string;
-      /** Format: uuid */
-      principalOrganizationId: string;
-      result: string | null;
-      /** @description fen */
-      startingPriceFen: string;
-      /** Format: date-time */
-      startsAt: string;
-      /** @enum {string} */
-      status: 'scheduled' | 'open' | 'closed' | 'cancelled';
-      title: string;
-    };
-    BrokerLotPageDto: {
-      items: components['schemas']['BrokerLotDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    BrokerOrganizationDto: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      regionCode: string;
-    };
-    BrokerOrganizationPageDto: {
-      items: components['schemas']['BrokerOrganizationDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     CalendarDayDto: {
       /** @example 2027-02-06 */
       date: string;
@@ -2238,6 +2087,11 @@ export interface components {
     CallDto: {
       /** @enum {string} */
       call: 'going_once' | 'going_twice';
+    };
+    CallResultDto: {
+      /** @enum {string} */
+      call: 'going_once' | 'going_twice';
+      lotId: string;
     };
     CandidatePolicyDto: {
       authorityName: string;
@@ -2308,34 +2162,26 @@ export interface components {
       totalIsExact: boolean;
     };
     ClockSyncDto: Record<string, never>;
+    CloseResultDto: {
+      closed: boolean;
+      dealId?: string | null;
+      /** Format: date-time */
+      endsAt?: string;
+      /** @description fen */
+      hammerPriceFen?: string | null;
+      lotId: string;
+      /**
+       * @description why nothing was closed
+       * @enum {string}
+       */
+      reason?: 'already_closed' | 'not_ended' | 'not_found';
+      /** @enum {string} */
+      result?: 'sold' | 'unsold';
+    };
     ContractBuyerDto: {
       id: string;
       name: string;
       sme: boolean;
-    };
-    ContractCommissionDto: {
-      /** @description the contract value it is computed from, fen */
-      basisFen: string;
-      brokerName: string;
-      /** Format: uuid */
-      brokerOrganizationId: string;
-      /** @description fen; a rate rounds half up to the fen */
-      commissionFen: string;
-      /** @description a fixed amount in fen, as the mandate agreed */
-      fixedFen: string | null;
-      /** Format: uuid */
-      mandateId: string;
-      /** Format: uuid */
-      principalOrganizationId: string;
-      /** @description basis points of the contract value, as the mandate agreed */
-      rateBp: number | null;
-      /** Format: date-time */
-      recordedAt: string;
-      /**
-       * @description whose broker
-       * @enum {string}
-       */
-      side: 'seller' | 'buyer';
     };
     ContractDocumentRefDto: {
       /** @description SHA-256 of the stored signed PDF */
@@ -2346,8 +2192,6 @@ export interface components {
     ContractDto: {
       achievement: components['schemas']['ContractRefDto'];
       buyer: components['schemas']['ContractBuyerDto'];
-      /** @description 佣金 of brokers through whose mandates the deal was made (a party sees its own broker's) */
-      commissions: components['schemas']['ContractCommissionDto'][];
       /** Format: date-time */
       completedAt: string | null;
       /** Format: date-time */
@@ -2427,9 +2271,83 @@ export interface components {
       id: string;
       name: string;
     };
+    ContractPaymentDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      failureCode: string | null;
+      id: string;
+      /** @description the fee item paid (price, instalment, milestone…) */
+      item: string | null;
+      paymentMethod: string | null;
+      /** @enum {string} */
+      provider: 'stripe' | 'bank_transfer' | 'deposit';
+      /** @description the provider's id, or the bank reference of a transfer */
+      providerPaymentId: string | null;
+      /**
+       * Format: date
+       * @description a bank transfer: the day it was received
+       */
+      receivedOn: string | null;
+      /** @description fen */
+      refundedFen: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      /** Format: date-time */
+      succeededAt: string | null;
+    };
+    ContractPaymentItemDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      failureCode: string | null;
+      id: string;
+      /** @description the fee item paid (price, instalment, milestone…) */
+      item: string | null;
+      paymentMethod: string | null;
+      /** @enum {string} */
+      provider: 'stripe' | 'bank_transfer' | 'deposit';
+      /** @description the provider's id, or the bank reference of a transfer */
+      providerPaymentId: string | null;
+      /**
+       * Format: date
+       * @description a bank transfer: the day it was received
+       */
+      receivedOn: string | null;
+      /** @description fen */
+      refundedFen: string;
+      /** @description the refunds of this payment */
+      refunds: components['schemas']['ContractRefundDto'][];
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      /** Format: date-time */
+      succeededAt: string | null;
+    };
+    ContractPaymentPageDto: {
+      items: components['schemas']['ContractPaymentItemDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     ContractRefDto: {
       id: string;
       title: string;
+    };
+    ContractRefundDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      paymentId: string;
+      providerRefundId: string | null;
+      reason: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      /** Format: date-time */
+      succeededAt: string | null;
     };
     ContractRegistrationDto: {
       number: string;
@@ -2537,6 +2455,11 @@ export interface components {
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
     CreateSessionDto: {
+      /**
+       * @description create as a draft (not listed publicly) to add lots and set rules before publishing
+       * @default false
+       */
+      draft: boolean;
       /** @example 2026长三角拍·新材料专场 */
       name: string;
       /**
@@ -2653,43 +2576,6 @@ export interface components {
     FundingDecisionDto: {
       /** @example 已到账，用于基础研究 */
       reason: string;
-    };
-    GrantMandateDto: {
-      /**
-       * @description your achievements the mandate covers (a holder: its own)
-       * @default []
-       */
-      achievementIds: string[];
-      /**
-       * Format: uuid
-       * @description the broker organisation (type broker) that will act for you
-       */
-      brokerOrganizationId: string;
-      /**
-       * @description a fixed commission in fen; or commissionRateBp
-       * @example 5000000
-       */
-      commissionFixedFen?: string;
-      /**
-       * @description commission rate in basis points of the contract value (300 = 3%); or commissionFixedFen
-       * @example 300
-       */
-      commissionRateBp?: number;
-      /**
-       * Format: date
-       * @description the last day (Beijing time) the mandate holds
-       * @example 2026-12-31
-       */
-      endsOn: string;
-      /**
-       * @description lots the mandate covers (a holder: its own lots; an enterprise: lots it wants to bid for)
-       * @default []
-       */
-      lotIds: string[];
-      /** @example 代理参加长三角拍专场竞买 */
-      note?: string;
-      /** @description list (a holder: create listings and lots), register_and_bid (an enterprise: register, pay the deposit, bid), negotiate (declarations of intent, agreements). Signing is never delegated. */
-      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
     };
     HighTechCertificateDto: {
       /** @example GR202633001234 */
@@ -2968,73 +2854,22 @@ export interface components {
       offset: number;
       total: number;
     };
-    MandateActionDto: {
-      achievementId: string | null;
-      achievementTitle: string | null;
+    LotRegistrationDto: {
       /** @enum {string} */
-      action: 'list' | 'register_and_bid' | 'negotiate';
-      actorName: string | null;
-      /**
-       * Format: uuid
-       * @description the broker's user
-       */
-      actorUserId: string;
-      /** Format: uuid */
+      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
       id: string;
-      /** Format: date-time */
-      occurredAt: string;
-      /** @example POST /lots/:id/registrations */
-      operation: string;
-      /** Format: uuid */
-      resourceId: string;
-      /** @enum {string} */
-      resourceType: 'lot' | 'listing' | 'achievement';
+      /** @description holds the lead now */
+      leading: boolean;
+      /** @description a floor bidder registered by the operator (bids entered from the console) */
+      offline: boolean;
+      organizationId: string;
+      organizationName: string;
+      paddleNumber: number;
+      /** @example 竞买人 07 */
+      pseudonym: string;
     };
-    MandateActionPageDto: {
-      items: components['schemas']['MandateActionDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    MandateDto: {
-      achievementIds: string[];
-      /** @description actions the broker recorded under it */
-      actionCount: number;
-      brokerName: string;
-      /** Format: uuid */
-      brokerOrganizationId: string;
-      /** @description fen */
-      commissionFixedFen: string | null;
-      /** @description basis points of the contract value */
-      commissionRateBp: number | null;
-      /**
-       * Format: date
-       * @description the last day it holds (Beijing time)
-       */
-      endsOn: string;
-      /** Format: date-time */
-      grantedAt: string;
-      /** Format: uuid */
-      id: string;
-      lotIds: string[];
-      note: string;
-      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
-      principalName: string;
-      /** Format: uuid */
-      principalOrganizationId: string;
-      /** @enum {string} */
-      principalType: 'holder' | 'enterprise';
-      /** Format: date-time */
-      revokedAt: string | null;
-      revokeReason: string | null;
-      /**
-       * @description revoked by the principal; lapsed after its end date; else active
-       * @enum {string}
-       */
-      status: 'active' | 'revoked' | 'lapsed';
-    };
-    MandatePageDto: {
-      items: components['schemas']['MandateDto'][];
+    LotRegistrationPageDto: {
+      items: components['schemas']['LotRegistrationDto'][];
       limit: number;
       offset: number;
       total: number;
@@ -3185,6 +3020,35 @@ export interface components {
       accountNumber: string;
       /** @example 中国工商银行绍兴柯桥支行 */
       bankName: string;
+    };
+    PayoutBalanceDto: {
+      /** @description fen: what may be paid out now */
+      availableFen: string;
+      organizationId: string;
+      /** @description fen: paid out so far */
+      paidOutFen: string;
+      /** @description fen: refunds asked of the provider and not answered yet */
+      pendingRefundsFen: string;
+      /** @description fen: contract proceeds received for it and not yet paid out */
+      proceedsFen: string;
+    };
+    PayoutDto: {
+      /** @description fen */
+      amountFen: string;
+      bankReference: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      note: string | null;
+      organizationId: string;
+      /** Format: date */
+      paidOn: string;
+    };
+    PayoutPageDto: {
+      items: components['schemas']['PayoutDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     PlaceBidDto: {
       /** @example 10100000 */
@@ -3519,10 +3383,6 @@ export interface components {
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
     };
-    RevokeMandateDto: {
-      /** @example 已自行办理 */
-      reason?: string;
-    };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
       periodIndex: number;
@@ -3541,12 +3401,17 @@ export interface components {
     };
     SessionDto: {
       id: string;
+      /** @description every lot of the session in calling order (a session holds at most a few dozen) */
       lots: components['schemas']['SessionLotDto'][];
       name: string;
+      /** Format: date-time */
+      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
+      /** @enum {string} */
+      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3557,6 +3422,10 @@ export interface components {
       /** Format: date-time */
       endsAt: string;
       id: string;
+      /** @description run live by an auctioneer */
+      live: boolean;
+      /** @enum {string|null} */
+      result: 'sold' | 'unsold' | null;
       /** Format: date-time */
       startsAt: string;
       /**
@@ -3565,6 +3434,8 @@ export interface components {
        */
       status: 'scheduled' | 'open' | 'closed' | 'cancelled';
       title: string;
+      /** @enum {string|null} */
+      unsoldReason: 'no_bids' | 'reserve_not_met' | 'withdrawn' | null;
     };
     SessionPageDto: {
       items: components['schemas']['SessionSummaryDto'][];
@@ -3576,10 +3447,17 @@ export interface components {
       id: string;
       lotCount: number;
       name: string;
+      /** Format: date-time */
+      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
+      /**
+       * @description a draft is not listed publicly until published
+       * @enum {string}
+       */
+      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3850,6 +3728,13 @@ export interface components {
     WithdrawListingDto: {
       reason: string;
     };
+    WithdrawLotDto: {
+      /**
+       * @description why the lot is withdrawn (撤拍理由), kept in the audit log
+       * @example 权利人撤回委托
+       */
+      reason: string;
+    };
     WithdrawPolicyDto: {
       /** @example 政策到期废止 */
       reason: string;
@@ -3873,19 +3758,12 @@ export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
-export type SchemaBrokerCommissionDto = components['schemas']['BrokerCommissionDto'];
-export type SchemaBrokerCommissionPageDto = components['schemas']['BrokerCommissionPageDto'];
-export type SchemaBrokerDealDto = components['schemas']['BrokerDealDto'];
-export type SchemaBrokerDealPageDto = components['schemas']['BrokerDealPageDto'];
-export type SchemaBrokerLotDto = components['schemas']['BrokerLotDto'];
-export type SchemaBrokerLotPageDto = components['schemas']['BrokerLotPageDto'];
-export type SchemaBrokerOrganizationDto = components['schemas']['BrokerOrganizationDto'];
-export type SchemaBrokerOrganizationPageDto = components['schemas']['BrokerOrganizationPageDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
+export type SchemaCallResultDto = components['schemas']['CallResultDto'];
 export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
@@ -3893,15 +3771,19 @@ export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
+export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
-export type SchemaContractCommissionDto = components['schemas']['ContractCommissionDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
 export type SchemaContractListItemDto = components['schemas']['ContractListItemDto'];
 export type SchemaContractMoneyDto = components['schemas']['ContractMoneyDto'];
 export type SchemaContractPageDto = components['schemas']['ContractPageDto'];
 export type SchemaContractPartyDto = components['schemas']['ContractPartyDto'];
+export type SchemaContractPaymentDto = components['schemas']['ContractPaymentDto'];
+export type SchemaContractPaymentItemDto = components['schemas']['ContractPaymentItemDto'];
+export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymentPageDto'];
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
+export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
@@ -3922,7 +3804,6 @@ export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
-export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
@@ -3943,10 +3824,8 @@ export type SchemaLotCardDto = components['schemas']['LotCardDto'];
 export type SchemaLotDto = components['schemas']['LotDto'];
 export type SchemaLotHolderDto = components['schemas']['LotHolderDto'];
 export type SchemaLotPageDto = components['schemas']['LotPageDto'];
-export type SchemaMandateActionDto = components['schemas']['MandateActionDto'];
-export type SchemaMandateActionPageDto = components['schemas']['MandateActionPageDto'];
-export type SchemaMandateDto = components['schemas']['MandateDto'];
-export type SchemaMandatePageDto = components['schemas']['MandatePageDto'];
+export type SchemaLotRegistrationDto = components['schemas']['LotRegistrationDto'];
+export type SchemaLotRegistrationPageDto = components['schemas']['LotRegistrationPageDto'];
 export type SchemaMarkPaidDto = components['schemas']['MarkPaidDto'];
 export type SchemaMilestoneReachedDto = components['schemas']['MilestoneReachedDto'];
 export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
@@ -3958,6 +3837,9 @@ export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
+export type SchemaPayoutBalanceDto = components['schemas']['PayoutBalanceDto'];
+export type SchemaPayoutDto = components['schemas']['PayoutDto'];
+export type SchemaPayoutPageDto = components['schemas']['PayoutPageDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
@@ -3980,7 +3862,6 @@ export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportV
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
-export type SchemaRevokeMandateDto = components['schemas']['RevokeMandateDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
@@ -4012,6 +3893,7 @@ export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
 export type SchemaWithdrawListingDto = components['schemas']['WithdrawListingDto'];
+export type SchemaWithdrawLotDto = components['schemas']['WithdrawLotDto'];
 export type SchemaWithdrawPolicyDto = components['schemas']['WithdrawPolicyDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -4419,6 +4301,53 @@ export interface operations {
       };
     };
   };
+  SessionsController_publish: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+    };
+  };
+  SessionsController_manage: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        order?: 'asc' | 'desc';
+        sort?: 'startsAt' | 'name' | 'lotCount';
+        status?: 'draft' | 'published';
+        theme?: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionPageDto'];
+        };
+      };
+    };
+  };
   AuthController_login: {
     parameters: {
       query?: never;
@@ -4519,100 +4448,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OwnRegistrationPageDto'];
-        };
-      };
-    };
-  };
-  BrokerDeskController_commissions: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description commissions recorded on contracts of deals made through its mandates */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrokerCommissionPageDto'];
-        };
-      };
-    };
-  };
-  BrokerDeskController_deals: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description its principals' deals on what its mandates covered, newest first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrokerDealPageDto'];
-        };
-      };
-    };
-  };
-  BrokerDeskController_lots: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description lots its active mandates cover, latest end first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrokerLotPageDto'];
-        };
-      };
-    };
-  };
-  MandatesController_brokers: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        /** @description part of the name */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description broker organisations a mandate may be granted to */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BrokerOrganizationPageDto'];
         };
       };
     };
@@ -4785,7 +4620,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractRefundDto'];
+        };
       };
     };
   };
@@ -4794,7 +4631,9 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
+        order?: 'asc' | 'desc';
         role?: 'seller' | 'buyer';
+        sort?: 'createdAt' | 'title';
         status?: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
       };
       header?: never;
@@ -4874,7 +4713,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPaymentDto'];
+        };
       };
     };
   };
@@ -4969,7 +4810,10 @@ export interface operations {
   };
   ContractBillingController_payments: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -4982,7 +4826,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPaymentPageDto'];
+        };
       };
     };
   };
@@ -5576,10 +5422,7 @@ export interface operations {
   ListingFlowsController_create: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -5621,10 +5464,7 @@ export interface operations {
   ListingFlowsController_agree: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path: {
         id: string;
       };
@@ -5685,10 +5525,7 @@ export interface operations {
   ListingFlowsController_declare: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path: {
         id: string;
       };
@@ -5787,10 +5624,7 @@ export interface operations {
   LotsController_create: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -5856,10 +5690,7 @@ export interface operations {
   LotsController_bid: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path: {
         id: string;
       };
@@ -5896,11 +5727,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CallResultDto'];
+        };
       };
     };
   };
@@ -5923,7 +5756,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BidResultDto'];
+        };
       };
     };
   };
@@ -5942,7 +5777,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CloseResultDto'];
+        };
       };
     };
   };
@@ -5965,17 +5802,61 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistrationDto'];
+        };
+      };
+    };
+  };
+  LotsController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotDto'];
+        };
+      };
+    };
+  };
+  LotsController_registrations: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotRegistrationPageDto'];
+        };
       };
     };
   };
   LotsController_register: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path: {
         id: string;
       };
@@ -6000,10 +5881,7 @@ export interface operations {
   LotsController_mine: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
-        'X-On-Behalf-Of'?: string;
-      };
+      header?: never;
       path: {
         id: string;
       };
@@ -6021,100 +5899,7 @@ export interface operations {
       };
     };
   };
-  MandatesController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        status?: 'active' | 'revoked' | 'lapsed';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MandatePageDto'];
-        };
-      };
-    };
-  };
-  MandatesController_grant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['GrantMandateDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MandateDto'];
-        };
-      };
-    };
-  };
-  MandatesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MandateDto'];
-        };
-      };
-    };
-  };
-  MandatesController_actions: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        status?: 'active' | 'revoked' | 'lapsed';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description what the broker did under the mandate, newest first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MandateActionPageDto'];
-        };
-      };
-    };
-  };
-  MandatesController_revoke: {
+  LotsController_withdraw: {
     parameters: {
       query?: never;
       header?: never;
@@ -6125,7 +5910,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['RevokeMandateDto'];
+        'application/json': components['schemas']['WithdrawLotDto'];
       };
     };
     responses: {
@@ -6134,7 +5919,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['MandateDto'];
+          'application/json': components['schemas']['CloseResultDto'];
         };
       };
     };
@@ -6312,6 +6097,27 @@ export interface operations {
       };
     };
   };
+  PayoutsController_balance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutBalanceDto'];
+        };
+      };
+    };
+  };
   PayoutsController_list: {
     parameters: {
       query?: {
@@ -6330,7 +6136,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PayoutPageDto'];
+        };
       };
     };
   };
@@ -6416,7 +6224,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PayoutDto'];
+        };
       };
     };
   };

@@ -49,6 +49,8 @@ export interface LotClosedEvent {
   winner: string | null;
   seq: number;
   bidCount: number;
+  /** the operator withdrew the lot (撤拍) */
+  withdrawn?: boolean;
 }
 
 export interface BidAck {

@@ -134,6 +134,9 @@ export function useLotRoom(lotId: string) {
       on<{ lotId: string; call: string }>('lot.call', (event) => {
         if (event.lotId === lotId) setState((s) => ({ ...s, calls: [...s.calls, { call: event.call, at: Date.now() }].slice(-10) }));
       });
+      on<{ lotId: string }>('lot.opened', (event) => {
+        if (event.lotId === lotId) void reloadLot(); // the auctioneer put the lot on the block now
+      });
       on<LotClosedEvent>('lot.closed', (event) => {
         if (event.lotId !== lotId) return;
         setState((s) => ({ ...s, closed: event }));

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Header, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { Body, Controller, Get, Header, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { ContractBillingService } from './contract-billing.service';
 import { BankTransferPaymentDto } from './dto/bank-transfer-payment.dto';
 import { PayContractDto } from './dto/pay-contract.dto';
 import { RefundDto } from './dto/refund.dto';
+import { ContractPaymentDto, ContractPaymentPageDto, ContractRefundDto } from './dto/payment-responses.dto';
 
 const READERS = ['holder_admin', 'holder_member', 'enterprise_admin', 'enterprise_member', 'platform_admin', 'authority_admin'] as const;
 
@@ -18,8 +19,9 @@ export class ContractBillingController {
   @Roles(...READERS)
   @OrgScope.owned('contract')
   @Get('contracts/:id/payments')
-  payments(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.billing.list(actor, id);
+  @ApiOkResponse({ type: ContractPaymentPageDto })
+  payments(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<ContractPaymentPageDto> {
+    return this.billing.list(actor, id, query);
   }
 
   @Roles('enterprise_admin')
@@ -38,6 +40,7 @@ export class ContractBillingController {
   @Roles('platform_admin')
   @OrgScope.owned('contract')
   @Post('contracts/:id/bank-transfers')
+  @ApiCreatedResponse({ type: ContractPaymentDto })
   bankTransfer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: BankTransferPaymentDto) {
     return this.billing.recordBankTransfer(actor, id, {
       amountFen: BigInt(body.amountFen),
@@ -50,6 +53,7 @@ export class ContractBillingController {
   @Roles('platform_admin')
   @OrgScope.owned('contractPayment')
   @Post('contract-payments/:id/refunds')
+  @ApiCreatedResponse({ type: ContractRefundDto })
   refund(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RefundDto) {
     return this.billing.refund(actor, id, { amountFen: BigInt(body.amountFen), reason: body.reason, idempotencyKey: body.idempotencyKey });
   }

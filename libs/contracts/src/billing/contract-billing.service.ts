@@ -133,15 +133,26 @@ export class ContractBillingService {
     return toRefundView(await this.payments.refund(paymentId, input, actor));
   }
 
-  async list(actor: Principal, contractId: string): Promise<{ payments: PaymentView[]; refunds: RefundView[]; ledger: Record<string, string> }> {
+  /** One page of a contract's payments, oldest first, each with its refunds (a contract has a handful: paged here, not capped). */
+  async list(
+    actor: Principal,
+    contractId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: (PaymentView & { refunds: RefundView[] })[]; total: number; limit: number; offset: number }> {
     await loadVisible(this.db.manager, actor, contractId);
     const { payments, refunds } = await this.payments.listFor('contract', contractId);
+    const items = payments.slice(page.offset, page.offset + page.limit).map((p) => ({
+      ...toPaymentView(p),
+      refunds: refunds.filter((r) => r.paymentId === p.id).map(toRefundView),
+    }));
+    return { items, total: payments.length, limit: page.limit, offset: page.offset };
+  }
+
+  /** The ledger balances of a contract's movements, by account. */
+  async ledgerOf(actor: Principal, contractId: string): Promise<Record<string, string>> {
+    await loadVisible(this.db.manager, actor, contractId);
     const balances = await this.ledger.subjectBalances('contract', contractId);
-    return {
-      payments: payments.map(toPaymentView),
-      refunds: refunds.map(toRefundView),
-      ledger: Object.fromEntries(Object.entries(balances).map(([k, v]) => [k, v.toString()])),
-    };
+    return Object.fromEntries(Object.entries(balances).map(([k, v]) => [k, v.toString()]));
   }
 
   /** An organisation's balances, derived from the ledger: its own users and administrators only. */

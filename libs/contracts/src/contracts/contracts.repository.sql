@@ -100,7 +100,9 @@ SELECT c.id, c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS
             ELSE CASE $3::text WHEN 'seller' THEN c.seller_id = $2::uuid WHEN 'buyer' THEN c.buyer_id = $2::uuid ELSE (c.seller_id = $2::uuid OR c.buyer_id = $2::uuid) END
        END
    AND ($6::text IS NULL OR c.status::text = $6)
- ORDER BY c.created_at DESC, c.id DESC LIMIT $7 OFFSET $8;
+ ORDER BY CASE WHEN $9 = 'title' AND $10 = 'asc' THEN c.title END ASC, CASE WHEN $9 = 'title' AND $10 = 'desc' THEN c.title END DESC,
+          CASE WHEN $10 = 'asc' THEN c.created_at END ASC, c.created_at DESC, c.id DESC
+ LIMIT $7 OFFSET $8;
 
 -- name: count
 SELECT count(*)::int AS total

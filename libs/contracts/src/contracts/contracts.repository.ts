@@ -70,7 +70,9 @@ const SQL = queries(__filename, {
                 ELSE CASE $3::text WHEN 'seller' THEN c.seller_id = $2::uuid WHEN 'buyer' THEN c.buyer_id = $2::uuid ELSE (c.seller_id = $2::uuid OR c.buyer_id = $2::uuid) END
            END
        AND ($6::text IS NULL OR c.status::text = $6)
-     ORDER BY c.created_at DESC, c.id DESC LIMIT $7 OFFSET $8`,
+     ORDER BY CASE WHEN $9 = 'title' AND $10 = 'asc' THEN c.title END ASC, CASE WHEN $9 = 'title' AND $10 = 'desc' THEN c.title END DESC,
+              CASE WHEN $10 = 'asc' THEN c.created_at END ASC, c.created_at DESC, c.id DESC
+     LIMIT $7 OFFSET $8`,
   count: `
     SELECT count(*)::int AS total
       FROM contracts c
@@ -266,19 +268,20 @@ export async function advancePerformance(m: Queryable, id: string, status: Contr
   await m.query(SQL.advancePerformance, [id, status, at]);
 }
 
-/** One page of a party's contracts (by role), or for an administrator those its oversight covers; newest first; and how many there are. */
+/** One page of a party's contracts (by role), or for an administrator those its oversight covers; newest first unless sorted; and how many there are. */
 export async function listContracts(
   m: Queryable,
   scope: { administrator: true; oversight: Oversight } | { administrator: false; organizationId: string | null; role?: 'seller' | 'buyer' },
   status: string | undefined,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; sort?: 'createdAt' | 'title'; order?: 'asc' | 'desc' },
 ): Promise<{ items: ContractListItem[]; total: number }> {
   const [overseer, prefix] = scope.administrator ? oversightParams(scope.oversight) : [null, null];
   const params = scope.administrator
     ? [true, null, null, overseer, prefix, status ?? null]
     : [false, scope.organizationId, scope.role ?? null, null, null, status ?? null];
   const [{ total }] = (await m.query(SQL.count, params)) as { total: number }[];
-  return { items: (await m.query(SQL.list, [...params, page.limit, page.offset])) as ContractListItem[], total };
+  const items = (await m.query(SQL.list, [...params, page.limit, page.offset, page.sort ?? 'createdAt', page.order ?? 'desc'])) as ContractListItem[];
+  return { items, total };
 }
 
 const ids = async (m: Queryable, sql: string, params: unknown[] = []): Promise<string[]> => ((await m.query(sql, params)) as { id: string }[]).map((r) => r.id);

@@ -605,12 +605,16 @@ export class ContractsService implements OnModuleInit {
     return toContractView(c, await this.signatures(m, id), toMoneyView(c, summary, actual), await contracts.signedDocumentSha256(m, id), own);
   }
 
-  async list(actor: Principal, filter: { status?: string; role?: 'seller' | 'buyer'; limit: number; offset: number }): Promise<PageOf<ContractListItem>> {
+  async list(
+    actor: Principal,
+    filter: { status?: string; role?: 'seller' | 'buyer'; limit: number; offset: number; sort?: 'createdAt' | 'title'; order?: 'asc' | 'desc' },
+  ): Promise<PageOf<ContractListItem>> {
     const page = { limit: filter.limit, offset: filter.offset };
+    const sorted = { ...page, sort: filter.sort, order: filter.order };
     const { items, total } = isContractAdministrator(actor)
       ? // the operator all; an authority those with a party in its region
-        await contracts.listContracts(this.db, { administrator: true, oversight: await oversightOf(this.db, actor) }, filter.status, page)
-      : await contracts.listContracts(this.db, { administrator: false, organizationId: actor.organizationId, role: filter.role }, filter.status, page);
+        await contracts.listContracts(this.db, { administrator: true, oversight: await oversightOf(this.db, actor) }, filter.status, sorted)
+      : await contracts.listContracts(this.db, { administrator: false, organizationId: actor.organizationId, role: filter.role }, filter.status, sorted);
     return { items, total, ...page };
   }
 

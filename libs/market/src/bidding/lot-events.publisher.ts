@@ -12,6 +12,7 @@ export const LOT_EVENTS = {
   bids: LOT_BIDS_EVENT,
   extended: 'lot.extended',
   call: 'lot.call',
+  opened: 'lot.opened',
   closed: 'lot.closed',
 } as const;
 

@@ -11,7 +11,7 @@ import { insertAuctionDeal } from '../deals/deals.repository';
 import { closeListing } from '../listings/listings.repository';
 import { rulesOf, stateOf } from '../lots/lot-row';
 import { LotNoticesService } from '../notices/lot-notices.service';
-import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, unsettledRegistrations } from '../lots/lots.repository';
+import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, markWithdrawn, unsettledRegistrations } from '../lots/lots.repository';
 
 export type CloseResult =
   | { closed: true; lotId: string; result: 'sold' | 'unsold'; hammerPriceFen: string | null; dealId: string | null }
@@ -37,20 +37,25 @@ export class LotClosingService {
     private readonly notices: LotNoticesService,
   ) {}
 
-  /** `hammer`: the auctioneer closes a live lot now, before its end time. */
-  async close(lotId: string, options: { hammer?: boolean; actorUserId?: string } = {}): Promise<CloseResult> {
+  /**
+   * `hammer`: the auctioneer closes a live lot now, before its end time. `withdraw`: the operator
+   * withdraws the lot (撤拍), live or timed: it closes unsold ('withdrawn'), no deal, every deposit released.
+   */
+  async close(lotId: string, options: { hammer?: boolean; withdraw?: { reason: string }; actorUserId?: string } = {}): Promise<CloseResult> {
     const result = await this.tx.run(async (m): Promise<CloseResult> => {
       const lot = await lockLot(m, lotId);
       if (!lot) {
-        if (options.hammer) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
+        if (options.hammer || options.withdraw) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
         return { closed: false, lotId, reason: 'not_found' };
       }
       if (lot.status === 'closed' || lot.status === 'cancelled') return { closed: false, lotId, reason: 'already_closed' };
       const now = this.clock.now();
       if (options.hammer && !lot.live) throw new ConflictError('LOT_NOT_LIVE', 'Only a live lot is hammered; timed lots close at their end time');
-      if (!options.hammer && now < lot.ends_at) return { closed: false, lotId, reason: 'not_ended', endsAt: lot.ends_at.toISOString() };
+      if (!options.hammer && !options.withdraw && now < lot.ends_at) return { closed: false, lotId, reason: 'not_ended', endsAt: lot.ends_at.toISOString() };
 
-      const outcome = closeOutcome(rulesOf(lot), stateOf(lot, now));
+      const outcome: ReturnType<typeof closeOutcome> | { result: 'unsold'; reason: 'withdrawn' } = options.withdraw
+        ? { result: 'unsold', reason: 'withdrawn' }
+        : closeOutcome(rulesOf(lot), stateOf(lot, now));
       const sold = outcome.result === 'sold';
       await closeLot(m, lotId, {
         result: outcome.result,
@@ -59,6 +64,7 @@ export class LotClosingService {
         hammerPriceFen: sold ? outcome.hammerPriceFen : null,
         closedAt: now,
       });
+      if (options.withdraw) await markWithdrawn(m, lotId, options.withdraw.reason);
       await closeListing(m, lot.listing_id, sold ? 'sold at auction' : `unsold: ${outcome.result === 'unsold' ? outcome.reason : ''}`);
       let dealId: string | null = null;
       if (sold) {
@@ -76,10 +82,14 @@ export class LotClosingService {
       await this.notices.closed(m, lotId); // lot_won / lot_lost, pushed after the commit
       await recordAudit(m, {
         actorUserId: options.actorUserId ?? null,
-        action: options.hammer ? 'lot.hammered' : 'lot.closed',
+        action: options.withdraw ? 'lot.withdrawn' : options.hammer ? 'lot.hammered' : 'lot.closed',
         subjectType: 'lot',
         subjectId: lotId,
-        data: { result: outcome.result, ...(sold ? { hammerPriceFen: outcome.hammerPriceFen.toString(), dealId } : { reason: outcome.reason }) },
+        data: {
+          result: outcome.result,
+          ...(sold ? { hammerPriceFen: outcome.hammerPriceFen.toString(), dealId } : { reason: outcome.reason }),
+          ...(options.withdraw ? { withdrawnReason: options.withdraw.reason } : {}),
+        },
         occurredAt: now,
       });
       return { closed: true, lotId, result: outcome.result, hammerPriceFen: sold ? outcome.hammerPriceFen.toString() : null, dealId };
@@ -94,6 +104,7 @@ export class LotClosingService {
         winner: lot[0].paddle_number === null ? null : bidderPseudonym(lot[0].paddle_number),
         seq: lot[0].seq,
         bidCount: lot[0].bid_count,
+        ...(options.withdraw ? { withdrawn: true } : {}),
       });
     }
     if (result.closed || result.reason === 'already_closed') await this.settleDeposits(lotId);

@@ -73,3 +73,39 @@ export class BidResultDto {
   @ApiProperty({ format: 'date-time' }) endsAt!: string;
   @ApiProperty({ description: 'the stored answer to an earlier bid with the same idempotency key' }) replay!: boolean;
 }
+
+/** One paddle of a lot, as the auctioneer sees it (GET /lots/:id/registrations). */
+export class LotRegistrationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() paddleNumber!: number;
+  @ApiProperty({ example: '竞买人 07' }) pseudonym!: string;
+  @ApiProperty() organizationId!: string;
+  @ApiProperty() organizationName!: string;
+  @ApiProperty({ description: 'a floor bidder registered by the operator (bids entered from the console)' }) offline!: boolean;
+  @ApiProperty({ enum: ['pending', 'held', 'failed', 'released', 'applied', 'forfeited'] }) depositStatus!: string;
+  @ApiProperty({ description: 'holds the lead now' }) leading!: boolean;
+}
+
+export class LotRegistrationPageDto {
+  @ApiProperty({ type: [LotRegistrationDto] }) items!: LotRegistrationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+/** POST /lots/:id/calls: the call announced to the room. */
+export class CallResultDto {
+  @ApiProperty() lotId!: string;
+  @ApiProperty({ enum: ['going_once', 'going_twice'] }) call!: string;
+}
+
+/** POST /lots/:id/hammer and /withdraw: whether this request closed the lot, and how. */
+export class CloseResultDto {
+  @ApiProperty() closed!: boolean;
+  @ApiProperty() lotId!: string;
+  @ApiPropertyOptional({ enum: ['sold', 'unsold'] }) result?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'fen' }) hammerPriceFen?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) dealId?: string | null;
+  @ApiPropertyOptional({ enum: ['already_closed', 'not_ended', 'not_found'], description: 'why nothing was closed' }) reason?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) endsAt?: string;
+}

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ActsFor, CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
+import { ActsFor, CurrentPrincipal, PageQuery, ParseIdPipe, Public, Roles, type Principal, OrgScope, RateLimit } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
 import { BiddingEngine, BidResult } from '../bidding/bidding-engine';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
 import { CloseResult, LotClosingService } from '../closing/lot-closing.service';
-import { BidsQuery, CallDto, CreateAuctionDto, FloorBidDto, OfflineRegistrationDto, PlaceBidDto, RegisterBidderDto } from './lots.dto';
+import { BidsQuery, CallDto, CreateAuctionDto, FloorBidDto, OfflineRegistrationDto, PlaceBidDto, RegisterBidderDto, WithdrawLotDto } from './lots.dto';
 import { DiscoverLotsQuery, LotPageDto } from './lot-discovery.dto';
-import { BidResultDto, LotBidsDto, LotDto, RegistrationDto } from './lot-responses.dto';
+import { BidResultDto, CallResultDto, CloseResultDto, LotBidsDto, LotDto, LotRegistrationPageDto, RegistrationDto } from './lot-responses.dto';
 import { LotsService, LotView, RegistrationView } from './lots.service';
 
 @ApiTags('auctions')
@@ -102,6 +102,7 @@ export class LotsController {
   @Roles('platform_admin')
   @OrgScope.none()
   @Post(':id/offline-registrations')
+  @ApiCreatedResponse({ type: RegistrationDto })
   registerOffline(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: OfflineRegistrationDto): Promise<RegistrationView> {
     return this.lots.registerOffline(actor, id, body);
   }
@@ -111,6 +112,7 @@ export class LotsController {
   @OrgScope.none()
   @Post(':id/floor-bids')
   @HttpCode(200)
+  @ApiOkResponse({ type: BidResultDto })
   floorBid(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: FloorBidDto): Promise<BidResult> {
     return this.engine.submit({ lotId: id, paddleNumber: body.paddleNumber, userId: actor.userId, amountFen: BigInt(body.amountFen), source: 'floor' });
   }
@@ -120,7 +122,8 @@ export class LotsController {
   @OrgScope.none()
   @Post(':id/calls')
   @HttpCode(202)
-  async call(@Param('id', ParseIdPipe) id: string, @Body() body: CallDto): Promise<{ lotId: string; call: string }> {
+  @ApiOkResponse({ type: CallResultDto })
+  async call(@Param('id', ParseIdPipe) id: string, @Body() body: CallDto): Promise<CallResultDto> {
     await this.lots.get(id);
     this.realtime.toLot(id, LOT_EVENTS.call, { lotId: id, call: body.call });
     return { lotId: id, call: body.call };
@@ -131,7 +134,42 @@ export class LotsController {
   @OrgScope.none()
   @Post(':id/hammer')
   @HttpCode(200)
+  @ApiOkResponse({ type: CloseResultDto })
   hammer(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<CloseResult> {
     return this.closing.close(id, { hammer: true, actorUserId: actor.userId });
+  }
+
+  /** The auctioneer puts a live lot on the block now (one at a time per session). */
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Post(':id/open')
+  @HttpCode(200)
+  @ApiOkResponse({ type: LotDto })
+  async open(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<LotView> {
+    const lot = await this.lots.open(actor, id);
+    this.realtime.toLot(id, LOT_EVENTS.opened, { lotId: id, startsAt: lot.startsAt, endsAt: lot.endsAt }); // the room reloads the lot
+    return lot;
+  }
+
+  /** 撤拍: the operator withdraws a lot that has not closed; it closes unsold ('withdrawn') and every deposit is released. */
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CloseResultDto })
+  withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawLotDto): Promise<CloseResult> {
+    return this.closing.close(id, { withdraw: { reason: body.reason }, actorUserId: actor.userId });
+  }
+
+  /** The paddles of a lot with the organisations behind them (the auctioneer's list; bidders see pseudonyms only). */
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Get(':id/registrations')
+  @ApiOkResponse({ type: LotRegistrationPageDto })
+  registrations(@Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<LotRegistrationPageDto> {
+    return this.lots.registrations(id, query.limit, query.offset);
   }
 }

@@ -107,3 +107,10 @@ export class BidsQuery {
   @ApiPropertyOptional({ default: 0 }) @Omittable() @Type(() => Number) @IsInt() @Min(0) afterSeq = 0;
   @ApiPropertyOptional({ default: 500 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit = 500;
 }
+
+export class WithdrawLotDto {
+  @ApiProperty({ example: '权利人撤回委托', description: 'why the lot is withdrawn (撤拍理由), kept in the audit log' })
+  @IsString()
+  @Length(2, 500)
+  reason!: string;
+}

@@ -11,6 +11,24 @@ SELECT * FROM lots WHERE id = $1 FOR UPDATE;
 -- name: closeLot
 UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1;
 
+-- name: openLot
+UPDATE lots SET starts_at = LEAST(starts_at, $2), status = 'open' WHERE id = $1;
+
+-- name: withdrawn
+UPDATE lots SET withdrawn_reason = $2 WHERE id = $1;
+
+-- name: openLotOfSession
+SELECT id FROM lots WHERE session_id = $1 AND id <> $2 AND live AND status IN ('scheduled', 'open') AND starts_at <= $3 AND ends_at > $3 LIMIT 1;
+
+-- name: countLotRegistrations
+SELECT count(*)::int AS total FROM lot_registrations WHERE lot_id = $1;
+
+-- name: lotRegistrations
+SELECT r.id, r.paddle_number AS "paddleNumber", r.organization_id AS "organizationId", o.name AS "organizationName", r.offline,
+       r.deposit_status AS "depositStatus", COALESCE(l.leader_registration_id = r.id, false) AS leading
+  FROM lot_registrations r JOIN lots l ON l.id = r.lot_id JOIN organization_directory o ON o.id = r.organization_id
+ WHERE r.lot_id = $1 ORDER BY r.paddle_number LIMIT $2 OFFSET $3;
+
 -- name: closedLotSummary
 SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = $1;
 
@@ -103,7 +121,8 @@ SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT
 SELECT count(*)::int AS total
   FROM lots l JOIN achievement_directory a ON a.id = l.achievement_id JOIN organization_directory h ON h.id = l.holder_id
  WHERE ($2::text IS NULL OR (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = $2) AND ($3::uuid IS NULL OR l.session_id = $3) AND ($4::text IS NULL OR a.technical_field = $4)
-   AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6);
+   AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6)
+   AND (l.session_id IS NULL OR EXISTS (SELECT 1 FROM auction_sessions ps WHERE ps.id = l.session_id AND ps.published_at IS NOT NULL));
 
 -- name: discoverLots
 SELECT l.*, a.title AS achievement_title, a.technical_field, h.name AS holder_name, h.region_code::text AS holder_region_code,
@@ -112,6 +131,7 @@ SELECT l.*, a.title AS achievement_title, a.technical_field, h.name AS holder_na
   JOIN listings li ON li.id = l.listing_id LEFT JOIN auction_sessions s ON s.id = l.session_id
  WHERE ($2::text IS NULL OR (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = $2) AND ($3::uuid IS NULL OR l.session_id = $3) AND ($4::text IS NULL OR a.technical_field = $4)
    AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6)
+   AND (l.session_id IS NULL OR EXISTS (SELECT 1 FROM auction_sessions ps WHERE ps.id = l.session_id AND ps.published_at IS NOT NULL))
  ORDER BY CASE (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) WHEN 'live' THEN 0 WHEN 'upcoming' THEN 1 ELSE 2 END,
           CASE WHEN (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = 'live' THEN l.ends_at END,
           CASE WHEN (CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END) = 'upcoming' THEN l.starts_at END,

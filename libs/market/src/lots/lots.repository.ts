@@ -6,7 +6,8 @@ import type { LotRow } from './lot-row';
 /** A lot's phase for discovery: live (open now), upcoming (starts later) or closed (closed, cancelled, or past its end). */
 const PHASE = `(CASE WHEN l.status IN ('closed', 'cancelled') OR l.ends_at <= $1 THEN 'closed' WHEN l.starts_at > $1 THEN 'upcoming' ELSE 'live' END)`;
 const DISCOVERY_FILTER = `($2::text IS NULL OR ${PHASE} = $2) AND ($3::uuid IS NULL OR l.session_id = $3) AND ($4::text IS NULL OR a.technical_field = $4)
-       AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6)`;
+       AND ($5::text IS NULL OR h.region_code BETWEEN $5 AND $6)
+       AND (l.session_id IS NULL OR EXISTS (SELECT 1 FROM auction_sessions ps WHERE ps.id = l.session_id AND ps.published_at IS NOT NULL))`;
 
 const SQL = queries(__filename, {
   insertLot: `
@@ -16,6 +17,19 @@ const SQL = queries(__filename, {
   lockLot: `SELECT * FROM lots WHERE id = $1 FOR UPDATE`,
   // A hammered lot keeps its scheduled end; closed_at says when the hammer fell.
   closeLot: `UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1`,
+  // The auctioneer opens a live lot now (its start moves to now; its end stays the backstop).
+  openLot: `UPDATE lots SET starts_at = LEAST(starts_at, $2), status = 'open' WHERE id = $1`,
+  withdrawn: `UPDATE lots SET withdrawn_reason = $2 WHERE id = $1`,
+  // Another live lot of the same session already on the block (open now and not closed).
+  openLotOfSession: `
+    SELECT id FROM lots WHERE session_id = $1 AND id <> $2 AND live AND status IN ('scheduled', 'open') AND starts_at <= $3 AND ends_at > $3 LIMIT 1`,
+  // The auctioneer's list of the paddles of a lot: who holds each, online or on the floor, and the deposit.
+  countLotRegistrations: `SELECT count(*)::int AS total FROM lot_registrations WHERE lot_id = $1`,
+  lotRegistrations: `
+    SELECT r.id, r.paddle_number AS "paddleNumber", r.organization_id AS "organizationId", o.name AS "organizationName", r.offline,
+           r.deposit_status AS "depositStatus", COALESCE(l.leader_registration_id = r.id, false) AS leading
+      FROM lot_registrations r JOIN lots l ON l.id = r.lot_id JOIN organization_directory o ON o.id = r.organization_id
+     WHERE r.lot_id = $1 ORDER BY r.paddle_number LIMIT $2 OFFSET $3`,
   closedLotSummary: `SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = $1`,
   dueLotIds: `SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2`,
   unsettledRegistrations: `
@@ -105,6 +119,34 @@ export interface LotClose {
 
 export async function closeLot(m: Query, lotId: string, c: LotClose): Promise<void> {
   await m.query(SQL.closeLot, [lotId, c.result, c.unsoldReason, c.winnerRegistrationId, c.hammerPriceFen?.toString() ?? null, c.closedAt]);
+}
+
+export async function openLot(m: Query, lotId: string, now: Date): Promise<void> {
+  await m.query(SQL.openLot, [lotId, now]);
+}
+
+export async function markWithdrawn(m: Query, lotId: string, reason: string): Promise<void> {
+  await m.query(SQL.withdrawn, [lotId, reason]);
+}
+
+export async function openLotOfSession(m: Query, sessionId: string, lotId: string, now: Date): Promise<string | null> {
+  return ((await m.query(SQL.openLotOfSession, [sessionId, lotId, now])) as { id: string }[])[0]?.id ?? null;
+}
+
+export interface LotRegistrationRow {
+  id: string;
+  paddleNumber: number;
+  organizationId: string;
+  organizationName: string;
+  offline: boolean;
+  depositStatus: string;
+  leading: boolean;
+}
+
+/** One page of a lot's paddles in paddle order, and how many there are. */
+export async function lotRegistrations(m: Query, lotId: string, limit: number, offset: number): Promise<{ rows: LotRegistrationRow[]; total: number }> {
+  const [{ total }] = (await m.query(SQL.countLotRegistrations, [lotId])) as { total: number }[];
+  return { rows: (await m.query(SQL.lotRegistrations, [lotId, limit, offset])) as LotRegistrationRow[], total };
 }
 
 /** What the room is told of a closed lot: its feed position and the winner's paddle (null when unsold). */

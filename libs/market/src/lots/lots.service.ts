@@ -8,7 +8,7 @@ import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { DEPOSIT_GATEWAY, type DepositGateway } from './deposit-gateway';
 import { LotRow, stateOf } from './lot-row';
 import type { DiscoverLotsQuery, LotCardDto } from './lot-discovery.dto';
-import type { LotBidsDto } from './lot-responses.dto';
+import type { LotBidsDto, LotRegistrationPageDto } from './lot-responses.dto';
 import { CreateAuctionDto, OfflineRegistrationDto } from './lots.dto';
 import { insertAuctionListing } from '../listings/listings.repository';
 import { sessionExists } from '../sessions/sessions.repository';
@@ -24,8 +24,11 @@ import {
   lockLot,
   lotDepositFen,
   lotExists,
+  lotRegistrations,
   lotWithPaddles,
   markDepositFailed,
+  openLot,
+  openLotOfSession,
   organizationType,
   registrationById,
   registrationOf,
@@ -332,6 +335,43 @@ export class LotsService {
       );
     }
     return this.registrationView(id);
+  }
+
+  /**
+   * The auctioneer opens a live lot now (P-AUC): its start moves to now, its end stays as the
+   * backstop. In a session one live lot is on the block at a time: the previous one is hammered
+   * or withdrawn first. Opening an open lot again changes nothing.
+   */
+  async open(actor: Principal, lotId: string): Promise<LotView> {
+    return this.tx.run(async (m) => {
+      const lot = await this.lockLot(m, lotId);
+      const now = this.clock.now();
+      if (!lot.live) throw new ConflictError('LOT_NOT_LIVE', 'Only a live lot is opened by the auctioneer; timed lots open at their start time');
+      if (lot.status === 'closed' || lot.status === 'cancelled' || lot.ends_at <= now) throw new ConflictError('LOT_CLOSED', 'The lot is closed');
+      if (lot.session_id) {
+        const other = await openLotOfSession(m, lot.session_id, lotId, now);
+        if (other) throw new ConflictError('ANOTHER_LOT_OPEN', 'Another lot of this session is on the block; hammer or withdraw it first', { lotId: other });
+      }
+      if (lot.status === 'scheduled') {
+        await openLot(m, lotId, now);
+        await recordAudit(m, {
+          actorUserId: actor.userId,
+          actorOrganizationId: actor.organizationId,
+          action: 'lot.opened',
+          subjectType: 'lot',
+          subjectId: lotId,
+          occurredAt: now,
+        });
+      }
+      return this.viewIn(m, lotId);
+    });
+  }
+
+  /** The auctioneer's list of a lot's paddles: the organisation behind each, online or floor, deposit, who leads. */
+  async registrations(lotId: string, limit: number, offset: number): Promise<LotRegistrationPageDto> {
+    await this.assertExists(lotId);
+    const { rows, total } = await lotRegistrations(this.db, lotId, limit, offset);
+    return { items: rows.map((r) => ({ ...r, pseudonym: bidderPseudonym(r.paddleNumber) })), total, limit, offset };
   }
 
   /** Kept in step with payments: the deposit of a registration was held, failed, released… */

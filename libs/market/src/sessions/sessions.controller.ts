@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgScope, PageQuery, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
-import { CreateSessionDto } from './dto/create-session.dto';
+import { CreateSessionDto, ManageSessionsQuery } from './dto/create-session.dto';
 import { SessionDto, SessionPageDto } from './dto/session.dto';
 import { SessionsService } from './sessions.service';
 
@@ -19,6 +19,27 @@ export class SessionsController {
     return this.sessions.create(actor, body);
   }
 
+  /** The operator's list: drafts included, filtered by status and theme, sorted on the server. */
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Get('manage')
+  @ApiOkResponse({ type: SessionPageDto })
+  manage(@Query() query: ManageSessionsQuery): Promise<SessionPageDto> {
+    return this.sessions.manage(query);
+  }
+
+  @ApiBearerAuth()
+  @Roles('platform_admin')
+  @OrgScope.none()
+  @Post(':id/publish')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SessionDto })
+  publish(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<SessionDto> {
+    return this.sessions.publish(actor, id);
+  }
+
+  /** The published sessions (drafts are not listed). */
   @Public()
   @OrgScope.none()
   @Get()

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsString, IsUUID, Length } from 'class-validator';
 import type { Response } from 'express';
-import { CurrentPrincipal, IsFen, IsLocalDate, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, IsFen, IsLocalDate, PageQuery, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import { Payout, PayoutsService } from './payouts.service';
 
 export class RecordPayoutDto {
@@ -18,9 +17,31 @@ export class RecordPayoutDto {
   @ApiProperty({ description: 'the same key again returns the same payout' }) @IsString() @Length(8, 100) idempotencyKey!: string;
 }
 
-export class ListPayoutsQuery {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
-  @ApiPropertyOptional({ default: 0, minimum: 0 }) @Omittable() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) offset?: number;
+/** A payout to a seller, made by bank transfer and recorded by the operator. */
+export class PayoutDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() organizationId!: string;
+  @ApiProperty({ description: 'fen' }) amountFen!: string;
+  @ApiProperty() bankReference!: string;
+  @ApiProperty({ format: 'date' }) paidOn!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: Date;
+}
+
+export class PayoutPageDto {
+  @ApiProperty({ type: [PayoutDto] }) items!: PayoutDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+/** What an organisation may be paid out (P-PAY: proceeds less refunds in flight). */
+export class PayoutBalanceDto {
+  @ApiProperty() organizationId!: string;
+  @ApiProperty({ description: 'fen: contract proceeds received for it and not yet paid out' }) proceedsFen!: string;
+  @ApiProperty({ description: 'fen: refunds asked of the provider and not answered yet' }) pendingRefundsFen!: string;
+  @ApiProperty({ description: 'fen: what may be paid out now' }) availableFen!: string;
+  @ApiProperty({ description: 'fen: paid out so far' }) paidOutFen!: string;
 }
 
 export interface PayoutView {
@@ -59,6 +80,7 @@ export class PayoutsController {
   @Roles('platform_admin')
   @OrgScope.none()
   @Post('payouts')
+  @ApiCreatedResponse({ type: PayoutDto })
   async record(@CurrentPrincipal() actor: Principal, @Body() body: RecordPayoutDto, @Res({ passthrough: true }) res: Response): Promise<PayoutView> {
     const { payout, created } = await this.payouts.record(actor, { ...body, amountFen: BigInt(body.amountFen) });
     res.status(created ? 201 : 200);
@@ -70,16 +92,26 @@ export class PayoutsController {
   @OrgScope.owned('organization')
   @Get('organizations/:id/payouts')
   @Header('Cache-Control', 'no-store')
-  async list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: ListPayoutsQuery) {
-    const o = await this.payouts.overview(actor, id, { limit: query.limit ?? 20, offset: query.offset ?? 0 });
+  @ApiOkResponse({ type: PayoutPageDto })
+  async list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<PayoutPageDto> {
+    const { items, total } = await this.payouts.page(actor, id, query);
+    return { items: items.map(toPayoutView), total, limit: query.limit, offset: query.offset };
+  }
+
+  /** What the organisation may be paid out now (the summary beside its payouts). */
+  @Roles(...PAYEE_READERS)
+  @OrgScope.owned('organization')
+  @Get('organizations/:id/payout-balance')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: PayoutBalanceDto })
+  async balance(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<PayoutBalanceDto> {
+    const b = await this.payouts.balance(actor, id);
     return {
       organizationId: id,
-      proceedsFen: o.proceedsFen.toString(),
-      pendingRefundsFen: o.pendingRefundsFen.toString(),
-      availableFen: o.availableFen.toString(),
-      paidOutFen: o.paidOutFen.toString(),
-      items: o.items.map(toPayoutView),
-      total: o.total,
+      proceedsFen: b.proceedsFen.toString(),
+      pendingRefundsFen: b.pendingRefundsFen.toString(),
+      availableFen: b.availableFen.toString(),
+      paidOutFen: b.paidOutFen.toString(),
     };
   }
 }

@@ -130,17 +130,22 @@ export class PayoutsService {
       });
   }
 
-  /** What an organisation may be paid out, and its payouts, newest first: its own users, and platform administrators. */
-  async overview(
-    actor: Principal,
-    organizationId: string,
-    page: { limit: number; offset?: number },
-  ): Promise<PayoutAvailability & { items: Payout[]; total: number }> {
+  /** One page of an organisation's payouts, newest first: its own users, and platform administrators. */
+  async page(actor: Principal, organizationId: string, page: { limit: number; offset: number }): Promise<{ items: Payout[]; total: number }> {
+    await this.assertReader(actor, organizationId);
+    return selectPayoutPage(this.db.manager, organizationId, page.limit, page.offset);
+  }
+
+  /** What an organisation may be paid out: proceeds, refunds in flight, available, paid out. */
+  async balance(actor: Principal, organizationId: string): Promise<PayoutAvailability> {
+    await this.assertReader(actor, organizationId);
+    return this.available(this.db.manager, organizationId);
+  }
+
+  private async assertReader(actor: Principal, organizationId: string): Promise<void> {
     if (!canSeeAll(actor) && actor.organizationId !== organizationId)
       throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only see your own organisation's payouts");
     await this.requireOrganization(this.db.manager, organizationId);
-    const { items, total } = await selectPayoutPage(this.db.manager, organizationId, page.limit, page.offset ?? 0);
-    return { ...(await this.available(this.db.manager, organizationId)), items, total };
   }
 
   private async requireOrganization(m: EntityManager, organizationId: string): Promise<void> {

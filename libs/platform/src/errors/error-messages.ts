@@ -107,6 +107,8 @@ export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>
   LOT_NOT_LIVE: { zh: '该标的不是现场拍卖', en: 'The lot is not run live' },
   LOT_CHANGED: { zh: '标的已变更，请重试', en: 'The lot changed; try again' },
   SESSION_NOT_FOUND: { zh: '拍卖专场不存在', en: 'No such session' },
+  ANOTHER_LOT_OPEN: { zh: '本专场已有标的正在拍卖，请先落槌或撤拍', en: 'Another lot of this session is on the block; hammer or withdraw it first' },
+  SESSION_EMPTY: { zh: '专场还没有标的，请先添加标的再发布', en: 'Add at least one lot before publishing the session' },
   ALREADY_REGISTERED: { zh: '贵单位已报名该标的', en: 'Already registered for this lot' },
   NOT_REGISTERED: { zh: '贵单位未报名该标的', en: 'Not registered for this lot' },
   BID_TOO_LOW: { zh: '出价低于当前最低可接受价', en: 'The bid is below the minimum' },

@@ -8,6 +8,8 @@ export class SessionSummaryDto {
   @ApiProperty({ enum: ['sequential', 'parallel'] }) runMode!: string;
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty() lotCount!: number;
+  @ApiProperty({ enum: ['draft', 'published'], description: 'a draft is not listed publicly until published' }) status!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) publishedAt!: string | null;
 }
 
 export class SessionLotDto {
@@ -18,6 +20,9 @@ export class SessionLotDto {
   @ApiProperty({ format: 'date-time' }) endsAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'fen' }) currentFen!: string | null;
   @ApiProperty() bidCount!: number;
+  @ApiProperty({ description: 'run live by an auctioneer' }) live!: boolean;
+  @ApiProperty({ nullable: true, enum: ['sold', 'unsold'], type: String }) result!: string | null;
+  @ApiProperty({ nullable: true, enum: ['no_bids', 'reserve_not_met', 'withdrawn'], type: String }) unsoldReason!: string | null;
 }
 
 /** GET /auction-sessions/:id: a session and its lots. */
@@ -27,7 +32,10 @@ export class SessionDto {
   @ApiProperty({ enum: THEMES }) theme!: string;
   @ApiProperty({ enum: ['sequential', 'parallel'] }) runMode!: string;
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
-  @ApiProperty({ type: [SessionLotDto] }) lots!: SessionLotDto[];
+  @ApiProperty({ enum: ['draft', 'published'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) publishedAt!: string | null;
+  @ApiProperty({ type: [SessionLotDto], description: 'every lot of the session in calling order (a session holds at most a few dozen)' })
+  lots!: SessionLotDto[];
 }
 
 export class SessionPageDto {
