@@ -1748,6 +1748,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/subsidy-policies/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SubsidyPoliciesController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/subsidy-reports/budget': {
     parameters: {
       query?: never;
@@ -1906,6 +1922,10 @@ export interface components {
        */
       perEnterprisePerYearFen?: Record<string, never> | null;
     };
+    BandShareDto: {
+      amountFen: string;
+      fromFen: string;
+    };
     BankTransferDepositDto: {
       /**
        * @description fen
@@ -1936,6 +1956,13 @@ export interface components {
       /** @example 2026-03-01 */
       receivedOn: string;
     };
+    BaseItemDto: {
+      amountFen: string;
+      counted: boolean;
+      date: string;
+      /** @enum {string} */
+      excludedBecause?: 'other_year' | 'outside_effective_period';
+    };
     BidResultDto: {
       /**
        * @description why a bid was rejected
@@ -1955,6 +1982,38 @@ export interface components {
       seq?: number;
       /** @enum {string} */
       status: 'accepted' | 'rejected';
+    };
+    BudgetAuthorityDto: {
+      id: string;
+      name: string;
+      regionCode: string;
+    };
+    BudgetPageDto: {
+      items: components['schemas']['BudgetRowDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BudgetRowDto: {
+      authority: components['schemas']['BudgetAuthorityDto'];
+      /** @description fen */
+      budgetFen: string;
+      documentNumber: string;
+      name: string;
+      /** @description fen */
+      paidFen: string;
+      policyId: string;
+      /** @description fen */
+      remainingFen: string;
+      /** @description fen */
+      reservedFen: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+      /**
+       * @description (reserved + paid) / budget in percent, two decimals, rounded half-up
+       * @example 12.50
+       */
+      usedPercent: string;
     };
     CalendarDayDto: {
       /** @example 2027-02-06 */
@@ -2017,6 +2076,15 @@ export interface components {
       /** @example combinable */
       stacking: string;
     };
+    CapCheckDto: {
+      availableFen: string;
+      band?: string;
+      bit: boolean;
+      limitFen: string;
+      /** @enum {string} */
+      name: 'bandPerContract' | 'bandPerEnterprisePerYear' | 'perContract' | 'perEnterprisePerYear' | 'budget';
+      usedFen: string;
+    };
     CapsDto: {
       /** @example 50000000 */
       perContractFen?: Record<string, never> | null;
@@ -2077,6 +2145,13 @@ export interface components {
       totalIsExact: boolean;
     };
     ClockSyncDto: Record<string, never>;
+    ConditionCheckDto: {
+      actual: string | null;
+      /** @example contractType */
+      name: string;
+      passed: boolean;
+      required: string;
+    };
     ContractBuyerDto: {
       id: string;
       name: string;
@@ -2365,6 +2440,18 @@ export interface components {
        * @enum {string}
        */
       throughPlatform: 'any' | 'required' | 'excluded';
+    };
+    ExplanationBaseDto: {
+      fen: string;
+      items: components['schemas']['BaseItemDto'][];
+      /** @enum {string} */
+      kind: 'actual_paid' | 'registered_value' | 'equity_valuation' | 'research_funding';
+    };
+    ExplanationRateDto: {
+      /** @enum {string} */
+      kind: 'single' | 'progressive' | 'banded';
+      rate: string;
+      steps: components['schemas']['RateStepDto'][];
     };
     FloorBidDto: {
       /** @example 10200000 */
@@ -2835,6 +2922,25 @@ export interface components {
        */
       maxFen?: string;
     };
+    PolicyAuthorityDto: {
+      id: string;
+      /** @enum {string} */
+      level: 'province' | 'city' | 'county';
+      /** @example 绍兴市柯桥区科学技术局 */
+      name: string;
+      /** @example 330603 */
+      regionCode: string;
+    };
+    PolicyBudgetDto: {
+      /** @description fen */
+      paidFen: string;
+      /** @description fen: total - reserved - paid */
+      remainingFen: string;
+      /** @description fen: approved, not yet paid */
+      reservedFen: string;
+      /** @description fen */
+      totalFen: string;
+    };
     PolicyDocumentDto: {
       /**
        * @default actual_paid
@@ -2866,6 +2972,67 @@ export interface components {
        */
       stacking: 'combinable' | 'exclusive';
     };
+    PolicyExportDto: {
+      authority: components['schemas']['PolicyAuthorityDto'];
+      /** Format: date-time */
+      exportedAt: string;
+      /** @example zjp.subsidy-policies/1 */
+      format: string;
+      policies: components['schemas']['PolicyDocumentDto'][];
+    };
+    PolicyImportResultDto: {
+      results: components['schemas']['PolicyImportResultItemDto'][];
+    };
+    PolicyImportResultItemDto: {
+      documentNumber: string;
+      id: string;
+      /** @enum {string} */
+      outcome: 'created' | 'versioned' | 'unchanged';
+    };
+    PolicyPreviewDto: {
+      /** @description fen */
+      amountFen: string;
+      eligible: boolean;
+      explanation: components['schemas']['SubsidyExplanationDto'];
+      failedCondition: string | null;
+    };
+    PolicyPreviewRequestDto: {
+      /**
+       * @description what the enterprise already got under the policy this year (fen), for the per-enterprise cap
+       * @example 0
+       */
+      enterpriseYearToDateFen?: string;
+      policy: components['schemas']['PolicyDocumentDto'];
+      /**
+       * @description the contract value (or research funding) in fen
+       * @example 200000000
+       */
+      valueFen: string;
+      /**
+       * @description the claim year; by default this year when the policy is in force, else its first year
+       * @example 2026
+       */
+      year?: number;
+    };
+    PolicyVersionDto: {
+      changeReason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description user id */
+      createdBy: string | null;
+      createdByName: string | null;
+      document: components['schemas']['PolicyDocumentDto'];
+      effectiveFrom: string;
+      effectiveTo: string | null;
+      name: string;
+      version: number;
+    };
+    PolicyVersionPageDto: {
+      items: components['schemas']['PolicyVersionDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -2875,6 +3042,17 @@ export interface components {
       /** @example 0.05 */
       rate?: string;
       tiers?: components['schemas']['TierDto'][];
+    };
+    RateStepDto: {
+      /** @description after the band's own caps */
+      cappedFen?: string;
+      /** @description portion × rate, exact */
+      exactFen: string;
+      fromFen: string;
+      portionFen: string;
+      /** @example 0.1 */
+      rate: string;
+      toFen: string | null;
     };
     ReadAllNotificationsDto: {
       /** @description how many notices were marked read */
@@ -3154,6 +3332,12 @@ export interface components {
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
     };
+    RoundingDto: {
+      exactFen: string;
+      /** @enum {string} */
+      mode: 'half_up';
+      roundedFen: string;
+    };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
       periodIndex: number;
@@ -3332,6 +3516,37 @@ export interface components {
       /** @example 182044 */
       sizeBytes: number;
     };
+    SubsidyBatchDto: {
+      applicationIds: string[];
+      applications: number;
+      authorityId: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string | null;
+      /** Format: date-time */
+      exportedAt: string | null;
+      id: string;
+      note: string | null;
+      /** @example SB-2026-0001 */
+      number: string;
+      /** Format: date-time */
+      paidAt: string | null;
+      paidOn: string | null;
+      paymentReference: string | null;
+      /**
+       * @description open: may still change; exported: frozen by the first export; paid
+       * @enum {string}
+       */
+      status: 'open' | 'exported' | 'paid';
+      /** @description fen */
+      totalFen: string;
+    };
+    SubsidyBatchPageDto: {
+      items: components['schemas']['SubsidyBatchDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     SubsidyCandidateDto: {
       /** @description fen */
       amountFen: string;
@@ -3367,6 +3582,67 @@ export interface components {
     SubsidyDecisionDto: {
       /** @example 经复核同意 */
       reason: string;
+    };
+    SubsidyExplanationDto: {
+      amountFen: string;
+      bands?: components['schemas']['BandShareDto'][];
+      base: components['schemas']['ExplanationBaseDto'];
+      caps: components['schemas']['CapCheckDto'][];
+      conditions: components['schemas']['ConditionCheckDto'][];
+      exactFen: string;
+      /** @enum {string} */
+      policyKind: 'contract' | 'research_funding';
+      rate: components['schemas']['ExplanationRateDto'];
+      rounding: components['schemas']['RoundingDto'];
+      year: number;
+    };
+    SubsidyPolicyDto: {
+      authority: components['schemas']['PolicyAuthorityDto'];
+      budget: components['schemas']['PolicyBudgetDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description the policy document of the current version */
+      document: components['schemas']['PolicyDocumentDto'];
+      /** @description 文号 */
+      documentNumber: string;
+      /** @example 2026-01-01 */
+      effectiveFrom: string;
+      effectiveTo: string | null;
+      id: string;
+      /** @enum {string} */
+      kind: 'contract' | 'research_funding';
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+      /** Format: date-time */
+      updatedAt: string;
+      version: number;
+    };
+    SubsidyPolicyPageDto: {
+      items: components['schemas']['SubsidyPolicyDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    SummaryReportDto: {
+      from: string | null;
+      /** @enum {string} */
+      groupBy: 'authority' | 'region' | 'field' | 'period';
+      rows: components['schemas']['SummaryRowDto'][];
+      to: string | null;
+      total: components['schemas']['SummaryTotalDto'];
+    };
+    SummaryRowDto: {
+      applications: number;
+      approvedFen: string;
+      key: string;
+      label: string;
+      paidFen: string;
+    };
+    SummaryTotalDto: {
+      applications: number;
+      approvedFen: string;
+      paidFen: string;
     };
     TerminateContractDto: {
       /** @enum {string} */
@@ -3501,21 +3777,28 @@ export type SchemaApplyDto = components['schemas']['ApplyDto'];
 export type SchemaApplyFreeLicenseDto = components['schemas']['ApplyFreeLicenseDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
+export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
+export type SchemaBaseItemDto = components['schemas']['BaseItemDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
+export type SchemaBudgetAuthorityDto = components['schemas']['BudgetAuthorityDto'];
+export type SchemaBudgetPageDto = components['schemas']['BudgetPageDto'];
+export type SchemaBudgetRowDto = components['schemas']['BudgetRowDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
 export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
+export type SchemaCapCheckDto = components['schemas']['CapCheckDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
+export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
@@ -3540,6 +3823,8 @@ export type SchemaDeclareIntentDto = components['schemas']['DeclareIntentDto'];
 export type SchemaDefaultDto = components['schemas']['DefaultDto'];
 export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
+export type SchemaExplanationBaseDto = components['schemas']['ExplanationBaseDto'];
+export type SchemaExplanationRateDto = components['schemas']['ExplanationRateDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
@@ -3576,8 +3861,18 @@ export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistratio
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
+export type SchemaPolicyAuthorityDto = components['schemas']['PolicyAuthorityDto'];
+export type SchemaPolicyBudgetDto = components['schemas']['PolicyBudgetDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
+export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
+export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
+export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
+export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
+export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
+export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
+export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
+export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
 export type SchemaRecordedHistoryDto = components['schemas']['RecordedHistoryDto'];
 export type SchemaRecordJustificationDto = components['schemas']['RecordJustificationDto'];
@@ -3597,6 +3892,7 @@ export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportV
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
+export type SchemaRoundingDto = components['schemas']['RoundingDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
@@ -3611,9 +3907,17 @@ export type SchemaSubmitJustificationDto = components['schemas']['SubmitJustific
 export type SchemaSubsidyApplicationDto = components['schemas']['SubsidyApplicationDto'];
 export type SchemaSubsidyApplicationPageDto = components['schemas']['SubsidyApplicationPageDto'];
 export type SchemaSubsidyAttachmentDto = components['schemas']['SubsidyAttachmentDto'];
+export type SchemaSubsidyBatchDto = components['schemas']['SubsidyBatchDto'];
+export type SchemaSubsidyBatchPageDto = components['schemas']['SubsidyBatchPageDto'];
 export type SchemaSubsidyCandidateDto = components['schemas']['SubsidyCandidateDto'];
 export type SchemaSubsidyCandidatePageDto = components['schemas']['SubsidyCandidatePageDto'];
 export type SchemaSubsidyDecisionDto = components['schemas']['SubsidyDecisionDto'];
+export type SchemaSubsidyExplanationDto = components['schemas']['SubsidyExplanationDto'];
+export type SchemaSubsidyPolicyDto = components['schemas']['SubsidyPolicyDto'];
+export type SchemaSubsidyPolicyPageDto = components['schemas']['SubsidyPolicyPageDto'];
+export type SchemaSummaryReportDto = components['schemas']['SummaryReportDto'];
+export type SchemaSummaryRowDto = components['schemas']['SummaryRowDto'];
+export type SchemaSummaryTotalDto = components['schemas']['SummaryTotalDto'];
 export type SchemaTerminateContractDto = components['schemas']['TerminateContractDto'];
 export type SchemaTerminationDto = components['schemas']['TerminationDto'];
 export type SchemaTierDto = components['schemas']['TierDto'];
@@ -6205,7 +6509,11 @@ export interface operations {
   };
   SettlementBatchesController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'open' | 'exported' | 'paid';
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6216,7 +6524,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchPageDto'];
+        };
       };
     };
   };
@@ -6233,11 +6543,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6256,7 +6568,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6300,7 +6614,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6374,6 +6690,8 @@ export interface operations {
         /** @description in force on this date */
         inForceOn?: string;
         kind?: 'contract' | 'research_funding';
+        limit?: number;
+        offset?: number;
         status?: 'active' | 'withdrawn';
       };
       header?: never;
@@ -6386,7 +6704,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyPageDto'];
+        };
       };
     };
   };
@@ -6403,11 +6723,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6426,7 +6748,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6449,7 +6773,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6468,13 +6794,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyExportDto'];
+        };
       };
     };
   };
   SubsidyPoliciesController_versions: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -6487,7 +6818,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyVersionPageDto'];
+        };
       };
     };
   };
@@ -6510,7 +6843,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6527,7 +6862,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyExportDto'];
+        };
       };
     };
   };
@@ -6548,13 +6885,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyImportResultDto'];
+        };
+      };
+    };
+  };
+  SubsidyPoliciesController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PolicyPreviewRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyPreviewDto'];
+        };
       };
     };
   };
   SubsidyReportsController_budget: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'withdrawn';
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6565,7 +6931,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BudgetPageDto'];
+        };
       };
     };
   };
@@ -6589,7 +6957,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SummaryReportDto'];
+        };
       };
     };
   };

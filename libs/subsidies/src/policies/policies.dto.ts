@@ -19,7 +19,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { Rate } from '@zjp/core';
-import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
+import { IsFen, IsLocalDate, Omittable, PageQuery } from '@zjp/platform';
 import { BASES, CONTRACT_TYPES, FUNDING_MODES, POLICY_KINDS, RATE_KINDS, SELLER_CATEGORIES, STACKING_RULES, THROUGH_PLATFORM } from '../domain';
 
 /** An exact decimal rate written as a string: "0.05", "5%", "12.5%". */
@@ -170,7 +170,7 @@ export class ImportPoliciesDto {
   policies!: PolicyDocumentDto[];
 }
 
-export class ListPoliciesQuery {
+export class ListPoliciesQuery extends PageQuery {
   @ApiPropertyOptional() @Omittable() @IsUUID() authorityId?: string;
   @ApiPropertyOptional({ enum: POLICY_KINDS }) @Omittable() @IsIn(POLICY_KINDS) kind?: string;
   @ApiPropertyOptional({ enum: ['active', 'withdrawn'] }) @Omittable() @IsIn(['active', 'withdrawn']) status?: string;
