@@ -1915,12 +1915,12 @@ export interface components {
        * @description the most this band pays for one contract (all years)
        * @example 50000000
        */
-      perContractFen?: Record<string, never> | null;
+      perContractFen?: string | null;
       /**
        * @description the most this band pays one enterprise in a year
        * @example 50000000
        */
-      perEnterprisePerYearFen?: Record<string, never> | null;
+      perEnterprisePerYearFen?: string | null;
     };
     BandShareDto: {
       amountFen: string;
@@ -2087,9 +2087,9 @@ export interface components {
     };
     CapsDto: {
       /** @example 50000000 */
-      perContractFen?: Record<string, never> | null;
+      perContractFen?: string | null;
       /** @example 100000000 */
-      perEnterprisePerYearFen?: Record<string, never> | null;
+      perEnterprisePerYearFen?: string | null;
     };
     CatalogueHolderDto: {
       id: string;
@@ -2388,6 +2388,8 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
+      /** @description the user's display name */
+      byName: string | null;
       reason: string;
     };
     DeclareImplementationDto: {
@@ -2427,7 +2429,7 @@ export interface components {
       /** @description research_funding policies only */
       fundingModes?: ('naming' | 'donation' | 'joint_fund')[];
       /** @example 10000000 */
-      minContractValueFen?: Record<string, never> | null;
+      minContractValueFen?: string | null;
       registration?: components['schemas']['RegistrationRuleDto'];
       /**
        * @default any
@@ -2955,7 +2957,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: Record<string, never> | null;
+      effectiveTo?: string | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -3238,14 +3240,14 @@ export interface components {
     };
     RegistrationRuleDto: {
       /** @example 2026-12-31 */
-      onOrBefore?: Record<string, never> | null;
+      onOrBefore?: string | null;
       /** @description 技术合同认定登记 required */
       required?: boolean;
       /**
        * @description registered within N days of signing
        * @example 30
        */
-      withinDaysOfSigning?: Record<string, never> | null;
+      withinDaysOfSigning?: number | null;
     };
     RegistrationView: {
       /** @description P-REG: obtainedOn + 30 days */
@@ -3328,6 +3330,8 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
+      /** @description the user's display name */
+      byName: string | null;
       /** @enum {string} */
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
@@ -3711,7 +3715,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: Record<string, never> | null;
+      effectiveTo?: string | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
