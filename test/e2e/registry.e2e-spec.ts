@@ -208,8 +208,15 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(late.body.registration.timeliness).toBe('late');
     const report = await api.http.get('/registry/holders').set(as('holder_admin'));
     expect(report.status).toBe(200);
-    expect(report.body).toEqual([expect.objectContaining({ holderId: users.holder_admin.organizationId, late: expect.any(Number) })]);
-    expect(report.body[0].late).toBeGreaterThanOrEqual(1);
+    expect(report.body).toEqual({
+      items: [expect.objectContaining({ holderId: users.holder_admin.organizationId, late: expect.any(Number) })],
+      total: 1,
+      limit: 20,
+      offset: 0,
+    });
+    expect(report.body.items[0].late).toBeGreaterThanOrEqual(1);
+    expect((await api.http.get('/registry/holders?sort=late&limit=5').set(as('platform_admin'))).body).toMatchObject({ limit: 5, offset: 0 });
+    expect((await api.http.get('/registry/holders?sort=bogus').set(as('platform_admin'))).status).toBe(400);
   });
 
   it("keeps holders out of other holders' achievements and enterprises out of the registry", async () => {

@@ -2144,6 +2144,24 @@ export interface components {
       /** @description false when there are more matches than total says */
       totalIsExact: boolean;
     };
+    CertificateDto: {
+      /** @example GR202633001234 */
+      certificateNumber: string;
+      /** @example 2029-01-14 */
+      expiresOn: string;
+      id: string;
+      /** @example 2026-01-15 */
+      issuedOn: string;
+      organizationId: string;
+      /** Format: date-time */
+      recordedAt: string;
+    };
+    CertificatePageDto: {
+      items: components['schemas']['CertificateDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     ClockSyncDto: Record<string, never>;
     ConditionCheckDto: {
       actual: string | null;
@@ -2513,6 +2531,30 @@ export interface components {
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
     };
+    HolderRegistryPageDto: {
+      items: components['schemas']['HolderRegistryRowDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    HolderRegistryRowDto: {
+      /** @description eligible for a free licence (P-3Y) */
+      freeLicenseEligible: number;
+      holderId: string;
+      holderName: string;
+      /** @description registered after the 30 days */
+      late: number;
+      /** @description registered within 30 days of obtaining */
+      onTime: number;
+      /** @description not registered, past the 30 days */
+      overdueUnregistered: number;
+      /** @description not registered, still within the 30 days */
+      pending: number;
+      /** @description rules suspended (a justified reason approved) */
+      suspended: number;
+      /** @description on the use-first list (P-2Y) */
+      useFirst: number;
+    };
     ImportPoliciesDto: {
       /** @description the exporting authority (informative: policies are imported for the caller's authority) */
       authority?: Record<string, never>;
@@ -2846,6 +2888,12 @@ export interface components {
       sme: boolean;
       /** @enum {string} */
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
+    };
+    OrganizationPageDto: {
+      items: components['schemas']['OrganizationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     OwnRegistrationDto: {
       /** @description fen */
@@ -3311,6 +3359,32 @@ export interface components {
        */
       receivedOn: string;
     };
+    ResearchFundingPageDto: {
+      items: components['schemas']['ResearchFundingViewDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    ResearchFundingViewDto: {
+      agreementNumber: string | null;
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      decisionReason: string | null;
+      /** Format: date-time */
+      declaredAt: string;
+      documents: components['schemas']['SubsidyAttachmentDto'][];
+      enterpriseId: string;
+      id: string;
+      /** @enum {string} */
+      mode: 'naming' | 'donation' | 'joint_fund';
+      platformId: string;
+      purpose: string;
+      receivedOn: string;
+      /** @enum {string} */
+      status: 'declared' | 'confirmed' | 'rejected';
+    };
     ReviewDto: {
       /**
        * @description adjust: the amount recommended, at most the computed amount
@@ -3747,6 +3821,12 @@ export interface components {
       organizationId: string;
       roles: ('platform_admin' | 'authority_admin' | 'holder_admin' | 'holder_member' | 'enterprise_admin' | 'enterprise_member' | 'broker')[];
     };
+    UserPageDto: {
+      items: components['schemas']['UserDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     VersionDto: {
       /** @description the version of the terms being submitted or signed */
       version: number;
@@ -3801,6 +3881,8 @@ export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
+export type SchemaCertificateDto = components['schemas']['CertificateDto'];
+export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
 export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
@@ -3835,6 +3917,8 @@ export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLic
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
+export type SchemaHolderRegistryRowDto = components['schemas']['HolderRegistryRowDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
 export type SchemaImportProgressDto = components['schemas']['ImportProgressDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
@@ -3860,6 +3944,7 @@ export type SchemaNotificationView = components['schemas']['NotificationView'];
 export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
+export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
@@ -3894,6 +3979,8 @@ export type SchemaRegistrationView = components['schemas']['RegistrationView'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
+export type SchemaResearchFundingPageDto = components['schemas']['ResearchFundingPageDto'];
+export type SchemaResearchFundingViewDto = components['schemas']['ResearchFundingViewDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
 export type SchemaRoundingDto = components['schemas']['RoundingDto'];
@@ -3932,6 +4019,7 @@ export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizat
 export type SchemaUpdatePolicyDto = components['schemas']['UpdatePolicyDto'];
 export type SchemaUseFirstDto = components['schemas']['UseFirstDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
+export type SchemaUserPageDto = components['schemas']['UserPageDto'];
 export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
@@ -5255,6 +5343,9 @@ export interface operations {
   ResearchFundingsController_certificates: {
     parameters: {
       query?: {
+        limit?: number;
+        offset?: number;
+        /** @description administrators: one enterprise */
         organizationId?: string;
       };
       header?: never;
@@ -5267,7 +5358,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CertificatePageDto'];
+        };
       };
     };
   };
@@ -5284,11 +5377,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CertificateDto'];
+        };
       };
     };
   };
@@ -5895,8 +5990,10 @@ export interface operations {
   OrganizationsController_list: {
     parameters: {
       query?: {
-        limit?: unknown;
-        offset?: unknown;
+        limit?: number;
+        offset?: number;
+        /** @description part of the name, or the whole credit code */
+        q?: string;
         /** @description organisations in this region (a city or province code covers its counties) */
         region?: string;
         type?: 'holder' | 'enterprise' | 'authority' | 'broker';
@@ -5911,7 +6008,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganizationPageDto'];
+        };
       };
     };
   };
@@ -6027,7 +6126,10 @@ export interface operations {
   };
   OrganizationsController_listUsers: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -6040,7 +6142,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserPageDto'];
+        };
       };
     };
   };
@@ -6238,6 +6342,10 @@ export interface operations {
       query?: {
         /** @description administrators: one holder */
         holderId?: string;
+        limit?: number;
+        offset?: number;
+        /** @description by name, or the holders with the most of one count first */
+        sort?: 'name' | 'late' | 'overdueUnregistered' | 'useFirst' | 'freeLicenseEligible';
       };
       header?: never;
       path?: never;
@@ -6249,13 +6357,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HolderRegistryPageDto'];
+        };
       };
     };
   };
   ResearchFundingsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6266,7 +6379,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingPageDto'];
+        };
       };
     };
   };
@@ -6283,11 +6398,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6306,7 +6423,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6329,7 +6448,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6352,7 +6473,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };

@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Clock, CLOCK, NotFoundError, todayInShanghai } from '@zjp/core';
-import { CurrentPrincipal, QUEUES, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { CurrentPrincipal, type PageOf, QUEUES, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { COMPLIANCE_JOBS, type IdleScanJob } from '../jobs';
-import { RegistryReportQuery, RunScanDto, type HolderRegistryRow } from './dto/compliance.dto';
+import { HolderRegistryPageDto, RegistryReportQuery, RunScanDto, type HolderRegistryRow } from './dto/compliance.dto';
 import { RegistryReportService } from './registry-report.service';
 
 @ApiTags('compliance (P-REG, P-2Y, P-3Y)')
@@ -60,7 +60,8 @@ export class ComplianceController {
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
   @OrgScope.filtered('organization')
   @Get('registry/holders')
-  holders(@CurrentPrincipal() actor: Principal, @Query() query: RegistryReportQuery): Promise<HolderRegistryRow[]> {
-    return this.registry.byHolder(actor, query.holderId);
+  @ApiOkResponse({ type: HolderRegistryPageDto })
+  holders(@CurrentPrincipal() actor: Principal, @Query() query: RegistryReportQuery): Promise<PageOf<HolderRegistryRow>> {
+    return this.registry.byHolder(actor, query);
   }
 }
