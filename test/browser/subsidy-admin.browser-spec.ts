@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newContext, screenshot, signIn } from '../support/browser';
+import { insertAchievement } from '../support/registry-factory';
 import { insertContractPayment, insertRegisteredContract, PAYEE } from '../support/subsidy-factory';
 import { PASSWORD, startWorld, type MarketWorld } from './world';
 
@@ -19,6 +20,7 @@ describe("the authorities' subsidy consoles in a real browser", () => {
   const year = today.slice(0, 4);
   let contractId: string;
   let authorityId: string;
+  let db: Parameters<typeof insertRegisteredContract>[0];
 
   beforeAll(async () => {
     [world, browser] = await Promise.all([startWorld(), launchBrowser()]);
@@ -40,9 +42,7 @@ describe("the authorities' subsidy consoles in a real browser", () => {
       expect(user.status).toBe(201);
     }
     // a licence of 2,000,000 元 bought by enterprise 1 (柯桥), registered and paid this year
-    const db = { query: async (sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows } as unknown as Parameters<
-      typeof insertRegisteredContract
-    >[0];
+    db = { query: async (sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows } as unknown as Parameters<typeof insertRegisteredContract>[0];
     const [{ id: buyerId }] = (await db.query(`SELECT organization_id AS id FROM users WHERE email = $1`, [world.emails.e1])) as { id: string }[];
     contractId = await insertRegisteredContract(db, { buyerId, priceFen: 200_000_000n, signedOn: `${year}-03-01`, registeredOn: `${year}-03-20` });
     await insertContractPayment(db, contractId, 200_000_000n, today);
@@ -150,5 +150,37 @@ describe("the authorities' subsidy consoles in a real browser", () => {
       await p2.getByTestId('batch-status').filter({ hasText: '已拨付' }).waitFor();
       const mine = await world.http('e1').get(`/subsidy-applications/${applied.body.id as string}`);
       expect(mine.body).toMatchObject({ status: 'paid', approvedFen: '15000000' });
+    }));
+
+  it('creates an enterprise of its region and its user; the operator sees the compliance overview and previews a scan', () =>
+    showing(async () => {
+      const page = await open();
+      await signIn(page, world.emails.kq1, PASSWORD, '/admin/organizations');
+      await page.getByTestId('org-new').click();
+      await page.getByTestId('org-name').fill('柯桥示范数码印花有限公司');
+      await page.getByTestId('org-sme').check();
+      await page.getByTestId('org-create-ok').click();
+      await page.getByTestId('organizations').getByText('柯桥示范数码印花有限公司').waitFor();
+      await page.getByTestId('organizations').locator('.ant-table-row', { hasText: '柯桥示范数码印花有限公司' }).getByTestId('org-users-open').click();
+      await page.getByTestId('new-user-name').fill('印花公司经理');
+      await page.getByTestId('user-email').fill('yinhua@browser.example');
+      await page.getByTestId('user-password').fill(PASSWORD);
+      await page.getByTestId('user-create').click();
+      await page.getByTestId('org-users').getByText('yinhua@browser.example').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('org-users').waitFor({ state: 'hidden' });
+      await screenshot(page, 'admin-organizations');
+
+      // the operator: registrations per holder (one overdue draft, one achievement with a patent granted three years ago)
+      const [{ id: holderId }] = (await db.query(`SELECT organization_id AS id FROM users WHERE email = $1`, [world.emails.holder])) as { id: string }[];
+      await insertAchievement(db as never, holderId, { status: 'draft', title: '逾期未登记的示范成果' });
+      await insertAchievement(db as never, holderId, { title: '闲置三年的示范专利', grants: [{ grantedOn: `${Number(year) - 3}-01-10` }] });
+      const admin = await open();
+      await signIn(admin, 'admin@browser.example', PASSWORD, '/admin/compliance');
+      await admin.getByTestId('registry-holders').getByText('浙江示范大学').waitFor();
+      await admin.getByTestId('scan-date').fill(`${Number(year) + 1}-06-30`);
+      await admin.getByTestId('run-scan').click();
+      await admin.getByTestId('scan-result').waitFor({ timeout: 30_000 });
+      await screenshot(admin, 'admin-compliance');
     }));
 });

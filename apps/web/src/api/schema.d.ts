@@ -3432,6 +3432,26 @@ export interface components {
        */
       date?: string;
     };
+    ScanStartedDto: {
+      /** @example 2026-11-25 */
+      date: string;
+      jobId: string;
+      /** @description another date than today: nothing is written */
+      preview: boolean;
+    };
+    ScanStatusDto: {
+      failedReason: string | null;
+      jobId: string;
+      /** @description when completed: scanDate, examined, changed, transitions; a preview adds counts (listed, eligible, suspended, released) and achievements by holder (an authority: its region only) */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * @description waiting, active, completed, failed…
+       * @example completed
+       */
+      state: string;
+    };
     SessionDto: {
       id: string;
       lots: components['schemas']['SessionLotDto'][];
@@ -3986,6 +4006,8 @@ export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
 export type SchemaRoundingDto = components['schemas']['RoundingDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
+export type SchemaScanStartedDto = components['schemas']['ScanStartedDto'];
+export type SchemaScanStatusDto = components['schemas']['ScanStatusDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
 export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
@@ -4657,11 +4679,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanStartedDto'];
+        };
       };
     };
   };
@@ -4680,7 +4704,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanStatusDto'];
+        };
       };
     };
   };

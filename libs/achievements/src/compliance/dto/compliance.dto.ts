@@ -44,3 +44,23 @@ export class HolderRegistryPageDto {
 }
 
 export type { HolderRegistryRow } from '../../achievements/achievements.repository';
+
+export class ScanStartedDto {
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ example: '2026-11-25' }) date!: string;
+  @ApiProperty({ description: 'another date than today: nothing is written' }) preview!: boolean;
+}
+
+export class ScanStatusDto {
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ example: 'completed', description: 'waiting, active, completed, failed…' }) state!: string;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'when completed: scanDate, examined, changed, transitions; a preview adds counts (listed, eligible, suspended, released) and achievements by holder (an authority: its region only)',
+  })
+  result!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String }) failedReason!: string | null;
+}

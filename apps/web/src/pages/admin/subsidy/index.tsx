@@ -6,6 +6,8 @@ import './area';
 
 const PoliciesSection = lazy(() => import('./PoliciesSection'));
 const ReviewSection = lazy(() => import('./ReviewSection'));
+const OrganizationsSection = lazy(() => import('./OrganizationsSection'));
+const ComplianceSection = lazy(() => import('./ComplianceSection'));
 
 const authorities = (user: Parameters<AdminSection['visible']>[0]) => hasRole(user, 'authority_admin', 'platform_admin');
 const wrap = (node: React.ReactNode) => <Suspense fallback={<Spin />}>{node}</Suspense>;
@@ -14,4 +16,6 @@ const wrap = (node: React.ReactNode) => <Suspense fallback={<Spin />}>{node}</Su
 export const subsidySections: AdminSection[] = [
   { key: 'policies', label: 'authority.tabs.policies', visible: authorities, element: wrap(<PoliciesSection />) },
   { key: 'subsidies', label: 'authority.tabs.review', visible: authorities, element: wrap(<ReviewSection />) },
+  { key: 'organizations', label: 'authority.tabs.organizations', visible: authorities, element: wrap(<OrganizationsSection />) },
+  { key: 'compliance', label: 'authority.tabs.compliance', visible: authorities, element: wrap(<ComplianceSection />) },
 ];
