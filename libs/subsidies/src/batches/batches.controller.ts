@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { CurrentPrincipal, IsLocalDate, type PageOf, PageQuery, ParseIdPipe, Roles, type Principal, Omittable, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
@@ -60,7 +60,7 @@ export class SettlementBatchesController {
   @Roles('authority_admin')
   @OrgScope.none()
   @Post()
-  @ApiOkResponse({ type: SubsidyBatchDto })
+  @ApiCreatedResponse({ type: SubsidyBatchDto })
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateBatchDto): Promise<BatchView> {
     return this.batches.create(actor, body.applicationIds, body.note);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type PageOf, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import {
   CertificateDto,
@@ -23,7 +23,7 @@ export class ResearchFundingsController {
   @Roles('enterprise_admin')
   @OrgScope.none()
   @Post('research-fundings')
-  @ApiOkResponse({ type: ResearchFundingViewDto })
+  @ApiCreatedResponse({ type: ResearchFundingViewDto })
   declare(@CurrentPrincipal() actor: Principal, @Body() body: ResearchFundingDto): Promise<ResearchFundingView> {
     return this.fundings.declare(actor, body);
   }
@@ -65,7 +65,7 @@ export class ResearchFundingsController {
   @Roles('authority_admin', 'platform_admin')
   @OrgScope.none()
   @Post('high-tech-certificates')
-  @ApiOkResponse({ type: CertificateDto })
+  @ApiCreatedResponse({ type: CertificateDto })
   recordCertificate(@CurrentPrincipal() actor: Principal, @Body() body: HighTechCertificateDto): Promise<CertificateRow> {
     return this.fundings.recordCertificate(actor, body);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, type PageOf, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { SubsidyCalculation } from '../domain';
 import { ImportPoliciesDto, ListPoliciesQuery, PolicyDocumentDto, UpdatePolicyDto, WithdrawPolicyDto } from './policies.dto';
@@ -23,7 +23,7 @@ export class SubsidyPoliciesController {
   @Roles('authority_admin')
   @OrgScope.none()
   @Post()
-  @ApiOkResponse({ type: SubsidyPolicyDto })
+  @ApiCreatedResponse({ type: SubsidyPolicyDto })
   create(@CurrentPrincipal() actor: Principal, @Body() body: PolicyDocumentDto): Promise<PolicyView> {
     return this.policies.create(actor, body);
   }
