@@ -51,16 +51,20 @@ describe('access control: every endpoint declares who may call it, default deny'
   const newOrg = { type: 'broker', name: 'new broker', regionCode: '330100' };
   const notAdmins = ROLES.filter((r) => r !== 'platform_admin');
 
-  it.each(notAdmins.map((r) => [r]))('gives a %s 403 FORBIDDEN_ROLE for creating an organisation, and creates nothing', async (role) => {
-    const res = await api.http
-      .post('/organizations')
-      .set('Authorization', `Bearer ${users[role as Role].token}`)
-      .send({ ...newOrg, name: `by ${role}` });
-    expect(res.status).toBe(403);
-    expect(res.body.code).toBe('FORBIDDEN_ROLE');
-    const rows = await api.app.get(require('typeorm').DataSource).query(`SELECT 1 FROM organizations WHERE name = $1`, [`by ${role}`]);
-    expect(rows).toHaveLength(0);
-  });
+  // an authority administrator creates holders, enterprises and brokers of its region (test/e2e/subsidy-admin.e2e-spec.ts)
+  it.each(notAdmins.filter((r) => r !== 'authority_admin').map((r) => [r]))(
+    'gives a %s 403 FORBIDDEN_ROLE for creating an organisation, and creates nothing',
+    async (role) => {
+      const res = await api.http
+        .post('/organizations')
+        .set('Authorization', `Bearer ${users[role as Role].token}`)
+        .send({ ...newOrg, name: `by ${role}` });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN_ROLE');
+      const rows = await api.app.get(require('typeorm').DataSource).query(`SELECT 1 FROM organizations WHERE name = $1`, [`by ${role}`]);
+      expect(rows).toHaveLength(0);
+    },
+  );
 
   it.each(notAdmins.map((r) => [r]))('gives a %s 403 for broadcasting an announcement', async (role) => {
     const res = await api.http

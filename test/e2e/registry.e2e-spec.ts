@@ -23,9 +23,9 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
   const travelTo = (date: string) => {
     for (const app of [api.app, worker]) app.get<TravelClock>(CLOCK).travelTo(`${date}T04:00:00Z`);
   };
-  const awaitScan = async (jobId: string) => {
+  const awaitScan = async (jobId: string, role: keyof RoleUsers = 'platform_admin') => {
     for (let i = 0; i < 100; i++) {
-      const status = await api.http.get(`/compliance/scans/${jobId}`).set(as('platform_admin'));
+      const status = await api.http.get(`/compliance/scans/${jobId}`).set(as(role));
       if (status.body.state === 'completed')
         return status.body.result as {
           changed: number;
@@ -208,8 +208,15 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(late.body.registration.timeliness).toBe('late');
     const report = await api.http.get('/registry/holders').set(as('holder_admin'));
     expect(report.status).toBe(200);
-    expect(report.body).toEqual([expect.objectContaining({ holderId: users.holder_admin.organizationId, late: expect.any(Number) })]);
-    expect(report.body[0].late).toBeGreaterThanOrEqual(1);
+    expect(report.body).toEqual({
+      items: [expect.objectContaining({ holderId: users.holder_admin.organizationId, late: expect.any(Number) })],
+      total: 1,
+      limit: 20,
+      offset: 0,
+    });
+    expect(report.body.items[0].late).toBeGreaterThanOrEqual(1);
+    expect((await api.http.get('/registry/holders?sort=late&limit=5').set(as('platform_admin'))).body).toMatchObject({ limit: 5, offset: 0 });
+    expect((await api.http.get('/registry/holders?sort=bogus').set(as('platform_admin'))).status).toBe(400);
   });
 
   it("keeps holders out of other holders' achievements and enterprises out of the registry", async () => {
@@ -254,6 +261,12 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
     expect(ahead.counts?.eligible).toBeGreaterThanOrEqual(1);
     expect(ahead.achievements?.find((a) => a.toState === 'free_license_eligible')?.achievementIds).toContain(id);
     expect((await api.http.get(`/achievements/${id}`)).body.ruleState).toBe('use_first');
+    // an authority previews it too (its province covers the holder); another's preview is not its to read
+    const byAuthority = await api.http.post('/compliance/scans').set(as('authority_admin')).send({ date: '2027-06-02' });
+    expect([byAuthority.status, byAuthority.body.preview]).toEqual([202, true]);
+    const seen = await awaitScan(byAuthority.body.jobId, 'authority_admin');
+    expect(seen.achievements?.find((a) => a.toState === 'free_license_eligible')?.achievementIds).toContain(id);
+    expect((await api.http.get(`/compliance/scans/${future.body.jobId}`).set(as('authority_admin'))).status).toBe(404);
     const early = await api.http.post(`/achievements/${id}/free-license-applications`).set(as('enterprise_admin')).send({ statement: '申请无偿实施' });
     expect([early.status, early.body.code]).toEqual([409, 'NOT_FREE_LICENSE_ELIGIBLE']);
 

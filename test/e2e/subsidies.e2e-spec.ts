@@ -105,7 +105,9 @@ describe('subsidies over HTTP: policy → contract → candidate → application
       format: 'zjp.subsidy-policies/1',
       policies: [expect.objectContaining({ documentNumber: `柯科〔${year}〕12号`, stacking: 'exclusive' })],
     });
-    expect((await api.http.get(`/subsidy-policies?inForceOn=${today}`).set(as('enterprise_member'))).body.map((p: { id: string }) => p.id)).toContain(policyId);
+    const inForce = await api.http.get(`/subsidy-policies?inForceOn=${today}&limit=100`).set(as('enterprise_member'));
+    expect(inForce.body).toMatchObject({ limit: 100, offset: 0, total: expect.any(Number) });
+    expect(inForce.body.items.map((p: { id: string }) => p.id)).toContain(policyId);
 
     // 2. a licence between the platform (holder) and the enterprise: drafted, signed, registered, paid
     const achievementId = await insertAchievement(api.app.get(DataSource), users.holder_admin.organizationId);
@@ -250,7 +252,12 @@ describe('subsidies over HTTP: policy → contract → candidate → application
     expect(mine.body).toMatchObject({ status: 'paid', approvedFen: '8000000' });
     expect((await api.http.get(`/subsidy-applications/${applicationId}`).set(as('holder_admin'))).status).toBe(403);
     const balances = await api.http.get(`/subsidy-reports/budget`).set(bearer(reviewerToken));
-    expect(balances.body).toEqual([expect.objectContaining({ policyId, paidFen: '8000000', reservedFen: '0', usedPercent: '1.60' })]);
+    expect(balances.body).toEqual({
+      items: [expect.objectContaining({ policyId, paidFen: '8000000', reservedFen: '0', usedPercent: '1.60' })],
+      total: 1,
+      limit: 20,
+      offset: 0,
+    });
     const ledger = await api.app
       .get(DataSource)
       .query(`SELECT account, amount_fen::text AS amount FROM ledger_entries WHERE subject_id = $1 ORDER BY amount_fen`, [applicationId]);

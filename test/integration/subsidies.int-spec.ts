@@ -108,7 +108,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
         changeReason: '比例调整',
       });
       expect(changed).toMatchObject({ version: 2, name: '柯桥区技术交易补助（修订）', document: { rate: { kind: 'single', rate: '0.08' } } });
-      const versions = await policies.versions(created.id);
+      const versions = (await policies.versions(created.id, { limit: 20, offset: 0 })).items.reverse();
       expect(versions.map((v) => [v.version, v.document.rate])).toEqual([
         [1, { kind: 'single', rate: '0.1' }],
         [2, { kind: 'single', rate: '0.08' }],
@@ -512,7 +512,7 @@ describe('subsidies: policies, candidates, applications, review, budget, settlem
       expect(byRegion.rows.find((r) => r.key === '330603')?.label).toBe('柯桥区');
       expect((await reports.summary(provinceAdmin, { groupBy: 'field' })).rows.map((r) => r.key)).toContain('new_materials');
       expect((await reports.summary(provinceAdmin, { groupBy: 'period', period: 'quarter' })).rows.map((r) => r.key)).toEqual(['2027-Q1']);
-      const budget = await reports.budget(reviewer);
+      const budget = (await reports.budget(reviewer, { limit: 100, offset: 0 })).items;
       expect(budget.every((b) => b.authority.regionCode === '330603')).toBe(true);
       const withUse = budget.find((b) => b.paidFen !== '0')!;
       expect(withUse.usedPercent).toMatch(/^\d+\.\d{2}$/);

@@ -244,38 +244,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/auction-sessions/{id}/publish': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post: operations['SessionsController_publish'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auction-sessions/manage': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['SessionsController_manage'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/auth/login': {
     parameters: {
       query?: never;
@@ -1092,22 +1060,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/lots/{id}/open': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post: operations['LotsController_open'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/lots/{id}/registrations': {
     parameters: {
       query?: never;
@@ -1115,7 +1067,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['LotsController_registrations'];
+    get?: never;
     put?: never;
     post: operations['LotsController_register'];
     delete?: never;
@@ -1134,22 +1086,6 @@ export interface paths {
     get: operations['LotsController_mine'];
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/lots/{id}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post: operations['LotsController_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1244,22 +1180,6 @@ export interface paths {
       cookie?: never;
     };
     get: operations['ContractBillingController_balances'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/organizations/{id}/payout-balance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['PayoutsController_balance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1828,6 +1748,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/subsidy-policies/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SubsidyPoliciesController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/subsidy-reports/budget': {
     parameters: {
       query?: never;
@@ -1979,12 +1915,16 @@ export interface components {
        * @description the most this band pays for one contract (all years)
        * @example 50000000
        */
-      perContractFen?: Record<string, never> | null;
+      perContractFen?: string | null;
       /**
        * @description the most this band pays one enterprise in a year
        * @example 50000000
        */
-      perEnterprisePerYearFen?: Record<string, never> | null;
+      perEnterprisePerYearFen?: string | null;
+    };
+    BandShareDto: {
+      amountFen: string;
+      fromFen: string;
     };
     BankTransferDepositDto: {
       /**
@@ -2016,6 +1956,13 @@ export interface components {
       /** @example 2026-03-01 */
       receivedOn: string;
     };
+    BaseItemDto: {
+      amountFen: string;
+      counted: boolean;
+      date: string;
+      /** @enum {string} */
+      excludedBecause?: 'other_year' | 'outside_effective_period';
+    };
     BidResultDto: {
       /**
        * @description why a bid was rejected
@@ -2035,6 +1982,38 @@ export interface components {
       seq?: number;
       /** @enum {string} */
       status: 'accepted' | 'rejected';
+    };
+    BudgetAuthorityDto: {
+      id: string;
+      name: string;
+      regionCode: string;
+    };
+    BudgetPageDto: {
+      items: components['schemas']['BudgetRowDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BudgetRowDto: {
+      authority: components['schemas']['BudgetAuthorityDto'];
+      /** @description fen */
+      budgetFen: string;
+      documentNumber: string;
+      name: string;
+      /** @description fen */
+      paidFen: string;
+      policyId: string;
+      /** @description fen */
+      remainingFen: string;
+      /** @description fen */
+      reservedFen: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+      /**
+       * @description (reserved + paid) / budget in percent, two decimals, rounded half-up
+       * @example 12.50
+       */
+      usedPercent: string;
     };
     CalendarDayDto: {
       /** @example 2027-02-06 */
@@ -2088,11 +2067,6 @@ export interface components {
       /** @enum {string} */
       call: 'going_once' | 'going_twice';
     };
-    CallResultDto: {
-      /** @enum {string} */
-      call: 'going_once' | 'going_twice';
-      lotId: string;
-    };
     CandidatePolicyDto: {
       authorityName: string;
       /** @description 文号 */
@@ -2102,11 +2076,20 @@ export interface components {
       /** @example combinable */
       stacking: string;
     };
+    CapCheckDto: {
+      availableFen: string;
+      band?: string;
+      bit: boolean;
+      limitFen: string;
+      /** @enum {string} */
+      name: 'bandPerContract' | 'bandPerEnterprisePerYear' | 'perContract' | 'perEnterprisePerYear' | 'budget';
+      usedFen: string;
+    };
     CapsDto: {
       /** @example 50000000 */
-      perContractFen?: Record<string, never> | null;
+      perContractFen?: string | null;
       /** @example 100000000 */
-      perEnterprisePerYearFen?: Record<string, never> | null;
+      perEnterprisePerYearFen?: string | null;
     };
     CatalogueHolderDto: {
       id: string;
@@ -2161,22 +2144,31 @@ export interface components {
       /** @description false when there are more matches than total says */
       totalIsExact: boolean;
     };
-    ClockSyncDto: Record<string, never>;
-    CloseResultDto: {
-      closed: boolean;
-      dealId?: string | null;
+    CertificateDto: {
+      /** @example GR202633001234 */
+      certificateNumber: string;
+      /** @example 2029-01-14 */
+      expiresOn: string;
+      id: string;
+      /** @example 2026-01-15 */
+      issuedOn: string;
+      organizationId: string;
       /** Format: date-time */
-      endsAt?: string;
-      /** @description fen */
-      hammerPriceFen?: string | null;
-      lotId: string;
-      /**
-       * @description why nothing was closed
-       * @enum {string}
-       */
-      reason?: 'already_closed' | 'not_ended' | 'not_found';
-      /** @enum {string} */
-      result?: 'sold' | 'unsold';
+      recordedAt: string;
+    };
+    CertificatePageDto: {
+      items: components['schemas']['CertificateDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    ClockSyncDto: Record<string, never>;
+    ConditionCheckDto: {
+      actual: string | null;
+      /** @example contractType */
+      name: string;
+      passed: boolean;
+      required: string;
     };
     ContractBuyerDto: {
       id: string;
@@ -2271,83 +2263,9 @@ export interface components {
       id: string;
       name: string;
     };
-    ContractPaymentDto: {
-      /** @description fen */
-      amountFen: string;
-      /** Format: date-time */
-      createdAt: string;
-      failureCode: string | null;
-      id: string;
-      /** @description the fee item paid (price, instalment, milestone…) */
-      item: string | null;
-      paymentMethod: string | null;
-      /** @enum {string} */
-      provider: 'stripe' | 'bank_transfer' | 'deposit';
-      /** @description the provider's id, or the bank reference of a transfer */
-      providerPaymentId: string | null;
-      /**
-       * Format: date
-       * @description a bank transfer: the day it was received
-       */
-      receivedOn: string | null;
-      /** @description fen */
-      refundedFen: string;
-      /** @enum {string} */
-      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
-      /** Format: date-time */
-      succeededAt: string | null;
-    };
-    ContractPaymentItemDto: {
-      /** @description fen */
-      amountFen: string;
-      /** Format: date-time */
-      createdAt: string;
-      failureCode: string | null;
-      id: string;
-      /** @description the fee item paid (price, instalment, milestone…) */
-      item: string | null;
-      paymentMethod: string | null;
-      /** @enum {string} */
-      provider: 'stripe' | 'bank_transfer' | 'deposit';
-      /** @description the provider's id, or the bank reference of a transfer */
-      providerPaymentId: string | null;
-      /**
-       * Format: date
-       * @description a bank transfer: the day it was received
-       */
-      receivedOn: string | null;
-      /** @description fen */
-      refundedFen: string;
-      /** @description the refunds of this payment */
-      refunds: components['schemas']['ContractRefundDto'][];
-      /** @enum {string} */
-      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
-      /** Format: date-time */
-      succeededAt: string | null;
-    };
-    ContractPaymentPageDto: {
-      items: components['schemas']['ContractPaymentItemDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     ContractRefDto: {
       id: string;
       title: string;
-    };
-    ContractRefundDto: {
-      /** @description fen */
-      amountFen: string;
-      /** Format: date-time */
-      createdAt: string;
-      id: string;
-      paymentId: string;
-      providerRefundId: string | null;
-      reason: string;
-      /** @enum {string} */
-      status: 'pending' | 'succeeded' | 'failed';
-      /** Format: date-time */
-      succeededAt: string | null;
     };
     ContractRegistrationDto: {
       number: string;
@@ -2455,11 +2373,6 @@ export interface components {
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
     CreateSessionDto: {
-      /**
-       * @description create as a draft (not listed publicly) to add lots and set rules before publishing
-       * @default false
-       */
-      draft: boolean;
       /** @example 2026长三角拍·新材料专场 */
       name: string;
       /**
@@ -2493,6 +2406,8 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
+      /** @description the user's display name */
+      byName: string | null;
       reason: string;
     };
     DeclareImplementationDto: {
@@ -2532,7 +2447,7 @@ export interface components {
       /** @description research_funding policies only */
       fundingModes?: ('naming' | 'donation' | 'joint_fund')[];
       /** @example 10000000 */
-      minContractValueFen?: Record<string, never> | null;
+      minContractValueFen?: string | null;
       registration?: components['schemas']['RegistrationRuleDto'];
       /**
        * @default any
@@ -2545,6 +2460,18 @@ export interface components {
        * @enum {string}
        */
       throughPlatform: 'any' | 'required' | 'excluded';
+    };
+    ExplanationBaseDto: {
+      fen: string;
+      items: components['schemas']['BaseItemDto'][];
+      /** @enum {string} */
+      kind: 'actual_paid' | 'registered_value' | 'equity_valuation' | 'research_funding';
+    };
+    ExplanationRateDto: {
+      /** @enum {string} */
+      kind: 'single' | 'progressive' | 'banded';
+      rate: string;
+      steps: components['schemas']['RateStepDto'][];
     };
     FloorBidDto: {
       /** @example 10200000 */
@@ -2603,6 +2530,30 @@ export interface components {
       reference?: Record<string, never> | null;
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
+    };
+    HolderRegistryPageDto: {
+      items: components['schemas']['HolderRegistryRowDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    HolderRegistryRowDto: {
+      /** @description eligible for a free licence (P-3Y) */
+      freeLicenseEligible: number;
+      holderId: string;
+      holderName: string;
+      /** @description registered after the 30 days */
+      late: number;
+      /** @description registered within 30 days of obtaining */
+      onTime: number;
+      /** @description not registered, past the 30 days */
+      overdueUnregistered: number;
+      /** @description not registered, still within the 30 days */
+      pending: number;
+      /** @description rules suspended (a justified reason approved) */
+      suspended: number;
+      /** @description on the use-first list (P-2Y) */
+      useFirst: number;
     };
     ImportPoliciesDto: {
       /** @description the exporting authority (informative: policies are imported for the caller's authority) */
@@ -2854,26 +2805,6 @@ export interface components {
       offset: number;
       total: number;
     };
-    LotRegistrationDto: {
-      /** @enum {string} */
-      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
-      id: string;
-      /** @description holds the lead now */
-      leading: boolean;
-      /** @description a floor bidder registered by the operator (bids entered from the console) */
-      offline: boolean;
-      organizationId: string;
-      organizationName: string;
-      paddleNumber: number;
-      /** @example 竞买人 07 */
-      pseudonym: string;
-    };
-    LotRegistrationPageDto: {
-      items: components['schemas']['LotRegistrationDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     MarkPaidDto: {
       /** @example 2026-12-01 */
       paidOn: string;
@@ -2958,6 +2889,12 @@ export interface components {
       /** @enum {string} */
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
+    OrganizationPageDto: {
+      items: components['schemas']['OrganizationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     OwnRegistrationDto: {
       /** @description fen */
       currentFen: string | null;
@@ -3021,35 +2958,6 @@ export interface components {
       /** @example 中国工商银行绍兴柯桥支行 */
       bankName: string;
     };
-    PayoutBalanceDto: {
-      /** @description fen: what may be paid out now */
-      availableFen: string;
-      organizationId: string;
-      /** @description fen: paid out so far */
-      paidOutFen: string;
-      /** @description fen: refunds asked of the provider and not answered yet */
-      pendingRefundsFen: string;
-      /** @description fen: contract proceeds received for it and not yet paid out */
-      proceedsFen: string;
-    };
-    PayoutDto: {
-      /** @description fen */
-      amountFen: string;
-      bankReference: string;
-      /** Format: date-time */
-      createdAt: string;
-      id: string;
-      note: string | null;
-      organizationId: string;
-      /** Format: date */
-      paidOn: string;
-    };
-    PayoutPageDto: {
-      items: components['schemas']['PayoutDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     PlaceBidDto: {
       /** @example 10100000 */
       amountFen: string;
@@ -3063,6 +2971,25 @@ export interface components {
        * @example 15000000
        */
       maxFen?: string;
+    };
+    PolicyAuthorityDto: {
+      id: string;
+      /** @enum {string} */
+      level: 'province' | 'city' | 'county';
+      /** @example 绍兴市柯桥区科学技术局 */
+      name: string;
+      /** @example 330603 */
+      regionCode: string;
+    };
+    PolicyBudgetDto: {
+      /** @description fen */
+      paidFen: string;
+      /** @description fen: total - reserved - paid */
+      remainingFen: string;
+      /** @description fen: approved, not yet paid */
+      reservedFen: string;
+      /** @description fen */
+      totalFen: string;
     };
     PolicyDocumentDto: {
       /**
@@ -3078,7 +3005,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: Record<string, never> | null;
+      effectiveTo?: string | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -3095,6 +3022,67 @@ export interface components {
        */
       stacking: 'combinable' | 'exclusive';
     };
+    PolicyExportDto: {
+      authority: components['schemas']['PolicyAuthorityDto'];
+      /** Format: date-time */
+      exportedAt: string;
+      /** @example zjp.subsidy-policies/1 */
+      format: string;
+      policies: components['schemas']['PolicyDocumentDto'][];
+    };
+    PolicyImportResultDto: {
+      results: components['schemas']['PolicyImportResultItemDto'][];
+    };
+    PolicyImportResultItemDto: {
+      documentNumber: string;
+      id: string;
+      /** @enum {string} */
+      outcome: 'created' | 'versioned' | 'unchanged';
+    };
+    PolicyPreviewDto: {
+      /** @description fen */
+      amountFen: string;
+      eligible: boolean;
+      explanation: components['schemas']['SubsidyExplanationDto'];
+      failedCondition: string | null;
+    };
+    PolicyPreviewRequestDto: {
+      /**
+       * @description what the enterprise already got under the policy this year (fen), for the per-enterprise cap
+       * @example 0
+       */
+      enterpriseYearToDateFen?: string;
+      policy: components['schemas']['PolicyDocumentDto'];
+      /**
+       * @description the contract value (or research funding) in fen
+       * @example 200000000
+       */
+      valueFen: string;
+      /**
+       * @description the claim year; by default this year when the policy is in force, else its first year
+       * @example 2026
+       */
+      year?: number;
+    };
+    PolicyVersionDto: {
+      changeReason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description user id */
+      createdBy: string | null;
+      createdByName: string | null;
+      document: components['schemas']['PolicyDocumentDto'];
+      effectiveFrom: string;
+      effectiveTo: string | null;
+      name: string;
+      version: number;
+    };
+    PolicyVersionPageDto: {
+      items: components['schemas']['PolicyVersionDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -3104,6 +3092,17 @@ export interface components {
       /** @example 0.05 */
       rate?: string;
       tiers?: components['schemas']['TierDto'][];
+    };
+    RateStepDto: {
+      /** @description after the band's own caps */
+      cappedFen?: string;
+      /** @description portion × rate, exact */
+      exactFen: string;
+      fromFen: string;
+      portionFen: string;
+      /** @example 0.1 */
+      rate: string;
+      toFen: string | null;
     };
     ReadAllNotificationsDto: {
       /** @description how many notices were marked read */
@@ -3289,14 +3288,14 @@ export interface components {
     };
     RegistrationRuleDto: {
       /** @example 2026-12-31 */
-      onOrBefore?: Record<string, never> | null;
+      onOrBefore?: string | null;
       /** @description 技术合同认定登记 required */
       required?: boolean;
       /**
        * @description registered within N days of signing
        * @example 30
        */
-      withinDaysOfSigning?: Record<string, never> | null;
+      withinDaysOfSigning?: number | null;
     };
     RegistrationView: {
       /** @description P-REG: obtainedOn + 30 days */
@@ -3360,6 +3359,32 @@ export interface components {
        */
       receivedOn: string;
     };
+    ResearchFundingPageDto: {
+      items: components['schemas']['ResearchFundingViewDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    ResearchFundingViewDto: {
+      agreementNumber: string | null;
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      decisionReason: string | null;
+      /** Format: date-time */
+      declaredAt: string;
+      documents: components['schemas']['SubsidyAttachmentDto'][];
+      enterpriseId: string;
+      id: string;
+      /** @enum {string} */
+      mode: 'naming' | 'donation' | 'joint_fund';
+      platformId: string;
+      purpose: string;
+      receivedOn: string;
+      /** @enum {string} */
+      status: 'declared' | 'confirmed' | 'rejected';
+    };
     ReviewDto: {
       /**
        * @description adjust: the amount recommended, at most the computed amount
@@ -3379,9 +3404,17 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
+      /** @description the user's display name */
+      byName: string | null;
       /** @enum {string} */
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
+    };
+    RoundingDto: {
+      exactFen: string;
+      /** @enum {string} */
+      mode: 'half_up';
+      roundedFen: string;
     };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
@@ -3399,19 +3432,34 @@ export interface components {
        */
       date?: string;
     };
+    ScanStartedDto: {
+      /** @example 2026-11-25 */
+      date: string;
+      jobId: string;
+      /** @description another date than today: nothing is written */
+      preview: boolean;
+    };
+    ScanStatusDto: {
+      failedReason: string | null;
+      jobId: string;
+      /** @description when completed: scanDate, examined, changed, transitions; a preview adds counts (listed, eligible, suspended, released) and achievements by holder (an authority: its region only) */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * @description waiting, active, completed, failed…
+       * @example completed
+       */
+      state: string;
+    };
     SessionDto: {
       id: string;
-      /** @description every lot of the session in calling order (a session holds at most a few dozen) */
       lots: components['schemas']['SessionLotDto'][];
       name: string;
-      /** Format: date-time */
-      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
-      /** @enum {string} */
-      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3422,10 +3470,6 @@ export interface components {
       /** Format: date-time */
       endsAt: string;
       id: string;
-      /** @description run live by an auctioneer */
-      live: boolean;
-      /** @enum {string|null} */
-      result: 'sold' | 'unsold' | null;
       /** Format: date-time */
       startsAt: string;
       /**
@@ -3434,8 +3478,6 @@ export interface components {
        */
       status: 'scheduled' | 'open' | 'closed' | 'cancelled';
       title: string;
-      /** @enum {string|null} */
-      unsoldReason: 'no_bids' | 'reserve_not_met' | 'withdrawn' | null;
     };
     SessionPageDto: {
       items: components['schemas']['SessionSummaryDto'][];
@@ -3447,17 +3489,10 @@ export interface components {
       id: string;
       lotCount: number;
       name: string;
-      /** Format: date-time */
-      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
-      /**
-       * @description a draft is not listed publicly until published
-       * @enum {string}
-       */
-      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3579,6 +3614,37 @@ export interface components {
       /** @example 182044 */
       sizeBytes: number;
     };
+    SubsidyBatchDto: {
+      applicationIds: string[];
+      applications: number;
+      authorityId: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string | null;
+      /** Format: date-time */
+      exportedAt: string | null;
+      id: string;
+      note: string | null;
+      /** @example SB-2026-0001 */
+      number: string;
+      /** Format: date-time */
+      paidAt: string | null;
+      paidOn: string | null;
+      paymentReference: string | null;
+      /**
+       * @description open: may still change; exported: frozen by the first export; paid
+       * @enum {string}
+       */
+      status: 'open' | 'exported' | 'paid';
+      /** @description fen */
+      totalFen: string;
+    };
+    SubsidyBatchPageDto: {
+      items: components['schemas']['SubsidyBatchDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     SubsidyCandidateDto: {
       /** @description fen */
       amountFen: string;
@@ -3614,6 +3680,67 @@ export interface components {
     SubsidyDecisionDto: {
       /** @example 经复核同意 */
       reason: string;
+    };
+    SubsidyExplanationDto: {
+      amountFen: string;
+      bands?: components['schemas']['BandShareDto'][];
+      base: components['schemas']['ExplanationBaseDto'];
+      caps: components['schemas']['CapCheckDto'][];
+      conditions: components['schemas']['ConditionCheckDto'][];
+      exactFen: string;
+      /** @enum {string} */
+      policyKind: 'contract' | 'research_funding';
+      rate: components['schemas']['ExplanationRateDto'];
+      rounding: components['schemas']['RoundingDto'];
+      year: number;
+    };
+    SubsidyPolicyDto: {
+      authority: components['schemas']['PolicyAuthorityDto'];
+      budget: components['schemas']['PolicyBudgetDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description the policy document of the current version */
+      document: components['schemas']['PolicyDocumentDto'];
+      /** @description 文号 */
+      documentNumber: string;
+      /** @example 2026-01-01 */
+      effectiveFrom: string;
+      effectiveTo: string | null;
+      id: string;
+      /** @enum {string} */
+      kind: 'contract' | 'research_funding';
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+      /** Format: date-time */
+      updatedAt: string;
+      version: number;
+    };
+    SubsidyPolicyPageDto: {
+      items: components['schemas']['SubsidyPolicyDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    SummaryReportDto: {
+      from: string | null;
+      /** @enum {string} */
+      groupBy: 'authority' | 'region' | 'field' | 'period';
+      rows: components['schemas']['SummaryRowDto'][];
+      to: string | null;
+      total: components['schemas']['SummaryTotalDto'];
+    };
+    SummaryRowDto: {
+      applications: number;
+      approvedFen: string;
+      key: string;
+      label: string;
+      paidFen: string;
+    };
+    SummaryTotalDto: {
+      applications: number;
+      approvedFen: string;
+      paidFen: string;
     };
     TerminateContractDto: {
       /** @enum {string} */
@@ -3682,7 +3809,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: Record<string, never> | null;
+      effectiveTo?: string | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -3714,6 +3841,12 @@ export interface components {
       organizationId: string;
       roles: ('platform_admin' | 'authority_admin' | 'holder_admin' | 'holder_member' | 'enterprise_admin' | 'enterprise_member' | 'broker')[];
     };
+    UserPageDto: {
+      items: components['schemas']['UserDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     VersionDto: {
       /** @description the version of the terms being submitted or signed */
       version: number;
@@ -3726,13 +3859,6 @@ export interface components {
       reason: string;
     };
     WithdrawListingDto: {
-      reason: string;
-    };
-    WithdrawLotDto: {
-      /**
-       * @description why the lot is withdrawn (撤拍理由), kept in the audit log
-       * @example 权利人撤回委托
-       */
       reason: string;
     };
     WithdrawPolicyDto: {
@@ -3755,23 +3881,30 @@ export type SchemaApplyDto = components['schemas']['ApplyDto'];
 export type SchemaApplyFreeLicenseDto = components['schemas']['ApplyFreeLicenseDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
+export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
+export type SchemaBaseItemDto = components['schemas']['BaseItemDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
+export type SchemaBudgetAuthorityDto = components['schemas']['BudgetAuthorityDto'];
+export type SchemaBudgetPageDto = components['schemas']['BudgetPageDto'];
+export type SchemaBudgetRowDto = components['schemas']['BudgetRowDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
-export type SchemaCallResultDto = components['schemas']['CallResultDto'];
 export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
+export type SchemaCapCheckDto = components['schemas']['CapCheckDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
+export type SchemaCertificateDto = components['schemas']['CertificateDto'];
+export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
-export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
+export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
@@ -3779,11 +3912,7 @@ export type SchemaContractListItemDto = components['schemas']['ContractListItemD
 export type SchemaContractMoneyDto = components['schemas']['ContractMoneyDto'];
 export type SchemaContractPageDto = components['schemas']['ContractPageDto'];
 export type SchemaContractPartyDto = components['schemas']['ContractPartyDto'];
-export type SchemaContractPaymentDto = components['schemas']['ContractPaymentDto'];
-export type SchemaContractPaymentItemDto = components['schemas']['ContractPaymentItemDto'];
-export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymentPageDto'];
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
-export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
@@ -3800,12 +3929,16 @@ export type SchemaDeclareIntentDto = components['schemas']['DeclareIntentDto'];
 export type SchemaDefaultDto = components['schemas']['DefaultDto'];
 export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
+export type SchemaExplanationBaseDto = components['schemas']['ExplanationBaseDto'];
+export type SchemaExplanationRateDto = components['schemas']['ExplanationRateDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
+export type SchemaHolderRegistryRowDto = components['schemas']['HolderRegistryRowDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
 export type SchemaImportProgressDto = components['schemas']['ImportProgressDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
@@ -3824,8 +3957,6 @@ export type SchemaLotCardDto = components['schemas']['LotCardDto'];
 export type SchemaLotDto = components['schemas']['LotDto'];
 export type SchemaLotHolderDto = components['schemas']['LotHolderDto'];
 export type SchemaLotPageDto = components['schemas']['LotPageDto'];
-export type SchemaLotRegistrationDto = components['schemas']['LotRegistrationDto'];
-export type SchemaLotRegistrationPageDto = components['schemas']['LotRegistrationPageDto'];
 export type SchemaMarkPaidDto = components['schemas']['MarkPaidDto'];
 export type SchemaMilestoneReachedDto = components['schemas']['MilestoneReachedDto'];
 export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
@@ -3833,16 +3964,24 @@ export type SchemaNotificationView = components['schemas']['NotificationView'];
 export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
+export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
-export type SchemaPayoutBalanceDto = components['schemas']['PayoutBalanceDto'];
-export type SchemaPayoutDto = components['schemas']['PayoutDto'];
-export type SchemaPayoutPageDto = components['schemas']['PayoutPageDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
+export type SchemaPolicyAuthorityDto = components['schemas']['PolicyAuthorityDto'];
+export type SchemaPolicyBudgetDto = components['schemas']['PolicyBudgetDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
+export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
+export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
+export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
+export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
+export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
+export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
+export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
+export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
 export type SchemaRecordedHistoryDto = components['schemas']['RecordedHistoryDto'];
 export type SchemaRecordJustificationDto = components['schemas']['RecordJustificationDto'];
@@ -3860,10 +3999,15 @@ export type SchemaRegistrationView = components['schemas']['RegistrationView'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
+export type SchemaResearchFundingPageDto = components['schemas']['ResearchFundingPageDto'];
+export type SchemaResearchFundingViewDto = components['schemas']['ResearchFundingViewDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
+export type SchemaRoundingDto = components['schemas']['RoundingDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
+export type SchemaScanStartedDto = components['schemas']['ScanStartedDto'];
+export type SchemaScanStatusDto = components['schemas']['ScanStatusDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
 export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
@@ -3876,9 +4020,17 @@ export type SchemaSubmitJustificationDto = components['schemas']['SubmitJustific
 export type SchemaSubsidyApplicationDto = components['schemas']['SubsidyApplicationDto'];
 export type SchemaSubsidyApplicationPageDto = components['schemas']['SubsidyApplicationPageDto'];
 export type SchemaSubsidyAttachmentDto = components['schemas']['SubsidyAttachmentDto'];
+export type SchemaSubsidyBatchDto = components['schemas']['SubsidyBatchDto'];
+export type SchemaSubsidyBatchPageDto = components['schemas']['SubsidyBatchPageDto'];
 export type SchemaSubsidyCandidateDto = components['schemas']['SubsidyCandidateDto'];
 export type SchemaSubsidyCandidatePageDto = components['schemas']['SubsidyCandidatePageDto'];
 export type SchemaSubsidyDecisionDto = components['schemas']['SubsidyDecisionDto'];
+export type SchemaSubsidyExplanationDto = components['schemas']['SubsidyExplanationDto'];
+export type SchemaSubsidyPolicyDto = components['schemas']['SubsidyPolicyDto'];
+export type SchemaSubsidyPolicyPageDto = components['schemas']['SubsidyPolicyPageDto'];
+export type SchemaSummaryReportDto = components['schemas']['SummaryReportDto'];
+export type SchemaSummaryRowDto = components['schemas']['SummaryRowDto'];
+export type SchemaSummaryTotalDto = components['schemas']['SummaryTotalDto'];
 export type SchemaTerminateContractDto = components['schemas']['TerminateContractDto'];
 export type SchemaTerminationDto = components['schemas']['TerminationDto'];
 export type SchemaTierDto = components['schemas']['TierDto'];
@@ -3889,11 +4041,11 @@ export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizat
 export type SchemaUpdatePolicyDto = components['schemas']['UpdatePolicyDto'];
 export type SchemaUseFirstDto = components['schemas']['UseFirstDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
+export type SchemaUserPageDto = components['schemas']['UserPageDto'];
 export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
 export type SchemaWithdrawListingDto = components['schemas']['WithdrawListingDto'];
-export type SchemaWithdrawLotDto = components['schemas']['WithdrawLotDto'];
 export type SchemaWithdrawPolicyDto = components['schemas']['WithdrawPolicyDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -4301,53 +4453,6 @@ export interface operations {
       };
     };
   };
-  SessionsController_publish: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SessionDto'];
-        };
-      };
-    };
-  };
-  SessionsController_manage: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        order?: 'asc' | 'desc';
-        sort?: 'startsAt' | 'name' | 'lotCount';
-        status?: 'draft' | 'published';
-        theme?: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SessionPageDto'];
-        };
-      };
-    };
-  };
   AuthController_login: {
     parameters: {
       query?: never;
@@ -4574,11 +4679,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanStartedDto'];
+        };
       };
     };
   };
@@ -4597,7 +4704,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanStatusDto'];
+        };
       };
     };
   };
@@ -4620,9 +4729,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ContractRefundDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -4631,9 +4738,7 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
-        order?: 'asc' | 'desc';
         role?: 'seller' | 'buyer';
-        sort?: 'createdAt' | 'title';
         status?: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
       };
       header?: never;
@@ -4713,9 +4818,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ContractPaymentDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -4810,10 +4913,7 @@ export interface operations {
   };
   ContractBillingController_payments: {
     parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
+      query?: never;
       header?: never;
       path: {
         id: string;
@@ -4826,9 +4926,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ContractPaymentPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5271,6 +5369,9 @@ export interface operations {
   ResearchFundingsController_certificates: {
     parameters: {
       query?: {
+        limit?: number;
+        offset?: number;
+        /** @description administrators: one enterprise */
         organizationId?: string;
       };
       header?: never;
@@ -5283,7 +5384,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CertificatePageDto'];
+        };
       };
     };
   };
@@ -5304,7 +5407,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CertificateDto'];
+        };
       };
     };
   };
@@ -5727,13 +5832,11 @@ export interface operations {
       };
     };
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['CallResultDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5756,9 +5859,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['BidResultDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5777,9 +5878,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['CloseResultDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5802,54 +5901,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['RegistrationDto'];
-        };
-      };
-    };
-  };
-  LotsController_open: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LotDto'];
-        };
-      };
-    };
-  };
-  LotsController_registrations: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LotRegistrationPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5895,31 +5947,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RegistrationDto'];
-        };
-      };
-    };
-  };
-  LotsController_withdraw: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['WithdrawLotDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CloseResultDto'];
         };
       };
     };
@@ -5989,8 +6016,10 @@ export interface operations {
   OrganizationsController_list: {
     parameters: {
       query?: {
-        limit?: unknown;
-        offset?: unknown;
+        limit?: number;
+        offset?: number;
+        /** @description part of the name, or the whole credit code */
+        q?: string;
         /** @description organisations in this region (a city or province code covers its counties) */
         region?: string;
         type?: 'holder' | 'enterprise' | 'authority' | 'broker';
@@ -6005,7 +6034,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganizationPageDto'];
+        };
       };
     };
   };
@@ -6097,27 +6128,6 @@ export interface operations {
       };
     };
   };
-  PayoutsController_balance: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutBalanceDto'];
-        };
-      };
-    };
-  };
   PayoutsController_list: {
     parameters: {
       query?: {
@@ -6136,15 +6146,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['PayoutPageDto'];
-        };
+        content?: never;
       };
     };
   };
   OrganizationsController_listUsers: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -6157,7 +6168,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserPageDto'];
+        };
       };
     };
   };
@@ -6224,9 +6237,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['PayoutDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6357,6 +6368,10 @@ export interface operations {
       query?: {
         /** @description administrators: one holder */
         holderId?: string;
+        limit?: number;
+        offset?: number;
+        /** @description by name, or the holders with the most of one count first */
+        sort?: 'name' | 'late' | 'overdueUnregistered' | 'useFirst' | 'freeLicenseEligible';
       };
       header?: never;
       path?: never;
@@ -6368,13 +6383,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HolderRegistryPageDto'];
+        };
       };
     };
   };
   ResearchFundingsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6385,7 +6405,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingPageDto'];
+        };
       };
     };
   };
@@ -6406,7 +6428,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6425,7 +6449,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6448,7 +6474,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6471,7 +6499,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6517,7 +6547,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6561,7 +6593,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6584,7 +6618,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6607,7 +6643,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6626,13 +6664,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
   SettlementBatchesController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'open' | 'exported' | 'paid';
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6643,7 +6687,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchPageDto'];
+        };
       };
     };
   };
@@ -6664,7 +6710,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6683,7 +6731,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6727,7 +6777,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6801,6 +6853,8 @@ export interface operations {
         /** @description in force on this date */
         inForceOn?: string;
         kind?: 'contract' | 'research_funding';
+        limit?: number;
+        offset?: number;
         status?: 'active' | 'withdrawn';
       };
       header?: never;
@@ -6813,7 +6867,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyPageDto'];
+        };
       };
     };
   };
@@ -6834,7 +6890,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6853,7 +6911,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6876,7 +6936,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6895,13 +6957,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyExportDto'];
+        };
       };
     };
   };
   SubsidyPoliciesController_versions: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -6914,7 +6981,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyVersionPageDto'];
+        };
       };
     };
   };
@@ -6937,7 +7006,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6954,7 +7025,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyExportDto'];
+        };
       };
     };
   };
@@ -6975,13 +7048,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyImportResultDto'];
+        };
+      };
+    };
+  };
+  SubsidyPoliciesController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PolicyPreviewRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyPreviewDto'];
+        };
       };
     };
   };
   SubsidyReportsController_budget: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'withdrawn';
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6992,7 +7094,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BudgetPageDto'];
+        };
       };
     };
   };
@@ -7016,7 +7120,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SummaryReportDto'];
+        };
       };
     };
   };

@@ -31,4 +31,17 @@ SELECT o.id AS "holderId", o.name AS "holderName",
   FROM organization_directory o JOIN achievements a ON a.holder_id = o.id
  WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1)
    AND ($3::uuid IS NULL OR o.id = $3 OR ($4::text IS NOT NULL AND o.region_code LIKE $4 || '%'))
- GROUP BY o.id, o.name ORDER BY o.name;
+ GROUP BY o.id, o.name
+ ORDER BY CASE $5::text
+            WHEN 'late' THEN count(*) FILTER (WHERE a.registered_on > a.obtained_on + 30)
+            WHEN 'overdueUnregistered' THEN count(*) FILTER (WHERE a.registered_on IS NULL AND $2::date > a.obtained_on + 30)
+            WHEN 'useFirst' THEN count(*) FILTER (WHERE a.rule_state = 'use_first')
+            WHEN 'freeLicenseEligible' THEN count(*) FILTER (WHERE a.rule_state = 'free_license_eligible')
+          END DESC NULLS LAST, o.name, o.id
+ LIMIT $6 OFFSET $7;
+
+-- name: registryHolderCount
+SELECT count(DISTINCT o.id)::int AS total
+  FROM organization_directory o JOIN achievements a ON a.holder_id = o.id
+ WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1)
+   AND ($2::uuid IS NULL OR o.id = $2 OR ($3::text IS NOT NULL AND o.region_code LIKE $3 || '%'));

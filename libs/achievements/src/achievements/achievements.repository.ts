@@ -27,7 +27,19 @@ const SQL = queries(__filename, {
       FROM organization_directory o JOIN achievements a ON a.holder_id = o.id
      WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1)
        AND ($3::uuid IS NULL OR o.id = $3 OR ($4::text IS NOT NULL AND o.region_code LIKE $4 || '%'))
-     GROUP BY o.id, o.name ORDER BY o.name`,
+     GROUP BY o.id, o.name
+     ORDER BY CASE $5::text
+                WHEN 'late' THEN count(*) FILTER (WHERE a.registered_on > a.obtained_on + 30)
+                WHEN 'overdueUnregistered' THEN count(*) FILTER (WHERE a.registered_on IS NULL AND $2::date > a.obtained_on + 30)
+                WHEN 'useFirst' THEN count(*) FILTER (WHERE a.rule_state = 'use_first')
+                WHEN 'freeLicenseEligible' THEN count(*) FILTER (WHERE a.rule_state = 'free_license_eligible')
+              END DESC NULLS LAST, o.name, o.id
+     LIMIT $6 OFFSET $7`,
+  registryHolderCount: `
+    SELECT count(DISTINCT o.id)::int AS total
+      FROM organization_directory o JOIN achievements a ON a.holder_id = o.id
+     WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1)
+       AND ($2::uuid IS NULL OR o.id = $2 OR ($3::text IS NOT NULL AND o.region_code LIKE $3 || '%'))`,
 });
 
 type Query = Pick<EntityManager, 'query'>;
@@ -75,10 +87,24 @@ export interface HolderRegistryRow {
   suspended: number;
 }
 
-/** P-REG counts per holder as of `today`; one holder or all, among those readable (organizationId / regionPrefix null: all). */
+/**
+ * P-REG counts per holder as of `today`; one holder or all, among those readable (organizationId / regionPrefix null: all);
+ * one page, by name or by the most of one count (`sort`).
+ */
 export async function registryByHolder(
   m: Query,
-  q: { holderId: string | null; today: string; organizationId: string | null; regionPrefix: string | null },
-): Promise<HolderRegistryRow[]> {
-  return (await m.query(SQL.registryByHolder, [q.holderId, q.today, q.organizationId, q.regionPrefix])) as HolderRegistryRow[];
+  q: { holderId: string | null; today: string; organizationId: string | null; regionPrefix: string | null; sort: string | null },
+  page: { limit: number; offset: number },
+): Promise<{ rows: HolderRegistryRow[]; total: number }> {
+  const [{ total }] = (await m.query(SQL.registryHolderCount, [q.holderId, q.organizationId, q.regionPrefix])) as { total: number }[];
+  const rows = (await m.query(SQL.registryByHolder, [
+    q.holderId,
+    q.today,
+    q.organizationId,
+    q.regionPrefix,
+    q.sort,
+    page.limit,
+    page.offset,
+  ])) as HolderRegistryRow[];
+  return { rows, total };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, todayInShanghai } from '@zjp/core';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { assertMayReadHolder, isAdministrator, readableOrgs } from '../access';
 import { registryByHolder, type HolderRegistryRow } from '../achievements/achievements.repository';
@@ -17,10 +17,16 @@ export class RegistryReportService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async byHolder(actor: Principal, holderId?: string): Promise<HolderRegistryRow[]> {
-    const only = isAdministrator(actor) ? (holderId ?? null) : actor.organizationId;
-    if (holderId) await assertMayReadHolder(this.db, actor, holderId);
+  async byHolder(actor: Principal, query: { holderId?: string; sort?: string; limit: number; offset: number }): Promise<PageOf<HolderRegistryRow>> {
+    const only = isAdministrator(actor) ? (query.holderId ?? null) : actor.organizationId;
+    if (query.holderId) await assertMayReadHolder(this.db, actor, query.holderId);
     const readable = await readableOrgs(this.db, actor);
-    return registryByHolder(this.db, { holderId: only, today: todayInShanghai(this.clock).toString(), ...readable });
+    const page = { limit: query.limit, offset: query.offset };
+    const { rows, total } = await registryByHolder(
+      this.db,
+      { holderId: only, today: todayInShanghai(this.clock).toString(), sort: query.sort ?? null, ...readable },
+      page,
+    );
+    return { items: rows, total, ...page };
   }
 }

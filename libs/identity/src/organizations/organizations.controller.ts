@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { Authenticated, CurrentPrincipal, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { CreateUserDto } from '../users/dto/create-user.dto';
-import { UserDto } from '../users/dto/user.dto';
+import { UserDto, UserPageDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 import { CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organization.dto';
 import { ListOrganizationsQuery } from './dto/list-organizations.query';
-import { OrganizationDto } from './dto/organization.dto';
+import { OrganizationDto, OrganizationPageDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
 
 @ApiTags('organizations')
@@ -18,7 +18,8 @@ export class OrganizationsController {
     private readonly users: UsersService,
   ) {}
 
-  @Roles('platform_admin')
+  /** The operator creates any organisation; an authority holders, enterprises and brokers of its region. */
+  @Roles('platform_admin', 'authority_admin')
   @OrgScope.none()
   @Post()
   @ApiCreatedResponse({ type: OrganizationDto })
@@ -29,9 +30,10 @@ export class OrganizationsController {
   @Roles('platform_admin', 'authority_admin')
   @OrgScope.filtered('organization')
   @Get()
-  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListOrganizationsQuery): Promise<{ items: OrganizationDto[]; total: number }> {
+  @ApiOkResponse({ type: OrganizationPageDto })
+  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListOrganizationsQuery): Promise<OrganizationPageDto> {
     const page = await this.organizations.list(query, actor);
-    return { items: page.items.map(OrganizationDto.from), total: page.total };
+    return { items: page.items.map(OrganizationDto.from), total: page.total, limit: query.limit, offset: query.offset };
   }
 
   @Authenticated()
@@ -42,7 +44,8 @@ export class OrganizationsController {
     return OrganizationDto.from(await this.organizations.get(actor, id));
   }
 
-  @Roles('platform_admin')
+  /** Flags (high-level platform, SME) and name: the operator, or an authority for the organisations of its region. */
+  @Roles('platform_admin', 'authority_admin')
   @OrgScope.owned('organization')
   @Patch(':id')
   @ApiOkResponse({ type: OrganizationDto })
@@ -50,20 +53,22 @@ export class OrganizationsController {
     return OrganizationDto.from(await this.organizations.update(actor, id, body));
   }
 
-  @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
+  @Roles('platform_admin', 'holder_admin', 'enterprise_admin', 'authority_admin')
   @OrgScope.owned('organization')
   @Post(':id/users')
   @ApiCreatedResponse({ type: UserDto })
   async createUser(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: CreateUserDto): Promise<UserDto> {
-    this.organizations.assertCanManageUsers(actor, id);
+    await this.organizations.assertCanManageUsers(actor, id);
     return UserDto.from(await this.users.create(actor, id, body));
   }
 
-  @Roles('platform_admin', 'holder_admin', 'enterprise_admin')
+  @Roles('platform_admin', 'holder_admin', 'enterprise_admin', 'authority_admin')
   @OrgScope.owned('organization')
   @Get(':id/users')
-  async listUsers(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<UserDto[]> {
-    this.organizations.assertCanManageUsers(actor, id);
-    return (await this.users.listByOrganization(id)).map(UserDto.from);
+  @ApiOkResponse({ type: UserPageDto })
+  async listUsers(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<UserPageDto> {
+    await this.organizations.assertCanManageUsers(actor, id);
+    const page = await this.users.pageByOrganization(id, query);
+    return { items: page.items.map(UserDto.from), total: page.total, limit: query.limit, offset: query.offset };
   }
 }

@@ -48,6 +48,7 @@ export class OrganizationsService {
   async create(actor: Principal | null, dto: CreateOrganizationDto): Promise<Organization> {
     const problems = organizationProblems(dto);
     if (problems.length) throw new ValidationError(problems);
+    if (actor) await this.assertMayCreate(actor, dto);
     return this.tx.run(async (m) => {
       const org = m.create(Organization, {
         id: newId(this.clock),
@@ -75,8 +76,12 @@ export class OrganizationsService {
   }
 
   async update(actor: Principal, id: string, dto: UpdateOrganizationDto): Promise<Organization> {
+    const o = await oversightOf(this.organizations.manager, actor);
     return this.tx.run(async (m) => {
       const org = await m.findOne(Organization, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      // an authority changes the organisations of its region (not authorities, not its own); the operator any
+      if (o.kind !== 'all' && !(org && org.type !== 'authority' && org.id !== actor.organizationId && oversees(o, org)))
+        throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'You may only change organisations in your region');
       if (!org) throw new NotFoundError('ORGANIZATION_NOT_FOUND', 'No such organisation');
       const problems: FieldError[] = [];
       if (dto.highLevelPlatform !== undefined && org.type !== 'holder')
@@ -113,6 +118,7 @@ export class OrganizationsService {
         });
     }
     if (query.type) qb.andWhere('o.type = :type', { type: query.type });
+    if (query.q) qb.andWhere(`(o.name ILIKE '%' || :q || '%' OR o.credit_code = :q)`, { q: query.q.trim() });
     if (query.region) {
       const digits = { province: 2, city: 4, county: 6 }[regionLevel(query.region)];
       qb.andWhere('left(o.region_code, :digits) = :prefix', { digits, prefix: query.region.slice(0, digits) });
@@ -133,9 +139,26 @@ export class OrganizationsService {
   }
 
   /** Platform administrators manage everyone; an organisation's admin manages only its own users. */
-  assertCanManageUsers(actor: Principal, organizationId: string): void {
+  async assertCanManageUsers(actor: Principal, organizationId: string): Promise<void> {
     if (actor.roles.includes('platform_admin')) return;
     if (actor.organizationId === organizationId && ORG_ADMIN_ROLES.some((r) => actor.roles.includes(r))) return;
+    // an authority manages the users of the holders, enterprises and brokers of its region
+    if (actor.roles.includes('authority_admin')) {
+      const o = await oversightOf(this.organizations.manager, actor);
+      const org = await this.organizations.findOneBy({ id: organizationId });
+      if (org && org.type !== 'authority' && oversees(o, org)) return;
+    }
     throw new ForbiddenError('ORGANIZATION_BOUNDARY', "You may only manage your own organisation's users");
+  }
+
+  /** The operator creates any organisation; an authority creates holders, enterprises and brokers within its region. */
+  private async assertMayCreate(actor: Principal, dto: CreateOrganizationDto): Promise<void> {
+    const o = await oversightOf(this.organizations.manager, actor);
+    if (o.kind === 'all') return;
+    if (o.kind === 'region' && dto.type !== 'authority') {
+      if (dto.regionCode.startsWith(o.prefix)) return;
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'You may only create organisations in your region', { field: 'regionCode' });
+    }
+    throw new ForbiddenError('FORBIDDEN_ROLE', 'Only the platform operator creates authorities');
   }
 }

@@ -57,6 +57,17 @@ export class UsersService {
     return this.users.find({ where: { organizationId }, order: { email: 'ASC' } });
   }
 
+  /** One page of an organisation's users, by email. */
+  async pageByOrganization(organizationId: string, page: { limit: number; offset: number }): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await this.users.findAndCount({
+      where: { organizationId },
+      order: { email: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items, total };
+  }
+
   async get(id: string): Promise<User> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new NotFoundError('USER_NOT_FOUND', 'No such user');

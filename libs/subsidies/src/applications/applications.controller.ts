@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type PageOf, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { SubsidyCandidatesService, type CandidateView } from '../candidates/candidates.service';
 import { ApplyDto, SubsidyDecisionDto, ListApplicationsQuery, ListCandidatesQuery, ReviewDto } from './applications.dto';
@@ -27,6 +27,7 @@ export class SubsidyApplicationsController {
   @Roles('enterprise_admin')
   @OrgScope.owned('contract', 'body:contractId')
   @Post('subsidy-applications')
+  @ApiCreatedResponse({ type: SubsidyApplicationDto })
   apply(@CurrentPrincipal() actor: Principal, @Body() body: ApplyDto): Promise<ApplicationView> {
     return this.applications.apply(actor, body);
   }
@@ -51,6 +52,7 @@ export class SubsidyApplicationsController {
   @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/withdraw')
   @HttpCode(200)
+  @ApiOkResponse({ type: SubsidyApplicationDto })
   withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<ApplicationView> {
     return this.applications.withdraw(actor, id);
   }
@@ -60,6 +62,7 @@ export class SubsidyApplicationsController {
   @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/review')
   @HttpCode(200)
+  @ApiOkResponse({ type: SubsidyApplicationDto })
   review(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ReviewDto): Promise<ApplicationView> {
     return this.applications.review(actor, id, body);
   }
@@ -69,6 +72,7 @@ export class SubsidyApplicationsController {
   @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/approve')
   @HttpCode(200)
+  @ApiOkResponse({ type: SubsidyApplicationDto })
   approve(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubsidyDecisionDto): Promise<ApplicationView> {
     return this.applications.approve(actor, id, body.reason);
   }
@@ -78,6 +82,7 @@ export class SubsidyApplicationsController {
   @OrgScope.owned('subsidyApplication')
   @Post('subsidy-applications/:id/reject')
   @HttpCode(200)
+  @ApiOkResponse({ type: SubsidyApplicationDto })
   reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: SubsidyDecisionDto): Promise<ApplicationView> {
     return this.applications.reject(actor, id, body.reason);
   }

@@ -43,21 +43,29 @@ UPDATE subsidy_applications SET status = 'withdrawn' WHERE id = $1;
 SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
   a.enterprise_id, e.name AS enterprise_name, a.enterprise_region_code, a.year, a.status, a.computed_fen::text, a.recommended_fen::text, a.approved_fen::text,
   a.explanation, a.approval_explanation, a.statement, a.attachments, a.payee, a.review_decision, a.reviewed_by, a.reviewed_at, a.review_reason,
-  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at
+  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at,
+  ru.display_name AS reviewer_name, du.display_name AS decider_name, vu.display_name AS revoker_name
 FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-JOIN organization_directory e ON e.id = a.enterprise_id WHERE a.id = $1;
+JOIN organization_directory e ON e.id = a.enterprise_id
+LEFT JOIN user_directory ru ON ru.id = a.reviewed_by
+LEFT JOIN user_directory du ON du.id = a.decided_by
+LEFT JOIN user_directory vu ON vu.id = a.revoked_by WHERE a.id = $1;
 
 -- name: listAll
 SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
   a.enterprise_id, e.name AS enterprise_name, a.enterprise_region_code, a.year, a.status, a.computed_fen::text, a.recommended_fen::text, a.approved_fen::text,
   a.explanation, a.approval_explanation, a.statement, a.attachments, a.payee, a.review_decision, a.reviewed_by, a.reviewed_at, a.review_reason,
-  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at
+  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at,
+  ru.display_name AS reviewer_name, du.display_name AS decider_name, vu.display_name AS revoker_name
 FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-JOIN organization_directory e ON e.id = a.enterprise_id WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (TRUE OR $4::uuid IS NULL)
+JOIN organization_directory e ON e.id = a.enterprise_id
+LEFT JOIN user_directory ru ON ru.id = a.reviewed_by
+LEFT JOIN user_directory du ON du.id = a.decided_by
+LEFT JOIN user_directory vu ON vu.id = a.revoked_by WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (TRUE OR $4::uuid IS NULL)
      ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6;
 
 -- name: countAll
@@ -67,11 +75,15 @@ SELECT count(*)::int AS total FROM subsidy_applications a WHERE ($1::text IS NUL
 SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
   a.enterprise_id, e.name AS enterprise_name, a.enterprise_region_code, a.year, a.status, a.computed_fen::text, a.recommended_fen::text, a.approved_fen::text,
   a.explanation, a.approval_explanation, a.statement, a.attachments, a.payee, a.review_decision, a.reviewed_by, a.reviewed_at, a.review_reason,
-  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at
+  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at,
+  ru.display_name AS reviewer_name, du.display_name AS decider_name, vu.display_name AS revoker_name
 FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-JOIN organization_directory e ON e.id = a.enterprise_id WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.enterprise_id = $4 OR $4::uuid IS NULL)
+JOIN organization_directory e ON e.id = a.enterprise_id
+LEFT JOIN user_directory ru ON ru.id = a.reviewed_by
+LEFT JOIN user_directory du ON du.id = a.decided_by
+LEFT JOIN user_directory vu ON vu.id = a.revoked_by WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.enterprise_id = $4 OR $4::uuid IS NULL)
      ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6;
 
 -- name: countOfEnterprise
@@ -81,11 +93,15 @@ SELECT count(*)::int AS total FROM subsidy_applications a WHERE ($1::text IS NUL
 SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
   a.enterprise_id, e.name AS enterprise_name, a.enterprise_region_code, a.year, a.status, a.computed_fen::text, a.recommended_fen::text, a.approved_fen::text,
   a.explanation, a.approval_explanation, a.statement, a.attachments, a.payee, a.review_decision, a.reviewed_by, a.reviewed_at, a.review_reason,
-  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at
+  a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at,
+  ru.display_name AS reviewer_name, du.display_name AS decider_name, vu.display_name AS revoker_name
 FROM subsidy_applications a
 JOIN subsidy_policies p ON p.id = a.policy_id
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-JOIN organization_directory e ON e.id = a.enterprise_id WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.authority_id = $4 OR $4::uuid IS NULL)
+JOIN organization_directory e ON e.id = a.enterprise_id
+LEFT JOIN user_directory ru ON ru.id = a.reviewed_by
+LEFT JOIN user_directory du ON du.id = a.decided_by
+LEFT JOIN user_directory vu ON vu.id = a.revoked_by WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3) AND (a.authority_id = $4 OR $4::uuid IS NULL)
      ORDER BY a.submitted_at DESC, a.id DESC LIMIT $5 OFFSET $6;
 
 -- name: countOfAuthority

@@ -8,11 +8,15 @@ export const GRANTED_STATUSES = ['approved', 'batched', 'paid'];
 const SELECT = `SELECT a.id, a.policy_id, v.name AS policy_name, p.document_number, a.policy_version, a.authority_id, a.subject_type, a.subject_id, a.subject_label,
     a.enterprise_id, e.name AS enterprise_name, a.enterprise_region_code, a.year, a.status, a.computed_fen::text, a.recommended_fen::text, a.approved_fen::text,
     a.explanation, a.approval_explanation, a.statement, a.attachments, a.payee, a.review_decision, a.reviewed_by, a.reviewed_at, a.review_reason,
-    a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at
+    a.decided_by, a.decided_at, a.decision_reason, a.revoked_by, a.revoked_at, a.revoke_reason, a.batch_id, a.submitted_by, a.submitted_at, a.paid_at,
+    ru.display_name AS reviewer_name, du.display_name AS decider_name, vu.display_name AS revoker_name
   FROM subsidy_applications a
   JOIN subsidy_policies p ON p.id = a.policy_id
   JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
-  JOIN organization_directory e ON e.id = a.enterprise_id`;
+  JOIN organization_directory e ON e.id = a.enterprise_id
+  LEFT JOIN user_directory ru ON ru.id = a.reviewed_by
+  LEFT JOIN user_directory du ON du.id = a.decided_by
+  LEFT JOIN user_directory vu ON vu.id = a.revoked_by`;
 
 // The list's filters; the scope ($4) is one of three fixed predicates, so each is its own statement.
 const LIST_FILTER = `WHERE ($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.policy_id = $2) AND ($3::int IS NULL OR a.year = $3)`;
@@ -94,6 +98,9 @@ export interface ApplicationRow {
   decided_at: Date | null;
   decision_reason: string | null;
   revoked_by: string | null;
+  reviewer_name?: string | null;
+  decider_name?: string | null;
+  revoker_name?: string | null;
   revoked_at: Date | null;
   revoke_reason: string | null;
   batch_id: string | null;

@@ -47,9 +47,9 @@ export interface ApplicationView {
   statement: string | null;
   attachments: unknown[];
   payee: { accountName: string; bankName: string; accountNumber: string };
-  review: { decision: string; by: string; at: Date; reason: string } | null;
-  decision: { by: string; at: Date; reason: string } | null;
-  revocation: { by: string; at: Date; reason: string } | null;
+  review: { decision: string; by: string; byName: string | null; at: Date; reason: string } | null;
+  decision: { by: string; byName: string | null; at: Date; reason: string } | null;
+  revocation: { by: string; byName: string | null; at: Date; reason: string } | null;
   batchId: string | null;
   submittedBy: string | null;
   submittedAt: Date;
@@ -77,10 +77,10 @@ export function toApplicationView(r: ApplicationRow): ApplicationView {
     payee: r.payee,
     review:
       r.review_decision && r.reviewed_by && r.reviewed_at
-        ? { decision: r.review_decision, by: r.reviewed_by, at: r.reviewed_at, reason: r.review_reason ?? '' }
+        ? { decision: r.review_decision, by: r.reviewed_by, byName: r.reviewer_name ?? null, at: r.reviewed_at, reason: r.review_reason ?? '' }
         : null,
-    decision: r.decided_by && r.decided_at ? { by: r.decided_by, at: r.decided_at, reason: r.decision_reason ?? '' } : null,
-    revocation: r.revoked_by && r.revoked_at ? { by: r.revoked_by, at: r.revoked_at, reason: r.revoke_reason ?? '' } : null,
+    decision: r.decided_by && r.decided_at ? { by: r.decided_by, byName: r.decider_name ?? null, at: r.decided_at, reason: r.decision_reason ?? '' } : null,
+    revocation: r.revoked_by && r.revoked_at ? { by: r.revoked_by, byName: r.revoker_name ?? null, at: r.revoked_at, reason: r.revoke_reason ?? '' } : null,
     batchId: r.batch_id,
     submittedBy: r.submitted_by,
     submittedAt: r.submitted_at,

@@ -60,6 +60,7 @@ export class PayeeDto {
 
 export class DecisionRecordDto {
   @ApiProperty({ description: 'user id' }) by!: string;
+  @ApiProperty({ nullable: true, type: String, description: "the user's display name" }) byName!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() reason!: string;
 }

@@ -34,21 +34,18 @@ SELECT b.id, b.number, b.authority_id AS "authorityId", b.status, b.note, count(
        coalesce(array_agg(a.id ORDER BY a.id) FILTER (WHERE a.id IS NOT NULL), '{}') AS "applicationIds",
        b.created_by AS "createdBy", b.created_at AS "createdAt", b.exported_at AS "exportedAt", b.paid_at AS "paidAt",
        to_char(b.paid_on, 'YYYY-MM-DD') AS "paidOn", b.payment_reference AS "paymentReference"
-FROM subsidy_batches b LEFT JOIN subsidy_applications a ON a.batch_id = b.id WHERE b.id = $1 GROUP BY b.id ORDER BY b.created_at DESC LIMIT 200;
+FROM subsidy_batches b LEFT JOIN subsidy_applications a ON a.batch_id = b.id WHERE b.id = $1 GROUP BY b.id;
 
--- name: listAll
+-- name: list
 SELECT b.id, b.number, b.authority_id AS "authorityId", b.status, b.note, count(a.id)::int AS applications, coalesce(sum(a.approved_fen), 0)::text AS "totalFen",
        coalesce(array_agg(a.id ORDER BY a.id) FILTER (WHERE a.id IS NOT NULL), '{}') AS "applicationIds",
        b.created_by AS "createdBy", b.created_at AS "createdAt", b.exported_at AS "exportedAt", b.paid_at AS "paidAt",
        to_char(b.paid_on, 'YYYY-MM-DD') AS "paidOn", b.payment_reference AS "paymentReference"
-FROM subsidy_batches b LEFT JOIN subsidy_applications a ON a.batch_id = b.id WHERE TRUE GROUP BY b.id ORDER BY b.created_at DESC LIMIT 200;
+FROM subsidy_batches b LEFT JOIN subsidy_applications a ON a.batch_id = b.id WHERE ($1::uuid IS NULL OR b.authority_id = $1) AND ($2::text IS NULL OR b.status = $2)
+       GROUP BY b.id ORDER BY b.created_at DESC, b.id DESC LIMIT $3 OFFSET $4;
 
--- name: listOfAuthority
-SELECT b.id, b.number, b.authority_id AS "authorityId", b.status, b.note, count(a.id)::int AS applications, coalesce(sum(a.approved_fen), 0)::text AS "totalFen",
-       coalesce(array_agg(a.id ORDER BY a.id) FILTER (WHERE a.id IS NOT NULL), '{}') AS "applicationIds",
-       b.created_by AS "createdBy", b.created_at AS "createdAt", b.exported_at AS "exportedAt", b.paid_at AS "paidAt",
-       to_char(b.paid_on, 'YYYY-MM-DD') AS "paidOn", b.payment_reference AS "paymentReference"
-FROM subsidy_batches b LEFT JOIN subsidy_applications a ON a.batch_id = b.id WHERE b.authority_id = $1 GROUP BY b.id ORDER BY b.created_at DESC LIMIT 200;
+-- name: count
+SELECT count(*)::int AS total FROM subsidy_batches b WHERE ($1::uuid IS NULL OR b.authority_id = $1) AND ($2::text IS NULL OR b.status = $2);
 
 -- name: lines
 SELECT a.id, e.name AS enterprise_name, e.credit_code, a.enterprise_region_code, a.payee, v.name AS policy_name, p.document_number, a.subject_label, a.year,

@@ -22,9 +22,10 @@ const SQL = queries(__filename, {
   markApplicationsPaid: `UPDATE subsidy_applications SET status = 'paid', paid_at = $2 WHERE batch_id = $1 AND status = 'batched'`,
   markPaid: `UPDATE subsidy_batches SET status = 'paid', paid_by = $2, paid_at = $3, paid_on = $4, payment_reference = $5 WHERE id = $1`,
   authorityRegion: `SELECT id, region_code AS "regionCode" FROM organization_directory WHERE id = $1`,
-  findView: `${VIEW} WHERE b.id = $1 GROUP BY b.id ORDER BY b.created_at DESC LIMIT 200`,
-  listAll: `${VIEW} WHERE TRUE GROUP BY b.id ORDER BY b.created_at DESC LIMIT 200`,
-  listOfAuthority: `${VIEW} WHERE b.authority_id = $1 GROUP BY b.id ORDER BY b.created_at DESC LIMIT 200`,
+  findView: `${VIEW} WHERE b.id = $1 GROUP BY b.id`,
+  list: `${VIEW} WHERE ($1::uuid IS NULL OR b.authority_id = $1) AND ($2::text IS NULL OR b.status = $2)
+         GROUP BY b.id ORDER BY b.created_at DESC, b.id DESC LIMIT $3 OFFSET $4`,
+  count: `SELECT count(*)::int AS total FROM subsidy_batches b WHERE ($1::uuid IS NULL OR b.authority_id = $1) AND ($2::text IS NULL OR b.status = $2)`,
   lines: `
     SELECT a.id, e.name AS enterprise_name, e.credit_code, a.enterprise_region_code, a.payee, v.name AS policy_name, p.document_number, a.subject_label, a.year,
            a.approved_fen::text AS amount, a.approval_explanation, r.display_name AS reviewer, d.display_name AS approver, a.decided_at
@@ -139,8 +140,15 @@ export async function findBatchRow(m: Queryable, id: string): Promise<BatchRow |
 }
 
 /** The newest 200 batches, of one authority or (null) of all. */
-export async function listBatchRows(m: Queryable, authorityId: string | null): Promise<BatchRow[]> {
-  return (await (authorityId === null ? m.query(SQL.listAll, []) : m.query(SQL.listOfAuthority, [authorityId]))) as BatchRow[];
+/** One page of batches, newest first: of one authority, or all (the operator). */
+export async function listBatchRows(
+  m: Queryable,
+  f: { authorityId: string | null; status: string | null },
+  page: { limit: number; offset: number },
+): Promise<{ rows: BatchRow[]; total: number }> {
+  const params = [f.authorityId, f.status];
+  const [{ total }] = (await m.query(SQL.count, params)) as { total: number }[];
+  return { rows: (await m.query(SQL.list, [...params, page.limit, page.offset])) as BatchRow[], total };
 }
 
 export async function settlementLineRows(m: Queryable, batchId: string): Promise<SettlementLineRow[]> {

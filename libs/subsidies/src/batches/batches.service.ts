@@ -3,7 +3,7 @@ import { Clock, CLOCK, ConflictError, newId, NotFoundError, shanghaiDate } from 
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import { regionName } from '@zjp/identity';
 import { ACCOUNTS, postLedgerTransaction } from '@zjp/payments';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorityOf, mayReadAuthority } from '../access';
 import {
@@ -168,10 +168,11 @@ export class SettlementBatchesService {
     return batch;
   }
 
-  async list(actor: Principal): Promise<BatchView[]> {
-    if (actor.roles.includes('platform_admin')) return listBatchRows(this.db, null);
-    const authority = await authorityOf(this.db, actor);
-    return listBatchRows(this.db, authority.id);
+  async list(actor: Principal, query: { limit: number; offset: number; status?: string }): Promise<PageOf<BatchView>> {
+    const page = { limit: query.limit, offset: query.offset };
+    const authorityId = actor.roles.includes('platform_admin') ? null : (await authorityOf(this.db, actor)).id;
+    const { rows, total } = await listBatchRows(this.db, { authorityId, status: query.status ?? null }, page);
+    return { items: rows, total, ...page };
   }
 
   private async lines(m: EntityManager, batchId: string, batchNumber: string): Promise<SettlementLine[]> {

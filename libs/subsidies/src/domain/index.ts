@@ -3,3 +3,4 @@ export * from './facts';
 export * from './policy-terms';
 export * from './stacking';
 export * from './subsidy-calculation';
+export * from './preview';

@@ -4,10 +4,20 @@
 INSERT INTO high_tech_certificates (id, organization_id, certificate_number, issued_on, expires_on, recorded_by, recorded_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
+-- name: countReadable
+SELECT count(*)::int AS total FROM high_tech_certificates
+ WHERE ($1::uuid IS NULL OR organization_id = $1)
+   AND EXISTS (SELECT 1 FROM organization_directory o WHERE o.id = organization_id AND ($2::uuid IS NULL OR o.id = $2 OR ($3::text IS NOT NULL AND o.region_code LIKE $3 || '%')));
+
+-- name: findOne
+SELECT id, organization_id AS "organizationId", certificate_number AS "certificateNumber", to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn",
+       to_char(expires_on, 'YYYY-MM-DD') AS "expiresOn", recorded_at AS "recordedAt"
+  FROM high_tech_certificates WHERE id = $1;
+
 -- name: listReadable
 SELECT id, organization_id AS "organizationId", certificate_number AS "certificateNumber", to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn",
        to_char(expires_on, 'YYYY-MM-DD') AS "expiresOn", recorded_at AS "recordedAt"
   FROM high_tech_certificates
  WHERE ($1::uuid IS NULL OR organization_id = $1)
    AND EXISTS (SELECT 1 FROM organization_directory o WHERE o.id = organization_id AND ($2::uuid IS NULL OR o.id = $2 OR ($3::text IS NOT NULL AND o.region_code LIKE $3 || '%')))
- ORDER BY issued_on DESC LIMIT 500;
+ ORDER BY issued_on DESC, id DESC LIMIT $4 OFFSET $5;

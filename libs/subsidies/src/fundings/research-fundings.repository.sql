@@ -25,4 +25,8 @@ SELECT 1 FROM organization_directory o
   SELECT id, enterprise_id AS "enterpriseId", platform_id AS "platformId", mode, purpose, agreement_number AS "agreementNumber", amount_fen::text AS "amountFen",
 to_char(received_on, 'YYYY-MM-DD') AS "receivedOn", documents, status, declared_at AS "declaredAt", decided_at AS "decidedAt", decision_reason AS "decisionReason" FROM research_fundings WHERE EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (enterprise_id, platform_id)
      AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%')))
-   ORDER BY declared_at DESC LIMIT 500;
+   ORDER BY declared_at DESC, id DESC LIMIT $3 OFFSET $4;
+
+-- name: countReadable
+SELECT count(*)::int AS total FROM research_fundings WHERE EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (enterprise_id, platform_id)
+   AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%')));

@@ -20,7 +20,10 @@ const SQL = queries(__filename, {
   listReadable: `
     ${SELECT} WHERE EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (enterprise_id, platform_id)
        AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%')))
-     ORDER BY declared_at DESC LIMIT 500`,
+     ORDER BY declared_at DESC, id DESC LIMIT $3 OFFSET $4`,
+  countReadable: `
+    SELECT count(*)::int AS total FROM research_fundings WHERE EXISTS (SELECT 1 FROM organization_directory o WHERE o.id IN (enterprise_id, platform_id)
+       AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%')))`,
 });
 
 export interface ResearchFundingRow {
@@ -95,6 +98,12 @@ export async function anyOrganizationReadable(m: Queryable, organizationIds: rea
 }
 
 /** The newest 500 fundings with a party the reader may read. */
-export async function listReadableResearchFundings(m: Queryable, readable: ReadableOrgs): Promise<ResearchFundingRow[]> {
-  return (await m.query(SQL.listReadable, [readable.organizationId, readable.regionPrefix])) as ResearchFundingRow[];
+export async function listReadableResearchFundings(
+  m: Queryable,
+  readable: ReadableOrgs,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ResearchFundingRow[]; total: number }> {
+  const params = [readable.organizationId, readable.regionPrefix];
+  const [{ total }] = (await m.query(SQL.countReadable, params)) as { total: number }[];
+  return { rows: (await m.query(SQL.listReadable, [...params, page.limit, page.offset])) as ResearchFundingRow[], total };
 }

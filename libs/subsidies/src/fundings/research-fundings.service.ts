@@ -2,12 +2,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, ForbiddenError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { QUEUES, type Principal } from '@zjp/platform';
+import { type PageOf, QUEUES, type Principal } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { readableOrgs } from '../access';
 import { SUBSIDY_JOBS, type ComputeCandidatesJob } from '../jobs';
-import { insertCertificate, listReadableCertificates } from './certificates.repository';
+import { type CertificateRow, findCertificate, insertCertificate, listReadableCertificates } from './certificates.repository';
 import type { HighTechCertificateDto, ResearchFundingDto } from './dto/research-funding.dto';
 import {
   anyOrganizationReadable,
@@ -118,9 +118,10 @@ export class ResearchFundingsService {
     return r;
   }
 
-  async list(actor: Principal): Promise<ResearchFundingView[]> {
+  async list(actor: Principal, page: { limit: number; offset: number }): Promise<PageOf<ResearchFundingView>> {
     // the operator all; an authority those with a party in its region; anyone else their own
-    return listReadableResearchFundings(this.db, await readableOrgs(this.db, actor));
+    const { rows, total } = await listReadableResearchFundings(this.db, await readableOrgs(this.db, actor), page);
+    return { items: rows, total, limit: page.limit, offset: page.offset };
   }
 
   async recordCertificate(actor: Principal, dto: HighTechCertificateDto) {
@@ -155,12 +156,14 @@ export class ResearchFundingsService {
         occurredAt: now,
       });
     });
-    return (await this.certificates(actor, dto.organizationId)).find((c) => c.id === id);
+    return (await findCertificate(this.db, id)) as CertificateRow;
   }
 
-  async certificates(actor: Principal, organizationId?: string) {
+  async certificates(actor: Principal, query: { organizationId?: string; limit: number; offset: number }): Promise<PageOf<CertificateRow>> {
     const admin = actor.roles.includes('platform_admin') || actor.roles.includes('authority_admin');
-    const org = admin ? (organizationId ?? null) : actor.organizationId;
-    return listReadableCertificates(this.db, org, await readableOrgs(this.db, actor));
+    const org = admin ? (query.organizationId ?? null) : actor.organizationId;
+    const page = { limit: query.limit, offset: query.offset };
+    const { rows, total } = await listReadableCertificates(this.db, org, await readableOrgs(this.db, actor), page);
+    return { items: rows, total, ...page };
   }
 }

@@ -1,8 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, type PageOf, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import type { SubsidyCalculation } from '../domain';
 import { ImportPoliciesDto, ListPoliciesQuery, PolicyDocumentDto, UpdatePolicyDto, WithdrawPolicyDto } from './policies.dto';
 import { SubsidyPoliciesService, type PolicyExport, type PolicyVersionView, type PolicyView } from './policies.service';
+import {
+  PolicyExportDto,
+  PolicyImportResultDto,
+  PolicyPreviewDto,
+  PolicyPreviewRequestDto,
+  PolicyVersionPageDto,
+  SubsidyPolicyDto,
+  SubsidyPolicyPageDto,
+} from './policy-responses.dto';
 
 @ApiTags('subsidies')
 @ApiBearerAuth()
@@ -13,6 +23,7 @@ export class SubsidyPoliciesController {
   @Roles('authority_admin')
   @OrgScope.none()
   @Post()
+  @ApiCreatedResponse({ type: SubsidyPolicyDto })
   create(@CurrentPrincipal() actor: Principal, @Body() body: PolicyDocumentDto): Promise<PolicyView> {
     return this.policies.create(actor, body);
   }
@@ -21,13 +32,26 @@ export class SubsidyPoliciesController {
   @Authenticated()
   @OrgScope.none()
   @Get()
-  list(@Query() query: ListPoliciesQuery): Promise<PolicyView[]> {
+  @ApiOkResponse({ type: SubsidyPolicyPageDto })
+  list(@Query() query: ListPoliciesQuery): Promise<PageOf<PolicyView>> {
     return this.policies.list(query);
+  }
+
+  /** The editor's live preview: the engine on a draft document and a value (nothing is saved). */
+  @Roles('authority_admin')
+  @OrgScope.none()
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PolicyPreviewDto })
+  async preview(@CurrentPrincipal() actor: Principal, @Body() body: PolicyPreviewRequestDto): Promise<PolicyPreviewDto> {
+    const result: SubsidyCalculation = await this.policies.preview(actor, body);
+    return { eligible: result.eligible, failedCondition: result.failedCondition, amountFen: result.amountFen.toString(), explanation: result.explanation };
   }
 
   @Roles('authority_admin')
   @OrgScope.filtered('subsidyPolicy')
   @Get('export')
+  @ApiOkResponse({ type: PolicyExportDto })
   exportAll(@CurrentPrincipal() actor: Principal): Promise<PolicyExport> {
     return this.policies.export(actor);
   }
@@ -36,13 +60,15 @@ export class SubsidyPoliciesController {
   @OrgScope.none()
   @Post('import')
   @HttpCode(200)
-  import(@CurrentPrincipal() actor: Principal, @Body() body: ImportPoliciesDto) {
+  @ApiOkResponse({ type: PolicyImportResultDto })
+  import(@CurrentPrincipal() actor: Principal, @Body() body: ImportPoliciesDto): Promise<PolicyImportResultDto> {
     return this.policies.import(actor, body);
   }
 
   @Authenticated()
   @OrgScope.none()
   @Get(':id')
+  @ApiOkResponse({ type: SubsidyPolicyDto })
   get(@Param('id', ParseIdPipe) id: string): Promise<PolicyView> {
     return this.policies.get(id);
   }
@@ -50,13 +76,15 @@ export class SubsidyPoliciesController {
   @Authenticated()
   @OrgScope.none()
   @Get(':id/versions')
-  versions(@Param('id', ParseIdPipe) id: string): Promise<PolicyVersionView[]> {
-    return this.policies.versions(id);
+  @ApiOkResponse({ type: PolicyVersionPageDto })
+  versions(@Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<PageOf<PolicyVersionView>> {
+    return this.policies.versions(id, { limit: query.limit, offset: query.offset });
   }
 
   @Roles('authority_admin')
   @OrgScope.owned('subsidyPolicy')
   @Get(':id/export')
+  @ApiOkResponse({ type: PolicyExportDto })
   exportOne(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<PolicyExport> {
     return this.policies.export(actor, id);
   }
@@ -65,6 +93,7 @@ export class SubsidyPoliciesController {
   @Roles('authority_admin')
   @OrgScope.owned('subsidyPolicy')
   @Put(':id')
+  @ApiOkResponse({ type: SubsidyPolicyDto })
   update(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdatePolicyDto): Promise<PolicyView> {
     return this.policies.update(actor, id, body);
   }
@@ -73,6 +102,7 @@ export class SubsidyPoliciesController {
   @OrgScope.owned('subsidyPolicy')
   @Post(':id/withdraw')
   @HttpCode(200)
+  @ApiOkResponse({ type: SubsidyPolicyDto })
   withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawPolicyDto): Promise<PolicyView> {
     return this.policies.withdraw(actor, id, body.reason);
   }

@@ -19,7 +19,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { Rate } from '@zjp/core';
-import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
+import { IsFen, IsLocalDate, Omittable, PageQuery } from '@zjp/platform';
 import { BASES, CONTRACT_TYPES, FUNDING_MODES, POLICY_KINDS, RATE_KINDS, SELLER_CATEGORIES, STACKING_RULES, THROUGH_PLATFORM } from '../domain';
 
 /** An exact decimal rate written as a string: "0.05", "5%", "12.5%". */
@@ -45,8 +45,8 @@ export function IsRate(options?: ValidationOptions): PropertyDecorator {
 
 export class RegistrationRuleDto {
   @ApiPropertyOptional({ description: '技术合同认定登记 required' }) @Omittable() @IsBoolean() required?: boolean;
-  @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() onOrBefore?: string | null;
-  @ApiPropertyOptional({ example: 30, nullable: true, description: 'registered within N days of signing' })
+  @ApiPropertyOptional({ example: '2026-12-31', nullable: true, type: String }) @IsOptional() @IsLocalDate() onOrBefore?: string | null;
+  @ApiPropertyOptional({ example: 30, nullable: true, type: Number, description: 'registered within N days of signing' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -72,7 +72,7 @@ export class EligibilityDto {
   @Omittable()
   @IsIn(THROUGH_PLATFORM)
   throughPlatform?: (typeof THROUGH_PLATFORM)[number];
-  @ApiPropertyOptional({ example: '10000000', nullable: true }) @IsOptional() @IsFen() minContractValueFen?: string | null;
+  @ApiPropertyOptional({ example: '10000000', nullable: true, type: String }) @IsOptional() @IsFen() minContractValueFen?: string | null;
   @ApiPropertyOptional() @Omittable() @IsBoolean() buyerMustBeSme?: boolean;
   @ApiPropertyOptional({ description: '高新技术企业' }) @Omittable() @IsBoolean() buyerMustBeHighTech?: boolean;
   @ApiPropertyOptional({ enum: FUNDING_MODES, isArray: true, description: 'research_funding policies only' })
@@ -84,11 +84,11 @@ export class EligibilityDto {
 }
 
 export class BandCapsDto {
-  @ApiPropertyOptional({ example: '50000000', nullable: true, description: 'the most this band pays for one contract (all years)' })
+  @ApiPropertyOptional({ example: '50000000', nullable: true, type: String, description: 'the most this band pays for one contract (all years)' })
   @IsOptional()
   @IsFen()
   perContractFen?: string | null;
-  @ApiPropertyOptional({ example: '50000000', nullable: true, description: 'the most this band pays one enterprise in a year' })
+  @ApiPropertyOptional({ example: '50000000', nullable: true, type: String, description: 'the most this band pays one enterprise in a year' })
   @IsOptional()
   @IsFen()
   perEnterprisePerYearFen?: string | null;
@@ -121,8 +121,8 @@ export class RateRuleDto {
 }
 
 export class CapsDto {
-  @ApiPropertyOptional({ example: '50000000', nullable: true }) @IsOptional() @IsFen() perContractFen?: string | null;
-  @ApiPropertyOptional({ example: '100000000', nullable: true }) @IsOptional() @IsFen() perEnterprisePerYearFen?: string | null;
+  @ApiPropertyOptional({ example: '50000000', nullable: true, type: String }) @IsOptional() @IsFen() perContractFen?: string | null;
+  @ApiPropertyOptional({ example: '100000000', nullable: true, type: String }) @IsOptional() @IsFen() perEnterprisePerYearFen?: string | null;
 }
 
 /** The policy JSON document (also the unit of export and import). */
@@ -131,7 +131,7 @@ export class PolicyDocumentDto {
   @ApiProperty({ example: '柯桥区技术交易补助' }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ example: '柯科〔2026〕12号' }) @IsString() @Length(1, 100) documentNumber!: string;
   @ApiProperty({ example: '2026-01-01' }) @IsLocalDate() effectiveFrom!: string;
-  @ApiPropertyOptional({ example: '2026-12-31', nullable: true }) @IsOptional() @IsLocalDate() effectiveTo?: string | null;
+  @ApiPropertyOptional({ example: '2026-12-31', nullable: true, type: String }) @IsOptional() @IsLocalDate() effectiveTo?: string | null;
   @ApiPropertyOptional({ type: EligibilityDto }) @Omittable() @IsObject() @ValidateNested() @Type(() => EligibilityDto) eligibility?: EligibilityDto;
   @ApiPropertyOptional({ enum: BASES, default: 'actual_paid' }) @Omittable() @IsIn(BASES) base?: (typeof BASES)[number];
   @ApiPropertyOptional({ type: RateRuleDto, description: 'required for contract policies; P-DON defaults to 10%' })
@@ -170,7 +170,7 @@ export class ImportPoliciesDto {
   policies!: PolicyDocumentDto[];
 }
 
-export class ListPoliciesQuery {
+export class ListPoliciesQuery extends PageQuery {
   @ApiPropertyOptional() @Omittable() @IsUUID() authorityId?: string;
   @ApiPropertyOptional({ enum: POLICY_KINDS }) @Omittable() @IsIn(POLICY_KINDS) kind?: string;
   @ApiPropertyOptional({ enum: ['active', 'withdrawn'] }) @Omittable() @IsIn(['active', 'withdrawn']) status?: string;

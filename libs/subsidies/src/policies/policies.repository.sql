@@ -33,12 +33,22 @@ FROM subsidy_policies p
 JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
 JOIN organization_directory o ON o.id = p.authority_id WHERE ($1::uuid IS NULL OR p.authority_id = $1) AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
        AND ($4::date IS NULL OR (v.effective_from <= $4 AND (v.effective_to IS NULL OR v.effective_to >= $4)))
-     ORDER BY o.region_code, p.created_at LIMIT 500;
+     ORDER BY o.region_code, p.created_at, p.id LIMIT $5 OFFSET $6;
+
+-- name: count
+SELECT count(*)::int AS total FROM subsidy_policies p
+JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
+WHERE ($1::uuid IS NULL OR p.authority_id = $1) AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
+       AND ($4::date IS NULL OR (v.effective_from <= $4 AND (v.effective_to IS NULL OR v.effective_to >= $4)));
 
 -- name: versions
-SELECT version, name, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(effective_to, 'YYYY-MM-DD') AS "effectiveTo", document,
-       change_reason AS "changeReason", created_by AS "createdBy", created_at AS "createdAt"
-FROM subsidy_policy_versions WHERE policy_id = $1 ORDER BY version;
+SELECT v.version, v.name, to_char(v.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(v.effective_to, 'YYYY-MM-DD') AS "effectiveTo", v.document,
+       v.change_reason AS "changeReason", v.created_by AS "createdBy", u.display_name AS "createdByName", v.created_at AS "createdAt"
+FROM subsidy_policy_versions v LEFT JOIN user_directory u ON u.id = v.created_by
+WHERE v.policy_id = $1 ORDER BY v.version DESC LIMIT $2 OFFSET $3;
+
+-- name: versionCount
+SELECT count(*)::int AS total FROM subsidy_policy_versions WHERE policy_id = $1;
 
 -- name: load
 SELECT p.id, p.authority_id, p.kind, p.status, p.current_version, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid, p.document_number,

@@ -23,11 +23,17 @@ const SQL = queries(__filename, {
   findView: `${SELECT} WHERE p.id = $1`,
   list: `${SELECT} WHERE ($1::uuid IS NULL OR p.authority_id = $1) AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
          AND ($4::date IS NULL OR (v.effective_from <= $4 AND (v.effective_to IS NULL OR v.effective_to >= $4)))
-       ORDER BY o.region_code, p.created_at LIMIT 500`,
+       ORDER BY o.region_code, p.created_at, p.id LIMIT $5 OFFSET $6`,
+  count: `SELECT count(*)::int AS total FROM subsidy_policies p
+  JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version
+  WHERE ($1::uuid IS NULL OR p.authority_id = $1) AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
+         AND ($4::date IS NULL OR (v.effective_from <= $4 AND (v.effective_to IS NULL OR v.effective_to >= $4)))`,
   versions: `
-    SELECT version, name, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(effective_to, 'YYYY-MM-DD') AS "effectiveTo", document,
-           change_reason AS "changeReason", created_by AS "createdBy", created_at AS "createdAt"
-    FROM subsidy_policy_versions WHERE policy_id = $1 ORDER BY version`,
+    SELECT v.version, v.name, to_char(v.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(v.effective_to, 'YYYY-MM-DD') AS "effectiveTo", v.document,
+           v.change_reason AS "changeReason", v.created_by AS "createdBy", u.display_name AS "createdByName", v.created_at AS "createdAt"
+    FROM subsidy_policy_versions v LEFT JOIN user_directory u ON u.id = v.created_by
+    WHERE v.policy_id = $1 ORDER BY v.version DESC LIMIT $2 OFFSET $3`,
+  versionCount: `SELECT count(*)::int AS total FROM subsidy_policy_versions WHERE policy_id = $1`,
   load: LOAD,
   loadForUpdate: `${LOAD} FOR UPDATE OF p`,
   insert: `INSERT INTO subsidy_policies (id, authority_id, kind, document_number, budget_fen, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
@@ -68,6 +74,7 @@ export interface PolicyVersionRow {
   document: PolicyDocument;
   changeReason: string | null;
   createdBy: string | null;
+  createdByName: string | null;
   createdAt: Date;
 }
 
@@ -119,12 +126,17 @@ export async function findPolicyRow(m: Queryable, id: string): Promise<PolicyRow
 export async function listPolicyRows(
   m: Queryable,
   f: { authorityId: string | null; kind: string | null; status: string | null; inForceOn: string | null },
-): Promise<PolicyRow[]> {
-  return (await m.query(SQL.list, [f.authorityId, f.kind, f.status, f.inForceOn])) as PolicyRow[];
+  page: { limit: number; offset: number },
+): Promise<{ rows: PolicyRow[]; total: number }> {
+  const params = [f.authorityId, f.kind, f.status, f.inForceOn];
+  const [{ total }] = (await m.query(SQL.count, params)) as { total: number }[];
+  return { rows: (await m.query(SQL.list, [...params, page.limit, page.offset])) as PolicyRow[], total };
 }
 
-export async function policyVersions(m: Queryable, id: string): Promise<PolicyVersionRow[]> {
-  return (await m.query(SQL.versions, [id])) as PolicyVersionRow[];
+/** A policy's versions, newest first. */
+export async function policyVersions(m: Queryable, id: string, page: { limit: number; offset: number }): Promise<{ rows: PolicyVersionRow[]; total: number }> {
+  const [{ total }] = (await m.query(SQL.versionCount, [id])) as { total: number }[];
+  return { rows: (await m.query(SQL.versions, [id, page.limit, page.offset])) as PolicyVersionRow[], total };
 }
 
 /** The current version's terms with the authority's level and region (to parse them); `forUpdate` locks the budget row. */

@@ -1,13 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK, ConflictError, type FieldError, newId, NotFoundError, ValidationError } from '@zjp/core';
+import { Clock, CLOCK, ConflictError, type FieldError, newId, NotFoundError, shanghaiDate, ValidationError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
-import { QUEUES, type Principal } from '@zjp/platform';
+import { type PageOf, QUEUES, type Principal } from '@zjp/platform';
 import { SUBSIDY_JOBS } from '../jobs';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertOwnAuthority, authorityOf, type Authority } from '../access';
-import { parsePolicyDocument, policyTermsToDocument, type PolicyDocument, type PolicyTerms } from '../domain';
+import { parsePolicyDocument, policyTermsToDocument, previewSubsidy, type PolicyDocument, type PolicyTerms, type SubsidyCalculation } from '../domain';
 import {
   findPolicyRow,
   findPolicyTerms,
@@ -24,6 +24,7 @@ import {
   type PolicyRow,
 } from './policies.repository';
 import type { ImportPoliciesDto, ListPoliciesQuery, PolicyDocumentDto, UpdatePolicyDto } from './policies.dto';
+import type { PolicyPreviewRequestDto } from './policy-responses.dto';
 
 export const POLICY_EXPORT_FORMAT = 'zjp.subsidy-policies/1';
 
@@ -51,6 +52,7 @@ export interface PolicyVersionView {
   document: PolicyDocument;
   changeReason: string | null;
   createdBy: string | null;
+  createdByName: string | null;
   createdAt: Date;
 }
 
@@ -227,19 +229,43 @@ export class SubsidyPoliciesService {
     return toView(row);
   }
 
-  async list(query: ListPoliciesQuery): Promise<PolicyView[]> {
-    const rows = await listPolicyRows(this.db, {
-      authorityId: query.authorityId ?? null,
-      kind: query.kind ?? null,
-      status: query.status ?? null,
-      inForceOn: query.inForceOn ?? null,
-    });
-    return rows.map(toView);
+  async list(query: ListPoliciesQuery): Promise<PageOf<PolicyView>> {
+    const page = { limit: query.limit, offset: query.offset };
+    const { rows, total } = await listPolicyRows(
+      this.db,
+      {
+        authorityId: query.authorityId ?? null,
+        kind: query.kind ?? null,
+        status: query.status ?? null,
+        inForceOn: query.inForceOn ?? null,
+      },
+      page,
+    );
+    return { items: rows.map(toView), total, ...page };
   }
 
-  async versions(id: string): Promise<PolicyVersionView[]> {
+  /** A policy's versions, newest first. */
+  async versions(id: string, page: { limit: number; offset: number }): Promise<PageOf<PolicyVersionView>> {
     await this.get(id);
-    return policyVersions(this.db, id);
+    const { rows, total } = await policyVersions(this.db, id, page);
+    return { items: rows, total, ...page };
+  }
+
+  /**
+   * The editor's live preview: a draft document (not saved) parsed as create would parse it, and the
+   * engine run on a made-up subject that meets every condition, with the value asked for.
+   */
+  async preview(actor: Principal, dto: PolicyPreviewRequestDto): Promise<SubsidyCalculation> {
+    const authority = await authorityOf(this.db, actor);
+    const { terms, budgetFen } = parseOrThrow(dto.policy, authority, 'policy.');
+    return previewSubsidy({
+      policy: terms,
+      budgetFen,
+      valueFen: BigInt(dto.valueFen),
+      year: dto.year,
+      today: shanghaiDate(this.clock.now()),
+      enterpriseYearToDateFen: dto.enterpriseYearToDateFen === undefined ? 0n : BigInt(dto.enterpriseYearToDateFen),
+    });
   }
 
   /** The current terms of a policy, for the engine; `forUpdate` locks the budget row. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type PageOf, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { BudgetPageDto, BudgetQuery, SummaryReportDto } from './dto/report-responses.dto';
 import { SummaryQuery } from './dto/summary-query.dto';
 import { SubsidyReportsService, type BudgetRow } from './reports.service';
 
@@ -13,14 +14,17 @@ export class SubsidyReportsController {
   @Roles('authority_admin', 'platform_admin')
   @OrgScope.filtered('subsidyApplication')
   @Get('summary')
-  summary(@CurrentPrincipal() actor: Principal, @Query() query: SummaryQuery) {
+  @ApiOkResponse({ type: SummaryReportDto })
+  summary(@CurrentPrincipal() actor: Principal, @Query() query: SummaryQuery): Promise<SummaryReportDto> {
     return this.reports.summary(actor, query);
   }
 
+  /** Budget used and left per policy, within the caller's region (the operator: all). */
   @Roles('authority_admin', 'platform_admin')
   @OrgScope.filtered('subsidyPolicy')
   @Get('budget')
-  budget(@CurrentPrincipal() actor: Principal): Promise<BudgetRow[]> {
-    return this.reports.budget(actor);
+  @ApiOkResponse({ type: BudgetPageDto })
+  budget(@CurrentPrincipal() actor: Principal, @Query() query: BudgetQuery): Promise<PageOf<BudgetRow>> {
+    return this.reports.budget(actor, query);
   }
 }

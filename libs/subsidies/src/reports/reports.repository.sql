@@ -52,4 +52,9 @@ SELECT to_char((a.decided_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY') AS key
 SELECT p.id, v.name, p.document_number, p.status, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid,
        o.id AS authority_id, o.name AS authority_name, o.region_code
   FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organization_directory o ON o.id = p.authority_id
- WHERE left(o.region_code, $1) = left($2, $1) ORDER BY o.region_code, p.created_at;
+ WHERE left(o.region_code, $1) = left($2, $1) AND ($3::text IS NULL OR p.status = $3)
+ ORDER BY o.region_code, p.created_at, p.id LIMIT $4 OFFSET $5;
+
+-- name: budgetCount
+SELECT count(*)::int AS total FROM subsidy_policies p JOIN organization_directory o ON o.id = p.authority_id
+ WHERE left(o.region_code, $1) = left($2, $1) AND ($3::text IS NULL OR p.status = $3);

@@ -23,7 +23,11 @@ const SQL = queries(__filename, {
     SELECT p.id, v.name, p.document_number, p.status, p.budget_fen::text AS budget, p.reserved_fen::text AS reserved, p.paid_fen::text AS paid,
            o.id AS authority_id, o.name AS authority_name, o.region_code
       FROM subsidy_policies p JOIN subsidy_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version JOIN organization_directory o ON o.id = p.authority_id
-     WHERE left(o.region_code, $1) = left($2, $1) ORDER BY o.region_code, p.created_at`,
+     WHERE left(o.region_code, $1) = left($2, $1) AND ($3::text IS NULL OR p.status = $3)
+     ORDER BY o.region_code, p.created_at, p.id LIMIT $4 OFFSET $5`,
+  budgetCount: `
+    SELECT count(*)::int AS total FROM subsidy_policies p JOIN organization_directory o ON o.id = p.authority_id
+     WHERE left(o.region_code, $1) = left($2, $1) AND ($3::text IS NULL OR p.status = $3)`,
 });
 
 export type ReportGroup = 'authority' | 'region' | 'field' | 'period';
@@ -70,6 +74,12 @@ export async function grantedSummary(
 }
 
 /** The policies of authorities within the region scope, with their budget columns. */
-export async function budgetRows(m: Queryable, digits: number, regionCode: string): Promise<BudgetDbRow[]> {
-  return (await m.query(SQL.budget, [digits, regionCode])) as BudgetDbRow[];
+export async function budgetRows(
+  m: Queryable,
+  f: { digits: number; regionCode: string; status: string | null },
+  page: { limit: number; offset: number },
+): Promise<{ rows: BudgetDbRow[]; total: number }> {
+  const params = [f.digits, f.regionCode, f.status];
+  const [{ total }] = (await m.query(SQL.budgetCount, params)) as { total: number }[];
+  return { rows: (await m.query(SQL.budget, [...params, page.limit, page.offset])) as BudgetDbRow[], total };
 }

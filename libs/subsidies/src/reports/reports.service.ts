@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { roundHalfUp, ValidationError } from '@zjp/core';
 import { regionName } from '@zjp/identity';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { authorityOf } from '../access';
 import type { SummaryQuery } from './dto/summary-query.dto';
@@ -64,10 +64,11 @@ export class SubsidyReportsService {
     return { groupBy, from: q.from ?? null, to: q.to ?? null, rows: out, total };
   }
 
-  async budget(actor: Principal): Promise<BudgetRow[]> {
+  async budget(actor: Principal, query: { limit: number; offset: number; status?: string }): Promise<PageOf<BudgetRow>> {
     const scope = await this.scope(actor);
-    const rows = await budgetRows(this.db, scope.digits, scope.regionCode);
-    return rows.map((r) => {
+    const page = { limit: query.limit, offset: query.offset };
+    const { rows, total } = await budgetRows(this.db, { ...scope, status: query.status ?? null }, page);
+    const items = rows.map((r) => {
       const budget = BigInt(r.budget);
       const used = BigInt(r.reserved) + BigInt(r.paid);
       const basisPoints = roundHalfUp(used * 10_000n, budget);
@@ -84,6 +85,7 @@ export class SubsidyReportsService {
         usedPercent: `${basisPoints / 100n}.${(basisPoints % 100n).toString().padStart(2, '0')}`,
       };
     });
+    return { items, total, ...page };
   }
 
   /** The operator sees everything; an authority its own region (a province all of it, a city its counties). */

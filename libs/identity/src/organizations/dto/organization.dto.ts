@@ -32,3 +32,10 @@ export class OrganizationDto {
     };
   }
 }
+
+export class OrganizationPageDto {
+  @ApiProperty({ type: [OrganizationDto] }) items!: OrganizationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

@@ -24,3 +24,10 @@ export class UserDto {
     };
   }
 }
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserDto] }) items!: UserDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}

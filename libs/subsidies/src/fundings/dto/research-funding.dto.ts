@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
-import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
+import { IsFen, IsLocalDate, Omittable, PageQuery } from '@zjp/platform';
 import { SubsidyAttachmentDto } from '../../applications/applications.dto';
 import { FUNDING_MODES } from '../../domain';
 
@@ -35,6 +35,47 @@ export class HighTechCertificateDto {
   @ApiProperty({ example: '2029-01-14' }) @IsLocalDate() expiresOn!: string;
 }
 
-export class CertificatesQuery {
-  @ApiPropertyOptional() @Omittable() @IsUUID() organizationId?: string;
+export class CertificatesQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'administrators: one enterprise' }) @Omittable() @IsUUID() organizationId?: string;
+}
+
+/** A 高新技术企业 certificate. */
+export class CertificateDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() organizationId!: string;
+  @ApiProperty({ example: 'GR202633001234' }) certificateNumber!: string;
+  @ApiProperty({ example: '2026-01-15' }) issuedOn!: string;
+  @ApiProperty({ example: '2029-01-14' }) expiresOn!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: Date;
+}
+
+export class CertificatePageDto {
+  @ApiProperty({ type: [CertificateDto] }) items!: CertificateDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+/** A research funding declared by an enterprise (P-DON's base). */
+export class ResearchFundingViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() enterpriseId!: string;
+  @ApiProperty() platformId!: string;
+  @ApiProperty({ enum: FUNDING_MODES }) mode!: string;
+  @ApiProperty() purpose!: string;
+  @ApiProperty({ nullable: true, type: String }) agreementNumber!: string | null;
+  @ApiProperty({ description: 'fen' }) amountFen!: string;
+  @ApiProperty() receivedOn!: string;
+  @ApiProperty({ type: [SubsidyAttachmentDto] }) documents!: unknown[];
+  @ApiProperty({ enum: ['declared', 'confirmed', 'rejected'] }) status!: string;
+  @ApiProperty({ format: 'date-time' }) declaredAt!: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String }) decisionReason!: string | null;
+}
+
+export class ResearchFundingPageDto {
+  @ApiProperty({ type: [ResearchFundingViewDto] }) items!: ResearchFundingViewDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }
