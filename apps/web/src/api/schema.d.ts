@@ -1275,7 +1275,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['RegistryImportsController_list'];
     put?: never;
     post: operations['RegistryImportsController_upload'];
     delete?: never;
@@ -1820,7 +1820,7 @@ export interface components {
       abstract: string;
       /** @description fen */
       askingPriceFen?: string | null;
-      attachments: string[];
+      attachments: components['schemas']['AttachmentView'][];
       createdAt: string;
       holderId: string;
       id: string;
@@ -1842,6 +1842,12 @@ export interface components {
       ruleStateSince?: string | null;
       technicalField: string;
       title: string;
+    };
+    AchievementPageDto: {
+      items: components['schemas']['AchievementDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     AgreementDto: {
       enterpriseId: string;
@@ -1886,10 +1892,25 @@ export interface components {
       /** @example 我司为柯桥区纺织企业，具备实施条件，拟用于新产品开发 */
       statement: string;
     };
+    ApproveJustificationDto: {
+      /**
+       * @description the last day of the approved period; omitted: the period the holder asked for
+       * @example 2027-06-30
+       */
+      endsOn?: string;
+      /** @example 材料齐全，理由成立 */
+      reason: string;
+    };
     AttachmentDto: {
       /** @example application/pdf */
       mediaType: string;
       /** @example 专利证书.pdf */
+      name: string;
+      sha256: string;
+      sizeBytes: number;
+    };
+    AttachmentView: {
+      mediaType: string;
       name: string;
       sha256: string;
       sizeBytes: number;
@@ -2451,6 +2472,21 @@ export interface components {
       /** @enum {string} */
       kind: 'fixed' | 'ladder';
     };
+    IntentDto: {
+      /** Format: date-time */
+      declaredAt: string;
+      id: string;
+      /** @description the enterprise that declared it */
+      name: string;
+      organizationId: string;
+      statement: string;
+    };
+    IntentPageDto: {
+      items: components['schemas']['IntentDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     IpRightDto: {
       /**
        * @description 取得知识产权之日: P-2Y / P-3Y count from here
@@ -2481,6 +2517,42 @@ export interface components {
     };
     JoinLotDto: {
       lotId: string;
+    };
+    JustificationDocumentDto: {
+      mediaType: string;
+      name: string;
+      sha256: string;
+      sizeBytes: number;
+    };
+    JustificationDto: {
+      achievementId: string;
+      achievementTitle: string;
+      /** @enum {string} */
+      category: 'negotiation_in_progress' | 'confidentiality' | 'litigation_or_dispute' | 'further_development' | 'other';
+      documents: components['schemas']['JustificationDocumentDto'][];
+      /** @description the last day of the period (as asked for, or as approved) */
+      endsOn: string;
+      explanation: string;
+      holderId: string;
+      holderName: string;
+      id: string;
+      /** @description recorded by hand from before the platform */
+      recorded: boolean;
+      /** Format: date-time */
+      reviewedAt?: string | null;
+      reviewReason?: string | null;
+      /** @description recorded history only: when the reason began */
+      startsOn?: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+      /** Format: date-time */
+      submittedAt: string;
+    };
+    JustificationPageDto: {
+      items: components['schemas']['JustificationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     LadderBandDto: {
       /** @example 0 */
@@ -3078,6 +3150,35 @@ export interface components {
       /** @enum {string} */
       timeliness: 'on_time' | 'late' | 'pending' | 'overdue_unregistered';
     };
+    RegistryImportAcceptedDto: {
+      holderId?: string;
+      id: string;
+      /** @enum {string} */
+      status: 'validating' | 'committing';
+    };
+    RegistryImportListItemDto: {
+      /** Format: date-time */
+      committedAt?: string | null;
+      /** @description after the commit: achievements created */
+      created?: number | null;
+      /** Format: date-time */
+      createdAt: string;
+      fileName: string;
+      /** @enum {string|null} */
+      format?: 'xlsx' | 'csv' | null;
+      holderId: string;
+      id: string;
+      rowsTotal?: number | null;
+      rowsValid?: number | null;
+      /** @enum {string} */
+      status: 'validating' | 'invalid' | 'validated' | 'committing' | 'committed' | 'failed';
+    };
+    RegistryImportPageDto: {
+      items: components['schemas']['RegistryImportListItemDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     RegistryImportUploadDto: {
       /**
        * Format: binary
@@ -3265,8 +3366,10 @@ export interface components {
     SubmitJustificationDto: {
       /** @enum {string} */
       category: 'negotiation_in_progress' | 'confidentiality' | 'litigation_or_dispute' | 'further_development' | 'other';
+      /** @description the grounds: letters of intent, court papers, confidentiality decisions … */
+      documents?: components['schemas']['AttachmentDto'][];
       /**
-       * @description the last day the reason holds
+       * @description the last day the reason holds (the period asked for)
        * @example 2027-06-30
        */
       endsOn: string;
@@ -3396,6 +3499,33 @@ export interface components {
       refreshToken: string;
       user: components['schemas']['UserDto'];
     };
+    TransformationDto: {
+      achievementId: string;
+      contractId?: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      decisionReason?: string | null;
+      description: string;
+      id: string;
+      /** @enum {string} */
+      kind: 'transfer' | 'license' | 'equity' | 'own_implementation';
+      /** @enum {string|null} */
+      licenseType?: 'exclusive' | 'sole' | 'ordinary' | null;
+      /**
+       * @description a platform contract, a declared own implementation, or recorded history
+       * @enum {string}
+       */
+      source: 'contract' | 'declaration' | 'history';
+      /** @enum {string} */
+      status: 'pending' | 'confirmed' | 'rejected';
+      tookEffectOn?: string | null;
+    };
+    TransformationPageDto: {
+      items: components['schemas']['TransformationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     UpdateAchievementDto: {
       abstract?: string;
       /** @description null clears the asking price */
@@ -3493,13 +3623,16 @@ export interface components {
   pathItems: never;
 }
 export type SchemaAchievementDto = components['schemas']['AchievementDto'];
+export type SchemaAchievementPageDto = components['schemas']['AchievementPageDto'];
 export type SchemaAgreementDto = components['schemas']['AgreementDto'];
 export type SchemaAmendTermsDto = components['schemas']['AmendTermsDto'];
 export type SchemaApplicationEnterpriseDto = components['schemas']['ApplicationEnterpriseDto'];
 export type SchemaApplicationPolicyDto = components['schemas']['ApplicationPolicyDto'];
 export type SchemaApplyDto = components['schemas']['ApplyDto'];
 export type SchemaApplyFreeLicenseDto = components['schemas']['ApplyFreeLicenseDto'];
+export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
+export type SchemaAttachmentView = components['schemas']['AttachmentView'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
@@ -3549,9 +3682,14 @@ export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
 export type SchemaImportProgressDto = components['schemas']['ImportProgressDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
+export type SchemaIntentDto = components['schemas']['IntentDto'];
+export type SchemaIntentPageDto = components['schemas']['IntentPageDto'];
 export type SchemaIpRightDto = components['schemas']['IpRightDto'];
 export type SchemaIpRightView = components['schemas']['IpRightView'];
 export type SchemaJoinLotDto = components['schemas']['JoinLotDto'];
+export type SchemaJustificationDocumentDto = components['schemas']['JustificationDocumentDto'];
+export type SchemaJustificationDto = components['schemas']['JustificationDto'];
+export type SchemaJustificationPageDto = components['schemas']['JustificationPageDto'];
 export type SchemaLadderBandDto = components['schemas']['LadderBandDto'];
 export type SchemaListingPageDto = components['schemas']['ListingPageDto'];
 export type SchemaListingView = components['schemas']['ListingView'];
@@ -3592,6 +3730,9 @@ export type SchemaRegisterContractDto = components['schemas']['RegisterContractD
 export type SchemaRegistrationDto = components['schemas']['RegistrationDto'];
 export type SchemaRegistrationRuleDto = components['schemas']['RegistrationRuleDto'];
 export type SchemaRegistrationView = components['schemas']['RegistrationView'];
+export type SchemaRegistryImportAcceptedDto = components['schemas']['RegistryImportAcceptedDto'];
+export type SchemaRegistryImportListItemDto = components['schemas']['RegistryImportListItemDto'];
+export type SchemaRegistryImportPageDto = components['schemas']['RegistryImportPageDto'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
@@ -3618,6 +3759,8 @@ export type SchemaTerminateContractDto = components['schemas']['TerminateContrac
 export type SchemaTerminationDto = components['schemas']['TerminationDto'];
 export type SchemaTierDto = components['schemas']['TierDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
+export type SchemaTransformationDto = components['schemas']['TransformationDto'];
+export type SchemaTransformationPageDto = components['schemas']['TransformationPageDto'];
 export type SchemaUpdateAchievementDto = components['schemas']['UpdateAchievementDto'];
 export type SchemaUpdateIpRightStatusDto = components['schemas']['UpdateIpRightStatusDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
@@ -3634,10 +3777,19 @@ export interface operations {
   AchievementsController_list: {
     parameters: {
       query?: {
+        /** @description drafts whose P-REG deadline (obtainedOn + 30 days) falls within the next N days (0: today), overdue ones excluded */
+        dueWithinDays?: number;
         /** @description administrators only: one holder */
         holderId?: string;
         limit?: unknown;
         offset?: unknown;
+        order?: 'asc' | 'desc';
+        /** @description a word of the title */
+        q?: string;
+        registrationStatus?: 'draft' | 'registered' | 'withdrawn';
+        /** @description P-2Y / P-3Y state from the last scan */
+        ruleState?: 'clear' | 'use_first' | 'free_license_eligible' | 'suspended';
+        sort?: 'createdAt' | 'obtainedOn' | 'title' | 'deadline';
       };
       header?: never;
       path?: never;
@@ -3649,7 +3801,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementPageDto'];
+        };
       };
     };
   };
@@ -3716,7 +3870,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
@@ -3854,11 +4010,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationDto'];
+        };
       };
     };
   };
@@ -3877,11 +4035,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
@@ -3900,11 +4060,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationDto'];
+        };
       };
     };
   };
@@ -3923,13 +4085,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
   TransformationsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -3942,7 +4109,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationPageDto'];
+        };
       };
     };
   };
@@ -3965,7 +4134,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
@@ -5003,13 +5174,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
   JustificationsController_list: {
     parameters: {
       query?: {
+        /** @description one achievement */
+        achievementId?: string;
+        limit?: number;
+        offset?: number;
         status?: 'pending' | 'approved' | 'rejected';
       };
       header?: never;
@@ -5022,7 +5199,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationPageDto'];
+        };
       };
     };
   };
@@ -5037,7 +5216,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['DecisionDto'];
+        'application/json': components['schemas']['ApproveJustificationDto'];
       };
     };
     responses: {
@@ -5045,7 +5224,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationDto'];
+        };
       };
     };
   };
@@ -5068,7 +5249,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationDto'];
+        };
       };
     };
   };
@@ -5181,7 +5364,10 @@ export interface operations {
   };
   ListingFlowsController_intents: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -5194,7 +5380,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['IntentPageDto'];
+        };
       };
     };
   };
@@ -5824,6 +6012,30 @@ export interface operations {
       };
     };
   };
+  RegistryImportsController_list: {
+    parameters: {
+      query?: {
+        /** @description administrators: one holder */
+        holderId?: string;
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RegistryImportPageDto'];
+        };
+      };
+    };
+  };
   RegistryImportsController_upload: {
     parameters: {
       query?: never;
@@ -5837,11 +6049,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistryImportAcceptedDto'];
+        };
       };
     };
   };
@@ -5877,11 +6091,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistryImportAcceptedDto'];
+        };
       };
     };
   };
@@ -6612,7 +6828,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationDto'];
+        };
       };
     };
   };
@@ -6635,7 +6853,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationDto'];
+        };
       };
     };
   };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
-import { Omittable } from '@zjp/platform';
+import { Omittable, PageQuery } from '@zjp/platform';
 
 /** The form fields beside the file of POST /registry-imports. */
 export class RegistryImportDto {
@@ -58,4 +58,37 @@ export class RegistryImportViewDto {
   @ApiPropertyOptional({ nullable: true }) error!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ nullable: true }) committedAt!: string | null;
+}
+
+export class ListRegistryImportsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'administrators: one holder' })
+  @Omittable()
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'holderId must be a UUID' })
+  holderId?: string;
+}
+
+export class RegistryImportListItemDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() holderId!: string;
+  @ApiProperty() fileName!: string;
+  @ApiPropertyOptional({ enum: ['xlsx', 'csv'], nullable: true, type: String }) format!: string | null;
+  @ApiProperty({ enum: ['validating', 'invalid', 'validated', 'committing', 'committed', 'failed'] }) status!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rowsTotal!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rowsValid!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'after the commit: achievements created' }) created!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) committedAt!: string | null;
+}
+
+export class RegistryImportPageDto {
+  @ApiProperty({ type: [RegistryImportListItemDto] }) items!: RegistryImportListItemDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class RegistryImportAcceptedDto {
+  @ApiProperty() id!: string;
+  @ApiPropertyOptional() holderId?: string;
+  @ApiProperty({ enum: ['validating', 'committing'] }) status!: string;
 }
