@@ -2097,6 +2097,19 @@ export interface components {
       /** @description false when there are more matches than total says */
       totalIsExact: boolean;
     };
+    CellErrorDto: {
+      /** @example patentCheckDigit */
+      code: string;
+      /** @example 知识产权号 */
+      column: string;
+      /** @example 校验位错误：201910123456 的校验位应为 3，不是 5 */
+      message: string;
+      /**
+       * @description the row as the sheet numbers it (the header is row 1)
+       * @example 7
+       */
+      row: number;
+    };
     ClockSyncDto: Record<string, never>;
     ContractBuyerDto: {
       id: string;
@@ -2387,6 +2400,13 @@ export interface components {
        */
       throughPlatform: 'any' | 'required' | 'excluded';
     };
+    FileProblemDto: {
+      /** @example missingHeaders */
+      code: string;
+      /** @example file */
+      field: string;
+      message: string;
+    };
     FloorBidDto: {
       /** @example 10200000 */
       amountFen: string;
@@ -2445,6 +2465,12 @@ export interface components {
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
     };
+    ImportedAchievementDto: {
+      id: string;
+      /** @enum {string} */
+      ruleState: 'clear' | 'use_first' | 'free_license_eligible' | 'suspended';
+      title: string;
+    };
     ImportPoliciesDto: {
       /** @description the exporting authority (informative: policies are imported for the caller's authority) */
       authority?: Record<string, never>;
@@ -2460,6 +2486,26 @@ export interface components {
       phase: 'validating' | 'committing';
       rowsDone: number;
       rowsTotal: number;
+    };
+    ImportReportDto: {
+      errors: components['schemas']['CellErrorDto'][];
+      /** @description problems with the file itself (unreadable, headers): nothing was read row by row */
+      fileProblems: components['schemas']['FileProblemDto'][];
+    };
+    ImportResultDto: {
+      /** @description those not clear as of today: use-first, free-licence eligible or suspended */
+      achievements: components['schemas']['ImportedAchievementDto'][];
+      /**
+       * @example {
+       *       "clear": 150,
+       *       "use_first": 30,
+       *       "free_license_eligible": 20
+       *     }
+       */
+      byRuleState: {
+        [key: string]: number;
+      };
+      created: number;
     };
     IncrementDto: {
       /**
@@ -3189,9 +3235,10 @@ export interface components {
       holderId?: string;
     };
     RegistryImportViewDto: {
-      committedAt?: Record<string, never> | null;
+      /** Format: date-time */
+      committedAt?: string | null;
       createdAt: string;
-      error?: Record<string, never> | null;
+      error?: string | null;
       fileName: string;
       /** @enum {string|null} */
       format?: 'xlsx' | 'csv' | null;
@@ -3199,11 +3246,11 @@ export interface components {
       id: string;
       progress?: components['schemas']['ImportProgressDto'] | null;
       /** @description the dry run: problems with the file, and every bad cell with its row and column */
-      report: Record<string, never>;
+      report?: components['schemas']['ImportReportDto'] | null;
       /** @description after the commit: how many were created and their P-2Y / P-3Y state as of today */
-      result?: Record<string, never> | null;
-      rowsTotal?: Record<string, never> | null;
-      rowsValid?: Record<string, never> | null;
+      result?: components['schemas']['ImportResultDto'] | null;
+      rowsTotal?: number | null;
+      rowsValid?: number | null;
       /**
        * @description validating → invalid (fix and upload again) or validated → committing → committed (or failed: nothing was written)
        * @enum {string}
@@ -3648,6 +3695,7 @@ export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
+export type SchemaCellErrorDto = components['schemas']['CellErrorDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
@@ -3673,14 +3721,18 @@ export type SchemaDeclareIntentDto = components['schemas']['DeclareIntentDto'];
 export type SchemaDefaultDto = components['schemas']['DefaultDto'];
 export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
+export type SchemaFileProblemDto = components['schemas']['FileProblemDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaImportedAchievementDto = components['schemas']['ImportedAchievementDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
 export type SchemaImportProgressDto = components['schemas']['ImportProgressDto'];
+export type SchemaImportReportDto = components['schemas']['ImportReportDto'];
+export type SchemaImportResultDto = components['schemas']['ImportResultDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
 export type SchemaIntentDto = components['schemas']['IntentDto'];
 export type SchemaIntentPageDto = components['schemas']['IntentPageDto'];
