@@ -96,6 +96,7 @@ export const holderEn: MessagesOf<typeof holderZh> = {
       failed: 'The import failed and was rolled back entirely.',
     },
     rows: '{{total}} rows, {{valid}} valid',
+    validOfTotal: 'Valid / rows',
     errorsTitle: 'Dry-run report: {{count}} errors in {{rows}} rows',
     row: 'Row',
     column: 'Column',

@@ -93,6 +93,7 @@ export const holderZh = {
       failed: '导入过程中出错，已全部回滚。',
     },
     rows: '共 {{total}} 行，{{valid}} 行通过',
+    validOfTotal: '通过 / 总行数',
     errorsTitle: '预检报告：{{count}} 处错误，涉及 {{rows}} 行',
     row: '行号',
     column: '列',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Empty, Progress, Space, Table, Tag, Tooltip, Typography, Upload, message } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -119,6 +119,10 @@ export function ImportTab({ canImport }: { canImport: boolean }) {
   };
 
   const view = current.data;
+  const shownStatus = view?.status;
+  useEffect(() => {
+    if (shownStatus) void qc.invalidateQueries({ queryKey: ['registry-imports'] }); // the list follows the import shown
+  }, [shownStatus, qc]);
   return (
     <div>
       <Typography.Paragraph type="secondary">{t('holder.import.explain')}</Typography.Paragraph>
@@ -153,7 +157,7 @@ export function ImportTab({ canImport }: { canImport: boolean }) {
           { title: t('holder.import.at'), render: (_, i) => beijingDateTime(i.createdAt) },
           { title: t('holder.list.registration'), render: (_, i) => <Tag color={STATUS_COLORS[i.status]}>{t(`holder.import.status.${i.status}`)}</Tag> },
           {
-            title: t('holder.import.rows', { total: '', valid: '' }).replace(/[\s,，]+/g, ' '),
+            title: t('holder.import.validOfTotal'),
             render: (_, i) => `${i.rowsValid ?? '—'} / ${i.rowsTotal ?? '—'}`,
           },
           {

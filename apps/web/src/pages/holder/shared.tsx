@@ -37,7 +37,7 @@ export function DocumentsInput({ value, onChange, testId }: { value?: Doc[]; onC
           <input
             type="file"
             multiple
-            hidden
+            style={{ display: 'none' }}
             data-testid={testId ?? 'documents-input'}
             onChange={(e) => {
               const files = [...(e.target.files ?? [])];

@@ -73,7 +73,7 @@ export function JustificationReview() {
                   {j.documents.map((d) => (
                     <Tooltip key={d.sha256} title={`SHA-256 ${d.sha256}`}>
                       <span>
-                        📄 {d.name} <span className="muted">{Math.max(1, Math.round(d.sizeBytes / 1024))} KB</span>
+                        {d.name} <span className="muted">{Math.max(1, Math.round(d.sizeBytes / 1024))} KB</span>
                       </span>
                     </Tooltip>
                   ))}
