@@ -186,7 +186,8 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     expect(await ruleState(achievementId)).toBe('clear');
     expect(await queryDatabase(db.url, `SELECT status FROM listings WHERE achievement_id = $1 AND forced`, [achievementId])).toEqual([{ status: 'closed' }]);
     const transformations = await as('holder').get(`/achievements/${achievementId}/transformations`);
-    expect(transformations.body).toEqual([expect.objectContaining({ kind: 'license', licenseType: 'exclusive', source: 'contract', contractId: id })]);
+    expect(transformations.body).toMatchObject({ total: 1, limit: 20, offset: 0 });
+    expect(transformations.body.items).toEqual([expect.objectContaining({ kind: 'license', licenseType: 'exclusive', source: 'contract', contractId: id })]);
 
     const pdf = await as('enterprise')
       .get(`/contracts/${id}/document?format=pdf&signed=true`)

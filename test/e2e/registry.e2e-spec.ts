@@ -159,7 +159,8 @@ describe('achievement registry and P-2Y / P-3Y over HTTP', () => {
       .send({ category: 'other', explanation: 'x', endsOn: '2099-12-31' });
     expect(foreign.status).toBe(403);
     const pending = await api.http.get('/justifications?status=pending').set(as('authority_admin'));
-    expect(pending.body.map((j: { id: string }) => j.id)).toContain(submitted.body.id);
+    expect(pending.body).toMatchObject({ limit: 20, offset: 0 });
+    expect(pending.body.items.map((j: { id: string }) => j.id)).toContain(submitted.body.id);
 
     const approved = await api.http.post(`/justifications/${submitted.body.id}/approve`).set(as('authority_admin')).send({ reason: '诉讼材料齐全' });
     expect(approved.status).toBe(200);

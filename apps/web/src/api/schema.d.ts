@@ -1275,7 +1275,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['RegistryImportsController_list'];
     put?: never;
     post: operations['RegistryImportsController_upload'];
     delete?: never;
@@ -1748,22 +1748,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/subsidy-policies/preview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post: operations['SubsidyPoliciesController_preview'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/subsidy-reports/budget': {
     parameters: {
       query?: never;
@@ -1836,7 +1820,7 @@ export interface components {
       abstract: string;
       /** @description fen */
       askingPriceFen?: string | null;
-      attachments: string[];
+      attachments: components['schemas']['AttachmentView'][];
       createdAt: string;
       holderId: string;
       id: string;
@@ -1858,6 +1842,12 @@ export interface components {
       ruleStateSince?: string | null;
       technicalField: string;
       title: string;
+    };
+    AchievementPageDto: {
+      items: components['schemas']['AchievementDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     AgreementDto: {
       enterpriseId: string;
@@ -1902,10 +1892,25 @@ export interface components {
       /** @example 我司为柯桥区纺织企业，具备实施条件，拟用于新产品开发 */
       statement: string;
     };
+    ApproveJustificationDto: {
+      /**
+       * @description the last day of the approved period; omitted: the period the holder asked for
+       * @example 2027-06-30
+       */
+      endsOn?: string;
+      /** @example 材料齐全，理由成立 */
+      reason: string;
+    };
     AttachmentDto: {
       /** @example application/pdf */
       mediaType: string;
       /** @example 专利证书.pdf */
+      name: string;
+      sha256: string;
+      sizeBytes: number;
+    };
+    AttachmentView: {
+      mediaType: string;
       name: string;
       sha256: string;
       sizeBytes: number;
@@ -1915,16 +1920,12 @@ export interface components {
        * @description the most this band pays for one contract (all years)
        * @example 50000000
        */
-      perContractFen?: string | null;
+      perContractFen?: Record<string, never> | null;
       /**
        * @description the most this band pays one enterprise in a year
        * @example 50000000
        */
-      perEnterprisePerYearFen?: string | null;
-    };
-    BandShareDto: {
-      amountFen: string;
-      fromFen: string;
+      perEnterprisePerYearFen?: Record<string, never> | null;
     };
     BankTransferDepositDto: {
       /**
@@ -1956,13 +1957,6 @@ export interface components {
       /** @example 2026-03-01 */
       receivedOn: string;
     };
-    BaseItemDto: {
-      amountFen: string;
-      counted: boolean;
-      date: string;
-      /** @enum {string} */
-      excludedBecause?: 'other_year' | 'outside_effective_period';
-    };
     BidResultDto: {
       /**
        * @description why a bid was rejected
@@ -1982,38 +1976,6 @@ export interface components {
       seq?: number;
       /** @enum {string} */
       status: 'accepted' | 'rejected';
-    };
-    BudgetAuthorityDto: {
-      id: string;
-      name: string;
-      regionCode: string;
-    };
-    BudgetPageDto: {
-      items: components['schemas']['BudgetRowDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    BudgetRowDto: {
-      authority: components['schemas']['BudgetAuthorityDto'];
-      /** @description fen */
-      budgetFen: string;
-      documentNumber: string;
-      name: string;
-      /** @description fen */
-      paidFen: string;
-      policyId: string;
-      /** @description fen */
-      remainingFen: string;
-      /** @description fen */
-      reservedFen: string;
-      /** @enum {string} */
-      status: 'active' | 'withdrawn';
-      /**
-       * @description (reserved + paid) / budget in percent, two decimals, rounded half-up
-       * @example 12.50
-       */
-      usedPercent: string;
     };
     CalendarDayDto: {
       /** @example 2027-02-06 */
@@ -2076,20 +2038,11 @@ export interface components {
       /** @example combinable */
       stacking: string;
     };
-    CapCheckDto: {
-      availableFen: string;
-      band?: string;
-      bit: boolean;
-      limitFen: string;
-      /** @enum {string} */
-      name: 'bandPerContract' | 'bandPerEnterprisePerYear' | 'perContract' | 'perEnterprisePerYear' | 'budget';
-      usedFen: string;
-    };
     CapsDto: {
       /** @example 50000000 */
-      perContractFen?: string | null;
+      perContractFen?: Record<string, never> | null;
       /** @example 100000000 */
-      perEnterprisePerYearFen?: string | null;
+      perEnterprisePerYearFen?: Record<string, never> | null;
     };
     CatalogueHolderDto: {
       id: string;
@@ -2144,32 +2097,20 @@ export interface components {
       /** @description false when there are more matches than total says */
       totalIsExact: boolean;
     };
-    CertificateDto: {
-      /** @example GR202633001234 */
-      certificateNumber: string;
-      /** @example 2029-01-14 */
-      expiresOn: string;
-      id: string;
-      /** @example 2026-01-15 */
-      issuedOn: string;
-      organizationId: string;
-      /** Format: date-time */
-      recordedAt: string;
-    };
-    CertificatePageDto: {
-      items: components['schemas']['CertificateDto'][];
-      limit: number;
-      offset: number;
-      total: number;
+    CellErrorDto: {
+      /** @example patentCheckDigit */
+      code: string;
+      /** @example 知识产权号 */
+      column: string;
+      /** @example 校验位错误：201910123456 的校验位应为 3，不是 5 */
+      message: string;
+      /**
+       * @description the row as the sheet numbers it (the header is row 1)
+       * @example 7
+       */
+      row: number;
     };
     ClockSyncDto: Record<string, never>;
-    ConditionCheckDto: {
-      actual: string | null;
-      /** @example contractType */
-      name: string;
-      passed: boolean;
-      required: string;
-    };
     ContractBuyerDto: {
       id: string;
       name: string;
@@ -2406,8 +2347,6 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
-      /** @description the user's display name */
-      byName: string | null;
       reason: string;
     };
     DeclareImplementationDto: {
@@ -2447,7 +2386,7 @@ export interface components {
       /** @description research_funding policies only */
       fundingModes?: ('naming' | 'donation' | 'joint_fund')[];
       /** @example 10000000 */
-      minContractValueFen?: string | null;
+      minContractValueFen?: Record<string, never> | null;
       registration?: components['schemas']['RegistrationRuleDto'];
       /**
        * @default any
@@ -2461,17 +2400,12 @@ export interface components {
        */
       throughPlatform: 'any' | 'required' | 'excluded';
     };
-    ExplanationBaseDto: {
-      fen: string;
-      items: components['schemas']['BaseItemDto'][];
-      /** @enum {string} */
-      kind: 'actual_paid' | 'registered_value' | 'equity_valuation' | 'research_funding';
-    };
-    ExplanationRateDto: {
-      /** @enum {string} */
-      kind: 'single' | 'progressive' | 'banded';
-      rate: string;
-      steps: components['schemas']['RateStepDto'][];
+    FileProblemDto: {
+      /** @example missingHeaders */
+      code: string;
+      /** @example file */
+      field: string;
+      message: string;
     };
     FloorBidDto: {
       /** @example 10200000 */
@@ -2531,29 +2465,11 @@ export interface components {
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
     };
-    HolderRegistryPageDto: {
-      items: components['schemas']['HolderRegistryRowDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    HolderRegistryRowDto: {
-      /** @description eligible for a free licence (P-3Y) */
-      freeLicenseEligible: number;
-      holderId: string;
-      holderName: string;
-      /** @description registered after the 30 days */
-      late: number;
-      /** @description registered within 30 days of obtaining */
-      onTime: number;
-      /** @description not registered, past the 30 days */
-      overdueUnregistered: number;
-      /** @description not registered, still within the 30 days */
-      pending: number;
-      /** @description rules suspended (a justified reason approved) */
-      suspended: number;
-      /** @description on the use-first list (P-2Y) */
-      useFirst: number;
+    ImportedAchievementDto: {
+      id: string;
+      /** @enum {string} */
+      ruleState: 'clear' | 'use_first' | 'free_license_eligible' | 'suspended';
+      title: string;
     };
     ImportPoliciesDto: {
       /** @description the exporting authority (informative: policies are imported for the caller's authority) */
@@ -2571,6 +2487,26 @@ export interface components {
       rowsDone: number;
       rowsTotal: number;
     };
+    ImportReportDto: {
+      errors: components['schemas']['CellErrorDto'][];
+      /** @description problems with the file itself (unreadable, headers): nothing was read row by row */
+      fileProblems: components['schemas']['FileProblemDto'][];
+    };
+    ImportResultDto: {
+      /** @description those not clear as of today: use-first, free-licence eligible or suspended */
+      achievements: components['schemas']['ImportedAchievementDto'][];
+      /**
+       * @example {
+       *       "clear": 150,
+       *       "use_first": 30,
+       *       "free_license_eligible": 20
+       *     }
+       */
+      byRuleState: {
+        [key: string]: number;
+      };
+      created: number;
+    };
     IncrementDto: {
       /**
        * @description fixed: the raise in fen
@@ -2581,6 +2517,21 @@ export interface components {
       bands?: components['schemas']['LadderBandDto'][];
       /** @enum {string} */
       kind: 'fixed' | 'ladder';
+    };
+    IntentDto: {
+      /** Format: date-time */
+      declaredAt: string;
+      id: string;
+      /** @description the enterprise that declared it */
+      name: string;
+      organizationId: string;
+      statement: string;
+    };
+    IntentPageDto: {
+      items: components['schemas']['IntentDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     IpRightDto: {
       /**
@@ -2612,6 +2563,42 @@ export interface components {
     };
     JoinLotDto: {
       lotId: string;
+    };
+    JustificationDocumentDto: {
+      mediaType: string;
+      name: string;
+      sha256: string;
+      sizeBytes: number;
+    };
+    JustificationDto: {
+      achievementId: string;
+      achievementTitle: string;
+      /** @enum {string} */
+      category: 'negotiation_in_progress' | 'confidentiality' | 'litigation_or_dispute' | 'further_development' | 'other';
+      documents: components['schemas']['JustificationDocumentDto'][];
+      /** @description the last day of the period (as asked for, or as approved) */
+      endsOn: string;
+      explanation: string;
+      holderId: string;
+      holderName: string;
+      id: string;
+      /** @description recorded by hand from before the platform */
+      recorded: boolean;
+      /** Format: date-time */
+      reviewedAt?: string | null;
+      reviewReason?: string | null;
+      /** @description recorded history only: when the reason began */
+      startsOn?: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+      /** Format: date-time */
+      submittedAt: string;
+    };
+    JustificationPageDto: {
+      items: components['schemas']['JustificationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     LadderBandDto: {
       /** @example 0 */
@@ -2889,12 +2876,6 @@ export interface components {
       /** @enum {string} */
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
-    OrganizationPageDto: {
-      items: components['schemas']['OrganizationDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     OwnRegistrationDto: {
       /** @description fen */
       currentFen: string | null;
@@ -2972,25 +2953,6 @@ export interface components {
        */
       maxFen?: string;
     };
-    PolicyAuthorityDto: {
-      id: string;
-      /** @enum {string} */
-      level: 'province' | 'city' | 'county';
-      /** @example 绍兴市柯桥区科学技术局 */
-      name: string;
-      /** @example 330603 */
-      regionCode: string;
-    };
-    PolicyBudgetDto: {
-      /** @description fen */
-      paidFen: string;
-      /** @description fen: total - reserved - paid */
-      remainingFen: string;
-      /** @description fen: approved, not yet paid */
-      reservedFen: string;
-      /** @description fen */
-      totalFen: string;
-    };
     PolicyDocumentDto: {
       /**
        * @default actual_paid
@@ -3005,7 +2967,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: string | null;
+      effectiveTo?: Record<string, never> | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -3022,67 +2984,6 @@ export interface components {
        */
       stacking: 'combinable' | 'exclusive';
     };
-    PolicyExportDto: {
-      authority: components['schemas']['PolicyAuthorityDto'];
-      /** Format: date-time */
-      exportedAt: string;
-      /** @example zjp.subsidy-policies/1 */
-      format: string;
-      policies: components['schemas']['PolicyDocumentDto'][];
-    };
-    PolicyImportResultDto: {
-      results: components['schemas']['PolicyImportResultItemDto'][];
-    };
-    PolicyImportResultItemDto: {
-      documentNumber: string;
-      id: string;
-      /** @enum {string} */
-      outcome: 'created' | 'versioned' | 'unchanged';
-    };
-    PolicyPreviewDto: {
-      /** @description fen */
-      amountFen: string;
-      eligible: boolean;
-      explanation: components['schemas']['SubsidyExplanationDto'];
-      failedCondition: string | null;
-    };
-    PolicyPreviewRequestDto: {
-      /**
-       * @description what the enterprise already got under the policy this year (fen), for the per-enterprise cap
-       * @example 0
-       */
-      enterpriseYearToDateFen?: string;
-      policy: components['schemas']['PolicyDocumentDto'];
-      /**
-       * @description the contract value (or research funding) in fen
-       * @example 200000000
-       */
-      valueFen: string;
-      /**
-       * @description the claim year; by default this year when the policy is in force, else its first year
-       * @example 2026
-       */
-      year?: number;
-    };
-    PolicyVersionDto: {
-      changeReason: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description user id */
-      createdBy: string | null;
-      createdByName: string | null;
-      document: components['schemas']['PolicyDocumentDto'];
-      effectiveFrom: string;
-      effectiveTo: string | null;
-      name: string;
-      version: number;
-    };
-    PolicyVersionPageDto: {
-      items: components['schemas']['PolicyVersionDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -3092,17 +2993,6 @@ export interface components {
       /** @example 0.05 */
       rate?: string;
       tiers?: components['schemas']['TierDto'][];
-    };
-    RateStepDto: {
-      /** @description after the band's own caps */
-      cappedFen?: string;
-      /** @description portion × rate, exact */
-      exactFen: string;
-      fromFen: string;
-      portionFen: string;
-      /** @example 0.1 */
-      rate: string;
-      toFen: string | null;
     };
     ReadAllNotificationsDto: {
       /** @description how many notices were marked read */
@@ -3288,14 +3178,14 @@ export interface components {
     };
     RegistrationRuleDto: {
       /** @example 2026-12-31 */
-      onOrBefore?: string | null;
+      onOrBefore?: Record<string, never> | null;
       /** @description 技术合同认定登记 required */
       required?: boolean;
       /**
        * @description registered within N days of signing
        * @example 30
        */
-      withinDaysOfSigning?: number | null;
+      withinDaysOfSigning?: Record<string, never> | null;
     };
     RegistrationView: {
       /** @description P-REG: obtainedOn + 30 days */
@@ -3305,6 +3195,35 @@ export interface components {
       status: 'draft' | 'registered' | 'withdrawn';
       /** @enum {string} */
       timeliness: 'on_time' | 'late' | 'pending' | 'overdue_unregistered';
+    };
+    RegistryImportAcceptedDto: {
+      holderId?: string;
+      id: string;
+      /** @enum {string} */
+      status: 'validating' | 'committing';
+    };
+    RegistryImportListItemDto: {
+      /** Format: date-time */
+      committedAt?: string | null;
+      /** @description after the commit: achievements created */
+      created?: number | null;
+      /** Format: date-time */
+      createdAt: string;
+      fileName: string;
+      /** @enum {string|null} */
+      format?: 'xlsx' | 'csv' | null;
+      holderId: string;
+      id: string;
+      rowsTotal?: number | null;
+      rowsValid?: number | null;
+      /** @enum {string} */
+      status: 'validating' | 'invalid' | 'validated' | 'committing' | 'committed' | 'failed';
+    };
+    RegistryImportPageDto: {
+      items: components['schemas']['RegistryImportListItemDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     RegistryImportUploadDto: {
       /**
@@ -3316,9 +3235,10 @@ export interface components {
       holderId?: string;
     };
     RegistryImportViewDto: {
-      committedAt?: Record<string, never> | null;
+      /** Format: date-time */
+      committedAt?: string | null;
       createdAt: string;
-      error?: Record<string, never> | null;
+      error?: string | null;
       fileName: string;
       /** @enum {string|null} */
       format?: 'xlsx' | 'csv' | null;
@@ -3326,11 +3246,11 @@ export interface components {
       id: string;
       progress?: components['schemas']['ImportProgressDto'] | null;
       /** @description the dry run: problems with the file, and every bad cell with its row and column */
-      report: Record<string, never>;
+      report?: components['schemas']['ImportReportDto'] | null;
       /** @description after the commit: how many were created and their P-2Y / P-3Y state as of today */
-      result?: Record<string, never> | null;
-      rowsTotal?: Record<string, never> | null;
-      rowsValid?: Record<string, never> | null;
+      result?: components['schemas']['ImportResultDto'] | null;
+      rowsTotal?: number | null;
+      rowsValid?: number | null;
       /**
        * @description validating → invalid (fix and upload again) or validated → committing → committed (or failed: nothing was written)
        * @enum {string}
@@ -3359,32 +3279,6 @@ export interface components {
        */
       receivedOn: string;
     };
-    ResearchFundingPageDto: {
-      items: components['schemas']['ResearchFundingViewDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    ResearchFundingViewDto: {
-      agreementNumber: string | null;
-      /** @description fen */
-      amountFen: string;
-      /** Format: date-time */
-      decidedAt: string | null;
-      decisionReason: string | null;
-      /** Format: date-time */
-      declaredAt: string;
-      documents: components['schemas']['SubsidyAttachmentDto'][];
-      enterpriseId: string;
-      id: string;
-      /** @enum {string} */
-      mode: 'naming' | 'donation' | 'joint_fund';
-      platformId: string;
-      purpose: string;
-      receivedOn: string;
-      /** @enum {string} */
-      status: 'declared' | 'confirmed' | 'rejected';
-    };
     ReviewDto: {
       /**
        * @description adjust: the amount recommended, at most the computed amount
@@ -3404,17 +3298,9 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
-      /** @description the user's display name */
-      byName: string | null;
       /** @enum {string} */
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
-    };
-    RoundingDto: {
-      exactFen: string;
-      /** @enum {string} */
-      mode: 'half_up';
-      roundedFen: string;
     };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
@@ -3431,26 +3317,6 @@ export interface components {
        * @example 2026-11-25
        */
       date?: string;
-    };
-    ScanStartedDto: {
-      /** @example 2026-11-25 */
-      date: string;
-      jobId: string;
-      /** @description another date than today: nothing is written */
-      preview: boolean;
-    };
-    ScanStatusDto: {
-      failedReason: string | null;
-      jobId: string;
-      /** @description when completed: scanDate, examined, changed, transitions; a preview adds counts (listed, eligible, suspended, released) and achievements by holder (an authority: its region only) */
-      result: {
-        [key: string]: unknown;
-      } | null;
-      /**
-       * @description waiting, active, completed, failed…
-       * @example completed
-       */
-      state: string;
     };
     SessionDto: {
       id: string;
@@ -3547,8 +3413,10 @@ export interface components {
     SubmitJustificationDto: {
       /** @enum {string} */
       category: 'negotiation_in_progress' | 'confidentiality' | 'litigation_or_dispute' | 'further_development' | 'other';
+      /** @description the grounds: letters of intent, court papers, confidentiality decisions … */
+      documents?: components['schemas']['AttachmentDto'][];
       /**
-       * @description the last day the reason holds
+       * @description the last day the reason holds (the period asked for)
        * @example 2027-06-30
        */
       endsOn: string;
@@ -3614,37 +3482,6 @@ export interface components {
       /** @example 182044 */
       sizeBytes: number;
     };
-    SubsidyBatchDto: {
-      applicationIds: string[];
-      applications: number;
-      authorityId: string;
-      /** Format: date-time */
-      createdAt: string;
-      createdBy: string | null;
-      /** Format: date-time */
-      exportedAt: string | null;
-      id: string;
-      note: string | null;
-      /** @example SB-2026-0001 */
-      number: string;
-      /** Format: date-time */
-      paidAt: string | null;
-      paidOn: string | null;
-      paymentReference: string | null;
-      /**
-       * @description open: may still change; exported: frozen by the first export; paid
-       * @enum {string}
-       */
-      status: 'open' | 'exported' | 'paid';
-      /** @description fen */
-      totalFen: string;
-    };
-    SubsidyBatchPageDto: {
-      items: components['schemas']['SubsidyBatchDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     SubsidyCandidateDto: {
       /** @description fen */
       amountFen: string;
@@ -3681,67 +3518,6 @@ export interface components {
       /** @example 经复核同意 */
       reason: string;
     };
-    SubsidyExplanationDto: {
-      amountFen: string;
-      bands?: components['schemas']['BandShareDto'][];
-      base: components['schemas']['ExplanationBaseDto'];
-      caps: components['schemas']['CapCheckDto'][];
-      conditions: components['schemas']['ConditionCheckDto'][];
-      exactFen: string;
-      /** @enum {string} */
-      policyKind: 'contract' | 'research_funding';
-      rate: components['schemas']['ExplanationRateDto'];
-      rounding: components['schemas']['RoundingDto'];
-      year: number;
-    };
-    SubsidyPolicyDto: {
-      authority: components['schemas']['PolicyAuthorityDto'];
-      budget: components['schemas']['PolicyBudgetDto'];
-      /** Format: date-time */
-      createdAt: string;
-      /** @description the policy document of the current version */
-      document: components['schemas']['PolicyDocumentDto'];
-      /** @description 文号 */
-      documentNumber: string;
-      /** @example 2026-01-01 */
-      effectiveFrom: string;
-      effectiveTo: string | null;
-      id: string;
-      /** @enum {string} */
-      kind: 'contract' | 'research_funding';
-      name: string;
-      /** @enum {string} */
-      status: 'active' | 'withdrawn';
-      /** Format: date-time */
-      updatedAt: string;
-      version: number;
-    };
-    SubsidyPolicyPageDto: {
-      items: components['schemas']['SubsidyPolicyDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
-    SummaryReportDto: {
-      from: string | null;
-      /** @enum {string} */
-      groupBy: 'authority' | 'region' | 'field' | 'period';
-      rows: components['schemas']['SummaryRowDto'][];
-      to: string | null;
-      total: components['schemas']['SummaryTotalDto'];
-    };
-    SummaryRowDto: {
-      applications: number;
-      approvedFen: string;
-      key: string;
-      label: string;
-      paidFen: string;
-    };
-    SummaryTotalDto: {
-      applications: number;
-      approvedFen: string;
-      paidFen: string;
-    };
     TerminateContractDto: {
       /** @enum {string} */
       kind: 'buyer_default' | 'mutual' | 'withdrawn' | 'other';
@@ -3769,6 +3545,33 @@ export interface components {
       /** @description single use: each refresh returns a new one */
       refreshToken: string;
       user: components['schemas']['UserDto'];
+    };
+    TransformationDto: {
+      achievementId: string;
+      contractId?: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      decisionReason?: string | null;
+      description: string;
+      id: string;
+      /** @enum {string} */
+      kind: 'transfer' | 'license' | 'equity' | 'own_implementation';
+      /** @enum {string|null} */
+      licenseType?: 'exclusive' | 'sole' | 'ordinary' | null;
+      /**
+       * @description a platform contract, a declared own implementation, or recorded history
+       * @enum {string}
+       */
+      source: 'contract' | 'declaration' | 'history';
+      /** @enum {string} */
+      status: 'pending' | 'confirmed' | 'rejected';
+      tookEffectOn?: string | null;
+    };
+    TransformationPageDto: {
+      items: components['schemas']['TransformationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     UpdateAchievementDto: {
       abstract?: string;
@@ -3809,7 +3612,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: string | null;
+      effectiveTo?: Record<string, never> | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -3841,12 +3644,6 @@ export interface components {
       organizationId: string;
       roles: ('platform_admin' | 'authority_admin' | 'holder_admin' | 'holder_member' | 'enterprise_admin' | 'enterprise_member' | 'broker')[];
     };
-    UserPageDto: {
-      items: components['schemas']['UserDto'][];
-      limit: number;
-      offset: number;
-      total: number;
-    };
     VersionDto: {
       /** @description the version of the terms being submitted or signed */
       version: number;
@@ -3873,38 +3670,33 @@ export interface components {
   pathItems: never;
 }
 export type SchemaAchievementDto = components['schemas']['AchievementDto'];
+export type SchemaAchievementPageDto = components['schemas']['AchievementPageDto'];
 export type SchemaAgreementDto = components['schemas']['AgreementDto'];
 export type SchemaAmendTermsDto = components['schemas']['AmendTermsDto'];
 export type SchemaApplicationEnterpriseDto = components['schemas']['ApplicationEnterpriseDto'];
 export type SchemaApplicationPolicyDto = components['schemas']['ApplicationPolicyDto'];
 export type SchemaApplyDto = components['schemas']['ApplyDto'];
 export type SchemaApplyFreeLicenseDto = components['schemas']['ApplyFreeLicenseDto'];
+export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
+export type SchemaAttachmentView = components['schemas']['AttachmentView'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
-export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
-export type SchemaBaseItemDto = components['schemas']['BaseItemDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
-export type SchemaBudgetAuthorityDto = components['schemas']['BudgetAuthorityDto'];
-export type SchemaBudgetPageDto = components['schemas']['BudgetPageDto'];
-export type SchemaBudgetRowDto = components['schemas']['BudgetRowDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
 export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
-export type SchemaCapCheckDto = components['schemas']['CapCheckDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
-export type SchemaCertificateDto = components['schemas']['CertificateDto'];
-export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
+export type SchemaCellErrorDto = components['schemas']['CellErrorDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
-export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
@@ -3929,22 +3721,27 @@ export type SchemaDeclareIntentDto = components['schemas']['DeclareIntentDto'];
 export type SchemaDefaultDto = components['schemas']['DefaultDto'];
 export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
-export type SchemaExplanationBaseDto = components['schemas']['ExplanationBaseDto'];
-export type SchemaExplanationRateDto = components['schemas']['ExplanationRateDto'];
+export type SchemaFileProblemDto = components['schemas']['FileProblemDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
-export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
-export type SchemaHolderRegistryRowDto = components['schemas']['HolderRegistryRowDto'];
+export type SchemaImportedAchievementDto = components['schemas']['ImportedAchievementDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
 export type SchemaImportProgressDto = components['schemas']['ImportProgressDto'];
+export type SchemaImportReportDto = components['schemas']['ImportReportDto'];
+export type SchemaImportResultDto = components['schemas']['ImportResultDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
+export type SchemaIntentDto = components['schemas']['IntentDto'];
+export type SchemaIntentPageDto = components['schemas']['IntentPageDto'];
 export type SchemaIpRightDto = components['schemas']['IpRightDto'];
 export type SchemaIpRightView = components['schemas']['IpRightView'];
 export type SchemaJoinLotDto = components['schemas']['JoinLotDto'];
+export type SchemaJustificationDocumentDto = components['schemas']['JustificationDocumentDto'];
+export type SchemaJustificationDto = components['schemas']['JustificationDto'];
+export type SchemaJustificationPageDto = components['schemas']['JustificationPageDto'];
 export type SchemaLadderBandDto = components['schemas']['LadderBandDto'];
 export type SchemaListingPageDto = components['schemas']['ListingPageDto'];
 export type SchemaListingView = components['schemas']['ListingView'];
@@ -3964,24 +3761,13 @@ export type SchemaNotificationView = components['schemas']['NotificationView'];
 export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
-export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
-export type SchemaPolicyAuthorityDto = components['schemas']['PolicyAuthorityDto'];
-export type SchemaPolicyBudgetDto = components['schemas']['PolicyBudgetDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
-export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
-export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
-export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
-export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
-export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
-export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
-export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
-export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
 export type SchemaRecordedHistoryDto = components['schemas']['RecordedHistoryDto'];
 export type SchemaRecordJustificationDto = components['schemas']['RecordJustificationDto'];
@@ -3996,18 +3782,16 @@ export type SchemaRegisterContractDto = components['schemas']['RegisterContractD
 export type SchemaRegistrationDto = components['schemas']['RegistrationDto'];
 export type SchemaRegistrationRuleDto = components['schemas']['RegistrationRuleDto'];
 export type SchemaRegistrationView = components['schemas']['RegistrationView'];
+export type SchemaRegistryImportAcceptedDto = components['schemas']['RegistryImportAcceptedDto'];
+export type SchemaRegistryImportListItemDto = components['schemas']['RegistryImportListItemDto'];
+export type SchemaRegistryImportPageDto = components['schemas']['RegistryImportPageDto'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
-export type SchemaResearchFundingPageDto = components['schemas']['ResearchFundingPageDto'];
-export type SchemaResearchFundingViewDto = components['schemas']['ResearchFundingViewDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
-export type SchemaRoundingDto = components['schemas']['RoundingDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
-export type SchemaScanStartedDto = components['schemas']['ScanStartedDto'];
-export type SchemaScanStatusDto = components['schemas']['ScanStatusDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
 export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
@@ -4020,28 +3804,21 @@ export type SchemaSubmitJustificationDto = components['schemas']['SubmitJustific
 export type SchemaSubsidyApplicationDto = components['schemas']['SubsidyApplicationDto'];
 export type SchemaSubsidyApplicationPageDto = components['schemas']['SubsidyApplicationPageDto'];
 export type SchemaSubsidyAttachmentDto = components['schemas']['SubsidyAttachmentDto'];
-export type SchemaSubsidyBatchDto = components['schemas']['SubsidyBatchDto'];
-export type SchemaSubsidyBatchPageDto = components['schemas']['SubsidyBatchPageDto'];
 export type SchemaSubsidyCandidateDto = components['schemas']['SubsidyCandidateDto'];
 export type SchemaSubsidyCandidatePageDto = components['schemas']['SubsidyCandidatePageDto'];
 export type SchemaSubsidyDecisionDto = components['schemas']['SubsidyDecisionDto'];
-export type SchemaSubsidyExplanationDto = components['schemas']['SubsidyExplanationDto'];
-export type SchemaSubsidyPolicyDto = components['schemas']['SubsidyPolicyDto'];
-export type SchemaSubsidyPolicyPageDto = components['schemas']['SubsidyPolicyPageDto'];
-export type SchemaSummaryReportDto = components['schemas']['SummaryReportDto'];
-export type SchemaSummaryRowDto = components['schemas']['SummaryRowDto'];
-export type SchemaSummaryTotalDto = components['schemas']['SummaryTotalDto'];
 export type SchemaTerminateContractDto = components['schemas']['TerminateContractDto'];
 export type SchemaTerminationDto = components['schemas']['TerminationDto'];
 export type SchemaTierDto = components['schemas']['TierDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
+export type SchemaTransformationDto = components['schemas']['TransformationDto'];
+export type SchemaTransformationPageDto = components['schemas']['TransformationPageDto'];
 export type SchemaUpdateAchievementDto = components['schemas']['UpdateAchievementDto'];
 export type SchemaUpdateIpRightStatusDto = components['schemas']['UpdateIpRightStatusDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
 export type SchemaUpdatePolicyDto = components['schemas']['UpdatePolicyDto'];
 export type SchemaUseFirstDto = components['schemas']['UseFirstDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
-export type SchemaUserPageDto = components['schemas']['UserPageDto'];
 export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
@@ -4052,10 +3829,19 @@ export interface operations {
   AchievementsController_list: {
     parameters: {
       query?: {
+        /** @description drafts whose P-REG deadline (obtainedOn + 30 days) falls within the next N days (0: today), overdue ones excluded */
+        dueWithinDays?: number;
         /** @description administrators only: one holder */
         holderId?: string;
         limit?: unknown;
         offset?: unknown;
+        order?: 'asc' | 'desc';
+        /** @description a word of the title */
+        q?: string;
+        registrationStatus?: 'draft' | 'registered' | 'withdrawn';
+        /** @description P-2Y / P-3Y state from the last scan */
+        ruleState?: 'clear' | 'use_first' | 'free_license_eligible' | 'suspended';
+        sort?: 'createdAt' | 'obtainedOn' | 'title' | 'deadline';
       };
       header?: never;
       path?: never;
@@ -4067,7 +3853,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementPageDto'];
+        };
       };
     };
   };
@@ -4134,7 +3922,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
@@ -4272,11 +4062,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationDto'];
+        };
       };
     };
   };
@@ -4295,11 +4087,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
@@ -4318,11 +4112,13 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationDto'];
+        };
       };
     };
   };
@@ -4341,13 +4137,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
   TransformationsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -4360,7 +4161,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationPageDto'];
+        };
       };
     };
   };
@@ -4383,7 +4186,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
@@ -4679,13 +4484,11 @@ export interface operations {
       };
     };
     responses: {
-      200: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ScanStartedDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -4704,9 +4507,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ScanStatusDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5369,9 +5170,6 @@ export interface operations {
   ResearchFundingsController_certificates: {
     parameters: {
       query?: {
-        limit?: number;
-        offset?: number;
-        /** @description administrators: one enterprise */
         organizationId?: string;
       };
       header?: never;
@@ -5384,9 +5182,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['CertificatePageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5407,9 +5203,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['CertificateDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -5432,13 +5226,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AchievementDto'];
+        };
       };
     };
   };
   JustificationsController_list: {
     parameters: {
       query?: {
+        /** @description one achievement */
+        achievementId?: string;
+        limit?: number;
+        offset?: number;
         status?: 'pending' | 'approved' | 'rejected';
       };
       header?: never;
@@ -5451,7 +5251,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationPageDto'];
+        };
       };
     };
   };
@@ -5466,7 +5268,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['DecisionDto'];
+        'application/json': components['schemas']['ApproveJustificationDto'];
       };
     };
     responses: {
@@ -5474,7 +5276,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationDto'];
+        };
       };
     };
   };
@@ -5497,7 +5301,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JustificationDto'];
+        };
       };
     };
   };
@@ -5610,7 +5416,10 @@ export interface operations {
   };
   ListingFlowsController_intents: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -5623,7 +5432,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['IntentPageDto'];
+        };
       };
     };
   };
@@ -6016,10 +5827,8 @@ export interface operations {
   OrganizationsController_list: {
     parameters: {
       query?: {
-        limit?: number;
-        offset?: number;
-        /** @description part of the name, or the whole credit code */
-        q?: string;
+        limit?: unknown;
+        offset?: unknown;
         /** @description organisations in this region (a city or province code covers its counties) */
         region?: string;
         type?: 'holder' | 'enterprise' | 'authority' | 'broker';
@@ -6034,9 +5843,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['OrganizationPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6152,10 +5959,7 @@ export interface operations {
   };
   OrganizationsController_listUsers: {
     parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
+      query?: never;
       header?: never;
       path: {
         id: string;
@@ -6168,9 +5972,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['UserPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6262,6 +6064,30 @@ export interface operations {
       };
     };
   };
+  RegistryImportsController_list: {
+    parameters: {
+      query?: {
+        /** @description administrators: one holder */
+        holderId?: string;
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RegistryImportPageDto'];
+        };
+      };
+    };
+  };
   RegistryImportsController_upload: {
     parameters: {
       query?: never;
@@ -6275,11 +6101,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistryImportAcceptedDto'];
+        };
       };
     };
   };
@@ -6315,11 +6143,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistryImportAcceptedDto'];
+        };
       };
     };
   };
@@ -6368,10 +6198,6 @@ export interface operations {
       query?: {
         /** @description administrators: one holder */
         holderId?: string;
-        limit?: number;
-        offset?: number;
-        /** @description by name, or the holders with the most of one count first */
-        sort?: 'name' | 'late' | 'overdueUnregistered' | 'useFirst' | 'freeLicenseEligible';
       };
       header?: never;
       path?: never;
@@ -6383,18 +6209,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['HolderRegistryPageDto'];
-        };
+        content?: never;
       };
     };
   };
   ResearchFundingsController_list: {
     parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
+      query?: never;
       header?: never;
       path?: never;
       cookie?: never;
@@ -6405,9 +6226,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ResearchFundingPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6428,9 +6247,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ResearchFundingViewDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6449,9 +6266,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ResearchFundingViewDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6474,9 +6289,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ResearchFundingViewDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6499,9 +6312,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['ResearchFundingViewDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6547,9 +6358,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyApplicationDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6593,9 +6402,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyApplicationDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6618,9 +6425,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyApplicationDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6643,9 +6448,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyApplicationDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6664,19 +6467,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyApplicationDto'];
-        };
+        content?: never;
       };
     };
   };
   SettlementBatchesController_list: {
     parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        status?: 'open' | 'exported' | 'paid';
-      };
+      query?: never;
       header?: never;
       path?: never;
       cookie?: never;
@@ -6687,9 +6484,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyBatchPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6710,9 +6505,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyBatchDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6731,9 +6524,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyBatchDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6777,9 +6568,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyBatchDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6853,8 +6642,6 @@ export interface operations {
         /** @description in force on this date */
         inForceOn?: string;
         kind?: 'contract' | 'research_funding';
-        limit?: number;
-        offset?: number;
         status?: 'active' | 'withdrawn';
       };
       header?: never;
@@ -6867,9 +6654,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyPolicyPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6890,9 +6675,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyPolicyDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6911,9 +6694,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyPolicyDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6936,9 +6717,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyPolicyDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -6957,18 +6736,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['PolicyExportDto'];
-        };
+        content?: never;
       };
     };
   };
   SubsidyPoliciesController_versions: {
     parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
+      query?: never;
       header?: never;
       path: {
         id: string;
@@ -6981,9 +6755,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['PolicyVersionPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -7006,9 +6778,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SubsidyPolicyDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -7025,9 +6795,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['PolicyExportDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -7048,42 +6816,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['PolicyImportResultDto'];
-        };
-      };
-    };
-  };
-  SubsidyPoliciesController_preview: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PolicyPreviewRequestDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PolicyPreviewDto'];
-        };
+        content?: never;
       };
     };
   };
   SubsidyReportsController_budget: {
     parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        status?: 'active' | 'withdrawn';
-      };
+      query?: never;
       header?: never;
       path?: never;
       cookie?: never;
@@ -7094,9 +6833,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['BudgetPageDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -7120,9 +6857,7 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': components['schemas']['SummaryReportDto'];
-        };
+        content?: never;
       };
     };
   };
@@ -7145,7 +6880,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationDto'];
+        };
       };
     };
   };
@@ -7168,7 +6905,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TransformationDto'];
+        };
       };
     };
   };

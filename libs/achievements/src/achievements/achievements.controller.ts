@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swag
 import { IsString, Length } from 'class-validator';
 import { Authenticated, CurrentPrincipal, ParseIdPipe, Public, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { AchievementsService, AchievementWithRights } from './achievements.service';
-import { AchievementDto } from './dto/achievement.dto';
+import { AchievementDto, AchievementPageDto } from './dto/achievement.dto';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto, UpdateIpRightStatusDto } from './dto/register-achievement.dto';
 
 export class WithdrawDto {
@@ -30,9 +30,10 @@ export class AchievementsController {
   @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
   @OrgScope.filtered('achievement')
   @Get('achievements')
-  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListAchievementsQuery): Promise<{ items: AchievementDto[]; total: number }> {
+  @ApiOkResponse({ type: AchievementPageDto })
+  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListAchievementsQuery): Promise<AchievementPageDto> {
     const page = await this.achievements.list(actor, query);
-    return { items: page.items.map(this.dto), total: page.total };
+    return { items: page.items.map(this.dto), total: page.total, limit: query.limit, offset: query.offset };
   }
 
   /** Registered achievements are public (the catalogue links here); drafts only for their holder. */
@@ -55,6 +56,7 @@ export class AchievementsController {
   @Roles('holder_admin', 'holder_member', 'platform_admin')
   @OrgScope.owned('achievement')
   @Patch('achievements/:id')
+  @ApiOkResponse({ type: AchievementDto })
   async update(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateAchievementDto): Promise<AchievementDto> {
     return this.dto(await this.achievements.update(actor, id, body));
   }
@@ -62,6 +64,7 @@ export class AchievementsController {
   @Roles('holder_admin', 'holder_member')
   @OrgScope.owned('achievement')
   @Post('achievements/:id/register')
+  @ApiOkResponse({ type: AchievementDto })
   @HttpCode(200)
   async submit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<AchievementDto> {
     return this.dto(await this.achievements.submit(actor, id));
@@ -70,6 +73,7 @@ export class AchievementsController {
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.owned('achievement')
   @Post('achievements/:id/withdraw')
+  @ApiOkResponse({ type: AchievementDto })
   @HttpCode(200)
   async withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawDto): Promise<AchievementDto> {
     return this.dto(await this.achievements.withdraw(actor, id, body.reason));
@@ -78,6 +82,7 @@ export class AchievementsController {
   @Roles('holder_admin', 'holder_member', 'platform_admin')
   @OrgScope.owned('achievement')
   @Post('achievements/:id/ip-rights')
+  @ApiOkResponse({ type: AchievementDto })
   async addIpRight(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: IpRightDto): Promise<AchievementDto> {
     return this.dto(await this.achievements.addIpRight(actor, id, body));
   }
@@ -85,6 +90,7 @@ export class AchievementsController {
   @Roles('holder_admin', 'holder_member', 'platform_admin')
   @OrgScope.owned('ipRight')
   @Patch('ip-rights/:id')
+  @ApiOkResponse({ type: AchievementDto })
   async setIpRightStatus(
     @CurrentPrincipal() actor: Principal,
     @Param('id', ParseIdPipe) id: string,

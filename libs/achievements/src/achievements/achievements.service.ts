@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError, type FieldError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import type { Principal } from '@zjp/platform';
-import { EntityManager, In, Repository } from 'typeorm';
+import { Between, EntityManager, type FindOptionsOrder, type FindOptionsWhere, ILike, In, Repository } from 'typeorm';
 import { assertActsForHolder, assertMayReadHolder, isAdministrator, readableOrgs } from '../access';
-import { parsePatentNumber, patentTypeMatches } from '../domain';
+import { parsePatentNumber, patentTypeMatches, REGISTRATION_PERIOD_DAYS } from '../domain';
 import { Achievement } from './achievement.entity';
 import { holdersReadable, validRightsOf } from './achievements.repository';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto } from './dto/register-achievement.dto';
@@ -253,9 +253,23 @@ export class AchievementsService {
     // an authority without a holder named: the holders in its region
     const inRegion =
       !holderId && actor.roles.includes('authority_admin') && !actor.roles.includes('platform_admin') ? await this.holdersInJurisdiction(actor) : null;
+    const where: FindOptionsWhere<Achievement> = holderId ? { holderId } : inRegion ? { holderId: In(inRegion) } : {};
+    if (query.registrationStatus) where.registrationStatus = query.registrationStatus as Achievement['registrationStatus'];
+    if (query.ruleState) where.ruleState = query.ruleState;
+    if (query.q) where.title = ILike(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (query.dueWithinDays !== undefined) {
+      // P-REG: the deadline is obtainedOn + 30 days; due within N days = a draft obtained between today - 30 and today - 30 + N
+      const first = this.today().plusDays(-REGISTRATION_PERIOD_DAYS);
+      where.registrationStatus = 'draft';
+      where.obtainedOn = Between(first.toString(), first.plusDays(query.dueWithinDays).toString());
+    }
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const sort = query.sort ?? 'createdAt';
+    const order: FindOptionsOrder<Achievement> =
+      sort === 'title' ? { title: direction, id: 'ASC' } : sort === 'createdAt' ? { createdAt: direction, id: 'ASC' } : { obtainedOn: direction, id: 'ASC' };
     const [items, total] = await this.achievements.findAndCount({
-      where: holderId ? { holderId } : inRegion ? { holderId: In(inRegion) } : {},
-      order: { createdAt: 'DESC', id: 'ASC' },
+      where,
+      order,
       take: query.limit,
       skip: query.offset,
     });

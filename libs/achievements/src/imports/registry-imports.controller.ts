@@ -23,7 +23,15 @@ import type { Queue } from 'bullmq';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { COMPLIANCE_JOBS, type RegistryImportJob } from '../jobs';
-import { RegistryImportDto, RegistryImportUploadDto, RegistryImportViewDto, TemplateQuery } from './dto/registry-import.dto';
+import {
+  ListRegistryImportsQuery,
+  RegistryImportAcceptedDto,
+  RegistryImportDto,
+  RegistryImportPageDto,
+  RegistryImportUploadDto,
+  RegistryImportViewDto,
+  TemplateQuery,
+} from './dto/registry-import.dto';
 import { importTemplate } from './import-sheet';
 import { type ImportProgress, RegistryImportsService } from './registry-imports.service';
 
@@ -66,6 +74,19 @@ export class RegistryImportsController {
     });
   }
 
+  /** The imports, latest first: a holder its own; an administrator those of the holders it oversees. */
+  @Roles('holder_admin', 'holder_member', 'platform_admin', 'authority_admin')
+  @OrgScope.none()
+  @ApiOkResponse({ type: RegistryImportPageDto })
+  @Get()
+  async list(@CurrentPrincipal() actor: Principal, @Query() query: ListRegistryImportsQuery): Promise<RegistryImportPageDto> {
+    const page = await this.imports.list(actor, query);
+    return {
+      ...page,
+      items: page.items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), committedAt: i.committedAt?.toISOString() ?? null })),
+    };
+  }
+
   /** Uploads a sheet; its dry run runs in the worker (GET the import for the report and progress). */
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.none()
@@ -73,7 +94,8 @@ export class RegistryImportsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: RegistryImportUploadDto })
   @HttpCode(202)
-  @UseInterceptors(MultipartOnly, FileInterceptor('file', { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5 } }))
+  @ApiOkResponse({ type: RegistryImportAcceptedDto })
+  @UseInterceptors(MultipartOnly, FileInterceptor('file', { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5 }, defParamCharset: 'utf8' }))
   @Post()
   async upload(
     @CurrentPrincipal() actor: Principal,
@@ -121,6 +143,7 @@ export class RegistryImportsController {
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.none()
   @HttpCode(202)
+  @ApiOkResponse({ type: RegistryImportAcceptedDto })
   @Post(':id/commit')
   async commit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<{ id: string; status: string }> {
     const { jobId, ...committing } = await this.imports.commit(actor, id);

@@ -11,6 +11,18 @@ SELECT id, holder_id, created_by, created_at, file_name, format, status, rows_to
 -- name: file
 SELECT file FROM registry_imports WHERE id = $1;
 
+-- name: list
+SELECT r.id, r.holder_id AS "holderId", r.file_name AS "fileName", r.format, r.status, r.rows_total AS "rowsTotal", r.rows_valid AS "rowsValid",
+       (r.result ->> 'created')::int AS created, r.created_at AS "createdAt", r.committed_at AS "committedAt"
+  FROM registry_imports r JOIN organization_directory ho ON ho.id = r.holder_id
+ WHERE ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%'))
+ ORDER BY r.created_at DESC, r.id LIMIT $3 OFFSET $4;
+
+-- name: count
+SELECT count(*)::int AS total
+  FROM registry_imports r JOIN organization_directory ho ON ho.id = r.holder_id
+ WHERE ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%'));
+
 -- name: lock
 SELECT id, holder_id, status, parsed, job_id FROM registry_imports WHERE id = $1 FOR UPDATE;
 

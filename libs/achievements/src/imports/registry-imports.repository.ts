@@ -10,6 +10,16 @@ const SQL = queries(__filename, {
     SELECT id, holder_id, created_by, created_at, file_name, format, status, rows_total, rows_valid, report, result, error, job_id, committed_at
       FROM registry_imports WHERE id = $1`,
   file: `SELECT file FROM registry_imports WHERE id = $1`,
+  list: `
+    SELECT r.id, r.holder_id AS "holderId", r.file_name AS "fileName", r.format, r.status, r.rows_total AS "rowsTotal", r.rows_valid AS "rowsValid",
+           (r.result ->> 'created')::int AS created, r.created_at AS "createdAt", r.committed_at AS "committedAt"
+      FROM registry_imports r JOIN organization_directory ho ON ho.id = r.holder_id
+     WHERE ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%'))
+     ORDER BY r.created_at DESC, r.id LIMIT $3 OFFSET $4`,
+  count: `
+    SELECT count(*)::int AS total
+      FROM registry_imports r JOIN organization_directory ho ON ho.id = r.holder_id
+     WHERE ($1::uuid IS NULL OR ho.id = $1 OR ($2::text IS NOT NULL AND ho.region_code LIKE $2 || '%'))`,
   lock: `SELECT id, holder_id, status, parsed, job_id FROM registry_imports WHERE id = $1 FOR UPDATE`,
   saveReport: `UPDATE registry_imports SET format = $2, status = $3, rows_total = $4, rows_valid = $5, report = $6, parsed = $7 WHERE id = $1`,
   startCommit: `UPDATE registry_imports SET status = 'committing', job_id = $2, committed_by = $3, error = NULL WHERE id = $1`,
@@ -98,6 +108,31 @@ export async function getImport(m: Queryable, id: string): Promise<ImportRecord 
       committedAt: r.committed_at as Date | null,
     }
   );
+}
+
+export interface ImportListItem {
+  id: string;
+  holderId: string;
+  fileName: string;
+  format: string | null;
+  status: ImportStatus;
+  rowsTotal: number | null;
+  rowsValid: number | null;
+  created: number | null;
+  createdAt: Date;
+  committedAt: Date | null;
+}
+
+/** A page of the imports of the holders readable with these parameters (null, null: all), latest first. */
+export async function listImports(
+  m: Queryable,
+  organizationId: string | null,
+  regionPrefix: string | null,
+  page: { limit: number; offset: number },
+): Promise<{ items: ImportListItem[]; total: number }> {
+  const items = (await m.query(SQL.list, [organizationId, regionPrefix, page.limit, page.offset])) as ImportListItem[];
+  const [{ total }] = (await m.query(SQL.count, [organizationId, regionPrefix])) as { total: number }[];
+  return { items, total };
 }
 
 export async function importFile(m: Queryable, id: string): Promise<Buffer | undefined> {

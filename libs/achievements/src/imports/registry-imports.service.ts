@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
 import { isKnownRegion } from '@zjp/identity';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { assertMayReadHolder } from '../access';
+import { assertMayReadHolder, isAdministrator, readableOrgs } from '../access';
 import { IdleScanService } from '../compliance/idle-scan.service';
 import type { RegistryImportJob } from '../jobs';
 import type { RegistryImportDto } from './dto/registry-import.dto';
@@ -16,6 +16,8 @@ import {
   getImport,
   type ImportRecord,
   importFile,
+  type ImportListItem,
+  listImports,
   type ImportResult,
   insertImport,
   insertImportedChunk,
@@ -85,6 +87,18 @@ export class RegistryImportsService {
       });
     });
     return { id, holderId, status: 'validating', jobId };
+  }
+
+  /** A holder's imports; an administrator's: those of the holders it may read (one holder when named). */
+  async list(actor: Principal, query: { holderId?: string; limit: number; offset: number }): Promise<PageOf<ImportListItem>> {
+    const page = { limit: query.limit, offset: query.offset };
+    let scope: { organizationId: string | null; regionPrefix: string | null };
+    if (query.holderId) {
+      await assertMayReadHolder(this.db, actor, query.holderId);
+      scope = { organizationId: query.holderId, regionPrefix: null };
+    } else if (isAdministrator(actor)) scope = await readableOrgs(this.db, actor);
+    else scope = { organizationId: actor.organizationId, regionPrefix: null };
+    return { ...(await listImports(this.db, scope.organizationId, scope.regionPrefix, page)), ...page };
   }
 
   async get(actor: Principal, id: string): Promise<ImportRecord> {

@@ -4,33 +4,39 @@
 SELECT 1 FROM justifications WHERE achievement_id = $1 AND status = 'pending';
 
 -- name: insert
-INSERT INTO justifications (id, achievement_id, category, explanation, ends_on, submitted_by, submitted_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
+INSERT INTO justifications (id, achievement_id, category, explanation, ends_on, submitted_by, submitted_at, documents)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 
 -- name: lock
-SELECT achievement_id, status FROM justifications WHERE id = $1 FOR UPDATE;
+SELECT achievement_id, status, to_char(ends_on, 'YYYY-MM-DD') AS ends_on FROM justifications WHERE id = $1 FOR UPDATE;
 
 -- name: decide
-UPDATE justifications SET status = $2, reviewed_by = $3, reviewed_at = $4, review_reason = $5 WHERE id = $1;
+UPDATE justifications SET status = $2, reviewed_by = $3, reviewed_at = $4, review_reason = $5, ends_on = COALESCE($6::date, ends_on) WHERE id = $1;
 
 -- name: view
-SELECT j.id, j.achievement_id AS "achievementId", a.holder_id AS "holderId", j.category, j.explanation,
-       to_char(j.ends_on, 'YYYY-MM-DD') AS "endsOn", j.status, j.submitted_at AS "submittedAt", j.reviewed_at AS "reviewedAt", j.review_reason AS "reviewReason"
-  FROM justifications j JOIN achievements a ON a.id = j.achievement_id
+SELECT j.id, j.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId", ho.name AS "holderName",
+       j.category, j.explanation, to_char(j.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(j.ends_on, 'YYYY-MM-DD') AS "endsOn", j.status,
+       j.recorded, j.documents, j.submitted_at AS "submittedAt", j.reviewed_at AS "reviewedAt", j.review_reason AS "reviewReason" FROM justifications j JOIN achievements a ON a.id = j.achievement_id JOIN organization_directory ho ON ho.id = a.holder_id
  WHERE j.id = $1;
 
 -- name: listForHolder
-SELECT j.id, j.achievement_id AS "achievementId", a.holder_id AS "holderId", j.category, j.explanation,
-       to_char(j.ends_on, 'YYYY-MM-DD') AS "endsOn", j.status, j.submitted_at AS "submittedAt", j.reviewed_at AS "reviewedAt", j.review_reason AS "reviewReason"
-  FROM justifications j JOIN achievements a ON a.id = j.achievement_id
- WHERE ($1::text IS NULL OR j.status = $1) AND a.holder_id = $2
- ORDER BY j.submitted_at DESC LIMIT 200;
+SELECT j.id, j.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId", ho.name AS "holderName",
+       j.category, j.explanation, to_char(j.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(j.ends_on, 'YYYY-MM-DD') AS "endsOn", j.status,
+       j.recorded, j.documents, j.submitted_at AS "submittedAt", j.reviewed_at AS "reviewedAt", j.review_reason AS "reviewReason", count(*) OVER () AS total FROM justifications j JOIN achievements a ON a.id = j.achievement_id JOIN organization_directory ho ON ho.id = a.holder_id
+ WHERE ($1::text IS NULL OR j.status = $1) AND ($2::uuid IS NULL OR j.achievement_id = $2) AND a.holder_id = $5
+ ORDER BY (j.status = 'pending') DESC, CASE WHEN j.status = 'pending' THEN j.submitted_at END ASC, j.submitted_at DESC, j.id LIMIT $3 OFFSET $4;
 
 -- name: listReadable
-SELECT j.id, j.achievement_id AS "achievementId", a.holder_id AS "holderId", j.category, j.explanation,
-       to_char(j.ends_on, 'YYYY-MM-DD') AS "endsOn", j.status, j.submitted_at AS "submittedAt", j.reviewed_at AS "reviewedAt", j.review_reason AS "reviewReason"
-  FROM justifications j JOIN achievements a ON a.id = j.achievement_id
- WHERE ($1::text IS NULL OR j.status = $1)
-   AND EXISTS (SELECT 1 FROM organization_directory ho
-                WHERE ho.id = a.holder_id AND ($2::uuid IS NULL OR ho.id = $2 OR ($3::text IS NOT NULL AND ho.region_code LIKE $3 || '%')))
- ORDER BY j.submitted_at DESC LIMIT 200;
+SELECT j.id, j.achievement_id AS "achievementId", a.title AS "achievementTitle", a.holder_id AS "holderId", ho.name AS "holderName",
+       j.category, j.explanation, to_char(j.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(j.ends_on, 'YYYY-MM-DD') AS "endsOn", j.status,
+       j.recorded, j.documents, j.submitted_at AS "submittedAt", j.reviewed_at AS "reviewedAt", j.review_reason AS "reviewReason", count(*) OVER () AS total FROM justifications j JOIN achievements a ON a.id = j.achievement_id JOIN organization_directory ho ON ho.id = a.holder_id
+ WHERE ($1::text IS NULL OR j.status = $1) AND ($2::uuid IS NULL OR j.achievement_id = $2)
+   AND ($5::uuid IS NULL OR ho.id = $5 OR ($6::text IS NOT NULL AND ho.region_code LIKE $6 || '%'))
+ ORDER BY (j.status = 'pending') DESC, CASE WHEN j.status = 'pending' THEN j.submitted_at END ASC, j.submitted_at DESC, j.id LIMIT $3 OFFSET $4;
+
+-- name: countForHolder
+SELECT count(*)::int AS total FROM justifications j JOIN achievements a ON a.id = j.achievement_id JOIN organization_directory ho ON ho.id = a.holder_id WHERE ($1::text IS NULL OR j.status = $1) AND ($2::uuid IS NULL OR j.achievement_id = $2) AND a.holder_id = $3;
+
+-- name: countReadable
+SELECT count(*)::int AS total FROM justifications j JOIN achievements a ON a.id = j.achievement_id JOIN organization_directory ho ON ho.id = a.holder_id
+ WHERE ($1::text IS NULL OR j.status = $1) AND ($2::uuid IS NULL OR j.achievement_id = $2) AND ($3::uuid IS NULL OR ho.id = $3 OR ($4::text IS NOT NULL AND ho.region_code LIKE $4 || '%'));

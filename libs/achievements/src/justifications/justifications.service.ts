@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { assertActsForHolder, isAdministrator, readableOrgs } from '../access';
 import { lockHolderOf } from '../achievements/achievements.repository';
 import { IdleScanService } from '../compliance/idle-scan.service';
-import type { JustificationView, SubmitJustificationDto } from './dto/justification.dto';
+import type { JustificationView, ListJustificationsQuery, SubmitJustificationDto } from './dto/justification.dto';
 import {
   decideJustification,
   hasPendingJustification,
@@ -45,6 +45,7 @@ export class JustificationsService {
         endsOn: dto.endsOn,
         submittedBy: actor.userId,
         submittedAt: this.clock.now(),
+        documents: dto.documents ?? [],
       });
       await recordAudit(m, {
         actorUserId: actor.userId,
@@ -60,13 +61,22 @@ export class JustificationsService {
   }
 
   /** Approval or rejection re-evaluates the achievement at once: a suspension need not wait for the night's scan. */
-  async decide(actor: Principal, id: string, approve: boolean, reason: string): Promise<JustificationView> {
+  async decide(actor: Principal, id: string, approve: boolean, reason: string, endsOn?: string): Promise<JustificationView> {
+    const today = todayInShanghai(this.clock);
+    if (endsOn && LocalDate.parse(endsOn).isBefore(today))
+      throw new ValidationError([{ field: 'endsOn', code: 'inPast', message: 'the approved period cannot end in the past' }]);
     return this.tx.run(async (m) => {
       const j = await lockJustification(m, id);
       if (!j) throw new NotFoundError('JUSTIFICATION_NOT_FOUND', 'No such justification');
       if (j.status !== 'pending') throw new ConflictError('JUSTIFICATION_ALREADY_DECIDED', `This justification is already ${j.status}`);
       const now = this.clock.now();
-      await decideJustification(m, id, { status: approve ? 'approved' : 'rejected', reviewedBy: actor.userId, reviewedAt: now, reason });
+      await decideJustification(m, id, {
+        status: approve ? 'approved' : 'rejected',
+        reviewedBy: actor.userId,
+        reviewedAt: now,
+        reason,
+        endsOn: approve ? (endsOn ?? null) : null,
+      });
       await recordAudit(m, {
         actorUserId: actor.userId,
         actorOrganizationId: actor.organizationId,
@@ -74,17 +84,22 @@ export class JustificationsService {
         subjectType: 'achievement',
         subjectId: j.achievementId,
         reason,
-        data: { justificationId: id },
+        data: { justificationId: id, ...(approve ? { endsOn: endsOn ?? j.endsOn, askedEndsOn: j.endsOn } : {}) },
         occurredAt: now,
       });
-      await this.scans.scanIn(m, todayInShanghai(this.clock), j.achievementId);
+      await this.scans.scanIn(m, today, j.achievementId);
       return justificationView(m, id);
     });
   }
 
-  async list(actor: Principal, status?: string): Promise<JustificationView[]> {
-    if (!isAdministrator(actor)) return listHolderJustifications(this.db, actor.organizationId, status ?? null);
-    const readable = await readableOrgs(this.db, actor);
-    return listReadableJustifications(this.db, status ?? null, readable.organizationId, readable.regionPrefix);
+  async list(actor: Principal, query: ListJustificationsQuery): Promise<PageOf<JustificationView>> {
+    const filter = { status: query.status ?? null, achievementId: query.achievementId ?? null, limit: query.limit, offset: query.offset };
+    const page = !isAdministrator(actor)
+      ? await listHolderJustifications(this.db, actor.organizationId, filter)
+      : await (async () => {
+          const readable = await readableOrgs(this.db, actor);
+          return listReadableJustifications(this.db, readable.organizationId, readable.regionPrefix, filter);
+        })();
+    return { ...page, limit: query.limit, offset: query.offset };
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import { DecisionDto } from '../dto/decision.dto';
-import { DeclareImplementationDto, type TransformationView } from './dto/transformation.dto';
+import { DeclareImplementationDto, TransformationDto, TransformationPageDto } from './dto/transformation.dto';
 import { TransformationsService } from './transformations.service';
 
 @ApiTags('transformations')
@@ -13,23 +13,26 @@ export class TransformationsController {
 
   @Roles('holder_admin', 'holder_member', 'platform_admin')
   @OrgScope.owned('achievement')
+  @ApiOkResponse({ type: TransformationDto })
   @Post('achievements/:id/implementations')
-  declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareImplementationDto): Promise<TransformationView> {
+  declare(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DeclareImplementationDto): Promise<TransformationDto> {
     return this.transformations.declare(actor, id, body);
   }
 
   @Authenticated()
   @OrgScope.owned('achievement')
   @Get('achievements/:id/transformations')
-  list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string): Promise<TransformationView[]> {
-    return this.transformations.listFor(actor, id);
+  @ApiOkResponse({ type: TransformationPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<TransformationPageDto> {
+    return this.transformations.listFor(actor, id, query);
   }
 
   @Roles('platform_admin', 'authority_admin')
   @OrgScope.owned('transformation')
   @Post('transformations/:id/confirm')
   @HttpCode(200)
-  confirm(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<TransformationView> {
+  @ApiOkResponse({ type: TransformationDto })
+  confirm(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<TransformationDto> {
     return this.transformations.decide(actor, id, true, body.reason);
   }
 
@@ -37,7 +40,8 @@ export class TransformationsController {
   @OrgScope.owned('transformation')
   @Post('transformations/:id/reject')
   @HttpCode(200)
-  reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<TransformationView> {
+  @ApiOkResponse({ type: TransformationDto })
+  reject(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: DecisionDto): Promise<TransformationDto> {
     return this.transformations.decide(actor, id, false, body.reason);
   }
 }

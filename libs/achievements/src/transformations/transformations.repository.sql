@@ -31,4 +31,7 @@ SELECT id, achievement_id AS "achievementId", kind, license_type AS "licenseType
 SELECT id, achievement_id AS "achievementId", kind, license_type AS "licenseType", source, contract_id AS "contractId", status,
        to_char(took_effect_on, 'YYYY-MM-DD') AS "tookEffectOn", description, decision_reason AS "decisionReason", created_at AS "createdAt"
   FROM transformations
- WHERE achievement_id = $1 ORDER BY created_at;
+ WHERE achievement_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3;
+
+-- name: countForAchievement
+SELECT count(*)::int AS total FROM transformations WHERE achievement_id = $1;

@@ -24,7 +24,8 @@ const SQL = queries(__filename, {
      WHERE contract_id = $1`,
   listForAchievement: `
     ${VIEW}
-     WHERE achievement_id = $1 ORDER BY created_at`,
+     WHERE achievement_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+  countForAchievement: `SELECT count(*)::int AS total FROM transformations WHERE achievement_id = $1`,
 });
 
 type Query = Pick<EntityManager, 'query'>;
@@ -71,6 +72,13 @@ export async function transformationOfContract(m: Query, contractId: string): Pr
   return ((await m.query(SQL.viewOfContract, [contractId])) as TransformationView[])[0];
 }
 
-export async function listTransformations(m: Query, achievementId: string): Promise<TransformationView[]> {
-  return (await m.query(SQL.listForAchievement, [achievementId])) as TransformationView[];
+/** A page of an achievement's transformations, oldest first. */
+export async function listTransformations(
+  m: Query,
+  achievementId: string,
+  page: { limit: number; offset: number },
+): Promise<{ items: TransformationView[]; total: number }> {
+  const items = (await m.query(SQL.listForAchievement, [achievementId, page.limit, page.offset])) as TransformationView[];
+  const [{ total }] = (await m.query(SQL.countForAchievement, [achievementId])) as { total: number }[];
+  return { items, total };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, LocalDate, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { recordAudit, TransactionRunner } from '@zjp/database';
-import type { Principal } from '@zjp/platform';
+import type { PageOf, Principal } from '@zjp/platform';
 import type { EntityManager } from 'typeorm';
 import { assertActsForHolder, assertMayReadHolder } from '../access';
 import { holderOf } from '../achievements/achievements.repository';
@@ -100,11 +100,11 @@ export class TransformationsService {
     });
   }
 
-  async listFor(actor: Principal, achievementId: string): Promise<TransformationView[]> {
+  async listFor(actor: Principal, achievementId: string, page: { limit: number; offset: number }): Promise<PageOf<TransformationView>> {
     return this.tx.run(async (m) => {
       const holderId = await this.holderOf(m, achievementId);
       await assertMayReadHolder(m, actor, holderId);
-      return listTransformations(m, achievementId);
+      return { ...(await listTransformations(m, achievementId, page)), limit: page.limit, offset: page.offset };
     });
   }
 

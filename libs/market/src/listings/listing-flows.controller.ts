@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ActsFor, CurrentPrincipal, OrgScope, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
-import { AgreementDto, CreateListingDto, DeclareIntentDto, DefaultDto } from './dto/listing-flow.dto';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ActsFor, CurrentPrincipal, OrgScope, PageQuery, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
+import { AgreementDto, CreateListingDto, DeclareIntentDto, DefaultDto, IntentPageDto } from './dto/listing-flow.dto';
 import { ListingFlowsService } from './listing-flows.service';
 
 @ApiTags('listings')
@@ -29,8 +29,10 @@ export class ListingFlowsController {
   @Roles('holder_admin', 'holder_member', 'platform_admin')
   @OrgScope.owned('listing')
   @Get('listings/:id/intents')
-  intents(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
-    return this.flows.intents(actor, id);
+  @ApiOkResponse({ type: IntentPageDto })
+  async intents(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<IntentPageDto> {
+    const page = await this.flows.intents(actor, id, query);
+    return { ...page, items: page.items.map((i) => ({ ...i, declaredAt: new Date(i.declaredAt).toISOString() })) };
   }
 
   /** Normally the worker concludes at the end of the notice; the operator may run it (it refuses before the end). */

@@ -18,7 +18,7 @@ SELECT holder_id FROM listings WHERE id = $1;
 
 -- name: intentsOfListing
 SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt"
-  FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at;
+  FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at, i.id LIMIT $2 OFFSET $3;
 
 -- name: intentOrganizations
 SELECT organization_id FROM listing_intents WHERE listing_id = $1 ORDER BY declared_at;

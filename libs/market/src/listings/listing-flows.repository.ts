@@ -11,7 +11,7 @@ const SQL = queries(__filename, {
   holder: `SELECT holder_id FROM listings WHERE id = $1`,
   intentsOfListing: `
     SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt"
-      FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at`,
+      FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at, i.id LIMIT $2 OFFSET $3`,
   intentOrganizations: `SELECT organization_id FROM listing_intents WHERE listing_id = $1 ORDER BY declared_at`,
   hasIntent: `SELECT 1 FROM listing_intents WHERE listing_id = $1 AND organization_id = $2`,
   concludeWithoutIntent: `UPDATE listings SET concluded_at = $2, status_reason = 'no intent declared during the notice period', updated_at = now() WHERE id = $1`,
@@ -75,8 +75,23 @@ export async function listingHolder(m: Queryable, listingId: string): Promise<st
   return ((await m.query(SQL.holder, [listingId])) as { holder_id: string }[])[0]?.holder_id;
 }
 
-export async function intentsOfListing(m: Queryable, listingId: string): Promise<unknown[]> {
-  return (await m.query(SQL.intentsOfListing, [listingId])) as unknown[];
+export interface IntentRow {
+  id: string;
+  organizationId: string;
+  name: string;
+  statement: string;
+  declaredAt: Date;
+}
+
+/** A page of a listing's declarations of intent, in the order they came. */
+export async function intentsOfListing(
+  m: Queryable,
+  listingId: string,
+  page: { limit: number; offset: number },
+): Promise<{ items: IntentRow[]; total: number }> {
+  const items = (await m.query(SQL.intentsOfListing, [listingId, page.limit, page.offset])) as IntentRow[];
+  const [{ n }] = (await m.query(SQL.countIntents, [listingId])) as { n: number }[];
+  return { items, total: n };
 }
 
 export async function intentOrganizations(m: Queryable, listingId: string): Promise<{ organization_id: string }[]> {

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
 import { isUniqueViolation, Outbox, recordAudit, TransactionRunner } from '@zjp/database';
-import { QUEUES, type Principal } from '@zjp/platform';
+import { type PageOf, QUEUES, type Principal } from '@zjp/platform';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
@@ -23,6 +23,7 @@ import {
   insertIntent,
   insertListing,
   intentOrganizations,
+  type IntentRow,
   intentsOfListing,
   listingHolder,
   listingsDueForConclusion,
@@ -155,12 +156,12 @@ export class ListingFlowsService {
     });
   }
 
-  async intents(actor: Principal, listingId: string): Promise<unknown[]> {
+  async intents(actor: Principal, listingId: string, page: { limit: number; offset: number }): Promise<PageOf<IntentRow>> {
     const holderId = await listingHolder(this.db, listingId);
     if (!holderId) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
     if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId)
       throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
-    return intentsOfListing(this.db, listingId);
+    return { ...(await intentsOfListing(this.db, listingId, page)), ...page };
   }
 
   /** At the end of the notice (the worker's job, or an operator): sell, auction among the interested, or nothing. Idempotent. */

@@ -1,6 +1,30 @@
-import { Card } from 'antd';
+import { Card, Tabs } from 'antd';
+import { Navigate, useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useCurrentUser } from '../../components/AppLayout';
+import { hasRole } from '../../lib/auth';
+import { AchievementsTab } from './AchievementsTab';
+import { ComplianceTab } from './ComplianceTab';
+import { ImportTab } from './ImportTab';
+import './shared';
 
-/** The holder's desk (universities, institutes, high-level platforms): issue 20. */
+/** The holder's desk (universities, institutes, high-level platforms): one tab per job at /holder/<tab>. */
 export default function HolderDesk() {
-  return <Card title="成果持有单位工作台" />;
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  const navigate = useNavigate();
+  const tab = useParams()['*'] || 'achievements';
+  if (!user) return <Navigate to={`/login?next=/holder/${tab}`} replace />;
+  if (!hasRole(user, 'holder_admin', 'holder_member')) return <Navigate to="/error/403" replace />;
+  const isAdmin = hasRole(user, 'holder_admin');
+  const items = [
+    { key: 'achievements', label: t('holder.tabs.achievements'), children: <AchievementsTab isAdmin={isAdmin} /> },
+    { key: 'import', label: t('holder.tabs.import'), children: <ImportTab canImport={isAdmin} /> },
+    { key: 'compliance', label: t('holder.tabs.compliance'), children: <ComplianceTab /> },
+  ];
+  return (
+    <Card title={t('holder.title')}>
+      <Tabs activeKey={tab} onChange={(key) => void navigate(`/holder/${key}`)} items={items} destroyOnHidden />
+    </Card>
+  );
 }

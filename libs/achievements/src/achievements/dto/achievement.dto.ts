@@ -4,6 +4,13 @@ import { registrationDeadline, registrationStatus } from '../../domain';
 import type { Achievement, AttachmentMeta } from '../achievement.entity';
 import { IP_RIGHT_STATUSES, IP_RIGHT_TYPES, type IpRight } from '../ip-right.entity';
 
+export class AttachmentView {
+  @ApiProperty() name!: string;
+  @ApiProperty() mediaType!: string;
+  @ApiProperty() sizeBytes!: number;
+  @ApiProperty() sha256!: string;
+}
+
 export class IpRightView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: IP_RIGHT_TYPES }) type!: string;
@@ -37,7 +44,7 @@ export class AchievementDto {
   @ApiProperty({ type: [String] }) inventors!: string[];
   @ApiProperty() maturity!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'fen' }) askingPriceFen!: string | null;
-  @ApiProperty() attachments!: AttachmentMeta[];
+  @ApiProperty({ type: [AttachmentView] }) attachments!: AttachmentMeta[];
   @ApiProperty({ type: [IpRightView] }) ipRights!: IpRightView[];
   @ApiProperty({ type: RegistrationView }) registration!: RegistrationView;
   @ApiProperty({ enum: ['clear', 'use_first', 'free_license_eligible', 'suspended'], description: 'P-2Y / P-3Y state from the last scan' }) ruleState!: string;
@@ -76,4 +83,11 @@ export class AchievementDto {
       createdAt: a.createdAt.toISOString(),
     };
   }
+}
+
+export class AchievementPageDto {
+  @ApiProperty({ type: [AchievementDto] }) items!: AchievementDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }

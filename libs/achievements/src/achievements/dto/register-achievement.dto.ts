@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsFen, IsLocalDate, Omittable } from '@zjp/platform';
-import { ACHIEVEMENT_KINDS, MATURITIES, TECHNICAL_FIELDS, type AchievementKind, type Maturity, type TechnicalField } from '../achievement.entity';
+import { ACHIEVEMENT_KINDS, MATURITIES, RULE_STATES, TECHNICAL_FIELDS, type AchievementKind, type Maturity, type TechnicalField } from '../achievement.entity';
 import { IP_RIGHT_STATUSES, IP_RIGHT_TYPES, type IpRightStatus, type IpRightType } from '../ip-right.entity';
 
 export class AttachmentDto {
@@ -105,8 +105,25 @@ export class UpdateIpRightStatusDto {
   @ApiProperty({ enum: IP_RIGHT_STATUSES }) @IsIn(IP_RIGHT_STATUSES) status!: IpRightStatus;
 }
 
+export const ACHIEVEMENT_SORTS = ['createdAt', 'obtainedOn', 'title', 'deadline'] as const;
+
 export class ListAchievementsQuery {
   @ApiPropertyOptional({ description: 'administrators only: one holder' }) @Omittable() @Matches(/^[0-9a-f-]{36}$/i) holderId?: string;
+  @ApiPropertyOptional({ enum: ['draft', 'registered', 'withdrawn'] }) @Omittable() @IsIn(['draft', 'registered', 'withdrawn']) registrationStatus?: string;
+  @ApiPropertyOptional({ description: 'drafts whose P-REG deadline (obtainedOn + 30 days) falls within the next N days (0: today), overdue ones excluded' })
+  @Omittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30)
+  dueWithinDays?: number;
+  @ApiPropertyOptional({ enum: RULE_STATES, description: 'P-2Y / P-3Y state from the last scan' })
+  @Omittable()
+  @IsIn(RULE_STATES)
+  ruleState?: (typeof RULE_STATES)[number];
+  @ApiPropertyOptional({ description: 'a word of the title' }) @Omittable() @IsString() @Length(1, 100) q?: string;
+  @ApiPropertyOptional({ enum: ACHIEVEMENT_SORTS, default: 'createdAt' }) @Omittable() @IsIn(ACHIEVEMENT_SORTS) sort?: (typeof ACHIEVEMENT_SORTS)[number];
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' }) @Omittable() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
   @ApiPropertyOptional({ default: 20 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
-  @ApiPropertyOptional({ default: 0 }) @Omittable() @Type(() => Number) @IsInt() @Min(0) offset = 0;
+  @ApiPropertyOptional({ default: 0 }) @Omittable() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) offset = 0;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
-import { Omittable } from '@zjp/platform';
+import { Omittable, PageQuery } from '@zjp/platform';
 
 /** The form fields beside the file of POST /registry-imports. */
 export class RegistryImportDto {
@@ -37,25 +37,91 @@ export class ImportProgressDto {
   @ApiProperty({ example: 40 }) percent!: number;
 }
 
+export class FileProblemDto {
+  @ApiProperty({ example: 'file' }) field!: string;
+  @ApiProperty({ example: 'missingHeaders' }) code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class ImportReportDto {
+  @ApiProperty({ type: [FileProblemDto], description: 'problems with the file itself (unreadable, headers): nothing was read row by row' })
+  fileProblems!: FileProblemDto[];
+  @ApiProperty({ type: [CellErrorDto] }) errors!: CellErrorDto[];
+}
+
+export class ImportedAchievementDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['clear', 'use_first', 'free_license_eligible', 'suspended'] }) ruleState!: string;
+}
+
+export class ImportResultDto {
+  @ApiProperty() created!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { clear: 150, use_first: 30, free_license_eligible: 20 } })
+  byRuleState!: Record<string, number>;
+  @ApiProperty({ type: [ImportedAchievementDto], description: 'those not clear as of today: use-first, free-licence eligible or suspended' })
+  achievements!: ImportedAchievementDto[];
+}
+
 export class RegistryImportViewDto {
   @ApiProperty() id!: string;
   @ApiProperty() holderId!: string;
   @ApiProperty() fileName!: string;
-  @ApiPropertyOptional({ enum: ['xlsx', 'csv'], nullable: true }) format!: string | null;
+  @ApiPropertyOptional({ enum: ['xlsx', 'csv'], nullable: true, type: String }) format!: string | null;
   @ApiProperty({
     enum: ['validating', 'invalid', 'validated', 'committing', 'committed', 'failed'],
     description: 'validating → invalid (fix and upload again) or validated → committing → committed (or failed: nothing was written)',
   })
   status!: string;
-  @ApiPropertyOptional({ nullable: true }) rowsTotal!: number | null;
-  @ApiPropertyOptional({ nullable: true }) rowsValid!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rowsTotal!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rowsValid!: number | null;
   @ApiPropertyOptional({ type: ImportProgressDto, nullable: true }) progress!: ImportProgressDto | null;
-  @ApiProperty({ description: 'the dry run: problems with the file, and every bad cell with its row and column' }) report!: {
-    fileProblems: { field: string; code: string; message: string }[];
-    errors: CellErrorDto[];
-  } | null;
-  @ApiPropertyOptional({ nullable: true, description: 'after the commit: how many were created and their P-2Y / P-3Y state as of today' }) result!: unknown;
-  @ApiPropertyOptional({ nullable: true }) error!: string | null;
+  @ApiPropertyOptional({
+    type: ImportReportDto,
+    nullable: true,
+    description: 'the dry run: problems with the file, and every bad cell with its row and column',
+  })
+  report!: ImportReportDto | null;
+  @ApiPropertyOptional({
+    type: ImportResultDto,
+    nullable: true,
+    description: 'after the commit: how many were created and their P-2Y / P-3Y state as of today',
+  })
+  result!: ImportResultDto | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
   @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true }) committedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) committedAt!: string | null;
+}
+
+export class ListRegistryImportsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'administrators: one holder' })
+  @Omittable()
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'holderId must be a UUID' })
+  holderId?: string;
+}
+
+export class RegistryImportListItemDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() holderId!: string;
+  @ApiProperty() fileName!: string;
+  @ApiPropertyOptional({ enum: ['xlsx', 'csv'], nullable: true, type: String }) format!: string | null;
+  @ApiProperty({ enum: ['validating', 'invalid', 'validated', 'committing', 'committed', 'failed'] }) status!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rowsTotal!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) rowsValid!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'after the commit: achievements created' }) created!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) committedAt!: string | null;
+}
+
+export class RegistryImportPageDto {
+  @ApiProperty({ type: [RegistryImportListItemDto] }) items!: RegistryImportListItemDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class RegistryImportAcceptedDto {
+  @ApiProperty() id!: string;
+  @ApiPropertyOptional() holderId?: string;
+  @ApiProperty({ enum: ['validating', 'committing'] }) status!: string;
 }

@@ -17,16 +17,26 @@ export class DeclareImplementationDto {
   evidence?: AttachmentDto[];
 }
 
-export interface TransformationView {
-  id: string;
-  achievementId: string;
-  kind: string;
-  licenseType: string | null;
-  source: string;
-  contractId: string | null;
-  status: string;
-  tookEffectOn: string | null;
-  description: string;
-  decisionReason: string | null;
-  createdAt: string;
+export class TransformationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() achievementId!: string;
+  @ApiProperty({ enum: ['transfer', 'license', 'equity', 'own_implementation'] }) kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, enum: ['exclusive', 'sole', 'ordinary'] }) licenseType!: string | null;
+  @ApiProperty({ enum: ['contract', 'declaration', 'history'], description: 'a platform contract, a declared own implementation, or recorded history' })
+  source!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) contractId!: string | null;
+  @ApiProperty({ enum: ['pending', 'confirmed', 'rejected'] }) status!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) tookEffectOn!: string | null;
+  @ApiProperty() description!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) decisionReason!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
+
+export class TransformationPageDto {
+  @ApiProperty({ type: [TransformationDto] }) items!: TransformationDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export type TransformationView = TransformationDto;

@@ -31,3 +31,18 @@ export type ListingConclusion =
   | { outcome: 'auction'; lotId: string; bidders: number }
   | { outcome: 'no_intent' }
   | { outcome: 'not_due' | 'already_concluded' | 'not_fixed_price' };
+
+export class IntentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() organizationId!: string;
+  @ApiProperty({ description: 'the enterprise that declared it' }) name!: string;
+  @ApiProperty() statement!: string;
+  @ApiProperty({ format: 'date-time' }) declaredAt!: string;
+}
+
+export class IntentPageDto {
+  @ApiProperty({ type: [IntentDto] }) items!: IntentDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
