@@ -244,6 +244,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auction-sessions/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SessionsController_publish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auction-sessions/manage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionsController_manage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/login': {
     parameters: {
       query?: never;
@@ -316,6 +348,70 @@ export interface paths {
       cookie?: never;
     };
     get: operations['BidderRegistrationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokerage/commissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BrokerDeskController_commissions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokerage/deals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BrokerDeskController_deals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokerage/lots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['BrokerDeskController_lots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/brokers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_brokers'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1060,7 +1156,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/lots/{id}/registrations': {
+  '/lots/{id}/open': {
     parameters: {
       query?: never;
       header?: never;
@@ -1068,6 +1164,22 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    put?: never;
+    post: operations['LotsController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/lots/{id}/registrations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LotsController_registrations'];
     put?: never;
     post: operations['LotsController_register'];
     delete?: never;
@@ -1086,6 +1198,86 @@ export interface paths {
     get: operations['LotsController_mine'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/lots/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['LotsController_withdraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_list'];
+    put?: never;
+    post: operations['MandatesController_grant'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates/{id}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MandatesController_actions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mandates/{id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MandatesController_revoke'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1180,6 +1372,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['ContractBillingController_balances'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/organizations/{id}/payout-balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PayoutsController_balance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1748,6 +1956,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/subsidy-policies/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SubsidyPoliciesController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/subsidy-reports/budget': {
     parameters: {
       query?: never;
@@ -1920,12 +2144,16 @@ export interface components {
        * @description the most this band pays for one contract (all years)
        * @example 50000000
        */
-      perContractFen?: Record<string, never> | null;
+      perContractFen?: string | null;
       /**
        * @description the most this band pays one enterprise in a year
        * @example 50000000
        */
-      perEnterprisePerYearFen?: Record<string, never> | null;
+      perEnterprisePerYearFen?: string | null;
+    };
+    BandShareDto: {
+      amountFen: string;
+      fromFen: string;
     };
     BankTransferDepositDto: {
       /**
@@ -1957,6 +2185,13 @@ export interface components {
       /** @example 2026-03-01 */
       receivedOn: string;
     };
+    BaseItemDto: {
+      amountFen: string;
+      counted: boolean;
+      date: string;
+      /** @enum {string} */
+      excludedBecause?: 'other_year' | 'outside_effective_period';
+    };
     BidResultDto: {
       /**
        * @description why a bid was rejected
@@ -1976,6 +2211,141 @@ export interface components {
       seq?: number;
       /** @enum {string} */
       status: 'accepted' | 'rejected';
+    };
+    BrokerCommissionDto: {
+      /** @description the contract value it was computed from, fen */
+      basisFen: string;
+      /** @description fen */
+      commissionFen: string;
+      /** Format: uuid */
+      contractId: string;
+      fixedFen: string | null;
+      /** Format: uuid */
+      mandateId: string;
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      rateBp: number | null;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @enum {string} */
+      side: 'buyer' | 'seller';
+      status: string;
+      title: string;
+    };
+    BrokerCommissionPageDto: {
+      items: components['schemas']['BrokerCommissionDto'][];
+      limit: number;
+      offset: number;
+      /** @description all commissions recorded, fen */
+      sumFen: string;
+      total: number;
+    };
+    BrokerDealDto: {
+      /** Format: uuid */
+      achievementId: string;
+      achievementTitle: string | null;
+      /** @description fen, once the contract is drafted with the commission */
+      commissionFen: string | null;
+      /** Format: date-time */
+      concludedAt: string;
+      contractId: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      mandateId: string;
+      /** @description fen */
+      priceFen: string;
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      /** @enum {string} */
+      side: 'buyer' | 'seller';
+      /** @enum {string} */
+      source: 'auction' | 'fixed_price' | 'negotiated';
+      status: string;
+    };
+    BrokerDealPageDto: {
+      items: components['schemas']['BrokerDealDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BrokerLotDto: {
+      /** @description fen */
+      currentFen: string | null;
+      /** @description fen */
+      depositFen: string;
+      /** Format: date-time */
+      endsAt: string;
+      /** @description fen */
+      hammerPriceFen: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      mandateId: string;
+      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      result: string | null;
+      /** @description fen */
+      startingPriceFen: string;
+      /** Format: date-time */
+      startsAt: string;
+      /** @enum {string} */
+      status: 'scheduled' | 'open' | 'closed' | 'cancelled';
+      title: string;
+    };
+    BrokerLotPageDto: {
+      items: components['schemas']['BrokerLotDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BrokerOrganizationDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      regionCode: string;
+    };
+    BrokerOrganizationPageDto: {
+      items: components['schemas']['BrokerOrganizationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BudgetAuthorityDto: {
+      id: string;
+      name: string;
+      regionCode: string;
+    };
+    BudgetPageDto: {
+      items: components['schemas']['BudgetRowDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    BudgetRowDto: {
+      authority: components['schemas']['BudgetAuthorityDto'];
+      /** @description fen */
+      budgetFen: string;
+      documentNumber: string;
+      name: string;
+      /** @description fen */
+      paidFen: string;
+      policyId: string;
+      /** @description fen */
+      remainingFen: string;
+      /** @description fen */
+      reservedFen: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+      /**
+       * @description (reserved + paid) / budget in percent, two decimals, rounded half-up
+       * @example 12.50
+       */
+      usedPercent: string;
     };
     CalendarDayDto: {
       /** @example 2027-02-06 */
@@ -2029,6 +2399,11 @@ export interface components {
       /** @enum {string} */
       call: 'going_once' | 'going_twice';
     };
+    CallResultDto: {
+      /** @enum {string} */
+      call: 'going_once' | 'going_twice';
+      lotId: string;
+    };
     CandidatePolicyDto: {
       authorityName: string;
       /** @description 文号 */
@@ -2038,11 +2413,20 @@ export interface components {
       /** @example combinable */
       stacking: string;
     };
+    CapCheckDto: {
+      availableFen: string;
+      band?: string;
+      bit: boolean;
+      limitFen: string;
+      /** @enum {string} */
+      name: 'bandPerContract' | 'bandPerEnterprisePerYear' | 'perContract' | 'perEnterprisePerYear' | 'budget';
+      usedFen: string;
+    };
     CapsDto: {
       /** @example 50000000 */
-      perContractFen?: Record<string, never> | null;
+      perContractFen?: string | null;
       /** @example 100000000 */
-      perEnterprisePerYearFen?: Record<string, never> | null;
+      perEnterprisePerYearFen?: string | null;
     };
     CatalogueHolderDto: {
       id: string;
@@ -2110,11 +2494,76 @@ export interface components {
        */
       row: number;
     };
+    CertificateDto: {
+      /** @example GR202633001234 */
+      certificateNumber: string;
+      /** @example 2029-01-14 */
+      expiresOn: string;
+      id: string;
+      /** @example 2026-01-15 */
+      issuedOn: string;
+      organizationId: string;
+      /** Format: date-time */
+      recordedAt: string;
+    };
+    CertificatePageDto: {
+      items: components['schemas']['CertificateDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     ClockSyncDto: Record<string, never>;
+    CloseResultDto: {
+      closed: boolean;
+      dealId?: string | null;
+      /** Format: date-time */
+      endsAt?: string;
+      /** @description fen */
+      hammerPriceFen?: string | null;
+      lotId: string;
+      /**
+       * @description why nothing was closed
+       * @enum {string}
+       */
+      reason?: 'already_closed' | 'not_ended' | 'not_found';
+      /** @enum {string} */
+      result?: 'sold' | 'unsold';
+    };
+    ConditionCheckDto: {
+      actual: string | null;
+      /** @example contractType */
+      name: string;
+      passed: boolean;
+      required: string;
+    };
     ContractBuyerDto: {
       id: string;
       name: string;
       sme: boolean;
+    };
+    ContractCommissionDto: {
+      /** @description the contract value it is computed from, fen */
+      basisFen: string;
+      brokerName: string;
+      /** Format: uuid */
+      brokerOrganizationId: string;
+      /** @description fen; a rate rounds half up to the fen */
+      commissionFen: string;
+      /** @description a fixed amount in fen, as the mandate agreed */
+      fixedFen: string | null;
+      /** Format: uuid */
+      mandateId: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      /** @description basis points of the contract value, as the mandate agreed */
+      rateBp: number | null;
+      /** Format: date-time */
+      recordedAt: string;
+      /**
+       * @description whose broker
+       * @enum {string}
+       */
+      side: 'seller' | 'buyer';
     };
     ContractDocumentRefDto: {
       /** @description SHA-256 of the stored signed PDF */
@@ -2125,6 +2574,8 @@ export interface components {
     ContractDto: {
       achievement: components['schemas']['ContractRefDto'];
       buyer: components['schemas']['ContractBuyerDto'];
+      /** @description 佣金 of brokers through whose mandates the deal was made (a party sees its own broker's) */
+      commissions: components['schemas']['ContractCommissionDto'][];
       /** Format: date-time */
       completedAt: string | null;
       /** Format: date-time */
@@ -2204,9 +2655,83 @@ export interface components {
       id: string;
       name: string;
     };
+    ContractPaymentDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      failureCode: string | null;
+      id: string;
+      /** @description the fee item paid (price, instalment, milestone…) */
+      item: string | null;
+      paymentMethod: string | null;
+      /** @enum {string} */
+      provider: 'stripe' | 'bank_transfer' | 'deposit';
+      /** @description the provider's id, or the bank reference of a transfer */
+      providerPaymentId: string | null;
+      /**
+       * Format: date
+       * @description a bank transfer: the day it was received
+       */
+      receivedOn: string | null;
+      /** @description fen */
+      refundedFen: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      /** Format: date-time */
+      succeededAt: string | null;
+    };
+    ContractPaymentItemDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      failureCode: string | null;
+      id: string;
+      /** @description the fee item paid (price, instalment, milestone…) */
+      item: string | null;
+      paymentMethod: string | null;
+      /** @enum {string} */
+      provider: 'stripe' | 'bank_transfer' | 'deposit';
+      /** @description the provider's id, or the bank reference of a transfer */
+      providerPaymentId: string | null;
+      /**
+       * Format: date
+       * @description a bank transfer: the day it was received
+       */
+      receivedOn: string | null;
+      /** @description fen */
+      refundedFen: string;
+      /** @description the refunds of this payment */
+      refunds: components['schemas']['ContractRefundDto'][];
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+      /** Format: date-time */
+      succeededAt: string | null;
+    };
+    ContractPaymentPageDto: {
+      items: components['schemas']['ContractPaymentItemDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     ContractRefDto: {
       id: string;
       title: string;
+    };
+    ContractRefundDto: {
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      paymentId: string;
+      providerRefundId: string | null;
+      reason: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      /** Format: date-time */
+      succeededAt: string | null;
     };
     ContractRegistrationDto: {
       number: string;
@@ -2314,6 +2839,11 @@ export interface components {
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
     CreateSessionDto: {
+      /**
+       * @description create as a draft (not listed publicly) to add lots and set rules before publishing
+       * @default false
+       */
+      draft: boolean;
       /** @example 2026长三角拍·新材料专场 */
       name: string;
       /**
@@ -2347,6 +2877,8 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
+      /** @description the user's display name */
+      byName: string | null;
       reason: string;
     };
     DeclareImplementationDto: {
@@ -2386,7 +2918,7 @@ export interface components {
       /** @description research_funding policies only */
       fundingModes?: ('naming' | 'donation' | 'joint_fund')[];
       /** @example 10000000 */
-      minContractValueFen?: Record<string, never> | null;
+      minContractValueFen?: string | null;
       registration?: components['schemas']['RegistrationRuleDto'];
       /**
        * @default any
@@ -2399,6 +2931,18 @@ export interface components {
        * @enum {string}
        */
       throughPlatform: 'any' | 'required' | 'excluded';
+    };
+    ExplanationBaseDto: {
+      fen: string;
+      items: components['schemas']['BaseItemDto'][];
+      /** @enum {string} */
+      kind: 'actual_paid' | 'registered_value' | 'equity_valuation' | 'research_funding';
+    };
+    ExplanationRateDto: {
+      /** @enum {string} */
+      kind: 'single' | 'progressive' | 'banded';
+      rate: string;
+      steps: components['schemas']['RateStepDto'][];
     };
     FileProblemDto: {
       /** @example missingHeaders */
@@ -2438,6 +2982,43 @@ export interface components {
       /** @example 已到账，用于基础研究 */
       reason: string;
     };
+    GrantMandateDto: {
+      /**
+       * @description your achievements the mandate covers (a holder: its own)
+       * @default []
+       */
+      achievementIds: string[];
+      /**
+       * Format: uuid
+       * @description the broker organisation (type broker) that will act for you
+       */
+      brokerOrganizationId: string;
+      /**
+       * @description a fixed commission in fen; or commissionRateBp
+       * @example 5000000
+       */
+      commissionFixedFen?: string;
+      /**
+       * @description commission rate in basis points of the contract value (300 = 3%); or commissionFixedFen
+       * @example 300
+       */
+      commissionRateBp?: number;
+      /**
+       * Format: date
+       * @description the last day (Beijing time) the mandate holds
+       * @example 2026-12-31
+       */
+      endsOn: string;
+      /**
+       * @description lots the mandate covers (a holder: its own lots; an enterprise: lots it wants to bid for)
+       * @default []
+       */
+      lotIds: string[];
+      /** @example 代理参加长三角拍专场竞买 */
+      note?: string;
+      /** @description list (a holder: create listings and lots), register_and_bid (an enterprise: register, pay the deposit, bid), negotiate (declarations of intent, agreements). Signing is never delegated. */
+      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
+    };
     HighTechCertificateDto: {
       /** @example GR202633001234 */
       certificateNumber: string;
@@ -2464,6 +3045,30 @@ export interface components {
       reference?: Record<string, never> | null;
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
+    };
+    HolderRegistryPageDto: {
+      items: components['schemas']['HolderRegistryRowDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    HolderRegistryRowDto: {
+      /** @description eligible for a free licence (P-3Y) */
+      freeLicenseEligible: number;
+      holderId: string;
+      holderName: string;
+      /** @description registered after the 30 days */
+      late: number;
+      /** @description registered within 30 days of obtaining */
+      onTime: number;
+      /** @description not registered, past the 30 days */
+      overdueUnregistered: number;
+      /** @description not registered, still within the 30 days */
+      pending: number;
+      /** @description rules suspended (a justified reason approved) */
+      suspended: number;
+      /** @description on the use-first list (P-2Y) */
+      useFirst: number;
     };
     ImportedAchievementDto: {
       id: string;
@@ -2792,6 +3397,97 @@ export interface components {
       offset: number;
       total: number;
     };
+    LotRegistrationDto: {
+      /** @enum {string} */
+      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
+      id: string;
+      /** @description holds the lead now */
+      leading: boolean;
+      /** @description a floor bidder registered by the operator (bids entered from the console) */
+      offline: boolean;
+      organizationId: string;
+      organizationName: string;
+      paddleNumber: number;
+      /** @example 竞买人 07 */
+      pseudonym: string;
+    };
+    LotRegistrationPageDto: {
+      items: components['schemas']['LotRegistrationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    MandateActionDto: {
+      achievementId: string | null;
+      achievementTitle: string | null;
+      /** @enum {string} */
+      action: 'list' | 'register_and_bid' | 'negotiate';
+      actorName: string | null;
+      /**
+       * Format: uuid
+       * @description the broker's user
+       */
+      actorUserId: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** @example POST /lots/:id/registrations */
+      operation: string;
+      /** Format: uuid */
+      resourceId: string;
+      /** @enum {string} */
+      resourceType: 'lot' | 'listing' | 'achievement';
+    };
+    MandateActionPageDto: {
+      items: components['schemas']['MandateActionDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    MandateDto: {
+      achievementIds: string[];
+      /** @description actions the broker recorded under it */
+      actionCount: number;
+      brokerName: string;
+      /** Format: uuid */
+      brokerOrganizationId: string;
+      /** @description fen */
+      commissionFixedFen: string | null;
+      /** @description basis points of the contract value */
+      commissionRateBp: number | null;
+      /**
+       * Format: date
+       * @description the last day it holds (Beijing time)
+       */
+      endsOn: string;
+      /** Format: date-time */
+      grantedAt: string;
+      /** Format: uuid */
+      id: string;
+      lotIds: string[];
+      note: string;
+      permissions: ('list' | 'register_and_bid' | 'negotiate')[];
+      principalName: string;
+      /** Format: uuid */
+      principalOrganizationId: string;
+      /** @enum {string} */
+      principalType: 'holder' | 'enterprise';
+      /** Format: date-time */
+      revokedAt: string | null;
+      revokeReason: string | null;
+      /**
+       * @description revoked by the principal; lapsed after its end date; else active
+       * @enum {string}
+       */
+      status: 'active' | 'revoked' | 'lapsed';
+    };
+    MandatePageDto: {
+      items: components['schemas']['MandateDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     MarkPaidDto: {
       /** @example 2026-12-01 */
       paidOn: string;
@@ -2876,6 +3572,12 @@ export interface components {
       /** @enum {string} */
       type: 'holder' | 'enterprise' | 'authority' | 'broker';
     };
+    OrganizationPageDto: {
+      items: components['schemas']['OrganizationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     OwnRegistrationDto: {
       /** @description fen */
       currentFen: string | null;
@@ -2939,6 +3641,35 @@ export interface components {
       /** @example 中国工商银行绍兴柯桥支行 */
       bankName: string;
     };
+    PayoutBalanceDto: {
+      /** @description fen: what may be paid out now */
+      availableFen: string;
+      organizationId: string;
+      /** @description fen: paid out so far */
+      paidOutFen: string;
+      /** @description fen: refunds asked of the provider and not answered yet */
+      pendingRefundsFen: string;
+      /** @description fen: contract proceeds received for it and not yet paid out */
+      proceedsFen: string;
+    };
+    PayoutDto: {
+      /** @description fen */
+      amountFen: string;
+      bankReference: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      note: string | null;
+      organizationId: string;
+      /** Format: date */
+      paidOn: string;
+    };
+    PayoutPageDto: {
+      items: components['schemas']['PayoutDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     PlaceBidDto: {
       /** @example 10100000 */
       amountFen: string;
@@ -2952,6 +3683,25 @@ export interface components {
        * @example 15000000
        */
       maxFen?: string;
+    };
+    PolicyAuthorityDto: {
+      id: string;
+      /** @enum {string} */
+      level: 'province' | 'city' | 'county';
+      /** @example 绍兴市柯桥区科学技术局 */
+      name: string;
+      /** @example 330603 */
+      regionCode: string;
+    };
+    PolicyBudgetDto: {
+      /** @description fen */
+      paidFen: string;
+      /** @description fen: total - reserved - paid */
+      remainingFen: string;
+      /** @description fen: approved, not yet paid */
+      reservedFen: string;
+      /** @description fen */
+      totalFen: string;
     };
     PolicyDocumentDto: {
       /**
@@ -2967,7 +3717,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: Record<string, never> | null;
+      effectiveTo?: string | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -2984,6 +3734,67 @@ export interface components {
        */
       stacking: 'combinable' | 'exclusive';
     };
+    PolicyExportDto: {
+      authority: components['schemas']['PolicyAuthorityDto'];
+      /** Format: date-time */
+      exportedAt: string;
+      /** @example zjp.subsidy-policies/1 */
+      format: string;
+      policies: components['schemas']['PolicyDocumentDto'][];
+    };
+    PolicyImportResultDto: {
+      results: components['schemas']['PolicyImportResultItemDto'][];
+    };
+    PolicyImportResultItemDto: {
+      documentNumber: string;
+      id: string;
+      /** @enum {string} */
+      outcome: 'created' | 'versioned' | 'unchanged';
+    };
+    PolicyPreviewDto: {
+      /** @description fen */
+      amountFen: string;
+      eligible: boolean;
+      explanation: components['schemas']['SubsidyExplanationDto'];
+      failedCondition: string | null;
+    };
+    PolicyPreviewRequestDto: {
+      /**
+       * @description what the enterprise already got under the policy this year (fen), for the per-enterprise cap
+       * @example 0
+       */
+      enterpriseYearToDateFen?: string;
+      policy: components['schemas']['PolicyDocumentDto'];
+      /**
+       * @description the contract value (or research funding) in fen
+       * @example 200000000
+       */
+      valueFen: string;
+      /**
+       * @description the claim year; by default this year when the policy is in force, else its first year
+       * @example 2026
+       */
+      year?: number;
+    };
+    PolicyVersionDto: {
+      changeReason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description user id */
+      createdBy: string | null;
+      createdByName: string | null;
+      document: components['schemas']['PolicyDocumentDto'];
+      effectiveFrom: string;
+      effectiveTo: string | null;
+      name: string;
+      version: number;
+    };
+    PolicyVersionPageDto: {
+      items: components['schemas']['PolicyVersionDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -2993,6 +3804,17 @@ export interface components {
       /** @example 0.05 */
       rate?: string;
       tiers?: components['schemas']['TierDto'][];
+    };
+    RateStepDto: {
+      /** @description after the band's own caps */
+      cappedFen?: string;
+      /** @description portion × rate, exact */
+      exactFen: string;
+      fromFen: string;
+      portionFen: string;
+      /** @example 0.1 */
+      rate: string;
+      toFen: string | null;
     };
     ReadAllNotificationsDto: {
       /** @description how many notices were marked read */
@@ -3178,14 +4000,14 @@ export interface components {
     };
     RegistrationRuleDto: {
       /** @example 2026-12-31 */
-      onOrBefore?: Record<string, never> | null;
+      onOrBefore?: string | null;
       /** @description 技术合同认定登记 required */
       required?: boolean;
       /**
        * @description registered within N days of signing
        * @example 30
        */
-      withinDaysOfSigning?: Record<string, never> | null;
+      withinDaysOfSigning?: number | null;
     };
     RegistrationView: {
       /** @description P-REG: obtainedOn + 30 days */
@@ -3279,6 +4101,32 @@ export interface components {
        */
       receivedOn: string;
     };
+    ResearchFundingPageDto: {
+      items: components['schemas']['ResearchFundingViewDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    ResearchFundingViewDto: {
+      agreementNumber: string | null;
+      /** @description fen */
+      amountFen: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      decisionReason: string | null;
+      /** Format: date-time */
+      declaredAt: string;
+      documents: components['schemas']['SubsidyAttachmentDto'][];
+      enterpriseId: string;
+      id: string;
+      /** @enum {string} */
+      mode: 'naming' | 'donation' | 'joint_fund';
+      platformId: string;
+      purpose: string;
+      receivedOn: string;
+      /** @enum {string} */
+      status: 'declared' | 'confirmed' | 'rejected';
+    };
     ReviewDto: {
       /**
        * @description adjust: the amount recommended, at most the computed amount
@@ -3298,9 +4146,21 @@ export interface components {
       at: string;
       /** @description user id */
       by: string;
+      /** @description the user's display name */
+      byName: string | null;
       /** @enum {string} */
       decision: 'approve' | 'adjust' | 'reject';
       reason: string;
+    };
+    RevokeMandateDto: {
+      /** @example 已自行办理 */
+      reason?: string;
+    };
+    RoundingDto: {
+      exactFen: string;
+      /** @enum {string} */
+      mode: 'half_up';
+      roundedFen: string;
     };
     RoyaltyReportDto: {
       /** @description the royalty period, numbered from 1 over the licence term */
@@ -3318,14 +4178,39 @@ export interface components {
        */
       date?: string;
     };
+    ScanStartedDto: {
+      /** @example 2026-11-25 */
+      date: string;
+      jobId: string;
+      /** @description another date than today: nothing is written */
+      preview: boolean;
+    };
+    ScanStatusDto: {
+      failedReason: string | null;
+      jobId: string;
+      /** @description when completed: scanDate, examined, changed, transitions; a preview adds counts (listed, eligible, suspended, released) and achievements by holder (an authority: its region only) */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * @description waiting, active, completed, failed…
+       * @example completed
+       */
+      state: string;
+    };
     SessionDto: {
       id: string;
+      /** @description every lot of the session in calling order (a session holds at most a few dozen) */
       lots: components['schemas']['SessionLotDto'][];
       name: string;
+      /** Format: date-time */
+      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
+      /** @enum {string} */
+      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3336,6 +4221,10 @@ export interface components {
       /** Format: date-time */
       endsAt: string;
       id: string;
+      /** @description run live by an auctioneer */
+      live: boolean;
+      /** @enum {string|null} */
+      result: 'sold' | 'unsold' | null;
       /** Format: date-time */
       startsAt: string;
       /**
@@ -3344,6 +4233,8 @@ export interface components {
        */
       status: 'scheduled' | 'open' | 'closed' | 'cancelled';
       title: string;
+      /** @enum {string|null} */
+      unsoldReason: 'no_bids' | 'reserve_not_met' | 'withdrawn' | null;
     };
     SessionPageDto: {
       items: components['schemas']['SessionSummaryDto'][];
@@ -3355,10 +4246,17 @@ export interface components {
       id: string;
       lotCount: number;
       name: string;
+      /** Format: date-time */
+      publishedAt: string | null;
       /** @enum {string} */
       runMode: 'sequential' | 'parallel';
       /** Format: date-time */
       startsAt: string;
+      /**
+       * @description a draft is not listed publicly until published
+       * @enum {string}
+       */
+      status: 'draft' | 'published';
       /** @enum {string} */
       theme: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
     };
@@ -3482,6 +4380,37 @@ export interface components {
       /** @example 182044 */
       sizeBytes: number;
     };
+    SubsidyBatchDto: {
+      applicationIds: string[];
+      applications: number;
+      authorityId: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string | null;
+      /** Format: date-time */
+      exportedAt: string | null;
+      id: string;
+      note: string | null;
+      /** @example SB-2026-0001 */
+      number: string;
+      /** Format: date-time */
+      paidAt: string | null;
+      paidOn: string | null;
+      paymentReference: string | null;
+      /**
+       * @description open: may still change; exported: frozen by the first export; paid
+       * @enum {string}
+       */
+      status: 'open' | 'exported' | 'paid';
+      /** @description fen */
+      totalFen: string;
+    };
+    SubsidyBatchPageDto: {
+      items: components['schemas']['SubsidyBatchDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     SubsidyCandidateDto: {
       /** @description fen */
       amountFen: string;
@@ -3517,6 +4446,67 @@ export interface components {
     SubsidyDecisionDto: {
       /** @example 经复核同意 */
       reason: string;
+    };
+    SubsidyExplanationDto: {
+      amountFen: string;
+      bands?: components['schemas']['BandShareDto'][];
+      base: components['schemas']['ExplanationBaseDto'];
+      caps: components['schemas']['CapCheckDto'][];
+      conditions: components['schemas']['ConditionCheckDto'][];
+      exactFen: string;
+      /** @enum {string} */
+      policyKind: 'contract' | 'research_funding';
+      rate: components['schemas']['ExplanationRateDto'];
+      rounding: components['schemas']['RoundingDto'];
+      year: number;
+    };
+    SubsidyPolicyDto: {
+      authority: components['schemas']['PolicyAuthorityDto'];
+      budget: components['schemas']['PolicyBudgetDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description the policy document of the current version */
+      document: components['schemas']['PolicyDocumentDto'];
+      /** @description 文号 */
+      documentNumber: string;
+      /** @example 2026-01-01 */
+      effectiveFrom: string;
+      effectiveTo: string | null;
+      id: string;
+      /** @enum {string} */
+      kind: 'contract' | 'research_funding';
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+      /** Format: date-time */
+      updatedAt: string;
+      version: number;
+    };
+    SubsidyPolicyPageDto: {
+      items: components['schemas']['SubsidyPolicyDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    SummaryReportDto: {
+      from: string | null;
+      /** @enum {string} */
+      groupBy: 'authority' | 'region' | 'field' | 'period';
+      rows: components['schemas']['SummaryRowDto'][];
+      to: string | null;
+      total: components['schemas']['SummaryTotalDto'];
+    };
+    SummaryRowDto: {
+      applications: number;
+      approvedFen: string;
+      key: string;
+      label: string;
+      paidFen: string;
+    };
+    SummaryTotalDto: {
+      applications: number;
+      approvedFen: string;
+      paidFen: string;
     };
     TerminateContractDto: {
       /** @enum {string} */
@@ -3612,7 +4602,7 @@ export interface components {
       /** @example 2026-01-01 */
       effectiveFrom: string;
       /** @example 2026-12-31 */
-      effectiveTo?: Record<string, never> | null;
+      effectiveTo?: string | null;
       eligibility?: components['schemas']['EligibilityDto'];
       /**
        * @description contract (P-SUB) or research_funding (P-DON)
@@ -3644,6 +4634,12 @@ export interface components {
       organizationId: string;
       roles: ('platform_admin' | 'authority_admin' | 'holder_admin' | 'holder_member' | 'enterprise_admin' | 'enterprise_member' | 'broker')[];
     };
+    UserPageDto: {
+      items: components['schemas']['UserDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     VersionDto: {
       /** @description the version of the terms being submitted or signed */
       version: number;
@@ -3656,6 +4652,13 @@ export interface components {
       reason: string;
     };
     WithdrawListingDto: {
+      reason: string;
+    };
+    WithdrawLotDto: {
+      /**
+       * @description why the lot is withdrawn (撤拍理由), kept in the audit log
+       * @example 权利人撤回委托
+       */
       reason: string;
     };
     WithdrawPolicyDto: {
@@ -3681,30 +4684,54 @@ export type SchemaApproveJustificationDto = components['schemas']['ApproveJustif
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaAttachmentView = components['schemas']['AttachmentView'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
+export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
+export type SchemaBaseItemDto = components['schemas']['BaseItemDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
+export type SchemaBrokerCommissionDto = components['schemas']['BrokerCommissionDto'];
+export type SchemaBrokerCommissionPageDto = components['schemas']['BrokerCommissionPageDto'];
+export type SchemaBrokerDealDto = components['schemas']['BrokerDealDto'];
+export type SchemaBrokerDealPageDto = components['schemas']['BrokerDealPageDto'];
+export type SchemaBrokerLotDto = components['schemas']['BrokerLotDto'];
+export type SchemaBrokerLotPageDto = components['schemas']['BrokerLotPageDto'];
+export type SchemaBrokerOrganizationDto = components['schemas']['BrokerOrganizationDto'];
+export type SchemaBrokerOrganizationPageDto = components['schemas']['BrokerOrganizationPageDto'];
+export type SchemaBudgetAuthorityDto = components['schemas']['BudgetAuthorityDto'];
+export type SchemaBudgetPageDto = components['schemas']['BudgetPageDto'];
+export type SchemaBudgetRowDto = components['schemas']['BudgetRowDto'];
 export type SchemaCalendarDayDto = components['schemas']['CalendarDayDto'];
 export type SchemaCalendarYearDetailDto = components['schemas']['CalendarYearDetailDto'];
 export type SchemaCalendarYearDto = components['schemas']['CalendarYearDto'];
 export type SchemaCalendarYearsDto = components['schemas']['CalendarYearsDto'];
 export type SchemaCallDto = components['schemas']['CallDto'];
+export type SchemaCallResultDto = components['schemas']['CallResultDto'];
 export type SchemaCandidatePolicyDto = components['schemas']['CandidatePolicyDto'];
+export type SchemaCapCheckDto = components['schemas']['CapCheckDto'];
 export type SchemaCapsDto = components['schemas']['CapsDto'];
 export type SchemaCatalogueHolderDto = components['schemas']['CatalogueHolderDto'];
 export type SchemaCatalogueItemDto = components['schemas']['CatalogueItemDto'];
 export type SchemaCatalogueListingDto = components['schemas']['CatalogueListingDto'];
 export type SchemaCataloguePageDto = components['schemas']['CataloguePageDto'];
 export type SchemaCellErrorDto = components['schemas']['CellErrorDto'];
+export type SchemaCertificateDto = components['schemas']['CertificateDto'];
+export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
+export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
+export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
+export type SchemaContractCommissionDto = components['schemas']['ContractCommissionDto'];
 export type SchemaContractDocumentRefDto = components['schemas']['ContractDocumentRefDto'];
 export type SchemaContractDto = components['schemas']['ContractDto'];
 export type SchemaContractListItemDto = components['schemas']['ContractListItemDto'];
 export type SchemaContractMoneyDto = components['schemas']['ContractMoneyDto'];
 export type SchemaContractPageDto = components['schemas']['ContractPageDto'];
 export type SchemaContractPartyDto = components['schemas']['ContractPartyDto'];
+export type SchemaContractPaymentDto = components['schemas']['ContractPaymentDto'];
+export type SchemaContractPaymentItemDto = components['schemas']['ContractPaymentItemDto'];
+export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymentPageDto'];
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
+export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
@@ -3721,13 +4748,18 @@ export type SchemaDeclareIntentDto = components['schemas']['DeclareIntentDto'];
 export type SchemaDefaultDto = components['schemas']['DefaultDto'];
 export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
+export type SchemaExplanationBaseDto = components['schemas']['ExplanationBaseDto'];
+export type SchemaExplanationRateDto = components['schemas']['ExplanationRateDto'];
 export type SchemaFileProblemDto = components['schemas']['FileProblemDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
+export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
+export type SchemaHolderRegistryRowDto = components['schemas']['HolderRegistryRowDto'];
 export type SchemaImportedAchievementDto = components['schemas']['ImportedAchievementDto'];
 export type SchemaImportPoliciesDto = components['schemas']['ImportPoliciesDto'];
 export type SchemaImportProgressDto = components['schemas']['ImportProgressDto'];
@@ -3754,6 +4786,12 @@ export type SchemaLotCardDto = components['schemas']['LotCardDto'];
 export type SchemaLotDto = components['schemas']['LotDto'];
 export type SchemaLotHolderDto = components['schemas']['LotHolderDto'];
 export type SchemaLotPageDto = components['schemas']['LotPageDto'];
+export type SchemaLotRegistrationDto = components['schemas']['LotRegistrationDto'];
+export type SchemaLotRegistrationPageDto = components['schemas']['LotRegistrationPageDto'];
+export type SchemaMandateActionDto = components['schemas']['MandateActionDto'];
+export type SchemaMandateActionPageDto = components['schemas']['MandateActionPageDto'];
+export type SchemaMandateDto = components['schemas']['MandateDto'];
+export type SchemaMandatePageDto = components['schemas']['MandatePageDto'];
 export type SchemaMarkPaidDto = components['schemas']['MarkPaidDto'];
 export type SchemaMilestoneReachedDto = components['schemas']['MilestoneReachedDto'];
 export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
@@ -3761,13 +4799,27 @@ export type SchemaNotificationView = components['schemas']['NotificationView'];
 export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
+export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
 export type SchemaPayeeDto = components['schemas']['PayeeDto'];
+export type SchemaPayoutBalanceDto = components['schemas']['PayoutBalanceDto'];
+export type SchemaPayoutDto = components['schemas']['PayoutDto'];
+export type SchemaPayoutPageDto = components['schemas']['PayoutPageDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
+export type SchemaPolicyAuthorityDto = components['schemas']['PolicyAuthorityDto'];
+export type SchemaPolicyBudgetDto = components['schemas']['PolicyBudgetDto'];
 export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto'];
+export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
+export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
+export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
+export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
+export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
+export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
+export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
+export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
 export type SchemaRecordedHistoryDto = components['schemas']['RecordedHistoryDto'];
 export type SchemaRecordJustificationDto = components['schemas']['RecordJustificationDto'];
@@ -3788,10 +4840,16 @@ export type SchemaRegistryImportPageDto = components['schemas']['RegistryImportP
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
+export type SchemaResearchFundingPageDto = components['schemas']['ResearchFundingPageDto'];
+export type SchemaResearchFundingViewDto = components['schemas']['ResearchFundingViewDto'];
 export type SchemaReviewDto = components['schemas']['ReviewDto'];
 export type SchemaReviewRecordDto = components['schemas']['ReviewRecordDto'];
+export type SchemaRevokeMandateDto = components['schemas']['RevokeMandateDto'];
+export type SchemaRoundingDto = components['schemas']['RoundingDto'];
 export type SchemaRoyaltyReportDto = components['schemas']['RoyaltyReportDto'];
 export type SchemaRunScanDto = components['schemas']['RunScanDto'];
+export type SchemaScanStartedDto = components['schemas']['ScanStartedDto'];
+export type SchemaScanStatusDto = components['schemas']['ScanStatusDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
 export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
@@ -3804,9 +4862,17 @@ export type SchemaSubmitJustificationDto = components['schemas']['SubmitJustific
 export type SchemaSubsidyApplicationDto = components['schemas']['SubsidyApplicationDto'];
 export type SchemaSubsidyApplicationPageDto = components['schemas']['SubsidyApplicationPageDto'];
 export type SchemaSubsidyAttachmentDto = components['schemas']['SubsidyAttachmentDto'];
+export type SchemaSubsidyBatchDto = components['schemas']['SubsidyBatchDto'];
+export type SchemaSubsidyBatchPageDto = components['schemas']['SubsidyBatchPageDto'];
 export type SchemaSubsidyCandidateDto = components['schemas']['SubsidyCandidateDto'];
 export type SchemaSubsidyCandidatePageDto = components['schemas']['SubsidyCandidatePageDto'];
 export type SchemaSubsidyDecisionDto = components['schemas']['SubsidyDecisionDto'];
+export type SchemaSubsidyExplanationDto = components['schemas']['SubsidyExplanationDto'];
+export type SchemaSubsidyPolicyDto = components['schemas']['SubsidyPolicyDto'];
+export type SchemaSubsidyPolicyPageDto = components['schemas']['SubsidyPolicyPageDto'];
+export type SchemaSummaryReportDto = components['schemas']['SummaryReportDto'];
+export type SchemaSummaryRowDto = components['schemas']['SummaryRowDto'];
+export type SchemaSummaryTotalDto = components['schemas']['SummaryTotalDto'];
 export type SchemaTerminateContractDto = components['schemas']['TerminateContractDto'];
 export type SchemaTerminationDto = components['schemas']['TerminationDto'];
 export type SchemaTierDto = components['schemas']['TierDto'];
@@ -3819,10 +4885,12 @@ export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizat
 export type SchemaUpdatePolicyDto = components['schemas']['UpdatePolicyDto'];
 export type SchemaUseFirstDto = components['schemas']['UseFirstDto'];
 export type SchemaUserDto = components['schemas']['UserDto'];
+export type SchemaUserPageDto = components['schemas']['UserPageDto'];
 export type SchemaVersionDto = components['schemas']['VersionDto'];
 export type SchemaWatcherCountsDto = components['schemas']['WatcherCountsDto'];
 export type SchemaWithdrawDto = components['schemas']['WithdrawDto'];
 export type SchemaWithdrawListingDto = components['schemas']['WithdrawListingDto'];
+export type SchemaWithdrawLotDto = components['schemas']['WithdrawLotDto'];
 export type SchemaWithdrawPolicyDto = components['schemas']['WithdrawPolicyDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -4258,6 +5326,53 @@ export interface operations {
       };
     };
   };
+  SessionsController_publish: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+    };
+  };
+  SessionsController_manage: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        order?: 'asc' | 'desc';
+        sort?: 'startsAt' | 'name' | 'lotCount';
+        status?: 'draft' | 'published';
+        theme?: 'regular' | 'yangtze_delta' | 'three_highlands' | 'corridor' | 'hightech_zone' | 'other';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionPageDto'];
+        };
+      };
+    };
+  };
   AuthController_login: {
     parameters: {
       query?: never;
@@ -4358,6 +5473,100 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OwnRegistrationPageDto'];
+        };
+      };
+    };
+  };
+  BrokerDeskController_commissions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description commissions recorded on contracts of deals made through its mandates */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerCommissionPageDto'];
+        };
+      };
+    };
+  };
+  BrokerDeskController_deals: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description its principals' deals on what its mandates covered, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerDealPageDto'];
+        };
+      };
+    };
+  };
+  BrokerDeskController_lots: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description lots its active mandates cover, latest end first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerLotPageDto'];
+        };
+      };
+    };
+  };
+  MandatesController_brokers: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description part of the name */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description broker organisations a mandate may be granted to */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BrokerOrganizationPageDto'];
         };
       };
     };
@@ -4484,11 +5693,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanStartedDto'];
+        };
       };
     };
   };
@@ -4507,7 +5718,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScanStatusDto'];
+        };
       };
     };
   };
@@ -4530,7 +5743,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractRefundDto'];
+        };
       };
     };
   };
@@ -4539,7 +5754,9 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
+        order?: 'asc' | 'desc';
         role?: 'seller' | 'buyer';
+        sort?: 'createdAt' | 'title';
         status?: 'draft' | 'awaiting_signatures' | 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
       };
       header?: never;
@@ -4619,7 +5836,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPaymentDto'];
+        };
       };
     };
   };
@@ -4714,7 +5933,10 @@ export interface operations {
   };
   ContractBillingController_payments: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -4727,7 +5949,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractPaymentPageDto'];
+        };
       };
     };
   };
@@ -5170,6 +6394,9 @@ export interface operations {
   ResearchFundingsController_certificates: {
     parameters: {
       query?: {
+        limit?: number;
+        offset?: number;
+        /** @description administrators: one enterprise */
         organizationId?: string;
       };
       header?: never;
@@ -5182,7 +6409,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CertificatePageDto'];
+        };
       };
     };
   };
@@ -5203,7 +6432,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CertificateDto'];
+        };
       };
     };
   };
@@ -5333,7 +6564,10 @@ export interface operations {
   ListingFlowsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5375,7 +6609,10 @@ export interface operations {
   ListingFlowsController_agree: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5441,7 +6678,10 @@ export interface operations {
   ListingFlowsController_declare: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing negotiate on this listing */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5540,7 +6780,10 @@ export interface operations {
   LotsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5606,7 +6849,10 @@ export interface operations {
   LotsController_bid: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5643,11 +6889,13 @@ export interface operations {
       };
     };
     responses: {
-      202: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CallResultDto'];
+        };
       };
     };
   };
@@ -5670,7 +6918,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BidResultDto'];
+        };
       };
     };
   };
@@ -5689,7 +6939,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CloseResultDto'];
+        };
       };
     };
   };
@@ -5712,14 +6964,64 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegistrationDto'];
+        };
+      };
+    };
+  };
+  LotsController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotDto'];
+        };
+      };
+    };
+  };
+  LotsController_registrations: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LotRegistrationPageDto'];
+        };
       };
     };
   };
   LotsController_register: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5744,7 +7046,10 @@ export interface operations {
   LotsController_mine: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing register_and_bid on this lot */
+        'X-On-Behalf-Of'?: string;
+      };
       path: {
         id: string;
       };
@@ -5758,6 +7063,149 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RegistrationDto'];
+        };
+      };
+    };
+  };
+  LotsController_withdraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WithdrawLotDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloseResultDto'];
+        };
+      };
+    };
+  };
+  MandatesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'revoked' | 'lapsed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandatePageDto'];
+        };
+      };
+    };
+  };
+  MandatesController_grant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantMandateDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateDto'];
+        };
+      };
+    };
+  };
+  MandatesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateDto'];
+        };
+      };
+    };
+  };
+  MandatesController_actions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'revoked' | 'lapsed';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description what the broker did under the mandate, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateActionPageDto'];
+        };
+      };
+    };
+  };
+  MandatesController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RevokeMandateDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MandateDto'];
         };
       };
     };
@@ -5827,8 +7275,10 @@ export interface operations {
   OrganizationsController_list: {
     parameters: {
       query?: {
-        limit?: unknown;
-        offset?: unknown;
+        limit?: number;
+        offset?: number;
+        /** @description part of the name, or the whole credit code */
+        q?: string;
         /** @description organisations in this region (a city or province code covers its counties) */
         region?: string;
         type?: 'holder' | 'enterprise' | 'authority' | 'broker';
@@ -5843,7 +7293,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganizationPageDto'];
+        };
       };
     };
   };
@@ -5935,6 +7387,27 @@ export interface operations {
       };
     };
   };
+  PayoutsController_balance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayoutBalanceDto'];
+        };
+      };
+    };
+  };
   PayoutsController_list: {
     parameters: {
       query?: {
@@ -5953,13 +7426,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PayoutPageDto'];
+        };
       };
     };
   };
   OrganizationsController_listUsers: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -5972,7 +7450,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserPageDto'];
+        };
       };
     };
   };
@@ -6039,7 +7519,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PayoutDto'];
+        };
       };
     };
   };
@@ -6198,6 +7680,10 @@ export interface operations {
       query?: {
         /** @description administrators: one holder */
         holderId?: string;
+        limit?: number;
+        offset?: number;
+        /** @description by name, or the holders with the most of one count first */
+        sort?: 'name' | 'late' | 'overdueUnregistered' | 'useFirst' | 'freeLicenseEligible';
       };
       header?: never;
       path?: never;
@@ -6209,13 +7695,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HolderRegistryPageDto'];
+        };
       };
     };
   };
   ResearchFundingsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6226,7 +7717,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingPageDto'];
+        };
       };
     };
   };
@@ -6247,7 +7740,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6266,7 +7761,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6289,7 +7786,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6312,7 +7811,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResearchFundingViewDto'];
+        };
       };
     };
   };
@@ -6358,7 +7859,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6402,7 +7905,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6425,7 +7930,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6448,7 +7955,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
@@ -6467,13 +7976,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyApplicationDto'];
+        };
       };
     };
   };
   SettlementBatchesController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'open' | 'exported' | 'paid';
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6484,7 +7999,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchPageDto'];
+        };
       };
     };
   };
@@ -6505,7 +8022,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6524,7 +8043,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6568,7 +8089,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyBatchDto'];
+        };
       };
     };
   };
@@ -6642,6 +8165,8 @@ export interface operations {
         /** @description in force on this date */
         inForceOn?: string;
         kind?: 'contract' | 'research_funding';
+        limit?: number;
+        offset?: number;
         status?: 'active' | 'withdrawn';
       };
       header?: never;
@@ -6654,7 +8179,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyPageDto'];
+        };
       };
     };
   };
@@ -6675,7 +8202,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6694,7 +8223,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6717,7 +8248,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6736,13 +8269,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyExportDto'];
+        };
       };
     };
   };
   SubsidyPoliciesController_versions: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -6755,7 +8293,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyVersionPageDto'];
+        };
       };
     };
   };
@@ -6778,7 +8318,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SubsidyPolicyDto'];
+        };
       };
     };
   };
@@ -6795,7 +8337,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyExportDto'];
+        };
       };
     };
   };
@@ -6816,13 +8360,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PolicyImportResultDto'];
+        };
+      };
+    };
+  };
+  SubsidyPoliciesController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PolicyPreviewRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyPreviewDto'];
+        };
       };
     };
   };
   SubsidyReportsController_budget: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'withdrawn';
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -6833,7 +8406,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BudgetPageDto'];
+        };
       };
     };
   };
@@ -6857,7 +8432,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SummaryReportDto'];
+        };
       };
     };
   };

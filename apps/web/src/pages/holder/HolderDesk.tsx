@@ -1,4 +1,5 @@
-import { Card, Tabs } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Card, Spin, Tabs } from 'antd';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../../components/AppLayout';
@@ -7,6 +8,8 @@ import { AchievementsTab } from './AchievementsTab';
 import { ComplianceTab } from './ComplianceTab';
 import { ImportTab } from './ImportTab';
 import './shared';
+
+const MandatesTab = lazy(() => import('../mandates/MandatesTab'));
 
 /** The holder's desk (universities, institutes, high-level platforms): one tab per job at /holder/<tab>. */
 export default function HolderDesk() {
@@ -21,6 +24,19 @@ export default function HolderDesk() {
     { key: 'achievements', label: t('holder.tabs.achievements'), children: <AchievementsTab isAdmin={isAdmin} /> },
     { key: 'import', label: t('holder.tabs.import'), children: <ImportTab canImport={isAdmin} /> },
     { key: 'compliance', label: t('holder.tabs.compliance'), children: <ComplianceTab /> },
+    ...(isAdmin
+      ? [
+          {
+            key: 'mandates',
+            label: t('desk.mandates'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <MandatesTab principalType="holder" />
+              </Suspense>
+            ),
+          },
+        ]
+      : []),
   ];
   return (
     <Card title={t('holder.title')}>
