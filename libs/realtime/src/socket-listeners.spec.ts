@@ -62,8 +62,12 @@ describe('plain socket listeners with declared access', () => {
     await server.close();
   });
 
-  const client = async (roles?: string[]) => {
-    const c = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { auth: roles ? { roles } : {}, transports: ['websocket'], forceNew: true });
+  const client = async (roles?: string[], lang?: string) => {
+    const c = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      auth: { ...(roles && { roles }), ...(lang && { lang }) },
+      transports: ['websocket'],
+      forceNew: true,
+    });
     clients.push(c);
     await new Promise<void>((resolve) => c.once('connect', () => resolve()));
     return c;
@@ -105,11 +109,17 @@ describe('plain socket listeners with declared access', () => {
   });
 
   it('answers domain errors with their body, and hides unexpected ones behind INTERNAL_ERROR', async () => {
-    const c = await client(['enterprise_admin']);
+    const c = await client(['enterprise_admin'], 'en');
     const uuid = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(await c.emitWithAck('fails', {})).toEqual({ ok: false, error: { code: 'NOT_YOURS', message: 'not yours', requestId: uuid } });
     const crashed = await c.emitWithAck('crashes', {});
     expect(crashed).toEqual({ ok: false, error: { code: 'INTERNAL_ERROR', message: 'Internal server error', requestId: uuid } });
     expect(JSON.stringify(crashed)).not.toContain('secret');
+  });
+
+  it('answers in Chinese unless the client named English when connecting', async () => {
+    const c = await client(['enterprise_admin']);
+    expect(await c.emitWithAck('crashes', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL_ERROR', message: '服务器内部错误' } });
+    expect(await c.emitWithAck('fails', {})).toMatchObject({ ok: false, error: { code: 'NOT_YOURS', message: '请求未能完成' } });
   });
 });
