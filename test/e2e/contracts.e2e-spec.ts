@@ -4,6 +4,7 @@ import { startStripeServer, type StripeServer } from '../stripe-server/stripe-se
 import { testEnv } from '../support/config';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
 import { createTestDatabase, queryDatabase, TestDatabase } from '../support/test-database';
+import { type OpenApiDocument, responseMismatches } from '../support/response-schema';
 
 /**
  * Contracts end to end, as in production: the built API and worker as OS processes, the local
@@ -176,6 +177,13 @@ describe('contracts end to end: from the hammer to a registered, paid contract',
     });
     expect(reg.status).toBe(200);
     expect(reg.body).toMatchObject({ status: 'in_performance', registration: { number: '2026330106000777' } });
+    // each step answers the contract exactly as the OpenAPI document describes it (the web app's client relies on it)
+    const doc = (await request(api.url).get('/api/docs/openapi.json')).body as OpenApiDocument;
+    for (const [path, body] of [
+      ['/contracts/{id}/signatures', signed.body],
+      ['/contracts/{id}/registration', reg.body],
+    ] as const)
+      expect({ path, problems: responseMismatches(doc, 'post', path, body) }).toEqual({ path, problems: [] });
 
     const pay = await as('enterprise').post(`/contracts/${id}/payments`, { paymentMethod: 'pm_card_visa', idempotencyKey: `e2e-pay-${id}` });
     expect([pay.status, pay.body.status, pay.body.amountFen]).toEqual([201, 'succeeded', '960000']);

@@ -5792,7 +5792,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -5861,7 +5863,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -5927,7 +5931,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -5997,7 +6003,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6020,7 +6028,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6043,7 +6053,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6066,7 +6078,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6089,7 +6103,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6112,7 +6128,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6199,7 +6217,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractDto'];
+        };
       };
     };
   };
@@ -6797,7 +6817,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LotDto'];
+        };
       };
     };
   };

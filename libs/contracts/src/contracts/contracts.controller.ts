@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { Response } from 'express';
 import { ContractsService } from './contracts.service';
@@ -35,6 +35,7 @@ export class ContractsController {
   @Roles('holder_admin', 'platform_admin')
   @OrgScope.owned('deal', 'body:dealId')
   @Post('contracts')
+  @ApiCreatedResponse({ type: ContractDto })
   draft(@CurrentPrincipal() actor: Principal, @Body() body: DraftContractDto) {
     return this.contracts.draft(actor, body);
   }
@@ -50,6 +51,7 @@ export class ContractsController {
   @Roles(...PARTY_ADMINS)
   @OrgScope.owned('contract')
   @Put('contracts/:id/terms')
+  @ApiOkResponse({ type: ContractDto })
   amend(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: AmendTermsDto) {
     return this.contracts.amend(actor, id, body);
   }
@@ -58,6 +60,7 @@ export class ContractsController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/submission')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   submit(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: VersionDto) {
     return this.contracts.submit(actor, id, body);
   }
@@ -67,6 +70,7 @@ export class ContractsController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/signatures')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   sign(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: VersionDto) {
     return this.contracts.sign(actor, id, body);
   }
@@ -75,6 +79,7 @@ export class ContractsController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/registration')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   register(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RegisterContractDto) {
     return this.contracts.register(actor, id, body);
   }
@@ -83,6 +88,7 @@ export class ContractsController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/termination')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   terminate(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: TerminateContractDto) {
     return this.contracts.terminate(actor, id, body);
   }
@@ -91,6 +97,7 @@ export class ContractsController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/conversion')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   convert(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: ConversionDto) {
     return this.contracts.decideConversion(actor, id, body.decision);
   }
@@ -98,6 +105,7 @@ export class ContractsController {
   @Roles('enterprise_admin')
   @OrgScope.owned('contract')
   @Post('contracts/:id/royalty-reports')
+  @ApiCreatedResponse({ type: ContractDto })
   reportRoyalty(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RoyaltyReportDto) {
     return this.contracts.reportRoyalty(actor, id, { periodIndex: body.periodIndex, salesFen: BigInt(body.salesFen) });
   }
@@ -106,6 +114,7 @@ export class ContractsController {
   @OrgScope.owned('contract')
   @Post('contracts/:id/milestones/:key/reached')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   milestone(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Param('key') key: string, @Body() body: MilestoneReachedDto) {
     return this.contracts.recordMilestone(actor, id, key, body);
   }
@@ -138,6 +147,7 @@ export class ContractsController {
   @OrgScope.owned('freeLicense')
   @Post('free-license-applications/:id/contract')
   @HttpCode(200)
+  @ApiOkResponse({ type: ContractDto })
   async fromFreeLicense(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string) {
     const { contractId } = await this.contracts.createFromFreeLicense(id, actor);
     return this.contracts.get(actor, contractId);
