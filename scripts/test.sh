@@ -42,14 +42,14 @@ rm -f "$lint_log"
 [ "$lint_status" -eq 0 ] || exit "$lint_status"
 if [ $# -gt 0 ]; then exec npx jest --runInBand "$@"; fi
 
-# The whole suite on two cores: the browser tests (one Chromium at a time, mostly waiting on pages)
-# beside everything else, each file after file. Each run has its own template database (jest's global
+# The whole suite on two cores: unit, integration and e2e files two at a time, and beside them the
+# browser tests one file after another (one Chromium at a time, mostly waiting on pages). Each run has its own template database (jest's global
 # setup drops and recreates <database>_template) and its own Redis prefixes.
 browser_log=$(mktemp)
 DATABASE_URL=$(zjp_create_database zjp_test_browser) npx jest --runInBand --selectProjects browser >"$browser_log" 2>&1 &
 browser_pid=$!
 status=0
-npx jest --runInBand --selectProjects unit integration e2e || status=$?
+npx jest --maxWorkers=2 --selectProjects unit integration e2e || status=$?
 browser_status=0
 wait "$browser_pid" || browser_status=$?
 echo "--- browser tests (run beside the others) ---"
