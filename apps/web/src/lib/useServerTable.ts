@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { TablePaginationConfig } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
+import i18n from '../i18n';
 
 /** The list shape every paged endpoint answers with. */
 export interface ServerPage<T> {
@@ -36,7 +37,7 @@ export function useServerTable(pageSize = 20) {
       pageSize: state.limit,
       total: page?.total ?? 0,
       showSizeChanger: false,
-      showTotal: (total: number) => `${total}`,
+      showTotal: (total: number) => (i18n.language === 'en' ? `${total.toLocaleString('en')} in all` : `共 ${total.toLocaleString('zh-CN')} 条`),
     } satisfies TablePaginationConfig,
     onChange: (pagination: TablePaginationConfig, _filters: unknown, sorter: SorterResult<T> | SorterResult<T>[]) => {
       const one = Array.isArray(sorter) ? sorter[0] : sorter;
