@@ -25,6 +25,7 @@ export class LotsController {
   @OrgScope.none()
   @ActsFor('list', 'achievement', 'body:achievementId')
   @Post()
+  @ApiCreatedResponse({ type: LotDto })
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateAuctionDto): Promise<LotView> {
     return this.lots.createAuction(actor, body);
   }
