@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { patentCheckChar } from '../../libs/achievements/src';
 import { launchBrowser, newContext, screenshot, signIn } from '../support/browser';
@@ -158,6 +159,58 @@ describe('the holder desk and the justification review in a real browser', () =>
       await holder.reload();
       await holder.getByTestId('my-justifications').getByTestId('justification-status').filter({ hasText: '已批准' }).waitFor();
       await holder.getByTestId('my-justifications').getByText('意向书齐全，理由成立').waitFor();
+      expect(pageErrors).toEqual([]);
+    }));
+  it('lists an achievement at a fixed price with an appraisal report shown beside the price, and records a past transformation', () =>
+    showing(async () => {
+      const title = '一种示范储能材料的挂牌成果';
+      const id = await world.achievement(title, ['储能'], '202510777772');
+      const holder = await open();
+      await signIn(holder, world.emails.holder, PASSWORD);
+
+      // 挂牌 with a 资产评估 report: its SHA-256 is computed in the browser
+      await holder.goto('/holder/listings');
+      await holder.getByTestId('new-listing').click();
+      await holder.getByTestId('listing-achievement').click();
+      await holder.keyboard.type('示范储能材料');
+      await holder.locator('.ant-select-item-option').filter({ hasText: title }).click();
+      await holder.getByTestId('listing-price').fill('1100000');
+      await holder.getByTestId('listing-appraised').click();
+      await holder.getByTestId('appraiser').fill('浙江示范资产评估有限公司');
+      await holder.getByTestId('appraised-value').fill('1250000');
+      await holder.getByTestId('appraised-on').fill('2026-10-15');
+      const report = Buffer.from('资产评估报告（示范）');
+      await holder.getByTestId('appraisal-report').setInputFiles({ name: '资产评估报告.pdf', mimeType: 'application/pdf', buffer: report });
+      const sha = createHash('sha256').update(report).digest('hex');
+      await holder.getByTestId('report-hash').getByText(sha.slice(0, 16)).waitFor();
+      await holder.getByTestId('listing-submit').click();
+      await holder.getByTestId('holder-listings').getByText(title).waitFor();
+      await holder.getByTestId('open-listing').first().click();
+      await holder.getByTestId('listing-detail').getByText('浙江示范资产评估有限公司').waitFor();
+      await screenshot(holder, 'holder-listings');
+
+      // bidders and buyers see it beside the price on the public page
+      await holder.goto(`/achievement/${id}`);
+      const card = holder.getByTestId('listing');
+      await card.getByTestId('appraisal').getByText('浙江示范资产评估有限公司').waitFor();
+      await card.getByText('1,100,000 元').first().waitFor();
+      await card.getByTestId('appraisal').getByText('1,250,000 元').waitFor();
+      await card.getByText('标价为评估价值的 88%').waitFor();
+
+      // a past transformation recorded by hand, with its contract
+      await holder.goto('/holder/achievements');
+      await holder.getByPlaceholder('按成果名称搜索').fill('示范储能材料');
+      await holder.getByPlaceholder('按成果名称搜索').press('Enter');
+      await holder.getByTestId('achievements-table').getByText(title).waitFor();
+      await holder.getByTestId('open-history').first().click();
+      await holder.getByTestId('history-took-effect').fill('2025-03-01');
+      await holder.getByTestId('history-reference').fill('技术合同登记号 3301062025000777');
+      await holder
+        .getByTestId('history-documents-transformations')
+        .setInputFiles({ name: '许可合同.pdf', mimeType: 'application/pdf', buffer: Buffer.from('许可合同') });
+      await holder.getByTestId('history-save-transformations').click();
+      await holder.getByTestId('history-entries').getByText('技术合同登记号 3301062025000777').waitFor();
+      await screenshot(holder, 'holder-history');
       expect(pageErrors).toEqual([]);
     }));
 });

@@ -11,7 +11,7 @@ import { LotClosingService } from './closing/lot-closing.service';
 import { DealsService } from './deals/deals.service';
 import { ListingFlowsController } from './listings/listing-flows.controller';
 import { ListingFlowsService } from './listings/listing-flows.service';
-import { ListingsController } from './listings/listings.controller';
+import { HolderListingsController, ListingsController } from './listings/listings.controller';
 import { ListingsService } from './listings/listings.service';
 import { DEPOSIT_GATEWAY } from './lots/deposit-gateway';
 import { BidderRegistrationsController } from './lots/bidder-registrations.controller';
@@ -46,7 +46,15 @@ export class MarketModule {}
 
 @Module({
   imports: [MarketModule, RateLimitModule],
-  controllers: [CalendarController, ListingFlowsController, ListingsController, LotsController, BidderRegistrationsController, SessionsController],
+  controllers: [
+    CalendarController,
+    ListingFlowsController,
+    ListingsController,
+    HolderListingsController,
+    LotsController,
+    BidderRegistrationsController,
+    SessionsController,
+  ],
   exports: [MarketModule],
 })
 export class MarketApiModule {}

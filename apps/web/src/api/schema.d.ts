@@ -980,6 +980,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/listings/{id}/bidders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListingFlowsController_bidders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/listings/{id}/conclusion': {
     parameters: {
       query?: never;
@@ -1372,6 +1388,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['ContractBillingController_balances'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/organizations/{id}/listings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HolderListingsController_list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2116,6 +2148,30 @@ export interface components {
       /** @example 我司为柯桥区纺织企业，具备实施条件，拟用于新产品开发 */
       statement: string;
     };
+    AppraisalDto: {
+      /**
+       * @description the appraisal date (评估基准日), not in the future
+       * @example 2026-10-15
+       */
+      appraisedOn: string;
+      /**
+       * @description the appraiser (评估机构)
+       * @example 浙江某某资产评估有限公司
+       */
+      appraiser: string;
+      /** @example 资产评估报告.pdf */
+      documentName: string;
+      /**
+       * @description SHA-256 of the report, 64 lower-case hex digits
+       * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+       */
+      documentSha256: string;
+      /**
+       * @description the appraised value in fen; more than 0
+       * @example 120000000
+       */
+      valueFen: string;
+    };
     ApproveJustificationDto: {
       /**
        * @description the last day of the approved period; omitted: the period the holder asked for
@@ -2753,6 +2809,8 @@ export interface components {
     };
     CreateAuctionDto: {
       achievementId: string;
+      /** @description 资产评估 (P-PRICE): the appraisal report, shown to bidders beside the starting price */
+      appraisal?: components['schemas']['AppraisalDto'];
       /** @enum {string} */
       dealType: 'transfer' | 'license' | 'equity';
       /** @example 1000000 */
@@ -2791,6 +2849,8 @@ export interface components {
     };
     CreateListingDto: {
       achievementId: string;
+      /** @description 资产评估 (P-PRICE): the appraisal report, shown to buyers beside the price */
+      appraisal?: components['schemas']['AppraisalDto'];
       /** @enum {string} */
       dealType: 'transfer' | 'license' | 'equity';
       /** @enum {string} */
@@ -3046,6 +3106,51 @@ export interface components {
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
     };
+    HolderListingDto: {
+      achievementId: string;
+      appraisal: components['schemas']['AppraisalDto'] | null;
+      /** @description bidders registered for its lot */
+      bidders: number;
+      /** Format: date-time */
+      concludedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description the deal it concluded in, if any (its contract follows) */
+      dealId: string | null;
+      /** @enum {string} */
+      dealType: 'transfer' | 'license' | 'equity';
+      forced: boolean;
+      id: string;
+      /** @description declarations of intent received */
+      intents: number;
+      licenseType: string | null;
+      /** Format: date-time */
+      lotEndsAt: string | null;
+      /** @description the newest lot of the listing, if it went to auction */
+      lotId: string | null;
+      /** Format: date-time */
+      lotStartsAt: string | null;
+      /** @enum {string} */
+      mode: 'fixed_price' | 'auction' | 'negotiated';
+      /**
+       * Format: date-time
+       * @description 挂牌: the end of the public notice
+       */
+      noticeEndsAt: string | null;
+      noticeProvisional: boolean;
+      /** @description fen: the listed price, or the starting price of an auction */
+      priceFen: string | null;
+      /** @enum {string} */
+      status: 'active' | 'suspended' | 'withdrawn' | 'closed';
+      statusReason: string | null;
+      title: string;
+    };
+    HolderListingPageDto: {
+      items: components['schemas']['HolderListingDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     HolderRegistryPageDto: {
       items: components['schemas']['HolderRegistryRowDto'][];
       limit: number;
@@ -3211,6 +3316,34 @@ export interface components {
       /** @example 100000 */
       incrementFen: string;
     };
+    ListingBidderDto: {
+      /** @enum {string} */
+      depositStatus: 'pending' | 'held' | 'failed' | 'released' | 'applied' | 'forfeited';
+      /** @description registered at the auction hall by the operator (floor bidder) */
+      offline: boolean;
+      paddleNumber: number;
+      /** @example 竞买人 07 */
+      pseudonym: string;
+    };
+    ListingBidderPageDto: {
+      items: components['schemas']['ListingBidderDto'][];
+      limit: number;
+      /** @description the lot of the listing; null when it has none */
+      lotId: string | null;
+      offset: number;
+      total: number;
+    };
+    ListingCreatedDto: {
+      id: string;
+      /**
+       * Format: date-time
+       * @description fixed_price: the end of the public notice (working days)
+       */
+      noticeEndsAt: string | null;
+      /** @description the notice reaches a year whose official working-day calendar is not loaded yet: the end may move */
+      noticeProvisional: boolean;
+      provisionalYears: number[];
+    };
     ListingPageDto: {
       items: components['schemas']['ListingView'][];
       limit: number;
@@ -3219,6 +3352,8 @@ export interface components {
     };
     ListingView: {
       achievementId: string;
+      /** @description 资产评估 (P-PRICE): the appraisal report listed with it, if any */
+      appraisal: components['schemas']['AppraisalDto'] | null;
       /** Format: date-time */
       createdAt: string;
       /** @description listed by the platform under P-2Y rather than by the holder */
@@ -3336,6 +3471,8 @@ export interface components {
     };
     LotDto: {
       achievementId: string;
+      /** @description 资产评估 (P-PRICE): the appraisal report of its listing, shown beside the starting price */
+      appraisal: components['schemas']['AppraisalDto'] | null;
       bidCount: number;
       /** @description hash of the last accepted bid (the chain head) */
       chainHead: string;
@@ -4680,6 +4817,7 @@ export type SchemaApplicationEnterpriseDto = components['schemas']['ApplicationE
 export type SchemaApplicationPolicyDto = components['schemas']['ApplicationPolicyDto'];
 export type SchemaApplyDto = components['schemas']['ApplyDto'];
 export type SchemaApplyFreeLicenseDto = components['schemas']['ApplyFreeLicenseDto'];
+export type SchemaAppraisalDto = components['schemas']['AppraisalDto'];
 export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaAttachmentView = components['schemas']['AttachmentView'];
@@ -4758,6 +4896,8 @@ export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto
 export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderListingDto = components['schemas']['HolderListingDto'];
+export type SchemaHolderListingPageDto = components['schemas']['HolderListingPageDto'];
 export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
 export type SchemaHolderRegistryRowDto = components['schemas']['HolderRegistryRowDto'];
 export type SchemaImportedAchievementDto = components['schemas']['ImportedAchievementDto'];
@@ -4775,6 +4915,9 @@ export type SchemaJustificationDocumentDto = components['schemas']['Justificatio
 export type SchemaJustificationDto = components['schemas']['JustificationDto'];
 export type SchemaJustificationPageDto = components['schemas']['JustificationPageDto'];
 export type SchemaLadderBandDto = components['schemas']['LadderBandDto'];
+export type SchemaListingBidderDto = components['schemas']['ListingBidderDto'];
+export type SchemaListingBidderPageDto = components['schemas']['ListingBidderPageDto'];
+export type SchemaListingCreatedDto = components['schemas']['ListingCreatedDto'];
 export type SchemaListingPageDto = components['schemas']['ListingPageDto'];
 export type SchemaListingView = components['schemas']['ListingView'];
 export type SchemaLoadCalendarYearDto = components['schemas']['LoadCalendarYearDto'];
@@ -6601,7 +6744,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ListingCreatedDto'];
+        };
       };
     };
   };
@@ -6649,6 +6794,30 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  ListingFlowsController_bidders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListingBidderPageDto'];
+        };
       };
     };
   };
@@ -7406,6 +7575,31 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  HolderListingsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: 'active' | 'suspended' | 'withdrawn' | 'closed';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HolderListingPageDto'];
+        };
       };
     };
   };

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import { QueryError } from '../components/QueryError';
+import { Appraisal } from '../components/Appraisal';
 import { Money } from '../components/Money';
 import { RuleTag } from '../components/RuleTag';
 import { useCurrentUser } from '../components/AppLayout';
@@ -72,6 +73,9 @@ export default function AchievementPage() {
                 <Money fen={listing.priceFen} strong />
               </Descriptions.Item>
             ) : null}
+            <Descriptions.Item label={t('appraisal.label')} span={2}>
+              <Appraisal appraisal={listing.appraisal} priceFen={listing.priceFen} />
+            </Descriptions.Item>
             {listing.priceDeadline ? <Descriptions.Item label={t('achievement.priceDeadline')}>{listing.priceDeadline}</Descriptions.Item> : null}
             {listing.lotId ? (
               <Descriptions.Item label={t('lot.room')}>

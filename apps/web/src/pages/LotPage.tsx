@@ -8,6 +8,7 @@ import type { Increment, LotView } from '../api/types';
 import { useCurrentUser } from '../components/AppLayout';
 import { Countdown } from '../components/Countdown';
 import { QueryError } from '../components/QueryError';
+import { Appraisal } from '../components/Appraisal';
 import { Money } from '../components/Money';
 import { hasRole } from '../lib/auth';
 import { beijingDateTime, beijingTime, yuan } from '../lib/format';
@@ -33,6 +34,9 @@ function LotRules({ lot }: { lot: LotView }) {
       <Descriptions column={1} size="small">
         <Descriptions.Item label={t('lot.startingPrice')}>
           <Money fen={lot.startingPriceFen} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('appraisal.label')}>
+          <Appraisal appraisal={lot.appraisal} priceFen={lot.startingPriceFen} />
         </Descriptions.Item>
         <Descriptions.Item label={t('lot.increment')}>
           <IncrementText increment={lot.increment} />

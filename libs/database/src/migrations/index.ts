@@ -23,6 +23,7 @@ import { ListingLots1764000021000 } from './1764000021000-listing-lots';
 import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000-payment-reference-prints-per-reference';
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
 import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandates';
+import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   NotificationDedupe1764000030000,
   BrokerageMandates1764000040000,
   AuctioneerConsole1764000060000,
+  ListingAppraisals1764000080000,
 ];

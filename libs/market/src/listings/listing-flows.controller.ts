@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ActsFor, CurrentPrincipal, OrgScope, PageQuery, ParseIdPipe, Roles, type Principal } from '@zjp/platform';
-import { AgreementDto, CreateListingDto, DeclareIntentDto, DefaultDto, IntentPageDto } from './dto/listing-flow.dto';
+import { AgreementDto, CreateListingDto, DeclareIntentDto, DefaultDto, IntentPageDto, ListingBidderPageDto, ListingCreatedDto } from './dto/listing-flow.dto';
 import { ListingFlowsService } from './listing-flows.service';
 
 @ApiTags('listings')
@@ -14,7 +14,8 @@ export class ListingFlowsController {
   @OrgScope.owned('achievement', 'body:achievementId')
   @ActsFor('list', 'achievement', 'body:achievementId')
   @Post('listings')
-  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateListingDto) {
+  @ApiCreatedResponse({ type: ListingCreatedDto })
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateListingDto): Promise<ListingCreatedDto> {
     return this.flows.create(actor, body);
   }
 
@@ -33,6 +34,15 @@ export class ListingFlowsController {
   async intents(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<IntentPageDto> {
     const page = await this.flows.intents(actor, id, query);
     return { ...page, items: page.items.map((i) => ({ ...i, declaredAt: new Date(i.declaredAt).toISOString() })) };
+  }
+
+  /** The bidders registered for the listing's lot: how many, paddles and pseudonyms (who they are is the operator's to know). */
+  @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('listing')
+  @Get('listings/:id/bidders')
+  @ApiOkResponse({ type: ListingBidderPageDto })
+  bidders(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQuery): Promise<ListingBidderPageDto> {
+    return this.flows.bidders(actor, id, query);
   }
 
   /** Normally the worker concludes at the end of the notice; the operator may run it (it refuses before the end). */

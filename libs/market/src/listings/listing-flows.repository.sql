@@ -4,8 +4,9 @@
 SELECT holder_id, registration_status FROM achievement_directory WHERE id = $1;
 
 -- name: insertListing
-INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at, notice_provisional, created_at, updated_at)
-VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9, $10, $11, $11);
+INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at, notice_provisional, created_at, updated_at,
+                      appraiser, appraised_value_fen, appraised_on, appraisal_document_name, appraisal_document_sha256)
+VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16);
 
 -- name: insertIntent
 INSERT INTO listing_intents (id, listing_id, organization_id, statement, declared_by, declared_at) VALUES ($1, $2, $3, $4, $5, $6);
@@ -19,6 +20,16 @@ SELECT holder_id FROM listings WHERE id = $1;
 -- name: intentsOfListing
 SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt"
   FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at, i.id LIMIT $2 OFFSET $3;
+
+-- name: lotOfListing
+SELECT id FROM lots WHERE listing_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1;
+
+-- name: countBidders
+SELECT count(*)::int AS n FROM lot_registrations WHERE lot_id = $1;
+
+-- name: bidders
+SELECT paddle_number AS "paddleNumber", offline, deposit_status AS "depositStatus"
+  FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number LIMIT $2 OFFSET $3;
 
 -- name: intentOrganizations
 SELECT organization_id FROM listing_intents WHERE listing_id = $1 ORDER BY declared_at;

@@ -4,14 +4,21 @@ import { queries, type Queryable } from '@zjp/database';
 const SQL = queries(__filename, {
   achievementForListing: `SELECT holder_id, registration_status FROM achievement_directory WHERE id = $1`,
   insertListing: `
-    INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at, notice_provisional, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9, $10, $11, $11)`,
+    INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type, notice_days, notice_ends_at, notice_provisional, created_at, updated_at,
+                          appraiser, appraised_value_fen, appraised_on, appraisal_document_name, appraisal_document_sha256)
+    VALUES ($1, $2, $3, $4, false, $5, 'active', $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16)`,
   insertIntent: `INSERT INTO listing_intents (id, listing_id, organization_id, statement, declared_by, declared_at) VALUES ($1, $2, $3, $4, $5, $6)`,
   countIntents: `SELECT count(*)::int AS n FROM listing_intents WHERE listing_id = $1`,
   holder: `SELECT holder_id FROM listings WHERE id = $1`,
   intentsOfListing: `
     SELECT i.id, i.organization_id AS "organizationId", o.name, i.statement, i.declared_at AS "declaredAt"
       FROM listing_intents i JOIN organization_directory o ON o.id = i.organization_id WHERE i.listing_id = $1 ORDER BY i.declared_at, i.id LIMIT $2 OFFSET $3`,
+  // The bidders of the listing's newest lot, by paddle: pseudonyms only (the holder never sees who they are before the close).
+  lotOfListing: `SELECT id FROM lots WHERE listing_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
+  countBidders: `SELECT count(*)::int AS n FROM lot_registrations WHERE lot_id = $1`,
+  bidders: `
+    SELECT paddle_number AS "paddleNumber", offline, deposit_status AS "depositStatus"
+      FROM lot_registrations WHERE lot_id = $1 ORDER BY paddle_number LIMIT $2 OFFSET $3`,
   intentOrganizations: `SELECT organization_id FROM listing_intents WHERE listing_id = $1 ORDER BY declared_at`,
   hasIntent: `SELECT 1 FROM listing_intents WHERE listing_id = $1 AND organization_id = $2`,
   concludeWithoutIntent: `UPDATE listings SET concluded_at = $2, status_reason = 'no intent declared during the notice period', updated_at = now() WHERE id = $1`,
@@ -43,6 +50,8 @@ export async function insertListing(
     noticeEndsAt: Date | null;
     noticeProvisional: boolean;
     createdAt: Date;
+    /** appraiser, value, date, document name, SHA-256 (appraisalColumns) */
+    appraisal: (string | null)[];
   },
 ): Promise<void> {
   await m.query(SQL.insertListing, [
@@ -57,6 +66,7 @@ export async function insertListing(
     l.noticeEndsAt,
     l.noticeProvisional,
     l.createdAt,
+    ...l.appraisal,
   ]);
 }
 
@@ -152,4 +162,19 @@ export async function lockListingForFlow(
     concluded_at: Date | null;
     created_at: Date;
   }[];
+}
+
+export async function lotOfListing(m: Queryable, listingId: string): Promise<string | null> {
+  return ((await m.query(SQL.lotOfListing, [listingId])) as { id: string }[])[0]?.id ?? null;
+}
+
+/** A page of the bidders registered for a lot, by paddle number, and how many there are. */
+export async function biddersOfLot(
+  m: Queryable,
+  lotId: string,
+  page: { limit: number; offset: number },
+): Promise<{ items: { paddleNumber: number; offline: boolean; depositStatus: string }[]; total: number }> {
+  const items = (await m.query(SQL.bidders, [lotId, page.limit, page.offset])) as { paddleNumber: number; offline: boolean; depositStatus: string }[];
+  const [{ n }] = (await m.query(SQL.countBidders, [lotId])) as { n: number }[];
+  return { items, total: n };
 }

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, ValidationError } from '@zjp/core';
+import { type Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, todayInShanghai, ValidationError } from '@zjp/core';
 import { isUniqueViolation, Outbox, recordAudit, TransactionRunner } from '@zjp/database';
 import { type PageOf, QUEUES, type Principal } from '@zjp/platform';
 import type { Queue } from 'bullmq';
@@ -8,14 +8,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { LotEventsPublisher } from '../bidding/lot-events.publisher';
 import { CalendarService } from '../calendar/calendar.service';
 import { insertFixedPriceDeal, insertNegotiatedDeal, lockDealWithWinnerDeposit, markDefaulted, winnerRegistrationOfDeal } from '../deals/deals.repository';
-import { defaultIncrement } from '../domain';
+import { bidderPseudonym, defaultIncrement } from '../domain';
 import { DealConcluded } from '../events';
 import { AUCTION_JOBS } from '../jobs';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
 import { insertLot, markDepositApplied, registerIntentsForLot } from '../lots/lots.repository';
-import type { AgreementDto, CreateListingDto, DeclareIntentDto, ListingConclusion } from './dto/listing-flow.dto';
+import { appraisalColumns, appraisalProblems } from './dto/appraisal.dto';
+import type { AgreementDto, CreateListingDto, DeclareIntentDto, ListingBidderPageDto, ListingConclusion } from './dto/listing-flow.dto';
 import {
   achievementForListing,
+  biddersOfLot,
   closeConcludedListing,
   concludeWithoutIntent,
   countIntents,
@@ -29,6 +31,7 @@ import {
   listingsDueForConclusion,
   listingWithTitle,
   lockListingForFlow,
+  lotOfListing,
   turnIntoAuction,
 } from './listing-flows.repository';
 
@@ -67,6 +70,7 @@ export class ListingFlowsService {
     if (dto.mode === 'fixed_price' && !dto.priceFen) problems.push({ field: 'priceFen', code: 'required', message: 'a fixed-price listing needs a price' });
     if ((dto.dealType === 'license') !== (dto.licenseType !== undefined))
       problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
+    problems.push(...appraisalProblems(dto.appraisal, todayInShanghai(this.clock)));
     if (problems.length) throw new ValidationError(problems);
     const now = this.clock.now();
     // Counted by the official working-day calendar; provisional where it reaches a year not loaded yet.
@@ -93,6 +97,7 @@ export class ListingFlowsService {
         noticeEndsAt: ends,
         noticeProvisional: provisionalYears.length > 0,
         createdAt: now,
+        appraisal: appraisalColumns(dto.appraisal),
       });
       await recordAudit(m, {
         actorUserId: actor.userId,
@@ -100,7 +105,7 @@ export class ListingFlowsService {
         action: 'listing.created',
         subjectType: 'listing',
         subjectId: listingId,
-        data: { mode: dto.mode },
+        data: { mode: dto.mode, appraised: dto.appraisal !== undefined },
         occurredAt: now,
       });
       return listingId;
@@ -162,6 +167,18 @@ export class ListingFlowsService {
     if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId)
       throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who declared intent');
     return { ...(await intentsOfListing(this.db, listingId, page)), ...page };
+  }
+
+  /** The bidders registered for the listing's lot, for its holder: paddle numbers and pseudonyms, never the enterprises. */
+  async bidders(actor: Principal, listingId: string, page: { limit: number; offset: number }): Promise<ListingBidderPageDto> {
+    const holderId = await listingHolder(this.db, listingId);
+    if (!holderId) throw new NotFoundError('LISTING_NOT_FOUND', 'No such listing');
+    if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId)
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', 'Only the holder sees who registered');
+    const lotId = await lotOfListing(this.db, listingId);
+    if (!lotId) return { lotId: null, items: [], total: 0, ...page };
+    const { items, total } = await biddersOfLot(this.db, lotId, page);
+    return { lotId, items: items.map((b) => ({ ...b, pseudonym: bidderPseudonym(b.paddleNumber) })), total, ...page };
   }
 
   /** At the end of the notice (the worker's job, or an operator): sell, auction among the interested, or nothing. Idempotent. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgScope, ParseIdPipe, Public, Roles, type Principal } from '@zjp/platform';
-import { ListingPageDto, ListListingsQuery, ListingView, SetPriceDto, WithdrawListingDto } from './dto/listing.dto';
+import { HolderListingPageDto, HolderListingsQuery, ListingPageDto, ListListingsQuery, ListingView, SetPriceDto, WithdrawListingDto } from './dto/listing.dto';
 import { ListingsService } from './listings.service';
 
 @ApiTags('listings')
@@ -40,5 +40,21 @@ export class ListingsController {
   @HttpCode(200)
   withdraw(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: WithdrawListingDto): Promise<ListingView> {
     return this.listings.withdraw(actor, id, body.reason);
+  }
+}
+
+/** The holder's desk: its own listings of every status (the public list shows only the open ones). */
+@ApiTags('listings')
+@ApiBearerAuth()
+@Controller('organizations/:id/listings')
+export class HolderListingsController {
+  constructor(private readonly listings: ListingsService) {}
+
+  @Roles('holder_admin', 'holder_member', 'platform_admin')
+  @OrgScope.owned('organization')
+  @Get()
+  @ApiOkResponse({ type: HolderListingPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: HolderListingsQuery): Promise<HolderListingPageDto> {
+    return this.listings.ofHolder(actor, id, query);
   }
 }

@@ -6,7 +6,10 @@ UPDATE listings SET status = 'closed', status_reason = $2, updated_at = now() WH
 -- name: list
 SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
 price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt",
-CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId"
+CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId",
+CASE WHEN listings.appraiser IS NULL THEN NULL ELSE json_build_object(
+'appraiser', listings.appraiser, 'valueFen', listings.appraised_value_fen::text, 'appraisedOn', to_char(listings.appraised_on, 'YYYY-MM-DD'),
+'documentName', listings.appraisal_document_name, 'documentSha256', listings.appraisal_document_sha256) END AS appraisal
 FROM listings WHERE status IN ('active', 'suspended') AND ($1::uuid IS NULL OR achievement_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3;
 
 -- name: count
@@ -15,7 +18,10 @@ SELECT count(*)::int AS total FROM listings WHERE status IN ('active', 'suspende
 -- name: view
 SELECT id, achievement_id AS "achievementId", holder_id AS "holderId", mode, forced, rule_clause AS "ruleClause",
 price_fen::text AS "priceFen", to_char(price_deadline, 'YYYY-MM-DD') AS "priceDeadline", status, status_reason AS "statusReason", created_at AS "createdAt",
-CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId"
+CASE WHEN mode = 'auction' THEN (SELECT lt.id FROM lots lt WHERE lt.listing_id = listings.id ORDER BY lt.created_at DESC, lt.id DESC LIMIT 1) END AS "lotId",
+CASE WHEN listings.appraiser IS NULL THEN NULL ELSE json_build_object(
+'appraiser', listings.appraiser, 'valueFen', listings.appraised_value_fen::text, 'appraisedOn', to_char(listings.appraised_on, 'YYYY-MM-DD'),
+'documentName', listings.appraisal_document_name, 'documentSha256', listings.appraisal_document_sha256) END AS appraisal
 FROM listings WHERE id = $1;
 
 -- name: lock
@@ -25,7 +31,27 @@ SELECT holder_id, forced, status FROM listings WHERE id = $1 FOR UPDATE;
 UPDATE listings SET price_fen = $2, price_deadline = NULL, updated_at = now() WHERE id = $1;
 
 -- name: insertAuction
-INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type) VALUES ($1, $2, $3, 'auction', false, $4, 'active', $5, $6);
+INSERT INTO listings (id, achievement_id, holder_id, mode, forced, price_fen, status, deal_type, license_type,
+                      appraiser, appraised_value_fen, appraised_on, appraisal_document_name, appraisal_document_sha256)
+VALUES ($1, $2, $3, 'auction', false, $4, 'active', $5, $6, $7, $8, $9, $10, $11);
+
+-- name: countOfHolder
+SELECT count(*)::int AS total FROM listings WHERE holder_id = $1 AND ($2::text IS NULL OR status = $2);
+
+-- name: ofHolder
+  SELECT l.id, l.achievement_id AS "achievementId", a.title, l.mode, l.forced, l.deal_type AS "dealType", l.license_type AS "licenseType",
+         l.price_fen::text AS "priceFen", l.status, l.status_reason AS "statusReason", l.notice_ends_at AS "noticeEndsAt", l.notice_provisional AS "noticeProvisional",
+         l.concluded_at AS "concludedAt", l.created_at AS "createdAt", lt.id AS "lotId", lt.starts_at AS "lotStartsAt", lt.ends_at AS "lotEndsAt",
+         (SELECT count(*)::int FROM listing_intents i WHERE i.listing_id = l.id) AS intents,
+         (SELECT count(*)::int FROM lot_registrations r WHERE r.lot_id = lt.id) AS bidders,
+         (SELECT d.id FROM deals d WHERE d.listing_id = l.id ORDER BY d.concluded_at DESC, d.id DESC LIMIT 1) AS "dealId",
+         CASE WHEN l.appraiser IS NULL THEN NULL ELSE json_build_object(
+'appraiser', l.appraiser, 'valueFen', l.appraised_value_fen::text, 'appraisedOn', to_char(l.appraised_on, 'YYYY-MM-DD'),
+'documentName', l.appraisal_document_name, 'documentSha256', l.appraisal_document_sha256) END AS appraisal
+    FROM listings l JOIN achievement_directory a ON a.id = l.achievement_id
+    LEFT JOIN LATERAL (SELECT x.id, x.starts_at, x.ends_at FROM lots x WHERE x.listing_id = l.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1) lt ON true
+   WHERE l.holder_id = $1 AND ($2::text IS NULL OR l.status = $2)
+   ORDER BY l.created_at DESC, l.id DESC LIMIT $3 OFFSET $4;
 
 -- name: withdraw
 UPDATE listings SET status = 'withdrawn', status_reason = $2, updated_at = now() WHERE id = $1;

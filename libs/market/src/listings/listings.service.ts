@@ -3,8 +3,8 @@ import { type Clock, CLOCK, ConflictError, ForbiddenError, NotFoundError } from 
 import { type Queryable, recordAudit, TransactionRunner } from '@zjp/database';
 import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
-import type { ListingView } from './dto/listing.dto';
-import { listingView, listListings, lockListing, setListingPrice, withdrawListing } from './listings.repository';
+import type { HolderListingPageDto, ListingView } from './dto/listing.dto';
+import { listingsOfHolder, listingView, listListings, lockListing, setListingPrice, withdrawListing } from './listings.repository';
 
 /**
  * Listings on the market: the forced fixed-price listings that P-2Y opens (the idle scan, through
@@ -20,6 +20,14 @@ export class ListingsService {
 
   async list(query: { achievementId?: string; limit: number; offset: number }): Promise<PageOf<ListingView>> {
     const { items, total } = await listListings(this.db, query.achievementId ?? null, query.limit, query.offset);
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+
+  /** The holder's desk: its own listings, every status, with intents, bidders and the deal. */
+  async ofHolder(actor: Principal, holderId: string, query: { status?: string; limit: number; offset: number }): Promise<HolderListingPageDto> {
+    if (!actor.roles.includes('platform_admin') && actor.organizationId !== holderId)
+      throw new ForbiddenError('ORGANIZATION_BOUNDARY', "Only the holder reads its listings' desk");
+    const { items, total } = await listingsOfHolder(this.db, holderId, query.status ?? null, query.limit, query.offset);
     return { items, total, limit: query.limit, offset: query.offset };
   }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AppraisalDto } from '../listings/dto/appraisal.dto';
 import { IncrementDto } from './lots.dto';
 
 /** GET /lots/:id (and POST /lots): a lot, never its reserve price. */
@@ -29,6 +30,8 @@ export class LotDto {
   @ApiProperty({ nullable: true, type: String, description: 'fen' }) hammerPriceFen!: string | null;
   @ApiProperty({ nullable: true, type: String, description: "the winner's pseudonym" }) winner!: string | null;
   @ApiProperty({ description: 'hash of the last accepted bid (the chain head)' }) chainHead!: string;
+  @ApiProperty({ nullable: true, type: AppraisalDto, description: '资产评估 (P-PRICE): the appraisal report of its listing, shown beside the starting price' })
+  appraisal!: AppraisalDto | null;
 }
 
 export class LotBidDto {

@@ -17,6 +17,7 @@ import {
   Matches,
 } from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
+import { AppraisalDto } from '../listings/dto/appraisal.dto';
 
 export class LadderBandDto {
   @ApiProperty({ example: '0' }) @IsFen() fromFen!: string;
@@ -57,6 +58,12 @@ export class CreateAuctionDto {
   @ApiPropertyOptional({ default: true }) @Omittable() @IsBoolean() proxyAllowed?: boolean;
   @ApiPropertyOptional() @Omittable() @IsUUID() sessionId?: string;
   @ApiPropertyOptional({ description: 'run live by an auctioneer (floor bids, hammer)' }) @Omittable() @IsBoolean() live?: boolean;
+  @ApiPropertyOptional({ type: AppraisalDto, description: '资产评估 (P-PRICE): the appraisal report, shown to bidders beside the starting price' })
+  @Omittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AppraisalDto)
+  appraisal?: AppraisalDto;
 }
 
 export class RegisterBidderDto {

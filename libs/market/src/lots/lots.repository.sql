@@ -100,9 +100,12 @@ SELECT id, lot_id AS "lotId", organization_id AS "organizationId", paddle_number
 SELECT 1 FROM lots WHERE id = $1;
 
 -- name: lotWithPaddles
-SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle FROM lots l
-  LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
-  LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1;
+  SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle, CASE WHEN li.appraiser IS NULL THEN NULL ELSE json_build_object(
+'appraiser', li.appraiser, 'valueFen', li.appraised_value_fen::text, 'appraisedOn', to_char(li.appraised_on, 'YYYY-MM-DD'),
+'documentName', li.appraisal_document_name, 'documentSha256', li.appraisal_document_sha256) END AS appraisal FROM lots l
+    JOIN listings li ON li.id = l.listing_id
+    LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
+    LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1;
 
 -- name: markRegistrationReleased
 UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending');

@@ -1,4 +1,5 @@
 import { queries } from '@zjp/database';
+import { APPRAISAL_JSON, type AppraisalDto } from '../listings/dto/appraisal.dto';
 import type { EntityManager } from 'typeorm';
 import { encodeIncrement, type IncrementRule } from '../domain';
 import type { LotRow } from './lot-row';
@@ -73,7 +74,8 @@ const SQL = queries(__filename, {
       FROM lot_registrations WHERE id = $1`,
   lotExists: `SELECT 1 FROM lots WHERE id = $1`,
   lotWithPaddles: `
-    SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle FROM lots l
+    SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle, ${APPRAISAL_JSON('li')} AS appraisal FROM lots l
+      JOIN listings li ON li.id = l.listing_id
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
   markRegistrationReleased: `UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending')`,
@@ -301,8 +303,13 @@ export async function lotExists(m: Query, lotId: string): Promise<boolean> {
   return ((await m.query(SQL.lotExists, [lotId])) as unknown[]).length > 0;
 }
 
-export async function lotWithPaddles(m: Query, lotId: string): Promise<(LotRow & { leader_paddle: number | null; winner_paddle: number | null }) | undefined> {
-  return ((await m.query(SQL.lotWithPaddles, [lotId])) as (LotRow & { leader_paddle: number | null; winner_paddle: number | null })[])[0];
+export async function lotWithPaddles(
+  m: Query,
+  lotId: string,
+): Promise<(LotRow & { leader_paddle: number | null; winner_paddle: number | null; appraisal: AppraisalDto | null }) | undefined> {
+  return (
+    (await m.query(SQL.lotWithPaddles, [lotId])) as (LotRow & { leader_paddle: number | null; winner_paddle: number | null; appraisal: AppraisalDto | null })[]
+  )[0];
 }
 
 export interface LotForNotices {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, regionLevel, ValidationError, type FieldError } from '@zjp/core';
+import { Clock, CLOCK, ConflictError, ForbiddenError, newId, NotFoundError, regionLevel, todayInShanghai, ValidationError, type FieldError } from '@zjp/core';
 import { isUniqueViolation, recordAudit, TransactionRunner } from '@zjp/database';
 import type { PageOf, Principal } from '@zjp/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -10,6 +10,7 @@ import { LotRow, stateOf } from './lot-row';
 import type { DiscoverLotsQuery, LotCardDto } from './lot-discovery.dto';
 import type { LotBidsDto, LotRegistrationPageDto } from './lot-responses.dto';
 import { CreateAuctionDto, OfflineRegistrationDto } from './lots.dto';
+import { appraisalColumns, appraisalProblems, type AppraisalDto } from '../listings/dto/appraisal.dto';
 import { insertAuctionListing } from '../listings/listings.repository';
 import { sessionExists } from '../sessions/sessions.repository';
 import {
@@ -63,6 +64,7 @@ export interface LotView {
   hammerPriceFen: string | null;
   winner: string | null;
   chainHead: string;
+  appraisal: AppraisalDto | null;
 }
 
 export interface RegistrationView {
@@ -101,6 +103,7 @@ export class LotsService {
     if (BigInt(dto.startingPriceFen) <= 0n) problems.push({ field: 'startingPriceFen', code: 'notPositive', message: 'startingPriceFen must be positive' });
     if ((dto.dealType === 'license') !== (dto.licenseType !== undefined))
       problems.push({ field: 'licenseType', code: 'licenseTypeMismatch', message: 'licenseType is required for a licence and only for a licence' });
+    problems.push(...appraisalProblems(dto.appraisal, todayInShanghai(this.clock)));
     if (problems.length) throw new ValidationError(problems);
 
     return this.tx.run(async (m) => {
@@ -121,6 +124,7 @@ export class LotsService {
         priceFen: dto.startingPriceFen,
         dealType: dto.dealType,
         licenseType: dto.licenseType ?? null,
+        appraisal: appraisalColumns(dto.appraisal),
       });
       const lotId = newId(this.clock);
       await insertLot(m, {
@@ -449,6 +453,7 @@ export class LotsService {
       hammerPriceFen: l.hammer_price_fen,
       winner: l.winner_paddle === null ? null : bidderPseudonym(l.winner_paddle),
       chainHead: l.chain_head,
+      appraisal: l.appraisal,
     };
   }
 }

@@ -36,7 +36,8 @@ function ContractDetail({ id, user, onChanged }: { id: string; user: User; onCha
   if (contract.error) return <QueryError error={contract.error} onRetry={() => void contract.refetch()} />;
   const c = contract.data;
   if (!c) return null;
-  const admin = hasRole(user, 'enterprise_admin');
+  const admin = hasRole(user, 'enterprise_admin'); // the buyer pays
+  const signer = hasRole(user, 'enterprise_admin', 'holder_admin'); // either party's administrator signs
   const iSigned = c.signatures.some((s) => s.organizationId === user.organizationId && s.version === c.version);
   const act = async (what: () => Promise<unknown>, done?: string) => {
     setBusy(true);
@@ -120,7 +121,7 @@ function ContractDetail({ id, user, onChanged }: { id: string; user: User; onCha
         </Descriptions.Item>
       </Descriptions>
       <Space direction="vertical" style={{ width: '100%' }}>
-        {c.status === 'awaiting_signatures' && admin && !iSigned ? (
+        {c.status === 'awaiting_signatures' && signer && !iSigned ? (
           <Button type="primary" block loading={busy} onClick={sign} data-testid="sign-contract">
             {t('contract.sign', { version: c.version })}
           </Button>

@@ -10,6 +10,7 @@ import { QueryError } from '../../components/QueryError';
 import { RuleTag } from '../../components/RuleTag';
 import { useServerTable } from '../../lib/useServerTable';
 import { AchievementForm } from './AchievementForm';
+import { HistoryDrawer } from './HistoryDrawer';
 import { RegistrationTag } from './shared';
 
 type Status = 'draft' | 'registered' | 'withdrawn';
@@ -23,6 +24,7 @@ export function AchievementsTab({ isAdmin }: { isAdmin: boolean }) {
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<Achievement | null | undefined>(undefined);
   const [withdrawing, setWithdrawing] = useState<Achievement | null>(null);
+  const [historyOf, setHistoryOf] = useState<Achievement | null>(null);
   const query = {
     ...table.query,
     ...(status ? { registrationStatus: status } : {}),
@@ -115,7 +117,7 @@ export function AchievementsTab({ isAdmin }: { isAdmin: boolean }) {
         {...table.tableProps(page.data)}
         data-testid="achievements-table"
         columns={[
-          { key: 'title', title: t('holder.list.title'), sorter: true, render: (_, a) => <Link to={`/achievements/${a.id}`}>{a.title}</Link> },
+          { key: 'title', title: t('holder.list.title'), sorter: true, render: (_, a) => <Link to={`/achievement/${a.id}`}>{a.title}</Link> },
           { key: 'obtainedOn', title: t('holder.list.obtainedOn'), sorter: true, dataIndex: 'obtainedOn' },
           { key: 'deadline', title: t('holder.list.deadline'), sorter: true, render: (_, a) => a.registration.deadline },
           {
@@ -140,6 +142,9 @@ export function AchievementsTab({ isAdmin }: { isAdmin: boolean }) {
                     {t('holder.common.edit')}
                   </Button>
                 )}
+                <Button size="small" type="link" onClick={() => setHistoryOf(a)} data-testid="open-history">
+                  {t('holder.history.open')}
+                </Button>
                 {a.registration.status === 'draft' && (
                   <Button size="small" type="link" onClick={() => void submitDraft(a)}>
                     {t('holder.list.submitDraft')}
@@ -165,6 +170,7 @@ export function AchievementsTab({ isAdmin }: { isAdmin: boolean }) {
         }}
       />
       <WithdrawModal a={withdrawing} onClose={() => setWithdrawing(null)} onDone={refresh} />
+      <HistoryDrawer achievement={historyOf} canRecord={isAdmin} onClose={() => setHistoryOf(null)} />
     </div>
   );
 }

@@ -65,7 +65,7 @@ function RuleList({ state, title, onJustify }: { state: RuleState; title: string
         rowKey="id"
         {...table.tableProps(page.data)}
         columns={[
-          { title: t('holder.list.title'), render: (_, a) => <Link to={`/achievements/${a.id}`}>{a.title}</Link> },
+          { title: t('holder.list.title'), render: (_, a) => <Link to={`/achievement/${a.id}`}>{a.title}</Link> },
           { title: t('holder.list.rule'), render: (_, a) => <RuleTag state={a.ruleState} /> },
           { title: t('holder.compliance.since'), render: (_, a) => a.ruleStateSince ?? '—' },
           { title: t('holder.compliance.forced'), render: (_, a) => <ForcedListing achievementId={a.id} /> },
@@ -107,7 +107,7 @@ export function ComplianceTab() {
         data-testid="my-justifications"
         {...table.tableProps(justifications.data)}
         columns={[
-          { title: t('holder.just.achievement'), render: (_, j) => <Link to={`/achievements/${j.achievementId}`}>{j.achievementTitle}</Link> },
+          { title: t('holder.just.achievement'), render: (_, j) => <Link to={`/achievement/${j.achievementId}`}>{j.achievementTitle}</Link> },
           { title: t('holder.just.category'), render: (_, j) => t(`holder.just.categories.${j.category}`) },
           { title: t('holder.just.period'), render: (_, j) => `${j.startsOn ?? beijingDateTime(j.submittedAt).slice(0, 10)} ~ ${j.endsOn}` },
           { title: t('holder.just.documents'), render: (_, j) => j.documents.map((d) => d.name).join('、') || '—' },

@@ -7,6 +7,7 @@ import { hasRole } from '../../lib/auth';
 import { AchievementsTab } from './AchievementsTab';
 import { ComplianceTab } from './ComplianceTab';
 import { ImportTab } from './ImportTab';
+import { ListingsTab } from './ListingsTab';
 import './shared';
 
 const MandatesTab = lazy(() => import('../mandates/MandatesTab'));
@@ -24,6 +25,7 @@ export default function HolderDesk() {
     { key: 'achievements', label: t('holder.tabs.achievements'), children: <AchievementsTab isAdmin={isAdmin} /> },
     { key: 'import', label: t('holder.tabs.import'), children: <ImportTab canImport={isAdmin} /> },
     { key: 'compliance', label: t('holder.tabs.compliance'), children: <ComplianceTab /> },
+    { key: 'listings', label: t('holder.tabs.listings'), children: <ListingsTab user={user} isAdmin={isAdmin} /> },
     ...(isAdmin
       ? [
           {

@@ -285,7 +285,7 @@ function ImportReport({ view, sheet, onCommit, canImport }: { view: ImportView; 
                 dataSource={result.achievements}
                 pagination={{ pageSize: 10, showSizeChanger: false }}
                 columns={[
-                  { title: t('holder.list.title'), render: (_: unknown, a: Imported) => <Link to={`/achievements/${a.id}`}>{a.title}</Link> },
+                  { title: t('holder.list.title'), render: (_: unknown, a: Imported) => <Link to={`/achievement/${a.id}`}>{a.title}</Link> },
                   { title: t('holder.list.rule'), render: (_: unknown, a: Imported) => <RuleTag state={a.ruleState} /> },
                 ]}
               />

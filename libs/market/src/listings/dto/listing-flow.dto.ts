@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
+import { AppraisalDto } from './appraisal.dto';
 
 export class CreateListingDto {
   @ApiProperty() @IsUUID() achievementId!: string;
@@ -11,6 +13,22 @@ export class CreateListingDto {
   @ApiPropertyOptional({ enum: ['exclusive', 'sole', 'ordinary'] }) @Omittable() @IsIn(['exclusive', 'sole', 'ordinary']) licenseType?: string;
   @ApiPropertyOptional({ example: '80000000', description: 'fixed_price: the listed price in fen' }) @Omittable() @IsFen() priceFen?: string;
   @ApiPropertyOptional({ default: 10, description: 'fixed_price: working days of public notice' }) @Omittable() @IsInt() @Min(1) @Max(60) noticeDays?: number;
+  @ApiPropertyOptional({ type: AppraisalDto, description: '资产评估 (P-PRICE): the appraisal report, shown to buyers beside the price' })
+  @Omittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AppraisalDto)
+  appraisal?: AppraisalDto;
+}
+
+/** POST /listings: the new listing and, for 挂牌, when its notice period ends. */
+export class ListingCreatedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'fixed_price: the end of the public notice (working days)' })
+  noticeEndsAt!: string | null;
+  @ApiProperty({ description: 'the notice reaches a year whose official working-day calendar is not loaded yet: the end may move' })
+  noticeProvisional!: boolean;
+  @ApiProperty({ type: [Number] }) provisionalYears!: number[];
 }
 
 export class DeclareIntentDto {
@@ -38,6 +56,23 @@ export class IntentDto {
   @ApiProperty({ description: 'the enterprise that declared it' }) name!: string;
   @ApiProperty() statement!: string;
   @ApiProperty({ format: 'date-time' }) declaredAt!: string;
+}
+
+/** A bidder registered for the lot of a listing, as its holder sees it: the pseudonym, never the enterprise. */
+export class ListingBidderDto {
+  @ApiProperty() paddleNumber!: number;
+  @ApiProperty({ example: '竞买人 07' }) pseudonym!: string;
+  @ApiProperty({ description: 'registered at the auction hall by the operator (floor bidder)' }) offline!: boolean;
+  @ApiProperty({ enum: ['pending', 'held', 'failed', 'released', 'applied', 'forfeited'] }) depositStatus!: string;
+}
+
+/** GET /listings/:id/bidders: the bidders registered for the listing's lot (none without a lot). */
+export class ListingBidderPageDto {
+  @ApiProperty({ nullable: true, type: String, description: 'the lot of the listing; null when it has none' }) lotId!: string | null;
+  @ApiProperty({ type: [ListingBidderDto] }) items!: ListingBidderDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
 }
 
 export class IntentPageDto {

@@ -61,7 +61,7 @@ export function JustificationReview() {
         {...table.tableProps(list.data)}
         columns={[
           { title: t('review.holder'), dataIndex: 'holderName' },
-          { title: t('review.achievement'), render: (_, j) => <Link to={`/achievements/${j.achievementId}`}>{j.achievementTitle}</Link> },
+          { title: t('review.achievement'), render: (_, j) => <Link to={`/achievement/${j.achievementId}`}>{j.achievementTitle}</Link> },
           { title: t('review.category'), render: (_, j) => t(`holder.just.categories.${j.category}`) },
           { title: t('review.explanation'), render: (_, j) => <div style={{ maxWidth: 280, whiteSpace: 'normal' }}>{j.explanation}</div> },
           { title: t('review.asked'), render: (_, j) => j.endsOn },
