@@ -175,7 +175,17 @@ describe('stripe-server speaks Stripe to the real SDK', () => {
     answer = 500;
     received.length = 0;
     const pi = await stripe.paymentIntents.create({ amount: 4_000, currency: 'cny', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
-    await new Promise((r) => setTimeout(r, 30));
+    // the endpoint answers 200 again only once the first delivery was refused (not after a fixed pause, which a busy machine outlasts)
+    const refused = () =>
+      server.deliveries.some(
+        (d) =>
+          d.status === 500 &&
+          server.events.some((e) => e.id === d.eventId && e.type === 'payment_intent.amount_capturable_updated' && e.data.object.id === pi.id),
+      );
+    for (let waited = 0; !refused(); waited += 10) {
+      if (waited > 10_000) throw new Error('the first delivery was never attempted');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     answer = 200;
     await server.idle();
     const event = server.events.find((e) => e.type === 'payment_intent.amount_capturable_updated' && e.data.object.id === pi.id)!;
