@@ -210,9 +210,13 @@ describe('bidding engine and closing on PostgreSQL', () => {
     const lot = (await ds.query(`SELECT ends_at, original_ends_at FROM lots WHERE id = $1`, [lotId]))[0] as { ends_at: Date; original_ends_at: Date };
     expect(lot.ends_at.getTime()).toBeGreaterThan(lot.original_ends_at.getTime());
     expect(lot.ends_at.getTime() - Date.now()).toBeGreaterThan(4 * 60_000);
-    await new Promise((r) => setTimeout(r, 100));
     const queue = app.get<Queue>(getQueueToken(QUEUES.auctions));
-    const job = await queue.getJob(`close-${lotId}-${lot.ends_at.getTime()}`);
+    // queued after the commit: wait for it (a busy machine takes more than a moment), up to 5 s
+    let job = await queue.getJob(`close-${lotId}-${lot.ends_at.getTime()}`);
+    for (let waited = 0; !job && waited < 5_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = await queue.getJob(`close-${lotId}-${lot.ends_at.getTime()}`);
+    }
     expect(job).toBeDefined();
     expect(job!.data).toEqual({ lotId });
   });
