@@ -140,6 +140,8 @@ describe('the auctioneer console and the hall screen in a real browser', () => {
       await admin.getByTestId('floor-paddle').click();
       await admin.keyboard.type('2');
       await admin.keyboard.press('Enter');
+      // Enter moves the focus to the amount: type it only once it is there (a busy machine is slower than the keyboard)
+      await admin.waitForFunction('document.activeElement !== null && document.activeElement.closest(\'[data-testid="floor-amount"]\') !== null');
       await admin.keyboard.type('10600');
       await admin.keyboard.press('Enter');
       await admin.getByTestId('floor-outcome').filter({ hasText: '出价未被接受' }).waitFor();

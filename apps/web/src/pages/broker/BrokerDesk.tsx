@@ -161,7 +161,7 @@ function CommissionsTab() {
   if (rows.error) return <QueryError error={rows.error} onRetry={() => void rows.refetch()} />;
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Statistic title={t('broker.commission.sum')} value={rows.data ? Number(rows.data.sumFen) / 100 : 0} precision={2} suffix="元" />
+      <Statistic title={t('broker.commission.sum')} valueRender={() => <Money fen={rows.data?.sumFen ?? '0'} />} />
       <Alert type="info" showIcon message={t('broker.mandate.commissionRule')} />
       <Table<BrokerCommission>
         rowKey={(c) => `${c.contractId}-${c.side}`}
