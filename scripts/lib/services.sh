@@ -258,8 +258,10 @@ zjp_ensure_web_node_modules() {
 
 # Chromium and CJK fonts for the browser tests (Debian's packages: no browser download), when missing.
 zjp_ensure_chromium() {
-  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then return 0; fi
-  _zjp_apt_install chromium fonts-noto-cjk || _zjp_die "chromium and fonts-noto-cjk are needed for the browser tests: apt-get install -y chromium fonts-noto-cjk"
+  if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then return 0; fi
+  # poppler-utils: pdftotext and pdftoppm, with which the tests read the PDFs the platform renders
+  _zjp_apt_install chromium fonts-noto-cjk poppler-utils ||
+    _zjp_die "chromium, fonts-noto-cjk and poppler-utils are needed for the browser and document tests: apt-get install -y chromium fonts-noto-cjk poppler-utils"
 }
 
 zjp_ensure_services() {

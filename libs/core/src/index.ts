@@ -5,6 +5,7 @@ export * from './errors';
 export * from './ids';
 export * from './local-date';
 export * from './money';
+export * from './money-capitals';
 export * from './pagination';
 export * from './rate';
 export * from './region';

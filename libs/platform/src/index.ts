@@ -26,3 +26,4 @@ export * from './metrics/http-metrics.middleware';
 export * from './rate-limit';
 export * from './http/page';
 export * from './errors/error-messages';
+export * from './pdf/pdf-report';
