@@ -26,6 +26,8 @@ import { BrokerageApiModule } from '@zjp/brokerage';
 import { runInRequestScope } from '@zjp/database';
 import type { NextFunction, Request, Response } from 'express';
 import { webAppModules } from './web-app';
+import { ReportingRankingsModule } from '../../../libs/reporting/src/rankings/rankings.module';
+import { ReportingComplianceDashboardModule } from '../../../libs/reporting/src/compliance-dashboard/compliance-dashboard.module';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -56,6 +58,8 @@ export class ApiModule implements NestModule {
         ContractsApiModule,
         SubsidiesApiModule,
         BrokerageApiModule,
+        ReportingRankingsModule,
+        ReportingComplianceDashboardModule,
         ...webAppModules(),
       ],
       controllers: [AnnouncementsController],

@@ -86,6 +86,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>
   FREE_LICENSE_ALREADY_APPLIED: { zh: '已申请过该成果的无偿许可', en: 'A free licence was already applied for' },
   APPLICATION_ALREADY_DECIDED: { zh: '该申请已审核', en: 'The application is already decided' },
   SCAN_NOT_FOUND: { zh: '扫描任务不存在', en: 'No such scan' },
+  REGION_OUTSIDE_JURISDICTION: { zh: '该地区不在本主管部门的管辖范围内', en: "The region is outside this authority's jurisdiction" },
   SCAN_PREVIEW_ONLY: { zh: '主管部门只能预览其他日期的扫描结果，当日扫描由平台执行', en: "An authority previews other dates; today's scan is the operator's" },
   IMPORT_NOT_FOUND: { zh: '导入任务不存在', en: 'No such import' },
   IMPORT_NOT_VALIDATED: { zh: '导入尚未校验通过，不能提交', en: 'The import is not validated' },
