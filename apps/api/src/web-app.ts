@@ -29,12 +29,13 @@ export const WEB_PAGE_PATHS = [
   '/admin',
   '/admin/*rest',
   '/hall/:id',
+  '/market/rankings',
   '/error/*rest',
 ] as const;
 
 /** WEB_PAGE_PATHS as one regular expression for Express (path-to-regexp has no alternation). */
 export const WEB_PAGE_PATTERN =
-  /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|session\/[^/]+|login|(?:desk|holder|broker|admin)(?:\/.*)?|hall\/[^/]+|error\/.*)$/;
+  /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|session\/[^/]+|login|(?:desk|holder|broker|admin)(?:\/.*)?|hall\/[^/]+|market\/rankings|error\/.*)$/;
 
 /**
  * Serves the built web application at `/` from the same origin as the API (no CORS): its assets as

@@ -20,6 +20,7 @@ const HolderDesk = lazy(() => import('./pages/holder/HolderDesk'));
 const BrokerDesk = lazy(() => import('./pages/broker/BrokerDesk'));
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
 const HallScreen = lazy(() => import('./pages/admin/HallScreen'));
+const RankingsPage = lazy(() => import('./pages/market/RankingsPage'));
 const ErrorPage = lazy(() => import('./components/ErrorPage').then((m) => ({ default: m.ErrorPage })));
 
 // Ant Design's English texts only for those who switch to English
@@ -72,6 +73,7 @@ export function App() {
                         <Route path="/holder/*" element={<HolderDesk />} />
                         <Route path="/broker/*" element={<BrokerDesk />} />
                         <Route path="/admin/*" element={<AdminConsole />} />
+                        <Route path="/market/rankings" element={<RankingsPage />} />
                         <Route path="/error/:kind" element={<ErrorPage />} />
                         <Route path="*" element={<ErrorPage kind="404" />} />
                       </Routes>

@@ -6,6 +6,7 @@ import { hasRole } from '../../lib/auth';
 import { marketSections } from './market';
 import { reviewSections } from './review';
 import { subsidySections } from './subsidy';
+import { complianceDashboardSections } from './compliance-dashboard';
 
 /**
  * The administrators' consoles (market operator, province / city / county authorities): one tab per
@@ -18,7 +19,7 @@ export default function AdminConsole() {
   const rest = useParams()['*'] ?? '';
   if (!user) return <Navigate to={`/login?next=/admin/${rest}`} replace />;
   if (!hasRole(user, 'platform_admin', 'authority_admin')) return <Navigate to="/error/403" replace />;
-  const sections = [...marketSections, ...reviewSections, ...subsidySections].filter((s) => s.visible(user));
+  const sections = [...marketSections, ...reviewSections, ...subsidySections, ...complianceDashboardSections].filter((s) => s.visible(user));
   const active = rest.split('/')[0] || sections[0]?.key;
   if (!sections.length)
     return (
