@@ -23,6 +23,13 @@ const COUNTS = [
 ] as const;
 const ATTENTION: readonly string[] = ['overdueUnregistered', 'registeredLate', 'useFirst', 'freeLicenseEligible', 'justificationsPending'];
 
+/** "杭州市（330100）", or the bare code when it is not a city of the list; "—" for every region. */
+function regionName(code: string | null, language: string): string {
+  if (!code) return '—';
+  const city = ZHEJIANG_CITIES.find((c) => c.code === code);
+  return city ? `${language === 'en' ? city.en : city.zh}（${code}）` : code;
+}
+
 function Head({ label, rule }: { label: string; rule: string }) {
   return (
     <Tooltip title={rule}>
@@ -81,7 +88,7 @@ export default function ComplianceDashboard() {
         />
         {page.data && (
           <Typography.Text type="secondary">
-            {page.data.region ?? '—'} · {t(`${d}.holders`, { count: page.data.total })}
+            {regionName(page.data.region, i18n.language)} · {t(`${d}.holders`, { count: page.data.total })}
           </Typography.Text>
         )}
       </Space>
