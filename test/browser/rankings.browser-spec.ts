@@ -149,6 +149,11 @@ describe('holder rankings and the compliance dashboard in a real browser', () =>
       await expect(why.textContent()).resolves.toContain('合同金额');
       await why.scrollIntoViewIfNeeded();
       await screenshot(page, 'rankings-why');
+      // the English switch: the same page, every text in English
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('Holder rankings: transformation of achievements').waitFor();
+      await expect(page.getByTestId('rankings-method').textContent()).resolves.toContain('min-max normalised');
+      await expect(page.getByTestId('why').textContent()).resolves.toContain('Why this rank');
     }));
 
   it("shows an authority its city's compliance per holder, in the authority console", () =>
