@@ -164,6 +164,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/achievements/{id}/price-guidance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PriceGuidanceController_guidance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/achievements/{id}/register': {
     parameters: {
       query?: never;
@@ -3932,6 +3948,92 @@ export interface components {
       offset: number;
       total: number;
     };
+    PriceComparableDto: {
+      achievementTitle: string;
+      /** @description fen: the price moved to the subject’s remaining patent term (= priceFen when either has no term) */
+      adjustedPriceFen: string;
+      /**
+       * @description Asia/Shanghai calendar date the deal was concluded
+       * @example 2026-03-18
+       */
+      concludedOn: string;
+      /**
+       * @description the deepest IPC prefix shared with the subject
+       * @enum {string}
+       */
+      ipcMatch: 'main_group' | 'subclass' | 'class' | 'section' | 'none';
+      /** @description steps between the maturities (lab → prototype → pilot → industrialised) */
+      maturitySteps: number;
+      /** @description fen: the price concluded */
+      priceFen: string;
+      /** @description remaining patent term in years at the deal date; null without a term */
+      remainingYears: number | null;
+      sameIpType: boolean;
+      /**
+       * @description similarity in (0, 1]: the weight of this deal
+       * @example 0.7
+       */
+      similarity: number;
+    };
+    PriceGuidanceDto: {
+      achievementId: string;
+      /**
+       * @description the date the guidance is for (Asia/Shanghai)
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @description the most similar first */
+      comparables: components['schemas']['PriceComparableDto'][];
+      /** @enum {string} */
+      dealType: 'transfer' | 'license' | 'equity';
+      /** @description Kish effective number of comparables, (Σw)²/Σw² */
+      effectiveCount: number | null;
+      /** @description fen: weighted 75th percentile */
+      highFen: string | null;
+      /** @description fen: weighted 25th percentile */
+      lowFen: string | null;
+      method: components['schemas']['PriceGuidanceMethodDto'];
+      /** @description fen: weighted median */
+      pointFen: string | null;
+      /**
+       * @description insufficient = 可比成交不足: fewer comparables than method.minComparables, no range given
+       * @enum {string}
+       */
+      status: 'ok' | 'insufficient';
+      subject: components['schemas']['PriceGuidanceSubjectDto'];
+    };
+    PriceGuidanceMethodDto: {
+      /** @example 0.75 */
+      highQuantile: number;
+      /** @example 0.25 */
+      lowQuantile: number;
+      /** @example 40 */
+      maxComparables: number;
+      /**
+       * @description fewer comparables than this: 可比成交不足, no range
+       * @example 5
+       */
+      minComparables: number;
+      /** @example 0.15 */
+      minSimilarity: number;
+      /**
+       * @description β in ln p + β·(ln r_subject − ln r_deal)
+       * @example 0.6
+       */
+      termElasticity: number;
+    };
+    PriceGuidanceSubjectDto: {
+      ipcClasses: string[];
+      /** @description the main IP right’s type */
+      ipType: string | null;
+      /** @enum {string} */
+      maturity: 'lab' | 'prototype' | 'pilot' | 'industrialised';
+      /** @description remaining patent term in years today; null without a term */
+      remainingYears: number | null;
+      /** @enum {string} */
+      technicalField: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+      title: string;
+    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -4961,6 +5063,10 @@ export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
 export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
 export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
 export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
+export type SchemaPriceComparableDto = components['schemas']['PriceComparableDto'];
+export type SchemaPriceGuidanceDto = components['schemas']['PriceGuidanceDto'];
+export type SchemaPriceGuidanceMethodDto = components['schemas']['PriceGuidanceMethodDto'];
+export type SchemaPriceGuidanceSubjectDto = components['schemas']['PriceGuidanceSubjectDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
 export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
@@ -5329,6 +5435,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['JustificationDto'];
+        };
+      };
+    };
+  };
+  PriceGuidanceController_guidance: {
+    parameters: {
+      query?: {
+        /** @description the deal type to be listed: 转让 transfer, 许可 license, 作价入股 equity */
+        dealType?: 'transfer' | 'license' | 'equity';
+      };
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PriceGuidanceDto'];
         };
       };
     };
