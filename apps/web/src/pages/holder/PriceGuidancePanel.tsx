@@ -56,14 +56,14 @@ export function PriceGuidancePanel({ achievementId, dealType, onUse }: { achieve
             <Space wrap size="large" align="end">
               <Statistic
                 title={t('pricing.range')}
-                value={`${yuan(g.lowFen, '')} – ${yuan(g.highFen, '')}`}
+                value={`${yuan(g.lowFen, '').trim()} – ${yuan(g.highFen, '').trim()}`}
                 suffix={t('money.yuan')}
                 valueStyle={{ fontSize: 20 }}
                 data-testid="price-range"
               />
               <Statistic
                 title={t('pricing.point')}
-                value={yuan(g.pointFen, '')}
+                value={yuan(g.pointFen, '').trim()}
                 suffix={t('money.yuan')}
                 valueStyle={{ fontSize: 20 }}
                 data-testid="price-point"
