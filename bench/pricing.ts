@@ -38,7 +38,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { patentCheckChar } from '../libs/achievements/src/domain/patent-number';
 import { dataSourceOptions } from '../libs/database/src/data-source-options';
-import { type PricingDealType, type PricingMaturity, type PricingOptions, remainingTermYears } from '../libs/market/src/domain';
+import { DEFAULT_PRICING_OPTIONS, type PricingDealType, type PricingMaturity, type PricingOptions, remainingTermYears } from '../libs/market/src/domain';
 import { pricingSubject } from '../libs/market/src/pricing/price-guidance.repository';
 import { computePriceGuidance } from '../libs/market/src/pricing/price-guidance.service';
 
@@ -318,12 +318,13 @@ async function main(): Promise<void> {
     const sample = deals.filter((_, i) => i % Math.max(1, Math.floor(DEALS / HELD_OUT)) === 0).slice(0, HELD_OUT);
 
     const runs: Backtest[] = [];
-    runs.push(await backtest(ds, 'loo (default: P25–P75, β 0.6)', deals, sample, false, {}));
+    runs.push(await backtest(ds, `loo (default: P25–P75, β 0.6, ≤ ${DEFAULT_PRICING_OPTIONS.maxComparables})`, deals, sample, false, {}));
     runs.push(await backtest(ds, 'past-only (default)', deals, sample, true, {}));
     runs.push(await backtest(ds, 'loo, no term adjustment (β 0)', deals, sample, false, { termElasticity: 0 }));
     runs.push(await backtest(ds, 'loo, other deal types at 0.25', deals, sample, false, { otherDealTypeFactor: 0.25 }));
     runs.push(await backtest(ds, 'loo, P10–P90', deals, sample, false, { lowQuantile: 0.1, highQuantile: 0.9 }));
-    runs.push(await backtest(ds, 'loo, at most 15 comparables', deals, sample, false, { maxComparables: 15 }));
+    for (const max of [10, 15, 20, 40].filter((m) => m !== DEFAULT_PRICING_OPTIONS.maxComparables))
+      runs.push(await backtest(ds, `loo, at most ${max} comparables`, deals, sample, false, { maxComparables: max }));
     for (const r of runs) print(r);
     console.log(`at end: ${machineLoad()}`);
     console.log(JSON.stringify({ deals: DEALS, heldOut: HELD_OUT, seed: SEED, sigma: SIGMA, beta: BETA, runs }));

@@ -124,10 +124,11 @@ describe('price guidance in the listing form, in a real browser', () => {
       expect(range).toMatch(/^建议价格区间\s*[\d,]+ – [\d,]+\s*元$/);
       await panel.getByText('依据 7 笔可比成交').waitFor();
       await panel.getByText('方法：取同一技术领域、同一交易方式的已成交项目', { exact: false }).waitFor();
-      const table = holder.getByRole('table');
+      const table = panel.getByRole('table');
       await table.getByRole('cell', { name: '高导热石墨烯薄膜的连续制备方法' }).waitFor();
       await table.getByRole('cell', { name: '1,280,000 元' }).waitFor();
       expect(await table.getByRole('row').count()).toBe(8); // header + 7
+      await panel.scrollIntoViewIfNeeded();
       await screenshot(holder, 'price-guidance');
 
       // the reference price goes into the listed price
@@ -136,19 +137,20 @@ describe('price guidance in the listing form, in a real browser', () => {
       expect(Number((await holder.getByTestId('listing-price').inputValue()).replace(/[^\d.]/g, ''))).toBe(point);
 
       // an equity deal: no equity deals in the history
-      await holder.getByTestId('create-listing').getByLabel('交易方式').click();
+      await holder.getByTestId('create-listing').getByLabel('交易类型').click();
       await holder.locator('.ant-select-item-option').filter({ hasText: '作价投资' }).click();
       await panel.getByTestId('price-insufficient').getByText('可比成交不足').waitFor();
       await panel.getByText('只找到 0 笔可比成交，少于给出区间所需的 5 笔').waitFor();
 
       // another subclass, another section: nothing comparable
-      await holder.getByTestId('create-listing').getByLabel('交易方式').click();
+      await holder.getByTestId('create-listing').getByLabel('交易类型').click();
       await holder.locator('.ant-select-item-option').filter({ hasText: '转让' }).click();
       await holder.getByTestId('listing-achievement').click();
       await holder.keyboard.type('锂电池隔膜');
       await holder.locator('.ant-select-item-option').filter({ hasText: '一种新型锂电池隔膜' }).click();
       await panel.getByTestId('price-insufficient').waitFor();
       await panel.getByText('暂无可比成交').waitFor();
+      await panel.scrollIntoViewIfNeeded();
       await screenshot(holder, 'price-guidance-insufficient');
       expect(pageErrors).toEqual([]);
     }));

@@ -122,7 +122,7 @@ describe('price guidance for a new listing', () => {
         maturity: 'pilot',
         remainingYears: null,
       },
-      method: { minComparables: 5, minSimilarity: 0.15, maxComparables: 40, termElasticity: 0.6, lowQuantile: 0.25, highQuantile: 0.75 },
+      method: { minComparables: 5, minSimilarity: 0.15, maxComparables: 15, termElasticity: 0.6, lowQuantile: 0.25, highQuantile: 0.75 },
     });
     expect(res.body.lowFen).toBe('15966000');
     // the most similar first, then the most recent; anonymised: no parties

@@ -13,7 +13,8 @@ export const pricingEn: MessagesOf<typeof pricingZh> = {
   insufficientDetail:
     'Only {{count}} comparable deals were found, fewer than the {{min}} a range needs, so no range is given. Consider an appraisal, or let negotiation or an auction find the price.',
   noComparables: 'No comparable deals yet',
-  backtest: 'Back-test: the error of the reference price on 2,000 generated deals with a known price model is in docs/BENCHMARKS.md (npm run bench:pricing).',
+  backtest:
+    'Back-test (2,000 generated deals with a known price model, each held out in turn): the median error of the reference price against the actual price is about 28 % (the model’s own noise accounts for about 21 %; the field’s median price alone, about 60 %); the actual price falls inside the range about half the time (the range is the middle 50 % of the comparables).',
   columns: {
     title: 'Achievement',
     concludedOn: 'Concluded on',

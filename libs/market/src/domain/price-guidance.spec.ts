@@ -150,11 +150,11 @@ describe('priceGuidance', () => {
     expect(g.comparables[3].similarity).toBeCloseTo(0.35, 3);
   });
 
-  it('drops candidates below the similarity floor and keeps at most forty, the most similar first', () => {
+  it('drops candidates below the similarity floor and keeps at most fifteen, the most similar first', () => {
     const weak = deal(99, 1_000, { ipcClasses: ['H01M 4/00'], ipType: 'utility_model', maturity: 'lab' }); // 0.1 × 0.6 × 0.45
     const many = Array.from({ length: 50 }, (_, i) => deal(i + 1, 100_000 + i));
     const g = priceGuidance(SUBJECT, [weak, ...many]);
-    expect(g.comparables).toHaveLength(40);
+    expect(g.comparables).toHaveLength(15);
     expect(g.comparables.some((c) => c.dealId === 'd99')).toBe(false);
   });
 });

@@ -8,7 +8,8 @@
  *  2. Similarity in (0, 1] = IPC factor × IP-type factor × maturity factor; the IPC factor is
  *     the deepest prefix the two achievements share (main group 1, subclass 0.7, class 0.35,
  *     section 0.2, none 0.1). Comparables are the candidates with similarity ≥ 0.15, the most
- *     similar first (then the most recent), at most 40.
+ *     similar first (then the most recent), at most 15 (the back-test's choice: on 2,000 deals 15
+ *     nearest gave a median error of 28 % against 33 % for 40, and the same on 500 deals).
  *  3. Each comparable's log price is moved to the subject's remaining patent term:
  *     ln p + β·(ln r_subject − ln r_comparable), β = 0.6, terms floored at half a year;
  *     without a term on either side (a technical secret, software), no adjustment.
@@ -61,7 +62,7 @@ export interface PricingOptions {
 export const DEFAULT_PRICING_OPTIONS: Readonly<PricingOptions> = {
   minComparables: 5,
   minSimilarity: 0.15,
-  maxComparables: 40,
+  maxComparables: 15,
   termElasticity: 0.6,
   lowQuantile: 0.25,
   highQuantile: 0.75,

@@ -86,7 +86,8 @@ export function PriceGuidancePanel({ achievementId, dealType, onUse }: { achieve
           <Typography.Text type="secondary">
             {g.status === 'ok'
               ? t('pricing.basedOn', { count: g.comparables.length, effective: g.effectiveCount, dealType: t(`enums.dealType.${g.dealType}`), asOf: g.asOf })
-              : null}{' '}
+              : null}
+            {g.status === 'ok' ? ' · ' : null}
             {t('pricing.subjectTerm', { years: years(g.subject.remainingYears) })}
           </Typography.Text>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 0, fontSize: 12 }}>
