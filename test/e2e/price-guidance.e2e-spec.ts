@@ -1,3 +1,4 @@
+import { patentCheckChar } from '../../libs/achievements/src';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, todayInShanghai } from '../../libs/core/src';
 import { RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
@@ -153,6 +154,56 @@ describe('price guidance for a new listing', () => {
     expect(res.body).toMatchObject({ status: 'insufficient', lowFen: null, pointFen: null, highFen: null, effectiveCount: null });
     expect(res.body.comparables.map((c: { achievementTitle: string }) => c.achievementTitle)).toEqual(['入股成果一', '入股成果二']);
     expect(res.body.comparables[1]).toMatchObject({ similarity: 0.7, ipcMatch: 'subclass' });
+  });
+
+  it('moves a patent deal to the subject’s remaining term read from the application numbers', async () => {
+    const digits = (year: number, n: number) => `${year}1${String(n).padStart(7, '0')}`;
+    const number = (d: string) => `ZL${d}.${patentCheckChar(d)}`;
+    const created = await api.http
+      .post('/achievements')
+      .set(as('holder_admin'))
+      .send({
+        title: '一种抗体偶联药物的制备方法',
+        technicalField: 'life_health',
+        kind: 'applied',
+        publiclyFunded: false,
+        obtainedOn: today.plusDays(-20).toString(),
+        ipcClasses: ['A61K 47/68'],
+        maturity: 'prototype',
+        ipRights: [{ type: 'invention_patent', number: number(digits(2020, 4321)), grantedOn: today.plusDays(-10).toString() }],
+      });
+    expect(created.status).toBe(201);
+    const [a] = (await db.query(
+      `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, ipc_classes, maturity, registration_status, registered_on)
+       VALUES ($1, '抗体药物可比成果', 'life_health', 'applied', '2016-01-01', '{"A61K 47/60"}', 'prototype', 'registered', '2016-02-01') RETURNING id`,
+      [other.holder_admin.organizationId],
+    )) as { id: string }[];
+    await db.query(`INSERT INTO ip_rights (achievement_id, type, number, granted_on) VALUES ($1, 'invention_patent', $2, '2018-01-01')`, [
+      a.id,
+      number(digits(2015, 9876)),
+    ]);
+    const [l] = (await db.query(
+      `INSERT INTO listings (achievement_id, holder_id, mode, status, deal_type) VALUES ($1, $2, 'negotiated', 'closed', 'transfer') RETURNING id`,
+      [a.id, other.holder_admin.organizationId],
+    )) as { id: string }[];
+    await db.query(
+      `INSERT INTO deals (lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, price_fen, deposit_fen, concluded_at, source, status)
+       VALUES (NULL, $1, $2, $3, $4, 'transfer', 200000000, 0, now() - interval '100 days', 'negotiated', 'contracted')`,
+      [l.id, a.id, other.holder_admin.organizationId, other.enterprise_admin.organizationId],
+    );
+    const res = await api.http.get(`/achievements/${created.body.id}/price-guidance?dealType=transfer`).set(as('holder_admin'));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('insufficient');
+    // filed 2020 (taken as 1 July): an invention runs to 1 July 2040; the deal's, filed 2015, to 1 July 2035 — years to the hundredth
+    const yearsTo = (end: string, from: string) =>
+      Math.round(((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / (365.25 * 86_400_000)) * 100) / 100;
+    const [c] = res.body.comparables as { concludedOn: string; remainingYears: number; adjustedPriceFen: string; priceFen: string; similarity: number }[];
+    const subjectYears = yearsTo('2040-07-01', today.toString());
+    const dealYears = yearsTo('2035-07-01', c.concludedOn);
+    expect(res.body.subject.remainingYears).toBe(subjectYears);
+    expect(c).toMatchObject({ priceFen: '200000000', remainingYears: dealYears, similarity: 1 });
+    expect(c.adjustedPriceFen).toBe(String(Math.round(2_000_000 * (subjectYears / dealYears) ** 0.6) * 100));
+    expect(Number(c.adjustedPriceFen)).toBeGreaterThan(200_000_000); // more term left than the deal had
   });
 
   it('defaults to a transfer; the operator may ask too', async () => {
