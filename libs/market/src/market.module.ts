@@ -21,6 +21,8 @@ import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { LotNoticesService } from './notices/lot-notices.service';
+import { PriceGuidanceController } from './pricing/price-guidance.controller';
+import { PriceGuidanceService } from './pricing/price-guidance.service';
 
 const services = [
   ListingsService,
@@ -34,6 +36,7 @@ const services = [
   DealsService,
   CalendarService,
   LotNoticesService,
+  PriceGuidanceService,
 ];
 
 /** Services only: for the worker (closing lots) and the API. Needs the queue producers and realtime. */
@@ -54,6 +57,7 @@ export class MarketModule {}
     LotsController,
     BidderRegistrationsController,
     SessionsController,
+    PriceGuidanceController,
   ],
   exports: [MarketModule],
 })

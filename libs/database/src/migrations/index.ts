@@ -26,6 +26,7 @@ import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandat
 import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 import { ComplianceReadModels1764000110000 } from './1764000110000-compliance-read-models';
+import { AchievementPricingFacts1764000130000 } from './1764000130000-achievement-pricing-facts';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   AuctioneerConsole1764000060000,
   ListingAppraisals1764000080000,
   ComplianceReadModels1764000110000,
+  AchievementPricingFacts1764000130000,
 ];

@@ -45,7 +45,14 @@ export function ownerOf(table: string): OwningContext | undefined {
  */
 export const PUBLISHED_READ_MODELS = {
   identity: ['organization_directory', 'user_directory'],
-  achievements: ['achievement_directory', 'free_license_directory', 'achievement_standing', 'transformation_directory', 'justification_directory'],
+  achievements: [
+    'achievement_directory',
+    'free_license_directory',
+    'achievement_standing',
+    'transformation_directory',
+    'justification_directory',
+    'achievement_pricing_facts',
+  ],
   market: ['deal_directory', 'listing_directory', 'lot_directory'],
   payments: ['payment_reference_prints'],
   contracts: ['contract_directory', 'commission_directory'],

@@ -4,3 +4,4 @@ export * from './close-outcome';
 export * from './increment';
 export * from './pseudonym';
 export * from './notice-period';
+export * from './price-guidance';

@@ -12,6 +12,7 @@ import type { User } from '../../lib/auth';
 import { beijingDateTime, fenFromYuan } from '../../lib/format';
 import { useServerTable } from '../../lib/useServerTable';
 import { ContractsTab } from '../desk/ContractsTab';
+import { PriceGuidancePanel } from './PriceGuidancePanel';
 import { beijingToday, showFieldErrors } from './shared';
 
 type HolderListing = components['schemas']['HolderListingDto'];
@@ -81,6 +82,7 @@ function CreateListingForm({ onCreated }: { onCreated: () => void }) {
   const mode = Form.useWatch('mode', form);
   const dealType = Form.useWatch('dealType', form);
   const appraised = Form.useWatch('appraised', form);
+  const achievementId = Form.useWatch('achievementId', form);
   const [q, setQ] = useState('');
   const achievements = useQuery({
     queryKey: ['holder-achievements', 'registered-for-listing', q],
@@ -238,6 +240,11 @@ function CreateListingForm({ onCreated }: { onCreated: () => void }) {
             </>
           ) : null}
         </Space>
+        <PriceGuidancePanel
+          achievementId={achievementId}
+          dealType={dealType ?? 'transfer'}
+          onUse={mode === 'fixed_price' ? (value) => form.setFieldsValue({ price: value }) : undefined}
+        />
         {mode === 'auction' ? (
           <Space wrap align="start">
             <Form.Item name="startsAt" label={t('holder.listings.startsAt')} rules={[{ required: true }]}>
