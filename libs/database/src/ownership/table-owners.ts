@@ -48,6 +48,6 @@ export const PUBLISHED_READ_MODELS = {
   achievements: ['achievement_directory', 'free_license_directory'],
   market: ['deal_directory', 'listing_directory', 'lot_directory'],
   payments: ['payment_reference_prints'],
-  contracts: ['contract_directory', 'commission_directory'],
+  contracts: ['contract_directory', 'commission_directory', 'contract_schedule_directory'],
   brokerage: ['brokered_achievements'],
 } as const;
