@@ -146,7 +146,10 @@ describe('the subsidy budget outlook in a real browser', () => {
       expect(await sentence.getAttribute('data-status')).toBe('within_year');
       await panel.getByTestId('outlook-chart').locator('canvas').waitFor();
       const lastRow = panel.getByTestId('outlook-months').locator('.ant-table-row').last();
-      await lastRow.filter({ hasText: `${year}-12` }).filter({ hasText: '220,000 元' }).waitFor();
+      await lastRow
+        .filter({ hasText: `${year}-12` })
+        .filter({ hasText: '220,000 元' })
+        .waitFor();
       await screenshot(page, 'admin-budget-outlook');
       await panel.getByTestId('outlook-chart').scrollIntoViewIfNeeded();
       await screenshot(page, 'admin-budget-outlook-chart');
@@ -157,9 +160,12 @@ describe('the subsidy budget outlook in a real browser', () => {
       const preview = page.getByTestId('preview-outlook');
       await preview.getByTestId('outlook-sentence').filter({ hasText: '用尽' }).waitFor();
       await page.getByTestId('policy-budget').fill('300000');
-      await preview.getByTestId('outlook-sentence').filter({ hasText: `按当前节奏，预算在 ${year} 年内不会用尽，年底预计剩余 80,000 元。` }).waitFor();
+      await preview
+        .getByTestId('outlook-sentence')
+        .filter({ hasText: `按当前节奏，预算在 ${year} 年内不会用尽，年底预计剩余 80,000 元。` })
+        .waitFor();
       await preview.getByTestId('outlook-budget').filter({ hasText: '300,000 元' }).waitFor();
-      await preview.scrollIntoViewIfNeeded();
+      await preview.getByTestId('outlook-sentence').scrollIntoViewIfNeeded();
       await screenshot(page, 'admin-policy-editor-outlook');
       // nothing was saved
       const saved = await world.http('kq').get(`/subsidy-policies/${policyId}/outlook`);

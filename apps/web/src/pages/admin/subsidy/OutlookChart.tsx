@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { components } from '../../../api/schema';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 type Outlook = components['schemas']['PolicyOutlookDto'];
 
@@ -61,6 +61,14 @@ export default function OutlookChart({ outlook, labels, height = 320 }: { outloo
           itemStyle: { color: '#f5222d' },
           lineStyle: { type: 'dashed' },
           symbol: 'none',
+          // The line across the whole chart (a single month has no segment to draw); the points keep the axis above the budget.
+          markLine: {
+            silent: true,
+            symbol: 'none',
+            lineStyle: { color: '#f5222d', type: 'dashed', width: 2 },
+            label: { position: 'insideEndTop', formatter: () => `${labels.budget} ${yuanOf(outlook.budgetFen).toLocaleString('en-US')} ${labels.unit}` },
+            data: [{ yAxis: yuanOf(outlook.budgetFen) }],
+          },
         },
       ],
     });
