@@ -166,6 +166,51 @@ describe('the subsidy budget outlook', () => {
     expect(fresh.body.outlook).toMatchObject({ policy: { id: null }, committedFen: '0', pendingFen: '0', expectedEarnedFen: '12000000' });
   });
 
+  it("publishes each contract's schedule as the contracts context derives it: dates, days after signing, reached milestones, reported royalties", async () => {
+    // Outside Keqiao, so the outlook above is unchanged.
+    const buyer = await insertSubsidyEnterprise(db, '330106');
+    const id = await insertRegisteredContract(db, {
+      buyerId: buyer.organizationId,
+      signedOn: '2026-04-01',
+      fees: [
+        { kind: 'lump_sum', amountFen: '1000', dueDays: 10 },
+        {
+          kind: 'instalments',
+          instalments: [
+            { amountFen: '2000', dueOn: '2026-06-30' },
+            { amountFen: '3000', dueDays: 90 },
+          ],
+        },
+        {
+          kind: 'milestones',
+          milestones: [
+            { key: 'pilot', description: '中试', amountFen: '4000', dueDays: 15 },
+            { key: 'mass', description: '量产', amountFen: '5000', dueDays: 15 },
+          ],
+        },
+        { kind: 'royalty', rate: '0.05', period: 'quarter', dueDays: 30 },
+      ],
+    });
+    await db.query(`INSERT INTO contract_milestones (contract_id, milestone_key, reached_on, recorded_at) VALUES ($1, 'pilot', '2026-07-10', now())`, [id]);
+    await db.query(
+      `INSERT INTO contract_royalty_reports (contract_id, period_index, period_starts_on, period_ends_on, sales_fen, royalty_fen, reported_at)
+       VALUES ($1, 1, '2026-04-01', '2026-06-30', 100000, 5000, now())`,
+      [id],
+    );
+    const rows = (await db.query(
+      `SELECT obligation_key AS key, kind, amount_fen::text AS amount, to_char(due_on, 'YYYY-MM-DD') AS due FROM contract_schedule_directory WHERE contract_id = $1 ORDER BY obligation_key`,
+      [id],
+    )) as { key: string; kind: string; amount: string; due: string | null }[];
+    expect(rows).toEqual([
+      { key: 'instalment:1', kind: 'instalment', amount: '2000', due: '2026-06-30' },
+      { key: 'instalment:2', kind: 'instalment', amount: '3000', due: '2026-06-30' }, // 90 days after 2026-04-01
+      { key: 'lump_sum', kind: 'lump_sum', amount: '1000', due: '2026-04-11' },
+      { key: 'milestone:mass', kind: 'milestone', amount: '5000', due: null }, // not reached
+      { key: 'milestone:pilot', kind: 'milestone', amount: '4000', due: '2026-07-25' },
+      { key: 'royalty:1', kind: 'royalty', amount: '5000', due: '2026-07-30' }, // the period's end + 30 days
+    ]);
+  });
+
   it('refuses other roles, other authorities, unknown and malformed ids', async () => {
     const url = `/subsidy-policies/${policyId}/outlook`;
     for (const role of ['enterprise_admin', 'holder_admin', 'broker'] as const) {
