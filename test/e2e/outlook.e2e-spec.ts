@@ -211,6 +211,45 @@ describe('the subsidy budget outlook', () => {
     ]);
   });
 
+  it("counts an enterprise's other expected subsidies towards the policy's per-enterprise yearly cap", async () => {
+    const draft = {
+      policy: policy({ documentNumber: '柯科〔2026〕90号', caps: { perContractFen: '12000000', perEnterprisePerYearFen: '6000000' } }),
+      valueFen: '1',
+    };
+    const before = (await api.http.post('/subsidy-policies/preview').set(bearer(kq)).send(draft)).body.outlook as { expectedFen: string };
+    // One new enterprise, two contracts: X earned 30,000 元 and expects 50,000 元 in October, Y earned 20,000 元 and expects
+    // 20,000 元 in November: 120,000 元 on their own, but at most 60,000 元 for the enterprise in the year.
+    const e5 = await insertSubsidyEnterprise(db, '330603');
+    const x = await insertRegisteredContract(db, {
+      buyerId: e5.organizationId,
+      fees: [
+        {
+          kind: 'instalments',
+          instalments: [
+            { amountFen: '30000000', dueOn: '2026-05-01' },
+            { amountFen: '50000000', dueOn: '2026-10-10' },
+          ],
+        },
+      ],
+    });
+    await insertContractPayment(db, x, 30_000_000n, '2026-05-01');
+    const y = await insertRegisteredContract(db, {
+      buyerId: e5.organizationId,
+      fees: [
+        {
+          kind: 'instalments',
+          instalments: [
+            { amountFen: '20000000', dueOn: '2026-05-01' },
+            { amountFen: '20000000', dueOn: '2026-11-10' },
+          ],
+        },
+      ],
+    });
+    await insertContractPayment(db, y, 20_000_000n, '2026-05-01');
+    const after = (await api.http.post('/subsidy-policies/preview').set(bearer(kq)).send(draft)).body.outlook as { expectedFen: string };
+    expect(BigInt(after.expectedFen) - BigInt(before.expectedFen)).toBe(6_000_000n);
+  });
+
   it('refuses other roles, other authorities, unknown and malformed ids', async () => {
     const url = `/subsidy-policies/${policyId}/outlook`;
     for (const role of ['enterprise_admin', 'holder_admin', 'broker'] as const) {

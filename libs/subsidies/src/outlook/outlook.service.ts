@@ -3,10 +3,11 @@ import { Clock, CLOCK, LocalDate, NotFoundError, regionCovers, regionLevel, shan
 import type { Principal } from '@zjp/platform';
 import { DataSource } from 'typeorm';
 import { authorityOf, isPlatformAdmin, mayReadAuthority } from '../access';
-import { entitlementFrom, GrantedAmounts, loadGranted } from '../applications/entitlement';
+import { bandInputs, GrantedAmounts, loadGranted } from '../applications/entitlement';
 import { SubjectFactsLoader } from '../candidates/subject-facts';
 import {
   budgetOutlook,
+  calculateSubsidy,
   duePayments,
   expectedFromSchedule,
   type ExpectedSubsidy,
@@ -184,7 +185,11 @@ export class SubsidyOutlookService {
     const policy = { id: policyId, terms: p.terms, budgetFen: UNLIMITED_FEN, reservedFen: 0n, paidFen: 0n } as LoadedPolicy;
     const expected: ExpectedSubsidy[] = [];
     let earnedFen = 0n;
-    for (const [id, subject] of subjects) {
+    // What the outlook has credited each enterprise so far this year: its other contracts' expected
+    // subsidies count towards the per-enterprise yearly cap, as granted ones do.
+    const credited = new Map<string, bigint>();
+    for (const id of [...subjects.keys()].sort()) {
+      const subject = subjects.get(id)!;
       if (subject.subject.kind !== 'contract' || !regionCovers(region, subject.enterpriseRegionCode)) continue;
       const facts = subject.subject.facts;
       const obligations: ScheduledObligation[] = (schedules.get(id) ?? []).map((s) => ({
@@ -194,12 +199,15 @@ export class SubsidyOutlookService {
       }));
       const due = duePayments(obligations, facts.payments, today);
       const subsidyOn = (payments: readonly PaymentFact[]) => {
-        const result = entitlementFrom(
-          policy,
-          { ...subject, subject: { kind: 'contract', facts: { ...facts, payments: [...payments] } } },
-          today.year,
-          granted,
-        );
+        const result = calculateSubsidy({
+          policy: policy.terms,
+          subject: { kind: 'contract', facts: { ...facts, payments: [...payments] } },
+          year: today.year,
+          enterpriseYearToDateFen: granted.yearToDate(policy.id, subject, today.year) + (credited.get(subject.enterpriseId) ?? 0n),
+          priorForSubjectFen: granted.prior(policy.id, subject, today.year),
+          ...bandInputs(policy, subject, today.year, granted),
+          remainingBudgetFen: UNLIMITED_FEN,
+        });
         return result.eligible ? result.amountFen : 0n;
       };
       const r = expectedFromSchedule(facts.payments, due, subsidyOn);
@@ -209,6 +217,8 @@ export class SubsidyOutlookService {
         earnedFen += r.earnedFen;
       }
       expected.push(...r.expected);
+      const total = (applied.has(id) ? 0n : r.earnedFen) + r.expected.reduce((sum, e) => sum + e.fen, 0n);
+      credited.set(subject.enterpriseId, (credited.get(subject.enterpriseId) ?? 0n) + total);
     }
     return { expected, earnedFen, contracts: subjects.size };
   }
