@@ -60,6 +60,9 @@ export interface ContractSpec {
   signedOn?: string;
   registeredOn?: string | null;
   equityValuationFen?: bigint;
+  /** The fee schedule (terms.fees) of a transfer or licence instead of one lump sum of the price due 30 days after signing. */
+  fees?: Record<string, unknown>[];
+  status?: 'signed' | 'registered' | 'in_performance' | 'completed' | 'terminated';
 }
 
 /**
@@ -77,10 +80,10 @@ export async function insertRegisteredContract(db: Db, spec: ContractSpec): Prom
     type === 'equity'
       ? { equity: { valuationFen: String(spec.equityValuationFen ?? price), capitalShare: '0.1', targetCompany: '示范合资公司' }, fees: [] }
       : type === 'transfer'
-        ? { transfer: { object: 'patent_right' }, fees: [{ kind: 'lump_sum', amountFen: String(price), dueDays: 30 }] }
+        ? { transfer: { object: 'patent_right' }, fees: spec.fees ?? [{ kind: 'lump_sum', amountFen: String(price), dueDays: 30 }] }
         : {
             license: { licenseType: 'exclusive', startsOn: signedOn, endsOn: '2031-12-31', territory: '中国', fieldOfUse: '纺织', sublicensing: false },
-            fees: [{ kind: 'lump_sum', amountFen: String(price), dueDays: 30 }],
+            fees: spec.fees ?? [{ kind: 'lump_sum', amountFen: String(price), dueDays: 30 }],
           };
   const sha = createHash('sha256').update(JSON.stringify(terms)).digest('hex');
   const registration = registeredOn ? `JS${String(Date.now()).slice(-8)}${String(++serial).padStart(4, '0')}` : null;
@@ -94,7 +97,7 @@ export async function insertRegisteredContract(db: Db, spec: ContractSpec): Prom
       achievementId,
       sellerId,
       spec.buyerId,
-      registeredOn ? 'in_performance' : 'signed',
+      spec.status ?? (registeredOn ? 'in_performance' : 'signed'),
       JSON.stringify(terms),
       price.toString(),
       signedOn,

@@ -16,6 +16,8 @@ import { ResearchFundingsController } from './fundings/research-fundings.control
 import { ResearchFundingsService } from './fundings/research-fundings.service';
 import { SubsidyPoliciesController } from './policies/policies.controller';
 import { SubsidyPoliciesService } from './policies/policies.service';
+import { SubsidyOutlookController } from './outlook/outlook.controller';
+import { SubsidyOutlookService } from './outlook/outlook.service';
 import { SubsidyReportsController } from './reports/reports.controller';
 import { SubsidyReportsService } from './reports/reports.service';
 
@@ -28,6 +30,7 @@ const services = [
   SettlementBatchesService,
   ResearchFundingsService,
   SubsidyReportsService,
+  SubsidyOutlookService,
 ];
 
 /** Services only: for the worker (candidates) and other contexts. Contract payments trigger candidates in either process. */
@@ -53,6 +56,7 @@ export class SubsidiesModule {}
     SettlementBatchesController,
     ResearchFundingsController,
     SubsidyReportsController,
+    SubsidyOutlookController,
   ],
 })
 export class SubsidiesApiModule {}

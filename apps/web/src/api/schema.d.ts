@@ -1892,6 +1892,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/subsidy-outlook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SubsidyOutlookController_forAuthority'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/subsidy-policies': {
     parameters: {
       query?: never;
@@ -1932,6 +1948,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['SubsidyPoliciesController_exportOne'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subsidy-policies/{id}/outlook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SubsidyOutlookController_forPolicy'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2210,6 +2242,9 @@ export interface components {
       name: string;
       sha256: string;
       sizeBytes: number;
+    };
+    AuthorityOutlookDto: {
+      items: components['schemas']['PolicyOutlookDto'][];
     };
     BandCapsDto: {
       /**
@@ -3731,6 +3766,40 @@ export interface components {
       offset: number;
       total: number;
     };
+    OutlookExhaustionDto: {
+      /**
+       * @description the month the budget runs out if the pace holds
+       * @example 2026-11
+       */
+      month: string | null;
+      /** @enum {string} */
+      status: 'already_exhausted' | 'within_year' | 'not_within_year';
+    };
+    OutlookMonthDto: {
+      /** @description fen: approved, batched or paid (all of it in the first month) */
+      committedFen: string;
+      /** @description fen: committed + pending + expected from the first month through this one */
+      cumulativeFen: string;
+      /** @description fen: subsidies expected on payments falling due this month (overdue ones and unclaimed earned ones in the first month) */
+      expectedFen: string;
+      /**
+       * @description YYYY-MM, an Asia/Shanghai month
+       * @example 2026-10
+       */
+      month: string;
+      /** @description fen: applications under review (all of it in the first month) */
+      pendingFen: string;
+      /** @description fen: budget − cumulative (negative once over budget) */
+      remainingFen: string;
+    };
+    OutlookPolicyRefDto: {
+      documentNumber: string;
+      /** @description null for an unsaved draft */
+      id: string | null;
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn' | 'draft';
+    };
     OwnRegistrationDto: {
       /** @description fen */
       currentFen: string | null;
@@ -3904,12 +3973,50 @@ export interface components {
       /** @enum {string} */
       outcome: 'created' | 'versioned' | 'unchanged';
     };
+    PolicyOutlookDto: {
+      /** @description fen */
+      budgetFen: string;
+      committedCount: number;
+      /** @description fen: approved, batched or paid */
+      committedFen: string;
+      /** @description contracts in force whose payment schedules were read */
+      contractsConsidered: number;
+      exhaustion: components['schemas']['OutlookExhaustionDto'];
+      /** @description fen: of expected, earned already on payments made, not yet applied for */
+      expectedEarnedFen: string;
+      /** @description fen: expected within the year */
+      expectedFen: string;
+      /** @description fen: expected on payments due after the year (not in the months) */
+      expectedLaterFen: string;
+      months: components['schemas']['OutlookMonthDto'][];
+      /** @description fen: of committed, paid */
+      paidFen: string;
+      pendingCount: number;
+      /** @description fen: applications submitted or reviewed (the recommendation when there is one) */
+      pendingFen: string;
+      policy: components['schemas']['OutlookPolicyRefDto'];
+      /** @description fen: committed + pending + expected */
+      projectedFen: string;
+      /** @description fen: budget − projected (negative: the shortfall) */
+      projectedRemainingFen: string;
+      /** @description fen: budget − committed */
+      remainingFen: string;
+      /**
+       * @description today, Asia/Shanghai
+       * @example 2026-09-15
+       */
+      today: string;
+      /** @example 2026 */
+      year: number;
+    };
     PolicyPreviewDto: {
       /** @description fen */
       amountFen: string;
       eligible: boolean;
       explanation: components['schemas']['SubsidyExplanationDto'];
       failedCondition: string | null;
+      /** @description the budget outlook with the draft's tiers, caps and budget */
+      outlook: components['schemas']['PolicyOutlookDto'];
     };
     PolicyPreviewRequestDto: {
       /**
@@ -3918,6 +4025,11 @@ export interface components {
        */
       enterpriseYearToDateFen?: string;
       policy: components['schemas']['PolicyDocumentDto'];
+      /**
+       * Format: uuid
+       * @description the policy being edited (of the caller's authority): its applications count in the outlook
+       */
+      policyId?: string;
       /**
        * @description the contract value (or research funding) in fen
        * @example 200000000
@@ -4923,6 +5035,7 @@ export type SchemaAppraisalDto = components['schemas']['AppraisalDto'];
 export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaAttachmentView = components['schemas']['AttachmentView'];
+export type SchemaAuthorityOutlookDto = components['schemas']['AuthorityOutlookDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
@@ -5045,6 +5158,9 @@ export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
 export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
+export type SchemaOutlookExhaustionDto = components['schemas']['OutlookExhaustionDto'];
+export type SchemaOutlookMonthDto = components['schemas']['OutlookMonthDto'];
+export type SchemaOutlookPolicyRefDto = components['schemas']['OutlookPolicyRefDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
@@ -5059,6 +5175,7 @@ export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto']
 export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
 export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
 export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
+export type SchemaPolicyOutlookDto = components['schemas']['PolicyOutlookDto'];
 export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
 export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
 export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
@@ -8507,6 +8624,25 @@ export interface operations {
       };
     };
   };
+  SubsidyOutlookController_forAuthority: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthorityOutlookDto'];
+        };
+      };
+    };
+  };
   SubsidyPoliciesController_list: {
     parameters: {
       query?: {
@@ -8620,6 +8756,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PolicyExportDto'];
+        };
+      };
+    };
+  };
+  SubsidyOutlookController_forPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyOutlookDto'];
         };
       };
     };

@@ -24,6 +24,7 @@ import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
 import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandates';
 import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
+import { ContractScheduleDirectory1764000140000 } from './1764000140000-contract-schedule-directory';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 import { ComplianceReadModels1764000110000 } from './1764000110000-compliance-read-models';
 import { AchievementPricingFacts1764000130000 } from './1764000130000-achievement-pricing-facts';
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   ListingAppraisals1764000080000,
   ComplianceReadModels1764000110000,
   AchievementPricingFacts1764000130000,
+  ContractScheduleDirectory1764000140000,
 ];

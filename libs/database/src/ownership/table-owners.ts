@@ -55,6 +55,6 @@ export const PUBLISHED_READ_MODELS = {
   ],
   market: ['deal_directory', 'listing_directory', 'lot_directory'],
   payments: ['payment_reference_prints'],
-  contracts: ['contract_directory', 'commission_directory'],
+  contracts: ['contract_directory', 'commission_directory', 'contract_schedule_directory'],
   brokerage: ['brokered_achievements'],
 } as const;

@@ -134,7 +134,7 @@ export async function entitlement(db: Query, policy: LoadedPolicy, subject: Load
 }
 
 /** The band caps' inputs, for a tiered policy whose bands carry caps. */
-function bandInputs(policy: LoadedPolicy, subject: LoadedSubject, year: number, granted: GrantedAmounts) {
+export function bandInputs(policy: LoadedPolicy, subject: LoadedSubject, year: number, granted: GrantedAmounts) {
   const rate = policy.terms.rate;
   if (rate.kind === 'single' || !rate.tiers.some((t) => t.caps.perContractFen !== null || t.caps.perEnterprisePerYearFen !== null)) return {};
   const bands = rate.tiers.map((t) => t.fromFen.toString());

@@ -4,3 +4,4 @@ export * from './policy-terms';
 export * from './stacking';
 export * from './subsidy-calculation';
 export * from './preview';
+export * from './outlook';

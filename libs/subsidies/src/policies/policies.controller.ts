@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { Authenticated, CurrentPrincipal, type PageOf, PageQuery, ParseIdPipe, Roles, type Principal, OrgScope } from '@zjp/platform';
 import type { SubsidyCalculation } from '../domain';
 import { ImportPoliciesDto, ListPoliciesQuery, PolicyDocumentDto, UpdatePolicyDto, WithdrawPolicyDto } from './policies.dto';
+import { outlookJson, SubsidyOutlookService } from '../outlook/outlook.service';
 import { SubsidyPoliciesService, type PolicyExport, type PolicyVersionView, type PolicyView } from './policies.service';
 import {
   PolicyExportDto,
@@ -18,7 +19,10 @@ import {
 @ApiBearerAuth()
 @Controller('subsidy-policies')
 export class SubsidyPoliciesController {
-  constructor(private readonly policies: SubsidyPoliciesService) {}
+  constructor(
+    private readonly policies: SubsidyPoliciesService,
+    private readonly outlook: SubsidyOutlookService,
+  ) {}
 
   @Roles('authority_admin')
   @OrgScope.none()
@@ -37,7 +41,7 @@ export class SubsidyPoliciesController {
     return this.policies.list(query);
   }
 
-  /** The editor's live preview: the engine on a draft document and a value (nothing is saved). */
+  /** The editor's live preview: the engine on a draft document and a value, and the budget outlook with the draft's terms (nothing is saved). */
   @Roles('authority_admin')
   @OrgScope.none()
   @Post('preview')
@@ -45,7 +49,15 @@ export class SubsidyPoliciesController {
   @ApiOkResponse({ type: PolicyPreviewDto })
   async preview(@CurrentPrincipal() actor: Principal, @Body() body: PolicyPreviewRequestDto): Promise<PolicyPreviewDto> {
     const result: SubsidyCalculation = await this.policies.preview(actor, body);
-    return { eligible: result.eligible, failedCondition: result.failedCondition, amountFen: result.amountFen.toString(), explanation: result.explanation };
+    const draft = await this.policies.parseDraft(actor, body.policy);
+    const outlook = await this.outlook.forDraft(actor, { ...draft, name: body.policy.name, documentNumber: body.policy.documentNumber }, body.policyId);
+    return {
+      eligible: result.eligible,
+      failedCondition: result.failedCondition,
+      amountFen: result.amountFen.toString(),
+      explanation: result.explanation,
+      outlook: outlookJson(outlook),
+    };
   }
 
   @Roles('authority_admin')

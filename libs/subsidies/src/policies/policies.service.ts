@@ -268,6 +268,11 @@ export class SubsidyPoliciesService {
     });
   }
 
+  /** A draft document parsed for the caller's authority as create would parse it (a 400 naming every problem). */
+  async parseDraft(actor: Principal, dto: PolicyDocumentDto): Promise<{ terms: PolicyTerms; budgetFen: bigint }> {
+    return parseOrThrow(dto, await authorityOf(this.db, actor), 'policy.');
+  }
+
   /** The current terms of a policy, for the engine; `forUpdate` locks the budget row. */
   async load(m: Pick<EntityManager, 'query'>, id: string, forUpdate = false): Promise<LoadedPolicy> {
     const r = await findPolicyTerms(m, id, forUpdate);

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { IsFen, Omittable } from '@zjp/platform';
 import { BASES, POLICY_KINDS, RATE_KINDS } from '../domain';
+import { PolicyOutlookDto } from '../outlook/outlook.dto';
 import { PolicyDocumentDto } from './policies.dto';
 
 export class PolicyAuthorityDto {
@@ -95,6 +96,10 @@ export class PolicyPreviewRequestDto {
   @Omittable()
   @IsFen()
   enterpriseYearToDateFen?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "the policy being edited (of the caller's authority): its applications count in the outlook" })
+  @Omittable()
+  @IsUUID()
+  policyId?: string;
 }
 
 export class ConditionCheckDto {
@@ -171,4 +176,5 @@ export class PolicyPreviewDto {
   @ApiProperty({ nullable: true, type: String }) failedCondition!: string | null;
   @ApiProperty({ description: 'fen' }) amountFen!: string;
   @ApiProperty({ type: SubsidyExplanationDto }) explanation!: SubsidyExplanationDto;
+  @ApiProperty({ type: PolicyOutlookDto, description: "the budget outlook with the draft's tiers, caps and budget" }) outlook!: PolicyOutlookDto;
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography, Upload, message } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { api, ApiError, call } from '../../../api/client';
 import type { components } from '../../../api/schema';
 import { useCurrentUser } from '../../../components/AppLayout';
@@ -51,6 +52,7 @@ function Versions({ policy, onClose }: { policy: Policy | null; onClose: () => v
 /** The authority's subsidy policies: list, editor with live preview, versions, JSON export and import, withdrawal. */
 export default function PoliciesSection() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const user = useCurrentUser();
   const isAuthority = hasRole(user, 'authority_admin');
   const table = useServerTable(20);
@@ -185,6 +187,11 @@ export default function PoliciesSection() {
                   {own && p.status === 'active' && (
                     <Button size="small" data-testid="policy-edit" onClick={() => setEditing(p)}>
                       {t('authority.policy.edit')}
+                    </Button>
+                  )}
+                  {own && p.status === 'active' && (
+                    <Button size="small" data-testid="policy-outlook" onClick={() => void navigate(`/admin/outlook/${p.id}`)}>
+                      {t('outlook.open')}
                     </Button>
                   )}
                   <Button size="small" onClick={() => setVersionsOf(p)}>

@@ -27,6 +27,7 @@ import type { components } from '../../../api/schema';
 import { fenFromYuan, yuan } from '../../../lib/format';
 import { namePath } from './area';
 import { Explanation } from './Explanation';
+import { OutlookPanel } from './OutlookPanel';
 import { fromDocument, newPolicyForm, toDocument, type PolicyDocument, type PolicyForm } from './policyForm';
 
 type Policy = components['schemas']['SubsidyPolicyDto'];
@@ -83,7 +84,7 @@ export function PolicyEditor({
   const debounced = useDebounced(draft, 300);
   const valueFen = fenFromYuan(valueYuan);
   const preview = useQuery({
-    queryKey: ['policy-preview', debounced, valueFen?.toString(), year],
+    queryKey: ['policy-preview', debounced, valueFen?.toString(), year, policy?.id],
     enabled: open && debounced !== null && valueFen !== null,
     retry: false,
     placeholderData: (previous) => previous,
@@ -91,7 +92,12 @@ export function PolicyEditor({
       const { changeReason: _omit, ...document } = toDocument(debounced as PolicyForm);
       return call(
         api.POST('/subsidy-policies/preview', {
-          body: { policy: document as PolicyDocument, valueFen: (valueFen as bigint).toString(), ...(year ? { year } : {}) },
+          body: {
+            policy: document as PolicyDocument,
+            valueFen: (valueFen as bigint).toString(),
+            ...(year ? { year } : {}),
+            ...(policy ? { policyId: policy.id } : {}),
+          },
         }),
       );
     },
@@ -390,6 +396,14 @@ export function PolicyEditor({
               <Spin spinning={preview.isFetching}>
                 <Statistic title={t('authority.policy.previewAmount')} value={yuan(preview.data.amountFen, t('money.yuan'))} data-testid="preview-amount" />
                 <Explanation explanation={preview.data.explanation} />
+                <Divider />
+                <div data-testid="preview-outlook">
+                  <Typography.Title level={5}>{t('outlook.preview.title')}</Typography.Title>
+                  <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                    {t('outlook.preview.hint')}
+                  </Typography.Paragraph>
+                  <OutlookPanel outlook={preview.data.outlook} compact />
+                </div>
               </Spin>
             ) : (
               <Spin />

@@ -1,8 +1,11 @@
 import { registerArea } from '../../../i18n/area';
 import { authorityEn } from '../../../i18n/authority.en';
 import { authorityZh } from '../../../i18n/authority.zh';
+import { outlookEn } from '../../../i18n/outlook.en';
+import { outlookZh } from '../../../i18n/outlook.zh';
 
 registerArea('authority', authorityZh, authorityEn);
+registerArea('outlook', outlookZh, outlookEn);
 
 /** Moves the decimal point of a non-negative decimal string `places` to the left: ("1234.5", 2) → "12.345". */
 export function shiftLeft(value: string, places: number): string {
