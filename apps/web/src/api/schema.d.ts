@@ -484,6 +484,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/compliance/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Compliance dashboard per holder of a region: P-REG late / overdue, the P-2Y use-first list, P-3Y eligibility, justifications */
+    get: operations['ComplianceDashboardController_dashboard'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/compliance/scans': {
     parameters: {
       query?: never;
@@ -1620,6 +1637,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/rankings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Holder rankings (高校院所排序) by listings and transformation results
+     * @description Six indicators per holder for the year, min-max normalised within the holders of the same kind, weighted to 100 points; standard competition ranking (1, 2, 2, 4) on the score in hundredths, ties listed by name. Each item carries its inputs and each indicator’s contribution.
+     */
+    get: operations['RankingsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/research-fundings': {
     parameters: {
       query?: never;
@@ -2636,6 +2673,73 @@ export interface components {
       /** @enum {string} */
       result?: 'sold' | 'unsold';
     };
+    ComplianceCountsDto: {
+      /** @description P-3Y: idle 3 full years, may be licensed free of charge */
+      freeLicenseEligible: number;
+      /** @description justified reasons approved and still in force today */
+      justificationsApproved: number;
+      /** @description justified reasons (正当理由) awaiting review */
+      justificationsPending: number;
+      /** @description P-REG: not registered, past the 30 days (overdue) */
+      overdueUnregistered: number;
+      /** @description P-REG: registered after the 30 days (late) */
+      registeredLate: number;
+      /** @description P-REG: registered within 30 days of obtaining */
+      registeredOnTime: number;
+      /** @description P-REG: not registered, still within the 30 days */
+      registrationPending: number;
+      /** @description P-2Y/P-3Y suspended by an approved justified reason */
+      suspended: number;
+      /** @description P-2Y: on the use-first list (先用后转) */
+      useFirst: number;
+    };
+    ComplianceDashboardDto: {
+      /**
+       * @description the Asia/Shanghai date the figures are computed on
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @description holders needing attention first (overdue + late + use-first + P-3Y + pending justifications), then by name */
+      items: components['schemas']['ComplianceHolderRowDto'][];
+      limit: number;
+      offset: number;
+      /** @description the region shown; null: every region (platform administrator) */
+      region: string | null;
+      total: number;
+      /** @description over every holder of the region */
+      totals: components['schemas']['ComplianceCountsDto'];
+    };
+    ComplianceHolderRowDto: {
+      /** @description P-3Y: idle 3 full years, may be licensed free of charge */
+      freeLicenseEligible: number;
+      holderId: string;
+      /** @enum {string} */
+      holderKind: 'university' | 'institute' | 'enterprise_lab';
+      holderName: string;
+      /** @description justified reasons approved and still in force today */
+      justificationsApproved: number;
+      /** @description justified reasons (正当理由) awaiting review */
+      justificationsPending: number;
+      /**
+       * @description the earliest P-REG deadline missed by an unregistered achievement
+       * @example 2026-10-01
+       */
+      oldestMissedDeadline: string | null;
+      /** @description P-REG: not registered, past the 30 days (overdue) */
+      overdueUnregistered: number;
+      /** @example 330106 */
+      regionCode: string;
+      /** @description P-REG: registered after the 30 days (late) */
+      registeredLate: number;
+      /** @description P-REG: registered within 30 days of obtaining */
+      registeredOnTime: number;
+      /** @description P-REG: not registered, still within the 30 days */
+      registrationPending: number;
+      /** @description P-2Y/P-3Y suspended by an approved justified reason */
+      suspended: number;
+      /** @description P-2Y: on the use-first list (先用后转) */
+      useFirst: number;
+    };
     ConditionCheckDto: {
       actual: string | null;
       /** @example contractType */
@@ -2847,6 +2951,24 @@ export interface components {
       /** Format: date */
       registeredOn: string;
       registry: string;
+    };
+    ContributionDto: {
+      /** @enum {string} */
+      key: 'listings' | 'contractsInForce' | 'contractValueFen' | 'transformedShare' | 'useFirstShare' | 'registrationTimeliness';
+      /** @description largest value among the holders of the same kind */
+      max: string | null;
+      /** @description smallest value among the holders of the same kind */
+      min: string | null;
+      /** @description a share with an empty denominator: 0 points */
+      noData: boolean;
+      /** @description min-max normalised, 0–1 */
+      normalized: number;
+      /** @description points earned (weight × normalised), two decimals */
+      points: number;
+      /** @description the value used, as a decimal string (a count, fen, or a ratio 0–1); null without data */
+      value: string | null;
+      /** @description points out of 100 */
+      weight: number;
     };
     ConversionDto: {
       /** @enum {string} */
@@ -3157,6 +3279,23 @@ export interface components {
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
     };
+    HolderInputsDto: {
+      /** @description contracts (holder as seller) that took effect in the year and are not terminated */
+      contractsInForce: number;
+      /**
+       * @description their total price, integer fen as a string
+       * @example 12000000
+       */
+      contractValueFen: string;
+      /** @description listings created in the year */
+      listings: number;
+      /** @description achievements obtained in the year registered within 30 days (P-REG) / those registered, or unregistered past the 30 days */
+      registrationTimeliness: components['schemas']['ShareDto'];
+      /** @description registered achievements (by the year end) with a transformation in effect by then / registered achievements */
+      transformedShare: components['schemas']['ShareDto'];
+      /** @description registered applied achievements on the use-first list (P-2Y) or eligible for a free licence (P-3Y), today / registered applied achievements */
+      useFirstShare: components['schemas']['ShareDto'];
+    };
     HolderListingDto: {
       achievementId: string;
       appraisal: components['schemas']['AppraisalDto'] | null;
@@ -3278,6 +3417,14 @@ export interface components {
       bands?: components['schemas']['LadderBandDto'][];
       /** @enum {string} */
       kind: 'fixed' | 'ladder';
+    };
+    IndicatorMethodDto: {
+      /** @enum {string} */
+      better: 'higher' | 'lower';
+      /** @enum {string} */
+      key: 'listings' | 'contractsInForce' | 'contractValueFen' | 'transformedShare' | 'useFirstShare' | 'registrationTimeliness';
+      /** @description points out of 100 */
+      weight: number;
     };
     IntentDto: {
       /** Format: date-time */
@@ -4146,6 +4293,43 @@ export interface components {
       technicalField: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
       title: string;
     };
+    RankedHolderDto: {
+      contributions: components['schemas']['ContributionDto'][];
+      highLevelPlatform: boolean;
+      holderId: string;
+      /**
+       * @description normalisation group
+       * @enum {string}
+       */
+      holderKind: 'university' | 'institute' | 'enterprise_lab';
+      holderName: string;
+      inputs: components['schemas']['HolderInputsDto'];
+      /** @description standard competition ranking: equal scores share the better rank, the next rank skips (1, 2, 2, 4) */
+      rank: number;
+      /** @example 330106 */
+      regionCode: string;
+      /** @description score out of 100, two decimals (the sum of the contributions) */
+      score: number;
+      /** @description shares its rank with another holder */
+      tied: boolean;
+    };
+    RankingsPageDto: {
+      /**
+       * @description the Asia/Shanghai date the figures are computed on
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @enum {string|null} */
+      holderType: 'university' | 'institute' | 'enterprise_lab' | 'platform' | null;
+      items: components['schemas']['RankedHolderDto'][];
+      limit: number;
+      method: components['schemas']['IndicatorMethodDto'][];
+      offset: number;
+      region: string | null;
+      total: number;
+      /** @example 2026 */
+      year: number;
+    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -4618,6 +4802,10 @@ export interface components {
        */
       priceFen: string;
     };
+    ShareDto: {
+      denominator: number;
+      numerator: number;
+    };
     SignatureDto: {
       organizationId: string;
       /** @enum {string} */
@@ -5071,6 +5259,9 @@ export type SchemaCertificateDto = components['schemas']['CertificateDto'];
 export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
 export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
+export type SchemaComplianceCountsDto = components['schemas']['ComplianceCountsDto'];
+export type SchemaComplianceDashboardDto = components['schemas']['ComplianceDashboardDto'];
+export type SchemaComplianceHolderRowDto = components['schemas']['ComplianceHolderRowDto'];
 export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractCommissionDto = components['schemas']['ContractCommissionDto'];
@@ -5086,6 +5277,7 @@ export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymen
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
 export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
+export type SchemaContributionDto = components['schemas']['ContributionDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
 export type SchemaCreateAuctionDto = components['schemas']['CreateAuctionDto'];
@@ -5111,6 +5303,7 @@ export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto
 export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderInputsDto = components['schemas']['HolderInputsDto'];
 export type SchemaHolderListingDto = components['schemas']['HolderListingDto'];
 export type SchemaHolderListingPageDto = components['schemas']['HolderListingPageDto'];
 export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
@@ -5121,6 +5314,7 @@ export type SchemaImportProgressDto = components['schemas']['ImportProgressDto']
 export type SchemaImportReportDto = components['schemas']['ImportReportDto'];
 export type SchemaImportResultDto = components['schemas']['ImportResultDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
+export type SchemaIndicatorMethodDto = components['schemas']['IndicatorMethodDto'];
 export type SchemaIntentDto = components['schemas']['IntentDto'];
 export type SchemaIntentPageDto = components['schemas']['IntentPageDto'];
 export type SchemaIpRightDto = components['schemas']['IpRightDto'];
@@ -5184,6 +5378,8 @@ export type SchemaPriceComparableDto = components['schemas']['PriceComparableDto
 export type SchemaPriceGuidanceDto = components['schemas']['PriceGuidanceDto'];
 export type SchemaPriceGuidanceMethodDto = components['schemas']['PriceGuidanceMethodDto'];
 export type SchemaPriceGuidanceSubjectDto = components['schemas']['PriceGuidanceSubjectDto'];
+export type SchemaRankedHolderDto = components['schemas']['RankedHolderDto'];
+export type SchemaRankingsPageDto = components['schemas']['RankingsPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
 export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
@@ -5221,6 +5417,7 @@ export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
 export type SchemaSessionSummaryDto = components['schemas']['SessionSummaryDto'];
 export type SchemaSetPriceDto = components['schemas']['SetPriceDto'];
+export type SchemaShareDto = components['schemas']['ShareDto'];
 export type SchemaSignatureDto = components['schemas']['SignatureDto'];
 export type SchemaSocketAck = components['schemas']['SocketAck'];
 export type SchemaSocketBidDto = components['schemas']['SocketBidDto'];
@@ -6069,6 +6266,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CataloguePageDto'];
+        };
+      };
+    };
+  };
+  ComplianceDashboardController_dashboard: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description GB/T 2260 code: holders of this region and its sub-regions. An authority: its own region when absent, and only regions within it */
+        region?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplianceDashboardDto'];
         };
       };
     };
@@ -8163,6 +8384,34 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HolderRegistryPageDto'];
+        };
+      };
+    };
+  };
+  RankingsController_list: {
+    parameters: {
+      query?: {
+        /** @description university, institute, enterprise lab, or platform (高能级科创平台 of any kind) */
+        holderType?: 'university' | 'institute' | 'enterprise_lab' | 'platform';
+        limit?: number;
+        offset?: number;
+        /** @description GB/T 2260 code: holders registered in this region and its sub-regions */
+        region?: string;
+        /** @description calendar year (Asia/Shanghai); this year when absent */
+        year?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RankingsPageDto'];
         };
       };
     };
