@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { CLOCK, type TravelClock } from '../../libs/core/src';
@@ -187,6 +188,42 @@ describe('market figures and reports (P-MKT)', () => {
        VALUES ($1, $2, 'contract', $3, 1000000, 'bank_transfer', 'BANK-R1', 'succeeded', 'BANK-R1', '2026-11-25', $4)`,
       [lot1.buyerId, u1, c.id, at('2026-11-25')],
     );
+    // Subsidies on deal1's contract: 1,500.00 元 approved on 11-26 and paid on 11-28; 500.00 元 approved on
+    // 11-27, not yet paid; one approved in October for a research funding (no holder: field and region its own).
+    const authority = users.authority_admin.organizationId;
+    const [{ id: deciderId }] = await ds.query(`SELECT id FROM users WHERE email = $1`, [users.platform_admin.email]);
+    const [policy] = await ds.query(
+      `INSERT INTO subsidy_policies (authority_id, kind, document_number, budget_fen) VALUES ($1, 'contract', '科〔2026〕1号', 100000000) RETURNING id`,
+      [authority],
+    );
+    const [policy2] = await ds.query(
+      `INSERT INTO subsidy_policies (authority_id, kind, document_number, budget_fen) VALUES ($1, 'contract', '科〔2026〕2号', 100000000) RETURNING id`,
+      [authority],
+    );
+    const [batch] = await ds.query(`INSERT INTO subsidy_batches (authority_id, number) VALUES ($1, 'B-2026-1') RETURNING id`, [authority]);
+    const grant = async (o: { subject: 'contract' | 'research_funding'; decided: string; paid?: string; fen: number; field?: string; policyId?: string }) =>
+      ds.query(
+        `INSERT INTO subsidy_applications (policy_id, authority_id, subject_type, subject_id, enterprise_id, year, enterprise_region_code, technical_field, status,
+                                           policy_version, computed_fen, explanation, payee, approved_fen, decided_by, decided_at, batch_id, paid_at)
+         VALUES ($1, $2, $3, $4, $5, 2026, '330603', $6, $7, 1, $8, '{}', '{}', $8, $9, $10, $11, $12)`,
+        [
+          o.policyId ?? policy.id,
+          authority,
+          o.subject,
+          o.subject === 'contract' ? c.id : randomUUID(),
+          lot1.buyerId,
+          o.field ?? null,
+          o.paid ? 'paid' : 'approved',
+          o.fen,
+          deciderId,
+          at(o.decided),
+          o.paid ? batch.id : null,
+          o.paid ? at(o.paid) : null,
+        ],
+      );
+    await grant({ subject: 'contract', decided: '2026-11-26', paid: '2026-11-28', fen: 150_000 });
+    await grant({ subject: 'contract', decided: '2026-11-27', fen: 50_000, policyId: policy2.id });
+    await grant({ subject: 'research_funding', decided: '2026-10-20', fen: 80_000, field: 'life_health' });
   });
   afterAll(() => api.close());
 
@@ -252,7 +289,8 @@ describe('market figures and reports (P-MKT)', () => {
     expect([o.soldStartFen.value, o.soldHammerFen.value]).toEqual(['3000000', '3700000']);
     expect([o.deals.value, o.dealValueFen.value, o.dealValueFen.changeVsPrevious]).toEqual(['2', '3700000', '270.00']);
     expect([o.contractsRegistered.value, o.contractValueFen.value, o.contractPaidFen.value]).toEqual(['1', '1500000', '1000000']);
-    expect([o.subsidyApprovedFen.value, o.subsidyPaidFen.value]).toEqual(['0', '0']);
+    expect(o.subsidyApprovedFen).toEqual({ unit: 'fen', value: '200000', previous: '80000', yearAgo: '0', changeVsPrevious: '150.00', changeVsYearAgo: null });
+    expect([o.subsidyPaidFen.value, o.subsidyPaidFen.previous]).toEqual(['150000', '0']);
 
     const field = Object.fromEntries(report.breakdowns.field.map((r) => [r.key, r]));
     expect(Object.keys(field).sort()).toEqual(['internet_plus', 'life_health', 'new_materials', 'other']);
@@ -262,10 +300,18 @@ describe('market figures and reports (P-MKT)', () => {
       null,
     ]);
     expect(field.internet_plus.figures.sellThroughRate.value).toBe('0.00');
-    const region = Object.fromEntries(report.breakdowns.region.map((r) => [r.key, r.figures.dealValueFen.value]));
-    expect(region).toEqual({ '330100': '1500000', '330200': '2200000' });
+    const region = Object.fromEntries(
+      report.breakdowns.region.map((r) => [r.key, [r.label, r.figures.dealValueFen.value, r.figures.subsidyApprovedFen.value]]),
+    );
+    // the research-funding subsidy has no holder: its region is the enterprise's (Shaoxing), in October
+    expect(region).toEqual({
+      '330100': ['杭州市', '1500000', '200000'],
+      '330200': ['宁波市', '2200000', '0'],
+      '330600': ['绍兴市', '0', '0'],
+    });
+    expect(report.breakdowns.region.find((r) => r.key === '330600')!.figures.subsidyApprovedFen.previous).toBe('80000');
     const holderType = Object.fromEntries(report.breakdowns.holderType.map((r) => [r.key, r.figures.lotsOffered.value]));
-    expect(holderType).toEqual({ university: '2', institute: '1' });
+    expect(holderType).toEqual({ '': '0', university: '2', institute: '1' });
     const theme = Object.fromEntries(report.breakdowns.theme.map((r) => [r.key, [r.figures.auctionsHeld.value, r.figures.lotsSold.value]]));
     expect(theme).toEqual({ '': ['0', '0'], regular: ['0', '0'], yangtze_delta: ['1', '2'] });
     expect(report.trend.map((t) => t.month)).toHaveLength(12);
@@ -309,6 +355,8 @@ describe('market figures and reports (P-MKT)', () => {
     expect(rowOf('溢价率（%）').slice(0, 2)).toEqual(['溢价率（%）', '23.33']);
     expect(rowOf('成交金额（元）').slice(0, 4)).toEqual(['成交金额（元）', '37,000.00', '10,000.00', '270.00%']);
     expect(rowOf('新增挂牌（项）').slice(0, 2)).toEqual(['新增挂牌（项）', '3']);
+    expect(rowOf('核定补助（元）')).toEqual(['核定补助（元）', '2,000.00', '800.00', '150.00%', '0.00', '—']);
+    expect(rowOf('合同实际到账（元）').slice(0, 2)).toEqual(['合同实际到账（元）', '10,000.00']);
     const fields = wb.getWorksheet('技术领域')!;
     expect(fields.rowCount).toBe(5);
 
@@ -326,6 +374,8 @@ describe('market figures and reports (P-MKT)', () => {
     expect(text).toMatch(/成交率（%） 66\.67 100\.00 -33\.33 个百分点/);
     expect(text).toMatch(/溢价率（%） 23\.33 0\.00 23\.33 个百分点/);
     expect(text).toMatch(/成交金额（元） 37,000\.00 10,000\.00 270\.00%/);
+    expect(text).toMatch(/核定补助（元） 2,000\.00 800\.00 150\.00% 0\.00 —/);
+    expect(text).toMatch(/拨付补助（元） 1,500\.00 0\.00 — 0\.00 —/);
     expect(text).toContain('月度趋势');
     expect(text).toContain(report.sha256);
   });
