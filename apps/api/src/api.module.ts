@@ -23,11 +23,10 @@ import { PaymentsApiModule } from '@zjp/payments';
 import { ContractsApiModule } from '@zjp/contracts';
 import { SubsidiesApiModule } from '@zjp/subsidies';
 import { BrokerageApiModule } from '@zjp/brokerage';
+import { ReportingApiModule, ReportingComplianceDashboardModule, ReportingRankingsModule } from '@zjp/reporting';
 import { runInRequestScope } from '@zjp/database';
 import type { NextFunction, Request, Response } from 'express';
 import { webAppModules } from './web-app';
-import { ReportingRankingsModule } from '../../../libs/reporting/src/rankings/rankings.module';
-import { ReportingComplianceDashboardModule } from '../../../libs/reporting/src/compliance-dashboard/compliance-dashboard.module';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -60,6 +59,7 @@ export class ApiModule implements NestModule {
         BrokerageApiModule,
         ReportingRankingsModule,
         ReportingComplianceDashboardModule,
+        ReportingApiModule,
         ...webAppModules(),
       ],
       controllers: [AnnouncementsController],

@@ -28,6 +28,7 @@ import { ContractScheduleDirectory1764000140000 } from './1764000140000-contract
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 import { ComplianceReadModels1764000110000 } from './1764000110000-compliance-read-models';
 import { AchievementPricingFacts1764000130000 } from './1764000130000-achievement-pricing-facts';
+import { MarketReporting1764000100000 } from './1764000100000-market-reporting';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   ComplianceReadModels1764000110000,
   AchievementPricingFacts1764000130000,
   ContractScheduleDirectory1764000140000,
+  MarketReporting1764000100000,
 ];
