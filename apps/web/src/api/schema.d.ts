@@ -164,6 +164,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/achievements/{id}/price-guidance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PriceGuidanceController_guidance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/achievements/{id}/register': {
     parameters: {
       query?: never;
@@ -460,6 +476,23 @@ export interface paths {
       cookie?: never;
     };
     get: operations['CatalogueController_search'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/compliance/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Compliance dashboard per holder of a region: P-REG late / overdue, the P-2Y use-first list, P-3Y eligibility, justifications */
+    get: operations['ComplianceDashboardController_dashboard'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1700,6 +1733,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/rankings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Holder rankings (高校院所排序) by listings and transformation results
+     * @description Six indicators per holder for the year, min-max normalised within the holders of the same kind, weighted to 100 points; standard competition ranking (1, 2, 2, 4) on the score in hundredths, ties listed by name. Each item carries its inputs and each indicator’s contribution.
+     */
+    get: operations['RankingsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/research-fundings': {
     parameters: {
       query?: never;
@@ -1972,6 +2025,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/subsidy-outlook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SubsidyOutlookController_forAuthority'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/subsidy-policies': {
     parameters: {
       query?: never;
@@ -2012,6 +2081,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['SubsidyPoliciesController_exportOne'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subsidy-policies/{id}/outlook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SubsidyOutlookController_forPolicy'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2335,6 +2420,9 @@ export interface components {
       name: string;
       sha256: string;
       sizeBytes: number;
+    };
+    AuthorityOutlookDto: {
+      items: components['schemas']['PolicyOutlookDto'][];
     };
     AvailableReportDto: {
       from: string;
@@ -2748,6 +2836,73 @@ export interface components {
       /** @enum {string} */
       result?: 'sold' | 'unsold';
     };
+    ComplianceCountsDto: {
+      /** @description P-3Y: idle 3 full years, may be licensed free of charge */
+      freeLicenseEligible: number;
+      /** @description justified reasons approved and still in force today */
+      justificationsApproved: number;
+      /** @description justified reasons (正当理由) awaiting review */
+      justificationsPending: number;
+      /** @description P-REG: not registered, past the 30 days (overdue) */
+      overdueUnregistered: number;
+      /** @description P-REG: registered after the 30 days (late) */
+      registeredLate: number;
+      /** @description P-REG: registered within 30 days of obtaining */
+      registeredOnTime: number;
+      /** @description P-REG: not registered, still within the 30 days */
+      registrationPending: number;
+      /** @description P-2Y/P-3Y suspended by an approved justified reason */
+      suspended: number;
+      /** @description P-2Y: on the use-first list (先用后转) */
+      useFirst: number;
+    };
+    ComplianceDashboardDto: {
+      /**
+       * @description the Asia/Shanghai date the figures are computed on
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @description holders needing attention first (overdue + late + use-first + P-3Y + pending justifications), then by name */
+      items: components['schemas']['ComplianceHolderRowDto'][];
+      limit: number;
+      offset: number;
+      /** @description the region shown; null: every region (platform administrator) */
+      region: string | null;
+      total: number;
+      /** @description over every holder of the region */
+      totals: components['schemas']['ComplianceCountsDto'];
+    };
+    ComplianceHolderRowDto: {
+      /** @description P-3Y: idle 3 full years, may be licensed free of charge */
+      freeLicenseEligible: number;
+      holderId: string;
+      /** @enum {string} */
+      holderKind: 'university' | 'institute' | 'enterprise_lab';
+      holderName: string;
+      /** @description justified reasons approved and still in force today */
+      justificationsApproved: number;
+      /** @description justified reasons (正当理由) awaiting review */
+      justificationsPending: number;
+      /**
+       * @description the earliest P-REG deadline missed by an unregistered achievement
+       * @example 2026-10-01
+       */
+      oldestMissedDeadline: string | null;
+      /** @description P-REG: not registered, past the 30 days (overdue) */
+      overdueUnregistered: number;
+      /** @example 330106 */
+      regionCode: string;
+      /** @description P-REG: registered after the 30 days (late) */
+      registeredLate: number;
+      /** @description P-REG: registered within 30 days of obtaining */
+      registeredOnTime: number;
+      /** @description P-REG: not registered, still within the 30 days */
+      registrationPending: number;
+      /** @description P-2Y/P-3Y suspended by an approved justified reason */
+      suspended: number;
+      /** @description P-2Y: on the use-first list (先用后转) */
+      useFirst: number;
+    };
     ConditionCheckDto: {
       actual: string | null;
       /** @example contractType */
@@ -2959,6 +3114,24 @@ export interface components {
       /** Format: date */
       registeredOn: string;
       registry: string;
+    };
+    ContributionDto: {
+      /** @enum {string} */
+      key: 'listings' | 'contractsInForce' | 'contractValueFen' | 'transformedShare' | 'useFirstShare' | 'registrationTimeliness';
+      /** @description largest value among the holders of the same kind */
+      max: string | null;
+      /** @description smallest value among the holders of the same kind */
+      min: string | null;
+      /** @description a share with an empty denominator: 0 points */
+      noData: boolean;
+      /** @description min-max normalised, 0–1 */
+      normalized: number;
+      /** @description points earned (weight × normalised), two decimals */
+      points: number;
+      /** @description the value used, as a decimal string (a count, fen, or a ratio 0–1); null without data */
+      value: string | null;
+      /** @description points out of 100 */
+      weight: number;
     };
     ConversionDto: {
       /** @enum {string} */
@@ -3295,6 +3468,23 @@ export interface components {
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
     };
+    HolderInputsDto: {
+      /** @description contracts (holder as seller) that took effect in the year and are not terminated */
+      contractsInForce: number;
+      /**
+       * @description their total price, integer fen as a string
+       * @example 12000000
+       */
+      contractValueFen: string;
+      /** @description listings created in the year */
+      listings: number;
+      /** @description achievements obtained in the year registered within 30 days (P-REG) / those registered, or unregistered past the 30 days */
+      registrationTimeliness: components['schemas']['ShareDto'];
+      /** @description registered achievements (by the year end) with a transformation in effect by then / registered achievements */
+      transformedShare: components['schemas']['ShareDto'];
+      /** @description registered applied achievements on the use-first list (P-2Y) or eligible for a free licence (P-3Y), today / registered applied achievements */
+      useFirstShare: components['schemas']['ShareDto'];
+    };
     HolderListingDto: {
       achievementId: string;
       appraisal: components['schemas']['AppraisalDto'] | null;
@@ -3416,6 +3606,14 @@ export interface components {
       bands?: components['schemas']['LadderBandDto'][];
       /** @enum {string} */
       kind: 'fixed' | 'ladder';
+    };
+    IndicatorMethodDto: {
+      /** @enum {string} */
+      better: 'higher' | 'lower';
+      /** @enum {string} */
+      key: 'listings' | 'contractsInForce' | 'contractValueFen' | 'transformedShare' | 'useFirstShare' | 'registrationTimeliness';
+      /** @description points out of 100 */
+      weight: number;
     };
     IntentDto: {
       /** Format: date-time */
@@ -3904,6 +4102,40 @@ export interface components {
       offset: number;
       total: number;
     };
+    OutlookExhaustionDto: {
+      /**
+       * @description the month the budget runs out if the pace holds
+       * @example 2026-11
+       */
+      month: string | null;
+      /** @enum {string} */
+      status: 'already_exhausted' | 'within_year' | 'not_within_year';
+    };
+    OutlookMonthDto: {
+      /** @description fen: approved, batched or paid (all of it in the first month) */
+      committedFen: string;
+      /** @description fen: committed + pending + expected from the first month through this one */
+      cumulativeFen: string;
+      /** @description fen: subsidies expected on payments falling due this month (overdue ones and unclaimed earned ones in the first month) */
+      expectedFen: string;
+      /**
+       * @description YYYY-MM, an Asia/Shanghai month
+       * @example 2026-10
+       */
+      month: string;
+      /** @description fen: applications under review (all of it in the first month) */
+      pendingFen: string;
+      /** @description fen: budget − cumulative (negative once over budget) */
+      remainingFen: string;
+    };
+    OutlookPolicyRefDto: {
+      documentNumber: string;
+      /** @description null for an unsaved draft */
+      id: string | null;
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn' | 'draft';
+    };
     OwnRegistrationDto: {
       /** @description fen */
       currentFen: string | null;
@@ -4102,12 +4334,50 @@ export interface components {
       /** @enum {string} */
       outcome: 'created' | 'versioned' | 'unchanged';
     };
+    PolicyOutlookDto: {
+      /** @description fen */
+      budgetFen: string;
+      committedCount: number;
+      /** @description fen: approved, batched or paid */
+      committedFen: string;
+      /** @description contracts in force whose payment schedules were read */
+      contractsConsidered: number;
+      exhaustion: components['schemas']['OutlookExhaustionDto'];
+      /** @description fen: of expected, earned already on payments made, not yet applied for */
+      expectedEarnedFen: string;
+      /** @description fen: expected within the year */
+      expectedFen: string;
+      /** @description fen: expected on payments due after the year (not in the months) */
+      expectedLaterFen: string;
+      months: components['schemas']['OutlookMonthDto'][];
+      /** @description fen: of committed, paid */
+      paidFen: string;
+      pendingCount: number;
+      /** @description fen: applications submitted or reviewed (the recommendation when there is one) */
+      pendingFen: string;
+      policy: components['schemas']['OutlookPolicyRefDto'];
+      /** @description fen: committed + pending + expected */
+      projectedFen: string;
+      /** @description fen: budget − projected (negative: the shortfall) */
+      projectedRemainingFen: string;
+      /** @description fen: budget − committed */
+      remainingFen: string;
+      /**
+       * @description today, Asia/Shanghai
+       * @example 2026-09-15
+       */
+      today: string;
+      /** @example 2026 */
+      year: number;
+    };
     PolicyPreviewDto: {
       /** @description fen */
       amountFen: string;
       eligible: boolean;
       explanation: components['schemas']['SubsidyExplanationDto'];
       failedCondition: string | null;
+      /** @description the budget outlook with the draft's tiers, caps and budget */
+      outlook: components['schemas']['PolicyOutlookDto'];
     };
     PolicyPreviewRequestDto: {
       /**
@@ -4116,6 +4386,11 @@ export interface components {
        */
       enterpriseYearToDateFen?: string;
       policy: components['schemas']['PolicyDocumentDto'];
+      /**
+       * Format: uuid
+       * @description the policy being edited (of the caller's authority): its applications count in the outlook
+       */
+      policyId?: string;
       /**
        * @description the contract value (or research funding) in fen
        * @example 200000000
@@ -4145,6 +4420,129 @@ export interface components {
       limit: number;
       offset: number;
       total: number;
+    };
+    PriceComparableDto: {
+      achievementTitle: string;
+      /** @description fen: the price moved to the subject’s remaining patent term (= priceFen when either has no term) */
+      adjustedPriceFen: string;
+      /**
+       * @description Asia/Shanghai calendar date the deal was concluded
+       * @example 2026-03-18
+       */
+      concludedOn: string;
+      /**
+       * @description the deepest IPC prefix shared with the subject
+       * @enum {string}
+       */
+      ipcMatch: 'main_group' | 'subclass' | 'class' | 'section' | 'none';
+      /** @description steps between the maturities (lab → prototype → pilot → industrialised) */
+      maturitySteps: number;
+      /** @description fen: the price concluded */
+      priceFen: string;
+      /** @description remaining patent term in years at the deal date; null without a term */
+      remainingYears: number | null;
+      sameIpType: boolean;
+      /**
+       * @description similarity in (0, 1]: the weight of this deal
+       * @example 0.7
+       */
+      similarity: number;
+    };
+    PriceGuidanceDto: {
+      achievementId: string;
+      /**
+       * @description the date the guidance is for (Asia/Shanghai)
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @description the most similar first */
+      comparables: components['schemas']['PriceComparableDto'][];
+      /** @enum {string} */
+      dealType: 'transfer' | 'license' | 'equity';
+      /** @description Kish effective number of comparables, (Σw)²/Σw² */
+      effectiveCount: number | null;
+      /** @description fen: weighted 75th percentile */
+      highFen: string | null;
+      /** @description fen: weighted 25th percentile */
+      lowFen: string | null;
+      method: components['schemas']['PriceGuidanceMethodDto'];
+      /** @description fen: weighted median */
+      pointFen: string | null;
+      /**
+       * @description insufficient = 可比成交不足: fewer comparables than method.minComparables, no range given
+       * @enum {string}
+       */
+      status: 'ok' | 'insufficient';
+      subject: components['schemas']['PriceGuidanceSubjectDto'];
+    };
+    PriceGuidanceMethodDto: {
+      /** @example 0.75 */
+      highQuantile: number;
+      /** @example 0.25 */
+      lowQuantile: number;
+      /** @example 40 */
+      maxComparables: number;
+      /**
+       * @description fewer comparables than this: 可比成交不足, no range
+       * @example 5
+       */
+      minComparables: number;
+      /** @example 0.15 */
+      minSimilarity: number;
+      /**
+       * @description β in ln p + β·(ln r_subject − ln r_deal)
+       * @example 0.6
+       */
+      termElasticity: number;
+    };
+    PriceGuidanceSubjectDto: {
+      ipcClasses: string[];
+      /** @description the main IP right’s type */
+      ipType: string | null;
+      /** @enum {string} */
+      maturity: 'lab' | 'prototype' | 'pilot' | 'industrialised';
+      /** @description remaining patent term in years today; null without a term */
+      remainingYears: number | null;
+      /** @enum {string} */
+      technicalField: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+      title: string;
+    };
+    RankedHolderDto: {
+      contributions: components['schemas']['ContributionDto'][];
+      highLevelPlatform: boolean;
+      holderId: string;
+      /**
+       * @description normalisation group
+       * @enum {string}
+       */
+      holderKind: 'university' | 'institute' | 'enterprise_lab';
+      holderName: string;
+      inputs: components['schemas']['HolderInputsDto'];
+      /** @description standard competition ranking: equal scores share the better rank, the next rank skips (1, 2, 2, 4) */
+      rank: number;
+      /** @example 330106 */
+      regionCode: string;
+      /** @description score out of 100, two decimals (the sum of the contributions) */
+      score: number;
+      /** @description shares its rank with another holder */
+      tied: boolean;
+    };
+    RankingsPageDto: {
+      /**
+       * @description the Asia/Shanghai date the figures are computed on
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @enum {string|null} */
+      holderType: 'university' | 'institute' | 'enterprise_lab' | 'platform' | null;
+      items: components['schemas']['RankedHolderDto'][];
+      limit: number;
+      method: components['schemas']['IndicatorMethodDto'][];
+      offset: number;
+      region: string | null;
+      total: number;
+      /** @example 2026 */
+      year: number;
     };
     RateRuleDto: {
       /**
@@ -4658,6 +5056,10 @@ export interface components {
        */
       priceFen: string;
     };
+    ShareDto: {
+      denominator: number;
+      numerator: number;
+    };
     SignatureDto: {
       organizationId: string;
       /** @enum {string} */
@@ -5088,6 +5490,7 @@ export type SchemaAppraisalDto = components['schemas']['AppraisalDto'];
 export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaAttachmentView = components['schemas']['AttachmentView'];
+export type SchemaAuthorityOutlookDto = components['schemas']['AuthorityOutlookDto'];
 export type SchemaAvailableReportDto = components['schemas']['AvailableReportDto'];
 export type SchemaAvailableReportsDto = components['schemas']['AvailableReportsDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
@@ -5126,6 +5529,9 @@ export type SchemaCertificateDto = components['schemas']['CertificateDto'];
 export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
 export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
+export type SchemaComplianceCountsDto = components['schemas']['ComplianceCountsDto'];
+export type SchemaComplianceDashboardDto = components['schemas']['ComplianceDashboardDto'];
+export type SchemaComplianceHolderRowDto = components['schemas']['ComplianceHolderRowDto'];
 export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractCommissionDto = components['schemas']['ContractCommissionDto'];
@@ -5141,6 +5547,7 @@ export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymen
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
 export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
+export type SchemaContributionDto = components['schemas']['ContributionDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
 export type SchemaCreateAuctionDto = components['schemas']['CreateAuctionDto'];
@@ -5168,6 +5575,7 @@ export type SchemaGenerateReportDto = components['schemas']['GenerateReportDto']
 export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderInputsDto = components['schemas']['HolderInputsDto'];
 export type SchemaHolderListingDto = components['schemas']['HolderListingDto'];
 export type SchemaHolderListingPageDto = components['schemas']['HolderListingPageDto'];
 export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
@@ -5178,6 +5586,7 @@ export type SchemaImportProgressDto = components['schemas']['ImportProgressDto']
 export type SchemaImportReportDto = components['schemas']['ImportReportDto'];
 export type SchemaImportResultDto = components['schemas']['ImportResultDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
+export type SchemaIndicatorMethodDto = components['schemas']['IndicatorMethodDto'];
 export type SchemaIntentDto = components['schemas']['IntentDto'];
 export type SchemaIntentPageDto = components['schemas']['IntentPageDto'];
 export type SchemaIpRightDto = components['schemas']['IpRightDto'];
@@ -5215,6 +5624,9 @@ export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
 export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
+export type SchemaOutlookExhaustionDto = components['schemas']['OutlookExhaustionDto'];
+export type SchemaOutlookMonthDto = components['schemas']['OutlookMonthDto'];
+export type SchemaOutlookPolicyRefDto = components['schemas']['OutlookPolicyRefDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
@@ -5230,10 +5642,17 @@ export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto']
 export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
 export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
 export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
+export type SchemaPolicyOutlookDto = components['schemas']['PolicyOutlookDto'];
 export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
 export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
 export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
 export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
+export type SchemaPriceComparableDto = components['schemas']['PriceComparableDto'];
+export type SchemaPriceGuidanceDto = components['schemas']['PriceGuidanceDto'];
+export type SchemaPriceGuidanceMethodDto = components['schemas']['PriceGuidanceMethodDto'];
+export type SchemaPriceGuidanceSubjectDto = components['schemas']['PriceGuidanceSubjectDto'];
+export type SchemaRankedHolderDto = components['schemas']['RankedHolderDto'];
+export type SchemaRankingsPageDto = components['schemas']['RankingsPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
 export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
@@ -5273,6 +5692,7 @@ export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
 export type SchemaSessionSummaryDto = components['schemas']['SessionSummaryDto'];
 export type SchemaSetPriceDto = components['schemas']['SetPriceDto'];
+export type SchemaShareDto = components['schemas']['ShareDto'];
 export type SchemaSignatureDto = components['schemas']['SignatureDto'];
 export type SchemaSocketAck = components['schemas']['SocketAck'];
 export type SchemaSocketBidDto = components['schemas']['SocketBidDto'];
@@ -5605,6 +6025,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['JustificationDto'];
+        };
+      };
+    };
+  };
+  PriceGuidanceController_guidance: {
+    parameters: {
+      query?: {
+        /** @description the deal type to be listed: 转让 transfer, 许可 license, 作价入股 equity */
+        dealType?: 'transfer' | 'license' | 'equity';
+      };
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PriceGuidanceDto'];
         };
       };
     };
@@ -6095,6 +6542,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CataloguePageDto'];
+        };
+      };
+    };
+  };
+  ComplianceDashboardController_dashboard: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description GB/T 2260 code: holders of this region and its sub-regions. An authority: its own region when absent, and only regions within it */
+        region?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplianceDashboardDto'];
         };
       };
     };
@@ -8335,6 +8806,34 @@ export interface operations {
       };
     };
   };
+  RankingsController_list: {
+    parameters: {
+      query?: {
+        /** @description university, institute, enterprise lab, or platform (高能级科创平台 of any kind) */
+        holderType?: 'university' | 'institute' | 'enterprise_lab' | 'platform';
+        limit?: number;
+        offset?: number;
+        /** @description GB/T 2260 code: holders registered in this region and its sub-regions */
+        region?: string;
+        /** @description calendar year (Asia/Shanghai); this year when absent */
+        year?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RankingsPageDto'];
+        };
+      };
+    };
+  };
   ResearchFundingsController_list: {
     parameters: {
       query?: {
@@ -8792,6 +9291,25 @@ export interface operations {
       };
     };
   };
+  SubsidyOutlookController_forAuthority: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthorityOutlookDto'];
+        };
+      };
+    };
+  };
   SubsidyPoliciesController_list: {
     parameters: {
       query?: {
@@ -8905,6 +9423,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PolicyExportDto'];
+        };
+      };
+    };
+  };
+  SubsidyOutlookController_forPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyOutlookDto'];
         };
       };
     };
