@@ -23,6 +23,7 @@ import { PaymentsApiModule } from '@zjp/payments';
 import { ContractsApiModule } from '@zjp/contracts';
 import { SubsidiesApiModule } from '@zjp/subsidies';
 import { BrokerageApiModule } from '@zjp/brokerage';
+import { ReportingApiModule } from '@zjp/reporting';
 import { runInRequestScope } from '@zjp/database';
 import type { NextFunction, Request, Response } from 'express';
 import { webAppModules } from './web-app';
@@ -56,6 +57,7 @@ export class ApiModule implements NestModule {
         ContractsApiModule,
         SubsidiesApiModule,
         BrokerageApiModule,
+        ReportingApiModule,
         ...webAppModules(),
       ],
       controllers: [AnnouncementsController],

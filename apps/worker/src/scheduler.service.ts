@@ -5,6 +5,7 @@ import { AUCTION_JOBS } from '@zjp/market';
 import { COMPLIANCE_JOBS } from '@zjp/achievements';
 import { CONTRACT_JOBS } from '@zjp/contracts';
 import { SUBSIDY_JOBS } from '@zjp/subsidies';
+import { REPORTING_JOBS } from '@zjp/reporting';
 import type { Queue } from 'bullmq';
 
 type ScheduleVariable = Extract<keyof AppConfig, `SCHEDULE_${string}`>;
@@ -26,6 +27,7 @@ export class SchedulerService implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.contracts) private readonly contracts: Queue,
     @InjectQueue(QUEUES.subsidies) private readonly subsidies: Queue,
     @InjectQueue(QUEUES.events) private readonly events: Queue,
+    @InjectQueue(QUEUES.reporting) private readonly reporting: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,6 +50,11 @@ export class SchedulerService implements OnApplicationBootstrap {
     await this.schedule(this.contracts, CONTRACT_JOBS.sweep, 'SCHEDULE_CONTRACTS_SWEEP', keep);
     // Subsidy candidates of contracts registered or paid, and fundings confirmed, since the last sweep.
     await this.schedule(this.subsidies, SUBSIDY_JOBS.sweepCandidates, 'SCHEDULE_SUBSIDY_SWEEP', keep);
+    // Market figures: the daily facts (incrementally), yesterday's activity index, and on the 1st of
+    // each month the 月监测 of the month before (季分析 and 年评价 when a quarter or the year ended).
+    await this.schedule(this.reporting, REPORTING_JOBS.refreshFacts, 'SCHEDULE_REPORT_FACTS', keep);
+    await this.schedule(this.reporting, REPORTING_JOBS.recordActivityIndex, 'SCHEDULE_ACTIVITY_INDEX', keep);
+    await this.schedule(this.reporting, REPORTING_JOBS.generateDueReports, 'SCHEDULE_PERIODIC_REPORTS', keep);
   }
 
   /** Registers (or, when off, removes) one scheduler; whether it is on. */

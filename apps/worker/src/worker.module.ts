@@ -8,6 +8,8 @@ import { MarketModule } from '@zjp/market';
 import { PaymentsModule, StripeEventsProcessor } from '@zjp/payments';
 import { RealtimeModule } from '@zjp/realtime';
 import { SubsidiesModule } from '@zjp/subsidies';
+import { ReportingModule } from '@zjp/reporting';
+import { ReportingProcessor } from './processors/reporting.processor';
 import { AuctionsProcessor } from './processors/auctions.processor';
 import { ComplianceProcessor } from './processors/compliance.processor';
 import { ContractsProcessor } from './processors/contracts.processor';
@@ -35,6 +37,7 @@ export class WorkerModule {
         MarketModule,
         ContractsModule,
         SubsidiesModule,
+        ReportingModule,
       ],
       providers: [
         MaintenanceProcessor,
@@ -44,6 +47,7 @@ export class WorkerModule {
         ContractsProcessor,
         SubsidiesProcessor,
         EventsProcessor,
+        ReportingProcessor,
         ...(options.schedule === false ? [] : [SchedulerService]),
       ],
     };

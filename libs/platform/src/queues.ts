@@ -12,6 +12,7 @@ export const QUEUES = {
   subsidies: 'subsidies',
   contracts: 'contracts',
   events: 'events',
+  reporting: 'reporting',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

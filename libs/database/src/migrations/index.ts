@@ -25,6 +25,7 @@ import { NotificationDedupe1764000030000 } from './1764000030000-notification-de
 import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandates';
 import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
+import { MarketReporting1764000100000 } from './1764000100000-market-reporting';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   BrokerageMandates1764000040000,
   AuctioneerConsole1764000060000,
   ListingAppraisals1764000080000,
+  MarketReporting1764000100000,
 ];

@@ -29,6 +29,7 @@ export const TABLE_OWNERS = {
     'subsidy_batches',
     'subsidy_applications',
   ],
+  reporting: ['reporting_daily_facts', 'reporting_daily_sessions', 'reporting_refresh_state', 'reporting_activity_index', 'reporting_periodic_reports'],
   database: ['audit_log', 'outbox_events', 'migrations'],
 } as const;
 
@@ -46,8 +47,19 @@ export function ownerOf(table: string): OwningContext | undefined {
 export const PUBLISHED_READ_MODELS = {
   identity: ['organization_directory', 'user_directory'],
   achievements: ['achievement_directory', 'free_license_directory'],
-  market: ['deal_directory', 'listing_directory', 'lot_directory'],
-  payments: ['payment_reference_prints'],
-  contracts: ['contract_directory', 'commission_directory'],
+  market: [
+    'deal_directory',
+    'listing_directory',
+    'lot_directory',
+    'auction_session_directory',
+    'listing_activity_directory',
+    'lot_result_directory',
+    'lot_registration_directory',
+    'bid_directory',
+    'deal_activity_directory',
+  ],
+  payments: ['payment_reference_prints', 'contract_payment_directory'],
+  contracts: ['contract_directory', 'commission_directory', 'contract_registration_directory'],
+  subsidies: ['subsidy_grant_directory'],
   brokerage: ['brokered_achievements'],
 } as const;

@@ -78,6 +78,10 @@ const schema = z.object({
   SCHEDULE_EVENT_RELAY: schedule('every 2s'),
   SCHEDULE_PURGE_SESSIONS: schedule('17 3 * * *'),
   SCHEDULE_PURGE_EVENTS: schedule('37 3 * * *'),
+  // Market figures (README "Market figures and reports"): facts refresh, the daily activity index, the periodic reports.
+  SCHEDULE_REPORT_FACTS: schedule('every 15m'),
+  SCHEDULE_ACTIVITY_INDEX: schedule('40 0 * * *'),
+  SCHEDULE_PERIODIC_REPORTS: schedule('0 2 1 * *'),
 });
 
 const DEVELOPMENT_STRIPE = { STRIPE_SECRET_KEY: 'sk_test_local_development', STRIPE_WEBHOOK_SECRET: 'whsec_local_development' } as const;

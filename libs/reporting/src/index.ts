@@ -1,0 +1,10 @@
+export { ReportingApiModule, ReportingModule } from './reporting.module';
+export { REPORTING_JOBS, type GenerateDueReportsJob } from './jobs';
+export { FactsRefreshService, type RefreshResult } from './facts/facts-refresh.service';
+export { ActivityIndexService } from './index-series/activity-index.service';
+export { PeriodicReportsService } from './periodic/periodic-reports.service';
+export { ScheduledReportsService } from './periodic/scheduled-reports.service';
+export { ReportExportsService } from './periodic/report-exports.service';
+export { activityIndex, INDEX_WEIGHTS, DEFAULT_BASE_DATE } from './domain/activity-index';
+export * from './dto/activity-index.dto';
+export * from './dto/periodic-report.dto';
