@@ -1604,6 +1604,102 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/activity-index': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_activityIndex'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/available': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_available'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/export.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/export.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_xlsx'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/generate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ReportsController_generate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/research-fundings': {
     parameters: {
       query?: never;
@@ -2105,6 +2201,51 @@ export interface components {
       offset: number;
       total: number;
     };
+    ActivityComponentsDto: {
+      /** @description bidder registrations, 30-day trailing sum */
+      bidders: number;
+      /** @description accepted bids, 30-day trailing sum */
+      bids: number;
+      /** @description deals concluded, 30-day trailing sum */
+      deals: number;
+      /** @description new listings, 30-day trailing sum */
+      listings: number;
+      /** @description value of the deals concluded, fen, 30-day trailing sum */
+      valueFen: string;
+    };
+    ActivityIndexDto: {
+      /** @description the 30-day trailing sums on the base day (= 100) */
+      base: components['schemas']['ActivityComponentsDto'];
+      /** @example 2026-01-31 */
+      baseDate: string;
+      /** @enum {string|null} */
+      field: 'internet_plus' | 'life_health' | 'new_materials' | 'other' | null;
+      region: string | null;
+      series: components['schemas']['ActivityPointDto'][];
+      weights: components['schemas']['ActivityWeightsDto'];
+    };
+    ActivityPointDto: {
+      components: components['schemas']['ActivityComponentsDto'];
+      /** @example 2026-11-30 */
+      date: string;
+      /**
+       * @description Σ weight × (component ÷ its base value × 100) ÷ Σ weight, over the components whose base value is not 0; two decimals; null when every base value is 0
+       * @example 112.50
+       */
+      index: string | null;
+    };
+    ActivityWeightsDto: {
+      /** @example 15 */
+      bidders: number;
+      /** @example 20 */
+      bids: number;
+      /** @example 25 */
+      deals: number;
+      /** @example 15 */
+      listings: number;
+      /** @example 25 */
+      valueFen: number;
+    };
     AgreementDto: {
       enterpriseId: string;
       /** @example 60000000 */
@@ -2195,6 +2336,21 @@ export interface components {
       sha256: string;
       sizeBytes: number;
     };
+    AvailableReportDto: {
+      from: string;
+      generatedAt: string;
+      /** @enum {string} */
+      generatedBy: 'schedule' | 'request';
+      /** @enum {string} */
+      kind: 'monthly' | 'quarterly' | 'annual';
+      period: string;
+      sha256: string;
+      title: string;
+      to: string;
+    };
+    AvailableReportsDto: {
+      items: components['schemas']['AvailableReportDto'][];
+    };
     BandCapsDto: {
       /**
        * @description the most this band pays for one contract (all years)
@@ -2267,6 +2423,13 @@ export interface components {
       seq?: number;
       /** @enum {string} */
       status: 'accepted' | 'rejected';
+    };
+    BreakdownRowDto: {
+      figures: components['schemas']['ReportFiguresDto'];
+      /** @example new_materials */
+      key: string;
+      /** @example 新材料 */
+      label: string;
     };
     BrokerCommissionDto: {
       /** @description the contract value it was computed from, fen */
@@ -3004,6 +3167,20 @@ export interface components {
       rate: string;
       steps: components['schemas']['RateStepDto'][];
     };
+    FigureDto: {
+      /** @description counts and fen: (value − previous) ÷ previous in percent; percents: value − previous in percentage points; two decimals, half-up; null when not defined */
+      changeVsPrevious: string | null;
+      /** @description as changeVsPrevious, against the same period a year before */
+      changeVsYearAgo: string | null;
+      /** @description the same figure in the previous period */
+      previous: string | null;
+      /** @enum {string} */
+      unit: 'count' | 'fen' | 'percent';
+      /** @description count, fen, or percent with two decimals; null when undefined (a rate over nothing) */
+      value: string | null;
+      /** @description the same figure in the same period a year before */
+      yearAgo: string | null;
+    };
     FileProblemDto: {
       /** @example missingHeaders */
       code: string;
@@ -3041,6 +3218,18 @@ export interface components {
     FundingDecisionDto: {
       /** @example 已到账，用于基础研究 */
       reason: string;
+    };
+    GenerateReportDto: {
+      /**
+       * @description monthly 月监测, quarterly 季分析, annual 年评价
+       * @enum {string}
+       */
+      kind: 'monthly' | 'quarterly' | 'annual';
+      /**
+       * @description monthly 2026-11, quarterly 2026-Q3, annual 2026
+       * @example 2026-11
+       */
+      period: string;
     };
     GrantMandateDto: {
       /**
@@ -3807,6 +3996,31 @@ export interface components {
       offset: number;
       total: number;
     };
+    PeriodicReportDto: {
+      breakdowns: components['schemas']['ReportBreakdownsDto'];
+      /** @example 2026-11-01 */
+      from: string;
+      generatedAt: string;
+      /** @enum {string} */
+      generatedBy: 'schedule' | 'request';
+      /** @enum {string} */
+      kind: 'monthly' | 'quarterly' | 'annual';
+      overall: components['schemas']['ReportFiguresDto'];
+      /** @example 2026-11 */
+      period: string;
+      /** @example 2026-10 */
+      previousPeriod: string;
+      /** @description SHA-256 of the report content, printed on every PDF page */
+      sha256: string;
+      /** @example 2026-11 月监测 */
+      title: string;
+      /** @example 2026-11-30 */
+      to: string;
+      /** @description month by month over the period, and the eleven months before it */
+      trend: components['schemas']['TrendPointDto'][];
+      /** @example 2025-11 */
+      yearAgoPeriod: string;
+    };
     PlaceBidDto: {
       /** @example 10100000 */
       amountFen: string;
@@ -4215,6 +4429,46 @@ export interface components {
        * @enum {string}
        */
       status: 'validating' | 'invalid' | 'validated' | 'committing' | 'committed' | 'failed';
+    };
+    ReportBreakdownsDto: {
+      /** @description by technical field */
+      field: components['schemas']['BreakdownRowDto'][];
+      /** @description by holder type (university, institute, enterprise lab) */
+      holderType: components['schemas']['BreakdownRowDto'][];
+      /** @description by the holder's city (region code) */
+      region: components['schemas']['BreakdownRowDto'][];
+      /** @description by themed session's theme (none: not auctioned in a session) */
+      theme: components['schemas']['BreakdownRowDto'][];
+    };
+    ReportFiguresDto: {
+      /** @description themed sessions held (starting in the period); overall and by theme only */
+      auctionsHeld: components['schemas']['FigureDto'];
+      /** @description contract payments received, net of refunds */
+      contractPaidFen: components['schemas']['FigureDto'];
+      /** @description contracts registered (认定登记) in the period */
+      contractsRegistered: components['schemas']['FigureDto'];
+      /** @description contract value registered */
+      contractValueFen: components['schemas']['FigureDto'];
+      /** @description deals concluded (auction, fixed price, negotiated) */
+      deals: components['schemas']['FigureDto'];
+      dealValueFen: components['schemas']['FigureDto'];
+      /** @description listings created */
+      listings: components['schemas']['FigureDto'];
+      /** @description lots brought under the hammer (closed sold or unsold) */
+      lotsOffered: components['schemas']['FigureDto'];
+      lotsSold: components['schemas']['FigureDto'];
+      /** @description hammer total ÷ starting total − 1, over the lots sold */
+      premiumRate: components['schemas']['FigureDto'];
+      /** @description lots sold ÷ lots offered */
+      sellThroughRate: components['schemas']['FigureDto'];
+      /** @description sum of hammer prices of the lots sold */
+      soldHammerFen: components['schemas']['FigureDto'];
+      /** @description sum of starting prices of the lots sold */
+      soldStartFen: components['schemas']['FigureDto'];
+      /** @description subsidies approved in the period */
+      subsidyApprovedFen: components['schemas']['FigureDto'];
+      /** @description subsidies paid in the period */
+      subsidyPaidFen: components['schemas']['FigureDto'];
     };
     ResearchFundingDto: {
       /** @example ZJLAB-JJ-2026-007 */
@@ -4700,6 +4954,15 @@ export interface components {
       offset: number;
       total: number;
     };
+    TrendPointDto: {
+      contractValueFen: string;
+      deals: number;
+      dealValueFen: string;
+      listings: number;
+      lotsSold: number;
+      /** @example 2026-11 */
+      month: string;
+    };
     UpdateAchievementDto: {
       abstract?: string;
       /** @description null clears the asking price */
@@ -4811,6 +5074,10 @@ export interface components {
 }
 export type SchemaAchievementDto = components['schemas']['AchievementDto'];
 export type SchemaAchievementPageDto = components['schemas']['AchievementPageDto'];
+export type SchemaActivityComponentsDto = components['schemas']['ActivityComponentsDto'];
+export type SchemaActivityIndexDto = components['schemas']['ActivityIndexDto'];
+export type SchemaActivityPointDto = components['schemas']['ActivityPointDto'];
+export type SchemaActivityWeightsDto = components['schemas']['ActivityWeightsDto'];
 export type SchemaAgreementDto = components['schemas']['AgreementDto'];
 export type SchemaAmendTermsDto = components['schemas']['AmendTermsDto'];
 export type SchemaApplicationEnterpriseDto = components['schemas']['ApplicationEnterpriseDto'];
@@ -4821,12 +5088,15 @@ export type SchemaAppraisalDto = components['schemas']['AppraisalDto'];
 export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaAttachmentView = components['schemas']['AttachmentView'];
+export type SchemaAvailableReportDto = components['schemas']['AvailableReportDto'];
+export type SchemaAvailableReportsDto = components['schemas']['AvailableReportsDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
 export type SchemaBaseItemDto = components['schemas']['BaseItemDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
+export type SchemaBreakdownRowDto = components['schemas']['BreakdownRowDto'];
 export type SchemaBrokerCommissionDto = components['schemas']['BrokerCommissionDto'];
 export type SchemaBrokerCommissionPageDto = components['schemas']['BrokerCommissionPageDto'];
 export type SchemaBrokerDealDto = components['schemas']['BrokerDealDto'];
@@ -4888,11 +5158,13 @@ export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
 export type SchemaExplanationBaseDto = components['schemas']['ExplanationBaseDto'];
 export type SchemaExplanationRateDto = components['schemas']['ExplanationRateDto'];
+export type SchemaFigureDto = components['schemas']['FigureDto'];
 export type SchemaFileProblemDto = components['schemas']['FileProblemDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
+export type SchemaGenerateReportDto = components['schemas']['GenerateReportDto'];
 export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
@@ -4950,6 +5222,7 @@ export type SchemaPayeeDto = components['schemas']['PayeeDto'];
 export type SchemaPayoutBalanceDto = components['schemas']['PayoutBalanceDto'];
 export type SchemaPayoutDto = components['schemas']['PayoutDto'];
 export type SchemaPayoutPageDto = components['schemas']['PayoutPageDto'];
+export type SchemaPeriodicReportDto = components['schemas']['PeriodicReportDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
 export type SchemaPolicyAuthorityDto = components['schemas']['PolicyAuthorityDto'];
 export type SchemaPolicyBudgetDto = components['schemas']['PolicyBudgetDto'];
@@ -4982,6 +5255,8 @@ export type SchemaRegistryImportListItemDto = components['schemas']['RegistryImp
 export type SchemaRegistryImportPageDto = components['schemas']['RegistryImportPageDto'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
+export type SchemaReportBreakdownsDto = components['schemas']['ReportBreakdownsDto'];
+export type SchemaReportFiguresDto = components['schemas']['ReportFiguresDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
 export type SchemaResearchFundingPageDto = components['schemas']['ResearchFundingPageDto'];
 export type SchemaResearchFundingViewDto = components['schemas']['ResearchFundingViewDto'];
@@ -5022,6 +5297,7 @@ export type SchemaTierDto = components['schemas']['TierDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
 export type SchemaTransformationDto = components['schemas']['TransformationDto'];
 export type SchemaTransformationPageDto = components['schemas']['TransformationPageDto'];
+export type SchemaTrendPointDto = components['schemas']['TrendPointDto'];
 export type SchemaUpdateAchievementDto = components['schemas']['UpdateAchievementDto'];
 export type SchemaUpdateIpRightStatusDto = components['schemas']['UpdateIpRightStatusDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
@@ -7913,6 +8189,148 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HolderRegistryPageDto'];
+        };
+      };
+    };
+  };
+  ReportsController_activityIndex: {
+    parameters: {
+      query: {
+        /** @description the base day: its 30-day trailing sums are 100 (default 2026-01-31) */
+        base?: string;
+        /** @description technical field; all fields when omitted */
+        field?: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+        /** @description first day of the series (Asia/Shanghai calendar date) */
+        from: string;
+        /** @description holder's region: a province (330000), city (330100) or county (330106) code and all within it */
+        region?: string;
+        /** @description last day of the series, at most 400 days after from */
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityIndexDto'];
+        };
+      };
+    };
+  };
+  ReportsController_get: {
+    parameters: {
+      query: {
+        /** @description monthly 月监测, quarterly 季分析, annual 年评价 */
+        kind: 'monthly' | 'quarterly' | 'annual';
+        /** @description monthly 2026-11, quarterly 2026-Q3, annual 2026 */
+        period: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PeriodicReportDto'];
+        };
+      };
+    };
+  };
+  ReportsController_available: {
+    parameters: {
+      query?: {
+        kind?: 'monthly' | 'quarterly' | 'annual';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailableReportsDto'];
+        };
+      };
+    };
+  };
+  ReportsController_pdf: {
+    parameters: {
+      query: {
+        /** @description monthly 月监测, quarterly 季分析, annual 年评价 */
+        kind: 'monthly' | 'quarterly' | 'annual';
+        /** @description monthly 2026-11, quarterly 2026-Q3, annual 2026 */
+        period: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReportsController_xlsx: {
+    parameters: {
+      query: {
+        /** @description monthly 月监测, quarterly 季分析, annual 年评价 */
+        kind: 'monthly' | 'quarterly' | 'annual';
+        /** @description monthly 2026-11, quarterly 2026-Q3, annual 2026 */
+        period: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReportsController_generate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GenerateReportDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PeriodicReportDto'];
         };
       };
     };

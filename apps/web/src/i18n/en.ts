@@ -8,7 +8,7 @@ export const en: Messages = {
     language: '中文',
     beijingTime: 'Beijing time',
   },
-  nav: { home: 'Home', search: 'Catalogue', desk: 'My desk', login: 'Sign in', logout: 'Sign out', notifications: 'Notifications' },
+  nav: { home: 'Home', search: 'Catalogue', market: 'Market data', desk: 'My desk', login: 'Sign in', logout: 'Sign out', notifications: 'Notifications' },
   home: {
     liveNow: 'Live now',
     upcoming: 'Upcoming',

