@@ -10,7 +10,7 @@ import { FactsRefreshService } from '../libs/reporting/src/facts/facts-refresh.s
  * listing created on it, as a day of trading writes them) and the incremental refresh recomputes
  * only that day. Prints both times and the summary tables' sizes.
  */
-export async function refreshReports(ds: DataSource, db: Client, day: string, out: (line: string) => void): Promise<Record<string, number | string>> {
+export async function refreshReports(ds: DataSource, db: Client, out: (line: string) => void): Promise<Record<string, number | string>> {
   const service = new FactsRefreshService(new TransactionRunner(ds));
   let t = performance.now();
   const full = await service.refresh();
@@ -21,6 +21,8 @@ export async function refreshReports(ds: DataSource, db: Client, day: string, ou
   const unchangedMs = Math.round(performance.now() - t);
   out(`  refresh with nothing changed: ${nothing.days.length} days in ${unchangedMs} ms`);
 
+  // the last day with bids (a session day)
+  const [{ day }] = (await db.query(`SELECT to_char(max(received_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM bids`)).rows as { day: string }[];
   const lo = `${day} 00:00+08`;
   const hi = `${day} 24:00+08`;
   t = performance.now();
@@ -37,18 +39,25 @@ export async function refreshReports(ds: DataSource, db: Client, day: string, ou
   const incremental = await service.refresh();
   const incrementalMs = Math.round(performance.now() - t);
   out(`  incremental refresh: ${incremental.days.length} day(s) (${incremental.days.join(', ')}) recomputed in ${incrementalMs} ms`);
-  const sizes = (
+  const tables = (
     await db.query(
-      `SELECT c.relname AS table, c.reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      `SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname LIKE 'reporting%' ORDER BY 1`,
     )
-  ).rows as { table: string; rows: string; size: string }[];
-  for (const s of sizes) out(`  ${s.table.padEnd(30)} ${Number(s.rows).toLocaleString('en-US').padStart(10)} rows  ${s.size}`);
+  ).rows as { table: string }[];
+  for (const { table } of tables) {
+    const [r] = (await db.query(`SELECT count(*)::bigint AS rows, pg_size_pretty(pg_total_relation_size($1::regclass)) AS size FROM "${table}"`, [table]))
+      .rows as {
+      rows: string;
+      size: string;
+    }[];
+    out(`  ${table.padEnd(30)} ${Number(r.rows).toLocaleString('en-US').padStart(10)} rows  ${r.size}`);
+  }
   return {
     fullDays: full.days.length,
     fullMs,
     unchangedMs,
+    touchedDay: day,
     touchedBids: bids.rowCount ?? 0,
     incrementalDays: incremental.days.length,
     incrementalMs,

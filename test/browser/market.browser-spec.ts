@@ -190,6 +190,8 @@ describe('the market data page in a real browser', () => {
       await page.getByTestId('breakdown-field').click();
       await page.evaluate('window.scrollTo(0, 0)');
       await screenshot(page, 'market-report');
+      await page.getByTestId('report-chart').scrollIntoViewIfNeeded();
+      await screenshot(page, 'market-report-breakdown');
 
       // the annual evaluation, picked from the available reports
       await page.getByTestId('report-kind').getByText('年评价').click();

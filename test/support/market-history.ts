@@ -53,7 +53,7 @@ export async function loadReportData(c: Client, sizes: ReportDataSizes, log: (li
   const holders = Math.max(50, Math.round(sizes.achievements / 100));
   const enterprises = Math.max(200, Math.round(sizes.contracts / 5));
   const listings = Math.round(sizes.achievements * 0.4);
-  const sessions = Math.max(10, Math.round(listings / 66));
+  const sessions = Math.max(60, Math.round(listings / 66));
   const zhejiang = (areas as { code: string; name: string }[]).filter((a) => a.code.startsWith('33')).map((a) => a.code);
 
   await c.query(`SELECT setseed(0.2121)`);
@@ -231,7 +231,7 @@ export async function loadReportData(c: Client, sizes: ReportDataSizes, log: (li
   await c.query(
     `ALTER TABLE ct ADD COLUMN id uuid DEFAULT gen_random_uuid(), ADD COLUMN status text, ADD COLUMN payments int, ADD COLUMN registered_after int;
      UPDATE ct SET status = CASE WHEN x < 0.03 THEN 'terminated' WHEN x < 0.12 THEN 'completed' ELSE 'in_performance' END,
-                   payments = 1 + floor(random() * 3)::int, registered_after = floor(random() * 60)::int
+                   payments = 1 + floor(random() * 3)::int, registered_after = least(floor(random() * 60)::int, DATE '${HISTORY_TO}' - ct.signed_on)
      FROM (SELECT n AS m, random() AS x FROM ct) AS q WHERE q.m = ct.n`,
   );
   await run(
@@ -243,7 +243,7 @@ export async function loadReportData(c: Client, sizes: ReportDataSizes, log: (li
        ct.price, (ct.signed_on + TIME '15:00') AT TIME ZONE 'Asia/Shanghai', ct.signed_on, md5(ct.n::text) || md5(ct.n::text || 's'),
        format('33%s%s', extract(year FROM ct.signed_on), lpad(ct.n::text, 8, '0')), ct.signed_on + ct.registered_after, '浙江省技术市场',
        (ct.signed_on + ct.registered_after + TIME '10:00') AT TIME ZONE 'Asia/Shanghai',
-       CASE WHEN ct.status = 'terminated' THEN (ct.signed_on + 200)::timestamptz END, CASE WHEN ct.status = 'terminated' THEN 'buyer_default' END,
+       CASE WHEN ct.status = 'terminated' THEN least(ct.signed_on + 200, DATE '${HISTORY_TO}')::timestamptz END, CASE WHEN ct.status = 'terminated' THEN 'buyer_default' END,
        (ct.signed_on - 3)::timestamptz
      FROM ct`,
   );
@@ -291,7 +291,8 @@ export async function loadReportData(c: Client, sizes: ReportDataSizes, log: (li
      SELECT p.id, p.authority_id, 'contract', c.id, c.buyer_id, extract(year FROM c.took_effect_on)::int, o.region_code, a.technical_field, c.title,
        CASE WHEN x < 0.6 THEN 'approved' WHEN x < 0.85 THEN 'submitted' ELSE 'rejected' END, 1, least(2000000, c.price_fen * 3 / 100), '{}', '{}',
        CASE WHEN x < 0.6 THEN least(2000000, c.price_fen * 3 / 100) END, CASE WHEN x < 0.6 OR x >= 0.85 THEN p.created_by END,
-       CASE WHEN x < 0.6 OR x >= 0.85 THEN c.registered_at + interval '40 days' END, c.registered_at + interval '10 days'
+       CASE WHEN x < 0.6 OR x >= 0.85 THEN least(c.registered_at + interval '40 days', TIMESTAMPTZ '${HISTORY_TO} 16:00+08') END,
+       least(c.registered_at + interval '10 days', TIMESTAMPTZ '${HISTORY_TO} 15:00+08')
      FROM (SELECT *, random() AS x FROM contracts WHERE random() < 0.1) AS c
      JOIN organizations o ON o.id = c.buyer_id JOIN achievements a ON a.id = c.achievement_id CROSS JOIN subsidy_policies p`,
   );

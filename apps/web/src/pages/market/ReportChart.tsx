@@ -26,7 +26,7 @@ export default function ReportChart({
       xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { interval: 0, width: 90, overflow: 'truncate' } },
       yAxis: [
         { type: 'value', name: labels.unit, axisLabel: { formatter: (v: number) => v.toLocaleString('en-US') } },
-        { type: 'value', splitLine: { show: false } },
+        { type: 'value', minInterval: 1, splitLine: { show: false } },
       ],
       series: [
         {
