@@ -138,6 +138,19 @@ describe('the market data page in a real browser', () => {
       await canvas.waitFor();
       await page.getByTestId('rankings-link').waitFor();
       expect(await page.getByTestId('rankings-link').getAttribute('href')).toBe('/market/rankings');
+
+      // in English: the same page, its definition and figures in English
+      await page.locator('.lang-switch').click();
+      await page
+        .getByTestId('index-definition')
+        .filter({ hasText: `the base day (${index.baseDate})` })
+        .waitFor();
+      await page.getByRole('tab', { name: 'Monthly · quarterly · annual reports' }).waitFor();
+      await page.locator('.lang-switch').click();
+      await page
+        .getByTestId('index-definition')
+        .filter({ hasText: `基期（${index.baseDate}）` })
+        .waitFor();
     }));
 
   it("shows a periodic report's headline figures, changes, breakdowns and chart as in the JSON, and downloads its XLSX and PDF", () =>
