@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Row, Segmented, Select, Space, Spin, Statistic, Table, Tabs, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Col, Row, Segmented, Select, Space, Spin, Statistic, Table, Tabs, Tooltip, Typography, message } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../../api/client';
 import type { components } from '../../api/schema';
@@ -110,6 +110,8 @@ export function ReportsSection() {
       const res = await fetch(`/reports/periodic/export.${format}?kind=${kind}&period=${encodeURIComponent(period)}`);
       if (!res.ok) throw new ApiError(res.status, { code: `HTTP_${res.status}`, message: res.statusText });
       saveBlob(await res.blob(), `report-${kind}-${period}.${format}`);
+    } catch (err) {
+      void message.error(err instanceof ApiError ? err.message : t('errors.NETWORK'));
     } finally {
       setDownloading(null);
     }
@@ -120,10 +122,7 @@ export function ReportsSection() {
     () => rows.map((r) => ({ name: rowLabel(dimension, r), valueFen: r.figures.dealValueFen.value ?? '0', count: Number(r.figures.deals.value ?? 0) })),
     [rows, dimension, english],
   );
-  const chartLabels = useMemo(
-    () => ({ value: t('marketData.figures.dealValueFen'), count: t('marketData.figures.deals'), unit: t('money.yuan') }),
-    [english],
-  );
+  const chartLabels = useMemo(() => ({ value: t('marketData.figures.dealValueFen'), count: t('marketData.figures.deals'), unit: t('money.yuan') }), [english]);
   const yuanUnit = t('money.yuan');
   const cell = (key: keyof Figures) => (_: unknown, r: BreakdownRow) => figureText(r.figures[key], yuanUnit);
   return (
