@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   }
   const rankings = await fetch(`${url}/reports/rankings`, { headers: { Authorization: `Bearer ${token}` } });
   await rankings.arrayBuffer();
-  if (rankings.status === 404) out('  /reports/rankings: not in this build (the rankings branch has not landed)');
+  if (rankings.status === 404) out('  /reports/rankings: 404, not in this API build (it comes with the rankings branch)');
   else {
     const timing = await time(url, '/reports/rankings', token, json);
     timings.push(timing);
