@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { CLOCK, type TravelClock } from '../../libs/core/src';
 import { FactsRefreshService, type PeriodicReportDto } from '../../libs/reporting/src';
+import { touchedDays } from '../../libs/reporting/src/facts/facts.repository';
 import { RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 import { pdfText } from '../support/pdf-text';
 import { insertEnterprise } from '../support/market-factory';
@@ -419,5 +420,16 @@ describe('market figures and reports (P-MKT)', () => {
     expect(regenerated.body.overall.listings.value).toBe('4');
     expect(regenerated.body.sha256).not.toBe(report.sha256);
     expect((await refresh.refresh()).days).toEqual([]);
+  });
+
+  it('finds the rows written since a watermark also after the 32-bit transaction counter wrapped (ids of the next epoch)', async () => {
+    const next = async () => BigInt((await ds.query(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`))[0].x);
+    const epoch = 4_294_967_296n;
+    const before = await next();
+    await listing(a1, u1, '2026-11-22');
+    const after = await next();
+    // the same rows, as if the counter had wrapped once: their raw 32-bit xmin is unchanged, the 64-bit ids are one epoch on
+    expect(await touchedDays(ds, (before + epoch).toString(), (after + epoch).toString())).toEqual(['2026-11-22']);
+    expect(await touchedDays(ds, (after + epoch).toString(), (after + epoch).toString())).toEqual([]);
   });
 });

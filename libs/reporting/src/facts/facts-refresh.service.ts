@@ -11,7 +11,8 @@ export interface RefreshResult {
 /**
  * Keeps reporting_daily_facts current, incrementally: in one REPEATABLE READ transaction it takes
  * the database snapshot, finds the Beijing days holding a row written by a transaction the last
- * refresh's snapshot could not see (xid ≥ that snapshot's xmin, from the read models' row_xid), and
+ * refresh's snapshot could not see (xid ≥ that snapshot's xmin, from the read models' row_xid widened
+ * to 64 bits), and
  * recomputes only those days. The first refresh recomputes every day. One refresh at a time
  * (advisory lock); a concurrent one returns at once.
  */
@@ -27,7 +28,7 @@ export class FactsRefreshService {
         if (!(await tryRefreshLock(m))) return { ran: false, days: [] };
         const snap = await currentSnapshot(m);
         const state = await refreshState(m);
-        const days = await touchedDays(m, state?.snapshotXmin ?? null);
+        const days = await touchedDays(m, state?.snapshotXmin ?? null, snap.xmax);
         for (let i = 0; i < days.length; i += 62) await recomputeDays(m, days.slice(i, i + 62));
         await saveRefreshState(m, snap.xmin, snap.now, days.length);
         if (days.length) this.log.log(`reporting facts: ${days.length} day(s) recomputed (${days[0]} … ${days[days.length - 1]})`);

@@ -4,7 +4,7 @@
 SELECT pg_try_advisory_xact_lock(hashtext('reporting_refresh')) AS locked;
 
 -- name: snapshot
-SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296) AS xmin, now() AS now;
+SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now;
 
 -- name: state
 SELECT snapshot_xmin AS "snapshotXmin", refreshed_at AS "refreshedAt", days_refreshed AS "daysRefreshed" FROM reporting_refresh_state WHERE id = 1;
@@ -15,16 +15,16 @@ ON CONFLICT (id) DO UPDATE SET snapshot_xmin = EXCLUDED.snapshot_xmin, refreshed
 
 -- name: touchedDays
 SELECT DISTINCT day::text AS day FROM (
-  SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date AS day FROM listing_activity_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-  UNION SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_registration_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-  UNION SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date FROM bid_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-  UNION SELECT (closed_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_result_directory WHERE closed_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-  UNION SELECT (concluded_at AT TIME ZONE 'Asia/Shanghai')::date FROM deal_activity_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-  UNION SELECT registered_on FROM contract_registration_directory WHERE registered_on IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-  UNION SELECT (succeeded_at AT TIME ZONE 'Asia/Shanghai')::date FROM contract_payment_directory WHERE succeeded_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-  UNION SELECT (decided_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE decided_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-  UNION SELECT (paid_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE paid_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-  UNION SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date FROM auction_session_directory WHERE published_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
+  SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date AS day FROM listing_activity_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_registration_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date FROM bid_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (closed_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_result_directory WHERE closed_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (concluded_at AT TIME ZONE 'Asia/Shanghai')::date FROM deal_activity_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT registered_on FROM contract_registration_directory WHERE registered_on IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (succeeded_at AT TIME ZONE 'Asia/Shanghai')::date FROM contract_payment_directory WHERE succeeded_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (decided_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE decided_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (paid_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE paid_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  UNION SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date FROM auction_session_directory WHERE published_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
 ) t WHERE day IS NOT NULL ORDER BY 1;
 
 -- name: deleteFacts

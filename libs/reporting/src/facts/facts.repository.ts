@@ -9,27 +9,36 @@ import { queries, type Queryable } from '@zjp/database';
  */
 const DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Shanghai')::date`;
 
+/*
+ * Whether a row was written since the watermark ($1, a 64-bit transaction id): row_xid is the
+ * 32-bit xmin, widened to 64 bits against the current snapshot's xmax ($2 its epoch's base, $3
+ * its low 32 bits): an xmin below $3 is of the current epoch, one above of the epoch before. So
+ * the comparison survives the 32-bit counter's wraparound; a row frozen more than one epoch ago
+ * can only be taken for new if its raw xmin falls among the ids used since the last refresh.
+ */
+const WRITTEN_SINCE = `($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)`;
+
 const SQL = queries(__filename, {
   lock: `SELECT pg_try_advisory_xact_lock(hashtext('reporting_refresh')) AS locked`,
-  snapshot: `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296) AS xmin, now() AS now`,
+  snapshot: `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now`,
   state: `SELECT snapshot_xmin AS "snapshotXmin", refreshed_at AS "refreshedAt", days_refreshed AS "daysRefreshed" FROM reporting_refresh_state WHERE id = 1`,
   saveState: `
     INSERT INTO reporting_refresh_state (id, snapshot_xmin, refreshed_at, days_refreshed) VALUES (1, $1, $2, $3)
     ON CONFLICT (id) DO UPDATE SET snapshot_xmin = EXCLUDED.snapshot_xmin, refreshed_at = EXCLUDED.refreshed_at, days_refreshed = EXCLUDED.days_refreshed`,
   // Days holding a row written by a transaction the last refresh could not see (xid ≥ its snapshot's
-  // xmin); $1 null: every day (the first refresh).
+  // xmin, see WRITTEN_SINCE); $1 null: every day (the first refresh).
   touchedDays: `
     SELECT DISTINCT day::text AS day FROM (
-      SELECT ${DAY('created_at')} AS day FROM listing_activity_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-      UNION SELECT ${DAY('created_at')} FROM lot_registration_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-      UNION SELECT ${DAY('received_at')} FROM bid_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-      UNION SELECT ${DAY('closed_at')} FROM lot_result_directory WHERE closed_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-      UNION SELECT ${DAY('concluded_at')} FROM deal_activity_directory WHERE $1::bigint IS NULL OR row_xid >= $1
-      UNION SELECT registered_on FROM contract_registration_directory WHERE registered_on IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-      UNION SELECT ${DAY('succeeded_at')} FROM contract_payment_directory WHERE succeeded_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-      UNION SELECT ${DAY('decided_at')} FROM subsidy_grant_directory WHERE decided_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-      UNION SELECT ${DAY('paid_at')} FROM subsidy_grant_directory WHERE paid_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
-      UNION SELECT ${DAY('starts_at')} FROM auction_session_directory WHERE published_at IS NOT NULL AND ($1::bigint IS NULL OR row_xid >= $1)
+      SELECT ${DAY('created_at')} AS day FROM listing_activity_directory WHERE ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('created_at')} FROM lot_registration_directory WHERE ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('received_at')} FROM bid_directory WHERE ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('closed_at')} FROM lot_result_directory WHERE closed_at IS NOT NULL AND ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('concluded_at')} FROM deal_activity_directory WHERE ${WRITTEN_SINCE}
+      UNION SELECT registered_on FROM contract_registration_directory WHERE registered_on IS NOT NULL AND ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('succeeded_at')} FROM contract_payment_directory WHERE succeeded_at IS NOT NULL AND ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('decided_at')} FROM subsidy_grant_directory WHERE decided_at IS NOT NULL AND ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('paid_at')} FROM subsidy_grant_directory WHERE paid_at IS NOT NULL AND ${WRITTEN_SINCE}
+      UNION SELECT ${DAY('starts_at')} FROM auction_session_directory WHERE published_at IS NOT NULL AND ${WRITTEN_SINCE}
     ) t WHERE day IS NOT NULL ORDER BY 1`,
   deleteFacts: `DELETE FROM reporting_daily_facts WHERE day = ANY($1::date[])`,
   deleteSessions: `DELETE FROM reporting_daily_sessions WHERE day = ANY($1::date[])`,
@@ -115,8 +124,9 @@ export async function tryRefreshLock(m: Queryable): Promise<boolean> {
   return rows[0].locked;
 }
 
-export async function currentSnapshot(m: Queryable): Promise<{ xmin: string; now: Date }> {
-  const rows = (await m.query(SQL.snapshot)) as { xmin: string; now: Date }[];
+/** The transaction's snapshot: its xmin and xmax as 64-bit transaction ids (decimal strings). */
+export async function currentSnapshot(m: Queryable): Promise<{ xmin: string; xmax: string; now: Date }> {
+  const rows = (await m.query(SQL.snapshot)) as { xmin: string; xmax: string; now: Date }[];
   return rows[0];
 }
 
@@ -128,9 +138,11 @@ export async function saveRefreshState(m: Queryable, xmin: string, at: Date, day
   await m.query(SQL.saveState, [xmin, at, days]);
 }
 
-/** The Beijing days holding a row written since the snapshot (all days when null), ascending. */
-export async function touchedDays(m: Queryable, sinceXmin: string | null): Promise<string[]> {
-  const rows = (await m.query(SQL.touchedDays, [sinceXmin])) as { day: string }[];
+/** The Beijing days holding a row written since the watermark (all days when null), ascending; `xmax` is the current snapshot's. */
+export async function touchedDays(m: Queryable, sinceXmin: string | null, xmax: string): Promise<string[]> {
+  const next = BigInt(xmax);
+  const low = next % 4294967296n;
+  const rows = (await m.query(SQL.touchedDays, [sinceXmin, (next - low).toString(), low.toString()])) as { day: string }[];
   return rows.map((r) => r.day);
 }
 

@@ -104,41 +104,49 @@ export class ReportExportsService {
       size: 8.5,
       muted: true,
     });
-    pdf.heading('二、各技术领域成交金额');
+    pdf.ensureSpace(CHART_HEIGHT + 60).heading('二、各技术领域成交金额');
     const fields = r.breakdowns.field;
-    pdf.chart({
-      grid: { left: 90, right: 30, top: 30, bottom: 30 },
-      legend: { data: ['成交金额（万元）', '登记合同金额（万元）'] },
-      xAxis: { type: 'category', data: fields.map((f) => f.label) },
-      yAxis: { type: 'value', name: '万元' },
-      series: [
-        { name: '成交金额（万元）', type: 'bar', data: fields.map((f) => wan(f.figures.dealValueFen.value)) },
-        { name: '登记合同金额（万元）', type: 'bar', data: fields.map((f) => wan(f.figures.contractValueFen.value)) },
-      ],
-    });
-    pdf.heading('三、月度趋势');
-    pdf.chart({
-      grid: { left: 90, right: 60, top: 30, bottom: 30 },
-      legend: { data: ['成交金额（万元）', '成交笔数'] },
-      xAxis: { type: 'category', data: r.trend.map((t) => t.month) },
-      yAxis: [
-        { type: 'value', name: '万元' },
-        { type: 'value', name: '笔' },
-      ],
-      series: [
-        { name: '成交金额（万元）', type: 'line', data: r.trend.map((t) => wan(t.dealValueFen)) },
-        { name: '成交笔数', type: 'line', yAxisIndex: 1, data: r.trend.map((t) => t.deals) },
-      ],
-    });
+    pdf.chart(
+      {
+        grid: { left: 90, right: 30, top: 30, bottom: 60 },
+        legend: { bottom: 0, data: ['成交金额（万元）', '登记合同金额（万元）'] },
+        xAxis: { type: 'category', data: fields.map((f) => f.label) },
+        yAxis: { type: 'value', name: '万元' },
+        series: [
+          { name: '成交金额（万元）', type: 'bar', data: fields.map((f) => wan(f.figures.dealValueFen.value)) },
+          { name: '登记合同金额（万元）', type: 'bar', data: fields.map((f) => wan(f.figures.contractValueFen.value)) },
+        ],
+      },
+      { height: CHART_HEIGHT },
+    );
+    pdf.ensureSpace(CHART_HEIGHT + 60).heading('三、月度趋势');
+    pdf.chart(
+      {
+        grid: { left: 90, right: 60, top: 30, bottom: 60 },
+        legend: { bottom: 0, data: ['成交金额（万元）', '成交笔数'] },
+        xAxis: { type: 'category', data: r.trend.map((t) => t.month) },
+        yAxis: [
+          { type: 'value', name: '万元' },
+          { type: 'value', name: '笔' },
+        ],
+        series: [
+          { name: '成交金额（万元）', type: 'line', data: r.trend.map((t) => wan(t.dealValueFen)) },
+          { name: '成交笔数', type: 'line', yAxisIndex: 1, data: r.trend.map((t) => t.deals) },
+        ],
+      },
+      { height: CHART_HEIGHT },
+    );
     let n = 4;
     for (const b of BREAKDOWNS) {
-      pdf.heading(`${['四', '五', '六', '七'][n - 4]}、${b.title}`);
+      pdf.ensureSpace(120).heading(`${['四', '五', '六', '七'][n - 4]}、${b.title}`);
       n++;
       pdf.table(breakdownColumns(), r.breakdowns[b.key].map(breakdownRow), { size: 7.5 });
     }
     return pdf.finish();
   }
 }
+
+const CHART_HEIGHT = 240;
 
 const BREAKDOWN_FIGURES: (keyof ReportFiguresDto)[] = [
   'listings',
