@@ -53,6 +53,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>
   EMAIL_TAKEN: { zh: '该邮箱已被使用', en: 'The email address is taken' },
   USER_NOT_FOUND: { zh: '用户不存在', en: 'No such user' },
   ORGANIZATION_NOT_FOUND: { zh: '单位不存在', en: 'No such organisation' },
+  REPORT_NOT_GENERATED: { zh: '该期报告尚未生成', en: 'This report has not been generated yet' },
   NOT_AN_AUTHORITY: { zh: '仅限主管部门', en: 'Only authorities may do this' },
   NOT_AN_ENTERPRISE: { zh: '仅限企业', en: 'Only enterprises may do this' },
   NOTIFICATION_NOT_FOUND: { zh: '通知不存在', en: 'No such notification' },
