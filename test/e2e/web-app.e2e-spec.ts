@@ -78,6 +78,7 @@ describe('the web application served by the API', () => {
       '/achievement/:id',
       '/lot/:id',
       '/session/:id',
+      '/market',
       '/login',
       '/desk/*',
       '/holder/*',

@@ -19,6 +19,8 @@ export const WEB_PAGE_PATHS = [
   '/achievement/:id',
   '/lot/:id',
   '/session/:id',
+  '/market',
+  '/market/*rest',
   '/login',
   '/desk',
   '/desk/*rest',
@@ -29,13 +31,12 @@ export const WEB_PAGE_PATHS = [
   '/admin',
   '/admin/*rest',
   '/hall/:id',
-  '/market/rankings',
   '/error/*rest',
 ] as const;
 
 /** WEB_PAGE_PATHS as one regular expression for Express (path-to-regexp has no alternation). */
 export const WEB_PAGE_PATTERN =
-  /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|session\/[^/]+|login|(?:desk|holder|broker|admin)(?:\/.*)?|hall\/[^/]+|market\/rankings|error\/.*)$/;
+  /^\/(?:|search|achievement\/[^/]+|lot\/[^/]+|session\/[^/]+|login|(?:desk|holder|broker|admin|market)(?:\/.*)?|hall\/[^/]+|error\/.*)$/;
 
 /**
  * Serves the built web application at `/` from the same origin as the API (no CORS): its assets as

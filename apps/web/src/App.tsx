@@ -14,6 +14,7 @@ const SearchPage = lazy(() => import('./pages/SearchPage'));
 const AchievementPage = lazy(() => import('./pages/AchievementPage'));
 const LotPage = lazy(() => import('./pages/LotPage'));
 const SessionPage = lazy(() => import('./pages/SessionPage'));
+const MarketPage = lazy(() => import('./pages/market/MarketPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const DeskPage = lazy(() => import('./pages/DeskPage'));
 const HolderDesk = lazy(() => import('./pages/holder/HolderDesk'));
@@ -68,6 +69,7 @@ export function App() {
                         <Route path="/achievement/:id" element={<AchievementPage />} />
                         <Route path="/lot/:id" element={<LotPage />} />
                         <Route path="/session/:id" element={<SessionPage />} />
+                        <Route path="/market" element={<MarketPage />} />
                         <Route path="/login" element={<LoginPage />} />
                         <Route path="/desk/*" element={<DeskPage />} />
                         <Route path="/holder/*" element={<HolderDesk />} />

@@ -37,6 +37,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {t('nav.home')}
           </NavLink>
           <NavLink to="/search">{t('nav.search')}</NavLink>
+          <NavLink to="/market" end>
+            {t('nav.market')}
+          </NavLink>
           <NavLink to="/market/rankings">{t('nav.rankings')}</NavLink>
           {user ? <NavLink to={deskPath(user)}>{t('nav.desk')}</NavLink> : null}
         </nav>

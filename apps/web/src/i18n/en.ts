@@ -8,7 +8,16 @@ export const en: Messages = {
     language: '中文',
     beijingTime: 'Beijing time',
   },
-  nav: { home: 'Home', search: 'Catalogue', desk: 'My desk', login: 'Sign in', logout: 'Sign out', notifications: 'Notifications', rankings: 'Rankings' },
+  nav: {
+    home: 'Home',
+    search: 'Catalogue',
+    market: 'Market data',
+    desk: 'My desk',
+    login: 'Sign in',
+    logout: 'Sign out',
+    notifications: 'Notifications',
+    rankings: 'Rankings',
+  },
   home: {
     liveNow: 'Live now',
     upcoming: 'Upcoming',

@@ -1,7 +1,16 @@
 /** 中文（默认）。Every label, enum value and error code the app shows has a text here; en.ts mirrors the keys. */
 export const zh = {
   app: { name: '浙江拍', tagline: '浙江省技术市场 · 科技成果网上拍卖', language: 'English', beijingTime: '北京时间' },
-  nav: { home: '首页', search: '成果目录', desk: '我的工作台', login: '登录', logout: '退出登录', notifications: '消息', rankings: '转化排行' },
+  nav: {
+    home: '首页',
+    search: '成果目录',
+    market: '市场数据',
+    desk: '我的工作台',
+    login: '登录',
+    logout: '退出登录',
+    notifications: '消息',
+    rankings: '转化排行',
+  },
   home: {
     liveNow: '正在拍卖',
     upcoming: '即将开拍',
