@@ -3,6 +3,9 @@
 -- name: lock
 SELECT pg_try_advisory_xact_lock(hashtext('reporting_refresh')) AS locked;
 
+-- name: noJit
+SET LOCAL jit = off;
+
 -- name: snapshot
 SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now;
 
