@@ -24,6 +24,7 @@ import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
 import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandates';
 import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
+import { ContractNumbers1764000120000 } from './1764000120000-contract-numbers';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   BrokerageMandates1764000040000,
   AuctioneerConsole1764000060000,
   ListingAppraisals1764000080000,
+  ContractNumbers1764000120000,
 ];

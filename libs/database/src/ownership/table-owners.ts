@@ -17,6 +17,7 @@ export const TABLE_OWNERS = {
     'contract_royalty_reports',
     'contract_milestones',
     'contract_commissions',
+    'contract_number_counters',
   ],
   brokerage: ['mandates', 'mandate_actions'],
   subsidies: [
