@@ -2634,6 +2634,11 @@ export interface components {
       commissions: components['schemas']['ContractCommissionDto'][];
       /** Format: date-time */
       completedAt: string | null;
+      /**
+       * @description 合同编号: year of creation (Beijing time), the seller organisation's 6-digit region code, and a sequence per year and region
+       * @example 2026-330106-000001
+       */
+      contractNumber: string;
       /** Format: date-time */
       createdAt: string;
       dealId: string | null;
@@ -2672,6 +2677,11 @@ export interface components {
     ContractListItemDto: {
       achievementId: string;
       buyerId: string;
+      /**
+       * @description 合同编号: year of creation (Beijing time), the seller organisation's 6-digit region code, and a sequence per year and region
+       * @example 2026-330106-000001
+       */
+      contractNumber: string;
       /** Format: date-time */
       createdAt: string;
       dealId: string | null;

@@ -146,6 +146,9 @@ export const en: Messages = {
   },
   contract: {
     title: 'Contracts',
+    contractNumber: 'Contract number',
+    contractNumberRule:
+      "Contract number = year of creation (Beijing time) - the transferor/licensor's 6-digit region code - a sequence within that year and region, assigned once at creation, without gaps or repeats.",
     parties: 'Parties',
     seller: 'Transferor / licensor',
     buyer: 'Transferee / licensee',

@@ -131,6 +131,8 @@ export const zh = {
   },
   contract: {
     title: '合同',
+    contractNumber: '合同编号',
+    contractNumberRule: '合同编号 = 创建年份（北京时间）- 让与人/许可人所在地行政区划代码 - 当年该地区顺序号，创建时一次编定、不重复不跳号。',
     parties: '当事人',
     seller: '让与人/许可人',
     buyer: '受让人/被许可人',
