@@ -20,6 +20,8 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionResultsController } from './sessions/results/session-results.controller';
+import { SessionResultsService } from './sessions/results/session-results.service';
 import { LotNoticesService } from './notices/lot-notices.service';
 
 const services = [
@@ -31,6 +33,7 @@ const services = [
   LotEventsPublisher,
   LotClosingService,
   SessionsService,
+  SessionResultsService,
   DealsService,
   CalendarService,
   LotNoticesService,
@@ -54,6 +57,7 @@ export class MarketModule {}
     LotsController,
     BidderRegistrationsController,
     SessionsController,
+    SessionResultsController,
   ],
   exports: [MarketModule],
 })

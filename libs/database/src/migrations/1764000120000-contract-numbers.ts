@@ -61,9 +61,9 @@ export class ContractNumbers1764000120000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP VIEW contract_directory`);
+    await q.query(`DROP VIEW contract_directory`); // a view loses a column only by being recreated
     await q.query(`
-      CREATE VIEW contract_directory AS
+      CREATE OR REPLACE VIEW contract_directory AS
       SELECT id, type, status, achievement_id, deal_id, seller_id, buyer_id, took_effect_on, registration_number, registered_on, price_fen, terms
         FROM contracts`);
     await q.query(`DROP TRIGGER contracts_number ON contracts`);

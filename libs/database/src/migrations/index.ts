@@ -25,6 +25,7 @@ import { NotificationDedupe1764000030000 } from './1764000030000-notification-de
 import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandates';
 import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
 import { ContractNumbers1764000120000 } from './1764000120000-contract-numbers';
+import { SessionResults1764000121000 } from './1764000121000-session-results';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   AuctioneerConsole1764000060000,
   ListingAppraisals1764000080000,
   ContractNumbers1764000120000,
+  SessionResults1764000121000,
 ];
