@@ -260,6 +260,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auction-sessions/{id}/result': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionResultsController_result'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auction-sessions/{id}/result.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionResultsController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auction-sessions/{id}/result.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionResultsController_xlsx'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auction-sessions/{id}/result/recomputation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SessionResultsController_recompute'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auction-sessions/manage': {
     parameters: {
       query?: never;
@@ -3942,6 +4006,17 @@ export interface components {
       offset: number;
       total: number;
     };
+    PremiumDto: {
+      /** @description starting total of the sold lots, fen */
+      denominatorFen: string;
+      /** @description hammer total − starting total of the sold lots, fen */
+      numeratorFen: string;
+      /**
+       * @description numerator ÷ denominator in percent, 2 decimals, rounded half up from the exact fraction
+       * @example 25.00
+       */
+      percent: string;
+    };
     RateRuleDto: {
       /**
        * @description single; progressive (each band at its rate); banded (the whole base at the rate of its band)
@@ -4388,6 +4463,76 @@ export interface components {
       limit: number;
       offset: number;
       total: number;
+    };
+    SessionResultDto: {
+      /** @description distinct organisations with at least one accepted bid */
+      bidders: number;
+      /** @description accepted bids */
+      bids: number;
+      /**
+       * Format: date-time
+       * @description when the session's last lot closed
+       */
+      closedAt: string;
+      /**
+       * Format: date-time
+       * @description when the figures were computed
+       */
+      computedAt: string;
+      /** @description registered on the floor by the auctioneer (paddles) */
+      floorBidders: number;
+      /** @description entered by the auctioneer from the floor */
+      floorBids: number;
+      /** @description hammer prices of the sold lots, fen */
+      hammerTotalFen: string;
+      lots: components['schemas']['SessionResultLotDto'][];
+      /** @description lots offered (cancelled ones not counted; withdrawn ones counted, as unsold) */
+      lotsOffered: number;
+      lotsSold: number;
+      lotsUnsold: number;
+      /** @description withdrawn (撤拍) lots, among the unsold */
+      lotsWithdrawn: number;
+      onlineBidders: number;
+      onlineBids: number;
+      /** @description 溢价率 = hammer total ÷ starting total of the sold lots − 1; null when nothing sold */
+      premium: components['schemas']['PremiumDto'] | null;
+      /** @description placed by the proxy (automatic) bidding for online bidders */
+      proxyBids: number;
+      /**
+       * @description sold ÷ offered in percent
+       * @example 75.00
+       */
+      sellThroughPercent: string | null;
+      sessionId: string;
+      sessionName: string;
+      /** @description starting prices of the sold lots, fen */
+      soldStartingTotalFen: string;
+      /** @description starting prices of all lots offered, fen */
+      startingTotalFen: string;
+      /** Format: date-time */
+      startsAt: string;
+      theme: string;
+    };
+    SessionResultLotDto: {
+      /** @description accepted bids on the lot */
+      bids: number;
+      /** @description fen; null when unsold */
+      hammerPriceFen: string | null;
+      id: string;
+      /** @description calling order in the session */
+      position: number | null;
+      /**
+       * @description hammer ÷ start − 1 in percent, 2 decimals, rounded half up
+       * @example 25.00
+       */
+      premiumPercent: string | null;
+      /** @enum {string} */
+      result: 'sold' | 'unsold';
+      /** @description fen */
+      startingPriceFen: string;
+      title: string;
+      /** @enum {string|null} */
+      unsoldReason: 'no_bids' | 'reserve_not_met' | 'withdrawn' | null;
     };
     SessionSummaryDto: {
       id: string;
@@ -4971,6 +5116,7 @@ export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
 export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
 export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
 export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
+export type SchemaPremiumDto = components['schemas']['PremiumDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
 export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
@@ -5006,6 +5152,8 @@ export type SchemaScanStatusDto = components['schemas']['ScanStatusDto'];
 export type SchemaSessionDto = components['schemas']['SessionDto'];
 export type SchemaSessionLotDto = components['schemas']['SessionLotDto'];
 export type SchemaSessionPageDto = components['schemas']['SessionPageDto'];
+export type SchemaSessionResultDto = components['schemas']['SessionResultDto'];
+export type SchemaSessionResultLotDto = components['schemas']['SessionResultLotDto'];
 export type SchemaSessionSummaryDto = components['schemas']['SessionSummaryDto'];
 export type SchemaSetPriceDto = components['schemas']['SetPriceDto'];
 export type SchemaSignatureDto = components['schemas']['SignatureDto'];
@@ -5496,6 +5644,86 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SessionDto'];
+        };
+      };
+    };
+  };
+  SessionResultsController_result: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionResultDto'];
+        };
+      };
+    };
+  };
+  SessionResultsController_pdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SessionResultsController_xlsx: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SessionResultsController_recompute: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionResultDto'];
         };
       };
     };
