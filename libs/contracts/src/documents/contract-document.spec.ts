@@ -50,7 +50,7 @@ function contract(overrides: Partial<ContractDocument> = {}): ContractDocument {
       seller: party('holder', '12330000470003281F', '330106', '西湖区'),
       buyer: party('enterprise', '91330603MA2BDXXX1Q', '330603', '柯桥区'),
       achievement: {
-        technicalField: '新能源',
+        technicalField: 'new_materials',
         ipRights: [
           { type: 'invention_patent', number: 'ZL202110123456.7', grantedOn: '2023-04-18', status: 'valid' },
           { type: 'utility_model', number: 'ZL202220654321.0', grantedOn: '2022-11-02', status: 'valid' },
@@ -79,7 +79,7 @@ describe('contract document PDF', () => {
     expect(all).toContain('人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角');
     for (const text of ['浙江工业大学', '12330000470003281F', '西湖区', '330106', '高等院校', '绍兴柯桥新能源科技有限公司', '91330603MA2BDXXX1Q', '柯桥区'])
       expect(all).toContain(text);
-    for (const text of ['ZL202110123456.7', '发明专利', '2023-04-18', 'ZL202220654321.0', '实用新型专利']) expect(all).toContain(text);
+    for (const text of ['新材料', 'ZL202110123456.7', '发明专利', '2023-04-18', 'ZL202220654321.0', '实用新型专利']) expect(all).toContain(text);
     // the schedule: 600,000.00 (陆拾万元整) within 30 days, 400,000.00 (肆拾万元整) by 2027-06-30, the milestone 234,567.80
     for (const text of [
       '第1期',

@@ -203,6 +203,7 @@ const IP_TYPE_LABELS: Record<string, string> = {
   ic_layout: '集成电路布图设计',
   technical_secret: '技术秘密',
 };
+const FIELD_LABELS: Record<string, string> = { internet_plus: '互联网+', life_health: '生命健康', new_materials: '新材料', other: '其他' };
 const IP_STATUS_LABELS: Record<string, string> = { valid: '有效', lapsed: '失效', invalidated: '被宣告无效' };
 
 const partyTitle = (doc: ContractDocument, party: 'seller' | 'buyer') =>
@@ -300,7 +301,7 @@ export async function renderPdf(doc: ContractDocument, createdAt: Date): Promise
 
   report.heading('二、合同标的');
   const subject: [string, string][] = [['科技成果', `${doc.achievement.title}`]];
-  if (p?.achievement.technicalField) subject.push(['技术领域', p.achievement.technicalField]);
+  if (p?.achievement.technicalField) subject.push(['技术领域', FIELD_LABELS[p.achievement.technicalField] ?? p.achievement.technicalField]);
   subject.push(['成果编号', doc.achievement.id]);
   if (t.transfer) subject.push(['转让内容', TRANSFER_LABELS[t.transfer.object]]);
   if (t.license) {
