@@ -1,5 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { launchBrowser, newContext, screenshot, signIn } from '../support/browser';
+import { pdfPages } from '../support/pdf-text';
 import { PASSWORD, startWorld, type MarketWorld } from './world';
 
 /**
@@ -7,6 +11,13 @@ import { PASSWORD, startWorld, type MarketWorld } from './world';
  * a lot and publishes; runs the console with floor bids by paddle and online bids from a second
  * browser interleaved; hammers; the hall's big screen and the bidder's room show the same result.
  */
+/** Page 1 of a PDF as a PNG (pdftoppm, 60 dpi), beside the screenshots. */
+function pdfPicture(pdf: Buffer, name: string): void {
+  const dir = join(__dirname, '..', '..', process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots');
+  mkdirSync(dir, { recursive: true });
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', '-', join(dir, name)], { input: pdf });
+}
+
 describe('the auctioneer console and the hall screen in a real browser', () => {
   let world: MarketWorld;
   let browser: Browser;
@@ -188,5 +199,39 @@ describe('the auctioneer console and the hall screen in a real browser', () => {
       await admin.getByTestId('contract-payments').waitFor();
       await admin.getByTestId('payout-balance').waitFor();
       await screenshot(admin, 'admin-contracts');
+      // the contract number (YYYY-RRRRRR-NNNNNN) in the console, and its PDF: page 1 rendered as a picture
+      const contract = (await world.http('admin').get('/contracts')).body.items[0] as { id: string; contractNumber: string };
+      expect(contract.contractNumber).toMatch(/^\d{4}-\d{6}-\d{6}$/);
+      await admin.getByTestId('contract-drawer').getByText(contract.contractNumber).waitFor();
+      const pdf = await world
+        .http('admin')
+        .get(`/contracts/${contract.id}/document?format=pdf`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      const pdfText = (await pdfPages(pdf.body as Buffer)).join('').replace(/\s+/g, '');
+      expect(pdfText).toContain(`合同编号：${contract.contractNumber}`);
+      expect(pdfText).toContain('人民币壹万壹仟伍佰元整'); // 11,500 元
+      pdfPicture(pdf.body as Buffer, 'contract-pdf');
+
+      // every lot of the session is hammered: its 成交结果 is on the session page, with its downloads
+      // (by hand: 1 lot offered and sold; start 10,000 元, hammer 11,500 元, 溢价率 15.00%; 2 bidders, 1 online and 1 floor; 4 bids, 2 and 2)
+      const visitor = await open({ wide: true });
+      await visitor.goto(`/session/${sessionId}`);
+      const result = visitor.getByTestId('session-result');
+      await result.waitFor();
+      await result.getByTestId('premium-percent').filter({ hasText: '15.00%' }).waitFor();
+      await result.getByTestId('result-hammerTotal').filter({ hasText: '11,500' }).waitFor();
+      await result.getByTestId('result-bidders').filter({ hasText: '2 家（网上 1 / 现场 1）' }).waitFor();
+      await result.getByTestId('result-bids').filter({ hasText: '4 次（网上 2 / 代理 0 / 现场 2）' }).waitFor();
+      await result.getByTestId('session-result-chart').locator('canvas').waitFor();
+      expect(await result.getByTestId('result-xlsx').getAttribute('href')).toBe(`/auction-sessions/${sessionId}/result.xlsx`);
+      const download = await visitor.request.get(`/auction-sessions/${sessionId}/result.pdf`);
+      expect(download.headers()['content-type']).toBe('application/pdf');
+      await result.scrollIntoViewIfNeeded();
+      await screenshot(visitor, 'session-result');
     }));
 });

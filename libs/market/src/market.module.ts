@@ -20,6 +20,8 @@ import { LotsService } from './lots/lots.service';
 import { PaymentsDepositGateway } from './lots/payments-deposit.gateway';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionResultsController } from './sessions/results/session-results.controller';
+import { SessionResultsService } from './sessions/results/session-results.service';
 import { LotNoticesService } from './notices/lot-notices.service';
 import { PriceGuidanceController } from './pricing/price-guidance.controller';
 import { PriceGuidanceService } from './pricing/price-guidance.service';
@@ -33,6 +35,7 @@ const services = [
   LotEventsPublisher,
   LotClosingService,
   SessionsService,
+  SessionResultsService,
   DealsService,
   CalendarService,
   LotNoticesService,
@@ -58,6 +61,7 @@ export class MarketModule {}
     BidderRegistrationsController,
     SessionsController,
     PriceGuidanceController,
+    SessionResultsController,
   ],
   exports: [MarketModule],
 })

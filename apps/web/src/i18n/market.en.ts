@@ -116,6 +116,7 @@ export const marketEn: MessagesOf<typeof marketZh> = {
     bids: 'Latest bids',
   },
   contracts: {
+    contractNumber: 'Contract number',
     queue: 'Registration queue',
     all: 'All contracts',
     queueRule:

@@ -114,6 +114,7 @@ export const marketZh = {
     bids: '最新出价',
   },
   contracts: {
+    contractNumber: '合同编号',
     queue: '认定登记待办',
     all: '全部合同',
     queueRule: '已签署的技术合同须到技术合同登记机构认定登记（技术合同认定登记），登记后方可享受税收优惠和补助；在此录入登记编号、日期和机构。',

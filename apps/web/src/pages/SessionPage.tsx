@@ -9,6 +9,7 @@ import { LotCard } from '../components/LotCard';
 import { Money } from '../components/Money';
 import { beijingDateTime, beijingTime } from '../lib/format';
 import { useLotRoom } from '../lib/useLotRoom';
+import { SessionResult } from './session/SessionResult';
 
 /** The lot on the block: its price, the auctioneer's calls and every bid as it is made, online or on the floor (P-AUC). */
 function OnTheBlock({ lotId }: { lotId: string }) {
@@ -84,7 +85,11 @@ function OnTheBlock({ lotId }: { lotId: string }) {
 export default function SessionPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const session = useQuery({ queryKey: ['session', id], queryFn: () => call(api.GET('/auction-sessions/{id}', { params: { path: { id } } })) });
+  const session = useQuery({
+    queryKey: ['session', id],
+    queryFn: () => call(api.GET('/auction-sessions/{id}', { params: { path: { id } } })),
+    refetchInterval: 15_000,
+  });
   const lots = useQuery({
     queryKey: ['session-lots', id],
     queryFn: () => call(api.GET('/lots', { params: { query: { sessionId: id, limit: 100 } } })),
@@ -95,6 +100,8 @@ export default function SessionPage() {
   // the session's order: by start, as the auctioneer calls them
   const items = [...(lots.data?.items ?? [])].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   const live = items.find((l) => l.status === 'open');
+  // closed once every lot of the session is closed (or cancelled): then its 成交结果 is published
+  const closed = session.data.lots.length > 0 && session.data.lots.every((l) => l.status === 'closed' || l.status === 'cancelled');
   return (
     <div data-testid="session">
       <h2 style={{ marginBottom: 4 }}>{session.data.name}</h2>
@@ -102,6 +109,7 @@ export default function SessionPage() {
         {t(`enums.theme.${session.data.theme}`, { defaultValue: session.data.theme })} · {beijingDateTime(session.data.startsAt)}
       </div>
       {live ? <OnTheBlock lotId={live.id} /> : null}
+      {closed ? <SessionResult sessionId={id} /> : null}
       <div className="section-title">{t('session.lots')}</div>
       {lots.isPending ? (
         <Skeleton active />

@@ -15,6 +15,10 @@ SELECT rule_state FROM achievements WHERE id = $1 AND registration_status = 'reg
 -- name: validRights
 SELECT type, granted_on IS NOT NULL AS granted FROM ip_rights WHERE achievement_id = $1 AND status = 'valid';
 
+-- name: rightsForDocument
+SELECT r.type, r.number, to_char(r.granted_on, 'YYYY-MM-DD') AS "grantedOn", r.status, a.technical_field AS "technicalField"
+  FROM achievements a LEFT JOIN ip_rights r ON r.achievement_id = a.id WHERE a.id = $1 ORDER BY r.granted_on NULLS LAST, r.number;
+
 -- name: holdersReadable
 SELECT o.id FROM organization_directory o
  WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%'));

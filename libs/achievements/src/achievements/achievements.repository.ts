@@ -12,6 +12,9 @@ const SQL = queries(__filename, {
   holderAndTitle: `SELECT holder_id, title FROM achievements WHERE id = $1`,
   registeredRuleStateForShare: `SELECT rule_state FROM achievements WHERE id = $1 AND registration_status = 'registered' FOR SHARE`,
   validRights: `SELECT type, granted_on IS NOT NULL AS granted FROM ip_rights WHERE achievement_id = $1 AND status = 'valid'`,
+  rightsForDocument: `
+    SELECT r.type, r.number, to_char(r.granted_on, 'YYYY-MM-DD') AS "grantedOn", r.status, a.technical_field AS "technicalField"
+      FROM achievements a LEFT JOIN ip_rights r ON r.achievement_id = a.id WHERE a.id = $1 ORDER BY r.granted_on NULLS LAST, r.number`,
   holdersReadable: `
     SELECT o.id FROM organization_directory o
      WHERE o.type = 'holder' AND ($1::uuid IS NULL OR o.id = $1 OR ($2::text IS NOT NULL AND o.region_code LIKE $2 || '%'))`,
@@ -68,6 +71,24 @@ export async function registeredRuleStateForShare(m: Query, achievementId: strin
 /** The achievement's valid IP rights: their type and whether granted (a patent, not yet an application); unordered. */
 export async function validRightsOf(m: Query, achievementId: string): Promise<{ type: string; granted: boolean }[]> {
   return (await m.query(SQL.validRights, [achievementId])) as { type: string; granted: boolean }[];
+}
+
+/** The achievement's technical field and all its IP rights (number, grant date, status), for a contract document. */
+export async function rightsForDocument(
+  m: Query,
+  achievementId: string,
+): Promise<{ technicalField: string | null; ipRights: { type: string; number: string | null; grantedOn: string | null; status: string }[] }> {
+  const rows = (await m.query(SQL.rightsForDocument, [achievementId])) as {
+    type: string | null;
+    number: string | null;
+    grantedOn: string | null;
+    status: string;
+    technicalField: string | null;
+  }[];
+  return {
+    technicalField: rows[0]?.technicalField ?? null,
+    ipRights: rows.filter((r) => r.type).map((r) => ({ type: r.type!, number: r.number, grantedOn: r.grantedOn, status: r.status })),
+  };
 }
 
 /** The holders among the organisations readable with these parameters (see access.ts `readableOrgs`). */

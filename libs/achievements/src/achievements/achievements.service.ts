@@ -7,7 +7,7 @@ import { Between, EntityManager, type FindOptionsOrder, type FindOptionsWhere, I
 import { assertActsForHolder, assertMayReadHolder, isAdministrator, readableOrgs } from '../access';
 import { parsePatentNumber, patentTypeMatches, REGISTRATION_PERIOD_DAYS } from '../domain';
 import { Achievement } from './achievement.entity';
-import { holdersReadable, validRightsOf } from './achievements.repository';
+import { holdersReadable, rightsForDocument, validRightsOf } from './achievements.repository';
 import { IpRightDto, ListAchievementsQuery, RegisterAchievementDto, UpdateAchievementDto } from './dto/register-achievement.dto';
 import { IpRight, IpRightStatus } from './ip-right.entity';
 
@@ -235,6 +235,11 @@ export class AchievementsService {
   /** The achievement's valid IP rights (type, granted), in the caller's transaction: what a contract transfers follows from them. */
   validRights(m: EntityManager, achievementId: string): Promise<{ type: string; granted: boolean }[]> {
     return validRightsOf(m, achievementId);
+  }
+
+  /** The technical field and every IP right of an achievement (a contract document prints them). */
+  rightsForDocument(m: EntityManager, achievementId: string): ReturnType<typeof rightsForDocument> {
+    return rightsForDocument(m, achievementId);
   }
 
   async get(actor: Principal | null, id: string): Promise<AchievementWithRights> {

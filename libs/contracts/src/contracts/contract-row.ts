@@ -7,6 +7,8 @@ import { anyOverseen, findContract } from './contracts.repository';
 /** A contract as loaded, with the names the views and the document need. */
 export interface ContractRow {
   id: string;
+  /** YYYY-RRRRRR-NNNNNN, assigned when the contract is created */
+  contractNumber: string;
   type: ContractType;
   source: 'auction' | 'fixed_price' | 'negotiated' | 'free_license' | 'drafted';
   dealId: string | null;

@@ -40,6 +40,7 @@ export interface MoneyView {
 
 export interface ContractView {
   id: string;
+  contractNumber: string;
   type: ContractType;
   source: string;
   dealId: string | null;
@@ -70,6 +71,7 @@ export interface ContractView {
 
 export interface ContractListItem {
   id: string;
+  contractNumber: string;
   type: ContractType;
   title: string;
   status: ContractStatus;
@@ -113,6 +115,7 @@ export function toContractView(
 ): ContractView {
   return {
     id: c.id,
+    contractNumber: c.contractNumber,
     type: c.type,
     source: c.source,
     dealId: c.dealId,

@@ -6,6 +6,10 @@ SELECT holder_id, title, registration_status FROM achievement_directory WHERE id
 -- name: buyerToDraft
 SELECT type, sme FROM organization_directory WHERE id = $1;
 
+-- name: partyDetails
+SELECT id, credit_code AS "creditCode", region_code AS "regionCode", type AS "organizationType", holder_category AS "holderCategory", sme
+  FROM organization_directory WHERE id = ANY($1::uuid[]);
+
 -- name: dealDraftNames
 SELECT a.title, b.sme FROM achievement_directory a CROSS JOIN organization_directory b WHERE a.id = $1 AND b.id = $2;
 
@@ -13,7 +17,7 @@ SELECT a.title, b.sme FROM achievement_directory a CROSS JOIN organization_direc
 SELECT 1 FROM contracts WHERE id = $1 FOR UPDATE;
 
 -- name: selectContract
-SELECT c.id, c.type, c.source, c.deal_id AS "dealId", c.free_license_application_id AS "freeLicenseApplicationId",
+SELECT c.id, c.contract_number AS "contractNumber", c.type, c.source, c.deal_id AS "dealId", c.free_license_application_id AS "freeLicenseApplicationId",
 c.achievement_id AS "achievementId", a.title AS "achievementTitle", c.seller_id AS "sellerId", s.name AS "sellerName",
 c.buyer_id AS "buyerId", b.name AS "buyerName", b.sme AS "buyerSme", c.title, c.status, c.version, c.terms,
 c.price_fen::text AS "priceFen", c.deposit_fen::text AS "depositFen", c.signed_at AS "signedAt", to_char(c.took_effect_on, 'YYYY-MM-DD') AS "tookEffectOn",
@@ -92,7 +96,7 @@ UPDATE contracts SET status = 'terminated', terminated_at = $2, termination_kind
 UPDATE contracts SET status = $2, completed_at = CASE WHEN $2 = 'completed' THEN $3::timestamptz ELSE completed_at END, updated_at = $3 WHERE id = $1;
 
 -- name: list
-SELECT c.id, c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS "buyerId", c.achievement_id AS "achievementId", c.deal_id AS "dealId",
+SELECT c.id, c.contract_number AS "contractNumber", c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS "buyerId", c.achievement_id AS "achievementId", c.deal_id AS "dealId",
        c.registration_number AS "registrationNumber", c.created_at AS "createdAt"
   FROM contracts c
  WHERE CASE WHEN $1::boolean

@@ -6,7 +6,7 @@ import type { ContractRow } from './contract-row';
 
 const date = (column: string, alias: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
 
-const CONTRACT_SELECT = `SELECT c.id, c.type, c.source, c.deal_id AS "dealId", c.free_license_application_id AS "freeLicenseApplicationId",
+const CONTRACT_SELECT = `SELECT c.id, c.contract_number AS "contractNumber", c.type, c.source, c.deal_id AS "dealId", c.free_license_application_id AS "freeLicenseApplicationId",
   c.achievement_id AS "achievementId", a.title AS "achievementTitle", c.seller_id AS "sellerId", s.name AS "sellerName",
   c.buyer_id AS "buyerId", b.name AS "buyerName", b.sme AS "buyerSme", c.title, c.status, c.version, c.terms,
   c.price_fen::text AS "priceFen", c.deposit_fen::text AS "depositFen", c.signed_at AS "signedAt", ${date('c.took_effect_on', 'tookEffectOn')},
@@ -25,6 +25,9 @@ const oversees = (alias: string, first: number) =>
 const SQL = queries(__filename, {
   achievementToDraft: `SELECT holder_id, title, registration_status FROM achievement_directory WHERE id = $1`,
   buyerToDraft: `SELECT type, sme FROM organization_directory WHERE id = $1`,
+  partyDetails: `
+    SELECT id, credit_code AS "creditCode", region_code AS "regionCode", type AS "organizationType", holder_category AS "holderCategory", sme
+      FROM organization_directory WHERE id = ANY($1::uuid[])`,
   dealDraftNames: `SELECT a.title, b.sme FROM achievement_directory a CROSS JOIN organization_directory b WHERE a.id = $1 AND b.id = $2`,
   lockContract: `SELECT 1 FROM contracts WHERE id = $1 FOR UPDATE`,
   selectContract: `${CONTRACT_SELECT} WHERE c.id = $1`,
@@ -62,7 +65,7 @@ const SQL = queries(__filename, {
   advancePerformance: `
     UPDATE contracts SET status = $2, completed_at = CASE WHEN $2 = 'completed' THEN $3::timestamptz ELSE completed_at END, updated_at = $3 WHERE id = $1`,
   list: `
-    SELECT c.id, c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS "buyerId", c.achievement_id AS "achievementId", c.deal_id AS "dealId",
+    SELECT c.id, c.contract_number AS "contractNumber", c.type, c.title, c.status, c.seller_id AS "sellerId", c.buyer_id AS "buyerId", c.achievement_id AS "achievementId", c.deal_id AS "dealId",
            c.registration_number AS "registrationNumber", c.created_at AS "createdAt"
       FROM contracts c
      WHERE CASE WHEN $1::boolean
@@ -150,6 +153,22 @@ export interface NewContract {
   depositFen: string;
   createdBy: string | null;
   createdAt: Date;
+}
+
+/** The parties' registration details (organization_directory), by id. */
+export async function partyDetails(
+  m: Queryable,
+  ids: string[],
+): Promise<Map<string, { creditCode: string | null; regionCode: string; organizationType: string; holderCategory: string | null; sme: boolean }>> {
+  const rows = (await m.query(SQL.partyDetails, [ids])) as {
+    id: string;
+    creditCode: string | null;
+    regionCode: string;
+    organizationType: string;
+    holderCategory: string | null;
+    sme: boolean;
+  }[];
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
 }
 
 /** Inserts the contract; false when one exists already for the deal or the application (a concurrent draft). */

@@ -50,6 +50,7 @@ function contract(over: Partial<ContractRow> = {}): ContractRow {
   });
   return {
     id: ID,
+    contractNumber: '2026-330106-000001',
     type,
     source: 'auction',
     dealId: 'd1',
@@ -105,6 +106,8 @@ describe('ContractsService signing (repositories replaced)', () => {
   beforeEach(() => {
     jest.clearAllMocks();
     effects = [];
+    const details = { creditCode: null, regionCode: '330106', organizationType: 'holder', holderCategory: 'university', sme: false };
+    r.partyDetails.mockResolvedValue(new Map([SELLER, BUYER].map((id) => [id, details])));
     // SQL the service still runs itself: the audit entries
     const query = jest.fn((sql: string, params: unknown[]) => {
       if (sql.includes('INSERT INTO audit_log')) effects.push(`audit ${String(params[3])}`);
@@ -133,7 +136,7 @@ describe('ContractsService signing (repositories replaced)', () => {
       {} as DomainEventHandlers,
       deals as unknown as DealsService,
       {} as FreeLicensesService,
-      {} as AchievementsService,
+      { rightsForDocument: jest.fn(() => Promise.resolve({ technicalField: null, ipRights: [] })) } as unknown as AchievementsService,
       { notify: jest.fn(() => Promise.resolve()) } as unknown as NotificationsService,
     );
     current = contract();

@@ -1,4 +1,4 @@
-import { NotificationsService } from '@zjp/identity';
+import { NotificationsService, regionName } from '@zjp/identity';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   Clock,
@@ -331,7 +331,7 @@ export class ContractsService implements OnModuleInit {
       const trialEndsOn = c.type === 'use_first' && c.terms.useFirst ? periodEndMonths(effective, c.terms.useFirst.trialMonths).toString() : null;
       await contracts.markSigned(m, id, { at: now, tookEffectOn: effective.toString(), termsSha256, trialEndsOn });
       const signed = (await loadContract(m, id))!;
-      const pdf = await renderPdf(this.buildDocument(signed, signatures, null), now);
+      const pdf = await renderPdf(await this.withParticulars(m, this.buildDocument(signed, signatures, null)), now);
       await contracts.insertSignedDocument(m, id, c.version, sha256(pdf), pdf, now);
       if (c.dealId) await this.deals.markContracted(m, c.dealId);
       await this.audit(m, actor, 'contract.signed', id, {
@@ -622,7 +622,7 @@ export class ContractsService implements OnModuleInit {
   async document(actor: Principal, id: string): Promise<ContractDocument> {
     const m = this.db.manager;
     const c = await loadVisible(m, actor, id);
-    return this.document_(c, await this.signatures(m, id, c.version));
+    return this.withParticulars(m, this.document_(c, await this.signatures(m, id, c.version)));
   }
 
   async pdf(actor: Principal, id: string, which: 'current' | 'signed'): Promise<{ pdf: Buffer; sha256: string; version: number }> {
@@ -633,7 +633,7 @@ export class ContractsService implements OnModuleInit {
       if (!signed) throw new NotFoundError('SIGNED_DOCUMENT_NOT_FOUND', 'The contract is not signed yet');
       return signed;
     }
-    const pdf = await renderPdf(this.document_(c, await this.signatures(m, id, c.version)), c.updatedAt);
+    const pdf = await renderPdf(await this.withParticulars(m, this.document_(c, await this.signatures(m, id, c.version))), c.updatedAt);
     return { pdf, sha256: sha256(pdf), version: c.version };
   }
 
@@ -689,6 +689,7 @@ export class ContractsService implements OnModuleInit {
   private buildDocument(c: ContractRow, signatures: SignatureView[], registration: ContractDocument['registration']): ContractDocument {
     return {
       contractId: c.id,
+      contractNumber: c.contractNumber,
       type: c.type,
       title: c.title,
       version: c.version,
@@ -705,6 +706,24 @@ export class ContractsService implements OnModuleInit {
         signedAt: s.signedAt.toISOString(),
       })),
       registration,
+      particulars: null,
+    };
+  }
+
+  /** The document with the parties' registration details and the achievement's IP rights (printed, not signed). */
+  private async withParticulars(m: Tx, doc: ContractDocument): Promise<ContractDocument> {
+    const parties = await contracts.partyDetails(m, [doc.seller.id, doc.buyer.id]);
+    const details = (id: string) => {
+      const d = parties.get(id)!;
+      return { ...d, regionName: regionName(d.regionCode) ?? null };
+    };
+    return {
+      ...doc,
+      particulars: {
+        seller: details(doc.seller.id),
+        buyer: details(doc.buyer.id),
+        achievement: await this.achievements.rightsForDocument(m, doc.achievement.id),
+      },
     };
   }
 

@@ -3,8 +3,8 @@ import { CreateAchievements1764000001000 } from './1764000001000-create-achievem
 import { AchievementRegistry1764000002000 } from './1764000002000-achievement-registry';
 import { CatalogueSearch1764000003000 } from './1764000003000-catalogue-search';
 import { Auctions1764000004000 } from './1764000004000-auctions';
-import { ListingFlows1764000006000 } from './1764000006000-listing-flows';
 import { Payments1764000005000 } from './1764000005000-payments';
+import { ListingFlows1764000006000 } from './1764000006000-listing-flows';
 import { CatalogueSpeed1764000007000 } from './1764000007000-catalogue-speed';
 import { BidLogReferences1764000008000 } from './1764000008000-bid-log-references';
 import { Contracts1764000009000 } from './1764000009000-contracts';
@@ -23,12 +23,14 @@ import { ListingLots1764000021000 } from './1764000021000-listing-lots';
 import { PaymentReferencePrintsPerReference1764000028000 } from './1764000028000-payment-reference-prints-per-reference';
 import { NotificationDedupe1764000030000 } from './1764000030000-notification-dedupe';
 import { BrokerageMandates1764000040000 } from './1764000040000-brokerage-mandates';
-import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
-import { ContractScheduleDirectory1764000140000 } from './1764000140000-contract-schedule-directory';
 import { AuctioneerConsole1764000060000 } from './1764000060000-auctioneer-console';
-import { ComplianceReadModels1764000110000 } from './1764000110000-compliance-read-models';
-import { AchievementPricingFacts1764000130000 } from './1764000130000-achievement-pricing-facts';
+import { ListingAppraisals1764000080000 } from './1764000080000-listing-appraisals';
 import { MarketReporting1764000100000 } from './1764000100000-market-reporting';
+import { ComplianceReadModels1764000110000 } from './1764000110000-compliance-read-models';
+import { ContractNumbers1764000120000 } from './1764000120000-contract-numbers';
+import { SessionResults1764000121000 } from './1764000121000-session-results';
+import { AchievementPricingFacts1764000130000 } from './1764000130000-achievement-pricing-facts';
+import { ContractScheduleDirectory1764000140000 } from './1764000140000-contract-schedule-directory';
 
 /** Every migration, in order. Listed explicitly so builds and tests never depend on globbing. */
 export const MIGRATIONS = [
@@ -59,8 +61,10 @@ export const MIGRATIONS = [
   BrokerageMandates1764000040000,
   AuctioneerConsole1764000060000,
   ListingAppraisals1764000080000,
+  MarketReporting1764000100000,
   ComplianceReadModels1764000110000,
+  ContractNumbers1764000120000,
+  SessionResults1764000121000,
   AchievementPricingFacts1764000130000,
   ContractScheduleDirectory1764000140000,
-  MarketReporting1764000100000,
 ];

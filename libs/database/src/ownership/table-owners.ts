@@ -7,7 +7,18 @@
 export const TABLE_OWNERS = {
   identity: ['organizations', 'users', 'sessions', 'refresh_tokens', 'notifications'],
   achievements: ['achievements', 'ip_rights', 'transformations', 'justifications', 'rule_events', 'free_license_applications', 'registry_imports'],
-  market: ['listings', 'listing_intents', 'auction_sessions', 'lots', 'lot_registrations', 'bids', 'deals', 'calendar_years', 'calendar_days'],
+  market: [
+    'listings',
+    'listing_intents',
+    'auction_sessions',
+    'lots',
+    'lot_registrations',
+    'bids',
+    'deals',
+    'calendar_years',
+    'calendar_days',
+    'auction_session_results',
+  ],
   payments: ['deposits', 'stripe_events', 'ledger_entries', 'payments', 'refunds', 'payouts'],
   contracts: [
     'contracts',
@@ -17,6 +28,7 @@ export const TABLE_OWNERS = {
     'contract_royalty_reports',
     'contract_milestones',
     'contract_commissions',
+    'contract_number_counters',
   ],
   brokerage: ['mandates', 'mandate_actions'],
   subsidies: [

@@ -7,6 +7,7 @@ import { closeListing } from '../listings/listings.repository';
 import type { DepositGateway } from '../lots/deposit-gateway';
 import type { LotRow } from '../lots/lot-row';
 import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, unsettledRegistrations } from '../lots/lots.repository';
+import type { SessionResultsService } from '../sessions/results/session-results.service';
 import { LotClosingService } from './lot-closing.service';
 import type { LotNoticesService } from '../notices/lot-notices.service';
 
@@ -71,7 +72,8 @@ describe('LotClosingService (repositories replaced)', () => {
     const outbox = { append: (_m: unknown, e: { type?: string; payload?: unknown }) => Promise.resolve(void appended.push(e)) } as unknown as Outbox;
     const deposits = { release: (id: string) => Promise.resolve(void released.push(id)) } as unknown as DepositGateway;
     const notices = { closed: () => Promise.resolve() } as unknown as LotNoticesService;
-    service = new LotClosingService(tx, db, realtime, deposits, clock, outbox, notices);
+    const sessionResults = { afterLotClosed: () => Promise.resolve(false) } as unknown as SessionResultsService;
+    service = new LotClosingService(tx, db, realtime, deposits, clock, outbox, notices, sessionResults);
     jest.mocked(closedLotSummary).mockResolvedValue({ seq: 8, bid_count: 3, paddle_number: 12 });
     jest.mocked(unsettledRegistrations).mockResolvedValue([]);
     jest.mocked(insertAuctionDeal).mockResolvedValue({ listingId: 'lst1', buyerId: 'buyer' });

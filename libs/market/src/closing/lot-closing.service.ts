@@ -11,6 +11,7 @@ import { insertAuctionDeal } from '../deals/deals.repository';
 import { closeListing } from '../listings/listings.repository';
 import { rulesOf, stateOf } from '../lots/lot-row';
 import { LotNoticesService } from '../notices/lot-notices.service';
+import { SessionResultsService } from '../sessions/results/session-results.service';
 import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, markWithdrawn, unsettledRegistrations } from '../lots/lots.repository';
 
 export type CloseResult =
@@ -35,6 +36,7 @@ export class LotClosingService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly outbox: Outbox,
     private readonly notices: LotNoticesService,
+    private readonly sessionResults: SessionResultsService,
   ) {}
 
   /**
@@ -92,6 +94,8 @@ export class LotClosingService {
         },
         occurredAt: now,
       });
+      // the session's last lot: its 成交结果 is computed and stored with this close
+      if (lot.session_id) await this.sessionResults.afterLotClosed(m, lot.session_id);
       return { closed: true, lotId, result: outcome.result, hammerPriceFen: sold ? outcome.hammerPriceFen.toString() : null, dealId };
     });
 

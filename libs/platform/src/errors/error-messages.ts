@@ -112,6 +112,8 @@ export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>
   SESSION_NOT_FOUND: { zh: '拍卖专场不存在', en: 'No such session' },
   ANOTHER_LOT_OPEN: { zh: '本专场已有标的正在拍卖，请先落槌或撤拍', en: 'Another lot of this session is on the block; hammer or withdraw it first' },
   SESSION_EMPTY: { zh: '专场还没有标的，请先添加标的再发布', en: 'Add at least one lot before publishing the session' },
+  SESSION_NOT_CLOSED: { zh: '专场尚未结束：最后一件标的落槌后公布成交结果', en: "The session's result is published when its last lot closes" },
+  SESSION_HAS_NO_LOTS: { zh: '专场没有标的，没有成交结果', en: 'The session holds no lots, so it has no result' },
   ALREADY_REGISTERED: { zh: '贵单位已报名该标的', en: 'Already registered for this lot' },
   NOT_REGISTERED: { zh: '贵单位未报名该标的', en: 'Not registered for this lot' },
   BID_TOO_LOW: { zh: '出价低于当前最低可接受价', en: 'The bid is below the minimum' },

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Descriptions, Drawer, Empty, List, Modal, Radio, Space, Tag, Typography, message } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Empty, List, Modal, Radio, Space, Tag, Tooltip, Typography, message } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, call, errorText } from '../../api/client';
@@ -92,6 +92,9 @@ function ContractDetail({ id, user, onChanged }: { id: string; user: User; onCha
         <span className="muted">{t(`contract.statusExplain.${c.status}`, { defaultValue: '' })}</span>
       </Space>
       <Descriptions column={1} size="small" style={{ marginTop: 12 }}>
+        <Descriptions.Item label={<Tooltip title={t('contract.contractNumberRule')}>{t('contract.contractNumber')}</Tooltip>}>
+          <span data-testid="contract-number">{c.contractNumber}</span>
+        </Descriptions.Item>
         <Descriptions.Item label={t('contract.seller')}>{c.seller.name}</Descriptions.Item>
         <Descriptions.Item label={t('contract.buyer')}>{c.buyer.name}</Descriptions.Item>
         <Descriptions.Item label={t('contract.price')}>
@@ -193,6 +196,9 @@ export function ContractsTab({ user }: { user: User }) {
                 title={c.title}
                 description={
                   <Space wrap>
+                    <Typography.Text code data-testid="list-contract-number">
+                      {c.contractNumber}
+                    </Typography.Text>
                     <Tag color={STATUS_COLORS[c.status]}>{t(`status.contract.${c.status}`, { defaultValue: c.status })}</Tag>
                     <Typography.Text type="secondary">{beijingDateTime(c.createdAt)}</Typography.Text>
                   </Space>

@@ -4,6 +4,11 @@ import { CONTRACT_STATUSES, CONTRACT_TYPES } from '../../domain';
 /** One contract of GET /contracts. */
 export class ContractListItemDto {
   @ApiProperty() id!: string;
+  @ApiProperty({
+    example: '2026-330106-000001',
+    description: "合同编号: year of creation (Beijing time), the seller organisation's 6-digit region code, and a sequence per year and region",
+  })
+  contractNumber!: string;
   @ApiProperty({ enum: CONTRACT_TYPES }) type!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: CONTRACT_STATUSES }) status!: string;
@@ -101,6 +106,11 @@ export class ContractCommissionDto {
 
 export class ContractDto {
   @ApiProperty() id!: string;
+  @ApiProperty({
+    example: '2026-330106-000001',
+    description: "合同编号: year of creation (Beijing time), the seller organisation's 6-digit region code, and a sequence per year and region",
+  })
+  contractNumber!: string;
   @ApiProperty({ enum: CONTRACT_TYPES }) type!: string;
   @ApiProperty({ enum: ['auction', 'fixed_price', 'negotiated', 'free_license', 'drafted'] }) source!: string;
   @ApiProperty({ nullable: true, type: String }) dealId!: string | null;

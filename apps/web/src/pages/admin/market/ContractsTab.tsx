@@ -291,6 +291,7 @@ function ContractDrawer({ id, onClose, onChanged }: { id: string; onClose: () =>
             bordered
             column={2}
             items={[
+              { key: 'number', label: t('market.contracts.contractNumber'), children: c.contractNumber },
               { key: 'status', label: t('market.contracts.status'), children: <Tag color={STATUS_COLORS[c.status]}>{t(`status.contract.${c.status}`)}</Tag> },
               { key: 'type', label: t('market.contracts.type'), children: t(`market.contracts.types.${c.type}`) },
               { key: 'seller', label: t('market.contracts.seller'), children: c.seller.name },
@@ -389,6 +390,11 @@ export default function ContractsTab() {
         loading={page.isPending}
         {...table.tableProps(page.data)}
         columns={[
+          {
+            key: 'contractNumber',
+            title: t('market.contracts.contractNumber'),
+            render: (_, c) => <span style={{ whiteSpace: 'nowrap' }}>{c.contractNumber}</span>,
+          },
           { key: 'title', title: t('market.contracts.title'), sorter: true, render: (_, c) => <a onClick={() => setOpen(c.id)}>{c.title}</a> },
           { key: 'type', title: t('market.contracts.type'), render: (_, c) => t(`market.contracts.types.${c.type}`) },
           {
