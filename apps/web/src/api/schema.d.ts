@@ -164,6 +164,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/achievements/{id}/price-guidance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PriceGuidanceController_guidance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/achievements/{id}/register': {
     parameters: {
       query?: never;
@@ -524,6 +540,23 @@ export interface paths {
       cookie?: never;
     };
     get: operations['CatalogueController_search'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/compliance/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Compliance dashboard per holder of a region: P-REG late / overdue, the P-2Y use-first list, P-3Y eligibility, justifications */
+    get: operations['ComplianceDashboardController_dashboard'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1668,6 +1701,122 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/activity-index': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_activityIndex'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/available': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_available'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/export.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/export.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ReportsController_xlsx'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/periodic/generate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ReportsController_generate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/rankings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Holder rankings (高校院所排序) by listings and transformation results
+     * @description Six indicators per holder for the year, min-max normalised within the holders of the same kind, weighted to 100 points; standard competition ranking (1, 2, 2, 4) on the score in hundredths, ties listed by name. Each item carries its inputs and each indicator’s contribution.
+     */
+    get: operations['RankingsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/research-fundings': {
     parameters: {
       query?: never;
@@ -1940,6 +2089,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/subsidy-outlook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SubsidyOutlookController_forAuthority'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/subsidy-policies': {
     parameters: {
       query?: never;
@@ -1980,6 +2145,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['SubsidyPoliciesController_exportOne'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subsidy-policies/{id}/outlook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SubsidyOutlookController_forPolicy'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2169,6 +2350,51 @@ export interface components {
       offset: number;
       total: number;
     };
+    ActivityComponentsDto: {
+      /** @description bidder registrations, 30-day trailing sum */
+      bidders: number;
+      /** @description accepted bids, 30-day trailing sum */
+      bids: number;
+      /** @description deals concluded, 30-day trailing sum */
+      deals: number;
+      /** @description new listings, 30-day trailing sum */
+      listings: number;
+      /** @description value of the deals concluded, fen, 30-day trailing sum */
+      valueFen: string;
+    };
+    ActivityIndexDto: {
+      /** @description the 30-day trailing sums on the base day (= 100) */
+      base: components['schemas']['ActivityComponentsDto'];
+      /** @example 2026-01-31 */
+      baseDate: string;
+      /** @enum {string|null} */
+      field: 'internet_plus' | 'life_health' | 'new_materials' | 'other' | null;
+      region: string | null;
+      series: components['schemas']['ActivityPointDto'][];
+      weights: components['schemas']['ActivityWeightsDto'];
+    };
+    ActivityPointDto: {
+      components: components['schemas']['ActivityComponentsDto'];
+      /** @example 2026-11-30 */
+      date: string;
+      /**
+       * @description Σ weight × (component ÷ its base value × 100) ÷ Σ weight, over the components whose base value is not 0; two decimals; null when every base value is 0
+       * @example 112.50
+       */
+      index: string | null;
+    };
+    ActivityWeightsDto: {
+      /** @example 15 */
+      bidders: number;
+      /** @example 20 */
+      bids: number;
+      /** @example 25 */
+      deals: number;
+      /** @example 15 */
+      listings: number;
+      /** @example 25 */
+      valueFen: number;
+    };
     AgreementDto: {
       enterpriseId: string;
       /** @example 60000000 */
@@ -2259,6 +2485,24 @@ export interface components {
       sha256: string;
       sizeBytes: number;
     };
+    AuthorityOutlookDto: {
+      items: components['schemas']['PolicyOutlookDto'][];
+    };
+    AvailableReportDto: {
+      from: string;
+      generatedAt: string;
+      /** @enum {string} */
+      generatedBy: 'schedule' | 'request';
+      /** @enum {string} */
+      kind: 'monthly' | 'quarterly' | 'annual';
+      period: string;
+      sha256: string;
+      title: string;
+      to: string;
+    };
+    AvailableReportsDto: {
+      items: components['schemas']['AvailableReportDto'][];
+    };
     BandCapsDto: {
       /**
        * @description the most this band pays for one contract (all years)
@@ -2331,6 +2575,13 @@ export interface components {
       seq?: number;
       /** @enum {string} */
       status: 'accepted' | 'rejected';
+    };
+    BreakdownRowDto: {
+      figures: components['schemas']['ReportFiguresDto'];
+      /** @example new_materials */
+      key: string;
+      /** @example 新材料 */
+      label: string;
     };
     BrokerCommissionDto: {
       /** @description the contract value it was computed from, fen */
@@ -2649,6 +2900,73 @@ export interface components {
       /** @enum {string} */
       result?: 'sold' | 'unsold';
     };
+    ComplianceCountsDto: {
+      /** @description P-3Y: idle 3 full years, may be licensed free of charge */
+      freeLicenseEligible: number;
+      /** @description justified reasons approved and still in force today */
+      justificationsApproved: number;
+      /** @description justified reasons (正当理由) awaiting review */
+      justificationsPending: number;
+      /** @description P-REG: not registered, past the 30 days (overdue) */
+      overdueUnregistered: number;
+      /** @description P-REG: registered after the 30 days (late) */
+      registeredLate: number;
+      /** @description P-REG: registered within 30 days of obtaining */
+      registeredOnTime: number;
+      /** @description P-REG: not registered, still within the 30 days */
+      registrationPending: number;
+      /** @description P-2Y/P-3Y suspended by an approved justified reason */
+      suspended: number;
+      /** @description P-2Y: on the use-first list (先用后转) */
+      useFirst: number;
+    };
+    ComplianceDashboardDto: {
+      /**
+       * @description the Asia/Shanghai date the figures are computed on
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @description holders needing attention first (overdue + late + use-first + P-3Y + pending justifications), then by name */
+      items: components['schemas']['ComplianceHolderRowDto'][];
+      limit: number;
+      offset: number;
+      /** @description the region shown; null: every region (platform administrator) */
+      region: string | null;
+      total: number;
+      /** @description over every holder of the region */
+      totals: components['schemas']['ComplianceCountsDto'];
+    };
+    ComplianceHolderRowDto: {
+      /** @description P-3Y: idle 3 full years, may be licensed free of charge */
+      freeLicenseEligible: number;
+      holderId: string;
+      /** @enum {string} */
+      holderKind: 'university' | 'institute' | 'enterprise_lab';
+      holderName: string;
+      /** @description justified reasons approved and still in force today */
+      justificationsApproved: number;
+      /** @description justified reasons (正当理由) awaiting review */
+      justificationsPending: number;
+      /**
+       * @description the earliest P-REG deadline missed by an unregistered achievement
+       * @example 2026-10-01
+       */
+      oldestMissedDeadline: string | null;
+      /** @description P-REG: not registered, past the 30 days (overdue) */
+      overdueUnregistered: number;
+      /** @example 330106 */
+      regionCode: string;
+      /** @description P-REG: registered after the 30 days (late) */
+      registeredLate: number;
+      /** @description P-REG: registered within 30 days of obtaining */
+      registeredOnTime: number;
+      /** @description P-REG: not registered, still within the 30 days */
+      registrationPending: number;
+      /** @description P-2Y/P-3Y suspended by an approved justified reason */
+      suspended: number;
+      /** @description P-2Y: on the use-first list (先用后转) */
+      useFirst: number;
+    };
     ConditionCheckDto: {
       actual: string | null;
       /** @example contractType */
@@ -2871,6 +3189,24 @@ export interface components {
       registeredOn: string;
       registry: string;
     };
+    ContributionDto: {
+      /** @enum {string} */
+      key: 'listings' | 'contractsInForce' | 'contractValueFen' | 'transformedShare' | 'useFirstShare' | 'registrationTimeliness';
+      /** @description largest value among the holders of the same kind */
+      max: string | null;
+      /** @description smallest value among the holders of the same kind */
+      min: string | null;
+      /** @description a share with an empty denominator: 0 points */
+      noData: boolean;
+      /** @description min-max normalised, 0–1 */
+      normalized: number;
+      /** @description points earned (weight × normalised), two decimals */
+      points: number;
+      /** @description the value used, as a decimal string (a count, fen, or a ratio 0–1); null without data */
+      value: string | null;
+      /** @description points out of 100 */
+      weight: number;
+    };
     ConversionDto: {
       /** @enum {string} */
       decision: 'convert' | 'decline';
@@ -3078,6 +3414,20 @@ export interface components {
       rate: string;
       steps: components['schemas']['RateStepDto'][];
     };
+    FigureDto: {
+      /** @description counts and fen: (value − previous) ÷ previous in percent; percents: value − previous in percentage points; two decimals, half-up; null when not defined */
+      changeVsPrevious: string | null;
+      /** @description as changeVsPrevious, against the same period a year before */
+      changeVsYearAgo: string | null;
+      /** @description the same figure in the previous period */
+      previous: string | null;
+      /** @enum {string} */
+      unit: 'count' | 'fen' | 'percent';
+      /** @description count, fen, or percent with two decimals; null when undefined (a rate over nothing) */
+      value: string | null;
+      /** @description the same figure in the same period a year before */
+      yearAgo: string | null;
+    };
     FileProblemDto: {
       /** @example missingHeaders */
       code: string;
@@ -3115,6 +3465,18 @@ export interface components {
     FundingDecisionDto: {
       /** @example 已到账，用于基础研究 */
       reason: string;
+    };
+    GenerateReportDto: {
+      /**
+       * @description monthly 月监测, quarterly 季分析, annual 年评价
+       * @enum {string}
+       */
+      kind: 'monthly' | 'quarterly' | 'annual';
+      /**
+       * @description monthly 2026-11, quarterly 2026-Q3, annual 2026
+       * @example 2026-11
+       */
+      period: string;
     };
     GrantMandateDto: {
       /**
@@ -3179,6 +3541,23 @@ export interface components {
       reference?: Record<string, never> | null;
       /** @description justifications: the last day */
       until?: Record<string, never> | null;
+    };
+    HolderInputsDto: {
+      /** @description contracts (holder as seller) that took effect in the year and are not terminated */
+      contractsInForce: number;
+      /**
+       * @description their total price, integer fen as a string
+       * @example 12000000
+       */
+      contractValueFen: string;
+      /** @description listings created in the year */
+      listings: number;
+      /** @description achievements obtained in the year registered within 30 days (P-REG) / those registered, or unregistered past the 30 days */
+      registrationTimeliness: components['schemas']['ShareDto'];
+      /** @description registered achievements (by the year end) with a transformation in effect by then / registered achievements */
+      transformedShare: components['schemas']['ShareDto'];
+      /** @description registered applied achievements on the use-first list (P-2Y) or eligible for a free licence (P-3Y), today / registered applied achievements */
+      useFirstShare: components['schemas']['ShareDto'];
     };
     HolderListingDto: {
       achievementId: string;
@@ -3301,6 +3680,14 @@ export interface components {
       bands?: components['schemas']['LadderBandDto'][];
       /** @enum {string} */
       kind: 'fixed' | 'ladder';
+    };
+    IndicatorMethodDto: {
+      /** @enum {string} */
+      better: 'higher' | 'lower';
+      /** @enum {string} */
+      key: 'listings' | 'contractsInForce' | 'contractValueFen' | 'transformedShare' | 'useFirstShare' | 'registrationTimeliness';
+      /** @description points out of 100 */
+      weight: number;
     };
     IntentDto: {
       /** Format: date-time */
@@ -3789,6 +4176,40 @@ export interface components {
       offset: number;
       total: number;
     };
+    OutlookExhaustionDto: {
+      /**
+       * @description the month the budget runs out if the pace holds
+       * @example 2026-11
+       */
+      month: string | null;
+      /** @enum {string} */
+      status: 'already_exhausted' | 'within_year' | 'not_within_year';
+    };
+    OutlookMonthDto: {
+      /** @description fen: approved, batched or paid (all of it in the first month) */
+      committedFen: string;
+      /** @description fen: committed + pending + expected from the first month through this one */
+      cumulativeFen: string;
+      /** @description fen: subsidies expected on payments falling due this month (overdue ones and unclaimed earned ones in the first month) */
+      expectedFen: string;
+      /**
+       * @description YYYY-MM, an Asia/Shanghai month
+       * @example 2026-10
+       */
+      month: string;
+      /** @description fen: applications under review (all of it in the first month) */
+      pendingFen: string;
+      /** @description fen: budget − cumulative (negative once over budget) */
+      remainingFen: string;
+    };
+    OutlookPolicyRefDto: {
+      documentNumber: string;
+      /** @description null for an unsaved draft */
+      id: string | null;
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'withdrawn' | 'draft';
+    };
     OwnRegistrationDto: {
       /** @description fen */
       currentFen: string | null;
@@ -3881,6 +4302,31 @@ export interface components {
       offset: number;
       total: number;
     };
+    PeriodicReportDto: {
+      breakdowns: components['schemas']['ReportBreakdownsDto'];
+      /** @example 2026-11-01 */
+      from: string;
+      generatedAt: string;
+      /** @enum {string} */
+      generatedBy: 'schedule' | 'request';
+      /** @enum {string} */
+      kind: 'monthly' | 'quarterly' | 'annual';
+      overall: components['schemas']['ReportFiguresDto'];
+      /** @example 2026-11 */
+      period: string;
+      /** @example 2026-10 */
+      previousPeriod: string;
+      /** @description SHA-256 of the report content, printed on every PDF page */
+      sha256: string;
+      /** @example 2026-11 月监测 */
+      title: string;
+      /** @example 2026-11-30 */
+      to: string;
+      /** @description month by month over the period, and the eleven months before it */
+      trend: components['schemas']['TrendPointDto'][];
+      /** @example 2025-11 */
+      yearAgoPeriod: string;
+    };
     PlaceBidDto: {
       /** @example 10100000 */
       amountFen: string;
@@ -3962,12 +4408,50 @@ export interface components {
       /** @enum {string} */
       outcome: 'created' | 'versioned' | 'unchanged';
     };
+    PolicyOutlookDto: {
+      /** @description fen */
+      budgetFen: string;
+      committedCount: number;
+      /** @description fen: approved, batched or paid */
+      committedFen: string;
+      /** @description contracts in force whose payment schedules were read */
+      contractsConsidered: number;
+      exhaustion: components['schemas']['OutlookExhaustionDto'];
+      /** @description fen: of expected, earned already on payments made, not yet applied for */
+      expectedEarnedFen: string;
+      /** @description fen: expected within the year */
+      expectedFen: string;
+      /** @description fen: expected on payments due after the year (not in the months) */
+      expectedLaterFen: string;
+      months: components['schemas']['OutlookMonthDto'][];
+      /** @description fen: of committed, paid */
+      paidFen: string;
+      pendingCount: number;
+      /** @description fen: applications submitted or reviewed (the recommendation when there is one) */
+      pendingFen: string;
+      policy: components['schemas']['OutlookPolicyRefDto'];
+      /** @description fen: committed + pending + expected */
+      projectedFen: string;
+      /** @description fen: budget − projected (negative: the shortfall) */
+      projectedRemainingFen: string;
+      /** @description fen: budget − committed */
+      remainingFen: string;
+      /**
+       * @description today, Asia/Shanghai
+       * @example 2026-09-15
+       */
+      today: string;
+      /** @example 2026 */
+      year: number;
+    };
     PolicyPreviewDto: {
       /** @description fen */
       amountFen: string;
       eligible: boolean;
       explanation: components['schemas']['SubsidyExplanationDto'];
       failedCondition: string | null;
+      /** @description the budget outlook with the draft's tiers, caps and budget */
+      outlook: components['schemas']['PolicyOutlookDto'];
     };
     PolicyPreviewRequestDto: {
       /**
@@ -3976,6 +4460,11 @@ export interface components {
        */
       enterpriseYearToDateFen?: string;
       policy: components['schemas']['PolicyDocumentDto'];
+      /**
+       * Format: uuid
+       * @description the policy being edited (of the caller's authority): its applications count in the outlook
+       */
+      policyId?: string;
       /**
        * @description the contract value (or research funding) in fen
        * @example 200000000
@@ -4016,6 +4505,129 @@ export interface components {
        * @example 25.00
        */
       percent: string;
+    };
+    PriceComparableDto: {
+      achievementTitle: string;
+      /** @description fen: the price moved to the subject’s remaining patent term (= priceFen when either has no term) */
+      adjustedPriceFen: string;
+      /**
+       * @description Asia/Shanghai calendar date the deal was concluded
+       * @example 2026-03-18
+       */
+      concludedOn: string;
+      /**
+       * @description the deepest IPC prefix shared with the subject
+       * @enum {string}
+       */
+      ipcMatch: 'main_group' | 'subclass' | 'class' | 'section' | 'none';
+      /** @description steps between the maturities (lab → prototype → pilot → industrialised) */
+      maturitySteps: number;
+      /** @description fen: the price concluded */
+      priceFen: string;
+      /** @description remaining patent term in years at the deal date; null without a term */
+      remainingYears: number | null;
+      sameIpType: boolean;
+      /**
+       * @description similarity in (0, 1]: the weight of this deal
+       * @example 0.7
+       */
+      similarity: number;
+    };
+    PriceGuidanceDto: {
+      achievementId: string;
+      /**
+       * @description the date the guidance is for (Asia/Shanghai)
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @description the most similar first */
+      comparables: components['schemas']['PriceComparableDto'][];
+      /** @enum {string} */
+      dealType: 'transfer' | 'license' | 'equity';
+      /** @description Kish effective number of comparables, (Σw)²/Σw² */
+      effectiveCount: number | null;
+      /** @description fen: weighted 75th percentile */
+      highFen: string | null;
+      /** @description fen: weighted 25th percentile */
+      lowFen: string | null;
+      method: components['schemas']['PriceGuidanceMethodDto'];
+      /** @description fen: weighted median */
+      pointFen: string | null;
+      /**
+       * @description insufficient = 可比成交不足: fewer comparables than method.minComparables, no range given
+       * @enum {string}
+       */
+      status: 'ok' | 'insufficient';
+      subject: components['schemas']['PriceGuidanceSubjectDto'];
+    };
+    PriceGuidanceMethodDto: {
+      /** @example 0.75 */
+      highQuantile: number;
+      /** @example 0.25 */
+      lowQuantile: number;
+      /** @example 40 */
+      maxComparables: number;
+      /**
+       * @description fewer comparables than this: 可比成交不足, no range
+       * @example 5
+       */
+      minComparables: number;
+      /** @example 0.15 */
+      minSimilarity: number;
+      /**
+       * @description β in ln p + β·(ln r_subject − ln r_deal)
+       * @example 0.6
+       */
+      termElasticity: number;
+    };
+    PriceGuidanceSubjectDto: {
+      ipcClasses: string[];
+      /** @description the main IP right’s type */
+      ipType: string | null;
+      /** @enum {string} */
+      maturity: 'lab' | 'prototype' | 'pilot' | 'industrialised';
+      /** @description remaining patent term in years today; null without a term */
+      remainingYears: number | null;
+      /** @enum {string} */
+      technicalField: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+      title: string;
+    };
+    RankedHolderDto: {
+      contributions: components['schemas']['ContributionDto'][];
+      highLevelPlatform: boolean;
+      holderId: string;
+      /**
+       * @description normalisation group
+       * @enum {string}
+       */
+      holderKind: 'university' | 'institute' | 'enterprise_lab';
+      holderName: string;
+      inputs: components['schemas']['HolderInputsDto'];
+      /** @description standard competition ranking: equal scores share the better rank, the next rank skips (1, 2, 2, 4) */
+      rank: number;
+      /** @example 330106 */
+      regionCode: string;
+      /** @description score out of 100, two decimals (the sum of the contributions) */
+      score: number;
+      /** @description shares its rank with another holder */
+      tied: boolean;
+    };
+    RankingsPageDto: {
+      /**
+       * @description the Asia/Shanghai date the figures are computed on
+       * @example 2026-12-06
+       */
+      asOf: string;
+      /** @enum {string|null} */
+      holderType: 'university' | 'institute' | 'enterprise_lab' | 'platform' | null;
+      items: components['schemas']['RankedHolderDto'][];
+      limit: number;
+      method: components['schemas']['IndicatorMethodDto'][];
+      offset: number;
+      region: string | null;
+      total: number;
+      /** @example 2026 */
+      year: number;
     };
     RateRuleDto: {
       /**
@@ -4301,6 +4913,46 @@ export interface components {
        */
       status: 'validating' | 'invalid' | 'validated' | 'committing' | 'committed' | 'failed';
     };
+    ReportBreakdownsDto: {
+      /** @description by technical field */
+      field: components['schemas']['BreakdownRowDto'][];
+      /** @description by holder type (university, institute, enterprise lab) */
+      holderType: components['schemas']['BreakdownRowDto'][];
+      /** @description by the holder's city (region code) */
+      region: components['schemas']['BreakdownRowDto'][];
+      /** @description by themed session's theme (none: not auctioned in a session) */
+      theme: components['schemas']['BreakdownRowDto'][];
+    };
+    ReportFiguresDto: {
+      /** @description themed sessions held (starting in the period); overall and by theme only */
+      auctionsHeld: components['schemas']['FigureDto'];
+      /** @description contract payments received, net of refunds */
+      contractPaidFen: components['schemas']['FigureDto'];
+      /** @description contracts registered (认定登记) in the period */
+      contractsRegistered: components['schemas']['FigureDto'];
+      /** @description contract value registered */
+      contractValueFen: components['schemas']['FigureDto'];
+      /** @description deals concluded (auction, fixed price, negotiated) */
+      deals: components['schemas']['FigureDto'];
+      dealValueFen: components['schemas']['FigureDto'];
+      /** @description listings created */
+      listings: components['schemas']['FigureDto'];
+      /** @description lots brought under the hammer (closed sold or unsold) */
+      lotsOffered: components['schemas']['FigureDto'];
+      lotsSold: components['schemas']['FigureDto'];
+      /** @description hammer total ÷ starting total − 1, over the lots sold */
+      premiumRate: components['schemas']['FigureDto'];
+      /** @description lots sold ÷ lots offered */
+      sellThroughRate: components['schemas']['FigureDto'];
+      /** @description sum of hammer prices of the lots sold */
+      soldHammerFen: components['schemas']['FigureDto'];
+      /** @description sum of starting prices of the lots sold */
+      soldStartFen: components['schemas']['FigureDto'];
+      /** @description subsidies approved in the period */
+      subsidyApprovedFen: components['schemas']['FigureDto'];
+      /** @description subsidies paid in the period */
+      subsidyPaidFen: components['schemas']['FigureDto'];
+    };
     ResearchFundingDto: {
       /** @example ZJLAB-JJ-2026-007 */
       agreementNumber?: string;
@@ -4558,6 +5210,10 @@ export interface components {
        * @example 80000000
        */
       priceFen: string;
+    };
+    ShareDto: {
+      denominator: number;
+      numerator: number;
     };
     SignatureDto: {
       organizationId: string;
@@ -4855,6 +5511,15 @@ export interface components {
       offset: number;
       total: number;
     };
+    TrendPointDto: {
+      contractValueFen: string;
+      deals: number;
+      dealValueFen: string;
+      listings: number;
+      lotsSold: number;
+      /** @example 2026-11 */
+      month: string;
+    };
     UpdateAchievementDto: {
       abstract?: string;
       /** @description null clears the asking price */
@@ -4966,6 +5631,10 @@ export interface components {
 }
 export type SchemaAchievementDto = components['schemas']['AchievementDto'];
 export type SchemaAchievementPageDto = components['schemas']['AchievementPageDto'];
+export type SchemaActivityComponentsDto = components['schemas']['ActivityComponentsDto'];
+export type SchemaActivityIndexDto = components['schemas']['ActivityIndexDto'];
+export type SchemaActivityPointDto = components['schemas']['ActivityPointDto'];
+export type SchemaActivityWeightsDto = components['schemas']['ActivityWeightsDto'];
 export type SchemaAgreementDto = components['schemas']['AgreementDto'];
 export type SchemaAmendTermsDto = components['schemas']['AmendTermsDto'];
 export type SchemaApplicationEnterpriseDto = components['schemas']['ApplicationEnterpriseDto'];
@@ -4976,12 +5645,16 @@ export type SchemaAppraisalDto = components['schemas']['AppraisalDto'];
 export type SchemaApproveJustificationDto = components['schemas']['ApproveJustificationDto'];
 export type SchemaAttachmentDto = components['schemas']['AttachmentDto'];
 export type SchemaAttachmentView = components['schemas']['AttachmentView'];
+export type SchemaAuthorityOutlookDto = components['schemas']['AuthorityOutlookDto'];
+export type SchemaAvailableReportDto = components['schemas']['AvailableReportDto'];
+export type SchemaAvailableReportsDto = components['schemas']['AvailableReportsDto'];
 export type SchemaBandCapsDto = components['schemas']['BandCapsDto'];
 export type SchemaBandShareDto = components['schemas']['BandShareDto'];
 export type SchemaBankTransferDepositDto = components['schemas']['BankTransferDepositDto'];
 export type SchemaBankTransferPaymentDto = components['schemas']['BankTransferPaymentDto'];
 export type SchemaBaseItemDto = components['schemas']['BaseItemDto'];
 export type SchemaBidResultDto = components['schemas']['BidResultDto'];
+export type SchemaBreakdownRowDto = components['schemas']['BreakdownRowDto'];
 export type SchemaBrokerCommissionDto = components['schemas']['BrokerCommissionDto'];
 export type SchemaBrokerCommissionPageDto = components['schemas']['BrokerCommissionPageDto'];
 export type SchemaBrokerDealDto = components['schemas']['BrokerDealDto'];
@@ -5011,6 +5684,9 @@ export type SchemaCertificateDto = components['schemas']['CertificateDto'];
 export type SchemaCertificatePageDto = components['schemas']['CertificatePageDto'];
 export type SchemaClockSyncDto = components['schemas']['ClockSyncDto'];
 export type SchemaCloseResultDto = components['schemas']['CloseResultDto'];
+export type SchemaComplianceCountsDto = components['schemas']['ComplianceCountsDto'];
+export type SchemaComplianceDashboardDto = components['schemas']['ComplianceDashboardDto'];
+export type SchemaComplianceHolderRowDto = components['schemas']['ComplianceHolderRowDto'];
 export type SchemaConditionCheckDto = components['schemas']['ConditionCheckDto'];
 export type SchemaContractBuyerDto = components['schemas']['ContractBuyerDto'];
 export type SchemaContractCommissionDto = components['schemas']['ContractCommissionDto'];
@@ -5026,6 +5702,7 @@ export type SchemaContractPaymentPageDto = components['schemas']['ContractPaymen
 export type SchemaContractRefDto = components['schemas']['ContractRefDto'];
 export type SchemaContractRefundDto = components['schemas']['ContractRefundDto'];
 export type SchemaContractRegistrationDto = components['schemas']['ContractRegistrationDto'];
+export type SchemaContributionDto = components['schemas']['ContributionDto'];
 export type SchemaConversionDto = components['schemas']['ConversionDto'];
 export type SchemaCreateAnnouncementDto = components['schemas']['CreateAnnouncementDto'];
 export type SchemaCreateAuctionDto = components['schemas']['CreateAuctionDto'];
@@ -5043,14 +5720,17 @@ export type SchemaDraftContractDto = components['schemas']['DraftContractDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
 export type SchemaExplanationBaseDto = components['schemas']['ExplanationBaseDto'];
 export type SchemaExplanationRateDto = components['schemas']['ExplanationRateDto'];
+export type SchemaFigureDto = components['schemas']['FigureDto'];
 export type SchemaFileProblemDto = components['schemas']['FileProblemDto'];
 export type SchemaFloorBidDto = components['schemas']['FloorBidDto'];
 export type SchemaFreeLicenseApplicationDto = components['schemas']['FreeLicenseApplicationDto'];
 export type SchemaFreeLicenseApplicationPageDto = components['schemas']['FreeLicenseApplicationPageDto'];
 export type SchemaFundingDecisionDto = components['schemas']['FundingDecisionDto'];
+export type SchemaGenerateReportDto = components['schemas']['GenerateReportDto'];
 export type SchemaGrantMandateDto = components['schemas']['GrantMandateDto'];
 export type SchemaHighTechCertificateDto = components['schemas']['HighTechCertificateDto'];
 export type SchemaHistoryEntryDto = components['schemas']['HistoryEntryDto'];
+export type SchemaHolderInputsDto = components['schemas']['HolderInputsDto'];
 export type SchemaHolderListingDto = components['schemas']['HolderListingDto'];
 export type SchemaHolderListingPageDto = components['schemas']['HolderListingPageDto'];
 export type SchemaHolderRegistryPageDto = components['schemas']['HolderRegistryPageDto'];
@@ -5061,6 +5741,7 @@ export type SchemaImportProgressDto = components['schemas']['ImportProgressDto']
 export type SchemaImportReportDto = components['schemas']['ImportReportDto'];
 export type SchemaImportResultDto = components['schemas']['ImportResultDto'];
 export type SchemaIncrementDto = components['schemas']['IncrementDto'];
+export type SchemaIndicatorMethodDto = components['schemas']['IndicatorMethodDto'];
 export type SchemaIntentDto = components['schemas']['IntentDto'];
 export type SchemaIntentPageDto = components['schemas']['IntentPageDto'];
 export type SchemaIpRightDto = components['schemas']['IpRightDto'];
@@ -5098,6 +5779,9 @@ export type SchemaObligationDto = components['schemas']['ObligationDto'];
 export type SchemaOfflineRegistrationDto = components['schemas']['OfflineRegistrationDto'];
 export type SchemaOrganizationDto = components['schemas']['OrganizationDto'];
 export type SchemaOrganizationPageDto = components['schemas']['OrganizationPageDto'];
+export type SchemaOutlookExhaustionDto = components['schemas']['OutlookExhaustionDto'];
+export type SchemaOutlookMonthDto = components['schemas']['OutlookMonthDto'];
+export type SchemaOutlookPolicyRefDto = components['schemas']['OutlookPolicyRefDto'];
 export type SchemaOwnRegistrationDto = components['schemas']['OwnRegistrationDto'];
 export type SchemaOwnRegistrationPageDto = components['schemas']['OwnRegistrationPageDto'];
 export type SchemaPayContractDto = components['schemas']['PayContractDto'];
@@ -5105,6 +5789,7 @@ export type SchemaPayeeDto = components['schemas']['PayeeDto'];
 export type SchemaPayoutBalanceDto = components['schemas']['PayoutBalanceDto'];
 export type SchemaPayoutDto = components['schemas']['PayoutDto'];
 export type SchemaPayoutPageDto = components['schemas']['PayoutPageDto'];
+export type SchemaPeriodicReportDto = components['schemas']['PeriodicReportDto'];
 export type SchemaPlaceBidDto = components['schemas']['PlaceBidDto'];
 export type SchemaPolicyAuthorityDto = components['schemas']['PolicyAuthorityDto'];
 export type SchemaPolicyBudgetDto = components['schemas']['PolicyBudgetDto'];
@@ -5112,11 +5797,18 @@ export type SchemaPolicyDocumentDto = components['schemas']['PolicyDocumentDto']
 export type SchemaPolicyExportDto = components['schemas']['PolicyExportDto'];
 export type SchemaPolicyImportResultDto = components['schemas']['PolicyImportResultDto'];
 export type SchemaPolicyImportResultItemDto = components['schemas']['PolicyImportResultItemDto'];
+export type SchemaPolicyOutlookDto = components['schemas']['PolicyOutlookDto'];
 export type SchemaPolicyPreviewDto = components['schemas']['PolicyPreviewDto'];
 export type SchemaPolicyPreviewRequestDto = components['schemas']['PolicyPreviewRequestDto'];
 export type SchemaPolicyVersionDto = components['schemas']['PolicyVersionDto'];
 export type SchemaPolicyVersionPageDto = components['schemas']['PolicyVersionPageDto'];
 export type SchemaPremiumDto = components['schemas']['PremiumDto'];
+export type SchemaPriceComparableDto = components['schemas']['PriceComparableDto'];
+export type SchemaPriceGuidanceDto = components['schemas']['PriceGuidanceDto'];
+export type SchemaPriceGuidanceMethodDto = components['schemas']['PriceGuidanceMethodDto'];
+export type SchemaPriceGuidanceSubjectDto = components['schemas']['PriceGuidanceSubjectDto'];
+export type SchemaRankedHolderDto = components['schemas']['RankedHolderDto'];
+export type SchemaRankingsPageDto = components['schemas']['RankingsPageDto'];
 export type SchemaRateRuleDto = components['schemas']['RateRuleDto'];
 export type SchemaRateStepDto = components['schemas']['RateStepDto'];
 export type SchemaReadAllNotificationsDto = components['schemas']['ReadAllNotificationsDto'];
@@ -5138,6 +5830,8 @@ export type SchemaRegistryImportListItemDto = components['schemas']['RegistryImp
 export type SchemaRegistryImportPageDto = components['schemas']['RegistryImportPageDto'];
 export type SchemaRegistryImportUploadDto = components['schemas']['RegistryImportUploadDto'];
 export type SchemaRegistryImportViewDto = components['schemas']['RegistryImportViewDto'];
+export type SchemaReportBreakdownsDto = components['schemas']['ReportBreakdownsDto'];
+export type SchemaReportFiguresDto = components['schemas']['ReportFiguresDto'];
 export type SchemaResearchFundingDto = components['schemas']['ResearchFundingDto'];
 export type SchemaResearchFundingPageDto = components['schemas']['ResearchFundingPageDto'];
 export type SchemaResearchFundingViewDto = components['schemas']['ResearchFundingViewDto'];
@@ -5156,6 +5850,7 @@ export type SchemaSessionResultDto = components['schemas']['SessionResultDto'];
 export type SchemaSessionResultLotDto = components['schemas']['SessionResultLotDto'];
 export type SchemaSessionSummaryDto = components['schemas']['SessionSummaryDto'];
 export type SchemaSetPriceDto = components['schemas']['SetPriceDto'];
+export type SchemaShareDto = components['schemas']['ShareDto'];
 export type SchemaSignatureDto = components['schemas']['SignatureDto'];
 export type SchemaSocketAck = components['schemas']['SocketAck'];
 export type SchemaSocketBidDto = components['schemas']['SocketBidDto'];
@@ -5180,6 +5875,7 @@ export type SchemaTierDto = components['schemas']['TierDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
 export type SchemaTransformationDto = components['schemas']['TransformationDto'];
 export type SchemaTransformationPageDto = components['schemas']['TransformationPageDto'];
+export type SchemaTrendPointDto = components['schemas']['TrendPointDto'];
 export type SchemaUpdateAchievementDto = components['schemas']['UpdateAchievementDto'];
 export type SchemaUpdateIpRightStatusDto = components['schemas']['UpdateIpRightStatusDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
@@ -5487,6 +6183,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['JustificationDto'];
+        };
+      };
+    };
+  };
+  PriceGuidanceController_guidance: {
+    parameters: {
+      query?: {
+        /** @description the deal type to be listed: 转让 transfer, 许可 license, 作价入股 equity */
+        dealType?: 'transfer' | 'license' | 'equity';
+      };
+      header?: {
+        /** @description a broker acting for a principal: the principal's organisation id; needs an active mandate allowing list on this achievement */
+        'X-On-Behalf-Of'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PriceGuidanceDto'];
         };
       };
     };
@@ -6057,6 +6780,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CataloguePageDto'];
+        };
+      };
+    };
+  };
+  ComplianceDashboardController_dashboard: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description GB/T 2260 code: holders of this region and its sub-regions. An authority: its own region when absent, and only regions within it */
+        region?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplianceDashboardDto'];
         };
       };
     };
@@ -8155,6 +8902,176 @@ export interface operations {
       };
     };
   };
+  ReportsController_activityIndex: {
+    parameters: {
+      query: {
+        /** @description the base day: its 30-day trailing sums are 100 (default 2026-01-31) */
+        base?: string;
+        /** @description technical field; all fields when omitted */
+        field?: 'internet_plus' | 'life_health' | 'new_materials' | 'other';
+        /** @description first day of the series (Asia/Shanghai calendar date) */
+        from: string;
+        /** @description holder's region: a province (330000), city (330100) or county (330106) code and all within it */
+        region?: string;
+        /** @description last day of the series, at most 400 days after from */
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityIndexDto'];
+        };
+      };
+    };
+  };
+  ReportsController_get: {
+    parameters: {
+      query: {
+        /** @description monthly 月监测, quarterly 季分析, annual 年评价 */
+        kind: 'monthly' | 'quarterly' | 'annual';
+        /** @description monthly 2026-11, quarterly 2026-Q3, annual 2026 */
+        period: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PeriodicReportDto'];
+        };
+      };
+    };
+  };
+  ReportsController_available: {
+    parameters: {
+      query?: {
+        kind?: 'monthly' | 'quarterly' | 'annual';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailableReportsDto'];
+        };
+      };
+    };
+  };
+  ReportsController_pdf: {
+    parameters: {
+      query: {
+        /** @description monthly 月监测, quarterly 季分析, annual 年评价 */
+        kind: 'monthly' | 'quarterly' | 'annual';
+        /** @description monthly 2026-11, quarterly 2026-Q3, annual 2026 */
+        period: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReportsController_xlsx: {
+    parameters: {
+      query: {
+        /** @description monthly 月监测, quarterly 季分析, annual 年评价 */
+        kind: 'monthly' | 'quarterly' | 'annual';
+        /** @description monthly 2026-11, quarterly 2026-Q3, annual 2026 */
+        period: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ReportsController_generate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GenerateReportDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PeriodicReportDto'];
+        };
+      };
+    };
+  };
+  RankingsController_list: {
+    parameters: {
+      query?: {
+        /** @description university, institute, enterprise lab, or platform (高能级科创平台 of any kind) */
+        holderType?: 'university' | 'institute' | 'enterprise_lab' | 'platform';
+        limit?: number;
+        offset?: number;
+        /** @description GB/T 2260 code: holders registered in this region and its sub-regions */
+        region?: string;
+        /** @description calendar year (Asia/Shanghai); this year when absent */
+        year?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RankingsPageDto'];
+        };
+      };
+    };
+  };
   ResearchFundingsController_list: {
     parameters: {
       query?: {
@@ -8612,6 +9529,25 @@ export interface operations {
       };
     };
   };
+  SubsidyOutlookController_forAuthority: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthorityOutlookDto'];
+        };
+      };
+    };
+  };
   SubsidyPoliciesController_list: {
     parameters: {
       query?: {
@@ -8725,6 +9661,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PolicyExportDto'];
+        };
+      };
+    };
+  };
+  SubsidyOutlookController_forPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyOutlookDto'];
         };
       };
     };
