@@ -340,7 +340,6 @@ describe('access matrix: every route × every caller × own and other organisati
         `${inconclusive.length} organisation denials not reached past validation\n${inconclusive.join('\n')}\n`,
     );
     expect(routes.length).toBeGreaterThan(100);
-    expect(failures).toEqual([]);
-    expect(ms).toBeLessThan(15_000);
+    expect(failures).toEqual([]); // its duration is printed above, not asserted: speed is measured in benches
   }, 120_000);
 });
