@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CLOCK, type TravelClock } from '../../libs/core/src';
 import { FactsRefreshService, type PeriodicReportDto } from '../../libs/reporting/src';
 import { touchedDays } from '../../libs/reporting/src/facts/facts.repository';
 import { RoleUsers, startApi, TestApi, usersOfEveryRole } from '../support/api';
 import { pdfText } from '../support/pdf-text';
+import { databaseUrl } from '../support/env';
 import { insertEnterprise } from '../support/market-factory';
 
 /*
@@ -422,6 +424,25 @@ describe('market figures and reports (P-MKT)', () => {
     expect((await refresh.refresh()).days).toEqual([]);
   });
 
+  it('does not take committed rows again while a transaction in another database holds the snapshot xmin back', async () => {
+    // transaction ids and snapshots are the cluster's: a transaction left open in another database
+    // (another test file, another application) keeps every snapshot's xmin below the rows written meanwhile
+    const elsewhere = new Client({ connectionString: databaseUrl('postgres') });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      const refresh = api.app.get(FactsRefreshService);
+      await refresh.refresh();
+      await listing(a1, u1, '2026-11-23');
+      expect((await refresh.refresh()).days).toEqual(['2026-11-23']);
+      expect((await refresh.refresh()).days).toEqual([]);
+    } finally {
+      await elsewhere.query('ROLLBACK');
+      await elsewhere.end();
+    }
+  });
+
   it('finds the rows written since a watermark also after the 32-bit transaction counter wrapped (ids of the next epoch)', async () => {
     const next = async () => BigInt((await ds.query(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`))[0].x);
     const epoch = 4_294_967_296n;
@@ -429,7 +450,8 @@ describe('market figures and reports (P-MKT)', () => {
     await listing(a1, u1, '2026-11-22');
     const after = await next();
     // the same rows, as if the counter had wrapped once: their raw 32-bit xmin is unchanged, the 64-bit ids are one epoch on
-    expect(await touchedDays(ds, (before + epoch).toString(), (after + epoch).toString())).toEqual(['2026-11-22']);
-    expect(await touchedDays(ds, (after + epoch).toString(), (after + epoch).toString())).toEqual([]);
+    const seenUpTo = (xid: bigint) => `${xid}:${xid}:`; // a snapshot that saw every transaction before xid
+    expect(await touchedDays(ds, seenUpTo(before + epoch), (after + epoch).toString())).toEqual(['2026-11-22']);
+    expect(await touchedDays(ds, seenUpTo(after + epoch), (after + epoch).toString())).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ export class MarketReporting1764000100000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE reporting_refresh_state (
         id smallint PRIMARY KEY CHECK (id = 1),
-        snapshot_xmin bigint NOT NULL,
+        snapshot text NOT NULL, -- pg_current_snapshot() of the last refresh: what it saw
         refreshed_at timestamptz NOT NULL,
         days_refreshed integer NOT NULL
       )`);

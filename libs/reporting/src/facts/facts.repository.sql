@@ -7,27 +7,27 @@ SELECT pg_try_advisory_xact_lock(hashtext('reporting_refresh')) AS locked;
 SET LOCAL jit = off;
 
 -- name: snapshot
-SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now;
+SELECT pg_current_snapshot()::text AS snapshot, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now;
 
 -- name: state
-SELECT snapshot_xmin AS "snapshotXmin", refreshed_at AS "refreshedAt", days_refreshed AS "daysRefreshed" FROM reporting_refresh_state WHERE id = 1;
+SELECT snapshot, refreshed_at AS "refreshedAt", days_refreshed AS "daysRefreshed" FROM reporting_refresh_state WHERE id = 1;
 
 -- name: saveState
-INSERT INTO reporting_refresh_state (id, snapshot_xmin, refreshed_at, days_refreshed) VALUES (1, $1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET snapshot_xmin = EXCLUDED.snapshot_xmin, refreshed_at = EXCLUDED.refreshed_at, days_refreshed = EXCLUDED.days_refreshed;
+INSERT INTO reporting_refresh_state (id, snapshot, refreshed_at, days_refreshed) VALUES (1, $1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET snapshot = EXCLUDED.snapshot, refreshed_at = EXCLUDED.refreshed_at, days_refreshed = EXCLUDED.days_refreshed;
 
 -- name: touchedDays
 SELECT DISTINCT day::text AS day FROM (
-  SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date AS day FROM listing_activity_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_registration_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date FROM bid_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (closed_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_result_directory WHERE closed_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (concluded_at AT TIME ZONE 'Asia/Shanghai')::date FROM deal_activity_directory WHERE ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT registered_on FROM contract_registration_directory WHERE registered_on IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (succeeded_at AT TIME ZONE 'Asia/Shanghai')::date FROM contract_payment_directory WHERE succeeded_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (decided_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE decided_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (paid_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE paid_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
-  UNION SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date FROM auction_session_directory WHERE published_at IS NOT NULL AND ($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)
+  SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date AS day FROM listing_activity_directory WHERE ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_registration_directory WHERE ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date FROM bid_directory WHERE ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (closed_at AT TIME ZONE 'Asia/Shanghai')::date FROM lot_result_directory WHERE closed_at IS NOT NULL AND ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (concluded_at AT TIME ZONE 'Asia/Shanghai')::date FROM deal_activity_directory WHERE ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT registered_on FROM contract_registration_directory WHERE registered_on IS NOT NULL AND ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (succeeded_at AT TIME ZONE 'Asia/Shanghai')::date FROM contract_payment_directory WHERE succeeded_at IS NOT NULL AND ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (decided_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE decided_at IS NOT NULL AND ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (paid_at AT TIME ZONE 'Asia/Shanghai')::date FROM subsidy_grant_directory WHERE paid_at IS NOT NULL AND ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
+  UNION SELECT (starts_at AT TIME ZONE 'Asia/Shanghai')::date FROM auction_session_directory WHERE published_at IS NOT NULL AND ($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))
 ) t WHERE day IS NOT NULL ORDER BY 1;
 
 -- name: deleteFacts

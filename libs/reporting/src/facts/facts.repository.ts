@@ -10,26 +10,28 @@ import { queries, type Queryable } from '@zjp/database';
 const DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Shanghai')::date`;
 
 /*
- * Whether a row was written since the watermark ($1, a 64-bit transaction id): row_xid is the
- * 32-bit xmin, widened to 64 bits against the current snapshot's xmax ($2 its epoch's base, $3
- * its low 32 bits): an xmin below $3 is of the current epoch, one above of the epoch before. So
- * the comparison survives the 32-bit counter's wraparound; a row frozen more than one epoch ago
- * can only be taken for new if its raw xmin falls among the ids used since the last refresh.
+ * Whether a row was written by a transaction the last refresh could not see: $1 is that refresh's
+ * snapshot (pg_current_snapshot() as text), and a row counts when its writer is not visible in it
+ * (committed after it was taken, or still running then). Exact: a transaction that was already
+ * committed is skipped even when another one, in any database of the cluster, was still running and
+ * held the snapshot's xmin back. row_xid is the 32-bit xmin, widened to 64 bits against the current
+ * snapshot's xmax ($2 its epoch's base, $3 its low 32 bits): an xmin below $3 is of the current
+ * epoch, one above of the epoch before, so the test survives the 32-bit counter's wraparound.
  */
-const WRITTEN_SINCE = `($1::bigint IS NULL OR (CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END) >= $1::bigint)`;
+const WRITTEN_SINCE = `($1::text IS NULL OR NOT pg_visible_in_snapshot((CASE WHEN row_xid < $3::bigint THEN $2::bigint + row_xid ELSE $2::bigint - 4294967296 + row_xid END)::text::xid8, $1::text::pg_snapshot))`;
 
 const SQL = queries(__filename, {
   lock: `SELECT pg_try_advisory_xact_lock(hashtext('reporting_refresh')) AS locked`,
   // PostgreSQL's JIT compiled the one-day recompute for 2.9 of its 3.7 s (bench:reports, EXPLAIN
   // ANALYZE); without it the statement takes 1.0 s. Off for this transaction only.
   noJit: `SET LOCAL jit = off`,
-  snapshot: `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now`,
-  state: `SELECT snapshot_xmin AS "snapshotXmin", refreshed_at AS "refreshedAt", days_refreshed AS "daysRefreshed" FROM reporting_refresh_state WHERE id = 1`,
+  snapshot: `SELECT pg_current_snapshot()::text AS snapshot, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, now() AS now`,
+  state: `SELECT snapshot, refreshed_at AS "refreshedAt", days_refreshed AS "daysRefreshed" FROM reporting_refresh_state WHERE id = 1`,
   saveState: `
-    INSERT INTO reporting_refresh_state (id, snapshot_xmin, refreshed_at, days_refreshed) VALUES (1, $1, $2, $3)
-    ON CONFLICT (id) DO UPDATE SET snapshot_xmin = EXCLUDED.snapshot_xmin, refreshed_at = EXCLUDED.refreshed_at, days_refreshed = EXCLUDED.days_refreshed`,
-  // Days holding a row written by a transaction the last refresh could not see (xid ≥ its snapshot's
-  // xmin, see WRITTEN_SINCE); $1 null: every day (the first refresh).
+    INSERT INTO reporting_refresh_state (id, snapshot, refreshed_at, days_refreshed) VALUES (1, $1, $2, $3)
+    ON CONFLICT (id) DO UPDATE SET snapshot = EXCLUDED.snapshot, refreshed_at = EXCLUDED.refreshed_at, days_refreshed = EXCLUDED.days_refreshed`,
+  // Days holding a row written by a transaction the last refresh could not see (see WRITTEN_SINCE);
+  // $1 null: every day (the first refresh).
   touchedDays: `
     SELECT DISTINCT day::text AS day FROM (
       SELECT ${DAY('created_at')} AS day FROM listing_activity_directory WHERE ${WRITTEN_SINCE}
@@ -117,7 +119,8 @@ const SQL = queries(__filename, {
 });
 
 export interface RefreshState {
-  snapshotXmin: string;
+  /** pg_current_snapshot() of the last refresh, as text (xmin:xmax:xip,…). */
+  snapshot: string;
   refreshedAt: Date;
   daysRefreshed: number;
 }
@@ -128,9 +131,9 @@ export async function tryRefreshLock(m: Queryable): Promise<boolean> {
   return rows[0].locked;
 }
 
-/** The transaction's snapshot: its xmin and xmax as 64-bit transaction ids (decimal strings). */
-export async function currentSnapshot(m: Queryable): Promise<{ xmin: string; xmax: string; now: Date }> {
-  const rows = (await m.query(SQL.snapshot)) as { xmin: string; xmax: string; now: Date }[];
+/** The transaction's snapshot (as text) and its xmax, a 64-bit transaction id (decimal string). */
+export async function currentSnapshot(m: Queryable): Promise<{ snapshot: string; xmax: string; now: Date }> {
+  const rows = (await m.query(SQL.snapshot)) as { snapshot: string; xmax: string; now: Date }[];
   return rows[0];
 }
 
@@ -138,15 +141,15 @@ export async function refreshState(m: Queryable): Promise<RefreshState | undefin
   return ((await m.query(SQL.state)) as RefreshState[])[0];
 }
 
-export async function saveRefreshState(m: Queryable, xmin: string, at: Date, days: number): Promise<void> {
-  await m.query(SQL.saveState, [xmin, at, days]);
+export async function saveRefreshState(m: Queryable, snapshot: string, at: Date, days: number): Promise<void> {
+  await m.query(SQL.saveState, [snapshot, at, days]);
 }
 
-/** The Beijing days holding a row written since the watermark (all days when null), ascending; `xmax` is the current snapshot's. */
-export async function touchedDays(m: Queryable, sinceXmin: string | null, xmax: string): Promise<string[]> {
+/** The Beijing days holding a row the snapshot `since` did not see (all days when null), ascending; `xmax` is the current snapshot's. */
+export async function touchedDays(m: Queryable, since: string | null, xmax: string): Promise<string[]> {
   const next = BigInt(xmax);
   const low = next % 4294967296n;
-  const rows = (await m.query(SQL.touchedDays, [sinceXmin, (next - low).toString(), low.toString()])) as { day: string }[];
+  const rows = (await m.query(SQL.touchedDays, [since, (next - low).toString(), low.toString()])) as { day: string }[];
   return rows.map((r) => r.day);
 }
 
