@@ -355,6 +355,12 @@ interface Seeded {
   watcherEmails: string[];
 }
 
+/** Transactions committed in the bench database so far (pg_stat_database; the statistics lag by up to 0.5 s). */
+async function commitCount(db: Client): Promise<number> {
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  return Number(((await db.query(`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0] as { n: string }).n);
+}
+
 /** A lot open since a minute ago with a fixed increment of 100 fen and no anti-sniping (its achievement and listing with it). */
 async function createLot(db: Client, holder: string, title: string, endsAt: Date): Promise<string> {
   const [{ id: achievement }] = (
@@ -826,6 +832,8 @@ interface PhaseReport {
   apiCpuUsPerDelivery: number | null;
   apiCpuUsPerBid: number | null;
   rssKBPerWatcher: number | null;
+  /** the API processes' RSS with the phase's sockets connected (the curve's slope is the cost per watcher without the GC's noise of one difference) */
+  apiRssKB: number;
   eventsPerWatcherPerSecond: number | null;
   load: LoadReport;
   problems: string[];
@@ -1044,6 +1052,7 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
     apiCpuUsPerDelivery: run.events ? round((apiCpuSeconds * 1e6) / run.events) : null,
     apiCpuUsPerBid: run.acknowledged ? round((apiCpuSeconds * 1e6) / run.acknowledged) : null,
     rssKBPerWatcher: spec.watchers >= 100 ? round((rssAfter - rssBefore) / spec.watchers) : null,
+    apiRssKB: rssAfter,
     eventsPerWatcherPerSecond: watchers.length ? round(run.events / watchers.length / ((after.at - t0) / 1000)) : null,
     load: { before: before.load, after: after.load, busiestOthers: busiestOthers(before, after) },
     problems,
@@ -1089,6 +1098,7 @@ function printLine(r: PhaseReport, extra: Record<string, unknown> = {}): void {
           broadcastP99Ms: r.broadcastP99Ms,
           apiCpuUsPerDelivery: r.apiCpuUsPerDelivery,
           rssKBPerWatcher: r.rssKBPerWatcher,
+          apiRssKB: r.apiRssKB,
         }
       : {}),
     ...extra,
@@ -1216,6 +1226,7 @@ async function runManyLots(opts: {
   const pending = new Set<Promise<void>>();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const commitsBefore = await commitCount(db);
   const before = cpuSnapshot(apis);
   const t0 = performance.now();
   const totalBids = Math.round(MANY_RATE * MANY_SECONDS);
@@ -1264,6 +1275,7 @@ async function runManyLots(opts: {
   await Promise.all([...pending]);
   const sendEnd = performance.now();
   loop.disable();
+  const commitsPerSecond = Math.round(((await commitCount(db)) - commitsBefore) / ((performance.now() - t0) / 1000));
   process.stdout.write(`phase many-lots: ${sent} bids sent; waiting for the watchers, then for the close at ${endsAt.toISOString()} …\n`);
 
   const lotRows = async () =>
@@ -1442,6 +1454,7 @@ async function runManyLots(opts: {
     apiCpuUsPerDelivery: events ? round((apiCpuSeconds * 1e6) / events) : null,
     apiCpuUsPerBid: acknowledged ? round((apiCpuSeconds * 1e6) / acknowledged) : null,
     rssKBPerWatcher: round((rssAfter - rssBefore) / states.length),
+    apiRssKB: rssAfter,
     eventsPerWatcherPerSecond: round(events / states.length / ((after.at - t0) / 1000)),
     load: { before: before.load, after: after.load, busiestOthers: busiestOthers(before, after) },
     problems,
@@ -1461,6 +1474,7 @@ async function runManyLots(opts: {
   );
   printLine(report, {
     lots: M,
+    postgresCommitsPerSecond: commitsPerSecond,
     closedOnce,
     lastCloseLagMs,
     firstCloseLagMs,
@@ -1767,6 +1781,9 @@ async function main(): Promise<void> {
       apiCpuUsPerDelivery: r.apiCpuUsPerDelivery,
       rssKBPerWatcher: r.rssKBPerWatcher,
     })),
+    // memory per watcher as the slope of the API's RSS over the curve (fewest to most watchers)
+    rssKBPerWatcherSlope:
+      curve.length > 1 ? round((curve[curve.length - 1].apiRssKB - curve[0].apiRssKB) / (curve[curve.length - 1].watchers - curve[0].watchers)) : null,
     manyLots: many ? { ackP99Ms: many.ackP99Ms, broadcastP99Ms: many.broadcastP99Ms, lost: many.lost } : null,
     acceptedPerSecond: throughput?.acceptedPerSecond ?? null,
     throughputPhase: throughput?.phase ?? null,
