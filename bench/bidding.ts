@@ -1104,6 +1104,7 @@ function printLine(r: PhaseReport, extra: Record<string, unknown> = {}): void {
     ...extra,
     apiProcesses: r.apiProcesses,
     bidders: r.bidders,
+    rejections: r.rejections,
     mode: r.mode,
     seconds: r.seconds,
     apiCpuUsPerBid: r.apiCpuUsPerBid,
@@ -1121,6 +1122,7 @@ const MANY_PER_LOT = 20; // registered bidders and watchers per lot
 const MANY_RATE = setting('BENCH_MANY_RATE', 2000);
 const MANY_SECONDS = setting('BENCH_MANY_SECONDS', 15);
 const ZIPF_S = setting('BENCH_ZIPF_S', 1);
+const MANY_WORKERS = Math.max(1, Math.floor(setting('BENCH_WORKERS', 1)));
 
 /**
  * Many lots at once: MANY_LOTS open lots, MANY_PER_LOT registered bidders and MANY_PER_LOT watchers each
@@ -1159,10 +1161,12 @@ async function runManyLots(opts: {
   await db.query('ANALYZE lots, lot_registrations');
   const biddersOf = (j: number, n: number) => (j * MANY_PER_LOT + (n % MANY_PER_LOT)) % B;
 
-  const worker = await startApi(
-    { ...opts.env, SCHEDULE_CLOSE_DUE_LOTS: process.env.SCHEDULE_CLOSE_DUE_LOTS ?? 'every 60s' },
-    { entry: 'apps/worker/src/main.js' },
-  );
+  // the worker processes (replicas, as in docker/compose.yml): BENCH_WORKERS of them
+  const workers: ApiProcess[] = [];
+  for (let w = 0; w < MANY_WORKERS; w++)
+    workers.push(
+      await startApi({ ...opts.env, SCHEDULE_CLOSE_DUE_LOTS: process.env.SCHEDULE_CLOSE_DUE_LOTS ?? 'every 60s' }, { entry: 'apps/worker/src/main.js' }),
+    );
   process.stdout.write(`phase many-lots: worker started; connecting ${M * MANY_PER_LOT} watchers and ${B} bidders …\n`);
   const rssBefore = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
   const threads = await WatcherThreads.start(
@@ -1312,7 +1316,7 @@ async function runManyLots(opts: {
   const results = await threads.finish();
   await queue.close();
   connection.disconnect();
-  await worker.stop();
+  await Promise.all(workers.map((w) => w.stop()));
 
   const problems: string[] = [];
   // bids
@@ -1474,6 +1478,7 @@ async function runManyLots(opts: {
   );
   printLine(report, {
     lots: M,
+    workers: MANY_WORKERS,
     postgresCommitsPerSecond: commitsPerSecond,
     closedOnce,
     lastCloseLagMs,
