@@ -1234,6 +1234,7 @@ async function runManyLots(opts: {
   const before = cpuSnapshot(apis);
   const t0 = performance.now();
   const totalBids = Math.round(MANY_RATE * MANY_SECONDS);
+  process.stdout.write(`phase many-lots: bidding until ${new Date(Date.now() + MANY_SECONDS * 1000).toISOString()} …\n`);
   const bid = (j: number) => {
     const k = ++n[j];
     const org = biddersOf(j, k);
