@@ -37,7 +37,21 @@
  * throughput phase, ackP50Ms/ackP99Ms from phase 3, broadcastP99Ms from phase 4, acknowledged /
  * stored / lost summed over phases 1 to 4, verified, the targets, the phases and the machine).
  *
- *   BENCH_PHASES=1,2,3,4  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
+ * Issue 22 added (each phase prints one JSON line, `{"phase":"<short name>",…}`, and the run ends with a
+ * `{"phase":"summary",…}` line; phases are chosen by number or name in BENCH_PHASES):
+ *
+ *   5. increasing / 6. increasing-2api: strictly increasing amounts with BENCH_INCREASING_DEPTH (1) bid in
+ *      flight per bidder, one and two API processes: nearly every bid moves the price;
+ *   8. watchers: a fresh API process pinned to core 0 and this generator to core 1 (taskset), light
+ *      raw-protocol watchers (rawWatcher) at BENCH_CURVE (1000,2000,5000,8000), BENCH_CURVE_RATE bids/s;
+ *   9. scaling: BENCH_SCALING_WATCHERS light watchers over BENCH_SCALING (1,2,3) API processes, each with
+ *      a `scaling-check` line (predicted from the one-process run against measured);
+ *   7. many-lots: BENCH_LOTS (500) lots with 20 registered bidders and 20 watchers each, BENCH_MANY_RATE
+ *      (2000) bids/s for BENCH_MANY_SECONDS (15) spread by a Zipf law (BENCH_ZIPF_S 1), all lots ending at
+ *      one instant and closed by BENCH_WORKERS (1) worker processes: exactly once, within 5 s, winners notified.
+ *
+ *   BENCH_PHASES=hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,scaling,many-lots (the default;
+ *   names of 1–4: hot-lot, hot-lot-2api, ack-rate, watchers-socketio)  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
  *   BENCH_WATCHERS=5000  BENCH_WATCH_RATE=50  BENCH_WATCH_SECONDS=10
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
