@@ -859,7 +859,6 @@ interface PhaseSpec {
   name: string;
   /** watchers as light raw-protocol clients (see rawWatcher) */
   raw?: boolean;
-  /** bids n go to bidder n mod bidders (strictly round robin), whoever's acknowledgement came: nearly every bid moves the price */
   roundRobin?: boolean;
   lot: Lot;
   apis: ApiProcess[];
@@ -910,13 +909,7 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   const before = cpuSnapshot(apis);
   const t0 = performance.now();
   const end = t0 + spec.load.seconds * 1000;
-  if (spec.load.kind === 'closed' && spec.roundRobin) {
-    let next = 0;
-    const one = async (): Promise<void> => {
-      while (performance.now() < end) await run.bid(bidders[next++ % bidders.length]);
-    };
-    await Promise.all(Array.from({ length: bidders.length * spec.load.depth }, () => one()));
-  } else if (spec.load.kind === 'closed') {
+  if (spec.load.kind === 'closed') {
     const one = async (b: Bidder): Promise<void> => {
       while (performance.now() < end && b.socket.connected) await run.bid(b);
     };
