@@ -859,7 +859,6 @@ interface PhaseSpec {
   name: string;
   /** watchers as light raw-protocol clients (see rawWatcher) */
   raw?: boolean;
-  roundRobin?: boolean;
   lot: Lot;
   apis: ApiProcess[];
   bidderTokens: string[];
