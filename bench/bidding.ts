@@ -37,7 +37,21 @@
  * throughput phase, ackP50Ms/ackP99Ms from phase 3, broadcastP99Ms from phase 4, acknowledged /
  * stored / lost summed over phases 1 to 4, verified, the targets, the phases and the machine).
  *
- *   BENCH_PHASES=1,2,3,4  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
+ * Issue 22 added (each phase prints one JSON line, `{"phase":"<short name>",…}`, and the run ends with a
+ * `{"phase":"summary",…}` line; phases are chosen by number or name in BENCH_PHASES):
+ *
+ *   5. increasing / 6. increasing-2api: strictly increasing amounts with BENCH_INCREASING_DEPTH (1) bid in
+ *      flight per bidder, one and two API processes: nearly every bid moves the price;
+ *   8. watchers: a fresh API process pinned to core 0 and this generator to core 1 (taskset), light
+ *      raw-protocol watchers (rawWatcher) at BENCH_CURVE (1000,2000,5000,8000), BENCH_CURVE_RATE bids/s;
+ *   9. scaling: BENCH_SCALING_WATCHERS light watchers over BENCH_SCALING (1,2,3) API processes, each with
+ *      a `scaling-check` line (predicted from the one-process run against measured);
+ *   7. many-lots: BENCH_LOTS (500) lots with 20 registered bidders and 20 watchers each, BENCH_MANY_RATE
+ *      (2000) bids/s for BENCH_MANY_SECONDS (15) spread by a Zipf law (BENCH_ZIPF_S 1), all lots ending at
+ *      one instant and closed by BENCH_WORKERS (1) worker processes: exactly once, within 5 s, winners notified.
+ *
+ *   BENCH_PHASES=hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,scaling,many-lots (the default;
+ *   names of 1–4: hot-lot, hot-lot-2api, ack-rate, watchers-socketio)  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
  *   BENCH_WATCHERS=5000  BENCH_WATCH_RATE=50  BENCH_WATCH_SECONDS=10
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
@@ -46,13 +60,16 @@ import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../libs/database/src/data-source-options';
 import { UNTHROTTLED } from '../test/support/unthrottled';
@@ -90,8 +107,31 @@ const WATCH_BIDDERS = 20;
 /** Watchers of a large room run in this many worker threads of the generator (0: in its main thread with the bidders). */
 const WATCHER_THREADS = Math.floor(setting('BENCH_WATCHER_THREADS', 2));
 const WATCHER_USERS = 20;
-const PHASES = new Set((process.env.BENCH_PHASES ?? '1,2,3,4').split(',').map((s) => Number(s.trim())));
-const LOTS = 5; // lot 0 warms up, lots 1 to 4 are the phases'
+/** phases by number or short name; the socket.io-client watcher phase (4) is not in the default any more: the light-client curve replaces it */
+const PHASE_NAMES: Record<string, number> = {
+  'hot-lot': 1,
+  'hot-lot-2api': 2,
+  'ack-rate': 3,
+  'watchers-socketio': 4,
+  increasing: 5,
+  'increasing-2api': 6,
+  'many-lots': 7,
+  watchers: 8,
+  scaling: 9,
+};
+const PHASES = new Set(
+  (process.env.BENCH_PHASES ?? 'hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,scaling,many-lots')
+    .split(',')
+    .map((s) => PHASE_NAMES[s.trim()] ?? Number(s.trim())),
+);
+/** the watchers curve: API pinned to core 0, the generator to core 1 (taskset), 10 events/s per watcher */
+const INCREASING_DEPTH = Math.max(1, Math.floor(setting('BENCH_INCREASING_DEPTH', 1)));
+const CURVE = (process.env.BENCH_CURVE ?? '1000,2000,5000,8000').split(',').map(Number);
+const CURVE_RATE = setting('BENCH_CURVE_RATE', 10);
+/** the scaling check: the same watchers and rate over 1, 2, 3 API processes behind the Redis adapter */
+const SCALING = (process.env.BENCH_SCALING ?? '1,2,3').split(',').map(Number);
+const SCALING_WATCHERS = Math.floor(setting('BENCH_SCALING_WATCHERS', 3000));
+const LOTS = 8 + CURVE.length + SCALING.length; // lot 0 warms up, the others are the phases'
 const WARM_UP_SECONDS = 3;
 
 // ---------------------------------------------------------------- measuring
@@ -163,6 +203,50 @@ interface CpuSnapshot {
   /** per process: backends come and go, so a sum over whatever runs at each instant would not do */
   postgres: Map<number, number>;
   redis: Map<number, number>;
+  /** every process's CPU seconds, to name what else ran */
+  all: Map<number, { name: string; cpu: number }>;
+  load: number[];
+}
+
+interface LoadReport {
+  before: number[];
+  after: number[];
+  /** the processes outside the bench (its generator, API processes, PostgreSQL and Redis) that used the most CPU meanwhile */
+  busiestOthers: { pid: number; name: string; cores: number }[];
+}
+
+function rssKB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function allProcesses(): Map<number, { name: string; cpu: number }> {
+  const out = new Map<number, { name: string; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 90);
+      out.set(Number(entry), { name: cmd || readFileSync(`/proc/${entry}/comm`, 'utf8').trim(), cpu: cpuSeconds(Number(entry)) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+const benchPids = new Set<number>();
+
+function busiestOthers(before: CpuSnapshot, after: CpuSnapshot): LoadReport['busiestOthers'] {
+  const seconds = (after.at - before.at) / 1000;
+  return [...after.all]
+    .filter(([pid]) => !benchPids.has(pid) && pid !== process.pid && !before.postgres.has(pid) && !after.postgres.has(pid) && !after.redis.has(pid))
+    .map(([pid, p]) => ({ pid, name: p.name, cores: Math.round(((p.cpu - (before.all.get(pid)?.cpu ?? 0)) / seconds) * 100) / 100 }))
+    .filter((p) => p.cores >= 0.02)
+    .sort((a, b) => b.cores - a.cores)
+    .slice(0, 4);
 }
 
 /** PostgreSQL's share: the backends connected to the bench database and the server's own processes (WAL writer, checkpointer …), not other databases' backends. */
@@ -177,6 +261,8 @@ function cpuSnapshot(apis: ApiProcess[]): CpuSnapshot {
     api: apis.map((a) => cpuSeconds(a.child.pid!)),
     postgres: new Map(pidsNamed('postgres', ourPostgres).map((pid) => [pid, cpuSeconds(pid)])),
     redis: new Map(pidsNamed('redis-server').map((pid) => [pid, cpuSeconds(pid)])),
+    all: allProcesses(),
+    load: loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 
@@ -226,14 +312,17 @@ interface ApiProcess {
 
 const children: ChildProcess[] = [];
 
-function startApi(env: Record<string, string>): Promise<ApiProcess> {
+function startApi(env: Record<string, string>, options: { cpus?: string; entry?: string } = {}): Promise<ApiProcess> {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(DIST, 'apps/api/src/main.js')], {
+  const args = [...nodeArgs, join(DIST, options.entry ?? 'apps/api/src/main.js')];
+  // pinned to some cores: taskset execs node, so the pid is the API's
+  const child = spawn(options.cpus ? 'taskset' : process.execPath, options.cpus ? ['-c', options.cpus, process.execPath, ...args] : args, {
     // NODE_PATH: a build copied elsewhere (BENCH_DIST) still finds this project's node_modules
     env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
+  benchPids.add(child.pid!);
   let out = '';
   let head = '';
   return new Promise<ApiProcess>((resolve, reject) => {
@@ -241,7 +330,9 @@ function startApi(env: Record<string, string>): Promise<ApiProcess> {
     const onData = (chunk: Buffer) => {
       if (head.length < 4000) head += chunk.toString();
       out = (out + chunk.toString()).slice(-4000);
-      const m = out.match(/api listening on (http:\/\/\S+)/);
+      const m =
+        out.match(/api listening on (http:\/\/\S+)/) ??
+        (options.entry && /worker (started|ready)|Nest application successfully started|started/i.test(out) ? ['', ''] : null);
       if (m) {
         clearTimeout(timer);
         resolve({
@@ -272,9 +363,52 @@ interface Lot {
 }
 
 interface Seeded {
+  holder: string;
   lots: Lot[];
   bidderEmails: string[];
   watcherEmails: string[];
+}
+
+/** Transactions committed in the bench database so far (pg_stat_database; the statistics lag by up to 0.5 s). */
+async function commitCount(db: Client): Promise<number> {
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  return Number(((await db.query(`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0] as { n: string }).n);
+}
+
+/** A lot open since a minute ago with a fixed increment of 100 fen and no anti-sniping (its achievement and listing with it). */
+async function createLot(db: Client, holder: string, title: string, endsAt: Date): Promise<string> {
+  const [{ id: achievement }] = (
+    await db.query(
+      `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on)
+       VALUES ($1, $2, 'new_materials', 'applied', '2024-01-01', 'registered', '2024-01-15') RETURNING id`,
+      [holder, title.replace('标的', '成果')],
+    )
+  ).rows as { id: string }[];
+  const [{ id: listing }] = (
+    await db.query(
+      `INSERT INTO listings (achievement_id, holder_id, mode, price_fen, status, deal_type) VALUES ($1, $2, 'auction', $3, 'active', 'transfer') RETURNING id`,
+      [achievement, holder, START_FEN],
+    )
+  ).rows as { id: string }[];
+  const [{ id }] = (
+    await db.query(
+      `INSERT INTO lots (listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at,
+                         extension_minutes, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 100000, $7, $8, $8, 0, 'open') RETURNING id`,
+      // millisecond instants, as the API stores them (the engine writes ends_at back from a JS Date)
+      [
+        listing,
+        achievement,
+        holder,
+        title,
+        START_FEN,
+        JSON.stringify({ kind: 'fixed', amountFen: String(INCREMENT_FEN) }),
+        new Date(Date.now() - 60_000),
+        endsAt,
+      ],
+    )
+  ).rows as { id: string }[];
+  return id;
 }
 
 async function seed(db: Client, bidders: number): Promise<Seeded> {
@@ -286,40 +420,7 @@ async function seed(db: Client, bidders: number): Promise<Seeded> {
     )
   ).rows as { id: string }[];
   const lots: Lot[] = [];
-  for (let i = 1; i <= LOTS; i++) {
-    const [{ id: achievement }] = (
-      await db.query(
-        `INSERT INTO achievements (holder_id, title, technical_field, kind, obtained_on, registration_status, registered_on)
-       VALUES ($1, $2, 'new_materials', 'applied', '2024-01-01', 'registered', '2024-01-15') RETURNING id`,
-        [holder, `压测成果 ${i}`],
-      )
-    ).rows as { id: string }[];
-    const [{ id: listing }] = (
-      await db.query(
-        `INSERT INTO listings (achievement_id, holder_id, mode, price_fen, status, deal_type) VALUES ($1, $2, 'auction', $3, 'active', 'transfer') RETURNING id`,
-        [achievement, holder, START_FEN],
-      )
-    ).rows as { id: string }[];
-    const [{ id }] = (
-      await db.query(
-        `INSERT INTO lots (listing_id, achievement_id, holder_id, title, starting_price_fen, increment, deposit_fen, starts_at, ends_at, original_ends_at,
-                         extension_minutes, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 100000, $7, $8, $8, 0, 'open') RETURNING id`,
-        // millisecond instants, as the API stores them (the engine writes ends_at back from a JS Date)
-        [
-          listing,
-          achievement,
-          holder,
-          `压测标的 ${i}`,
-          START_FEN,
-          JSON.stringify({ kind: 'fixed', amountFen: String(INCREMENT_FEN) }),
-          new Date(Date.now() - 60_000),
-          new Date(Date.now() + 86_400_000),
-        ],
-      )
-    ).rows as { id: string }[];
-    lots.push({ id, name: `lot ${i - 1}` });
-  }
+  for (let i = 1; i <= LOTS; i++) lots.push({ id: await createLot(db, holder, `压测标的 ${i}`, new Date(Date.now() + 86_400_000)), name: `lot ${i - 1}` });
   await db.query(
     `INSERT INTO organizations (type, name, region_code, sme) SELECT 'enterprise', format('压测竞买企业 %s', i), '330603', true FROM generate_series(1, $1::int) AS i`,
     [bidders],
@@ -342,6 +443,7 @@ async function seed(db: Client, bidders: number): Promise<Seeded> {
   );
   await db.query('ANALYZE');
   return {
+    holder,
     lots,
     bidderEmails: Array.from({ length: bidders }, (_, i) => `bidder-${i + 1}@bench.example`),
     watcherEmails: Array.from({ length: WATCHER_USERS }, (_, i) => `watcher-${i + 1}@bench.example`),
@@ -393,69 +495,138 @@ function closeSockets(sockets: Socket[]): void {
 interface WatcherThreadInit {
   urls: string[];
   tokens: string[];
-  lotId: string;
+  /** watcher i joins lotIds[i % lotIds.length] */
+  lotIds: string[];
   count: number;
   offset: number;
+  /** light clients: the socket.io protocol spoken over a plain `ws` WebSocket (no socket.io-client), so that the generator keeps up */
+  raw: boolean;
 }
 interface WatcherState {
   lastSeq: number;
   lastFen: string | null;
   gaps: number;
+  lot: number;
+  closed: number;
 }
 type ToThread = { type: 'progress' } | { type: 'finish' };
 type FromThread =
   | { type: 'ready' }
-  | { type: 'progress'; minSeq: number }
-  | { type: 'result'; states: WatcherState[]; events: number; bidNumbers: Float64Array; receivedAt: Float64Array };
+  | { type: 'progress'; minSeq: number[] }
+  | { type: 'result'; states: WatcherState[]; events: number; lotIndex: Int32Array; bidNumbers: Float64Array; receivedAt: Float64Array };
 
-/** In a worker thread: `count` watchers in the lot's room; records when each bid reached each watcher (epoch ms). */
+/**
+ * One light watcher: engine.io 4 / socket.io 5 over a plain WebSocket (what socket.io-client does with
+ * `transports: ['websocket']`, without its per-packet machinery). Handshake `0{…}` → `40{auth}` →
+ * `40{sid}` → `420["lot.join",…]` → `430[ack]`; pings `2` answered `3`; events `42[name, payload]`.
+ */
+function rawWatcher(url: string, token: string | undefined, lotId: string, onEvent: (name: string, payload: unknown) => void): Promise<{ close(): void }> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`raw watcher to ${url}: no join within 60 s`)), 60_000);
+    ws.on('error', (err) => reject(err));
+    ws.on('message', (data: Buffer) => {
+      const s = data.toString();
+      if (s.startsWith('42')) {
+        const [name, payload] = JSON.parse(s.slice(2)) as [string, unknown];
+        onEvent(name, payload);
+      } else if (s === '2') ws.send('3');
+      else if (s.startsWith('0')) ws.send(`40${token ? JSON.stringify({ token }) : ''}`);
+      else if (s.startsWith('40')) ws.send(`420${JSON.stringify(['lot.join', { lotId }])}`);
+      else if (s.startsWith('430')) {
+        clearTimeout(timer);
+        const [ack] = JSON.parse(s.slice(3)) as [{ ok: boolean }];
+        if (!ack.ok) reject(new Error(`lot.join refused: ${s}`));
+        else resolve({ close: () => ws.terminate() });
+      } else if (s.startsWith('44')) reject(new Error(`raw watcher refused: ${s}`));
+    });
+  });
+}
+
+/** In a worker thread: `count` watchers in lots' rooms; records when each bid reached each watcher (epoch ms). */
 async function watcherThread(init: WatcherThreadInit): Promise<void> {
   const port = parentPort!;
-  const sockets = await inBatches(
-    Array.from({ length: init.count }, (_, i) => init.offset + i),
-    200,
-    (i) => connect(init.urls[i % init.urls.length], init.tokens[i % init.tokens.length]),
-  );
-  const states: WatcherState[] = sockets.map(() => ({ lastSeq: 0, lastFen: null, gaps: 0 }));
+  const lotIndexOf = new Map(init.lotIds.map((id, i) => [id, i]));
+  const states: WatcherState[] = Array.from({ length: init.count }, (_, k) => ({
+    lastSeq: 0,
+    lastFen: null,
+    gaps: 0,
+    lot: (init.offset + k) % init.lotIds.length,
+    closed: 0,
+  }));
+  let lotIndex = new Int32Array(1 << 16);
   let bidNumbers = new Float64Array(1 << 16);
   let receivedAt = new Float64Array(1 << 16);
   let samples = 0;
   let events = 0;
-  sockets.forEach((socket, k) =>
-    socket.on('lot.bids', (e: LotBidsEvent) => {
-      const now = performance.timeOrigin + performance.now();
-      events++;
+  const onBids = (st: WatcherState, e: LotBidsEvent) => {
+    const now = performance.timeOrigin + performance.now();
+    events++;
+    if (e.bids.length && e.bids[0].seq !== st.lastSeq + 1) st.gaps++;
+    const lot = lotIndexOf.get(e.lotId) ?? -1;
+    for (const b of e.bids) {
+      if (samples === bidNumbers.length) {
+        const grow = <A extends Float64Array | Int32Array>(a: A): A => {
+          const bigger = new (a.constructor as new (n: number) => A)(a.length * 2);
+          bigger.set(a);
+          return bigger;
+        };
+        bidNumbers = grow(bidNumbers);
+        receivedAt = grow(receivedAt);
+        lotIndex = grow(lotIndex);
+      }
+      lotIndex[samples] = lot;
+      bidNumbers[samples] = (Number(b.amountFen) - START_FEN) / INCREMENT_FEN;
+      receivedAt[samples++] = now;
+    }
+    if (e.state.seq > st.lastSeq) {
+      st.lastSeq = e.state.seq;
+      st.lastFen = e.state.currentFen;
+    }
+  };
+  const indices = Array.from({ length: init.count }, (_, k) => k);
+  // watcher i watches lot i mod L through API process ⌊i / L⌋ mod P: a lot's watchers alternate over the processes
+  const apiOf = (i: number) => Math.floor(i / init.lotIds.length) % init.urls.length;
+  let closeAll: () => void;
+  if (init.raw) {
+    const clients = await inBatches(indices, 200, (k) => {
+      const i = init.offset + k;
       const st = states[k];
-      if (e.bids.length && e.bids[0].seq !== st.lastSeq + 1) st.gaps++;
-      for (const b of e.bids) {
-        if (samples === bidNumbers.length) {
-          const grow = (a: Float64Array) => {
-            const bigger = new Float64Array(a.length * 2);
-            bigger.set(a);
-            return bigger;
-          };
-          bidNumbers = grow(bidNumbers);
-          receivedAt = grow(receivedAt);
-        }
-        bidNumbers[samples] = (Number(b.amountFen) - START_FEN) / INCREMENT_FEN;
-        receivedAt[samples++] = now;
-      }
-      if (e.state.seq > st.lastSeq) {
-        st.lastSeq = e.state.seq;
-        st.lastFen = e.state.currentFen;
-      }
-    }),
-  );
-  await inBatches(sockets, 500, async (s) => {
-    const ack = (await s.timeout(60_000).emitWithAck('lot.join', { lotId: init.lotId })) as { ok: boolean };
-    if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
-  });
+      return rawWatcher(init.urls[apiOf(i)], init.tokens[i % init.tokens.length], init.lotIds[st.lot], (name, payload) => {
+        if (name === 'lot.bids') onBids(st, payload as LotBidsEvent);
+        else if (name === 'lot.closed') st.closed++;
+      });
+    });
+    closeAll = () => clients.forEach((c) => c.close());
+  } else {
+    const sockets = await inBatches(indices, 200, (k) => connect(init.urls[apiOf(init.offset + k)], init.tokens[(init.offset + k) % init.tokens.length]));
+    sockets.forEach((socket, k) => {
+      socket.on('lot.bids', (e: LotBidsEvent) => onBids(states[k], e));
+      socket.on('lot.closed', () => states[k].closed++);
+    });
+    await inBatches(indices, 500, async (k) => {
+      const ack = (await sockets[k].timeout(60_000).emitWithAck('lot.join', { lotId: init.lotIds[states[k].lot] })) as { ok: boolean };
+      if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
+    });
+    closeAll = () => closeSockets(sockets);
+  }
   port.on('message', (m: ToThread) => {
-    if (m.type === 'progress') port.postMessage({ type: 'progress', minSeq: Math.min(...states.map((st) => st.lastSeq)) } satisfies FromThread);
-    else {
-      closeSockets(sockets);
-      const result: FromThread = { type: 'result', states, events, bidNumbers: bidNumbers.slice(0, samples), receivedAt: receivedAt.slice(0, samples) };
-      port.postMessage(result, [result.bidNumbers.buffer as ArrayBuffer, result.receivedAt.buffer as ArrayBuffer]);
+    if (m.type === 'progress') {
+      // per lot: the lowest seq any of this thread's watchers of it has heard (-1: none here)
+      const minSeq = init.lotIds.map(() => Infinity);
+      for (const st of states) minSeq[st.lot] = Math.min(minSeq[st.lot], st.lastSeq);
+      port.postMessage({ type: 'progress', minSeq: minSeq.map((x) => (x === Infinity ? -1 : x)) } satisfies FromThread);
+    } else {
+      closeAll();
+      const result: FromThread = {
+        type: 'result',
+        states,
+        events,
+        lotIndex: lotIndex.slice(0, samples),
+        bidNumbers: bidNumbers.slice(0, samples),
+        receivedAt: receivedAt.slice(0, samples),
+      };
+      port.postMessage(result, [result.lotIndex.buffer as ArrayBuffer, result.bidNumbers.buffer as ArrayBuffer, result.receivedAt.buffer as ArrayBuffer]);
     }
   });
   port.postMessage({ type: 'ready' } satisfies FromThread);
@@ -500,8 +671,10 @@ class WatcherThreads {
     );
   }
 
-  async minSeq(): Promise<number> {
-    return Math.min(...(await this.ask({ type: 'progress' }, 'progress')).map((p) => p.minSeq));
+  /** per lot: the lowest seq any watcher of it has heard */
+  async minSeq(): Promise<number[]> {
+    const answers = (await this.ask({ type: 'progress' }, 'progress')).map((p) => p.minSeq);
+    return answers[0].map((_, lot) => Math.min(...answers.map((a) => (a[lot] < 0 ? Infinity : a[lot]))));
   }
 
   async finish(): Promise<Extract<FromThread, { type: 'result' }>[]> {
@@ -636,6 +809,8 @@ class PhaseRun {
 
 interface PhaseReport {
   phase: number;
+  /** the short name of the JSON line: hot-lot, increasing, watchers, many-lots … */
+  short: string;
   name: string;
   apiProcesses: number;
   bidders: number;
@@ -668,12 +843,22 @@ interface PhaseReport {
   watcherGaps: number;
   generatorLoopDelayP99Ms: number | null;
   cpuCores: Record<string, number>;
+  apiCpuUsPerDelivery: number | null;
+  apiCpuUsPerBid: number | null;
+  rssKBPerWatcher: number | null;
+  /** the API processes' RSS with the phase's sockets connected (the curve's slope is the cost per watcher without the GC's noise of one difference) */
+  apiRssKB: number;
+  eventsPerWatcherPerSecond: number | null;
+  load: LoadReport;
   problems: string[];
 }
 
 interface PhaseSpec {
   phase: number;
+  short: string;
   name: string;
+  /** watchers as light raw-protocol clients (see rawWatcher) */
+  raw?: boolean;
   lot: Lot;
   apis: ApiProcess[];
   bidderTokens: string[];
@@ -690,8 +875,13 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   // Watchers first (spread over the API processes), joined to the lot's room: a large room's in
   // worker threads, a few in this thread.
   const threaded = spec.watchers > 100 && WATCHER_THREADS > 0;
+  const rssBefore = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
   const threads = threaded
-    ? await WatcherThreads.start(WATCHER_THREADS, { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotId: spec.lot.id }, spec.watchers)
+    ? await WatcherThreads.start(
+        WATCHER_THREADS,
+        { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotIds: [spec.lot.id], raw: spec.raw ?? false },
+        spec.watchers,
+      )
     : undefined;
   const watcherSockets = threaded
     ? []
@@ -711,6 +901,7 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
     api: i % apis.length,
   }));
   await new Promise((r) => setTimeout(r, 500)); // let the connection burst settle
+  const rssAfter = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -747,11 +938,11 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
     current_fen: string | null;
   }[];
   const waitUntil = performance.now() + 15_000;
-  const minSeq = async () => Math.min(threads ? await threads.minSeq() : Infinity, ...inThread.map((w) => w.lastSeq));
+  const minSeq = async () => Math.min(threads ? (await threads.minSeq())[0] : Infinity, ...inThread.map((w) => w.lastSeq));
   while ((await minSeq()) < lotRow.seq && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
   const after = cpuSnapshot(apis);
   // the watcher threads' states and receipts: latency = receipt − send time (both epoch ms)
-  const watchers: WatcherState[] = inThread.map((w) => ({ lastSeq: w.lastSeq, lastFen: w.lastFen, gaps: w.gaps }));
+  const watchers: WatcherState[] = inThread.map((w) => ({ lastSeq: w.lastSeq, lastFen: w.lastFen, gaps: w.gaps, lot: 0, closed: 0 }));
   for (const r of threads ? await threads.finish() : []) {
     watchers.push(...r.states);
     run.events += r.events;
@@ -827,8 +1018,11 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   closeSockets([...watcherSockets, ...bidders.map((b) => b.socket)]);
 
   const elapsed = (Math.max(run.lastAck, sendEnd) - run.firstSend) / 1000;
+  const cpu = cpuCores(before, after);
+  const apiCpuSeconds = apis.reduce((sum, _a, i) => sum + (after.api[i] - before.api[i]), 0);
   const report: PhaseReport = {
     phase: spec.phase,
+    short: spec.short,
     name: spec.name,
     apiProcesses: apis.length,
     bidders: bidders.length,
@@ -860,7 +1054,13 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
     watchersInSync: inSync,
     watcherGaps: watchers.reduce((s, w) => s + w.gaps, 0),
     generatorLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
-    cpuCores: cpuCores(before, after),
+    cpuCores: cpu,
+    apiCpuUsPerDelivery: run.events ? round((apiCpuSeconds * 1e6) / run.events) : null,
+    apiCpuUsPerBid: run.acknowledged ? round((apiCpuSeconds * 1e6) / run.acknowledged) : null,
+    rssKBPerWatcher: spec.watchers >= 100 ? round((rssAfter - rssBefore) / spec.watchers) : null,
+    apiRssKB: rssAfter,
+    eventsPerWatcherPerSecond: watchers.length ? round(run.events / watchers.length / ((after.at - t0) / 1000)) : null,
+    load: { before: before.load, after: after.load, busiestOthers: busiestOthers(before, after) },
     problems,
   };
   const f = (x: number) => x.toLocaleString('en-US');
@@ -877,6 +1077,425 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
         .join(', ')}; generator event-loop delay p99 ${report.generatorLoopDelayP99Ms} ms\n` +
       (problems.length ? `  PROBLEMS: ${problems.join('; ')}\n` : ''),
   );
+  printLine(report);
+  return report;
+}
+
+/** The one JSON line of a phase (the fields issue 22 asks for first; watchers' figures where a room is watched). */
+function printLine(r: PhaseReport, extra: Record<string, unknown> = {}): void {
+  const watched = r.watchers >= 100;
+  const line = {
+    phase: r.short,
+    bidsPerSecond: r.bidsPerSecond,
+    acceptedPerSecond: r.acceptedPerSecond,
+    ackP50Ms: r.ackP50Ms,
+    ackP99Ms: r.ackP99Ms,
+    lost: r.lost,
+    acknowledged: r.acknowledged,
+    stored: r.stored,
+    mismatched: r.mismatched,
+    sequenceOk: r.sequenceOk,
+    ...(watched
+      ? {
+          watchers: r.watchers,
+          watchersInSync: r.watchersInSync,
+          eventsPerWatcherPerSecond: r.eventsPerWatcherPerSecond,
+          broadcastP50Ms: r.broadcastP50Ms,
+          broadcastP99Ms: r.broadcastP99Ms,
+          apiCpuUsPerDelivery: r.apiCpuUsPerDelivery,
+          rssKBPerWatcher: r.rssKBPerWatcher,
+          apiRssKB: r.apiRssKB,
+        }
+      : {}),
+    ...extra,
+    apiProcesses: r.apiProcesses,
+    bidders: r.bidders,
+    rejections: r.rejections,
+    mode: r.mode,
+    seconds: r.seconds,
+    apiCpuUsPerBid: r.apiCpuUsPerBid,
+    cpuCores: r.cpuCores,
+    load: r.load,
+    problems: r.problems,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+// ---------------------------------------------------------------- many lots at once
+
+const MANY_LOTS = Math.floor(setting('BENCH_LOTS', 500));
+const MANY_PER_LOT = 20; // registered bidders and watchers per lot
+const MANY_RATE = setting('BENCH_MANY_RATE', 2000);
+const MANY_SECONDS = setting('BENCH_MANY_SECONDS', 15);
+const ZIPF_S = setting('BENCH_ZIPF_S', 1);
+const MANY_WORKERS = Math.max(1, Math.floor(setting('BENCH_WORKERS', 1)));
+
+/**
+ * Many lots at once: MANY_LOTS open lots, MANY_PER_LOT registered bidders and MANY_PER_LOT watchers each
+ * (light clients in the generator's threads), MANY_RATE bids/s on schedule spread over the lots by a
+ * Zipf law (lot k gets a share ∝ 1/k^s), every lot ending at the same instant a few seconds after the
+ * bids stop. The worker closes them (one delayed close job per lot, queued here as the lots service
+ * does when a lot opens, besides the worker's own close sweep). Checked: every acknowledged bid stored
+ * as acknowledged, each lot's chain gapless; each lot closed exactly once (status, one `lot.closed`
+ * audit row, exactly one `lot.closed` event at every watcher of it), the winner of each sold lot
+ * notified (`lot_won`), and the lag of the last close behind the common end.
+ */
+async function runManyLots(opts: {
+  db: Client;
+  holder: string;
+  apis: ApiProcess[];
+  bidderTokens: string[];
+  watcherTokens: string[];
+  env: Record<string, string>;
+  redisUrl: string;
+}): Promise<PhaseReport> {
+  const { db, apis } = opts;
+  const M = MANY_LOTS;
+  const B = opts.bidderTokens.length;
+  if (B < MANY_PER_LOT) throw new Error(`many-lots needs ${MANY_PER_LOT} bidders at least`);
+  process.stdout.write(`phase many-lots: creating ${M} lots, ${MANY_PER_LOT} registered bidders each …\n`);
+  const lotIds: string[] = [];
+  for (let j = 0; j < M; j++) lotIds.push(await createLot(db, opts.holder, `压测多标的 ${j + 1}`, new Date(Date.now() + 86_400_000)));
+  // lot j: the enterprises (j·20 + k) mod B, k < 20 (0-based), paddles 1..20
+  await db.query(
+    `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, deposit_status)
+     SELECT l.id, o.id, k + 1, 'held'
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS l(id, j) CROSS JOIN generate_series(0, $2::int - 1) AS k
+       JOIN organizations o ON o.name = format('压测竞买企业 %s', ((l.j - 1) * $2::int + k) % $3::int + 1)`,
+    [lotIds, MANY_PER_LOT, B],
+  );
+  await db.query('ANALYZE lots, lot_registrations');
+  const biddersOf = (j: number, n: number) => (j * MANY_PER_LOT + (n % MANY_PER_LOT)) % B;
+
+  // the worker processes (replicas, as in docker/compose.yml): BENCH_WORKERS of them
+  const workers: ApiProcess[] = [];
+  for (let w = 0; w < MANY_WORKERS; w++)
+    workers.push(
+      await startApi({ ...opts.env, SCHEDULE_CLOSE_DUE_LOTS: process.env.SCHEDULE_CLOSE_DUE_LOTS ?? 'every 60s' }, { entry: 'apps/worker/src/main.js' }),
+    );
+  process.stdout.write(`phase many-lots: worker started; connecting ${M * MANY_PER_LOT} watchers and ${B} bidders …\n`);
+  const rssBefore = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
+  const threads = await WatcherThreads.start(
+    Math.max(1, WATCHER_THREADS),
+    { urls: apis.map((a) => a.url), tokens: opts.watcherTokens, lotIds, raw: true },
+    M * MANY_PER_LOT,
+  );
+  const sockets = await inBatches(opts.bidderTokens, 100, (token, i) => connect(apis[i % apis.length].url, token));
+  await new Promise((r) => setTimeout(r, 500));
+  const rssAfter = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
+
+  // the common end: the bids stop 3 s before it
+  const endsAt = new Date(Math.ceil((Date.now() + (MANY_SECONDS + 3) * 1000) / 1000) * 1000);
+  await db.query(`UPDATE lots SET ends_at = $1, original_ends_at = $1 WHERE id = ANY($2::uuid[])`, [endsAt, lotIds]);
+  const connection = new IORedis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('auctions', { connection, prefix: `${opts.env.REDIS_PREFIX}bull` });
+  await queue.addBulk(
+    lotIds.map((lotId) => ({
+      name: 'close-lot',
+      data: { lotId },
+      opts: {
+        jobId: `close-${lotId}-${endsAt.getTime()}`,
+        delay: Math.max(0, endsAt.getTime() - Date.now()),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 86400 },
+      },
+    })),
+  );
+
+  // Zipf: cumulative shares
+  const cumulative = new Float64Array(M);
+  let total = 0;
+  for (let k = 0; k < M; k++) cumulative[k] = total += 1 / (k + 1) ** ZIPF_S;
+  const pick = (u: number) => {
+    let lo = 0;
+    let hi = M - 1;
+    const x = u * total;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  let seed = 22;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32; // seeded, the same lots each run
+
+  const n = new Int32Array(M);
+  const sendAt: Map<number, number>[] = lotIds.map(() => new Map());
+  const answer: Map<number, { status: string; seq?: number; org: number }>[] = lotIds.map(() => new Map());
+  const ack = new Histogram();
+  const broadcast = new Histogram();
+  const codes: Record<string, number> = {};
+  let sent = 0;
+  let acknowledged = 0;
+  let accepted = 0;
+  let errors = 0;
+  let unacknowledged = 0;
+  let lastAck = 0;
+  const pending = new Set<Promise<void>>();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const commitsBefore = await commitCount(db);
+  const before = cpuSnapshot(apis);
+  const t0 = performance.now();
+  const totalBids = Math.round(MANY_RATE * MANY_SECONDS);
+  process.stdout.write(`phase many-lots: bidding until ${new Date(Date.now() + MANY_SECONDS * 1000).toISOString()} …\n`);
+  const bid = (j: number) => {
+    const k = ++n[j];
+    const org = biddersOf(j, k);
+    const at = performance.now();
+    sendAt[j].set(k, at);
+    sent++;
+    const p = (
+      sockets[org]
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('lot.bid', { lotId: lotIds[j], amountFen: String(START_FEN + k * INCREMENT_FEN), idempotencyKey: `bench-${k}` }) as Promise<BidAck>
+    ).then(
+      (a) => {
+        const now = performance.now();
+        lastAck = now;
+        if (!a.ok) {
+          errors++;
+          codes[`error:${a.error.code}`] = (codes[`error:${a.error.code}`] ?? 0) + 1;
+          return;
+        }
+        ack.add(now - at);
+        acknowledged++;
+        answer[j].set(k, { status: a.data.status, seq: a.data.seq, org });
+        if (a.data.status === 'accepted') accepted++;
+        else codes[a.data.code ?? 'rejected'] = (codes[a.data.code ?? 'rejected'] ?? 0) + 1;
+      },
+      () => {
+        unacknowledged++;
+      },
+    );
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(totalBids, Math.floor(((performance.now() - t0) * MANY_RATE) / 1000) + 1);
+      while (sent < due) bid(pick(random()));
+      if (sent >= totalBids) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.all([...pending]);
+  const sendEnd = performance.now();
+  loop.disable();
+  const commitsPerSecond = Math.round(((await commitCount(db)) - commitsBefore) / ((performance.now() - t0) / 1000));
+  process.stdout.write(`phase many-lots: ${sent} bids sent; waiting for the watchers, then for the close at ${endsAt.toISOString()} …\n`);
+
+  const lotRows = async () =>
+    (
+      await db.query(
+        `SELECT id, seq, current_fen::text AS current_fen, status, closed_at, result, winner_registration_id FROM lots WHERE id = ANY($1::uuid[])`,
+        [lotIds],
+      )
+    ).rows as {
+      id: string;
+      seq: number;
+      current_fen: string | null;
+      status: string;
+      closed_at: Date | null;
+      result: string | null;
+      winner_registration_id: string | null;
+    }[];
+  const seqOf = new Map((await lotRows()).map((r) => [r.id, r.seq]));
+  const waitUntil = performance.now() + 15_000;
+  for (;;) {
+    const heard = await threads.minSeq();
+    if (lotIds.every((id, j) => heard[j] >= seqOf.get(id)!) || performance.now() > waitUntil) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const after = cpuSnapshot(apis);
+  // the close: every lot closed, or 60 s after the end
+  const closeDeadline = endsAt.getTime() + 60_000;
+  let rows = await lotRows();
+  while (rows.some((r) => r.status !== 'closed') && Date.now() < closeDeadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    rows = await lotRows();
+  }
+  await new Promise((r) => setTimeout(r, 1000)); // the last lot.closed events reach the watchers
+  const results = await threads.finish();
+  await queue.close();
+  connection.disconnect();
+  await Promise.all(workers.map((w) => w.stop()));
+
+  const problems: string[] = [];
+  // bids
+  const stored = (
+    await db.query(
+      `SELECT b.lot_id, b.idempotency_key, b.status, b.seq, b.amount_fen::text AS amount, u.email
+         FROM bids b JOIN users u ON u.id = b.user_id WHERE b.lot_id = ANY($1::uuid[])`,
+      [lotIds],
+    )
+  ).rows as { lot_id: string; idempotency_key: string; status: string; seq: number | null; amount: string; email: string }[];
+  const lotIndex = new Map(lotIds.map((id, j) => [id, j]));
+  const storedBy = lotIds.map(() => new Map<string, (typeof stored)[number]>());
+  for (const r of stored) storedBy[lotIndex.get(r.lot_id)!].set(r.idempotency_key, r);
+  let lost = 0;
+  let mismatched = 0;
+  let brokenChains = 0;
+  for (let j = 0; j < M; j++) {
+    for (const [k, a] of answer[j]) {
+      const row = storedBy[j].get(`bench-${k}`);
+      if (!row) {
+        lost++;
+        continue;
+      }
+      if (
+        row.status !== a.status ||
+        row.amount !== String(START_FEN + k * INCREMENT_FEN) ||
+        row.email !== `bidder-${a.org + 1}@bench.example` ||
+        (a.status === 'accepted' && row.seq !== a.seq)
+      )
+        mismatched++;
+    }
+    const chain = [...storedBy[j].values()].filter((r) => r.status === 'accepted').sort((a, b) => a.seq! - b.seq!);
+    const lot = rows.find((r) => r.id === lotIds[j])!;
+    const ok =
+      chain.length === lot.seq &&
+      chain.every((r, i) => r.seq === i + 1 && (i === 0 || BigInt(r.amount) > BigInt(chain[i - 1].amount))) &&
+      (chain.length === 0 || chain[chain.length - 1].amount === lot.current_fen);
+    if (!ok) brokenChains++;
+  }
+  if (lost) problems.push(`${lost} acknowledged bids are not in the database`);
+  if (mismatched) problems.push(`${mismatched} stored bids differ from their acknowledgement`);
+  if (brokenChains) problems.push(`${brokenChains} lots' accepted bids are not a gapless increasing chain ending at the lot's state`);
+  if (errors) problems.push(`${errors} bids answered with an error: ${JSON.stringify(codes)}`);
+  if (unacknowledged) problems.push(`${unacknowledged} bids never acknowledged`);
+
+  // watchers: latency, state, lot.closed events
+  let events = 0;
+  const states: WatcherState[] = [];
+  for (const r of results) {
+    events += r.events;
+    states.push(...r.states);
+    for (let s = 0; s < r.bidNumbers.length; s++) {
+      const at = sendAt[r.lotIndex[s]]?.get(r.bidNumbers[s]);
+      if (at !== undefined) broadcast.add(r.receivedAt[s] - (performance.timeOrigin + at));
+    }
+  }
+  const rowOf = new Map(rows.map((r) => [r.id, r]));
+  const inSync = states.filter((st) => {
+    const lot = rowOf.get(lotIds[st.lot])!;
+    return st.lastSeq === lot.seq && st.lastFen === lot.current_fen;
+  }).length;
+  if (inSync !== states.length) problems.push(`${states.length - inSync} of ${states.length} watchers did not end at their lot's state`);
+  const closedEvents = lotIds.map(() => true);
+  for (const st of states) if (st.closed !== 1) closedEvents[st.lot] = false;
+
+  // the close
+  const audits = new Map(
+    (
+      (
+        await db.query(
+          `SELECT subject_id, count(*)::int AS n FROM audit_log WHERE action = 'lot.closed' AND subject_id = ANY($1::text[]) GROUP BY subject_id`,
+          [lotIds],
+        )
+      ).rows as { subject_id: string; n: number }[]
+    ).map((r) => [r.subject_id, r.n]),
+  );
+  const closedOnce = lotIds.filter((id, j) => rowOf.get(id)!.status === 'closed' && audits.get(id) === 1 && closedEvents[j]).length;
+  if (closedOnce !== M) {
+    const notClosed = rows.filter((r) => r.status !== 'closed').length;
+    const badAudit = lotIds.filter((id) => audits.get(id) !== 1).length;
+    const badEvents = closedEvents.filter((x) => !x).length;
+    problems.push(
+      `${M - closedOnce} of ${M} lots not closed exactly once (${notClosed} not closed, ${badAudit} without exactly one audit row, ${badEvents} whose watchers did not each get one lot.closed)`,
+    );
+  }
+  const lags = rows.filter((r) => r.closed_at).map((r) => r.closed_at!.getTime() - endsAt.getTime());
+  const lastCloseLagMs = lags.length ? Math.max(...lags) : null;
+  const firstCloseLagMs = lags.length ? Math.min(...lags) : null;
+  if (lastCloseLagMs === null || lastCloseLagMs > 5000) problems.push(`the last lot closed ${lastCloseLagMs} ms after its end (target ≤ 5,000)`);
+  const sold = rows.filter((r) => r.result === 'sold');
+  const won = (
+    await db.query(
+      `SELECT count(*)::int AS n FROM notifications nt
+         JOIN lots l ON nt.dedupe_key = 'lot_won:' || l.id
+         JOIN lot_registrations r ON r.id = l.winner_registration_id AND r.organization_id = nt.organization_id
+        WHERE l.id = ANY($1::uuid[]) AND nt.kind = 'lot_won'`,
+      [lotIds],
+    )
+  ).rows[0] as { n: number };
+  if (won.n !== sold.length) problems.push(`${sold.length} lots sold but ${won.n} winners notified (lot_won)`);
+
+  const elapsed = (Math.max(lastAck, sendEnd) - t0) / 1000;
+  const apiCpuSeconds = apis.reduce((sum, _a, i) => sum + (after.api[i] - before.api[i]), 0);
+  const report: PhaseReport = {
+    phase: 7,
+    short: 'many-lots',
+    name: `${M} lots, ${MANY_RATE} bids/s (Zipf s=${ZIPF_S}), ${M * MANY_PER_LOT} watchers, one common end`,
+    apiProcesses: apis.length,
+    bidders: B,
+    watchers: states.length,
+    mode: `${MANY_RATE} bids/s`,
+    seconds: round(elapsed, 2)!,
+    sent,
+    acknowledged,
+    accepted,
+    unacknowledged,
+    errors,
+    bidsPerSecond: Math.round(acknowledged / elapsed),
+    acceptedPerSecond: Math.round(accepted / elapsed),
+    sendRate: Math.round(sent / ((sendEnd - t0) / 1000)),
+    ackP50Ms: round(ack.percentile(0.5)),
+    ackP99Ms: round(ack.percentile(0.99)),
+    ackMaxMs: round(ack.count ? ack.max : null),
+    broadcastP50Ms: round(broadcast.percentile(0.5)),
+    broadcastP99Ms: round(broadcast.percentile(0.99)),
+    broadcastMaxMs: round(broadcast.count ? broadcast.max : null),
+    broadcastSamples: broadcast.count,
+    lotBidsEvents: events,
+    rejections: codes,
+    stored: stored.length,
+    lost,
+    mismatched,
+    acceptedInDb: stored.filter((r) => r.status === 'accepted').length,
+    sequenceOk: brokenChains === 0,
+    watchersInSync: inSync,
+    watcherGaps: states.reduce((s, w) => s + w.gaps, 0),
+    generatorLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
+    cpuCores: cpuCores(before, after),
+    apiCpuUsPerDelivery: events ? round((apiCpuSeconds * 1e6) / events) : null,
+    apiCpuUsPerBid: acknowledged ? round((apiCpuSeconds * 1e6) / acknowledged) : null,
+    rssKBPerWatcher: round((rssAfter - rssBefore) / states.length),
+    apiRssKB: rssAfter,
+    eventsPerWatcherPerSecond: round(events / states.length / ((after.at - t0) / 1000)),
+    load: { before: before.load, after: after.load, busiestOthers: busiestOthers(before, after) },
+    problems,
+  };
+  const busiest = [...n].map((x, j) => ({ lot: j + 1, bids: x })).sort((a, b) => b.bids - a.bids);
+  process.stdout.write(
+    `phase many-lots: ${report.name}\n` +
+      `  processed ${report.bidsPerSecond} bids/s, accepted ${report.acceptedPerSecond}/s; ack p50 ${report.ackP50Ms} / p99 ${report.ackP99Ms} ms; broadcast p50 ${report.broadcastP50Ms} / p99 ${report.broadcastP99Ms} ms\n` +
+      `  bids per lot: busiest ${busiest
+        .slice(0, 3)
+        .map((b) => b.bids)
+        .join(', ')}, median ${busiest[Math.floor(M / 2)].bids}, least ${busiest[M - 1].bids}\n` +
+      `  closed exactly once ${closedOnce}/${M}; close lag first ${firstCloseLagMs} ms, last ${lastCloseLagMs} ms; sold ${sold.length}, winners notified ${won.n}\n` +
+      `  database: ${stored.length} stored, lost ${lost}, mismatched ${mismatched}, broken chains ${brokenChains}; watchers in sync ${inSync}/${states.length}\n` +
+      `  cpu (cores): ${JSON.stringify(report.cpuCores)}\n` +
+      (problems.length ? `  PROBLEMS: ${problems.join('; ')}\n` : ''),
+  );
+  printLine(report, {
+    lots: M,
+    workers: MANY_WORKERS,
+    postgresCommitsPerSecond: commitsPerSecond,
+    closedOnce,
+    lastCloseLagMs,
+    firstCloseLagMs,
+    sold: sold.length,
+    winnersNotified: won.n,
+    busiestLotBids: busiest[0].bids,
+    medianLotBids: busiest[Math.floor(M / 2)].bids,
+  });
+  closeSockets(sockets);
   return report;
 }
 
@@ -892,8 +1511,14 @@ async function main(): Promise<void> {
   if (stale.length && !process.env.BENCH_DIST) fail(`${stale.join(', ')} changed after the last build: run "npm run build" first`);
 
   const limit = Number(execFileSync('bash', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
-  if (PHASES.has(4) && Number.isFinite(limit) && limit < WATCHERS + BIDDERS + 500) {
-    fail(`ulimit -n is ${limit}: ${WATCHERS} watchers need more open files (raise it with "ulimit -n 65536", or set BENCH_WATCHERS lower)`);
+  const most = Math.max(
+    PHASES.has(4) ? WATCHERS : 0,
+    PHASES.has(8) ? Math.max(...CURVE) : 0,
+    PHASES.has(9) ? SCALING_WATCHERS : 0,
+    PHASES.has(7) ? MANY_LOTS * MANY_PER_LOT : 0,
+  );
+  if (Number.isFinite(limit) && limit < most + BIDDERS + 500) {
+    fail(`ulimit -n is ${limit}: ${most} watchers need more open files (raise it with "ulimit -n 65536", or set fewer watchers)`);
   }
 
   const { pgServer, pgQuery, redisUrl } = services();
@@ -944,6 +1569,7 @@ async function main(): Promise<void> {
       await runPhase(
         {
           phase: 0,
+          short: 'warm-up',
           name: `warm-up (${processes.length} process(es), not measured)`,
           lot: seeded.lots[0],
           apis: processes,
@@ -969,6 +1595,7 @@ async function main(): Promise<void> {
       await runPhase(
         {
           phase: 1,
+          short: 'hot-lot',
           name: 'throughput, one API process',
           lot: seeded.lots[1],
           apis: [apis[0]],
@@ -986,6 +1613,7 @@ async function main(): Promise<void> {
       await runPhase(
         {
           phase: 2,
+          short: 'hot-lot-2api',
           name: 'throughput, two API processes',
           lot: seeded.lots[2],
           apis: await two(),
@@ -1003,6 +1631,7 @@ async function main(): Promise<void> {
       await runPhase(
         {
           phase: 3,
+          short: 'ack-rate',
           name: `fixed rate ${RATE} bids/s`,
           lot: seeded.lots[3],
           apis: await two(),
@@ -1020,6 +1649,7 @@ async function main(): Promise<void> {
       await runPhase(
         {
           phase: 4,
+          short: 'watchers-socketio',
           name: `${WATCHERS} watchers at ${WATCH_RATE} bids/s`,
           lot: seeded.lots[4],
           apis: await two(),
@@ -1032,15 +1662,141 @@ async function main(): Promise<void> {
       ),
     );
   }
+  if (PHASES.has(5) || PHASES.has(6)) {
+    // Strictly increasing amounts with ONE bid in flight per bidder (a person's next bid follows the
+    // answer to the last): a batch then holds each bidder once, in about the order sent, so nearly every
+    // bid moves the price. (With several in flight, a bidder's bids arrive together — the server reads a
+    // socket's frames in one go — and all but its first are ALREADY_LEADING: the race of phase hot-lot.)
+    for (const [phase, short, processes] of [
+      [5, 'increasing', 1],
+      [6, 'increasing-2api', 2],
+    ] as const) {
+      if (!PHASES.has(phase)) continue;
+      const use = processes === 1 ? [apis[0]] : await two();
+      reports.push(
+        await runPhase(
+          {
+            phase,
+            short,
+            name: `strictly increasing amounts, ${INCREASING_DEPTH} bid(s) in flight per bidder, ${processes} API process(es)`,
+            lot: seeded.lots[phase],
+            apis: use,
+            bidderTokens,
+            watcherTokens,
+            watchers: use.length,
+            load: { kind: 'closed', depth: INCREASING_DEPTH, seconds: SECONDS },
+          },
+          db,
+        ),
+      );
+    }
+  }
+  if (PHASES.has(8)) {
+    // The watchers curve: a fresh API process pinned to core 0, this generator (its watcher threads
+    // included: they inherit the affinity) to core 1; light raw-protocol watchers.
+    const pinned = await startApi(env, { cpus: '0' });
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    process.stdout.write(`phase watchers: API pinned to core 0 at ${pinned.url}, generator pinned to core 1\n`);
+    await warmUp([pinned]);
+    for (const [i, count] of CURVE.entries()) {
+      reports.push(
+        await runPhase(
+          {
+            phase: 8,
+            short: 'watchers',
+            name: `${count} watchers at ${CURVE_RATE} bids/s, API on one core`,
+            lot: seeded.lots[8 + i],
+            apis: [pinned],
+            bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
+            watcherTokens,
+            watchers: count,
+            raw: true,
+            load: { kind: 'rate', perSecond: CURVE_RATE, seconds: WATCH_SECONDS },
+          },
+          db,
+        ),
+      );
+    }
+    execFileSync('taskset', ['-a', '-p', '-c', '0,1', String(process.pid)], { stdio: 'ignore' });
+    await pinned.stop();
+  }
+  if (PHASES.has(9)) {
+    // The scaling check: the same watchers and bids over 1, 2, 3 API processes (Redis adapter).
+    // Prediction from the one-process run: the API CPU per delivery stays the same (each process
+    // writes to its own sockets; what it adds is one Redis message per batch), so the total API CPU
+    // is the same and each process's synchronous fan-out per event is 1/N of it.
+    while (apis.length < Math.max(...SCALING)) {
+      apis.push(await startApi(env));
+      await warmUp([apis[apis.length - 1]]);
+    }
+    let base: PhaseReport | undefined;
+    for (const [i, processes] of SCALING.entries()) {
+      const report = await runPhase(
+        {
+          phase: 9,
+          short: 'scaling',
+          name: `${SCALING_WATCHERS} watchers at ${CURVE_RATE} bids/s over ${processes} API process(es)`,
+          lot: seeded.lots[8 + CURVE.length + i],
+          apis: apis.slice(0, processes),
+          bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
+          watcherTokens,
+          watchers: SCALING_WATCHERS,
+          raw: true,
+          load: { kind: 'rate', perSecond: CURVE_RATE, seconds: WATCH_SECONDS },
+        },
+        db,
+      );
+      base ??= report;
+      const apiCores = Object.entries(report.cpuCores)
+        .filter(([k]) => k.startsWith('api'))
+        .reduce((sum, [, v]) => sum + v, 0);
+      const baseCores = Object.entries(base.cpuCores)
+        .filter(([k]) => k.startsWith('api'))
+        .reduce((sum, [, v]) => sum + v, 0);
+      process.stdout.write(
+        `${JSON.stringify({
+          phase: 'scaling-check',
+          apiProcesses: processes,
+          watchers: report.watchers,
+          predictedApiCores: round(baseCores, 2),
+          measuredApiCores: round(apiCores, 2),
+          predictedApiCpuUsPerDelivery: base.apiCpuUsPerDelivery,
+          measuredApiCpuUsPerDelivery: report.apiCpuUsPerDelivery,
+          predictedBroadcastP99Ms: processes === base.apiProcesses ? base.broadcastP99Ms : round((base.broadcastP99Ms ?? 0) / processes),
+          measuredBroadcastP99Ms: report.broadcastP99Ms,
+          ackP99Ms: report.ackP99Ms,
+        })}\n`,
+      );
+      reports.push(report);
+    }
+  }
+  if (PHASES.has(7)) reports.push(await runManyLots({ db, holder: seeded.holder, apis: await two(), bidderTokens, watcherTokens, env, redisUrl }));
   await db.end();
   await Promise.all(apis.map((a) => a.stop()));
 
   const byPhase = (n: number) => reports.find((r) => r.phase === n);
   const measured = reports.filter((r) => r.phase > 0);
   const throughput = reports.filter((r) => r.phase === 1 || r.phase === 2).sort((a, b) => b.bidsPerSecond - a.bidsPerSecond)[0];
+  const increasing = reports.filter((r) => r.phase === 5 || r.phase === 6).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
+  const curve = reports.filter((r) => r.phase === 8);
+  const many = byPhase(7);
   const problems = reports.flatMap((r) => r.problems.map((p) => `phase ${r.phase}: ${p}`));
   const summary = {
+    phase: 'summary',
     bidsPerSecond: throughput?.bidsPerSecond ?? null,
+    increasingAcceptedPerSecond: increasing?.acceptedPerSecond ?? null,
+    increasingPhase: increasing?.short ?? null,
+    watchersCurve: curve.map((r) => ({
+      watchers: r.watchers,
+      broadcastP99Ms: r.broadcastP99Ms,
+      ackP99Ms: r.ackP99Ms,
+      apiCpuUsPerDelivery: r.apiCpuUsPerDelivery,
+      rssKBPerWatcher: r.rssKBPerWatcher,
+    })),
+    // memory per watcher as the slope of the API's RSS over the curve (fewest to most watchers)
+    rssKBPerWatcherSlope:
+      curve.length > 1 ? round((curve[curve.length - 1].apiRssKB - curve[0].apiRssKB) / (curve[curve.length - 1].watchers - curve[0].watchers)) : null,
+    manyLots: many ? { ackP99Ms: many.ackP99Ms, broadcastP99Ms: many.broadcastP99Ms, lost: many.lost } : null,
     acceptedPerSecond: throughput?.acceptedPerSecond ?? null,
     throughputPhase: throughput?.phase ?? null,
     ackP50Ms: byPhase(3)?.ackP50Ms ?? null,
@@ -1061,7 +1817,6 @@ async function main(): Promise<void> {
         met: byPhase(4)?.broadcastP99Ms != null && byPhase(4)!.broadcastP99Ms! <= 100 && WATCHERS >= 5000 && WATCH_RATE >= 50,
       },
     },
-    phases: reports,
     machine: {
       nproc: availableParallelism(),
       node: process.version,
