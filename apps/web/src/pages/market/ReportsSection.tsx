@@ -107,9 +107,9 @@ export function ReportsSection() {
     if (!period) return;
     setDownloading(format);
     try {
-      const res = await fetch(`/reports/periodic/export.${format}?kind=${kind}&period=${encodeURIComponent(period)}`);
-      if (!res.ok) throw new ApiError(res.status, { code: `HTTP_${res.status}`, message: res.statusText });
-      saveBlob(await res.blob(), `report-${kind}-${period}.${format}`);
+      const query = { params: { query: { kind, period } }, parseAs: 'blob' as const };
+      const blob = (await call(format === 'xlsx' ? api.GET('/reports/periodic/export.xlsx', query) : api.GET('/reports/periodic/export.pdf', query))) as Blob;
+      saveBlob(blob, `report-${kind}-${period}.${format}`);
     } catch (err) {
       void message.error(err instanceof ApiError ? err.message : t('errors.NETWORK'));
     } finally {
