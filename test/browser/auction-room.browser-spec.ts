@@ -175,7 +175,7 @@ describe('the auction room in a real browser', () => {
       await p1.getByRole('button', { name: '中文' }).click();
     }));
 
-  it('shows a missed bid after the connection drops: on reconnect the room fills the gap in order', () =>
+  it('a spectator (not a bidder of the lot) watches over the read-only feed: live updates, and after the connection drops the room fills the gap in order', () =>
     showing(async () => {
       const achievementId = await world.achievement('示范高效光伏背板材料', ['光伏'], '202410123454');
       const lotId = await world.lot(achievementId, 600_000, { extensionMinutes: 0 });
@@ -185,6 +185,8 @@ describe('the auction room in a real browser', () => {
       await until(async () => ((await world.http('e2').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined));
       await until(async () => ((await world.http('e1').get(`/lots/${lotId}/registrations/mine`)).body.depositStatus === 'held' ? true : undefined));
       const page = await open();
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname + new URL(ws.url()).search));
       await page.goto(`/lot/${lotId}`);
       await page.getByTestId('connection').filter({ hasText: '实时连接正常' }).waitFor();
       const bid = async (who: string, yuan: number) => {
@@ -193,6 +195,10 @@ describe('the auction room in a real browser', () => {
       };
       await bid('e1', 10_000);
       await page.getByTestId('bid-history').locator('[data-seq="1"]').waitFor();
+      await page.getByTestId('current-price').filter({ hasText: '10,000 元' }).waitFor(); // live, without a reload
+      // the visitor is on the spectator feed, not socket.io
+      expect(sockets).toEqual([`/live?lots=${lotId}`]);
+      await screenshot(page, 'spectator-feed');
       // the network goes away (the socket with it) while the others go on bidding
       await page.context().setOffline(true);
       await page.getByTestId('connection').filter({ hasText: '连接中断' }).waitFor();

@@ -17,6 +17,7 @@ import { RealtimeModule } from '@zjp/realtime';
 import { AnnouncementsController } from './realtime/announcements.controller';
 import { LotsGateway } from './realtime/lots.gateway';
 import { LotWatchers } from './realtime/lot-watchers';
+import { LiveFeedController } from './realtime/live-feed.controller';
 import { AchievementsApiModule } from '@zjp/achievements';
 import { MarketApiModule } from '@zjp/market';
 import { PaymentsApiModule } from '@zjp/payments';
@@ -62,7 +63,7 @@ export class ApiModule implements NestModule {
         ReportingApiModule,
         ...webAppModules(),
       ],
-      controllers: [AnnouncementsController],
+      controllers: [AnnouncementsController, LiveFeedController],
       providers: [LotsGateway, LotWatchers],
     };
   }

@@ -4,3 +4,4 @@ export * from './realtime-publisher';
 export * from './realtime.module';
 export * from './socket-listeners';
 export * from './socket-docs';
+export * from './live-feed-hub';

@@ -3,6 +3,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { RedisConnectionFactory } from '@zjp/platform';
 import type { Server } from 'socket.io';
 import { lotRoom, userRoom } from './events';
+import { LiveFeedHub } from './live-feed-hub';
 
 /**
  * Emits to sockets from services. In the API it uses the process's socket.io server (with the
@@ -14,14 +15,19 @@ export class RealtimePublisher {
   private server?: Server;
   private emitter?: Emitter;
 
-  constructor(private readonly redis: RedisConnectionFactory) {}
+  constructor(
+    private readonly redis: RedisConnectionFactory,
+    private readonly live: LiveFeedHub,
+  ) {}
 
   attach(server: Server): void {
     this.server = server;
   }
 
+  /** To the lot's socket.io room and to its spectator feed (LiveFeedHub), on every API process. */
   toLot(lotId: string, event: string, payload: unknown): void {
     this.target().to(lotRoom(lotId)).emit(event, payload);
+    this.live.publish(lotId, event, payload);
   }
 
   /** To every socket of these users (their `user:<id>` rooms), on any API process. */

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { LiveFeedHub } from './live-feed-hub';
 import { RealtimePublisher } from './realtime-publisher';
 
 @Global()
-@Module({ providers: [RealtimePublisher], exports: [RealtimePublisher] })
+@Module({ providers: [RealtimePublisher, LiveFeedHub], exports: [RealtimePublisher, LiveFeedHub] })
 export class RealtimeModule {}

@@ -17,7 +17,7 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, { ...options, cors: { origin: true, credentials: true } } as ServerOptions) as Server;
+    const server = super.createIOServer(port, { ...options, cors: { origin: true, credentials: true }, destroyUpgrade: false } as ServerOptions) as Server;
     const pub = this.redis.create('pubsub-pub');
     const sub = this.redis.create('pubsub-sub');
     server.adapter(createAdapter(pub, sub, { key: `${this.redis.prefix}socket.io` }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { RedisConnectionFactory } from '@zjp/platform';
-import { LOT_ROOM_PREFIX, lotRoom } from '@zjp/realtime';
+import { LiveFeedHub, LOT_ROOM_PREFIX, lotRoom } from '@zjp/realtime';
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 
@@ -12,7 +12,8 @@ const STALE_MS = 3 * WATCHERS_REPORT_MS;
 export const LOT_WATCHERS_EVENT = 'lot.watchers';
 
 /**
- * How many sockets watch each lot, across API processes. Every few seconds each process writes the
+ * How many sockets watch each lot, across API processes: socket.io room members and spectator-feed
+ * sockets (LiveFeedHub). Every few seconds each process writes the
  * size of its own lot rooms into a Redis hash per lot (field = process, value = count and time),
  * sums the fresh fields of every process, and tells its own watchers when the total changed. A
  * process that died stops counting once its last report is stale: no counter is ever left
@@ -28,7 +29,10 @@ export class LotWatchers implements OnModuleDestroy {
   private server?: Server;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly connections: RedisConnectionFactory) {}
+  constructor(
+    private readonly connections: RedisConnectionFactory,
+    private readonly live: LiveFeedHub,
+  ) {}
 
   private key(lotId: string): string {
     return `${this.connections.prefix}watchers:${lotId}`;
@@ -46,6 +50,7 @@ export class LotWatchers implements OnModuleDestroy {
     for (const [name, sockets] of this.server?.of('/').adapter.rooms ?? []) {
       if (name.startsWith(LOT_ROOM_PREFIX)) rooms.set(name.slice(LOT_ROOM_PREFIX.length), sockets.size);
     }
+    for (const [lotId, n] of this.live.localRooms()) rooms.set(lotId, (rooms.get(lotId) ?? 0) + n); // spectators on the feed count too
     return rooms;
   }
 
@@ -73,12 +78,13 @@ export class LotWatchers implements OnModuleDestroy {
       if (this.lastSent.get(lotId) === total) continue;
       this.lastSent.set(lotId, total);
       this.server?.local.to(lotRoom(lotId)).emit(LOT_WATCHERS_EVENT, { lotId, watchers: total });
+      this.live.deliver(lotId, LOT_WATCHERS_EVENT, { lotId, watchers: total });
     }
   }
 
   /** The lot's watchers on every process: fresh reports of the others plus this process's room right now. */
   async count(lotId: string): Promise<number> {
-    const local = this.server?.of('/').adapter.rooms.get(lotRoom(lotId))?.size ?? 0;
+    const local = (this.server?.of('/').adapter.rooms.get(lotRoom(lotId))?.size ?? 0) + this.live.localCount(lotId);
     if (!this.redis) return local;
     const fields = await this.redis.hgetall(this.key(lotId));
     const now = Date.now();

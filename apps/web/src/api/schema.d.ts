@@ -1157,6 +1157,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** the spectators' live feed (anyone): upgrade to a WebSocket; frames { event, data } carry the lot rooms' events with the same seqs; send 'clock' for the server time */
+    get: operations['LiveFeedController_describe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/lots': {
     parameters: {
       query?: never;
@@ -3838,6 +3855,15 @@ export interface components {
       status: 'active' | 'suspended' | 'withdrawn' | 'closed';
       statusReason: string | null;
     };
+    LiveFeedMessageView: {
+      /** @description the payload, as the socket.io event of the same name carries it */
+      data: Record<string, never>;
+      /**
+       * @description lot.bids | lot.extended | lot.call | lot.opened | lot.closed | lot.watchers | announcement | live.ready | clock | error
+       * @example lot.bids
+       */
+      event: string;
+    };
     LoadCalendarYearDto: {
       days: components['schemas']['CalendarDayDto'][];
       /**
@@ -5756,6 +5782,7 @@ export type SchemaListingBidderPageDto = components['schemas']['ListingBidderPag
 export type SchemaListingCreatedDto = components['schemas']['ListingCreatedDto'];
 export type SchemaListingPageDto = components['schemas']['ListingPageDto'];
 export type SchemaListingView = components['schemas']['ListingView'];
+export type SchemaLiveFeedMessageView = components['schemas']['LiveFeedMessageView'];
 export type SchemaLoadCalendarYearDto = components['schemas']['LoadCalendarYearDto'];
 export type SchemaLoadedCalendarYearDto = components['schemas']['LoadedCalendarYearDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
@@ -7914,6 +7941,36 @@ export interface operations {
     };
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  LiveFeedController_describe: {
+    parameters: {
+      query: {
+        /** @description lot ids separated by commas, at most 20 */
+        lots: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description switched to the WebSocket feed */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LiveFeedMessageView'];
+        };
+      };
+      /** @description UPGRADE_REQUIRED: send Upgrade: websocket */
+      426: {
         headers: {
           [name: string]: unknown;
         };

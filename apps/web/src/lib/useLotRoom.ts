@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, call } from '../api/client';
 import type { BidAck, LotBidsEvent, LotClosedEvent, LotView, PublicBid } from '../api/types';
-import { connectionState, liveSocket, onConnectionState, type ConnectionState } from './live';
+import { connectionState, LiveFeed, liveSocket, onConnectionState, type ConnectionState, type LiveSource } from './live';
 
 const GAP_PAGE = 500;
 const HISTORY_SHOWN = 300;
@@ -22,8 +22,12 @@ export interface RoomState {
  * a sequence number; an event whose first bid is not the next one (or that says it omitted some),
  * and every (re)connection, triggers a gap fill from `GET /lots/:id/bids?afterSeq=`, so the history
  * is complete and in order whatever the network did.
+ *
+ * `via`: 'socket' (socket.io, the connection bidders send their bids on) or 'feed' (the read-only
+ * spectator feed, GET /live, for visitors who do not bid on this lot: lighter for the server). Both
+ * carry the same events with the same sequence numbers; the gap fill is the same.
  */
-export function useLotRoom(lotId: string) {
+export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
   const [state, setState] = useState<RoomState>({
     lot: null,
     bids: [],
@@ -82,27 +86,34 @@ export function useLotRoom(lotId: string) {
     lastSeq.current = 0;
     const offConnection = onConnectionState((connection) => setState((s) => ({ ...s, connection })));
     const handlers: [string, (...args: unknown[]) => void][] = [];
+    let feed: LiveFeed | null = null;
 
     void (async () => {
       const lot = await reloadLot();
       if (!lot || disposed) return;
       lastSeq.current = Math.max(0, lot.seq - HISTORY_SHOWN); // the recent history; older bids are on the record, not on screen
       await gapFill().catch(() => undefined);
-      const socket = await liveSocket();
+      const socket = via === 'socket' ? await liveSocket() : null;
       if (disposed) return;
-      const join = async () => {
-        const ack = (await socket
-          .timeout(5_000)
-          .emitWithAck('lot.join', { lotId })
-          .catch(() => null)) as { ok: boolean; data?: { watchers: number } } | null;
-        if (ack?.ok && ack.data) setState((s) => ({ ...s, watchers: ack.data!.watchers }));
+      if (via === 'feed') feed = new LiveFeed([lotId]);
+      const source: LiveSource = socket ?? feed!;
+      const join = async (ready?: { watchers?: Record<string, number> }) => {
+        if (socket) {
+          const ack = (await socket
+            .timeout(5_000)
+            .emitWithAck('lot.join', { lotId })
+            .catch(() => null)) as { ok: boolean; data?: { watchers: number } } | null;
+          if (ack?.ok && ack.data) setState((s) => ({ ...s, watchers: ack.data!.watchers }));
+        } else if (ready?.watchers?.[lotId] !== undefined) {
+          setState((s) => ({ ...s, watchers: ready.watchers![lotId] })); // the feed subscribes at the upgrade and says so in live.ready
+        }
         await Promise.all([gapFill().catch(() => undefined), reloadLot()]); // whatever was missed while away, and the lot as it is now
       };
       const on = <T>(event: string, handler: (payload: T) => void) => {
-        socket.on(event, handler);
+        source.on(event, handler as (payload: unknown) => void);
         handlers.push([event, handler as (...args: unknown[]) => void]);
       };
-      on('connect', () => void join());
+      on<{ watchers?: Record<string, number> } | undefined>('connect', (ready) => void join(ready));
       on<LotBidsEvent>('lot.bids', (event) => {
         if (event.lotId !== lotId) return;
         const first = event.bids[0]?.seq;
@@ -146,18 +157,22 @@ export function useLotRoom(lotId: string) {
       on<{ lotId: string; watchers: number }>('lot.watchers', (event) => {
         if (event.lotId === lotId) setState((s) => ({ ...s, watchers: event.watchers }));
       });
-      if (socket.connected) await join();
+      if (socket?.connected) await join();
     })();
 
     return () => {
       disposed = true;
       offConnection();
+      if (via === 'feed') {
+        feed?.close();
+        return;
+      }
       void liveSocket().then((socket) => {
         for (const [event, handler] of handlers) socket.off(event, handler);
         if (socket.connected) socket.emit('lot.leave', { lotId });
       });
     };
-  }, [lotId, gapFill, merge, publish, reloadLot]);
+  }, [lotId, via, gapFill, merge, publish, reloadLot]);
 
   return { ...state, reloadLot };
 }

@@ -61,7 +61,6 @@ export default function LotPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
   const queryClient = useQueryClient();
-  const room = useLotRoom(id);
   const [notice, setNotice] = useState<{ type: 'success' | 'error' | 'info'; text: string } | null>(null);
   const bidder = hasRole(user, 'enterprise_admin', 'enterprise_member');
   const registration = useQuery({
@@ -77,6 +76,9 @@ export default function LotPage() {
     },
     refetchInterval: (q) => (q.state.data && q.state.data.depositStatus !== 'held' ? 2_000 : false),
   });
+  // a registered bidder (or one whose registration is still loading) keeps socket.io, on which bids
+  // go; every other visitor watches over the lighter read-only feed (same events, same seqs)
+  const room = useLotRoom(id, bidder && (registration.isPending || registration.data) ? 'socket' : 'feed');
 
   if (room.error) return <QueryError error={room.error} onRetry={() => void room.reloadLot()} />;
   const lot = room.lot;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, Metrics, RedisConnectionFactory } from '@zjp/platform';
-import { lotRoom } from '@zjp/realtime';
+import { LiveFeedHub, lotRoom } from '@zjp/realtime';
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import { LotFeedBuffer, type LotBidsEvent } from './lot-feed-merge';
@@ -13,7 +13,8 @@ export const LOT_BIDS_EVENT = 'lot.bids';
  * receives per lot (LotFeedBuffer) and emits to its own sockets only, at most once per
  * LIVE_COALESCE_MS per lot: the first batch after a quiet spell goes out at once, later ones wait
  * for the window, so an update is never more than one window (plus the delivery) stale and 5,000
- * watchers get a bounded number of events however fast the lot is bid. Bidders' own
+ * watchers get a bounded number of events however fast the lot is bid. The same event goes to
+ * the spectators' feed (LiveFeedHub) of the process. Bidders' own
  * acknowledgements never wait for this.
  */
 @Injectable()
@@ -32,6 +33,7 @@ export class LotFeed implements OnModuleDestroy {
     private readonly redis: RedisConnectionFactory,
     @Inject(APP_CONFIG) config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
+    @Optional() private readonly live?: LiveFeedHub,
   ) {
     this.channel = `${redis.prefix}lot-feed`;
     this.windowMs = config.LIVE_COALESCE_MS;
@@ -40,6 +42,10 @@ export class LotFeed implements OnModuleDestroy {
   /** In an API process: deliver the feed to this socket.io server's clients. */
   async start(server: Server): Promise<void> {
     this.server = server;
+    // The publishing connection is opened now, not at the first batch: a first batch queued behind a
+    // connection still opening would reach the other processes after later batches published from
+    // elsewhere, and be dropped as a hole that timed out (seen under load with two processes).
+    this.pub ??= this.redis.create('pubsub-pub');
     this.sub = this.redis.create('pubsub-sub');
     this.sub.on('message', (_channel: string, message: string) => this.receive(JSON.parse(message) as LotBidsEvent));
     await this.sub.subscribe(this.channel);
@@ -77,6 +83,7 @@ export class LotFeed implements OnModuleDestroy {
     const event = buffer.flush(now);
     if (event && this.server) {
       this.server.local.to(lotRoom(event.lotId)).emit(LOT_BIDS_EVENT, event);
+      this.live?.deliver(event.lotId, LOT_BIDS_EVENT, event); // the same event (same seqs) to the spectator feed, one frame for all
       const oldest = event.bids.length ? Date.parse(event.bids[0].at) : NaN;
       if (this.metrics && Number.isFinite(oldest)) this.metrics.broadcastLagSeconds.observe(Math.max(0, Date.now() - oldest) / 1000);
     }

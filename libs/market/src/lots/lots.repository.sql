@@ -99,6 +99,9 @@ SELECT id, lot_id AS "lotId", organization_id AS "organizationId", paddle_number
 -- name: lotExists
 SELECT 1 FROM lots WHERE id = $1;
 
+-- name: missingLots
+SELECT wanted.id::text AS id FROM unnest($1::uuid[]) AS wanted(id) WHERE NOT EXISTS (SELECT 1 FROM lots l WHERE l.id = wanted.id);
+
 -- name: lotWithPaddles
   SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle, CASE WHEN li.appraiser IS NULL THEN NULL ELSE json_build_object(
 'appraiser', li.appraiser, 'valueFen', li.appraised_value_fen::text, 'appraisedOn', to_char(li.appraised_on, 'YYYY-MM-DD'),

@@ -73,6 +73,7 @@ const SQL = queries(__filename, {
     SELECT id, lot_id AS "lotId", organization_id AS "organizationId", paddle_number AS "paddleNumber", offline, deposit_id AS "depositId", deposit_status AS "depositStatus"
       FROM lot_registrations WHERE id = $1`,
   lotExists: `SELECT 1 FROM lots WHERE id = $1`,
+  missingLots: `SELECT wanted.id::text AS id FROM unnest($1::uuid[]) AS wanted(id) WHERE NOT EXISTS (SELECT 1 FROM lots l WHERE l.id = wanted.id)`,
   lotWithPaddles: `
     SELECT l.*, lr.paddle_number AS leader_paddle, wr.paddle_number AS winner_paddle, ${APPRAISAL_JSON('li')} AS appraisal FROM lots l
       JOIN listings li ON li.id = l.listing_id
@@ -301,6 +302,11 @@ export async function registrationById(m: Query, id: string): Promise<Record<str
 
 export async function lotExists(m: Query, lotId: string): Promise<boolean> {
   return ((await m.query(SQL.lotExists, [lotId])) as unknown[]).length > 0;
+}
+
+/** Those of these lot ids that name no lot (one query for them all). */
+export async function missingLots(m: Query, lotIds: readonly string[]): Promise<string[]> {
+  return ((await m.query(SQL.missingLots, [lotIds])) as { id: string }[]).map((r) => r.id);
 }
 
 export async function lotWithPaddles(

@@ -25,6 +25,7 @@ import {
   lockLot,
   lotDepositFen,
   lotExists,
+  missingLots,
   lotRegistrations,
   lotWithPaddles,
   markDepositFailed,
@@ -414,6 +415,11 @@ export class LotsService {
   /** 404 LOT_NOT_FOUND unless the lot exists (a live room is joined only for a real lot). */
   async assertExists(lotId: string): Promise<void> {
     if (!(await lotExists(this.db, lotId))) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
+  }
+
+  /** 404 LOT_NOT_FOUND unless every one of these lots exists, checked in one query (the spectator feed's lot list). */
+  async assertAllExist(lotIds: readonly string[]): Promise<void> {
+    if ((await missingLots(this.db, lotIds)).length) throw new NotFoundError('LOT_NOT_FOUND', 'No such lot');
   }
 
   async lockLot(m: EntityManager, lotId: string): Promise<LotRow> {

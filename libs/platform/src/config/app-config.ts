@@ -44,6 +44,13 @@ const schema = z.object({
   PUBLIC_URL: z.string().url('must be a URL').optional(),
   // Live updates to a lot's watchers: at most one lot.bids event per lot per this many ms per API process (0: one per commit).
   LIVE_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
+  // The spectators' feed (GET /live): a feed socket with more unsent bytes than this is dropped (its client reconnects and fills the gap).
+  LIVE_FEED_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   // Stripe, through the official SDK. STRIPE_API_BASE points the SDK at another server speaking
   // Stripe's API (tests and the demo use the local one in test/stripe-server); unset = api.stripe.com.
   // Development and test fall back to the local values below; production must set both.

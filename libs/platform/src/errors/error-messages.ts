@@ -17,6 +17,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, { zh: string; en: string }>
   UNSUPPORTED_MEDIA_TYPE: { zh: '不支持的请求内容类型，请使用 JSON', en: 'Unsupported media type; send JSON' },
   UNPROCESSABLE: { zh: '请求无法处理', en: 'The request cannot be processed' },
   RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  UPGRADE_REQUIRED: { zh: '这是 WebSocket 接口：请以 Upgrade: websocket 连接', en: 'This is a WebSocket endpoint: send Upgrade: websocket' },
   SERVICE_UNAVAILABLE: { zh: '服务暂时不可用，请稍后重新发送同一请求', en: 'The service is briefly unavailable; send the same request again shortly' },
   INTERNAL_ERROR: { zh: '服务器内部错误', en: 'Internal server error' },
   // input
