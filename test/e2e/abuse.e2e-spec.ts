@@ -151,7 +151,7 @@ describe('rate limits and security headers (two API processes)', () => {
       };
       const wrong = [];
       const unknown = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 8; i++) {
         wrong.push(await time(known[i % 3]));
         unknown.push(await time(`unknown-${i}-${randomBytes(3).toString('hex')}@test.example`));
       }
@@ -162,10 +162,12 @@ describe('rate limits and security headers (two API processes)', () => {
         expect(body).toEqual({ code: 'INVALID_CREDENTIALS', message: wrong[0].r.body.message });
       }
       expect(wrong[0].r.body.code).toBe('INVALID_CREDENTIALS');
-      const median = (xs: { ms: number }[]) => xs.map((x) => x.ms).sort((p, q) => p - q)[Math.floor(xs.length / 2)];
-      // without the dummy hash an unknown email answers in ~1 ms against tens of ms for argon2
-      expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
-      expect(median(unknown)).toBeLessThan(median(wrong) * 2);
+      // The fastest of each kind: the least disturbed by the rest of the suite on a busy machine (a
+      // median of six moved by a factor of 2.7 under CI load). Without the dummy hash an unknown email
+      // answers in ~1 ms against tens of ms for argon2: a factor of 10 or more, which these bounds catch.
+      const fastest = (xs: { ms: number }[]) => Math.min(...xs.map((x) => x.ms));
+      expect(fastest(unknown)).toBeGreaterThan(fastest(wrong) * 0.3);
+      expect(fastest(unknown)).toBeLessThan(fastest(wrong) * 3);
     });
   });
 
