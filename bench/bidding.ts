@@ -44,13 +44,17 @@
  *      flight per bidder, one and two API processes: nearly every bid moves the price;
  *   8. watchers: a fresh API process pinned to core 0 and this generator to core 1 (taskset), light
  *      raw-protocol watchers (rawWatcher) at BENCH_CURVE (1000,2000,5000,8000), BENCH_CURVE_RATE bids/s;
+ *  10. watchers-feed: the same curve with the watchers on the spectator feed (GET /live, a plain WebSocket);
  *   9. scaling: BENCH_SCALING_WATCHERS light watchers over BENCH_SCALING (1,2,3) API processes, each with
  *      a `scaling-check` line (predicted from the one-process run against measured);
  *   7. many-lots: BENCH_LOTS (500) lots with 20 registered bidders and 20 watchers each, BENCH_MANY_RATE
  *      (2000) bids/s for BENCH_MANY_SECONDS (15) spread by a Zipf law (BENCH_ZIPF_S 1), all lots ending at
  *      one instant and closed by BENCH_WORKERS (1) worker processes: exactly once, within 5 s, winners notified.
  *
- *   BENCH_PHASES=hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,scaling,many-lots (the default;
+ *   Scaling and many-lots watch through the spectator feed, the product's choice for spectators
+ *   (BENCH_SPECTATORS=socketio: through socket.io rooms, raw-protocol clients, as before).
+ *
+ *   BENCH_PHASES=hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,watchers-feed,scaling,many-lots (the default;
  *   names of 1–4: hot-lot, hot-lot-2api, ack-rate, watchers-socketio)  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
  *   BENCH_WATCHERS=5000  BENCH_WATCH_RATE=50  BENCH_WATCH_SECONDS=10
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
@@ -118,9 +122,10 @@ const PHASE_NAMES: Record<string, number> = {
   'many-lots': 7,
   watchers: 8,
   scaling: 9,
+  'watchers-feed': 10,
 };
 const PHASES = new Set(
-  (process.env.BENCH_PHASES ?? 'hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,scaling,many-lots')
+  (process.env.BENCH_PHASES ?? 'hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,watchers-feed,scaling,many-lots')
     .split(',')
     .map((s) => PHASE_NAMES[s.trim()] ?? Number(s.trim())),
 );
@@ -131,7 +136,9 @@ const CURVE_RATE = setting('BENCH_CURVE_RATE', 10);
 /** the scaling check: the same watchers and rate over 1, 2, 3 API processes behind the Redis adapter */
 const SCALING = (process.env.BENCH_SCALING ?? '1,2,3').split(',').map(Number);
 const SCALING_WATCHERS = Math.floor(setting('BENCH_SCALING_WATCHERS', 3000));
-const LOTS = 8 + CURVE.length + SCALING.length; // lot 0 warms up, the others are the phases'
+/** how spectators watch in the scaling and many-lots phases: the product's spectator feed (GET /live, the default) or socket.io rooms */
+const SPECTATORS = process.env.BENCH_SPECTATORS === 'socketio' ? 'socketio' : 'feed';
+const LOTS = 8 + 2 * CURVE.length + SCALING.length; // lot 0 warms up, the others are the phases'
 const WARM_UP_SECONDS = 3;
 
 // ---------------------------------------------------------------- measuring
@@ -501,6 +508,8 @@ interface WatcherThreadInit {
   offset: number;
   /** light clients: the socket.io protocol spoken over a plain `ws` WebSocket (no socket.io-client), so that the generator keeps up */
   raw: boolean;
+  /** spectators on the product's read-only feed (GET /live, a plain WebSocket) instead of socket.io rooms */
+  feed?: boolean;
 }
 interface WatcherState {
   lastSeq: number;
@@ -539,6 +548,26 @@ function rawWatcher(url: string, token: string | undefined, lotId: string, onEve
         if (!ack.ok) reject(new Error(`lot.join refused: ${s}`));
         else resolve({ close: () => ws.terminate() });
       } else if (s.startsWith('44')) reject(new Error(`raw watcher refused: ${s}`));
+    });
+  });
+}
+
+/**
+ * One spectator on the product's read-only feed: `GET /live?lots=<lotId>` upgraded to a plain
+ * WebSocket, frames `{ event, data }` (ws answers the server's pings itself). Ready at `live.ready`.
+ */
+function feedWatcher(url: string, lotId: string, onEvent: (name: string, payload: unknown) => void): Promise<{ close(): void }> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/live?lots=${lotId}`, { perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`feed watcher to ${url}: not ready within 60 s`)), 60_000);
+    ws.on('error', (err) => reject(err));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`feed watcher refused: HTTP ${res.statusCode}`)));
+    ws.on('message', (data: Buffer) => {
+      const { event, data: payload } = JSON.parse(data.toString()) as { event: string; data: unknown };
+      if (event === 'live.ready') {
+        clearTimeout(timer);
+        resolve({ close: () => ws.terminate() });
+      } else onEvent(event, payload);
     });
   });
 }
@@ -588,14 +617,17 @@ async function watcherThread(init: WatcherThreadInit): Promise<void> {
   // watcher i watches lot i mod L through API process ⌊i / L⌋ mod P: a lot's watchers alternate over the processes
   const apiOf = (i: number) => Math.floor(i / init.lotIds.length) % init.urls.length;
   let closeAll: () => void;
-  if (init.raw) {
+  if (init.raw || init.feed) {
     const clients = await inBatches(indices, 200, (k) => {
       const i = init.offset + k;
       const st = states[k];
-      return rawWatcher(init.urls[apiOf(i)], init.tokens[i % init.tokens.length], init.lotIds[st.lot], (name, payload) => {
+      const onEvent = (name: string, payload: unknown) => {
         if (name === 'lot.bids') onBids(st, payload as LotBidsEvent);
         else if (name === 'lot.closed') st.closed++;
-      });
+      };
+      return init.feed
+        ? feedWatcher(init.urls[apiOf(i)], init.lotIds[st.lot], onEvent)
+        : rawWatcher(init.urls[apiOf(i)], init.tokens[i % init.tokens.length], init.lotIds[st.lot], onEvent);
     });
     closeAll = () => clients.forEach((c) => c.close());
   } else {
@@ -812,6 +844,8 @@ interface PhaseReport {
   /** the short name of the JSON line: hot-lot, increasing, watchers, many-lots … */
   short: string;
   name: string;
+  /** how the watchers watched: socket.io rooms (socket.io-client or the raw protocol) or the spectator feed */
+  watcherTransport: 'socket.io' | 'feed';
   apiProcesses: number;
   bidders: number;
   watchers: number;
@@ -859,6 +893,8 @@ interface PhaseSpec {
   name: string;
   /** watchers as light raw-protocol clients (see rawWatcher) */
   raw?: boolean;
+  /** watchers on the spectator feed (see feedWatcher) */
+  feed?: boolean;
   lot: Lot;
   apis: ApiProcess[];
   bidderTokens: string[];
@@ -879,7 +915,7 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   const threads = threaded
     ? await WatcherThreads.start(
         WATCHER_THREADS,
-        { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotIds: [spec.lot.id], raw: spec.raw ?? false },
+        { urls: apis.map((a) => a.url), tokens: spec.watcherTokens, lotIds: [spec.lot.id], raw: spec.raw ?? false, feed: spec.feed ?? false },
         spec.watchers,
       )
     : undefined;
@@ -1022,6 +1058,7 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   const apiCpuSeconds = apis.reduce((sum, _a, i) => sum + (after.api[i] - before.api[i]), 0);
   const report: PhaseReport = {
     phase: spec.phase,
+    watcherTransport: spec.feed ? 'feed' : 'socket.io',
     short: spec.short,
     name: spec.name,
     apiProcesses: apis.length,
@@ -1098,6 +1135,7 @@ function printLine(r: PhaseReport, extra: Record<string, unknown> = {}): void {
     ...(watched
       ? {
           watchers: r.watchers,
+          watcherTransport: r.watcherTransport,
           watchersInSync: r.watchersInSync,
           eventsPerWatcherPerSecond: r.eventsPerWatcherPerSecond,
           broadcastP50Ms: r.broadcastP50Ms,
@@ -1177,7 +1215,7 @@ async function runManyLots(opts: {
   const rssBefore = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
   const threads = await WatcherThreads.start(
     Math.max(1, WATCHER_THREADS),
-    { urls: apis.map((a) => a.url), tokens: opts.watcherTokens, lotIds, raw: true },
+    { urls: apis.map((a) => a.url), tokens: opts.watcherTokens, lotIds, raw: true, feed: SPECTATORS === 'feed' },
     M * MANY_PER_LOT,
   );
   const sockets = await inBatches(opts.bidderTokens, 100, (token, i) => connect(apis[i % apis.length].url, token));
@@ -1430,6 +1468,7 @@ async function runManyLots(opts: {
   const report: PhaseReport = {
     phase: 7,
     short: 'many-lots',
+    watcherTransport: SPECTATORS === 'feed' ? 'feed' : 'socket.io',
     name: `${M} lots, ${MANY_RATE} bids/s (Zipf s=${ZIPF_S}), ${M * MANY_PER_LOT} watchers, one common end`,
     apiProcesses: apis.length,
     bidders: B,
@@ -1720,6 +1759,34 @@ async function main(): Promise<void> {
     execFileSync('taskset', ['-a', '-p', '-c', '0,1', String(process.pid)], { stdio: 'ignore' });
     await pinned.stop();
   }
+  if (PHASES.has(10)) {
+    // The same curve with the watchers on the spectator feed (GET /live): a fresh pinned API process.
+    const pinned = await startApi(env, { cpus: '0' });
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    process.stdout.write(`phase watchers-feed: API pinned to core 0 at ${pinned.url}, generator pinned to core 1\n`);
+    await warmUp([pinned]);
+    for (const [i, count] of CURVE.entries()) {
+      reports.push(
+        await runPhase(
+          {
+            phase: 10,
+            short: 'watchers-feed',
+            name: `${count} spectators on the feed at ${CURVE_RATE} bids/s, API on one core`,
+            lot: seeded.lots[8 + CURVE.length + SCALING.length + i],
+            apis: [pinned],
+            bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
+            watcherTokens,
+            watchers: count,
+            feed: true,
+            load: { kind: 'rate', perSecond: CURVE_RATE, seconds: WATCH_SECONDS },
+          },
+          db,
+        ),
+      );
+    }
+    execFileSync('taskset', ['-a', '-p', '-c', '0,1', String(process.pid)], { stdio: 'ignore' });
+    await pinned.stop();
+  }
   if (PHASES.has(9)) {
     // The scaling check: the same watchers and bids over 1, 2, 3 API processes (Redis adapter).
     // Prediction from the one-process run: the API CPU per delivery stays the same (each process
@@ -1735,13 +1802,14 @@ async function main(): Promise<void> {
         {
           phase: 9,
           short: 'scaling',
-          name: `${SCALING_WATCHERS} watchers at ${CURVE_RATE} bids/s over ${processes} API process(es)`,
+          name: `${SCALING_WATCHERS} watchers (${SPECTATORS}) at ${CURVE_RATE} bids/s over ${processes} API process(es)`,
           lot: seeded.lots[8 + CURVE.length + i],
           apis: apis.slice(0, processes),
           bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
           watcherTokens,
           watchers: SCALING_WATCHERS,
-          raw: true,
+          raw: SPECTATORS === 'socketio',
+          feed: SPECTATORS === 'feed',
           load: { kind: 'rate', perSecond: CURVE_RATE, seconds: WATCH_SECONDS },
         },
         db,
@@ -1779,6 +1847,17 @@ async function main(): Promise<void> {
   const throughput = reports.filter((r) => r.phase === 1 || r.phase === 2).sort((a, b) => b.bidsPerSecond - a.bidsPerSecond)[0];
   const increasing = reports.filter((r) => r.phase === 5 || r.phase === 6).sort((a, b) => b.acceptedPerSecond - a.acceptedPerSecond)[0];
   const curve = reports.filter((r) => r.phase === 8);
+  const feedCurve = reports.filter((r) => r.phase === 10);
+  const curveOf = (c: PhaseReport[]) =>
+    c.map((r) => ({
+      watchers: r.watchers,
+      broadcastP99Ms: r.broadcastP99Ms,
+      ackP99Ms: r.ackP99Ms,
+      apiCpuUsPerDelivery: r.apiCpuUsPerDelivery,
+      rssKBPerWatcher: r.rssKBPerWatcher,
+    }));
+  // memory per watcher as the slope of the API's RSS over a curve (fewest to most watchers)
+  const slopeOf = (c: PhaseReport[]) => (c.length > 1 ? round((c[c.length - 1].apiRssKB - c[0].apiRssKB) / (c[c.length - 1].watchers - c[0].watchers)) : null);
   const many = byPhase(7);
   const problems = reports.flatMap((r) => r.problems.map((p) => `phase ${r.phase}: ${p}`));
   const summary = {
@@ -1786,16 +1865,11 @@ async function main(): Promise<void> {
     bidsPerSecond: throughput?.bidsPerSecond ?? null,
     increasingAcceptedPerSecond: increasing?.acceptedPerSecond ?? null,
     increasingPhase: increasing?.short ?? null,
-    watchersCurve: curve.map((r) => ({
-      watchers: r.watchers,
-      broadcastP99Ms: r.broadcastP99Ms,
-      ackP99Ms: r.ackP99Ms,
-      apiCpuUsPerDelivery: r.apiCpuUsPerDelivery,
-      rssKBPerWatcher: r.rssKBPerWatcher,
-    })),
-    // memory per watcher as the slope of the API's RSS over the curve (fewest to most watchers)
-    rssKBPerWatcherSlope:
-      curve.length > 1 ? round((curve[curve.length - 1].apiRssKB - curve[0].apiRssKB) / (curve[curve.length - 1].watchers - curve[0].watchers)) : null,
+    watchersCurve: curveOf(curve),
+    rssKBPerWatcherSlope: slopeOf(curve),
+    watchersFeedCurve: curveOf(feedCurve),
+    rssKBPerFeedWatcherSlope: slopeOf(feedCurve),
+    spectators: SPECTATORS,
     manyLots: many ? { ackP99Ms: many.ackP99Ms, broadcastP99Ms: many.broadcastP99Ms, lost: many.lost } : null,
     acceptedPerSecond: throughput?.acceptedPerSecond ?? null,
     throughputPhase: throughput?.phase ?? null,
