@@ -49,7 +49,7 @@
  *      a `scaling-check` line (predicted from the one-process run against measured);
  *   7. many-lots: BENCH_LOTS (500) lots with 20 registered bidders and 20 watchers each, BENCH_MANY_RATE
  *      (2000) bids/s for BENCH_MANY_SECONDS (15) spread by a Zipf law (BENCH_ZIPF_S 1), all lots ending at
- *      one instant and closed by BENCH_WORKERS (1) worker processes: exactly once, within 5 s, winners notified.
+ *      one instant and closed by BENCH_WORKERS (1) worker processes: exactly once, within 5 s, winners notified, losers' deposits released.
  *
  *   Scaling and many-lots watch through the spectator feed, the product's choice for spectators
  *   (BENCH_SPECTATORS=socketio: through socket.io rooms, raw-protocol clients, as before).
@@ -1357,6 +1357,24 @@ async function runManyLots(opts: {
     await new Promise((r) => setTimeout(r, 250));
     rows = await lotRows();
   }
+  // the settlement (its own job after each close): every loser's deposit released, the winner's still held
+  const unsettled = async () =>
+    (
+      (
+        await db.query(
+          `SELECT count(*) FILTER (WHERE r.id IS DISTINCT FROM l.winner_registration_id AND r.deposit_status <> 'released')::int AS losers_held,
+                  count(*) FILTER (WHERE r.id = l.winner_registration_id AND r.deposit_status <> 'held')::int AS winners_moved
+             FROM lot_registrations r JOIN lots l ON l.id = r.lot_id WHERE l.id = ANY($1::uuid[]) AND l.status = 'closed'`,
+          [lotIds],
+        )
+      ).rows as { losers_held: number; winners_moved: number }[]
+    )[0];
+  let settlement = await unsettled();
+  while (settlement.losers_held > 0 && Date.now() < closeDeadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    settlement = await unsettled();
+  }
+  const settledLagMs = settlement.losers_held === 0 ? Date.now() - endsAt.getTime() : null;
   await new Promise((r) => setTimeout(r, 1000)); // the last lot.closed events reach the watchers
   const results = await threads.finish();
   await queue.close();
@@ -1447,6 +1465,8 @@ async function runManyLots(opts: {
       `${M - closedOnce} of ${M} lots not closed exactly once (${notClosed} not closed, ${badAudit} without exactly one audit row, ${badEvents} whose watchers did not each get one lot.closed)`,
     );
   }
+  if (settlement.losers_held) problems.push(`${settlement.losers_held} losing registrations' deposits not released 60 s after the end`);
+  if (settlement.winners_moved) problems.push(`${settlement.winners_moved} winners' deposits not held after the close`);
   const lags = rows.filter((r) => r.closed_at).map((r) => r.closed_at!.getTime() - endsAt.getTime());
   const lastCloseLagMs = lags.length ? Math.max(...lags) : null;
   const firstCloseLagMs = lags.length ? Math.min(...lags) : null;
@@ -1517,7 +1537,7 @@ async function runManyLots(opts: {
         .slice(0, 3)
         .map((b) => b.bids)
         .join(', ')}, median ${busiest[Math.floor(M / 2)].bids}, least ${busiest[M - 1].bids}\n` +
-      `  closed exactly once ${closedOnce}/${M}; close lag first ${firstCloseLagMs} ms, last ${lastCloseLagMs} ms; sold ${sold.length}, winners notified ${won.n}\n` +
+      `  closed exactly once ${closedOnce}/${M}; close lag first ${firstCloseLagMs} ms, last ${lastCloseLagMs} ms; sold ${sold.length}, winners notified ${won.n}; deposits settled ${settledLagMs} ms after the end (polled)\n` +
       `  database: ${stored.length} stored, lost ${lost}, mismatched ${mismatched}, broken chains ${brokenChains}; watchers in sync ${inSync}/${states.length}\n` +
       `  cpu (cores): ${JSON.stringify(report.cpuCores)}\n` +
       (problems.length ? `  PROBLEMS: ${problems.join('; ')}\n` : ''),
@@ -1529,6 +1549,7 @@ async function runManyLots(opts: {
     closedOnce,
     lastCloseLagMs,
     firstCloseLagMs,
+    settledLagMs,
     sold: sold.length,
     winnersNotified: won.n,
     busiestLotBids: busiest[0].bids,

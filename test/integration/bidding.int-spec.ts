@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { BiddingEngine, LotClosingService, MarketModule } from '../../libs/market/src';
+import { AUCTION_JOBS, BiddingEngine, LotClosingService, MarketModule } from '../../libs/market/src';
+import { DepositsService } from '../../libs/payments/src';
 import { verifyChain } from '../../libs/market/src/domain';
 import { DatabaseModule } from '../../libs/database/src';
 import { PlatformConfigModule, QUEUES, QueueProducersModule, RedisModule } from '../../libs/platform/src';
@@ -271,6 +272,100 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect(await closing.close(lotId)).toMatchObject({ closed: false, reason: 'already_closed' });
     expect((await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [a.registrationId]))[0].deposit_status).toBe('released');
     expect((await ds.query(`SELECT deposit_status FROM lot_registrations WHERE id = $1`, [b.registrationId]))[0].deposit_status).toBe('held');
+  });
+
+  /** A lot past its end with a winner (the last bidder) and losers of every kind; its registrations by name. */
+  const endedLotWithLosers = async () => {
+    const lotId = await insertLot(ds, { extensionMinutes: 0 });
+    const held = await insertBidder(ds, lotId); // bids, loses; held without a gateway deposit
+    const heldToo = await insertBidder(ds, lotId); // never bids
+    const pending = await insertBidder(ds, lotId, { depositStatus: 'pending' }); // no deposit yet: left alone
+    const gateway = await insertBidder(ds, lotId, { depositStatus: 'pending' }); // a deposit held by payments (a bank transfer)
+    const deposit = await app.get(DepositsService).recordBankTransfer(
+      {
+        organizationId: gateway.organizationId,
+        referenceType: 'lot_registration',
+        referenceId: gateway.registrationId,
+        amountFen: 100_000n,
+        bankReference: `T-${lotId}`,
+      },
+      null,
+    );
+    await ds.query(`UPDATE lot_registrations SET deposit_id = $2, deposit_status = 'held' WHERE id = $1`, [gateway.registrationId, deposit.id]);
+    const winner = await insertBidder(ds, lotId);
+    for (const [b, amount] of [
+      [held, 1_000_000n],
+      [winner, 1_100_000n],
+    ] as const) {
+      expect(await engine.submit({ lotId, organizationId: b.organizationId, userId: null, amountFen: amount, source: 'online' })).toMatchObject({
+        status: 'accepted',
+      });
+    }
+    await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = $1`, [lotId]);
+    const statuses = async () =>
+      Object.fromEntries(
+        ((await ds.query(`SELECT id, deposit_status FROM lot_registrations WHERE lot_id = $1`, [lotId])) as { id: string; deposit_status: string }[]).map(
+          (r) => [[held, heldToo, pending, gateway, winner].findIndex((b) => b.registrationId === r.id), r.deposit_status],
+        ),
+      );
+    const depositStatus = async () => ((await ds.query(`SELECT status FROM deposits WHERE id = $1`, [deposit.id])) as { status: string }[])[0].status;
+    return { lotId, depositId: deposit.id, statuses, depositStatus };
+  };
+  const ALL_HELD = { 0: 'held', 1: 'held', 2: 'pending', 3: 'held', 4: 'held' };
+  const SETTLED = { 0: 'released', 1: 'released', 2: 'pending', 3: 'released', 4: 'held' };
+
+  it("settles a closed lot's losers with ONE statement (a gateway deposit released through payments first), the winner's hold kept, idempotently", async () => {
+    const lot = await endedLotWithLosers();
+    const statements: string[] = [];
+    const query = ds.query.bind(ds);
+    const spy = jest.spyOn(ds, 'query').mockImplementation((sql: string, params?: unknown[]) => {
+      if (/^\s*UPDATE lot_registrations r SET deposit_status = 'released'/.test(sql)) statements.push(sql);
+      return query(sql, params);
+    });
+    try {
+      expect(await closing.close(lot.lotId)).toMatchObject({ closed: true, result: 'sold' });
+      expect(statements).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await lot.statuses()).toEqual(SETTLED);
+    expect(await lot.depositStatus()).toBe('released');
+    // again (a retried job, the sweep): nothing more to mark, nothing moves
+    expect(await closing.settleDeposits(lot.lotId)).toBe(0);
+    expect(await closing.close(lot.lotId)).toMatchObject({ closed: false, reason: 'already_closed' });
+    expect(await lot.statuses()).toEqual(SETTLED);
+  });
+
+  it('settles nothing of a lot that is not closed, whoever asks', async () => {
+    const lot = await endedLotWithLosers();
+    expect(await closing.settleDeposits(lot.lotId)).toBe(0);
+    expect(await lot.statuses()).toEqual(ALL_HELD);
+    expect(await lot.depositStatus()).toBe('held');
+  });
+
+  it("the worker's close leaves the deposits to one queued job per lot; a repeated close queues no second one while it waits; the job settles", async () => {
+    const lot = await endedLotWithLosers();
+    const queue = app.get<Queue>(getQueueToken(QUEUES.auctions));
+    expect(await closing.close(lot.lotId, { queueSettlement: true })).toMatchObject({ closed: true });
+    expect(await lot.statuses()).toEqual(ALL_HELD); // nothing settled in the close's slot
+    expect(await closing.close(lot.lotId, { queueSettlement: true })).toMatchObject({ closed: false, reason: 'already_closed' });
+    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.name === AUCTION_JOBS.settleLotDeposits && j.data.lotId === lot.lotId);
+    expect(jobs.map((j) => [j.id, j.data])).toEqual([[`settle-deposits-${lot.lotId}`, { lotId: lot.lotId }]]);
+    // what the worker's processor runs for the job
+    // 2 marked by the statement: the gateway's registration followed its deposit's DepositStatusChanged (released) already
+    expect(await closing.settleDeposits(lot.lotId)).toBe(2);
+    expect(await lot.statuses()).toEqual(SETTLED);
+    await jobs[0].remove();
+  });
+
+  it('a deposit the gateway cannot release is left for the next attempt; the other losers are marked, and the error is thrown', async () => {
+    const lot = await endedLotWithLosers();
+    // payments captured it meanwhile, the registration still says held: the release is refused
+    await app.get(DepositsService).capture(lot.depositId);
+    await ds.query(`UPDATE lot_registrations SET deposit_status = 'held' WHERE deposit_id = $1`, [lot.depositId]);
+    await expect(closing.close(lot.lotId)).rejects.toMatchObject({ code: 'DEPOSIT_ALREADY_SETTLED' });
+    expect(await lot.statuses()).toEqual({ ...SETTLED, 3: 'held' });
+    expect((await ds.query(`SELECT status FROM lots WHERE id = $1`, [lot.lotId]))[0].status).toBe('closed'); // the close itself committed
   });
 
   it('does not close a lot before its (extended) end, and leaves it unsold when the reserve is not met', async () => {

@@ -15,6 +15,6 @@ export { DealsService } from './deals/deals.service';
 export type { DealForContract } from './deals/deals.repository';
 export { applyForcedListingChanges, type RuleStateChanges } from './listings/forced-listings.repository';
 export { DealConcluded, type DealConcludedPayload } from './events';
-export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob } from './jobs';
+export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob, type SettleLotDepositsJob } from './jobs';
 export { LotNoticesService, OUTBID_THROTTLE_MS } from './notices/lot-notices.service';
 export { LotEventsPublisher, OUTBID_GATHER_MS, STARTING_SOON_MS } from './bidding/lot-events.publisher';

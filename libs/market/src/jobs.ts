@@ -6,6 +6,8 @@ export const AUCTION_JOBS = {
   concludeDueListings: 'conclude-due-listings',
   /** Every minute and when a worker starts: lots past their end still open (a close job lost with a crashed worker). */
   closeDueLots: 'close-due-lots',
+  /** After a lot's close: its losers' deposits released (the winner's stays held), off the close's job slot. Job id per lot. */
+  settleLotDeposits: 'settle-lot-deposits',
   /** Organisations that lost the lead of a lot, gathered per lot for a second off the bid path: their `outbid` notices. */
   notifyOutbid: 'notify-outbid',
   /** About 30 minutes before a lot starts: `lot_starting_soon` to its registered enterprises (job id per lot and start). */
@@ -24,6 +26,10 @@ export interface LotStartingSoonJob {
 }
 
 export interface CloseLotJob {
+  lotId: string;
+}
+
+export interface SettleLotDepositsJob {
   lotId: string;
 }
 

@@ -2,13 +2,14 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { ListingFlowsService, LotClosingService, LotNoticesService, type CloseResult, type ListingConclusion } from '@zjp/market';
 import { QUEUES } from '@zjp/platform';
-import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob } from '@zjp/market';
+import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob, type SettleLotDepositsJob } from '@zjp/market';
 import type { Job } from 'bullmq';
 
 /**
  * Closes lots at their end time. The job only carries the lot id; the lot row decides, so a job
  * that fires before an extended end does nothing, and a repeated job finds the lot closed (and
- * finishes settling its deposits if a crash interrupted that).
+ * queues the settlement of its deposits again, in case a crash lost it). The settlement is its own
+ * job (`settle-lot-deposits`), so a close's slot is free for the next lot as soon as it committed.
  */
 @Processor(QUEUES.auctions, { concurrency: 8 })
 export class AuctionsProcessor extends WorkerHost {
@@ -23,8 +24,8 @@ export class AuctionsProcessor extends WorkerHost {
   }
 
   async process(
-    job: Job<CloseLotJob | ConcludeListingJob | NotifyOutbidJob | LotStartingSoonJob>,
-  ): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number } | { notified: string[] } | { sent: number }> {
+    job: Job<CloseLotJob | ConcludeListingJob | NotifyOutbidJob | LotStartingSoonJob | SettleLotDepositsJob>,
+  ): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number } | { notified: string[] } | { sent: number } | { released: number }> {
     if (job.name === AUCTION_JOBS.notifyOutbid) {
       const { lotId, organizationIds } = job.data as NotifyOutbidJob;
       return { notified: await this.notices.outbid(lotId, organizationIds) };
@@ -33,11 +34,12 @@ export class AuctionsProcessor extends WorkerHost {
       const { lotId, startsAt } = job.data as LotStartingSoonJob;
       return { sent: await this.notices.startingSoon(lotId, startsAt) };
     }
+    if (job.name === AUCTION_JOBS.settleLotDeposits) return { released: await this.closing.settleDeposits((job.data as SettleLotDepositsJob).lotId) };
     if (job.name === AUCTION_JOBS.concludeDueListings) return { concluded: await this.listings.concludeDue() };
     if (job.name === AUCTION_JOBS.closeDueLots) return { closed: await this.closing.closeDue() };
     if (job.name === AUCTION_JOBS.concludeListing) return this.listings.conclude((job.data as ConcludeListingJob).listingId);
     if (job.name !== AUCTION_JOBS.closeLot) throw new Error(`unknown auction job ${job.name}`);
-    const result = await this.closing.close((job.data as CloseLotJob).lotId);
+    const result = await this.closing.close((job.data as CloseLotJob).lotId, { queueSettlement: true });
     if (result.closed) this.logger.log(`lot ${result.lotId} closed: ${result.result}${result.hammerPriceFen ? ` at ${result.hammerPriceFen} fen` : ''}`);
     return result;
   }

@@ -6,8 +6,9 @@ import { insertAuctionDeal } from '../deals/deals.repository';
 import { closeListing } from '../listings/listings.repository';
 import type { DepositGateway } from '../lots/deposit-gateway';
 import type { LotRow } from '../lots/lot-row';
-import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, unsettledRegistrations } from '../lots/lots.repository';
+import { closedLotSummary, closeLot, dueLotIds, lockLot, losingGatewayDeposits, releaseLosingRegistrations } from '../lots/lots.repository';
 import type { SessionResultsService } from '../sessions/results/session-results.service';
+import type { Queue } from 'bullmq';
 import { LotClosingService } from './lot-closing.service';
 import type { LotNoticesService } from '../notices/lot-notices.service';
 
@@ -58,6 +59,7 @@ describe('LotClosingService (repositories replaced)', () => {
   let published: { event: string; data: Record<string, unknown> }[];
   let appended: { type?: string; payload?: unknown }[];
   let released: string[];
+  let queued: { name: string; data: unknown; opts: { jobId?: string } }[];
   let service: LotClosingService;
 
   beforeEach(() => {
@@ -66,6 +68,7 @@ describe('LotClosingService (repositories replaced)', () => {
     published = [];
     appended = [];
     released = [];
+    queued = [];
     const realtime = {
       toLot: (_lot: string, event: string, data: Record<string, unknown>) => void published.push({ event, data }),
     } as unknown as RealtimePublisher;
@@ -73,19 +76,19 @@ describe('LotClosingService (repositories replaced)', () => {
     const deposits = { release: (id: string) => Promise.resolve(void released.push(id)) } as unknown as DepositGateway;
     const notices = { closed: () => Promise.resolve() } as unknown as LotNoticesService;
     const sessionResults = { afterLotClosed: () => Promise.resolve(false) } as unknown as SessionResultsService;
-    service = new LotClosingService(tx, db, realtime, deposits, clock, outbox, notices, sessionResults);
+    const auctions = {
+      add: (name: string, data: unknown, opts: { jobId?: string }) => Promise.resolve(void queued.push({ name, data, opts })),
+    } as unknown as Queue;
+    service = new LotClosingService(tx, db, realtime, deposits, clock, outbox, notices, sessionResults, auctions);
     jest.mocked(closedLotSummary).mockResolvedValue({ seq: 8, bid_count: 3, paddle_number: 12 });
-    jest.mocked(unsettledRegistrations).mockResolvedValue([]);
+    jest.mocked(losingGatewayDeposits).mockResolvedValue([]);
+    jest.mocked(releaseLosingRegistrations).mockResolvedValue(0);
     jest.mocked(insertAuctionDeal).mockResolvedValue({ listingId: 'lst1', buyerId: 'buyer' });
   });
 
   it('sells an ended lot to its leader at the current price: lot closed, listing closed, deal and DealConcluded in the transaction, then the room and the deposits', async () => {
     jest.mocked(lockLot).mockResolvedValue(lotRow());
-    jest.mocked(unsettledRegistrations).mockResolvedValue([
-      { id: 'reg-w', deposit_id: 'dep-w', deposit_status: 'held', winner: true },
-      { id: 'reg-l', deposit_id: 'dep-l', deposit_status: 'held', winner: false },
-      { id: 'reg-p', deposit_id: null, deposit_status: 'pending', winner: false },
-    ]);
+    jest.mocked(losingGatewayDeposits).mockResolvedValue([{ id: 'reg-l', deposit_id: 'dep-l' }]);
     const result = await service.close('lot1');
     expect(result).toMatchObject({ closed: true, lotId: 'lot1', result: 'sold', hammerPriceFen: '120000' });
     const dealId = (result as { dealId: string }).dealId;
@@ -105,10 +108,11 @@ describe('LotClosingService (repositories replaced)', () => {
     expect(published).toEqual([
       { event: expect.any(String), data: { lotId: 'lot1', result: 'sold', hammerPriceFen: '120000', winner: expect.any(String), seq: 8, bidCount: 3 } },
     ]);
-    // the loser's hold is released; the winner's stays for the contract; a pending registration without a deposit is left alone
+    // the loser's gateway hold is released, then one statement marks the losers (which ones: the SQL, tested on PostgreSQL)
     expect(released).toEqual(['dep-l']);
-    expect(markRegistrationReleased).toHaveBeenCalledTimes(1);
-    expect(markRegistrationReleased).toHaveBeenCalledWith(db, 'reg-l');
+    expect(releaseLosingRegistrations).toHaveBeenCalledTimes(1);
+    expect(releaseLosingRegistrations).toHaveBeenCalledWith(db, 'lot1', ['reg-l']);
+    expect(queued).toEqual([]);
   });
 
   it('leaves a lot unsold when the reserve is not met: no deal, no event, the listing closed with the reason', async () => {
@@ -138,18 +142,42 @@ describe('LotClosingService (repositories replaced)', () => {
 
   it('does not close a lot twice, but settles its deposits again (a crash after the commit)', async () => {
     jest.mocked(lockLot).mockResolvedValue(lotRow({ status: 'closed' }));
-    jest.mocked(unsettledRegistrations).mockResolvedValue([{ id: 'reg-l', deposit_id: 'dep-l', deposit_status: 'held', winner: false }]);
+    jest.mocked(losingGatewayDeposits).mockResolvedValue([{ id: 'reg-l', deposit_id: 'dep-l' }]);
     expect(await service.close('lot1')).toEqual({ closed: false, lotId: 'lot1', reason: 'already_closed' });
     expect(closeLot).not.toHaveBeenCalled();
     expect(published).toEqual([]);
     expect(released).toEqual(['dep-l']);
   });
 
+  it("the worker's close queues the settlement as its own job (one id per lot) instead of settling in its slot; a repeated close queues it again", async () => {
+    jest
+      .mocked(lockLot)
+      .mockResolvedValueOnce(lotRow())
+      .mockResolvedValueOnce(lotRow({ status: 'closed' }));
+    jest.mocked(losingGatewayDeposits).mockResolvedValue([{ id: 'reg-l', deposit_id: 'dep-l' }]);
+    expect(await service.close('lot1', { queueSettlement: true })).toMatchObject({ closed: true });
+    expect(await service.close('lot1', { queueSettlement: true })).toMatchObject({ closed: false, reason: 'already_closed' });
+    const job = { name: 'settle-lot-deposits', data: { lotId: 'lot1' }, opts: expect.objectContaining({ jobId: 'settle-deposits-lot1' }) };
+    expect(queued).toEqual([job, job]);
+    expect(released).toEqual([]);
+    expect(releaseLosingRegistrations).not.toHaveBeenCalled();
+  });
+
+  it('settles at once when the settlement cannot be queued (Redis down)', async () => {
+    jest.mocked(lockLot).mockResolvedValue(lotRow());
+    jest.mocked(losingGatewayDeposits).mockResolvedValue([{ id: 'reg-l', deposit_id: 'dep-l' }]);
+    (service as unknown as { auctions: Queue }).auctions = { add: () => Promise.reject(new Error('Connection is closed.')) } as unknown as Queue;
+    expect(await service.close('lot1', { queueSettlement: true })).toMatchObject({ closed: true });
+    expect(released).toEqual(['dep-l']);
+    expect(releaseLosingRegistrations).toHaveBeenCalledWith(db, 'lot1', ['reg-l']);
+  });
+
   it('waits for a timed lot whose end has not come, and settles nothing', async () => {
     jest.mocked(lockLot).mockResolvedValue(lotRow({ ends_at: new Date('2026-03-02T11:00:00Z') }));
     expect(await service.close('lot1')).toEqual({ closed: false, lotId: 'lot1', reason: 'not_ended', endsAt: '2026-03-02T11:00:00.000Z' });
     expect(closeLot).not.toHaveBeenCalled();
-    expect(unsettledRegistrations).not.toHaveBeenCalled();
+    expect(losingGatewayDeposits).not.toHaveBeenCalled();
+    expect(releaseLosingRegistrations).not.toHaveBeenCalled();
   });
 
   it('hammers a live lot before its end; refuses to hammer a timed lot or an unknown one', async () => {

@@ -1,10 +1,14 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK, ConflictError, newId, NotFoundError } from '@zjp/core';
 import { Outbox, recordAudit, TransactionRunner } from '@zjp/database';
+import { QUEUES } from '@zjp/platform';
 import { RealtimePublisher } from '@zjp/realtime';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { bidderPseudonym, closeOutcome } from '../domain';
 import { LOT_EVENTS } from '../bidding/lot-events.publisher';
+import { AUCTION_JOBS, type SettleLotDepositsJob } from '../jobs';
 import { DealConcluded } from '../events';
 import { DEPOSIT_GATEWAY, type DepositGateway } from '../lots/deposit-gateway';
 import { insertAuctionDeal } from '../deals/deals.repository';
@@ -12,7 +16,7 @@ import { closeListing } from '../listings/listings.repository';
 import { rulesOf, stateOf } from '../lots/lot-row';
 import { LotNoticesService } from '../notices/lot-notices.service';
 import { SessionResultsService } from '../sessions/results/session-results.service';
-import { closedLotSummary, closeLot, dueLotIds, lockLot, markRegistrationReleased, markWithdrawn, unsettledRegistrations } from '../lots/lots.repository';
+import { closedLotSummary, closeLot, dueLotIds, lockLot, losingGatewayDeposits, markWithdrawn, releaseLosingRegistrations } from '../lots/lots.repository';
 
 export type CloseResult =
   | { closed: true; lotId: string; result: 'sold' | 'unsold'; hammerPriceFen: string | null; dealId: string | null }
@@ -21,8 +25,10 @@ export type CloseResult =
 /**
  * Invariant 4: a lot closes exactly once. The guard is the lot row, locked and checked in the
  * closing transaction, so two workers, a retried job or a restarted worker cannot close it twice.
- * Deposits are settled after the commit, idempotently, and settled again by any later run, so a
- * crash between the commit and the settlement only delays it.
+ * Deposits are settled after the commit, idempotently, and settled (or queued) again by any later
+ * run of the close (a retried job, the sweep, the job of the end time), so a crash between the
+ * commit and the settlement only delays it. The worker's closes queue the settlement as its own
+ * job (`settle-lot-deposits`), so a gateway's slow releases never hold up the next lot's close.
  */
 @Injectable()
 export class LotClosingService {
@@ -37,13 +43,20 @@ export class LotClosingService {
     private readonly outbox: Outbox,
     private readonly notices: LotNoticesService,
     private readonly sessionResults: SessionResultsService,
+    @InjectQueue(QUEUES.auctions) private readonly auctions: Queue<SettleLotDepositsJob>,
   ) {}
 
   /**
    * `hammer`: the auctioneer closes a live lot now, before its end time. `withdraw`: the operator
    * withdraws the lot (撤拍), live or timed: it closes unsold ('withdrawn'), no deal, every deposit released.
+   * `queueSettlement`: the worker's closes (many lots may end at one instant) leave the deposits to
+   * their own job, so the job slot is free for the next lot; otherwise (the auctioneer's hammer, a
+   * withdrawal) they are settled before this returns.
    */
-  async close(lotId: string, options: { hammer?: boolean; withdraw?: { reason: string }; actorUserId?: string } = {}): Promise<CloseResult> {
+  async close(
+    lotId: string,
+    options: { hammer?: boolean; withdraw?: { reason: string }; actorUserId?: string; queueSettlement?: boolean } = {},
+  ): Promise<CloseResult> {
     const result = await this.tx.run(async (m): Promise<CloseResult> => {
       const lot = await lockLot(m, lotId);
       if (!lot) {
@@ -111,8 +124,35 @@ export class LotClosingService {
         ...(options.withdraw ? { withdrawn: true } : {}),
       });
     }
-    if (result.closed || result.reason === 'already_closed') await this.settleDeposits(lotId);
+    if (result.closed || result.reason === 'already_closed') {
+      if (options.queueSettlement) await this.queueSettlement(lotId);
+      else await this.settleDeposits(lotId);
+    }
     return result;
+  }
+
+  /**
+   * The settlement of a closed lot's deposits, as a job (one per lot while it waits: its id). When
+   * it cannot be queued (Redis is down), it is done here and now instead; if that fails too, the
+   * caller fails, and a retry of the close (the job, the sweep) queues it again.
+   */
+  private async queueSettlement(lotId: string): Promise<void> {
+    try {
+      await this.auctions.add(
+        AUCTION_JOBS.settleLotDeposits,
+        { lotId },
+        {
+          jobId: `settle-deposits-${lotId}`,
+          attempts: 10,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: { age: 30 * 86400 },
+        },
+      );
+    } catch (err) {
+      this.logger.warn(`settlement of lot ${lotId} not queued, settled now: ${err instanceof Error ? err.message : String(err)}`);
+      await this.settleDeposits(lotId);
+    }
   }
 
   /**
@@ -124,29 +164,34 @@ export class LotClosingService {
   async closeDue(limit = 500): Promise<number> {
     const due = await dueLotIds(this.db, this.clock.now(), limit);
     let closed = 0;
-    for (const id of due) if ((await this.close(id)).closed) closed++;
+    for (const id of due) if ((await this.close(id, { queueSettlement: true })).closed) closed++;
     return closed;
   }
 
-  /** After the close: the losers' holds are released; the winner's stays held for the contract. Safe to repeat. */
-  async settleDeposits(lotId: string): Promise<void> {
-    const regs = await unsettledRegistrations(this.db, lotId);
-    for (const r of regs) {
-      if (r.deposit_status === 'pending' && r.deposit_id === null) continue;
+  /**
+   * After the close: the losers' holds are released; the winner's stays held for the contract (applied
+   * to the price, see ListingFlowsService.applyWinnerDeposit, or forfeited). A deposit held by the
+   * payments context is released through the DepositGateway, one by one (one that fails is left for
+   * the next attempt, after the others); then ONE statement marks every loser released (those
+   * without a gateway deposit, and those just released). A pending
+   * registration without a deposit is left alone. Safe to repeat: a settled registration is not
+   * touched again. Returns how many registrations it marked.
+   */
+  async settleDeposits(lotId: string): Promise<number> {
+    const released: string[] = [];
+    let failure: unknown;
+    for (const r of await losingGatewayDeposits(this.db, lotId)) {
       try {
-        if (r.winner) {
-          // The winner's hold stays until the deal is contracted (applied to the price, see
-          // ListingFlowsService.applyWinnerDeposit) or defaulted (forfeited).
-          continue;
-        } else {
-          if (r.deposit_id) await this.deposits.release(r.deposit_id);
-          await markRegistrationReleased(this.db, r.id);
-        }
+        await this.deposits.release(r.deposit_id);
+        released.push(r.id);
       } catch (err) {
-        // Left as it is: the next run of the close job (BullMQ retries it) settles it.
-        this.logger.error(`settling deposit of registration ${r.id} failed: ${err instanceof Error ? err.message : String(err)}`);
-        throw err;
+        // Left as it is (the others go on): the next attempt settles it; the error is thrown once the rest is marked.
+        this.logger.error(`releasing the deposit of registration ${r.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+        failure ??= err;
       }
     }
+    const marked = await releaseLosingRegistrations(this.db, lotId, released);
+    if (failure) throw failure;
+    return marked;
   }
 }

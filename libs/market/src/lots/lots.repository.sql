@@ -35,9 +35,15 @@ SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registratio
 -- name: dueLotIds
 SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2;
 
--- name: unsettledRegistrations
-SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS winner
-  FROM lot_registrations r JOIN lots l ON l.id = r.lot_id WHERE r.lot_id = $1 AND l.status = 'closed' AND r.deposit_status IN ('held', 'pending');
+-- name: losingGatewayDeposits
+SELECT r.id, r.deposit_id FROM lot_registrations r JOIN lots l ON l.id = r.lot_id
+ WHERE r.lot_id = $1 AND l.status = 'closed' AND r.id IS DISTINCT FROM l.winner_registration_id
+   AND r.deposit_status IN ('held', 'pending') AND r.deposit_id IS NOT NULL ORDER BY r.paddle_number;
+
+-- name: releaseLosingRegistrations
+UPDATE lot_registrations r SET deposit_status = 'released' FROM lots l
+ WHERE r.lot_id = $1 AND l.id = r.lot_id AND l.status = 'closed' AND r.id IS DISTINCT FROM l.winner_registration_id
+   AND ((r.deposit_status = 'held' AND r.deposit_id IS NULL) OR (r.deposit_status IN ('held', 'pending') AND r.id = ANY($2::uuid[])));
 
 -- name: followDepositStatus
 UPDATE lot_registrations SET deposit_status = $2
@@ -109,9 +115,6 @@ SELECT wanted.id::text AS id FROM unnest($1::uuid[]) AS wanted(id) WHERE NOT EXI
     JOIN listings li ON li.id = l.listing_id
     LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
     LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1;
-
--- name: markRegistrationReleased
-UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending');
 
 -- name: lotForNotices
 SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,

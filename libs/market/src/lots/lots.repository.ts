@@ -33,9 +33,17 @@ const SQL = queries(__filename, {
      WHERE r.lot_id = $1 ORDER BY r.paddle_number LIMIT $2 OFFSET $3`,
   closedLotSummary: `SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = $1`,
   dueLotIds: `SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2`,
-  unsettledRegistrations: `
-    SELECT r.id, r.deposit_id, r.deposit_status, r.id = l.winner_registration_id AS winner
-      FROM lot_registrations r JOIN lots l ON l.id = r.lot_id WHERE r.lot_id = $1 AND l.status = 'closed' AND r.deposit_status IN ('held', 'pending')`,
+  // A closed lot's losing registrations whose deposit the payments context holds (released through the DepositGateway).
+  losingGatewayDeposits: `
+    SELECT r.id, r.deposit_id FROM lot_registrations r JOIN lots l ON l.id = r.lot_id
+     WHERE r.lot_id = $1 AND l.status = 'closed' AND r.id IS DISTINCT FROM l.winner_registration_id
+       AND r.deposit_status IN ('held', 'pending') AND r.deposit_id IS NOT NULL ORDER BY r.paddle_number`,
+  // One statement for a closed lot's losers: those held without a gateway deposit, and those whose gateway deposit ($2) was
+  // just released. Never the winner; a pending registration without a deposit is left alone; a settled one is not touched again.
+  releaseLosingRegistrations: `
+    UPDATE lot_registrations r SET deposit_status = 'released' FROM lots l
+     WHERE r.lot_id = $1 AND l.id = r.lot_id AND l.status = 'closed' AND r.id IS DISTINCT FROM l.winner_registration_id
+       AND ((r.deposit_status = 'held' AND r.deposit_id IS NULL) OR (r.deposit_status IN ('held', 'pending') AND r.id = ANY($2::uuid[])))`,
   // Never move a registration backwards (a late 'held' after the close settled it changes nothing).
   followDepositStatus: `
     UPDATE lot_registrations SET deposit_status = $2
@@ -79,7 +87,6 @@ const SQL = queries(__filename, {
       JOIN listings li ON li.id = l.listing_id
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
-  markRegistrationReleased: `UPDATE lot_registrations SET deposit_status = 'released' WHERE id = $1 AND deposit_status IN ('held', 'pending')`,
   // What the notices of a lot say (outbid, starting soon, won / lost), and to whom.
   lotForNotices: `
     SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
@@ -162,20 +169,15 @@ export async function dueLotIds(m: Query, now: Date, limit: number): Promise<str
   return ((await m.query(SQL.dueLotIds, [now, limit])) as { id: string }[]).map((r) => r.id);
 }
 
-export interface UnsettledRegistration {
-  id: string;
-  deposit_id: string | null;
-  deposit_status: string;
-  winner: boolean;
+/** A closed lot's losing registrations whose deposit the payments context holds, still held or pending. */
+export async function losingGatewayDeposits(m: Query, lotId: string): Promise<{ id: string; deposit_id: string }[]> {
+  return (await m.query(SQL.losingGatewayDeposits, [lotId])) as { id: string; deposit_id: string }[];
 }
 
-/** A closed lot's registrations whose deposit is still held or pending. */
-export async function unsettledRegistrations(m: Query, lotId: string): Promise<UnsettledRegistration[]> {
-  return (await m.query(SQL.unsettledRegistrations, [lotId])) as UnsettledRegistration[];
-}
-
-export async function markRegistrationReleased(m: Query, registrationId: string): Promise<void> {
-  await m.query(SQL.markRegistrationReleased, [registrationId]);
+/** Marks a closed lot's losers released in one statement (see the SQL); `releasedIds`: those whose gateway deposit was released. Returns how many. */
+export async function releaseLosingRegistrations(m: Query, lotId: string, releasedIds: readonly string[]): Promise<number> {
+  const [, count] = (await m.query(SQL.releaseLosingRegistrations, [lotId, releasedIds])) as [unknown, number];
+  return count;
 }
 
 /** The lot's row, locked for the transaction (the bidding engine serialises a lot's batches on it). */
