@@ -318,9 +318,9 @@ describe('bidding engine and closing on PostgreSQL', () => {
     const lot = await endedLotWithLosers();
     const statements: string[] = [];
     const query = ds.query.bind(ds);
-    const spy = jest.spyOn(ds, 'query').mockImplementation((sql: string, params?: unknown[]) => {
-      if (/^\s*UPDATE lot_registrations r SET deposit_status = 'released'/.test(sql)) statements.push(sql);
-      return query(sql, params);
+    const spy = jest.spyOn(ds, 'query').mockImplementation((...args: Parameters<DataSource['query']>) => {
+      if (/^\s*UPDATE lot_registrations r SET deposit_status = 'released'/.test(args[0])) statements.push(args[0]);
+      return query(...args);
     });
     try {
       expect(await closing.close(lot.lotId)).toMatchObject({ closed: true, result: 'sold' });
