@@ -525,6 +525,20 @@ type FromThread =
   | { type: 'result'; states: WatcherState[]; events: number; lotIndex: Int32Array; bidNumbers: Float64Array; receivedAt: Float64Array };
 
 /**
+ * JSON of a received frame, parsed once per thread for the many watchers that receive the very same
+ * bytes (every watcher of a room gets the same frame): the generator spends its one core on reading
+ * sockets, not on parsing 5,000 copies of one event. The payload is only read, never changed.
+ */
+let lastFrame: Buffer | undefined;
+let lastParsed: unknown;
+function parsedFrame(data: Buffer, skip = 0): unknown {
+  if (lastFrame && lastFrame.equals(data)) return lastParsed;
+  lastParsed = JSON.parse(data.toString('utf8', skip));
+  lastFrame = Buffer.from(data); // a copy: ws may reuse the buffer
+  return lastParsed;
+}
+
+/**
  * One light watcher: engine.io 4 / socket.io 5 over a plain WebSocket (what socket.io-client does with
  * `transports: ['websocket']`, without its per-packet machinery). Handshake `0{…}` → `40{auth}` →
  * `40{sid}` → `420["lot.join",…]` → `430[ack]`; pings `2` answered `3`; events `42[name, payload]`.
@@ -535,6 +549,12 @@ function rawWatcher(url: string, token: string | undefined, lotId: string, onEve
     const timer = setTimeout(() => reject(new Error(`raw watcher to ${url}: no join within 60 s`)), 60_000);
     ws.on('error', (err) => reject(err));
     ws.on('message', (data: Buffer) => {
+      if (data[0] === 0x34 && data[1] === 0x32) {
+        // '42': an event
+        const [name, payload] = parsedFrame(data, 2) as [string, unknown];
+        onEvent(name, payload);
+        return;
+      }
       const s = data.toString();
       if (s.startsWith('42')) {
         const [name, payload] = JSON.parse(s.slice(2)) as [string, unknown];
@@ -563,7 +583,7 @@ function feedWatcher(url: string, lotId: string, onEvent: (name: string, payload
     ws.on('error', (err) => reject(err));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`feed watcher refused: HTTP ${res.statusCode}`)));
     ws.on('message', (data: Buffer) => {
-      const { event, data: payload } = JSON.parse(data.toString()) as { event: string; data: unknown };
+      const { event, data: payload } = parsedFrame(data) as { event: string; data: unknown };
       if (event === 'live.ready') {
         clearTimeout(timer);
         resolve({ close: () => ws.terminate() });
