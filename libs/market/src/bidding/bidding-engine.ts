@@ -4,7 +4,8 @@ import { TransactionRunner } from '@zjp/database';
 import { mapError, Metrics } from '@zjp/platform';
 import { bidderPseudonym, bidHash, judgeBid, type BidSource, type LotState, type RejectCode } from '../domain';
 import { rulesOf, stateOf } from '../lots/lot-row';
-import { lockLot } from '../lots/lots.repository';
+import { lockLot, lockLots } from '../lots/lots.repository';
+import type { LotRow } from '../lots/lot-row';
 import { loadBatchFacts, writeBatch, type BatchRegistration, type BidRowValues, type StoredBidAnswer } from './bids.repository';
 import { LotEventsPublisher } from './lot-events.publisher';
 
@@ -41,12 +42,30 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** One lot's share of a transaction: the bids taken from its queue, in arrival order. */
+interface LotBatch {
+  lotId: string;
+  batch: Pending[];
+}
+
+interface Judged {
+  results: BidResult[];
+  publish: () => void;
+}
+
 type Registration = BatchRegistration;
 
 const BEFORE_THE_AMOUNT: ReadonlySet<RejectCode> = new Set(['LOT_ENDED', 'LOT_NOT_OPEN', 'NOT_REGISTERED', 'FLOOR_BIDDER_NOT_OFFLINE', 'DEPOSIT_NOT_HELD']);
 
 /** Most bids one transaction takes; a lot under heavy load commits a batch at a time. */
 const MAX_BATCH = 1000;
+/** Most lots one transaction judges; many lots with a bid or two waiting each share one commit. */
+const MAX_GROUP = 64;
+/**
+ * Most bidding transactions this process has in flight. Lots that get bids while they are all busy
+ * wait together, and the next free one judges up to MAX_GROUP of them at once.
+ */
+const MAX_TRANSACTIONS = 4;
 
 /**
  * The bidding engine. Invariants 1-3: a bid is judged by the server against the lot's stored
@@ -54,11 +73,22 @@ const MAX_BATCH = 1000;
  * after its transaction committed. Bids for one lot that arrive while a transaction is in flight
  * are queued and judged together in the next one (one commit for many bids): never more than one
  * transaction per lot per process at a time, and never a read of the lot's bid history.
+ *
+ * Many lots: the lots with bids waiting (none in flight) are judged up to MAX_GROUP in one
+ * transaction, their rows locked in id order by one statement. When such a transaction fails, each
+ * of its lots is judged alone, so only a lot that fails on its own fails its bids.
  */
 @Injectable()
 export class BiddingEngine {
   private readonly logger = new Logger(BiddingEngine.name);
+  /** each lot with bids waiting or being judged: the bids waiting, in arrival order */
   private readonly queues = new Map<string, Pending[]>();
+  /** the lots with bids waiting and no transaction in flight, longest waiting first */
+  private readonly ready = new Set<string>();
+  /** lots whose last transaction of their own failed: judged alone until one succeeds */
+  private readonly alone = new Set<string>();
+  private running = 0;
+  private pumpQueued = false;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -90,58 +120,147 @@ export class BiddingEngine {
     return new Promise<BidResult>((resolve, reject) => {
       const queue = this.queues.get(request.lotId);
       if (queue) {
+        // waiting already, or in flight (the lot is ready again when its transaction ends)
         queue.push({ request, resolve, reject });
         return;
       }
       this.queues.set(request.lotId, [{ request, resolve, reject }]);
-      void this.drain(request.lotId);
+      this.ready.add(request.lotId);
+      if (!this.pumpQueued) {
+        // after the I/O callbacks of this turn: the bids that came in together are judged together
+        this.pumpQueued = true;
+        setImmediate(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
-  private async drain(lotId: string): Promise<void> {
-    for (;;) {
-      const queue = this.queues.get(lotId)!;
-      if (queue.length === 0) {
-        this.queues.delete(lotId);
-        return;
+  /** Starts transactions while there are lots waiting and fewer than MAX_TRANSACTIONS in flight. */
+  private pump(): void {
+    while (this.running < MAX_TRANSACTIONS && this.ready.size) {
+      const group: LotBatch[] = [];
+      let bids = 0;
+      for (const lotId of this.ready) {
+        const queue = this.queues.get(lotId)!;
+        // the longest waiting lot always goes; others join while the group stays within MAX_BATCH bids
+        if (group.length && (this.alone.has(lotId) || bids + queue.length > MAX_BATCH)) continue;
+        const batch = queue.splice(0, MAX_BATCH);
+        this.ready.delete(lotId);
+        group.push({ lotId, batch });
+        bids += batch.length;
+        if (group.length >= MAX_GROUP || this.alone.has(lotId)) break;
       }
-      const batch = queue.splice(0, MAX_BATCH);
-      try {
-        const judged = await this.tx.run((m) =>
-          this.judge(
-            m,
-            lotId,
-            batch.map((p) => p.request),
-          ),
-        );
-        if (!judged) {
-          // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
-          batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
-          continue;
-        }
-        batch.forEach((p, i) => p.resolve(judged.results[i]));
-        judged.publish();
-      } catch (err) {
-        this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
-        batch.forEach((p) => p.reject(err));
+      this.running++;
+      void this.run(group);
+    }
+  }
+
+  /** Judges a group (never rejects), then puts its lots with bids still waiting back in line. */
+  private async run(group: LotBatch[]): Promise<void> {
+    try {
+      if (group.length === 1) await this.judgeAlone(group[0]);
+      else await this.judgeTogether(group);
+    } finally {
+      this.running--;
+      for (const { lotId } of group) {
+        if (this.queues.get(lotId)!.length) this.ready.add(lotId);
+        else this.queues.delete(lotId);
       }
+      this.pump();
+    }
+  }
+
+  /** One lot, one transaction (today's way, and the fallback of a failed group): its bids fail only with it. */
+  private async judgeAlone({ lotId, batch }: LotBatch): Promise<void> {
+    try {
+      const judged = await this.tx.run(async (m) => {
+        const now = this.clock.now(); // taken before the lock, as the bid's time (a wait for the lock does not make it late)
+        const lot = await lockLot(m, lotId);
+        return lot
+          ? this.judge(
+              m,
+              lot,
+              lotId,
+              batch.map((p) => p.request),
+              now,
+            )
+          : null;
+      });
+      this.alone.delete(lotId);
+      this.metrics?.bidTransactionLots.observe(1);
+      this.settle({ lotId, batch }, judged);
+    } catch (err) {
+      this.alone.add(lotId);
+      this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      batch.forEach((p) => p.reject(err));
     }
   }
 
   /**
-   * Loads the facts (the lot, locked; the batch's registrations; stored answers to its keys),
-   * asks the rule (`judgeBid`) about each bid in order, and persists the outcome. Null when the
-   * lot does not exist.
+   * Several lots in one transaction: their rows locked by one statement in id order, then each judged
+   * as alone; one commit. When it fails (a deadlock, one lot's bad data), each lot is judged alone.
    */
-  private async judge(
-    m: import('typeorm').EntityManager,
-    lotId: string,
-    requests: BidRequest[],
-  ): Promise<{ results: BidResult[]; publish: () => void } | null> {
-    const now = this.clock.now();
-    const lot = await lockLot(m, lotId);
-    if (!lot) return null;
+  private async judgeTogether(group: LotBatch[]): Promise<void> {
+    let judged: (Judged | null)[];
+    try {
+      judged = await this.tx.run(
+        async (m) => {
+          const now = this.clock.now();
+          const lots = new Map(
+            (
+              await lockLots(
+                m,
+                group.map((g) => g.lotId),
+              )
+            ).map((lot) => [lot.id, lot]),
+          );
+          const out: (Judged | null)[] = [];
+          for (const { lotId, batch } of group) {
+            const lot = lots.get(lotId.toLowerCase());
+            out.push(
+              lot
+                ? await this.judge(
+                    m,
+                    lot,
+                    lotId,
+                    batch.map((p) => p.request),
+                    now,
+                  )
+                : null,
+            );
+          }
+          return out;
+        },
+        { retries: 0 }, // a deadlock or serialization failure: the lots are retried one by one below
+      );
+    } catch (err) {
+      this.metrics?.bidGroupFallbacks.inc();
+      this.logger.warn(`bid batch for ${group.length} lots failed (${err instanceof Error ? err.message : String(err)}); judging each lot alone`);
+      for (const lot of group) await this.judgeAlone(lot);
+      return;
+    }
+    this.metrics?.bidTransactionLots.observe(group.length);
+    group.forEach((g, i) => this.settle(g, judged[i]));
+  }
 
+  /** Answers a committed batch and publishes its events (null: the lot does not exist). */
+  private settle({ batch }: LotBatch, judged: Judged | null): void {
+    if (!judged) {
+      // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
+      batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(judged.results[i]));
+    judged.publish();
+  }
+
+  /**
+   * For a lot locked in this transaction: loads the facts (the batch's registrations; stored answers
+   * to its keys), asks the rule (`judgeBid`) about each bid in order, and persists the outcome.
+   */
+  private async judge(m: import('typeorm').EntityManager, lot: LotRow, lotId: string, requests: BidRequest[], now: Date): Promise<Judged> {
     // One statement, after the lock (so with a snapshot that sees every batch committed before it): the
     // registrations the batch needs, and the stored answers to its idempotency keys (a key seen before
     // gets its first answer again).
