@@ -6,7 +6,17 @@ import { bidderPseudonym, bidHash, judgeBid, type BidSource, type LotState, type
 import { rulesOf, stateOf } from '../lots/lot-row';
 import { lockLot, lockLots } from '../lots/lots.repository';
 import type { LotRow } from '../lots/lot-row';
-import { loadBatchFacts, writeBatch, type BatchRegistration, type BidRowValues, type StoredBidAnswer } from './bids.repository';
+import {
+  loadBatchFacts,
+  loadGroupFacts,
+  writeBatch,
+  writeGroup,
+  type BatchFactsQuery,
+  type BatchRegistration,
+  type BidRowValues,
+  type LotStateUpdate,
+  type StoredBidAnswer,
+} from './bids.repository';
 import { LotEventsPublisher } from './lot-events.publisher';
 
 export type { BidSource } from '../domain';
@@ -52,6 +62,14 @@ interface Judged {
   results: BidResult[];
   publish: () => void;
 }
+
+/** A batch judged and not yet written: its rows, and the lot's new state (null: nothing to write). */
+interface Decision extends Judged {
+  rows: BidRowValues[];
+  update: LotStateUpdate | null;
+}
+
+type BatchFacts = { registrations: BatchRegistration[]; stored: StoredBidAnswer[] };
 
 type Registration = BatchRegistration;
 
@@ -142,10 +160,13 @@ export class BiddingEngine {
     while (this.running < MAX_TRANSACTIONS && this.ready.size) {
       const group: LotBatch[] = [];
       let bids = 0;
+      // a lot named in two spellings (socket bids may write its id in capitals) goes once per group
+      const taken = new Set<string>();
       for (const lotId of this.ready) {
         const queue = this.queues.get(lotId)!;
         // the longest waiting lot always goes; others join while the group stays within MAX_BATCH bids
-        if (group.length && (this.alone.has(lotId) || bids + queue.length > MAX_BATCH)) continue;
+        if (group.length && (this.alone.has(lotId) || bids + queue.length > MAX_BATCH || taken.has(lotId.toLowerCase()))) continue;
+        taken.add(lotId.toLowerCase());
         const batch = queue.splice(0, MAX_BATCH);
         this.ready.delete(lotId);
         group.push({ lotId, batch });
@@ -178,15 +199,12 @@ export class BiddingEngine {
       const judged = await this.tx.run(async (m) => {
         const now = this.clock.now(); // taken before the lock, as the bid's time (a wait for the lock does not make it late)
         const lot = await lockLot(m, lotId);
-        return lot
-          ? this.judge(
-              m,
-              lot,
-              lotId,
-              batch.map((p) => p.request),
-              now,
-            )
-          : null;
+        if (!lot) return null;
+        const requests = batch.map((p) => p.request);
+        // one statement reads the facts, one writes the outcome
+        const decision = this.decide(lot, lotId, requests, await loadBatchFacts(m, lotId, this.factsQuery(lot, requests)), now);
+        if (decision.update) await writeBatch(m, lotId, decision.rows, decision.update);
+        return decision;
       });
       this.alone.delete(lotId);
       this.metrics?.bidTransactionLots.observe(1);
@@ -199,8 +217,9 @@ export class BiddingEngine {
   }
 
   /**
-   * Several lots in one transaction: their rows locked by one statement in id order, then each judged
-   * as alone; one commit. When it fails (a deadlock, one lot's bad data), each lot is judged alone.
+   * Several lots in one transaction: their rows locked by one statement in id order, their facts read by
+   * one, each judged as alone, their outcomes written by one; one commit. When it fails (a deadlock,
+   * one lot's bad data), each lot is judged alone.
    */
   private async judgeTogether(group: LotBatch[]): Promise<void> {
     let judged: (Judged | null)[];
@@ -216,22 +235,32 @@ export class BiddingEngine {
               )
             ).map((lot) => [lot.id, lot]),
           );
-          const out: (Judged | null)[] = [];
-          for (const { lotId, batch } of group) {
-            const lot = lots.get(lotId.toLowerCase());
-            out.push(
-              lot
-                ? await this.judge(
-                    m,
-                    lot,
-                    lotId,
-                    batch.map((p) => p.request),
-                    now,
-                  )
-                : null,
-            );
-          }
-          return out;
+          const found = group.map((g) => lots.get(g.lotId.toLowerCase()) ?? null);
+          const asked = group.flatMap((g, i) => (found[i] ? [{ lot: found[i], requests: g.batch.map((p) => p.request) }] : []));
+          if (!asked.length) return found.map(() => null);
+          // one statement reads the facts of every lot, one writes every outcome
+          const facts = await loadGroupFacts(
+            m,
+            asked.map(({ lot, requests }) => ({ lotId: lot.id, ...this.factsQuery(lot, requests) })),
+          );
+          const decisions = group.map((g, i) => {
+            const lot = found[i];
+            return lot
+              ? this.decide(
+                  lot,
+                  g.lotId,
+                  g.batch.map((p) => p.request),
+                  facts.get(lot.id)!,
+                  now,
+                )
+              : null;
+          });
+          const writes = group.flatMap((_, i) => {
+            const d = decisions[i];
+            return d?.update ? [{ lotId: found[i]!.id, rows: d.rows, lot: d.update }] : [];
+          });
+          if (writes.length) await writeGroup(m, writes);
+          return decisions;
         },
         { retries: 0 }, // a deadlock or serialization failure: the lots are retried one by one below
       );
@@ -257,22 +286,26 @@ export class BiddingEngine {
   }
 
   /**
-   * For a lot locked in this transaction: loads the facts (the batch's registrations; stored answers
-   * to its keys), asks the rule (`judgeBid`) about each bid in order, and persists the outcome.
+   * The facts a batch needs, read after its lot's lock (so with a snapshot that sees every batch committed
+   * before it): its bidders' registrations, and the stored answers to its idempotency keys (a key seen
+   * before gets its first answer again).
    */
-  private async judge(m: import('typeorm').EntityManager, lot: LotRow, lotId: string, requests: BidRequest[], now: Date): Promise<Judged> {
-    // One statement, after the lock (so with a snapshot that sees every batch committed before it): the
-    // registrations the batch needs, and the stored answers to its idempotency keys (a key seen before
-    // gets its first answer again).
-    const orgIds = [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))];
-    const paddles = [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))];
-    const keyed = requests.filter((r) => r.idempotencyKey && r.organizationId);
-    const found = await loadBatchFacts(m, lotId, {
-      organizationIds: orgIds,
-      paddleNumbers: paddles,
+  private factsQuery(lot: LotRow, requests: BidRequest[]): BatchFactsQuery {
+    return {
+      organizationIds: [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))],
+      paddleNumbers: [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))],
       leaderRegistrationId: lot.leader_registration_id,
-      keyed: keyed.map((r) => ({ organizationId: r.organizationId!, idempotencyKey: r.idempotencyKey! })),
-    });
+      keyed: requests
+        .filter((r) => r.idempotencyKey && r.organizationId)
+        .map((r) => ({ organizationId: r.organizationId!, idempotencyKey: r.idempotencyKey! })),
+    };
+  }
+
+  /**
+   * For a lot locked in this transaction and the batch's facts: asks the rule (`judgeBid`) about each bid
+   * in order. The answers, the rows and lot state to write (null: nothing to write), and the events.
+   */
+  private decide(lot: LotRow, lotId: string, requests: BidRequest[], found: BatchFacts, now: Date): Decision {
     const registrations: Registration[] = found.registrations;
     const stored = new Map<string, StoredBidAnswer>(found.stored.map((row) => [`${row.organization_id}|${row.idempotency_key}`, row]));
     const byOrg = new Map(registrations.map((r) => [r.organization_id, r]));
@@ -405,25 +438,28 @@ export class BiddingEngine {
     // written only when a bid extended it (rewriting it from a millisecond Date would move a stored
     // end with microseconds a little earlier, below original_ends_at).
     const lotChanged = accepted.length > 0 || state.leaderProxyMaxFen?.toString() !== (lot.leader_proxy_max_fen ?? undefined);
-    if (rows.length || lotChanged) {
-      await writeBatch(m, lotId, rows, {
-        currentFen: state.currentFen?.toString() ?? null,
-        leaderRegistrationId: state.leaderId,
-        leaderProxyMaxFen: state.leaderProxyMaxFen?.toString() ?? null,
-        leaderProxySetAt: state.leaderProxySetAt,
-        seq: state.seq,
-        bidCount: state.bidCount,
-        chainHead,
-        extendedEndsAt: extended ? state.endsAt : null,
-        changed: lotChanged,
-      });
-    }
+    const update: LotStateUpdate | null =
+      rows.length || lotChanged
+        ? {
+            currentFen: state.currentFen?.toString() ?? null,
+            leaderRegistrationId: state.leaderId,
+            leaderProxyMaxFen: state.leaderProxyMaxFen?.toString() ?? null,
+            leaderProxySetAt: state.leaderProxySetAt,
+            seq: state.seq,
+            bidCount: state.bidCount,
+            chainHead,
+            extendedEndsAt: extended ? state.endsAt : null,
+            changed: lotChanged,
+          }
+        : null;
 
     const leader = state.leaderId ? byId.get(state.leaderId) : undefined;
     const finalState = state;
     leaders.delete(state.leaderId ?? '');
     return {
       results,
+      rows,
+      update,
       publish: () => {
         if (accepted.length) this.events.bidsAccepted(lotId, accepted, finalState, leader ? bidderPseudonym(leader.paddle_number) : null);
         if (accepted.length && leaders.size) {
