@@ -3,15 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AUCTION_JOBS, BiddingEngine, LotClosingService, MarketModule } from '../../libs/market/src';
+import { AUCTION_JOBS, BiddingEngine, type BidResult, LotClosingService, MarketModule } from '../../libs/market/src';
 import { DepositsService } from '../../libs/payments/src';
 import { verifyChain } from '../../libs/market/src/domain';
 import { DatabaseModule } from '../../libs/database/src';
-import { PlatformConfigModule, QUEUES, QueueProducersModule, RedisModule } from '../../libs/platform/src';
+import { Metrics, MetricsRegistryModule, PlatformConfigModule, QUEUES, QueueProducersModule, RedisModule } from '../../libs/platform/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { Module } from '@nestjs/common';
 import { testConfig } from '../support/config';
-import { insertBidder, insertLot } from '../support/market-factory';
+import { insertBidder, insertEnterprise, insertLot } from '../support/market-factory';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('bidding engine and closing on PostgreSQL', () => {
@@ -20,11 +20,20 @@ describe('bidding engine and closing on PostgreSQL', () => {
   let ds: DataSource;
   let engine: BiddingEngine;
   let closing: LotClosingService;
+  let metrics: Metrics;
   let config: ReturnType<typeof testConfig>;
 
   const contextFor = async () => {
     @Module({
-      imports: [PlatformConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(config), QueueProducersModule, RealtimeModule, MarketModule],
+      imports: [
+        PlatformConfigModule.forRoot(config),
+        MetricsRegistryModule,
+        RedisModule,
+        DatabaseModule.forRoot(config),
+        QueueProducersModule,
+        RealtimeModule,
+        MarketModule,
+      ],
     })
     class TestMarketModule {}
     return NestFactory.createApplicationContext(TestMarketModule, { logger: false, abortOnError: false });
@@ -37,6 +46,7 @@ describe('bidding engine and closing on PostgreSQL', () => {
     ds = app.get(DataSource);
     engine = app.get(BiddingEngine);
     closing = app.get(LotClosingService);
+    metrics = app.get(Metrics);
   });
   afterAll(async () => {
     await app.close();
@@ -379,5 +389,192 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect(await closing.close(lotId)).toMatchObject({ closed: true, result: 'unsold' });
     expect((await ds.query(`SELECT unsold_reason FROM lots WHERE id = $1`, [lotId]))[0].unsold_reason).toBe('reserve_not_met');
     expect((await ds.query(`SELECT count(*)::int AS n FROM deals WHERE lot_id = $1`, [lotId]))[0].n).toBe(0);
+  });
+  describe('many lots at once', () => {
+    /** committed bidding transactions so far, and how many of them judged more than one lot */
+    const transactions = async () => {
+      const { values } = await metrics.bidTransactionLots.get();
+      const count = values.find((v) => v.metricName === 'zjp_bid_transaction_lots_count')!.value;
+      const single = values.find((v) => v.metricName === 'zjp_bid_transaction_lots_bucket' && v.labels.le === 1)!.value;
+      return { count, shared: count - single };
+    };
+    const fallbacks = async () => (await metrics.bidGroupFallbacks.get()).values[0]?.value ?? 0;
+    const onlineBid = (lotId: string, organizationId: string, amountFen: bigint, extra: { maxFen?: bigint; idempotencyKey?: string } = {}) =>
+      engine.submit({ lotId, organizationId, userId: null, amountFen, source: 'online', ...extra });
+
+    interface Scenario {
+      lotId: string;
+      originalEndsAt: number;
+      bids: () => Promise<BidResult>[];
+    }
+
+    /** A lot with three bidders and an outsider, and a sequence of bids covering proxies, rejections, replays and (some lots) an extension. */
+    const scenario = async (i: number): Promise<Scenario> => {
+      const endsAt = new Date(Date.now() + (i % 3 === 0 ? 60_000 : 3_600_000));
+      const lotId = await insertLot(ds, { startingPriceFen: 1_000_000n, incrementFen: 10_000n, endsAt, extensionMinutes: 5 });
+      const [a, b, c] = [
+        await insertBidder(ds, lotId),
+        await insertBidder(ds, lotId),
+        await insertBidder(ds, lotId, { depositStatus: i % 2 ? 'held' : 'pending' }),
+      ];
+      const outsider = await insertEnterprise(ds);
+      const k = (n: number) => `many-${i}-${n}`;
+      return {
+        lotId,
+        originalEndsAt: endsAt.getTime(),
+        bids: () => [
+          onlineBid(lotId, a.organizationId, 1_000_000n, { maxFen: 1_050_000n + BigInt(i % 4) * 10_000n, idempotencyKey: k(1) }),
+          onlineBid(lotId, b.organizationId, 1_020_000n, { idempotencyKey: k(2) }),
+          onlineBid(lotId, c.organizationId, 1_000_000n + BigInt(i % 5) * 50_000n),
+          onlineBid(lotId, a.organizationId, 1_100_000n),
+          onlineBid(lotId, b.organizationId, 1_060_000n, { idempotencyKey: k(3) }),
+          onlineBid(lotId, b.organizationId, 1_020_000n, { idempotencyKey: k(2) }),
+          onlineBid(lotId, outsider, 2_000_000n),
+          onlineBid(lotId, c.organizationId, 1_200_000n, { idempotencyKey: k(4) }),
+        ],
+      };
+    };
+
+    /** what must not depend on how lots were grouped: every answer (the end as extended or not), every stored row, the lot's state */
+    const outcome = async (s: Scenario, results: PromiseSettledResult<BidResult>[]) => {
+      const answers = results.map((r) => {
+        if (r.status === 'rejected') return { error: (r.reason as { code?: string }).code };
+        const { endsAt, ...rest } = r.value;
+        return { ...rest, extended: new Date(endsAt).getTime() > s.originalEndsAt };
+      });
+      const rows = await ds.query(
+        `SELECT b.status, b.reject_code, b.seq, b.amount_fen::text AS amount, b.max_fen::text AS max, b.source, b.idempotency_key IS NOT NULL AS keyed, r.paddle_number
+           FROM bids b LEFT JOIN lot_registrations r ON r.id = b.registration_id WHERE b.lot_id = $1 ORDER BY b.id`,
+        [s.lotId],
+      );
+      const [lot] = await ds.query(
+        `SELECT l.seq, l.bid_count, l.current_fen::text AS current, l.leader_proxy_max_fen::text AS proxy_max, l.status, l.ends_at > l.original_ends_at AS extended, r.paddle_number AS leader
+           FROM lots l LEFT JOIN lot_registrations r ON r.id = l.leader_registration_id WHERE l.id = $1`,
+        [s.lotId],
+      );
+      return { answers, rows, lot };
+    };
+
+    it('judges the waiting bids of many lots in shared transactions, with the answers and rows of judging each lot alone', async () => {
+      const alone: Scenario[] = [];
+      const together: Scenario[] = [];
+      for (let i = 0; i < 24; i++) {
+        alone.push(await scenario(i));
+        together.push(await scenario(i));
+      }
+      const before = await transactions();
+      // one lot at a time: every transaction judges one lot
+      const aloneOutcomes = [];
+      for (const s of alone) aloneOutcomes.push(await outcome(s, await Promise.allSettled(s.bids())));
+      const between = await transactions();
+      expect(between.count - before.count).toBe(alone.length);
+      expect(between.shared - before.shared).toBe(0);
+      // every lot at once: the lots wait together and share transactions
+      const submitted = together.map((s) => s.bids());
+      const settled = await Promise.all(submitted.map((bids) => Promise.allSettled(bids)));
+      const after = await transactions();
+      expect(after.shared - between.shared).toBeGreaterThan(0);
+      expect(after.count - between.count).toBeLessThan(together.length);
+      for (let i = 0; i < together.length; i++) expect(await outcome(together[i], settled[i])).toEqual(aloneOutcomes[i]);
+      // the scenario is not trivial: accepted, proxy, replayed, rejected and extended answers all occur
+      const answers = aloneOutcomes.flatMap((o) => o.answers) as Record<string, unknown>[];
+      expect(answers.some((a) => a.status === 'accepted' && a.replay === false)).toBe(true);
+      expect(answers.some((a) => a.replay === true)).toBe(true);
+      for (const code of ['NOT_REGISTERED', 'DEPOSIT_NOT_HELD', 'BID_TOO_LOW']) expect(answers.some((a) => a.code === code)).toBe(true);
+      expect(answers.some((a) => a.extended === true)).toBe(true);
+      expect(aloneOutcomes.some((o) => (o.rows as { source: string }[]).some((r) => r.source === 'proxy'))).toBe(true);
+    });
+
+    it('a lot that does not exist, among others judged together, fails only its own bids (LOT_NOT_FOUND)', async () => {
+      const lots: { lotId: string; organizationId: string }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const lotId = await insertLot(ds);
+        lots.push({ lotId, organizationId: (await insertBidder(ds, lotId)).organizationId });
+      }
+      const missing = '00000000-0000-4000-8000-00000000dead';
+      const before = await transactions();
+      const fallbacksBefore = await fallbacks();
+      const [lost, ...answers] = await Promise.allSettled([
+        onlineBid(missing, lots[0].organizationId, 1_000_000n),
+        ...lots.map((l) => onlineBid(l.lotId, l.organizationId, 1_000_000n)),
+        onlineBid(missing, lots[1].organizationId, 1_000_000n),
+      ]);
+      expect(lost).toMatchObject({ status: 'rejected', reason: { code: 'LOT_NOT_FOUND' } });
+      expect(answers.pop()).toMatchObject({ status: 'rejected', reason: { code: 'LOT_NOT_FOUND' } });
+      for (const a of answers) expect(a).toMatchObject({ status: 'fulfilled', value: { status: 'accepted', seq: 1 } });
+      const after = await transactions();
+      expect(after.shared - before.shared).toBeGreaterThan(0);
+      expect(await fallbacks()).toBe(fallbacksBefore);
+    });
+
+    it("one lot failing in a shared transaction leaves the others' bids accepted: the group is judged again lot by lot", async () => {
+      const lots: { lotId: string; organizationId: string }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const lotId = await insertLot(ds);
+        lots.push({ lotId, organizationId: (await insertBidder(ds, lotId)).organizationId });
+      }
+      const bad = lots[3];
+      await ds.query(`CREATE FUNCTION test_refuse_bid() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+      await ds.query(`CREATE TRIGGER test_refuse_bid BEFORE INSERT ON bids FOR EACH ROW WHEN (NEW.lot_id = '${bad.lotId}') EXECUTE FUNCTION test_refuse_bid()`);
+      const fallbacksBefore = await fallbacks();
+      let answers: PromiseSettledResult<BidResult>[];
+      try {
+        answers = await Promise.allSettled(
+          lots.flatMap((l) => [onlineBid(l.lotId, l.organizationId, 1_000_000n), onlineBid(l.lotId, l.organizationId, 1_500_000n)]),
+        );
+      } finally {
+        await ds.query(`DROP TRIGGER test_refuse_bid ON bids`);
+        await ds.query(`DROP FUNCTION test_refuse_bid()`);
+      }
+      expect(await fallbacks()).toBe(fallbacksBefore + 1);
+      lots.forEach((l, i) => {
+        const [first, second] = answers.slice(2 * i, 2 * i + 2);
+        if (l === bad) {
+          expect(first).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('refused for the test') } });
+          expect(second).toMatchObject({ status: 'rejected' });
+        } else {
+          expect(first).toMatchObject({ status: 'fulfilled', value: { status: 'accepted', seq: 1 } });
+          expect(second).toMatchObject({ status: 'fulfilled', value: { status: 'rejected', code: 'ALREADY_LEADING' } });
+        }
+      });
+      for (const l of lots) {
+        const [row] = await ds.query(`SELECT count(*)::int AS bids, (SELECT seq FROM lots WHERE id = $1) AS seq FROM bids WHERE lot_id = $1`, [l.lotId]);
+        expect(row).toEqual(l === bad ? { bids: 0, seq: 0 } : { bids: 2, seq: 1 });
+      }
+      // the lot takes bids again once its fault is gone
+      expect(await onlineBid(bad.lotId, bad.organizationId, 1_000_000n)).toMatchObject({ status: 'accepted', seq: 1 });
+    });
+
+    it('a hot lot bid on beside many others keeps one gapless sequence; every acknowledged acceptance is stored', async () => {
+      const hot = await insertLot(ds, { startingPriceFen: 1_000_000n, incrementFen: 1_000n });
+      const hotBidders = [await insertBidder(ds, hot), await insertBidder(ds, hot), await insertBidder(ds, hot)];
+      const others: { lotId: string; organizationId: string }[] = [];
+      for (let i = 0; i < 30; i++) {
+        const lotId = await insertLot(ds);
+        others.push({ lotId, organizationId: (await insertBidder(ds, lotId)).organizationId });
+      }
+      const hotAnswers: Promise<BidResult>[] = [];
+      const otherAnswers: Promise<BidResult>[] = [];
+      for (let wave = 0; wave < 10; wave++) {
+        for (let j = 0; j < 30; j++)
+          hotAnswers.push(onlineBid(hot, hotBidders[(wave * 30 + j) % 3].organizationId, 1_000_000n + BigInt(wave * 30 + j) * 1_000n));
+        for (const o of others) otherAnswers.push(onlineBid(o.lotId, o.organizationId, 1_000_000n + BigInt(wave) * 10_000n));
+        await new Promise((r) => setImmediate(r));
+      }
+      const hotResults = await Promise.all(hotAnswers);
+      const otherResults = await Promise.all(otherAnswers);
+      const rows = await accepted(hot);
+      expect(rows.length).toBeGreaterThan(100);
+      expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+      for (let i = 1; i < rows.length; i++) expect(BigInt(rows[i].amount)).toBeGreaterThan(BigInt(rows[i - 1].amount));
+      expect(hotResults.filter((r) => r.status === 'accepted').map((r) => r.seq)).toEqual(rows.map((r) => r.seq));
+      // each other lot: its first bid accepted, the same bidder's later ones ALREADY_LEADING, in the order sent
+      others.forEach((_, i) => {
+        const answers = otherResults.filter((__, n) => n % others.length === i);
+        expect(answers.map((r) => r.code ?? r.seq)).toEqual([1, ...Array(9).fill('ALREADY_LEADING')]);
+      });
+      const stored = (await ds.query(`SELECT count(*)::int AS n FROM bids WHERE lot_id = ANY($1)`, [[hot, ...others.map((o) => o.lotId)]]))[0].n;
+      expect(stored).toBe(hotAnswers.length + otherAnswers.length);
+    });
   });
 });

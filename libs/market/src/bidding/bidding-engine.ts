@@ -4,8 +4,19 @@ import { TransactionRunner } from '@zjp/database';
 import { mapError, Metrics } from '@zjp/platform';
 import { bidderPseudonym, bidHash, judgeBid, type BidSource, type LotState, type RejectCode } from '../domain';
 import { rulesOf, stateOf } from '../lots/lot-row';
-import { lockLot } from '../lots/lots.repository';
-import { loadBatchFacts, writeBatch, type BatchRegistration, type BidRowValues, type StoredBidAnswer } from './bids.repository';
+import { lockLot, lockLots } from '../lots/lots.repository';
+import type { LotRow } from '../lots/lot-row';
+import {
+  loadBatchFacts,
+  loadGroupFacts,
+  writeBatch,
+  writeGroup,
+  type BatchFactsQuery,
+  type BatchRegistration,
+  type BidRowValues,
+  type LotStateUpdate,
+  type StoredBidAnswer,
+} from './bids.repository';
 import { LotEventsPublisher } from './lot-events.publisher';
 
 export type { BidSource } from '../domain';
@@ -41,12 +52,47 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** One lot's share of a transaction: the bids taken from its queue, in arrival order. */
+interface LotBatch {
+  lotId: string;
+  batch: Pending[];
+}
+
+interface Judged {
+  results: BidResult[];
+  publish: () => void;
+}
+
+/** A batch judged and not yet written: its rows, and the lot's new state (null: nothing to write). */
+interface Decision extends Judged {
+  rows: BidRowValues[];
+  update: LotStateUpdate | null;
+}
+
+type BatchFacts = { registrations: BatchRegistration[]; stored: StoredBidAnswer[] };
+
 type Registration = BatchRegistration;
 
 const BEFORE_THE_AMOUNT: ReadonlySet<RejectCode> = new Set(['LOT_ENDED', 'LOT_NOT_OPEN', 'NOT_REGISTERED', 'FLOOR_BIDDER_NOT_OFFLINE', 'DEPOSIT_NOT_HELD']);
 
 /** Most bids one transaction takes; a lot under heavy load commits a batch at a time. */
 const MAX_BATCH = 1000;
+/** Most lots one transaction judges; many lots with a bid or two waiting each share one commit. */
+const MAX_GROUP = 64;
+/**
+ * Most bidding transactions this process has in flight. Lots that get bids while they are all busy
+ * wait together, and the next free one judges up to MAX_GROUP of them at once.
+ */
+const MAX_TRANSACTIONS = 4;
+
+/**
+ * Whether PostgreSQL itself answered with an error (a SQLSTATE: the transaction was rolled back), as
+ * opposed to a connection that failed, after which a COMMIT's outcome is unknown.
+ */
+function answeredByTheServer(err: unknown): boolean {
+  const e = ((err as { driverError?: unknown }).driverError ?? err) as { code?: unknown; severity?: unknown };
+  return typeof e.code === 'string' && typeof e.severity === 'string'; // pg's DatabaseError: a message from the server
+}
 
 /**
  * The bidding engine. Invariants 1-3: a bid is judged by the server against the lot's stored
@@ -54,11 +100,22 @@ const MAX_BATCH = 1000;
  * after its transaction committed. Bids for one lot that arrive while a transaction is in flight
  * are queued and judged together in the next one (one commit for many bids): never more than one
  * transaction per lot per process at a time, and never a read of the lot's bid history.
+ *
+ * Many lots: the lots with bids waiting (none in flight) are judged up to MAX_GROUP in one
+ * transaction, their rows locked in id order by one statement. When such a transaction fails, each
+ * of its lots is judged alone, so only a lot that fails on its own fails its bids.
  */
 @Injectable()
 export class BiddingEngine {
   private readonly logger = new Logger(BiddingEngine.name);
+  /** each lot with bids waiting or being judged: the bids waiting, in arrival order */
   private readonly queues = new Map<string, Pending[]>();
+  /** the lots with bids waiting and no transaction in flight, longest waiting first */
+  private readonly ready = new Set<string>();
+  /** lots whose last transaction of their own failed: judged alone until one succeeds */
+  private readonly alone = new Set<string>();
+  private running = 0;
+  private pumpQueued = false;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -90,70 +147,186 @@ export class BiddingEngine {
     return new Promise<BidResult>((resolve, reject) => {
       const queue = this.queues.get(request.lotId);
       if (queue) {
+        // waiting already, or in flight (the lot is ready again when its transaction ends)
         queue.push({ request, resolve, reject });
         return;
       }
       this.queues.set(request.lotId, [{ request, resolve, reject }]);
-      void this.drain(request.lotId);
+      this.ready.add(request.lotId);
+      if (!this.pumpQueued) {
+        // after the I/O callbacks of this turn: the bids that came in together are judged together
+        this.pumpQueued = true;
+        setImmediate(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
-  private async drain(lotId: string): Promise<void> {
-    for (;;) {
-      const queue = this.queues.get(lotId)!;
-      if (queue.length === 0) {
-        this.queues.delete(lotId);
-        return;
+  /** Starts transactions while there are lots waiting and fewer than MAX_TRANSACTIONS in flight. */
+  private pump(): void {
+    while (this.running < MAX_TRANSACTIONS && this.ready.size) {
+      const group: LotBatch[] = [];
+      let bids = 0;
+      // a lot named in two spellings (socket bids may write its id in capitals) goes once per group
+      const taken = new Set<string>();
+      for (const lotId of this.ready) {
+        const queue = this.queues.get(lotId)!;
+        // the longest waiting lot always goes; others join while the group stays within MAX_BATCH bids
+        if (group.length && (this.alone.has(lotId) || bids + queue.length > MAX_BATCH || taken.has(lotId.toLowerCase()))) continue;
+        taken.add(lotId.toLowerCase());
+        const batch = queue.splice(0, MAX_BATCH);
+        this.ready.delete(lotId);
+        group.push({ lotId, batch });
+        bids += batch.length;
+        if (group.length >= MAX_GROUP || this.alone.has(lotId)) break;
       }
-      const batch = queue.splice(0, MAX_BATCH);
-      try {
-        const judged = await this.tx.run((m) =>
-          this.judge(
-            m,
-            lotId,
-            batch.map((p) => p.request),
-          ),
-        );
-        if (!judged) {
-          // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
-          batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
-          continue;
-        }
-        batch.forEach((p, i) => p.resolve(judged.results[i]));
-        judged.publish();
-      } catch (err) {
-        this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
-        batch.forEach((p) => p.reject(err));
+      this.running++;
+      void this.run(group);
+    }
+  }
+
+  /** Judges a group (never rejects), then puts its lots with bids still waiting back in line. */
+  private async run(group: LotBatch[]): Promise<void> {
+    try {
+      if (group.length === 1) await this.judgeAlone(group[0]);
+      else await this.judgeTogether(group);
+    } finally {
+      this.running--;
+      for (const { lotId } of group) {
+        if (this.queues.get(lotId)!.length) this.ready.add(lotId);
+        else this.queues.delete(lotId);
       }
+      this.pump();
+    }
+  }
+
+  /** One lot, one transaction (today's way, and the fallback of a failed group): its bids fail only with it. */
+  private async judgeAlone({ lotId, batch }: LotBatch): Promise<void> {
+    try {
+      const judged = await this.tx.run(async (m) => {
+        const now = this.clock.now(); // taken before the lock, as the bid's time (a wait for the lock does not make it late)
+        const lot = await lockLot(m, lotId);
+        if (!lot) return null;
+        const requests = batch.map((p) => p.request);
+        // one statement reads the facts, one writes the outcome
+        const decision = this.decide(lot, lotId, requests, await loadBatchFacts(m, lotId, this.factsQuery(lot, requests)), now);
+        if (decision.update) await writeBatch(m, lotId, decision.rows, decision.update);
+        return decision;
+      });
+      this.alone.delete(lotId);
+      this.metrics?.bidTransactionLots.observe(1);
+      this.settle({ lotId, batch }, judged);
+    } catch (err) {
+      this.alone.add(lotId);
+      this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      batch.forEach((p) => p.reject(err));
     }
   }
 
   /**
-   * Loads the facts (the lot, locked; the batch's registrations; stored answers to its keys),
-   * asks the rule (`judgeBid`) about each bid in order, and persists the outcome. Null when the
-   * lot does not exist.
+   * Several lots in one transaction: their rows locked by one statement in id order, their facts read by
+   * one, each judged as alone, their outcomes written by one; one commit. When it fails (a deadlock,
+   * one lot's bad data), each lot is judged alone.
    */
-  private async judge(
-    m: import('typeorm').EntityManager,
-    lotId: string,
-    requests: BidRequest[],
-  ): Promise<{ results: BidResult[]; publish: () => void } | null> {
-    const now = this.clock.now();
-    const lot = await lockLot(m, lotId);
-    if (!lot) return null;
+  private async judgeTogether(group: LotBatch[]): Promise<void> {
+    let judged: (Judged | null)[];
+    let committing = false; // the callback ran to its end: an error now is BEGIN's or COMMIT's
+    try {
+      judged = await this.tx.run(
+        async (m) => {
+          const now = this.clock.now();
+          const lots = new Map(
+            (
+              await lockLots(
+                m,
+                group.map((g) => g.lotId),
+              )
+            ).map((lot) => [lot.id, lot]),
+          );
+          const found = group.map((g) => lots.get(g.lotId.toLowerCase()) ?? null);
+          const asked = group.flatMap((g, i) => (found[i] ? [{ lot: found[i], requests: g.batch.map((p) => p.request) }] : []));
+          if (!asked.length) return found.map(() => null);
+          // one statement reads the facts of every lot, one writes every outcome
+          const facts = await loadGroupFacts(
+            m,
+            asked.map(({ lot, requests }) => ({ lotId: lot.id, ...this.factsQuery(lot, requests) })),
+          );
+          const decisions = group.map((g, i) => {
+            const lot = found[i];
+            return lot
+              ? this.decide(
+                  lot,
+                  g.lotId,
+                  g.batch.map((p) => p.request),
+                  facts.get(lot.id)!,
+                  now,
+                )
+              : null;
+          });
+          const writes = group.flatMap((_, i) => {
+            const d = decisions[i];
+            return d?.update ? [{ lotId: found[i]!.id, rows: d.rows, lot: d.update }] : [];
+          });
+          if (writes.length) await writeGroup(m, writes);
+          committing = true;
+          return decisions;
+        },
+        { retries: 0 }, // a deadlock or serialization failure: the lots are retried one by one below
+      );
+    } catch (err) {
+      if (committing && !answeredByTheServer(err)) {
+        // The connection failed during COMMIT: whether the group committed is unknown, so its
+        // bids are not judged again (a bid without an idempotency key would be stored twice); they fail
+        // as a lone lot's do, and a client resends with its key (replayed if it was stored).
+        this.logger.error(`bid batch for ${group.length} lots failed: ${err instanceof Error ? err.message : String(err)}`);
+        for (const { batch } of group) batch.forEach((p) => p.reject(err));
+        return;
+      }
+      // Failed before COMMIT, or PostgreSQL refused the COMMIT (a deadlock, one lot's bad data): the group
+      // was rolled back, so each lot is judged alone
+      this.metrics?.bidGroupFallbacks.inc();
+      this.logger.warn(`bid batch for ${group.length} lots failed (${err instanceof Error ? err.message : String(err)}); judging each lot alone`);
+      for (const lot of group) await this.judgeAlone(lot);
+      return;
+    }
+    this.metrics?.bidTransactionLots.observe(group.length);
+    group.forEach((g, i) => this.settle(g, judged[i]));
+  }
 
-    // One statement, after the lock (so with a snapshot that sees every batch committed before it): the
-    // registrations the batch needs, and the stored answers to its idempotency keys (a key seen before
-    // gets its first answer again).
-    const orgIds = [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))];
-    const paddles = [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))];
-    const keyed = requests.filter((r) => r.idempotencyKey && r.organizationId);
-    const found = await loadBatchFacts(m, lotId, {
-      organizationIds: orgIds,
-      paddleNumbers: paddles,
+  /** Answers a committed batch and publishes its events (null: the lot does not exist). */
+  private settle({ batch }: LotBatch, judged: Judged | null): void {
+    if (!judged) {
+      // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
+      batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(judged.results[i]));
+    judged.publish();
+  }
+
+  /**
+   * The facts a batch needs, read after its lot's lock (so with a snapshot that sees every batch committed
+   * before it): its bidders' registrations, and the stored answers to its idempotency keys (a key seen
+   * before gets its first answer again).
+   */
+  private factsQuery(lot: LotRow, requests: BidRequest[]): BatchFactsQuery {
+    return {
+      organizationIds: [...new Set(requests.map((r) => r.organizationId).filter((x): x is string => !!x))],
+      paddleNumbers: [...new Set(requests.map((r) => r.paddleNumber).filter((x): x is number => x !== undefined))],
       leaderRegistrationId: lot.leader_registration_id,
-      keyed: keyed.map((r) => ({ organizationId: r.organizationId!, idempotencyKey: r.idempotencyKey! })),
-    });
+      keyed: requests
+        .filter((r) => r.idempotencyKey && r.organizationId)
+        .map((r) => ({ organizationId: r.organizationId!, idempotencyKey: r.idempotencyKey! })),
+    };
+  }
+
+  /**
+   * For a lot locked in this transaction and the batch's facts: asks the rule (`judgeBid`) about each bid
+   * in order. The answers, the rows and lot state to write (null: nothing to write), and the events.
+   */
+  private decide(lot: LotRow, lotId: string, requests: BidRequest[], found: BatchFacts, now: Date): Decision {
     const registrations: Registration[] = found.registrations;
     const stored = new Map<string, StoredBidAnswer>(found.stored.map((row) => [`${row.organization_id}|${row.idempotency_key}`, row]));
     const byOrg = new Map(registrations.map((r) => [r.organization_id, r]));
@@ -286,25 +459,28 @@ export class BiddingEngine {
     // written only when a bid extended it (rewriting it from a millisecond Date would move a stored
     // end with microseconds a little earlier, below original_ends_at).
     const lotChanged = accepted.length > 0 || state.leaderProxyMaxFen?.toString() !== (lot.leader_proxy_max_fen ?? undefined);
-    if (rows.length || lotChanged) {
-      await writeBatch(m, lotId, rows, {
-        currentFen: state.currentFen?.toString() ?? null,
-        leaderRegistrationId: state.leaderId,
-        leaderProxyMaxFen: state.leaderProxyMaxFen?.toString() ?? null,
-        leaderProxySetAt: state.leaderProxySetAt,
-        seq: state.seq,
-        bidCount: state.bidCount,
-        chainHead,
-        extendedEndsAt: extended ? state.endsAt : null,
-        changed: lotChanged,
-      });
-    }
+    const update: LotStateUpdate | null =
+      rows.length || lotChanged
+        ? {
+            currentFen: state.currentFen?.toString() ?? null,
+            leaderRegistrationId: state.leaderId,
+            leaderProxyMaxFen: state.leaderProxyMaxFen?.toString() ?? null,
+            leaderProxySetAt: state.leaderProxySetAt,
+            seq: state.seq,
+            bidCount: state.bidCount,
+            chainHead,
+            extendedEndsAt: extended ? state.endsAt : null,
+            changed: lotChanged,
+          }
+        : null;
 
     const leader = state.leaderId ? byId.get(state.leaderId) : undefined;
     const finalState = state;
     leaders.delete(state.leaderId ?? '');
     return {
       results,
+      rows,
+      update,
       publish: () => {
         if (accepted.length) this.events.bidsAccepted(lotId, accepted, finalState, leader ? bidderPseudonym(leader.paddle_number) : null);
         if (accepted.length && leaders.size) {

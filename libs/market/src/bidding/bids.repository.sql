@@ -18,3 +18,28 @@ WITH inserted AS (
 UPDATE lots SET current_fen = $15, leader_registration_id = $16, leader_proxy_max_fen = $17, leader_proxy_set_at = $18, seq = $19, bid_count = $20,
        chain_head = $21, ends_at = COALESCE($22, ends_at), status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END
  WHERE id = $1 AND $23::boolean;
+
+-- name: groupFacts
+SELECT q.lot_id, f.* FROM jsonb_to_recordset($1::jsonb) AS q(lot_id uuid, organization_ids uuid[], paddle_numbers int[], leader uuid, key_organizations uuid[], keys text[])
+CROSS JOIN LATERAL (
+  SELECT 'registration' AS kind, id, organization_id, paddle_number, deposit_status, offline,
+         NULL::text AS idempotency_key, NULL::text AS status, NULL::text AS reject_code, NULL::int AS seq
+    FROM lot_registrations
+   WHERE lot_id = q.lot_id AND (organization_id = ANY(q.organization_ids) OR paddle_number = ANY(q.paddle_numbers) OR id = q.leader)
+  UNION ALL
+  SELECT 'bid', NULL, organization_id, NULL, NULL, NULL, idempotency_key, status, reject_code, seq
+    FROM bids
+   WHERE lot_id = q.lot_id AND (organization_id, idempotency_key) IN (SELECT * FROM unnest(q.key_organizations, q.keys))
+) f;
+
+-- name: writeGroup
+WITH inserted AS (
+  INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
+)
+UPDATE lots l SET current_fen = u.current_fen, leader_registration_id = u.leader, leader_proxy_max_fen = u.proxy_max, leader_proxy_set_at = u.proxy_set_at,
+       seq = u.seq, bid_count = u.bid_count, chain_head = u.chain_head, ends_at = COALESCE(u.extended_ends_at, l.ends_at),
+       status = CASE WHEN l.status = 'scheduled' THEN 'open' ELSE l.status END
+  FROM unnest($15::uuid[], $16::bigint[], $17::uuid[], $18::bigint[], $19::timestamptz[], $20::int[], $21::int[], $22::text[], $23::timestamptz[])
+       AS u(id, current_fen, leader, proxy_max, proxy_set_at, seq, bid_count, chain_head, extended_ends_at)
+ WHERE l.id = u.id;

@@ -2,7 +2,8 @@ import { queries, type Queryable } from '@zjp/database';
 
 /**
  * The engine's hot path (15,000+ bids/s): per batch, one statement reads the facts and one writes
- * the outcome. Keep it that way: no statement per bid, no extra round trip.
+ * the outcome. Keep it that way: no statement per bid, no extra round trip. A batch of many lots
+ * (the engine's groups) also reads its facts with one statement and writes with one.
  */
 const SQL = queries(__filename, {
   /** The registrations a batch needs and the stored answers to its idempotency keys, after the lot's lock. */
@@ -24,6 +25,34 @@ const SQL = queries(__filename, {
     UPDATE lots SET current_fen = $15, leader_registration_id = $16, leader_proxy_max_fen = $17, leader_proxy_set_at = $18, seq = $19, bid_count = $20,
            chain_head = $21, ends_at = COALESCE($22, ends_at), status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END
      WHERE id = $1 AND $23::boolean`,
+  /**
+   * batchFacts for several lots at once: one entry per lot in $1 (its organizations, paddles, leader
+   * and keys), each answered as batchFacts would (the same indexes), tagged with its lot.
+   */
+  groupFacts: `
+    SELECT q.lot_id, f.* FROM jsonb_to_recordset($1::jsonb) AS q(lot_id uuid, organization_ids uuid[], paddle_numbers int[], leader uuid, key_organizations uuid[], keys text[])
+    CROSS JOIN LATERAL (
+      SELECT 'registration' AS kind, id, organization_id, paddle_number, deposit_status, offline,
+             NULL::text AS idempotency_key, NULL::text AS status, NULL::text AS reject_code, NULL::int AS seq
+        FROM lot_registrations
+       WHERE lot_id = q.lot_id AND (organization_id = ANY(q.organization_ids) OR paddle_number = ANY(q.paddle_numbers) OR id = q.leader)
+      UNION ALL
+      SELECT 'bid', NULL, organization_id, NULL, NULL, NULL, idempotency_key, status, reject_code, seq
+        FROM bids
+       WHERE lot_id = q.lot_id AND (organization_id, idempotency_key) IN (SELECT * FROM unnest(q.key_organizations, q.keys))
+    ) f`,
+  /** writeBatch for several lots at once: the bids of all ($1 their lots), and the new state of the lots that changed ($15..). */
+  writeGroup: `
+    WITH inserted AS (
+      INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
+      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
+    )
+    UPDATE lots l SET current_fen = u.current_fen, leader_registration_id = u.leader, leader_proxy_max_fen = u.proxy_max, leader_proxy_set_at = u.proxy_set_at,
+           seq = u.seq, bid_count = u.bid_count, chain_head = u.chain_head, ends_at = COALESCE(u.extended_ends_at, l.ends_at),
+           status = CASE WHEN l.status = 'scheduled' THEN 'open' ELSE l.status END
+      FROM unnest($15::uuid[], $16::bigint[], $17::uuid[], $18::bigint[], $19::timestamptz[], $20::int[], $21::int[], $22::text[], $23::timestamptz[])
+           AS u(id, current_fen, leader, proxy_max, proxy_set_at, seq, bid_count, chain_head, extended_ends_at)
+     WHERE l.id = u.id`,
 });
 
 export interface BatchRegistration {
@@ -102,6 +131,52 @@ export async function loadBatchFacts(
     else stored.push(row);
   }
   return { registrations, stored };
+}
+
+/** loadBatchFacts for several lots (each locked): the facts of each, by lot id. */
+export async function loadGroupFacts(
+  m: Queryable,
+  lots: (BatchFactsQuery & { lotId: string })[],
+): Promise<Map<string, { registrations: BatchRegistration[]; stored: StoredBidAnswer[] }>> {
+  const found = (await m.query(SQL.groupFacts, [
+    JSON.stringify(
+      lots.map((q) => ({
+        lot_id: q.lotId,
+        organization_ids: q.organizationIds,
+        paddle_numbers: q.paddleNumbers,
+        leader: q.leaderRegistrationId,
+        key_organizations: q.keyed.map((k) => k.organizationId),
+        keys: q.keyed.map((k) => k.idempotencyKey),
+      })),
+    ),
+  ])) as ({ lot_id: string } & ((BatchRegistration & { kind: 'registration' }) | (StoredBidAnswer & { kind: 'bid' })))[];
+  const byLot = new Map(lots.map((q) => [q.lotId, { registrations: [] as BatchRegistration[], stored: [] as StoredBidAnswer[] }]));
+  for (const row of found) {
+    const facts = byLot.get(row.lot_id)!;
+    if (row.kind === 'registration') facts.registrations.push(row);
+    else facts.stored.push(row);
+  }
+  return byLot;
+}
+
+/** writeBatch for several lots (each locked): one statement for the bids of all, and the state of those that changed. */
+export async function writeGroup(m: Queryable, batches: { lotId: string; rows: BidRowValues[]; lot: LotStateUpdate }[]): Promise<void> {
+  const rows = batches.flatMap((b) => b.rows.map((row) => [b.lotId, ...row]));
+  const changed = batches.filter((b) => b.lot.changed);
+  const column = (i: number) => rows.map((row) => row[i]);
+  const state = <T>(pick: (u: LotStateUpdate) => T) => changed.map((b) => pick(b.lot));
+  await m.query(SQL.writeGroup, [
+    ...Array.from({ length: 14 }, (_, i) => column(i)),
+    changed.map((b) => b.lotId),
+    state((u) => u.currentFen),
+    state((u) => u.leaderRegistrationId),
+    state((u) => u.leaderProxyMaxFen),
+    state((u) => u.leaderProxySetAt),
+    state((u) => u.seq),
+    state((u) => u.bidCount),
+    state((u) => u.chainHead),
+    state((u) => u.extendedEndsAt),
+  ]);
 }
 
 export async function writeBatch(m: Queryable, lotId: string, rows: BidRowValues[], lot: LotStateUpdate): Promise<void> {

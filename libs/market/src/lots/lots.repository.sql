@@ -8,6 +8,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $
 -- name: lockLot
 SELECT * FROM lots WHERE id = $1 FOR UPDATE;
 
+-- name: lockLots
+SELECT * FROM lots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE;
+
 -- name: closeLot
 UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1;
 

@@ -16,6 +16,9 @@ const SQL = queries(__filename, {
                       starts_at, ends_at, original_ends_at, extension_minutes, extension_cap_minutes, proxy_allowed, live, status)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, 'scheduled')`,
   lockLot: `SELECT * FROM lots WHERE id = $1 FOR UPDATE`,
+  // Several lots in one transaction (the bidding engine's groups): locked in id order, the order every
+  // such lock takes, so two groups sharing lots never wait on each other in a cycle.
+  lockLots: `SELECT * FROM lots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
   // A hammered lot keeps its scheduled end; closed_at says when the hammer fell.
   closeLot: `UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1`,
   // The auctioneer opens a live lot now (its start moves to now; its end stays the backstop).
@@ -184,6 +187,11 @@ export async function releaseLosingRegistrations(m: Query, lotId: string, releas
 export async function lockLot(m: Pick<EntityManager, 'query'>, lotId: string): Promise<LotRow | null> {
   const rows = (await m.query(SQL.lockLot, [lotId])) as LotRow[];
   return rows[0] ?? null;
+}
+
+/** Locks the given lots in id order; the lots that do not exist are missing from the answer. */
+export async function lockLots(m: Pick<EntityManager, 'query'>, lotIds: string[]): Promise<LotRow[]> {
+  return (await m.query(SQL.lockLots, [lotIds])) as LotRow[];
 }
 
 export interface NewLot {

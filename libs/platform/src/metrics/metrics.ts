@@ -44,6 +44,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly bidTransactionLots = new Histogram({
+    name: 'zjp_bid_transaction_lots',
+    help: "Lots judged in one committed bidding transaction (several lots' waiting bids share a commit when many lots are bid on)",
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+
+  readonly bidGroupFallbacks = new Counter({
+    name: 'zjp_bid_group_fallbacks_total',
+    help: 'Transactions of several lots that failed and whose lots were then judged one by one',
+    registers: [this.registry],
+  });
+
   readonly broadcastLagSeconds = new Histogram({
     name: 'zjp_lot_broadcast_lag_seconds',
     help: "From a bid's commit to the lot.bids event that carries it leaving this process for the lot's watchers",
