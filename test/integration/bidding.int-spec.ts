@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AUCTION_JOBS, BiddingEngine, type BidResult, LotClosingService, MarketModule } from '../../libs/market/src';
 import { DepositsService } from '../../libs/payments/src';
 import { verifyChain } from '../../libs/market/src/domain';
-import { DatabaseModule } from '../../libs/database/src';
+import { DatabaseModule, TransactionRunner } from '../../libs/database/src';
 import { Metrics, MetricsRegistryModule, PlatformConfigModule, QUEUES, QueueProducersModule, RedisModule } from '../../libs/platform/src';
 import { RealtimeModule } from '../../libs/realtime/src';
 import { Module } from '@nestjs/common';
@@ -543,6 +543,43 @@ describe('bidding engine and closing on PostgreSQL', () => {
       }
       // the lot takes bids again once its fault is gone
       expect(await onlineBid(bad.lotId, bad.organizationId, 1_000_000n)).toMatchObject({ status: 'accepted', seq: 1 });
+    });
+
+    it('a group whose connection fails after its COMMIT is sent is not judged again: its bids fail, each stored once', async () => {
+      const lots: { lotId: string; organizationId: string }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const lotId = await insertLot(ds);
+        lots.push({ lotId, organizationId: (await insertBidder(ds, lotId)).organizationId });
+      }
+      // The group's transaction really commits, then its caller sees the connection fail (what a COMMIT
+      // whose answer was lost looks like): the outcome is unknown to the engine.
+      const runner = app.get(TransactionRunner);
+      const run = runner.run.bind(runner);
+      const lostAnswers: number[] = [];
+      const spy = jest.spyOn(runner, 'run').mockImplementation(async (work, options) => {
+        const result = await run(work, options);
+        if (options?.retries === 0 && !lostAnswers.length) {
+          lostAnswers.push(1);
+          throw new Error('Connection terminated unexpectedly');
+        }
+        return result;
+      });
+      const fallbacksBefore = await fallbacks();
+      let answers: PromiseSettledResult<BidResult>[];
+      try {
+        answers = await Promise.allSettled(lots.map((l) => onlineBid(l.lotId, l.organizationId, 1_000_000n))); // no idempotency keys
+      } finally {
+        spy.mockRestore();
+      }
+      expect(lostAnswers).toHaveLength(1); // a shared transaction happened and lost its answer
+      const failed = answers.filter((a) => a.status === 'rejected');
+      expect(failed.length).toBeGreaterThan(1);
+      for (const a of failed) expect(a).toMatchObject({ reason: { message: 'Connection terminated unexpectedly' } });
+      expect(await fallbacks()).toBe(fallbacksBefore); // not judged again lot by lot
+      for (const l of lots) {
+        const [row] = await ds.query(`SELECT count(*)::int AS bids, (SELECT seq FROM lots WHERE id = $1) AS seq FROM bids WHERE lot_id = $1`, [l.lotId]);
+        expect(row).toEqual({ bids: 1, seq: 1 }); // committed once: a second judging would have stored a second row
+      }
     });
 
     it('a hot lot bid on beside many others keeps one gapless sequence; every acknowledged acceptance is stored', async () => {
