@@ -1771,54 +1771,32 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (PHASES.has(8)) {
-    // The watchers curve: a fresh API process pinned to core 0, this generator (its watcher threads
-    // included: they inherit the affinity) to core 1; light raw-protocol watchers.
+  // The watchers curves: a fresh API process pinned to core 0, this generator (its watcher threads
+  // included: they inherit the affinity) to core 1; light raw-protocol watchers in the socket.io room
+  // (phase 8), or spectators on the feed, GET /live (phase 10).
+  const curves = [
+    { phase: 8, short: 'watchers', feed: false, lot0: 8, what: 'watchers' },
+    { phase: 10, short: 'watchers-feed', feed: true, lot0: 8 + CURVE.length + SCALING.length, what: 'spectators on the feed' },
+  ];
+  for (const c of curves.filter((k) => PHASES.has(k.phase))) {
     const pinned = await startApi(env, { cpus: '0' });
     execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-    process.stdout.write(`phase watchers: API pinned to core 0 at ${pinned.url}, generator pinned to core 1\n`);
+    process.stdout.write(`phase ${c.short}: API pinned to core 0 at ${pinned.url}, generator pinned to core 1\n`);
     await warmUp([pinned]);
     for (const [i, count] of CURVE.entries()) {
       reports.push(
         await runPhase(
           {
-            phase: 8,
-            short: 'watchers',
-            name: `${count} watchers at ${CURVE_RATE} bids/s, API on one core`,
-            lot: seeded.lots[8 + i],
+            phase: c.phase,
+            short: c.short,
+            name: `${count} ${c.what} at ${CURVE_RATE} bids/s, API on one core`,
+            lot: seeded.lots[c.lot0 + i],
             apis: [pinned],
             bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
             watcherTokens,
             watchers: count,
-            raw: true,
-            load: { kind: 'rate', perSecond: CURVE_RATE, seconds: WATCH_SECONDS },
-          },
-          db,
-        ),
-      );
-    }
-    execFileSync('taskset', ['-a', '-p', '-c', '0,1', String(process.pid)], { stdio: 'ignore' });
-    await pinned.stop();
-  }
-  if (PHASES.has(10)) {
-    // The same curve with the watchers on the spectator feed (GET /live): a fresh pinned API process.
-    const pinned = await startApi(env, { cpus: '0' });
-    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-    process.stdout.write(`phase watchers-feed: API pinned to core 0 at ${pinned.url}, generator pinned to core 1\n`);
-    await warmUp([pinned]);
-    for (const [i, count] of CURVE.entries()) {
-      reports.push(
-        await runPhase(
-          {
-            phase: 10,
-            short: 'watchers-feed',
-            name: `${count} spectators on the feed at ${CURVE_RATE} bids/s, API on one core`,
-            lot: seeded.lots[8 + CURVE.length + SCALING.length + i],
-            apis: [pinned],
-            bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
-            watcherTokens,
-            watchers: count,
-            feed: true,
+            raw: !c.feed,
+            feed: c.feed,
             load: { kind: 'rate', perSecond: CURVE_RATE, seconds: WATCH_SECONDS },
           },
           db,
