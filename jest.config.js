@@ -8,6 +8,7 @@ const shared = {
   testEnvironment: 'node',
 };
 module.exports = {
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       ...shared,

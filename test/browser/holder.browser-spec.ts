@@ -1,3 +1,4 @@
+// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { patentCheckChar } from '../../libs/achievements/src';

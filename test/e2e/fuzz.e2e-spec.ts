@@ -1,3 +1,4 @@
+// @expectedSeconds 80 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { TEST_REDIS_URL } from '../support/env';

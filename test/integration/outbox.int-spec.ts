@@ -1,3 +1,4 @@
+// @expectedSeconds 20 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
