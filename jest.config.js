@@ -8,7 +8,7 @@ const shared = {
   testEnvironment: 'node',
 };
 module.exports = {
-  testSequencer: '<rootDir>/test/support/sequencer.js',
+  testSequencer: '<rootDir>/test/support/sequencer.cjs',
   projects: [
     {
       ...shared,

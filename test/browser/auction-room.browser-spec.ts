@@ -1,4 +1,4 @@
-// @expectedSeconds 140 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 140 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import type { Browser, BrowserContext } from 'playwright-core';
 import { fitsWidth, launchBrowser, newContext, screenshot, signIn } from '../support/browser';
 import { PASSWORD, startWorld, type MarketWorld } from './world';

@@ -1,4 +1,4 @@
-// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { patentCheckChar } from '../../libs/achievements/src';

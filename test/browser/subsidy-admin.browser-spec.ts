@@ -1,4 +1,4 @@
-// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newContext, screenshot, signIn } from '../support/browser';

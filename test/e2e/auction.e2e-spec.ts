@@ -1,4 +1,4 @@
-// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 40 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { patentCheckChar } from '../../libs/achievements/src';

@@ -1,4 +1,4 @@
-// @expectedSeconds 30 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 30 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import request from 'supertest';
 import { patentCheckChar } from '../../libs/achievements/src';
 import { startStripeServer, type StripeServer } from '../stripe-server/stripe-server';

@@ -1,4 +1,4 @@
-// @expectedSeconds 65 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 65 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';

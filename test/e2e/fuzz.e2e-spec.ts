@@ -1,4 +1,4 @@
-// @expectedSeconds 80 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 80 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { TEST_REDIS_URL } from '../support/env';

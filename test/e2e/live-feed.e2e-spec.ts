@@ -1,4 +1,4 @@
-// @expectedSeconds 35 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 35 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';

@@ -1,4 +1,4 @@
-// @expectedSeconds 20 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 20 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';

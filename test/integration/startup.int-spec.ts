@@ -1,4 +1,4 @@
-// @expectedSeconds 30 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.js).
+// @expectedSeconds 30 (on a quiet machine): the test sequencer starts the longest files first (test/support/sequencer.cjs).
 import { randomBytes } from 'node:crypto';
 import { runProcess } from '../support/processes';
 
