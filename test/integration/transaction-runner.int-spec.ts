@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
-import { DatabaseModule, TransactionRunner } from '../../libs/database/src';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import { DatabaseModule, dataSourceOptions, TransactionRunner } from '../../libs/database/src';
 import { PlatformConfigModule } from '../../libs/platform/src';
 import { testConfig } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -71,5 +71,39 @@ describe('TransactionRunner', () => {
       }),
     ).rejects.toThrow(/duplicate key/);
     expect(attempts).toBe(1);
+  });
+
+  it('opens READ COMMITTED with one statement even where the database defaults to SERIALIZABLE; other levels as asked', async () => {
+    await ds.query(`ALTER DATABASE "${db.name}" SET default_transaction_isolation = 'serializable'`);
+    const statements: string[] = [];
+    const logger: TypeOrmLogger = {
+      logQuery: (query) => void statements.push(query),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    // a fresh pool: its sessions start after the ALTER DATABASE, so they would inherit SERIALIZABLE
+    const fresh = await new DataSource(dataSourceOptions(db.url, { logging: ['query'], logger })).initialize();
+    try {
+      expect((await fresh.query(`SHOW default_transaction_isolation`))[0].default_transaction_isolation).toBe('read committed');
+      const runner = new TransactionRunner(fresh);
+      statements.length = 0;
+      const level = await runner.run(async (m) => (await m.query(`SHOW transaction_isolation`))[0].transaction_isolation as string);
+      expect(level).toBe('read committed');
+      expect(statements).toEqual(['START TRANSACTION', 'SHOW transaction_isolation', 'COMMIT']);
+      statements.length = 0;
+      const asked = await runner.run(async (m) => (await m.query(`SHOW transaction_isolation`))[0].transaction_isolation as string, {
+        isolation: 'REPEATABLE READ',
+      });
+      expect(asked).toBe('repeatable read');
+      expect(statements).toContain('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      // outside TransactionRunner, a bare statement also runs at READ COMMITTED
+      expect((await fresh.query(`SHOW transaction_isolation`))[0].transaction_isolation).toBe('read committed');
+    } finally {
+      await fresh.destroy();
+      await ds.query(`ALTER DATABASE "${db.name}" RESET default_transaction_isolation`);
+    }
   });
 });

@@ -29,10 +29,12 @@ export class TransactionRunner {
     for (let attempt = 0; ; attempt++) {
       let manager: EntityManager | undefined;
       try {
-        const result = await this.dataSource.transaction(isolation, (m) => {
+        const unit = (m: EntityManager) => {
           manager = m;
           return work(m);
-        });
+        };
+        // READ COMMITTED is every connection's default (SESSION_OPTIONS): no SET TRANSACTION round trip
+        const result = await (isolation === 'READ COMMITTED' ? this.dataSource.transaction(unit) : this.dataSource.transaction(isolation, unit));
         // committed: the domain events it wrote go to their handlers now (the relay retries what fails)
         const events = this.outbox?.takeAppended(manager!) ?? [];
         if (events.length) await this.outbox!.deliver(events);
