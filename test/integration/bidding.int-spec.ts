@@ -111,6 +111,50 @@ describe('bidding engine and closing on PostgreSQL', () => {
     expect((await ds.query(`SELECT count(*)::int AS n FROM bids WHERE lot_id = $1`, [lotId]))[0].n).toBe(1);
   });
 
+  it("answers as a replay a key that another process stored while this batch waited for the lot's lock, and stores it once", async () => {
+    const lotId = await insertLot(ds, { startingPriceFen: 1_000_000n });
+    const b = await insertBidder(ds, lotId);
+    const other = ds.createQueryRunner(); // another API process's batch, holding the lot's lock
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query(`SELECT id FROM lots WHERE id = $1 FOR UPDATE`, [lotId]);
+      await other.query(
+        `INSERT INTO bids (lot_id, registration_id, organization_id, source, idempotency_key, amount_fen, status, reject_code, received_at)
+         VALUES ($1, $2, $3, 'online', 'raced-key', 500000, 'rejected', 'BID_TOO_LOW', now())`,
+        [lotId, b.registrationId, b.organizationId],
+      );
+      const answer = engine.submit({
+        lotId,
+        organizationId: b.organizationId,
+        userId: null,
+        amountFen: 2_000_000n,
+        idempotencyKey: 'raced-key',
+        source: 'online',
+      });
+      // the engine's lock statement waits for the other batch, which commits only then
+      const waiting = async () =>
+        (
+          await ds.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT * FROM lots WHERE id = $1 FOR UPDATE%'`,
+          )
+        )[0].n as number;
+      const deadline = Date.now() + 10_000;
+      while ((await waiting()) !== 1) {
+        if (Date.now() > deadline) throw new Error('the engine never waited for the lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.commitTransaction();
+      // the facts are read after the lock (a snapshot taken before the wait would miss the key and store it twice)
+      expect(await answer).toMatchObject({ status: 'rejected', code: 'BID_TOO_LOW', replay: true });
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    expect((await ds.query(`SELECT count(*)::int AS n FROM bids WHERE lot_id = $1 AND idempotency_key = 'raced-key'`, [lotId]))[0].n).toBe(1);
+    expect((await ds.query(`SELECT seq FROM lots WHERE id = $1`, [lotId]))[0].seq).toBe(0);
+  });
+
   it('rejects, and stores, bids without registration, without a held deposit, or below the minimum', async () => {
     const lotId = await insertLot(ds, { startingPriceFen: 1_000_000n });
     const unpaid = await insertBidder(ds, lotId, { depositStatus: 'pending' });
