@@ -211,8 +211,8 @@ export class BiddingEngine {
         if (!lot) return null;
         const requests = batch.map((p) => p.request);
         // one statement reads the facts, one writes the outcome
-        const decision = this.decide(lot, lotId, requests, await loadBatchFacts(m, lotId, this.factsQuery(lot, requests)), now);
-        if (decision.update) await writeBatch(m, lotId, decision.rows, decision.update);
+        const decision = this.decide(lot, lotId, requests, await loadBatchFacts(m, lot.id, this.factsQuery(lot, requests)), now);
+        if (decision.update) await writeBatch(m, lot.id, decision.rows, decision.update);
         return decision;
       });
       this.alone.delete(lotId);

@@ -1,33 +1,13 @@
 import { queries, type Queryable } from '@zjp/database';
 
 /**
- * The engine's hot path (15,000+ bids/s): per batch, one statement reads the facts and one writes
- * the outcome. Keep it that way: no statement per bid, no extra round trip. A batch of many lots
- * (the engine's groups) also reads its facts with one statement and writes with one.
+ * The engine's hot path (15,000+ bids/s): per transaction, one statement reads the facts and one writes
+ * the outcome, for one lot or a group of many. Keep it that way: no statement per bid, no extra round trip.
  */
 const SQL = queries(__filename, {
-  /** The registrations a batch needs and the stored answers to its idempotency keys, after the lot's lock. */
-  batchFacts: `
-    SELECT 'registration' AS kind, id, organization_id, paddle_number, deposit_status, offline,
-           NULL::text AS idempotency_key, NULL::text AS status, NULL::text AS reject_code, NULL::int AS seq
-      FROM lot_registrations
-     WHERE lot_id = $1 AND (organization_id = ANY($2::uuid[]) OR paddle_number = ANY($3::int[]) OR id = $4)
-    UNION ALL
-    SELECT 'bid', NULL, organization_id, NULL, NULL, NULL, idempotency_key, status, reject_code, seq
-      FROM bids
-     WHERE lot_id = $1 AND (organization_id, idempotency_key) IN (SELECT * FROM unnest($5::uuid[], $6::text[]))`,
-  /** The batch's bids, and the lot's new state when it changed ($23). ends_at only when a bid extended it. */
-  writeBatch: `
-    WITH inserted AS (
-      INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
-      SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
-    )
-    UPDATE lots SET current_fen = $15, leader_registration_id = $16, leader_proxy_max_fen = $17, leader_proxy_set_at = $18, seq = $19, bid_count = $20,
-           chain_head = $21, ends_at = COALESCE($22, ends_at), status = CASE WHEN status = 'scheduled' THEN 'open' ELSE status END
-     WHERE id = $1 AND $23::boolean`,
   /**
-   * batchFacts for several lots at once: one entry per lot in $1 (its organizations, paddles, leader
-   * and keys), each answered as batchFacts would (the same indexes), tagged with its lot.
+   * The registrations a batch needs and the stored answers to its idempotency keys, after the lots'
+   * lock: one entry per lot in $1 (its organizations, paddles, leader and keys), tagged with its lot.
    */
   groupFacts: `
     SELECT q.lot_id, f.* FROM jsonb_to_recordset($1::jsonb) AS q(lot_id uuid, organization_ids uuid[], paddle_numbers int[], leader uuid, key_organizations uuid[], keys text[])
@@ -41,7 +21,7 @@ const SQL = queries(__filename, {
         FROM bids
        WHERE lot_id = q.lot_id AND (organization_id, idempotency_key) IN (SELECT * FROM unnest(q.key_organizations, q.keys))
     ) f`,
-  /** writeBatch for several lots at once: the bids of all ($1 their lots), and the new state of the lots that changed ($15..). */
+  /** The bids of a group's batches ($1 their lots), and the new state of the lots that changed ($15..). ends_at only when a bid extended it. */
   writeGroup: `
     WITH inserted AS (
       INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
@@ -79,7 +59,7 @@ export interface BatchFactsQuery {
 }
 
 /**
- * One bids row, in the column order of writeBatch: registration_id, organization_id, user_id,
+ * One bids row, in the column order of writeGroup after lot_id: registration_id, organization_id, user_id,
  * source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at.
  */
 export type BidRowValues = [
@@ -111,29 +91,16 @@ export interface LotStateUpdate {
   changed: boolean;
 }
 
+/** The facts of one locked lot's batch (`lotId` as the database spells it: the locked row's id). */
 export async function loadBatchFacts(
   m: Queryable,
   lotId: string,
   q: BatchFactsQuery,
 ): Promise<{ registrations: BatchRegistration[]; stored: StoredBidAnswer[] }> {
-  const found = (await m.query(SQL.batchFacts, [
-    lotId,
-    q.organizationIds,
-    q.paddleNumbers,
-    q.leaderRegistrationId,
-    q.keyed.map((k) => k.organizationId),
-    q.keyed.map((k) => k.idempotencyKey),
-  ])) as ((BatchRegistration & { kind: 'registration' }) | (StoredBidAnswer & { kind: 'bid' }))[];
-  const registrations: BatchRegistration[] = [];
-  const stored: StoredBidAnswer[] = [];
-  for (const row of found) {
-    if (row.kind === 'registration') registrations.push(row);
-    else stored.push(row);
-  }
-  return { registrations, stored };
+  return (await loadGroupFacts(m, [{ lotId, ...q }])).get(lotId)!;
 }
 
-/** loadBatchFacts for several lots (each locked): the facts of each, by lot id. */
+/** The facts of several locked lots' batches, by lot id (as the database spells it). */
 export async function loadGroupFacts(
   m: Queryable,
   lots: (BatchFactsQuery & { lotId: string })[],
@@ -179,19 +146,7 @@ export async function writeGroup(m: Queryable, batches: { lotId: string; rows: B
   ]);
 }
 
+/** One locked lot's batch: its bids, and its new state when it changed. */
 export async function writeBatch(m: Queryable, lotId: string, rows: BidRowValues[], lot: LotStateUpdate): Promise<void> {
-  const column = (i: number) => rows.map((row) => row[i]);
-  await m.query(SQL.writeBatch, [
-    lotId,
-    ...Array.from({ length: 13 }, (_, i) => column(i)),
-    lot.currentFen,
-    lot.leaderRegistrationId,
-    lot.leaderProxyMaxFen,
-    lot.leaderProxySetAt,
-    lot.seq,
-    lot.bidCount,
-    lot.chainHead,
-    lot.extendedEndsAt,
-    lot.changed,
-  ]);
+  await writeGroup(m, [{ lotId, rows, lot }]);
 }
