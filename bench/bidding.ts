@@ -59,11 +59,12 @@
  *   BENCH_WATCHERS=5000  BENCH_WATCH_RATE=50  BENCH_WATCH_SECONDS=10
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
+ *   BENCH_API_LOG=/tmp/api.log   keep each API process's whole output in /tmp/api.log.<pid> (with --trace-gc, say)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -101,6 +102,8 @@ function setting(name: string, fallback: number): number {
 }
 
 const SECONDS = setting('BENCH_SECONDS', 10);
+/** BENCH_API_LOG=/tmp/api.log: each API process's whole output goes to /tmp/api.log.<pid> (e.g. with --trace-gc in BENCH_API_NODE_ARGS) */
+const API_LOG = process.env.BENCH_API_LOG;
 const BIDDERS = Math.max(2, Math.floor(setting('BENCH_BIDDERS', 200)));
 const DEPTH = Math.max(1, Math.floor(setting('BENCH_DEPTH', 4)));
 const RATE = setting('BENCH_RATE', 2000);
@@ -335,6 +338,7 @@ function startApi(env: Record<string, string>, options: { cpus?: string; entry?:
   return new Promise<ApiProcess>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the API did not start within 30 s:\n${out}`)), 30_000);
     const onData = (chunk: Buffer) => {
+      if (API_LOG) appendFileSync(`${API_LOG}.${child.pid}`, chunk);
       if (head.length < 4000) head += chunk.toString();
       out = (out + chunk.toString()).slice(-4000);
       const m =

@@ -85,6 +85,36 @@ describe('rate-limit storage in Redis', () => {
     counters.forEach((c) => c.close());
   });
 
+  it('sends the counts of many users in one command per thousand keys, each total and expiry right', async () => {
+    const client = factories[8].client();
+    const counter = new SharedWindowCounter(client, { prefix: `${prefix}rl:many:`, limit: 100, windowMs: 60_000, flushMs: 60_000 });
+    await counter.flush(); // nothing pending: no command
+    const users = Array.from({ length: 2500 }, (_, i) => `u${i}`);
+    for (const user of users) for (let n = 0; n <= users.indexOf(user) % 3; n++) counter.take(user); // 1, 2 or 3 each
+    const sent: string[] = [];
+    const send = client.sendCommand.bind(client);
+    const spy = jest.spyOn(client, 'sendCommand').mockImplementation((command, stream) => {
+      sent.push(command.name);
+      return send(command, stream);
+    });
+    await counter.flush();
+    spy.mockRestore();
+    // 3 scripts (1000 + 1000 + 500 keys), each EVALSHA, or EVAL when Redis did not know the script yet
+    expect(sent.filter((name) => name === 'evalsha')).toHaveLength(3);
+    expect(sent.filter((name) => !['evalsha', 'eval'].includes(name))).toEqual([]);
+    const window = Math.floor(Date.now() / 60_000);
+    const stored = await redis.mget(users.map((u) => `${prefix}rl:many:${u}:${window}`));
+    expect(stored).toEqual(users.map((_, i) => String((i % 3) + 1)));
+    expect(await redis.pttl(`${prefix}rl:many:u2499:${window}`)).toBeGreaterThan(110_000);
+    // the totals came back: a user at the limit in Redis is refused here after the next flush
+    await client.incrby(`${prefix}rl:many:u0:${window}`, 99);
+    counter.take('u0');
+    await counter.flush();
+    expect(counter.take('u0')).toBeGreaterThan(0);
+    expect(counter.take('u1')).toBe(0);
+    counter.close();
+  });
+
   it('overshoots the shared limit by at most what the processes accept between two flushes', async () => {
     const limit = 50;
     const counters = factories

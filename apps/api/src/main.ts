@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@zjp/platform';
+import { loadConfigOrExit, tuneRuntime } from '@zjp/platform';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  tuneRuntime(config);
   const app = await createApiApp(config);
   await app.listen(config.PORT, '0.0.0.0');
   const url = await app.getUrl();

@@ -1,4 +1,5 @@
 export * from './config/app-config';
+export * from './config/runtime-tuning';
 export * from './config/config.module';
 export * from './config/schedule-setting';
 export * from './redis/redis-connection.factory';

@@ -42,6 +42,10 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url('must be a URL').optional(),
+  // V8's young-generation collector on helper threads (on) or on the process's own thread (off, the default):
+  // with one API process per core (docker/compose.yml), helpers only compete with the other processes for the
+  // cores; on a 2-core machine off cut the API's CPU per bid by a quarter (docs/BENCHMARKS.md, "fourth pass").
+  GC_PARALLEL_SCAVENGE: z.enum(['on', 'off']).default('off'),
   // Live updates to a lot's watchers: at most one lot.bids event per lot per this many ms per API process (0: one per commit).
   LIVE_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
   // The spectators' feed (GET /live): a feed socket with more unsent bytes than this is dropped (its client reconnects and fills the gap).
