@@ -12,7 +12,10 @@ function helperWorkPerScavenge(setting: 'on' | 'off'): number[] {
     const keep = [];
     for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 2e5) keep.splice(0, 1e5); }
   `;
-  const out = execFileSync(process.execPath, ['--trace-gc-nvp', '-r', '@swc-node/register', '-e', script], { encoding: 'utf8', cwd: join(__dirname, '../../../..') });
+  const out = execFileSync(process.execPath, ['--trace-gc-nvp', '-r', '@swc-node/register', '-e', script], {
+    encoding: 'utf8',
+    cwd: join(__dirname, '../../../..'),
+  });
   const scavenges = out.split('\n').filter((line) => line.includes('gc=s'));
   // the last 20: the first ones may run while the module loader starts, before tuneRuntime
   return scavenges.slice(-20).map((line) => Number(/background\.scavenge\.parallel=([\d.]+)/.exec(line)![1]));
