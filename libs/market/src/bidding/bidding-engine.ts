@@ -50,6 +50,8 @@ interface Pending {
   request: BidRequest;
   resolve: (r: BidResult) => void;
   reject: (e: unknown) => void;
+  /** when it reached the engine (performance.now(), for zjp_bid_ack_seconds) */
+  at: number;
 }
 
 /** One lot's share of a transaction: the bids taken from its queue, in arrival order. */
@@ -84,6 +86,14 @@ const MAX_GROUP = 64;
  * wait together, and the next free one judges up to MAX_GROUP of them at once.
  */
 const MAX_TRANSACTIONS = 4;
+
+/** The metrics' label set of each bid source, made once (prom-client reads it on every bid). */
+const SOURCE_LABELS = new Map<BidSource, { source: BidSource }>();
+function sourceLabels(source: BidSource): { source: BidSource } {
+  let labels = SOURCE_LABELS.get(source);
+  if (!labels) SOURCE_LABELS.set(source, (labels = { source }));
+  return labels;
+}
 
 /**
  * Whether PostgreSQL itself answered with an error (a SQLSTATE: the transaction was rolled back), as
@@ -125,33 +135,16 @@ export class BiddingEngine {
   ) {}
 
   submit(request: BidRequest): Promise<BidResult> {
-    const answer = this.enqueue(request);
-    const metrics = this.metrics;
-    if (!metrics) return answer;
-    metrics.bidsReceived.inc({ source: request.source });
-    const stop = metrics.bidAckSeconds.startTimer({ source: request.source });
-    answer.then(
-      (r) => {
-        stop();
-        metrics.bidsAnswered.inc({ source: request.source, outcome: r.status, code: r.code ?? '' });
-      },
-      (err: unknown) => {
-        stop();
-        metrics.bidsAnswered.inc({ source: request.source, outcome: 'failed', code: mapError(err).body.code });
-      },
-    );
-    return answer;
-  }
-
-  private enqueue(request: BidRequest): Promise<BidResult> {
+    this.metrics?.bidsReceived.inc(sourceLabels(request.source));
     return new Promise<BidResult>((resolve, reject) => {
+      const pending: Pending = { request, resolve, reject, at: this.metrics ? performance.now() : 0 };
       const queue = this.queues.get(request.lotId);
       if (queue) {
         // waiting already, or in flight (the lot is ready again when its transaction ends)
-        queue.push({ request, resolve, reject });
+        queue.push(pending);
         return;
       }
-      this.queues.set(request.lotId, [{ request, resolve, reject }]);
+      this.queues.set(request.lotId, [pending]);
       this.ready.add(request.lotId);
       if (!this.pumpQueued) {
         // after the I/O callbacks of this turn: the bids that came in together are judged together
@@ -162,6 +155,36 @@ export class BiddingEngine {
         });
       }
     });
+  }
+
+  /** Answers a batch's bids in order, and counts and times the answers (zjp_bids_answered_total: once per outcome and batch). */
+  private answer(batch: Pending[], results: BidResult[]): void {
+    batch.forEach((p, i) => p.resolve(results[i]));
+    if (!this.metrics) return;
+    const now = performance.now();
+    const outcomes = new Map<string, { source: BidSource; outcome: string; code: string; n: number }>();
+    batch.forEach((p, i) => {
+      const { source } = p.request;
+      this.metrics!.bidAckSeconds.observe(sourceLabels(source), (now - p.at) / 1000);
+      const { status, code = '' } = results[i];
+      const key = `${source} ${status} ${code}`;
+      const counted = outcomes.get(key);
+      if (counted) counted.n++;
+      else outcomes.set(key, { source, outcome: status, code, n: 1 });
+    });
+    for (const { n, ...labels } of outcomes.values()) this.metrics.bidsAnswered.inc(labels, n);
+  }
+
+  /** Fails bids (their transaction failed, or their lot does not exist), counted as `failed` with the error's code. */
+  private fail(batch: Pending[], err: unknown): void {
+    batch.forEach((p) => p.reject(err));
+    if (!this.metrics) return;
+    const now = performance.now();
+    const code = mapError(err).body.code;
+    for (const p of batch) {
+      this.metrics.bidAckSeconds.observe(sourceLabels(p.request.source), (now - p.at) / 1000);
+      this.metrics.bidsAnswered.inc({ source: p.request.source, outcome: 'failed', code });
+    }
   }
 
   /** Starts transactions while there are lots waiting and fewer than MAX_TRANSACTIONS in flight. */
@@ -212,7 +235,7 @@ export class BiddingEngine {
         const requests = batch.map((p) => p.request);
         // one statement reads the facts, one writes the outcome
         const decision = this.decide(lot, lotId, requests, await loadBatchFacts(m, lot.id, this.factsQuery(lot, requests)), now);
-        if (decision.update) await writeBatch(m, lot.id, decision.rows, decision.update);
+        if (decision.update) await writeBatch(m, lot.id, decision.rows, decision.update, now);
         return decision;
       });
       this.alone.delete(lotId);
@@ -221,7 +244,7 @@ export class BiddingEngine {
     } catch (err) {
       this.alone.add(lotId);
       this.logger.error(`bid batch for lot ${lotId} failed: ${err instanceof Error ? err.message : String(err)}`);
-      batch.forEach((p) => p.reject(err));
+      this.fail(batch, err);
     }
   }
 
@@ -269,7 +292,7 @@ export class BiddingEngine {
             const d = decisions[i];
             return d?.update ? [{ lotId: found[i]!.id, rows: d.rows, lot: d.update }] : [];
           });
-          if (writes.length) await writeGroup(m, writes);
+          if (writes.length) await writeGroup(m, writes, now);
           committing = true;
           return decisions;
         },
@@ -281,7 +304,7 @@ export class BiddingEngine {
         // bids are not judged again (a bid without an idempotency key would be stored twice); they fail
         // as a lone lot's do, and a client resends with its key (replayed if it was stored).
         this.logger.error(`bid batch for ${group.length} lots failed: ${err instanceof Error ? err.message : String(err)}`);
-        for (const { batch } of group) batch.forEach((p) => p.reject(err));
+        for (const { batch } of group) this.fail(batch, err);
         return;
       }
       // Failed before COMMIT, or PostgreSQL refused the COMMIT (a deadlock, one lot's bad data): the group
@@ -299,10 +322,10 @@ export class BiddingEngine {
   private settle({ batch }: LotBatch, judged: Judged | null): void {
     if (!judged) {
       // A lot that does not exist is not a bid's outcome but a wrong address: 404 over HTTP, an error ack on the socket.
-      batch.forEach((p) => p.reject(new NotFoundError('LOT_NOT_FOUND', 'No such lot')));
+      this.fail(batch, new NotFoundError('LOT_NOT_FOUND', 'No such lot'));
       return;
     }
-    batch.forEach((p, i) => p.resolve(judged.results[i]));
+    this.answer(batch, judged.results);
     judged.publish();
   }
 
@@ -345,14 +368,20 @@ export class BiddingEngine {
     const rows: BidRowValues[] = [];
     const accepted: { seq: number; paddle: number; amountFen: bigint; proxy: boolean; floor: boolean; at: Date }[] = [];
     const results: BidResult[] = [];
-    const snapshot = (leading: boolean, extra: Partial<BidResult>): BidResult => ({
-      status: 'rejected',
-      currentFen: state.currentFen?.toString() ?? null,
-      leading,
-      endsAt: state.endsAt.toISOString(),
-      replay: false,
-      ...extra,
-    });
+    // an answer with the lot's state as it stands after the bids judged so far (the end's text made once per end)
+    let endsAtTime = NaN;
+    let endsAt = '';
+    const snapshot = (status: BidResult['status'], leading: boolean, replay: boolean, code?: RejectCode, seq?: number, minimumFen?: string): BidResult => {
+      if (state.endsAt.getTime() !== endsAtTime) {
+        endsAtTime = state.endsAt.getTime();
+        endsAt = state.endsAt.toISOString();
+      }
+      const result: BidResult = { status, currentFen: state.currentFen?.toString() ?? null, leading, endsAt, replay };
+      if (code !== undefined) result.code = code;
+      if (seq !== undefined) result.seq = seq;
+      if (minimumFen !== undefined) result.minimumFen = minimumFen;
+      return result;
+    };
 
     for (const r of requests) {
       const key = r.idempotencyKey && r.organizationId ? `${r.organizationId}|${r.idempotencyKey}` : null;
@@ -366,12 +395,13 @@ export class BiddingEngine {
         if (old) {
           const reg = byOrg.get(old.organization_id);
           results.push(
-            snapshot(!!reg && state.leaderId === reg.id, {
-              status: old.status as 'accepted' | 'rejected',
-              code: (old.reject_code ?? undefined) as RejectCode | undefined,
-              seq: old.seq ?? undefined,
-              replay: true,
-            }),
+            snapshot(
+              old.status as 'accepted' | 'rejected',
+              !!reg && state.leaderId === reg.id,
+              true,
+              (old.reject_code ?? undefined) as RejectCode | undefined,
+              old.seq ?? undefined,
+            ),
           );
           continue;
         }
@@ -399,7 +429,6 @@ export class BiddingEngine {
             b.seq,
             chainHead,
             hash,
-            now,
           ]);
           chainHead = hash;
           leaders.add(b.bidderId); // each accepted bid led when it entered (a proxy's counter-bid outbids the bid it answers)
@@ -410,7 +439,7 @@ export class BiddingEngine {
       }
       let result: BidResult;
       if (judgement.accepted) {
-        result = snapshot(state.leaderId === reg!.id, { status: 'accepted', seq: judgement.ownSeq });
+        result = snapshot('accepted', state.leaderId === reg!.id, false, undefined, judgement.ownSeq);
         if (judgement.bids.length === 0) {
           // a leader raising its proxy maximum: stored as an instruction, with no sequence number
           rows.push([
@@ -426,7 +455,6 @@ export class BiddingEngine {
             null,
             null,
             null,
-            now,
           ]);
         }
         if (key) seen.set(key, result);
@@ -435,7 +463,7 @@ export class BiddingEngine {
       }
       // refused before the amount was looked at (the lot's time or status, the bidder): not reported as leading
       const leading = !!reg && !BEFORE_THE_AMOUNT.has(judgement.code) && state.leaderId === reg.id;
-      result = snapshot(leading, { code: judgement.code, minimumFen: judgement.minimumFen?.toString() });
+      result = snapshot('rejected', leading, false, judgement.code, undefined, judgement.minimumFen?.toString());
       rows.push([
         reg?.id ?? null,
         reg?.organization_id ?? r.organizationId ?? null,
@@ -449,7 +477,6 @@ export class BiddingEngine {
         null,
         null,
         null,
-        now,
       ]);
       if (key) seen.set(key, result);
       results.push(result);

@@ -16,7 +16,7 @@ CROSS JOIN LATERAL (
 -- name: writeGroup
 WITH inserted AS (
   INSERT INTO bids (lot_id, registration_id, organization_id, user_id, source, idempotency_key, amount_fen, max_fen, status, reject_code, seq, prev_hash, hash, received_at)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::timestamptz[])
+  SELECT b.*, $14::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[]) AS b
 )
 UPDATE lots l SET current_fen = u.current_fen, leader_registration_id = u.leader, leader_proxy_max_fen = u.proxy_max, leader_proxy_set_at = u.proxy_set_at,
        seq = u.seq, bid_count = u.bid_count, chain_head = u.chain_head, ends_at = COALESCE(u.extended_ends_at, l.ends_at),

@@ -60,6 +60,15 @@ describe('parseSocketBid: the hot-path check of lot.bid agrees with SocketBidDto
     ['a key of 101 emoji', { lotId: LOT, amountFen: '100', idempotencyKey: '😀'.repeat(101) }],
     ['an unknown field', { lotId: LOT, amountFen: '100', organizationId: LOT }],
     ['everything wrong', { lotId: 1, amountFen: 1, maxFen: 1, idempotencyKey: '', extra: true }],
+    // what the flat fast path (isFlatAndStorable) hands to inspectInput
+    [
+      'a prototype key, as JSON.parse makes it',
+      JSON.parse(`{"lotId":"${LOT}","amountFen":"100","idempotencyKey":"k","__proto__":{"x":1}}`) as Record<string, unknown>,
+    ],
+    ['a nested value hiding a NUL', { lotId: LOT, amountFen: { deep: 'x\u0000' }, idempotencyKey: 'k' }],
+    ['an array value', { lotId: LOT, amountFen: ['100'], idempotencyKey: 'k' }],
+    ['a field named with a lone low surrogate', { lotId: LOT, amountFen: '100', idempotencyKey: 'k', ['\udc00']: 'x' }],
+    ['a lone surrogate in the amount', { lotId: LOT, amountFen: '10\ud800', idempotencyKey: 'k' }],
   ];
 
   it.each(cases)('%s', async (_name, body) => {

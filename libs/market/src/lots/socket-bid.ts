@@ -1,5 +1,5 @@
 import { ValidationError } from '@zjp/core';
-import { inspectInput } from '@zjp/platform';
+import { inspectInput, isFlatAndStorable } from '@zjp/platform';
 
 /** A bid sent over socket.io (`lot.bid`), checked. */
 export interface SocketBid {
@@ -30,8 +30,10 @@ export function parseSocketBid(body: unknown): SocketBid {
     throw new ValidationError([{ field: '', code: 'isObject', message: 'the bid must be an object' }]);
   }
   // As the pipe does before class-validator: too deep, NUL characters and lone surrogates first.
-  const unstorable = inspectInput(body);
-  if (unstorable.length) throw new ValidationError(unstorable);
+  if (!isFlatAndStorable(body as Record<string, unknown>)) {
+    const unstorable = inspectInput(body);
+    if (unstorable.length) throw new ValidationError(unstorable);
+  }
   const b = body as Record<string, unknown>;
   const problems: { field: string; code: string; message: string }[] = [];
   for (const key of Object.keys(b)) {

@@ -34,6 +34,22 @@ function stringProblem(field: string, value: string): FieldError | undefined {
 }
 
 /**
+ * Whether inspectInput finds nothing in an object whose values are all strings, numbers, booleans or null (a socket
+ * bid): none nested, no key naming the prototype, no string a column cannot take. Allocates nothing; false means
+ * "ask inspectInput", which names the problems.
+ */
+export function isFlatAndStorable(value: Record<string, unknown>): boolean {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (PROTOTYPE_KEYS.has(key) || stringProblem('', key)) return false;
+    const v = value[key];
+    if (typeof v === 'object' && v !== null) return false;
+    if (typeof v === 'string' && stringProblem('', v)) return false;
+  }
+  return true;
+}
+
+/**
  * Walks a request's value (body, query, params, socket payload) without recursion: throws
  * TooDeepError beyond MAX_INPUT_DEPTH and returns the strings (values and keys) that no column or
  * validator can take, each named by its field path as the validation pipe names fields.
