@@ -60,6 +60,8 @@
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
  *   BENCH_API_LOG=/tmp/api.log   keep each API process's whole output in /tmp/api.log.<pid> (with --trace-gc, say)
+ *   BENCH_BIDDER_CLIENT=socketio   bidders on socket.io-client (the default, raw: the socket.io protocol over a plain
+ *     WebSocket, RawSocket, at about half the generator's CPU per bid)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -68,6 +70,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
@@ -101,6 +104,9 @@ function setting(name: string, fallback: number): number {
   return value;
 }
 
+// The generator stands for clients on other machines: its young-generation GC runs on its own thread (as the API's
+// does by default, GC_PARALLEL_SCAVENGE=off), so GC helper threads do not take the cores from the processes measured.
+setFlagsFromString('--no-parallel-scavenge');
 const SECONDS = setting('BENCH_SECONDS', 10);
 /** BENCH_API_LOG=/tmp/api.log: each API process's whole output goes to /tmp/api.log.<pid> (e.g. with --trace-gc in BENCH_API_NODE_ARGS) */
 const API_LOG = process.env.BENCH_API_LOG;
@@ -480,7 +486,17 @@ async function inBatches<T, R>(items: T[], size: number, work: (item: T, index: 
   return out;
 }
 
-const allSockets = new Set<Socket>();
+/** What the phases use of a client's connection: socket.io-client's Socket, or the light RawSocket below. */
+interface ClientSocket {
+  readonly connected: boolean;
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as socket.io-client types its listeners
+  on(event: string, listener: (payload: any) => void): unknown;
+  removeAllListeners(): unknown;
+  close(): unknown;
+}
+
+const allSockets = new Set<ClientSocket>();
 
 function connect(url: string, token: string): Promise<Socket> {
   const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
@@ -493,7 +509,110 @@ function connect(url: string, token: string): Promise<Socket> {
   });
 }
 
-function closeSockets(sockets: Socket[]): void {
+/**
+ * A light bidder: engine.io 4 / socket.io 5 spoken over a plain `ws` WebSocket, as rawWatcher does, with what the
+ * phases use of socket.io-client (emit with an acknowledgement and a timeout, events, `connected`). The bidders
+ * stand for clients on other machines; on this one they share the two cores with the API processes and
+ * PostgreSQL, and socket.io-client's per-packet machinery cost the generator about twice as much CPU per bid
+ * (docs/BENCHMARKS.md, fourth pass; BENCH_BIDDER_CLIENT=socketio brings it back). Acknowledgements time out
+ * by a sweep once a second, not a timer per bid.
+ */
+class RawSocket implements ClientSocket {
+  connected = false;
+  private nextId = 0;
+  private readonly acks = new Map<number, { resolve: (a: unknown) => void; reject: (e: Error) => void; deadline: number }>();
+  private readonly listeners = new Map<string, ((payload: unknown) => void)[]>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(private readonly ws: WebSocket) {
+    this.sweep = setInterval(() => {
+      const now = performance.now();
+      for (const [id, a] of this.acks) {
+        if (a.deadline > now) continue;
+        this.acks.delete(id);
+        a.reject(new Error('operation has timed out'));
+      }
+    }, 1000).unref();
+    ws.on('close', () => {
+      this.connected = false;
+      clearInterval(this.sweep);
+      for (const a of this.acks.values()) a.reject(new Error('socket closed'));
+      this.acks.clear();
+    });
+  }
+
+  /** Handles a frame after the handshake: an acknowledgement `43<id>[answer]`, an event `42[name, payload]`, a ping `2`. */
+  receive(data: Buffer): void {
+    if (data[0] === 0x34 && data[1] === 0x33) {
+      // '43<id>[…]'
+      let i = 2;
+      let id = 0;
+      while (data[i] >= 0x30 && data[i] <= 0x39) id = id * 10 + (data[i++] - 0x30);
+      const a = this.acks.get(id);
+      if (!a) return;
+      this.acks.delete(id);
+      a.resolve((JSON.parse(data.toString('utf8', i)) as unknown[])[0]);
+    } else if (data[0] === 0x34 && data[1] === 0x32) {
+      const [name, payload] = JSON.parse(data.toString('utf8', 2)) as [string, unknown];
+      for (const listener of this.listeners.get(name) ?? []) listener(payload);
+    } else if (data.length === 1 && data[0] === 0x32) this.ws.send('3');
+    else if (data[0] === 0x34 && data[1] === 0x31) this.ws.close(); // '41': the server disconnected this socket
+  }
+
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> } {
+    return {
+      emitWithAck: (event, payload) =>
+        new Promise((resolve, reject) => {
+          if (!this.connected) return reject(new Error('socket closed'));
+          const id = this.nextId++;
+          this.acks.set(id, { resolve, reject, deadline: performance.now() + ms });
+          this.ws.send(`42${id}${JSON.stringify([event, payload])}`);
+        }),
+    };
+  }
+
+  on(event: string, listener: (payload: unknown) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+
+  removeAllListeners(): this {
+    this.listeners.clear();
+    return this;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+const BIDDER_CLIENT = process.env.BENCH_BIDDER_CLIENT === 'socketio' ? 'socketio' : 'raw';
+
+/** A bidder's connection, signed in with its access token: a RawSocket, or socket.io-client's with BENCH_BIDDER_CLIENT=socketio. */
+function connectBidder(url: string, token: string): Promise<ClientSocket> {
+  if (BIDDER_CLIENT === 'socketio') return connect(url, token);
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+  const socket = new RawSocket(ws);
+  allSockets.add(socket);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bidder connection to ${url}: not connected within 60 s`)), 60_000);
+    ws.on('error', (err) => reject(err));
+    const handshake = (data: Buffer) => {
+      const s = data.toString();
+      if (s.startsWith('0')) ws.send(`40${JSON.stringify({ token })}`);
+      else if (s.startsWith('40')) {
+        clearTimeout(timer);
+        ws.off('message', handshake);
+        ws.on('message', (frame: Buffer) => socket.receive(frame));
+        socket.connected = true;
+        resolve(socket);
+      } else if (s.startsWith('44')) reject(new Error(`bidder connection to ${url} refused: ${s}`));
+    };
+    ws.on('message', handshake);
+  });
+}
+
+function closeSockets(sockets: ClientSocket[]): void {
   for (const s of sockets) {
     s.removeAllListeners();
     s.close();
@@ -784,7 +903,7 @@ class Watcher {
 }
 
 interface Bidder {
-  socket: Socket;
+  socket: ClientSocket;
   /** organisation index, 0-based */
   index: number;
   api: number;
@@ -956,7 +1075,7 @@ async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
     if (!ack.ok) throw new Error(`lot.join refused: ${JSON.stringify(ack)}`);
   });
   const bidders: Bidder[] = await inBatches(spec.bidderTokens, 100, async (token, i) => ({
-    socket: await connect(apis[i % apis.length].url, token),
+    socket: await connectBidder(apis[i % apis.length].url, token),
     index: i,
     api: i % apis.length,
   }));
@@ -1242,7 +1361,7 @@ async function runManyLots(opts: {
     { urls: apis.map((a) => a.url), tokens: opts.watcherTokens, lotIds, raw: true, feed: SPECTATORS === 'feed' },
     M * MANY_PER_LOT,
   );
-  const sockets = await inBatches(opts.bidderTokens, 100, (token, i) => connect(apis[i % apis.length].url, token));
+  const sockets = await inBatches(opts.bidderTokens, 100, (token, i) => connectBidder(apis[i % apis.length].url, token));
   await new Promise((r) => setTimeout(r, 500));
   const rssAfter = apis.reduce((sum, a) => sum + rssKB(a.child.pid!), 0);
 
@@ -1893,6 +2012,7 @@ async function main(): Promise<void> {
     watchersFeedCurve: curveOf(feedCurve),
     rssKBPerFeedWatcherSlope: slopeOf(feedCurve),
     spectators: SPECTATORS,
+    bidderClient: BIDDER_CLIENT,
     manyLots: many ? { ackP99Ms: many.ackP99Ms, broadcastP99Ms: many.broadcastP99Ms, lost: many.lost } : null,
     acceptedPerSecond: throughput?.acceptedPerSecond ?? null,
     throughputPhase: throughput?.phase ?? null,
