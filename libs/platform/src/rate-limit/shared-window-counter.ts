@@ -22,7 +22,8 @@ export interface SharedWindowCounterOptions {
  * Adds each count to its key (INCRBY) and sets the key's expiry, for every key of a flush in one command:
  * KEYS the windows' keys, ARGV their counts then the expiry in ms; answers the totals in KEYS' order.
  * (A pipeline of INCRBY + PEXPIRE per key cost the API more garbage than anything else on the bidding
- * path: a command object, its arguments and its promise per key, a flush every 50 ms.)
+ * path: a command object, its arguments and its promise per key, a flush every 50 ms.) One script touches many
+ * keys: on a Redis Cluster they would need one hash slot (a `{tag}` in the prefix); the platform runs one Redis.
  */
 const ADD_WINDOW_COUNTS = `
 local ttl = ARGV[#KEYS + 1]
