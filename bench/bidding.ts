@@ -60,6 +60,8 @@
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
  *   BENCH_API_LOG=/tmp/api.log   keep each API process's whole output in /tmp/api.log.<pid> (with --trace-gc, say)
+ *   BENCH_ACK_ONE_API=1   ack-rate through one API process instead of two (the lot's bids then never wait for the other
+ *     process's transaction on the lot's lock)
  *   BENCH_BIDDER_CLIENT=socketio   bidders on socket.io-client (the default, raw: the socket.io protocol over a plain
  *     WebSocket, RawSocket, at about half the generator's CPU per bid)
  */
@@ -1837,7 +1839,7 @@ async function main(): Promise<void> {
           short: 'ack-rate',
           name: `fixed rate ${RATE} bids/s`,
           lot: seeded.lots[3],
-          apis: await two(),
+          apis: process.env.BENCH_ACK_ONE_API ? [apis[0]] : await two(),
           bidderTokens,
           watcherTokens,
           watchers: 2,
