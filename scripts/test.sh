@@ -28,19 +28,37 @@ if command -v redis-cli >/dev/null; then # clear what an earlier run left under 
 fi
 _zjp_log "tests: DATABASE_URL=$(_zjp_redact "$DATABASE_URL") REDIS_URL=$(_zjp_redact "$REDIS_URL") REDIS_PREFIX=$REDIS_PREFIX"
 
-# Prettier's check, type-aware lint and the web app's type check and build (apps/web/dist, which the API
-# serves and the browser tests open) on one core; one tsc pass that type-checks everything else
-# (tests included) and emits dist/ (e2e tests start the built API and worker as real processes) on the other.
+# The web app's build (apps/web/dist, which the API serves and the browser tests open) on one core, beside
+# one tsc pass that type-checks everything else (tests included) and emits dist/ (e2e tests start the built
+# API and worker as real processes) on the other. Prettier's check and the type-aware lint need neither:
+# they run beside the tests (the machine has no idle core to give them earlier), and their verdict counts.
+web_log=$(mktemp)
+npm run --silent web:build >"$web_log" 2>&1 &
+web_pid=$!
+if ! npm run build:checked; then kill "$web_pid" 2>/dev/null || true; cat "$web_log"; exit 1; fi
+web_status=0
+wait "$web_pid" || web_status=$?
+cat "$web_log"
+rm -f "$web_log"
+[ "$web_status" -eq 0 ] || exit "$web_status"
 lint_log=$(mktemp)
-{ npm run --silent format:check && npm run lint && npm run --silent web:build; } >"$lint_log" 2>&1 &
+{ npm run --silent format:check && npm run lint; } >"$lint_log" 2>&1 &
 lint_pid=$!
-if ! npm run build:checked; then kill "$lint_pid" 2>/dev/null || true; cat "$lint_log"; exit 1; fi
-lint_status=0
-wait "$lint_pid" || lint_status=$?
-cat "$lint_log"
-rm -f "$lint_log"
-[ "$lint_status" -eq 0 ] || exit "$lint_status"
-if [ $# -gt 0 ]; then exec npx jest --runInBand "$@"; fi
+# the lint's verdict, after whatever ran beside it
+lint_verdict() {
+  local status=0
+  wait "$lint_pid" || status=$?
+  echo "--- prettier and lint (run beside the tests) ---"
+  cat "$lint_log"
+  rm -f "$lint_log"
+  return "$status"
+}
+if [ $# -gt 0 ]; then
+  status=0
+  npx jest --runInBand "$@" || status=$?
+  lint_verdict || exit $?
+  exit "$status"
+fi
 
 # The whole suite on two cores: unit, integration and e2e files two at a time, and beside them the
 # browser tests one file after another (one Chromium at a time, mostly waiting on pages). Each run has its own template database (jest's global
@@ -55,5 +73,8 @@ wait "$browser_pid" || browser_status=$?
 echo "--- browser tests (run beside the others) ---"
 cat "$browser_log"
 rm -f "$browser_log"
+lint_status=0
+lint_verdict || lint_status=$?
 [ "$status" -eq 0 ] || exit "$status"
-exit "$browser_status"
+[ "$browser_status" -eq 0 ] || exit "$browser_status"
+exit "$lint_status"
