@@ -62,6 +62,9 @@
  *   BENCH_API_LOG=/tmp/api.log   keep each API process's whole output in /tmp/api.log.<pid> (with --trace-gc, say)
  *   BENCH_ACK_ONE_API=1   ack-rate through one API process instead of two (the lot's bids then never wait for the other
  *     process's transaction on the lot's lock)
+ *   BID_ROUTING=local   (passed to the API processes) every process judges the bids it receives, taking turns on the lot's
+ *     lock with the others, instead of the default, one process per lot (BidRouter). A phase of N API processes runs with
+ *     exactly N alive (the routing spreads the lots over every live one); the pinned curves' process is never one of them.
  *   BENCH_BIDDER_CLIENT=socketio   bidders on socket.io-client (the default, raw: the socket.io protocol over a plain
  *     WebSocket, RawSocket, at about half the generator's CPU per bid)
  */
@@ -1787,14 +1790,23 @@ async function main(): Promise<void> {
       ),
     );
   await warmUp(apis);
-  const two = async () => {
-    if (apis.length < 2) {
-      apis.push(await startApi(env));
-      process.stdout.write(`API 2 at ${apis[1].url} (both share Redis through the socket.io adapter)\n`);
-      await warmUp([apis[1]]);
+  // A phase of N API processes runs with exactly N alive: with BID_ROUTING=owner (the default) every live API
+  // process judges a share of the lots, so a process left running would take part in a one-process phase.
+  const exactly = async (n: number) => {
+    let stopped = false;
+    while (apis.length > n) {
+      await apis.pop()!.stop(); // it leaves the bid routers' set as it shuts down
+      stopped = true;
     }
-    return apis;
+    if (stopped) await new Promise((r) => setTimeout(r, 1_500)); // the others' next heartbeat no longer lists it
+    while (apis.length < n) {
+      apis.push(await startApi(env));
+      process.stdout.write(`API ${apis.length} at ${apis[apis.length - 1].url} (the processes share Redis: socket.io adapter, bid routing)\n`);
+      await warmUp([apis[apis.length - 1]]); // 3 s: the others have heard its heartbeat by the end
+    }
+    return [...apis];
   };
+  const two = () => exactly(2);
   if (PHASES.has(1)) {
     reports.push(
       await runPhase(
@@ -1803,7 +1815,7 @@ async function main(): Promise<void> {
           short: 'hot-lot',
           name: 'throughput, one API process',
           lot: seeded.lots[1],
-          apis: [apis[0]],
+          apis: await exactly(1),
           bidderTokens,
           watcherTokens,
           watchers: 1,
@@ -1839,7 +1851,7 @@ async function main(): Promise<void> {
           short: 'ack-rate',
           name: `fixed rate ${RATE} bids/s`,
           lot: seeded.lots[3],
-          apis: process.env.BENCH_ACK_ONE_API ? [apis[0]] : await two(),
+          apis: await exactly(process.env.BENCH_ACK_ONE_API ? 1 : 2),
           bidderTokens,
           watcherTokens,
           watchers: 2,
@@ -1877,7 +1889,7 @@ async function main(): Promise<void> {
       [6, 'increasing-2api', 2],
     ] as const) {
       if (!PHASES.has(phase)) continue;
-      const use = processes === 1 ? [apis[0]] : await two();
+      const use = await exactly(processes);
       reports.push(
         await runPhase(
           {
@@ -1904,7 +1916,8 @@ async function main(): Promise<void> {
     { phase: 10, short: 'watchers-feed', feed: true, lot0: 8 + CURVE.length + SCALING.length, what: 'spectators on the feed' },
   ];
   for (const c of curves.filter((k) => PHASES.has(k.phase))) {
-    const pinned = await startApi(env, { cpus: '0' });
+    // not one of the bid routers (BID_ROUTING=local): the curve measures this one process, whatever else is running
+    const pinned = await startApi({ ...env, BID_ROUTING: 'local' }, { cpus: '0' });
     execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
     process.stdout.write(`phase ${c.short}: API pinned to core 0 at ${pinned.url}, generator pinned to core 1\n`);
     await warmUp([pinned]);
@@ -1936,10 +1949,6 @@ async function main(): Promise<void> {
     // Prediction from the one-process run: the API CPU per delivery stays the same (each process
     // writes to its own sockets; what it adds is one Redis message per batch), so the total API CPU
     // is the same and each process's synchronous fan-out per event is 1/N of it.
-    while (apis.length < Math.max(...SCALING)) {
-      apis.push(await startApi(env));
-      await warmUp([apis[apis.length - 1]]);
-    }
     let base: PhaseReport | undefined;
     for (const [i, processes] of SCALING.entries()) {
       const report = await runPhase(
@@ -1948,7 +1957,7 @@ async function main(): Promise<void> {
           short: 'scaling',
           name: `${SCALING_WATCHERS} watchers (${SPECTATORS}) at ${CURVE_RATE} bids/s over ${processes} API process(es)`,
           lot: seeded.lots[8 + CURVE.length + i],
-          apis: apis.slice(0, processes),
+          apis: await exactly(processes),
           bidderTokens: bidderTokens.slice(0, WATCH_BIDDERS),
           watcherTokens,
           watchers: SCALING_WATCHERS,

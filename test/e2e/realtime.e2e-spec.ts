@@ -4,6 +4,7 @@ import request from 'supertest';
 import { testEnv } from '../support/config';
 import { runProcess, RunningProcess, startProcess } from '../support/processes';
 import type { DataSource } from 'typeorm';
+import { ownerOf } from '../../libs/market/src/bidding/bid-owner';
 import { insertLot } from '../support/market-factory';
 import { createTestDatabase, queryDatabase, TestDatabase } from '../support/test-database';
 
@@ -18,6 +19,8 @@ describe('socket.io across two API processes', () => {
   const sockets: Socket[] = [];
   let adminToken: string;
   let enterpriseToken: string;
+  let enterpriseId: string;
+  let shared: Record<string, string>;
 
   const env = () => testEnv(db.url, { LOG_LEVEL: 'warn' });
 
@@ -46,7 +49,7 @@ describe('socket.io across two API processes', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const shared = env();
+    shared = env();
     const start = async () => {
       const p = await startProcess('apps/api/src/main.js', shared, /api listening on (http:\/\/\S+)/);
       return Object.assign(p, { url: p.match[1] });
@@ -64,6 +67,7 @@ describe('socket.io across two API processes', () => {
       .set('Authorization', `Bearer ${adminToken}`)
       .send({ type: 'enterprise', name: '柯桥企业', regionCode: '330603', sme: true });
     expect(org.status).toBe(201);
+    enterpriseId = org.body.id as string;
     const user = await request(a.url)
       .post(`/organizations/${org.body.id}/users`)
       .set('Authorization', `Bearer ${adminToken}`)
@@ -201,5 +205,111 @@ describe('socket.io across two API processes', () => {
     const socket = connect(a.url, token);
     const err = await new Promise<Error & { data?: { code: string } }>((resolve) => socket.once('connect_error', resolve));
     expect(err.data?.code).toBe('SESSION_REVOKED');
+  });
+
+  /** A process's metric (summed over label sets matching `labels`), read from GET /metrics as Prometheus would. */
+  const metric = async (url: string, name: string, labels = ''): Promise<number> => {
+    const text = (await request(url).get('/metrics')).text;
+    let sum = 0;
+    for (const line of text.split('\n')) if (line.startsWith(name) && line.includes(labels) && !line.startsWith('#')) sum += Number(line.split(' ').pop());
+    return sum;
+  };
+  const routerId = async (url: string) => /zjp_bid_router_info\{id="([0-9a-f]+)"\} 1/.exec((await request(url).get('/metrics')).text)?.[1];
+  const bid = (url: string, lotId: string, amountFen: string, idempotencyKey: string) =>
+    request(url).post(`/lots/${lotId}/bids`).set('Authorization', `Bearer ${enterpriseToken}`).send({ amountFen, idempotencyKey });
+  const register = (lotId: string) =>
+    queryDatabase(db.url, `INSERT INTO lot_registrations (lot_id, organization_id, paddle_number, offline, deposit_status) VALUES ($1, $2, 1, false, 'held')`, [
+      lotId,
+      enterpriseId,
+    ]);
+  const bidRows = (lotId: string, key: string) =>
+    queryDatabase<{ status: string; seq: number | null }>(db.url, 'SELECT status, seq FROM bids WHERE lot_id = $1 AND idempotency_key = $2', [lotId, key]);
+
+  it("judges a lot's online bids in one process: the other forwards them through Redis and answers with the owner's answer", async () => {
+    const ids = [await routerId(a.url), await routerId(b.url)];
+    expect(ids[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(ids[1]).not.toBe(ids[0]);
+    // each process hears the other within a heartbeat or two
+    const deadline = Date.now() + 10_000;
+    while ((await metric(a.url, 'zjp_bid_routers')) < 2 || (await metric(b.url, 'zjp_bid_routers')) < 2) {
+      if (Date.now() > deadline) throw new Error('the two API processes never saw each other');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const lotId = await insertLot(dbOf());
+    await register(lotId);
+    const [owner, other] = ownerOf(lotId, ids as string[]) === ids[0] ? [a, b] : [b, a];
+    const judgedBefore = await metric(owner.url, 'zjp_bids_received_total', 'source="online"');
+
+    const first = await bid(other.url, lotId, '1000000', 'route-1'); // arrives at the other process
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'accepted', seq: 1, currentFen: '1000000', leading: true, replay: false });
+    const second = await bid(owner.url, lotId, '1010000', 'route-2'); // at the owner itself
+    expect(second.body).toMatchObject({ status: 'rejected', code: 'ALREADY_LEADING', currentFen: '1000000' });
+    // a lost answer resent to the other process with the same key: the first answer, one row
+    const again = await bid(other.url, lotId, '1000000', 'route-1');
+    expect(again.body).toMatchObject({ status: 'accepted', seq: 1, replay: true });
+    // an error is carried back too: a lot that does not exist is a 404 wherever the bid arrived
+    const missing = await bid(other.url, randomUUID(), '1000000', 'route-3');
+    expect([missing.status, missing.body.code]).toEqual([404, 'LOT_NOT_FOUND']);
+
+    // the owner judged all four, the other judged none of them and forwarded three (the missing lot's owner may be either)
+    expect((await metric(owner.url, 'zjp_bids_received_total', 'source="online"')) - judgedBefore).toBeGreaterThanOrEqual(3);
+    expect(await metric(other.url, 'zjp_bid_forwards_total', 'outcome="answered"')).toBeGreaterThanOrEqual(2);
+    expect(await metric(owner.url, 'zjp_bids_judged_for_others_total')).toBeGreaterThanOrEqual(2);
+    expect(await bidRows(lotId, 'route-1')).toEqual([{ status: 'accepted', seq: 1 }]);
+  });
+
+  it('judges a bid where it arrived when its owner is stopped (after 3 s, once) or gone (at once), and the stopped owner then replays it', async () => {
+    const c = Object.assign(await startProcess('apps/api/src/main.js', shared, /api listening on (http:\/\/\S+)/), { url: '' });
+    c.url = c.match[1];
+    try {
+      const cId = await routerId(c.url);
+      const deadline = Date.now() + 10_000;
+      while ((await metric(a.url, 'zjp_bid_routers')) < 3) {
+        if (Date.now() > deadline) throw new Error('A never saw the third process');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const ids = [await routerId(a.url), await routerId(b.url), cId] as string[];
+      // two lots of the third process's
+      const lots: string[] = [];
+      while (lots.length < 2) {
+        const lotId = await insertLot(dbOf());
+        if (ownerOf(lotId, ids) === cId) {
+          await register(lotId);
+          lots.push(lotId);
+        }
+      }
+      const timeoutsBefore = await metric(a.url, 'zjp_bid_forwards_total', 'outcome="timeout"');
+
+      // stopped (SIGSTOP): alive to Redis, but silent. A waits 3 s, then judges the bid itself.
+      c.child.kill('SIGSTOP');
+      const started = Date.now();
+      const stalled = await bid(a.url, lots[0], '1000000', 'stalled-1');
+      expect(stalled.body).toMatchObject({ status: 'accepted', seq: 1, replay: false });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+      expect((await metric(a.url, 'zjp_bid_forwards_total', 'outcome="timeout"')) - timeoutsBefore).toBe(1);
+      // woken, the third process judges the message it had been sent: the same key, so the stored answer, no second row
+      c.child.kill('SIGCONT');
+      const replayDeadline = Date.now() + 10_000;
+      // its answer (counted once judged): the stored one, a replay
+      while ((await metric(c.url, 'zjp_bids_answered_total', 'outcome="accepted"')) < 1) {
+        if (Date.now() > replayDeadline) throw new Error('the third process never judged the bid it was sent');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(await metric(c.url, 'zjp_bids_judged_for_others_total')).toBe(1);
+      expect(await bidRows(lots[0], 'stalled-1')).toEqual([{ status: 'accepted', seq: 1 }]);
+
+      // gone (kill -9): nobody listens on its channel, so the bid is judged at once where it arrived
+      c.child.kill('SIGKILL');
+      await new Promise((r) => c.child.once('exit', r));
+      const goneAt = Date.now();
+      const orphan = await bid(b.url, lots[1], '1000000', 'orphan-1');
+      expect(orphan.body).toMatchObject({ status: 'accepted', seq: 1, replay: false });
+      expect(Date.now() - goneAt).toBeLessThan(2_500);
+      expect(await bidRows(lots[1], 'orphan-1')).toEqual([{ status: 'accepted', seq: 1 }]);
+    } finally {
+      c.child.kill('SIGCONT');
+      await c.stop();
+    }
   });
 });

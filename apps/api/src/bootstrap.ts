@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { ACCESS_METADATA, AllExceptionsFilter, AppConfig, createValidationPipe, Metrics, RedisConnectionFactory } from '@zjp/platform';
 import { describeServerSocketEvents, describeSocketEvents, RedisIoAdapter, SERVER_EVENTS, SOCKET_ACK_SCHEMA } from '@zjp/realtime';
 import { NotificationView } from '@zjp/identity';
+import { BidRouter } from '@zjp/market';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { OPENAPI_PATH, securityHeaders } from './security-headers';
@@ -51,6 +52,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
 
   answerUnparsableRequestsInTheErrorShape(app.getHttpServer() as HttpServer);
   await app.init();
+  await app.get(BidRouter).start(); // this process judges its share of the lots, and forwards the other lots' bids
   return app;
 }
 

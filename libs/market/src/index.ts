@@ -5,6 +5,7 @@ export { SocketBidDto } from './lots/lots.dto';
 export { LOT_TECHNICAL_FIELDS } from './lots/lot-discovery.dto';
 export { parseSocketBid } from './lots/socket-bid';
 export { BiddingEngine, type BidResult } from './bidding/bidding-engine';
+export { BidRouter } from './bidding/bid-router';
 export { LotFeed } from './bidding/lot-feed';
 export { LotClosingService, type CloseResult } from './closing/lot-closing.service';
 export { ListingFlowsService } from './listings/listing-flows.service';

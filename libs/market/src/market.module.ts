@@ -3,6 +3,7 @@ import { NotificationsModule } from '@zjp/identity';
 import { PaymentsModule } from '@zjp/payments';
 import { RateLimitModule } from '@zjp/platform';
 import { BiddingEngine } from './bidding/bidding-engine';
+import { BidRouter } from './bidding/bid-router';
 import { CalendarController } from './calendar/calendar.controller';
 import { CalendarService } from './calendar/calendar.service';
 import { LotEventsPublisher } from './bidding/lot-events.publisher';
@@ -31,6 +32,7 @@ const services = [
   ListingFlowsService,
   LotsService,
   BiddingEngine,
+  BidRouter,
   LotFeed,
   LotEventsPublisher,
   LotClosingService,

@@ -46,6 +46,11 @@ export interface BidResult {
   replay: boolean;
 }
 
+/** Sends an online bid to the API process that judges its lot (BidRouter); null: it is judged here. */
+export interface BidForwarder {
+  forward(request: BidRequest): Promise<BidResult> | null;
+}
+
 interface Pending {
   request: BidRequest;
   resolve: (r: BidResult) => void;
@@ -126,6 +131,7 @@ export class BiddingEngine {
   private readonly alone = new Set<string>();
   private running = 0;
   private pumpQueued = false;
+  private forwarder?: BidForwarder;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -134,7 +140,18 @@ export class BiddingEngine {
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
+  /** API processes: online bids of a lot that another process judges go there (BidRouter, BID_ROUTING=owner). */
+  forwardWith(forwarder: BidForwarder | undefined): void {
+    this.forwarder = forwarder;
+  }
+
+  /** A bid, judged by the process that judges its lot: this one, or the one the BidRouter forwards it to. */
   submit(request: BidRequest): Promise<BidResult> {
+    return this.forwarder?.forward(request) ?? this.judgeHere(request);
+  }
+
+  /** A bid judged in this process (with the bids of its lot that arrived in the same turn, in one transaction). */
+  judgeHere(request: BidRequest): Promise<BidResult> {
     this.metrics?.bidsReceived.inc(sourceLabels(request.source));
     return new Promise<BidResult>((resolve, reject) => {
       const pending: Pending = { request, resolve, reject, at: this.metrics ? performance.now() : 0 };

@@ -46,6 +46,10 @@ const schema = z.object({
   // with one API process per core (docker/compose.yml), helpers only compete with the other processes for the
   // cores; on a 2-core machine off cut the API's CPU per bid by a quarter (docs/BENCHMARKS.md, "fourth pass").
   GC_PARALLEL_SCAVENGE: z.enum(['on', 'off']).default('off'),
+  // Which API process judges a lot's online bids: owner (the default) = one process per lot, chosen by hashing over the live
+  // API processes, to which the others forward its bids through Redis; local = the process the bid arrived at (all of them
+  // then take turns on the lot's lock). Correctness is the same either way (docs/BENCHMARKS.md, "fifth pass").
+  BID_ROUTING: z.enum(['owner', 'local']).default('owner'),
   // Live updates to a lot's watchers: at most one lot.bids event per lot per this many ms per API process (0: one per commit).
   LIVE_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
   // The spectators' feed (GET /live): a feed socket with more unsent bytes than this is dropped (its client reconnects and fills the gap).

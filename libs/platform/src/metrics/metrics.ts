@@ -51,6 +51,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly bidForwards = new Counter({
+    name: 'zjp_bid_forwards_total',
+    help: 'Online bids sent to the API process that judges their lot (BID_ROUTING=owner): sent, answered by it, or judged here after all (no_owner: no process listened; timeout: no answer in 3 s)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly bidsJudgedForOthers = new Counter({
+    name: 'zjp_bids_judged_for_others_total',
+    help: 'Bids another API process forwarded here because this process judges their lot (BID_ROUTING=owner)',
+    registers: [this.registry],
+  });
+
   readonly bidGroupFallbacks = new Counter({
     name: 'zjp_bid_group_fallbacks_total',
     help: 'Transactions of several lots that failed and whose lots were then judged one by one',
