@@ -52,7 +52,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
 
   answerUnparsableRequestsInTheErrorShape(app.getHttpServer() as HttpServer);
   await app.init();
-  await app.get(BidRouter).start(); // this process judges its share of the lots, and forwards the other lots' bids
+  app.get(BidRouter).start(); // this process judges its share of the lots, and forwards the other lots' bids
   return app;
 }
 

@@ -97,6 +97,9 @@ export class BidRouter implements BidForwarder, OnApplicationShutdown {
   private readonly answers = new Map<string, WireAnswer[]>();
   private flushQueued = false;
   private stopped = false;
+  /** subscribed to this process's channel: only then does it join the members */
+  private listening = false;
+  private beating = false;
 
   constructor(
     private readonly engine: BiddingEngine,
@@ -113,10 +116,15 @@ export class BidRouter implements BidForwarder, OnApplicationShutdown {
     return `${this.redis.prefix}bid-router:${member}`;
   }
 
-  /** Joins the API processes that judge bids (the API calls this once it is up; a worker never does). */
-  async start(): Promise<void> {
+  /**
+   * Joins the API processes that judge bids (the API calls this once it is up; a worker never does).
+   * It does not wait for Redis: until this process listens on its channel it is no member, and while
+   * it has no members every bid is judged where it arrives (so a process starts with Redis down).
+   */
+  start(): void {
     if (this.config.BID_ROUTING !== 'owner' || this.pub) return;
-    this.pub = this.redis.create('pubsub-pub');
+    // plain commands fail fast ('cache': a heartbeat or a forward never hangs on a dead Redis)
+    this.pub = this.redis.create('cache');
     this.pub.defineCommand('zjpBidRouterBeat', {
       numberOfKeys: 1,
       // the server's clock for every member (the processes' clocks need not agree): alive = heard from within the TTL
@@ -127,10 +135,15 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)
 redis.call('PEXPIRE', KEYS[1], 60000)
 return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
     });
-    this.sub = this.redis.create('pubsub-sub');
+    this.sub = this.redis.create('pubsub-sub'); // resubscribes by itself after a reconnection
     this.sub.on('message', (_channel: string, message: string) => this.receive(message));
-    await this.sub.subscribe(this.channel(this.id));
-    await this.beat();
+    this.sub.subscribe(this.channel(this.id)).then(
+      () => {
+        this.listening = true;
+        void this.beat();
+      },
+      (err: unknown) => this.logger.warn(`bid routing off: could not subscribe (${err instanceof Error ? err.message : String(err)})`),
+    );
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.sweeper = setInterval(() => this.sweep(), 250);
     this.heartbeat.unref();
@@ -144,6 +157,8 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
 
   /** The live members, as Redis's clock sees them; on a failure, none (every bid is judged where it arrives). */
   private async beat(): Promise<void> {
+    if (!this.listening || this.beating) return;
+    this.beating = true;
     try {
       const pub = this.pub as Redis & { zjpBidRouterBeat(key: string, id: string, ttl: number): Promise<string[]> };
       const live = (await pub.zjpBidRouterBeat(this.membersKey, this.id, MEMBER_TTL_MS)).sort();
@@ -151,6 +166,8 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
     } catch (err) {
       this.setMembers([]);
       this.logger.warn(`bid routing heartbeat failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.beating = false;
     }
   }
 
