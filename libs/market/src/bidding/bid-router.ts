@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DomainError, HTTP_STATUS_BY_KIND, ServiceUnavailableError, type ErrorKind } from '@zjp/core';
 import { APP_CONFIG, type AppConfig, mapError, Metrics, RedisConnectionFactory } from '@zjp/platform';
 import { ownerOf } from './bid-owner';
+import { LotHeat } from './lot-heat';
 import { BiddingEngine, type BidForwarder, type BidRequest, type BidResult } from './bidding-engine';
 
 /** How often a process says it is alive, and how long it counts as alive after it last said so. */
@@ -65,10 +66,12 @@ function fromWire(e: WireError): Error {
 /**
  * One judge per lot (BID_ROUTING=owner, the default): every API process heartbeats into a Redis sorted
  * set, and a lot's online bids are judged by one of them, chosen by rendezvous hashing over the live ones
- * (`ownerOf`). A process that receives a bid for a lot another process owns publishes it to that
- * process's channel (a tick's bids in one message) and answers its client with the owner's answer.
- * So a hot lot's bids are judged in one queue and batched into one transaction at a time, instead
- * of two processes taking turns on the lot's row lock (docs/BENCHMARKS.md, "fifth pass").
+ * (`ownerOf`). A process that receives a bid for a hot lot (BID_ROUTING_HOT_RATE bids of it per second
+ * here, `LotHeat`) that another process owns publishes it to that process's channel (a tick's bids in
+ * one message) and answers its client with the owner's answer. So a hot lot's bids are judged in one
+ * queue and batched into one transaction at a time, instead of two processes taking turns on the lot's
+ * row lock; a cold lot's bid is judged where it arrives, since the hop would cost more than the turns
+ * (docs/BENCHMARKS.md, "fifth pass").
  *
  * Correctness never depends on the routing: every process still judges under the lot's lock, so two
  * processes that disagree about the owner (a member joining or leaving) only lose the batching. A
@@ -86,6 +89,8 @@ export class BidRouter implements BidForwarder, OnApplicationShutdown {
   /** owners that let a bid time out, until when they are passed over */
   private readonly silent = new Map<string, number>();
   private readonly owners = new Map<string, string>();
+  /** which lots are hot enough here for their bids to go to their owner */
+  private readonly heat: LotHeat;
   private pub?: Redis;
   private sub?: Redis;
   private heartbeat?: NodeJS.Timeout;
@@ -106,7 +111,9 @@ export class BidRouter implements BidForwarder, OnApplicationShutdown {
     private readonly redis: RedisConnectionFactory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
-  ) {}
+  ) {
+    this.heat = new LotHeat(config.BID_ROUTING_HOT_RATE);
+  }
 
   private get membersKey(): string {
     return `${this.redis.prefix}bid-routers`;
@@ -196,7 +203,8 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
   forward(request: BidRequest): Promise<BidResult> | null {
     if (this.stopped || !request.idempotencyKey || !request.organizationId) return null;
     const owner = this.ownerOf(request.lotId);
-    if (owner === this.id) return null;
+    // a cold lot is judged where its bid arrives: only a hot lot's bids gain from one queue
+    if (owner === this.id || !this.heat.hit(request.lotId, Date.now())) return null;
     return new Promise<BidResult>((resolve, reject) => {
       const n = ++this.serial;
       this.waiting.set(n, { request, owner, deadline: Date.now() + ANSWER_TIMEOUT_MS, resolve, reject });
@@ -313,6 +321,7 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
 
   private sweep(): void {
     const now = Date.now();
+    this.heat.prune(now);
     for (const [n, w] of this.waiting) {
       if (w.deadline > now) break; // sent in order, so the rest are younger
       this.waiting.delete(n);

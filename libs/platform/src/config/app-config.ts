@@ -50,6 +50,9 @@ const schema = z.object({
   // API processes, to which the others forward its bids through Redis; local = the process the bid arrived at (all of them
   // then take turns on the lot's lock). Correctness is the same either way (docs/BENCHMARKS.md, "fifth pass").
   BID_ROUTING: z.enum(['owner', 'local']).default('owner'),
+  // With BID_ROUTING=owner, a lot's bids go to its owner only while the lot is hot: this many bids of it per second at this
+  // process (in the current or the last second). A cold lot gains nothing from one queue and the hop costs CPU (0: every lot).
+  BID_ROUTING_HOT_RATE: z.coerce.number().int().min(0).max(100_000).default(50),
   // Live updates to a lot's watchers: at most one lot.bids event per lot per this many ms per API process (0: one per commit).
   LIVE_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
   // The spectators' feed (GET /live): a feed socket with more unsent bytes than this is dropped (its client reconnects and fills the gap).
