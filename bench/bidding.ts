@@ -40,8 +40,8 @@
  * Issue 22 added (each phase prints one JSON line, `{"phase":"<short name>",…}`, and the run ends with a
  * `{"phase":"summary",…}` line; phases are chosen by number or name in BENCH_PHASES):
  *
- *   5. increasing / 6. increasing-2api: strictly increasing amounts with BENCH_INCREASING_DEPTH (1) bid in
- *      flight per bidder, one and two API processes: nearly every bid moves the price;
+ *   5. increasing / 6. increasing-2api: strictly increasing amounts, BENCH_INCREASING_BIDDERS (800) bidders with
+ *      BENCH_INCREASING_DEPTH (1) bid in flight each, one and two API processes: nearly every bid moves the price;
  *   8. watchers: a fresh API process pinned to core 0 and this generator to core 1 (taskset), light
  *      raw-protocol watchers (rawWatcher) at BENCH_CURVE (1000,2000,5000,8000), BENCH_CURVE_RATE bids/s;
  *  10. watchers-feed: the same curve with the watchers on the spectator feed (GET /live, a plain WebSocket);
@@ -55,7 +55,7 @@
  *   (BENCH_SPECTATORS=socketio: through socket.io rooms, raw-protocol clients, as before).
  *
  *   BENCH_PHASES=hot-lot,hot-lot-2api,ack-rate,increasing,increasing-2api,watchers,watchers-feed,scaling,many-lots (the default;
- *   names of 1–4: hot-lot, hot-lot-2api, ack-rate, watchers-socketio)  BENCH_SECONDS=10  BENCH_BIDDERS=200  BENCH_DEPTH=4  BENCH_RATE=2000
+ *   names of 1–4: hot-lot, hot-lot-2api, ack-rate, watchers-socketio)  BENCH_SECONDS=10  BENCH_BIDDERS=200 (BENCH_INCREASING_BIDDERS=800)  BENCH_DEPTH=4  BENCH_RATE=2000
  *   BENCH_WATCHERS=5000  BENCH_WATCH_RATE=50  BENCH_WATCH_SECONDS=10
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
@@ -145,6 +145,8 @@ const PHASES = new Set(
 );
 /** the watchers curve: API pinned to core 0, the generator to core 1 (taskset), 10 events/s per watcher */
 const INCREASING_DEPTH = Math.max(1, Math.floor(setting('BENCH_INCREASING_DEPTH', 1)));
+/** bidders of the increasing phases: one bid in flight each, so their number ÷ the ack time bounds the rate (200 did not fill the engine) */
+const INCREASING_BIDDERS = Math.max(2, Math.floor(setting('BENCH_INCREASING_BIDDERS', 800)));
 const CURVE = (process.env.BENCH_CURVE ?? '1000,2000,5000,8000').split(',').map(Number);
 const CURVE_RATE = setting('BENCH_CURVE_RATE', 10);
 /** the scaling check: the same watchers and rate over 1, 2, 3 API processes behind the Redis adapter */
@@ -1725,7 +1727,8 @@ async function main(): Promise<void> {
     PHASES.has(9) ? SCALING_WATCHERS : 0,
     PHASES.has(7) ? MANY_LOTS * MANY_PER_LOT : 0,
   );
-  if (Number.isFinite(limit) && limit < most + BIDDERS + 500) {
+  const users = PHASES.has(5) || PHASES.has(6) ? Math.max(BIDDERS, INCREASING_BIDDERS) : BIDDERS;
+  if (Number.isFinite(limit) && limit < most + users + 500) {
     fail(`ulimit -n is ${limit}: ${most} watchers need more open files (raise it with "ulimit -n 65536", or set fewer watchers)`);
   }
 
@@ -1749,7 +1752,7 @@ async function main(): Promise<void> {
 
   const db = new Client({ connectionString: dbUrl });
   await db.connect();
-  const seeded = await seed(db, BIDDERS);
+  const seeded = await seed(db, users);
 
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -1766,7 +1769,8 @@ async function main(): Promise<void> {
   };
   const apis: ApiProcess[] = [await startApi(env)];
   process.stdout.write(`API 1 at ${apis[0].url}; signing in ${seeded.bidderEmails.length + seeded.watcherEmails.length} users …\n`);
-  const bidderTokens = await inBatches(seeded.bidderEmails, 8, (e) => login(apis[0].url, e));
+  const allBidderTokens = await inBatches(seeded.bidderEmails, 8, (e) => login(apis[0].url, e));
+  const bidderTokens = allBidderTokens.slice(0, BIDDERS);
   const watcherTokens = await inBatches(seeded.watcherEmails, 8, (e) => login(apis[0].url, e));
 
   const reports: PhaseReport[] = [];
@@ -1898,7 +1902,7 @@ async function main(): Promise<void> {
             name: `strictly increasing amounts, ${INCREASING_DEPTH} bid(s) in flight per bidder, ${processes} API process(es)`,
             lot: seeded.lots[phase],
             apis: use,
-            bidderTokens,
+            bidderTokens: allBidderTokens.slice(0, INCREASING_BIDDERS),
             watcherTokens,
             watchers: use.length,
             load: { kind: 'closed', depth: INCREASING_DEPTH, seconds: SECONDS },
