@@ -60,6 +60,7 @@
  *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node options for the API processes (profiling)
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
  *   BENCH_API_LOG=/tmp/api.log   keep each API process's whole output in /tmp/api.log.<pid> (with --trace-gc, say)
+ *   BENCH_FRESH_APIS=1   every phase on API processes started for it (no heap, caches or connections left by earlier phases)
  *   BENCH_ACK_ONE_API=1   ack-rate through one API process instead of two (the lot's bids then never wait for the other
  *     process's transaction on the lot's lock)
  *   BID_ROUTING=local   (passed to the API processes) every process judges the bids it receives, taking turns on the lot's
@@ -1798,7 +1799,8 @@ async function main(): Promise<void> {
   // process judges a share of the lots, so a process left running would take part in a one-process phase.
   const exactly = async (n: number) => {
     let stopped = false;
-    while (apis.length > n) {
+    // BENCH_FRESH_APIS=1: every phase on API processes started for it (no heap or caches left by earlier phases)
+    while (apis.length > (process.env.BENCH_FRESH_APIS ? 0 : n)) {
       await apis.pop()!.stop(); // it leaves the bid routers' set as it shuts down
       stopped = true;
     }
