@@ -30,6 +30,9 @@ describe('parseConfig', () => {
     ['SCHEDULE_CLOSE_DUE_LOTS', 'every 0s'],
     ['SCHEDULE_CLOSE_DUE_LOTS', 'every 500ms'],
     ['SCHEDULE_CLOSE_DUE_LOTS', 'every 8000h'],
+    ['BID_ROUTING', 'sticky'],
+    ['BID_ROUTING_HOT_RATE', '-1'],
+    ['BID_ROUTING_HOT_RATE', '2.5'],
   ])('names %s in one line when it is %j', (name, value) => {
     let error: unknown;
     try {
@@ -41,6 +44,13 @@ describe('parseConfig', () => {
     expect((error as ConfigError).variable).toBe(name);
     expect((error as Error).message).toMatch(new RegExp(`^Invalid configuration: ${name} `));
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it("routes a hot lot's bids to one process by default (50 bids/s), and reads local and 0 (every lot)", () => {
+    const defaults = parseConfig({});
+    expect([defaults.BID_ROUTING, defaults.BID_ROUTING_HOT_RATE]).toEqual(['owner', 50]);
+    const set = parseConfig({ BID_ROUTING: 'local', BID_ROUTING_HOT_RATE: '0' });
+    expect([set.BID_ROUTING, set.BID_ROUTING_HOT_RATE]).toEqual(['local', 0]);
   });
 
   it('reads rate limits as <requests>/<seconds>, with production defaults', () => {
