@@ -61,6 +61,7 @@
  *   BENCH_DIST=/path/to/a/copy/of/dist   run another build (e.g. a copy of an earlier one, to compare)
  *   BENCH_API_LOG=/tmp/api.log   keep each API process's whole output in /tmp/api.log.<pid> (with --trace-gc, say)
  *   BENCH_FRESH_APIS=1   every phase on API processes started for it (no heap, caches or connections left by earlier phases)
+ *   BENCH_NO_CHECKPOINT=1   no CHECKPOINT before each phase (by default one writes the earlier phases' dirty pages first)
  *   BENCH_ACK_ONE_API=1   ack-rate through one API process instead of two (the lot's bids then never wait for the other
  *     process's transaction on the lot's lock)
  *   BID_ROUTING=local   (passed to the API processes) every process judges the bids it receives, taking turns on the lot's
@@ -1054,10 +1055,26 @@ interface PhaseSpec {
   load: { kind: 'closed'; depth: number; seconds: number } | { kind: 'rate'; perSecond: number; seconds: number };
 }
 
+/**
+ * Each phase starts with the earlier phases' writes on disk (BENCH_NO_CHECKPOINT=1: not): their write-back would
+ * otherwise fall in this phase and stall its commits (docs/BENCHMARKS.md, fifth pass: single COMMITs of ~40 ms).
+ */
+let checkpointRefused = false;
+async function checkpoint(db: Client): Promise<void> {
+  if (process.env.BENCH_NO_CHECKPOINT || checkpointRefused) return;
+  try {
+    await db.query('CHECKPOINT');
+  } catch (err) {
+    checkpointRefused = true; // not a superuser (nor pg_checkpoint): the phases share the write-back
+    process.stdout.write(`(no CHECKPOINT between phases: ${(err as Error).message})\n`);
+  }
+}
+
 async function runPhase(spec: PhaseSpec, db: Client): Promise<PhaseReport> {
   const run = new PhaseRun(spec.lot);
   const { apis } = spec;
   process.stdout.write(`phase ${spec.phase}: ${spec.name}: connecting ${spec.bidderTokens.length} bidders and ${spec.watchers} watchers …\n`);
+  await checkpoint(db);
 
   // Watchers first (spread over the API processes), joined to the lot's room: a large room's in
   // worker threads, a few in this thread.
@@ -1354,6 +1371,7 @@ async function runManyLots(opts: {
     [lotIds, MANY_PER_LOT, B],
   );
   await db.query('ANALYZE lots, lot_registrations');
+  await checkpoint(db);
   const biddersOf = (j: number, n: number) => (j * MANY_PER_LOT + (n % MANY_PER_LOT)) % B;
 
   // the worker processes (replicas, as in docker/compose.yml): BENCH_WORKERS of them
