@@ -27,6 +27,11 @@ export interface RoomState {
  * spectator feed, GET /live, for visitors who do not bid on this lot: lighter for the server). Both
  * carry the same events with the same sequence numbers; the gap fill is the same.
  */
+/** What a lot.bids event updates (the lot's state as of its sequence number). */
+function liveFields(lot: LotView): Pick<LotView, 'currentFen' | 'leader' | 'bidCount' | 'endsAt' | 'seq' | 'status'> {
+  return { currentFen: lot.currentFen, leader: lot.leader, bidCount: lot.bidCount, endsAt: lot.endsAt, seq: lot.seq, status: lot.status };
+}
+
 export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
   const [state, setState] = useState<RoomState>({
     lot: null,
@@ -72,7 +77,8 @@ export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
   const reloadLot = useCallback(async () => {
     try {
       const lot = await call(api.GET('/lots/{id}', { params: { path: { id: lotId } } }));
-      setState((s) => ({ ...s, lot, error: null }));
+      // a snapshot read before a bid that a lot.bids event already brought must not take the room back
+      setState((s) => ({ ...s, lot: s.lot && s.lot.id === lot.id && s.lot.seq > lot.seq ? { ...lot, ...liveFields(s.lot) } : lot, error: null }));
       return lot;
     } catch (error) {
       setState((s) => ({ ...s, error }));
@@ -120,7 +126,7 @@ export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
         const gap = (first !== undefined && first > lastSeq.current + 1) || !!event.omitted;
         merge(event.bids);
         setState((s) =>
-          s.lot
+          s.lot && event.state.seq >= s.lot.seq // never back to an older state than the room shows
             ? {
                 ...s,
                 lot: {
