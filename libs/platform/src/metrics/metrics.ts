@@ -4,6 +4,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** What a gauge reads when Prometheus scrapes: one value per label set. */
 export type GaugeReading = { labels?: Record<string, string>; value: number }[];
 
+/** How often the event-loop lag metric samples the loop (ms). */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
 /**
  * The process's Prometheus metrics (prom-client), on a registry of its own (several apps may share
  * one test process). Counters and histograms are written where things happen; gauges are read at
@@ -85,7 +88,10 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'zjp_' });
+    // The event-loop lag is sampled every 100 ms, not prom-client's default 10 ms: its timer woke an idle API process
+    // 100 times a second, and on a virtual machine each wake-up costs 30–300 µs of CPU (docs/BENCHMARKS.md, sixth pass).
+    // A block of the loop longer than 100 ms is still seen; shorter ones show in the bidders' ack latency.
+    collectDefaultMetrics({ register: this.registry, prefix: 'zjp_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   }
 
   /** A gauge whose value is read when Prometheus scrapes (a reading that throws leaves the gauge empty). */
