@@ -1327,6 +1327,32 @@ function printLine(r: PhaseReport, extra: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
+/**
+ * The scaling check's latency prediction for N API processes from the one-process run `base` (docs/CAPACITY.md):
+ * F = the API CPU per event (ms), R = base p99 − F, C = the machine's cores less what the generator, PostgreSQL,
+ * Redis and other programs used in the base run; p99(N) = R + F / min(N, C) here, R + F / N with a core per process.
+ */
+function predictedBroadcastP99(
+  base: PhaseReport,
+  baseApiCores: number,
+  processes: number,
+): { shared: number | null; ownCores: number | null; fanOutMs: number | null; freeCores: number } {
+  const others = Object.entries(base.cpuCores)
+    .filter(([k]) => !k.startsWith('api'))
+    .reduce((sum, [, v]) => sum + v, 0);
+  const freeCores = Math.max(1, availableParallelism() - others);
+  const eventsPerSecond = base.eventsPerWatcherPerSecond ?? 0; // over the window the API CPU was read in
+  if (base.broadcastP99Ms === null || !eventsPerSecond) return { shared: null, ownCores: null, fanOutMs: null, freeCores: round(freeCores, 2)! };
+  const fanOutMs = Math.min(base.broadcastP99Ms, (baseApiCores / eventsPerSecond) * 1000);
+  const rest = base.broadcastP99Ms - fanOutMs;
+  return {
+    shared: round(rest + fanOutMs / Math.min(processes, freeCores)),
+    ownCores: round(rest + fanOutMs / processes),
+    fanOutMs: round(fanOutMs),
+    freeCores: round(freeCores, 2)!,
+  };
+}
+
 // ---------------------------------------------------------------- many lots at once
 
 const MANY_LOTS = Math.floor(setting('BENCH_LOTS', 500));
@@ -1970,9 +1996,12 @@ async function main(): Promise<void> {
   }
   if (PHASES.has(9)) {
     // The scaling check: the same watchers and bids over 1, 2, 3 API processes (Redis adapter).
-    // Prediction from the one-process run: the API CPU per delivery stays the same (each process
-    // writes to its own sockets; what it adds is one Redis message per batch), so the total API CPU
-    // is the same and each process's synchronous fan-out per event is 1/N of it.
+    // Prediction from the one-process run (docs/CAPACITY.md, "The model"): the API CPU per delivery stays the same
+    // (each process writes to its own sockets; what it adds is one Redis message per batch), so the total API CPU is
+    // the same. The broadcast p99 is an event's fan-out F (the one process's API CPU per event) plus the rest R (the
+    // commit, the Redis hop, the watchers' own reading), and N processes run their shares of F side by side on
+    // min(N, C) cores, C being the cores the generator, PostgreSQL, Redis and the rest left free in the base run:
+    // p99(N) = R + F / min(N, C). On machines with a core per process (production) C ≥ N, and that is F / N.
     let base: PhaseReport | undefined;
     for (const [i, processes] of SCALING.entries()) {
       const report = await runPhase(
@@ -1998,6 +2027,7 @@ async function main(): Promise<void> {
       const baseCores = Object.entries(base.cpuCores)
         .filter(([k]) => k.startsWith('api'))
         .reduce((sum, [, v]) => sum + v, 0);
+      const latency = predictedBroadcastP99(base, baseCores, processes);
       process.stdout.write(
         `${JSON.stringify({
           phase: 'scaling-check',
@@ -2007,8 +2037,11 @@ async function main(): Promise<void> {
           measuredApiCores: round(apiCores, 2),
           predictedApiCpuUsPerDelivery: base.apiCpuUsPerDelivery,
           measuredApiCpuUsPerDelivery: report.apiCpuUsPerDelivery,
-          predictedBroadcastP99Ms: processes === base.apiProcesses ? base.broadcastP99Ms : round((base.broadcastP99Ms ?? 0) / processes),
+          predictedBroadcastP99Ms: latency.shared,
           measuredBroadcastP99Ms: report.broadcastP99Ms,
+          predictedBroadcastP99MsCorePerProcess: latency.ownCores,
+          fanOutMsPerEvent: latency.fanOutMs,
+          coresFreeForApis: latency.freeCores,
           ackP99Ms: report.ackP99Ms,
         })}\n`,
       );
