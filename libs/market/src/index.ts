@@ -18,4 +18,4 @@ export { applyForcedListingChanges, type RuleStateChanges } from './listings/for
 export { DealConcluded, type DealConcludedPayload } from './events';
 export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob, type SettleLotDepositsJob } from './jobs';
 export { LotNoticesService, OUTBID_THROTTLE_MS } from './notices/lot-notices.service';
-export { LotEventsPublisher, OUTBID_GATHER_MS, STARTING_SOON_MS } from './bidding/lot-events.publisher';
+export { LotEventsPublisher, OUTBID_GATHER_MS, OUTBID_JOB_PRIORITY, STARTING_SOON_MS } from './bidding/lot-events.publisher';

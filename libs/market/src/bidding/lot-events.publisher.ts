@@ -22,6 +22,12 @@ export type LotSnapshot = FeedState;
 
 /** Outbid organisations are gathered per lot for this long before one job carries them to the worker. */
 export const OUTBID_GATHER_MS = 1000;
+/**
+ * The outbid notices' jobs wait behind every job without a priority in the auctions queue (BullMQ takes those
+ * first): a close that falls due while bidding still fills the queue with notices is taken next, not after
+ * them (docs/BENCHMARKS.md, sixth pass: 500 lots ending together).
+ */
+export const OUTBID_JOB_PRIORITY = 10;
 /** `lot_starting_soon` goes out this long before a lot starts. */
 export const STARTING_SOON_MS = 30 * 60_000;
 
@@ -92,7 +98,7 @@ export class LotEventsPublisher {
     const jobs = [...this.outbidPending].map(([lotId, ids]) => ({
       name: AUCTION_JOBS.notifyOutbid,
       data: { lotId, organizationIds: [...ids] } satisfies NotifyOutbidJob,
-      opts: { attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { age: 86400 } },
+      opts: { priority: OUTBID_JOB_PRIORITY, attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { age: 86400 } },
     }));
     this.outbidPending.clear();
     this.auctions.addBulk(jobs).catch((err: unknown) => this.logger.warn(`outbid notices of ${jobs.length} lot(s) not queued: ${String(err)}`));
