@@ -91,6 +91,10 @@ export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
     bidsBySeq.current = new Map();
     lastSeq.current = 0;
     const offConnection = onConnectionState((connection) => setState((s) => ({ ...s, connection })));
+    // the state as it is now: a socket that connected between the first render and this subscription (another
+    // component may have opened it, e.g. the header's notices) sends no further change, and the room would say
+    // 正在连接… for good (seen in a CI run)
+    setState((s) => (s.connection === connectionState() ? s : { ...s, connection: connectionState() }));
     const handlers: [string, (...args: unknown[]) => void][] = [];
     let feed: LiveFeed | null = null;
 
