@@ -1996,7 +1996,7 @@ async function main(): Promise<void> {
   }
   if (PHASES.has(9)) {
     // The scaling check: the same watchers and bids over 1, 2, 3 API processes (Redis adapter).
-    // Prediction from the one-process run (docs/CAPACITY.md, "The model"): the API CPU per delivery stays the same
+    // Prediction from the one-process run (docs/CAPACITY.md, "The scaling claim, checked here"): the API CPU per delivery stays the same
     // (each process writes to its own sockets; what it adds is one Redis message per batch), so the total API CPU is
     // the same. The broadcast p99 is an event's fan-out F (the one process's API CPU per event) plus the rest R (the
     // commit, the Redis hop, the watchers' own reading), and N processes run their shares of F side by side on

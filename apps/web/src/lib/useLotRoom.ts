@@ -17,6 +17,11 @@ export interface RoomState {
   error: unknown;
 }
 
+/** What a lot.bids event updates (the lot's state as of its sequence number). */
+function liveFields(lot: LotView): Pick<LotView, 'currentFen' | 'leader' | 'bidCount' | 'endsAt' | 'seq' | 'status'> {
+  return { currentFen: lot.currentFen, leader: lot.leader, bidCount: lot.bidCount, endsAt: lot.endsAt, seq: lot.seq, status: lot.status };
+}
+
 /**
  * One lot's live room: the lot and its bids over REST, then live over the socket. Every bid has
  * a sequence number; an event whose first bid is not the next one (or that says it omitted some),
@@ -27,11 +32,6 @@ export interface RoomState {
  * spectator feed, GET /live, for visitors who do not bid on this lot: lighter for the server). Both
  * carry the same events with the same sequence numbers; the gap fill is the same.
  */
-/** What a lot.bids event updates (the lot's state as of its sequence number). */
-function liveFields(lot: LotView): Pick<LotView, 'currentFen' | 'leader' | 'bidCount' | 'endsAt' | 'seq' | 'status'> {
-  return { currentFen: lot.currentFen, leader: lot.leader, bidCount: lot.bidCount, endsAt: lot.endsAt, seq: lot.seq, status: lot.status };
-}
-
 export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
   const [state, setState] = useState<RoomState>({
     lot: null,
@@ -94,7 +94,8 @@ export function useLotRoom(lotId: string, via: 'socket' | 'feed' = 'socket') {
     // the state as it is now: a socket that connected between the first render and this subscription (another
     // component may have opened it, e.g. the header's notices) sends no further change, and the room would say
     // 正在连接… for good (seen in a CI run)
-    setState((s) => (s.connection === connectionState() ? s : { ...s, connection: connectionState() }));
+    const connectionNow = connectionState();
+    setState((s) => (s.connection === connectionNow ? s : { ...s, connection: connectionNow }));
     const handlers: [string, (...args: unknown[]) => void][] = [];
     let feed: LiveFeed | null = null;
 
