@@ -3,7 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { LotNoticesService } from '../../libs/market/src';
+import { getQueueToken } from '@nestjs/bullmq';
+import { QueueEvents, type Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AUCTION_JOBS, LotNoticesService, type NotifyOutbidJob } from '../../libs/market/src';
+import { QUEUES } from '../../libs/platform/src';
 import { startStripeServer, type StripeServer } from '../stripe-server/stripe-server';
 import { createOrganization, createUser, login, startApi, type TestApi } from '../support/api';
 import { insertAchievement } from '../support/registry-factory';
@@ -36,6 +40,7 @@ describe('notifications: stored and pushed live to the organisation users', () =
   /** what each socket received, by who (a: enterprise A's admin, aMember, b, c: another organisation) */
   const received: Record<string, Notice[]> = { a: [], aMember: [], b: [], c: [] };
   const live: Record<string, Socket> = {};
+  const cleanups: (() => Promise<void>)[] = [];
 
   const bearer = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
   const inbox = async (who: string, query = ''): Promise<Notice[]> => {
@@ -116,6 +121,7 @@ describe('notifications: stored and pushed live to the organisation users', () =
   });
 
   afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
     sockets.forEach((s) => s.close());
     await worker?.close();
     await api?.close();
@@ -182,6 +188,50 @@ describe('notifications: stored and pushed live to the organisation users', () =
     await ds.query(`DELETE FROM notifications WHERE organization_id = $1`, [orgs.c]);
     received.c.length = 0;
   }, 90_000);
+
+  it('outbid jobs as the API queues them: many lots in one job (one lookup, one insert), and a job of the old one-lot shape', async () => {
+    const queue = worker.get<Queue>(getQueueToken(QUEUES.auctions));
+    const connection = new Redis(api.config.REDIS_URL, { maxRetriesPerRequest: null });
+    const queueEvents = new QueueEvents(QUEUES.auctions, { connection, prefix: `${api.config.REDIS_PREFIX}bull` });
+    await queueEvents.waitUntilReady();
+    cleanups.push(async () => {
+      await queueEvents.close();
+      await connection.quit();
+    });
+    const window = { startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const [one, two, cancelled, legacy] = [await createLot(window), await createLot(window), await createLot(window), await createLot(window)];
+    await ds.query(`UPDATE lots SET status = 'cancelled' WHERE id = $1`, [cancelled]);
+    const job: NotifyOutbidJob = {
+      lots: [
+        { lotId: one, organizationIds: [orgs.a, orgs.c] },
+        { lotId: two, organizationIds: [orgs.c] },
+        { lotId: cancelled, organizationIds: [orgs.a] },
+        { lotId: one, organizationIds: [orgs.a] }, // the same lot twice (two API processes' flushes): one notice
+      ],
+    };
+    const done = await (await queue.add(AUCTION_JOBS.notifyOutbid, job)).waitUntilFinished(queueEvents, 30_000);
+    expect(done).toEqual({ notified: 3 });
+    await queue.add(AUCTION_JOBS.notifyOutbid, { lotId: legacy, organizationIds: [orgs.b] }); // queued by an older API during a deploy
+    for (const [who, lotId] of [
+      ['a', one],
+      ['aMember', one],
+      ['c', one],
+      ['c', two],
+      ['b', legacy],
+    ]) {
+      expect((await pushed(who, 'outbid', lotId)).data).toEqual({ lotId, currentFen: null });
+    }
+    const outbids = async (who: string) =>
+      (await inbox(who)).filter((n) => n.kind === 'outbid' && [one, two, cancelled, legacy].includes(n.data.lotId as string));
+    expect((await outbids('a')).map((n) => n.data.lotId)).toEqual([one]); // not the cancelled lot's, and once
+    expect((await outbids('c')).map((n) => n.data.lotId).sort()).toEqual([one, two].sort());
+    expect((await outbids('b')).map((n) => n.data.lotId)).toEqual([legacy]);
+    // within the throttle window the same job again sends nothing
+    expect(await (await queue.add(AUCTION_JOBS.notifyOutbid, job)).waitUntilFinished(queueEvents, 30_000)).toEqual({ notified: 0 });
+    expect(await outbids('c')).toHaveLength(2);
+    await ds.query(`DELETE FROM notifications WHERE organization_id = $1`, [orgs.c]); // the next test starts from C's empty inbox
+    received.c.length = 0;
+  }, 60_000);
 
   it('lot_starting_soon: a delayed job about 30 minutes before the start, to registered enterprises only, once', async () => {
     const startsAt = new Date(Date.now() + 30 * 60_000 + 3_000);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AUCTION_JOBS, LotEventsPublisher, OUTBID_GATHER_MS, OUTBID_JOB_PRIORITY } from '../../libs/market/src';
+import { AUCTION_JOBS, LotEventsPublisher, OUTBID_GATHER_MS, OUTBID_JOB_LOTS, OUTBID_JOB_PRIORITY, type OutbidLot } from '../../libs/market/src';
 import type { LotFeed } from '../../libs/market/src/bidding/lot-feed';
 import { QUEUES } from '../../libs/platform/src';
 import type { RealtimePublisher } from '../../libs/realtime/src';
@@ -34,15 +34,15 @@ describe('auctions queue: closes before outbid notices', () => {
   });
 
   /** Runs a worker taking one job at a time until `count` jobs are done; the jobs' names and lots in that order. */
-  async function drain(count: number): Promise<{ name: string; lotId: string }[]> {
-    const order: { name: string; lotId: string }[] = [];
+  async function drain(count: number): Promise<{ name: string; lotIds: string[] }[]> {
+    const order: { name: string; lotIds: string[] }[] = [];
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
     const workerConnection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     const worker = new Worker(
       QUEUES.auctions,
-      (job: Job<{ lotId: string }>) => {
-        order.push({ name: job.name, lotId: job.data.lotId });
+      (job: Job<{ lotId: string } | { lots: OutbidLot[] }>) => {
+        order.push({ name: job.name, lotIds: 'lots' in job.data ? job.data.lots.map((l) => l.lotId) : [job.data.lotId] });
         if (order.length === count) done();
         return Promise.resolve();
       },
@@ -57,42 +57,52 @@ describe('auctions queue: closes before outbid notices', () => {
     return order;
   }
 
-  async function outbidNotices(lots: number): Promise<string[]> {
+  /** The outbid notices of `lots` lots (two organisations each), and the jobs they were queued in (OUTBID_JOB_LOTS lots per job). */
+  async function outbidNotices(lots: number): Promise<{ lotIds: string[]; jobs: number }> {
     const lotIds = Array.from({ length: lots }, () => randomUUID());
     for (const lotId of lotIds) publisher.outbid(lotId, [randomUUID(), randomUUID()]);
+    publisher.outbid(lotIds[0], []); // nothing to add
     // gathered for OUTBID_GATHER_MS, then queued in one addBulk
+    const jobs = Math.ceil(lots / OUTBID_JOB_LOTS);
     const until = Date.now() + OUTBID_GATHER_MS + 5_000;
-    while ((await queue.getJobCountByTypes('prioritized', 'wait')) < lots && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    return lotIds;
+    while ((await queue.getJobCountByTypes('prioritized', 'wait')) < jobs && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    return { lotIds, jobs };
   }
 
-  it('queues the outbid notices with their priority, one job per lot carrying its organisations', async () => {
-    const lotIds = await outbidNotices(3);
+  it('queues the outbid notices of a second with their priority, up to OUTBID_JOB_LOTS lots per job', async () => {
+    const { lotIds } = await outbidNotices(2 * OUTBID_JOB_LOTS + 50);
     const jobs = await queue.getJobs(['prioritized', 'wait']);
-    expect(jobs.map((j) => j.name)).toEqual([AUCTION_JOBS.notifyOutbid, AUCTION_JOBS.notifyOutbid, AUCTION_JOBS.notifyOutbid]);
-    expect(jobs.map((j) => j.opts.priority)).toEqual([OUTBID_JOB_PRIORITY, OUTBID_JOB_PRIORITY, OUTBID_JOB_PRIORITY]);
-    expect(jobs.map((j) => (j.data as { lotId: string }).lotId).sort()).toEqual([...lotIds].sort());
-    expect(jobs.every((j) => (j.data as { organizationIds: string[] }).organizationIds.length === 2)).toBe(true);
+    expect(jobs.map((j) => j.name)).toEqual(Array(3).fill(AUCTION_JOBS.notifyOutbid));
+    expect(jobs.map((j) => j.opts.priority)).toEqual(Array(3).fill(OUTBID_JOB_PRIORITY));
+    const lots = jobs.map((j) => (j.data as { lots: OutbidLot[] }).lots);
+    expect(lots.map((l) => l.length).sort((a, b) => a - b)).toEqual([50, OUTBID_JOB_LOTS, OUTBID_JOB_LOTS]);
+    expect(
+      lots
+        .flat()
+        .map((l) => l.lotId)
+        .sort(),
+    ).toEqual([...lotIds].sort()); // each lot once
+    expect(lots.flat().every((l) => l.organizationIds.length === 2)).toBe(true);
   });
 
   it('takes a close that is due before the outbid notices queued before it', async () => {
-    const noticeLots = await outbidNotices(20);
+    const { lotIds: noticeLots, jobs } = await outbidNotices(3 * OUTBID_JOB_LOTS);
     const closing = randomUUID();
     await publisher.scheduleClose(closing, new Date(Date.now() - 1000)); // ended: due at once
-    const order = await drain(21);
-    expect(order[0]).toEqual({ name: AUCTION_JOBS.closeLot, lotId: closing });
+    const order = await drain(jobs + 1);
+    expect(order[0]).toEqual({ name: AUCTION_JOBS.closeLot, lotIds: [closing] });
     // the notices all follow, in the order they were queued (FIFO within a priority)
-    expect(order.slice(1).map((j) => j.name)).toEqual(Array(20).fill(AUCTION_JOBS.notifyOutbid));
-    expect(order.slice(1).map((j) => j.lotId)).toEqual(noticeLots);
+    expect(order.slice(1).map((j) => j.name)).toEqual(Array(jobs).fill(AUCTION_JOBS.notifyOutbid));
+    expect(order.slice(1).flatMap((j) => j.lotIds)).toEqual(noticeLots);
   });
 
   it('takes a close whose end comes while notices wait before them, as soon as it is due', async () => {
     const closing = randomUUID();
     await publisher.scheduleClose(closing, new Date(Date.now() + 300)); // ends while the notices are gathered
-    await outbidNotices(20);
+    const { jobs } = await outbidNotices(3 * OUTBID_JOB_LOTS);
     await new Promise((r) => setTimeout(r, 300)); // past its end (the notices were queued after it was scheduled)
-    const order = await drain(21);
-    expect(order[0]).toEqual({ name: AUCTION_JOBS.closeLot, lotId: closing });
+    const order = await drain(jobs + 1);
+    expect(order[0]).toEqual({ name: AUCTION_JOBS.closeLot, lotIds: [closing] });
     expect(order.filter((j) => j.name === AUCTION_JOBS.closeLot)).toHaveLength(1);
   });
 });

@@ -16,6 +16,15 @@ export { DealsService } from './deals/deals.service';
 export type { DealForContract } from './deals/deals.repository';
 export { applyForcedListingChanges, type RuleStateChanges } from './listings/forced-listings.repository';
 export { DealConcluded, type DealConcludedPayload } from './events';
-export { AUCTION_JOBS, type CloseLotJob, type ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob, type SettleLotDepositsJob } from './jobs';
+export {
+  AUCTION_JOBS,
+  type CloseLotJob,
+  type ConcludeListingJob,
+  type LotStartingSoonJob,
+  type NotifyOutbidJob,
+  type OutbidLot,
+  outbidLotsOf,
+  type SettleLotDepositsJob,
+} from './jobs';
 export { LotNoticesService, OUTBID_THROTTLE_MS } from './notices/lot-notices.service';
-export { LotEventsPublisher, OUTBID_GATHER_MS, OUTBID_JOB_PRIORITY, STARTING_SOON_MS } from './bidding/lot-events.publisher';
+export { LotEventsPublisher, OUTBID_GATHER_MS, OUTBID_JOB_LOTS, OUTBID_JOB_PRIORITY, STARTING_SOON_MS } from './bidding/lot-events.publisher';

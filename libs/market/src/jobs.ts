@@ -8,15 +8,27 @@ export const AUCTION_JOBS = {
   closeDueLots: 'close-due-lots',
   /** After a lot's close: its losers' deposits released (the winner's stays held), off the close's job slot. Job id per lot. */
   settleLotDeposits: 'settle-lot-deposits',
-  /** Organisations that lost the lead of a lot, gathered per lot for a second off the bid path: their `outbid` notices. */
+  /** Organisations that lost the lead, gathered per lot for a second off the bid path: their `outbid` notices, many lots per job. */
   notifyOutbid: 'notify-outbid',
   /** About 30 minutes before a lot starts: `lot_starting_soon` to its registered enterprises (job id per lot and start). */
   lotStartingSoon: 'lot-starting-soon',
 } as const;
 
-export interface NotifyOutbidJob {
+/** The organisations that lost the lead of one lot. */
+export interface OutbidLot {
   lotId: string;
   organizationIds: string[];
+}
+
+/**
+ * The outbid notices of up to OUTBID_JOB_LOTS lots gathered in one second by one API process. A job queued by an
+ * older API (during a rolling deploy) carries one lot, flat: `{ lotId, organizationIds }`; the worker takes both.
+ */
+export type NotifyOutbidJob = { lots: OutbidLot[] } | OutbidLot;
+
+/** The lots of an outbid job, whichever shape it has. */
+export function outbidLotsOf(job: NotifyOutbidJob): OutbidLot[] {
+  return 'lots' in job ? job.lots : [job];
 }
 
 export interface LotStartingSoonJob {

@@ -2,7 +2,15 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { ListingFlowsService, LotClosingService, LotNoticesService, type CloseResult, type ListingConclusion } from '@zjp/market';
 import { QUEUES } from '@zjp/platform';
-import { AUCTION_JOBS, CloseLotJob, ConcludeListingJob, type LotStartingSoonJob, type NotifyOutbidJob, type SettleLotDepositsJob } from '@zjp/market';
+import {
+  AUCTION_JOBS,
+  CloseLotJob,
+  ConcludeListingJob,
+  outbidLotsOf,
+  type LotStartingSoonJob,
+  type NotifyOutbidJob,
+  type SettleLotDepositsJob,
+} from '@zjp/market';
 import type { Job } from 'bullmq';
 
 /**
@@ -25,10 +33,9 @@ export class AuctionsProcessor extends WorkerHost {
 
   async process(
     job: Job<CloseLotJob | ConcludeListingJob | NotifyOutbidJob | LotStartingSoonJob | SettleLotDepositsJob>,
-  ): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number } | { notified: string[] } | { sent: number } | { released: number }> {
+  ): Promise<CloseResult | ListingConclusion | { concluded: number } | { closed: number } | { notified: number } | { sent: number } | { released: number }> {
     if (job.name === AUCTION_JOBS.notifyOutbid) {
-      const { lotId, organizationIds } = job.data as NotifyOutbidJob;
-      return { notified: await this.notices.outbid(lotId, organizationIds) };
+      return { notified: (await this.notices.outbidMany(outbidLotsOf(job.data as NotifyOutbidJob))).length };
     }
     if (job.name === AUCTION_JOBS.lotStartingSoon) {
       const { lotId, startsAt } = job.data as LotStartingSoonJob;

@@ -83,13 +83,12 @@ export class NotificationsService implements OnModuleInit {
   /** Emits each notice to the sockets of its organisation's users. */
   private async push(rows: readonly NotificationRow[]): Promise<void> {
     if (!rows.length || !this.realtime) return;
-    const users = await NotificationsRepository.recipients(this.db, [...new Set(rows.map((r) => r.organizationId))]);
-    for (const row of rows) {
-      this.realtime.toUsers(
-        users.filter((u) => u.organizationId === row.organizationId).map((u) => u.id),
-        SERVER_EVENTS.notification,
-        notificationView(row),
-      );
+    const usersOf = new Map<string, string[]>();
+    for (const u of await NotificationsRepository.recipients(this.db, [...new Set(rows.map((r) => r.organizationId))])) {
+      const ids = usersOf.get(u.organizationId);
+      if (ids) ids.push(u.id);
+      else usersOf.set(u.organizationId, [u.id]);
     }
+    for (const row of rows) this.realtime.toUsers(usersOf.get(row.organizationId) ?? [], SERVER_EVENTS.notification, notificationView(row));
   }
 }

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { QUEUES } from '@zjp/platform';
-import { AUCTION_JOBS, type CloseLotJob, type LotStartingSoonJob, type NotifyOutbidJob } from '../jobs';
+import { AUCTION_JOBS, type CloseLotJob, type LotStartingSoonJob, type NotifyOutbidJob, type OutbidLot } from '../jobs';
 import { RealtimePublisher } from '@zjp/realtime';
 import type { Queue } from 'bullmq';
 import { bidderPseudonym, type LotState } from '../domain';
@@ -20,8 +20,14 @@ export const LOT_EVENTS = {
 export type PublicBid = FeedBid;
 export type LotSnapshot = FeedState;
 
-/** Outbid organisations are gathered per lot for this long before one job carries them to the worker. */
+/** Outbid organisations are gathered per lot for this long before jobs carry them to the worker. */
 export const OUTBID_GATHER_MS = 1000;
+/**
+ * At most this many lots' outbid notices in one job. One job per lot cost the worker a job's round trips and three
+ * queries for each lot every second (500 lots bidding at once kept it busy: docs/BENCHMARKS.md, seventh pass); a job
+ * of many lots is one lookup, one Redis pipeline and one insert. Bounded so that several workers share a busy second.
+ */
+export const OUTBID_JOB_LOTS = 100;
 /**
  * The outbid notices' jobs wait behind every job without a priority in the auctions queue (BullMQ takes those
  * first): a close that falls due while bidding still fills the queue with notices is taken next, not after
@@ -79,8 +85,8 @@ export class LotEventsPublisher {
 
   /**
    * Organisations that led the lot before a committed batch, or during it, and no longer do. Off
-   * the bid path: gathered in memory and handed to the worker by one job per lot per
-   * OUTBID_GATHER_MS, which stores and pushes their `outbid` notices (LotNoticesService.outbid).
+   * the bid path: gathered in memory and handed to the worker every OUTBID_GATHER_MS, up to OUTBID_JOB_LOTS lots per
+   * job, which stores and pushes their `outbid` notices (LotNoticesService.outbidMany).
    */
   outbid(lotId: string, organizationIds: readonly string[]): void {
     if (!organizationIds.length) return;
@@ -95,13 +101,22 @@ export class LotEventsPublisher {
 
   private flushOutbid(): void {
     this.outbidTimer = undefined;
-    const jobs = [...this.outbidPending].map(([lotId, ids]) => ({
-      name: AUCTION_JOBS.notifyOutbid,
-      data: { lotId, organizationIds: [...ids] } satisfies NotifyOutbidJob,
-      opts: { priority: OUTBID_JOB_PRIORITY, attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { age: 86400 } },
-    }));
+    const lots = [...this.outbidPending].map(([lotId, ids]): OutbidLot => ({ lotId, organizationIds: [...ids] }));
     this.outbidPending.clear();
-    this.auctions.addBulk(jobs).catch((err: unknown) => this.logger.warn(`outbid notices of ${jobs.length} lot(s) not queued: ${String(err)}`));
+    const jobs = [];
+    for (let i = 0; i < lots.length; i += OUTBID_JOB_LOTS)
+      jobs.push({
+        name: AUCTION_JOBS.notifyOutbid,
+        data: { lots: lots.slice(i, i + OUTBID_JOB_LOTS) } satisfies NotifyOutbidJob,
+        opts: {
+          priority: OUTBID_JOB_PRIORITY,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: { age: 86400 },
+        },
+      });
+    this.auctions.addBulk(jobs).catch((err: unknown) => this.logger.warn(`outbid notices of ${lots.length} lot(s) not queued: ${String(err)}`));
   }
 
   /**

@@ -97,6 +97,13 @@ const SQL = queries(__filename, {
       FROM lots l
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
+  // The same for many lots at once (the outbid notices of a flush: one job for every lot of a second).
+  lotsForNotices: `
+    SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
+           lr.organization_id AS leader_organization_id, wr.organization_id AS winner_organization_id
+      FROM lots l
+      LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
+      LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = ANY($1::uuid[])`,
   registeredOrganizations: `SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed'`,
   // Discovery (GET /lots). $1 now; $2 phase (live | upcoming | closed) or null; $3 session; $4 technical field; $5..$6 the holder's
   // region code range (a prefix as BETWEEN 330100 AND 330199) or null; $7 limit, $8 offset (page only).
@@ -341,6 +348,10 @@ export interface LotForNotices {
 
 export async function lotForNotices(m: Query, lotId: string): Promise<LotForNotices | undefined> {
   return ((await m.query(SQL.lotForNotices, [lotId])) as LotForNotices[])[0];
+}
+
+export async function lotsForNotices(m: Query, lotIds: readonly string[]): Promise<LotForNotices[]> {
+  return (await m.query(SQL.lotsForNotices, [lotIds])) as LotForNotices[];
 }
 
 /** The organisations registered online for a lot (not those whose deposit failed). */

@@ -6,7 +6,7 @@ import { beijingTime, NotificationsService, yuanText, type NewNotification } fro
 import { RedisConnectionFactory } from '@zjp/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { REGISTRATION_REFERENCE } from '../lots/payments-deposit.gateway';
-import { lotForNotices, registeredOrganizations, registrationById } from '../lots/lots.repository';
+import { lotForNotices, lotsForNotices, registeredOrganizations, registrationById, type LotForNotices } from '../lots/lots.repository';
 
 /** At most one `outbid` notice per organisation per lot in this window. */
 export const OUTBID_THROTTLE_MS = 5000;
@@ -58,24 +58,47 @@ export class LotNoticesService implements OnModuleInit {
    * organisation, shared by every worker). Returns the organisations notified.
    */
   async outbid(lotId: string, organizationIds: readonly string[]): Promise<string[]> {
-    const lot = await lotForNotices(this.db, lotId);
-    if (!lot || lot.status === 'closed' || lot.status === 'cancelled') return [];
-    const redis = this.redis.client();
+    return (await this.outbidMany([{ lotId, organizationIds }])).map((n) => n.organizationId);
+  }
+
+  /**
+   * `outbid` for the lots of one job at once (LotEventsPublisher gathers a second's worth): one lookup of the lots, one
+   * Redis pipeline for the throttle keys, one insert and one push. A lot closed or cancelled since gets none. Returns
+   * the notices sent, by lot and organisation.
+   */
+  async outbidMany(lots: readonly { lotId: string; organizationIds: readonly string[] }[]): Promise<{ lotId: string; organizationId: string }[]> {
+    const wanted = new Map<string, Set<string>>();
+    for (const { lotId, organizationIds } of lots) {
+      let orgs = wanted.get(lotId);
+      if (!orgs) wanted.set(lotId, (orgs = new Set()));
+      for (const id of organizationIds) orgs.add(id);
+    }
+    if (!wanted.size) return [];
+    const candidates: { lot: LotForNotices; organizationId: string }[] = [];
+    for (const lot of await lotsForNotices(this.db, [...wanted.keys()])) {
+      if (lot.status === 'closed' || lot.status === 'cancelled') continue;
+      for (const organizationId of wanted.get(lot.id)!) if (organizationId !== lot.leader_organization_id) candidates.push({ lot, organizationId });
+    }
+    if (!candidates.length) return [];
+    const throttle = this.redis.client().pipeline();
+    for (const { lot, organizationId } of candidates)
+      throttle.set(`${this.redis.prefix}outbid:${lot.id}:${organizationId}`, '1', 'PX', OUTBID_THROTTLE_MS, 'NX');
+    const answers = (await throttle.exec()) ?? [];
     const notices: NewNotification[] = [];
-    for (const organizationId of new Set(organizationIds)) {
-      if (organizationId === lot.leader_organization_id) continue;
-      const fresh = await redis.set(`${this.redis.prefix}outbid:${lotId}:${organizationId}`, '1', 'PX', OUTBID_THROTTLE_MS, 'NX');
-      if (fresh !== 'OK') continue;
+    candidates.forEach(({ lot, organizationId }, i) => {
+      const [err, fresh] = answers[i] ?? [new Error('no answer from Redis')];
+      if (err) throw err; // the job is retried; the keys already set keep those notices from going twice
+      if (fresh !== 'OK') return;
       notices.push({
         organizationId,
         kind: 'outbid',
         title: '您的出价已被超越',
         body: `拍品「${lot.title}」当前价 ${yuanText(lot.current_fen ?? '0')} 元，您已不再领先，可继续出价。`,
-        data: { lotId, currentFen: lot.current_fen },
+        data: { lotId: lot.id, currentFen: lot.current_fen },
       });
-    }
+    });
     await this.notifications.send(notices);
-    return notices.map((n) => n.organizationId);
+    return notices.map((n) => ({ lotId: (n.data as { lotId: string }).lotId, organizationId: n.organizationId }));
   }
 
   /** About 30 minutes before the start: `lot_starting_soon` to each registered enterprise, once (its key). */
