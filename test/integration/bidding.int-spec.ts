@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AUCTION_JOBS, BiddingEngine, type BidResult, LotClosingService, MarketModule } from '../../libs/market/src';
+import { AUCTION_JOBS, BiddingEngine, type BidResult, CLOSE_BATCH_LOTS, type CloseResult, LotClosingService, MarketModule } from '../../libs/market/src';
 import { DepositsService } from '../../libs/payments/src';
 import { verifyChain } from '../../libs/market/src/domain';
 import { DatabaseModule, TransactionRunner } from '../../libs/database/src';
@@ -303,6 +303,87 @@ describe('bidding engine and closing on PostgreSQL', () => {
       deposit_status: string;
     }[];
     expect(regs.map((r) => r.deposit_status)).toEqual(['released', 'held']);
+  });
+
+  it('closes lots that end together in batches (CLOSE_BATCH_LOTS to a transaction), each exactly once, while close jobs of three workers and the sweep race', async () => {
+    const lots: { lotId: string; winner?: { organizationId: string; registrationId: string }; loser: { organizationId: string } }[] = [];
+    for (let i = 0; i < CLOSE_BATCH_LOTS + 20; i++) {
+      const lotId = await insertLot(ds, { extensionMinutes: 0 });
+      const [a, b] = [await insertBidder(ds, lotId), await insertBidder(ds, lotId)];
+      if (i % 3 === 2) {
+        lots.push({ lotId, loser: a }); // no bids: unsold
+        continue;
+      }
+      for (const [bidder, amount] of [
+        [a, 1_000_000n],
+        [b, 1_000_000n + BigInt(i + 1) * 10_000n],
+      ] as const)
+        expect(await engine.submit({ lotId, organizationId: bidder.organizationId, userId: null, amountFen: amount, source: 'online' })).toMatchObject({
+          status: 'accepted',
+        });
+      lots.push({ lotId, winner: b, loser: a });
+    }
+    const ids = lots.map((l) => l.lotId);
+    await ds.query(`UPDATE lots SET ends_at = now() - interval '1 second', original_ends_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [ids]);
+    const [second, third] = [await contextFor(), await contextFor()];
+    try {
+      const closers = [closing, second.get(LotClosingService), third.get(LotClosingService)];
+      const results = await Promise.all([
+        ...ids.slice(0, 12).map((id, i) => closers[i % 3].closeEnded(id, { queueSettlement: i % 2 === 0 })),
+        closers[1].closeDue(),
+      ]);
+      const closedHere = (results.slice(0, 12) as CloseResult[][]).flat().filter((r) => r.closed && ids.includes(r.lotId)).length;
+      expect(closedHere + (results[12] as number)).toBeGreaterThanOrEqual(ids.length); // every lot closed by someone (the sweep may close others' leftovers)
+    } finally {
+      await second.close();
+      await third.close();
+    }
+    const rows = (await ds.query(
+      `SELECT l.id, l.status, l.result, l.hammer_price_fen::text AS hammer, l.winner_registration_id, li.status AS listing_status,
+              (SELECT count(*)::int FROM audit_log a WHERE a.subject_id = l.id::text AND a.action = 'lot.closed') AS audits,
+              (SELECT count(*)::int FROM deals d WHERE d.lot_id = l.id) AS deals,
+              (SELECT count(*)::int FROM outbox_events e JOIN deals d ON e.payload->>'dealId' = d.id::text WHERE d.lot_id = l.id AND e.name = 'DealConcluded') AS events,
+              (SELECT count(*)::int FROM notifications n WHERE n.data->>'lotId' = l.id::text AND n.kind IN ('lot_won', 'lot_lost')) AS notices
+         FROM lots l JOIN listings li ON li.id = l.listing_id WHERE l.id = ANY($1::uuid[])`,
+      [ids],
+    )) as {
+      id: string;
+      status: string;
+      result: string;
+      hammer: string | null;
+      winner_registration_id: string | null;
+      listing_status: string;
+      audits: number;
+      deals: number;
+      events: number;
+      notices: number;
+    }[];
+    expect(rows).toHaveLength(ids.length);
+    for (const lot of lots) {
+      const row = rows.find((r) => r.id === lot.lotId)!;
+      const i = lots.indexOf(lot);
+      expect(row).toEqual({
+        id: lot.lotId,
+        status: 'closed',
+        result: lot.winner ? 'sold' : 'unsold',
+        hammer: lot.winner ? String(1_000_000n + BigInt(i + 1) * 10_000n) : null,
+        winner_registration_id: lot.winner?.registrationId ?? null,
+        listing_status: 'closed',
+        audits: 1, // closed exactly once
+        deals: lot.winner ? 1 : 0,
+        events: lot.winner ? 1 : 0,
+        notices: 2, // lot_won + lot_lost, or lot_lost twice
+      });
+    }
+    const deals = (await ds.query(`SELECT lot_id, buyer_id, price_fen::text AS price FROM deals WHERE lot_id = ANY($1::uuid[])`, [ids])) as {
+      lot_id: string;
+      buyer_id: string;
+      price: string;
+    }[];
+    for (const d of deals) {
+      const lot = lots.find((l) => l.lotId === d.lot_id)!;
+      expect([d.buyer_id, d.price]).toEqual([lot.winner!.organizationId, rows.find((r) => r.id === d.lot_id)!.hammer]);
+    }
   });
 
   it('finishes settling deposits when a closer died between the commit and the settlement', async () => {

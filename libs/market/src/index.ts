@@ -7,7 +7,7 @@ export { parseSocketBid } from './lots/socket-bid';
 export { BiddingEngine, type BidResult } from './bidding/bidding-engine';
 export { BidRouter } from './bidding/bid-router';
 export { LotFeed } from './bidding/lot-feed';
-export { LotClosingService, type CloseResult } from './closing/lot-closing.service';
+export { CLOSE_BATCH_LOTS, LotClosingService, type CloseResult } from './closing/lot-closing.service';
 export { ListingFlowsService } from './listings/listing-flows.service';
 export type { ListingConclusion } from './listings/dto/listing-flow.dto';
 export { CalendarService } from './calendar/calendar.service';

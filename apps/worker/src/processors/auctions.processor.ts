@@ -46,8 +46,9 @@ export class AuctionsProcessor extends WorkerHost {
     if (job.name === AUCTION_JOBS.closeDueLots) return { closed: await this.closing.closeDue() };
     if (job.name === AUCTION_JOBS.concludeListing) return this.listings.conclude((job.data as ConcludeListingJob).listingId);
     if (job.name !== AUCTION_JOBS.closeLot) throw new Error(`unknown auction job ${job.name}`);
-    const result = await this.closing.close((job.data as CloseLotJob).lotId, { queueSettlement: true });
-    if (result.closed) this.logger.log(`lot ${result.lotId} closed: ${result.result}${result.hammerPriceFen ? ` at ${result.hammerPriceFen} fen` : ''}`);
-    return result;
+    // the job's lot, and with it other lots that have ended (LotClosingService.closeEnded); the first result is the job's lot
+    const results = await this.closing.closeEnded((job.data as CloseLotJob).lotId, { queueSettlement: true });
+    for (const r of results) if (r.closed) this.logger.log(`lot ${r.lotId} closed: ${r.result}${r.hammerPriceFen ? ` at ${r.hammerPriceFen} fen` : ''}`);
+    return results[0];
   }
 }

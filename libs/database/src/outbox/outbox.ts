@@ -35,14 +35,19 @@ export class Outbox {
    * after its commit; otherwise the relay does, a few seconds later. Returns the event's id.
    */
   async append(m: EntityManager, event: DomainEvent): Promise<string> {
-    await m.query(`INSERT INTO outbox_events (id, name, payload, occurred_at) VALUES ($1, $2, $3, $4)`, [
-      event.id,
-      event.name,
-      JSON.stringify(event.payload),
-      event.occurredAt,
-    ]);
-    this.appended.set(m, [...(this.appended.get(m) ?? []), event.id]);
+    await this.appendMany(m, [event]);
     return event.id;
+  }
+
+  /** Several events in one statement, in the change's transaction (delivered in this order after its commit). */
+  async appendMany(m: EntityManager, events: readonly DomainEvent[]): Promise<void> {
+    if (!events.length) return;
+    await m.query(
+      `INSERT INTO outbox_events (id, name, payload, occurred_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+      [events.map((e) => e.id), events.map((e) => e.name), events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.occurredAt)],
+    );
+    this.appended.set(m, [...(this.appended.get(m) ?? []), ...events.map((e) => e.id)]);
   }
 
   /** The events appended through this transaction's manager (and forgets them). */

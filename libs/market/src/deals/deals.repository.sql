@@ -7,11 +7,13 @@ SELECT d.id, d.source, d.achievement_id, d.seller_id, d.buyer_id, d.deal_type, d
  WHERE d.id = $1
    FOR SHARE OF d;
 
--- name: insertAuctionDeal
+-- name: insertAuctionDeals
 INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at)
-SELECT $1, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'), CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, $3, l.deposit_fen, $4
-  FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5
-RETURNING listing_id, buyer_id;
+SELECT d.id, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'),
+       CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, d.price_fen, l.deposit_fen, $5
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[]) AS d(id, lot_id, registration_id, price_fen)
+  JOIN lots l ON l.id = d.lot_id JOIN lot_registrations r ON r.id = d.registration_id JOIN listings li ON li.id = l.listing_id
+RETURNING id, listing_id, buyer_id;
 
 -- name: markContracted
 UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract' RETURNING id;

@@ -9,11 +9,14 @@ const SQL = queries(__filename, {
      WHERE d.id = $1
        FOR SHARE OF d`,
   // The deal the contracts context picks up (DealConcluded): the hammer price and the deposit carry over.
-  insertAuctionDeal: `
+  // Several at once (the lots closed in one transaction): $1 deal ids, $2 lots, $3 winners' registrations, $4 hammer prices.
+  insertAuctionDeals: `
     INSERT INTO deals (id, lot_id, listing_id, achievement_id, seller_id, buyer_id, deal_type, license_type, price_fen, deposit_fen, concluded_at)
-    SELECT $1, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'), CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, $3, l.deposit_fen, $4
-      FROM lots l JOIN lot_registrations r ON r.id = $2 JOIN listings li ON li.id = l.listing_id WHERE l.id = $5
-    RETURNING listing_id, buyer_id`,
+    SELECT d.id, l.id, l.listing_id, l.achievement_id, l.holder_id, r.organization_id, COALESCE(li.deal_type, 'license'),
+           CASE WHEN li.deal_type IS NULL THEN 'ordinary' ELSE li.license_type END, d.price_fen, l.deposit_fen, $5
+      FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[]) AS d(id, lot_id, registration_id, price_fen)
+      JOIN lots l ON l.id = d.lot_id JOIN lot_registrations r ON r.id = d.registration_id JOIN listings li ON li.id = l.listing_id
+    RETURNING id, listing_id, buyer_id`,
   markContracted: `UPDATE deals SET status = 'contracted' WHERE id = $1 AND status = 'awaiting_contract' RETURNING id`,
   // A fixed-price listing sold to the one enterprise that declared intent, at the listed price.
   insertFixedPriceDeal: `
@@ -89,16 +92,24 @@ export async function markContracted(m: Queryable, dealId: string): Promise<bool
   return (await updateReturning<{ id: string }>(m, SQL.markContracted, [dealId])).length > 0;
 }
 
-/** The deal a sold lot leaves: its winner's organisation buys at the hammer price; the listing's deal terms, else an ordinary licence. */
-export async function insertAuctionDeal(
+/**
+ * The deals sold lots leave: each winner's organisation buys at the hammer price; the listing's deal terms, else an
+ * ordinary licence. Returns each deal's listing and buyer, by deal id.
+ */
+export async function insertAuctionDeals(
   m: Queryable,
-  d: { id: string; lotId: string; winnerRegistrationId: string; priceFen: bigint; concludedAt: Date },
-): Promise<{ listingId: string; buyerId: string }> {
-  const [row] = (await m.query(SQL.insertAuctionDeal, [d.id, d.winnerRegistrationId, d.priceFen.toString(), d.concludedAt, d.lotId])) as {
-    listing_id: string;
-    buyer_id: string;
-  }[];
-  return { listingId: row.listing_id, buyerId: row.buyer_id };
+  deals: readonly { id: string; lotId: string; winnerRegistrationId: string; priceFen: bigint }[],
+  concludedAt: Date,
+): Promise<Map<string, { listingId: string; buyerId: string }>> {
+  if (!deals.length) return new Map();
+  const rows = (await m.query(SQL.insertAuctionDeals, [
+    deals.map((d) => d.id),
+    deals.map((d) => d.lotId),
+    deals.map((d) => d.winnerRegistrationId),
+    deals.map((d) => d.priceFen.toString()),
+    concludedAt,
+  ])) as { id: string; listing_id: string; buyer_id: string }[];
+  return new Map(rows.map((r) => [r.id, { listingId: r.listing_id, buyerId: r.buyer_id }]));
 }
 
 export async function insertFixedPriceDeal(m: Queryable, dealId: string, listingId: string, buyerId: string, at: Date): Promise<void> {

@@ -12,7 +12,9 @@ const LISTED = `${VIEW} WHERE status IN ('active', 'suspended') AND ($1::uuid IS
 
 /** Listings: what a holder (or the idle rule, see forced-listings.repository.ts) offers. */
 const SQL = queries(__filename, {
-  close: `UPDATE listings SET status = 'closed', status_reason = $2, updated_at = now() WHERE id = $1`,
+  closeMany: `
+    UPDATE listings li SET status = 'closed', status_reason = c.reason, updated_at = now()
+      FROM unnest($1::uuid[], $2::text[]) AS c(id, reason) WHERE li.id = c.id`,
   list: `${LISTED} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
   count: `SELECT count(*)::int AS total FROM listings WHERE status IN ('active', 'suspended') AND ($1::uuid IS NULL OR achievement_id = $1)`,
   view: `${VIEW} WHERE id = $1`,
@@ -39,8 +41,10 @@ const SQL = queries(__filename, {
   withdraw: `UPDATE listings SET status = 'withdrawn', status_reason = $2, updated_at = now() WHERE id = $1`,
 });
 
-export async function closeListing(m: Queryable, listingId: string, reason: string): Promise<void> {
-  await m.query(SQL.close, [listingId, reason]);
+/** Closes the listings of closed lots, each with its reason, in one statement. */
+export async function closeListings(m: Queryable, closes: readonly { listingId: string; reason: string }[]): Promise<void> {
+  if (!closes.length) return;
+  await m.query(SQL.closeMany, [closes.map((c) => c.listingId), closes.map((c) => c.reason)]);
 }
 
 /** One page of the active and suspended listings (of one achievement), newest first, and how many there are. */

@@ -11,8 +11,11 @@ SELECT * FROM lots WHERE id = $1 FOR UPDATE;
 -- name: lockLots
 SELECT * FROM lots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE;
 
--- name: closeLot
-UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1;
+-- name: closeLots
+UPDATE lots l SET status = 'closed', result = c.result, unsold_reason = c.unsold_reason, winner_registration_id = c.winner_registration_id,
+                  hammer_price_fen = c.hammer_price_fen, closed_at = $6
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[]) AS c(id, result, unsold_reason, winner_registration_id, hammer_price_fen)
+ WHERE l.id = c.id;
 
 -- name: openLot
 UPDATE lots SET starts_at = LEAST(starts_at, $2), status = 'open' WHERE id = $1;
@@ -32,11 +35,12 @@ SELECT r.id, r.paddle_number AS "paddleNumber", r.organization_id AS "organizati
   FROM lot_registrations r JOIN lots l ON l.id = r.lot_id JOIN organization_directory o ON o.id = r.organization_id
  WHERE r.lot_id = $1 ORDER BY r.paddle_number LIMIT $2 OFFSET $3;
 
--- name: closedLotSummary
-SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = $1;
+-- name: closedLotSummaries
+SELECT l.id, l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = ANY($1::uuid[]);
 
--- name: dueLotIds
-SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2;
+-- name: lockDueLots
+SELECT * FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 AND id IS DISTINCT FROM $2::uuid
+ ORDER BY ends_at, id LIMIT $3 FOR UPDATE SKIP LOCKED;
 
 -- name: losingGatewayDeposits
 SELECT r.id, r.deposit_id FROM lot_registrations r JOIN lots l ON l.id = r.lot_id
@@ -135,6 +139,9 @@ SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen,
 
 -- name: registeredOrganizations
 SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed';
+
+-- name: registeredOrganizationsOfLots
+SELECT DISTINCT lot_id, organization_id FROM lot_registrations WHERE lot_id = ANY($1::uuid[]) AND NOT offline AND deposit_status <> 'failed';
 
 -- name: countLots
 SELECT count(*)::int AS total

@@ -20,7 +20,12 @@ const SQL = queries(__filename, {
   // such lock takes, so two groups sharing lots never wait on each other in a cycle.
   lockLots: `SELECT * FROM lots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
   // A hammered lot keeps its scheduled end; closed_at says when the hammer fell.
-  closeLot: `UPDATE lots SET status = 'closed', result = $2, unsold_reason = $3, winner_registration_id = $4, hammer_price_fen = $5, closed_at = $6 WHERE id = $1`,
+  // Several lots at once (the worker closes lots that end together in one transaction), each with its outcome.
+  closeLots: `
+    UPDATE lots l SET status = 'closed', result = c.result, unsold_reason = c.unsold_reason, winner_registration_id = c.winner_registration_id,
+                      hammer_price_fen = c.hammer_price_fen, closed_at = $6
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[]) AS c(id, result, unsold_reason, winner_registration_id, hammer_price_fen)
+     WHERE l.id = c.id`,
   // The auctioneer opens a live lot now (its start moves to now; its end stays the backstop).
   openLot: `UPDATE lots SET starts_at = LEAST(starts_at, $2), status = 'open' WHERE id = $1`,
   withdrawn: `UPDATE lots SET withdrawn_reason = $2 WHERE id = $1`,
@@ -34,8 +39,13 @@ const SQL = queries(__filename, {
            r.deposit_status AS "depositStatus", COALESCE(l.leader_registration_id = r.id, false) AS leading
       FROM lot_registrations r JOIN lots l ON l.id = r.lot_id JOIN organization_directory o ON o.id = r.organization_id
      WHERE r.lot_id = $1 ORDER BY r.paddle_number LIMIT $2 OFFSET $3`,
-  closedLotSummary: `SELECT l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = $1`,
-  dueLotIds: `SELECT id FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 ORDER BY ends_at LIMIT $2`,
+  closedLotSummaries: `
+    SELECT l.id, l.seq, l.bid_count, r.paddle_number FROM lots l LEFT JOIN lot_registrations r ON r.id = l.winner_registration_id WHERE l.id = ANY($1::uuid[])`,
+  // Lots past their end and still open, locked, earliest end first; those another transaction holds are skipped (it is
+  // closing them, or a bid holds one for a moment: a later close or the sweep takes it). $2: a lot already locked.
+  lockDueLots: `
+    SELECT * FROM lots WHERE status IN ('scheduled', 'open') AND ends_at <= $1 AND id IS DISTINCT FROM $2::uuid
+     ORDER BY ends_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`,
   // A closed lot's losing registrations whose deposit the payments context holds (released through the DepositGateway).
   losingGatewayDeposits: `
     SELECT r.id, r.deposit_id FROM lot_registrations r JOIN lots l ON l.id = r.lot_id
@@ -105,6 +115,8 @@ const SQL = queries(__filename, {
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = ANY($1::uuid[])`,
   registeredOrganizations: `SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed'`,
+  registeredOrganizationsOfLots: `
+    SELECT DISTINCT lot_id, organization_id FROM lot_registrations WHERE lot_id = ANY($1::uuid[]) AND NOT offline AND deposit_status <> 'failed'`,
   // Discovery (GET /lots). $1 now; $2 phase (live | upcoming | closed) or null; $3 session; $4 technical field; $5..$6 the holder's
   // region code range (a prefix as BETWEEN 330100 AND 330199) or null; $7 limit, $8 offset (page only).
   // A lot past its end that the closing job has not closed yet is already "closed" here.
@@ -134,11 +146,19 @@ export interface LotClose {
   unsoldReason: string | null;
   winnerRegistrationId: string | null;
   hammerPriceFen: bigint | null;
-  closedAt: Date;
 }
 
-export async function closeLot(m: Query, lotId: string, c: LotClose): Promise<void> {
-  await m.query(SQL.closeLot, [lotId, c.result, c.unsoldReason, c.winnerRegistrationId, c.hammerPriceFen?.toString() ?? null, c.closedAt]);
+/** Closes the lots, each with its outcome, in one statement. */
+export async function closeLots(m: Query, closes: readonly (LotClose & { lotId: string })[], closedAt: Date): Promise<void> {
+  if (!closes.length) return;
+  await m.query(SQL.closeLots, [
+    closes.map((c) => c.lotId),
+    closes.map((c) => c.result),
+    closes.map((c) => c.unsoldReason),
+    closes.map((c) => c.winnerRegistrationId),
+    closes.map((c) => c.hammerPriceFen?.toString() ?? null),
+    closedAt,
+  ]);
 }
 
 export async function openLot(m: Query, lotId: string, now: Date): Promise<void> {
@@ -169,14 +189,19 @@ export async function lotRegistrations(m: Query, lotId: string, limit: number, o
   return { rows: (await m.query(SQL.lotRegistrations, [lotId, limit, offset])) as LotRegistrationRow[], total };
 }
 
-/** What the room is told of a closed lot: its feed position and the winner's paddle (null when unsold). */
-export async function closedLotSummary(m: Query, lotId: string): Promise<{ seq: number; bid_count: number; paddle_number: number | null }> {
-  return ((await m.query(SQL.closedLotSummary, [lotId])) as { seq: number; bid_count: number; paddle_number: number | null }[])[0];
+/** What the room is told of closed lots: each one's feed position and the winner's paddle (null when unsold), by lot. */
+export async function closedLotSummaries(
+  m: Query,
+  lotIds: readonly string[],
+): Promise<Map<string, { seq: number; bid_count: number; paddle_number: number | null }>> {
+  const rows = (await m.query(SQL.closedLotSummaries, [lotIds])) as { id: string; seq: number; bid_count: number; paddle_number: number | null }[];
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** Lots past their end and still open, earliest end first. */
-export async function dueLotIds(m: Query, now: Date, limit: number): Promise<string[]> {
-  return ((await m.query(SQL.dueLotIds, [now, limit])) as { id: string }[]).map((r) => r.id);
+/** Up to `limit` lots past their end and still open, locked (skipping those locked elsewhere), earliest end first; never `except`. */
+export async function lockDueLots(m: Query, now: Date, except: string | null, limit: number): Promise<LotRow[]> {
+  if (limit <= 0) return [];
+  return (await m.query(SQL.lockDueLots, [now, except, limit])) as LotRow[];
 }
 
 /** A closed lot's losing registrations whose deposit the payments context holds, still held or pending. */
@@ -352,6 +377,17 @@ export async function lotForNotices(m: Query, lotId: string): Promise<LotForNoti
 
 export async function lotsForNotices(m: Query, lotIds: readonly string[]): Promise<LotForNotices[]> {
   return (await m.query(SQL.lotsForNotices, [lotIds])) as LotForNotices[];
+}
+
+/** The organisations registered online for each of these lots (those without any are missing). */
+export async function registeredOrganizationsOfLots(m: Query, lotIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byLot = new Map<string, string[]>();
+  for (const r of (await m.query(SQL.registeredOrganizationsOfLots, [lotIds])) as { lot_id: string; organization_id: string }[]) {
+    const orgs = byLot.get(r.lot_id);
+    if (orgs) orgs.push(r.organization_id);
+    else byLot.set(r.lot_id, [r.organization_id]);
+  }
+  return byLot;
 }
 
 /** The organisations registered online for a lot (not those whose deposit failed). */

@@ -6,7 +6,14 @@ import { beijingTime, NotificationsService, yuanText, type NewNotification } fro
 import { RedisConnectionFactory } from '@zjp/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { REGISTRATION_REFERENCE } from '../lots/payments-deposit.gateway';
-import { lotForNotices, lotsForNotices, registeredOrganizations, registrationById, type LotForNotices } from '../lots/lots.repository';
+import {
+  lotForNotices,
+  lotsForNotices,
+  registeredOrganizations,
+  registeredOrganizationsOfLots,
+  registrationById,
+  type LotForNotices,
+} from '../lots/lots.repository';
 
 /** At most one `outbid` notice per organisation per lot in this window. */
 export const OUTBID_THROTTLE_MS = 5000;
@@ -120,34 +127,35 @@ export class LotNoticesService implements OnModuleInit {
     return sent.length;
   }
 
-  /** In the closing transaction, after the lot row is closed: `lot_won` to the winner, `lot_lost` to the other registered enterprises. */
-  async closed(m: EntityManager, lotId: string): Promise<void> {
-    const lot = await lotForNotices(m, lotId);
-    if (!lot) return;
-    const orgs = await registeredOrganizations(m, lotId);
-    const hammer = lot.hammer_price_fen;
+  /** In the closing transaction, after the lots' rows are closed: `lot_won` to each winner, `lot_lost` to the other registered enterprises. */
+  async closed(m: EntityManager, lotIds: readonly string[]): Promise<void> {
+    if (!lotIds.length) return;
+    const [lots, registered] = [await lotsForNotices(m, lotIds), await registeredOrganizationsOfLots(m, lotIds)];
     await this.notifications.notifyMany(
       m,
-      orgs.map((organizationId): NewNotification => {
-        if (hammer && organizationId === lot.winner_organization_id) {
+      lots.flatMap((lot) =>
+        (registered.get(lot.id) ?? []).map((organizationId): NewNotification => {
+          const hammer = lot.hammer_price_fen;
+          if (hammer && organizationId === lot.winner_organization_id) {
+            return {
+              organizationId,
+              kind: 'lot_won',
+              title: '恭喜您竞得拍品',
+              body: `您以 ${yuanText(hammer)} 元竞得「${lot.title}」，请留意技术合同的签署。`,
+              data: { lotId: lot.id, hammerPriceFen: hammer },
+              dedupeKey: `lot_won:${lot.id}`,
+            };
+          }
           return {
             organizationId,
-            kind: 'lot_won',
-            title: '恭喜您竞得拍品',
-            body: `您以 ${yuanText(hammer)} 元竞得「${lot.title}」，请留意技术合同的签署。`,
-            data: { lotId, hammerPriceFen: hammer },
-            dedupeKey: `lot_won:${lotId}`,
+            kind: 'lot_lost',
+            title: '拍品已结束',
+            body: hammer ? `「${lot.title}」已由其他竞买人以 ${yuanText(hammer)} 元竞得；您的保证金将予退还。` : `「${lot.title}」已流拍；您的保证金将予退还。`,
+            data: { lotId: lot.id, result: hammer ? 'sold' : 'unsold', hammerPriceFen: hammer },
+            dedupeKey: `lot_lost:${lot.id}`,
           };
-        }
-        return {
-          organizationId,
-          kind: 'lot_lost',
-          title: '拍品已结束',
-          body: hammer ? `「${lot.title}」已由其他竞买人以 ${yuanText(hammer)} 元竞得；您的保证金将予退还。` : `「${lot.title}」已流拍；您的保证金将予退还。`,
-          data: { lotId, result: hammer ? 'sold' : 'unsold', hammerPriceFen: hammer },
-          dedupeKey: `lot_lost:${lotId}`,
-        };
-      }),
+        }),
+      ),
     );
   }
 }
