@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock, type DomainEvent } from '@zjp/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainEventHandlers } from './event-handlers';
+import { OUTBOX_SQL } from './outbox.repository';
 
 /** How long one deliverer may hold an event before another may take it over (a crashed process's lease runs out). */
 const LEASE_SECONDS = 30;
@@ -42,11 +43,12 @@ export class Outbox {
   /** Several events in one statement, in the change's transaction (delivered in this order after its commit). */
   async appendMany(m: EntityManager, events: readonly DomainEvent[]): Promise<void> {
     if (!events.length) return;
-    await m.query(
-      `INSERT INTO outbox_events (id, name, payload, occurred_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
-      [events.map((e) => e.id), events.map((e) => e.name), events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.occurredAt)],
-    );
+    await m.query(OUTBOX_SQL.appendEvents, [
+      events.map((e) => e.id),
+      events.map((e) => e.name),
+      events.map((e) => JSON.stringify(e.payload)),
+      events.map((e) => e.occurredAt),
+    ]);
     this.appended.set(m, [...(this.appended.get(m) ?? []), ...events.map((e) => e.id)]);
   }
 

@@ -123,22 +123,12 @@ SELECT wanted.id::text AS id FROM unnest($1::uuid[]) AS wanted(id) WHERE NOT EXI
     LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
     LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1;
 
--- name: lotForNotices
-SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
-       lr.organization_id AS leader_organization_id, wr.organization_id AS winner_organization_id
-  FROM lots l
-  LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
-  LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1;
-
 -- name: lotsForNotices
 SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
        lr.organization_id AS leader_organization_id, wr.organization_id AS winner_organization_id
   FROM lots l
   LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
   LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = ANY($1::uuid[]);
-
--- name: registeredOrganizations
-SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed';
 
 -- name: registeredOrganizationsOfLots
 SELECT DISTINCT lot_id, organization_id FROM lot_registrations WHERE lot_id = ANY($1::uuid[]) AND NOT offline AND deposit_status <> 'failed';

@@ -100,21 +100,13 @@ const SQL = queries(__filename, {
       JOIN listings li ON li.id = l.listing_id
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
-  // What the notices of a lot say (outbid, starting soon, won / lost), and to whom.
-  lotForNotices: `
-    SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
-           lr.organization_id AS leader_organization_id, wr.organization_id AS winner_organization_id
-      FROM lots l
-      LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
-      LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = $1`,
-  // The same for many lots at once (the outbid notices of a flush: one job for every lot of a second).
+  // What the notices of lots say (outbid, starting soon, won / lost), and to whom.
   lotsForNotices: `
     SELECT l.id, l.title, l.status, l.starts_at, l.current_fen::text AS current_fen, l.hammer_price_fen::text AS hammer_price_fen,
            lr.organization_id AS leader_organization_id, wr.organization_id AS winner_organization_id
       FROM lots l
       LEFT JOIN lot_registrations lr ON lr.id = l.leader_registration_id
       LEFT JOIN lot_registrations wr ON wr.id = l.winner_registration_id WHERE l.id = ANY($1::uuid[])`,
-  registeredOrganizations: `SELECT DISTINCT organization_id FROM lot_registrations WHERE lot_id = $1 AND NOT offline AND deposit_status <> 'failed'`,
   registeredOrganizationsOfLots: `
     SELECT DISTINCT lot_id, organization_id FROM lot_registrations WHERE lot_id = ANY($1::uuid[]) AND NOT offline AND deposit_status <> 'failed'`,
   // Discovery (GET /lots). $1 now; $2 phase (live | upcoming | closed) or null; $3 session; $4 technical field; $5..$6 the holder's
@@ -372,7 +364,7 @@ export interface LotForNotices {
 }
 
 export async function lotForNotices(m: Query, lotId: string): Promise<LotForNotices | undefined> {
-  return ((await m.query(SQL.lotForNotices, [lotId])) as LotForNotices[])[0];
+  return (await lotsForNotices(m, [lotId]))[0];
 }
 
 export async function lotsForNotices(m: Query, lotIds: readonly string[]): Promise<LotForNotices[]> {
@@ -392,7 +384,7 @@ export async function registeredOrganizationsOfLots(m: Query, lotIds: readonly s
 
 /** The organisations registered online for a lot (not those whose deposit failed). */
 export async function registeredOrganizations(m: Query, lotId: string): Promise<string[]> {
-  return ((await m.query(SQL.registeredOrganizations, [lotId])) as { organization_id: string }[]).map((r) => r.organization_id);
+  return (await registeredOrganizationsOfLots(m, [lotId])).get(lotId) ?? [];
 }
 
 export interface LotDiscoveryFilter {

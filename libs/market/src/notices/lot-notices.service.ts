@@ -92,10 +92,12 @@ export class LotNoticesService implements OnModuleInit {
       throttle.set(`${this.redis.prefix}outbid:${lot.id}:${organizationId}`, '1', 'PX', OUTBID_THROTTLE_MS, 'NX');
     const answers = (await throttle.exec()) ?? [];
     const notices: NewNotification[] = [];
+    const sent: { lotId: string; organizationId: string }[] = [];
     candidates.forEach(({ lot, organizationId }, i) => {
       const [err, fresh] = answers[i] ?? [new Error('no answer from Redis')];
       if (err) throw err; // the job is retried; the keys already set keep those notices from going twice
       if (fresh !== 'OK') return;
+      sent.push({ lotId: lot.id, organizationId });
       notices.push({
         organizationId,
         kind: 'outbid',
@@ -105,7 +107,7 @@ export class LotNoticesService implements OnModuleInit {
       });
     });
     await this.notifications.send(notices);
-    return notices.map((n) => ({ lotId: (n.data as { lotId: string }).lotId, organizationId: n.organizationId }));
+    return sent;
   }
 
   /** About 30 minutes before the start: `lot_starting_soon` to each registered enterprise, once (its key). */
